@@ -1,0 +1,300 @@
+"""From extracted files to applications: pair, version, validate, rank, quota, duplicates, deadline, status."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .campaign import Campaign
+from .messages import make_issue
+from .model import (APPLICATION_DOC, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
+                    RANKING, SUMMARY, Application, Extracted, FileVersion, Issue)
+from .normalize import normalize_name, strip_company_suffix
+from .rules.contacts import check_contacts
+from .rules.fields import check_fields
+from .rules.finance import check_eligibility, check_finance
+from .rules.naming import check_name
+from .rules.pairing import check_mismatch
+from .rules.ranking import apply_quota, prefix_rank, rank_unit
+from .rules.sections import check_sections
+from .sizeclass import size_class
+
+APP_RULES = (check_fields, check_contacts, check_name, check_sections, check_mismatch, check_eligibility,
+             check_finance)
+
+
+@dataclass
+class FileEntry:
+    version: FileVersion
+    kind: str
+    issues: list = field(default_factory=list)
+    status: str = "current"  # current | superseded | ignored | unassigned
+    enterprise: str = ""
+
+
+@dataclass
+class UnitStatus:
+    unit: str
+    kind: str
+    quota: int
+    received: int = 0
+    passed: int = 0
+    over_quota: int = 0
+    late: int = 0
+    ineligible: int = 0
+    needs_fix: int = 0
+    stamped_opinion: bool = False
+    opinion_files: list = field(default_factory=list)
+    rank_source: str = ""
+    order: int = 0
+
+
+@dataclass
+class Assembled:
+    campaign: Campaign
+    generated_at: str
+    applications: list  # Application, in 附件2 unit order then rank
+    units: list  # UnitStatus in 附件2 order
+    files: list  # FileEntry, by path
+    ignored: list = field(default_factory=list)  # temp/lock files seen
+
+    @property
+    def issues(self) -> list[Issue]:
+        seen, out = set(), []
+        for a in self.applications:
+            for i in a.issues:
+                if id(i) not in seen:
+                    seen.add(id(i))
+                    out.append(i)
+        for f in self.files:
+            for i in f.issues:
+                if id(i) not in seen:
+                    seen.add(id(i))
+                    out.append(i)
+        return out
+
+
+def enterprise_key(name: str) -> str:
+    return normalize_name(name)
+
+
+def _contains_enterprise(text: str, enterprise: str) -> bool:
+    text_n = normalize_name(text)
+    ent = normalize_name(enterprise)
+    if not ent:
+        return False
+    short = strip_company_suffix(ent)
+    return ent in text_n or (len(short) >= 4 and short in text_n)
+
+
+def _pair_score(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion, form_ex: Extracted) -> int:
+    form = form_ex.form
+    enterprise = form.text("申报单位")
+    s = summary_ex.summary
+    score = 0
+    bname = s.benchmark_name
+    if bname and form.text("标杆名称") and normalize_name(bname) == normalize_name(form.text("标杆名称")):
+        score += 4
+    if bname and _contains_enterprise(bname[: len(enterprise) + 4], enterprise):
+        score += 3
+    overview = s.sections.get("企业概况")
+    if overview and _contains_enterprise(overview.text, enterprise):
+        score += 3
+    if _contains_enterprise(summary_fv.name, enterprise):
+        score += 2
+    if summary_fv.subfolder and summary_fv.subfolder == form_fv.subfolder:
+        score += 2
+    p1, p2 = prefix_rank(summary_fv.name), prefix_rank(form_fv.name)
+    if p1 is not None and p1 == p2:
+        score += 1
+    return score
+
+
+def _after(a: str, b: str) -> bool:
+    return dt.datetime.fromisoformat(a) > dt.datetime.fromisoformat(b)
+
+
+def _newest(items: list[tuple[FileVersion, Extracted]]) -> tuple:
+    return max(items, key=lambda it: (it[0].first_seen, it[0].mtime, it[0].path))
+
+
+def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
+             ignored: list | None = None) -> Assembled:
+    """``extracted`` maps a file's inbox path to its Extracted."""
+    entries = {fv.path: FileEntry(version=fv, kind=extracted[fv.path].kind,
+                                  issues=list(extracted[fv.path].issues)) for fv in versions}
+    units = [UnitStatus(unit=u.name, kind=u.kind, quota=u.quota, order=u.order) for u in campaign.units]
+    unit_status = {u.unit: u for u in units}
+    by_unit: dict[str, list[FileVersion]] = {}
+    for fv in versions:
+        if not fv.unit:
+            reason = (f"文件夹“{fv.folder}”不是任何推荐单位的名称或简称。" if fv.folder
+                      else "文件直接放在收件箱根目录，没有放在推荐单位的文件夹中。")
+            entries[fv.path].issues.append(make_issue("unit.unknown", file=fv.path, location=fv.folder or "收件箱",
+                                                      reason=reason))
+            entries[fv.path].status = "unassigned"
+            continue
+        by_unit.setdefault(fv.unit, []).append(fv)
+
+    applications: list[Application] = []
+    for unit in campaign.units:
+        files = by_unit.get(unit.name, [])
+        apps, ranking_files = _unit_applications(campaign, files, extracted, entries)
+        status = unit_status[unit.name]
+        status.opinion_files = [fv.path for fv in files if extracted[fv.path].kind == OPINION_SCAN]
+        status.stamped_opinion = bool(status.opinion_files)
+        for app in apps:
+            for rule in APP_RULES:
+                app.issues.extend(rule(app, campaign))
+            app.size_class, app.industry_code = size_class(app.form, campaign)
+        sheet, sheet_file = None, ""
+        if ranking_files:
+            newest = _newest(ranking_files)
+            sheet, sheet_file = newest[1].ranking, newest[0].path
+            for fv, _ in ranking_files:
+                if fv.path != sheet_file:
+                    entries[fv.path].status = "superseded"
+        ordered, sheet_issues = rank_unit(apps, unit, campaign, sheet=sheet, sheet_file=sheet_file)
+        if sheet_file:
+            entries[sheet_file].issues.extend(sheet_issues)
+        status.rank_source = ordered[0].rank_source if ordered and sheet is None else ("推荐排序表" if sheet else "")
+        apply_quota(ordered, unit)
+        applications.extend(ordered)
+
+    _check_duplicates(applications)
+    _check_deadline(applications, entries, campaign)
+    for app in applications:
+        app.status = status_of(app)
+        u = unit_status[app.unit]
+        u.received += 1
+        u.passed += app.status == PASSED
+        u.over_quota += any(i.code == "quota.exceeded" for i in app.issues)
+        u.late += app.status == LATE
+        u.ineligible += app.status == INELIGIBLE
+        u.needs_fix += app.status == NEEDS_FIX
+        for fv in app.files:
+            entries[fv.path].enterprise = app.enterprise
+            entries[fv.path].issues.extend(i for i in app.issues if i.file == fv.path and i not in entries[fv.path].issues)
+    return Assembled(campaign=campaign, generated_at=generated_at, applications=applications, units=units,
+                     files=sorted(entries.values(), key=lambda e: e.version.path), ignored=list(ignored or []))
+
+
+def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: dict, entries: dict):
+    forms: list[tuple[FileVersion, Extracted]] = []
+    summaries: list[tuple[FileVersion, Extracted]] = []
+    rankings: list[tuple[FileVersion, Extracted]] = []
+    for fv in files:
+        ex = extracted[fv.path]
+        if ex.kind in (FORM, APPLICATION_DOC) and ex.form is not None:
+            forms.append((fv, ex))
+        if ex.kind == SUMMARY and ex.summary is not None:
+            summaries.append((fv, ex))
+        if ex.kind == RANKING:
+            rankings.append((fv, ex))
+    # group forms by enterprise
+    groups: dict[str, dict] = {}
+    for fv, ex in forms:
+        name = ex.form.text("申报单位")
+        key = enterprise_key(name) or f"?{fv.path}"
+        g = groups.setdefault(key, {"enterprise": name or f"（未填写申报单位：{fv.name}）", "forms": [],
+                                    "summaries": []})
+        g["forms"].append((fv, ex))
+        if ex.kind == APPLICATION_DOC and ex.summary is not None:
+            g["summaries"].append((fv, ex))
+    # pair each standalone summary with the best-scoring form of the unit
+    for fv, ex in summaries:
+        best_key, best = None, 0
+        for key, g in groups.items():
+            for ffv, fex in g["forms"]:
+                score = _pair_score(fv, ex, ffv, fex)
+                if score > best:
+                    best_key, best = key, score
+        if best_key is None:
+            bname = ex.summary.benchmark_name or fv.name
+            best_key = f"?summary:{normalize_name(bname)}"
+            groups.setdefault(best_key, {"enterprise": _enterprise_from_summary(ex, fv), "forms": [],
+                                         "summaries": []})
+        groups[best_key]["summaries"].append((fv, ex))
+    apps = []
+    for key, g in groups.items():
+        unit = files[0].unit
+        app = Application(unit=unit, enterprise=g["enterprise"])
+        if g["forms"]:
+            fv, ex = _newest(g["forms"])
+            app.form_file, app.form = fv, ex.form
+            app.superseded.extend(f for f, _ in g["forms"] if f is not fv)
+        if g["summaries"]:
+            fv, ex = _newest(g["summaries"])
+            app.summary_file, app.summary = fv, ex.summary
+            app.superseded.extend(f for f, _ in g["summaries"] if f is not fv and f is not app.form_file)
+        app.versions = max(len(g["forms"]), len(g["summaries"]), 1)
+        for fv in app.superseded:
+            entries[fv.path].status = "superseded"
+            entries[fv.path].enterprise = app.enterprise
+        app.benchmark_name = (app.form.text("标杆名称") if app.form else "") or (
+            app.summary.benchmark_name if app.summary else "")
+        if app.form is not None and app.summary is None:
+            app.issues.append(make_issue("pair.missing-summary", file=app.form_file.path, location="总结材料",
+                                         enterprise=app.enterprise))
+        if app.summary is not None and app.form is None:
+            app.issues.append(make_issue("pair.missing-form", file=app.summary_file.path, location="申请表",
+                                         name=app.benchmark_name or app.summary_file.name))
+        apps.append(app)
+    return apps, rankings
+
+
+def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:
+    from .rules.pairing import enterprise_named_in
+
+    named = enterprise_named_in(ex.summary)
+    if named:
+        return named
+    bname = ex.summary.benchmark_name
+    for marker in ("公司", "集团", "厂"):
+        if marker in bname:
+            return bname[: bname.index(marker) + len(marker)]
+    return f"（未知企业：{fv.name}）"
+
+
+def _check_duplicates(applications: list[Application]) -> None:
+    groups: dict[str, list[Application]] = {}
+    for app in applications:
+        key = strip_company_suffix(enterprise_key(app.enterprise))
+        if app.form is None or not key:
+            continue
+        groups.setdefault(key, []).append(app)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        for app in same:
+            others = "、".join(f"{o.unit}推荐的第{o.rank}位" for o in same if o is not app)
+            app.issues.append(make_issue("duplicate.enterprise", file=app.form_file.path if app.form_file else "",
+                                         location="申报单位", field="申报单位", enterprise=app.enterprise,
+                                         other=others))
+
+
+def _check_deadline(applications: list[Application], entries: dict, campaign: Campaign) -> None:
+    deadline = campaign.deadline
+    for app in applications:
+        for fv in app.files:
+            if dt.datetime.fromisoformat(fv.first_seen) > deadline:
+                app.issues.append(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间",
+                                             received_at=_human_time(fv.first_seen),
+                                             deadline=_human_time(deadline.isoformat())))
+
+
+def _human_time(iso: str) -> str:
+    t = dt.datetime.fromisoformat(iso)
+    return t.strftime("%Y年%m月%d日 %H:%M")
+
+
+def status_of(app: Application) -> str:
+    codes = [i.code for i in app.issues if i.severity == ERROR]
+    if not codes:
+        return PASSED
+    if "deadline.late" in codes:
+        return LATE
+    if any(c.startswith("eligibility.") for c in codes):
+        return INELIGIBLE
+    if "quota.exceeded" in codes:
+        return OVER_QUOTA
+    return NEEDS_FIX

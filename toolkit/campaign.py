@@ -1,0 +1,272 @@
+"""The campaign as data: units, quotas, fields, sections, limits, reference data, size thresholds.
+
+The default is ``campaigns/hebei-2021.toml``; ``load_campaign(path)`` reads another file of the same
+format so that next year's notice is a new file, not new code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConfigError
+from .normalize import normalize_label, normalize_name
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    kind: str  # "city" | "association"
+    quota: int
+    aliases: tuple[str, ...] = ()
+    order: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        return {"city": "市级", "association": "省级协会"}.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    id: str
+    type: str = "text"
+    required: bool = True
+    synonyms: tuple[str, ...] = ()
+    unit: str = ""
+    yearly: bool = False
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.key, *self.synonyms)
+
+    @property
+    def display(self) -> str:
+        return f"{self.key}（{self.unit}）" if self.unit else self.key
+
+    def defined_name(self, year: int | None = None) -> str:
+        return f"{self.id}_{year}" if year is not None else self.id
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    limit: int
+    required: bool = True
+    synonyms: tuple[str, ...] = ()
+    number: int = 0
+
+    @property
+    def heading(self) -> str:
+        return f"{self.key}（{self.limit}字以内）" if self.limit else f"{self.key}（选择性提供）"
+
+
+@dataclass(frozen=True)
+class SizeGroup:
+    name: str
+    sections: tuple[str, ...]
+    codes: tuple[str, ...]
+    large: dict
+    medium: dict
+    small: dict
+
+
+@dataclass(frozen=True)
+class Industry:
+    code: str
+    section: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.section}{self.code} {self.name}"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    title: str
+    notice: str
+    issuer: str
+    receiver: str
+    deadline: dt.datetime
+    base_years: tuple[int, ...]
+    units: tuple[Unit, ...]
+    fields: tuple[FieldSpec, ...]
+    yearly: tuple[FieldSpec, ...]
+    sections: tuple[SectionSpec, ...]
+    name_limit: int
+    name_suffix: str
+    name_example: str
+    regions: tuple[str, ...]
+    industries: tuple[Industry, ...]
+    industry_aliases: dict = field(default_factory=dict)
+    size_groups: tuple[SizeGroup, ...] = ()
+    ranking_file: str = "推荐排序表"
+    opinion_keyword: str = "推荐意见"
+    source: str = ""
+
+    # ---- lookups ----
+    def unit(self, name: str) -> Unit | None:
+        return next((u for u in self.units if u.name == name), None)
+
+    def field_spec(self, key: str) -> FieldSpec | None:
+        return next((f for f in (*self.fields, *self.yearly) if f.key == key), None)
+
+    def section(self, key: str) -> SectionSpec | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    @property
+    def deadline_date(self) -> str:
+        return self.deadline.astimezone(CHINA_TZ).date().isoformat()
+
+    @property
+    def latest_year(self) -> int:
+        return max(self.base_years)
+
+    def with_deadline(self, text: str) -> "Campaign":
+        return replace(self, deadline=parse_deadline(text))
+
+    def industry_by_code(self, code: str) -> Industry | None:
+        return next((i for i in self.industries if i.code == code), None)
+
+    def map_industry(self, written: str) -> Industry | None:
+        """Map what was written in 所属行业 to a 大类, only when unambiguous."""
+        if not written:
+            return None
+        text = normalize_name(written)
+        m = re.match(r"^([a-z])?\s*(\d{2})(\d{0,2})\b", text)
+        if m:
+            found = self.industry_by_code(m.group(2))
+            if found and (not m.group(1) or m.group(1).upper() == found.section):
+                return found
+        exact = [i for i in self.industries if normalize_name(i.name) in text]
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:  # prefer the longest name contained
+            exact.sort(key=lambda i: len(i.name), reverse=True)
+            if len(exact[0].name) > len(exact[1].name):
+                return exact[0]
+        alias_hits = {code for word, code in self.industry_aliases.items() if normalize_name(word) == text}
+        if not alias_hits:
+            alias_hits = {code for word, code in self.industry_aliases.items() if normalize_name(word) in text}
+        if len(alias_hits) == 1:
+            return self.industry_by_code(alias_hits.pop())
+        return None
+
+    def size_group(self, industry: Industry) -> SizeGroup | None:
+        for group in self.size_groups:
+            if industry.code in group.codes:
+                return group
+        for group in self.size_groups:
+            if industry.section in group.sections:
+                return group
+        return None
+
+
+def parse_deadline(text: str) -> dt.datetime:
+    """A date means the end of that day, China time; a datetime without zone is China time."""
+    text = str(text).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            day = dt.date.fromisoformat("-".join(f"{int(p):02d}" if i else p for i, p in enumerate(text.split("-"))))
+            return dt.datetime.combine(day, dt.time(23, 59, 59), CHINA_TZ)
+        value = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError as exc:
+        raise ConfigError(f"截止时间格式不对：{text}（应为 2021-09-20 或 2021-09-20T17:00）") from exc
+    return value if value.tzinfo else value.replace(tzinfo=CHINA_TZ)
+
+
+def _tuple(value) -> tuple:
+    return tuple(value or ())
+
+
+def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
+    try:
+        units = tuple(
+            Unit(name=u["name"], kind=u.get("kind", "city"), quota=int(u["quota"]),
+                 aliases=_tuple(u.get("aliases")), order=i + 1)
+            for i, u in enumerate(data["units"])
+        )
+        fields = tuple(
+            FieldSpec(key=f["key"], id=f["id"], type=f.get("type", "text"), required=f.get("required", True),
+                      synonyms=_tuple(f.get("synonyms")), unit=f.get("unit", ""))
+            for f in data["fields"]
+        )
+        yearly = tuple(
+            FieldSpec(key=f["key"], id=f["id"], type=f.get("type", "number"), required=f.get("required", True),
+                      synonyms=_tuple(f.get("synonyms")), unit=f.get("unit", ""), yearly=True)
+            for f in data["yearly"]
+        )
+        sections = tuple(
+            SectionSpec(key=s["key"], limit=int(s.get("limit", 0)), required=s.get("required", True),
+                        synonyms=_tuple(s.get("synonyms")), number=i + 1)
+            for i, s in enumerate(data["sections"])
+        )
+        ref = data.get("reference", {})
+        naming = data.get("naming", {})
+        campaign = Campaign(
+            id=data["id"], title=data["title"], notice=data.get("notice", ""),
+            issuer=data.get("issuer", ""), receiver=data.get("receiver", ""),
+            deadline=parse_deadline(data["deadline"]),
+            base_years=tuple(int(y) for y in data["base_years"]),
+            units=units, fields=fields, yearly=yearly, sections=sections,
+            name_limit=int(naming.get("limit", 40)), name_suffix=naming.get("suffix", "经验"),
+            name_example=naming.get("example", ""),
+            regions=_tuple(ref.get("regions")),
+            industries=tuple(Industry(code=c, section=s, name=n) for c, s, n in ref.get("industries", [])),
+            industry_aliases=dict(ref.get("industry_aliases", {})),
+            size_groups=tuple(
+                SizeGroup(name=g["name"], sections=_tuple(g.get("sections")), codes=_tuple(g.get("codes")),
+                          large=dict(g.get("large", {})), medium=dict(g.get("medium", {})),
+                          small=dict(g.get("small", {})))
+                for g in data.get("size_groups", [])
+            ),
+            ranking_file=data.get("ranking_file", "推荐排序表"),
+            opinion_keyword=data.get("opinion_keyword", "推荐意见"),
+            source=source,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"活动配置文件 {source or ''} 缺少或写错了项目：{exc}") from exc
+    _check_campaign(campaign)
+    return campaign
+
+
+def _check_campaign(campaign: Campaign) -> None:
+    names = [u.name for u in campaign.units]
+    if len(set(names)) != len(names):
+        raise ConfigError("活动配置文件中推荐单位名称重复")
+    if not campaign.base_years:
+        raise ConfigError("活动配置文件中 base_years 不能为空")
+    ids = [f.id for f in (*campaign.fields, *campaign.yearly)]
+    if len(set(ids)) != len(ids) or not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i) for i in ids):
+        raise ConfigError("活动配置文件中字段 id 必须唯一且只含英文字母、数字和下划线")
+
+
+def load_campaign(path: str | Path | None = None) -> Campaign:
+    """Load a campaign file, or the shipped default when ``path`` is None."""
+    if path is None:
+        ref = resources.files("toolkit") / "campaigns" / "hebei-2021.toml"
+        return campaign_from_dict(tomllib.loads(ref.read_text(encoding="utf-8")), source="hebei-2021.toml")
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"找不到活动配置文件：{p}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"活动配置文件 {p} 格式错误：{exc}") from exc
+    return campaign_from_dict(data, source=str(p))
+
+
+def label_index(campaign: Campaign) -> dict[str, FieldSpec]:
+    """Normalised label -> field, for forms re-typed in the enterprise's own layout."""
+    index: dict[str, FieldSpec] = {}
+    for spec in (*campaign.fields, *campaign.yearly):
+        for label in spec.labels:
+            index.setdefault(normalize_label(label), spec)
+    return index

@@ -1,0 +1,202 @@
+"""Command line: demo, batch, watch, check, templates. Thin: parse options, call one function, map exit codes.
+
+Exit codes: 0 run completed (whatever the submissions' state); 1 `check` found errors;
+2 usage or configuration error; 3 another run holds the lock.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .campaign import Campaign, load_campaign
+from .errors import ConfigError, ToolkitError
+
+log = logging.getLogger("toolkit")
+
+DESCRIPTION = "河北省工业企业质量标杆推荐工作工具：校验申请表和总结材料，汇总生成省级汇总表、推荐意见、回执。"
+
+
+def _campaign(args) -> Campaign:
+    campaign = load_campaign(getattr(args, "campaign", None))
+    if getattr(args, "deadline", None):
+        campaign = campaign.with_deadline(args.deadline)
+    return campaign
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--inbox", default="inbox", help="收件箱文件夹（每个推荐单位一个子文件夹），默认 inbox")
+    p.add_argument("--outbox", default="outbox", help="输出文件夹，默认 outbox（结果在 outbox/latest）")
+    p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml），默认为 2021 年河北省质量标杆")
+    p.add_argument("--deadline", metavar="DATETIME", help="覆盖截止时间，如 2021-09-30 或 2021-09-30T17:00")
+    p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                   help="文件最近修改不足该秒数时先等待其写完（默认 2 秒）")
+    p.add_argument("--force", action="store_true", help="即使收件箱没有变化也重新生成全部输出")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zlbg", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="显示详细日志")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    p = sub.add_parser("demo", help="生成示例收件箱（26 个推荐单位，含正确和有问题的材料）并处理，新用户先运行它",
+                       description="生成示例收件箱并运行一次汇总。")
+    p.add_argument("--inbox", default="inbox", help="示例收件箱写到哪里，默认 inbox")
+    p.add_argument("--outbox", default="outbox", help="输出文件夹，默认 outbox")
+
+    p = sub.add_parser("batch", help="处理一次收件箱（供计划任务调用）", description="处理一次收件箱并生成全部输出。")
+    _add_run_options(p)
+
+    p = sub.add_parser("watch", help="持续监视收件箱，有变化就重新汇总", description="持续监视收件箱。")
+    _add_run_options(p)
+    p.add_argument("--poll", type=float, metavar="SECONDS",
+                   help="用轮询方式每隔该秒数检查一次（网络共享盘上文件事件不可靠时使用）")
+
+    p = sub.add_parser("check", help="检查单个文件（申请表/总结材料/申请书），有错误时退出码为 1",
+                       description="推荐单位报送前自查单个文件。")
+    p.add_argument("files", nargs="+", metavar="FILE", help="要检查的文件")
+    p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml）")
+    p.add_argument("--show-fields", action="store_true", help="列出读取到的各栏目内容及其位置")
+
+    p = sub.add_parser("templates", help="生成空白模板（申请表、总结材料、推荐意见、推荐排序表）",
+                       description="生成发给企业和推荐单位的空白模板。")
+    p.add_argument("--out", default="templates", help="输出文件夹，默认 templates")
+    p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _utf8_console()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "templates":
+            return cmd_templates(args)
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "batch":
+            return cmd_batch(args)
+        if args.command == "watch":
+            return cmd_watch(args)
+        if args.command == "demo":
+            return cmd_demo(args)
+    except ToolkitError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _utf8_console() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
+
+
+def cmd_templates(args) -> int:
+    from .templates import write_templates
+
+    paths = write_templates(Path(args.out), load_campaign(args.campaign))
+    for p in paths:
+        print(f"已生成 {p}")
+    return 0
+
+
+class _Progress:
+    """A tqdm bar on stderr when there are more than a handful of files and stderr is a terminal."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= 5:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="读取文件", unit="个", disable=None, file=sys.stderr, leave=False)
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: float = 2.0, force: bool = False,
+                   now=None) -> int:
+    from .pipeline import run
+    from .report import end_of_run
+
+    progress = _Progress()
+    try:
+        report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now)
+    finally:
+        progress.close()
+    print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
+    return 0
+
+
+def cmd_batch(args) -> int:
+    return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle, force=args.force)
+
+
+def cmd_watch(args) -> int:
+    from .watch import watch
+
+    campaign = _campaign(args)
+
+    def once():
+        try:
+            run_and_report(Path(args.inbox), Path(args.outbox), campaign, settle=args.settle)
+        except ToolkitError as exc:
+            print(f"本次未运行：{exc}", file=sys.stderr)
+
+    if not Path(args.inbox).is_dir():
+        raise ConfigError(f"收件箱文件夹不存在：{args.inbox}")
+    print(f"正在监视 {args.inbox}（按 Ctrl+C 停止）……")
+    watch(Path(args.inbox), once, poll=args.poll)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .pipeline import check_files
+    from .report import check_report
+
+    campaign = load_campaign(args.campaign)
+    paths = [Path(f) for f in args.files]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise ConfigError("找不到文件：" + "、".join(str(p) for p in missing))
+    results = check_files(paths, campaign)
+    text, has_errors = check_report(results, campaign, show_fields=args.show_fields)
+    print(text)
+    return 1 if has_errors else 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import write_demo_inbox
+
+    campaign = load_campaign()
+    inbox, outbox = Path(args.inbox), Path(args.outbox)
+    info = write_demo_inbox(inbox, outbox, campaign)
+    print(f"已生成示例收件箱：{inbox}（{info['units']} 个推荐单位，{info['applications']} 项申报，{info['files']} 个文件）")
+    code = run_and_report(inbox, outbox, campaign, settle=0, force=True, now=info["now"])
+    print(f"\n请打开 {outbox / 'latest'} 查看：省级汇总表.xlsx、推荐意见/、回执/、推荐排序表/、summary.json")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Walk the inbox: which files are there, which unit each belongs to, which version it is.
+
+The inbox is read-only: files are opened for reading and never modified, moved or deleted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .campaign import Campaign, Unit
+from .journal import Journal, now_iso
+from .model import FileVersion
+from .normalize import normalize_name
+
+_IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", ".gitkeep", "ehthumbs.db", ".zlbg-demo"}
+_IGNORED_PATTERNS = (re.compile(r"^~\$"), re.compile(r"^\.~lock\..*#$"), re.compile(r"^~.*\.tmp$", re.I),
+                     re.compile(r".*\.(tmp|temp|crdownload|part|partial|download)$", re.I),
+                     re.compile(r"^\._"), re.compile(r"^~wr[a-z]\d+\.tmp$", re.I))
+
+
+def is_temporary(name: str) -> bool:
+    """Office lock/owner files, editor temp files, OS thumbnails: not submissions."""
+    return name.lower() in _IGNORED_NAMES or any(p.match(name) for p in _IGNORED_PATTERNS)
+
+
+@dataclass(frozen=True)
+class Discovered:
+    files: list  # FileVersion, in a stable order
+    ignored: list  # inbox-relative paths of temp/lock files
+    first_run: bool
+
+
+def _folder_key(folder: str) -> str:
+    text = normalize_name(folder)
+    text = re.sub(r"^[\d０-９]+[-_.、\s]*", "", text)  # '01-石家庄' -> '石家庄'
+    return text
+
+
+def resolve_unit(folder: str, campaign: Campaign) -> Unit | None:
+    """The unit a folder name means: exact name or alias, else the only unit it names unambiguously."""
+    key = _folder_key(folder)
+    if not key:
+        return None
+    for unit in campaign.units:
+        if key in {normalize_name(n) for n in (unit.name, *unit.aliases)}:
+            return unit
+    hits = set()
+    for unit in campaign.units:
+        for name in (unit.name, *unit.aliases):
+            n = normalize_name(name)
+            if len(n) >= 2 and (n in key or (len(key) >= 4 and key in normalize_name(unit.name))):
+                hits.add(unit.name)
+    if len(hits) == 1:
+        return campaign.unit(hits.pop())
+    return None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def wait_until_stable(paths: list[Path], *, settle: float, max_wait: float = 30.0) -> None:
+    """Wait while any recently modified file is still changing (being copied or saved)."""
+    if settle <= 0:
+        return
+    deadline = time.time() + max_wait
+    pending = [p for p in paths if _age(p) < settle]
+    while pending and time.time() < deadline:
+        before = {p: _stat(p) for p in pending}
+        time.sleep(min(settle, max(0.1, deadline - time.time())))
+        pending = [p for p in pending if _stat(p) != before[p] or _age(p) < settle]
+
+
+def _stat(p: Path):
+    try:
+        st = p.stat()
+        return st.st_size, st.st_mtime_ns
+    except OSError:
+        return None
+
+
+def _age(p: Path) -> float:
+    try:
+        return time.time() - p.stat().st_mtime
+    except OSError:
+        return 1e9
+
+
+def walk_inbox(inbox: Path) -> list[Path]:
+    out = []
+    for root, dirs, files in os.walk(inbox):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            out.append(Path(root) / name)
+    return out
+
+
+def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datetime | None = None,
+             settle: float = 2.0) -> Discovered:
+    """Every file under ``inbox`` as a FileVersion, recording new versions in the journal."""
+    seen_at = now_iso(now)
+    paths = walk_inbox(inbox)
+    wait_until_stable([p for p in paths if not is_temporary(p.name)], settle=settle)
+    files, ignored = [], []
+    for path in paths:
+        rel = path.relative_to(inbox).as_posix()
+        if is_temporary(path.name):
+            ignored.append(rel)
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # vanished between walk and stat
+        known = journal.known(rel, st.st_size, st.st_mtime)
+        if known is not None:
+            version = known
+        else:
+            try:
+                sha = _sha256(path)
+            except OSError:
+                continue
+            first_seen = seen_at
+            if journal.fresh:
+                # the very first run: a file already there was received no later than its modification time
+                mtime_iso = dt.datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds")
+                first_seen = min(seen_at, mtime_iso, key=lambda s: dt.datetime.fromisoformat(s))
+            version = journal.record(rel, sha256=sha, size=st.st_size, mtime=st.st_mtime, seen=first_seen)
+        parts = rel.split("/")
+        folder = parts[0] if len(parts) > 1 else ""
+        unit = resolve_unit(folder, campaign) if folder else None
+        files.append(FileVersion(path=rel, unit=unit.name if unit else "", folder=folder,
+                                 sha256=version["sha256"], size=st.st_size, mtime=st.st_mtime,
+                                 first_seen=version["first_seen"], abspath=str(path)))
+    return Discovered(files=files, ignored=ignored, first_run=journal.fresh)

@@ -1,0 +1,183 @@
+"""Spreadsheets (.xlsx/.xlsm/.xls/.ods) and Word tables as plain grids of values.
+
+The only module that talks to python-calamine. Macros are never run: calamine reads cell values only.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .safety import UnsafeFile, check_zip, parse_xml
+
+MAX_ROWS = 400  # a 申请表 or ranking sheet is small; a huge sheet is read only this far
+MAX_COLS = 40
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list  # list of lists of values (None for empty), 0-based
+    merged: list = field(default_factory=list)  # (r0, c0, r1, c1) inclusive, 0-based
+    label: str = ""  # how locations name this sheet ('' = use name)
+    hidden: bool = False
+
+    def __post_init__(self):
+        self._owner = {}
+        for r0, c0, r1, c1 in self.merged:
+            for r in range(r0, min(r1, MAX_ROWS) + 1):
+                for c in range(c0, min(c1, MAX_COLS) + 1):
+                    self._owner[(r, c)] = (r0, c0)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def raw(self, r: int, c: int):
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            return self.rows[r][c]
+        return None
+
+    def value(self, r: int, c: int):
+        """The value shown at (r, c): a merged range shows its top-left cell."""
+        r0, c0 = self._owner.get((r, c), (r, c))
+        return self.raw(r0, c0)
+
+    def anchor(self, r: int, c: int) -> tuple[int, int]:
+        return self._owner.get((r, c), (r, c))
+
+    def merge_end_col(self, r: int, c: int) -> int:
+        r0, c0 = self.anchor(r, c)
+        for mr0, mc0, mr1, mc1 in self.merged:
+            if (mr0, mc0) == (r0, c0):
+                return mc1
+        return c
+
+    def merge_end_row(self, r: int, c: int) -> int:
+        r0, c0 = self.anchor(r, c)
+        for mr0, mc0, mr1, mc1 in self.merged:
+            if (mr0, mc0) == (r0, c0):
+                return mr1
+        return r
+
+    def location(self, r: int, c: int) -> str:
+        if self.label:
+            return f"{self.label}第{r + 1}行第{c + 1}列"
+        return f"{self.name}!{cell_name(r, c)}"
+
+
+@dataclass
+class Workbook:
+    sheets: list  # Sheet
+    names: dict = field(default_factory=dict)  # defined name -> (sheet name, row, col)
+
+    def sheet(self, name: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+def column_letter(c: int) -> str:
+    out = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_name(r: int, c: int) -> str:
+    return f"{column_letter(c)}{r + 1}"
+
+
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def parse_cell_ref(ref: str) -> tuple[int, int] | None:
+    m = _REF.match(ref.upper())
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _split_sheet_ref(text: str) -> tuple[str, str] | None:
+    """'申请表'!$B$3:$F$3 -> ('申请表', 'B3')."""
+    text = text.strip().lstrip("=")
+    if "!" not in text:
+        return None
+    sheet, ref = text.rsplit("!", 1)
+    sheet = sheet.strip()
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, ref.split(":")[0].replace("$", "")
+
+
+def ooxml_defined_names(data: bytes) -> dict:
+    """Defined names of an .xlsx/.xlsm, read from xl/workbook.xml (workbook-scoped, single-area)."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = parse_xml(zf.read("xl/workbook.xml"))
+    for el in root.iter("{*}definedName"):
+        if el.get("localSheetId") is not None and el.get("name", "").startswith("_xlnm"):
+            continue
+        parsed = _split_sheet_ref(el.text or "")
+        cell = parse_cell_ref(parsed[1]) if parsed else None
+        if parsed and cell:
+            out.setdefault(el.get("name", ""), (parsed[0], *cell))
+    return out
+
+
+def ods_defined_names(data: bytes) -> dict:
+    """Named ranges of an .ods, from content.xml ('$申请表.$B$3')."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = parse_xml(zf.read("content.xml"))
+    for el in root.iter("{*}named-range"):
+        name = el.get("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}name", "")
+        addr = el.get("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}cell-range-address", "")
+        addr = addr.split(":")[0].lstrip("$")
+        if "." not in addr:
+            continue
+        sheet, ref = addr.rsplit(".", 1)
+        sheet = sheet.strip("'").lstrip("$")
+        cell = parse_cell_ref(ref.replace("$", ""))
+        if cell:
+            out.setdefault(name, (sheet, *cell))
+    return out
+
+
+def read_workbook(data: bytes, real_type: str, *, max_sheets: int = 6) -> Workbook:
+    """Read a spreadsheet's first sheets as grids. Raises UnsafeFile or the reader's own exceptions."""
+    from python_calamine import CalamineWorkbook
+
+    names = {}
+    if real_type in ("xlsx", "xlsm", "ods"):
+        check_zip(data)
+        try:
+            names = ooxml_defined_names(data) if real_type != "ods" else ods_defined_names(data)
+        except (KeyError, UnsafeFile):
+            names = {}
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets = []
+    try:
+        meta = {m.name: m for m in book.sheets_metadata}
+        for name in book.sheet_names[:max_sheets]:
+            visible = getattr(meta.get(name), "visible", None)
+            sheet = book.get_sheet_by_name(name)
+            rows = [[None if v == "" else v for v in row[:MAX_COLS]]
+                    for row in sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)]
+            merged = []
+            for rng in (sheet.merged_cell_ranges or []):
+                (r0, c0), (r1, c1) = rng
+                merged.append((r0, c0, r1, c1))
+            hidden = visible is not None and str(visible).rsplit(".", 1)[-1].lower() != "visible"
+            sheets.append(Sheet(name=name, rows=rows, merged=merged, hidden=hidden))
+    finally:
+        book.close()
+    return Workbook(sheets=sheets, names=names)

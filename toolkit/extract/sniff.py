@@ -1,0 +1,103 @@
+"""Find a file's real type from its content, not its suffix."""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+
+# real types
+XLSX = "xlsx"
+XLSM = "xlsm"
+XLS = "xls"
+ODS = "ods"
+DOCX = "docx"
+ODT = "odt"
+DOC = "doc"
+WPS = "wps"
+ET = "et"
+PDF = "pdf"
+IMAGE = "image"
+HTML = "html"
+RTF = "rtf"
+TEXT = "text"
+ENCRYPTED = "encrypted"
+ZIP = "zip"
+UNKNOWN = "unknown"
+EMPTY = "empty"
+
+SPREADSHEETS = {XLSX, XLSM, XLS, ODS, ET}
+DOCUMENTS = {DOCX, ODT, DOC, WPS, RTF, HTML}
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    type: str
+    detail: str = ""
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def sniff(data: bytes, name: str = "") -> Sniffed:
+    """Return the real type of ``data`` (the whole file's bytes); ``name`` only breaks ties."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not data:
+        return Sniffed(EMPTY)
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(data)
+    if head == OLE_MAGIC:
+        return _sniff_ole(data, suffix)
+    if data.startswith(b"%PDF"):
+        return Sniffed(PDF)
+    if data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG") or data[:4] in (b"II*\x00", b"MM\x00*") \
+            or data.startswith(b"GIF8") or data.startswith(b"BM"):
+        return Sniffed(IMAGE)
+    if data.startswith(b"{\\rtf"):
+        return Sniffed(RTF)
+    probe = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith(b"<!doctype html") or probe.startswith(b"<html") or b"<html" in probe[:1024] \
+            or (probe.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office" in data[:4096]):
+        return Sniffed(HTML)
+    if b"\x00" not in data[:4096]:
+        return Sniffed(TEXT)
+    return Sniffed(UNKNOWN)
+
+
+def _sniff_zip(data: bytes) -> Sniffed:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                if "xl/workbook.bin" in names:
+                    return Sniffed(UNKNOWN, "xlsb")
+                macro = "xl/vbaProject.bin" in names
+                return Sniffed(XLSM if macro else XLSX)
+            if "word/document.xml" in names:
+                return Sniffed(DOCX)
+            if "mimetype" in names:
+                mime = zf.read("mimetype")[:100].decode("ascii", "replace")
+                if "opendocument.spreadsheet" in mime:
+                    return Sniffed(ODS)
+                if "opendocument.text" in mime:
+                    return Sniffed(ODT)
+            return Sniffed(ZIP)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return Sniffed(UNKNOWN, "damaged-zip")
+
+
+def _sniff_ole(data: bytes, suffix: str) -> Sniffed:
+    # Encrypted OOXML (a password-protected .xlsx/.docx) is an OLE container with these streams.
+    if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
+        return Sniffed(ENCRYPTED)
+    if _utf16("WordDocument") in data:
+        return Sniffed(WPS if suffix == "wps" else DOC)
+    if _utf16("Workbook") in data or _utf16("Book") in data:
+        return Sniffed(ET if suffix == "et" else XLS)
+    if suffix in ("doc", "wps", "xls", "et"):
+        return Sniffed({"doc": DOC, "wps": WPS, "xls": XLS, "et": ET}[suffix])
+    return Sniffed(UNKNOWN, "ole")

@@ -1,0 +1,104 @@
+"""The catalogue of issues: code -> severity, Chinese title, message template and how to fix it.
+
+Every issue the toolkit reports is made here, so wording stays consistent and testable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import ERROR, WARNING, Issue
+
+
+@dataclass(frozen=True)
+class Template:
+    severity: str
+    title: str
+    message: str  # str.format template
+    fix: str  # str.format template
+
+
+CATALOGUE: dict[str, Template] = {
+    "file.unreadable": Template(ERROR, "文件无法读取",
+                                "文件无法打开：{reason}。",
+                                "请用 Excel/WPS/Word 打开确认文件完好后重新另存为 .xlsx 或 .docx 再提交。"),
+    "file.encrypted": Template(ERROR, "文件设置了密码",
+                               "文件设置了打开密码，无法读取。",
+                               "请在 Excel/WPS/Word 中取消文件密码（文件→信息→保护→用密码进行加密，清空密码）后重新提交。"),
+    "file.unsupported": Template(ERROR, "文件格式不支持",
+                                 "{reason}",
+                                 "请将申请表另存为 Excel 工作簿（.xlsx），总结材料另存为 Word 文档（.docx）后重新提交。"),
+    "file.unrecognized": Template(ERROR, "无法识别的文件",
+                                  "文件能打开，但既不是申请表、总结材料、申请书，也不是推荐排序表{reason}。",
+                                  "请使用 templates 中的模板填写（申请表.xlsx / 总结材料.docx），或删除与申报无关的文件。"),
+    "unit.unknown": Template(ERROR, "无法确定推荐单位",
+                             "{reason}",
+                             "请把文件放在本单位的文件夹中（文件夹名用推荐单位全称或简称，如“石家庄市工业和信息化局”或“石家庄”）。"),
+    "pair.missing-summary": Template(ERROR, "缺少总结材料",
+                                     "申报单位“{enterprise}”有申请表，但未找到对应的总结材料（Word）。",
+                                     "请补交该企业的总结材料（.docx），文件名或“企业概况”中写明企业名称。"),
+    "pair.missing-form": Template(ERROR, "缺少申请表",
+                                  "总结材料“{name}”未找到对应的申请表（Excel）。",
+                                  "请补交该企业的申请表（templates/申请表.xlsx），申报单位与标杆名称须与总结材料一致。"),
+    "field.missing": Template(ERROR, "必填项未填写",
+                              "“{field}”未填写。",
+                              "请在{location}填写“{field}”。"),
+    "field.invalid": Template(ERROR, "填写内容无效",
+                              "“{field}”填写的“{value}”{reason}。",
+                              "请在{location}按要求改正“{field}”：{hint}"),
+    "name.too-long": Template(ERROR, "标杆名称超过字数限制",
+                              "标杆名称共{count}字，超过{limit}字的限制。",
+                              "请将{location}的标杆名称精简到{limit}字以内，命名规则为（企业）+（典型方法技术）+（经验），如“{example}”。"),
+    "name.pattern": Template(WARNING, "标杆名称不符合命名规则",
+                             "标杆名称“{name}”{reason}。",
+                             "命名规则为（企业）+（典型方法技术）+（经验），如“{example}”，请在{location}修改。"),
+    "section.missing": Template(ERROR, "总结材料缺少章节",
+                                "总结材料中未找到“{section}”部分。",
+                                "请在总结材料中补充标题为“{heading}”的部分（可参照 templates/总结材料.docx）。"),
+    "section.too-long": Template(ERROR, "章节超过字数限制",
+                                 "“{section}”部分共{count}字，超过{limit}字的限制（按 Word 字数统计）。",
+                                 "请将“{section}”部分删减到{limit}字以内（Word“审阅→字数统计”可查看字数）。"),
+    "mismatch": Template(ERROR, "申请表与总结材料不一致",
+                         "申请表的{field}为“{form_value}”，总结材料中为“{summary_value}”，两者不一致。",
+                         "请核对并统一申请表{location}与总结材料中的{field}。"),
+    "eligibility.unprofitable": Template(ERROR, "不满足近三年连续盈利条件",
+                                         "{years}年利润总额不大于0（{values}），不满足“近三年连续保持盈利”的申报条件。",
+                                         "如填写有误请在{location}更正利润总额；确未盈利的企业不符合申报条件。"),
+    "finance.suspicious": Template(WARNING, "财务数据可能有误",
+                                   "{reason}",
+                                   "请核对{location}的数据（单位为万元），确认无误可忽略本提示。"),
+    "quota.exceeded": Template(ERROR, "超出推荐名额",
+                               "本单位推荐{received}项，超出名额{quota}项；按推荐顺序第{rank}位“{enterprise}”超出名额。",
+                               "请在推荐排序表中调整推荐顺序或撤回排序靠后的申报，本单位最多推荐{quota}项。"),
+    "rank.missing": Template(WARNING, "未给出推荐顺序",
+                             "未找到推荐排序表或带序号的文件名，已按收到文件的先后顺序排序。",
+                             "请填写 outbox 中本单位的“推荐排序表”后放回本单位文件夹，或在文件名前加序号（如“1-企业名称-申请表.xlsx”）。"),
+    "rank.conflict": Template(ERROR, "推荐顺序有冲突",
+                              "{reason}",
+                              "请在推荐排序表中为每个申报项目填写唯一的推荐顺序（1、2、3…），并确保企业名称与申请表一致。"),
+    "duplicate.enterprise": Template(ERROR, "同一企业重复推荐",
+                                     "企业“{enterprise}”被重复推荐：另见{other}。",
+                                     "同一企业只能申报一项，请与{other}协商保留一项。"),
+    "deadline.late": Template(ERROR, "逾期提交",
+                              "文件于{received_at}首次收到，晚于截止时间{deadline}，按通知要求逾期不再受理。",
+                              "如省厅同意延期，请联系省厅以新的截止时间重新运行（--deadline）。"),
+}
+
+
+def make_issue(code: str, *, file: str = "", location: str = "", field: str = "", severity: str | None = None,
+               **values) -> Issue:
+    """Build an Issue from the catalogue; unknown placeholders are left visible rather than raising."""
+    template = CATALOGUE[code]
+    context = _Defaults(file=file, location=location or "相应位置", field=field, **values)
+    message = template.message.format_map(context)
+    fix = template.fix.format_map(context)
+    return Issue(code=code, severity=severity or template.severity, file=file, location=location, field=field,
+                 message=f"{message}{fix}", fix=fix)
+
+
+class _Defaults(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def title(code: str) -> str:
+    return CATALOGUE[code].title if code in CATALOGUE else code

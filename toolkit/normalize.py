@@ -1,0 +1,502 @@
+"""Normalisation of raw form cell values (numbers, phones, e-mails, labels, names).
+
+Every function here is pure: it takes a raw cell value as produced by a
+spreadsheet/document reader (str, int, float, Decimal, datetime, None ...) and
+returns a normalised value without side effects.  The parsers return a
+:class:`Parsed` record so that callers can keep the original text for messages
+while working with the normalised value.
+
+Only the standard library is used.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "Parsed",
+    "PLACEHOLDERS",
+    "EXCEL_ERRORS",
+    "clean_text",
+    "has_xml_illegal",
+    "is_placeholder",
+    "to_text",
+    "to_number",
+    "to_int_count",
+    "to_phone",
+    "phone_kind",
+    "to_email",
+    "normalize_label",
+    "normalize_name",
+    "strip_company_suffix",
+    "from_excel_date",
+]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Result of parsing one cell value."""
+
+    raw: object  # the original cell value as given
+    text: str  # the original as (stripped) display text; '' for None
+    value: object  # normalised value; None when empty or invalid
+    ok: bool  # False when raw was non-empty but could not be parsed
+    empty: bool  # True when nothing (or only a placeholder) was written
+    note: str = ""  # optional Chinese hint
+
+
+# ---------------------------------------------------------------------------
+# Notes (Chinese hints shown to users)
+# ---------------------------------------------------------------------------
+
+NOTE_NOT_NUMBER = "不是数字"
+NOTE_EXCEL_ERROR = "单元格是错误值"
+NOTE_DATE_NOT_NUMBER = "是日期而不是数字"
+NOTE_TIME_NOT_NUMBER = "是时间而不是数字"
+NOTE_NOT_FINITE = "不是有效的数字"
+NOTE_PERCENT = "不能使用百分号，请填写数值"
+NOTE_GROUPING = "千分位分隔符位置不对"
+NOTE_NOT_WHOLE = "不是整数"
+NOTE_BAD_PHONE = "不是有效的电话号码"
+NOTE_NO_AREA_CODE = "缺少区号"
+NOTE_PHONE_AS_NUMBER = "电话号码被保存成了数字，区号开头的0已丢失，请改为文本格式重新填写"
+NOTE_BAD_EMAIL = "不是有效的电子邮箱"
+
+# ---------------------------------------------------------------------------
+# Text basics
+# ---------------------------------------------------------------------------
+
+# Characters that XML 1.0 cannot hold: C0 controls except TAB/LF/CR,
+# lone surrogates and the non-characters U+FFFE / U+FFFF.
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Invisible characters removed when building comparison keys.
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_WS_RE = re.compile(r"\s+")
+
+PLACEHOLDERS = frozenset(
+    {"—", "-", "--", "——", "/", "／", "无", "空", "N/A", "n/a", "无数据"}
+)
+_PLACEHOLDERS_FOLDED = frozenset(unicodedata.normalize("NFKC", p).casefold() for p in PLACEHOLDERS)
+# Runs of dash-like characters only ('-', '---', '——', '－－', '–' ...).
+_DASH_ONLY_RE = re.compile("[-\u2010-\u2015\u2212\u2500\u2501\uff0d\ufe58\ufe63]+")
+
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#VALUE!", "#REF!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _display(raw: object) -> str:
+    """str() of a value; integral floats lose their trailing '.0'."""
+    if raw is None:
+        return ""
+    text = str(raw)
+    if isinstance(raw, float) and text.endswith(".0"):
+        text = text[:-2]
+    return text
+
+
+def clean_text(s: object) -> str:
+    """Display text of ``s`` without XML-illegal characters, stripped.
+
+    ``None`` gives ''.  Integral floats are shown without a trailing '.0'
+    (as in :attr:`Parsed.text`); everything else is ``str(s)`` kept exactly
+    (no width conversion).
+    """
+    return _XML_ILLEGAL_RE.sub("", _display(s)).strip()
+
+
+def has_xml_illegal(s: str) -> bool:
+    """True when ``s`` contains a character that XML 1.0 cannot hold."""
+    return _XML_ILLEGAL_RE.search(s) is not None
+
+
+def is_placeholder(text: str) -> bool:
+    """True for a cleaned text that means "nothing written" ('', '无', '—', 'N/A' ...)."""
+    if not text:
+        return True
+    if text in PLACEHOLDERS or _DASH_ONLY_RE.fullmatch(text):
+        return True
+    folded = unicodedata.normalize("NFKC", text).strip().casefold()
+    return folded in _PLACEHOLDERS_FOLDED or bool(_DASH_ONLY_RE.fullmatch(folded))
+
+
+def _empty(raw: object, text: str) -> Parsed:
+    return Parsed(raw=raw, text=text, value=None, ok=True, empty=True)
+
+
+def _bad(raw: object, text: str, note: str) -> Parsed:
+    return Parsed(raw=raw, text=text, value=None, ok=False, empty=False, note=note)
+
+
+def to_text(raw: object) -> Parsed:
+    """Plain text: value is :func:`clean_text` of raw, or None when empty/placeholder."""
+    text = clean_text(raw)
+    if is_placeholder(text):
+        return _empty(raw, text)
+    return Parsed(raw=raw, text=text, value=text, ok=True, empty=False)
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------
+
+# Minus signs that NFKC does not fold to '-'.
+_MINUS_TRANS = str.maketrans({"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"})
+# Unit suffixes, longest first ('万元' before '元' and '万').
+_NUMBER_UNITS = ("万元", "元", "万", "人", "名", "个")
+_INT_PART = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+"
+_NUMBER_BODY_RE = re.compile(
+    rf"(?:(?:{_INT_PART})(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+)
+# Loosely "digits with separators": used only to choose a better hint.
+_LOOSE_GROUPED_RE = re.compile(r"[0-9][0-9, ]*[0-9](?:\.[0-9]*)?")
+
+
+def _parse_number_text(text: str) -> tuple[float | None, str]:
+    """Parse a cleaned, non-placeholder string. Returns (value, note)."""
+    s = unicodedata.normalize("NFKC", text).translate(_MINUS_TRANS)
+    s = _WS_RE.sub(" ", s).strip()
+    if "%" in s or "‰" in s:
+        return None, NOTE_PERCENT
+    negative = False
+    seen_sign = seen_unit = seen_currency = False
+    while s:
+        unit = next((u for u in _NUMBER_UNITS if s.endswith(u)), None)
+        if unit is not None and not seen_unit:
+            seen_unit = True
+            s = s[: -len(unit)].strip()
+            continue
+        if len(s) >= 2 and s[0] == "(" and s[-1] == ")" and not seen_sign:
+            seen_sign = negative = True
+            s = s[1:-1].strip()
+            continue
+        if s[0] == "¥" and not seen_currency:
+            seen_currency = True
+            s = s[1:].strip()
+            continue
+        if s[0] in "+-△" and not seen_sign:
+            seen_sign = True
+            negative = s[0] != "+"
+            s = s[1:].strip()
+            continue
+        break
+    if not _NUMBER_BODY_RE.fullmatch(s):
+        if _LOOSE_GROUPED_RE.fullmatch(s):
+            return None, NOTE_GROUPING
+        return None, NOTE_NOT_NUMBER
+    value = float(s.replace(",", "").replace(" ", ""))
+    if not math.isfinite(value):
+        return None, NOTE_NOT_FINITE
+    if negative:
+        value = -value
+    return value + 0.0, ""  # + 0.0 turns -0.0 into 0.0
+
+
+def to_number(raw: object) -> Parsed:
+    """Parse a numeric cell (amounts in 万元, counts ...). value is a float."""
+    text = clean_text(raw)
+    if raw is None:
+        return _empty(raw, text)
+    if isinstance(raw, bool):
+        return _bad(raw, text, NOTE_NOT_NUMBER)
+    if isinstance(raw, (datetime.datetime, datetime.date)):
+        return _bad(raw, text, NOTE_DATE_NOT_NUMBER)
+    if isinstance(raw, datetime.time):
+        return _bad(raw, text, NOTE_TIME_NOT_NUMBER)
+    if isinstance(raw, (numbers.Real, Decimal)):
+        try:
+            value = float(raw)
+        except (OverflowError, ValueError):
+            return _bad(raw, text, NOTE_NOT_FINITE)
+        if not math.isfinite(value):
+            return _bad(raw, text, NOTE_NOT_FINITE)
+        return Parsed(raw=raw, text=text, value=value + 0.0, ok=True, empty=False)
+    if is_placeholder(text):
+        return _empty(raw, text)
+    if unicodedata.normalize("NFKC", text).upper() in EXCEL_ERRORS:
+        return _bad(raw, text, NOTE_EXCEL_ERROR)
+    value, note = _parse_number_text(text)
+    if value is None:
+        return _bad(raw, text, note)
+    return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
+
+
+def to_int_count(raw: object) -> Parsed:
+    """Like :func:`to_number`; a non-whole value keeps ok=True but gets note '不是整数'."""
+    parsed = to_number(raw)
+    if parsed.ok and parsed.value is not None and not float(parsed.value).is_integer():
+        return Parsed(
+            raw=parsed.raw, text=parsed.text, value=parsed.value, ok=True, empty=False, note=NOTE_NOT_WHOLE
+        )
+    return parsed
+
+
+# ---------------------------------------------------------------------------
+# Phone numbers
+# ---------------------------------------------------------------------------
+
+_MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+_AREA_RE = re.compile(r"010|02[0-9]|0[3-9][0-9]{2}")
+_LOCAL_RE = re.compile(r"[2-9][0-9]{6,7}")
+_LANDLINE_VALUE_RE = re.compile(r"(?:010|02[0-9]|0[3-9][0-9]{2})-[2-9][0-9]{6,7}(?:-[0-9]{1,6})?")
+# Separators between several numbers in one cell (after NFKC).
+_PHONE_LIST_SEP_RE = re.compile(r"[、,;/|\n]|或")
+# Explicit extension marker at the end: 'ext 12', 'ext.12', '转12', '分机12', 'x12', '(转12)'.
+_PHONE_EXT_RE = re.compile(r"\(?\s*(?:extension|ext\.?|分机号?|转|x)\s*:?\s*([0-9]{1,6})\s*\)?\s*$")
+_PHONE_CC_RE = re.compile(r"^\(?\s*(?:\+\s*86|0086)\s*\)?[\s\-]*")
+_PHONE_BARE_CC_RE = re.compile(r"^86[\s\-]+")
+# Characters allowed in the main part: digits, spaces, dashes, brackets, dots.
+_PHONE_MAIN_RE = re.compile("[0-9\\s\\-\u2010-\u2015\u2212().]*")
+
+
+def _parse_phone(s: str) -> tuple[str | None, str]:
+    """Parse one (NFKC, single-number) phone string. Returns (value, note)."""
+    s = s.strip().translate(_ASCII_LOWER)
+    ext: str | None = None
+    m = _PHONE_EXT_RE.search(s)
+    if m and m.start() > 0:
+        ext = m.group(1)
+        s = s[: m.start()].strip()
+    country_code = False
+    m = _PHONE_CC_RE.match(s)
+    if m:
+        country_code = True
+        s = s[m.end():]
+    else:
+        m = _PHONE_BARE_CC_RE.match(s)
+        if m and len(re.sub(r"[^0-9]", "", s[m.end():])) >= 10:
+            country_code = True
+            s = s[m.end():]
+    if not _PHONE_MAIN_RE.fullmatch(s):
+        return None, NOTE_BAD_PHONE
+    groups = re.findall(r"[0-9]+", s)
+    digits = "".join(groups)
+    if not digits:
+        return None, NOTE_BAD_PHONE
+    if not country_code and len(digits) == 13 and digits.startswith("86") and _MOBILE_RE.fullmatch(digits[2:]):
+        digits = digits[2:]
+        groups = [digits]
+    if _MOBILE_RE.fullmatch(digits):
+        return (digits, "") if ext is None else (None, NOTE_BAD_PHONE)
+    if country_code and not digits.startswith("0"):
+        # International notation drops the trunk '0' of the area code.
+        digits = "0" + digits
+        groups = ["0" + groups[0]] + groups[1:]
+    if not digits.startswith("0"):
+        # A local number without area code (optionally with a trailing extension group).
+        without_ext = "".join(groups[:-1]) if len(groups) > 1 and len(groups[-1]) <= 6 else digits
+        if _LOCAL_RE.fullmatch(digits) or _LOCAL_RE.fullmatch(without_ext):
+            return None, NOTE_NO_AREA_CODE
+        return None, NOTE_BAD_PHONE
+    area_len = 3 if digits[1] in "12" else 4
+    area = digits[:area_len]
+    if not _AREA_RE.fullmatch(area):
+        return None, NOTE_BAD_PHONE
+    local = digits[area_len:]
+    if ext is None and len(local) > 8 and len(groups) >= 2:
+        # '0311-87803218-123': the last group is an extension after a full number.
+        split = len(digits) - len(groups[-1])
+        if area_len + 7 <= split <= area_len + 8 and len(groups[-1]) <= 6:
+            local, ext = digits[area_len:split], groups[-1]
+    if not _LOCAL_RE.fullmatch(local):
+        return None, NOTE_BAD_PHONE
+    value = f"{area}-{local}"
+    if ext:
+        value += f"-{ext}"
+    return value, ""
+
+
+def to_phone(raw: object) -> Parsed:
+    """Parse a phone cell.
+
+    value: 11 digits for a mobile ('15003116043'); 'AREA-NUMBER' or
+    'AREA-NUMBER-EXT' for a landline ('0311-87803218', '0311-87803218-123').
+    With several numbers in one cell the first one is parsed.
+    """
+    text = clean_text(raw)
+    if raw is None:
+        return _empty(raw, text)
+    if isinstance(raw, bool):
+        return _bad(raw, text, NOTE_BAD_PHONE)
+    if isinstance(raw, (numbers.Real, Decimal)):
+        # Excel stored the phone as a number: only digits survive, a leading 0 is lost.
+        try:
+            number = float(raw)
+        except (OverflowError, ValueError):
+            return _bad(raw, text, NOTE_BAD_PHONE)
+        if not math.isfinite(number) or number < 0 or not number.is_integer():
+            return _bad(raw, text, NOTE_BAD_PHONE)
+        digits = str(int(raw)) if isinstance(raw, numbers.Integral) else str(int(Decimal(str(raw))))
+        value, note = _parse_phone(digits)
+        if value is None:
+            if _parse_phone("0" + digits)[0] is not None and not digits.startswith("1"):
+                note = NOTE_PHONE_AS_NUMBER
+            return _bad(raw, text, note)
+        return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
+    if is_placeholder(text):
+        return _empty(raw, text)
+    s = unicodedata.normalize("NFKC", text)
+    first = next((p.strip() for p in _PHONE_LIST_SEP_RE.split(s) if p.strip()), "")
+    if not first:
+        return _bad(raw, text, NOTE_BAD_PHONE)
+    value, note = _parse_phone(first)
+    if value is None:
+        return _bad(raw, text, note)
+    return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
+
+
+def phone_kind(value: object) -> str:
+    """'mobile' | 'landline' | '' for a phone value (normalised or raw)."""
+    if not isinstance(value, str) or not value:
+        return ""
+    if not (_MOBILE_RE.fullmatch(value) or _LANDLINE_VALUE_RE.fullmatch(value)):
+        parsed = to_phone(value)
+        if not parsed.ok or parsed.value is None:
+            return ""
+        value = parsed.value
+    if _MOBILE_RE.fullmatch(value):
+        return "mobile"
+    if _LANDLINE_VALUE_RE.fullmatch(value):
+        return "landline"
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# E-mail
+# ---------------------------------------------------------------------------
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL_RE = re.compile(
+    rf"(?P<local>{_ATOM}(?:\.{_ATOM})*)@"
+    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+)
+_EMAIL_LIST_SEP_RE = re.compile(r"[;,、]")
+_MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
+
+
+def to_email(raw: object) -> Parsed:
+    """Parse an e-mail cell; value is 'local@domain' with the domain lower-cased."""
+    text = clean_text(raw)
+    if raw is None or is_placeholder(text):
+        return _empty(raw, text)
+    s = unicodedata.normalize("NFKC", text)
+    s = _WS_RE.sub("", _INVISIBLE_RE.sub("", s)).replace("。", ".")
+    s = _MAILTO_RE.sub("", s)
+    first = next((p for p in _EMAIL_LIST_SEP_RE.split(s) if p), "")
+    m = _EMAIL_RE.fullmatch(first)
+    if not m or len(m.group("local")) > 64 or len(first) > 254:
+        return _bad(raw, text, NOTE_BAD_EMAIL)
+    value = f"{m.group('local')}@{m.group('domain').lower()}"
+    return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
+
+
+# ---------------------------------------------------------------------------
+# Labels and names
+# ---------------------------------------------------------------------------
+
+# Units that may appear in brackets after a label (matched after NFKC + ASCII lower-case).
+_LABEL_UNITS = (
+    "万元人民币", "亿元", "万元", "千元", "元", "万美元", "美元",
+    "人次", "人", "名", "个百分点", "百分点", "个", "项", "件", "次", "家", "台", "套", "批",
+    "小时", "年", "月", "日", "天", "岁", "分", "h",
+    "%", "‰",
+    "万吨", "吨标准煤", "吨标煤", "吨", "tce", "t", "千克", "公斤", "kg",
+    "万平方米", "平方米", "m2", "立方米", "m3", "米", "m", "亩",
+    "万千瓦时", "千瓦时", "kwh", "度",
+)
+_UNIT_ALT = "|".join(re.escape(u) for u in _LABEL_UNITS)
+_LABEL_UNIT_RE = re.compile(
+    rf"[(\[【〔](?:单位:?)?(?:{_UNIT_ALT})(?:[/、,](?:{_UNIT_ALT}))*[)\]】〕]"
+)
+
+
+def _compact(s: object) -> str:
+    """clean_text + NFKC + no whitespace / invisible characters."""
+    s = unicodedata.normalize("NFKC", clean_text(s))
+    return _WS_RE.sub("", _INVISIBLE_RE.sub("", s))
+
+
+def normalize_label(s: object) -> str:
+    """Key for matching form labels: '主营业收入(万元）' -> '主营业收入', ' 电 话：' -> '电话'."""
+    s = _compact(s).translate(_ASCII_LOWER)
+    s = s.rstrip(":")
+    s = _LABEL_UNIT_RE.sub("", s)
+    return s.rstrip(":")
+
+
+_QUOTE_TRANS = str.maketrans(
+    {
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u301d": '"', "\u301e": '"',
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
+    }
+)
+_NAME_DOTS_RE = re.compile("[\u00b7\u2022\u2027\u2219\u30fb]")
+
+
+def normalize_name(s: object) -> str:
+    """Key for comparing enterprise names: '河北 钢铁（集团）有限公司' -> '河北钢铁(集团)有限公司'."""
+    s = _compact(s).translate(_QUOTE_TRANS)
+    s = _NAME_DOTS_RE.sub("", s)
+    return s.translate(_ASCII_LOWER)
+
+
+_COMPANY_SUFFIXES = ("集团有限公司", "有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司", "厂")
+
+
+def strip_company_suffix(name_norm: str) -> str:
+    """Remove legal-form suffixes repeatedly from a normalize_name() output
+    ('河北钢铁(集团)有限公司' -> '河北钢铁'); returns the input unchanged when
+    stripping would leave nothing, so it never returns '' for a non-empty input."""
+    current = name_norm
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _COMPANY_SUFFIXES:
+            if current.endswith(suffix):
+                current = current[: -len(suffix)]
+                changed = True
+                break
+    # A name made only of suffixes ('有限公司', '集团公司') is returned unchanged.
+    return current or name_norm
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+_EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+
+
+def from_excel_date(raw: object) -> datetime.date | None:
+    """Date of an Excel serial number (1900 date system) or a datetime/date; else None.
+
+    Serial 1 is 1900-01-01; serial 60 is Excel's fictitious 1900-02-29 (None).
+    The time-of-day fraction is dropped.
+    """
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, (numbers.Real, Decimal)):
+        return None
+    try:
+        serial = float(raw)
+    except (OverflowError, ValueError):
+        return None
+    if not math.isfinite(serial) or serial < 1 or serial >= _EXCEL_MAX_SERIAL + 1:
+        return None
+    days = int(serial)
+    if days == 60:
+        return None
+    if days < 60:
+        return datetime.date(1899, 12, 31) + datetime.timedelta(days=days)
+    return datetime.date(1899, 12, 30) + datetime.timedelta(days=days)

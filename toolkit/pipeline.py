@@ -1,0 +1,172 @@
+"""One run: discover -> extract (cached) -> assemble -> publish. batch, watch and demo all call ``run``."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .assemble import Assembled, assemble
+from .cache import ExtractCache, campaign_fingerprint
+from .campaign import Campaign
+from .discover import discover
+from .errors import ConfigError
+from .extract.registry import EXTRACTOR_VERSION, extract
+from .journal import Journal, RunLock, now_iso, write_json_atomic
+from .model import Extracted
+from .publish import LATEST, SUMMARY, publish
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".state"
+PARALLEL_THRESHOLD = 24
+
+
+@dataclass
+class RunReport:
+    run_folder: Path | None
+    latest: Path
+    summary: dict
+    files: int = 0
+    parsed: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    unchanged: bool = False
+    result: Assembled | None = field(default=None, repr=False)
+
+
+def state_dir(outbox: Path) -> Path:
+    return outbox / STATE_DIR
+
+
+def _extract_path(args) -> tuple[str, Extracted]:
+    path, rel, campaign = args
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        from .messages import make_issue
+        from .model import OTHER
+        return rel, Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
+                                                             reason=f"无法读取文件（{exc.strerror}）"),))
+    return rel, extract(data, Path(rel).name, campaign, file=rel)
+
+
+def _fingerprint(versions, campaign: Campaign, ignored) -> str:
+    h = hashlib.sha256()
+    h.update(campaign_fingerprint(campaign).encode())
+    h.update(campaign.deadline.isoformat().encode())
+    h.update(repr([(u.name, u.quota) for u in campaign.units]).encode())
+    for fv in versions:
+        h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\n".encode("utf-8"))
+    h.update(repr(ignored).encode("utf-8"))
+    h.update(EXTRACTOR_VERSION.encode())
+    return h.hexdigest()
+
+
+def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | None = None,
+        progress: Callable[[int, int], None] | None = None, settle: float = 2.0, workers: int | None = None,
+        force: bool = False) -> RunReport:
+    """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions."""
+    started = time.perf_counter()
+    inbox, outbox = Path(inbox), Path(outbox)
+    if not inbox.is_dir():
+        raise ConfigError(f"收件箱文件夹不存在：{inbox}")
+    if outbox.resolve() == inbox.resolve() or inbox.resolve() in outbox.resolve().parents:
+        raise ConfigError("输出文件夹不能位于收件箱内（收件箱只读）")
+    outbox.mkdir(parents=True, exist_ok=True)
+    now = now or dt.datetime.now().astimezone()
+    state = state_dir(outbox)
+    with RunLock(state):
+        journal = Journal.load(state)
+        found = discover(inbox, campaign, journal, now=now, settle=settle)
+        journal.save()
+        fingerprint = _fingerprint(found.files, campaign, found.ignored)
+        last = _read_last(state)
+        latest = outbox / LATEST
+        if not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists():
+            summary = json.loads((latest / SUMMARY).read_text(encoding="utf-8"))
+            return RunReport(run_folder=None, latest=latest, summary=summary, files=len(found.files),
+                             cached=len(found.files), seconds=time.perf_counter() - started, unchanged=True)
+        cache = ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}")
+        extracted: dict[str, Extracted] = {}
+        todo = []
+        for fv in found.files:
+            hit = cache.get(fv.sha256, fv.path)
+            if hit is not None:
+                extracted[fv.path] = hit
+            else:
+                todo.append(fv)
+        total = len(found.files)
+        done = len(extracted)
+        if progress:
+            progress(done, total)
+        jobs = [(fv.abspath, fv.path, campaign) for fv in todo]
+        by_path = {fv.path: fv for fv in todo}
+        n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        if n_workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(max_workers=n_workers) as pool:
+                futures = [pool.submit(_extract_path, job) for job in jobs]
+                for fut in as_completed(futures):
+                    rel, ex = fut.result()
+                    extracted[rel] = ex
+                    cache.put(by_path[rel].sha256, rel, ex)
+                    done += 1
+                    if progress:
+                        progress(done, total)
+        else:
+            for job in jobs:
+                rel, ex = _extract_path(job)
+                extracted[rel] = ex
+                cache.put(by_path[rel].sha256, rel, ex)
+                done += 1
+                if progress:
+                    progress(done, total)
+        result = assemble(campaign, found.files, extracted, generated_at=now_iso(now), ignored=found.ignored)
+        folder, summary = publish(outbox, result, now=now)
+        write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
+                                                    "at": now_iso(now)})
+        return RunReport(run_folder=folder, latest=latest, summary=summary, files=total, parsed=len(todo),
+                         cached=total - len(todo), seconds=time.perf_counter() - started, result=result)
+
+
+def _read_last(state: Path) -> dict:
+    try:
+        return json.loads((state / "last_run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extracted, list]]:
+    """A clerk's pre-flight check of single files: extraction plus the rules that need no pairing."""
+    from .model import Application
+    from .rules.contacts import check_contacts
+    from .rules.fields import check_fields
+    from .rules.finance import check_eligibility, check_finance
+    from .rules.naming import check_name
+    from .rules.sections import check_sections
+    from .model import FileVersion
+
+    out = []
+    for path in paths:
+        rel = str(path)
+        _, ex = _extract_path((str(path), rel, campaign))
+        issues = list(ex.issues)
+        fv = FileVersion(path=rel, unit="", folder="", sha256="", size=0, mtime=0, first_seen="")
+        if ex.form is not None or ex.summary is not None:
+            app = Application(unit="", enterprise=ex.form.text("申报单位") if ex.form else "")
+            if ex.form is not None:
+                app.form, app.form_file = ex.form, fv
+            if ex.summary is not None:
+                app.summary, app.summary_file = ex.summary, fv
+            app.benchmark_name = (ex.form.text("标杆名称") if ex.form else "") or (
+                ex.summary.benchmark_name if ex.summary else "")
+            for rule in (check_fields, check_contacts, check_name, check_sections, check_eligibility, check_finance):
+                issues.extend(rule(app, campaign))
+        out.append((path, ex, issues))
+    return out

@@ -1,0 +1,123 @@
+"""推荐意见: the docxtpl template (templates/推荐意见.docx) and each unit's rendered opinion, ready to stamp."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docxtpl import DocxTemplate
+
+from ..campaign import Campaign
+from ..model import INELIGIBLE, LATE, OVER_QUOTA, Application
+from ..normalize import clean_text
+from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, new_document, set_core, set_font
+
+COLUMNS = (("推荐顺序", "rank", 2.0), ("申报单位", "enterprise", 4.6), ("标杆名称", "name", 5.4),
+           ("所在地区", "region", 2.2), ("所属行业", "industry", 3.4))
+DEFAULT_OPINION = ("经审核，以上企业具有独立法人资格，近三年连续保持盈利，在诚信、质量、安全、环保等方面无违法行为和"
+                   "不良记录，申报材料真实、完整，符合申报条件。同意按以上顺序推荐。")
+
+
+def _cell_text(cell, text: str, *, bold: bool = False, size: float = 12, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
+    cell.text = ""
+    p = cell.paragraphs[0]
+    p.alignment = align
+    p.paragraph_format.first_line_indent = None
+    p.paragraph_format.line_spacing = Pt(18)
+    run = p.add_run(text)
+    set_font(run, HEADING_FONT if bold else BODY_FONT, size, bold=False)
+
+
+def _stamp_box(doc) -> None:
+    """A signature and stamp block on the right: unit, signature line, date, and the 公章 area."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    table.autofit = False
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(7.5), Cm(8.0)
+    table.rows[0].height = Cm(5.0)
+    _cell_text(left, "", size=14)
+    right.text = ""
+    lines = [("推荐单位：{{ unit }}", False), ("（加盖公章）", False), ("", False), ("负责人签字：____________", False),
+             ("{{ date }}", False)]
+    first = True
+    for text, _ in lines:
+        p = right.paragraphs[0] if first else right.add_paragraph()
+        first = False
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(text)
+        set_font(run, BODY_FONT, 15)
+    _no_borders(table)
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def build_opinion_template(campaign: Campaign) -> bytes:
+    """The docxtpl template: placeholders unit, apps (rank, enterprise, name, region, industry), opinion, date."""
+    doc = new_document()
+    set_core(doc, title=f"{campaign.title}推荐意见", author=campaign.issuer)
+    p = doc.add_paragraph(style="Title")
+    p.add_run(f"{campaign.title}推荐意见")
+    add_paragraph(doc, "推荐单位（盖章）：{{ unit }}", indent=False)
+    add_paragraph(doc, f"根据《{campaign.issuer}关于推荐{campaign.title}的通知》（{campaign.notice}）要求，"
+                       "我单位对申报材料进行了初审，现按推荐顺序推荐以下{{ count }}项：")
+    table = doc.add_table(rows=4, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, (header, key, width) in enumerate(COLUMNS):
+        _cell_text(table.rows[0].cells[i], header, bold=True)
+        table.rows[0].cells[i].width = Cm(width)
+        _cell_text(table.rows[2].cells[i], f"{{{{ a.{key} }}}}",
+                   align=WD_ALIGN_PARAGRAPH.CENTER if key in ("rank", "region") else WD_ALIGN_PARAGRAPH.LEFT)
+        table.rows[2].cells[i].width = Cm(width)
+    _cell_text(table.rows[1].cells[0], "{%tr for a in apps %}")
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    _repeat_header(table.rows[0])
+    add_paragraph(doc, "")
+    add_paragraph(doc, "推荐意见：", indent=False, font=HEADING_FONT)
+    add_paragraph(doc, "{{ opinion }}")
+    add_paragraph(doc, "")
+    _stamp_box(doc)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def recommended(apps: list[Application], quota: int) -> list[Application]:
+    """The applications a unit's opinion lists: in ranking order, within quota, not late or ineligible."""
+    return [a for a in sorted(apps, key=lambda a: a.rank or 0)
+            if a.status not in (LATE, INELIGIBLE, OVER_QUOTA) and (a.rank or 0) <= quota]
+
+
+def render_opinion(target, campaign: Campaign, unit: str, apps: list[Application], *, date: dt.date,
+                   template: bytes | None = None, opinion: str = DEFAULT_OPINION) -> None:
+    tpl = DocxTemplate(io.BytesIO(template or build_opinion_template(campaign)))
+    rows = [{"rank": n, "enterprise": clean_text(a.enterprise), "name": clean_text(a.benchmark_name),
+             "region": clean_text(a.field_text("所在地区")), "industry": clean_text(a.field_text("所属行业"))}
+            for n, a in enumerate(apps, start=1)]
+    tpl.render({"unit": clean_text(unit), "apps": rows, "count": len(rows), "opinion": opinion,
+                "date": chinese_date(date)}, autoescape=True)
+    tpl.save(target)

@@ -1,0 +1,44 @@
+"""推荐排序表: a pre-filled ranking sheet the clerk edits and drops back into the unit's folder."""
+from __future__ import annotations
+
+import xlsxwriter
+
+from ..campaign import Campaign
+from ..model import Application
+from .xlsx_style import formats, print_setup, write_cell
+
+HEADERS = (("推荐顺序", 10), ("申报单位", 34), ("标杆名称", 44), ("所在地区", 12), ("所属行业", 24), ("当前状态", 12),
+           ("备注", 24))
+
+
+def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Application]) -> None:
+    wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
+    wb.set_properties({"title": f"{campaign.title}{campaign.ranking_file}", "author": "质量标杆推荐工具"})
+    f = formats(wb)
+    ws = wb.add_worksheet(campaign.ranking_file)
+    ws.merge_range(0, 0, 0, len(HEADERS) - 1, f"{unit or '（推荐单位）'}{campaign.ranking_file}", f["title"])
+    ws.set_row(0, 28)
+    quota = campaign.unit(unit).quota if campaign.unit(unit) else None
+    note = (f"说明：在“推荐顺序”列填写 1、2、3…（本单位最多推荐{quota}项），保存后放回本单位文件夹，文件名保留“{campaign.ranking_file}”。"
+            if quota else f"说明：在“推荐顺序”列填写 1、2、3…，保存后放回本单位文件夹，文件名保留“{campaign.ranking_file}”。")
+    ws.merge_range(1, 0, 1, len(HEADERS) - 1, note, f["note"])
+    ws.set_row(1, 30)
+    for c, (name, width) in enumerate(HEADERS):
+        ws.write_string(2, c, name, f["header"])
+        ws.set_column(c, c, width)
+    for r, app in enumerate(apps, start=3):
+        values = [app.rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
+                  app.field_text("所属行业"), app.status, ""]
+        for c, v in enumerate(values):
+            write_cell(ws, r, c, v, f["cell_center"] if c == 0 else f["cell"])
+    last = max(3 + len(apps) - 1, 3 + 4)
+    for r in range(3 + len(apps), last + 1):
+        for c in range(len(HEADERS)):
+            ws.write_blank(r, c, None, f["cell"])
+    ws.data_validation(3, 0, last, 0, {"validate": "integer", "criteria": ">=", "value": 1,
+                                       "input_title": "推荐顺序", "input_message": "填写 1、2、3…，不要重复。",
+                                       "error_type": "warning", "error_message": "推荐顺序应为正整数。"})
+    ws.freeze_panes(3, 0)
+    print_setup(ws, landscape=True, header_rows=(2, 2))
+    wb.close()

@@ -1,0 +1,212 @@
+"""省级汇总表.xlsx: 汇总表, 推荐单位情况, 问题清单, 统计 — formatted for people, printable."""
+from __future__ import annotations
+
+from collections import Counter
+
+import xlsxwriter
+
+from ..assemble import Assembled
+from ..messages import title as issue_title
+from ..model import ERROR, PASSED
+from .xlsx_style import formats, print_setup, write_cell
+
+SEVERITY = {"error": "错误", "warning": "提示"}
+KIND = {"form": "申请表", "summary": "总结材料", "application-doc": "申请书（Word）", "ranking": "推荐排序表",
+        "opinion-scan": "盖章推荐意见", "other": "其他文件"}
+FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "unassigned": "未归属推荐单位"}
+
+
+def register_columns(result: Assembled) -> list[tuple[str, int]]:
+    c = result.campaign
+    cols = [("序号", 6), ("推荐单位", 24), ("推荐顺序", 8), ("申报单位", 28), ("标杆名称", 36), ("所属行业", 22),
+            ("行业大类", 22), ("所在地区", 10), ("企业规模", 8), ("联系人", 10), ("电话", 16), ("手机", 14),
+            ("电子邮箱", 22), ("通讯地址", 30)]
+    for spec in c.yearly:
+        for year in c.base_years:
+            cols.append((f"{year}年{spec.key}（{spec.unit}）", 14))
+    cols += [("状态", 12), ("错误数", 8), ("提示数", 8), ("主要问题", 50), ("收到时间", 20), ("版本数", 8),
+             ("文件", 50)]
+    return cols
+
+
+def register_rows(result: Assembled) -> list[list]:
+    """The 汇总表's data rows, one per application (shared with tests and summary checks)."""
+    c = result.campaign
+    rows = []
+    for n, app in enumerate(result.applications, start=1):
+        industry = c.industry_by_code(app.industry_code) if app.industry_code else None
+        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, app.field_text("所属行业"),
+               industry.label if industry else "", app.field_text("所在地区"), app.size_class,
+               app.field_text("联系人"), app.field_text("电话"), app.field_text("手机"),
+               app.field_text("电子邮箱"), app.field_text("通讯地址")]
+        for spec in c.yearly:
+            for year in c.base_years:
+                row.append(app.form.number(spec.key, year) if app.form else None)
+        errors = [i for i in app.issues if i.severity == ERROR]
+        warnings = [i for i in app.issues if i.severity != ERROR]
+        main = "；".join(dict.fromkeys(issue_title(i.code) for i in errors)) or \
+            "；".join(dict.fromkeys(issue_title(i.code) for i in warnings))
+        row += [app.status, len(errors), len(warnings), main, app.received_at.replace("T", " "), app.versions,
+                "\n".join(f.path for f in app.files)]
+        rows.append(row)
+    return rows
+
+
+def write_register(target, result: Assembled) -> None:
+    wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
+    wb.set_properties({"title": f"{result.campaign.title}省级汇总表", "author": "质量标杆推荐工具"})
+    f = formats(wb)
+    _summary_sheet(wb, f, result)
+    _units_sheet(wb, f, result)
+    _issues_sheet(wb, f, result)
+    _stats_sheet(wb, f, result)
+    _files_sheet(wb, f, result)
+    wb.close()
+
+
+def _table_header(ws, f, row: int, columns: list[tuple[str, int]]) -> None:
+    for col, (name, width) in enumerate(columns):
+        ws.write_string(row, col, name, f["header"])
+        ws.set_column(col, col, width)
+    ws.set_row(row, 32)
+
+
+def _summary_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet("汇总表")
+    cols = register_columns(result)
+    _table_header(ws, f, 0, cols)
+    status_col = [n for n, _ in cols].index("状态")
+    money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
+    count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n or n in ("序号", "推荐顺序", "错误数", "提示数", "版本数")}
+    for r, row in enumerate(register_rows(result), start=1):
+        for c, value in enumerate(row):
+            fmt = f["money"] if c in money_cols else f["count"] if c in count_cols else f["cell"]
+            if c == status_col:
+                fmt = f["ok"] if value == PASSED else f["bad"]
+            write_cell(ws, r, c, value, fmt)
+    ws.freeze_panes(1, 4)
+    ws.autofilter(0, 0, max(1, len(result.applications)), len(cols) - 1)
+    print_setup(ws, landscape=True, header_rows=(0, 0))
+
+
+def _units_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet("推荐单位情况")
+    cols = [("序号", 6), ("推荐单位", 28), ("类别", 10), ("名额", 8), ("收到", 8), ("通过", 8), ("超出名额", 10),
+            ("逾期", 8), ("不符合申报条件", 14), ("需补正", 8), ("盖章推荐意见", 14), ("排序依据", 14), ("情况", 30)]
+    _table_header(ws, f, 0, cols)
+    for r, u in enumerate(result.units, start=1):
+        unit = result.campaign.unit(u.unit)
+        note = "未报送" if u.received == 0 else ("超出名额" if u.over_quota else "")
+        values = [u.order, u.unit, unit.kind_label if unit else u.kind, u.quota, u.received, u.passed, u.over_quota,
+                  u.late, u.ineligible, u.needs_fix, "已收到" if u.stamped_opinion else "未收到", u.rank_source, note]
+        for c, v in enumerate(values):
+            fmt = f["cell_center"] if c not in (1, 12) else f["cell"]
+            if c == 10:
+                fmt = f["ok"] if u.stamped_opinion else f["bad"]
+            write_cell(ws, r, c, v, fmt)
+    total = len(result.units) + 1
+    ws.write_string(total, 1, "合计", f["label"])
+    for c in range(3, 10):
+        ws.write_number(total, c, sum([u.quota, u.received, u.passed, u.over_quota, u.late, u.ineligible,
+                                       u.needs_fix][c - 3] for u in result.units), f["label"])
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, len(result.units), len(cols) - 1)
+    print_setup(ws, landscape=True, header_rows=(0, 0))
+
+
+def _issues_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet("问题清单")
+    cols = [("序号", 6), ("推荐单位", 24), ("申报单位", 26), ("级别", 6), ("问题", 18), ("代码", 22), ("文件", 40),
+            ("位置", 22), ("栏目", 14), ("说明及修改方法", 70)]
+    _table_header(ws, f, 0, cols)
+    r = 0
+    for unit, enterprise, issue in issue_rows(result):
+        r += 1
+        fmt = f["error"] if issue.severity == ERROR else f["warning"]
+        values = [r, unit, enterprise, SEVERITY.get(issue.severity, issue.severity), issue_title(issue.code),
+                  issue.code, issue.file, issue.location, issue.field, issue.message]
+        for c, v in enumerate(values):
+            write_cell(ws, r, c, v, fmt if c in (3, 4, 9) else f["cell"])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
+    print_setup(ws, landscape=True, header_rows=(0, 0))
+
+
+def issue_rows(result: Assembled):
+    """(unit, enterprise, issue) for every issue: applications first, then file-level ones."""
+    seen = set()
+    for app in result.applications:
+        for issue in app.issues:
+            seen.add(id(issue))
+            yield app.unit, app.enterprise, issue
+    for entry in result.files:
+        for issue in entry.issues:
+            if id(issue) not in seen:
+                seen.add(id(issue))
+                yield entry.version.unit, entry.enterprise, issue
+
+
+def _stats_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet("统计")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 3, 10)
+    c = result.campaign
+    apps = result.applications
+    tables = [
+        ("按所在地区", Counter(a.field_text("所在地区") or "未填写" for a in apps)),
+        ("按行业大类", Counter((c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业")
+                           for a in apps)),
+        ("按企业规模", Counter(a.size_class or "无法判定" for a in apps)),
+        ("按状态", Counter(a.status for a in apps)),
+    ]
+    ws.merge_range(0, 0, 0, 3, f"{c.title}申报情况统计（共{len(apps)}项）", f["title"])
+    row = 2
+    for idx, (name, counter) in enumerate(tables):
+        ws.write_string(row, 0, name, f["header"])
+        ws.write_string(row, 1, "项数", f["header"])
+        ws.write_string(row, 2, "通过", f["header"])
+        passed = Counter()
+        for a in apps:
+            key = {0: a.field_text("所在地区") or "未填写",
+                   1: (c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业"),
+                   2: a.size_class or "无法判定", 3: a.status}[idx]
+            passed[key] += a.status == PASSED
+        items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        for i, (key, count) in enumerate(items, start=1):
+            ws.write_string(row + i, 0, key, f["cell"])
+            ws.write_number(row + i, 1, count, f["count"])
+            ws.write_number(row + i, 2, passed[key], f["count"])
+        if items:
+            chart = wb.add_chart({"type": "pie" if idx >= 2 else "bar"})
+            chart.add_series({"name": name, "categories": ["统计", row + 1, 0, row + len(items), 0],
+                              "values": ["统计", row + 1, 1, row + len(items), 1],
+                              "data_labels": {"value": True}})
+            chart.set_title({"name": f"{name}统计"})
+            chart.set_legend({"none": idx < 2})
+            chart.set_size({"width": 520, "height": max(240, 22 * len(items) + 80)})
+            ws.insert_chart(row, 4, chart)
+        row += max(len(items) + 3, 14 if items else 3)
+    print_setup(ws, landscape=False, header_rows=None)
+
+
+def _files_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet("文件清单")
+    cols = [("序号", 6), ("文件", 56), ("推荐单位", 24), ("类型", 14), ("状态", 16), ("申报单位", 26),
+            ("首次收到时间", 20), ("错误数", 8), ("SHA-256", 20)]
+    _table_header(ws, f, 0, cols)
+    r = 0
+    for e in result.files:
+        r += 1
+        v = e.version
+        values = [r, v.path, v.unit, KIND.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status), e.enterprise,
+                  v.first_seen.replace("T", " "), sum(1 for i in e.issues if i.severity == ERROR), v.sha256[:16]]
+        for c, val in enumerate(values):
+            write_cell(ws, r, c, val, f["cell"])
+    for path in result.ignored:
+        r += 1
+        for c, val in enumerate([r, path, "", "临时文件", FILE_STATUS["ignored"], "", "", 0, ""]):
+            write_cell(ws, r, c, val, f["cell"])
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
+    print_setup(ws, landscape=True, header_rows=(0, 0))

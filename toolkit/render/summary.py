@@ -1,0 +1,53 @@
+"""summary.json (SPEC §7): stable English keys, the documents' Chinese values, inbox-relative paths."""
+from __future__ import annotations
+
+from ..assemble import Assembled
+
+
+def _fields(app) -> dict:
+    out: dict = {}
+    c_fields = app.form.fields if app.form else {}
+    for key, v in c_fields.items():
+        out[key] = v.value
+    if app.form:
+        for key, per_year in app.form.yearly.items():
+            out[key] = {str(y): v.value for y, v in sorted(per_year.items())}
+    return out
+
+
+def build_summary(result: Assembled) -> dict:
+    c = result.campaign
+    return {
+        "campaign": c.id,
+        "title": c.title,
+        "generated_at": result.generated_at,
+        "deadline": c.deadline_date,
+        "deadline_at": c.deadline.isoformat(),
+        "units": [{"unit": u.unit, "kind": u.kind, "quota": u.quota, "received": u.received, "passed": u.passed,
+                   "over_quota": u.over_quota, "late": u.late, "ineligible": u.ineligible, "needs_fix": u.needs_fix,
+                   "stamped_opinion": u.stamped_opinion, "opinion_files": u.opinion_files,
+                   "rank_source": u.rank_source} for u in result.units],
+        "applications": [{"unit": a.unit, "enterprise": a.enterprise, "benchmark_name": a.benchmark_name,
+                          "rank": a.rank, "rank_source": a.rank_source, "status": a.status,
+                          "size_class": a.size_class, "industry_code": a.industry_code,
+                          "received_at": a.received_at, "versions": a.versions,
+                          "files": [f.path for f in a.files],
+                          "superseded_files": [f.path for f in a.superseded],
+                          "fields": _fields(a),
+                          "sections": ({k: {"chars": s.chars, "images": s.images, "tables": s.tables}
+                                        for k, s in a.summary.sections.items()} if a.summary else {}),
+                          "issues": [i.to_dict() for i in a.issues]} for a in result.applications],
+        "files": [{"file": e.version.path, "unit": e.version.unit, "kind": e.kind, "status": e.status,
+                   "enterprise": e.enterprise, "sha256": e.version.sha256, "size": e.version.size,
+                   "first_seen": e.version.first_seen, "issues": [i.to_dict() for i in e.issues]}
+                  for e in result.files]
+                 + [{"file": p, "unit": "", "kind": "other", "status": "ignored", "enterprise": "", "sha256": "",
+                     "size": None, "first_seen": "", "issues": []} for p in result.ignored],
+        "counts": {
+            "applications": len(result.applications),
+            "passed": sum(a.status == "通过" for a in result.applications),
+            "files": len(result.files) + len(result.ignored),
+            "errors": sum(1 for i in result.issues if i.severity == "error"),
+            "warnings": sum(1 for i in result.issues if i.severity == "warning"),
+        },
+    }

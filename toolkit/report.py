@@ -1,0 +1,81 @@
+"""What the console shows: the one-screen end-of-run summary and the `check` report (Chinese)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .campaign import Campaign
+from .messages import title as issue_title
+from .model import ERROR
+
+
+def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
+    s = report.summary
+    apps = s.get("applications", [])
+    units = s.get("units", [])
+    by_status: dict = {}
+    for a in apps:
+        by_status[a["status"]] = by_status.get(a["status"], 0) + 1
+    submitted = sum(1 for u in units if u["received"])
+    stamped = sum(1 for u in units if u["stamped_opinion"])
+    errors = sum(1 for f in s.get("files", []) for i in f["issues"] if i["severity"] == "error")
+    warnings = sum(1 for f in s.get("files", []) for i in f["issues"] if i["severity"] != "error")
+    app_errors = sum(1 for a in apps for i in a["issues"] if i["severity"] == "error")
+    app_warnings = sum(1 for a in apps for i in a["issues"] if i["severity"] != "error")
+    lines = [f"—— {campaign.title} 汇总{'（收件箱无变化，沿用上次结果）' if report.unchanged else '完成'} ——",
+             f"收件箱：{inbox}  文件 {report.files} 个（新读取 {report.parsed}，未变化 {report.cached}），用时 {report.seconds:.1f} 秒",
+             f"申报：共 {len(apps)} 项，" + "，".join(f"{k} {v}" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1]))
+             if apps else "申报：0 项",
+             f"推荐单位：已报送 {submitted}/{len(units)}，盖章推荐意见已收到 {stamped} 个；截止时间 {s.get('deadline')}",
+             f"问题：申报项目错误 {app_errors} 条、提示 {app_warnings} 条；文件级错误 {errors} 条、提示 {warnings} 条（详见省级汇总表“问题清单”）"]
+    over = [u for u in units if u["over_quota"]]
+    if over:
+        lines.append("超出名额：" + "、".join(f"{u['unit']}（{u['received']}/{u['quota']}）" for u in over))
+    unknown = [f["file"] for f in s.get("files", []) if f.get("status") == "unassigned"]
+    if unknown:
+        lines.append(f"未归属推荐单位的文件 {len(unknown)} 个：" + "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else ""))
+    lines.append(f"输出：{outbox / 'latest'}（省级汇总表.xlsx、推荐意见/、推荐排序表/、回执/、summary.json）")
+    return "\n".join(lines)
+
+
+def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> tuple[str, bool]:
+    kinds = {"form": "申请表", "summary": "总结材料", "application-doc": "申请书（Word）", "ranking": "推荐排序表",
+             "opinion-scan": "盖章推荐意见", "other": "其他文件"}
+    lines, has_errors = [], False
+    for path, ex, issues in results:
+        errors = [i for i in issues if i.severity == ERROR]
+        has_errors = has_errors or bool(errors)
+        verdict = "有错误" if errors else ("有提示" if issues else "未发现问题")
+        lines.append(f"【{path}】识别为：{kinds.get(ex.kind, ex.kind)} —— {verdict}")
+        if show_fields:
+            lines.extend(_field_lines(ex, campaign))
+        for i in issues:
+            level = "错误" if i.severity == ERROR else "提示"
+            where = f"［{i.location}］" if i.location else ""
+            lines.append(f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}")
+        lines.append("")
+    total = sum(len([i for i in r[2] if i.severity == ERROR]) for r in results)
+    lines.append(f"共检查 {len(results)} 个文件，错误 {total} 条。" + ("请按提示修改后重新提交。" if has_errors else ""))
+    return "\n".join(lines), has_errors
+
+
+def _field_lines(ex, campaign: Campaign) -> list[str]:
+    out = []
+    if ex.form is not None:
+        out.append(f"  申请表栏目（读取方式：{ {'defined-names': '模板定义名称', 'labels': '按栏目名称', 'docx-table': 'Word 表格'}.get(ex.form.source, ex.form.source)}）：")
+        for spec in campaign.fields:
+            v = ex.form.fields.get(spec.key)
+            out.append(f"    {spec.key}：{'' if v is None or v.value is None else v.value}"
+                       f"{'' if v is None else f'  ［{v.location}］'}{'' if v is not None else '  （未找到）'}")
+        for spec in campaign.yearly:
+            per = ex.form.yearly.get(spec.key, {})
+            parts = [f"{y}年 {'' if per.get(y) is None or per[y].value is None else f'{per[y].value:g}'}"
+                     f"{'' if per.get(y) is None else f'［{per[y].location}］'}" for y in campaign.base_years]
+            out.append(f"    {spec.key}：" + "；".join(parts))
+    if ex.summary is not None:
+        out.append("  总结材料章节：")
+        for spec in campaign.sections:
+            s = ex.summary.sections.get(spec.key)
+            out.append(f"    {spec.key}：" + (f"{s.chars} 字，图片 {s.images}，表格 {s.tables}" if s else "（未找到）"))
+    if ex.ranking:
+        out.append("  推荐排序：" + "；".join(f"{r.rank} {r.enterprise}" for r in ex.ranking))
+    return out

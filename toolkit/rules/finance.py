@@ -1,0 +1,66 @@
+"""eligibility.unprofitable (利润总额 > 0 in every base year) and finance.suspicious."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..campaign import Campaign
+from ..messages import make_issue
+from ..model import Application, Issue
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def check_eligibility(app: Application, campaign: Campaign) -> Iterator[Issue]:
+    form = app.form
+    if form is None:
+        return
+    per_year = form.yearly.get("利润总额", {})
+    bad = [(y, form.number("利润总额", y)) for y in campaign.base_years
+           if form.number("利润总额", y) is not None and form.number("利润总额", y) <= 0]
+    if bad:
+        first = per_year[bad[0][0]]
+        yield make_issue("eligibility.unprofitable", file=app.form_file.path if app.form_file else "",
+                         location="、".join(per_year[y].location for y, _ in bad) or first.location,
+                         field="利润总额", years="、".join(str(y) for y, _ in bad),
+                         values="；".join(f"{y}年 {_fmt(v)} 万元" for y, v in bad))
+
+
+def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
+    form = app.form
+    if form is None:
+        return
+    file = app.form_file.path if app.form_file else ""
+
+    def loc(key, year):
+        v = form.yearly.get(key, {}).get(year)
+        return v.location if v else "申请表“基本情况”"
+
+    def suspicious(key, year, reason):
+        return make_issue("finance.suspicious", file=file, location=loc(key, year), field=f"{year}年{key}",
+                          reason=reason)
+
+    for year in campaign.base_years:
+        profit = form.number("利润总额", year)
+        main = form.number("主营业收入", year)
+        other = form.number("其他业务收入", year) or 0.0
+        if profit is not None and main is not None and profit > main + other and profit > 0:
+            yield suspicious("利润总额", year, f"{year}年利润总额（{_fmt(profit)}万元）大于营业收入"
+                                             f"（{_fmt(main + other)}万元），请确认单位和数值。")
+        for key in ("资产总额", "主营业收入", "其他业务收入"):
+            value = form.number(key, year)
+            if value is not None and value < 0:
+                yield suspicious(key, year, f"{year}年{key}为负数（{_fmt(value)}万元）。")
+        employees = form.number("从业人员", year)
+        if employees is not None and employees < 0:
+            yield suspicious("从业人员", year, f"{year}年从业人员为负数（{_fmt(employees)}）。")
+    years = sorted(campaign.base_years)
+    for key in ("资产总额", "主营业收入", "利润总额", "从业人员"):
+        for a, b in zip(years, years[1:]):
+            x, y = form.number(key, a), form.number(key, b)
+            if x is None or y is None or x <= 0 or y <= 0:
+                continue
+            if max(x, y) / min(x, y) > 10:
+                yield suspicious(key, b, f"{key}从{a}年的{_fmt(x)}变为{b}年的{_fmt(y)}，变化超过10倍，"
+                                         f"可能是单位（元/万元）填写不一致。")

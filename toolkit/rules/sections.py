@@ -1,0 +1,26 @@
+"""总结材料: every required section present, each within its limit."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..campaign import Campaign
+from ..messages import make_issue
+from ..model import Application, Issue
+
+
+def check_sections(app: Application, campaign: Campaign) -> Iterator[Issue]:
+    summary = app.summary
+    if summary is None:
+        return
+    file = app.summary_file.path if app.summary_file else ""
+    for spec in campaign.sections:
+        section = summary.sections.get(spec.key)
+        if section is None or (spec.required and not section.text.strip() and not section.images
+                               and not section.tables):
+            if spec.required:
+                yield make_issue("section.missing", file=file, location=f"总结材料“{spec.key}”部分",
+                                 field=spec.key, section=spec.key, heading=f"{spec.number}. {spec.heading}")
+            continue
+        if spec.limit and section.chars > spec.limit:
+            yield make_issue("section.too-long", file=file, location=section.location, field=spec.key,
+                             section=spec.key, count=section.chars, limit=spec.limit)
