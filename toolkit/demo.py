@@ -48,6 +48,7 @@ PLANTED = [
     ("承德市工业和信息化局", 1, "field.missing"),
     ("秦皇岛市工业和信息化局", 3, "deadline.late"),
     ("河北省机械行业协会", 1, "duplicate.enterprise"),
+    ("石家庄市工业和信息化局", 1, "duplicate.enterprise"),  # the other side of the duplicate
     ("定州市工业和信息化局", 1, "name.pattern"),
 ]
 PLANTED_FILES = [("其他材料/补充说明.xlsx", "unit.unknown"), ("张家口/3-张家口燕赵食品有限公司-申请表.xlsx", "file.unreadable")]

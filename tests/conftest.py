@@ -1,0 +1,84 @@
+"""Shared fixtures: the campaign, form/summary builders, a demo run made once per session."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit.campaign import load_campaign
+from toolkit.render.forms import write_form, write_summary
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def campaign():
+    return load_campaign()
+
+
+GOOD_VALUES = {
+    "申报单位": "河北华信精密机械有限公司", "所属行业": "C34 通用设备制造业", "所在地区": "石家庄市",
+    "标杆名称": "河北华信精密机械有限公司实施六西格玛设计的经验", "摘要": "本公司推行六西格玛设计，成效显著。",
+    "联系人": "张伟", "电话": "0311-87803218", "手机": "15003116043", "电子邮箱": "zhangwei@163.com", "传真": "",
+    "通讯地址": "河北省石家庄市高新区100号",
+    "资产总额": {2018: 52000.0, 2019: 56000.0, 2020: 61000.5},
+    "主营业收入": {2018: 41000.0, 2019: 43800.0, 2020: 47000.0},
+    "其他业务收入": {2018: 900.0, 2019: 1000.0, 2020: 1100.0},
+    "利润总额": {2018: 3100.0, 2019: 3300.0, 2020: 3650.25},
+    "从业人员": {2018: 1200, 2019: 1250, 2020: 1300},
+}
+
+
+def good_sections(name: str, enterprise: str) -> dict:
+    return {"质量标杆名称": name, "摘要": "摘要内容。" * 10, "企业概况": f"{enterprise}成立于1998年。" * 5,
+            "管理方法（技术）的推进和应用情况": ["推进情况。" * 50, "应用情况。" * 50],
+            "管理方法（技术）的实施效果": "实施效果显著。" * 30, "证实性材料": "见附件。"}
+
+
+@pytest.fixture
+def make_form(campaign):
+    def make(path: Path, **overrides) -> Path:
+        values = {k: (dict(v) if isinstance(v, dict) else v) for k, v in GOOD_VALUES.items()}
+        values.update(overrides)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_form(str(path), campaign, values)
+        return path
+    return make
+
+
+@pytest.fixture
+def make_summary(campaign):
+    def make(path: Path, *, enterprise: str = GOOD_VALUES["申报单位"], name: str = GOOD_VALUES["标杆名称"],
+             drop: tuple = (), **sections) -> Path:
+        content = good_sections(name, enterprise)
+        content.update(sections)
+        for key in drop:
+            content.pop(key, None)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_summary(str(path), campaign, content, enterprise=enterprise)
+        return path
+    return make
+
+
+def run_cli(*args, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, args)], cwd=cwd or ROOT,
+                          capture_output=True, text=True, timeout=timeout, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """`run.py demo` once, in a fresh folder: (inbox, outbox, summary dict, completed process)."""
+    base = tmp_path_factory.mktemp("demo")
+    inbox, outbox = base / "inbox", base / "outbox"
+    proc = run_cli("demo", "--inbox", inbox, "--outbox", outbox, cwd=base)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((outbox / "latest" / "summary.json").read_text(encoding="utf-8"))
+    return inbox, outbox, summary, proc
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")

@@ -1,0 +1,124 @@
+"""The demo end to end: outputs exist, planted mistakes carry their codes, the register matches summary.json."""
+from __future__ import annotations
+
+import openpyxl
+from docx import Document
+
+from toolkit.demo import PLANTED, PLANTED_FILES
+from toolkit.render.register import register_columns
+
+
+def test_demo_writes_every_output(demo_run, campaign):
+    inbox, outbox, summary, proc = demo_run
+    latest = outbox / "latest"
+    assert (latest / "summary.json").is_file()
+    assert (latest / "省级汇总表.xlsx").is_file()
+    with_apps = {a["unit"] for a in summary["applications"]}
+    assert len(with_apps) == 26
+    for unit in with_apps:
+        assert (latest / "推荐意见" / f"{unit}-推荐意见.docx").is_file()
+        assert (latest / "推荐排序表" / f"{unit}-推荐排序表.xlsx").is_file()
+    assert len(list((latest / "回执").glob("*-回执.xlsx"))) == 26
+    assert "汇总完成" in proc.stdout and "outbox" in proc.stdout
+
+
+def test_planted_mistakes_have_their_codes(demo_run):
+    _, _, summary, _ = demo_run
+    by_unit = {}
+    for a in summary["applications"]:
+        by_unit.setdefault(a["unit"], []).append(a)
+    for unit, _position, code in PLANTED:
+        codes = {i["code"] for a in by_unit[unit] for i in a["issues"]}
+        assert code in codes, (unit, code, codes)
+    file_codes = {f["file"]: {i["code"] for i in f["issues"]} for f in summary["files"]}
+    for path, code in PLANTED_FILES:
+        assert code in file_codes[path], (path, file_codes.get(path))
+
+
+def test_clean_applications_pass(demo_run):
+    _, _, summary, _ = demo_run
+    planted_units = {u for u, _, _ in PLANTED}
+    clean = [a for a in summary["applications"] if a["unit"] not in planted_units]
+    assert len(clean) >= 25
+    assert all(a["status"] == "通过" for a in clean), [(a["enterprise"], a["issues"]) for a in clean
+                                                       if a["status"] != "通过"]
+    assert all(i["severity"] == "warning" for a in clean for i in a["issues"])
+    statuses = {a["status"] for a in summary["applications"]}
+    assert {"通过", "需补正", "超出名额", "逾期", "不符合申报条件"} <= statuses
+
+
+def test_nothing_lost(demo_run):
+    inbox, _, summary, _ = demo_run
+    on_disk = {p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file()}
+    listed = {f["file"] for f in summary["files"]}
+    assert on_disk == listed
+
+
+def test_register_rows_match_summary(demo_run):
+    _, outbox, summary, _ = demo_run
+    wb = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx", read_only=True)
+    assert wb.sheetnames[:4] == ["汇总表", "推荐单位情况", "问题清单", "统计"]
+    rows = list(wb["汇总表"].iter_rows(values_only=True))
+    header, data = rows[0], rows[1:]
+    assert data and len(data) == len(summary["applications"])
+    col = {name: i for i, name in enumerate(header)}
+    for row, app in zip(data, summary["applications"]):
+        assert row[col["推荐单位"]] == app["unit"]
+        assert row[col["申报单位"]] == app["enterprise"]
+        assert row[col["标杆名称"]] == app["benchmark_name"]
+        assert row[col["推荐顺序"]] == app["rank"]
+        assert row[col["状态"]] == app["status"]
+        assert (row[col["企业规模"]] or "") == app["size_class"]
+        profit = app["fields"].get("利润总额", {})
+        for year in ("2018", "2019", "2020"):
+            assert row[col[f"{year}年利润总额（万元）"]] == profit.get(year)
+    units = list(wb["推荐单位情况"].iter_rows(min_row=2, max_row=27, values_only=True))
+    for row, unit in zip(units, summary["units"]):
+        assert row[1] == unit["unit"] and row[3] == unit["quota"] and row[4] == unit["received"]
+        assert row[5] == unit["passed"] and row[6] == unit["over_quota"]
+    issues = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert len(issues) >= sum(len(a["issues"]) for a in summary["applications"])
+    assert len(header) == len(register_columns.__defaults__ or ()) or len(header) > 20
+
+
+def test_register_print_and_view_setup(demo_run):
+    _, outbox, _, _ = demo_run
+    wb = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx")
+    ws = wb["汇总表"]
+    assert ws.freeze_panes == "E2"
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["统计"]._charts, "统计 sheet has charts"
+
+
+def test_opinion_lists_ranked_applications_with_stamp_area(demo_run):
+    _, outbox, summary, _ = demo_run
+    unit = "唐山市工业和信息化局"
+    doc = Document(outbox / "latest" / "推荐意见" / f"{unit}-推荐意见.docx")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    all_text = text + "\n" + "\n".join("\t".join(r) for r in cells)
+    assert "（加盖公章）" in all_text and unit in all_text and "推荐意见" in all_text
+    ranked = [a for a in summary["applications"] if a["unit"] == unit and a["status"] != "超出名额"]
+    rows = [r for r in cells if r and r[0].isdigit()]
+    assert [r[1] for r in rows] == [a["enterprise"] for a in sorted(ranked, key=lambda a: a["rank"])][:3]
+    assert [r[0] for r in rows] == ["1", "2", "3"]
+    assert "{{" not in all_text and "{%" not in all_text
+
+
+def test_receipt_shows_planted_mistakes_with_location_and_fix(demo_run):
+    _, outbox, summary, _ = demo_run
+    for unit, _pos, code in PLANTED:
+        wb = openpyxl.load_workbook(outbox / "latest" / "回执" / f"{unit}-回执.xlsx", read_only=True)
+        rows = list(wb["问题及修改方法"].iter_rows(min_row=2, values_only=True))
+        mine = [r for r in rows if r[3] and code in {i["code"] for a in summary["applications"]
+                                                     for i in a["issues"] if a["unit"] == unit}]
+        titles = {r[3] for r in rows}
+        from toolkit.messages import title
+        assert title(code) in titles, (unit, code, titles)
+        row = next(r for r in rows if r[3] == title(code))
+        assert row[5], f"{unit} {code}: location"  # 位置
+        assert row[8] and "请" in row[8], f"{unit} {code}: fix"  # 修改方法
+        assert mine
