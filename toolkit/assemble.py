@@ -226,7 +226,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             fv, ex = _newest(g["summaries"])
             app.summary_file, app.summary = fv, ex.summary
             app.superseded.extend(f for f, _ in g["summaries"] if f is not fv and f is not app.form_file)
-        app.versions = max(len(g["forms"]), len(g["summaries"]), 1)
+        app.versions = max(sum(f.revisions for f, _ in g["forms"]), sum(f.revisions for f, _ in g["summaries"]), 1)
         for fv in app.superseded:
             entries[fv.path].status = "superseded"
             entries[fv.path].enterprise = app.enterprise

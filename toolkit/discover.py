@@ -139,5 +139,6 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         unit = resolve_unit(folder, campaign) if folder else None
         files.append(FileVersion(path=rel, unit=unit.name if unit else "", folder=folder,
                                  sha256=version["sha256"], size=st.st_size, mtime=st.st_mtime,
-                                 first_seen=version["first_seen"], abspath=str(path)))
+                                 first_seen=version["first_seen"], abspath=str(path),
+                                 revisions=max(1, len(journal.versions(rel)))))
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh)

@@ -127,6 +127,7 @@ class FileVersion:
     mtime: float
     first_seen: str  # ISO time the toolkit first saw this version
     abspath: str = ""
+    revisions: int = 1  # how many versions of this path the journal has seen
 
     @property
     def name(self) -> str:

@@ -55,6 +55,8 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
         employees = form.number("从业人员", year)
         if employees is not None and employees < 0:
             yield suspicious("从业人员", year, f"{year}年从业人员为负数（{_fmt(employees)}）。")
+        elif employees is not None and not float(employees).is_integer():
+            yield suspicious("从业人员", year, f"{year}年从业人员（{_fmt(employees)}）不是整数，人数应填写整数。")
     years = sorted(campaign.base_years)
     for key in ("资产总额", "主营业收入", "利润总额", "从业人员"):
         for a, b in zip(years, years[1:]):

@@ -33,9 +33,13 @@ def check_name(app: Application, campaign: Campaign) -> Iterator[Issue]:
                          reason=reason, example=campaign.name_example)
 
 
+# quotes, title marks and closing punctuation around a name ("“…经验”。", "《…经验》") are not part of it
+_WRAPPING = "\"'《》〈〉「」『』<>.。!！;；,，"
+
+
 def pattern_problem(name: str, enterprise: str, suffix: str) -> str:
     """'' when the name reads (企业)+(方法)+(经验); otherwise what is off, in Chinese."""
-    norm = normalize_name(name)
+    norm = normalize_name(name).strip(_WRAPPING)
     problems = []
     ent = normalize_name(enterprise)
     if ent:

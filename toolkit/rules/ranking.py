@@ -8,7 +8,7 @@ from ..messages import make_issue
 from ..model import Application, RankingRow
 from ..normalize import normalize_name, strip_company_suffix
 
-_PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【]?(\d{1,3})[)）\]】]?\s*[-_.、．\s])")
+_PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【](\d{1,3})[)）\]】]|(\d{1,3})\s*[-_.、．\s])")
 _CN_PREFIX = re.compile(r"^\s*第([一二三四五六七八九十])[名位项]")
 _CN = "一二三四五六七八九十"
 
@@ -17,7 +17,7 @@ def prefix_rank(name: str) -> int | None:
     """'1-…', '01_…', '第1名…', '(2)…' -> the number."""
     m = _PREFIX.match(name)
     if m:
-        return int(m.group(1) or m.group(2))
+        return int(m.group(1) or m.group(2) or m.group(3))
     m = _CN_PREFIX.match(name)
     return _CN.index(m.group(1)) + 1 if m else None
 
@@ -44,6 +44,10 @@ def _matches(row: RankingRow, app: Application) -> bool:
         and not row_ent
 
 
+def _first_file(app: Application) -> str:
+    return app.files[0].path if app.files else ""
+
+
 def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
               sheet_file: str = "") -> tuple[list[Application], list]:
     """Set rank, rank_source and ranking issues on ``apps``.
@@ -51,47 +55,42 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     Returns the applications in ranking order and the issues about the ranking sheet itself.
     """
     sheet_issues: list = []
-    by_receipt = sorted(apps, key=lambda a: (a.received_at, a.files[0].path if a.files else ""))
+    by_receipt = sorted(apps, key=lambda a: (a.received_at, _first_file(a)))
     given: dict[int, int] = {}  # id(app) -> given rank
-    source = ""
+    unranked_reason = ""  # why an application without a given rank is placed where it is
     if sheet is not None:
         source = "推荐排序表"
+        unranked_reason = "未列入推荐排序表，已排在已排序项目之后"
         rows = [r for r in sheet if r.enterprise or r.benchmark_name]
         for row in rows:
+            label = row.enterprise or row.benchmark_name
             match = [a for a in apps if _matches(row, a)]
             if not match:
                 sheet_issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location, field="推荐顺序",
-                                             reason=f"推荐排序表中的“{row.enterprise or row.benchmark_name}”"
-                                                    f"没有对应的申报材料。"))
+                                               reason=f"推荐排序表中的“{label}”没有对应的申报材料（申请表中的申报单位"
+                                                      f"与排序表不一致，或该企业的材料未提交）。"))
                 continue
             if row.rank is None:
                 for a in match:
                     a.issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location,
-                                               field="推荐顺序", reason=f"“{row.enterprise}”的推荐顺序未填写或不是数字。"))
+                                               field="推荐顺序", reason=f"推荐排序表中“{label}”的推荐顺序未填写或不是数字。"))
                 continue
             for a in match:
+                if id(a) in given and given[id(a)] != row.rank:
+                    a.issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location,
+                                               field="推荐顺序",
+                                               reason=f"“{a.enterprise}”在推荐排序表中出现了两次（第{given[id(a)]}位和"
+                                                      f"第{row.rank}位），已按第{given[id(a)]}位处理。"))
                 given.setdefault(id(a), row.rank)
-        for a in apps:
-            if id(a) not in given:
-                a.issues.append(make_issue("rank.missing", file=sheet_file, location="推荐排序表", field="推荐顺序").at(
-                    message=f"“{a.enterprise}”未列入推荐排序表，已排在已排序项目之后。请在推荐排序表中补充其推荐顺序。"))
     else:
         prefixes = {id(a): _app_prefix(a) for a in apps}
         if any(v is not None for v in prefixes.values()):
             source = "文件名序号"
-            for a in apps:
-                if prefixes[id(a)] is not None:
-                    given[id(a)] = prefixes[id(a)]
-                else:
-                    a.issues.append(make_issue("rank.missing", file=a.files[0].path if a.files else "",
-                                               location="文件名", field="推荐顺序").at(
-                        message=f"“{a.enterprise}”的文件名没有序号，已排在有序号的项目之后。"
-                                f"请在文件名前加序号（如“2-企业名称-申请表.xlsx”）或使用推荐排序表。"))
+            unranked_reason = "的文件名没有序号，已排在有序号的项目之后"
+            given = {key: rank for key, rank in prefixes.items() if rank is not None}
         else:
             source = "收到顺序"
-            for a in apps:
-                a.issues.append(make_issue("rank.missing", file=a.files[0].path if a.files else "",
-                                           location="推荐排序表", field="推荐顺序"))
+            unranked_reason = "：未找到推荐排序表或带序号的文件名，已按收到文件的先后顺序排序"
     # duplicate ranks
     seen: dict[int, list] = {}
     for a in apps:
@@ -101,13 +100,17 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         if len(same) > 1:
             names = "、".join(f"“{a.enterprise}”" for a in same)
             for a in same:
-                a.issues.append(make_issue("rank.conflict", file=sheet_file or (a.files[0].path if a.files else ""),
+                a.issues.append(make_issue("rank.conflict", file=sheet_file or _first_file(a),
                                            location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
                                            reason=f"{names}的推荐顺序都是第{rank}位。"))
     order = sorted(apps, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), by_receipt.index(a)))
     for position, a in enumerate(order, start=1):
         a.rank = position
         a.rank_source = source if id(a) in given else "收到顺序"
+        if id(a) not in given:
+            a.issues.append(make_issue("rank.missing", file=sheet_file or _first_file(a),
+                                       location="文件名" if source == "文件名序号" else "推荐排序表", field="推荐顺序",
+                                       reason=f"“{a.enterprise}”{unranked_reason}（现为第{position}位）。"))
     return order, sheet_issues
 
 
@@ -115,6 +118,6 @@ def apply_quota(ordered: list[Application], unit: Unit) -> None:
     received = len(ordered)
     for a in ordered:
         if a.rank is not None and a.rank > unit.quota:
-            file = a.form_file.path if a.form_file else (a.files[0].path if a.files else "")
+            file = a.form_file.path if a.form_file else _first_file(a)
             a.issues.append(make_issue("quota.exceeded", file=file, location="推荐顺序", field="推荐顺序",
                                        received=received, quota=unit.quota, rank=a.rank, enterprise=a.enterprise))

@@ -1,0 +1,133 @@
+"""The command line as a scheduler or a clerk uses it: real subprocesses, exit codes, Chinese output."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+
+import openpyxl
+import pytest
+
+from conftest import run_cli
+
+
+def test_check_planted_mistake_exits_1_with_chinese_message(demo_run):
+    inbox, _, _, _ = demo_run
+    bad = next((inbox / "保定市工业和信息化局").rglob("*申请表.xlsx"))
+    # find the one with a loss year
+    for candidate in (inbox / "保定市工业和信息化局").rglob("*申请表.xlsx"):
+        proc = run_cli("check", candidate)
+        if proc.returncode == 1:
+            bad = candidate
+            break
+    proc = run_cli("check", bad)
+    assert proc.returncode == 1
+    assert "不满足近三年连续盈利条件" in proc.stdout
+    assert "2019年利润总额不大于0" in proc.stdout
+    assert "申请表!D15" in proc.stdout  # the cell to fix
+
+
+def test_check_clean_file_exits_0(make_form, make_summary, tmp_path):
+    form = make_form(tmp_path / "a.xlsx")
+    summary = make_summary(tmp_path / "b.docx")
+    proc = run_cli("check", "--show-fields", form, summary)
+    assert proc.returncode == 0, proc.stdout
+    assert "未发现问题" in proc.stdout
+    assert "申报单位：河北华信精密机械有限公司  ［申请表!B3］" in proc.stdout
+    assert "企业概况：" in proc.stdout and "字" in proc.stdout
+
+
+def test_check_missing_file_is_usage_error(tmp_path):
+    proc = run_cli("check", tmp_path / "nope.xlsx")
+    assert proc.returncode == 2
+    assert "找不到文件" in proc.stderr
+
+
+def test_batch_bad_inbox_exits_2(tmp_path):
+    proc = run_cli("batch", "--inbox", tmp_path / "missing", "--outbox", tmp_path / "out")
+    assert proc.returncode == 2
+    assert "收件箱文件夹不存在" in proc.stderr
+
+
+def test_batch_bad_campaign_exits_2(tmp_path):
+    bad = tmp_path / "c.toml"
+    bad.write_text("id = 1\n[[units]]\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out", "--campaign", bad)
+    assert proc.returncode == 2 and "活动配置文件" in proc.stderr
+
+
+def test_batch_lock_held_exits_3(tmp_path):
+    (tmp_path / "in").mkdir()
+    state = tmp_path / "out" / ".state"
+    state.mkdir(parents=True)
+    (state / "run.lock").write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                                "started": "now"}), encoding="utf-8")
+    proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out", "--settle", "0")
+    assert proc.returncode == 3
+    assert "另一个运行正在进行" in proc.stderr
+
+
+def test_stale_lock_is_taken_over(tmp_path):
+    (tmp_path / "in").mkdir()
+    state = tmp_path / "out" / ".state"
+    state.mkdir(parents=True)
+    lock = state / "run.lock"
+    lock.write_text(json.dumps({"pid": 999999, "host": "other-pc", "started": "yesterday"}), encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(lock, (old, old))
+    proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out", "--settle", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert not lock.exists()
+
+
+def test_batch_deadline_override_and_rerun_unchanged(tmp_path, make_form, make_summary):
+    inbox = tmp_path / "inbox"
+    make_form(inbox / "石家庄" / "1-申请表.xlsx")
+    make_summary(inbox / "石家庄" / "1-总结材料.docx")
+    out = tmp_path / "out"
+    proc = run_cli("batch", "--inbox", inbox, "--outbox", out, "--settle", "0", "--deadline", "2099-12-31")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["deadline"] == "2099-12-31"
+    [app] = summary["applications"]
+    assert app["unit"] == "石家庄市工业和信息化局" and app["status"] == "通过" and app["rank"] == 1
+    proc2 = run_cli("batch", "--inbox", inbox, "--outbox", out, "--settle", "0", "--deadline", "2099-12-31")
+    assert proc2.returncode == 0 and "无变化" in proc2.stdout
+    assert len(list((out / "runs").iterdir())) == 1
+    # the default deadline has passed for a file first seen today: 逾期
+    proc3 = run_cli("batch", "--inbox", inbox, "--outbox", out, "--settle", "0")
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert proc3.returncode == 0 and summary["applications"][0]["status"] == "逾期"
+
+
+@pytest.mark.parametrize("command", ["demo", "batch", "watch", "check", "templates"])
+def test_every_command_has_help(command):
+    proc = run_cli(command, "--help")
+    assert proc.returncode == 0 and len(proc.stdout) > 100
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in proc.stdout)
+
+
+def test_untrusted_text_stays_text(tmp_path, make_form, make_summary):
+    inbox = tmp_path / "inbox"
+    evil = "=HYPERLINK(\"http://x\",\"点我\")"
+    make_form(inbox / "唐山" / "申请表.xlsx", 申报单位=evil, 标杆名称="@SUM(1+1)<b>&\x07经验", 联系人="+cmd|' /C calc'!A0")
+    make_summary(inbox / "唐山" / "总结材料.docx", enterprise=evil, name="-1+1 & <x> 经验")
+    out = tmp_path / "out"
+    proc = run_cli("batch", "--inbox", inbox, "--outbox", out, "--settle", "0", "--deadline", "2099-01-01")
+    assert proc.returncode == 0, proc.stderr
+    latest = out / "latest"
+    for path in [latest / "省级汇总表.xlsx", *(latest / "回执").glob("*.xlsx"), *(latest / "推荐排序表").glob("*.xlsx")]:
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (path.name, ws.title, cell.coordinate, cell.value)
+    wb = openpyxl.load_workbook(latest / "省级汇总表.xlsx")
+    values = [c.value for row in wb["汇总表"].iter_rows() for c in row]
+    assert evil in values
+    from docx import Document
+    doc = Document(next((latest / "推荐意见").glob("*.docx")))
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert evil in text

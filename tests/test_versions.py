@@ -1,0 +1,80 @@
+"""Re-submissions: the newest version wins, older ones stay listed, first-seen times are kept across runs."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from toolkit.campaign import load_campaign
+from toolkit.pipeline import run
+
+T0 = dt.datetime(2021, 9, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _summary(out):
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_resubmission_supersedes_and_keeps_history(tmp_path, make_form, make_summary):
+    campaign = load_campaign()
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "保定" / "1-申请表.xlsx")
+    make_summary(inbox / "保定" / "1-总结材料.docx")
+    make_form(inbox / "保定" / "2-申请表.xlsx", 申报单位="保定天威仪表有限公司",
+              标杆名称="保定天威仪表有限公司推行精益生产的经验")
+    make_summary(inbox / "保定" / "2-总结材料.docx", enterprise="保定天威仪表有限公司",
+                 name="保定天威仪表有限公司推行精益生产的经验")
+    first = run(inbox, out, campaign, now=T0, settle=0)
+    s1 = _summary(out)
+    times1 = {f["file"]: f["first_seen"] for f in s1["files"]}
+    assert first.parsed == 4 and s1["applications"][0]["versions"] == 1
+
+    # a corrected form arrives later as a new file for the same enterprise
+    later = T0 + dt.timedelta(days=2)
+    make_form(inbox / "保定" / "1-申请表（修改版）.xlsx", 联系人="李娜")
+    second = run(inbox, out, campaign, now=later, settle=0)
+    s2 = _summary(out)
+    assert second.parsed == 1 and second.cached == 4  # unchanged files are not parsed again
+    app = next(a for a in s2["applications"] if a["enterprise"] == "河北华信精密机械有限公司")
+    assert app["files"][0] == "保定/1-申请表（修改版）.xlsx"
+    assert app["fields"]["联系人"] == "李娜"
+    assert app["versions"] == 2
+    assert app["superseded_files"] == ["保定/1-申请表.xlsx"]
+    files = {f["file"]: f for f in s2["files"]}
+    assert files["保定/1-申请表.xlsx"]["status"] == "superseded"
+    assert files["保定/1-申请表（修改版）.xlsx"]["status"] == "current"
+    for path, seen in times1.items():
+        assert files[path]["first_seen"] == seen, path  # untouched files keep their received time
+    assert files["保定/1-申请表（修改版）.xlsx"]["first_seen"] == later.isoformat(timespec="seconds")
+    assert len(s2["applications"]) == 2
+
+    # the same path overwritten: the journal remembers both versions
+    make_form(inbox / "保定" / "2-申请表.xlsx", 申报单位="保定天威仪表有限公司", 联系人="赵磊",
+              标杆名称="保定天威仪表有限公司推行精益生产的经验")
+    run(inbox, out, campaign, now=later + dt.timedelta(days=1), settle=0)
+    s3 = _summary(out)
+    app2 = next(a for a in s3["applications"] if a["enterprise"] == "保定天威仪表有限公司")
+    assert app2["fields"]["联系人"] == "赵磊" and app2["versions"] == 2
+    assert len(list((out / "runs").iterdir())) == 3
+    assert (out / "latest").resolve().name == sorted(p.name for p in (out / "runs").iterdir())[-1]
+
+
+def test_first_run_uses_file_time_and_late_files_are_flagged(tmp_path, make_form, make_summary):
+    import os
+    campaign = load_campaign()
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    a = make_form(inbox / "沧州" / "申请表.xlsx")
+    b = make_summary(inbox / "沧州" / "总结材料.docx")
+    before = dt.datetime(2021, 9, 19, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp()
+    for p in (a, b):
+        os.utime(p, (before, before))
+    run(inbox, out, campaign, now=T0 + dt.timedelta(days=30), settle=0)
+    [app] = _summary(out)["applications"]
+    assert app["status"] == "通过" and app["received_at"].startswith("2021-09-19")
+    # a file that arrives after the deadline on a later run is late
+    make_form(inbox / "沧州" / "2-申请表.xlsx", 申报单位="沧州新元装备有限公司", 标杆名称="沧州新元装备有限公司实施精益的经验")
+    run(inbox, out, campaign, now=T0 + dt.timedelta(days=31), settle=0)
+    apps = {x["enterprise"]: x for x in _summary(out)["applications"]}
+    late = apps["沧州新元装备有限公司"]
+    assert late["status"] == "逾期"
+    assert any(i["code"] == "deadline.late" and "逾期不再受理" in i["message"] for i in late["issues"])
+    assert apps["河北华信精密机械有限公司"]["status"] == "通过"
