@@ -200,14 +200,26 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         g["forms"].append((fv, ex))
         if ex.kind == APPLICATION_DOC and ex.summary is not None:
             g["summaries"].append((fv, ex))
-    # pair each standalone summary with the best-scoring form of the unit
+    # pair each standalone summary with the best-scoring form of the unit: candidates come from
+    # indexes (same 标杆名称, same sub-folder, enterprise named in the file name); a full scan only when none
+    by_name: dict[str, list] = {}
+    by_folder: dict[str, list] = {}
+    for key, g in groups.items():
+        for ffv, fex in g["forms"]:
+            bname = normalize_name(fex.form.text("标杆名称"))
+            if bname:
+                by_name.setdefault(bname, []).append((key, ffv, fex))
+            if ffv.subfolder:
+                by_folder.setdefault(ffv.subfolder, []).append((key, ffv, fex))
     for fv, ex in summaries:
+        candidates = by_name.get(normalize_name(ex.summary.benchmark_name), []) + by_folder.get(fv.subfolder, [])
+        if not candidates:
+            candidates = [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]]
         best_key, best = None, 0
-        for key, g in groups.items():
-            for ffv, fex in g["forms"]:
-                score = _pair_score(fv, ex, ffv, fex)
-                if score > best:
-                    best_key, best = key, score
+        for key, ffv, fex in candidates:
+            score = _pair_score(fv, ex, ffv, fex)
+            if score > best:
+                best_key, best = key, score
         if best_key is None:
             bname = ex.summary.benchmark_name or fv.name
             best_key = f"?summary:{normalize_name(bname)}"

@@ -12,6 +12,7 @@ Only the standard library is used.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import numbers
 import re
@@ -444,6 +445,17 @@ _NAME_DOTS_RE = re.compile("[\u00b7\u2022\u2027\u2219\u30fb]")
 
 def normalize_name(s: object) -> str:
     """Key for comparing enterprise names: '河北 钢铁（集团）有限公司' -> '河北钢铁(集团)有限公司'."""
+    if isinstance(s, str) and len(s) <= 200:
+        return _normalize_name_cached(s)
+    return _normalize_name(s)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize_name_cached(s: str) -> str:
+    return _normalize_name(s)
+
+
+def _normalize_name(s: object) -> str:
     s = _compact(s).translate(_QUOTE_TRANS)
     s = _NAME_DOTS_RE.sub("", s)
     return s.translate(_ASCII_LOWER)

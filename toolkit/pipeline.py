@@ -38,6 +38,7 @@ class RunReport:
     cached: int = 0
     seconds: float = 0.0
     unchanged: bool = False
+    timings: dict = field(default_factory=dict)  # phase -> seconds
     result: Assembled | None = field(default=None, repr=False)
 
 
@@ -55,6 +56,10 @@ def _extract_path(args) -> tuple[str, Extracted]:
         return rel, Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
                                                              reason=f"无法读取文件（{exc.strerror}）"),))
     return rel, extract(data, Path(rel).name, campaign, file=rel)
+
+
+def _extract_chunk(jobs: list[tuple[str, str]], campaign: Campaign) -> list[tuple[str, Extracted]]:
+    return [_extract_path((path, rel, campaign)) for path, rel in jobs]
 
 
 def _fingerprint(versions, campaign: Campaign, ignored) -> str:
@@ -84,8 +89,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     state = state_dir(outbox)
     with RunLock(state):
         journal = Journal.load(state)
+        t = time.perf_counter()
         found = discover(inbox, campaign, journal, now=now, settle=settle)
         journal.save()
+        timings = {"discover": time.perf_counter() - t}
         fingerprint = _fingerprint(found.files, campaign, found.ignored)
         last = _read_last(state)
         latest = outbox / LATEST
@@ -93,6 +100,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             summary = json.loads((latest / SUMMARY).read_text(encoding="utf-8"))
             return RunReport(run_folder=None, latest=latest, summary=summary, files=len(found.files),
                              cached=len(found.files), seconds=time.perf_counter() - started, unchanged=True)
+        t = time.perf_counter()
         cache = ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}")
         extracted: dict[str, Extracted] = {}
         todo = []
@@ -110,13 +118,15 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         by_path = {fv.path: fv for fv in todo}
         n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         if n_workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
+            size = max(8, min(64, len(jobs) // (n_workers * 8) or 8))
+            chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
             with ProcessPoolExecutor(max_workers=n_workers) as pool:
-                futures = [pool.submit(_extract_path, job) for job in jobs]
+                futures = [pool.submit(_extract_chunk, [(a, r) for a, r, _ in chunk], campaign) for chunk in chunks]
                 for fut in as_completed(futures):
-                    rel, ex = fut.result()
-                    extracted[rel] = ex
-                    cache.put(by_path[rel].sha256, rel, ex)
-                    done += 1
+                    for rel, ex in fut.result():
+                        extracted[rel] = ex
+                        cache.put(by_path[rel].sha256, rel, ex)
+                        done += 1
                     if progress:
                         progress(done, total)
         else:
@@ -127,12 +137,18 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                 done += 1
                 if progress:
                     progress(done, total)
+        timings["extract"] = time.perf_counter() - t
+        t = time.perf_counter()
         result = assemble(campaign, found.files, extracted, generated_at=now_iso(now), ignored=found.ignored)
+        timings["assemble"] = time.perf_counter() - t
+        t = time.perf_counter()
         folder, summary = publish(outbox, result, now=now)
+        timings["render"] = time.perf_counter() - t
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now)})
         return RunReport(run_folder=folder, latest=latest, summary=summary, files=total, parsed=len(todo),
-                         cached=total - len(todo), seconds=time.perf_counter() - started, result=result)
+                         cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
+                         result=result)
 
 
 def _read_last(state: Path) -> dict:
