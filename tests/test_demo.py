@@ -5,7 +5,6 @@ import openpyxl
 from docx import Document
 
 from toolkit.demo import PLANTED, PLANTED_FILES
-from toolkit.render.register import register_columns
 
 
 def test_demo_writes_every_output(demo_run, campaign):
@@ -59,7 +58,8 @@ def test_register_rows_match_summary(demo_run):
     wb = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx", read_only=True)
     assert wb.sheetnames[:4] == ["汇总表", "推荐单位情况", "问题清单", "统计"]
     rows = list(wb["汇总表"].iter_rows(values_only=True))
-    header, data = rows[0], rows[1:]
+    assert "申报汇总表" in rows[0][0]
+    header, data = rows[1], rows[2:]
     assert data and len(data) == len(summary["applications"])
     col = {name: i for i, name in enumerate(header)}
     for row, app in zip(data, summary["applications"]):
@@ -78,17 +78,24 @@ def test_register_rows_match_summary(demo_run):
         assert row[5] == unit["passed"] and row[6] == unit["over_quota"]
     issues = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
     assert len(issues) >= sum(len(a["issues"]) for a in summary["applications"])
-    assert len(header) == len(register_columns.__defaults__ or ()) or len(header) > 20
+    detail = list(wb["申报明细"].iter_rows(values_only=True))
+    dcol = {name: i for i, name in enumerate(detail[0])}
+    for row, app in zip(detail[1:], summary["applications"]):
+        assert row[dcol["申报单位"]] == app["enterprise"]
+        for key in ("联系人", "电子邮箱", "所属行业"):
+            assert row[dcol[key]] == (app["fields"].get(key) or None), key
+        assets = app["fields"].get("资产总额", {})
+        assert row[dcol["2020年资产总额（万元）"]] == (assets.get("2020") if isinstance(assets.get("2020"), float) else None)
 
 
 def test_register_print_and_view_setup(demo_run):
     _, outbox, _, _ = demo_run
     wb = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx")
     ws = wb["汇总表"]
-    assert ws.freeze_panes == "E2"
-    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+    assert ws.freeze_panes == "E3"
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape"
-    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_title_rows == "$2:$2"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert wb["统计"]._charts, "统计 sheet has charts"
 

@@ -16,13 +16,13 @@ from ..model import INELIGIBLE, LATE, OVER_QUOTA, Application
 from ..normalize import clean_text
 from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, new_document, set_core, set_font
 
-COLUMNS = (("推荐顺序", "rank", 2.0), ("申报单位", "enterprise", 4.6), ("标杆名称", "name", 5.4),
-           ("所在地区", "region", 2.2), ("所属行业", "industry", 3.4))
+COLUMNS = (("推荐顺序", "rank", 1.9), ("申报单位", "enterprise", 4.1), ("标杆名称", "name", 5.4),
+           ("所在地区", "region", 1.9), ("所属行业", "industry", 2.3))
 DEFAULT_OPINION = ("经审核，以上企业具有独立法人资格，近三年连续保持盈利，在诚信、质量、安全、环保等方面无违法行为和"
                    "不良记录，申报材料真实、完整，符合申报条件。同意按以上顺序推荐。")
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, size: float = 12, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
+def _cell_text(cell, text: str, *, bold: bool = False, size: float = 10.5, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
     cell.text = ""
     p = cell.paragraphs[0]
     p.alignment = align
@@ -32,36 +32,33 @@ def _cell_text(cell, text: str, *, bold: bool = False, size: float = 12, align=W
     set_font(run, HEADING_FONT if bold else BODY_FONT, size, bold=False)
 
 
-def _stamp_box(doc) -> None:
-    """A signature and stamp block on the right: unit, signature line, date, and the 公章 area."""
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
-    table.autofit = False
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(8.0)
-    table.rows[0].height = Cm(5.0)
-    _cell_text(left, "", size=14)
-    right.text = ""
-    lines = [("推荐单位：{{ unit }}", False), ("（加盖公章）", False), ("", False), ("负责人签字：____________", False),
-             ("{{ date }}", False)]
-    first = True
-    for text, _ in lines:
-        p = right.paragraphs[0] if first else right.add_paragraph()
-        first = False
+def _stamp_block(doc) -> None:
+    """Signature and stamp lines on the right half of the page, kept together with the opinion."""
+    lines = ["推荐单位：{{ unit }}", "（加盖公章）", "", "负责人签字：____________", "{{ date }}"]
+    for i, text in enumerate(lines):
+        p = doc.add_paragraph()
+        p.paragraph_format.left_indent = Cm(7.0)
+        p.paragraph_format.first_line_indent = None
+        p.paragraph_format.keep_with_next = i < len(lines) - 1
+        p.paragraph_format.line_spacing = Pt(22)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = p.add_run(text)
-        set_font(run, BODY_FONT, 15)
-    _no_borders(table)
+        set_font(run, BODY_FONT, 14)
 
 
-def _no_borders(table) -> None:
+def _fix_widths(table, widths_cm: list[float]) -> None:
+    """Column widths that Word, WPS and LibreOffice all honour: fixed layout, grid and every cell."""
+    table.autofit = False
     tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
 
 
 def build_opinion_template(campaign: Campaign) -> bytes:
@@ -70,9 +67,9 @@ def build_opinion_template(campaign: Campaign) -> bytes:
     set_core(doc, title=f"{campaign.title}推荐意见", author=campaign.issuer)
     p = doc.add_paragraph(style="Title")
     p.add_run(f"{campaign.title}推荐意见")
-    add_paragraph(doc, "推荐单位（盖章）：{{ unit }}", indent=False)
+    add_paragraph(doc, "推荐单位：{{ unit }}", indent=False, size=14)
     add_paragraph(doc, f"根据《{campaign.issuer}关于推荐{campaign.title}的通知》（{campaign.notice}）要求，"
-                       "我单位对申报材料进行了初审，现按推荐顺序推荐以下{{ count }}项：")
+                       "我单位对申报材料进行了初审，现按推荐顺序推荐以下{{ count }}项：", size=14)
     table = doc.add_table(rows=4, cols=len(COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -85,11 +82,12 @@ def build_opinion_template(campaign: Campaign) -> bytes:
     _cell_text(table.rows[1].cells[0], "{%tr for a in apps %}")
     _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
     _repeat_header(table.rows[0])
+    _fix_widths(table, [w for _, _, w in COLUMNS])
     add_paragraph(doc, "")
-    add_paragraph(doc, "推荐意见：", indent=False, font=HEADING_FONT)
-    add_paragraph(doc, "{{ opinion }}")
-    add_paragraph(doc, "")
-    _stamp_box(doc)
+    p = add_paragraph(doc, "推荐意见：", indent=False, font=HEADING_FONT, size=14)
+    p.paragraph_format.keep_with_next = True
+    add_paragraph(doc, "{{ opinion }}", size=14)
+    _stamp_block(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -17,15 +17,12 @@ FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "igno
 
 
 def register_columns(result: Assembled) -> list[tuple[str, int]]:
+    """汇总表: what the province reads and prints (landscape, one page wide)."""
     c = result.campaign
-    cols = [("序号", 6), ("推荐单位", 24), ("推荐顺序", 8), ("申报单位", 28), ("标杆名称", 36), ("所属行业", 22),
-            ("行业大类", 22), ("所在地区", 10), ("企业规模", 8), ("联系人", 10), ("电话", 16), ("手机", 14),
-            ("电子邮箱", 22), ("通讯地址", 30)]
-    for spec in c.yearly:
-        for year in c.base_years:
-            cols.append((f"{year}年{spec.key}（{spec.unit}）", 14))
-    cols += [("状态", 12), ("错误数", 8), ("提示数", 8), ("主要问题", 50), ("收到时间", 20), ("版本数", 8),
-             ("文件", 50)]
+    cols = [("序号", 5), ("推荐单位", 20), ("推荐顺序", 6), ("申报单位", 24), ("标杆名称", 32), ("所在地区", 9),
+            ("所属行业", 18), ("企业规模", 7)]
+    cols += [(f"{year}年利润总额（万元）", 10) for year in c.base_years]
+    cols += [(f"{c.latest_year}年营业收入（万元）", 11), ("状态", 10), ("主要问题", 28), ("收到时间", 16)]
     return cols
 
 
@@ -34,20 +31,48 @@ def register_rows(result: Assembled) -> list[list]:
     c = result.campaign
     rows = []
     for n, app in enumerate(result.applications, start=1):
+        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
+               app.field_text("所属行业"), app.size_class]
+        row += [app.form.number("利润总额", year) if app.form else None for year in c.base_years]
+        main = app.form.number("主营业收入", c.latest_year) if app.form else None
+        other = app.form.number("其他业务收入", c.latest_year) if app.form else None
+        row.append(None if main is None else main + (other or 0.0))
+        errors = [i for i in app.issues if i.severity == ERROR]
+        warnings = [i for i in app.issues if i.severity != ERROR]
+        main_issue = "；".join(dict.fromkeys(issue_title(i.code) for i in errors)) or \
+            "；".join(dict.fromkeys(issue_title(i.code) for i in warnings))
+        row += [app.status, main_issue, app.received_at.replace("T", " ")[:16]]
+        rows.append(row)
+    return rows
+
+
+def detail_columns(result: Assembled) -> list[tuple[str, int]]:
+    """申报明细: every field of every application, for filtering and further analysis."""
+    c = result.campaign
+    cols = [("序号", 5), ("推荐单位", 22), ("推荐顺序", 6), ("申报单位", 26)]
+    cols += [(spec.key, 30 if spec.key in ("标杆名称", "摘要", "通讯地址") else 14) for spec in c.fields
+             if spec.key != "申报单位"]
+    cols += [("行业大类", 22), ("企业规模", 8)]
+    for spec in c.yearly:
+        for year in c.base_years:
+            cols.append((f"{year}年{spec.key}（{spec.unit}）", 12))
+    cols += [("错误数", 7), ("提示数", 7), ("版本数", 7), ("文件", 50)]
+    return cols
+
+
+def detail_rows(result: Assembled) -> list[list]:
+    c = result.campaign
+    rows = []
+    for n, app in enumerate(result.applications, start=1):
         industry = c.industry_by_code(app.industry_code) if app.industry_code else None
-        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, app.field_text("所属行业"),
-               industry.label if industry else "", app.field_text("所在地区"), app.size_class,
-               app.field_text("联系人"), app.field_text("电话"), app.field_text("手机"),
-               app.field_text("电子邮箱"), app.field_text("通讯地址")]
+        row = [n, app.unit, app.rank, app.enterprise]
+        row += [app.field_text(spec.key) for spec in c.fields if spec.key != "申报单位"]
+        row += [industry.label if industry else "", app.size_class]
         for spec in c.yearly:
             for year in c.base_years:
                 row.append(app.form.number(spec.key, year) if app.form else None)
-        errors = [i for i in app.issues if i.severity == ERROR]
-        warnings = [i for i in app.issues if i.severity != ERROR]
-        main = "；".join(dict.fromkeys(issue_title(i.code) for i in errors)) or \
-            "；".join(dict.fromkeys(issue_title(i.code) for i in warnings))
-        row += [app.status, len(errors), len(warnings), main, app.received_at.replace("T", " "), app.versions,
-                "\n".join(f.path for f in app.files)]
+        errors = len(app.errors)
+        row += [errors, len(app.issues) - errors, app.versions, "\n".join(f.path for f in app.files)]
         rows.append(row)
     return rows
 
@@ -61,6 +86,7 @@ def write_register(target, result: Assembled) -> None:
     _units_sheet(wb, f, result)
     _issues_sheet(wb, f, result)
     _stats_sheet(wb, f, result)
+    _detail_sheet(wb, f, result)
     _files_sheet(wb, f, result)
     wb.close()
 
@@ -75,19 +101,37 @@ def _table_header(ws, f, row: int, columns: list[tuple[str, int]]) -> None:
 def _summary_sheet(wb, f, result: Assembled) -> None:
     ws = wb.add_worksheet("汇总表")
     cols = register_columns(result)
-    _table_header(ws, f, 0, cols)
+    _table_header(ws, f, 1, cols)
     status_col = [n for n, _ in cols].index("状态")
     money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
     count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n or n in ("序号", "推荐顺序", "错误数", "提示数", "版本数")}
-    for r, row in enumerate(register_rows(result), start=1):
+    ws.merge_range(0, 0, 0, len(cols) - 1, f"{result.campaign.title}申报汇总表（共{len(result.applications)}项，"
+                   f"生成于{result.generated_at.replace('T', ' ')[:16]}）", f["title"])
+    ws.set_row(0, 26)
+    for r, row in enumerate(register_rows(result), start=2):
         for c, value in enumerate(row):
             fmt = f["money"] if c in money_cols else f["count"] if c in count_cols else f["cell"]
             if c == status_col:
                 fmt = f["ok"] if value == PASSED else f["bad"]
             write_cell(ws, r, c, value, fmt)
+    ws.freeze_panes(2, 4)
+    ws.autofilter(1, 0, max(2, len(result.applications) + 1), len(cols) - 1)
+    print_setup(ws, landscape=True, header_rows=(1, 1))
+
+
+def _detail_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet("申报明细")
+    cols = detail_columns(result)
+    _table_header(ws, f, 0, cols)
+    money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
+    count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n}
+    for r, row in enumerate(detail_rows(result), start=1):
+        for c, value in enumerate(row):
+            fmt = f["money"] if c in money_cols else f["count"] if c in count_cols else f["cell"]
+            write_cell(ws, r, c, value, fmt)
     ws.freeze_panes(1, 4)
     ws.autofilter(0, 0, max(1, len(result.applications)), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(0, 0))
+    print_setup(ws, landscape=True, header_rows=(0, 0), fit_width=False)
 
 
 def _units_sheet(wb, f, result: Assembled) -> None:
