@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .campaign import Campaign
+from .campaign import CHINA_TZ, Campaign
 from .messages import make_issue
 from .model import (APPLICATION_DOC, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
                     RANKING, SUMMARY, Application, Extracted, FileVersion, Issue)
@@ -114,7 +114,7 @@ def _after(a: str, b: str) -> bool:
 
 
 def _newest(items: list[tuple[FileVersion, Extracted]]) -> tuple:
-    return max(items, key=lambda it: (it[0].first_seen, it[0].mtime, it[0].path))
+    return max(items, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].mtime, it[0].path))
 
 
 def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
@@ -268,20 +268,22 @@ def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:
 
 
 def _check_duplicates(applications: list[Application]) -> None:
-    groups: dict[str, list[Application]] = {}
-    for app in applications:
-        key = strip_company_suffix(enterprise_key(app.enterprise))
-        if app.form is None or not key:
-            continue
-        groups.setdefault(key, []).append(app)
-    for same in groups.values():
-        if len(same) < 2:
-            continue
+    from .rules.pairing import same_enterprise
+
+    candidates = [a for a in applications if a.form is not None and enterprise_key(a.enterprise)]
+    # bucket by the name without legal suffix, then confirm pairs precisely (股份 vs 集团 are different)
+    buckets: dict[str, list[Application]] = {}
+    for app in candidates:
+        buckets.setdefault(strip_company_suffix(enterprise_key(app.enterprise)), []).append(app)
+    for same in buckets.values():
         for app in same:
-            others = "、".join(f"{o.unit}推荐的第{o.rank}位" for o in same if o is not app)
+            others = [o for o in same if o is not app and same_enterprise(o.enterprise, app.enterprise)]
+            if not others:
+                continue
+            names = "、".join(f"{o.unit}推荐的第{o.rank}位" for o in others)
             app.issues.append(make_issue("duplicate.enterprise", file=app.form_file.path if app.form_file else "",
                                          location="申报单位", field="申报单位", enterprise=app.enterprise,
-                                         other=others))
+                                         other=names))
 
 
 def _check_deadline(applications: list[Application], entries: dict, campaign: Campaign) -> None:
@@ -295,7 +297,7 @@ def _check_deadline(applications: list[Application], entries: dict, campaign: Ca
 
 
 def _human_time(iso: str) -> str:
-    t = dt.datetime.fromisoformat(iso)
+    t = dt.datetime.fromisoformat(iso).astimezone(CHINA_TZ)
     return t.strftime("%Y年%m月%d日 %H:%M")
 
 

@@ -140,7 +140,7 @@ class Campaign:
         if not written:
             return None
         text = normalize_name(written)
-        m = re.match(r"^([a-z])?\s*(\d{2})(\d{0,2})\b", text)
+        m = re.match(r"^([a-z])?\s*(\d{2})(\d{0,2})(?!\d)", text)
         if m:
             found = self.industry_by_code(m.group(2))
             if found and (not m.group(1) or m.group(1).upper() == found.section):
@@ -152,11 +152,15 @@ class Campaign:
             exact.sort(key=lambda i: len(i.name), reverse=True)
             if len(exact[0].name) > len(exact[1].name):
                 return exact[0]
-        alias_hits = {code for word, code in self.industry_aliases.items() if normalize_name(word) == text}
-        if not alias_hits:
-            alias_hits = {code for word, code in self.industry_aliases.items() if normalize_name(word) in text}
-        if len(alias_hits) == 1:
-            return self.industry_by_code(alias_hits.pop())
+        exact_alias = {code for word, code in self.industry_aliases.items() if normalize_name(word) == text}
+        if len(exact_alias) == 1:
+            return self.industry_by_code(exact_alias.pop())
+        # aliases contained in the text: the longest wins when it is longer than every other
+        contained = sorted(((len(normalize_name(w)), c) for w, c in self.industry_aliases.items()
+                            if normalize_name(w) in text), reverse=True)
+        if contained and (len(contained) == 1 or contained[0][0] > contained[1][0]
+                          or len({c for _, c in contained}) == 1):
+            return self.industry_by_code(contained[0][1])
         return None
 
     def size_group(self, industry: Industry) -> SizeGroup | None:

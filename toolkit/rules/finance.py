@@ -9,7 +9,10 @@ from ..model import Application, Issue
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}"
+    """A figure as a clerk writes it: 561000, 35.5, -0.01 (never 5.61e+05)."""
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
 def check_eligibility(app: Application, campaign: Campaign) -> Iterator[Issue]:
@@ -42,27 +45,30 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                           reason=reason)
 
     for year in campaign.base_years:
-        profit = form.number("利润总额", year)
-        main = form.number("主营业收入", year)
-        other = form.number("其他业务收入", year) or 0.0
-        if profit is not None and main is not None and profit > main + other and profit > 0:
-            yield suspicious("利润总额", year, f"{year}年利润总额（{_fmt(profit)}万元）大于营业收入"
-                                             f"（{_fmt(main + other)}万元），请确认单位和数值。")
+        negative = False
         for key in ("资产总额", "主营业收入", "其他业务收入"):
             value = form.number(key, year)
             if value is not None and value < 0:
+                negative = True
                 yield suspicious(key, year, f"{year}年{key}为负数（{_fmt(value)}万元）。")
+        profit = form.number("利润总额", year)
+        main = form.number("主营业收入", year)
+        revenue = None if main is None else main + (form.number("其他业务收入", year) or 0.0)
+        if not negative and profit is not None and revenue is not None and profit > revenue and profit > 0:
+            yield suspicious("利润总额", year, f"{year}年利润总额（{_fmt(profit)}万元）大于营业收入"
+                                             f"（主营业收入加其他业务收入，{_fmt(revenue)}万元）。")
         employees = form.number("从业人员", year)
         if employees is not None and employees < 0:
-            yield suspicious("从业人员", year, f"{year}年从业人员为负数（{_fmt(employees)}）。")
+            yield suspicious("从业人员", year, f"{year}年从业人员为负数（{_fmt(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
-            yield suspicious("从业人员", year, f"{year}年从业人员（{_fmt(employees)}）不是整数，人数应填写整数。")
+            yield suspicious("从业人员", year, f"{year}年从业人员（{_fmt(employees)}人）不是整数。")
     years = sorted(campaign.base_years)
     for key in ("资产总额", "主营业收入", "利润总额", "从业人员"):
+        unit, cause = ("人", "请确认人数") if key == "从业人员" else ("万元", "可能是单位（元/万元）填写不一致")
         for a, b in zip(years, years[1:]):
             x, y = form.number(key, a), form.number(key, b)
             if x is None or y is None or x <= 0 or y <= 0:
                 continue
             if max(x, y) / min(x, y) > 10:
-                yield suspicious(key, b, f"{key}从{a}年的{_fmt(x)}变为{b}年的{_fmt(y)}，变化超过10倍，"
-                                         f"可能是单位（元/万元）填写不一致。")
+                yield suspicious(key, b, f"{key}从{a}年的{_fmt(x)}{unit}变为{b}年的{_fmt(y)}{unit}，"
+                                         f"变化超过10倍，{cause}。")

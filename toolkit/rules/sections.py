@@ -18,8 +18,11 @@ def check_sections(app: Application, campaign: Campaign) -> Iterator[Issue]:
         if section is None or (spec.required and not section.text.strip() and not section.images
                                and not section.tables):
             if spec.required:
-                yield make_issue("section.missing", file=file, location=f"总结材料“{spec.key}”部分",
-                                 field=spec.key, section=spec.key, heading=f"{spec.number}. {spec.heading}")
+                state = "缺失（未找到该标题）" if section is None else "只有标题，没有内容"
+                yield make_issue("section.missing", file=file,
+                                 location=(section.location if section else "") or f"总结材料“{spec.key}”部分",
+                                 field=spec.key, section=spec.key, state=state,
+                                 heading=f"{spec.number}. {spec.heading}")
             continue
         if spec.limit and section.chars > spec.limit:
             yield make_issue("section.too-long", file=file, location=section.location, field=spec.key,

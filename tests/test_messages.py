@@ -1,0 +1,90 @@
+"""Every template of the issue catalogue renders to Chinese a clerk can act on."""
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from toolkit.messages import CATALOGUE, make_issue, title
+from toolkit.model import ERROR, WARNING
+
+# SPEC §6 severities
+SPEC_SEVERITY = {
+    "file.unreadable": ERROR, "file.encrypted": ERROR, "file.unsupported": ERROR, "file.unrecognized": ERROR,
+    "unit.unknown": ERROR, "pair.missing-summary": ERROR, "pair.missing-form": ERROR, "field.missing": ERROR,
+    "field.invalid": ERROR, "name.too-long": ERROR, "name.pattern": WARNING, "section.missing": ERROR,
+    "section.too-long": ERROR, "mismatch": ERROR, "eligibility.unprofitable": ERROR, "finance.suspicious": WARNING,
+    "quota.exceeded": ERROR, "rank.missing": WARNING, "rank.conflict": ERROR, "duplicate.enterprise": ERROR,
+    "deadline.late": ERROR,
+}
+
+# a sample for every placeholder any template uses ("reason" is a caller's full sentence)
+SAMPLES = {
+    "reason": "文件夹“北京”不是任何推荐单位的名称或简称。", "enterprise": "石家庄华北精工机械有限公司",
+    "name": "石家庄华北精工机械实施六西格玛设计的经验", "field": "2019年利润总额", "value": "约五亿",
+    "hint": "填写数字，单位按栏目要求（万元），不要写文字", "count": 43, "limit": 40,
+    "example": "××公司实施六西格玛设计的经验", "section": "摘要", "state": "只有标题，没有内容", "heading": "2. 摘要（500字以内）",
+    "form_value": "甲公司实施六西格玛的经验", "summary_value": "甲公司实施精益生产的经验", "years": "2018、2020",
+    "values": "2018年 -5 万元；2020年 0 万元", "received": 4, "quota": 3, "rank": 4,
+    "other": "河北省冶金行业协会推荐的第1位", "received_at": "2021年09月21日 08:00", "deadline": "2021年09月20日 23:59",
+}
+LOCATION = "申请表!B3"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_catalogue_matches_spec():
+    assert set(CATALOGUE) == set(SPEC_SEVERITY)
+
+
+def test_samples_cover_every_placeholder():
+    used = set().union(*(placeholders(t.message) | placeholders(t.fix) for t in CATALOGUE.values()))
+    assert used - {"file", "location"} <= set(SAMPLES), used - set(SAMPLES)
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_template_renders(code):
+    template = CATALOGUE[code]
+    values = {k: SAMPLES[k] for k in placeholders(template.message) | placeholders(template.fix)
+              if k not in ("file", "location", "field")}
+    issue = make_issue(code, file="石家庄/1-申请表.xlsx", location=LOCATION, field=SAMPLES["field"], **values)
+    assert issue.code == code
+    assert issue.severity == SPEC_SEVERITY[code]
+    assert not re.search(r"\{[^{}]*\}", issue.message), issue.message
+    assert _CJK.search(issue.message) and _CJK.search(title(code))
+    assert issue.fix and issue.message.endswith(issue.fix)
+    assert issue.message[: -len(issue.fix)].endswith("。"), "what is wrong, as a sentence, then how to fix it"
+    assert issue.fix.endswith("。")
+    assert (issue.file, issue.location, issue.field) == ("石家庄/1-申请表.xlsx", LOCATION, SAMPLES["field"])
+    # what went wrong is about the sample: every value given shows up in the text
+    for value in values.values():
+        assert str(value) in issue.message
+
+
+@pytest.mark.parametrize("code", sorted(code for code, t in CATALOGUE.items() if "{location}" in t.message + t.fix))
+def test_location_is_in_the_text(code):
+    issue = make_issue(code, location=LOCATION, **SAMPLES)
+    assert LOCATION in issue.message
+
+
+def test_missing_location_reads_naturally():
+    issue = make_issue("field.missing", field="申报单位")
+    assert "{" not in issue.message and "相应位置" in issue.message
+
+
+def test_unknown_placeholder_stays_visible_instead_of_raising():
+    issue = make_issue("mismatch", field="标杆名称", location=LOCATION)
+    assert "{form_value}" in issue.message
+
+
+def test_severity_can_be_softened():
+    issue = make_issue("field.invalid", severity=WARNING, location=LOCATION, **SAMPLES)
+    assert issue.severity == WARNING and not issue.is_error
+
+
+def test_title_of_unknown_code_is_the_code():
+    assert title("no.such-code") == "no.such-code"

@@ -1,0 +1,715 @@
+"""Every SPEC §6 issue code: a case that triggers it and a near-miss that must not.
+
+Applications are built in code (FormData/SummaryData with realistic Values made by the extractor's own
+parser); unit-level codes go through ``assemble``; file-level codes through the extractor registry with
+small crafted bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from unittest import mock
+
+import openpyxl
+import pytest
+
+from toolkit.assemble import APP_RULES, assemble, status_of
+from toolkit.campaign import load_campaign
+from toolkit.extract.form import parse_value
+from toolkit.extract.registry import extract
+from toolkit.extract.sniff import OLE_MAGIC
+from toolkit.extract.wordcount import count_words
+from toolkit.messages import CATALOGUE, make_issue
+from toolkit.model import (ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OVER_QUOTA, PASSED, RANKING, SUMMARY,
+                           WARNING, Application, Extracted, FileVersion, FormData, RankingRow, Section,
+                           SummaryData)
+from toolkit.render.forms import write_form
+
+CAMPAIGN = load_campaign()
+SJZ = "石家庄市工业和信息化局"  # city, quota 3
+YEJIN = "河北省冶金行业协会"  # association, quota 2
+YEARS = (2018, 2019, 2020)
+
+# SPEC §6, hard-coded on purpose: a code added to or dropped from the catalogue must be a spec change.
+SPEC_CODES = {
+    "file.unreadable", "file.encrypted", "file.unsupported", "file.unrecognized", "unit.unknown",
+    "pair.missing-summary", "pair.missing-form", "field.missing", "field.invalid", "name.too-long",
+    "name.pattern", "section.missing", "section.too-long", "mismatch", "eligibility.unprofitable",
+    "finance.suspicious", "quota.exceeded", "rank.missing", "rank.conflict", "duplicate.enterprise",
+    "deadline.late",
+}
+
+# ---------------------------------------------------------------------------------------------------
+# a good application, and builders that change one thing in it
+# ---------------------------------------------------------------------------------------------------
+
+ENTERPRISE = "石家庄华北精工机械有限公司"
+NAME = "石家庄华北精工机械实施六西格玛设计的经验"
+DROP = object()  # remove the field / section altogether
+
+GOOD_FIELDS = {
+    "申报单位": ENTERPRISE, "所属行业": "C34 通用设备制造业", "所在地区": "石家庄市", "标杆名称": NAME,
+    "摘要": "公司以六西格玛设计为主线，构建了质量管理体系。", "联系人": "王晓明",
+    "电话": "0311-87803218", "手机": "15003116043", "电子邮箱": "wangxm@hbjg.com.cn", "传真": "0311-87803219",
+    "通讯地址": "河北省石家庄市高新区黄河大道136号",
+}
+GOOD_YEARLY = {
+    "资产总额": {2018: 52000, 2019: 56000, 2020: 61000},
+    "主营业收入": {2018: 45000, 2019: 48000, 2020: 52000},
+    "其他业务收入": {2018: 1200, 2019: 1300, 2020: 1500},
+    "利润总额": {2018: 3200, 2019: 3500, 2020: 4100},
+    "从业人员": {2018: 1150, 2019: 1180, 2020: 1210},
+}
+GOOD_SECTIONS = {
+    "质量标杆名称": NAME,
+    "摘要": "本文介绍公司推进六西格玛设计的做法与成效。" * 5,
+    "企业概况": f"企业名称：{ENTERPRISE}，成立于1998年，主要生产精密减速机。",
+    "管理方法（技术）的推进和应用情况": "一、推进目标。二、组织保障。三、实施过程。" * 20,
+    "管理方法（技术）的实施效果": "产品一次交检合格率由96.2%提高到99.5%。" * 10,
+}
+YEAR_COLUMN = {2018: "C", 2019: "D", 2020: "E"}
+
+
+def make_form(fields: dict | None = None, yearly: dict | None = None) -> FormData:
+    """The good 申请表 with ``fields`` / ``yearly`` overrides (raw cell values, DROP to remove)."""
+    values = {**GOOD_FIELDS, **(fields or {})}
+    form_fields = {}
+    for row, spec in enumerate(CAMPAIGN.fields, start=3):
+        raw = values.get(spec.key)
+        if raw is not DROP:
+            form_fields[spec.key] = parse_value(spec, raw, f"申请表!B{row}")
+    per_year = {key: dict(v) for key, v in GOOD_YEARLY.items()}
+    for key, changes in (yearly or {}).items():
+        per_year[key].update(changes)
+    form_yearly = {}
+    for row, spec in enumerate(CAMPAIGN.yearly, start=16):
+        form_yearly[spec.key] = {year: parse_value(spec, raw, f"申请表!{YEAR_COLUMN[year]}{row}")
+                                 for year, raw in per_year[spec.key].items() if raw is not DROP}
+    return FormData(fields=form_fields, yearly=form_yearly, source="defined-names")
+
+
+def make_section(key: str, text: str, *, chars: int | None = None, tables: int = 0) -> Section:
+    return Section(key=key, title=key, text=text, chars=count_words(text) if chars is None else chars,
+                   tables=tables, location=f"总结材料“{key}”部分")
+
+
+def make_summary(sections: dict | None = None) -> SummaryData:
+    texts = {**GOOD_SECTIONS, **(sections or {})}
+    built = {}
+    for key, text in texts.items():
+        if text is DROP:
+            continue
+        built[key] = text if isinstance(text, Section) else make_section(key, text)
+    return SummaryData(sections=built, title=texts.get("质量标杆名称", ""))
+
+
+def file_version(path: str, *, unit: str = SJZ, first_seen: str = "2021-09-10T10:00:00+08:00") -> FileVersion:
+    folder = path.split("/")[0] if "/" in path else ""
+    return FileVersion(path=path, unit=unit, folder=folder, sha256=hashlib.sha256(path.encode()).hexdigest(),
+                       size=1024, mtime=0.0, first_seen=first_seen)
+
+
+def make_app(*, fields=None, yearly=None, sections=None, enterprise: str | None = None,
+             name: str | None = None) -> Application:
+    """The good application; ``name`` sets 标杆名称 in both the form and the summary."""
+    if name is not None:
+        fields = {**(fields or {}), "标杆名称": name}
+        sections = {**(sections or {}), "质量标杆名称": name}
+    form = make_form(fields, yearly)
+    app = Application(unit=SJZ, enterprise=enterprise if enterprise is not None else form.text("申报单位"),
+                      form=form, summary=make_summary(sections),
+                      form_file=file_version("石家庄/1-申请表.xlsx"), summary_file=file_version("石家庄/1-总结材料.docx"))
+    app.benchmark_name = form.text("标杆名称") or app.summary.benchmark_name
+    return app
+
+
+def rule_issues(**changes) -> list:
+    """Every application rule's issues for the good application with ``changes``."""
+    app = make_app(**changes)
+    return [issue for rule in APP_RULES for issue in rule(app, CAMPAIGN)]
+
+
+# ---- unit level: assemble() over constructed file versions ----
+
+def form_file(path: str, enterprise: str, *, name: str | None = None, unit: str = SJZ,
+              first_seen: str = "2021-09-10T10:00:00+08:00") -> tuple:
+    form = make_form({"申报单位": enterprise, "标杆名称": name or _name_for(enterprise)})
+    return file_version(path, unit=unit, first_seen=first_seen), Extracted(kind=FORM, form=form)
+
+
+def summary_file(path: str, enterprise: str, *, name: str | None = None, unit: str = SJZ,
+                 first_seen: str = "2021-09-10T10:00:00+08:00") -> tuple:
+    summary = make_summary({"质量标杆名称": name or _name_for(enterprise),
+                            "企业概况": f"企业名称：{enterprise}，成立于2001年。"})
+    return file_version(path, unit=unit, first_seen=first_seen), Extracted(kind=SUMMARY, summary=summary)
+
+
+def ranking_file(path: str, rows: list[tuple], *, unit: str = SJZ) -> tuple:
+    ranking = tuple(RankingRow(rank=rank, enterprise=ent, benchmark_name="", location=f"推荐排序表!B{i + 3}")
+                    for i, (rank, ent) in enumerate(rows))
+    return file_version(path, unit=unit), Extracted(kind=RANKING, ranking=ranking)
+
+
+def application_files(folder: str, prefix: str, enterprise: str, *, unit: str = SJZ,
+                      first_seen: str = "2021-09-10T10:00:00+08:00") -> list[tuple]:
+    """申请表 + 总结材料 of one enterprise in ``folder``, file names starting with ``prefix``."""
+    return [form_file(f"{folder}/{prefix}{enterprise}-申请表.xlsx", enterprise, unit=unit, first_seen=first_seen),
+            summary_file(f"{folder}/{prefix}{enterprise}-总结材料.docx", enterprise, unit=unit,
+                         first_seen=first_seen)]
+
+
+def _name_for(enterprise: str) -> str:
+    return f"{enterprise.removesuffix('有限公司')}实施精益生产的经验"
+
+
+def run(*files: tuple):
+    versions = [fv for fv, _ in files]
+    extracted = {fv.path: ex for fv, ex in files}
+    return assemble(CAMPAIGN, versions, extracted, generated_at="2021-09-21T09:00:00+08:00")
+
+
+def unit_issues(*files: tuple) -> list:
+    return run(*files).issues
+
+
+ENTERPRISES = ["石家庄华北精工机械有限公司", "石家庄恒信制药有限公司", "石家庄新华纺织有限公司",
+               "石家庄宏达电气有限公司"]
+
+
+def unit_apps(count: int, *, prefixes: bool = True, folder: str = "石家庄", unit: str = SJZ) -> list[tuple]:
+    files = []
+    for i, ent in enumerate(ENTERPRISES[:count], start=1):
+        files += application_files(folder, f"{i}-" if prefixes else "", ent, unit=unit,
+                                   first_seen=f"2021-09-1{i}T10:00:00+08:00")
+    return files
+
+
+# ---- file level: the extractor registry over crafted bytes ----
+
+def file_issues(data: bytes, name: str) -> list:
+    return list(extract(data, name, CAMPAIGN).issues)
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def filled_form_bytes() -> bytes:
+    out = io.BytesIO()
+    write_form(out, CAMPAIGN, {**GOOD_FIELDS, **{k: dict(v) for k, v in GOOD_YEARLY.items()}})
+    return out.getvalue()
+
+
+def zip_bytes(members: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return out.getvalue()
+
+
+def ole_bytes(*streams: str) -> bytes:
+    return OLE_MAGIC + b"\x00" * 504 + b"".join(s.encode("utf-16-le") + b"\x00" * 16 for s in streams)
+
+
+def without_libreoffice(fn):
+    def wrapped():
+        with mock.patch("toolkit.extract.registry.soffice_path", return_value=None):
+            return fn()
+    return wrapped
+
+
+def long_name(chars: int) -> str:
+    """A name of exactly ``chars`` 字 that starts with the enterprise and ends with 经验."""
+    head, tail = "石家庄华北精工机械实施", "的经验"
+    return head + "质" * (chars - len(head) - len(tail)) + tail
+
+
+NAME_WITH_LATIN = "石家庄华北精工机械基于ISO9001和IATF16949质量管理体系实施六西格玛设计的经验"
+
+# ---------------------------------------------------------------------------------------------------
+# the table: (code, description, builder, expect_present)
+# ---------------------------------------------------------------------------------------------------
+
+CASES = [
+    # -- file.unreadable
+    ("file.unreadable", "empty .xlsx (0 bytes)", lambda: file_issues(b"", "申请表.xlsx"), True),
+    ("file.unreadable", "truncated .docx (zip header only)",
+     lambda: file_issues(b"PK\x03\x04" + b"\x00" * 40, "总结材料.docx"), True),
+    ("file.unreadable", "a well-formed filled 申请表", lambda: file_issues(filled_form_bytes(), "申请表.xlsx"), False),
+    # -- file.encrypted
+    ("file.encrypted", "password-protected .xlsx (OLE with EncryptionInfo)",
+     lambda: file_issues(ole_bytes("EncryptionInfo", "EncryptedPackage"), "申请表.xlsx"), True),
+    ("file.encrypted", "plain OLE container without encryption streams",
+     lambda: file_issues(ole_bytes("Contents"), "数据.bin"), False),
+    # -- file.unsupported
+    ("file.unsupported", "a zip archive that is not an office file",
+     lambda: file_issues(zip_bytes({"a.txt": "hello"}), "材料.zip"), True),
+    ("file.unsupported", "a PDF named as the 申请表", lambda: file_issues(b"%PDF-1.4\n%%EOF", "申请表.pdf"), True),
+    ("file.unsupported", ".doc when LibreOffice is not installed",
+     without_libreoffice(lambda: file_issues(ole_bytes("WordDocument"), "总结材料.doc")), True),
+    ("file.unsupported", "a PDF scan of the 推荐意见 (stamped opinion, expected)",
+     lambda: file_issues(b"%PDF-1.4\n%%EOF", "推荐意见.pdf"), False),
+    ("file.unsupported", "a PDF of supporting evidence (证实性材料)",
+     lambda: file_issues(b"%PDF-1.4\n%%EOF", "质量奖证书.pdf"), False),
+    # -- file.unrecognized
+    ("file.unrecognized", "a readable workbook holding neither form nor ranking",
+     lambda: file_issues(xlsx_bytes([["产品", "价格"], ["螺栓", 3]]), "报价单.xlsx"), True),
+    ("file.unrecognized", "the filled 申请表 template", lambda: file_issues(filled_form_bytes(), "申请表.xlsx"), False),
+    # -- unit.unknown
+    ("unit.unknown", "folder that matches no unit",
+     lambda: unit_issues(form_file("北京/申请表.xlsx", ENTERPRISE, unit="")), True),
+    ("unit.unknown", "file at the inbox root",
+     lambda: unit_issues(form_file("申请表.xlsx", ENTERPRISE, unit="")), True),
+    ("unit.unknown", "file in a resolved unit folder",
+     lambda: unit_issues(*application_files("石家庄", "1-", ENTERPRISE)), False),
+    # -- pair.missing-summary / pair.missing-form
+    ("pair.missing-summary", "申请表 alone",
+     lambda: unit_issues(form_file("石家庄/1-申请表.xlsx", ENTERPRISE)), True),
+    ("pair.missing-summary", "申请表 with its 总结材料 (names written differently)",
+     lambda: unit_issues(form_file("石家庄/1-申请表.xlsx", ENTERPRISE, name=NAME),
+                         summary_file("石家庄/1-总结.docx", ENTERPRISE, name=" 石家庄华北精工机械实施六西格玛设计的经验 ")),
+     False),
+    ("pair.missing-form", "总结材料 alone",
+     lambda: unit_issues(summary_file("石家庄/1-总结材料.docx", ENTERPRISE)), True),
+    ("pair.missing-form", "总结材料 with its 申请表",
+     lambda: unit_issues(*application_files("石家庄", "1-", ENTERPRISE)), False),
+    # -- field.missing
+    ("field.missing", "申报单位 empty", lambda: rule_issues(fields={"申报单位": None}), True),
+    ("field.missing", "申报单位 written as a placeholder '无'", lambda: rule_issues(fields={"申报单位": "无"}), True),
+    ("field.missing", "电子邮箱 absent from the form", lambda: rule_issues(fields={"电子邮箱": DROP}), True),
+    ("field.missing", "2019 利润总额 empty", lambda: rule_issues(yearly={"利润总额": {2019: None}}), True),
+    ("field.missing", "2020 从业人员 not given at all", lambda: rule_issues(yearly={"从业人员": {2020: DROP}}), True),
+    ("field.missing", "both 电话 and 手机 empty", lambda: rule_issues(fields={"电话": None, "手机": "—"}), True),
+    ("field.missing", "电话 empty but 手机 given", lambda: rule_issues(fields={"电话": None}), False),
+    ("field.missing", "手机 empty but 电话 given", lambda: rule_issues(fields={"手机": ""}), False),
+    ("field.missing", "optional 传真 and 其他业务收入 empty",
+     lambda: rule_issues(fields={"传真": "无"}, yearly={"其他业务收入": {2018: None, 2019: "-", 2020: None}}), False),
+    # -- field.invalid
+    ("field.invalid", "电话 without area code", lambda: rule_issues(fields={"电话": "87803218"}), True),
+    ("field.invalid", "电话 with a 6-digit local number", lambda: rule_issues(fields={"电话": "0311-878032"}), True),
+    ("field.invalid", "电话 saved as a number (leading 0 lost)", lambda: rule_issues(fields={"电话": 31187803218}),
+     True),
+    ("field.invalid", "手机 with 10 digits", lambda: rule_issues(fields={"手机": "1500311604"}), True),
+    ("field.invalid", "手机 starting 12", lambda: rule_issues(fields={"手机": "12003116043"}), True),
+    ("field.invalid", "手机 holding a landline", lambda: rule_issues(fields={"手机": "0311-87803218"}), True),
+    ("field.invalid", "传真 holding a mobile", lambda: rule_issues(fields={"传真": "15003116043"}), True),
+    ("field.invalid", "电子邮箱 without @", lambda: rule_issues(fields={"电子邮箱": "wangxm#hbjg.com.cn"}), True),
+    ("field.invalid", "电子邮箱 without a domain suffix", lambda: rule_issues(fields={"电子邮箱": "wangxm@hbjg"}), True),
+    ("field.invalid", "资产总额 written as words", lambda: rule_issues(yearly={"资产总额": {2019: "约五亿元"}}), True),
+    ("field.invalid", "利润总额 as a percentage", lambda: rule_issues(yearly={"利润总额": {2020: "8%"}}), True),
+    ("field.invalid", "所在地区 outside the campaign", lambda: rule_issues(fields={"所在地区": "北京市"}), True),
+    ("field.invalid", "电话 written with brackets and spaces",
+     lambda: rule_issues(fields={"电话": "（0311）8780 3218"}), False),
+    ("field.invalid", "电话 with +86 and an extension",
+     lambda: rule_issues(fields={"电话": "+86 311 87803218 转 123"}), False),
+    ("field.invalid", "电话 with a 3-digit area code and 8 digits", lambda: rule_issues(fields={"电话": "010-62345678"}),
+     False),
+    ("field.invalid", "电话 with a 4-digit area code and 7 digits", lambda: rule_issues(fields={"电话": "0312-2345678"}),
+     False),
+    ("field.invalid", "电话 with a full-width dash as in the notice",
+     lambda: rule_issues(fields={"电话": "0311—87803218"}), False),
+    ("field.invalid", "手机 written in groups with +86", lambda: rule_issues(fields={"手机": "+86 150 0311 6043"}),
+     False),
+    ("field.invalid", "电子邮箱 in upper case with spaces", lambda: rule_issues(fields={"电子邮箱": " WangXM@HBJG.com.cn "}),
+     False),
+    ("field.invalid", "money with thousands separators and 万元",
+     lambda: rule_issues(yearly={"资产总额": {2020: "61,000万元"}}), False),
+    ("field.invalid", "所在地区 written with province and district",
+     lambda: rule_issues(fields={"所在地区": "河北省石家庄市鹿泉区"}), False),
+    ("field.invalid", "所在地区 雄安 without 新区", lambda: rule_issues(fields={"所在地区": "雄安"}), False),
+    # -- name.too-long
+    ("name.too-long", "41 字", lambda: rule_issues(name=long_name(41)), True),
+    ("name.too-long", "exactly 40 字", lambda: rule_issues(name=long_name(40)), False),
+    ("name.too-long", f"{len(NAME_WITH_LATIN)} characters but {count_words(NAME_WITH_LATIN)} 字 as Word counts",
+     lambda: rule_issues(name=NAME_WITH_LATIN), False),
+    # -- name.pattern
+    ("name.pattern", "does not start with the enterprise", lambda: rule_issues(name="实施六西格玛设计的经验"), True),
+    ("name.pattern", "does not end with 经验", lambda: rule_issues(name="石家庄华北精工机械实施六西格玛设计的做法"), True),
+    ("name.pattern", "starts with another enterprise",
+     lambda: rule_issues(name="河北钢铁集团实施六西格玛设计的经验"), True),
+    ("name.pattern", "starts with the full enterprise name",
+     lambda: rule_issues(name="石家庄华北精工机械有限公司实施六西格玛设计的经验"), False),
+    ("name.pattern", "starts with the name without 有限公司", lambda: rule_issues(name=NAME), False),
+    ("name.pattern", "group enterprise named without 集团有限公司",
+     lambda: rule_issues(fields={"申报单位": "河北钢铁集团有限公司"}, name="河北钢铁实施六西格玛设计的经验"), False),
+    ("name.pattern", "股份有限公司 named without its suffix",
+     lambda: rule_issues(fields={"申报单位": "河北 钢铁股份有限公司"}, name="河北钢铁实施六西格玛设计的经验"), False),
+    ("name.pattern", "wrapped in quotes with a full stop",
+     lambda: rule_issues(name="“石家庄华北精工机械实施六西格玛设计的经验”。"), False),
+    # -- section.missing
+    ("section.missing", "企业概况 absent", lambda: rule_issues(sections={"企业概况": DROP}), True),
+    ("section.missing", "实施效果 heading present but empty",
+     lambda: rule_issues(sections={"管理方法（技术）的实施效果": "  "}), True),
+    ("section.missing", "optional 证实性材料 absent (as in the good application)", lambda: rule_issues(), False),
+    ("section.missing", "实施效果 given as a table only",
+     lambda: rule_issues(sections={"管理方法（技术）的实施效果": make_section("管理方法（技术）的实施效果", "", chars=0,
+                                                                         tables=1)}), False),
+    # -- section.too-long
+    ("section.too-long", "摘要 of 501 字", lambda: rule_issues(sections={"摘要": "质" * 501}), True),
+    ("section.too-long", "推进和应用情况 of 8001 字",
+     lambda: rule_issues(sections={"管理方法（技术）的推进和应用情况": "质" * 8001}), True),
+    ("section.too-long", "摘要 of exactly 500 字", lambda: rule_issues(sections={"摘要": "质" * 500}), False),
+    ("section.too-long", "企业概况 of 900 characters that Word counts as 300 字",
+     lambda: rule_issues(sections={"企业概况": "质 ab " * 150}), False),
+    # -- mismatch
+    ("mismatch", "标杆名称 differs", lambda: rule_issues(
+        sections={"质量标杆名称": "石家庄华北精工机械实施精益生产的经验"}), True),
+    ("mismatch", "申报单位 differs from the enterprise named in 企业概况", lambda: rule_issues(
+        sections={"企业概况": "企业名称：石家庄华北重工机械有限公司，成立于1998年。"}), True),
+    ("mismatch", "标杆名称 differs only in spaces, bracket width", lambda: rule_issues(
+        fields={"标杆名称": "河北 钢铁（集团）实施六西格玛设计的经验"},
+        sections={"质量标杆名称": "河北钢铁(集团)实施六西格玛设计的经验"}), False),
+    ("mismatch", "申报单位 differs only in spaces and bracket width", lambda: rule_issues(
+        fields={"申报单位": "河北钢铁(集团)有限公司"},
+        sections={"企业概况": "企业名称：河北 钢铁（集团）有限公司 成立于1958年，是大型钢铁企业。"}), False),
+    ("mismatch", "企业概况 writes the name with a space before the bracket", lambda: rule_issues(
+        fields={"申报单位": "河北钢铁(集团)有限公司"},
+        sections={"企业概况": "企业名称：河北钢铁 （集团）有限公司\n公司成立于1958年。"}), False),
+    ("mismatch", "申报单位 differs only in full/half-width letters", lambda: rule_issues(
+        fields={"申报单位": "河北ABC精工有限公司"}, sections={"企业概况": "企业名称：河北ＡＢＣ精工有限公司。"}), False),
+    ("mismatch", "企业概况 names the enterprise without 有限公司", lambda: rule_issues(
+        fields={"申报单位": "河北钢铁集团有限公司"}, sections={"企业概况": "企业名称：河北钢铁集团，成立于2008年。"}),
+     False),
+    # -- eligibility.unprofitable
+    ("eligibility.unprofitable", "a loss in 2019", lambda: rule_issues(yearly={"利润总额": {2019: -120}}), True),
+    ("eligibility.unprofitable", "zero profit in 2020", lambda: rule_issues(yearly={"利润总额": {2020: 0}}), True),
+    ("eligibility.unprofitable", "a loss written in brackets", lambda: rule_issues(yearly={"利润总额": {2018: "(35.5)"}}),
+     True),
+    ("eligibility.unprofitable", "a small profit every year",
+     lambda: rule_issues(yearly={"利润总额": {2018: 0.01, 2019: 0.5, 2020: 1}}), False),
+    ("eligibility.unprofitable", "profit missing for a year (field.missing, not ineligible)",
+     lambda: rule_issues(yearly={"利润总额": {2019: None}}), False),
+    # -- finance.suspicious
+    ("finance.suspicious", "profit above revenue", lambda: rule_issues(yearly={"利润总额": {2020: 60000}}), True),
+    ("finance.suspicious", "negative assets", lambda: rule_issues(yearly={"资产总额": {2019: -56000}}), True),
+    ("finance.suspicious", "negative revenue", lambda: rule_issues(yearly={"主营业收入": {2018: -45000}}), True),
+    ("finance.suspicious", "employees not a whole number", lambda: rule_issues(yearly={"从业人员": {2020: 1210.5}}),
+     True),
+    ("finance.suspicious", "assets jump more than tenfold (yuan instead of 万元)",
+     lambda: rule_issues(yearly={"资产总额": {2020: 561000}}), True),
+    ("finance.suspicious", "employees fall more than tenfold", lambda: rule_issues(yearly={"从业人员": {2019: 117}}),
+     True),
+    ("finance.suspicious", "profit equal to revenue (主营 + 其他)",
+     lambda: rule_issues(yearly={"主营业收入": {2018: 3000, 2019: 3300, 2020: 2600}}), False),
+    ("finance.suspicious", "a figure growing exactly tenfold",
+     lambda: rule_issues(yearly={"利润总额": {2018: 350, 2019: 3500, 2020: 4100}}), False),
+    ("finance.suspicious", "employees written with 人", lambda: rule_issues(yearly={"从业人员": {2020: "1210人"}}), False),
+    # -- quota.exceeded
+    ("quota.exceeded", "a city unit recommends 4 (quota 3)", lambda: unit_issues(*unit_apps(4)), True),
+    ("quota.exceeded", "an association recommends 3 (quota 2)",
+     lambda: unit_issues(*unit_apps(3, folder="冶金协会", unit=YEJIN)), True),
+    ("quota.exceeded", "a city unit recommends exactly 3", lambda: unit_issues(*unit_apps(3)), False),
+    ("quota.exceeded", "an association recommends exactly 2",
+     lambda: unit_issues(*unit_apps(2, folder="冶金协会", unit=YEJIN)), False),
+    ("quota.exceeded", "3 applications plus a superseded resubmission",
+     lambda: unit_issues(*unit_apps(3), form_file("石家庄/1-石家庄华北精工机械有限公司-申请表（修改）.xlsx", ENTERPRISE,
+                                                  first_seen="2021-09-15T10:00:00+08:00")), False),
+    # -- rank.missing
+    ("rank.missing", "no ranking sheet and no numbered file names", lambda: unit_issues(*unit_apps(2, prefixes=False)),
+     True),
+    ("rank.missing", "ranking sheet leaves one application out", lambda: unit_issues(
+        *unit_apps(2, prefixes=False), ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[1])])), True),
+    ("rank.missing", "numbered file names", lambda: unit_issues(*unit_apps(3)), False),
+    ("rank.missing", "ranking sheet lists every application", lambda: unit_issues(
+        *unit_apps(2, prefixes=False),
+        ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[1]), (2, "石家庄华北精工机械 有限公司")])), False),
+    # -- rank.conflict
+    ("rank.conflict", "two files numbered 1", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISES[0]), *application_files("石家庄", "1-", ENTERPRISES[1])), True),
+    ("rank.conflict", "ranking sheet gives two applications rank 1", lambda: unit_issues(
+        *unit_apps(2, prefixes=False),
+        ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (1, ENTERPRISES[1])])), True),
+    ("rank.conflict", "ranking row names no application", lambda: unit_issues(
+        *unit_apps(2, prefixes=False),
+        ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (2, ENTERPRISES[1]), (3, "石家庄不存在有限公司")])),
+     True),
+    ("rank.conflict", "ranking row without a rank", lambda: unit_issues(
+        *unit_apps(2, prefixes=False),
+        ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (None, ENTERPRISES[1])])), True),
+    ("rank.conflict", "one enterprise listed twice with different ranks", lambda: unit_issues(
+        *unit_apps(2, prefixes=False),
+        ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (2, ENTERPRISES[1]), (3, ENTERPRISES[0])])), True),
+    ("rank.conflict", "distinct numbers with gaps (1, 3)", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISES[0]), *application_files("石家庄", "3-", ENTERPRISES[1])), False),
+    ("rank.conflict", "the same rank in two different units", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISES[0]),
+        *application_files("冶金协会", "1-", ENTERPRISES[1], unit=YEJIN)), False),
+    ("rank.conflict", "ranking sheet names enterprises with brackets/width differences", lambda: unit_issues(
+        *application_files("石家庄", "", "河北钢铁(集团)有限公司"), *application_files("石家庄", "", ENTERPRISES[1]),
+        ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[1]), (2, "河北 钢铁（集团）有限公司")])), False),
+    # -- duplicate.enterprise
+    ("duplicate.enterprise", "same enterprise recommended by two units", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISE),
+        *application_files("冶金协会", "1-", "石家庄华北精工机械 有限公司", unit=YEJIN)), True),
+    ("duplicate.enterprise", "same enterprise twice in one unit, one without 有限公司", lambda: unit_issues(
+        *application_files("石家庄", "1-", "河北钢铁集团有限公司"), *application_files("石家庄", "2-", "河北钢铁集团")),
+     True),
+    ("duplicate.enterprise", "two different enterprises in two units", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISES[0]),
+        *application_files("冶金协会", "1-", ENTERPRISES[1], unit=YEJIN)), False),
+    ("duplicate.enterprise", "a resubmission in the same unit supersedes the first", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISE),
+        form_file("石家庄/1-申请表（第二版）.xlsx", ENTERPRISE, first_seen="2021-09-15T10:00:00+08:00")), False),
+    pytest.param("duplicate.enterprise", "different legal entities sharing a stem (股份 vs 集团)", lambda: unit_issues(
+        *application_files("石家庄", "1-", "河北钢铁股份有限公司"),
+        *application_files("冶金协会", "1-", "河北钢铁集团有限公司", unit=YEJIN)), False),
+    # -- deadline.late
+    ("deadline.late", "first seen the morning after the deadline", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISE, first_seen="2021-09-21T08:00:00+08:00")), True),
+    ("deadline.late", "first seen at 16:00 UTC on the 20th (00:00 China time on the 21st)", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISE, first_seen="2021-09-20T16:00:00+00:00")), True),
+    ("deadline.late", "first seen at 23:59:59 China time on the deadline day", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISE, first_seen="2021-09-20T23:59:59+08:00")), False),
+    ("deadline.late", "first seen at 15:59:59 UTC on the 20th", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISE, first_seen="2021-09-20T15:59:59+00:00")), False),
+]
+
+
+def _row(case):
+    return case.values if hasattr(case, "values") else case
+
+
+def _case_id(case) -> str:
+    code, description, _, present = _row(case)
+    return f"{code}:{'hit' if present else 'near-miss'}:{description}"
+
+
+@pytest.mark.parametrize("code, description, builder, expect_present", CASES, ids=[_case_id(c) for c in CASES])
+def test_rule(code, description, builder, expect_present):
+    issues = builder()
+    found = [i for i in issues if i.code == code]
+    assert bool(found) == expect_present, [(i.code, i.message) for i in (found or issues)]
+    for issue in found:
+        assert_actionable(issue)
+
+
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def assert_actionable(issue) -> None:
+    """A clerk can act on it: Chinese, no template left, says where, ends with how to fix it."""
+    assert issue.severity in (ERROR, WARNING)
+    assert not _PLACEHOLDER.search(issue.message), issue.message
+    assert _CJK.search(issue.message), issue.message
+    assert issue.fix and issue.message.endswith(issue.fix), issue.message
+    what = issue.message[: -len(issue.fix)]
+    assert what.endswith(("。", "！", "？")), f"the message should be a sentence before the fix: {issue.message}"
+    assert issue.location, f"no location: {issue}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# the table is complete
+# ---------------------------------------------------------------------------------------------------
+
+def test_cases_cover_spec_and_catalogue():
+    codes = {_row(c)[0] for c in CASES}
+    assert codes == SPEC_CODES
+    assert set(CATALOGUE) == SPEC_CODES
+
+
+@pytest.mark.parametrize("code", sorted(SPEC_CODES))
+def test_every_code_has_a_hit_and_a_near_miss(code):
+    kinds = {_row(c)[3] for c in CASES if _row(c)[0] == code}
+    assert kinds == {True, False}
+
+
+def test_good_application_has_no_issue():
+    assert [(i.code, i.field, i.message) for i in rule_issues()] == []
+
+
+def test_good_unit_has_no_issue():
+    result = run(*unit_apps(3))
+    assert [(i.code, i.message) for i in result.issues] == []
+    assert [a.status for a in result.applications] == [PASSED] * 3
+
+
+# ---------------------------------------------------------------------------------------------------
+# what the messages say
+# ---------------------------------------------------------------------------------------------------
+
+def test_unprofitable_names_each_loss_year():
+    issues = [i for i in rule_issues(yearly={"利润总额": {2018: -5, 2019: 10, 2020: 0}})
+              if i.code == "eligibility.unprofitable"]
+    assert len(issues) == 1
+    message = issues[0].message
+    assert "2018" in message and "2020" in message and "2019" not in message
+    assert "申请表!C19" in issues[0].location and "申请表!E19" in issues[0].location
+
+
+def test_contacts_missing_names_both_fields():
+    [issue] = [i for i in rule_issues(fields={"电话": None, "手机": None}) if i.code == "field.missing"]
+    assert "电话" in issue.field and "手机" in issue.field
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"fields": {"申报单位": None}}, "申报单位"),
+    ({"yearly": {"利润总额": {2019: None}}}, "2019年利润总额"),
+    ({"fields": {"电子邮箱": "wangxm#hbjg"}}, "电子邮箱"),
+    ({"yearly": {"资产总额": {2020: "约六亿"}}}, "2020年资产总额"),
+])
+def test_field_issues_name_the_field_and_cell(changes, field):
+    issues = [i for i in rule_issues(**changes) if i.code.startswith("field.")]
+    assert [i.field for i in issues] == [field]
+    assert issues[0].location.startswith("申请表!")
+    assert field in issues[0].message and issues[0].location in issues[0].message
+
+
+@pytest.mark.parametrize("sections, state", [
+    ({"企业概况": DROP}, "未找到"),
+    ({"企业概况": ""}, "只有标题"),
+])
+def test_section_missing_says_absent_or_empty(sections, state):
+    [issue] = [i for i in rule_issues(sections=sections) if i.code == "section.missing"]
+    assert state in issue.message and "3. 企业概况（500字以内）" in issue.message
+
+
+@pytest.mark.parametrize("yearly, expected, unexpected", [
+    ({"资产总额": {2020: 561000000}}, "561000000万元", "e+"),  # yuan typed into a 万元 cell
+    ({"主营业收入": {2018: -45000}}, "2018年主营业收入为负数（-45000万元）", "大于营业收入"),
+    ({"从业人员": {2020: 1210.5}}, "2020年从业人员（1210.5人）不是整数", "万元"),
+    ({"从业人员": {2019: 110}}, "从业人员从2018年的1150人变为2019年的110人", "元/万元"),
+    ({"利润总额": {2020: 60000}}, "2020年利润总额（60000万元）大于营业收入", "e+"),
+])
+def test_finance_messages(yearly, expected, unexpected):
+    # what is wrong, without the catalogue's fix text
+    said = [i.message[: -len(i.fix)] for i in rule_issues(yearly=yearly) if i.code == "finance.suspicious"]
+    assert any(expected in w for w in said), said
+    assert not any(unexpected in w for w in said), said
+
+
+def test_late_message_shows_china_time():
+    result = run(*application_files("石家庄", "1-", ENTERPRISE, first_seen="2021-09-20T16:30:00+00:00"))
+    [issue, *_] = [i for i in result.issues if i.code == "deadline.late"]
+    assert "2021年09月21日 00:30" in issue.message
+
+
+def test_section_too_long_gives_count_and_limit():
+    [issue] = [i for i in rule_issues(sections={"摘要": "质" * 520}) if i.code == "section.too-long"]
+    assert "520" in issue.message and "500" in issue.message and "摘要" in issue.message
+
+
+def test_name_too_long_gives_count_and_limit():
+    [issue] = [i for i in rule_issues(name=long_name(43)) if i.code == "name.too-long"]
+    assert "43" in issue.message and "40" in issue.message
+
+
+def test_mismatch_shows_both_values():
+    [issue] = [i for i in rule_issues(sections={"质量标杆名称": "石家庄华北精工机械推行精益生产的经验"})
+               if i.code == "mismatch"]
+    assert NAME in issue.message and "推行精益生产" in issue.message and issue.field == "标杆名称"
+
+
+def test_duplicate_names_the_other_unit_on_both_sides():
+    result = run(*application_files("石家庄", "1-", ENTERPRISE),
+                 *application_files("冶金协会", "2-", ENTERPRISE, unit=YEJIN))
+    by_unit = {a.unit: [i for i in a.issues if i.code == "duplicate.enterprise"] for a in result.applications}
+    assert YEJIN in by_unit[SJZ][0].message
+    assert SJZ in by_unit[YEJIN][0].message
+
+
+def test_quota_message_names_the_application_over_quota():
+    result = run(*unit_apps(4))
+    over = [a for a in result.applications if any(i.code == "quota.exceeded" for i in a.issues)]
+    assert [a.enterprise for a in over] == [ENTERPRISES[3]]
+    [issue] = [i for i in over[0].issues if i.code == "quota.exceeded"]
+    assert ENTERPRISES[3] in issue.message and "3项" in issue.message and "第4位" in issue.message
+
+
+# ---------------------------------------------------------------------------------------------------
+# ranking: 推荐排序表 beats file-name prefixes beats receipt order; the quota in rank order
+# ---------------------------------------------------------------------------------------------------
+
+def _order(result, unit=SJZ):
+    return [(a.rank, a.enterprise, a.rank_source) for a in result.applications if a.unit == unit]
+
+
+def test_ranking_sheet_beats_prefixes():
+    result = run(*unit_apps(3), ranking_file("石家庄/推荐排序表.xlsx",
+                                             [(1, ENTERPRISES[2]), (2, ENTERPRISES[0]), (3, ENTERPRISES[1])]))
+    assert _order(result) == [(1, ENTERPRISES[2], "推荐排序表"), (2, ENTERPRISES[0], "推荐排序表"),
+                              (3, ENTERPRISES[1], "推荐排序表")]
+    assert not [i for i in result.issues if i.code.startswith("rank.")]
+
+
+def test_prefixes_beat_receipt_order():
+    files = (application_files("石家庄", "2-", ENTERPRISES[0], first_seen="2021-09-01T10:00:00+08:00")
+             + application_files("石家庄", "1-", ENTERPRISES[1], first_seen="2021-09-05T10:00:00+08:00"))
+    result = run(*files)
+    assert _order(result) == [(1, ENTERPRISES[1], "文件名序号"), (2, ENTERPRISES[0], "文件名序号")]
+
+
+@pytest.mark.parametrize("name, rank", [
+    ("1-企业-申请表.xlsx", 1), ("01_企业.xlsx", 1), ("第2名 企业.xlsx", 2), ("第三名-企业.docx", 3),
+    ("(2)企业.xlsx", 2), ("（3）企业.xlsx", 3), ("【1】企业.docx", 1), ("10、企业.docx", 10), ("2.企业.docx", 2),
+    ("2021-企业申请表.xlsx", None), ("2021年申请表.xlsx", None), ("企业-1.xlsx", None), ("(2021)企业.xlsx", None),
+])
+def test_prefix_rank(name, rank):
+    from toolkit.rules.ranking import prefix_rank
+
+    assert prefix_rank(name) == rank
+
+
+def test_receipt_order_last_with_a_warning_each():
+    files = (application_files("石家庄", "", ENTERPRISES[0], first_seen="2021-09-05T10:00:00+08:00")
+             + application_files("石家庄", "", ENTERPRISES[1], first_seen="2021-09-01T10:00:00+08:00"))
+    result = run(*files)
+    assert _order(result) == [(1, ENTERPRISES[1], "收到顺序"), (2, ENTERPRISES[0], "收到顺序")]
+    missing = [i for i in result.issues if i.code == "rank.missing"]
+    assert len(missing) == 2 and all("第" in i.message for i in missing)
+
+
+def test_quota_applied_in_rank_order_not_receipt_order():
+    # the first received is ranked last by the sheet: it, not the last received, is over quota
+    result = run(*unit_apps(4), ranking_file("石家庄/推荐排序表.xlsx", [
+        (1, ENTERPRISES[1]), (2, ENTERPRISES[2]), (3, ENTERPRISES[3]), (4, ENTERPRISES[0])]))
+    statuses = {a.enterprise: a.status for a in result.applications}
+    assert statuses == {ENTERPRISES[1]: PASSED, ENTERPRISES[2]: PASSED, ENTERPRISES[3]: PASSED,
+                        ENTERPRISES[0]: OVER_QUOTA}
+    [unit] = [u for u in result.units if u.unit == SJZ]
+    assert (unit.received, unit.passed, unit.over_quota) == (4, 3, 1)
+
+
+def test_unmatched_ranking_row_is_reported_on_the_sheet_file():
+    result = run(*unit_apps(1, prefixes=False), ranking_file("石家庄/推荐排序表.xlsx",
+                                                             [(1, ENTERPRISES[0]), (2, "石家庄不存在有限公司")]))
+    [entry] = [f for f in result.files if f.version.path == "石家庄/推荐排序表.xlsx"]
+    [issue] = entry.issues
+    assert issue.code == "rank.conflict" and "石家庄不存在有限公司" in issue.message
+    assert issue.location == "推荐排序表!B4"
+
+
+# ---------------------------------------------------------------------------------------------------
+# status precedence: 逾期 > 不符合申报条件 > 超出名额 > 需补正 > 通过
+# ---------------------------------------------------------------------------------------------------
+
+def _issue(code: str, severity: str | None = None):
+    return make_issue(code, severity=severity, location="申请表!B3")
+
+
+@pytest.mark.parametrize("codes, status", [
+    ([], PASSED),
+    (["name.pattern", "finance.suspicious", "rank.missing"], PASSED),  # warnings only
+    (["field.invalid:warning"], PASSED),
+    (["field.missing"], NEEDS_FIX),
+    (["quota.exceeded"], OVER_QUOTA),
+    (["quota.exceeded", "field.missing", "mismatch"], OVER_QUOTA),
+    (["eligibility.unprofitable", "quota.exceeded", "field.missing"], INELIGIBLE),
+    (["deadline.late", "eligibility.unprofitable", "quota.exceeded", "field.missing"], LATE),
+    (["deadline.late"], LATE),
+    (["duplicate.enterprise", "rank.conflict"], NEEDS_FIX),
+])
+def test_status_precedence(codes, status):
+    app = Application(unit=SJZ, enterprise=ENTERPRISE)
+    for code in codes:
+        name, _, severity = code.partition(":")
+        app.issues.append(_issue(name, severity or None))
+    assert status_of(app) == status
