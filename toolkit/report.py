@@ -17,8 +17,11 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
         by_status[a["status"]] = by_status.get(a["status"], 0) + 1
     submitted = sum(1 for u in units if u["received"])
     stamped = sum(1 for u in units if u["stamped_opinion"])
-    errors = sum(1 for f in s.get("files", []) for i in f["issues"] if i["severity"] == "error")
-    warnings = sum(1 for f in s.get("files", []) for i in f["issues"] if i["severity"] != "error")
+    in_apps = {(i["code"], i["file"], i["location"], i["message"]) for a in apps for i in a["issues"]}
+    file_only = [i for f in s.get("files", []) for i in f["issues"]
+                 if (i["code"], i["file"], i["location"], i["message"]) not in in_apps]
+    errors = sum(1 for i in file_only if i["severity"] == "error")
+    warnings = len(file_only) - errors
     app_errors = sum(1 for a in apps for i in a["issues"] if i["severity"] == "error")
     app_warnings = sum(1 for a in apps for i in a["issues"] if i["severity"] != "error")
     lines = [f"—— {campaign.title} 汇总{'（收件箱无变化，沿用上次结果）' if report.unchanged else '完成'} ——",
@@ -26,7 +29,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
              f"申报：共 {len(apps)} 项，" + "，".join(f"{k} {v}" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1]))
              if apps else "申报：0 项",
              f"推荐单位：已报送 {submitted}/{len(units)}，盖章推荐意见已收到 {stamped} 个；截止时间 {s.get('deadline')}",
-             f"问题：申报项目错误 {app_errors} 条、提示 {app_warnings} 条；文件级错误 {errors} 条、提示 {warnings} 条（详见省级汇总表“问题清单”）"]
+             f"问题：申报项目错误 {app_errors} 条、提示 {app_warnings} 条；其他文件问题：错误 {errors} 条、提示 {warnings} 条（详见省级汇总表“问题清单”）"]
     over = [u for u in units if u["over_quota"]]
     if over:
         lines.append("超出名额：" + "、".join(f"{u['unit']}（{u['received']}/{u['quota']}）" for u in over))
