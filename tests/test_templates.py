@@ -39,6 +39,8 @@ def test_committed_templates_equal_generated(tmp_path, campaign):
         assert xlsx_content(tmp_path / name) == xlsx_content(committed / name), name
     for name in ("总结材料.docx", "推荐意见.docx"):
         assert docx_content(tmp_path / name) == docx_content(committed / name), name
+    for name in ("申请表.xlsx", "推荐排序表.xlsx", "总结材料.docx", "推荐意见.docx"):
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), f"{name}: run `python run.py templates`"
 
 
 def test_templates_command(tmp_path):

@@ -1,6 +1,8 @@
 """``run.py templates``: the blank forms handed to enterprises and units (templates/ is committed)."""
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from .campaign import Campaign
@@ -20,4 +22,20 @@ def write_templates(out: Path, campaign: Campaign) -> list[Path]:
     write_summary(str(out / SUMMARY), campaign)
     (out / OPINION).write_bytes(build_opinion_template(campaign))
     write_ranking_sheet(str(out / RANKING), campaign, "", [])
-    return [out / FORM, out / SUMMARY, out / OPINION, out / RANKING]
+    paths = [out / FORM, out / SUMMARY, out / OPINION, out / RANKING]
+    for path in paths:
+        freeze_zip(path)
+    return paths
+
+
+def freeze_zip(path: Path) -> None:
+    """Rewrite an Office file's zip with fixed member times, so regenerating templates/ gives identical bytes."""
+    src = io.BytesIO(path.read_bytes())
+    out = io.BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 8, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            zout.writestr(fixed, zin.read(info.filename))
+    path.write_bytes(out.getvalue())

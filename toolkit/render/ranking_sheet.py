@@ -5,7 +5,8 @@ import xlsxwriter
 
 from ..campaign import Campaign
 from ..model import Application
-from .xlsx_style import formats, print_setup, write_cell
+from .forms import FIXED_TIME
+from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
 HEADERS = (("推荐顺序", 10), ("申报单位", 34), ("标杆名称", 44), ("所在地区", 12), ("所属行业", 24), ("当前状态", 12),
            ("备注", 24))
@@ -14,19 +15,17 @@ HEADERS = (("推荐顺序", 10), ("申报单位", 34), ("标杆名称", 44), ("�
 def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Application]) -> None:
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
-    wb.set_properties({"title": f"{campaign.title}{campaign.ranking_file}", "author": "质量标杆推荐工具"})
+    props = {"title": f"{campaign.title}{campaign.ranking_file}", "author": "质量标杆推荐工具"}
+    if not unit:  # the blank template: a fixed date so that templates/ regenerates byte for byte
+        props["created"] = FIXED_TIME
+    wb.set_properties(props)
     f = formats(wb)
     ws = wb.add_worksheet(campaign.ranking_file)
-    ws.merge_range(0, 0, 0, len(HEADERS) - 1, f"{unit or '（推荐单位）'}{campaign.ranking_file}", f["title"])
-    ws.set_row(0, 28)
     quota = campaign.unit(unit).quota if campaign.unit(unit) else None
     note = (f"说明：在“推荐顺序”列填写 1、2、3…（本单位最多推荐{quota}项），保存后放回本单位文件夹，文件名保留“{campaign.ranking_file}”。"
             if quota else f"说明：在“推荐顺序”列填写 1、2、3…，保存后放回本单位文件夹，文件名保留“{campaign.ranking_file}”。")
-    ws.merge_range(1, 0, 1, len(HEADERS) - 1, note, f["note"])
-    ws.set_row(1, 30)
-    for c, (name, width) in enumerate(HEADERS):
-        ws.write_string(2, c, name, f["header"])
-        ws.set_column(c, c, width)
+    titled_sheet(ws, f, title=f"{unit or '（推荐单位）'}{campaign.ranking_file}", note=note, width=len(HEADERS))
+    write_header(ws, f, 2, HEADERS)
     for r, app in enumerate(apps, start=3):
         values = [app.rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
                   app.field_text("所属行业"), app.status, ""]

@@ -7,7 +7,7 @@ from ..assemble import Assembled, UnitStatus
 from ..messages import title as issue_title
 from ..model import ERROR, PASSED
 from .register import FILE_STATUS, KIND, SEVERITY
-from .xlsx_style import formats, print_setup, write_cell
+from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
 
 def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
@@ -21,17 +21,12 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
     ws = wb.add_worksheet("申报情况")
     cols = [("推荐顺序", 8), ("申报单位", 30), ("标杆名称", 40), ("状态", 12), ("错误", 8), ("提示", 8),
             ("企业规模", 10), ("收到时间", 20), ("文件", 50)]
-    ws.merge_range(0, 0, 0, len(cols) - 1, f"{c.title} — {status.unit}回执", f["title"])
-    ws.set_row(0, 28)
     summary = (f"名额 {status.quota} 项；收到 {status.received} 项，其中通过 {status.passed} 项、超出名额 {status.over_quota} 项、"
                f"逾期 {status.late} 项、不符合申报条件 {status.ineligible} 项、需补正 {status.needs_fix} 项；"
                f"盖章推荐意见：{'已收到' if status.stamped_opinion else '未收到'}。截止时间：{c.deadline_date}。"
                f"生成时间：{result.generated_at.replace('T', ' ')}。")
-    ws.merge_range(1, 0, 1, len(cols) - 1, summary, f["note"])
-    ws.set_row(1, 36)
-    for i, (name, width) in enumerate(cols):
-        ws.write_string(2, i, name, f["header"])
-        ws.set_column(i, i, width)
+    titled_sheet(ws, f, title=f"{c.title} — {status.unit}回执", note=summary, width=len(cols), note_height=36)
+    write_header(ws, f, 2, cols)
     for r, a in enumerate(apps, start=3):
         values = [a.rank, a.enterprise, a.benchmark_name, a.status, len(a.errors), len(a.issues) - len(a.errors),
                   a.size_class, a.received_at.replace("T", " "), "\n".join(x.path for x in a.files)]
@@ -48,9 +43,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
     ws2 = wb.add_worksheet("问题及修改方法")
     cols2 = [("序号", 6), ("申报单位", 26), ("级别", 6), ("问题", 18), ("文件", 40), ("位置", 22), ("栏目", 14),
              ("说明", 50), ("修改方法", 50)]
-    for i, (name, width) in enumerate(cols2):
-        ws2.write_string(0, i, name, f["header"])
-        ws2.set_column(i, i, width)
+    write_header(ws2, f, 0, cols2)
     r = 0
     seen = set()
     rows = [(a.enterprise, i) for a in apps for i in a.issues]
@@ -74,9 +67,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
 
     ws3 = wb.add_worksheet("收到的文件")
     cols3 = [("文件", 56), ("类型", 14), ("状态", 16), ("申报单位", 26), ("首次收到时间", 20)]
-    for i, (name, width) in enumerate(cols3):
-        ws3.write_string(0, i, name, f["header"])
-        ws3.set_column(i, i, width)
+    write_header(ws3, f, 0, cols3)
     for r, e in enumerate(files, start=1):
         for col, v in enumerate([e.version.path, KIND.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status),
                                  e.enterprise, e.version.first_seen.replace("T", " ")]):

@@ -8,7 +8,7 @@ import xlsxwriter
 from ..assemble import Assembled
 from ..messages import title as issue_title
 from ..model import ERROR, PASSED
-from .xlsx_style import formats, print_setup, write_cell
+from .xlsx_style import formats, print_setup, write_cell, write_header
 
 SEVERITY = {"error": "错误", "warning": "提示"}
 KIND = {"form": "申请表", "summary": "总结材料", "application-doc": "申请书（Word）", "ranking": "推荐排序表",
@@ -91,17 +91,10 @@ def write_register(target, result: Assembled) -> None:
     wb.close()
 
 
-def _table_header(ws, f, row: int, columns: list[tuple[str, int]]) -> None:
-    for col, (name, width) in enumerate(columns):
-        ws.write_string(row, col, name, f["header"])
-        ws.set_column(col, col, width)
-    ws.set_row(row, 32)
-
-
 def _summary_sheet(wb, f, result: Assembled) -> None:
     ws = wb.add_worksheet("汇总表")
     cols = register_columns(result)
-    _table_header(ws, f, 1, cols)
+    write_header(ws, f, 1, cols)
     status_col = [n for n, _ in cols].index("状态")
     money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
     count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n or n in ("序号", "推荐顺序", "错误数", "提示数", "版本数")}
@@ -122,7 +115,7 @@ def _summary_sheet(wb, f, result: Assembled) -> None:
 def _detail_sheet(wb, f, result: Assembled) -> None:
     ws = wb.add_worksheet("申报明细")
     cols = detail_columns(result)
-    _table_header(ws, f, 0, cols)
+    write_header(ws, f, 0, cols)
     money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
     count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n}
     for r, row in enumerate(detail_rows(result), start=1):
@@ -138,7 +131,7 @@ def _units_sheet(wb, f, result: Assembled) -> None:
     ws = wb.add_worksheet("推荐单位情况")
     cols = [("序号", 6), ("推荐单位", 28), ("类别", 10), ("名额", 8), ("收到", 8), ("通过", 8), ("超出名额", 10),
             ("逾期", 8), ("不符合申报条件", 14), ("需补正", 8), ("盖章推荐意见", 14), ("排序依据", 14), ("情况", 30)]
-    _table_header(ws, f, 0, cols)
+    write_header(ws, f, 0, cols)
     for r, u in enumerate(result.units, start=1):
         unit = result.campaign.unit(u.unit)
         note = "未报送" if u.received == 0 else ("超出名额" if u.over_quota else "")
@@ -163,7 +156,7 @@ def _issues_sheet(wb, f, result: Assembled) -> None:
     ws = wb.add_worksheet("问题清单")
     cols = [("序号", 6), ("推荐单位", 24), ("申报单位", 26), ("级别", 6), ("问题", 18), ("代码", 22), ("文件", 40),
             ("位置", 22), ("栏目", 14), ("说明及修改方法", 70)]
-    _table_header(ws, f, 0, cols)
+    write_header(ws, f, 0, cols)
     r = 0
     for unit, enterprise, issue in issue_rows(result):
         r += 1
@@ -238,7 +231,7 @@ def _files_sheet(wb, f, result: Assembled) -> None:
     ws = wb.add_worksheet("文件清单")
     cols = [("序号", 6), ("文件", 56), ("推荐单位", 24), ("类型", 14), ("状态", 16), ("申报单位", 26),
             ("首次收到时间", 20), ("错误数", 8), ("SHA-256", 20)]
-    _table_header(ws, f, 0, cols)
+    write_header(ws, f, 0, cols)
     r = 0
     for e in result.files:
         r += 1

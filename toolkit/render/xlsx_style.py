@@ -64,3 +64,19 @@ def print_setup(ws, *, landscape: bool = True, header_rows: tuple[int, int] | No
     if fit_width:
         ws.fit_to_pages(1, 0)
     ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def write_header(ws, f: dict, row: int, columns) -> None:
+    """A table's header row: bold, shaded, wrapped, and each column's width."""
+    for col, (name, width) in enumerate(columns):
+        ws.write_string(row, col, name, f["header"])
+        ws.set_column(col, col, width)
+    ws.set_row(row, 32)
+
+
+def titled_sheet(ws, f: dict, *, title: str, note: str, width: int, note_height: int = 30) -> None:
+    """Row 1 a title across the table, row 2 an explanatory note (both merged)."""
+    ws.merge_range(0, 0, 0, width - 1, title, f["title"])
+    ws.set_row(0, 28)
+    ws.merge_range(1, 0, 1, width - 1, note, f["note"])
+    ws.set_row(1, note_height)
