@@ -71,7 +71,7 @@ def _field_lines(ex, campaign: Campaign) -> list[str]:
                        f"{'' if v is None else f'  ［{v.location}］'}{'' if v is not None else '  （未找到）'}")
         for spec in campaign.yearly:
             per = ex.form.yearly.get(spec.key, {})
-            parts = [f"{y}年 {'' if per.get(y) is None or per[y].value is None else f'{per[y].value:g}'}"
+            parts = [f"{y}年 {'' if per.get(y) is None or per[y].value is None else plain_number(per[y].value)}"
                      f"{'' if per.get(y) is None else f'［{per[y].location}］'}" for y in campaign.base_years]
             out.append(f"    {spec.key}：" + "；".join(parts))
     if ex.summary is not None:
@@ -82,3 +82,10 @@ def _field_lines(ex, campaign: Campaign) -> list[str]:
     if ex.ranking:
         out.append("  推荐排序：" + "；".join(f"{r.rank} {r.enterprise}" for r in ex.ranking))
     return out
+
+
+def plain_number(value) -> str:
+    """1234567.8 -> '1234567.8' (never scientific notation), 36800.25 -> '36800.25', 12.0 -> '12'."""
+    if not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:.6f}".rstrip("0").rstrip(".")

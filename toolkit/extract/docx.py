@@ -14,7 +14,7 @@ from ..campaign import Campaign, SectionSpec
 from ..model import Section, SummaryData
 from ..normalize import clean_text, normalize_name
 from .grid import Sheet
-from .safety import check_zip, parse_xml
+from .safety import UnsafeFile, check_zip, parse_xml
 from .wordcount import count_words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -38,6 +38,7 @@ class Block:
     numbered: bool = False
     images: int = 0
     rows: list = field(default_factory=list)  # tbl: list of rows of (text, span, vmerge)
+    row_images: list = field(default_factory=list)  # tbl: images in each row
     index: int = 0  # tbl: 1-based table number
 
 
@@ -51,21 +52,55 @@ class DocxContent:
 
 
 def _styles(zf: zipfile.ZipFile) -> dict:
-    """styleId -> (name, outline level or None, bold)."""
+    """styleId -> (name, outline level or None, bold, numbered), following basedOn chains."""
     try:
-        root = parse_xml(zf.read("word/styles.xml"))
+        root = parse_xml(_no_dtd(zf.read("word/styles.xml")))
     except KeyError:
         return {}
-    out = {}
+    raw = {}
+    default = ""
     for st in root.iter(_w("style")):
         sid = st.get(_w("styleId"), "")
+        if st.get(_w("type")) == "paragraph" and st.get(_w("default")) in ("1", "true", "on"):
+            default = default or sid
         name_el = st.find(_w("name"))
         name = name_el.get(_w("val"), "") if name_el is not None else sid
         lvl = st.find(f"{_w('pPr')}/{_w('outlineLvl')}")
         bold = st.find(f"{_w('rPr')}/{_w('b')}")
-        out[sid] = (name, int(lvl.get(_w("val"), "9")) if lvl is not None else None,
-                    bold is not None and bold.get(_w("val"), "1") not in ("0", "false"))
+        num = st.find(f"{_w('pPr')}/{_w('numPr')}")
+        based = st.find(_w("basedOn"))
+        raw[sid] = (name,
+                    int(lvl.get(_w("val"), "9")) if lvl is not None and (lvl.get(_w("val")) or "").isdigit() else None,
+                    None if bold is None else bold.get(_w("val"), "1") not in ("0", "false"),
+                    None if num is None else _num_on(num),
+                    based.get(_w("val"), "") if based is not None else "")
+
+    def resolve(sid: str, depth: int = 0):
+        name, outline, bold, numbered, based = raw[sid]
+        if based in raw and based != sid and depth < 10:
+            _n, b_outline, b_bold, b_numbered = resolve(based, depth + 1)
+            outline = b_outline if outline is None else outline
+            bold = b_bold if bold is None else bold
+            numbered = b_numbered if numbered is None else numbered
+        return name, outline, bool(bold), bool(numbered)
+
+    out = {sid: resolve(sid) for sid in raw}
+    if default in out:
+        out[""] = out[default]  # paragraphs without a pStyle have the default paragraph style
     return out
+
+
+def _num_on(num_pr) -> bool:
+    """A numPr that numbers the paragraph (numId 0 switches numbering off)."""
+    num_id = num_pr.find(_w("numId"))
+    return num_id is None or num_id.get(_w("val"), "0") != "0"
+
+
+def _no_dtd(xml: bytes) -> bytes:
+    """Refuse a document type declaration anywhere in a part (entity bombs), not only near its start."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise UnsafeFile("XML 中含有实体声明（不安全）")
+    return xml
 
 
 def _heading_level(name: str, outline: int | None) -> int | None:
@@ -138,8 +173,11 @@ class _Reader:
             style_id = ps.get(_w("val"), "") if ps is not None else ""
             ol = ppr.find(_w("outlineLvl"))
             outline = int(ol.get(_w("val"), "9")) if ol is not None and (ol.get(_w("val")) or "").isdigit() else None
-            numbered = ppr.find(_w("numPr")) is not None
-        name, style_outline, style_bold = self.styles.get(style_id, (style_id, None, False))
+            num_pr = ppr.find(_w("numPr"))
+            numbered = num_pr is not None and _num_on(num_pr)
+        name, style_outline, style_bold, style_numbered = self.styles.get(style_id, (style_id, None, False, False))
+        if ppr is None or ppr.find(_w("numPr")) is None:
+            numbered = style_numbered
         level = _heading_level(name, outline if outline is not None else style_outline)
         bold = bool(bold_runs) and all(b is True or (b is None and style_bold) for b in bold_runs)
         self.blocks.append(Block("p", clean_text("".join(parts)).strip("\n") if parts else "", style=name,
@@ -150,9 +188,11 @@ class _Reader:
     def table(self, tbl) -> None:
         self.table_count += 1
         rows = []
+        row_images = []
         images = 0
         for tr in tbl.findall(_w("tr")):
             row = []
+            before = images
             for tc in tr.findall(_w("tc")):
                 tcpr = tc.find(_w("tcPr"))
                 span = 1
@@ -173,15 +213,16 @@ class _Reader:
                     texts.append("".join(parts))
                 row.append((clean_text("\n".join(texts)).strip(), span, vmerge))
             rows.append(row)
+            row_images.append(images - before)
         self.blocks.append(Block("tbl", text="\n".join("\t".join(c[0] for c in r) for r in rows),
-                                 rows=rows, images=images, index=self.table_count))
+                                 rows=rows, row_images=row_images, images=images, index=self.table_count))
 
 
 def read_docx(data: bytes) -> DocxContent:
     """Blocks of a .docx in reading order. Raises UnsafeFile / KeyError / zipfile errors on bad files."""
     check_zip(data)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        root = parse_xml(zf.read("word/document.xml"))
+        root = parse_xml(_no_dtd(zf.read("word/document.xml")))
         styles = _styles(zf)
     body = root.find(_w("body"))
     reader = _Reader(styles)
@@ -223,7 +264,7 @@ def table_sheet(block: Block, label: str) -> Sheet:
 # ---------------------------------------------------------------- sections
 
 _NUMBERING = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十\d]+[部分章节]?[、.．:：\s]*"
+    r"^\s*(?:第[一二三四五六七八九十\d]+(?:部分|章|节|项)?[、.．:：\s]*"
     r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）][、.．]?"
     r"|[一二三四五六七八九十]+\s*[、.．:：]"
     r"|\d+(?:\.\d+)*\s*[、.．:：)）]?(?=\D)"
@@ -272,27 +313,88 @@ def match_heading(block: Block, campaign: Campaign) -> tuple[SectionSpec | None,
     return None, ""
 
 
+def _layout_table(block: Block, campaign: Campaign) -> list[Block] | None:
+    """A table used as the page layout (headings in its first column or in full-width rows) as paragraphs.
+
+    None when fewer than two rows start with a section heading: then it is content (a table in a section).
+    """
+    out: list[Block] = []
+    headings = 0
+    for r, row in enumerate(block.rows):
+        texts = [text for text, _span, vmerge in row if text and vmerge != "continue"]
+        images = block.row_images[r] if r < len(block.row_images) else 0
+        if not texts:
+            if images:
+                out.append(Block("p", images=images))
+            continue
+        spec, _inline = match_heading(Block("p", text=texts[0], bold=True), campaign)
+        if spec is not None:
+            headings += 1
+            out.append(Block("p", text=texts[0], bold=True))
+            rest = "\n".join(texts[1:])
+            if rest or images:
+                out.append(Block("p", text=rest, images=images))
+        else:
+            out.append(Block("p", text="\n".join(texts), images=images))
+    return out if headings >= 2 else None
+
+
+def _expand_layout_tables(blocks: list[Block], campaign: Campaign) -> list[Block]:
+    out: list[Block] = []
+    for block in blocks:
+        expanded = _layout_table(block, campaign) if block.kind == "tbl" else None
+        out.extend(expanded if expanded is not None else [block])
+    return out
+
+
+def _weight(block: Block) -> int:
+    return count_words(block.text) + block.images + (1 if block.kind == "tbl" else 0)
+
+
+def _chosen_headings(blocks: list[Block], campaign: Campaign) -> dict:
+    """Block index -> (section, inline text) for the heading that starts each section.
+
+    A heading written twice (a table of contents typed before the text, a heading repeated in a
+    running title) starts its section where the most content follows it.
+    """
+    marks = []
+    for i, block in enumerate(blocks):
+        if block.kind == "p":
+            spec, inline = match_heading(block, campaign)
+            if spec is not None:
+                marks.append((i, spec, inline))
+    best: dict = {}
+    for j, (i, spec, inline) in enumerate(marks):
+        end = marks[j + 1][0] if j + 1 < len(marks) else len(blocks)
+        weight = count_words(inline) + sum(_weight(b) for b in blocks[i + 1:end])
+        if spec.key not in best or weight > best[spec.key][0]:
+            best[spec.key] = (weight, i, spec, inline)
+    return {i: (spec, inline) for _w, i, spec, inline in best.values()}
+
+
 def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
+    blocks = _expand_layout_tables(blocks, campaign)
+    starts = _chosen_headings(blocks, campaign)
     found: dict = {}
     current = None
     title = ""
     acc: dict = {}
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        if i in starts:
+            spec, inline = starts[i]
+            current = spec.key
+            acc[current] = {"title": block.text.strip(), "texts": [inline] if inline else [],
+                            "images": block.images, "tables": 0}
+            continue
+        if current is None:
+            if block.kind == "p" and block.text.strip() and not title:
+                title = block.text.strip()
+            continue
         if block.kind == "p":
-            spec, inline = match_heading(block, campaign)
-            if spec is not None and spec.key not in acc:
-                current = spec.key
-                acc[current] = {"title": block.text.strip(), "texts": [inline] if inline else [],
-                                "images": block.images, "tables": 0}
-                continue
-            if current is None:
-                if block.text.strip() and not title:
-                    title = block.text.strip()
-                continue
             if block.text:
                 acc[current]["texts"].append(block.text)
             acc[current]["images"] += block.images
-        elif current is not None:
+        else:
             acc[current]["texts"].append(block.text)
             acc[current]["tables"] += 1
             acc[current]["images"] += block.images

@@ -122,7 +122,7 @@ def ooxml_defined_names(data: bytes) -> dict:
     """Defined names of an .xlsx/.xlsm, read from xl/workbook.xml (workbook-scoped, single-area)."""
     out = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        root = parse_xml(zf.read("xl/workbook.xml"))
+        root = parse_xml(_no_dtd(zf.read("xl/workbook.xml")))
     for el in root.iter("{*}definedName"):
         if el.get("localSheetId") is not None and el.get("name", "").startswith("_xlnm"):
             continue
@@ -133,14 +133,15 @@ def ooxml_defined_names(data: bytes) -> dict:
     return out
 
 
-def ods_defined_names(data: bytes) -> dict:
-    """Named ranges of an .ods, from content.xml ('$申请表.$B$3')."""
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_t = lambda tag: f"{{{_TABLE_NS}}}{tag}"  # noqa: E731
+
+
+def _ods_names(root) -> dict:
     out = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        root = parse_xml(zf.read("content.xml"))
-    for el in root.iter("{*}named-range"):
-        name = el.get("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}name", "")
-        addr = el.get("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}cell-range-address", "")
+    for el in root.iter(_t("named-range")):
+        name = el.get(_t("name"), "")
+        addr = el.get(_t("cell-range-address"), "")
         addr = addr.split(":")[0].lstrip("$")
         if "." not in addr:
             continue
@@ -152,16 +153,71 @@ def ods_defined_names(data: bytes) -> dict:
     return out
 
 
+def _int_attr(el, name: str) -> int:
+    value = el.get(_t(name), "1")
+    return int(value) if value.isdigit() else 1
+
+
+def _ods_merged(root) -> dict:
+    """Sheet name -> merged ranges (r0, c0, r1, c1), from table:number-columns/rows-spanned.
+
+    calamine does not report merged cells of .ods files; repeated rows and columns are counted, not expanded.
+    """
+    out: dict = {}
+    for table in root.iter(_t("table")):
+        merged = []
+        r = 0
+        for row in table.iter(_t("table-row")):
+            if r >= MAX_ROWS:
+                break
+            c = 0
+            for cell in row:
+                if cell.tag not in (_t("table-cell"), _t("covered-table-cell")):
+                    continue
+                if c >= MAX_COLS:
+                    break
+                cols, rows = _int_attr(cell, "number-columns-spanned"), _int_attr(cell, "number-rows-spanned")
+                if cell.tag == _t("table-cell") and (cols > 1 or rows > 1):
+                    merged.append((r, c, r + rows - 1, c + cols - 1))
+                c += _int_attr(cell, "number-columns-repeated")
+            r += _int_attr(row, "number-rows-repeated")
+        out[table.get(_t("name"), "")] = merged
+    return out
+
+
+def ods_defined_names(data: bytes) -> dict:
+    """Named ranges of an .ods, from content.xml ('$申请表.$B$3')."""
+    return ods_content(data)[0]
+
+
+def ods_content(data: bytes) -> tuple[dict, dict]:
+    """(named ranges, merged ranges per sheet) of an .ods."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = parse_xml(_no_dtd(zf.read("content.xml")))
+    return _ods_names(root), _ods_merged(root)
+
+
+def _no_dtd(xml: bytes) -> bytes:
+    """Refuse a document type declaration anywhere (entity bombs), not only near the start."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise UnsafeFile("XML 中含有实体声明（不安全）")
+    return xml
+
+
 def read_workbook(data: bytes, real_type: str, *, max_sheets: int = 6) -> Workbook:
     """Read a spreadsheet's first sheets as grids. Raises UnsafeFile or the reader's own exceptions."""
     from python_calamine import CalamineWorkbook
 
-    names = {}
+    names: dict = {}
+    ods_merged: dict = {}
     if real_type in ("xlsx", "xlsm", "ods"):
         check_zip(data)
         try:
-            names = ooxml_defined_names(data) if real_type != "ods" else ods_defined_names(data)
-        except (KeyError, UnsafeFile):
+            if real_type == "ods":
+                names, ods_merged = ods_content(data)
+            else:
+                names = ooxml_defined_names(data)
+        except KeyError:
             names = {}
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
@@ -176,6 +232,8 @@ def read_workbook(data: bytes, real_type: str, *, max_sheets: int = 6) -> Workbo
             for rng in (sheet.merged_cell_ranges or []):
                 (r0, c0), (r1, c1) = rng
                 merged.append((r0, c0, r1, c1))
+            if not merged and name in ods_merged:
+                merged = ods_merged[name]
             hidden = visible is not None and str(visible).rsplit(".", 1)[-1].lower() != "visible"
             sheets.append(Sheet(name=name, rows=rows, merged=merged, hidden=hidden))
     finally:

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
-from ..campaign import Campaign, label_index
+from ..campaign import Campaign
 from ..messages import make_issue
 from ..model import (APPLICATION_DOC, FORM, OPINION_SCAN, OTHER, RANKING, SUMMARY, Extracted)
-from ..normalize import normalize_label
 from . import sniff as S
 from .docx import read_docx, read_sections, table_sheet
-from .form import form_by_labels, read_form, read_ranking
+from .form import form_by_labels, label_table, match_label, read_form, read_ranking
 from .grid import Workbook, read_workbook
 from .legacy import ConversionFailed, convert, soffice_path
 from .safety import UnsafeFile
@@ -68,8 +68,10 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
             return _unreadable(file, "缺少正文部分（word/document.xml）")
         return _from_docx(content, name, campaign, file)
     if kind in _LEGACY_TARGET:
-        if kind == S.HTML and not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", lower):
-            return _unsupported(file, "这是网页文件，不是 Word/Excel 文件。")
+        if kind == S.HTML and (not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", lower)
+                               or (sniffed.detail != "office" and not _mentions_campaign(data, campaign))):
+            return _unsupported(file, "这是网页文件（HTML），不是 Word/Excel 文件，内容也不像申请表或总结材料。"
+                                      "请用 Word/Excel 打开原文件后另存为 .docx/.xlsx。")
         if soffice_path() is None:
             return _unsupported(file, f"本机未安装 LibreOffice，无法读取 .{_SUFFIX[kind]} 格式"
                                       f"（{'Word 97-2003/WPS 文字' if _LEGACY_TARGET[kind] == 'docx' else 'WPS 表格'}）。")
@@ -89,6 +91,9 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
             return _unsupported(file, "PDF/图片格式无法读取填写的内容（扫描件只能作为证实性材料）。")
         return Extracted(kind=OTHER)  # supporting material (证实性材料): kept and listed, not read
     if kind == S.ZIP:
+        if re.search(r"\.(xlsx|xlsm|docx|docm|ods|odt)$", lower):
+            return _unreadable(file, f"文件扩展名是 .{lower.rsplit('.', 1)[-1]}，但内容不是 Office 文档（是普通压缩包），"
+                                     "可能是改了扩展名或文件已损坏")
         return _unsupported(file, "这是压缩包，工具不会解压。请解压后把其中的文件放入本单位文件夹。")
     if sniffed.detail == "xlsb":
         return _unsupported(file, "Excel 二进制工作簿（.xlsb）无法读取。")
@@ -97,6 +102,16 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
     if kind == S.TEXT:
         return _unsupported(file, "这是纯文本文件，不是申请表或总结材料。")
     return _unsupported(file, "无法识别的文件类型。")
+
+
+def _mentions_campaign(data: bytes, campaign: Campaign) -> bool:
+    """Whether an HTML file not written by Office mentions at least two of the form's labels or section names."""
+    words = {s.key for s in campaign.sections} | {f.key for f in (*campaign.fields, *campaign.yearly)}
+    for encoding in ("utf-8", "gb18030"):
+        text = data[:2_000_000].decode(encoding, errors="ignore")
+        if sum(1 for w in words if w in text) >= 2:
+            return True
+    return False
 
 
 def _from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> Extracted:
@@ -115,26 +130,39 @@ def _from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> 
                                                     reason="（未找到“申报单位”“标杆名称”等栏目）"),))
 
 
-def _application_table(content, campaign: Campaign):
-    index = {k: v for k, v in label_index(campaign).items() if not v.yearly}
-    for block in content.tables:
-        labels = {index[normalize_label(c[0])].key for row in block.rows for c in row
-                  if c[0] and normalize_label(c[0]) in index}
-        if len(labels) >= 4:
-            return block
-    return None
+def _table_labels(block, table: dict, *, yearly: bool) -> set:
+    return {spec.key for row in block.rows for text, _span, _vm in row
+            for spec in [match_label(text, table, yearly=yearly)[0]] if spec is not None}
+
+
+def _application_tables(content, campaign: Campaign) -> list:
+    """The 申请表 table of a Word 申请书, and the tables right after it that continue it (a table split in
+    two, the 基本情况 block on its own) — those holding yearly labels."""
+    table = label_table(campaign)
+    tables = content.tables
+    for i, block in enumerate(tables):
+        if len(_table_labels(block, table, yearly=False)) >= 4:
+            found = [block]
+            for nxt in tables[i + 1:i + 3]:
+                if _table_labels(nxt, table, yearly=True):
+                    found.append(nxt)
+                else:
+                    break
+            return found
+    return []
 
 
 def _from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
-    table = _application_table(content, campaign)
-    if table is not None:
-        sheet = table_sheet(table, label=f"申请表（第{table.index}个表格）")
-        form = form_by_labels(Workbook(sheets=[sheet]), campaign)
-        after = content.blocks[content.blocks.index(table) + 1:]
+    tables = _application_tables(content, campaign)
+    if tables:
+        sheets = [table_sheet(t, label=f"申请表（第{t.index}个表格）") for t in tables]
+        form = form_by_labels(Workbook(sheets=sheets), campaign, max_sheets=len(sheets))
+        after = content.blocks[content.blocks.index(tables[-1]) + 1:]
         summary = read_sections(after, campaign)
         if len(summary.sections) < 2:
             summary = None
         if form is not None:
+            form = replace(form, source="docx-table")
             return Extracted(kind=APPLICATION_DOC, form=form, summary=summary)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
@@ -143,4 +171,3 @@ def _from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
         return Extracted(kind=OTHER)  # an unstamped opinion dropped back: listed, not an error
     return Extracted(kind=OTHER, issues=(make_issue("file.unrecognized", file=file, location="整个文件",
                                                     reason="（未找到“质量标杆名称”“摘要”“企业概况”等章节标题）"),))
-

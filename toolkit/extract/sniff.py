@@ -60,10 +60,20 @@ def sniff(data: bytes, name: str = "") -> Sniffed:
     probe = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if probe.startswith(b"<!doctype html") or probe.startswith(b"<html") or b"<html" in probe[:1024] \
             or (probe.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office" in data[:4096]):
-        return Sniffed(HTML)
+        return Sniffed(HTML, "office" if _office_html(data) else "web")
     if b"\x00" not in data[:4096]:
         return Sniffed(TEXT)
     return Sniffed(UNKNOWN)
+
+
+_OFFICE_HTML_MARKS = (b"urn:schemas-microsoft-com:office", b"microsoft word", b"microsoft excel",
+                      b"content=\"wps", b"content=wps", b"kingsoft")
+
+
+def _office_html(data: bytes) -> bool:
+    """HTML written by Word/Excel/WPS ('save as web page', or a .doc/.xls that is really HTML)."""
+    head = data[:16384].lower()
+    return any(mark in head for mark in _OFFICE_HTML_MARKS)
 
 
 def _sniff_zip(data: bytes) -> Sniffed:
@@ -90,13 +100,45 @@ def _sniff_zip(data: bytes) -> Sniffed:
         return Sniffed(UNKNOWN, "damaged-zip")
 
 
+# BIFF8 BOF record of the workbook globals: id 0x0809, length 16, version 0x0600, type 0x0005
+_BIFF8_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"
+_FILEPASS = b"\x2f\x00"
+_WORD_FIB = b"\xec\xa5"  # wIdent at the start of the WordDocument stream
+SECTOR = 512
+
+
+def _xls_encrypted(data: bytes) -> bool:
+    """A password-protected .xls has a FILEPASS record right after the workbook's BOF record."""
+    start = data.find(_BIFF8_BOF)
+    while start != -1:
+        if data[start + 20:start + 22] == _FILEPASS:
+            return True
+        start = data.find(_BIFF8_BOF, start + 1)
+    return False
+
+
+def _doc_encrypted(data: bytes) -> bool:
+    """A password-protected .doc has fEncrypted set in the FIB of its WordDocument stream.
+
+    The stream (always 4 KB or more) starts on a 512-byte sector boundary with wIdent 0xA5EC and nFib.
+    """
+    for off in range(SECTOR, len(data) - 12, SECTOR):
+        if data[off:off + 2] == _WORD_FIB and 0x65 <= int.from_bytes(data[off + 2:off + 4], "little") <= 0x200:
+            return bool(int.from_bytes(data[off + 10:off + 12], "little") & 0x0100)
+    return False
+
+
 def _sniff_ole(data: bytes, suffix: str) -> Sniffed:
     # Encrypted OOXML (a password-protected .xlsx/.docx) is an OLE container with these streams.
     if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
         return Sniffed(ENCRYPTED)
     if _utf16("WordDocument") in data:
+        if _doc_encrypted(data):
+            return Sniffed(ENCRYPTED, "doc")
         return Sniffed(WPS if suffix == "wps" else DOC)
     if _utf16("Workbook") in data or _utf16("Book") in data:
+        if _xls_encrypted(data):
+            return Sniffed(ENCRYPTED, "xls")
         return Sniffed(ET if suffix == "et" else XLS)
     if suffix in ("doc", "wps", "xls", "et"):
         return Sniffed({"doc": DOC, "wps": WPS, "xls": XLS, "et": ET}[suffix])
