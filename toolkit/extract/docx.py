@@ -5,6 +5,7 @@ tables are all seen; the only module that knows WordprocessingML.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -51,12 +52,27 @@ class DocxContent:
         return [b for b in self.blocks if b.kind == "tbl"]
 
 
+_STYLE_CACHE: dict[bytes, dict] = {}  # styles.xml digest -> resolved styles (documents share templates)
+
+
 def _styles(zf: zipfile.ZipFile) -> dict:
     """styleId -> (name, outline level or None, bold, numbered), following basedOn chains."""
     try:
-        root = parse_xml(_no_dtd(zf.read("word/styles.xml")))
+        xml = zf.read("word/styles.xml")
     except KeyError:
         return {}
+    digest = hashlib.sha1(xml).digest()
+    cached = _STYLE_CACHE.get(digest)
+    if cached is None:
+        cached = _parse_styles(xml)
+        if len(_STYLE_CACHE) > 256:
+            _STYLE_CACHE.clear()
+        _STYLE_CACHE[digest] = cached
+    return cached
+
+
+def _parse_styles(xml: bytes) -> dict:
+    root = parse_xml(_no_dtd(xml))
     raw = {}
     default = ""
     for st in root.iter(_w("style")):
