@@ -4,17 +4,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .campaign import CHINA_TZ, Campaign
+from .campaign import Campaign
 from .messages import make_issue
 from .model import (APPLICATION_DOC, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
                     RANKING, SUMMARY, Application, Extracted, FileVersion, Issue)
 from .normalize import normalize_name, strip_company_suffix
 from .rules.contacts import check_contacts
 from .rules.fields import check_fields
-from .rules.finance import check_eligibility, check_finance
+from .rules.eligibility import check_eligibility
+from .rules.finance import check_finance
 from .rules.naming import check_name
 from .rules.pairing import check_mismatch
-from .rules.ranking import apply_quota, prefix_rank, rank_unit
+from .rules.deadline import check_deadline
+from .rules.duplicates import check_duplicates
+from .rules.quota import apply_quota
+from .rules.ranking import prefix_rank, rank_unit
 from .rules.sections import check_sections
 from .sizeclass import size_class
 
@@ -160,8 +164,8 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         apply_quota(ordered, unit)
         applications.extend(ordered)
 
-    _check_duplicates(applications)
-    _check_deadline(applications, entries, campaign)
+    check_duplicates(applications)
+    check_deadline(applications, campaign)
     for app in applications:
         app.status = status_of(app)
         u = unit_status[app.unit]
@@ -265,40 +269,6 @@ def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:
         if marker in bname:
             return bname[: bname.index(marker) + len(marker)]
     return f"（未知企业：{fv.name}）"
-
-
-def _check_duplicates(applications: list[Application]) -> None:
-    from .rules.pairing import same_enterprise
-
-    candidates = [a for a in applications if a.form is not None and enterprise_key(a.enterprise)]
-    # bucket by the name without legal suffix, then confirm pairs precisely (股份 vs 集团 are different)
-    buckets: dict[str, list[Application]] = {}
-    for app in candidates:
-        buckets.setdefault(strip_company_suffix(enterprise_key(app.enterprise)), []).append(app)
-    for same in buckets.values():
-        for app in same:
-            others = [o for o in same if o is not app and same_enterprise(o.enterprise, app.enterprise)]
-            if not others:
-                continue
-            names = "、".join(f"{o.unit}推荐的第{o.rank}位" for o in others)
-            app.issues.append(make_issue("duplicate.enterprise", file=app.form_file.path if app.form_file else "",
-                                         location="申报单位", field="申报单位", enterprise=app.enterprise,
-                                         other=names))
-
-
-def _check_deadline(applications: list[Application], entries: dict, campaign: Campaign) -> None:
-    deadline = campaign.deadline
-    for app in applications:
-        for fv in app.files:
-            if dt.datetime.fromisoformat(fv.first_seen) > deadline:
-                app.issues.append(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间",
-                                             received_at=_human_time(fv.first_seen),
-                                             deadline=_human_time(deadline.isoformat())))
-
-
-def _human_time(iso: str) -> str:
-    t = dt.datetime.fromisoformat(iso).astimezone(CHINA_TZ)
-    return t.strftime("%Y年%m月%d日 %H:%M")
 
 
 def status_of(app: Application) -> str:

@@ -163,7 +163,8 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
     from .model import Application
     from .rules.contacts import check_contacts
     from .rules.fields import check_fields
-    from .rules.finance import check_eligibility, check_finance
+    from .rules.eligibility import check_eligibility
+    from .rules.finance import check_finance
     from .rules.naming import check_name
     from .rules.sections import check_sections
     from .model import FileVersion

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..campaign import Campaign, FieldSpec
-from ..model import ERROR, WARNING, FormData, Issue, RankingRow, Value
+from ..model import WARNING, FormData, Issue, RankingRow, Value
 from ..normalize import Parsed, has_xml_illegal, normalize_label, to_email, to_number, to_phone, to_text
 from .grid import Sheet, Workbook
 

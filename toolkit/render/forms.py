@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import xlsxwriter
 
 from ..campaign import Campaign
 from .docx_style import add_heading, add_paragraph, new_document, set_core
-from .xlsx_style import FONT, formats, print_setup, write_cell
+from .xlsx_style import formats, print_setup, write_cell
 
 FORM_SHEET = "申请表"
 LISTS_SHEET = "代码表"

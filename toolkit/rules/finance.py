@@ -1,4 +1,4 @@
-"""eligibility.unprofitable (利润总额 > 0 in every base year) and finance.suspicious."""
+"""finance.suspicious: figures that are probably mistyped (profit above revenue, negatives, tenfold jumps)."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -8,26 +8,11 @@ from ..messages import make_issue
 from ..model import Application, Issue
 
 
-def _fmt(x: float) -> str:
+def format_amount(x: float) -> str:
     """A figure as a clerk writes it: 561000, 35.5, -0.01 (never 5.61e+05)."""
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.4f}".rstrip("0").rstrip(".")
-
-
-def check_eligibility(app: Application, campaign: Campaign) -> Iterator[Issue]:
-    form = app.form
-    if form is None:
-        return
-    per_year = form.yearly.get("利润总额", {})
-    bad = [(y, form.number("利润总额", y)) for y in campaign.base_years
-           if form.number("利润总额", y) is not None and form.number("利润总额", y) <= 0]
-    if bad:
-        first = per_year[bad[0][0]]
-        yield make_issue("eligibility.unprofitable", file=app.form_file.path if app.form_file else "",
-                         location="、".join(per_year[y].location for y, _ in bad) or first.location,
-                         field="利润总额", years="、".join(str(y) for y, _ in bad),
-                         values="；".join(f"{y}年 {_fmt(v)} 万元" for y, v in bad))
 
 
 def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
@@ -50,18 +35,18 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             value = form.number(key, year)
             if value is not None and value < 0:
                 negative = True
-                yield suspicious(key, year, f"{year}年{key}为负数（{_fmt(value)}万元）。")
+                yield suspicious(key, year, f"{year}年{key}为负数（{format_amount(value)}万元）。")
         profit = form.number("利润总额", year)
         main = form.number("主营业收入", year)
         revenue = None if main is None else main + (form.number("其他业务收入", year) or 0.0)
         if not negative and profit is not None and revenue is not None and profit > revenue and profit > 0:
-            yield suspicious("利润总额", year, f"{year}年利润总额（{_fmt(profit)}万元）大于营业收入"
-                                             f"（主营业收入加其他业务收入，{_fmt(revenue)}万元）。")
+            yield suspicious("利润总额", year, f"{year}年利润总额（{format_amount(profit)}万元）大于营业收入"
+                                             f"（主营业收入加其他业务收入，{format_amount(revenue)}万元）。")
         employees = form.number("从业人员", year)
         if employees is not None and employees < 0:
-            yield suspicious("从业人员", year, f"{year}年从业人员为负数（{_fmt(employees)}人）。")
+            yield suspicious("从业人员", year, f"{year}年从业人员为负数（{format_amount(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
-            yield suspicious("从业人员", year, f"{year}年从业人员（{_fmt(employees)}人）不是整数。")
+            yield suspicious("从业人员", year, f"{year}年从业人员（{format_amount(employees)}人）不是整数。")
     years = sorted(campaign.base_years)
     for key in ("资产总额", "主营业收入", "利润总额", "从业人员"):
         unit, cause = ("人", "请确认人数") if key == "从业人员" else ("万元", "可能是单位（元/万元）填写不一致")
@@ -70,5 +55,5 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             if x is None or y is None or x <= 0 or y <= 0:
                 continue
             if max(x, y) / min(x, y) > 10:
-                yield suspicious(key, b, f"{key}从{a}年的{_fmt(x)}{unit}变为{b}年的{_fmt(y)}{unit}，"
+                yield suspicious(key, b, f"{key}从{a}年的{format_amount(x)}{unit}变为{b}年的{format_amount(y)}{unit}，"
                                          f"变化超过10倍，{cause}。")

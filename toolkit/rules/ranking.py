@@ -1,4 +1,4 @@
-"""Ranking within a unit: 推荐排序表 beats file-name prefixes beats receipt order; then the quota."""
+"""Ranking within a unit: 推荐排序表 beats file-name prefixes beats receipt order (rank.missing, rank.conflict)."""
 from __future__ import annotations
 
 import re
@@ -44,7 +44,7 @@ def _matches(row: RankingRow, app: Application) -> bool:
         and not row_ent
 
 
-def _first_file(app: Application) -> str:
+def first_file(app: Application) -> str:
     return app.files[0].path if app.files else ""
 
 
@@ -55,7 +55,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     Returns the applications in ranking order and the issues about the ranking sheet itself.
     """
     sheet_issues: list = []
-    by_receipt = sorted(apps, key=lambda a: (a.received_at, _first_file(a)))
+    by_receipt = sorted(apps, key=lambda a: (a.received_at, first_file(a)))
     given: dict[int, int] = {}  # id(app) -> given rank
     unranked_reason = ""  # why an application without a given rank is placed where it is
     if sheet is not None:
@@ -100,7 +100,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         if len(same) > 1:
             names = "、".join(f"“{a.enterprise}”" for a in same)
             for a in same:
-                a.issues.append(make_issue("rank.conflict", file=sheet_file or _first_file(a),
+                a.issues.append(make_issue("rank.conflict", file=sheet_file or first_file(a),
                                            location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
                                            reason=f"{names}的推荐顺序都是第{rank}位。"))
     order = sorted(apps, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), by_receipt.index(a)))
@@ -108,16 +108,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         a.rank = position
         a.rank_source = source if id(a) in given else "收到顺序"
         if id(a) not in given:
-            a.issues.append(make_issue("rank.missing", file=sheet_file or _first_file(a),
+            a.issues.append(make_issue("rank.missing", file=sheet_file or first_file(a),
                                        location="文件名" if source == "文件名序号" else "推荐排序表", field="推荐顺序",
                                        reason=f"“{a.enterprise}”{unranked_reason}（现为第{position}位）。"))
     return order, sheet_issues
-
-
-def apply_quota(ordered: list[Application], unit: Unit) -> None:
-    received = len(ordered)
-    for a in ordered:
-        if a.rank is not None and a.rank > unit.quota:
-            file = a.form_file.path if a.form_file else _first_file(a)
-            a.issues.append(make_issue("quota.exceeded", file=file, location="推荐顺序", field="推荐顺序",
-                                       received=received, quota=unit.quota, rank=a.rank, enterprise=a.enterprise))

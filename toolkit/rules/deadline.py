@@ -1,0 +1,24 @@
+"""deadline.late: received_at is when the toolkit first saw a file version (kept in the journal)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..campaign import CHINA_TZ, Campaign
+from ..messages import make_issue
+from ..model import Application
+
+
+def check_deadline(applications: list[Application], campaign: Campaign) -> None:
+    """deadline.late on every file of an application first seen after the (possibly overridden) deadline."""
+    deadline = campaign.deadline
+    for app in applications:
+        for fv in app.files:
+            if dt.datetime.fromisoformat(fv.first_seen) > deadline:
+                app.issues.append(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间",
+                                             received_at=_human_time(fv.first_seen),
+                                             deadline=_human_time(deadline.isoformat())))
+
+
+def _human_time(iso: str) -> str:
+    t = dt.datetime.fromisoformat(iso).astimezone(CHINA_TZ)
+    return t.strftime("%Y年%m月%d日 %H:%M")
