@@ -39,6 +39,12 @@ def test_resubmission_supersedes_and_keeps_history(tmp_path, make_form, make_sum
     assert app["fields"]["联系人"] == "李娜"
     assert app["versions"] == 2
     assert app["superseded_files"] == ["保定/1-申请表.xlsx"]
+    import openpyxl
+    rows = list(openpyxl.load_workbook(out / "latest" / "省级汇总表.xlsx", read_only=True)["汇总表"].iter_rows(
+        values_only=True))
+    header = rows[1]
+    row = next(r for r in rows[2:] if r[header.index("申报单位")] == "河北华信精密机械有限公司")
+    assert row[header.index("版本数")] == 2 and row[header.index("状态")] == "通过"
     files = {f["file"]: f for f in s2["files"]}
     assert files["保定/1-申请表.xlsx"]["status"] == "superseded"
     assert files["保定/1-申请表（修改版）.xlsx"]["status"] == "current"

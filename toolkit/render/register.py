@@ -22,7 +22,7 @@ def register_columns(result: Assembled) -> list[tuple[str, int]]:
     cols = [("序号", 5), ("推荐单位", 20), ("推荐顺序", 6), ("申报单位", 24), ("标杆名称", 32), ("所在地区", 9),
             ("所属行业", 18), ("企业规模", 7)]
     cols += [(f"{year}年利润总额（万元）", 10) for year in c.base_years]
-    cols += [(f"{c.latest_year}年营业收入（万元）", 11), ("状态", 10), ("主要问题", 28), ("收到时间", 16)]
+    cols += [(f"{c.latest_year}年营业收入（万元）", 11), ("状态", 10), ("主要问题", 28), ("收到时间", 16), ("版本数", 6)]
     return cols
 
 
@@ -41,7 +41,7 @@ def register_rows(result: Assembled) -> list[list]:
         warnings = [i for i in app.issues if i.severity != ERROR]
         main_issue = "；".join(dict.fromkeys(issue_title(i.code) for i in errors)) or \
             "；".join(dict.fromkeys(issue_title(i.code) for i in warnings))
-        row += [app.status, main_issue, app.received_at.replace("T", " ")[:16]]
+        row += [app.status, main_issue, app.received_at.replace("T", " ")[:16], app.versions]
         rows.append(row)
     return rows
 
