@@ -84,3 +84,32 @@ def test_first_run_uses_file_time_and_late_files_are_flagged(tmp_path, make_form
     assert late["status"] == "逾期"
     assert any(i["code"] == "deadline.late" and "逾期不再受理" in i["message"] for i in late["issues"])
     assert apps["河北华信精密机械有限公司"]["status"] == "通过"
+
+
+def test_killed_run_leaves_latest_complete(tmp_path, make_form, make_summary, monkeypatch):
+    """A run that dies while writing outputs never changes latest/, and the next run cleans up after it."""
+    import toolkit.publish as publish
+
+    campaign = load_campaign().with_deadline("2099-12-31")
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "邯郸" / "申请表.xlsx")
+    make_summary(inbox / "邯郸" / "总结材料.docx")
+    run(inbox, out, campaign, settle=0)
+    before = (out / "latest" / "summary.json").read_text(encoding="utf-8")
+    make_form(inbox / "邯郸" / "2-申请表.xlsx", 申报单位="邯郸金石药业有限公司", 标杆名称="邯郸金石药业有限公司实施QC小组活动的经验")
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(publish, "write_receipt", boom)
+    try:
+        run(inbox, out, campaign, settle=0, force=True)
+    except KeyboardInterrupt:
+        pass
+    assert (out / "latest" / "summary.json").read_text(encoding="utf-8") == before
+    assert list((out / "runs").glob(".*.partial"))
+    assert not (out / ".state" / "run.lock").exists()
+    monkeypatch.undo()
+    run(inbox, out, campaign, settle=0)
+    assert not list((out / "runs").glob(".*.partial"))
+    assert len(_summary(out)["applications"]) == 2

@@ -54,6 +54,8 @@ def new_run_folder(outbox: Path, now: dt.datetime) -> tuple[Path, Path]:
     """(temporary folder to write into, final folder name)."""
     runs = outbox / RUNS
     runs.mkdir(parents=True, exist_ok=True)
+    for leftover in runs.glob(".*.partial"):  # a run killed mid-write (we hold the run lock)
+        shutil.rmtree(leftover, ignore_errors=True)
     stamp = now.strftime("%Y%m%d-%H%M%S")
     final = runs / stamp
     n = 1
