@@ -46,7 +46,9 @@ def render_all(folder: Path, result: Assembled, *, today: dt.date) -> dict:
                            recommended(apps, unit.quota), date=today, template=template)
             write_ranking_sheet(folder / "推荐排序表" / f"{name}-推荐排序表.xlsx", campaign, status.unit, apps)
     summary = build_summary(result)
-    (folder / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    # indented for people when small; compact (json's fast C encoder) for national roll-ups
+    indent = 1 if len(summary["applications"]) <= 2000 else None
+    (folder / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=indent), encoding="utf-8")
     return summary
 
 
