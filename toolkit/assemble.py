@@ -161,17 +161,17 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         if sheet_file:
             entries[sheet_file].issues.extend(sheet_issues)
         status.rank_source = ordered[0].rank_source if ordered and sheet is None else ("推荐排序表" if sheet else "")
+        check_deadline(ordered, campaign)
         apply_quota(ordered, unit)
         applications.extend(ordered)
 
     check_duplicates(applications)
-    check_deadline(applications, campaign)
     for app in applications:
         app.status = status_of(app)
         u = unit_status[app.unit]
         u.received += 1
         u.passed += app.status == PASSED
-        u.over_quota += any(i.code == "quota.exceeded" for i in app.issues)
+        u.over_quota += app.status == OVER_QUOTA
         u.late += app.status == LATE
         u.ineligible += app.status == INELIGIBLE
         u.needs_fix += app.status == NEEDS_FIX
@@ -194,11 +194,17 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             summaries.append((fv, ex))
         if ex.kind == RANKING:
             rankings.append((fv, ex))
-    # group forms by enterprise
+    # group forms by enterprise; a later form is a new version of the same application unless it is
+    # clearly a second project (another 标杆名称 in another sub-folder or under another rank prefix)
     groups: dict[str, dict] = {}
-    for fv, ex in forms:
+    for fv, ex in sorted(forms, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].path)):
         name = ex.form.text("申报单位")
-        key = enterprise_key(name) or f"?{fv.path}"
+        base = enterprise_key(name) or f"?{fv.path}"
+        key = base
+        n = 1
+        while key in groups and _second_project(groups[key]["forms"][-1], (fv, ex)):
+            n += 1
+            key = f"{base}#{n}"
         g = groups.setdefault(key, {"enterprise": name or f"（未填写申报单位：{fv.name}）", "forms": [],
                                     "summaries": []})
         g["forms"].append((fv, ex))
@@ -256,6 +262,17 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                                          name=app.benchmark_name or app.summary_file.name))
         apps.append(app)
     return apps, rankings
+
+
+def _second_project(earlier: tuple, later: tuple) -> bool:
+    (fv1, ex1), (fv2, ex2) = earlier, later
+    name1, name2 = normalize_name(ex1.form.text("标杆名称")), normalize_name(ex2.form.text("标杆名称"))
+    if not name1 or not name2 or name1 == name2:
+        return False
+    other_folder = fv1.subfolder != fv2.subfolder and bool(fv1.subfolder) and bool(fv2.subfolder)
+    p1, p2 = prefix_rank(fv1.name), prefix_rank(fv2.name)
+    other_rank = p1 is not None and p2 is not None and p1 != p2
+    return other_folder or other_rank
 
 
 def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:

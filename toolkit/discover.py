@@ -131,7 +131,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             first_seen = seen_at
             if journal.fresh:
                 # the very first run: a file already there was received no later than its modification time
-                mtime_iso = dt.datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds")
+                mtime_iso = now_iso(dt.datetime.fromtimestamp(st.st_mtime).astimezone())
                 first_seen = min(seen_at, mtime_iso, key=lambda s: dt.datetime.fromisoformat(s))
             version = journal.record(rel, sha256=sha, size=st.st_size, mtime=st.st_mtime, seen=first_seen)
         parts = rel.split("/")

@@ -193,11 +193,15 @@ def _value_beside(sheet: Sheet, r: int, c: int, table: dict, *, colon: bool = Fa
                 break
             cc = sheet.merge_end_col(r, cc) + 1
     rest_empty = all(_blank(sheet.value(r, cc)) for cc in range(c_next, sheet.width))
+    # an empty merged box right of the label is where the value goes: empty, not "look below"
+    right_is_box = c_next < sheet.width and sheet.merge_end_col(r, c_next) > c_next
     rb = sheet.merge_end_row(r, c) + 1
-    if right_is_label or rest_empty:
+    if right_is_label or (rest_empty and not right_is_box):
         v = sheet.value(rb, c)
-        if not _blank(v) and not _is_label(v, table) and not colon:
-            return (v, *sheet.anchor(rb, c))
+        below_anchor = sheet.anchor(rb, c)
+        # the cell below must be this column's own (not a wide value box of the next row's label)
+        if not _blank(v) and not _is_label(v, table) and not colon and below_anchor[1] == c:
+            return (v, *below_anchor)
     if colon:
         return (None, *sheet.anchor(r, c))
     if c_next < sheet.width and not right_is_label:

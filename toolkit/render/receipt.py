@@ -7,6 +7,7 @@ from ..assemble import Assembled, UnitStatus
 from ..messages import title as issue_title
 from ..model import ERROR, PASSED
 from .register import FILE_STATUS, KIND, SEVERITY
+from ..journal import display_time
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
 
@@ -24,12 +25,12 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
     summary = (f"名额 {status.quota} 项；收到 {status.received} 项，其中通过 {status.passed} 项、超出名额 {status.over_quota} 项、"
                f"逾期 {status.late} 项、不符合申报条件 {status.ineligible} 项、需补正 {status.needs_fix} 项；"
                f"盖章推荐意见：{'已收到' if status.stamped_opinion else '未收到'}。截止时间：{c.deadline_date}。"
-               f"生成时间：{result.generated_at.replace('T', ' ')}。")
+               f"生成时间：{display_time(result.generated_at)}。")
     titled_sheet(ws, f, title=f"{c.title} — {status.unit}回执", note=summary, width=len(cols), note_height=36)
     write_header(ws, f, 2, cols)
     for r, a in enumerate(apps, start=3):
         values = [a.rank, a.enterprise, a.benchmark_name, a.status, len(a.errors), len(a.issues) - len(a.errors),
-                  a.size_class, a.received_at.replace("T", " "), "\n".join(x.path for x in a.files)]
+                  a.size_class, display_time(a.received_at), "\n".join(x.path for x in a.files)]
         for col, v in enumerate(values):
             fmt = f["cell"]
             if col == 3:
@@ -70,7 +71,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
     write_header(ws3, f, 0, cols3)
     for r, e in enumerate(files, start=1):
         for col, v in enumerate([e.version.path, KIND.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status),
-                                 e.enterprise, e.version.first_seen.replace("T", " ")]):
+                                 e.enterprise, display_time(e.version.first_seen)]):
             write_cell(ws3, r, col, v, f["cell"])
     print_setup(ws3, landscape=True, header_rows=(0, 0))
     wb.close()

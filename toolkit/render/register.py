@@ -8,6 +8,7 @@ import xlsxwriter
 from ..assemble import Assembled
 from ..messages import title as issue_title
 from ..model import ERROR, PASSED
+from ..journal import display_time
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
 SEVERITY = {"error": "错误", "warning": "提示"}
@@ -41,7 +42,7 @@ def register_rows(result: Assembled) -> list[list]:
         warnings = [i for i in app.issues if i.severity != ERROR]
         main_issue = "；".join(dict.fromkeys(issue_title(i.code) for i in errors)) or \
             "；".join(dict.fromkeys(issue_title(i.code) for i in warnings))
-        row += [app.status, main_issue, app.received_at.replace("T", " ")[:16], app.versions]
+        row += [app.status, main_issue, display_time(app.received_at), app.versions]
         rows.append(row)
     return rows
 
@@ -99,7 +100,7 @@ def _summary_sheet(wb, f, result: Assembled) -> None:
     money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
     count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n or n in ("序号", "推荐顺序", "错误数", "提示数", "版本数")}
     ws.merge_range(0, 0, 0, len(cols) - 1, f"{result.campaign.title}申报汇总表（共{len(result.applications)}项，"
-                   f"生成于{result.generated_at.replace('T', ' ')[:16]}）", f["title"])
+                   f"生成于{display_time(result.generated_at)}）", f["title"])
     ws.set_row(0, 26)
     for r, row in enumerate(register_rows(result), start=2):
         for c, value in enumerate(row):
@@ -237,7 +238,7 @@ def _files_sheet(wb, f, result: Assembled) -> None:
         r += 1
         v = e.version
         values = [r, v.path, v.unit, KIND.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status), e.enterprise,
-                  v.first_seen.replace("T", " "), sum(1 for i in e.issues if i.severity == ERROR), v.sha256[:16]]
+                  display_time(v.first_seen), sum(1 for i in e.issues if i.severity == ERROR), v.sha256[:16]]
         for c, val in enumerate(values):
             write_cell(ws, r, c, val, f["cell"])
     for path in result.ignored:
