@@ -129,3 +129,22 @@ def test_receipt_shows_planted_mistakes_with_location_and_fix(demo_run):
         assert row[5], f"{unit} {code}: location"  # 位置
         assert row[8] and "请" in row[8], f"{unit} {code}: fix"  # 修改方法
         assert mine
+
+
+def test_opinion_is_a_draft_while_applications_need_fixing(demo_run):
+    _, outbox, summary, _ = demo_run
+
+    def text_of(unit):
+        doc = Document(outbox / "latest" / "推荐意见" / f"{unit}-推荐意见.docx")
+        return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows
+                                                                for c in r.cells])
+
+    unit = "邢台市工业和信息化局"  # one application with a planted mismatch (需补正)
+    fixing = [a["enterprise"] for a in summary["applications"] if a["unit"] == unit and a["status"] == "需补正"]
+    text = text_of(unit)
+    assert fixing and "【草稿，请勿盖章】" in text and fixing[0] in text.split("推荐意见")[0]
+    passed = [a["enterprise"] for a in summary["applications"] if a["unit"] == unit and a["status"] == "通过"]
+    doc = Document(outbox / "latest" / "推荐意见" / f"{unit}-推荐意见.docx")
+    listed = [r.cells[1].text for t in doc.tables for r in t.rows if r.cells[0].text.isdigit()]
+    assert listed == passed
+    assert "草稿" not in text_of("唐山市工业和信息化局")

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from .assemble import Assembled
-from .render.opinion import build_opinion_template, recommended, render_opinion
+from .render.opinion import build_opinion_template, render_opinion
 from .render.ranking_sheet import write_ranking_sheet
 from .render.receipt import write_receipt
 from .render.register import write_register
@@ -41,9 +41,8 @@ def render_all(folder: Path, result: Assembled, *, today: dt.date) -> dict:
         name = safe_filename(status.unit)
         write_receipt(folder / "回执" / f"{name}-回执.xlsx", result, status)
         if apps:
-            unit = campaign.unit(status.unit)
-            render_opinion(folder / "推荐意见" / f"{name}-推荐意见.docx", campaign, status.unit,
-                           recommended(apps, unit.quota), date=today, template=template)
+            render_opinion(folder / "推荐意见" / f"{name}-推荐意见.docx", campaign, status.unit, apps,
+                           date=today, template=template)
             write_ranking_sheet(folder / "推荐排序表" / f"{name}-推荐排序表.xlsx", campaign, status.unit, apps)
     summary = build_summary(result)
     # indented for people when small; compact (json's fast C encoder) for national roll-ups

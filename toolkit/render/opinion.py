@@ -8,11 +8,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docxtpl import DocxTemplate
 
 from ..campaign import Campaign
-from ..model import INELIGIBLE, LATE, OVER_QUOTA, Application
+from ..model import NEEDS_FIX, PASSED, Application
 from ..normalize import clean_text
 from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, new_document, set_core, set_font
 
@@ -65,6 +65,10 @@ def build_opinion_template(campaign: Campaign) -> bytes:
     """The docxtpl template: placeholders unit, apps (rank, enterprise, name, region, industry), opinion, date."""
     doc = new_document()
     set_core(doc, title=f"{campaign.title}推荐意见", author=campaign.issuer)
+    add_paragraph(doc, "{%p if draft %}", indent=False)
+    p = add_paragraph(doc, "【草稿，请勿盖章】{{ draft }}", indent=False, size=12, bold=True)
+    p.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    add_paragraph(doc, "{%p endif %}", indent=False)
     p = doc.add_paragraph(style="Title")
     p.add_run(f"{campaign.title}推荐意见")
     add_paragraph(doc, "推荐单位：{{ unit }}", indent=False, size=14)
@@ -104,18 +108,37 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def recommended(apps: list[Application], quota: int) -> list[Application]:
-    """The applications a unit's opinion lists: in ranking order, within quota, not late or ineligible."""
-    return [a for a in sorted(apps, key=lambda a: a.rank or 0)
-            if a.status not in (LATE, INELIGIBLE, OVER_QUOTA) and (a.rank or 0) <= quota]
+def recommended(apps: list[Application]) -> list[Application]:
+    """The applications a unit's opinion lists: those that passed every check, in ranking order."""
+    return [a for a in sorted(apps, key=lambda a: a.rank or 0) if a.status == PASSED]
+
+
+def pending(apps: list[Application]) -> list[Application]:
+    """Applications that could still be recommended once corrected (需补正)."""
+    return [a for a in sorted(apps, key=lambda a: a.rank or 0) if a.status == NEEDS_FIX]
+
+
+def draft_note(apps: list[Application]) -> str:
+    """'' when the opinion is ready to stamp; otherwise why not, for the clerk (printed in red on top)."""
+    waiting = pending(apps)
+    if waiting:
+        names = "、".join(a.enterprise for a in waiting[:3]) + ("等" if len(waiting) > 3 else "")
+        return (f"本单位尚有{len(waiting)}项申报需补正（{names}），未列入下表。"
+                f"请按回执修改后重新运行，生成正式推荐意见后再盖章。")
+    if not recommended(apps):
+        return "本单位目前没有通过审核的申报项目，请查看回执。"
+    return ""
 
 
 def render_opinion(target, campaign: Campaign, unit: str, apps: list[Application], *, date: dt.date,
                    template: bytes | None = None, opinion: str = DEFAULT_OPINION) -> None:
+    """Render ``unit``'s opinion from all its applications: the passed ones in order, a draft note if any wait."""
     tpl = DocxTemplate(io.BytesIO(template or build_opinion_template(campaign)))
+    listed = recommended(apps)
     rows = [{"rank": n, "enterprise": clean_text(a.enterprise), "name": clean_text(a.benchmark_name),
              "region": clean_text(a.field_text("所在地区")), "industry": clean_text(a.field_text("所属行业"))}
-            for n, a in enumerate(apps, start=1)]
-    tpl.render({"unit": clean_text(unit), "apps": rows, "count": len(rows), "opinion": opinion,
-                "date": chinese_date(date)}, autoescape=True)
+            for n, a in enumerate(listed, start=1)]
+    tpl.render({"unit": clean_text(unit), "apps": rows, "count": len(rows),
+                "opinion": opinion if rows else "本单位暂无符合条件的推荐项目。",
+                "draft": draft_note(apps), "date": chinese_date(date)}, autoescape=True)
     tpl.save(target)
