@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .campaign import Campaign
+from .discover import unit_candidates
 from .messages import make_issue
 from .model import (APPLICATION_DOC, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
                     RANKING, SUMMARY, Application, Extracted, FileVersion, Issue)
@@ -126,13 +127,21 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     """``extracted`` maps a file's inbox path to its Extracted."""
     entries = {fv.path: FileEntry(version=fv, kind=extracted[fv.path].kind,
                                   issues=list(extracted[fv.path].issues)) for fv in versions}
+    for entry in entries.values():
+        if any(i.is_error and i.code.startswith("file.") for i in entry.issues):
+            entry.status = "rejected"
     units = [UnitStatus(unit=u.name, kind=u.kind, quota=u.quota, order=u.order) for u in campaign.units]
     unit_status = {u.unit: u for u in units}
     by_unit: dict[str, list[FileVersion]] = {}
     for fv in versions:
         if not fv.unit:
-            reason = (f"文件夹“{fv.folder}”不是任何推荐单位的名称或简称。" if fv.folder
-                      else "文件直接放在收件箱根目录，没有放在推荐单位的文件夹中。")
+            candidates = unit_candidates(fv.folder, campaign) if fv.folder else []
+            if len(candidates) > 1:
+                reason = f"文件夹“{fv.folder}”可能指{'、'.join(candidates)}，无法确定是哪一个。"
+            elif fv.folder:
+                reason = f"文件夹“{fv.folder}”不是任何推荐单位的名称或简称。"
+            else:
+                reason = "文件直接放在收件箱根目录，没有放在推荐单位的文件夹中。"
             entries[fv.path].issues.append(make_issue("unit.unknown", file=fv.path, location=fv.folder or "收件箱",
                                                       reason=reason))
             entries[fv.path].status = "unassigned"

@@ -175,8 +175,13 @@ def cmd_check(args) -> int:
     from .pipeline import check_files
     from .report import check_report
 
+    from .discover import is_temporary
+
     campaign = load_campaign(args.campaign)
     paths = [Path(f) for f in args.files]
+    for p in [p for p in paths if is_temporary(p.name)]:
+        print(f"【{p}】这是 Office/WPS 打开文件时产生的临时（锁定）文件，不是报送材料，已跳过；汇总时也会自动忽略。")
+    paths = [p for p in paths if not is_temporary(p.name)]
     missing = [p for p in paths if not p.is_file()]
     if missing:
         raise ConfigError("找不到文件：" + "、".join(str(p) for p in missing))

@@ -161,7 +161,12 @@ class Application:
 
     @property
     def files(self) -> list[FileVersion]:
-        return [f for f in (self.form_file, self.summary_file) if f is not None]
+        """The current files, once each (a Word 申请书 is both form and summary)."""
+        out = []
+        for f in (self.form_file, self.summary_file):
+            if f is not None and all(f.path != g.path for g in out):
+                out.append(f)
+        return out
 
     @property
     def received_at(self) -> str:

@@ -388,6 +388,14 @@ def _chosen_headings(blocks: list[Block], campaign: Campaign) -> dict:
     return {i: (spec, inline) for _w, i, spec, inline in best.values()}
 
 
+_GUIDANCE = re.compile(r"^\s*[（(].*填写时请删除本段说明[。.]?\s*[）)]\s*$", re.S)
+
+
+def is_template_guidance(text: str) -> bool:
+    """The guidance paragraphs of templates/总结材料.docx, left in by mistake: not the enterprise's text."""
+    return bool(_GUIDANCE.match(text))
+
+
 def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
     blocks = _expand_layout_tables(blocks, campaign)
     starts = _chosen_headings(blocks, campaign)
@@ -407,7 +415,7 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
                 title = block.text.strip()
             continue
         if block.kind == "p":
-            if block.text:
+            if block.text and not is_template_guidance(block.text):
                 acc[current]["texts"].append(block.text)
             acc[current]["images"] += block.images
         else:

@@ -14,7 +14,8 @@ from .xlsx_style import formats, print_setup, write_cell, write_header
 SEVERITY = {"error": "错误", "warning": "提示"}
 KIND = {"form": "申请表", "summary": "总结材料", "application-doc": "申请书（Word）", "ranking": "推荐排序表",
         "opinion-scan": "盖章推荐意见", "other": "其他文件"}
-FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "unassigned": "未归属推荐单位"}
+FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "unassigned": "未归属推荐单位",
+               "rejected": "无法读取或识别"}
 
 
 def register_columns(result: Assembled) -> list[tuple[str, int]]:
@@ -102,7 +103,9 @@ def _summary_sheet(wb, f, result: Assembled) -> None:
     ws.merge_range(0, 0, 0, len(cols) - 1, f"{result.campaign.title}申报汇总表（共{len(result.applications)}项，"
                    f"生成于{display_time(result.generated_at)}）", f["title"])
     ws.set_row(0, 26)
+    widths = [w for _, w in cols]
     for r, row in enumerate(register_rows(result), start=2):
+        ws.set_row(r, row_height(row, widths))
         for c, value in enumerate(row):
             fmt = f["money"] if c in money_cols else f["count"] if c in count_cols else f["cell"]
             if c == status_col:
@@ -111,6 +114,16 @@ def _summary_sheet(wb, f, result: Assembled) -> None:
     ws.freeze_panes(2, 4)
     ws.autofilter(1, 0, max(2, len(result.applications) + 1), len(cols) - 1)
     print_setup(ws, landscape=True, header_rows=(1, 1))
+
+
+def row_height(values: list, widths: list[int], *, line: float = 14.0) -> float:
+    """A row tall enough for its wrapped text (xlsxwriter cannot autofit; LibreOffice does not either)."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and value:
+            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in value)  # CJK is two columns wide
+            lines = max(lines, -(-units // max(1, int(width * 0.95))), value.count("\n") + 1)
+    return line * min(lines, 8) + 4
 
 
 def _detail_sheet(wb, f, result: Assembled) -> None:
@@ -185,32 +198,44 @@ def issue_rows(result: Assembled):
                 yield entry.version.unit, entry.enterprise, issue
 
 
+_LAST = ("未填写", "未能识别行业", "无法判定")
+
+
+def region_of(written: str, regions: tuple) -> str:
+    """'邯郸' / '河北省邯郸市丛台区' -> '邯郸市' (the campaign's region), else what was written."""
+    text = (written or "").replace(" ", "")
+    if not text:
+        return "未填写"
+    for region in regions:
+        short = region.removesuffix("市").removesuffix("新区")
+        if text == region or text.startswith(short) or region in text or (len(short) >= 2 and short in text):
+            return region
+    return text
+
+
 def _stats_sheet(wb, f, result: Assembled) -> None:
     ws = wb.add_worksheet("统计")
     ws.set_column(0, 0, 34)
     ws.set_column(1, 3, 10)
     c = result.campaign
     apps = result.applications
-    tables = [
-        ("按所在地区", Counter(a.field_text("所在地区") or "未填写" for a in apps)),
-        ("按行业大类", Counter((c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业")
-                           for a in apps)),
-        ("按企业规模", Counter(a.size_class or "无法判定" for a in apps)),
-        ("按状态", Counter(a.status for a in apps)),
+    dimensions = [
+        ("按所在地区", lambda a: region_of(a.field_text("所在地区"), c.regions)),
+        ("按行业大类", lambda a: c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业"),
+        ("按企业规模", lambda a: a.size_class or "无法判定"),
+        ("按状态", lambda a: a.status),
     ]
     ws.merge_range(0, 0, 0, 3, f"{c.title}申报情况统计（共{len(apps)}项）", f["title"])
     row = 2
-    for idx, (name, counter) in enumerate(tables):
+    for idx, (name, key_of) in enumerate(dimensions):
+        counter, passed = Counter(), Counter()
+        for a in apps:
+            counter[key_of(a)] += 1
+            passed[key_of(a)] += a.status == PASSED
         ws.write_string(row, 0, name, f["header"])
         ws.write_string(row, 1, "项数", f["header"])
         ws.write_string(row, 2, "通过", f["header"])
-        passed = Counter()
-        for a in apps:
-            key = {0: a.field_text("所在地区") or "未填写",
-                   1: (c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业"),
-                   2: a.size_class or "无法判定", 3: a.status}[idx]
-            passed[key] += a.status == PASSED
-        items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        items = sorted(counter.items(), key=lambda kv: (kv[0] in _LAST, -kv[1], kv[0]))
         for i, (key, count) in enumerate(items, start=1):
             ws.write_string(row + i, 0, key, f["cell"])
             ws.write_number(row + i, 1, count, f["count"])

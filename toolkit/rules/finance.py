@@ -47,6 +47,11 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             yield suspicious("从业人员", year, f"{year}年从业人员为负数（{format_amount(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
             yield suspicious("从业人员", year, f"{year}年从业人员（{format_amount(employees)}人）不是整数。")
+        assets = form.number("资产总额", year)
+        if assets and revenue and assets > 0 and revenue > 0 and max(assets, revenue) / min(assets, revenue) > 200:
+            key = "主营业收入" if revenue > assets else "资产总额"
+            yield suspicious(key, year, f"{year}年资产总额（{format_amount(assets)}万元）与营业收入"
+                                        f"（{format_amount(revenue)}万元）相差200倍以上，可能有一项按“元”填写。")
     years = sorted(campaign.base_years)
     for key in ("资产总额", "主营业收入", "利润总额", "从业人员"):
         unit, cause = ("人", "请确认人数") if key == "从业人员" else ("万元", "可能是单位（元/万元）填写不一致")

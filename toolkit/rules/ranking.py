@@ -44,6 +44,15 @@ def _matches(row: RankingRow, app: Application) -> bool:
         and not row_ent
 
 
+def _short_name_match(row: RankingRow, apps: list[Application]) -> list[Application]:
+    """A clerk's short name ('立信电子' for '石家庄立信电子科技有限公司'): the only application it is part of."""
+    short = strip_company_suffix(normalize_name(row.enterprise))
+    if len(short) < 2:
+        return []
+    hits = [a for a in apps if short in normalize_name(a.enterprise)]
+    return hits if len(hits) == 1 else []
+
+
 def first_file(app: Application) -> str:
     return app.files[0].path if app.files else ""
 
@@ -64,7 +73,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         rows = [r for r in sheet if r.enterprise or r.benchmark_name]
         for row in rows:
             label = row.enterprise or row.benchmark_name
-            match = [a for a in apps if _matches(row, a)]
+            match = [a for a in apps if _matches(row, a)] or _short_name_match(row, apps)
             if not match:
                 sheet_issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location, field="推荐顺序",
                                                reason=f"推荐排序表中的“{label}”没有对应的申报材料（申请表中的申报单位"

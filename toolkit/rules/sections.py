@@ -24,6 +24,8 @@ def check_sections(app: Application, campaign: Campaign) -> Iterator[Issue]:
                                  field=spec.key, section=spec.key, state=state,
                                  heading=f"{spec.number}. {spec.heading}")
             continue
+        if spec.key == "质量标杆名称":
+            continue  # its length is name.too-long's (rules/naming.py), reported once
         if spec.limit and section.chars > spec.limit:
             yield make_issue("section.too-long", file=file, location=section.location, field=spec.key,
                              section=spec.key, count=section.chars, limit=spec.limit)

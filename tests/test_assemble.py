@@ -1,0 +1,93 @@
+"""How a unit's folder becomes applications: unit folders, second projects, ranking sheets, templates left in."""
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from toolkit.campaign import load_campaign
+from toolkit.discover import resolve_unit
+from toolkit.pipeline import run
+
+CAMPAIGN = load_campaign().with_deadline("2099-12-31")
+
+
+@pytest.mark.parametrize("folder, unit", [
+    ("石家庄", "石家庄市工业和信息化局"), ("01-石家庄市工信局（报送）", "石家庄市工业和信息化局"),
+    ("03 张家口", "张家口市工业和信息化局"), ("冶金", "河北省冶金行业协会"), ("冶金协会", "河北省冶金行业协会"),
+    ("河北省质量协会（报送材料）", "河北省质量协会"), ("质量文化协会", "河北省质量文化协会"), ("雄安新区", "雄安新区改革发展局"),
+    ("河北省质量", None), ("其他材料", None), ("质量", None),
+])
+def test_unit_from_folder(folder, unit):
+    found = resolve_unit(folder, CAMPAIGN)
+    assert (found.name if found else None) == unit
+
+
+def _summary(out):
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_ambiguous_folder_names_the_candidates(tmp_path, make_form):
+    make_form(tmp_path / "inbox" / "河北省质量" / "申请表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    [f] = _summary(tmp_path / "out")["files"]
+    [issue] = [i for i in f["issues"] if i["code"] == "unit.unknown"]
+    assert "河北省质量协会" in issue["message"] and "河北省质量文化协会" in issue["message"]
+
+
+def test_second_project_of_one_enterprise_is_a_duplicate_not_a_version(tmp_path, make_form, make_summary):
+    unit = tmp_path / "inbox" / "机械协会"
+    make_form(unit / "1 华信" / "申请表.xlsx")
+    make_summary(unit / "1 华信" / "总结材料.docx")
+    other = "河北华信精密机械有限公司推行精益生产的经验"
+    make_form(unit / "2 华信（第二项）" / "申请表.xlsx", 标杆名称=other)
+    make_summary(unit / "2 华信（第二项）" / "总结材料.docx", name=other)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    apps = _summary(tmp_path / "out")["applications"]
+    assert len(apps) == 2
+    assert all(any(i["code"] == "duplicate.enterprise" for i in a["issues"]) for a in apps)
+    assert {a["benchmark_name"] for a in apps} == {"河北华信精密机械有限公司实施六西格玛设计的经验", other}
+
+
+def test_corrected_name_in_same_folder_is_a_new_version(tmp_path, make_form, make_summary):
+    unit = tmp_path / "inbox" / "沧州"
+    make_form(unit / "申请表.xlsx", 标杆名称="河北华信精密机械有限公司以客户为中心全面实施六西格玛设计提升产品可靠性与一致性的经验")
+    make_summary(unit / "总结材料.docx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    make_form(unit / "申请表（修改版）.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    [app] = _summary(tmp_path / "out")["applications"]
+    assert app["versions"] == 2 and app["status"] == "通过", app["issues"]
+
+
+def test_ranking_sheet_with_short_names(tmp_path, make_form, make_summary):
+    unit = tmp_path / "inbox" / "石家庄"
+    names = ["石家庄立信电子科技有限公司", "石家庄恒泰玻璃有限公司", "石家庄瑞丰造纸有限公司"]
+    for n, ent in enumerate(names, start=1):
+        title = f"{ent}实施精益生产的经验"
+        make_form(unit / f"{ent}-申请表.xlsx", 申报单位=ent, 标杆名称=title)
+        make_summary(unit / f"{ent}-总结材料.docx", enterprise=ent, name=title)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "企业名称"])
+    for rank, short in ((1, "瑞丰造纸"), (2, "立信电子"), (3, "恒泰玻璃")):
+        ws.append([rank, short])
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    s = _summary(tmp_path / "out")
+    order = [a["enterprise"] for a in sorted(s["applications"], key=lambda a: a["rank"])]
+    assert order == [names[2], names[0], names[1]]
+    assert all(a["status"] == "通过" for a in s["applications"])
+    assert not [i for f in s["files"] for i in f["issues"] if i["code"] == "rank.conflict"]
+
+
+def test_template_guidance_left_in_is_not_content(tmp_path, campaign):
+    from toolkit.extract.registry import extract
+    from toolkit.render.forms import write_summary
+
+    path = tmp_path / "s.docx"
+    write_summary(str(path), campaign)  # the blank template: headings and guidance only
+    ex = extract(path.read_bytes(), path.name, campaign)
+    assert ex.kind == "summary"
+    assert all(s.chars == 0 for s in ex.summary.sections.values())
