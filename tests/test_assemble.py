@@ -91,3 +91,27 @@ def test_template_guidance_left_in_is_not_content(tmp_path, campaign):
     ex = extract(path.read_bytes(), path.name, campaign)
     assert ex.kind == "summary"
     assert all(s.chars == 0 for s in ex.summary.sections.values())
+
+
+def test_stamped_opinion_older_than_latest_submission_is_flagged(tmp_path, make_form, make_summary):
+    import datetime as dt
+
+    from toolkit.demo import MINIMAL_PDF
+
+    unit = tmp_path / "inbox" / "廊坊"
+    make_form(unit / "1-申请表.xlsx")
+    make_summary(unit / "1-总结材料.docx")
+    (unit / "廊坊推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    t0 = dt.datetime(2021, 9, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0)
+    [u] = [u for u in _summary(tmp_path / "out")["units"] if u["unit"] == "廊坊市工业和信息化局"]
+    assert u["stamped_opinion"] and not u["opinion_outdated"]
+    ent = "廊坊恒泰软件有限公司"
+    make_form(unit / "2-申请表.xlsx", 申报单位=ent, 标杆名称=f"{ent}实施精益生产的经验")
+    make_summary(unit / "2-总结材料.docx", enterprise=ent, name=f"{ent}实施精益生产的经验")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0 + dt.timedelta(days=1))
+    [u] = [u for u in _summary(tmp_path / "out")["units"] if u["unit"] == "廊坊市工业和信息化局"]
+    assert u["stamped_opinion"] and u["opinion_outdated"]
+    wb = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)
+    row = next(r for r in wb["推荐单位情况"].iter_rows(values_only=True) if r[1] == "廊坊市工业和信息化局")
+    assert "请核对推荐顺序" in row[-1]

@@ -48,6 +48,7 @@ class UnitStatus:
     ineligible: int = 0
     needs_fix: int = 0
     stamped_opinion: bool = False
+    opinion_outdated: bool = False  # the stamped scan came before the unit's latest submission
     opinion_files: list = field(default_factory=list)
     rank_source: str = ""
     order: int = 0
@@ -173,6 +174,11 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         check_deadline(ordered, campaign)
         apply_quota(ordered, unit)
         applications.extend(ordered)
+        scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
+        if scans and ordered:
+            newest_scan = max(dt.datetime.fromisoformat(fv.first_seen) for fv in scans)
+            newest_app = max(dt.datetime.fromisoformat(f.first_seen) for a in ordered for f in a.files)
+            status.opinion_outdated = newest_app > newest_scan
 
     check_duplicates(applications)
     for app in applications:

@@ -79,7 +79,7 @@ CATALOGUE: dict[str, Template] = {
                                      "企业“{enterprise}”被重复推荐：另见{other}。",
                                      "同一企业只能申报一项，请与{other}协商保留一项。"),
     "deadline.late": Template(ERROR, "逾期提交",
-                              "文件于{received_at}首次收到，晚于截止时间{deadline}，按通知要求逾期不再受理。",
+                              "文件“{name}”于{received_at}首次收到，晚于截止时间{deadline}，按通知要求逾期不再受理。",
                               "如省厅同意延期，请联系省厅以新的截止时间重新运行（--deadline）。"),
 }
 

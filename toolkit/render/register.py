@@ -148,7 +148,10 @@ def _units_sheet(wb, f, result: Assembled) -> None:
     write_header(ws, f, 0, cols)
     for r, u in enumerate(result.units, start=1):
         unit = result.campaign.unit(u.unit)
-        note = "未报送" if u.received == 0 else ("超出名额" if u.over_quota else "")
+        notes = ["未报送"] if u.received == 0 else (["超出名额"] if u.over_quota else [])
+        if u.opinion_outdated:
+            notes.append("盖章推荐意见早于最新报送的材料，请核对推荐顺序是否仍一致")
+        note = "；".join(notes)
         values = [u.order, u.unit, unit.kind_label if unit else u.kind, u.quota, u.received, u.passed, u.over_quota,
                   u.late, u.ineligible, u.needs_fix, "已收到" if u.stamped_opinion else "未收到", u.rank_source, note]
         for c, v in enumerate(values):

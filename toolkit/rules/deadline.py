@@ -15,7 +15,7 @@ def check_deadline(applications: list[Application], campaign: Campaign) -> None:
         for fv in app.files:
             if dt.datetime.fromisoformat(fv.first_seen) > deadline:
                 app.issues.append(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间",
-                                             received_at=_human_time(fv.first_seen),
+                                             name=fv.name, received_at=_human_time(fv.first_seen),
                                              deadline=_human_time(deadline.isoformat())))
 
 
