@@ -110,6 +110,10 @@ def test_killed_run_leaves_latest_complete(tmp_path, make_form, make_summary, mo
     assert list((out / "runs").glob(".*.partial"))
     assert not (out / ".state" / "run.lock").exists()
     monkeypatch.undo()
+    import os
+    import time
+    for leftover in (out / "runs").glob(".*.partial"):  # the killed run was long ago
+        os.utime(leftover, (time.time() - 7200, time.time() - 7200))
     run(inbox, out, campaign, settle=0)
     assert not list((out / "runs").glob(".*.partial"))
     assert len(_summary(out)["applications"]) == 2

@@ -135,11 +135,7 @@ class RunLock:
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
-                if self._is_stale():
-                    try:
-                        os.replace(self.path, self.path.with_name(f"{LOCK_NAME}.stale-{time.time_ns()}"))
-                    except FileNotFoundError:
-                        pass
+                if self._is_stale() and self._break_stale():
                     continue
                 raise LockHeld(f"另一个运行正在进行：{self.holder()}。请稍后再试。")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -150,6 +146,37 @@ class RunLock:
             self._cleanup_stale()
             return self
         raise LockHeld(f"无法取得运行锁：{self.path}")
+
+    def _break_stale(self) -> bool:
+        """Remove a stale lock, under a short-lived breaker lock so that only one run can take over.
+
+        Without it, two runs could both judge the old lock stale and the second would remove the lock
+        the first had just taken.
+        """
+        breaker = self.path.with_name(f"{LOCK_NAME}.break")
+        try:
+            fd = os.open(breaker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:  # a breaker left by a run killed in these few lines
+                if time.time() - breaker.stat().st_mtime > 60:
+                    breaker.unlink()
+            except OSError:
+                pass
+            return False
+        os.close(fd)
+        try:
+            if not self._is_stale():  # someone took over while we were deciding
+                return False
+            try:
+                os.replace(self.path, self.path.with_name(f"{LOCK_NAME}.stale-{time.time_ns()}"))
+            except FileNotFoundError:
+                pass
+            return True
+        finally:
+            try:
+                breaker.unlink()
+            except OSError:
+                pass
 
     def _cleanup_stale(self) -> None:
         for old in self.path.parent.glob(f"{LOCK_NAME}.stale-*"):

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from .assemble import Assembled
@@ -55,8 +56,12 @@ def new_run_folder(outbox: Path, now: dt.datetime) -> tuple[Path, Path]:
     """(temporary folder to write into, final folder name)."""
     runs = outbox / RUNS
     runs.mkdir(parents=True, exist_ok=True)
-    for leftover in runs.glob(".*.partial"):  # a run killed mid-write (we hold the run lock)
-        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in runs.glob(".*.partial"):  # a run killed mid-write, long enough ago to be dead
+        try:
+            if time.time() - leftover.stat().st_mtime > 3600:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass
     stamp = now.strftime("%Y%m%d-%H%M%S")
     final = runs / stamp
     n = 1

@@ -1,0 +1,100 @@
+"""The run lock on a shared drive: one holder at a time, even when many runs find a stale lock together."""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import time
+
+from toolkit.errors import LockHeld
+from toolkit.journal import RunLock
+
+
+def _contender(state: str, barrier, results) -> None:
+    barrier.wait()
+    try:
+        lock = RunLock(__import__("pathlib").Path(state)).acquire()
+    except LockHeld:
+        results.put("held")
+        return
+    results.put("won")
+    time.sleep(3)  # hold it while the others try (they start within this window)
+    lock.release()
+
+
+def _stale_lock(state) -> None:
+    state.mkdir(parents=True, exist_ok=True)
+    lock = state / "run.lock"
+    lock.write_text(json.dumps({"pid": 999999, "host": "old-pc", "started": "yesterday"}), encoding="utf-8")
+    os.utime(lock, (time.time() - 7200, time.time() - 7200))
+
+
+def test_only_one_run_takes_over_a_stale_lock(tmp_path):
+    ctx = mp.get_context("spawn")
+    for round_ in range(3):
+        state = tmp_path / f"state{round_}"
+        _stale_lock(state)
+        n = 5
+        barrier, results = ctx.Barrier(n), ctx.Queue()
+        procs = [ctx.Process(target=_contender, args=(str(state), barrier, results)) for _ in range(n)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        outcomes = sorted(results.get(timeout=10) for _ in range(n))
+        assert outcomes.count("won") == 1, (round_, outcomes)
+        assert not (state / "run.lock").exists()
+
+
+def test_live_lock_is_respected_and_released(tmp_path):
+    first = RunLock(tmp_path).acquire()
+    try:
+        second = RunLock(tmp_path)
+        try:
+            second.acquire()
+            raise AssertionError("a second holder")
+        except LockHeld as exc:
+            assert "另一个运行正在进行" in str(exc)
+    finally:
+        first.release()
+    RunLock(tmp_path).acquire().release()
+
+
+def test_takeover_race_widened(tmp_path, monkeypatch):
+    """Both contenders judge the old lock stale before either acts: still only one may hold it."""
+    import threading
+
+    _stale_lock(tmp_path)
+    original = RunLock._is_stale
+    judged = threading.Barrier(2, timeout=5)
+
+    def slow_is_stale(self):
+        verdict = original(self)
+        if verdict and threading.current_thread().name.startswith("contender"):
+            try:
+                judged.wait()  # both have seen "stale" now
+            except threading.BrokenBarrierError:
+                pass
+        return verdict
+
+    monkeypatch.setattr(RunLock, "_is_stale", slow_is_stale)
+    holders, refused = [], []
+
+    def contend():
+        lock = RunLock(tmp_path, heartbeat=0.1)
+        try:
+            lock.acquire()
+            holders.append(lock)
+        except LockHeld:
+            refused.append(1)
+
+    threads = [threading.Thread(target=contend, name=f"contender-{i}") for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    try:
+        assert len(holders) == 1 and len(refused) == 1, (len(holders), len(refused))
+    finally:
+        for lock in holders:
+            lock.release()
