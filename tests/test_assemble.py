@@ -115,3 +115,20 @@ def test_stamped_opinion_older_than_latest_submission_is_flagged(tmp_path, make_
     wb = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)
     row = next(r for r in wb["推荐单位情况"].iter_rows(values_only=True) if r[1] == "廊坊市工业和信息化局")
     assert "请核对推荐顺序" in row[-1]
+
+
+def test_a_late_application_does_not_make_an_on_time_one_a_duplicate(tmp_path, make_form, make_summary):
+    import datetime as dt
+
+    campaign = load_campaign()  # deadline 2021-09-20
+    china = dt.timezone(dt.timedelta(hours=8))
+    inbox = tmp_path / "inbox"
+    make_form(inbox / "唐山" / "申请表.xlsx")
+    make_summary(inbox / "唐山" / "总结材料.docx")
+    run(inbox, tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 18, 9, tzinfo=china))
+    make_form(inbox / "冶金协会" / "申请表.xlsx")
+    make_summary(inbox / "冶金协会" / "总结材料.docx")
+    run(inbox, tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 25, 9, tzinfo=china))
+    apps = {a["unit"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert apps["河北省冶金行业协会"]["status"] == "逾期"
+    assert apps["唐山市工业和信息化局"]["status"] == "通过", apps["唐山市工业和信息化局"]["issues"]

@@ -131,3 +131,37 @@ def test_untrusted_text_stays_text(tmp_path, make_form, make_summary):
     doc = Document(next((latest / "推荐意见").glob("*.docx")))
     text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     assert evil in text  # listed, or named in the draft note, as plain text
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("quota = -1", "名额（quota）必须是正整数"),
+    ('kind = "town"', "类别（kind）只能是 city 或 association"),
+    ('quota = "五"', "名额、年份须为整数"),
+])
+def test_bad_campaign_values_are_refused_in_chinese(tmp_path, content, expected):
+    from conftest import ROOT
+    text = (ROOT / "toolkit" / "campaigns" / "hebei-2021.toml").read_text(encoding="utf-8")
+    key = content.split(" =")[0]
+    first_unit = text.index("[[units]]")
+    line_start = text.index(f"\n{key} =", first_unit) + 1
+    line_end = text.index("\n", line_start)
+    bad = tmp_path / "c.toml"
+    bad.write_text(text[:line_start] + content + text[line_end:], encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out", "--campaign", bad)
+    assert proc.returncode == 2 and expected in proc.stderr, proc.stderr
+
+
+def test_campaign_in_gbk_gets_an_encoding_hint(tmp_path):
+    bad = tmp_path / "c.toml"
+    bad.write_bytes('title = "活动"\n'.encode("gbk"))
+    (tmp_path / "in").mkdir()
+    proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out", "--campaign", bad)
+    assert proc.returncode == 2 and "UTF-8" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_outbox_that_is_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").write_text("x", encoding="utf-8")
+    proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "错误" in proc.stderr

@@ -60,3 +60,40 @@ def test_batch_and_watch_give_identical_outputs(tmp_path, make_form, make_summar
     b = results[0]
     strip = lambda s: {k: v for k, v in s.items() if k != "generated_at"}  # noqa: E731
     assert strip(a.summary) == strip(b.summary)
+
+
+def test_watch_retries_when_another_run_holds_the_lock(tmp_path, make_form, make_summary):
+    """A change seen while the lock is held is not lost: watch tries again until it can run."""
+    from toolkit.errors import LockHeld
+    from toolkit.journal import RunLock
+
+    campaign = load_campaign().with_deadline("2099-12-31")
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    (inbox / "承德").mkdir(parents=True)
+    held = RunLock(out / ".state").acquire()
+    attempts, stop = [], threading.Event()
+
+    def once():
+        try:
+            report = run(inbox, out, campaign, settle=0)
+        except LockHeld:
+            attempts.append("locked")
+            return False
+        attempts.append(len(report.summary["applications"]))
+        return True
+
+    thread = threading.Thread(target=watch, args=(inbox, once),
+                              kwargs={"poll": 0.5, "quiet": 0.3, "stop": stop, "retry": 0.5}, daemon=True)
+    thread.start()
+    time.sleep(1.0)
+    make_form(inbox / "承德" / "申请表.xlsx")
+    make_summary(inbox / "承德" / "总结材料.docx")
+    time.sleep(2.0)
+    assert "locked" in attempts and 1 not in attempts
+    held.release()
+    deadline = time.time() + 20
+    while 1 not in attempts and time.time() < deadline:
+        time.sleep(0.2)
+    stop.set()
+    thread.join(timeout=15)
+    assert 1 in attempts, attempts

@@ -126,6 +126,12 @@ class Campaign:
         return self.deadline.astimezone(CHINA_TZ).date().isoformat()
 
     @property
+    def deadline_text(self) -> str:
+        """'2021-09-20' for the end of a day, '2021-10-05 09:00' when a time of day was set."""
+        local = self.deadline.astimezone(CHINA_TZ)
+        return local.strftime("%Y-%m-%d") if local.strftime("%H:%M") == "23:59" else local.strftime("%Y-%m-%d %H:%M")
+
+    @property
     def latest_year(self) -> int:
         return max(self.base_years)
 
@@ -235,13 +241,22 @@ def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
             opinion_keyword=data.get("opinion_keyword", "推荐意见"),
             source=source,
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"活动配置文件 {source or ''} 缺少或写错了项目：{exc}") from exc
+    except KeyError as exc:
+        raise ConfigError(f"活动配置文件 {source} 缺少项目 {exc}（可参照默认的 hebei-2021.toml）") from exc
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"活动配置文件 {source} 中有项目写错了（名额、年份须为整数，日期写成 2021-09-20）：{exc}") from exc
     _check_campaign(campaign)
     return campaign
 
 
 def _check_campaign(campaign: Campaign) -> None:
+    for unit in campaign.units:
+        if unit.quota < 1:
+            raise ConfigError(f"活动配置文件中“{unit.name}”的名额（quota）必须是正整数，现为 {unit.quota}")
+        if unit.kind not in ("city", "association"):
+            raise ConfigError(f"活动配置文件中“{unit.name}”的类别（kind）只能是 city 或 association，现为 {unit.kind}")
+    if not campaign.units:
+        raise ConfigError("活动配置文件中没有推荐单位（[[units]]）")
     names = [u.name for u in campaign.units]
     if len(set(names)) != len(names):
         raise ConfigError("活动配置文件中推荐单位名称重复")
@@ -262,8 +277,10 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
         data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
         raise ConfigError(f"找不到活动配置文件：{p}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"活动配置文件 {p} 格式错误：{exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"活动配置文件 {p} 不是 UTF-8 编码，请用记事本“另存为”并选择 UTF-8 编码") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"活动配置文件 {p} 格式错误（{exc}），请对照默认的 hebei-2021.toml 检查引号、括号和逗号") from exc
     return campaign_from_dict(data, source=str(p))
 
 

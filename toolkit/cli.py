@@ -94,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as exc:
+        log.debug("environment error", exc_info=True)
+        where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"错误：无法访问文件或文件夹{where}（{exc.strerror or exc}）。请检查路径和权限。", file=sys.stderr)
+        return 2
     return 2
 
 
@@ -158,11 +163,16 @@ def cmd_watch(args) -> int:
 
     campaign = _campaign(args)
 
-    def once():
+    def once() -> bool:
+        import datetime as dt
+
+        print(f"\n[{dt.datetime.now().strftime('%Y-%m-%d %H:%M:%S')}] 收件箱有变化，开始汇总……", flush=True)
         try:
             run_and_report(Path(args.inbox), Path(args.outbox), campaign, settle=args.settle)
         except ToolkitError as exc:
-            print(f"本次未运行：{exc}", file=sys.stderr)
+            print(f"本次未运行：{exc}稍后自动重试。", file=sys.stderr, flush=True)
+            return False
+        return True
 
     if not Path(args.inbox).is_dir():
         raise ConfigError(f"收件箱文件夹不存在：{args.inbox}")

@@ -23,6 +23,9 @@ _IGNORED_PATTERNS = (re.compile(r"^~\$"), re.compile(r"^\.~lock\..*#$"), re.comp
                      re.compile(r"^\._"), re.compile(r"^~wr[a-z]\d+\.tmp$", re.I))
 
 
+_SKIPPED_DIRS = {".git", ".svn", ".hg", "$RECYCLE.BIN", "System Volume Information", "@eaDir", ".zlbg-state"}
+
+
 def is_temporary(name: str) -> bool:
     """Office lock/owner files, editor temp files, OS thumbnails: not submissions."""
     return name.lower() in _IGNORED_NAMES or any(p.match(name) for p in _IGNORED_PATTERNS)
@@ -114,7 +117,8 @@ def _age(p: Path) -> float:
 def walk_inbox(inbox: Path) -> list[Path]:
     out = []
     for root, dirs, files in os.walk(inbox):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        # hidden folders are read too (nothing submitted is ever skipped), except version-control ones
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
         for name in sorted(files):
             out.append(Path(root) / name)
     return out

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Callable
 
 from .assemble import Assembled, assemble
 from .cache import ExtractCache, campaign_fingerprint
-from .campaign import Campaign
+from .campaign import CHINA_TZ, Campaign
 from .discover import discover
 from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
@@ -58,6 +59,17 @@ def _extract_path(args) -> tuple[str, Extracted]:
     return rel, extract(data, Path(rel).name, campaign, file=rel)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: end when the run that started it is gone (killed), instead of lingering forever."""
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _extract_chunk(jobs: list[tuple[str, str]], campaign: Campaign) -> list[tuple[str, Extracted]]:
     return [_extract_path((path, rel, campaign)) for path, rel in jobs]
 
@@ -85,7 +97,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     if outbox.resolve() == inbox.resolve() or inbox.resolve() in outbox.resolve().parents:
         raise ConfigError("输出文件夹不能位于收件箱内（收件箱只读）")
     outbox.mkdir(parents=True, exist_ok=True)
-    now = now or dt.datetime.now().astimezone()
+    now = (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ)  # folder names, dates: China time
     state = state_dir(outbox)
     with RunLock(state):
         journal = Journal.load(state)
@@ -120,7 +132,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if n_workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
             size = max(8, min(64, len(jobs) // (n_workers * 8) or 8))
             chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-            with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            with ProcessPoolExecutor(max_workers=n_workers, initializer=_exit_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
                 futures = [pool.submit(_extract_chunk, [(a, r) for a, r, _ in chunk], campaign) for chunk in chunks]
                 for fut in as_completed(futures):
                     for rel, ex in fut.result():

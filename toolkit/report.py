@@ -16,6 +16,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     for a in apps:
         by_status[a["status"]] = by_status.get(a["status"], 0) + 1
     submitted = sum(1 for u in units if u["received"])
+    ignored = sum(1 for f in s.get("files", []) if f.get("status") == "ignored")
     stamped = sum(1 for u in units if u["stamped_opinion"])
     in_apps = {(i["code"], i["file"], i["location"], i["message"]) for a in apps for i in a["issues"]}
     file_only = [i for f in s.get("files", []) for i in f["issues"]
@@ -25,14 +26,16 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     app_errors = sum(1 for a in apps for i in a["issues"] if i["severity"] == "error")
     app_warnings = sum(1 for a in apps for i in a["issues"] if i["severity"] != "error")
     lines = [f"—— {campaign.title} 汇总{'（收件箱无变化，沿用上次结果）' if report.unchanged else '完成'} ——",
-             f"收件箱：{inbox}  文件 {report.files} 个（新读取 {report.parsed}，未变化 {report.cached}），用时 {report.seconds:.1f} 秒",
+             f"收件箱：{inbox}  文件 {report.files} 个（新读取 {report.parsed}，未变化 {report.cached}"
+             f"{f'，另有临时文件 {ignored} 个已忽略' if ignored else ''}），用时 {report.seconds:.1f} 秒",
              f"申报：共 {len(apps)} 项，" + "，".join(f"{k} {v}" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1]))
              if apps else "申报：0 项",
-             f"推荐单位：已报送 {submitted}/{len(units)}，盖章推荐意见已收到 {stamped} 个；截止时间 {s.get('deadline')}",
+             f"推荐单位：已报送 {submitted}/{len(units)}，盖章推荐意见已收到 {stamped} 个；截止时间 {deadline_text(s)}",
              f"问题：申报项目错误 {app_errors} 条、提示 {app_warnings} 条；其他文件问题：错误 {errors} 条、提示 {warnings} 条（详见省级汇总表“问题清单”）"]
     over = [u for u in units if u["over_quota"]]
     if over:
-        lines.append("超出名额：" + "、".join(f"{u['unit']}（{u['received']}/{u['quota']}）" for u in over))
+        shown = "、".join(f"{u['unit']}（{u['received']}/{u['quota']}）" for u in over[:5])
+        lines.append(f"超出名额的推荐单位 {len(over)} 个：{shown}" + ("……" if len(over) > 5 else ""))
     unknown = [f["file"] for f in s.get("files", []) if f.get("status") == "unassigned"]
     if unknown:
         lines.append(f"未归属推荐单位的文件 {len(unknown)} 个：" + "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else ""))
@@ -89,3 +92,11 @@ def plain_number(value) -> str:
     if not isinstance(value, (int, float)):
         return str(value)
     return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def deadline_text(summary: dict) -> str:
+    """'2021-09-20' for the end of a day, '2021-10-05 09:00' when a time was set."""
+    at = summary.get("deadline_at", "")
+    if at and not at[11:19].startswith("23:59"):
+        return at[:16].replace("T", " ")
+    return summary.get("deadline", "")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 import time
 from pathlib import Path
 from typing import Callable
@@ -24,12 +25,15 @@ class _Debounce(FileSystemEventHandler):
         self.changed.set()
 
 
-def watch(inbox: Path, run_once: Callable[[], None], *, poll: float | None = None, quiet: float = 3.0,
-          stop: threading.Event | None = None, max_runs: int | None = None) -> int:
+def watch(inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None, quiet: float = 3.0,
+          stop: threading.Event | None = None, max_runs: int | None = None, retry: float = 10.0) -> int:
     """Run once now, then again each time the inbox has changed and been quiet for ``quiet`` seconds.
 
+    ``run_once`` returns False when it could not run (another run held the lock): the change is then
+    kept pending and tried again after ``retry`` seconds, so nothing dropped meanwhile is missed.
     Returns the number of runs made (when ``stop`` is set or ``max_runs`` reached).
     """
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog.*")
     stop = stop or threading.Event()
     handler = _Debounce()
     observer = PollingObserver(timeout=poll) if poll else Observer()
@@ -37,7 +41,8 @@ def watch(inbox: Path, run_once: Callable[[], None], *, poll: float | None = Non
     observer.start()
     runs = 0
     try:
-        run_once()
+        if run_once() is False:
+            handler.changed.set()
         runs += 1
         while not stop.is_set() and (max_runs is None or runs < max_runs):
             if not handler.changed.wait(timeout=0.5):
@@ -48,7 +53,9 @@ def watch(inbox: Path, run_once: Callable[[], None], *, poll: float | None = Non
                 time.sleep(quiet)
             if stop.is_set():
                 break
-            run_once()
+            if run_once() is False:
+                stop.wait(retry)
+                handler.changed.set()
             runs += 1
     finally:
         observer.stop()
