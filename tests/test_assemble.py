@@ -132,3 +132,35 @@ def test_a_late_application_does_not_make_an_on_time_one_a_duplicate(tmp_path, m
     apps = {a["unit"]: a for a in _summary(tmp_path / "out")["applications"]}
     assert apps["河北省冶金行业协会"]["status"] == "逾期"
     assert apps["唐山市工业和信息化局"]["status"] == "通过", apps["唐山市工业和信息化局"]["issues"]
+
+
+def test_a_correction_after_the_deadline_leaves_the_on_time_version_standing(tmp_path, make_form, make_summary):
+    import datetime as dt
+
+    campaign = load_campaign()
+    china = dt.timezone(dt.timedelta(hours=8))
+    inbox = tmp_path / "inbox"
+    make_form(inbox / "衡水" / "申请表.xlsx")
+    make_summary(inbox / "衡水" / "总结材料.docx")
+    run(inbox, tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 18, 9, tzinfo=china))
+    make_form(inbox / "衡水" / "申请表（修改版）.xlsx", 联系人="孙丽")
+    run(inbox, tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 22, 9, tzinfo=china))
+    s = _summary(tmp_path / "out")
+    [app] = s["applications"]
+    assert app["status"] == "通过" and app["fields"]["联系人"] == "张伟"
+    files = {f["file"]: f for f in s["files"]}
+    late = files["衡水/申请表（修改版）.xlsx"]
+    assert late["status"] == "late-version"
+    assert [i["code"] for i in late["issues"]] == ["deadline.late"] and "不予受理" in late["issues"][0]["message"]
+
+
+@pytest.mark.parametrize("revenue, expect", [(213000000.0, True), (47000.0, False), (9000000.0, False)])
+def test_amounts_written_in_yuan_get_a_hint(tmp_path, make_form, campaign, revenue, expect):
+    from toolkit.pipeline import check_files
+
+    form = make_form(tmp_path / "f.xlsx", 主营业收入={2018: revenue, 2019: revenue, 2020: revenue},
+                     资产总额={2018: revenue * 1.2, 2019: revenue * 1.2, 2020: revenue * 1.2},
+                     利润总额={2018: revenue * 0.05, 2019: revenue * 0.05, 2020: revenue * 0.05})
+    [(_, _, issues)] = check_files([form], campaign)
+    hinted = [i for i in issues if i.code == "finance.suspicious" and "按“元”" in i.message]
+    assert bool(hinted) == expect, [i.message for i in issues]

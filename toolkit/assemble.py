@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .discover import unit_candidates
+from .journal import display_time
 from .messages import make_issue
 from .model import (APPLICATION_DOC, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
                     RANKING, SUMMARY, Application, Extracted, FileVersion, Issue)
@@ -255,18 +256,28 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     for key, g in groups.items():
         unit = files[0].unit
         app = Application(unit=unit, enterprise=g["enterprise"])
+        late_versions = []
         if g["forms"]:
-            fv, ex = _newest(g["forms"])
+            fv, ex = _current(g["forms"], campaign)
             app.form_file, app.form = fv, ex.form
             app.superseded.extend(f for f, _ in g["forms"] if f is not fv)
+            late_versions += [f for f, _ in g["forms"] if _is_late(f, campaign) and not _is_late(fv, campaign)]
         if g["summaries"]:
-            fv, ex = _newest(g["summaries"])
+            fv, ex = _current(g["summaries"], campaign)
             app.summary_file, app.summary = fv, ex.summary
             app.superseded.extend(f for f, _ in g["summaries"] if f is not fv and f is not app.form_file)
+            late_versions += [f for f, _ in g["summaries"] if _is_late(f, campaign) and not _is_late(fv, campaign)]
         app.versions = max(sum(f.revisions for f, _ in g["forms"]), sum(f.revisions for f, _ in g["summaries"]), 1)
         for fv in app.superseded:
             entries[fv.path].status = "superseded"
             entries[fv.path].enterprise = app.enterprise
+        for fv in late_versions:  # a correction sent after the deadline is not accepted; the on-time one stands
+            entries[fv.path].status = "late-version"
+            issue = make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
+                               received_at=display_time(fv.first_seen), deadline=campaign.deadline_text,
+                               severity="warning")
+            fix = "截止前收到的版本仍然有效，本修改版不予受理；如省厅同意延期，请以新的截止时间重新运行（--deadline）。"
+            entries[fv.path].issues.append(issue.at(fix=fix, message=issue.message.replace(issue.fix, fix)))
         app.benchmark_name = (app.form.text("标杆名称") if app.form else "") or (
             app.summary.benchmark_name if app.summary else "")
         if app.form is not None and app.summary is None:
@@ -277,6 +288,16 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                                          name=app.benchmark_name or app.summary_file.name))
         apps.append(app)
     return apps, rankings
+
+
+def _is_late(fv: FileVersion, campaign: Campaign) -> bool:
+    return dt.datetime.fromisoformat(fv.first_seen) > campaign.deadline
+
+
+def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> tuple:
+    """The version that counts: the newest, unless it came after the deadline and an on-time one exists."""
+    on_time = [it for it in items if not _is_late(it[0], campaign)]
+    return _newest(on_time or items)
 
 
 def _second_project(earlier: tuple, later: tuple) -> bool:

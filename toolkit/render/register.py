@@ -15,7 +15,7 @@ SEVERITY = {"error": "错误", "warning": "提示"}
 KIND = {"form": "申请表", "summary": "总结材料", "application-doc": "申请书（Word）", "ranking": "推荐排序表",
         "opinion-scan": "盖章推荐意见", "other": "其他文件"}
 FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "unassigned": "未归属推荐单位",
-               "rejected": "无法读取或识别"}
+               "rejected": "无法读取或识别", "late-version": "截止后收到的修改版（不予受理）"}
 
 
 def register_columns(result: Assembled) -> list[tuple[str, int]]:

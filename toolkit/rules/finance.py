@@ -47,6 +47,10 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             yield suspicious("从业人员", year, f"{year}年从业人员为负数（{format_amount(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
             yield suspicious("从业人员", year, f"{year}年从业人员（{format_amount(employees)}人）不是整数。")
+        if revenue and employees and revenue > 0 and employees > 0 and revenue / employees > 100000:
+            yield suspicious("主营业收入", year, f"{year}年营业收入（{format_amount(revenue)}万元）折合每名从业人员"
+                                               f"{format_amount(round(revenue / employees))}万元，明显偏高，"
+                                               f"金额可能按“元”而不是“万元”填写。")
         assets = form.number("资产总额", year)
         if assets and revenue and assets > 0 and revenue > 0 and max(assets, revenue) / min(assets, revenue) > 200:
             key = "主营业收入" if revenue > assets else "资产总额"
