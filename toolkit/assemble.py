@@ -62,7 +62,7 @@ class Assembled:
     applications: list  # Application, in 附件2 unit order then rank
     units: list  # UnitStatus in 附件2 order
     files: list  # FileEntry, by path
-    ignored: list = field(default_factory=list)  # temp/lock files seen
+    ignored: list = field(default_factory=list)  # FileVersion of temp/lock files seen
 
     @property
     def issues(self) -> list[Issue]:

@@ -34,7 +34,7 @@ def is_temporary(name: str) -> bool:
 @dataclass(frozen=True)
 class Discovered:
     files: list  # FileVersion, in a stable order
-    ignored: list  # inbox-relative paths of temp/lock files
+    ignored: list  # FileVersion of temp/lock files: listed, never read as submissions
     first_run: bool
 
 
@@ -124,6 +124,20 @@ def walk_inbox(inbox: Path) -> list[Path]:
     return out
 
 
+def _ignored_version(path: Path, rel: str, campaign: Campaign, seen_at: str) -> FileVersion:
+    """A lock/temp file as listed in summary.json: its unit and hash when it can be read (it may vanish)."""
+    parts = rel.split("/")
+    folder = parts[0] if len(parts) > 1 else ""
+    unit = resolve_unit(folder, campaign) if folder else None
+    try:
+        st = path.stat()
+        sha, size, mtime = _sha256(path), st.st_size, st.st_mtime
+    except OSError:
+        sha, size, mtime = "", 0, 0.0
+    return FileVersion(path=rel, unit=unit.name if unit else "", folder=folder, sha256=sha, size=size,
+                       mtime=mtime, first_seen=seen_at, abspath=str(path))
+
+
 def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datetime | None = None,
              settle: float = 2.0) -> Discovered:
     """Every file under ``inbox`` as a FileVersion, recording new versions in the journal."""
@@ -134,7 +148,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     for path in paths:
         rel = path.relative_to(inbox).as_posix()
         if is_temporary(path.name):
-            ignored.append(rel)
+            ignored.append(_ignored_version(path, rel, campaign, seen_at))
             continue
         try:
             st = path.stat()

@@ -81,7 +81,7 @@ def _fingerprint(versions, campaign: Campaign, ignored) -> str:
     h.update(repr([(u.name, u.quota) for u in campaign.units]).encode())
     for fv in versions:
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\n".encode("utf-8"))
-    h.update(repr(ignored).encode("utf-8"))
+    h.update(repr(sorted(fv.path for fv in ignored)).encode("utf-8"))
     h.update(EXTRACTOR_VERSION.encode())
     return h.hexdigest()
 

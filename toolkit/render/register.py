@@ -269,9 +269,9 @@ def _files_sheet(wb, f, result: Assembled) -> None:
                   display_time(v.first_seen), sum(1 for i in e.issues if i.severity == ERROR), v.sha256[:16]]
         for c, val in enumerate(values):
             write_cell(ws, r, c, val, f["cell"])
-    for path in result.ignored:
+    for fv in result.ignored:
         r += 1
-        for c, val in enumerate([r, path, "", "临时文件", FILE_STATUS["ignored"], "", "", 0, ""]):
+        for c, val in enumerate([r, fv.path, fv.unit, "临时文件", FILE_STATUS["ignored"], "", "", 0, fv.sha256[:16]]):
             write_cell(ws, r, c, val, f["cell"])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(cols) - 1)

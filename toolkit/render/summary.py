@@ -42,8 +42,8 @@ def build_summary(result: Assembled) -> dict:
                    "enterprise": e.enterprise, "sha256": e.version.sha256, "size": e.version.size,
                    "first_seen": e.version.first_seen, "issues": [i.to_dict() for i in e.issues]}
                   for e in result.files]
-                 + [{"file": p, "unit": "", "kind": "other", "status": "ignored", "enterprise": "", "sha256": "",
-                     "size": None, "first_seen": "", "issues": []} for p in result.ignored],
+                 + [{"file": fv.path, "unit": fv.unit, "kind": "other", "status": "ignored", "enterprise": "",
+                     "sha256": fv.sha256, "size": fv.size, "first_seen": "", "issues": []} for fv in result.ignored],
         "counts": {
             "applications": len(result.applications),
             "passed": sum(a.status == "通过" for a in result.applications),
