@@ -164,3 +164,120 @@ def test_amounts_written_in_yuan_get_a_hint(tmp_path, make_form, campaign, reven
     [(_, _, issues)] = check_files([form], campaign)
     hinted = [i for i in issues if i.code == "finance.suspicious" and "按“元”" in i.message]
     assert bool(hinted) == expect, [i.message for i in issues]
+
+
+# ---- regressions found in review ----
+
+def test_a_summary_without_its_form_does_not_take_a_neighbours_place(tmp_path, make_form, make_summary):
+    folder = tmp_path / "inbox" / "石家庄" / "报送材料"
+    make_form(folder / "甲-申请表.xlsx")
+    make_summary(folder / "甲-总结材料.docx")
+    other = "石家庄博远玻璃有限公司"
+    make_summary(folder / "总结材料.docx", enterprise=other, name=f"{other}实施精益生产的经验",
+                 企业概况=f"企业名称：{other}。成立于2001年。")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert apps["河北华信精密机械有限公司"]["status"] == "通过", apps["河北华信精密机械有限公司"]["issues"]
+    assert [i["code"] for i in apps[other]["issues"] if i["severity"] == "error"] == ["pair.missing-form"]
+
+
+def test_placement_pairs_a_summary_whose_name_differs(tmp_path, make_form, make_summary):
+    folder = tmp_path / "inbox" / "保定" / "1 华信"
+    make_form(folder / "申请表.xlsx")
+    make_summary(folder / "总结材料.docx", enterprise="某公司", name="质量提升的做法和经验", 企业概况="本公司成立于1998年。")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    [app] = _summary(tmp_path / "out")["applications"]
+    assert {i["code"] for i in app["issues"] if i["severity"] == "error"} == {"mismatch"}
+
+
+def test_renaming_a_file_after_the_deadline_keeps_its_received_time(tmp_path, make_form, make_summary):
+    import datetime as dt
+    import os
+
+    campaign = load_campaign()
+    china = dt.timezone(dt.timedelta(hours=8))
+    unit = tmp_path / "inbox" / "邢台"
+    make_form(unit / "申请表.xlsx")
+    make_summary(unit / "总结材料.docx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 15, 9, tzinfo=china))
+    os.rename(unit / "申请表.xlsx", unit / "1-申请表.xlsx")  # as our rank.missing hint advises
+    os.rename(unit / "总结材料.docx", unit / "1-总结材料.docx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 22, 9, tzinfo=china))
+    [app] = _summary(tmp_path / "out")["applications"]
+    assert app["status"] == "通过" and app["received_at"].startswith("2021-09-15"), app["issues"]
+
+
+def test_changing_any_campaign_setting_reruns(tmp_path, make_form, make_summary):
+    from dataclasses import replace
+
+    make_form(tmp_path / "inbox" / "石家庄" / "申请表.xlsx")
+    make_summary(tmp_path / "inbox" / "石家庄" / "总结材料.docx")
+    first = run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    again = run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    stricter = run(tmp_path / "inbox", tmp_path / "out", replace(CAMPAIGN, name_limit=10), settle=0)
+    assert not first.unchanged and again.unchanged and not stricter.unchanged
+    [app] = stricter.summary["applications"]
+    assert any(i["code"] == "name.too-long" for i in app["issues"])
+
+
+def test_blank_ranking_sheet_does_not_override_prefixes(tmp_path, make_form, make_summary):
+    import shutil
+
+    from conftest import ROOT
+
+    unit = tmp_path / "inbox" / "廊坊"
+    for n, ent in ((1, "廊坊甲科技有限公司"), (2, "廊坊乙科技有限公司")):
+        make_form(unit / f"{n}-{ent}-申请表.xlsx", 申报单位=ent, 标杆名称=f"{ent}实施精益生产的经验")
+        make_summary(unit / f"{n}-{ent}-总结材料.docx", enterprise=ent, name=f"{ent}实施精益生产的经验")
+    shutil.copy(ROOT / "templates" / "推荐排序表.xlsx", unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    s = _summary(tmp_path / "out")
+    assert [a["enterprise"] for a in sorted(s["applications"], key=lambda a: a["rank"])] == [
+        "廊坊甲科技有限公司", "廊坊乙科技有限公司"]
+    assert next(u for u in s["units"] if u["unit"] == "廊坊市工业和信息化局")["rank_source"] == "文件名序号"
+
+
+def test_summaries_without_forms_stay_separate(tmp_path, make_summary):
+    for sub in ("甲", "乙"):
+        make_summary(tmp_path / "inbox" / "石家庄" / sub / "总结材料.docx", drop=("质量标杆名称",),
+                     enterprise=f"石家庄{sub}公司", 企业概况=f"企业名称：石家庄{sub}公司。")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    s = _summary(tmp_path / "out")
+    assert len(s["applications"]) == 2
+    assert all(f["status"] == "current" for f in s["files"])
+
+
+def test_forms_without_enterprise_are_not_duplicates(tmp_path, make_form):
+    make_form(tmp_path / "inbox" / "保定" / "申请表.xlsx", 申报单位="")
+    make_form(tmp_path / "inbox" / "沧州" / "申请表.xlsx", 申报单位="")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    codes = {i["code"] for a in _summary(tmp_path / "out")["applications"] for i in a["issues"]}
+    assert "field.missing" in codes and "duplicate.enterprise" not in codes
+
+
+def test_ranking_sheet_problems_are_listed_on_the_sheet(tmp_path, make_form, make_summary):
+    unit = tmp_path / "inbox" / "唐山"
+    make_form(unit / "申请表.xlsx")
+    make_summary(unit / "总结材料.docx")
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    wb.active.append([1, "河北华信精密机械有限公司"])
+    wb.active.append([1, "河北华信精密机械有限公司"])
+    wb.active.append([2, "不存在的公司"])
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    files = {f["file"]: f for f in _summary(tmp_path / "out")["files"]}
+    codes = [i["code"] for i in files["唐山/推荐排序表.xlsx"]["issues"]]
+    assert codes and set(codes) == {"rank.conflict"}
+
+
+def test_size_bound_typo_in_campaign_is_a_config_error(tmp_path):
+    from conftest import run_cli, ROOT
+
+    text = (ROOT / "toolkit" / "campaigns" / "hebei-2021.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "c.toml"
+    bad.write_text(text.replace("large = { employees = 1000, revenue = 40000 }",
+                                "large = { staff = 1000, revenue = 40000 }"), encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out", "--campaign", bad)
+    assert proc.returncode == 2 and "企业规模" in proc.stderr and "Traceback" not in proc.stderr

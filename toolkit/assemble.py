@@ -93,31 +93,34 @@ def _contains_enterprise(text: str, enterprise: str) -> bool:
     return ent in text_n or (len(short) >= 4 and short in text_n)
 
 
-def _pair_score(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion, form_ex: Extracted) -> int:
+def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,
+                   form_ex: Extracted) -> tuple[int, int]:
+    """(content evidence, placement evidence) that a 总结材料 belongs with a 申请表.
+
+    Content: the same 标杆名称, the enterprise named at the start of the name, in 企业概况 or in the file
+    name. Placement (same sub-folder, same rank prefix) only breaks ties or pairs what content cannot.
+    """
     form = form_ex.form
     enterprise = form.text("申报单位")
     s = summary_ex.summary
-    score = 0
+    content = 0
     bname = s.benchmark_name
     if bname and form.text("标杆名称") and normalize_name(bname) == normalize_name(form.text("标杆名称")):
-        score += 4
+        content += 4
     if bname and _contains_enterprise(bname[: len(enterprise) + 4], enterprise):
-        score += 3
+        content += 3
     overview = s.sections.get("企业概况")
     if overview and _contains_enterprise(overview.text, enterprise):
-        score += 3
+        content += 3
     if _contains_enterprise(summary_fv.name, enterprise):
-        score += 2
+        content += 2
+    placement = 0
     if summary_fv.subfolder and summary_fv.subfolder == form_fv.subfolder:
-        score += 2
+        placement += 2
     p1, p2 = prefix_rank(summary_fv.name), prefix_rank(form_fv.name)
     if p1 is not None and p1 == p2:
-        score += 1
-    return score
-
-
-def _after(a: str, b: str) -> bool:
-    return dt.datetime.fromisoformat(a) > dt.datetime.fromisoformat(b)
+        placement += 1
+    return content, placement
 
 
 def _newest(items: list[tuple[FileVersion, Extracted]]) -> tuple:
@@ -162,16 +165,18 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
                 app.issues.extend(rule(app, campaign))
             app.size_class, app.industry_code = size_class(app.form, campaign)
         sheet, sheet_file = None, ""
-        if ranking_files:
-            newest = _newest(ranking_files)
+        # a ranking sheet with no rank filled in (e.g. the blank template dropped back) ranks nothing
+        usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None for r in ex.ranking)]
+        if usable:
+            newest = _newest(usable)
             sheet, sheet_file = newest[1].ranking, newest[0].path
-            for fv, _ in ranking_files:
+            for fv, _ in usable:
                 if fv.path != sheet_file:
                     entries[fv.path].status = "superseded"
         ordered, sheet_issues = rank_unit(apps, unit, campaign, sheet=sheet, sheet_file=sheet_file)
         if sheet_file:
             entries[sheet_file].issues.extend(sheet_issues)
-        status.rank_source = ordered[0].rank_source if ordered and sheet is None else ("推荐排序表" if sheet else "")
+        status.rank_source = "推荐排序表" if sheet is not None else (ordered[0].rank_source if ordered else "")
         check_deadline(ordered, campaign)
         apply_quota(ordered, unit)
         applications.extend(ordered)
@@ -193,7 +198,11 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         u.needs_fix += app.status == NEEDS_FIX
         for fv in app.files:
             entries[fv.path].enterprise = app.enterprise
-            entries[fv.path].issues.extend(i for i in app.issues if i.file == fv.path and i not in entries[fv.path].issues)
+        own = {fv.path for fv in app.files}
+        for issue in app.issues:  # each issue also on the entry of the file it names (own files, ranking sheet)
+            entry = entries.get(issue.file)
+            if entry is not None and (issue.file in own or entry.kind == RANKING) and issue not in entry.issues:
+                entry.issues.append(issue)
     return Assembled(campaign=campaign, generated_at=generated_at, applications=applications, units=units,
                      files=sorted(entries.values(), key=lambda e: e.version.path), ignored=list(ignored or []))
 
@@ -237,21 +246,35 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                 by_name.setdefault(bname, []).append((key, ffv, fex))
             if ffv.subfolder:
                 by_folder.setdefault(ffv.subfolder, []).append((key, ffv, fex))
+    # pass 1: pair on content evidence
+    unpaired = []
     for fv, ex in summaries:
-        candidates = by_name.get(normalize_name(ex.summary.benchmark_name), []) + by_folder.get(fv.subfolder, [])
+        candidates = by_name.get(normalize_name(ex.summary.benchmark_name), [])
         if not candidates:
             candidates = [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]]
-        best_key, best = None, 0
+        best_key, best = None, (0, 0)
         for key, ffv, fex in candidates:
-            score = _pair_score(fv, ex, ffv, fex)
-            if score > best:
-                best_key, best = key, score
+            evidence = _pair_evidence(fv, ex, ffv, fex)
+            if evidence[0] >= 2 and evidence > best:
+                best_key, best = key, evidence
         if best_key is None:
-            bname = ex.summary.benchmark_name or fv.name
-            best_key = f"?summary:{normalize_name(bname)}"
-            groups.setdefault(best_key, {"enterprise": _enterprise_from_summary(ex, fv), "forms": [],
-                                         "summaries": []})
-        groups[best_key]["summaries"].append((fv, ex))
+            unpaired.append((fv, ex))
+        else:
+            groups[best_key]["summaries"].append((fv, ex))
+    # pass 2: by placement alone, only onto the one form of that sub-folder / rank prefix still without a
+    # summary, and never when the summary names another enterprise
+    for fv, ex in unpaired:
+        named = _named_enterprise(ex)
+        options = {key for key, g in groups.items() if not g["summaries"] and g["forms"]
+                   for ffv, fex in g["forms"] if _pair_evidence(fv, ex, ffv, fex)[1] >= 1
+                   and (not named or normalize_name(named) == normalize_name(fex.form.text("申报单位")))}
+        if len(options) == 1:
+            groups[options.pop()]["summaries"].append((fv, ex))
+            continue
+        bname = normalize_name(ex.summary.benchmark_name)
+        key = f"?summary:{fv.subfolder}:{bname}" if bname else f"?summary:{fv.path}"
+        groups.setdefault(key, {"enterprise": _enterprise_from_summary(ex, fv), "forms": [], "summaries": []})
+        groups[key]["summaries"].append((fv, ex))
     apps = []
     for key, g in groups.items():
         unit = files[0].unit
@@ -260,13 +283,18 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         if g["forms"]:
             fv, ex = _current(g["forms"], campaign)
             app.form_file, app.form = fv, ex.form
-            app.superseded.extend(f for f, _ in g["forms"] if f is not fv)
             late_versions += [f for f, _ in g["forms"] if _is_late(f, campaign) and not _is_late(fv, campaign)]
         if g["summaries"]:
             fv, ex = _current(g["summaries"], campaign)
             app.summary_file, app.summary = fv, ex.summary
-            app.superseded.extend(f for f, _ in g["summaries"] if f is not fv and f is not app.form_file)
             late_versions += [f for f, _ in g["summaries"] if _is_late(f, campaign) and not _is_late(fv, campaign)]
+        current = {f.path for f in app.files}
+        seen: set = set()
+        for f, _ in (*g["forms"], *g["summaries"]):
+            if f.path not in current and f.path not in seen:
+                seen.add(f.path)
+                app.superseded.append(f)
+        late_versions = list({f.path: f for f in late_versions if f.path not in current}.values())
         app.versions = max(sum(f.revisions for f, _ in g["forms"]), sum(f.revisions for f, _ in g["summaries"]), 1)
         for fv in app.superseded:
             entries[fv.path].status = "superseded"
@@ -309,6 +337,12 @@ def _second_project(earlier: tuple, later: tuple) -> bool:
     p1, p2 = prefix_rank(fv1.name), prefix_rank(fv2.name)
     other_rank = p1 is not None and p2 is not None and p1 != p2
     return other_folder or other_rank
+
+
+def _named_enterprise(ex: Extracted) -> str:
+    from .rules.pairing import enterprise_named_in
+
+    return enterprise_named_in(ex.summary)
 
 
 def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:

@@ -257,6 +257,12 @@ def _check_campaign(campaign: Campaign) -> None:
             raise ConfigError(f"活动配置文件中“{unit.name}”的类别（kind）只能是 city 或 association，现为 {unit.kind}")
     if not campaign.units:
         raise ConfigError("活动配置文件中没有推荐单位（[[units]]）")
+    for group in campaign.size_groups:
+        for bounds in (group.large, group.medium, group.small):
+            for key, value in bounds.items():
+                if key not in ("employees", "revenue", "assets") or not isinstance(value, (int, float)):
+                    raise ConfigError(f"活动配置文件中企业规模“{group.name}”的标准写错了：{key} = {value}"
+                                      f"（只能是 employees、revenue、assets，值为数字）")
     names = [u.name for u in campaign.units]
     if len(set(names)) != len(names):
         raise ConfigError("活动配置文件中推荐单位名称重复")

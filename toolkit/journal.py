@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import socket
 import threading
 import time
@@ -32,11 +33,27 @@ def display_time(iso: str, *, seconds: bool = False) -> str:
     return t.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
-def write_json_atomic(path: Path, data) -> None:
+def write_json_atomic(path: Path, data, *, durable: bool = False) -> None:
+    """Write to a temporary file, then rename over ``path`` (readers see the old or the new file)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     # compact: json's C encoder is only used without indent (the journal holds every file version)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        if durable:
+            fh.flush()
+            os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _read_journal(path: Path) -> dict:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        raise ValueError("bad journal")
+    return data
+
+
+def _instant(iso: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(iso)
 
 
 class Journal:
@@ -46,18 +63,20 @@ class Journal:
         self.path = path
         self.data = data or {"files": {}}
         self.fresh = fresh
+        self._by_content: dict | None = None
 
     @classmethod
     def load(cls, state_dir: Path) -> "Journal":
         path = state_dir / JOURNAL_NAME
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-                raise ValueError("bad journal")
-            return cls(path, data)
+            return cls(path, _read_journal(path))
         except FileNotFoundError:
             return cls(path, fresh=True)
         except (ValueError, OSError):
+            try:  # the previous good copy: received times are evidence for the deadline
+                return cls(path, _read_journal(path.with_name(JOURNAL_NAME + ".bak")))
+            except (ValueError, OSError):
+                pass
             # a damaged journal is kept aside, never silently overwritten
             try:
                 os.replace(path, path.with_name(f"{JOURNAL_NAME}.damaged-{int(time.time())}"))
@@ -72,7 +91,24 @@ class Journal:
             return versions[-1]
         return None
 
+    def first_seen_elsewhere(self, rel: str, sha256: str) -> str | None:
+        """When these bytes were first seen under another path of the same unit folder (renamed or moved)."""
+        folder = rel.split("/", 1)[0] + "/"
+        if self._by_content is None:
+            self._by_content = {}
+            for path, entry in self.data["files"].items():
+                for v in entry.get("versions", []):
+                    key = (path.split("/", 1)[0] + "/", v["sha256"])
+                    old = self._by_content.get(key)
+                    if old is None or _instant(v["first_seen"]) < _instant(old):
+                        self._by_content[key] = v["first_seen"]
+        return self._by_content.get((folder, sha256))
+
     def record(self, rel: str, *, sha256: str, size: int, mtime: float, seen: str) -> dict:
+        if rel not in self.data["files"]:
+            earlier = self.first_seen_elsewhere(rel, sha256)
+            if earlier is not None and _instant(earlier) < _instant(seen):
+                seen = earlier  # a renamed or moved file keeps the time it was first received
         entry = self.data["files"].setdefault(rel, {"versions": []})
         for version in entry["versions"]:
             if version["sha256"] == sha256:
@@ -90,7 +126,12 @@ class Journal:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(self.path, self.data)
+        if self.path.exists():
+            try:
+                shutil.copyfile(self.path, self.path.with_name(JOURNAL_NAME + ".bak"))
+            except OSError:
+                pass
+        write_json_atomic(self.path, self.data, durable=True)
 
 
 class RunLock:

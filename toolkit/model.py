@@ -170,8 +170,10 @@ class Application:
 
     @property
     def received_at(self) -> str:
-        times = [f.first_seen for f in self.files]
-        return max(times) if times else ""
+        import datetime as dt
+
+        times = [f.first_seen for f in self.files if f.first_seen]
+        return max(times, key=dt.datetime.fromisoformat) if times else ""
 
     @property
     def errors(self) -> list[Issue]:

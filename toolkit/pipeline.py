@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import __version__
 from .assemble import Assembled, assemble
 from .cache import ExtractCache, campaign_fingerprint
 from .campaign import CHINA_TZ, Campaign
@@ -76,12 +77,12 @@ def _extract_chunk(jobs: list[tuple[str, str]], campaign: Campaign) -> list[tupl
 
 def _fingerprint(versions, campaign: Campaign, ignored) -> str:
     h = hashlib.sha256()
-    h.update(campaign_fingerprint(campaign).encode())
-    h.update(campaign.deadline.isoformat().encode())
-    h.update(repr([(u.name, u.quota) for u in campaign.units]).encode())
+    h.update(repr(campaign).encode("utf-8"))  # every setting: limits, regions, titles, deadline, units
+    h.update(__version__.encode())
     for fv in versions:
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\n".encode("utf-8"))
-    h.update(repr(sorted(fv.path for fv in ignored)).encode("utf-8"))
+    for fv in ignored:
+        h.update(f"{fv.path}\0{fv.sha256}\0{fv.size}\n".encode("utf-8"))
     h.update(EXTRACTOR_VERSION.encode())
     return h.hexdigest()
 

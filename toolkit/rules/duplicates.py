@@ -9,7 +9,7 @@ from .pairing import same_enterprise
 
 def check_duplicates(applications: list[Application]) -> None:
     # a late application is not accepted at all, so it does not make another one a duplicate
-    candidates = [a for a in applications if a.form is not None and normalize_name(a.enterprise)
+    candidates = [a for a in applications if a.form is not None and normalize_name(a.form.text("申报单位"))
                   and not any(i.code == "deadline.late" for i in a.issues)]
     # bucket by the name without legal suffix, then confirm pairs precisely (股份 vs 集团 are different)
     buckets: dict[str, list[Application]] = {}

@@ -11,7 +11,7 @@ from ..normalize import normalize_name, strip_company_suffix
 
 
 def name_location(app: Application) -> tuple[str, str]:
-    if app.form and app.form.fields.get("标杆名称"):
+    if app.form and app.form.text("标杆名称"):
         return app.form_file.path if app.form_file else "", app.form.fields["标杆名称"].location
     if app.summary and "质量标杆名称" in app.summary.sections:
         return app.summary_file.path if app.summary_file else "", app.summary.sections["质量标杆名称"].location

@@ -59,7 +59,8 @@ def check_mismatch(app: Application, campaign: Campaign) -> Iterator[Issue]:
         return
     same_file = (app.form_file is not None and app.summary_file is not None
                  and app.form_file.path == app.summary_file.path)
-    summary_file = app.summary_file.path if app.summary_file else ""
+    # the location is the 申请表's cell, so the issue names the 申请表's file (the message quotes both)
+    summary_file = app.form_file.path if app.form_file else (app.summary_file.path if app.summary_file else "")
     form_name = app.form.text("标杆名称")
     summary_name = app.summary.benchmark_name
     if form_name and summary_name and not same_name(form_name, summary_name):

@@ -53,6 +53,12 @@ def _short_name_match(row: RankingRow, apps: list[Application]) -> list[Applicat
     return hits if len(hits) == 1 else []
 
 
+def _instant(iso: str):
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(iso) if iso else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
 def first_file(app: Application) -> str:
     return app.files[0].path if app.files else ""
 
@@ -64,7 +70,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     Returns the applications in ranking order and the issues about the ranking sheet itself.
     """
     sheet_issues: list = []
-    by_receipt = sorted(apps, key=lambda a: (a.received_at, first_file(a)))
+    by_receipt = sorted(apps, key=lambda a: (_instant(a.received_at), first_file(a)))
+    receipt_position = {id(a): n for n, a in enumerate(by_receipt)}
     given: dict[int, int] = {}  # id(app) -> given rank
     unranked_reason = ""  # why an application without a given rank is placed where it is
     if sheet is not None:
@@ -112,7 +119,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                 a.issues.append(make_issue("rank.conflict", file=sheet_file or first_file(a),
                                            location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
                                            reason=f"{names}的推荐顺序都是第{rank}位。"))
-    order = sorted(apps, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), by_receipt.index(a)))
+    order = sorted(apps, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), receipt_position[id(a)]))
     for position, a in enumerate(order, start=1):
         a.rank = position
         a.rank_source = source if id(a) in given else "收到顺序"
