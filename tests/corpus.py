@@ -431,6 +431,13 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+def _body(doc, rec, texts) -> None:
+    """Plain paragraphs of a section, recorded as its expected text."""
+    for t in texts:
+        doc.add_paragraph(t)
+        rec.text(t)
+
+
 def _bold_paragraph(doc, text: str, *, size: int | None = None):
     p = doc.add_paragraph()
     run = p.add_run(text)
@@ -551,26 +558,18 @@ def build_summary_dot(folder: Path) -> DocCase:
     rec.text(name)
     doc.add_paragraph("2. 摘要（500字以内）")
     rec.start("摘要")
-    for t in CONTENT["摘要"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["摘要"])
     doc.add_paragraph("3. 企业概况（500字以内）")
     rec.start("企业概况")
-    for t in CONTENT["企业概况"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["企业概况"])
     doc.add_paragraph("4. 管理方法（技术）的推进和应用情况（8000字以内）")
     rec.start("管理方法（技术）的推进和应用情况")
-    for t in CONTENT["推进"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["推进"])
     _add_table(doc, TABLE_ROWS)
     rec.table(TABLE_ROWS)
     doc.add_paragraph("5. 管理方法（技术）的实施效果（2000字以内）")
     rec.start("管理方法（技术）的实施效果")
-    for t in CONTENT["效果"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["效果"])
     path = folder / "summary-dot-华北制药-总结材料.docx"
     doc.save(path)
     return DocCase("summary-dot", path, rec.result())
@@ -595,9 +594,7 @@ def build_summary_cn(folder: Path) -> DocCase:
     rec.text(name)
     _bold_paragraph(doc, "二、摘要")
     rec.start("摘要")
-    for t in CONTENT["摘要"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["摘要"])
     _bold_paragraph(doc, "三、企业概况")
     rec.start("企业概况")
     lead = "企业基本情况见下框。"
@@ -607,19 +604,13 @@ def build_summary_cn(folder: Path) -> DocCase:
     rec.text(*CONTENT["企业概况"])
     _bold_paragraph(doc, "四、管理方法（技术）的推进和应用情况")
     rec.start("管理方法（技术）的推进和应用情况")
-    for t in CONTENT["推进"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["推进"])
     _bold_paragraph(doc, "五、管理方法（技术）的实施效果")
     rec.start("管理方法（技术）的实施效果")
-    for t in CONTENT["效果"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["效果"])
     _bold_paragraph(doc, "六、证实性材料")
     rec.start("证实性材料")
-    for t in CONTENT["证实"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["证实"])
     path = folder / "summary-cn-敬业钢铁-总结材料.docx"
     doc.save(path)
     return DocCase("summary-cn", path, rec.result())
@@ -637,24 +628,16 @@ def build_summary_paren(folder: Path) -> DocCase:
     rec.start("质量标杆名称", inline=name)
     doc.add_paragraph("（二）摘要（500字以内）")
     rec.start("摘要")
-    for t in CONTENT["摘要"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["摘要"])
     doc.add_paragraph("（三）企业概况（500字以内）")
     rec.start("企业概况")
-    for t in CONTENT["企业概况"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["企业概况"])
     doc.add_paragraph("（四）管理方法的推进和应用情况")
     rec.start("管理方法（技术）的推进和应用情况")
-    for t in CONTENT["推进"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["推进"])
     doc.add_paragraph("（五）管理方法的实施效果（2000字以内）")
     rec.start("管理方法（技术）的实施效果")
-    for t in CONTENT["效果"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["效果"])
     _add_picture(doc)
     rec.image()
     caption = "图1 近三年一次合格率"
@@ -685,14 +668,10 @@ def build_summary_heading(folder: Path) -> DocCase:
     rec.text(name)
     doc.add_heading("摘要", level=1)
     rec.start("摘要")
-    for t in CONTENT["摘要"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["摘要"])
     doc.add_heading("企业概况", level=1)
     rec.start("企业概况")
-    for t in CONTENT["企业概况"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["企业概况"])
     doc.add_heading("管理方法（技术）的推进和应用情况", level=1)
     rec.start("管理方法（技术）的推进和应用情况")
     for t in CONTENT["推进"][:2]:
@@ -705,16 +684,12 @@ def build_summary_heading(folder: Path) -> DocCase:
         rec.text(t)
     doc.add_heading("管理方法（技术）的实施效果", level=1)
     rec.start("管理方法（技术）的实施效果")
-    for t in CONTENT["效果"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["效果"])
     _add_table(doc, TABLE_ROWS)
     rec.table(TABLE_ROWS)
     doc.add_heading("证实性材料", level=1)
     rec.start("证实性材料")
-    for t in CONTENT["证实"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["证实"])
     path = folder / "summary-heading-石家庄四药-总结材料.docx"
     doc.save(path)
     return DocCase("summary-heading", path, rec.result())
@@ -734,14 +709,10 @@ def build_summary_bold(folder: Path) -> DocCase:
     rec.text(name)
     _bold_paragraph(doc, "摘要（500字以内）")
     rec.start("摘要")
-    for t in CONTENT["摘要"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["摘要"])
     _bold_paragraph(doc, "企业简介")
     rec.start("企业概况")
-    for t in CONTENT["企业概况"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["企业概况"])
     _bold_paragraph(doc, "管理技术的推进和应用情况（8000字以内）")
     rec.start("管理方法（技术）的推进和应用情况")
     for t in CONTENT["推进"]:
@@ -752,9 +723,7 @@ def build_summary_bold(folder: Path) -> DocCase:
         rec.text(t)
     _bold_paragraph(doc, "实施效果")
     rec.start("管理方法（技术）的实施效果")
-    for t in CONTENT["效果"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["效果"])
     path = folder / "summary-bold-河钢集团-总结材料.docx"
     doc.save(path)
     return DocCase("summary-bold", path, rec.result())
@@ -774,24 +743,16 @@ def build_summary_list(folder: Path) -> DocCase:
     rec.text(name)
     doc.add_paragraph("摘要", style="List Number")
     rec.start("摘要")
-    for t in CONTENT["摘要"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["摘要"])
     doc.add_paragraph("企业简介", style="List Number")
     rec.start("企业概况")
-    for t in CONTENT["企业概况"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["企业概况"])
     doc.add_paragraph("推进和应用情况", style="List Number")
     rec.start("管理方法（技术）的推进和应用情况")
-    for t in CONTENT["推进"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["推进"])
     doc.add_paragraph("实施效果", style="List Number")
     rec.start("管理方法（技术）的实施效果")
-    for t in CONTENT["效果"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["效果"])
     path = folder / "summary-list-长城汽车-总结材料.docx"
     doc.save(path)
     return DocCase("summary-list", path, rec.result())
@@ -936,33 +897,23 @@ def build_application(folder: Path) -> FormCase:
     rec.text(bench)
     _bold_paragraph(doc, "二、摘要（500字以内）")
     rec.start("摘要")
-    for t in CONTENT["摘要"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["摘要"])
     doc.add_heading("（三）企业概况", level=2)
     rec.start("企业概况")
-    for t in CONTENT["企业概况"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["企业概况"])
     _add_table(doc, TABLE_ROWS)
     rec.table(TABLE_ROWS)
     doc.add_heading("4 管理方法（技术）的推进和应用情况（8000字以内）", level=3)
     rec.start("管理方法（技术）的推进和应用情况")
-    for t in CONTENT["推进"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["推进"])
     _add_picture(doc)
     rec.image()
     doc.add_paragraph("5、管理方法（技术）的实施效果（2000字以内）")
     rec.start("管理方法（技术）的实施效果")
-    for t in CONTENT["效果"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["效果"])
     doc.add_paragraph("（二）证实性材料内容（选择性提供）")
     rec.start("证实性材料")
-    for t in CONTENT["证实"]:
-        doc.add_paragraph(t)
-        rec.text(t)
+    _body(doc, rec, CONTENT["证实"])
     case.sections = rec.result()
     doc.save(case.path)
     return case
