@@ -6,7 +6,7 @@ import xlsxwriter
 from ..assemble import Assembled, UnitStatus
 from ..messages import title as issue_title
 from ..model import ERROR, PASSED
-from .register import FILE_STATUS, KIND, SEVERITY
+from .register import FILE_STATUS, KIND, SEVERITY, row_height
 from ..journal import display_time
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
@@ -31,6 +31,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
     for r, a in enumerate(apps, start=3):
         values = [a.rank, a.enterprise, a.benchmark_name, a.status, len(a.errors), len(a.issues) - len(a.errors),
                   a.size_class, display_time(a.received_at), "\n".join(x.path for x in a.files)]
+        ws.set_row(r, row_height(values, [w for _, w in cols]))
         for col, v in enumerate(values):
             fmt = f["cell"]
             if col == 3:
@@ -42,8 +43,8 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
     print_setup(ws, landscape=True, header_rows=(2, 2))
 
     ws2 = wb.add_worksheet("问题及修改方法")
-    cols2 = [("序号", 6), ("申报单位", 26), ("级别", 6), ("问题", 18), ("文件", 40), ("位置", 22), ("栏目", 14),
-             ("说明", 50), ("修改方法", 50)]
+    cols2 = [("序号", 5), ("申报单位", 20), ("级别", 5), ("问题", 14), ("文件", 28), ("位置", 16), ("栏目", 12),
+             ("说明", 40), ("修改方法", 40)]
     write_header(ws2, f, 0, cols2)
     r = 0
     seen = set()
@@ -58,6 +59,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
         message = issue.message[: -len(issue.fix)] if issue.fix and issue.message.endswith(issue.fix) else issue.message
         values = [r, enterprise, SEVERITY.get(issue.severity, issue.severity), issue_title(issue.code), issue.file,
                   issue.location, issue.field, message, issue.fix]
+        ws2.set_row(r, row_height(values, [w for _, w in cols2]))
         for col, v in enumerate(values):
             write_cell(ws2, r, col, v, fmt if col in (2, 3, 7, 8) else f["cell"])
     if r == 0:
