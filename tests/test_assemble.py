@@ -281,3 +281,22 @@ def test_size_bound_typo_in_campaign_is_a_config_error(tmp_path):
     (tmp_path / "in").mkdir()
     proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out", "--campaign", bad)
     assert proc.returncode == 2 and "企业规模" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_huge_files_are_listed_without_being_loaded(tmp_path, monkeypatch):
+    import toolkit.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "LARGE_FILE", 1000)
+    monkeypatch.setattr(pipeline, "MAX_DOCUMENT", 5000)
+    unit = tmp_path / "inbox" / "唐山"
+    unit.mkdir(parents=True)
+    (unit / "证实性材料-获奖证书.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 4000)
+    (unit / "唐山推荐意见（盖章）.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 4000)
+    (unit / "总结材料.docx").write_bytes(b"PK\x03\x04" + b"0" * 9000)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, workers=1)
+    s = _summary(tmp_path / "out")
+    files = {f["file"]: f for f in s["files"]}
+    assert files["唐山/证实性材料-获奖证书.pdf"]["issues"] == []
+    assert files["唐山/唐山推荐意见（盖章）.pdf"]["kind"] == "opinion-scan"
+    assert [i["code"] for i in files["唐山/总结材料.docx"]["issues"]] == ["file.unsupported"]
+    assert "文件太大" in files["唐山/总结材料.docx"]["issues"][0]["message"]

@@ -48,16 +48,34 @@ def state_dir(outbox: Path) -> Path:
     return outbox / STATE_DIR
 
 
+LARGE_FILE = 64 * 1024 * 1024  # above this, only the head is read unless the file is an Office document
+MAX_DOCUMENT = 200 * 1024 * 1024
+
+
 def _extract_path(args) -> tuple[str, Extracted]:
+    from .extract.sniff import IMAGE, PDF, sniff
+    from .messages import make_issue
+    from .model import OTHER
+
     path, rel, campaign = args
+    name = Path(rel).name
     try:
+        size = Path(path).stat().st_size
+        if size > LARGE_FILE:  # scans and photos of 证实性材料 can be huge: no need to load them
+            with open(path, "rb") as fh:
+                head = fh.read(8192)
+            if sniff(head, name).type in (PDF, IMAGE):
+                return rel, extract(head, name, campaign, file=rel)
+            if size > MAX_DOCUMENT:
+                return rel, Extracted(kind=OTHER, issues=(make_issue(
+                    "file.unsupported", file=rel, location="整个文件",
+                    reason=f"文件太大（{size // (1024 * 1024)} MB），无法作为申请表或总结材料读取。"
+                           f"请压缩其中的图片（Word：文件→压缩图片）后重新提交。"),))
         data = Path(path).read_bytes()
     except OSError as exc:
-        from .messages import make_issue
-        from .model import OTHER
         return rel, Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
                                                              reason=f"无法读取文件（{exc.strerror}）"),))
-    return rel, extract(data, Path(rel).name, campaign, file=rel)
+    return rel, extract(data, name, campaign, file=rel)
 
 
 def _exit_with_parent(parent: int) -> None:
