@@ -300,3 +300,14 @@ def test_huge_files_are_listed_without_being_loaded(tmp_path, monkeypatch):
     assert files["唐山/唐山推荐意见（盖章）.pdf"]["kind"] == "opinion-scan"
     assert [i["code"] for i in files["唐山/总结材料.docx"]["issues"]] == ["file.unsupported"]
     assert "文件太大" in files["唐山/总结材料.docx"]["issues"][0]["message"]
+
+
+def test_missing_form_points_to_the_units_unreadable_file(tmp_path, make_summary):
+    unit = tmp_path / "inbox" / "雄安"
+    make_summary(unit / "雄安绿建新材料总结材料.docx", enterprise="雄安绿建新材料有限公司",
+                 name="雄安绿建新材料有限公司实施精益生产的经验")
+    (unit / "雄安绿建新材料申请表.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # damaged
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    [app] = _summary(tmp_path / "out")["applications"]
+    [issue] = [i for i in app["issues"] if i["code"] == "pair.missing-form"]
+    assert "雄安绿建新材料申请表.xlsx" in issue["message"]

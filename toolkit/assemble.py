@@ -177,6 +177,7 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         if sheet_file:
             entries[sheet_file].issues.extend(sheet_issues)
         status.rank_source = "推荐排序表" if sheet is not None else (ordered[0].rank_source if ordered else "")
+        _point_to_rejected_files(ordered, [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"])
         check_deadline(ordered, campaign)
         apply_quota(ordered, unit)
         applications.extend(ordered)
@@ -316,6 +317,21 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                                          name=app.benchmark_name or app.summary_file.name))
         apps.append(app)
     return apps, rankings
+
+
+def _point_to_rejected_files(apps: list[Application], rejected: list[FileEntry]) -> None:
+    """A missing 申请表/总结材料 may be the unit's unreadable file (encrypted, damaged): say so."""
+    if not rejected:
+        return
+    for app in apps:
+        for n, issue in enumerate(app.issues):
+            if issue.code not in ("pair.missing-form", "pair.missing-summary"):
+                continue
+            mine = [e for e in rejected if _contains_enterprise(e.version.name, app.enterprise)
+                    or (e.version.subfolder and any(e.version.subfolder == f.subfolder for f in app.files))]
+            names = "、".join(f"“{e.version.name}”" for e in (mine or rejected)[:3])
+            hint = f"（本单位另有无法读取的文件{names}，可能就是这份材料，请按该文件的提示处理。）"
+            app.issues[n] = issue.at(message=issue.message + hint)
 
 
 def _is_late(fv: FileVersion, campaign: Campaign) -> bool:
