@@ -164,9 +164,9 @@ def cmd_watch(args) -> int:
     campaign = _campaign(args)
 
     def once() -> bool:
-        import datetime as dt
+        from .journal import display_time, now_iso
 
-        print(f"\n[{dt.datetime.now().strftime('%Y-%m-%d %H:%M:%S')}] 收件箱有变化，开始汇总……", flush=True)
+        print(f"\n[{display_time(now_iso(), seconds=True)}] 收件箱有变化，开始汇总……", flush=True)
         try:
             run_and_report(Path(args.inbox), Path(args.outbox), campaign, settle=args.settle)
         except ToolkitError as exc:
