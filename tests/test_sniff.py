@@ -43,10 +43,10 @@ CASES = [
     ("damaged zip", b"PK\x03\x04" + b"\x00" * 40, "a.xlsx", S.UNKNOWN, "damaged-zip"),
     ("encrypted ooxml", ole("EncryptionInfo", "EncryptedPackage"), "a.xlsx", S.ENCRYPTED, ""),
     ("doc", ole("WordDocument", body=word_fib(0x0200)), "a.doc", S.DOC, ""),
-    ("wps", ole("WordDocument", body=word_fib(0)), "a.wps", S.WPS, ""),
+    ("wps", ole("WordDocument", body=word_fib(0)), "a.wps", S.DOC, "wps"),  # a Word 97 file under WPS's suffix
     ("encrypted doc", ole("WordDocument", body=word_fib(0x0100 | 0x0200)), "a.doc", S.ENCRYPTED, "doc"),
     ("xls", ole("Workbook", body=BIFF8_BOF + b"\x3d\x00\x12\x00"), "a.xls", S.XLS, ""),
-    ("et", ole("Workbook", body=BIFF8_BOF), "a.et", S.ET, ""),
+    ("et", ole("Workbook", body=BIFF8_BOF), "a.et", S.XLS, "et"),  # BIFF under WPS's suffix: read natively
     ("encrypted xls", ole("Workbook", body=BIFF8_BOF + FILEPASS), "a.xls", S.ENCRYPTED, "xls"),
     ("ole of unknown content named .xls", ole("Something"), "a.xls", S.XLS, ""),
     ("ole of unknown content", ole("Something"), "a.bin", S.UNKNOWN, "ole"),

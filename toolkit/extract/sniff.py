@@ -135,11 +135,11 @@ def _sniff_ole(data: bytes, suffix: str) -> Sniffed:
     if _utf16("WordDocument") in data:
         if _doc_encrypted(data):
             return Sniffed(ENCRYPTED, "doc")
-        return Sniffed(WPS if suffix == "wps" else DOC)
+        return Sniffed(DOC, "wps" if suffix == "wps" else "")  # WPS 文字 .wps of this kind is a Word 97 file
     if _utf16("Workbook") in data or _utf16("Book") in data:
         if _xls_encrypted(data):
             return Sniffed(ENCRYPTED, "xls")
-        return Sniffed(ET if suffix == "et" else XLS)
+        return Sniffed(XLS, "et" if suffix == "et" else "")  # WPS 表格 .et of this kind is BIFF: read natively
     if suffix in ("doc", "wps", "xls", "et"):
         return Sniffed({"doc": DOC, "wps": WPS, "xls": XLS, "et": ET}[suffix])
     return Sniffed(UNKNOWN, "ole")
