@@ -247,3 +247,27 @@ def test_doctype_anywhere_is_refused(part):
             zf.writestr(name, data)
     with pytest.raises(UnsafeFile):
         read_docx(buf.getvalue())
+
+
+def test_application_cover_that_disagrees_with_its_table_is_flagged(tmp_path):
+    from docx import Document
+
+    from corpus import build_application
+    from toolkit.campaign import load_campaign
+    from toolkit.extract.registry import extract
+
+    campaign = load_campaign()
+    case = build_application(tmp_path)
+    clean = extract(case.path.read_bytes(), case.path.name, campaign)
+    assert clean.kind == "application-doc" and not [i for i in clean.issues if i.code == "mismatch"]
+    doc = Document(case.path)
+    cover = next(p for p in doc.paragraphs if p.text.startswith("标  杆  名  称："))
+    for run in cover.runs[1:]:
+        run.text = ""
+    cover.runs[0].text = "标  杆  名  称：华北制药集团有限责任公司推行六西格玛的经验"
+    changed = tmp_path / "changed.docx"
+    doc.save(changed)
+    ex = extract(changed.read_bytes(), changed.name, campaign)
+    [issue] = [i for i in ex.issues if i.code == "mismatch"]
+    assert issue.severity == "warning" and issue.location == "申请书封面" and issue.field == "标杆名称"
+    assert "推行六西格玛的经验" in issue.message

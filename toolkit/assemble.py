@@ -307,6 +307,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                                severity="warning")
             fix = "截止前收到的版本仍然有效，本修改版不予受理；如省厅同意延期，请以新的截止时间重新运行（--deadline）。"
             entries[fv.path].issues.append(issue.at(fix=fix, message=issue.message.replace(issue.fix, fix)))
+        for f in app.files:  # what reading the files found (dropped characters, cover vs table …)
+            app.issues.extend(extracted[f.path].issues)
         app.benchmark_name = (app.form.text("标杆名称") if app.form else "") or (
             app.summary.benchmark_name if app.summary else "")
         if app.form is not None and app.summary is None:

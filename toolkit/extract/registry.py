@@ -167,6 +167,29 @@ def _application_tables(content, campaign: Campaign) -> list:
     return []
 
 
+_COVER = {"申报单位": ("申请单位", "申报单位", "企业名称"), "标杆名称": ("标杆名称", "质量标杆名称")}
+
+
+def _cover_mismatches(blocks, form, file: str):
+    """The 申请书's cover ('申  请  单  位：…', '标  杆  名  称：…') against its 申请表 table: warn if they differ."""
+    from ..model import WARNING
+    from ..normalize import normalize_name
+
+    for block in blocks:
+        if block.kind != "p" or "：" not in block.text and ":" not in block.text:
+            continue
+        label, _, value = block.text.replace(":", "：").partition("：")
+        label = "".join(label.split())
+        value = value.strip().strip("_＿ ").strip()
+        for key, labels in _COVER.items():
+            table_value = form.text(key)
+            if label in labels and value and table_value and normalize_name(value) != normalize_name(table_value):
+                yield make_issue("mismatch", file=file, location="申请书封面", field=key, severity=WARNING,
+                                 form_value=table_value, summary_value=value).at(
+                    message=f"申请书封面的{key}为“{value}”，申请表中为“{table_value}”，两者不一致。"
+                            f"请统一封面与申请表中的{key}。")
+
+
 def _from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
     tables = _application_tables(content, campaign)
     if tables:
@@ -178,7 +201,9 @@ def _from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
             summary = None
         if form is not None:
             form = replace(form, source="docx-table")
-            return Extracted(kind=APPLICATION_DOC, form=form, summary=summary)
+            before = content.blocks[:content.blocks.index(tables[0])]
+            issues = tuple(_cover_mismatches(before, form, file))
+            return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
         return Extracted(kind=SUMMARY, summary=summary)
