@@ -117,3 +117,19 @@ def test_killed_run_leaves_latest_complete(tmp_path, make_form, make_summary, mo
     run(inbox, out, campaign, settle=0)
     assert not list((out / "runs").glob(".*.partial"))
     assert len(_summary(out)["applications"]) == 2
+
+
+def test_file_resaved_after_the_deadline_keeps_its_on_time_version(tmp_path, make_form, make_summary):
+    """Excel may re-save a file just by opening it: an edit after the deadline must not make it 逾期."""
+    campaign = load_campaign()  # deadline 2021-09-20
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "唐山" / "申请表.xlsx")
+    make_summary(inbox / "唐山" / "总结材料.docx")
+    run(inbox, out, campaign, now=T0, settle=0)  # read on 2021-09-10
+    make_form(inbox / "唐山" / "申请表.xlsx", 联系人="改过的人")  # overwritten in place after the deadline
+    run(inbox, out, campaign, now=T0 + dt.timedelta(days=15), settle=0)
+    [app] = _summary(out)["applications"]
+    assert app["status"] == "通过" and app["fields"]["联系人"] == "张伟"
+    assert app["received_at"].startswith("2021-09-10")
+    late = [i for i in app["issues"] if i["code"] == "deadline.late"]
+    assert late and late[0]["severity"] == "warning" and "不予受理" in late[0]["message"]

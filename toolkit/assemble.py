@@ -184,8 +184,9 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
         if scans and ordered:
             newest_scan = max(dt.datetime.fromisoformat(fv.first_seen) for fv in scans)
-            newest_app = max(dt.datetime.fromisoformat(f.first_seen) for a in ordered for f in a.files)
-            status.opinion_outdated = newest_app > newest_scan
+            inputs = [f for a in ordered for f in a.files] + [fv for fv, _ in usable]  # applications and order
+            newest_input = max(dt.datetime.fromisoformat(f.first_seen) for f in inputs)
+            status.opinion_outdated = newest_input > newest_scan
 
     check_duplicates(applications)
     for app in applications:

@@ -93,6 +93,38 @@ def _extract_chunk(jobs: list[tuple[str, str]], campaign: Campaign) -> list[tupl
     return [_extract_path((path, rel, campaign)) for path, rel in jobs]
 
 
+def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache: ExtractCache,
+                           campaign: Campaign) -> list:
+    """A file overwritten after the deadline (even just re-saved by Excel) counts as the version received
+    on time, when that version was read before (its extraction is cached); the late edit gets a warning."""
+    from dataclasses import replace as dc_replace
+
+    from .messages import make_issue
+    from .journal import display_time
+
+    out = []
+    for fv in files:
+        if dt.datetime.fromisoformat(fv.first_seen) <= campaign.deadline:
+            out.append(fv)
+            continue
+        on_time = [v for v in journal.versions(fv.path)
+                   if dt.datetime.fromisoformat(v["first_seen"]) <= campaign.deadline]
+        earlier = cache.get(on_time[-1]["sha256"], fv.path) if on_time else None
+        if earlier is None:
+            out.append(fv)
+            continue
+        v = on_time[-1]
+        note = make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
+                          received_at=display_time(fv.first_seen), deadline=campaign.deadline_text,
+                          severity="warning")
+        fix = (f"截止后对该文件的修改不予受理，仍按截止前（{display_time(v['first_seen'])}）收到的版本处理；"
+               f"如省厅同意延期，请以新的截止时间重新运行（--deadline）。")
+        extracted[fv.path] = dc_replace(earlier, issues=(*earlier.issues, note.at(
+            fix=fix, message=note.message.replace(note.fix, fix))))
+        out.append(dc_replace(fv, sha256=v["sha256"], size=v["size"], first_seen=v["first_seen"]))
+    return out
+
+
 def _fingerprint(versions, campaign: Campaign, ignored) -> str:
     h = hashlib.sha256()
     h.update(repr(campaign).encode("utf-8"))  # every setting: limits, regions, titles, deadline, units
@@ -171,7 +203,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                     progress(done, total)
         timings["extract"] = time.perf_counter() - t
         t = time.perf_counter()
-        result = assemble(campaign, found.files, extracted, generated_at=now_iso(now), ignored=found.ignored)
+        files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
+        result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored)
         timings["assemble"] = time.perf_counter() - t
         t = time.perf_counter()
         folder, summary = publish(outbox, result, now=now)

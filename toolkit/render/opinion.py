@@ -16,8 +16,8 @@ from ..model import NEEDS_FIX, PASSED, Application
 from ..normalize import clean_text
 from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, new_document, set_core, set_font
 
-COLUMNS = (("推荐顺序", "rank", 1.9), ("申报单位", "enterprise", 4.1), ("标杆名称", "name", 5.4),
-           ("所在地区", "region", 1.9), ("所属行业", "industry", 2.3))
+COLUMNS = (("推荐顺序", "rank", 1.9), ("申报单位", "enterprise", 4.0), ("标杆名称", "name", 5.0),
+           ("所在地区", "region", 1.7), ("所属行业", "industry", 3.0))
 DEFAULT_OPINION = ("经审核，以上企业具有独立法人资格，近三年连续保持盈利，在诚信、质量、安全、环保等方面无违法行为和"
                    "不良记录，申报材料真实、完整，符合申报条件。同意按以上顺序推荐。")
 
@@ -34,7 +34,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, size: float = 10.5, align
 
 def _stamp_block(doc) -> None:
     """Signature and stamp lines on the right half of the page, kept together with the opinion."""
-    lines = ["推荐单位：{{ unit }}", "（加盖公章）", "", "负责人签字：____________", "{{ date }}"]
+    lines = ["推荐单位：{{ unit }}", "（加盖公章）", "负责人签字：____________", "{{ date }}"]
     for i, text in enumerate(lines):
         p = doc.add_paragraph()
         p.paragraph_format.left_indent = Cm(7.0)
@@ -90,7 +90,8 @@ def build_opinion_template(campaign: Campaign) -> bytes:
     add_paragraph(doc, "")
     p = add_paragraph(doc, "推荐意见：", indent=False, font=HEADING_FONT, size=14)
     p.paragraph_format.keep_with_next = True
-    add_paragraph(doc, "{{ opinion }}", size=14)
+    p = add_paragraph(doc, "{{ opinion }}", size=14)
+    p.paragraph_format.keep_with_next = True  # the opinion and the stamp are never on different pages
     _stamp_block(doc)
     buf = io.BytesIO()
     doc.save(buf)

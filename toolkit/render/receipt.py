@@ -24,7 +24,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
             ("企业规模", 10), ("收到时间", 20), ("文件", 50)]
     summary = (f"名额 {status.quota} 项；收到 {status.received} 项，其中通过 {status.passed} 项、超出名额 {status.over_quota} 项、"
                f"逾期 {status.late} 项、不符合申报条件 {status.ineligible} 项、需补正 {status.needs_fix} 项；"
-               f"盖章推荐意见：{'已收到' if status.stamped_opinion else '未收到'}。截止时间：{c.deadline_text}。"
+               f"盖章推荐意见：{_opinion_state(status)}。截止时间：{c.deadline_text}。"
                f"生成时间：{display_time(result.generated_at)}。")
     titled_sheet(ws, f, title=f"{c.title} — {status.unit}回执", note=summary, width=len(cols), note_height=36)
     write_header(ws, f, 2, cols)
@@ -77,3 +77,11 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
             write_cell(ws3, r, col, v, f["cell"])
     print_setup(ws3, landscape=True, header_rows=(0, 0))
     wb.close()
+
+
+def _opinion_state(status: UnitStatus) -> str:
+    if not status.stamped_opinion:
+        return "未收到"
+    if status.opinion_outdated:
+        return "已收到，但早于最新报送的材料或推荐排序表，请核对推荐顺序，必要时重新生成推荐意见盖章后报送"
+    return "已收到"

@@ -113,7 +113,7 @@ def _summary_sheet(wb, f, result: Assembled) -> None:
             write_cell(ws, r, c, value, fmt)
     ws.freeze_panes(2, 4)
     ws.autofilter(1, 0, max(2, len(result.applications) + 1), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(1, 1))
+    print_setup(ws, landscape=True, header_rows=(1, 1), paper=8)  # A3: a register of 16 columns stays legible
 
 
 def row_height(values: list, widths: list[int], *, line: float = 14.0) -> float:
@@ -132,13 +132,16 @@ def _detail_sheet(wb, f, result: Assembled) -> None:
     write_header(ws, f, 0, cols)
     money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
     count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n}
+    widths = [w for _, w in cols]
     for r, row in enumerate(detail_rows(result), start=1):
+        ws.set_row(r, row_height(row, widths))
         for c, value in enumerate(row):
             fmt = f["money"] if c in money_cols else f["count"] if c in count_cols else f["cell"]
             write_cell(ws, r, c, value, fmt)
     ws.freeze_panes(1, 4)
     ws.autofilter(0, 0, max(1, len(result.applications)), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(0, 0), fit_width=False)
+    print_setup(ws, landscape=True, header_rows=(0, 0), fit_width=False, paper=8)
+    ws.repeat_columns(0, 3)  # every printed page says which application a figure belongs to
 
 
 def _units_sheet(wb, f, result: Assembled) -> None:
@@ -154,6 +157,7 @@ def _units_sheet(wb, f, result: Assembled) -> None:
         note = "；".join(notes)
         values = [u.order, u.unit, unit.kind_label if unit else u.kind, u.quota, u.received, u.passed, u.over_quota,
                   u.late, u.ineligible, u.needs_fix, "已收到" if u.stamped_opinion else "未收到", u.rank_source, note]
+        ws.set_row(r, row_height(values, [w for _, w in cols]))
         for c, v in enumerate(values):
             fmt = f["cell_center"] if c not in (1, 12) else f["cell"]
             if c == 10:
@@ -180,11 +184,12 @@ def _issues_sheet(wb, f, result: Assembled) -> None:
         fmt = f["error"] if issue.severity == ERROR else f["warning"]
         values = [r, unit, enterprise, SEVERITY.get(issue.severity, issue.severity), issue_title(issue.code),
                   issue.code, issue.file, issue.location, issue.field, issue.message]
+        ws.set_row(r, row_height(values, [w for _, w in cols]))
         for c, v in enumerate(values):
             write_cell(ws, r, c, v, fmt if c in (3, 4, 9) else f["cell"])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(0, 0))
+    print_setup(ws, landscape=True, header_rows=(0, 0), paper=8)
 
 
 def issue_rows(result: Assembled):
@@ -250,9 +255,12 @@ def _stats_sheet(wb, f, result: Assembled) -> None:
                               "data_labels": {"value": True}})
             chart.set_title({"name": f"{name}统计"})
             chart.set_legend({"none": idx < 2})
-            chart.set_size({"width": 520, "height": max(240, 22 * len(items) + 80)})
+            height = max(240, 22 * len(items) + 80)
+            chart.set_size({"width": 520, "height": height})
             ws.insert_chart(row, 4, chart)
-        row += max(len(items) + 3, 14 if items else 3)
+        else:
+            height = 0
+        row += max(len(items) + 3, -(-height // 20) + 2)  # default rows are 20 px: charts never overlap
     print_setup(ws, landscape=False, header_rows=None)
 
 
@@ -267,6 +275,7 @@ def _files_sheet(wb, f, result: Assembled) -> None:
         v = e.version
         values = [r, v.path, v.unit, KIND.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status), e.enterprise,
                   display_time(v.first_seen), sum(1 for i in e.issues if i.severity == ERROR), v.sha256[:16]]
+        ws.set_row(r, row_height(values, [w for _, w in cols]))
         for c, val in enumerate(values):
             write_cell(ws, r, c, val, f["cell"])
     for fv in result.ignored:

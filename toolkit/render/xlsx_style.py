@@ -52,8 +52,8 @@ def write_cell(ws, row: int, col: int, value, fmt=None) -> None:
 
 
 def print_setup(ws, *, landscape: bool = True, header_rows: tuple[int, int] | None = (0, 0),
-                fit_width: bool = True) -> None:
-    ws.set_paper(9)  # A4
+                fit_width: bool = True, paper: int = 9) -> None:
+    ws.set_paper(paper)  # 9 = A4, 8 = A3
     if landscape:
         ws.set_landscape()
     else:
