@@ -311,3 +311,27 @@ def test_missing_form_points_to_the_units_unreadable_file(tmp_path, make_summary
     [app] = _summary(tmp_path / "out")["applications"]
     [issue] = [i for i in app["issues"] if i["code"] == "pair.missing-form"]
     assert "雄安绿建新材料申请表.xlsx" in issue["message"]
+
+
+def test_new_order_after_stamping_marks_the_stamped_opinion_outdated(tmp_path, make_form, make_summary):
+    import datetime as dt
+
+    from toolkit.demo import MINIMAL_PDF
+
+    unit = tmp_path / "inbox" / "秦皇岛"
+    for n, ent in ((1, "秦皇岛甲科技有限公司"), (2, "秦皇岛乙科技有限公司")):
+        make_form(unit / f"{n}-{ent}-申请表.xlsx", 申报单位=ent, 标杆名称=f"{ent}实施精益生产的经验")
+        make_summary(unit / f"{n}-{ent}-总结材料.docx", enterprise=ent, name=f"{ent}实施精益生产的经验")
+    (unit / "秦皇岛推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    t0 = dt.datetime(2021, 9, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0)
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    wb.active.append([1, "秦皇岛乙科技有限公司"])
+    wb.active.append([2, "秦皇岛甲科技有限公司"])
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0 + dt.timedelta(hours=5))
+    [u] = [u for u in _summary(tmp_path / "out")["units"] if u["unit"] == "秦皇岛市工业和信息化局"]
+    assert u["stamped_opinion"] and u["opinion_outdated"] and u["rank_source"] == "推荐排序表"
+    receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / "秦皇岛市工业和信息化局-回执.xlsx")
+    assert "请核对推荐顺序" in receipt["申报情况"]["A2"].value
