@@ -68,7 +68,7 @@ CATALOGUE: dict[str, Template] = {
                                    "请核对{location}的数据（金额单位为万元，从业人员单位为人），确认无误可忽略本提示。"),
     "quota.exceeded": Template(ERROR, "超出推荐名额",
                                "本单位可推荐的申报共{received}项，名额为{quota}项；“{enterprise}”按推荐顺序排第{rank}位，超出名额。",
-                               "请在推荐排序表中调整推荐顺序或撤回排序靠后的申报，本单位最多推荐{quota}项。"),
+                               "请在推荐排序表中调整推荐顺序；不再推荐的企业，请把它的材料移出本单位文件夹（另存备查）。本单位最多推荐{quota}项。"),
     "rank.missing": Template(WARNING, "未给出推荐顺序",
                              "{reason}",
                              "请填写 outbox 中本单位的“推荐排序表”后放回本单位文件夹，或在文件名前加序号（如“1-企业名称-申请表.xlsx”）。"),
