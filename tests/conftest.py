@@ -80,5 +80,25 @@ def demo_run(tmp_path_factory):
     return inbox, outbox, summary, proc
 
 
+def zip_of(members: dict) -> bytes:
+    """A zip holding ``members`` (name -> text or bytes): the container of .xlsx/.docx/.ods."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def ole(*streams: str, body: bytes = b"") -> bytes:
+    """An OLE compound-file head naming ``streams`` (what .xls/.doc and encrypted OOXML look like)."""
+    from toolkit.extract.sniff import OLE_MAGIC
+
+    names = b"".join(s.encode("utf-16-le").ljust(64, b"\x00") for s in ("Root Entry", *streams))
+    return OLE_MAGIC + b"\x00" * 504 + names.ljust(512, b"\x00") + body
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")

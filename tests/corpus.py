@@ -431,6 +431,16 @@ def tiny_png(width: int = 2, height: int = 2) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+def _section(doc, rec, heading: str, key: str, texts, *, bold: bool = False) -> None:
+    """A heading (a bold line or a plain numbered one) and its paragraphs, recorded as section ``key``."""
+    if bold:
+        _bold_paragraph(doc, heading)
+    else:
+        doc.add_paragraph(heading)
+    rec.start(key)
+    _body(doc, rec, texts)
+
+
 def _body(doc, rec, texts) -> None:
     """Plain paragraphs of a section, recorded as its expected text."""
     for t in texts:
@@ -556,20 +566,12 @@ def build_summary_dot(folder: Path) -> DocCase:
     name = "华北制药集团有限责任公司实施质量风险管理的经验"
     doc.add_paragraph(name)
     rec.text(name)
-    doc.add_paragraph("2. 摘要（500字以内）")
-    rec.start("摘要")
-    _body(doc, rec, CONTENT["摘要"])
-    doc.add_paragraph("3. 企业概况（500字以内）")
-    rec.start("企业概况")
-    _body(doc, rec, CONTENT["企业概况"])
-    doc.add_paragraph("4. 管理方法（技术）的推进和应用情况（8000字以内）")
-    rec.start("管理方法（技术）的推进和应用情况")
-    _body(doc, rec, CONTENT["推进"])
+    _section(doc, rec, "2. 摘要（500字以内）", "摘要", CONTENT["摘要"])
+    _section(doc, rec, "3. 企业概况（500字以内）", "企业概况", CONTENT["企业概况"])
+    _section(doc, rec, "4. 管理方法（技术）的推进和应用情况（8000字以内）", "管理方法（技术）的推进和应用情况", CONTENT["推进"])
     _add_table(doc, TABLE_ROWS)
     rec.table(TABLE_ROWS)
-    doc.add_paragraph("5. 管理方法（技术）的实施效果（2000字以内）")
-    rec.start("管理方法（技术）的实施效果")
-    _body(doc, rec, CONTENT["效果"])
+    _section(doc, rec, "5. 管理方法（技术）的实施效果（2000字以内）", "管理方法（技术）的实施效果", CONTENT["效果"])
     path = folder / "summary-dot-华北制药-总结材料.docx"
     doc.save(path)
     return DocCase("summary-dot", path, rec.result())
@@ -592,9 +594,7 @@ def build_summary_cn(folder: Path) -> DocCase:
     name = "河北敬业钢铁有限公司应用质量功能展开的经验"
     doc.add_paragraph(name)
     rec.text(name)
-    _bold_paragraph(doc, "二、摘要")
-    rec.start("摘要")
-    _body(doc, rec, CONTENT["摘要"])
+    _section(doc, rec, "二、摘要", "摘要", CONTENT["摘要"], bold=True)
     _bold_paragraph(doc, "三、企业概况")
     rec.start("企业概况")
     lead = "企业基本情况见下框。"
@@ -602,15 +602,9 @@ def build_summary_cn(folder: Path) -> DocCase:
     rec.text(lead)
     add_textbox(p, CONTENT["企业概况"], 1)
     rec.text(*CONTENT["企业概况"])
-    _bold_paragraph(doc, "四、管理方法（技术）的推进和应用情况")
-    rec.start("管理方法（技术）的推进和应用情况")
-    _body(doc, rec, CONTENT["推进"])
-    _bold_paragraph(doc, "五、管理方法（技术）的实施效果")
-    rec.start("管理方法（技术）的实施效果")
-    _body(doc, rec, CONTENT["效果"])
-    _bold_paragraph(doc, "六、证实性材料")
-    rec.start("证实性材料")
-    _body(doc, rec, CONTENT["证实"])
+    _section(doc, rec, "四、管理方法（技术）的推进和应用情况", "管理方法（技术）的推进和应用情况", CONTENT["推进"], bold=True)
+    _section(doc, rec, "五、管理方法（技术）的实施效果", "管理方法（技术）的实施效果", CONTENT["效果"], bold=True)
+    _section(doc, rec, "六、证实性材料", "证实性材料", CONTENT["证实"], bold=True)
     path = folder / "summary-cn-敬业钢铁-总结材料.docx"
     doc.save(path)
     return DocCase("summary-cn", path, rec.result())
@@ -626,18 +620,10 @@ def build_summary_paren(folder: Path) -> DocCase:
     name = "唐山钢铁集团有限责任公司推行全面质量管理的经验"
     doc.add_paragraph(f"（一）质量标杆名称：{name}")
     rec.start("质量标杆名称", inline=name)
-    doc.add_paragraph("（二）摘要（500字以内）")
-    rec.start("摘要")
-    _body(doc, rec, CONTENT["摘要"])
-    doc.add_paragraph("（三）企业概况（500字以内）")
-    rec.start("企业概况")
-    _body(doc, rec, CONTENT["企业概况"])
-    doc.add_paragraph("（四）管理方法的推进和应用情况")
-    rec.start("管理方法（技术）的推进和应用情况")
-    _body(doc, rec, CONTENT["推进"])
-    doc.add_paragraph("（五）管理方法的实施效果（2000字以内）")
-    rec.start("管理方法（技术）的实施效果")
-    _body(doc, rec, CONTENT["效果"])
+    _section(doc, rec, "（二）摘要（500字以内）", "摘要", CONTENT["摘要"])
+    _section(doc, rec, "（三）企业概况（500字以内）", "企业概况", CONTENT["企业概况"])
+    _section(doc, rec, "（四）管理方法的推进和应用情况", "管理方法（技术）的推进和应用情况", CONTENT["推进"])
+    _section(doc, rec, "（五）管理方法的实施效果（2000字以内）", "管理方法（技术）的实施效果", CONTENT["效果"])
     _add_picture(doc)
     rec.image()
     caption = "图1 近三年一次合格率"
@@ -707,12 +693,8 @@ def build_summary_bold(folder: Path) -> DocCase:
     name = "河钢集团有限公司推行一键追溯质量管理的经验"
     doc.add_paragraph(name)
     rec.text(name)
-    _bold_paragraph(doc, "摘要（500字以内）")
-    rec.start("摘要")
-    _body(doc, rec, CONTENT["摘要"])
-    _bold_paragraph(doc, "企业简介")
-    rec.start("企业概况")
-    _body(doc, rec, CONTENT["企业概况"])
+    _section(doc, rec, "摘要（500字以内）", "摘要", CONTENT["摘要"], bold=True)
+    _section(doc, rec, "企业简介", "企业概况", CONTENT["企业概况"], bold=True)
     _bold_paragraph(doc, "管理技术的推进和应用情况（8000字以内）")
     rec.start("管理方法（技术）的推进和应用情况")
     for t in CONTENT["推进"]:
@@ -721,9 +703,7 @@ def build_summary_bold(folder: Path) -> DocCase:
         else:
             doc.add_paragraph(t)
         rec.text(t)
-    _bold_paragraph(doc, "实施效果")
-    rec.start("管理方法（技术）的实施效果")
-    _body(doc, rec, CONTENT["效果"])
+    _section(doc, rec, "实施效果", "管理方法（技术）的实施效果", CONTENT["效果"], bold=True)
     path = folder / "summary-bold-河钢集团-总结材料.docx"
     doc.save(path)
     return DocCase("summary-bold", path, rec.result())
@@ -895,9 +875,7 @@ def build_application(folder: Path) -> FormCase:
     rec.start("质量标杆名称")
     doc.add_paragraph(bench)
     rec.text(bench)
-    _bold_paragraph(doc, "二、摘要（500字以内）")
-    rec.start("摘要")
-    _body(doc, rec, CONTENT["摘要"])
+    _section(doc, rec, "二、摘要（500字以内）", "摘要", CONTENT["摘要"], bold=True)
     doc.add_heading("（三）企业概况", level=2)
     rec.start("企业概况")
     _body(doc, rec, CONTENT["企业概况"])
@@ -908,12 +886,8 @@ def build_application(folder: Path) -> FormCase:
     _body(doc, rec, CONTENT["推进"])
     _add_picture(doc)
     rec.image()
-    doc.add_paragraph("5、管理方法（技术）的实施效果（2000字以内）")
-    rec.start("管理方法（技术）的实施效果")
-    _body(doc, rec, CONTENT["效果"])
-    doc.add_paragraph("（二）证实性材料内容（选择性提供）")
-    rec.start("证实性材料")
-    _body(doc, rec, CONTENT["证实"])
+    _section(doc, rec, "5、管理方法（技术）的实施效果（2000字以内）", "管理方法（技术）的实施效果", CONTENT["效果"])
+    _section(doc, rec, "（二）证实性材料内容（选择性提供）", "证实性材料", CONTENT["证实"])
     case.sections = rec.result()
     doc.save(case.path)
     return case

@@ -335,3 +335,32 @@ def test_new_order_after_stamping_marks_the_stamped_opinion_outdated(tmp_path, m
     assert u["stamped_opinion"] and u["opinion_outdated"] and u["rank_source"] == "推荐排序表"
     receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / "秦皇岛市工业和信息化局-回执.xlsx")
     assert "请核对推荐顺序" in receipt["申报情况"]["A2"].value
+
+
+def test_a_file_that_cannot_be_read_is_listed_not_dropped(tmp_path, make_form, monkeypatch):
+    import toolkit.discover as discover
+
+    make_form(tmp_path / "inbox" / "承德" / "申请表.xlsx")
+    locked = tmp_path / "inbox" / "承德" / "被占用的总结材料.docx"
+    locked.write_bytes(b"x")
+    real = discover._sha256
+
+    def sha_or_locked(path):
+        if path.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(discover, "_sha256", sha_or_locked)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, workers=1)
+    files = {f["file"]: f for f in _summary(tmp_path / "out")["files"]}
+    assert "承德/被占用的总结材料.docx" in files
+    assert files["承德/被占用的总结材料.docx"]["unit"] == "承德市工业和信息化局"
+
+
+def test_an_unchanged_run_does_not_rewrite_the_journal(tmp_path, make_form):
+    make_form(tmp_path / "inbox" / "承德" / "申请表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    journal = tmp_path / "out" / ".state" / "journal.json"
+    before = journal.stat().st_mtime_ns
+    assert run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0).unchanged
+    assert journal.stat().st_mtime_ns == before

@@ -25,6 +25,7 @@ SAMPLES = {
     "name": "石家庄华北精工机械实施六西格玛设计的经验", "field": "2019年利润总额", "value": "约五亿",
     "hint": "填写数字，单位按栏目要求（万元），不要写文字", "count": 43, "limit": 40,
     "example": "××公司实施六西格玛设计的经验", "section": "摘要", "state": "只有标题，没有内容", "heading": "2. 摘要（500字以内）",
+    "form_side": "申请表", "other_side": "总结材料",
     "form_value": "甲公司实施六西格玛的经验", "summary_value": "甲公司实施精益生产的经验", "years": "2018、2020",
     "values": "2018年 -5 万元；2020年 0 万元", "received": 4, "quota": 3, "rank": 4,
     "other": "河北省冶金行业协会推荐的第1位", "received_at": "2021年09月21日 08:00", "deadline": "2021年09月20日 23:59",

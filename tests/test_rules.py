@@ -9,17 +9,16 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import zipfile
 from unittest import mock
 
 import openpyxl
 import pytest
 
+from conftest import ole, zip_of
 from toolkit.assemble import APP_RULES, assemble, status_of
 from toolkit.campaign import load_campaign
 from toolkit.extract.form import parse_value
 from toolkit.extract.registry import extract
-from toolkit.extract.sniff import OLE_MAGIC
 from toolkit.extract.wordcount import count_words
 from toolkit.messages import CATALOGUE, make_issue
 from toolkit.model import (ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OVER_QUOTA, PASSED, RANKING, SUMMARY,
@@ -207,18 +206,6 @@ def filled_form_bytes() -> bytes:
     return out.getvalue()
 
 
-def zip_bytes(members: dict) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name, content in members.items():
-            zf.writestr(name, content)
-    return out.getvalue()
-
-
-def ole_bytes(*streams: str) -> bytes:
-    return OLE_MAGIC + b"\x00" * 504 + b"".join(s.encode("utf-16-le") + b"\x00" * 16 for s in streams)
-
-
 def without_libreoffice(fn):
     def wrapped():
         with mock.patch("toolkit.extract.registry.soffice_path", return_value=None):
@@ -246,15 +233,15 @@ CASES = [
     ("file.unreadable", "a well-formed filled 申请表", lambda: file_issues(filled_form_bytes(), "申请表.xlsx"), False),
     # -- file.encrypted
     ("file.encrypted", "password-protected .xlsx (OLE with EncryptionInfo)",
-     lambda: file_issues(ole_bytes("EncryptionInfo", "EncryptedPackage"), "申请表.xlsx"), True),
+     lambda: file_issues(ole("EncryptionInfo", "EncryptedPackage"), "申请表.xlsx"), True),
     ("file.encrypted", "plain OLE container without encryption streams",
-     lambda: file_issues(ole_bytes("Contents"), "数据.bin"), False),
+     lambda: file_issues(ole("Contents"), "数据.bin"), False),
     # -- file.unsupported
     ("file.unsupported", "a zip archive that is not an office file",
-     lambda: file_issues(zip_bytes({"a.txt": "hello"}), "材料.zip"), True),
+     lambda: file_issues(zip_of({"a.txt": "hello"}), "材料.zip"), True),
     ("file.unsupported", "a PDF named as the 申请表", lambda: file_issues(b"%PDF-1.4\n%%EOF", "申请表.pdf"), True),
     ("file.unsupported", ".doc when LibreOffice is not installed",
-     without_libreoffice(lambda: file_issues(ole_bytes("WordDocument"), "总结材料.doc")), True),
+     without_libreoffice(lambda: file_issues(ole("WordDocument"), "总结材料.doc")), True),
     ("file.unsupported", "a PDF scan of the 推荐意见 (stamped opinion, expected)",
      lambda: file_issues(b"%PDF-1.4\n%%EOF", "推荐意见.pdf"), False),
     ("file.unsupported", "a PDF of supporting evidence (证实性材料)",

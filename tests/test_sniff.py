@@ -1,28 +1,10 @@
 """toolkit.extract.sniff: a file's real type from its content, whatever its name says."""
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 
+from conftest import ole, zip_of
 from toolkit.extract import sniff as S
-
-OLE = S.OLE_MAGIC + b"\x00" * 504  # the 512-byte header of a compound file
-
-
-def zip_of(members: dict) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
-def ole(*streams: str, body: bytes = b"") -> bytes:
-    names = b"".join(s.encode("utf-16-le").ljust(64, b"\x00") for s in ("Root Entry", *streams))
-    return OLE + names.ljust(512, b"\x00") + body
-
 
 def word_fib(flags: int) -> bytes:
     """A WordDocument stream start (one 512-byte sector): wIdent, nFib 0x00C1, flags at offset 10."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .discover import unit_candidates
-from .journal import display_time
 from .messages import make_issue
 from .model import (APPLICATION_DOC, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
                     RANKING, SUMMARY, Application, Extracted, FileVersion, Issue)
@@ -16,8 +15,8 @@ from .rules.fields import check_fields
 from .rules.eligibility import check_eligibility
 from .rules.finance import check_finance
 from .rules.naming import check_name
-from .rules.pairing import check_mismatch
-from .rules.deadline import check_deadline
+from .rules.pairing import check_mismatch, enterprise_named_in
+from .rules.deadline import check_deadline, late_edit_warning
 from .rules.duplicates import check_duplicates
 from .rules.quota import apply_quota
 from .rules.ranking import prefix_rank, rank_unit
@@ -64,24 +63,26 @@ class Assembled:
     files: list  # FileEntry, by path
     ignored: list = field(default_factory=list)  # FileVersion of temp/lock files seen
 
+    def issue_rows(self):
+        """(unit, enterprise, issue) for every issue once: applications' first, then file-level ones.
+
+        File entries repeat their applications' issues (same objects), so identity tells them apart.
+        """
+        seen = set()
+        for app in self.applications:
+            for issue in app.issues:
+                if id(issue) not in seen:
+                    seen.add(id(issue))
+                    yield app.unit, app.enterprise, issue
+        for entry in self.files:
+            for issue in entry.issues:
+                if id(issue) not in seen:
+                    seen.add(id(issue))
+                    yield entry.version.unit, entry.enterprise, issue
+
     @property
     def issues(self) -> list[Issue]:
-        seen, out = set(), []
-        for a in self.applications:
-            for i in a.issues:
-                if id(i) not in seen:
-                    seen.add(id(i))
-                    out.append(i)
-        for f in self.files:
-            for i in f.issues:
-                if id(i) not in seen:
-                    seen.add(id(i))
-                    out.append(i)
-        return out
-
-
-def enterprise_key(name: str) -> str:
-    return normalize_name(name)
+        return [issue for _, _, issue in self.issue_rows()]
 
 
 def _contains_enterprise(text: str, enterprise: str) -> bool:
@@ -158,8 +159,9 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         files = by_unit.get(unit.name, [])
         apps, ranking_files = _unit_applications(campaign, files, extracted, entries)
         status = unit_status[unit.name]
-        status.opinion_files = [fv.path for fv in files if extracted[fv.path].kind == OPINION_SCAN]
-        status.stamped_opinion = bool(status.opinion_files)
+        scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
+        status.opinion_files = [fv.path for fv in scans]
+        status.stamped_opinion = bool(scans)
         for app in apps:
             for rule in APP_RULES:
                 app.issues.extend(rule(app, campaign))
@@ -181,7 +183,6 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         check_deadline(ordered, campaign)
         apply_quota(ordered, unit)
         applications.extend(ordered)
-        scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
         if scans and ordered:
             newest_scan = max(dt.datetime.fromisoformat(fv.first_seen) for fv in scans)
             inputs = [f for a in ordered for f in a.files] + [fv for fv, _ in usable]  # applications and order
@@ -226,7 +227,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     groups: dict[str, dict] = {}
     for fv, ex in sorted(forms, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].path)):
         name = ex.form.text("申报单位")
-        base = enterprise_key(name) or f"?{fv.path}"
+        base = normalize_name(name) or f"?{fv.path}"
         key = base
         n = 1
         while key in groups and _second_project(groups[key]["forms"][-1], (fv, ex)):
@@ -237,18 +238,13 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         g["forms"].append((fv, ex))
         if ex.kind == APPLICATION_DOC and ex.summary is not None:
             g["summaries"].append((fv, ex))
-    # pair each standalone summary with the best-scoring form of the unit: candidates come from
-    # indexes (same 标杆名称, same sub-folder, enterprise named in the file name); a full scan only when none
+    # pass 1: pair on content evidence; candidates are the forms with the same 标杆名称, else every form
     by_name: dict[str, list] = {}
-    by_folder: dict[str, list] = {}
     for key, g in groups.items():
         for ffv, fex in g["forms"]:
             bname = normalize_name(fex.form.text("标杆名称"))
             if bname:
                 by_name.setdefault(bname, []).append((key, ffv, fex))
-            if ffv.subfolder:
-                by_folder.setdefault(ffv.subfolder, []).append((key, ffv, fex))
-    # pass 1: pair on content evidence
     unpaired = []
     for fv, ex in summaries:
         candidates = by_name.get(normalize_name(ex.summary.benchmark_name), [])
@@ -266,7 +262,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     # pass 2: by placement alone, only onto the one form of that sub-folder / rank prefix still without a
     # summary, and never when the summary names another enterprise
     for fv, ex in unpaired:
-        named = _named_enterprise(ex)
+        named = enterprise_named_in(ex.summary)
         options = {key for key, g in groups.items() if not g["summaries"] and g["forms"]
                    for ffv, fex in g["forms"] if _pair_evidence(fv, ex, ffv, fex)[1] >= 1
                    and (not named or normalize_name(named) == normalize_name(fex.form.text("申报单位")))}
@@ -303,11 +299,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             entries[fv.path].enterprise = app.enterprise
         for fv in late_versions:  # a correction sent after the deadline is not accepted; the on-time one stands
             entries[fv.path].status = "late-version"
-            issue = make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
-                               received_at=display_time(fv.first_seen), deadline=campaign.deadline_text,
-                               severity="warning")
-            fix = "截止前收到的版本仍然有效，本修改版不予受理；如省厅同意延期，请以新的截止时间重新运行（--deadline）。"
-            entries[fv.path].issues.append(issue.at(fix=fix, message=issue.message.replace(issue.fix, fix)))
+            entries[fv.path].issues.append(late_edit_warning(fv, campaign, standing="截止前收到的版本仍然有效"))
         for f in app.files:  # what reading the files found (dropped characters, cover vs table …)
             app.issues.extend(extracted[f.path].issues)
         app.benchmark_name = (app.form.text("标杆名称") if app.form else "") or (
@@ -358,15 +350,7 @@ def _second_project(earlier: tuple, later: tuple) -> bool:
     return other_folder or other_rank
 
 
-def _named_enterprise(ex: Extracted) -> str:
-    from .rules.pairing import enterprise_named_in
-
-    return enterprise_named_in(ex.summary)
-
-
 def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:
-    from .rules.pairing import enterprise_named_in
-
     named = enterprise_named_in(ex.summary)
     if named:
         return named

@@ -53,6 +53,9 @@ class ExtractCache:
         return self.folder / sha256[:2] / f"{sha256}-{tag}-{self.key}.json"
 
     def get(self, sha256: str, file: str) -> Extracted | None:
+        if not sha256:  # a file that could not be hashed is read (and reported) every time
+            self.misses += 1
+            return None
         try:
             data = json.loads(self._path(sha256, file).read_text(encoding="utf-8"))
             result = from_dict(data)
@@ -63,6 +66,8 @@ class ExtractCache:
         return result
 
     def put(self, sha256: str, file: str, extracted: Extracted) -> None:
+        if not sha256:
+            return
         path = self._path(sha256, file)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .campaign import Campaign, load_campaign
-from .errors import ConfigError, ToolkitError
+from .errors import ConfigError, LockHeld, ToolkitError
 
 log = logging.getLogger("toolkit")
 
@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_watch(args)
         if args.command == "demo":
             return cmd_demo(args)
+    except LockHeld as exc:
+        print(f"错误：{exc}请稍后再试。", file=sys.stderr)
+        return exc.exit_code
     except ToolkitError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code
@@ -166,11 +169,14 @@ def cmd_watch(args) -> int:
     def once() -> bool:
         from .journal import display_time, now_iso
 
-        print(f"\n[{display_time(now_iso(), seconds=True)}] 收件箱有变化，开始汇总……", flush=True)
+        print(f"\n[{display_time(now_iso(), seconds=True)}] 开始汇总……", flush=True)
         try:
             run_and_report(Path(args.inbox), Path(args.outbox), campaign, settle=args.settle)
+        except LockHeld as exc:
+            print(f"本次跳过：{exc}将自动重试。", file=sys.stderr, flush=True)
+            return False
         except ToolkitError as exc:
-            print(f"本次未运行：{exc}稍后自动重试。", file=sys.stderr, flush=True)
+            print(f"本次未运行：{exc}", file=sys.stderr, flush=True)
             return False
         return True
 

@@ -124,18 +124,34 @@ def walk_inbox(inbox: Path) -> list[Path]:
     return out
 
 
-def _ignored_version(path: Path, rel: str, campaign: Campaign, seen_at: str) -> FileVersion:
-    """A lock/temp file as listed in summary.json: its unit and hash when it can be read (it may vanish)."""
-    parts = rel.split("/")
-    folder = parts[0] if len(parts) > 1 else ""
-    unit = resolve_unit(folder, campaign) if folder else None
+class _Units:
+    """folder -> unit name, resolved once per folder (an inbox has thousands of files, a few dozen folders)."""
+
+    def __init__(self, campaign: Campaign):
+        self.campaign = campaign
+        self.known: dict[str, str] = {}
+
+    def of(self, rel: str) -> tuple[str, str]:
+        """(unit folder as written, unit name or '') for an inbox-relative path."""
+        parts = rel.split("/")
+        folder = parts[0] if len(parts) > 1 else ""
+        if folder not in self.known:
+            unit = resolve_unit(folder, self.campaign) if folder else None
+            self.known[folder] = unit.name if unit else ""
+        return folder, self.known[folder]
+
+
+def _unhashed_version(path: Path, rel: str, units: _Units, seen_at: str) -> FileVersion:
+    """A file listed as it is, hashed when readable: lock/temp files, and files that cannot be read."""
+    folder, unit = units.of(rel)
     try:
         st = path.stat()
-        sha, size, mtime = _sha256(path), st.st_size, st.st_mtime
+        size, mtime = st.st_size, st.st_mtime
+        sha = _sha256(path)
     except OSError:
         sha, size, mtime = "", 0, 0.0
-    return FileVersion(path=rel, unit=unit.name if unit else "", folder=folder, sha256=sha, size=size,
-                       mtime=mtime, first_seen=seen_at, abspath=str(path))
+    return FileVersion(path=rel, unit=unit, folder=folder, sha256=sha, size=size, mtime=mtime,
+                       first_seen=seen_at, abspath=str(path))
 
 
 def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datetime | None = None,
@@ -145,10 +161,11 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     paths = walk_inbox(inbox)
     wait_until_stable([p for p in paths if not is_temporary(p.name)], settle=settle)
     files, ignored = [], []
+    units = _Units(campaign)
     for path in paths:
         rel = path.relative_to(inbox).as_posix()
         if is_temporary(path.name):
-            ignored.append(_ignored_version(path, rel, campaign, seen_at))
+            ignored.append(_unhashed_version(path, rel, units, seen_at))
             continue
         try:
             st = path.stat()
@@ -160,7 +177,8 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         else:
             try:
                 sha = _sha256(path)
-            except OSError:
+            except OSError:  # no permission, locked by another program: listed, reported as unreadable
+                files.append(_unhashed_version(path, rel, units, seen_at))
                 continue
             first_seen = seen_at
             if journal.fresh:
@@ -168,10 +186,8 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                 mtime_iso = now_iso(dt.datetime.fromtimestamp(st.st_mtime).astimezone())
                 first_seen = min(seen_at, mtime_iso, key=lambda s: dt.datetime.fromisoformat(s))
             version = journal.record(rel, sha256=sha, size=st.st_size, mtime=st.st_mtime, seen=first_seen)
-        parts = rel.split("/")
-        folder = parts[0] if len(parts) > 1 else ""
-        unit = resolve_unit(folder, campaign) if folder else None
-        files.append(FileVersion(path=rel, unit=unit.name if unit else "", folder=folder,
+        folder, unit = units.of(rel)
+        files.append(FileVersion(path=rel, unit=unit, folder=folder,
                                  sha256=version["sha256"], size=st.st_size, mtime=st.st_mtime,
                                  first_seen=version["first_seen"], abspath=str(path),
                                  revisions=max(1, len(journal.versions(rel)))))

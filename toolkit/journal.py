@@ -63,6 +63,7 @@ class Journal:
         self.path = path
         self.data = data or {"files": {}}
         self.fresh = fresh
+        self.dirty = fresh
         self._by_content: dict | None = None
 
     @classmethod
@@ -73,16 +74,17 @@ class Journal:
         except FileNotFoundError:
             return cls(path, fresh=True)
         except (ValueError, OSError):
-            try:  # the previous good copy: received times are evidence for the deadline
-                return cls(path, _read_journal(path.with_name(JOURNAL_NAME + ".bak")))
-            except (ValueError, OSError):
-                pass
-            # a damaged journal is kept aside, never silently overwritten
+            # a damaged journal is kept aside, never silently overwritten (nor copied over the backup)
             try:
                 os.replace(path, path.with_name(f"{JOURNAL_NAME}.damaged-{int(time.time())}"))
             except OSError:
                 pass
-            return cls(path, fresh=True)
+            try:  # the previous good copy: received times are evidence for the deadline
+                journal = cls(path, _read_journal(path.with_name(JOURNAL_NAME + ".bak")))
+                journal.dirty = True
+                return journal
+            except (ValueError, OSError):
+                return cls(path, fresh=True)
 
     def known(self, rel: str, size: int, mtime: float) -> dict | None:
         """The latest version of ``rel`` when size and mtime are unchanged (no need to hash again)."""
@@ -110,6 +112,7 @@ class Journal:
             if earlier is not None and _instant(earlier) < _instant(seen):
                 seen = earlier  # a renamed or moved file keeps the time it was first received
         entry = self.data["files"].setdefault(rel, {"versions": []})
+        self.dirty = True
         for version in entry["versions"]:
             if version["sha256"] == sha256:
                 version["size"], version["mtime"] = size, mtime
@@ -125,6 +128,8 @@ class Journal:
         return list(self.data["files"].get(rel, {}).get("versions", []))
 
     def save(self) -> None:
+        if not self.dirty:
+            return  # nothing new: no rewrite of a large journal on every unchanged run
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
             try:
@@ -132,6 +137,7 @@ class Journal:
             except OSError:
                 pass
         write_json_atomic(self.path, self.data, durable=True)
+        self.dirty = False
 
 
 class RunLock:
@@ -178,7 +184,7 @@ class RunLock:
             except FileExistsError:
                 if self._is_stale() and self._break_stale():
                     continue
-                raise LockHeld(f"另一个运行正在进行：{self.holder()}。请稍后再试。")
+                raise LockHeld(f"另一个运行正在进行：{self.holder()}。")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(self._describe(), fh, ensure_ascii=False)
             self.held = True

@@ -58,8 +58,8 @@ CATALOGUE: dict[str, Template] = {
                                  "“{section}”部分共{count}字，超过{limit}字的限制（按 Word 字数统计）。",
                                  "请将“{section}”部分删减到{limit}字以内（Word“审阅→字数统计”可查看字数）。"),
     "mismatch": Template(ERROR, "申请表与总结材料不一致",
-                         "申请表的{field}为“{form_value}”，总结材料中为“{summary_value}”，两者不一致。",
-                         "请核对{location}与总结材料中的{field}，使两者一致。"),
+                         "{form_side}的{field}为“{form_value}”，{other_side}中为“{summary_value}”，两者不一致。",
+                         "请核对{location}与{other_side}中的{field}，使两者一致。"),
     "eligibility.unprofitable": Template(ERROR, "不满足近三年连续盈利条件",
                                          "{years}年利润总额不大于0（{values}），不满足“近三年连续保持盈利”的申报条件。",
                                          "如填写有误请在{location}更正利润总额；确未盈利的企业不符合申报条件。"),
@@ -85,12 +85,15 @@ CATALOGUE: dict[str, Template] = {
 
 
 def make_issue(code: str, *, file: str = "", location: str = "", field: str = "", severity: str | None = None,
-               **values) -> Issue:
-    """Build an Issue from the catalogue; unknown placeholders are left visible rather than raising."""
+               fix: str | None = None, **values) -> Issue:
+    """Build an Issue from the catalogue; unknown placeholders are left visible rather than raising.
+
+    ``fix`` replaces the catalogue's how-to-fix text where a case needs other advice (e.g. a late correction).
+    """
     template = CATALOGUE[code]
     context = _Defaults(file=file, location=location or "相应位置", field=field, **values)
     message = template.message.format_map(context)
-    fix = template.fix.format_map(context)
+    fix = fix if fix is not None else template.fix.format_map(context)
     return Issue(code=code, severity=severity or template.severity, file=file, location=location, field=field,
                  message=f"{message}{fix}", fix=fix)
 

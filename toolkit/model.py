@@ -14,6 +14,11 @@ RANKING = "ranking"
 OPINION_SCAN = "opinion-scan"
 OTHER = "other"
 
+# what people read for each kind of file and each severity
+KIND_LABELS = {FORM: "申请表", SUMMARY: "总结材料", APPLICATION_DOC: "申请书（Word）", RANKING: "推荐排序表",
+               OPINION_SCAN: "盖章推荐意见", OTHER: "其他文件"}
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "提示"}
+
 # application status (SPEC §6), in order of precedence
 PASSED = "通过"
 LATE = "逾期"
@@ -35,6 +40,11 @@ class Issue:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def problem(self) -> str:
+        """The message without its how-to-fix part (shown in a column of its own)."""
+        return self.message[: -len(self.fix)] if self.fix and self.message.endswith(self.fix) else self.message
 
     def to_dict(self) -> dict:
         return {"code": self.code, "severity": self.severity, "file": self.file, "location": self.location,

@@ -9,19 +9,20 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .assemble import Assembled, assemble
+from .assemble import APP_RULES, Assembled, assemble
 from .cache import ExtractCache, campaign_fingerprint
 from .campaign import CHINA_TZ, Campaign
 from .discover import discover
 from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
-from .journal import Journal, RunLock, now_iso, write_json_atomic
-from .model import Extracted
+from .journal import Journal, RunLock, display_time, now_iso, write_json_atomic
+from .rules.deadline import late_edit_warning
+from .model import Application, Extracted, FileVersion
 from .publish import LATEST, SUMMARY, publish
 
 log = logging.getLogger(__name__)
@@ -93,15 +94,26 @@ def _extract_chunk(jobs: list[tuple[str, str]], campaign: Campaign) -> list[tupl
     return [_extract_path((path, rel, campaign)) for path, rel in jobs]
 
 
+def _extract_all(jobs: list[tuple[str, str]], campaign: Campaign, workers: int | None):
+    """Yield lists of (path, Extracted): in worker processes for many files, in this one for a few."""
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n_workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        for path, rel in jobs:
+            yield [_extract_path((path, rel, campaign))]
+        return
+    size = max(8, min(64, len(jobs) // (n_workers * 8) or 8))  # the campaign travels once per chunk
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=n_workers, initializer=_exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        futures = [pool.submit(_extract_chunk, chunk, campaign) for chunk in chunks]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
 def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache: ExtractCache,
                            campaign: Campaign) -> list:
     """A file overwritten after the deadline (even just re-saved by Excel) counts as the version received
     on time, when that version was read before (its extraction is cached); the late edit gets a warning."""
-    from dataclasses import replace as dc_replace
-
-    from .messages import make_issue
-    from .journal import display_time
-
     out = []
     for fv in files:
         if dt.datetime.fromisoformat(fv.first_seen) <= campaign.deadline:
@@ -114,14 +126,9 @@ def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache
             out.append(fv)
             continue
         v = on_time[-1]
-        note = make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
-                          received_at=display_time(fv.first_seen), deadline=campaign.deadline_text,
-                          severity="warning")
-        fix = (f"截止后对该文件的修改不予受理，仍按截止前（{display_time(v['first_seen'])}）收到的版本处理；"
-               f"如省厅同意延期，请以新的截止时间重新运行（--deadline）。")
-        extracted[fv.path] = dc_replace(earlier, issues=(*earlier.issues, note.at(
-            fix=fix, message=note.message.replace(note.fix, fix))))
-        out.append(dc_replace(fv, sha256=v["sha256"], size=v["size"], first_seen=v["first_seen"]))
+        note = late_edit_warning(fv, campaign, standing=f"仍按截止前（{display_time(v['first_seen'])}）收到的版本处理")
+        extracted[fv.path] = replace(earlier, issues=(*earlier.issues, note))
+        out.append(replace(fv, sha256=v["sha256"], size=v["size"], first_seen=v["first_seen"]))
     return out
 
 
@@ -177,30 +184,14 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         done = len(extracted)
         if progress:
             progress(done, total)
-        jobs = [(fv.abspath, fv.path, campaign) for fv in todo]
         by_path = {fv.path: fv for fv in todo}
-        n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        if n_workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
-            size = max(8, min(64, len(jobs) // (n_workers * 8) or 8))
-            chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-            with ProcessPoolExecutor(max_workers=n_workers, initializer=_exit_with_parent,
-                                     initargs=(os.getpid(),)) as pool:
-                futures = [pool.submit(_extract_chunk, [(a, r) for a, r, _ in chunk], campaign) for chunk in chunks]
-                for fut in as_completed(futures):
-                    for rel, ex in fut.result():
-                        extracted[rel] = ex
-                        cache.put(by_path[rel].sha256, rel, ex)
-                        done += 1
-                    if progress:
-                        progress(done, total)
-        else:
-            for job in jobs:
-                rel, ex = _extract_path(job)
+        for results in _extract_all([(fv.abspath, fv.path) for fv in todo], campaign, workers):
+            for rel, ex in results:
                 extracted[rel] = ex
                 cache.put(by_path[rel].sha256, rel, ex)
                 done += 1
-                if progress:
-                    progress(done, total)
+            if progress:
+                progress(done, total)
         timings["extract"] = time.perf_counter() - t
         t = time.perf_counter()
         files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
@@ -224,16 +215,7 @@ def _read_last(state: Path) -> dict:
 
 
 def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extracted, list]]:
-    """A clerk's pre-flight check of single files: extraction plus the rules that need no pairing."""
-    from .model import Application
-    from .rules.contacts import check_contacts
-    from .rules.fields import check_fields
-    from .rules.eligibility import check_eligibility
-    from .rules.finance import check_finance
-    from .rules.naming import check_name
-    from .rules.sections import check_sections
-    from .model import FileVersion
-
+    """A clerk's pre-flight check of single files: extraction plus the application rules (no pairing)."""
     out = []
     for path in paths:
         rel = str(path)
@@ -248,7 +230,7 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
                 app.summary, app.summary_file = ex.summary, fv
             app.benchmark_name = (ex.form.text("标杆名称") if ex.form else "") or (
                 ex.summary.benchmark_name if ex.summary else "")
-            for rule in (check_fields, check_contacts, check_name, check_sections, check_eligibility, check_finance):
+            for rule in APP_RULES:  # check_mismatch compares a Word 申请书's table with its own sections
                 issues.extend(rule(app, campaign))
         out.append((path, ex, issues))
     return out

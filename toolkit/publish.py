@@ -37,10 +37,18 @@ def render_all(folder: Path, result: Assembled, *, today: dt.date) -> dict:
     template = build_opinion_template(campaign)
     for sub in ("推荐意见", "推荐排序表", "回执"):
         (folder / sub).mkdir(exist_ok=True)
+    apps_of, files_of, issues_of = {}, {}, {}  # grouped once: a national roll-up has 10,000s of each
+    for app in result.applications:
+        apps_of.setdefault(app.unit, []).append(app)
+    for entry in result.files:
+        files_of.setdefault(entry.version.unit, []).append(entry)
+    for unit, enterprise, issue in result.issue_rows():
+        issues_of.setdefault(unit, []).append((enterprise, issue))
     for status in result.units:
-        apps = [a for a in result.applications if a.unit == status.unit]
+        apps = apps_of.get(status.unit, [])
         name = safe_filename(status.unit)
-        write_receipt(folder / "回执" / f"{name}-回执.xlsx", result, status)
+        write_receipt(folder / "回执" / f"{name}-回执.xlsx", result, status, apps=apps,
+                      files=files_of.get(status.unit, []), issues=issues_of.get(status.unit, []))
         if apps:
             render_opinion(folder / "推荐意见" / f"{name}-推荐意见.docx", campaign, status.unit, apps,
                            date=today, template=template)

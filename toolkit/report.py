@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .campaign import Campaign
 from .messages import title as issue_title
-from .model import ERROR
+from .model import ERROR, KIND_LABELS, SEVERITY_LABELS
 
 
 def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
@@ -30,7 +30,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
              f"{f'，另有临时文件 {ignored} 个已忽略' if ignored else ''}），用时 {report.seconds:.1f} 秒",
              f"申报：共 {len(apps)} 项，" + "，".join(f"{k} {v}" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1]))
              if apps else "申报：0 项",
-             f"推荐单位：已报送 {submitted}/{len(units)}，盖章推荐意见已收到 {stamped} 个；截止时间 {deadline_text(s)}",
+             f"推荐单位：已报送 {submitted}/{len(units)}，盖章推荐意见已收到 {stamped} 个；截止时间 {campaign.deadline_text}",
              f"问题：申报项目错误 {app_errors} 条、提示 {app_warnings} 条；其他文件问题：错误 {errors} 条、提示 {warnings} 条（详见省级汇总表“问题清单”）"]
     over = [u for u in units if u["over_quota"]]
     if over:
@@ -44,18 +44,16 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
 
 
 def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> tuple[str, bool]:
-    kinds = {"form": "申请表", "summary": "总结材料", "application-doc": "申请书（Word）", "ranking": "推荐排序表",
-             "opinion-scan": "盖章推荐意见", "other": "其他文件"}
     lines, has_errors = [], False
     for path, ex, issues in results:
         errors = [i for i in issues if i.severity == ERROR]
         has_errors = has_errors or bool(errors)
         verdict = "有错误" if errors else ("有提示" if issues else "未发现问题")
-        lines.append(f"【{path}】识别为：{kinds.get(ex.kind, ex.kind)} —— {verdict}")
+        lines.append(f"【{path}】识别为：{KIND_LABELS.get(ex.kind, ex.kind)} —— {verdict}")
         if show_fields:
             lines.extend(_field_lines(ex, campaign))
         for i in issues:
-            level = "错误" if i.severity == ERROR else "提示"
+            level = SEVERITY_LABELS.get(i.severity, i.severity)
             where = f"［{i.location}］" if i.location else ""
             lines.append(f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}")
         lines.append("")
@@ -92,11 +90,3 @@ def plain_number(value) -> str:
     if not isinstance(value, (int, float)):
         return str(value)
     return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-def deadline_text(summary: dict) -> str:
-    """'2021-09-20' for the end of a day, '2021-10-05 09:00' when a time was set."""
-    at = summary.get("deadline_at", "")
-    if at and not at[11:19].startswith("23:59"):
-        return at[:16].replace("T", " ")
-    return summary.get("deadline", "")

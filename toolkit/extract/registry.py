@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from ..campaign import Campaign
 from ..messages import make_issue
-from ..model import (APPLICATION_DOC, FORM, OPINION_SCAN, OTHER, RANKING, SUMMARY, Extracted)
+from ..model import APPLICATION_DOC, FORM, OPINION_SCAN, OTHER, RANKING, SUMMARY, WARNING, Extracted
+from ..normalize import normalize_name
 from . import sniff as S
 from .docx import read_docx, read_sections, table_sheet
 from .form import form_by_labels, label_table, match_label, read_form, read_ranking
@@ -172,9 +173,6 @@ _COVER = {"申报单位": ("申请单位", "申报单位", "企业名称"), "标
 
 def _cover_mismatches(blocks, form, file: str):
     """The 申请书's cover ('申  请  单  位：…', '标  杆  名  称：…') against its 申请表 table: warn if they differ."""
-    from ..model import WARNING
-    from ..normalize import normalize_name
-
     for block in blocks:
         if block.kind != "p" or "：" not in block.text and ":" not in block.text:
             continue
@@ -185,9 +183,8 @@ def _cover_mismatches(blocks, form, file: str):
             table_value = form.text(key)
             if label in labels and value and table_value and normalize_name(value) != normalize_name(table_value):
                 yield make_issue("mismatch", file=file, location="申请书封面", field=key, severity=WARNING,
-                                 form_value=table_value, summary_value=value).at(
-                    message=f"申请书封面的{key}为“{value}”，申请表中为“{table_value}”，两者不一致。"
-                            f"请统一封面与申请表中的{key}。")
+                                 form_side="申请书封面", other_side="申请书的申请表", form_value=value,
+                                 summary_value=table_value)
 
 
 def _from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:

@@ -5,16 +5,15 @@ import xlsxwriter
 
 from ..assemble import Assembled, UnitStatus
 from ..messages import title as issue_title
-from ..model import ERROR, PASSED
-from .register import FILE_STATUS, KIND, SEVERITY, row_height
 from ..journal import display_time
+from ..model import ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
+from .register import FILE_STATUS, row_height
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
 
-def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
+def write_receipt(target, result: Assembled, status: UnitStatus, *, apps: list, files: list, issues: list) -> None:
+    """The unit's 回执 from its applications, file entries and (enterprise, issue) rows."""
     c = result.campaign
-    apps = [a for a in result.applications if a.unit == status.unit]
-    files = [e for e in result.files if e.version.unit == status.unit]
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
     wb.set_properties({"title": f"{status.unit}回执", "author": "质量标杆推荐工具"})
@@ -47,18 +46,10 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
              ("说明", 40), ("修改方法", 40)]
     write_header(ws2, f, 0, cols2)
     r = 0
-    seen = set()
-    rows = [(a.enterprise, i) for a in apps for i in a.issues]
-    rows += [(e.enterprise, i) for e in files for i in e.issues]
-    for enterprise, issue in rows:
-        if id(issue) in seen:
-            continue
-        seen.add(id(issue))
-        r += 1
+    for r, (enterprise, issue) in enumerate(issues, start=1):
         fmt = f["error"] if issue.severity == ERROR else f["warning"]
-        message = issue.message[: -len(issue.fix)] if issue.fix and issue.message.endswith(issue.fix) else issue.message
-        values = [r, enterprise, SEVERITY.get(issue.severity, issue.severity), issue_title(issue.code), issue.file,
-                  issue.location, issue.field, message, issue.fix]
+        values = [r, enterprise, SEVERITY_LABELS.get(issue.severity, issue.severity), issue_title(issue.code),
+                  issue.file, issue.location, issue.field, issue.problem, issue.fix]
         ws2.set_row(r, row_height(values, [w for _, w in cols2]))
         for col, v in enumerate(values):
             write_cell(ws2, r, col, v, fmt if col in (2, 3, 7, 8) else f["cell"])
@@ -72,7 +63,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus) -> None:
     cols3 = [("文件", 56), ("类型", 14), ("状态", 16), ("申报单位", 26), ("首次收到时间", 20)]
     write_header(ws3, f, 0, cols3)
     for r, e in enumerate(files, start=1):
-        for col, v in enumerate([e.version.path, KIND.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status),
+        for col, v in enumerate([e.version.path, KIND_LABELS.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status),
                                  e.enterprise, display_time(e.version.first_seen)]):
             write_cell(ws3, r, col, v, f["cell"])
     print_setup(ws3, landscape=True, header_rows=(0, 0))

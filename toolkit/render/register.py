@@ -7,13 +7,10 @@ import xlsxwriter
 
 from ..assemble import Assembled
 from ..messages import title as issue_title
-from ..model import ERROR, PASSED
+from ..model import ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
 from ..journal import display_time
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
-SEVERITY = {"error": "错误", "warning": "提示"}
-KIND = {"form": "申请表", "summary": "总结材料", "application-doc": "申请书（Word）", "ranking": "推荐排序表",
-        "opinion-scan": "盖章推荐意见", "other": "其他文件"}
 FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "unassigned": "未归属推荐单位",
                "rejected": "无法读取或识别", "late-version": "截止后收到的修改版（不予受理）"}
 
@@ -179,10 +176,10 @@ def _issues_sheet(wb, f, result: Assembled) -> None:
             ("位置", 22), ("栏目", 14), ("说明及修改方法", 70)]
     write_header(ws, f, 0, cols)
     r = 0
-    for unit, enterprise, issue in issue_rows(result):
+    for unit, enterprise, issue in result.issue_rows():
         r += 1
         fmt = f["error"] if issue.severity == ERROR else f["warning"]
-        values = [r, unit, enterprise, SEVERITY.get(issue.severity, issue.severity), issue_title(issue.code),
+        values = [r, unit, enterprise, SEVERITY_LABELS.get(issue.severity, issue.severity), issue_title(issue.code),
                   issue.code, issue.file, issue.location, issue.field, issue.message]
         ws.set_row(r, row_height(values, [w for _, w in cols]))
         for c, v in enumerate(values):
@@ -190,20 +187,6 @@ def _issues_sheet(wb, f, result: Assembled) -> None:
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
     print_setup(ws, landscape=True, header_rows=(0, 0), paper=8)
-
-
-def issue_rows(result: Assembled):
-    """(unit, enterprise, issue) for every issue: applications first, then file-level ones."""
-    seen = set()
-    for app in result.applications:
-        for issue in app.issues:
-            seen.add(id(issue))
-            yield app.unit, app.enterprise, issue
-    for entry in result.files:
-        for issue in entry.issues:
-            if id(issue) not in seen:
-                seen.add(id(issue))
-                yield entry.version.unit, entry.enterprise, issue
 
 
 _LAST = ("未填写", "未能识别行业", "无法判定")
@@ -273,7 +256,7 @@ def _files_sheet(wb, f, result: Assembled) -> None:
     for e in result.files:
         r += 1
         v = e.version
-        values = [r, v.path, v.unit, KIND.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status), e.enterprise,
+        values = [r, v.path, v.unit, KIND_LABELS.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status), e.enterprise,
                   display_time(v.first_seen), sum(1 for i in e.issues if i.severity == ERROR), v.sha256[:16]]
         ws.set_row(r, row_height(values, [w for _, w in cols]))
         for c, val in enumerate(values):

@@ -5,7 +5,7 @@ import datetime as dt
 
 from ..campaign import CHINA_TZ, Campaign
 from ..messages import make_issue
-from ..model import Application
+from ..model import WARNING, Application, FileVersion, Issue
 
 
 def check_deadline(applications: list[Application], campaign: Campaign) -> None:
@@ -22,3 +22,14 @@ def check_deadline(applications: list[Application], campaign: Campaign) -> None:
 def _human_time(iso: str) -> str:
     t = dt.datetime.fromisoformat(iso).astimezone(CHINA_TZ)
     return t.strftime("%Y年%m月%d日 %H:%M")
+
+
+def late_edit_warning(fv: FileVersion, campaign: Campaign, *, standing: str) -> Issue:
+    """deadline.late as a warning on a correction received after the deadline, when an on-time version stands.
+
+    ``standing`` says which version still counts, for the clerk.
+    """
+    return make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
+                      received_at=_human_time(fv.first_seen), deadline=_human_time(campaign.deadline.isoformat()),
+                      severity=WARNING,
+                      fix=f"截止后的修改不予受理，{standing}；如省厅同意延期，请以新的截止时间重新运行（--deadline）。")
