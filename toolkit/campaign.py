@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import ConfigError
-from .normalize import normalize_label, normalize_name
+from .normalize import normalize_name
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -288,12 +288,3 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"活动配置文件 {p} 格式错误（{exc}），请对照默认的 hebei-2021.toml 检查引号、括号和逗号") from exc
     return campaign_from_dict(data, source=str(p))
-
-
-def label_index(campaign: Campaign) -> dict[str, FieldSpec]:
-    """Normalised label -> field, for forms re-typed in the enterprise's own layout."""
-    index: dict[str, FieldSpec] = {}
-    for spec in (*campaign.fields, *campaign.yearly):
-        for label in spec.labels:
-            index.setdefault(normalize_label(label), spec)
-    return index

@@ -5,7 +5,6 @@ table of a Word 申请书.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -364,11 +363,3 @@ def read_ranking(book: Workbook) -> list[RankingRow] | None:
                                        location=sheet.location(rr, rank_col)))
             return rows
     return None
-
-
-def looks_like_form(book: Workbook, campaign: Campaign) -> bool:
-    return read_form(book, campaign) is not None
-
-
-def excel_date(value) -> dt.date | None:
-    return value if isinstance(value, dt.date) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import xlsxwriter
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from ..campaign import Campaign
 from .docx_style import add_heading, add_paragraph, new_document, set_core
@@ -43,13 +44,14 @@ def write_form(target, campaign: Campaign, values: dict | None = None) -> None:
         return values.get(key)
 
     def name_cell(spec_key, cell):
-        wb.define_name(fields[spec_key].defined_name(), f"='{FORM_SHEET}'!${cell[0]}${cell[1:]}")
+        row, col = xl_cell_to_rowcol(cell)
+        wb.define_name(fields[spec_key].defined_name(), f"='{FORM_SHEET}'!{xl_rowcol_to_cell(row, col, True, True)}")
 
     def text_input(key, first, last=None, fmt=None):
         fmt = fmt or f["input"]
         if last:
             ws.merge_range(f"{first}:{last}", None, fmt)
-        write_cell(ws, int(first[1:]) - 1, ord(first[0]) - 65, val(key), fmt)
+        write_cell(ws, *xl_cell_to_rowcol(first), val(key), fmt)
         name_cell(key, first)
 
     label = f["label"]
@@ -93,8 +95,7 @@ def write_form(target, campaign: Campaign, values: dict | None = None) -> None:
         for i, year in enumerate(years):
             c = 2 + i
             write_cell(ws, r, c, (val(spec.key) or {}).get(year), fmt)
-            col = chr(65 + c)
-            wb.define_name(spec.defined_name(year), f"='{FORM_SHEET}'!${col}${r + 1}")
+            wb.define_name(spec.defined_name(year), f"='{FORM_SHEET}'!{xl_rowcol_to_cell(r, c, True, True)}")
             if spec.type == "count":
                 ws.data_validation(r, c, r, c, {
                     "validate": "integer", "criteria": ">=", "value": 0, "input_title": spec.key,
