@@ -38,7 +38,7 @@ CATALOGUE: dict[str, Template] = {
                                      "请补交该企业的总结材料（.docx），文件名或“企业概况”中写明企业名称。"),
     "pair.missing-form": Template(ERROR, "缺少申请表",
                                   "总结材料“{name}”未找到对应的申请表（Excel）。",
-                                  "请补交该企业的申请表（templates/申请表.xlsx），申报单位与标杆名称须与总结材料一致。"),
+                                  "请补交该企业的申请表（用模板文件夹 templates 中的“申请表.xlsx”填写），申报单位与标杆名称须与总结材料一致。"),
     "field.missing": Template(ERROR, "必填项未填写",
                               "“{field}”未填写。",
                               "请在{location}填写“{field}”。"),
@@ -53,7 +53,7 @@ CATALOGUE: dict[str, Template] = {
                              "命名规则为（企业）+（典型方法技术）+（经验），如“{example}”，请在{location}修改。"),
     "section.missing": Template(ERROR, "总结材料缺少章节",
                                 "总结材料中“{section}”部分{state}。",
-                                "请在总结材料中补充“{heading}”部分及其内容（可参照 templates/总结材料.docx）。"),
+                                "请在总结材料中补充“{heading}”部分及其内容（可参照模板文件夹 templates 中的“总结材料.docx”）。"),
     "section.too-long": Template(ERROR, "章节超过字数限制",
                                  "“{section}”部分共{count}字，超过{limit}字的限制（按 Word 字数统计）。",
                                  "请将“{section}”部分删减到{limit}字以内（Word“审阅→字数统计”可查看字数）。"),
@@ -71,7 +71,7 @@ CATALOGUE: dict[str, Template] = {
                                "请在推荐排序表中调整推荐顺序；不再推荐的企业，请把它的材料移出本单位文件夹（另存备查）。本单位最多推荐{quota}项。"),
     "rank.missing": Template(WARNING, "未给出推荐顺序",
                              "{reason}",
-                             "请填写 outbox 中本单位的“推荐排序表”后放回本单位文件夹，或在文件名前加序号（如“1-企业名称-申请表.xlsx”）。"),
+                             "请填写汇总结果中本单位的推荐排序表（outbox/latest/推荐排序表 文件夹）后放回本单位文件夹，或在文件名前加序号（如“1-企业名称-申请表.xlsx”）。"),
     "rank.conflict": Template(ERROR, "推荐顺序有冲突",
                               "{reason}",
                               "请在推荐排序表中为每个申报项目填写唯一的推荐顺序（1、2、3…），并确保企业名称与申请表一致。"),
@@ -80,7 +80,7 @@ CATALOGUE: dict[str, Template] = {
                                      "同一企业只能申报一项，请与{other}协商保留一项。"),
     "deadline.late": Template(ERROR, "逾期提交",
                               "文件“{name}”于{received_at}首次收到，晚于截止时间{deadline}，按通知要求逾期不再受理。",
-                              "如省厅同意延期，请联系省厅以新的截止时间重新运行（--deadline）。"),
+                              "如确有特殊情况，请联系省厅；省厅同意延期后会按新的截止时间重新汇总。"),
 }
 
 

@@ -32,4 +32,4 @@ def late_edit_warning(fv: FileVersion, campaign: Campaign, *, standing: str) -> 
     return make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
                       received_at=_human_time(fv.first_seen), deadline=_human_time(campaign.deadline.isoformat()),
                       severity=WARNING,
-                      fix=f"截止后的修改不予受理，{standing}；如省厅同意延期，请以新的截止时间重新运行（--deadline）。")
+                      fix=f"截止后的修改不予受理，{standing}；如确有特殊情况，请联系省厅。")
