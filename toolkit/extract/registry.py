@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 
 from ..campaign import Campaign
 from ..messages import make_issue
-from ..model import APPLICATION_DOC, FORM, OPINION_SCAN, OTHER, RANKING, SUMMARY, WARNING, Extracted
-from ..normalize import normalize_name
+from ..model import OPINION_SCAN, OTHER, Extracted
 from . import sniff as S
-from .docx import read_docx, read_sections, table_sheet
-from .form import form_by_labels, label_table, match_label, read_form, read_ranking
-from .grid import Workbook, read_workbook
+from .documents import extract_document, extract_web
+from .workbooks import extract_workbook
 from .legacy import ConversionFailed, convert, soffice_path
-from .safety import UnsafeFile
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +65,12 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
         return _unreadable(file, "文件是空的（0 字节），可能未保存完整或复制中断")
     if kind == S.ENCRYPTED:
         return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
-    if kind in (S.XLSX, S.XLSM, S.XLS, S.ODS):
-        try:
-            book = read_workbook(data, kind)
-        except UnsafeFile as exc:
-            return _unreadable(file, str(exc))
-        return _from_workbook(book, name, campaign, file)
-    if kind == S.DOCX:
-        try:
-            content = read_docx(data)
-        except UnsafeFile as exc:
-            return _unreadable(file, str(exc))
-        except KeyError:
-            return _unreadable(file, "缺少正文部分（word/document.xml）")
-        return _from_docx(content, name, campaign, file)
+    if kind in S.NATIVE_SPREADSHEETS:
+        return extract_workbook(data, sniffed, name, campaign, file)
+    if kind in S.NATIVE_DOCUMENTS:
+        return extract_document(data, sniffed, name, campaign, file)
+    if kind in (S.MHT, S.WORDML):
+        return extract_web(data, sniffed, name, campaign, file)
     if kind in _LEGACY_TARGET:
         if kind == S.HTML and (not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", lower)
                                or (sniffed.detail != "office" and not _mentions_campaign(data, campaign))):
@@ -130,81 +118,3 @@ def _mentions_campaign(data: bytes, campaign: Campaign) -> bool:
     return False
 
 
-def _from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> Extracted:
-    ranking_named = campaign.ranking_file in name
-    if ranking_named:
-        rows = read_ranking(book)
-        if rows is not None:
-            return Extracted(kind=RANKING, ranking=tuple(rows))
-    form = read_form(book, campaign, file)
-    if form is not None:
-        return Extracted(kind=FORM, form=form, issues=form.warnings)
-    rows = read_ranking(book)
-    if rows is not None:
-        return Extracted(kind=RANKING, ranking=tuple(rows))
-    return Extracted(kind=OTHER, issues=(make_issue("file.unrecognized", file=file, location="整个文件",
-                                                    reason="（未找到“申报单位”“标杆名称”等栏目）"),))
-
-
-def _table_labels(block, table: dict, *, yearly: bool) -> set:
-    return {spec.key for row in block.rows for text, _span, _vm in row
-            for spec in [match_label(text, table, yearly=yearly)[0]] if spec is not None}
-
-
-def _application_tables(content, campaign: Campaign) -> list:
-    """The 申请表 table of a Word 申请书, and the tables right after it that continue it (a table split in
-    two, the 基本情况 block on its own) — those holding yearly labels."""
-    table = label_table(campaign)
-    tables = content.tables
-    for i, block in enumerate(tables):
-        if len(_table_labels(block, table, yearly=False)) >= 4:
-            found = [block]
-            for nxt in tables[i + 1:i + 3]:
-                if _table_labels(nxt, table, yearly=True):
-                    found.append(nxt)
-                else:
-                    break
-            return found
-    return []
-
-
-_COVER = {"申报单位": ("申请单位", "申报单位", "企业名称"), "标杆名称": ("标杆名称", "质量标杆名称")}
-
-
-def _cover_mismatches(blocks, form, file: str):
-    """The 申请书's cover ('申  请  单  位：…', '标  杆  名  称：…') against its 申请表 table: warn if they differ."""
-    for block in blocks:
-        if block.kind != "p" or "：" not in block.text and ":" not in block.text:
-            continue
-        label, _, value = block.text.replace(":", "：").partition("：")
-        label = "".join(label.split())
-        value = value.strip().strip("_＿ ").strip()
-        for key, labels in _COVER.items():
-            table_value = form.text(key)
-            if label in labels and value and table_value and normalize_name(value) != normalize_name(table_value):
-                yield make_issue("mismatch", file=file, location="申请书封面", field=key, severity=WARNING,
-                                 form_side="申请书封面", other_side="申请书的申请表", form_value=value,
-                                 summary_value=table_value)
-
-
-def _from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
-    tables = _application_tables(content, campaign)
-    if tables:
-        sheets = [table_sheet(t, label=f"申请表（第{t.index}个表格）") for t in tables]
-        form = form_by_labels(Workbook(sheets=sheets), campaign, max_sheets=len(sheets))
-        after = content.blocks[content.blocks.index(tables[-1]) + 1:]
-        summary = read_sections(after, campaign)
-        if len(summary.sections) < 2:
-            summary = None
-        if form is not None:
-            form = replace(form, source="docx-table")
-            before = content.blocks[:content.blocks.index(tables[0])]
-            issues = tuple(_cover_mismatches(before, form, file))
-            return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
-    summary = read_sections(content.blocks, campaign)
-    if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
-        return Extracted(kind=SUMMARY, summary=summary)
-    if campaign.opinion_keyword in name:
-        return Extracted(kind=OTHER)  # an unstamped opinion dropped back: listed, not an error
-    return Extracted(kind=OTHER, issues=(make_issue("file.unrecognized", file=file, location="整个文件",
-                                                    reason="（未找到“质量标杆名称”“摘要”“企业概况”等章节标题）"),))

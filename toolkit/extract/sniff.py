@@ -24,7 +24,14 @@ ZIP = "zip"
 UNKNOWN = "unknown"
 EMPTY = "empty"
 
-SPREADSHEETS = {XLSX, XLSM, XLS, ODS, ET}
+SPREADSHEETML = "spreadsheetml"  # Excel 2003 XML
+WORDML = "wordml"  # Word 2003 XML
+MHT = "mht"  # a web archive (MIME, 'single file web page')
+
+SPREADSHEETS = {XLSX, XLSM, XLS, ODS, ET, SPREADSHEETML}
+# read by our own code, no LibreOffice needed
+NATIVE_SPREADSHEETS = {XLSX, XLSM, XLS, ODS, SPREADSHEETML}
+NATIVE_DOCUMENTS = {DOCX}
 DOCUMENTS = {DOCX, ODT, DOC, WPS, RTF, HTML}
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -57,6 +64,9 @@ def sniff(data: bytes, name: str = "") -> Sniffed:
         return Sniffed(IMAGE)
     if data.startswith(b"{\\rtf"):
         return Sniffed(RTF)
+    markup = _sniff_markup(data)
+    if markup is not None:
+        return markup
     probe = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if probe.startswith(b"<!doctype html") or probe.startswith(b"<html") or b"<html" in probe[:1024] \
             or (probe.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office" in data[:4096]):
@@ -64,6 +74,24 @@ def sniff(data: bytes, name: str = "") -> Sniffed:
     if b"\x00" not in data[:4096]:
         return Sniffed(TEXT)
     return Sniffed(UNKNOWN)
+
+
+def _sniff_markup(data: bytes) -> Sniffed | None:
+    """Web archives (MHT) and Office 2003 XML (WordML, SpreadsheetML), which Word/Excel/WPS open whatever
+    their suffix (a '.doc' or '.xls' is often one of these)."""
+    head = data[:8192]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text: look at it as ASCII
+        head = head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore")
+    lower = head.lower()
+    if b"mime-version:" in lower[:4096] and b"multipart/related" in lower:
+        return Sniffed(MHT)
+    if lower.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+        if b'progid="word.document"' in lower or b"schemas.microsoft.com/office/word/2003/wordml" in lower:
+            return Sniffed(WORDML)
+        if b'progid="excel.sheet"' in lower or (b"urn:schemas-microsoft-com:office:spreadsheet" in lower
+                                               and b"<workbook" in lower):
+            return Sniffed(SPREADSHEETML)
+    return None
 
 
 _OFFICE_HTML_MARKS = (b"urn:schemas-microsoft-com:office", b"microsoft word", b"microsoft excel",
