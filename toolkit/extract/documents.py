@@ -1,6 +1,7 @@
 """A Word document's content -> 总结材料 / Word 申请书 / unrecognised. Never raises on bad input."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..campaign import Campaign
@@ -11,6 +12,7 @@ from .docx import read_docx, read_sections, table_sheet
 from .form import form_by_labels, label_table, match_label
 from .grid import Workbook
 from .safety import UnsafeFile
+from . import sniff as S
 from .sniff import Sniffed
 
 
@@ -26,10 +28,47 @@ def extract_document(data: bytes, sniffed: Sniffed, name: str, campaign: Campaig
 
 
 def extract_web(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
-    """A web archive (MHT) or Word 2003 XML file: not read yet (to be built), reported with re-save steps."""
-    return Extracted(kind=OTHER, issues=(make_issue(
-        "file.unsupported", file=file, location="整个文件",
-        reason="这是网页存档（MHT）或 Word 2003 XML 文件。请用 Word/WPS 打开后另存为 .docx 再提交。"),))
+    """An HTML page, web archive (MHT) or Word 2003 XML file, whatever its suffix.
+
+    HTML goes through LibreOffice (as .html, to .xlsx when the name says workbook); MHT and WordML are
+    reported with re-save steps.
+    """
+    from . import registry
+    from .legacy import ConversionFailed, convert
+
+    lower = name.lower()
+    if sniffed.type != S.HTML:
+        return Extracted(kind=OTHER, issues=(make_issue(
+            "file.unsupported", file=file, location="整个文件",
+            reason="这是网页存档（MHT）或 Word 2003 XML 文件。请用 Word/WPS 打开后另存为 .docx 再提交。"),))
+    if not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", lower) or (
+            sniffed.detail != "office" and not _mentions_campaign(data, campaign)):
+        return Extracted(kind=OTHER, issues=(make_issue(
+            "file.unsupported", file=file, location="整个文件",
+            reason="这是网页文件（HTML），不是 Word/Excel 文件，内容也不像申请表或总结材料。"
+                   "请用 Word/Excel 打开原文件后另存为 .docx/.xlsx。"),))
+    if registry.soffice_path() is None:
+        return Extracted(kind=OTHER, issues=(make_issue(
+            "file.unsupported", file=file, location="整个文件",
+            reason="本机未安装 LibreOffice，无法读取网页格式（HTML）的文件。"),))
+    target = "xlsx" if re.search(r"\.(xlsx?|et)$", lower) else "docx"
+    try:
+        converted = convert(data, "html", target)
+    except (ConversionFailed, OSError) as exc:
+        return _unreadable(file, f"格式转换失败：{exc}")
+    return registry.extract(converted, f"{name}.{target}", campaign, file=file)
+
+
+def _mentions_campaign(data: bytes, campaign: Campaign) -> bool:
+    """Whether an HTML file not written by Office mentions at least two of the form's labels or section names."""
+    words = {s.key for s in campaign.sections} | {f.key for f in (*campaign.fields, *campaign.yearly)}
+    for encoding in ("utf-8", "gb18030"):
+        text = data[:2_000_000].decode(encoding, errors="ignore")
+        if sum(1 for w in words if w in text) >= 2:
+            return True
+    return False
+
+
 
 
 def _unreadable(file: str, reason: str) -> Extracted:

@@ -31,8 +31,8 @@ def _code_digest() -> str:
 
 EXTRACTOR_VERSION = _code_digest()
 
-_LEGACY_TARGET = {S.DOC: "docx", S.WPS: "docx", S.ODT: "docx", S.RTF: "docx", S.HTML: "docx", S.ET: "xlsx"}
-_SUFFIX = {S.DOC: "doc", S.WPS: "wps", S.ODT: "odt", S.RTF: "rtf", S.HTML: "html", S.ET: "et"}
+_LEGACY_TARGET = {S.DOC: "docx", S.WPS: "docx", S.ODT: "docx", S.RTF: "docx", S.ET: "xlsx"}
+_SUFFIX = {S.DOC: "doc", S.WPS: "wps", S.ODT: "odt", S.RTF: "rtf", S.ET: "et"}
 
 
 def _unreadable(file: str, reason: str) -> Extracted:
@@ -69,19 +69,13 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
         return extract_workbook(data, sniffed, name, campaign, file)
     if kind in S.NATIVE_DOCUMENTS:
         return extract_document(data, sniffed, name, campaign, file)
-    if kind in (S.MHT, S.WORDML):
+    if kind in (S.MHT, S.WORDML, S.HTML):
         return extract_web(data, sniffed, name, campaign, file)
     if kind in _LEGACY_TARGET:
-        if kind == S.HTML and (not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", lower)
-                               or (sniffed.detail != "office" and not _mentions_campaign(data, campaign))):
-            return _unsupported(file, "这是网页文件（HTML），不是 Word/Excel 文件，内容也不像申请表或总结材料。"
-                                      "请用 Word/Excel 打开原文件后另存为 .docx/.xlsx。")
         if soffice_path() is None:
             return _unsupported(file, f"本机未安装 LibreOffice，无法读取 .{_SUFFIX[kind]} 格式"
                                       f"（{'Word 97-2003/WPS 文字' if _LEGACY_TARGET[kind] == 'docx' else 'WPS 表格'}）。")
         target = _LEGACY_TARGET[kind]
-        if kind == S.HTML and re.search(r"\.(xlsx?|et)$", lower):
-            target = "xlsx"
         try:
             converted = convert(data, _SUFFIX[kind], target)
         except (ConversionFailed, OSError) as exc:
@@ -106,15 +100,5 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
     if kind == S.TEXT:
         return _unsupported(file, "这是纯文本文件，不是申请表或总结材料。")
     return _unsupported(file, "无法识别的文件类型。")
-
-
-def _mentions_campaign(data: bytes, campaign: Campaign) -> bool:
-    """Whether an HTML file not written by Office mentions at least two of the form's labels or section names."""
-    words = {s.key for s in campaign.sections} | {f.key for f in (*campaign.fields, *campaign.yearly)}
-    for encoding in ("utf-8", "gb18030"):
-        text = data[:2_000_000].decode(encoding, errors="ignore")
-        if sum(1 for w in words if w in text) >= 2:
-            return True
-    return False
 
 
