@@ -125,6 +125,12 @@ class Extracted:
     summary: SummaryData | None = None
     ranking: tuple = ()  # RankingRow
     issues: tuple = ()  # file-level Issues
+    forms: tuple = ()  # every FormData of a workbook holding several enterprises' forms (one per sheet)
+
+    @property
+    def all_forms(self) -> tuple:
+        """The forms this file holds, in sheet order: ``forms`` when set, else ``(form,)`` or ()."""
+        return self.forms or ((self.form,) if self.form is not None else ())
 
 
 @dataclass(frozen=True)
