@@ -17,46 +17,83 @@ from .sniff import Sniffed
 
 
 def extract_document(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
-    """A Word document read natively (no conversion): 总结材料, Word 申请书, or file.unrecognized."""
+    """A Word document read natively (no conversion): 总结材料, Word 申请书, or file.unrecognized.
+
+    Parts it imports that could not be read (an RTF chunk without LibreOffice) are reported as warnings.
+    """
     try:
         content = read_docx(data)
     except UnsafeFile as exc:
         return _unreadable(file, str(exc))
     except KeyError:
         return _unreadable(file, "缺少正文部分（word/document.xml）")
-    return from_docx(content, name, campaign, file)
+    return _with_notes(from_docx(content, name, campaign, file), content.notes, file)
+
+
+def _with_notes(extracted: Extracted, notes: list, file: str) -> Extracted:
+    if not notes:
+        return extracted
+    extra = tuple(make_issue("file.unsupported", file=file, location="整个文件", severity=WARNING,
+                             reason=f"{note}。",
+                             fix="请用 Word 打开该文件核对内容是否完整，然后另存为 Word 文档(*.docx)后重新提交。")
+                  for note in dict.fromkeys(notes))
+    return replace(extracted, issues=tuple(extracted.issues) + extra)
+
+
+_DOCUMENT_STEPS = "请用 Word 或 WPS 文字打开该文件 → 文件 → 另存为 → 保存类型选“Word 文档(*.docx)” → 保存，再提交新保存的 .docx 文件。"
+_WORKBOOK_STEPS = "请用 Excel 或 WPS 表格打开该文件 → 文件 → 另存为 → 保存类型选“Excel 工作簿(*.xlsx)” → 保存，再提交新保存的 .xlsx 文件。"
+_LO_SUFFIX = {S.HTML: "html", S.MHT: "mht", S.WORDML: "xml"}
 
 
 def extract_web(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
-    """An HTML page, web archive (MHT) or Word 2003 XML file, whatever its suffix.
+    """An HTML page, web archive (MHT) or Word 2003 XML file, whatever its suffix, read natively.
 
-    HTML goes through LibreOffice (as .html, to .xlsx when the name says workbook); MHT and WordML are
-    reported with re-save steps.
+    The content decides what it is (ProgId / Office namespaces; the suffix only as a tie-break): a Word
+    page becomes document blocks read like a .docx (:func:`from_docx`), an Excel page a grid workbook
+    read like a spreadsheet (:func:`.workbooks.from_workbook`). LibreOffice is only the fallback when the
+    native reading finds nothing; a file that still cannot be read gets file.unreadable naming its real
+    format and the re-save steps. A web page not written by Office that mentions nothing of the campaign
+    (a saved error page) is file.unsupported.
     """
-    from . import registry
-    from .legacy import ConversionFailed, convert
+    from .web import FORMAT_NAMES, read_web
+    from .workbooks import from_workbook
 
-    lower = name.lower()
-    if sniffed.type != S.HTML:
-        return Extracted(kind=OTHER, issues=(make_issue(
-            "file.unsupported", file=file, location="整个文件",
-            reason="这是网页存档（MHT）或 Word 2003 XML 文件。请用 Word/WPS 打开后另存为 .docx 再提交。"),))
-    if not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", lower) or (
-            sniffed.detail != "office" and not _mentions_campaign(data, campaign)):
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if sniffed.type == S.HTML and (not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", name.lower()) or (
+            sniffed.detail != "office" and not _mentions_campaign(data, campaign))):
         return Extracted(kind=OTHER, issues=(make_issue(
             "file.unsupported", file=file, location="整个文件",
             reason="这是网页文件（HTML），不是 Word/Excel 文件，内容也不像申请表或总结材料。"
                    "请用 Word/Excel 打开原文件后另存为 .docx/.xlsx。"),))
-    if registry.soffice_path() is None:
-        return Extracted(kind=OTHER, issues=(make_issue(
-            "file.unsupported", file=file, location="整个文件",
-            reason="本机未安装 LibreOffice，无法读取网页格式（HTML）的文件。"),))
-    target = "xlsx" if re.search(r"\.(xlsx?|et)$", lower) else "docx"
+    page = read_web(data, sniffed.type, name)
+    if page.workbook is not None and any(sheet.rows for sheet in page.workbook.sheets):
+        return from_workbook(page.workbook, name, campaign, file)
+    if page.document is not None and any(b.text.strip() or b.kind == "tbl" for b in page.document.blocks):
+        return _with_notes(from_docx(page.document, name, campaign, file), page.document.notes, file)
+    converted = _libreoffice(data, sniffed.type, "xlsx" if page.is_workbook else "docx")
+    if converted is not None:
+        from . import registry
+
+        target = "xlsx" if page.is_workbook else "docx"
+        return registry.extract(converted, f"{name}.{target}", campaign, file=file)
+    fmt = FORMAT_NAMES.get(sniffed.type, "网页")
+    shown_as = f"（扩展名为 .{ext}）" if ext else ""
+    return Extracted(kind=OTHER, issues=(make_issue(
+        "file.unreadable", file=file, location="整个文件",
+        reason=f"这个文件实际是{fmt}格式{shown_as}，工具没有从中读出任何内容",
+        fix=_WORKBOOK_STEPS if page.is_workbook else _DOCUMENT_STEPS),))
+
+
+def _libreoffice(data: bytes, real_type: str, target: str) -> bytes | None:
+    """The file converted by LibreOffice to ``target``, or None (not installed, or it failed)."""
+    from .legacy import ConversionFailed, convert, soffice_path
+
+    if soffice_path() is None or real_type not in _LO_SUFFIX:
+        return None
     try:
-        converted = convert(data, "html", target)
-    except (ConversionFailed, OSError) as exc:
-        return _unreadable(file, f"格式转换失败：{exc}")
-    return registry.extract(converted, f"{name}.{target}", campaign, file=file)
+        return convert(data, _LO_SUFFIX[real_type], target)
+    except (ConversionFailed, OSError):
+        return None
 
 
 def _mentions_campaign(data: bytes, campaign: Campaign) -> bool:
