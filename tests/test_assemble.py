@@ -284,16 +284,15 @@ def test_size_bound_typo_in_campaign_is_a_config_error(tmp_path):
 
 
 def test_huge_files_are_listed_without_being_loaded(tmp_path, monkeypatch):
-    import toolkit.pipeline as pipeline
+    from toolkit.workers import Limits
 
-    monkeypatch.setattr(pipeline, "LARGE_FILE", 1000)
-    monkeypatch.setattr(pipeline, "MAX_DOCUMENT", 5000)
     unit = tmp_path / "inbox" / "唐山"
     unit.mkdir(parents=True)
     (unit / "证实性材料-获奖证书.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 4000)
     (unit / "唐山推荐意见（盖章）.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 4000)
     (unit / "总结材料.docx").write_bytes(b"PK\x03\x04" + b"0" * 9000)
-    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, workers=1)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, workers=1,
+        limits=Limits(head_only_above=1000, max_document=5000))
     s = _summary(tmp_path / "out")
     files = {f["file"]: f for f in s["files"]}
     assert files["唐山/证实性材料-获奖证书.pdf"]["issues"] == []

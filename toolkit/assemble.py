@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .campaign import Campaign
 from .discover import unit_candidates
@@ -62,6 +62,7 @@ class Assembled:
     units: list  # UnitStatus in 附件2 order
     files: list  # FileEntry, by path
     ignored: list = field(default_factory=list)  # FileVersion of temp/lock files seen
+    pending: list = field(default_factory=list)  # FileVersion of files still being copied (read next run)
 
     def issue_rows(self):
         """(unit, enterprise, issue) for every issue once: applications' first, then file-level ones.
@@ -129,7 +130,7 @@ def _newest(items: list[tuple[FileVersion, Extracted]]) -> tuple:
 
 
 def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
-             ignored: list | None = None) -> Assembled:
+             ignored: list | None = None, pending: list | None = None) -> Assembled:
     """``extracted`` maps a file's inbox path to its Extracted."""
     entries = {fv.path: FileEntry(version=fv, kind=extracted[fv.path].kind,
                                   issues=list(extracted[fv.path].issues)) for fv in versions}
@@ -207,7 +208,8 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
             if entry is not None and (issue.file in own or entry.kind == RANKING) and issue not in entry.issues:
                 entry.issues.append(issue)
     return Assembled(campaign=campaign, generated_at=generated_at, applications=applications, units=units,
-                     files=sorted(entries.values(), key=lambda e: e.version.path), ignored=list(ignored or []))
+                     files=sorted(entries.values(), key=lambda e: e.version.path), ignored=list(ignored or []),
+                     pending=list(pending or []))
 
 
 def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: dict, entries: dict):
@@ -217,7 +219,10 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     for fv in files:
         ex = extracted[fv.path]
         if ex.kind in (FORM, APPLICATION_DOC) and ex.form is not None:
-            forms.append((fv, ex))
+            # a workbook holding several enterprises' forms (one per sheet) is one application per form;
+            # the file's own findings go with its first form only
+            for n, form in enumerate(ex.all_forms):
+                forms.append((fv, replace(ex, form=form, forms=(), issues=ex.issues if n == 0 else ())))
         if ex.kind == SUMMARY and ex.summary is not None:
             summaries.append((fv, ex))
         if ex.kind == RANKING:
@@ -300,8 +305,9 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         for fv in late_versions:  # a correction sent after the deadline is not accepted; the on-time one stands
             entries[fv.path].status = "late-version"
             entries[fv.path].issues.append(late_edit_warning(fv, campaign, standing="截止前收到的版本仍然有效"))
-        for f in app.files:  # what reading the files found (dropped characters, cover vs table …)
-            app.issues.extend(extracted[f.path].issues)
+        read = {id(fex): fex for f, fex in (*g["forms"], *g["summaries"]) if f.path in current}
+        for fex in read.values():  # what reading the files found (dropped characters, cover vs table …)
+            app.issues.extend(i for i in fex.issues if i not in app.issues)
         app.benchmark_name = (app.form.text("标杆名称") if app.form else "") or (
             app.summary.benchmark_name if app.summary else "")
         if app.form is not None and app.summary is None:

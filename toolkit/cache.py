@@ -24,20 +24,22 @@ def to_dict(ex: Extracted) -> dict:
     return asdict(ex)
 
 
+def _form_from_dict(f: dict) -> FormData:
+    return FormData(fields={k: Value(**v) for k, v in f["fields"].items()},
+                    yearly={k: {int(y): Value(**v) for y, v in per.items()} for k, per in f["yearly"].items()},
+                    source=f.get("source", ""), warnings=tuple(Issue(**i) for i in f.get("warnings", ())))
+
+
 def from_dict(d: dict) -> Extracted:
-    form = None
-    if d.get("form"):
-        f = d["form"]
-        form = FormData(fields={k: Value(**v) for k, v in f["fields"].items()},
-                        yearly={k: {int(y): Value(**v) for y, v in per.items()} for k, per in f["yearly"].items()},
-                        source=f.get("source", ""), warnings=tuple(Issue(**i) for i in f.get("warnings", ())))
+    form = _form_from_dict(d["form"]) if d.get("form") else None
     summary = None
     if d.get("summary"):
         s = d["summary"]
         summary = SummaryData(sections={k: Section(**v) for k, v in s["sections"].items()}, title=s.get("title", ""))
     return Extracted(kind=d["kind"], form=form, summary=summary,
                      ranking=tuple(RankingRow(**r) for r in d.get("ranking", ())),
-                     issues=tuple(Issue(**i) for i in d.get("issues", ())))
+                     issues=tuple(Issue(**i) for i in d.get("issues", ())),
+                     forms=tuple(_form_from_dict(f) for f in d.get("forms", ())))
 
 
 class ExtractCache:

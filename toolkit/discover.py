@@ -15,7 +15,7 @@ from pathlib import Path
 from .campaign import Campaign, Unit
 from .journal import Journal, now_iso
 from .model import FileVersion
-from .normalize import normalize_name
+from .normalize import normalize_filename, normalize_name
 
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", ".gitkeep", "ehthumbs.db", ".zlbg-demo"}
 _IGNORED_PATTERNS = (re.compile(r"^~\$"), re.compile(r"^\.~lock\..*#$"), re.compile(r"^~.*\.tmp$", re.I),
@@ -36,11 +36,13 @@ class Discovered:
     files: list  # FileVersion, in a stable order
     ignored: list  # FileVersion of temp/lock files: listed, never read as submissions
     first_run: bool
+    pending: list = ()  # FileVersion (unhashed) of files still being copied: listed, read by a later run
 
 
 def _folder_key(folder: str) -> str:
-    text = normalize_name(folder)
-    text = re.sub(r"^[\d０-９]+[-_.、\s]*", "", text)  # '01-石家庄' -> '石家庄'
+    text = normalize_name(normalize_filename(folder))
+    text = re.sub(r"^\d+[-_.、]*", "", text)  # '01-石家庄', '０１－石家庄' -> '石家庄'
+    text = re.sub(r"^\(\d+\)", "", text)  # '(1)石家庄', '【1】石家庄'
     return text
 
 
@@ -87,16 +89,18 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def wait_until_stable(paths: list[Path], *, settle: float, max_wait: float = 30.0) -> None:
-    """Wait while any recently modified file is still changing (being copied or saved)."""
+def wait_until_stable(paths: list[Path], *, settle: float, max_wait: float = 30.0) -> set[Path]:
+    """Wait while any recently modified file is still changing (being copied or saved); return those still
+    changing after ``max_wait`` seconds. They are left for the next run, never read half-written."""
     if settle <= 0:
-        return
+        return set()
     deadline = time.time() + max_wait
     pending = [p for p in paths if _age(p) < settle]
     while pending and time.time() < deadline:
         before = {p: _stat(p) for p in pending}
         time.sleep(min(settle, max(0.1, deadline - time.time())))
         pending = [p for p in pending if _stat(p) != before[p] or _age(p) < settle]
+    return set(pending)
 
 
 def _stat(p: Path):
@@ -155,12 +159,17 @@ def _unhashed_version(path: Path, rel: str, units: _Units, seen_at: str) -> File
 
 
 def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datetime | None = None,
-             settle: float = 2.0) -> Discovered:
-    """Every file under ``inbox`` as a FileVersion, recording new versions in the journal."""
+             settle: float = 2.0, max_wait: float = 30.0) -> Discovered:
+    """Every file under ``inbox`` as a FileVersion, recording new versions in the journal.
+
+    A file still changing after waiting up to ``max_wait`` seconds (a slow copy onto the share), or one that
+    changes while it is hashed, is listed in ``pending`` and neither hashed nor recorded: the next run reads it.
+    """
     seen_at = now_iso(now)
     paths = walk_inbox(inbox)
-    wait_until_stable([p for p in paths if not is_temporary(p.name)], settle=settle)
-    files, ignored = [], []
+    changing = wait_until_stable([p for p in paths if not is_temporary(p.name)], settle=settle,
+                                 max_wait=max_wait)
+    files, ignored, pending = [], [], []
     units = _Units(campaign)
     for path in paths:
         rel = path.relative_to(inbox).as_posix()
@@ -171,6 +180,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             st = path.stat()
         except OSError:
             continue  # vanished between walk and stat
+        if path in changing:
+            pending.append(_pending_version(path, rel, units, seen_at, st))
+            continue
         known = journal.known(rel, st.st_size, st.st_mtime)
         if known is not None:
             version = known
@@ -179,6 +191,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                 sha = _sha256(path)
             except OSError:  # no permission, locked by another program: listed, reported as unreadable
                 files.append(_unhashed_version(path, rel, units, seen_at))
+                continue
+            if settle > 0 and _stat(path) != (st.st_size, st.st_mtime_ns):  # written to while hashed
+                pending.append(_pending_version(path, rel, units, seen_at, st))
                 continue
             first_seen = seen_at
             if journal.fresh:
@@ -191,4 +206,10 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                                  sha256=version["sha256"], size=st.st_size, mtime=st.st_mtime,
                                  first_seen=version["first_seen"], abspath=str(path),
                                  revisions=max(1, len(journal.versions(rel)))))
-    return Discovered(files=files, ignored=ignored, first_run=journal.fresh)
+    return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending)
+
+
+def _pending_version(path: Path, rel: str, units: "_Units", seen_at: str, st) -> FileVersion:
+    folder, unit = units.of(rel)
+    return FileVersion(path=rel, unit=unit, folder=folder, sha256="", size=st.st_size, mtime=st.st_mtime,
+                       first_seen=seen_at, abspath=str(path))

@@ -441,6 +441,26 @@ _QUOTE_TRANS = str.maketrans(
     }
 )
 _NAME_DOTS_RE = re.compile("[\u00b7\u2022\u2027\u2219\u30fb]")
+# dashes and brackets that NFKC leaves alone but people type for '-' and '(' ')' (IME variants, Word's
+# autocorrect of '-' to an en/em dash, 【】 and 〔〕 from Chinese input methods)
+_VARIANT_TRANS = str.maketrans({
+    **{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\u30fc\u2500\u301c\uff5e"},
+    **{ch: "(" for ch in "\u3010\u3014\u3016\u3008\u300a\u300c\u300e\u3018\u301a"},
+    **{ch: ")" for ch in "\u3011\u3015\u3017\u3009\u300b\u300d\u300f\u3019\u301b"},
+})
+
+
+def normalize_filename(name: str) -> str:
+    """A file or folder name as typed, normalised the way values are before anything is read from it.
+
+    NFKC (full-width digits, letters and punctuation: '１－恒瑞' -> '1-恒瑞'), variant dashes ('1—恒瑞',
+    '1–恒瑞', '1ー恒瑞') to '-', variant brackets ('【2】', '〔2〕') to '(' ')', invisible characters dropped,
+    runs of spaces (the ideographic space too) to one, no spaces at either end or before the suffix
+    ('申请表 .xlsx'). Used for unit folders, rank prefixes and enterprise names read from names.
+    """
+    s = unicodedata.normalize("NFKC", name).translate(_VARIANT_TRANS)
+    s = _WS_RE.sub(" ", _INVISIBLE_RE.sub("", s)).strip()
+    return re.sub(r"\s+(\.[A-Za-z0-9]{1,5})$", r"\1", s)
 
 
 def normalize_name(s: object) -> str:
@@ -456,7 +476,7 @@ def _normalize_name_cached(s: str) -> str:
 
 
 def _normalize_name(s: object) -> str:
-    s = _compact(s).translate(_QUOTE_TRANS)
+    s = _compact(s).translate(_QUOTE_TRANS).translate(_VARIANT_TRANS)
     s = _NAME_DOTS_RE.sub("", s)
     return s.translate(_ASCII_LOWER)
 

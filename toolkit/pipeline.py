@@ -5,10 +5,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -23,12 +20,13 @@ from .extract.registry import EXTRACTOR_VERSION, extract
 from .journal import Journal, RunLock, display_time, now_iso, write_json_atomic
 from .rules.deadline import late_edit_warning
 from .model import Application, Extracted, FileVersion
+from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
+from .workers import DEFAULT_LIMITS, Limits, ReaderPool, default_workers
 
 log = logging.getLogger(__name__)
 
 STATE_DIR = ".state"
-PARALLEL_THRESHOLD = 24
 
 
 @dataclass
@@ -49,65 +47,42 @@ def state_dir(outbox: Path) -> Path:
     return outbox / STATE_DIR
 
 
-LARGE_FILE = 64 * 1024 * 1024  # above this, only the head is read unless the file is an Office document
-MAX_DOCUMENT = 200 * 1024 * 1024
 
 
-def _extract_path(args) -> tuple[str, Extracted]:
+def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    """What one submitted file holds (runs in a reader worker). ``path`` is where to read it, ``rel`` the
+    inbox-relative name used in messages; ``limits`` gives the sizes above which a file is only sniffed
+    from its head or refused. Never raises for a bad file."""
     from .extract.sniff import IMAGE, PDF, sniff
     from .messages import make_issue
     from .model import OTHER
 
-    path, rel, campaign = args
-    name = Path(rel).name
+    name = normalize_filename(Path(rel).name)  # what kind of file its name says, read as typed variants
     try:
         size = Path(path).stat().st_size
-        if size > LARGE_FILE:  # scans and photos of 证实性材料 can be huge: no need to load them
+        if size > limits.head_only_above:  # scans and photos of 证实性材料 can be huge: no need to load them
             with open(path, "rb") as fh:
                 head = fh.read(8192)
             if sniff(head, name).type in (PDF, IMAGE):
-                return rel, extract(head, name, campaign, file=rel)
-            if size > MAX_DOCUMENT:
-                return rel, Extracted(kind=OTHER, issues=(make_issue(
+                return extract(head, name, campaign, file=rel)
+            if size > limits.max_document:
+                return Extracted(kind=OTHER, issues=(make_issue(
                     "file.unsupported", file=rel, location="整个文件",
                     reason=f"文件太大（{size // (1024 * 1024)} MB），无法作为申请表或总结材料读取。"
                            f"请压缩其中的图片（Word：文件→压缩图片）后重新提交。"),))
         data = Path(path).read_bytes()
     except OSError as exc:
-        return rel, Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
-                                                             reason=f"无法读取文件（{exc.strerror}）"),))
-    return rel, extract(data, name, campaign, file=rel)
+        return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
+                                                        reason=f"无法读取文件（{exc.strerror}）"),))
+    return extract(data, name, campaign, file=rel)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """In a worker: end when the run that started it is gone (killed), instead of lingering forever."""
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _extract_chunk(jobs: list[tuple[str, str]], campaign: Campaign) -> list[tuple[str, Extracted]]:
-    return [_extract_path((path, rel, campaign)) for path, rel in jobs]
-
-
-def _extract_all(jobs: list[tuple[str, str]], campaign: Campaign, workers: int | None):
-    """Yield lists of (path, Extracted): in worker processes for many files, in this one for a few."""
-    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if n_workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        for path, rel in jobs:
-            yield [_extract_path((path, rel, campaign))]
-        return
-    size = max(8, min(64, len(jobs) // (n_workers * 8) or 8))  # the campaign travels once per chunk
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=n_workers, initializer=_exit_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        futures = [pool.submit(_extract_chunk, chunk, campaign) for chunk in chunks]
-        for fut in as_completed(futures):
-            yield fut.result()
+def _extract_all(jobs: list[tuple[str, str]], campaign: Campaign, workers: int | None,
+                 limits: Limits | None = None, reader: Callable = read_file):
+    """Yield (rel, Extracted) for every (abspath, rel) job, each file read in a limited worker process."""
+    with ReaderPool(campaign, reader, workers=min(workers or default_workers(), max(1, len(jobs))),
+                    limits=limits) as pool:
+        yield from pool.map(jobs)
 
 
 def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache: ExtractCache,
@@ -132,7 +107,7 @@ def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache
     return out
 
 
-def _fingerprint(versions, campaign: Campaign, ignored) -> str:
+def _fingerprint(versions, campaign: Campaign, ignored, pending=()) -> str:
     h = hashlib.sha256()
     h.update(repr(campaign).encode("utf-8"))  # every setting: limits, regions, titles, deadline, units
     h.update(__version__.encode())
@@ -140,14 +115,23 @@ def _fingerprint(versions, campaign: Campaign, ignored) -> str:
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\n".encode("utf-8"))
     for fv in ignored:
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.size}\n".encode("utf-8"))
+    for fv in pending:
+        h.update(f"pending\0{fv.path}\0{fv.size}\n".encode("utf-8"))
     h.update(EXTRACTOR_VERSION.encode())
     return h.hexdigest()
 
 
 def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | None = None,
         progress: Callable[[int, int], None] | None = None, settle: float = 2.0, workers: int | None = None,
-        force: bool = False) -> RunReport:
-    """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions."""
+        force: bool = False, limits: Limits | None = None, reader: Callable = read_file,
+        max_wait: float = 30.0) -> RunReport:
+    """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions.
+
+    Each new file is read by ``reader(path, rel, campaign, limits)`` (default ``read_file``) in a worker
+    process under ``limits`` (toolkit.workers); a worker that dies costs only the file it was reading.
+    Files still changing ``settle`` seconds after their last change are waited for up to ``max_wait``
+    seconds, then left for the next run (status ``pending``).
+    """
     started = time.perf_counter()
     inbox, outbox = Path(inbox), Path(outbox)
     if not inbox.is_dir():
@@ -160,10 +144,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     with RunLock(state):
         journal = Journal.load(state)
         t = time.perf_counter()
-        found = discover(inbox, campaign, journal, now=now, settle=settle)
+        found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait)
         journal.save()
         timings = {"discover": time.perf_counter() - t}
-        fingerprint = _fingerprint(found.files, campaign, found.ignored)
+        fingerprint = _fingerprint(found.files, campaign, found.ignored, found.pending)
         last = _read_last(state)
         latest = outbox / LATEST
         if not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists():
@@ -185,17 +169,17 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if progress:
             progress(done, total)
         by_path = {fv.path: fv for fv in todo}
-        for results in _extract_all([(fv.abspath, fv.path) for fv in todo], campaign, workers):
-            for rel, ex in results:
-                extracted[rel] = ex
-                cache.put(by_path[rel].sha256, rel, ex)
-                done += 1
+        for rel, ex in _extract_all([(fv.abspath, fv.path) for fv in todo], campaign, workers, limits, reader):
+            extracted[rel] = ex
+            cache.put(by_path[rel].sha256, rel, ex)
+            done += 1
             if progress:
                 progress(done, total)
         timings["extract"] = time.perf_counter() - t
         t = time.perf_counter()
         files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
-        result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored)
+        result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
+                          pending=found.pending)
         timings["assemble"] = time.perf_counter() - t
         t = time.perf_counter()
         folder, summary = publish(outbox, result, now=now)
@@ -217,9 +201,10 @@ def _read_last(state: Path) -> dict:
 def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extracted, list]]:
     """A clerk's pre-flight check of single files: extraction plus the application rules (no pairing)."""
     out = []
+    read = dict(_extract_all([(str(path), str(path)) for path in paths], campaign, None))
     for path in paths:
         rel = str(path)
-        _, ex = _extract_path((str(path), rel, campaign))
+        ex = read[rel]
         issues = list(ex.issues)
         fv = FileVersion(path=rel, unit="", folder="", sha256="", size=0, mtime=0, first_seen="")
         if ex.form is not None or ex.summary is not None:

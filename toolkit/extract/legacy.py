@@ -30,6 +30,18 @@ class ConversionFailed(Exception):
     pass
 
 
+def _lift_memory_limit() -> None:
+    """In the LibreOffice child: give back the address space a reader worker limits itself to
+    (toolkit.workers); LibreOffice maps far more virtual memory than it uses."""
+    try:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def convert(data: bytes, suffix: str, target: str, *, timeout: int = TIMEOUT) -> bytes:
     """Convert ``data`` (a file of type ``suffix``) to ``target`` ('docx' or 'xlsx'); return the bytes."""
     soffice = soffice_path()
@@ -46,7 +58,8 @@ def convert(data: bytes, suffix: str, target: str, *, timeout: int = TIMEOUT) ->
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", filt, "--outdir", str(out_dir), str(src)]
         try:
-            subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, check=False)
+            subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, check=False,
+                           preexec_fn=_lift_memory_limit if os.name == "posix" else None)
         except subprocess.TimeoutExpired as exc:
             raise ConversionFailed(f"LibreOffice 转换超时（{timeout} 秒）") from exc
         result = out_dir / f"input.{target}"

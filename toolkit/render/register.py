@@ -11,7 +11,7 @@ from ..model import ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
 from ..journal import display_time
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
-FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "unassigned": "未归属推荐单位",
+FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "pending": "正在复制，下次运行时读取", "unassigned": "未归属推荐单位",
                "rejected": "无法读取或识别", "late-version": "截止后收到的修改版（不予受理）"}
 
 
@@ -264,6 +264,10 @@ def _files_sheet(wb, f, result: Assembled) -> None:
     for fv in result.ignored:
         r += 1
         for c, val in enumerate([r, fv.path, fv.unit, "临时文件", FILE_STATUS["ignored"], "", "", 0, fv.sha256[:16]]):
+            write_cell(ws, r, c, val, f["cell"])
+    for fv in result.pending:
+        r += 1
+        for c, val in enumerate([r, fv.path, fv.unit, "", FILE_STATUS["pending"], "", "", 0, ""]):
             write_cell(ws, r, c, val, f["cell"])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), len(cols) - 1)

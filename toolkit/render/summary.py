@@ -43,11 +43,13 @@ def build_summary(result: Assembled) -> dict:
                    "first_seen": e.version.first_seen, "issues": [i.to_dict() for i in e.issues]}
                   for e in result.files]
                  + [{"file": fv.path, "unit": fv.unit, "kind": "other", "status": "ignored", "enterprise": "",
-                     "sha256": fv.sha256, "size": fv.size, "first_seen": "", "issues": []} for fv in result.ignored],
+                     "sha256": fv.sha256, "size": fv.size, "first_seen": "", "issues": []} for fv in result.ignored]
+                 + [{"file": fv.path, "unit": fv.unit, "kind": "other", "status": "pending", "enterprise": "",
+                     "sha256": "", "size": fv.size, "first_seen": "", "issues": []} for fv in result.pending],
         "counts": {
             "applications": len(result.applications),
             "passed": sum(a.status == "通过" for a in result.applications),
-            "files": len(result.files) + len(result.ignored),
+            "files": len(result.files) + len(result.ignored) + len(result.pending),
             "errors": sum(1 for i in result.issues if i.severity == "error"),
             "warnings": sum(1 for i in result.issues if i.severity == "warning"),
         },

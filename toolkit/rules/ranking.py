@@ -6,7 +6,7 @@ import re
 from ..campaign import Campaign, Unit
 from ..messages import make_issue
 from ..model import Application, RankingRow
-from ..normalize import normalize_name, strip_company_suffix
+from ..normalize import normalize_filename, normalize_name, strip_company_suffix
 
 _PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【](\d{1,3})[)）\]】]|(\d{1,3})\s*[-_.、．\s])")
 _CN_PREFIX = re.compile(r"^\s*第([一二三四五六七八九十])[名位项]")
@@ -14,7 +14,9 @@ _CN = "一二三四五六七八九十"
 
 
 def prefix_rank(name: str) -> int | None:
-    """'1-…', '01_…', '第1名…', '(2)…' -> the number."""
+    """'1-…', '01_…', '第1名…', '(2)…' -> the number, whatever the width or variant of digits, dashes and
+    brackets ('１－…', '1—…', '【2】…'; see normalize_filename)."""
+    name = normalize_filename(name)
     m = _PREFIX.match(name)
     if m:
         return int(m.group(1) or m.group(2) or m.group(3))

@@ -1,0 +1,30 @@
+"""Readers that fail the way real readers fail, for the worker-isolation tests (sent to worker processes)."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from toolkit.pipeline import read_file
+
+
+def read_or_fail(path, rel, campaign, limits):
+    """Read normally, except files whose name says how to fail: killed, aborted, spinning, sleeping, bloated."""
+    if "被杀" in rel:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer or an operator would
+    if "中止" in rel:
+        os.abort()  # as a native library does on a failed allocation
+    if "死循环" in rel:
+        while True:
+            pass
+    if "卡住" in rel:
+        time.sleep(3600)
+    if "巨大内存" in rel:
+        blocks = [bytearray(256 * 1024 * 1024) for _ in range(64)]  # 16 GiB: over any worker's limit
+        return len(blocks)
+    if "巨大结果" in rel:
+        from toolkit.model import OTHER, Extracted, Issue
+
+        return Extracted(kind=OTHER, issues=tuple(Issue("file.unreadable", "error", rel, f"{n:06d}" * 200)
+                                                  for n in range(50_000)))  # 60 MB of distinct text
+    return read_file(path, rel, campaign, limits)

@@ -1,0 +1,82 @@
+"""Each file is read in a worker process with limits: a file that kills, aborts, exhausts or stalls its
+reader costs only itself, and the run goes on and publishes."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import pytest
+
+from reader_faults import read_or_fail
+from toolkit.campaign import CHINA_TZ
+from toolkit.pipeline import run
+from toolkit.workers import Limits, ReaderPool
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="rlimits and signals are POSIX")
+
+FAULTS = ["被杀", "中止", "死循环", "卡住", "巨大内存", "巨大结果"]
+LIMITS = Limits(memory=2 * 1024 ** 3, cpu_seconds=2, wall_seconds=6)
+
+
+def _inbox(tmp_path, make_form, make_summary, faults):
+    unit = tmp_path / "inbox" / "石家庄"
+    make_form(unit / "1-华信-申请表.xlsx")
+    make_summary(unit / "1-华信-总结材料.docx")
+    for fault in faults:
+        make_form(unit / f"{fault}-申请表.xlsx")
+    return unit
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_one_failing_file_costs_only_itself(tmp_path, make_form, make_summary, campaign, fault):
+    unit = _inbox(tmp_path, make_form, make_summary, [fault])
+    jobs = [(str(p), f"石家庄/{p.name}") for p in sorted(unit.iterdir())]
+    with ReaderPool(campaign, read_or_fail, workers=2, limits=LIMITS) as pool:
+        results = dict(pool.map(jobs))
+    assert set(results) == {rel for _, rel in jobs}
+    bad = results[f"石家庄/{fault}-申请表.xlsx"]
+    assert [i.code for i in bad.issues] == ["file.unreadable"], bad.issues
+    assert all("\u4e00" <= ch <= "\u9fff" or not ch.isalpha() for ch in bad.issues[0].message if ch.isalpha()
+               and not ch.isascii()), bad.issues[0].message
+    assert results["石家庄/1-华信-申请表.xlsx"].kind == "form"
+    assert results["石家庄/1-华信-申请表.xlsx"].form.number("利润总额", 2020) == 3650.25
+    assert results["石家庄/1-华信-总结材料.docx"].kind == "summary"
+
+
+def test_pool_is_rebuilt_and_reads_every_file_after_several_deaths(tmp_path, make_form, make_summary, campaign):
+    unit = _inbox(tmp_path, make_form, make_summary, ["被杀", "中止", "被杀2"])
+    for n in range(5):
+        make_form(unit / f"{n + 2}-正常{n}-申请表.xlsx", 申报单位=f"河北正常{n}有限公司")
+    jobs = [(str(p), f"石家庄/{p.name}") for p in sorted(unit.iterdir())]
+    with ReaderPool(campaign, read_or_fail, workers=2, limits=LIMITS) as pool:
+        results = dict(pool.map(jobs))
+        replaced = pool.replaced
+    assert replaced == 3
+    forms = {r.form.text("申报单位") for r in results.values() if r.kind == "form"}
+    assert forms == {"河北华信精密机械有限公司", *(f"河北正常{n}有限公司" for n in range(5))}
+    dead = sorted(rel for rel, r in results.items() if r.kind == "other")
+    assert dead == ["石家庄/中止-申请表.xlsx", "石家庄/被杀-申请表.xlsx", "石家庄/被杀2-申请表.xlsx"]
+
+
+def test_messages_say_what_happened(tmp_path, make_form, make_summary, campaign):
+    unit = _inbox(tmp_path, make_form, make_summary, ["死循环", "卡住", "被杀"])
+    jobs = [(str(p), f"石家庄/{p.name}") for p in sorted(unit.iterdir())]
+    with ReaderPool(campaign, read_or_fail, workers=2, limits=LIMITS) as pool:
+        results = dict(pool.map(jobs))
+    message = lambda name: results[f"石家庄/{name}-申请表.xlsx"].issues[0].message  # noqa: E731
+    assert "读取时间超过限制" in message("死循环")
+    assert "分钟仍未完成" in message("卡住")
+    assert "被系统终止" in message("被杀")
+
+
+def test_a_worker_killed_mid_file_does_not_stop_the_run(tmp_path, make_form, make_summary, campaign):
+    _inbox(tmp_path, make_form, make_summary, ["被杀"])
+    report = run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=2, limits=LIMITS,
+                 reader=read_or_fail, now=dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ))
+    summary = json.loads((tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert report.run_folder is not None and report.run_folder.exists()
+    files = {f["file"]: f for f in summary["files"]}
+    assert [i["code"] for i in files["石家庄/被杀-申请表.xlsx"]["issues"]] == ["file.unreadable"]
+    apps = {a["enterprise"]: a for a in summary["applications"]}
+    assert apps["河北华信精密机械有限公司"]["status"] == "通过"

@@ -1,0 +1,253 @@
+"""Read each submitted file in a worker process with limits, so that no single file can take the run down.
+
+A file that makes its reader abort (a native library's failed allocation), exhausts memory, loops, or is
+killed (OOM killer, SIGKILL) costs only itself: the parent sees the worker's pipe close or its time run
+out, reports that file as ``file.unreadable`` and starts a fresh worker for the files still to read.
+
+Limits, per worker (POSIX; on Windows only the wall-clock limit applies):
+- address space (``RLIMIT_AS`` soft limit, default 3 GiB): a reader asking for more gets MemoryError or dies;
+- CPU time per file (``RLIMIT_CPU`` raised before each file to the time used so far plus the allowance,
+  default 120 s): a reader spinning past it gets SIGXCPU;
+- wall-clock time per file (default 300 s, LibreOffice conversion included): the parent kills the worker;
+- result size (default 32 MB pickled): a result larger than any real form or summary is refused.
+
+Workers are started from a fork server that has already imported the readers, so starting one is cheap.
+Results travel by pickle between this run's own processes only (never through the shared drive).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Callable, Iterable, Iterator
+
+from .campaign import Campaign
+from .messages import make_issue
+from .model import OTHER, Extracted
+
+READER_MODULE = "toolkit.extract.registry"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-file resource limits of a reader worker: bytes, seconds of CPU, seconds of wall clock, bytes."""
+
+    memory: int = 3 * 1024 ** 3
+    cpu_seconds: int = 120
+    wall_seconds: float = 300.0
+    result_bytes: int = 32 * 1024 ** 2
+    head_only_above: int = 64 * 1024 ** 2  # a larger file is sniffed from its head (scans need no loading)
+    max_document: int = 200 * 1024 ** 2  # a larger file that is not a scan is refused unread
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _apply_memory_limit(limit: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY and hard < limit:
+        limit = hard
+    try:  # only the soft limit: a LibreOffice child raises it again for itself (legacy.convert)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _allow_cpu(seconds: int) -> None:
+    """Let the next file use ``seconds`` more CPU time than this worker has used so far."""
+    try:
+        import resource
+    except ImportError:
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    total = int(used.ru_utime + used.ru_stime) + seconds
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY and hard < total:
+        total = hard
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (total, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _worker_main(conn, campaign: Campaign, limits: Limits, read: Callable) -> None:
+    """A worker's loop: receive (path, rel), answer ('ok', rel, pickled Extracted); end on None or EOF."""
+    _apply_memory_limit(limits.memory)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return  # the run that started us is gone
+        if job is None:
+            return
+        path, rel = job
+        _allow_cpu(limits.cpu_seconds)
+        try:
+            result = read(path, rel, campaign, limits)
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            if len(payload) > limits.result_bytes:
+                payload = pickle.dumps(_failed(rel, "文件内容异常庞大（读出的内容超过限制）"))
+        except MemoryError:
+            payload = pickle.dumps(_failed(rel, "读取时占用内存超过限制（文件可能含有异常巨大的表格区域或图片）"))
+        except Exception as exc:  # noqa: BLE001 - a reader's bug must cost only this file
+            payload = pickle.dumps(_failed(rel, f"读取时出错（{type(exc).__name__}）"))
+        try:
+            conn.send_bytes(payload)
+        except (OSError, ValueError):
+            return
+
+
+def _failed(rel: str, reason: str) -> Extracted:
+    return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
+                                                    reason=reason),))
+
+
+def _context():
+    if sys.platform.startswith("linux") or sys.platform == "darwin":
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload([READER_MODULE])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class _Worker:
+    def __init__(self, ctx, campaign: Campaign, limits: Limits, read: Callable):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, campaign, limits, read), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[str, str] | None = None
+        self.started = 0.0
+
+    def give(self, job: tuple[str, str]) -> None:
+        self.job = job
+        self.started = time.monotonic()
+        self.conn.send(job)
+
+    def stop(self, *, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.process.kill()
+            else:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        self.conn.close()
+
+
+def _death_reason(process) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        if name == "SIGXCPU":
+            return "读取时间超过限制（文件结构异常，读取程序长时间无法完成）"
+        if name == "SIGKILL":
+            return "读取程序被系统终止（可能占用内存过多）"
+        return f"读取程序异常终止（{name}），文件可能含有异常结构"
+    return "读取程序异常退出，文件可能含有异常结构"
+
+
+class ReaderPool:
+    """Worker processes that read files one at a time each, with per-file limits (see the module docstring).
+
+    ``read(path, rel, campaign, limits) -> Extracted`` must be a module-level function (it is sent to the workers).
+    Use as a context manager; ``map`` yields ``(rel, Extracted)`` as files finish, in no fixed order, and
+    yields a ``file.unreadable`` result for any file whose worker died, timed out or answered too much.
+    """
+
+    def __init__(self, campaign: Campaign, read: Callable, *, workers: int = 2, limits: Limits | None = None):
+        self.campaign = campaign
+        self.read = read
+        self.size = max(1, workers)
+        self.limits = limits or DEFAULT_LIMITS
+        self.replaced = 0  # workers started again after one died or was killed
+        self._ctx = _context()
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> "ReaderPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.stop(kill=worker.job is not None)
+        self._workers = []
+
+    def _start(self) -> _Worker:
+        return _Worker(self._ctx, self.campaign, self.limits, self.read)
+
+    def map(self, jobs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, Extracted]]:
+        """Read every ``(abspath, rel)`` job; yield ``(rel, Extracted)`` for each, whatever happens to it."""
+        queue = deque(jobs)
+        while len(self._workers) < min(self.size, len(queue)):
+            self._workers.append(self._start())
+        while queue or any(w.job is not None for w in self._workers):
+            for worker in self._workers:
+                if worker.job is None and queue:
+                    try:
+                        worker.give(queue.popleft())
+                    except (OSError, ValueError):  # died while idle: replace it, retry the job
+                        queue.appendleft(worker.job)
+                        self._replace(worker)
+            busy = [w for w in self._workers if w.job is not None]
+            if not busy:
+                continue
+            timeout = max(0.05, min(self.limits.wall_seconds - (time.monotonic() - w.started) for w in busy))
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
+            for worker in busy:
+                result = self._collect(worker, ready)
+                if result is not None:
+                    yield result
+
+    def _collect(self, worker: _Worker, ready: list) -> tuple[str, Extracted] | None:
+        rel = worker.job[1]
+        if worker.conn in ready:
+            try:
+                result = pickle.loads(worker.conn.recv_bytes())
+                worker.job = None
+                return rel, result
+            except (EOFError, OSError, pickle.UnpicklingError):
+                pass  # the worker died mid-answer: handled below
+        elif worker.process.sentinel not in ready:
+            if time.monotonic() - worker.started < self.limits.wall_seconds:
+                return None
+            worker.process.kill()
+            worker.process.join(timeout=5)
+            self._replace(worker)
+            minutes = self.limits.wall_seconds / 60
+            return rel, _failed(rel, f"读取超过 {minutes:.0f} 分钟仍未完成（文件结构异常）")
+        worker.process.join(timeout=5)
+        reason = _death_reason(worker.process)
+        self._replace(worker)
+        return rel, _failed(rel, reason)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.job = None
+        worker.stop(kill=True)
+        self._workers[self._workers.index(worker)] = self._start()
+        self.replaced += 1
+
+
+def default_workers() -> int:
+    """Reader processes to start: one per core, at most 4."""
+    return max(1, min(os.cpu_count() or 1, 4))
