@@ -5,13 +5,17 @@ table of a Word 申请书.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from ..campaign import Campaign, FieldSpec
+from ..messages import make_issue
 from ..model import WARNING, FormData, Issue, RankingRow, Value
-from ..normalize import Parsed, has_xml_illegal, normalize_label, to_email, to_number, to_phone, to_text
-from .grid import Sheet, Workbook
+from ..normalize import (Parsed, has_xml_illegal, normalize_label, normalize_name, to_email, to_number, to_phone,
+                         to_text)
+from .grid import Sheet, Workbook, parse_cell_ref
+from .numfmt import unit_factor
 
 _PARSERS = {"text": to_text, "phone": to_phone, "mobile": to_phone, "email": to_email,
             "number": to_number, "count": to_number}
@@ -44,32 +48,45 @@ def _xml_warnings(values: dict, file: str) -> list[Issue]:
 
 # ---------------------------------------------------------------- defined names
 
-def form_by_defined_names(book: Workbook, campaign: Campaign) -> FormData | None:
-    """Fields from the template's defined names; None when the workbook is not our template."""
-    if not book.names:
+def _names_into(book: Workbook, sheet: Sheet) -> dict:
+    """Defined names that point into ``sheet``: its own sheet-scoped names (a copied sheet's twins) first, then
+    workbook-scoped names that point there."""
+    out = {name: target for name, target in book.names.items() if target[0] == sheet.name}
+    out.update({name: target for (name, scope), target in book.local_names.items()
+                if scope == sheet.name and target[0] == sheet.name})
+    return out
+
+
+def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | None = None) -> FormData | None:
+    """Fields from the template's defined names; None when the workbook is not our template.
+
+    ``names`` (defined name -> (sheet, row, col)) overrides the workbook-scoped names, e.g. one sheet's names.
+    """
+    names = book.names if names is None else names
+    if not names:
         return None
     wanted = [f.defined_name() for f in campaign.fields]
-    if sum(1 for n in wanted if n in book.names) < max(3, len(wanted) // 2):
+    if sum(1 for n in wanted if n in names) < max(3, len(wanted) // 2):
         return None
     fields: dict = {}
     yearly: dict = {}
 
     def cell(name):
-        sheet_name, r, c = book.names[name]
+        sheet_name, r, c = names[name]
         sheet = book.sheet(sheet_name)
         if sheet is None:
             return None, f"{sheet_name}!{name}"
         return sheet.value(r, c), sheet.location(r, c)
 
     for spec in campaign.fields:
-        if spec.defined_name() in book.names:
+        if spec.defined_name() in names:
             raw, loc = cell(spec.defined_name())
             fields[spec.key] = parse_value(spec, raw, loc)
     for spec in campaign.yearly:
         per_year = {}
         for year in campaign.base_years:
             name = spec.defined_name(year)
-            if name in book.names:
+            if name in names:
                 raw, loc = cell(name)
                 per_year[year] = parse_value(spec, raw, loc)
         yearly[spec.key] = per_year
@@ -78,7 +95,10 @@ def form_by_defined_names(book: Workbook, campaign: Campaign) -> FormData | None
 
 # ---------------------------------------------------------------- labels
 
-_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?|年末)?\s*$")
+# a year header as written: '2018' '2018年' '2018年度' '2018年末' '2018年底' and year-end dates
+# '2018年12月31日' '2018.12.31' '2018-12-31' '2018/12/31' '2018年12月'
+_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:年度?|年末|年底|年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+                   r"|[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|[-./]\s*\d{1,2})?\s*$")
 # what people put around a label: a leading number ('1、' '(1)' '一、' '①'), a required mark ('*'),
 # '其中：' before a sub-item, a trailing note in brackets ('（盖章）' '（40字以内）' '（全称）') and a
 # trailing 名称/全称 ('申报单位名称').
@@ -90,8 +110,12 @@ _INLINE = re.compile(r"^\s*([^:：\n]{1,24}?)\s*[:：]\s*(.*)$", re.S)
 
 
 def _year_of(value) -> int | None:
+    """The year a header cell names: a number 1990-2100, a year written as text, or a date cell (a balance-sheet
+    date such as 2018-12-31, shown as '2018年' by a yyyy"年" format)."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year if 1990 <= value.year <= 2100 else None
     if isinstance(value, (int, float)) and float(value).is_integer() and 1990 <= value <= 2100:
         return int(value)
     if isinstance(value, str):
@@ -280,11 +304,13 @@ def _scalar_candidates(sheet: Sheet, table: dict) -> dict:
     return found
 
 
-def form_by_labels(book: Workbook, campaign: Campaign, *, max_sheets: int = 3) -> FormData | None:
+def form_by_labels(book: Workbook, campaign: Campaign, *, max_sheets: int = 3,
+                   prefer: str = "") -> FormData | None:
     """Fields found by their labels in the first visible sheets; None when fewer than three are found.
 
-    Sheets are ranked by how many fields they label, so a 填表说明 sheet before the form does not win;
-    within a sheet a written value beats an empty one, and the field's own label beats a synonym.
+    Sheets are ranked by how many fields they label, so a 填表说明 sheet before the form does not win
+    (the sheet named ``prefer`` comes first whatever its count); within a sheet a written value beats an empty
+    one, and the field's own label beats a synonym.
     """
     table = label_table(campaign)
     sheets = [s for s in book.sheets if not s.hidden][:max_sheets]
@@ -293,11 +319,11 @@ def form_by_labels(book: Workbook, campaign: Campaign, *, max_sheets: int = 3) -
         scalars = _scalar_candidates(sheet, table)
         block = _year_block(sheet, campaign, table)
         score = len(scalars) + len(block)
-        scanned.append((-score, order, sheet, scalars, block))
-    scanned.sort(key=lambda item: item[:2])
+        scanned.append((sheet.name != prefer if prefer else False, -score, order, sheet, scalars, block))
+    scanned.sort(key=lambda item: item[:3])
     fields: dict = {}
     yearly_cells: dict = {}
-    for _score, _order, sheet, scalars, block in scanned:
+    for _preferred, _score, _order, sheet, scalars, block in scanned:
         for key, candidates in scalars.items():
             if key not in fields:
                 fields[key] = min(candidates, key=lambda item: item[0])[1]
@@ -316,11 +342,176 @@ def form_by_labels(book: Workbook, campaign: Campaign, *, max_sheets: int = 3) -
 
 
 def read_form(book: Workbook, campaign: Campaign, file: str = "") -> FormData | None:
-    form = form_by_defined_names(book, campaign) or form_by_labels(book, campaign)
+    """The workbook's 申请表 (the first of ``read_forms``), None when it holds none."""
+    forms = read_forms(book, campaign, file)
+    return forms[0] if forms else None
+
+
+def _written(form: FormData) -> int:
+    """How many fields and yearly figures hold a value."""
+    values = [*form.fields.values(), *(v for per in form.yearly.values() for v in per.values())]
+    return sum(1 for v in values if not v.empty and (v.value is not None or not v.ok))
+
+
+def _sheet_form(book: Workbook, sheet: Sheet, campaign: Campaign) -> FormData | None:
+    """The form on one sheet: by the defined names that point into it, else by its labels."""
+    names = _names_into(book, sheet)
+    form = form_by_defined_names(book, campaign, names=names) if names else None
     if form is None:
+        form = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
+    return form
+
+
+def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormData]:
+    """Every enterprise's 申请表 in the workbook, in sheet order (usually one).
+
+    Each visible worksheet is read alone (hidden ones only when no visible sheet holds a form). Sheets with a
+    filled form naming different 申报单位 give one FormData each. When several sheets hold the same enterprise's
+    form, or a blank original sits beside a filled copy (a copied template sheet, whose defined names are
+    duplicated as sheet-scoped names), the filled one is read — the sheet that opens first when it is filled — and
+    a warning says which sheet was read. Values are as the sheet shows them (see ``_as_shown``).
+    """
+    sheets = [s for s in book.sheets if not s.hidden] or list(book.sheets)
+    candidates = []
+    for order, sheet in enumerate(sheets):
+        form = _sheet_form(book, sheet, campaign)
+        if form is not None:
+            candidates.append((order, sheet, form, _written(form)))
+    if not candidates and sheets is not book.sheets:
+        for order, sheet in enumerate(s for s in book.sheets if s.hidden):
+            form = _sheet_form(book, sheet, campaign)
+            if form is not None:
+                candidates.append((order, sheet, form, _written(form)))
+    # a filled form: most of what the fullest sheet holds (a 填表说明 sheet echoing some labels is not one)
+    top = max((c[3] for c in candidates), default=0)
+    filled = [c for c in candidates if c[3] >= max(3, 0.6 * top)]
+    groups: dict = {}
+    for cand in filled:
+        groups.setdefault(normalize_name(cand[2].text("申报单位")), []).append(cand)
+    named = {k: v for k, v in groups.items() if k}
+    notes = _notes_by_location(book)
+    if len(named) >= 2:  # several enterprises' forms, one per sheet
+        chosen = sorted((_best(group, book.active) for group in named.values()), key=lambda c: c[0])
+        return [_finish(c[2], campaign, file, notes, book, c[1]) for c in chosen]
+    if filled:
+        best = _best(filled, book.active)
+        form = best[2]
+        if form.source == "labels":
+            form = form_by_labels(book, campaign, prefer=best[1].name) or form
+    else:
+        form = form_by_defined_names(book, campaign) or form_by_labels(book, campaign)
+        best = None
+        if form is None:
+            return []
+    extra = []
+    if best is not None and len(candidates) > 1:
+        others = "、".join(f"“{c[1].name}”" for c in candidates if c[1] is not best[1])
+        extra.append(make_issue(
+            "field.invalid", file=file, location=f"{best[1].name}工作表", field="申请表工作表", severity=WARNING,
+            value=best[1].name, reason=f"：工作簿中有{len(candidates)}个申请表工作表（另有{others}），已读取填写了内容的"
+                                       f"“{best[1].name}”",
+            fix="如要提交的是另一个工作表，请删除多余的申请表工作表后重新提交"))
+    return [_finish(form, campaign, file, notes, book, best[1] if best else None, extra)]
+
+
+def _best(group: list, active: str):
+    """The sheet to read among several holding a form: the one that opens first, else the fullest, else the first."""
+    return min(group, key=lambda c: (c[1].name != active, -c[3], c[0]))
+
+
+def _finish(form: FormData, campaign: Campaign, file: str, notes: dict, book: Workbook, sheet: Sheet | None,
+            extra: list = ()) -> FormData:
+    fields, yearly, unit_warnings = _as_shown(form, campaign, file, notes, book)
+    warnings = [*extra, *_xml_warnings(fields, file), *unit_warnings]
+    return FormData(fields=fields, yearly=yearly, source=form.source, warnings=tuple(warnings))
+
+
+# ---------------------------------------------------------------- values as the sheet shows them
+
+_UNIT_IN_LABEL = re.compile(r"(?:[（(]\s*(?:单位\s*[:：]\s*)?|单位\s*[:：]\s*)(亿元|万元|千元|百元|元)\s*[)）]?")
+
+
+def _notes_by_location(book: Workbook) -> dict:
+    """Location text ('申请表!C12') -> (sheet, r, c, CellNote) for every cell a reader annotated."""
+    out = {}
+    for sheet in book.sheets:
+        for (r, c), note in getattr(sheet, "notes", {}).items():
+            out[sheet.location(r, c)] = (sheet, r, c, note)
+    return out
+
+
+def _cell_of(book: Workbook, location: str):
+    """(sheet, r, c) of a location 'sheet!B7', None when it is not one."""
+    if "!" not in location:
         return None
-    warnings = _xml_warnings(form.fields, file)
-    return FormData(fields=form.fields, yearly=form.yearly, source=form.source, warnings=tuple(warnings))
+    name, ref = location.rsplit("!", 1)
+    sheet = book.sheet(name)
+    cell = parse_cell_ref(ref)
+    return (sheet, *cell) if sheet is not None and cell else None
+
+
+def _row_unit(sheet: Sheet, r: int, c: int) -> str:
+    """The money unit the row's label gives ('资产总额（元）' -> '元'), '' when none; cells left of column c."""
+    for cc in range(c - 1, -1, -1):
+        v = sheet.value(r, cc)
+        if isinstance(v, str):
+            m = _UNIT_IN_LABEL.search(v)
+            if m:
+                return m.group(1)
+    return ""
+
+
+def _as_shown(form: FormData, campaign: Campaign, file: str, notes: dict, book: Workbook):
+    """(fields, yearly, warnings): formulas without a result become field.invalid values; money figures in 万元 —
+    a number format that scales or labels the unit, or a row label in 元, converts the figure to 万元 with a
+    warning naming the cell (ECMA-376 Part 1 §18.8.31 numFmt)."""
+    warnings = []
+
+    def problem(v: Value) -> Value:
+        hit = notes.get(v.location)
+        if hit is not None and hit[3].problem:
+            return Value(value=None, text=hit[3].formula, location=v.location, ok=False, empty=False,
+                         note=hit[3].problem)
+        return v
+
+    fields = {key: problem(v) for key, v in form.fields.items()}
+    specs = {spec.key: spec for spec in campaign.yearly}
+    yearly = {}
+    for key, per_year in form.yearly.items():
+        spec = specs.get(key)
+        out = {}
+        for year, v in per_year.items():
+            v = problem(v)
+            if v.ok and isinstance(v.value, (int, float)) and spec is not None:
+                v = _in_unit(v, spec, year, notes, book, file, warnings)
+            out[year] = v
+        yearly[key] = out
+    return fields, yearly, warnings
+
+
+def _in_unit(v: Value, spec, year: int, notes: dict, book: Workbook, file: str, warnings: list) -> Value:
+    hit = notes.get(v.location)
+    note = hit[3] if hit else None
+    cell = _cell_of(book, v.location)
+    label_unit = _row_unit(cell[0], cell[1], cell[2]) if cell else ""
+    money = spec.unit == "万元"
+    unit = (note.unit if note is not None and note.unit else "") or (label_unit if money else "")
+    factor = unit_factor(unit) if money and unit else 1.0
+    factor = 1.0 if factor is None else factor
+    scaled = note is not None and note.scaled
+    if factor == 1.0 and not scaled:
+        return v
+    value = round(v.value * factor, 6)
+    how = []
+    if note is not None and (note.scaled or note.unit):
+        how.append(f"单元格中存的是{note.stored:g}，数字格式把它显示为“{note.shown}”")
+    if unit and unit != "万元" and money:
+        how.append(f"金额单位是“{unit}”而不是“万元”")
+    reason = (f"{year}年{spec.key}：{'，'.join(how)}，已按{value:g}{spec.unit or ''}读取"
+              f"（{v.location}）")
+    warnings.append(make_issue("finance.suspicious", file=file, location=v.location, field=f"{year}年{spec.key}",
+                               severity=WARNING, reason=reason))
+    return Value(value=value, text=v.text, location=v.location, ok=True, empty=False, note=v.note)
 
 
 # ---------------------------------------------------------------- ranking sheet

@@ -1,6 +1,8 @@
-"""Spreadsheets (.xlsx/.xlsm/.xls/.ods) and Word tables as plain grids of values.
+"""Spreadsheets (.xlsx/.xlsm/.xls/.ods/SpreadsheetML) and Word tables as plain grids of values.
 
-The only module that talks to python-calamine. Macros are never run: calamine reads cell values only.
+``read_workbook`` dispatches to the format readers (xlsx.py, xls.py, spreadsheetml.py; python-calamine for
+.ods). Every reader is sparse and bounded: only the first MAX_ROWS x MAX_COLS cells are kept, whatever range a
+file claims. Macros are never run; formulas are computed only by the formula engine (formulas.py).
 """
 from __future__ import annotations
 
@@ -22,6 +24,9 @@ class Sheet:
     merged: list = field(default_factory=list)  # (r0, c0, r1, c1) inclusive, 0-based
     label: str = ""  # how locations name this sheet ('' = use name)
     hidden: bool = False
+    # (r, c) -> CellNote: what the reader knows about a cell beyond its value (a number format that changed the
+    # figure, a formula that could not be computed)
+    notes: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self._owner = {}
@@ -71,10 +76,31 @@ class Sheet:
         return f"{self.name}!{cell_name(r, c)}"
 
 
+@dataclass(frozen=True)
+class CellNote:
+    """Why a cell's value is not simply what was stored.
+
+    ``stored``: the number in the file; ``shown``: the text the format displays; ``unit``: the unit written in
+    the format ('万元', '元', …, '' when none); ``problem``: a reason the value could not be read (a formula
+    without a result), Chinese, to go after the value in a field.invalid message.
+    """
+
+    stored: object = None
+    shown: str = ""
+    unit: str = ""
+    scaled: bool = False
+    problem: str = ""
+    formula: str = ""
+
+
 @dataclass
 class Workbook:
     sheets: list  # Sheet
-    names: dict = field(default_factory=dict)  # defined name -> (sheet name, row, col)
+    names: dict = field(default_factory=dict)  # defined name -> (sheet name, row, col); workbook-scoped first
+    # (defined name, sheet name of its scope) -> (sheet name, row, col) for sheet-scoped (localSheetId) names
+    local_names: dict = field(default_factory=dict)
+    active: str = ""  # the sheet that opens first (activeTab), '' when unknown
+    skipped: list = field(default_factory=list)  # (sheet name, kind) of sheets that hold no cells (chart, macro…)
 
     def sheet(self, name: str) -> Sheet | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -198,20 +224,35 @@ def ods_content(data: bytes) -> tuple[dict, dict]:
 
 
 def read_workbook(data: bytes, real_type: str, *, max_sheets: int = 6) -> Workbook:
-    """Read a spreadsheet's first sheets as grids. Raises UnsafeFile or the reader's own exceptions."""
+    """Read a spreadsheet's worksheets as bounded grids (MAX_ROWS x MAX_COLS).
+
+    ``real_type`` is the sniffed type (sniff.XLSX/XLSM/XLS/ODS/SPREADSHEETML). Raises UnsafeFile (bombs, hostile
+    XML), xls.Encrypted (a password to open), or the underlying reader's exceptions for damaged files.
+    """
+    if real_type in ("xlsx", "xlsm"):
+        from .xlsx import read_xlsx
+
+        return read_xlsx(data, max_sheets=max_sheets)
+    if real_type == "xls":
+        from .xls import read_xls
+
+        return read_xls(data, max_sheets=max_sheets)
+    if real_type == "spreadsheetml":
+        from .spreadsheetml import read_spreadsheetml
+
+        return read_spreadsheetml(data, max_sheets=max_sheets)
+    return _read_ods(data, max_sheets=max_sheets)
+
+
+def _read_ods(data: bytes, *, max_sheets: int) -> Workbook:
+    """An .ods through python-calamine (values) and content.xml (names, merged cells)."""
     from python_calamine import CalamineWorkbook
 
-    names: dict = {}
-    ods_merged: dict = {}
-    if real_type in ("xlsx", "xlsm", "ods"):
-        check_zip(data)
-        try:
-            if real_type == "ods":
-                names, ods_merged = ods_content(data)
-            else:
-                names = ooxml_defined_names(data)
-        except KeyError:
-            names = {}
+    check_zip(data)
+    try:
+        names, ods_merged = ods_content(data)
+    except KeyError:
+        names, ods_merged = {}, {}
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     try:
@@ -232,3 +273,32 @@ def read_workbook(data: bytes, real_type: str, *, max_sheets: int = 6) -> Workbo
     finally:
         book.close()
     return Workbook(sheets=sheets, names=names)
+
+
+def rows_from_cells(cells: dict) -> list:
+    """Dense rows (lists, None for empty) from sparse {(r, c): value}, cells beyond MAX_ROWS/MAX_COLS dropped."""
+    height = max((r for r, c in cells if r < MAX_ROWS and c < MAX_COLS), default=-1) + 1
+    rows: list = [[] for _ in range(height)]
+    for (r, c), v in cells.items():
+        if r < MAX_ROWS and c < MAX_COLS and v is not None:
+            row = rows[r]
+            if len(row) <= c:
+                row.extend([None] * (c + 1 - len(row)))
+            row[c] = v
+    return rows
+
+
+def clip_merged(merged) -> list:
+    """Merged ranges that start inside the bounded grid, their ends clipped to it."""
+    return [(r0, c0, min(r1, MAX_ROWS - 1), min(c1, MAX_COLS - 1)) for r0, c0, r1, c1 in merged
+            if r0 < MAX_ROWS and c0 < MAX_COLS and r1 >= r0 and c1 >= c0]
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int] | None:
+    """'B3:F3' -> (2, 1, 2, 5); 'B3' -> (2, 1, 2, 1); None when not an A1 reference."""
+    parts = ref.replace("$", "").split(":")
+    a = parse_cell_ref(parts[0])
+    b = parse_cell_ref(parts[-1])
+    if a is None or b is None:
+        return None
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])

@@ -57,6 +57,10 @@ def sniff(data: bytes, name: str = "") -> Sniffed:
         return _sniff_zip(data)
     if head == OLE_MAGIC:
         return _sniff_ole(data, suffix)
+    if _bare_biff(data):  # a BIFF record stream without the OLE container ('导出Excel', Excel 2.x-4.0)
+        if biff_encrypted(data):
+            return Sniffed(ENCRYPTED, "xls")
+        return Sniffed(XLS, "biff")
     if data.startswith(b"%PDF"):
         return Sniffed(PDF)
     if data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG") or data[:4] in (b"II*\x00", b"MM\x00*") \
@@ -123,9 +127,50 @@ def _sniff_zip(data: bytes) -> Sniffed:
                     return Sniffed(ODS)
                 if "opendocument.text" in mime:
                     return Sniffed(ODT)
-            return Sniffed(ZIP)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return Sniffed(UNKNOWN, "damaged-zip")
+    return _sniff_package(data) or Sniffed(ZIP)
+
+
+# the main part's content type (ECMA-376 Part 1 §12.3, [Content_Types].xml) -> real type
+_MAIN_CONTENT_TYPES = {
+    "spreadsheetml.sheet.main+xml": XLSX, "spreadsheetml.template.main+xml": XLSX,
+    "ms-excel.sheet.macroenabled.main+xml": XLSM, "ms-excel.template.macroenabled.main+xml": XLSM,
+    "ms-excel.sheet.binary.macroenabled.main": UNKNOWN,
+    "wordprocessingml.document.main+xml": DOCX, "wordprocessingml.template.main+xml": DOCX,
+    "ms-word.document.macroenabled.main+xml": DOCX, "ms-word.template.macroenabledtemplate.main+xml": DOCX,
+}
+
+
+def _sniff_package(data: bytes) -> Sniffed | None:
+    """An Office package whose main part is not at the usual name: follow _rels/.rels to the officeDocument part
+    (Open Packaging Conventions, ECMA-376 Part 2 §8.3) and take its content type, or its root element."""
+    from .opc import Package
+    from .safety import UnsafeFile
+
+    try:
+        with Package(data) as pkg:
+            main = pkg.main_part()
+            if main is None:
+                return None
+            ctype = ""
+            if pkg.has("[Content_Types].xml"):
+                types = pkg.xml("[Content_Types].xml")
+                for el in types.iter("{*}Override"):
+                    if el.get("PartName", "").lstrip("/").lower() == main.lower():
+                        ctype = el.get("ContentType", "").lower()
+            for suffix, real in _MAIN_CONTENT_TYPES.items():
+                if ctype.endswith(suffix):
+                    return Sniffed(real, "xlsb") if real == UNKNOWN else Sniffed(real)
+            root = pkg.xml(main)
+            local = root.tag.rpartition("}")[2] if isinstance(root.tag, str) else ""
+            if local == "workbook":
+                return Sniffed(XLSM if pkg.related(main, "vbaProject") else XLSX)
+            if local == "document":
+                return Sniffed(DOCX)
+    except (UnsafeFile, KeyError, ValueError, OSError, zipfile.BadZipFile):
+        return None
+    return None
 
 
 # BIFF8 BOF record of the workbook globals: id 0x0809, length 16, version 0x0600, type 0x0005
@@ -156,7 +201,78 @@ def _doc_encrypted(data: bytes) -> bool:
     return False
 
 
+# BOF record ids: BIFF2 0x0009, BIFF3 0x0209, BIFF4 0x0409, BIFF5/8 0x0809 ([MS-XLS] 2.4.21; OpenOffice's
+# "Excel File Format" §5.8)
+_BOF_IDS = (0x0009, 0x0209, 0x0409, 0x0809)
+_EOF_ID = 0x000A
+_FILEPASS_ID = 0x002F
+
+
+def _bare_biff(data: bytes) -> bool:
+    """A BIFF record stream starting at offset 0 with a BOF record of a plausible length."""
+    if len(data) < 8:
+        return False
+    rid, size = int.from_bytes(data[0:2], "little"), int.from_bytes(data[2:4], "little")
+    return rid in _BOF_IDS and 4 <= size <= 20 and len(data) >= 4 + size
+
+
+def biff_encrypted(stream: bytes) -> bool:
+    """Whether a BIFF workbook stream has a FILEPASS record ([MS-XLS] 2.4.117) in its globals substream: the
+    records are walked from the first BOF to its EOF, so FILEPASS is found after WRITEPROT/WRITEACCESS/
+    FILESHARING too, and in BIFF5's XOR obfuscation as in BIFF8's RC4."""
+    pos, count = 0, 0
+    while pos + 4 <= len(stream) and count < 4096:
+        rid = int.from_bytes(stream[pos:pos + 2], "little")
+        size = int.from_bytes(stream[pos + 2:pos + 4], "little")
+        if count == 0 and rid not in _BOF_IDS:
+            return False
+        if rid == _FILEPASS_ID:
+            return True
+        if rid == _EOF_ID or (count and rid in _BOF_IDS):
+            return False
+        pos += 4 + size
+        count += 1
+    return False
+
+
 def _sniff_ole(data: bytes, suffix: str) -> Sniffed:
+    """An OLE2 compound file by its root directory (olefile): a Workbook/Book stream at the root is a workbook
+    even when a Word document is embedded in a storage below it; byte heuristics only for damaged containers."""
+    import io
+
+    try:
+        import olefile
+
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception:  # not a well-formed compound file: fall back to what the bytes show
+        return _sniff_ole_bytes(data, suffix)
+    try:
+        root = {path[0].lower(): path[0] for path in ole.listdir(streams=True, storages=True) if len(path) == 1}
+        if "encryptioninfo" in root or "encryptedpackage" in root:
+            return Sniffed(ENCRYPTED)
+        for name in ("workbook", "book"):
+            if name in root and ole.get_type(root[name]) == olefile.STGTY_STREAM:
+                with ole.openstream(root[name]) as stream:
+                    head = stream.read(1 << 16)
+                if biff_encrypted(head):
+                    return Sniffed(ENCRYPTED, "xls")
+                return Sniffed(XLS, "et" if suffix == "et" else "")
+        if "worddocument" in root:
+            with ole.openstream(root["worddocument"]) as stream:
+                fib = stream.read(12)
+            if len(fib) >= 12 and int.from_bytes(fib[10:12], "little") & 0x0100:  # FIB fEncrypted
+                return Sniffed(ENCRYPTED, "doc")
+            return Sniffed(DOC, "wps" if suffix == "wps" else "")
+    except Exception:
+        return _sniff_ole_bytes(data, suffix)
+    finally:
+        ole.close()
+    if suffix in ("doc", "wps", "xls", "et"):
+        return Sniffed({"doc": DOC, "wps": WPS, "xls": XLS, "et": ET}[suffix])
+    return Sniffed(UNKNOWN, "ole")
+
+
+def _sniff_ole_bytes(data: bytes, suffix: str) -> Sniffed:
     # Encrypted OOXML (a password-protected .xlsx/.docx) is an OLE container with these streams.
     if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
         return Sniffed(ENCRYPTED)

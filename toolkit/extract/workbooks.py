@@ -1,38 +1,61 @@
-"""A spreadsheet's bytes -> 申请表 / 推荐排序表 / unrecognised. Never raises on bad input."""
+"""A spreadsheet's bytes -> 申请表(s) / 推荐排序表 / unrecognised. Never raises on bad input."""
 from __future__ import annotations
+
+import logging
 
 from ..campaign import Campaign
 from ..messages import make_issue
 from ..model import FORM, OTHER, RANKING, Extracted
-from .form import read_form, read_ranking
+from .form import read_forms, read_ranking
 from .grid import Workbook, read_workbook
 from .safety import UnsafeFile
 from .sniff import Sniffed
 
+log = logging.getLogger(__name__)
+
 
 def extract_workbook(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
-    """A spreadsheet read natively (no conversion): its 申请表, ranking sheet, or file.unrecognized."""
+    """A spreadsheet read natively (no conversion): its 申请表(s), ranking sheet, or an issue.
+
+    ``sniffed.type`` is one of sniff.NATIVE_SPREADSHEETS. A password to open gives file.encrypted, a damaged
+    file file.unreadable; nothing raises.
+    """
+    from .xls import Encrypted
+
     try:
         book = read_workbook(data, sniffed.type)
+    except Encrypted:
+        return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
     except UnsafeFile as exc:
-        return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=file, location="整个文件",
-                                                        reason=str(exc)),))
+        return _unreadable(file, str(exc))
+    except Exception as exc:  # a damaged file: the reader's own exception
+        log.debug("workbook not read: %s", file, exc_info=True)
+        return _unreadable(file, f"文件已损坏或格式不正确（{type(exc).__name__}）")
     return from_workbook(book, name, campaign, file)
 
 
+def _unreadable(file: str, reason: str) -> Extracted:
+    return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=file, location="整个文件",
+                                                    reason=reason),))
+
+
 def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> Extracted:
+    """What a workbook (already read into grids) holds.
+
+    A 申请表: Extracted(kind=FORM, form=forms[0], forms=every enterprise's form in sheet order, issues=their
+    warnings); a 推荐排序表: kind=RANKING; otherwise file.unrecognized.
+    """
     ranking_named = campaign.ranking_file in name
     if ranking_named:
         rows = read_ranking(book)
         if rows is not None:
             return Extracted(kind=RANKING, ranking=tuple(rows))
-    form = read_form(book, campaign, file)
-    if form is not None:
-        return Extracted(kind=FORM, form=form, issues=form.warnings)
+    forms = read_forms(book, campaign, file)
+    if forms:
+        issues = tuple(issue for form in forms for issue in form.warnings)
+        return Extracted(kind=FORM, form=forms[0], forms=tuple(forms), issues=issues)
     rows = read_ranking(book)
     if rows is not None:
         return Extracted(kind=RANKING, ranking=tuple(rows))
     return Extracted(kind=OTHER, issues=(make_issue("file.unrecognized", file=file, location="整个文件",
                                                     reason="（未找到“申报单位”“标杆名称”等栏目）"),))
-
-
