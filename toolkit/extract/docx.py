@@ -73,6 +73,7 @@ class Block:
     num_label: str = ""  # p: the list number Word shows before the text ("一、"), not part of ``text``
     num_level: int | None = None  # p: the list level (0 = top) of a numbered paragraph
     cells: list = field(default_factory=list)  # tbl: per row, per cell, the cell's own blocks
+    bold_prefix: str = ""  # p: the text of its leading bold runs ("二、摘要：" in "二、摘要：本公司……")
 
     @property
     def shown(self) -> str:
@@ -374,6 +375,7 @@ class _Inline:
     boxes: list = field(default_factory=list)  # w:txbxContent elements anchored in the paragraph
     images: int = 0
     bold_runs: list = field(default_factory=list)  # per run with text: True / False / None (style decides)
+    run_texts: list = field(default_factory=list)  # per run with text: its text (beside bold_runs)
     fields: list = field(default_factory=list)  # complex-field stack: 'instr' or 'result'
 
 
@@ -468,10 +470,12 @@ class _Reader:
             elif tag == R_RUN:
                 before = len(acc.parts)
                 self._collect(child, acc)
-                if any(part.strip() for part in acc.parts[before:]):
+                run_text = "".join(acc.parts[before:])
+                if run_text.strip():
                     rpr = child.find(RPR)
                     b = rpr.find(_w("b")) if rpr is not None else None
                     acc.bold_runs.append(None if b is None else _on(b))
+                    acc.run_texts.append(run_text)
             elif tag == FLD_CHAR:
                 kind = child.get(_w("fldCharType"), "")
                 if kind == "begin":
@@ -539,10 +543,17 @@ class _Reader:
         numbered = num is not None and num[0] != "0"
         label = self.numbering.label(num[0], num[1]) if numbered and num[0] else ""
         level = _heading_level(name, outline if outline is not None else style_outline)
-        bold = bool(acc.bold_runs) and all(b is True or (b is None and style_bold) for b in acc.bold_runs)
+        shown_bold = [b is True or (b is None and style_bold) for b in acc.bold_runs]
+        bold = bool(shown_bold) and all(shown_bold)
+        prefix = []
+        for is_bold, run_text in zip(shown_bold, acc.run_texts):
+            if not is_bold:
+                break
+            prefix.append(run_text)
         text = clean_text("".join(acc.parts)).strip("\n") if acc.parts else ""
         out.append(Block("p", text, style=name, heading_level=level, bold=bold, numbered=numbered,
-                         images=acc.images, num_label=label, num_level=num[1] if numbered else None))
+                         images=acc.images, num_label=label, num_level=num[1] if numbered else None,
+                         bold_prefix="" if bold else "".join(prefix)))
         for box in acc.boxes:
             self.walk_body(box, out)
 
@@ -709,12 +720,19 @@ def match_heading(block: Block, campaign: Campaign) -> tuple[SectionSpec | None,
                     inline = rest[1:].strip()
                 else:
                     continue  # a sentence that merely starts with the words
-            strong = block.heading_level is not None or block.bold or had_number
+            strong = block.heading_level is not None or block.bold or had_number or _bold_label(block, key)
             short_key = key != normalize_name(spec.key) and len(key) <= 4
             if not strong and (short_key or inline or len(norm) > len(key) + 12):
                 continue
             return spec, inline
     return None, ""
+
+
+def _bold_label(block: Block, key: str) -> bool:
+    """Whether the paragraph starts with the heading ``key`` in bold ("**摘要：**本公司……")."""
+    if not block.bold_prefix:
+        return False
+    return normalize_name(_NUMBERING.sub("", block.bold_prefix.strip(), count=1)).startswith(key)
 
 
 def _layout_table(block: Block, campaign: Campaign) -> list[Block] | None:

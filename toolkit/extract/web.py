@@ -160,13 +160,19 @@ class _HtmlReader:
             para.pieces.clear()
             return
         bolds = [b for t, b in para.pieces if t.strip()]
+        prefix = []
+        for piece, is_bold in para.pieces:
+            if piece.strip() and not is_bold:
+                break
+            prefix.append(piece)
         style = props.get("style", "")
         level = props.get("level")
         if level is None:
             level = _heading_level(style, props.get("outline"))
         out.append(Block("p", text, style=style, heading_level=level, bold=bool(bolds) and all(bolds),
                          numbered=props.get("numbered", False), images=para.images,
-                         num_level=props.get("num_level")))
+                         num_level=props.get("num_level"),
+                         bold_prefix="" if all(bolds) else _SPACES.sub(" ", "".join(prefix)).strip()))
         para.pieces.clear()
         para.images = 0
 

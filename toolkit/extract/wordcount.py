@@ -1,7 +1,10 @@
-"""字数 as Microsoft Word counts it for Chinese documents.
+"""字数 as Microsoft Word counts it for Chinese documents (审阅 → 字数统计, the "字数" figure).
 
 Each CJK character and each CJK/full-width punctuation mark counts 1; each run of other
 non-space characters (Latin letters, digits, ASCII punctuation attached to them) counts 1.
+Invisible format characters (zero-width space/joiners, word joiner, byte-order mark, soft hyphen) are
+not shown, so they neither count nor split a word. The text given must be the text Word shows —
+revisions accepted, field results, text boxes once, no list numbers — as toolkit.extract.docx reads it.
 """
 from __future__ import annotations
 
@@ -20,8 +23,11 @@ _CJK = (
     "\U00020000-\U0003134f"  # extension ideographs
 )
 _TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def count_words(text: str) -> int:
-    """Return Word's 字数 for ``text``."""
-    return len(_TOKEN.findall(text or ""))
+    """Return Word's 字数 for ``text`` (a str; None or '' give 0). Never raises."""
+    if not text:
+        return 0
+    return len(_TOKEN.findall(text.translate(_INVISIBLE)))
