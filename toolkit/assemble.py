@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from .campaign import Campaign
 from .discover import unit_candidates
 from .messages import make_issue
-from .model import (APPLICATION_DOC, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
-                    RANKING, SUMMARY, Application, Extracted, FileVersion, Issue)
-from .normalize import normalize_name, strip_company_suffix
+from .model import (APPLICATION_DOC, ATTACHMENT, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
+                    RANKING, SUMMARY, WARNING, Application, Extracted, FileVersion, Issue)
+from .normalize import normalize_filename, normalize_name, strip_company_suffix
 from .rules.contacts import check_contacts
 from .rules.fields import check_fields
 from .rules.eligibility import check_eligibility
@@ -181,6 +182,8 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
             entries[sheet_file].issues.extend(sheet_issues)
         status.rank_source = "推荐排序表" if sheet is not None else (ordered[0].rank_source if ordered else "")
         _point_to_rejected_files(ordered, [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"])
+        _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
+                      has_opinion_scan=bool(scans), campaign=campaign)
         check_deadline(ordered, campaign)
         apply_quota(ordered, unit)
         applications.extend(ordered)
@@ -333,6 +336,50 @@ def _point_to_rejected_files(apps: list[Application], rejected: list[FileEntry])
             names = "、".join(f"“{e.version.name}”" for e in (mine or rejected)[:3])
             hint = f"（本单位另有无法读取的文件{names}，可能就是这份材料，请按该文件的提示处理。）"
             app.issues[n] = issue.at(message=issue.message + hint)
+
+
+_FORM_WORDS = re.compile("申请表|申请书|总结材料")
+_STAMP_WORDS = re.compile("盖章|公章|签章|扫描")
+
+
+def _attach_scans(apps: list[Application], attachments: list[FileVersion], entries: dict, *,
+                  has_opinion_scan: bool, campaign: Campaign) -> None:
+    """Give each scan (PDF/image) or dropped-back output its application: the enterprise named in the file
+    name, the same sub-folder or the same rank prefix; the only application when a unit has one.
+
+    A scan of a 申请表/总结材料 that belongs to no application is an error (its content cannot be read);
+    a stamped scan that belongs to none, in a unit with no 推荐意见 scan, gets a hint to rename it.
+    """
+    for fv in attachments:
+        if entries[fv.path].issues:
+            continue
+        scored = []
+        for app in apps:
+            score = 4 * _contains_enterprise(fv.name, app.enterprise)
+            score += 2 * any(fv.subfolder and fv.subfolder == f.subfolder for f in app.files)
+            prefix = prefix_rank(fv.name)
+            score += prefix is not None and any(prefix_rank(f.name) == prefix for f in app.files)
+            if score:
+                scored.append((score, app))
+        best = [app for score, app in scored if score == max(s for s, _ in scored)] if scored else []
+        owner = best[0] if len(best) == 1 else (apps[0] if len(apps) == 1 and not scored else None)
+        if owner is not None:
+            owner.attachments.append(fv)
+            entries[fv.path].enterprise = owner.enterprise
+            continue
+        name = normalize_filename(fv.name)
+        if _FORM_WORDS.search(name):
+            entries[fv.path].issues.append(make_issue(
+                "file.unsupported", file=fv.path, location="整个文件",
+                reason="这是扫描件（PDF/图片），无法读取其中填写的内容，也找不到它所属的申报材料。",
+                fix="扫描件只能作为附件；请同时提交可编辑的申请表（.xlsx）和总结材料（.docx），"
+                    "扫描件文件名中写明企业名称。"))
+        elif _STAMP_WORDS.search(name) and not has_opinion_scan:
+            entries[fv.path].issues.append(make_issue(
+                "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
+                reason=f"（这是盖章扫描件，但文件名中没有“{campaign.opinion_keyword}”，也没有写明企业名称）",
+                fix=f"如果这是盖章的{campaign.opinion_keyword}，请在文件名中加上“{campaign.opinion_keyword}”"
+                    f"（如“本单位-{campaign.opinion_keyword}（盖章）.pdf”）；如果是某个企业的附件，请在文件名中写明企业名称。"))
 
 
 def _is_late(fv: FileVersion, campaign: Campaign) -> bool:

@@ -12,11 +12,20 @@ SUMMARY = "summary"
 APPLICATION_DOC = "application-doc"
 RANKING = "ranking"
 OPINION_SCAN = "opinion-scan"
+ATTACHMENT = "attachment"  # a scan or one of our own outputs beside a pair: kept and listed, never read as a form
 OTHER = "other"
+
+# the custom document property every document the toolkit writes carries (value: which output it is), so
+# an output dropped back into the inbox is recognised whatever its name
+OUTPUT_PROPERTY = "质量标杆推荐工具生成"
+OUTPUT_OPINION = "推荐意见"
+OUTPUT_RECEIPT = "回执"
+OUTPUT_REGISTER = "省级汇总表"
+OUTPUT_RANKING = "推荐排序表"  # dropped back on purpose: read as the unit's ranking
 
 # what people read for each kind of file and each severity
 KIND_LABELS = {FORM: "申请表", SUMMARY: "总结材料", APPLICATION_DOC: "申请书（Word）", RANKING: "推荐排序表",
-               OPINION_SCAN: "盖章推荐意见", OTHER: "其他文件"}
+               OPINION_SCAN: "盖章推荐意见", ATTACHMENT: "附件（扫描件、本工具生成的文件）", OTHER: "其他文件"}
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "提示"}
 
 # application status (SPEC §6), in order of precedence
@@ -174,6 +183,7 @@ class Application:
     versions: int = 1
     issues: list = field(default_factory=list)
     superseded: list = field(default_factory=list)  # FileVersion
+    attachments: list = field(default_factory=list)  # FileVersion: scans of the 申请书, 证实性材料 …
 
     @property
     def files(self) -> list[FileVersion]:

@@ -6,8 +6,10 @@ import re
 
 from ..campaign import Campaign
 from ..messages import make_issue
-from ..model import OPINION_SCAN, OTHER, Extracted
+from ..model import (ATTACHMENT, OPINION_SCAN, OTHER, OUTPUT_OPINION, OUTPUT_RECEIPT, OUTPUT_REGISTER,
+                     Extracted)
 from . import sniff as S
+from .own import own_output
 from .documents import extract_document, extract_web
 from .workbooks import extract_workbook
 from .legacy import ConversionFailed, convert, soffice_path
@@ -65,6 +67,10 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
         return _unreadable(file, "文件是空的（0 字节），可能未保存完整或复制中断")
     if kind == S.ENCRYPTED:
         return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
+    if kind in (S.XLSX, S.XLSM, S.DOCX):
+        mark = own_output(data, campaign.opinion_keyword)
+        if mark in (OUTPUT_OPINION, OUTPUT_RECEIPT, OUTPUT_REGISTER):
+            return Extracted(kind=ATTACHMENT)  # our own output dropped back: listed, never read as a form
     if kind in S.NATIVE_SPREADSHEETS:
         return extract_workbook(data, sniffed, name, campaign, file)
     if kind in S.NATIVE_DOCUMENTS:
@@ -85,9 +91,8 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
     if kind in (S.PDF, S.IMAGE):
         if campaign.opinion_keyword in name:
             return Extracted(kind=OPINION_SCAN)
-        if re.search("申请表|申请书|总结材料|总结|排序", name):
-            return _unsupported(file, "PDF/图片格式无法读取填写的内容（扫描件只能作为证实性材料）。")
-        return Extracted(kind=OTHER)  # supporting material (证实性材料): kept and listed, not read
+        # a stamped scan of the 申请书, 证实性材料: kept and listed with its application (assembly decides)
+        return Extracted(kind=ATTACHMENT)
     if kind == S.ZIP:
         if re.search(r"\.(xlsx|xlsm|docx|docm|ods|odt)$", lower):
             return _unreadable(file, f"文件扩展名是 .{lower.rsplit('.', 1)[-1]}，但内容不是 Office 文档（是普通压缩包），"

@@ -66,6 +66,35 @@ def _remove_title_border(style) -> None:
             ppr.remove(bdr)
 
 
+_CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+
+
+def mark_output(doc, value: str) -> None:
+    """Give a python-docx Document the custom property model.OUTPUT_PROPERTY = ``value`` (docProps/custom.xml,
+    ECMA-376 Part 1 §22.3), so the document is recognised as ours if it is dropped back into the inbox.
+    Replaces a custom-properties part the document already has (e.g. from a template)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    from ..model import OUTPUT_PROPERTY
+
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name={quoteattr(OUTPUT_PROPERTY)}>'
+           f'<vt:lpwstr>{escape(value)}</vt:lpwstr></property></Properties>').encode("utf-8")
+    package = doc.part.package
+    for rel in package.rels.values():
+        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = xml
+            return
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_PROPERTIES, xml, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
 def set_core(doc, *, title: str, author: str) -> None:
     props = doc.core_properties
     props.title = clean_text(title)

@@ -12,9 +12,9 @@ from docx.shared import Cm, Pt, RGBColor
 from docxtpl import DocxTemplate
 
 from ..campaign import Campaign
-from ..model import NEEDS_FIX, PASSED, Application
+from ..model import NEEDS_FIX, OUTPUT_OPINION, PASSED, Application
 from ..normalize import clean_text
-from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, new_document, set_core, set_font
+from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, mark_output, new_document, set_core, set_font
 
 COLUMNS = (("推荐顺序", "rank", 1.9), ("申报单位", "enterprise", 4.0), ("标杆名称", "name", 5.0),
            ("所在地区", "region", 1.7), ("所属行业", "industry", 3.0))
@@ -142,4 +142,5 @@ def render_opinion(target, campaign: Campaign, unit: str, apps: list[Application
     tpl.render({"unit": clean_text(unit), "apps": rows, "count": len(rows),
                 "opinion": opinion if rows else "本单位暂无符合条件的推荐项目。",
                 "draft": draft_note(apps), "date": chinese_date(date)}, autoescape=True)
+    mark_output(tpl.docx, OUTPUT_OPINION)
     tpl.save(target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import xlsxwriter
 
 from ..campaign import Campaign
-from ..model import Application
+from ..model import OUTPUT_PROPERTY, OUTPUT_RANKING, Application
 from .forms import FIXED_TIME
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
@@ -19,6 +19,7 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
     if not unit:  # the blank template: a fixed date so that templates/ regenerates byte for byte
         props["created"] = FIXED_TIME
     wb.set_properties(props)
+    wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_RANKING)
     f = formats(wb)
     ws = wb.add_worksheet(campaign.ranking_file)
     quota = campaign.unit(unit).quota if campaign.unit(unit) else None

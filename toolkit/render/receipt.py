@@ -6,7 +6,7 @@ import xlsxwriter
 from ..assemble import Assembled, UnitStatus
 from ..messages import title as issue_title
 from ..journal import display_time
-from ..model import ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
+from ..model import OUTPUT_RECEIPT, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
 from .register import FILE_STATUS, row_height
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
@@ -17,6 +17,7 @@ def write_receipt(target, result: Assembled, status: UnitStatus, *, apps: list, 
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
     wb.set_properties({"title": f"{status.unit}回执", "author": "质量标杆推荐工具"})
+    wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_RECEIPT)
     f = formats(wb)
     ws = wb.add_worksheet("申报情况")
     cols = [("推荐顺序", 8), ("申报单位", 30), ("标杆名称", 40), ("状态", 12), ("错误", 8), ("提示", 8),

@@ -7,7 +7,7 @@ import xlsxwriter
 
 from ..assemble import Assembled
 from ..messages import title as issue_title
-from ..model import ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
+from ..model import OUTPUT_REGISTER, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
 from ..journal import display_time
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
@@ -80,6 +80,7 @@ def write_register(target, result: Assembled) -> None:
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
     wb.set_properties({"title": f"{result.campaign.title}省级汇总表", "author": "质量标杆推荐工具"})
+    wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_REGISTER)
     f = formats(wb)
     _summary_sheet(wb, f, result)
     _units_sheet(wb, f, result)

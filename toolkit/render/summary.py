@@ -34,6 +34,7 @@ def build_summary(result: Assembled) -> dict:
                           "received_at": a.received_at, "versions": a.versions,
                           "files": [f.path for f in a.files],
                           "superseded_files": [f.path for f in a.superseded],
+                          "attachments": [f.path for f in a.attachments],
                           "fields": _fields(a),
                           "sections": ({k: {"chars": s.chars, "images": s.images, "tables": s.tables}
                                         for k, s in a.summary.sections.items()} if a.summary else {}),

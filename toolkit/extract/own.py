@@ -1,0 +1,47 @@
+"""The toolkit's own outputs dropped back into the inbox: recognised by their mark, else by their content.
+
+Every document the toolkit writes carries the custom document property ``model.OUTPUT_PROPERTY`` naming the
+output (Word: 文件 → 信息 → 属性 → 高级属性 → 自定义; kept by Word, Excel, WPS and LibreOffice when they re-save).
+Outputs written before the mark existed, or by a program that dropped it, are recognised by content: a
+推荐意见 by its stamp area and ranking table, a 回执 or 省级汇总表 by the sheets the toolkit gives them.
+"""
+from __future__ import annotations
+
+from ..model import OUTPUT_OPINION, OUTPUT_PROPERTY, OUTPUT_RECEIPT, OUTPUT_REGISTER
+from .opc import open_package
+from .safety import UnsafeFile
+
+_RECEIPT_SHEETS = {"申报情况", "问题及修改方法", "收到的文件"}
+_REGISTER_SHEETS = {"推荐单位情况", "问题清单", "文件清单"}
+_OPINION_MARKS = ("加盖公章", "推荐顺序", "申报单位", "标杆名称")
+
+
+def own_output(data: bytes, keyword: str = OUTPUT_OPINION) -> str | None:
+    """Which of our outputs an .xlsx/.docx is (model.OUTPUT_*), or None for anything else.
+
+    ``data`` is the whole file; ``keyword`` is the campaign's name for the opinion (推荐意见). Never raises:
+    a damaged package is simply not ours.
+    """
+    try:
+        with open_package(data) as pkg:
+            mark = pkg.custom_properties().get(OUTPUT_PROPERTY)
+            if mark:
+                return mark
+            main = pkg.main_part("word/document.xml", "xl/workbook.xml")
+            if main is None:
+                return None
+            root = pkg.xml(main)
+    except (UnsafeFile, KeyError, OSError, ValueError):
+        return None
+    if root.tag.endswith("}workbook"):
+        sheets = {el.get("name", "") for el in root.iter("{*}sheet")}
+        if _RECEIPT_SHEETS <= sheets:
+            return OUTPUT_RECEIPT
+        if _REGISTER_SHEETS <= sheets:
+            return OUTPUT_REGISTER
+        return None
+    if root.tag.endswith("}document"):
+        text = "".join(t.text or "" for t in root.iter("{*}t"))
+        if keyword in text[:400] and all(mark in text for mark in _OPINION_MARKS):
+            return OUTPUT_OPINION
+    return None
