@@ -107,7 +107,7 @@ class Calculator:
             raw = raw[1:-1].replace("''", "'") if raw.startswith("'") else raw
             target = self._sheet_by_upper.get(raw.upper())
             if target is None:
-                raise FormulaError("引用了其他文件或不存在的工作表，无法计算（请直接填写数值）")
+                raise FormulaError("是公式，引用了其他文件或不存在的工作表，无法计算（请直接填写数值）")
             ref = m.group("ref")
         if ref.upper() in self.names and "!" not in name:
             target, r, c = self.names[ref.upper()]

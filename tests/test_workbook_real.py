@@ -1,0 +1,403 @@
+"""Spreadsheets read as Excel/WPS show them, whatever kind of file carries them (real files built in code)."""
+from __future__ import annotations
+
+import datetime as dt
+import struct
+
+import pytest
+
+import workbook_builders as B
+from toolkit.campaign import load_campaign
+from toolkit.extract import sniff as S
+from toolkit.extract.grid import MAX_ROWS, read_workbook
+from toolkit.extract.numfmt import shown
+from toolkit.extract.registry import extract
+from toolkit.model import FORM
+
+CAMPAIGN = load_campaign()
+PROFIT = (3100.0, 3300.0, 3650.25)
+
+
+def _figures(ex, key):
+    return tuple(ex.form.yearly[key][y].value for y in B.YEARS)
+
+
+def _codes(ex):
+    return sorted(i.code for i in ex.issues)
+
+
+# ---------------------------------------------------------------- no allocation by what a file claims
+
+@pytest.mark.parametrize("stray", ["XFD1048576", "A1048576", "XFD1", "AN401"])
+def test_stray_far_cell_is_ignored_and_the_form_read(stray):
+    wb = B.form_workbook()
+    wb["申请表"][stray] = "草稿"
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    assert ex.kind == FORM
+    assert ex.form.text("申报单位") == B.ENTERPRISE
+    assert _figures(ex, "利润总额") == PROFIT
+    book = read_workbook(B.save(wb), S.XLSX)
+    assert book.sheets[0].height <= MAX_ROWS
+
+
+@pytest.mark.parametrize("cell", [(65535, 255), (65535, 0), (0, 255)])
+def test_xls_stray_far_cell_is_read_sparsely(cell):
+    cells = B.form_cells()
+    cells[cell] = "备注"
+    ex = extract(B.xls_bytes({"申请表": cells}), "申请表.xls", CAMPAIGN)
+    assert _figures(ex, "利润总额") == PROFIT
+    assert ex.form.fields["电话"].location == "申请表!D7"
+
+
+# ---------------------------------------------------------------- formulas
+
+def _formula_form(cached: str | None, *, full_calc: bool = True) -> bytes:
+    wb = B.form_workbook()
+    ws = wb["申请表"]
+    for col, yuan in zip("CDE", (31000000, 33000000, 36502500)):
+        ws[f"{col}15"] = f"=ROUND({yuan}/10000,2)"
+    ws["C12"] = "=SUM(C13:C14)*0+52000"  # a range input
+    data = B.save(wb)
+
+    def edit(xml):
+        if cached is not None:
+            xml = __import__("re").sub(r"(<f>[^<]*</f>)(<v\s*/>|<v></v>)?", rf"\1<v>{cached}</v>", xml)
+        return xml
+    data = B.edit_part(data, "xl/worksheets/sheet1.xml", edit)
+    if not full_calc:
+        data = B.edit_part(data, "xl/workbook.xml", lambda x: x.replace(' fullCalcOnLoad="1"', ""))
+    return data
+
+
+@pytest.mark.parametrize("cached", [None, "0", "999"])
+def test_formulas_are_computed_when_the_workbook_recalculates_on_open(cached):
+    ex = extract(_formula_form(cached), "申请表.xlsx", CAMPAIGN)
+    assert _figures(ex, "利润总额") == PROFIT
+    assert ex.form.yearly["资产总额"][2018].value == 52000.0
+
+
+def test_cached_results_of_a_calculated_workbook_are_shown_as_stored():
+    # saved by a spreadsheet program (calcId, no fullCalcOnLoad): the stored result is what Excel shows
+    ex = extract(_formula_form("1234.5", full_calc=False), "申请表.xlsx", CAMPAIGN)
+    assert _figures(ex, "利润总额") == (1234.5,) * 3
+
+
+def test_formula_across_sheets_and_with_shared_formula_is_computed():
+    wb = B.form_workbook()
+    data_ws = wb.create_sheet("数据")
+    data_ws["A1"], data_ws["A2"], data_ws["A3"] = 31000000, 33000000, 36502500
+    for i, col in enumerate("CDE"):
+        wb["申请表"][f"{col}15"] = f"=ROUND(数据!A{i + 1}/10000,2)"
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    assert _figures(ex, "利润总额") == PROFIT
+    assert len(ex.all_forms) == 1
+
+
+@pytest.mark.parametrize("formula", ["=NOSUCHFUNCTION(1)", "=C15", "=[1]Sheet1!A1"])
+def test_uncomputable_formula_is_an_error_naming_the_cell_not_a_missing_value(tmp_path, formula):
+    from toolkit.rules.fields import check_fields
+    from toolkit.model import Application
+
+    wb = B.form_workbook()
+    wb["申请表"]["C15"] = formula
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    v = ex.form.yearly["利润总额"][2018]
+    assert not v.ok and v.value is None and v.location == "申请表!C15"
+    issues = list(check_fields(Application(unit="u", enterprise="e", form=ex.form), CAMPAIGN))
+    mine = [i for i in issues if i.location == "申请表!C15"]
+    assert [i.code for i in mine] == ["field.invalid"]
+    assert "公式" in mine[0].message
+
+
+# ---------------------------------------------------------------- number formats and units
+
+@pytest.mark.parametrize("code, scale, unit, date", [
+    ('0"."0,"万元"', 1e-4, "万元", False),
+    ('0!.0,"万元"', 1e-4, "万元", False),
+    ("0\\.0000", 1e-4, "", False),
+    ("#,##0,", 1e-3, "", False),
+    ("#,##0.00,,", 1e-6, "", False),
+    ('#,##0.00"元"', 1.0, "元", False),
+    ('yyyy"年"', 1.0, "", True),
+    ("yyyy/m/d", 1.0, "", True),
+    ("#,##0.00", 1.0, "", False),
+    ("0.00E+00", 1.0, "", False),
+    ("General", 1.0, "", False),
+])
+def test_number_format_scale_unit_and_dates(code, scale, unit, date):
+    fmt = shown(code)
+    assert fmt.scale == pytest.approx(scale) and fmt.unit == unit and fmt.date == date
+
+
+@pytest.mark.parametrize("code", ['0"."0,"万元"', '0!.0,"万元"', "0\\.0000"])
+def test_wps_wan_yuan_format_gives_the_figure_shown_with_a_warning(code):
+    wb = B.form_workbook()
+    ws = wb["申请表"]
+    for i, col in enumerate("CDE"):
+        ws[f"{col}15"] = PROFIT[i] * 10000
+        ws[f"{col}15"].number_format = code
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    assert _figures(ex, "利润总额") == pytest.approx(PROFIT)
+    warned = {i.location for i in ex.issues if i.code == "finance.suspicious" and i.severity == "warning"}
+    assert warned == {"申请表!C15", "申请表!D15", "申请表!E15"}
+
+
+def test_thousands_scaling_format_shows_thousands():
+    wb = B.form_workbook()
+    wb["申请表"]["C12"] = 52000000.0
+    wb["申请表"]["C12"].number_format = "#,##0,"
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.yearly["资产总额"][2018].value == pytest.approx(52000.0)
+    assert any(i.location == "申请表!C12" and i.severity == "warning" for i in ex.issues)
+
+
+@pytest.mark.parametrize("label", ["利润总额（元）", "利润总额(元)", "利润总额（单位：元）"])
+def test_label_in_yuan_converts_to_wan_yuan_with_a_warning(label):
+    cells = B.form_cells(yearly={"利润总额": (label, tuple(v * 10000 for v in PROFIT))})
+    ex = extract(B.save(B.form_workbook(cells)), "申请表.xlsx", CAMPAIGN)
+    assert _figures(ex, "利润总额") == pytest.approx(PROFIT)
+    assert _figures(ex, "资产总额") == (52000.0, 56000.0, 61000.5)  # rows in 万元 untouched
+    assert sum(1 for i in ex.issues if i.code == "finance.suspicious") == 3
+
+
+# ---------------------------------------------------------------- years written as dates
+
+@pytest.mark.parametrize("header", [
+    lambda y: dt.date(y, 12, 31), lambda y: dt.datetime(y, 12, 31), lambda y: f"{y}年12月31日",
+    lambda y: f"{y}.12.31", lambda y: f"{y}-12-31", lambda y: f"{y}/12/31", lambda y: f"{y}年度",
+    lambda y: f"{y}年末", lambda y: f"{y}年底", lambda y: f"{y}年",
+])
+def test_year_headers_written_as_dates(header):
+    wb = B.form_workbook(B.form_cells(year_header=header))
+    for col in "CDE":
+        wb["申请表"][f"{col}11"].number_format = 'yyyy"年"'
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    for key, (_label, values) in B.YEARLY.items():
+        assert _figures(ex, key) == tuple(float(v) for v in values), key
+
+
+# ---------------------------------------------------------------- several sheets
+
+def _named_template(filled_copy: bool, *, active_copy: bool = True) -> bytes:
+    """A workbook with defined names on a blank original and sheet-scoped twins on a (filled) copy."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    empty = {k: v for k, v in B.form_cells().items() if isinstance(v, str) and k[1] in (0,) or k[0] in (0, 10)
+             or (k[1] == 1 and k[0] >= 11)}
+    wb = B.form_workbook(empty)
+    ids = {"申报单位": "enterprise", "所属行业": "industry", "所在地区": "region", "标杆名称": "benchmark_name",
+           "摘要": "abstract", "联系人": "contact", "电话": "phone", "手机": "mobile", "电子邮箱": "email",
+           "传真": "fax", "通讯地址": "address"}
+    spec_ids = {f.key: f.id for f in CAMPAIGN.fields}
+    cells = {"申报单位": "B3", "所属行业": "B4", "所在地区": "E4", "标杆名称": "B5", "摘要": "B6", "联系人": "B7",
+             "电话": "D7", "手机": "F7", "电子邮箱": "B8", "传真": "E8", "通讯地址": "B9"}
+    copy = wb.copy_worksheet(wb["申请表"])
+    copy.title = "申请表 (2)"
+    if filled_copy:
+        B.put(copy, B.form_cells())
+    for key, ref in cells.items():
+        name = spec_ids.get(key, ids[key])
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'申请表'!${ref[0]}${ref[1:]}")
+        copy.defined_names[name] = DefinedName(name, attr_text=f"'申请表 (2)'!${ref[0]}${ref[1:]}")
+    for spec in CAMPAIGN.yearly:
+        row = 12 + [f.key for f in CAMPAIGN.yearly].index(spec.key)
+        for i, year in enumerate(B.YEARS):
+            name = spec.defined_name(year)
+            col = "CDE"[i]
+            wb.defined_names[name] = DefinedName(name, attr_text=f"'申请表'!${col}${row}")
+            copy.defined_names[name] = DefinedName(name, attr_text=f"'申请表 (2)'!${col}${row}")
+    wb.active = 1 if active_copy else 0
+    return B.save(wb)
+
+
+@pytest.mark.parametrize("active_copy", [True, False])
+def test_filled_copy_of_the_template_sheet_is_read_with_a_warning(active_copy):
+    ex = extract(_named_template(True, active_copy=active_copy), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.source == "defined-names"
+    assert ex.form.text("申报单位") == B.ENTERPRISE
+    assert ex.form.fields["电话"].location == "申请表 (2)!D7"
+    assert _figures(ex, "利润总额") == PROFIT
+    notes = [i for i in ex.issues if i.field == "申请表工作表"]
+    assert len(notes) == 1 and notes[0].severity == "warning" and "申请表 (2)" in notes[0].message
+
+
+def test_two_enterprises_one_workbook_give_two_forms_in_sheet_order():
+    wb = B.form_workbook(title="恒瑞")
+    other = wb.create_sheet("冀安")
+    second = {"申报单位": "石家庄冀安电气设备有限公司", "电话": "0311-85550011"}
+    B.put(other, B.form_cells(fields=second, yearly={"利润总额": ("利润总额（万元）", (980.0, 1120.0, 1265.5))}))
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    assert [f.text("申报单位") for f in ex.forms] == [B.ENTERPRISE, "石家庄冀安电气设备有限公司"]
+    assert ex.form is ex.forms[0]
+    assert ex.forms[1].fields["电话"].location == "冀安!D7"
+    assert ex.forms[1].number("利润总额", 2020) == 1265.5
+    assert ex.forms[0].number("利润总额", 2020) == 3650.25
+
+
+def test_same_enterprise_on_two_sheets_gives_one_form():
+    wb = B.form_workbook()
+    B.put(wb.create_sheet("申请表 (2)"), B.form_cells())
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    assert len(ex.all_forms) == 1
+    assert any(i.field == "申请表工作表" for i in ex.issues)
+
+
+@pytest.mark.parametrize("kind, rel, body", [
+    ("macrosheets", "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
+     '<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+     'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1"><c r="A1" t="str">'
+     '<f>GET.CELL(7,申请表!B3)</f><v>General</v></c></row></sheetData></xm:macrosheet>'),
+    ("dialogsheets", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet",
+     '<dialogsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'),
+    ("chartsheets", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet",
+     '<chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'),
+])
+@pytest.mark.parametrize("first", [True, False])
+def test_macro_dialog_and_chart_sheets_do_not_stop_the_form(kind, rel, body, first):
+    members = B.zip_members(B.save(B.form_workbook()))
+    members[f"xl/{kind}/sheet1.xml"] = body.encode()
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdX" Type="{rel}" Target="{kind}/sheet1.xml"/></Relationships>'.encode())
+    extra = ('<sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="宏1" '
+             'sheetId="9" r:id="rIdX"/>').encode()
+    wbxml = members["xl/workbook.xml"]
+    members["xl/workbook.xml"] = wbxml.replace(b"<sheets>", b"<sheets>" + extra) if first else \
+        wbxml.replace(b"</sheets>", extra + b"</sheets>")
+    ex = extract(B.zip_bytes(members), "申请表.xlsm", CAMPAIGN)
+    assert ex.kind == FORM and _figures(ex, "利润总额") == PROFIT
+
+
+# ---------------------------------------------------------------- packages: root parts, Strict
+
+def test_xlsx_with_parts_at_the_root_of_the_zip():
+    members = {}
+    for name, data in B.zip_members(B.save(B.form_workbook())).items():
+        new = name[3:] if name.startswith("xl/") else name
+        if name.endswith(".rels") or name in ("[Content_Types].xml", "xl/workbook.xml"):
+            data = data.replace(b'="/xl/', b'="/').replace(b'Target="xl/', b'Target="')
+        members[new] = data
+    data = B.zip_bytes(members)
+    assert S.sniff(data, "a.xlsx").type == S.XLSX
+    ex = extract(data, "申请表.xlsx", CAMPAIGN)
+    assert ex.form.text("申报单位") == B.ENTERPRISE and _figures(ex, "利润总额") == PROFIT
+
+
+def test_strict_open_xml_xlsx_reads_like_transitional():
+    pairs = [("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              "http://purl.oclc.org/ooxml/officeDocument/relationships"),
+             ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+              "http://purl.oclc.org/ooxml/spreadsheetml/main")]
+    members = B.zip_members(B.save(B.form_workbook()))
+    for name, data in members.items():
+        if name.endswith((".xml", ".rels")):
+            for old, new in pairs:
+                data = data.replace(old.encode(), new.encode())
+            members[name] = data
+    ex = extract(B.zip_bytes(members), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.text("申报单位") == B.ENTERPRISE and _figures(ex, "利润总额") == PROFIT
+
+
+# ---------------------------------------------------------------- .xls of every kind
+
+def _bare_stream(bof: bytes, cells: dict, *, dimensions: bool = False) -> bytes:
+    out = [bof, B.rec(0x0042, struct.pack("<H", 936))]
+    if dimensions:
+        out.append(B.rec(0x0200, struct.pack("<HHHHH", 0, 16, 0, 6, 0)))
+    for (r, c), v in sorted(cells.items()):
+        if isinstance(v, str):
+            raw = v.encode("gbk")
+            out.append(B.rec(0x0204, struct.pack("<HHHH", r, c, 0, len(raw)) + raw))
+        else:
+            out.append(B.rec(0x0203, struct.pack("<HHHd", r, c, 0, v)))
+    return b"".join(out) + B.EOF
+
+
+@pytest.mark.parametrize("bof, dims", [
+    (B.rec(0x0809, struct.pack("<HHHH", 0, 0x10, 0, 0)), False),  # web export (BIFF5/8 BOF)
+    (B.rec(0x0409, struct.pack("<HHH", 0, 0x10, 0x10D3)), True),  # Excel 4.0 worksheet
+    (B.rec(0x0209, struct.pack("<HH", 0, 0x10)), True),  # Excel 3.0 worksheet
+])
+def test_bare_biff_streams_are_read_natively(bof, dims):
+    data = _bare_stream(bof, B.form_cells(), dimensions=dims)
+    assert S.sniff(data, "申请表.xls").type == S.XLS
+    ex = extract(data, "申请表.xls", CAMPAIGN)
+    assert ex.form.text("申报单位") == B.ENTERPRISE and _figures(ex, "利润总额") == PROFIT
+
+
+def _with_records_after_bof(stream: bytes, records: bytes) -> bytes:
+    bof, rest = stream[:20], stream[20:]
+    shift, fixed, pos = len(records), bytearray(), 0
+    while pos < len(rest):
+        rid, n = struct.unpack_from("<HH", rest, pos)
+        body = bytearray(rest[pos + 4:pos + 4 + n])
+        if rid == 0x0085:
+            struct.pack_into("<I", body, 0, struct.unpack_from("<I", body)[0] + shift)
+        fixed += rest[pos:pos + 4] + body
+        pos += 4 + n
+    return bof + records + bytes(fixed)
+
+
+FILEPASS_RC4 = B.rec(0x002F, struct.pack("<HHH", 1, 1, 1) + bytes(48))
+
+
+@pytest.mark.parametrize("before", [b"", B.rec(0x0086), B.rec(0x0086) + B.rec(0x005C, bytes(112)),
+                                    B.rec(0x00E1, b"\xb0\x04") + B.rec(0x005B, bytes(8))])
+def test_encrypted_xls_is_file_encrypted_wherever_filepass_sits(before):
+    stream = _with_records_after_bof(B.biff8_workbook_stream({"申请表": B.form_cells()}), before + FILEPASS_RC4)
+    data = B.cfb({"Workbook": stream})
+    ex = extract(data, "申请表.xls", CAMPAIGN)
+    assert _codes(ex) == ["file.encrypted"]
+
+
+def test_biff5_xor_obfuscated_book_is_file_encrypted():
+    bof5 = B.rec(0x0809, struct.pack("<HHHH", 0x0500, 0x0005, 0x1F4B, 0x07CD))
+    stream = bof5 + B.rec(0x002F, struct.pack("<HH", 0x7A14, 0xAF83)) + B.rec(0x0042, b"\xa8\x03") + B.EOF
+    assert _codes(extract(B.cfb({"Book": stream}), "申请表.xls", CAMPAIGN)) == ["file.encrypted"]
+    assert _codes(extract(stream, "申请表.xls", CAMPAIGN)) == ["file.encrypted"]  # bare, too
+
+
+def test_filepass_in_a_sheet_substream_is_not_encryption():
+    from toolkit.extract.sniff import biff_encrypted
+
+    stream = B.biff8_workbook_stream({"申请表": {(0, 0): "x"}})
+    assert not biff_encrypted(stream)
+    assert biff_encrypted(_with_records_after_bof(stream, FILEPASS_RC4))
+
+
+@pytest.mark.parametrize("storage", ["MBD0004A2C1", "ObjectPool"])
+def test_xls_with_an_embedded_word_document_is_a_workbook(storage):
+    word = {"WordDocument": struct.pack("<HH", 0xA5EC, 0x00C1) + bytes(4092), "1Table": bytes(4096)}
+    tree = {"Workbook": B.biff8_workbook_stream({"申请表": B.form_cells()})}
+    tree[storage] = {"_1234": word} if storage == "ObjectPool" else word
+    data = B.cfb(tree)
+    assert S.sniff(data, "申请表.xls").type == S.XLS
+    ex = extract(data, "申请表.xls", CAMPAIGN)
+    assert ex.form.text("申报单位") == B.ENTERPRISE and _figures(ex, "利润总额") == PROFIT
+
+
+def test_word_document_in_a_compound_file_is_still_a_doc():
+    data = B.cfb({"WordDocument": struct.pack("<HH", 0xA5EC, 0x00C1) + bytes(4092), "1Table": bytes(4096)})
+    assert S.sniff(data, "a.doc").type == S.DOC
+
+
+# ---------------------------------------------------------------- SpreadsheetML (Excel 2003 XML)
+
+def test_spreadsheetml_with_index_and_merges():
+    ns = 'xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"'
+    rows = []
+    by_row: dict = {}
+    for (r, c), v in B.form_cells().items():
+        by_row.setdefault(r, []).append((c, v))
+    for r in sorted(by_row):
+        cells = []
+        for c, v in sorted(by_row[r]):
+            kind = "String" if isinstance(v, str) else "Number"
+            merge = ' ss:MergeAcross="4"' if (r, c) in ((2, 1), (4, 1)) else ""
+            cells.append(f'<Cell ss:Index="{c + 1}"{merge}><Data ss:Type="{kind}">{v}</Data></Cell>')
+        rows.append(f'<Row ss:Index="{r + 1}">{"".join(cells)}</Row>')
+    xml = (f'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook {ns}>'
+           f'<Worksheet ss:Name="申请表"><Table>{"".join(rows)}</Table></Worksheet></Workbook>').encode()
+    assert S.sniff(xml, "申请表.xls").type == S.SPREADSHEETML
+    ex = extract(xml, "申请表.xls", CAMPAIGN)
+    assert ex.form.text("申报单位") == B.ENTERPRISE and _figures(ex, "利润总额") == PROFIT
+    assert ex.form.fields["电话"].location == "申请表!D7"
