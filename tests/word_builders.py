@@ -230,7 +230,8 @@ def excel_html(tables: list[str], sheet_names: list[str], *, charset: str = "utf
 
 
 def mht(parts: list[tuple[str, str, bytes, str]], *, transfer: str = "quoted-printable") -> bytes:
-    """A web archive (multipart/related): parts are (location, content type, bytes, charset)."""
+    """A web archive (multipart/related): parts are (location, content type, bytes, charset); Chinese Word
+    writes the part locations (file names) in GBK, unencoded."""
     boundary = "----=_NextPart_01D7A1B2.3C4D5E60"
     out = [f'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="{boundary}"\r\n\r\n'
            "此文档为“单个文件网页”。\r\n\r\n".encode("gbk")]
@@ -241,7 +242,7 @@ def mht(parts: list[tuple[str, str, bytes, str]], *, transfer: str = "quoted-pri
             body = quopri.encodestring(data)
         cs = f'; charset="{charset}"' if charset else ""
         out.append(f"--{boundary}\r\nContent-Location: {location}\r\nContent-Transfer-Encoding: {transfer}\r\n"
-                   f"Content-Type: {ctype}{cs}\r\n\r\n".encode("ascii") + body.replace(b"\n", b"\r\n") + b"\r\n")
+                   f"Content-Type: {ctype}{cs}\r\n\r\n".encode("gbk") + body.replace(b"\n", b"\r\n") + b"\r\n")
     out.append(f"--{boundary}--\r\n".encode("ascii"))
     return b"".join(out)
 

@@ -147,14 +147,14 @@ class _HtmlReader:
         return out
 
     def _text(self, para: _Para, text: str | None, bold: bool) -> None:
-        if text:
-            para.pieces.append((text, bold))
+        if text:  # source line breaks are white space; only <br> breaks a line
+            para.pieces.append((_SPACES.sub(" ", text), bold))
 
     def _flush(self, out: list, para: _Para, props: dict) -> None:
         if not para.pieces and not para.images:
             return
         text = "".join(t for t, _b in para.pieces)
-        lines = [_CJK_GAP.sub("", _SPACES.sub(" ", line)).strip() for line in text.split("\n")]
+        lines = [_CJK_GAP.sub("", _SPACES.sub(" ", line)).strip() for line in text.split("\n")]  # "\n" = <br>
         text = clean_text("\n".join(line for line in lines)).strip("\n").strip()
         if not text and not para.images:  # white space between tags: not a paragraph
             para.pieces.clear()
