@@ -159,6 +159,11 @@ def application_files(folder: str, prefix: str, enterprise: str, *, unit: str = 
                          first_seen=first_seen)]
 
 
+def scan_file(path: str, *, unit: str = SJZ) -> tuple:
+    """A PDF/image beside the pairs, as the registry reads it (an attachment until assembly places it)."""
+    return file_version(path, unit=unit), extract(b"%PDF-1.4\n%%EOF", path.rsplit("/", 1)[-1], CAMPAIGN)
+
+
 def _name_for(enterprise: str) -> str:
     return f"{enterprise.removesuffix('有限公司')}实施精益生产的经验"
 
@@ -239,7 +244,14 @@ CASES = [
     # -- file.unsupported
     ("file.unsupported", "a zip archive that is not an office file",
      lambda: file_issues(zip_of({"a.txt": "hello"}), "材料.zip"), True),
-    ("file.unsupported", "a PDF named as the 申请表", lambda: file_issues(b"%PDF-1.4\n%%EOF", "申请表.pdf"), True),
+    ("file.unsupported", "a PDF 申请表 of an enterprise with no application",
+     lambda: unit_issues(*application_files("石家庄", "1-", ENTERPRISES[0]),
+                         *application_files("石家庄", "2-", ENTERPRISES[1]),
+                         scan_file("石家庄/3-冀东水泥-申请表.pdf")), True),
+    ("file.unsupported", "a PDF scan of the 申请书 beside its own pair (an attachment)",
+     lambda: unit_issues(*application_files("石家庄", "1-", ENTERPRISES[0]),
+                         *application_files("石家庄", "2-", ENTERPRISES[1]),
+                         scan_file("石家庄/1-申请书（盖章扫描件）.pdf")), False),
     ("file.unsupported", ".doc when LibreOffice is not installed",
      without_libreoffice(lambda: file_issues(ole("WordDocument"), "总结材料.doc")), True),
     ("file.unsupported", "a PDF scan of the 推荐意见 (stamped opinion, expected)",
