@@ -401,3 +401,19 @@ def test_spreadsheetml_with_index_and_merges():
     ex = extract(xml, "申请表.xls", CAMPAIGN)
     assert ex.form.text("申报单位") == B.ENTERPRISE and _figures(ex, "利润总额") == PROFIT
     assert ex.form.fields["电话"].location == "申请表!D7"
+
+
+@pytest.mark.parametrize("third", [
+    {"申报单位": "", "电话": "0311-85550099"},  # a third form with no 申报单位
+    {"申报单位": B.ENTERPRISE, "电话": "0311-86660009"},  # the first enterprise again, less complete
+])
+def test_a_third_form_like_sheet_not_read_is_named(third):
+    wb = B.form_workbook(title="恒瑞")
+    B.put(wb.create_sheet("冀安"), B.form_cells(fields={"申报单位": "石家庄冀安电气设备有限公司"}))
+    sparse = wb.create_sheet("草稿")
+    cells = B.form_cells(fields=third)
+    B.put(sparse, {(r, c): value for (r, c), value in cells.items() if r <= 6})  # the scalar block only
+    ex = extract(B.save(wb), "申请表.xlsx", CAMPAIGN)
+    assert [f.text("申报单位") for f in ex.forms] == [B.ENTERPRISE, "石家庄冀安电气设备有限公司"]
+    [note] = [i for i in ex.issues if i.location == "草稿工作表"]
+    assert note.severity == "warning" and "没有作为一项申报读取" in note.message

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..campaign import Campaign, FieldSpec
 from ..messages import make_issue
@@ -392,7 +392,11 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
     notes = _notes_by_location(book)
     if len(named) >= 2:  # several enterprises' forms, one per sheet
         chosen = sorted((_best(group, book.active) for group in named.values()), key=lambda c: c[0])
-        return [_finish(c[2], campaign, file, notes, book, c[1]) for c in chosen]
+        forms = [_finish(c[2], campaign, file, notes, book, c[1]) for c in chosen]
+        left = [c for c in candidates if all(c[1] is not k[1] for k in chosen)]
+        if left:  # nothing ignored silently: a sheet that looks like a form but was not read as one
+            forms[0] = replace(forms[0], warnings=(*forms[0].warnings, *(_unread_sheet(c, file) for c in left)))
+        return forms
     if filled:
         best = _best(filled, book.active)
         form = best[2]
@@ -412,6 +416,18 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
                                        f"“{best[1].name}”",
             fix="如要提交的是另一个工作表，请删除多余的申请表工作表后重新提交"))
     return [_finish(form, campaign, file, notes, book, best[1] if best else None, extra)]
+
+
+def _unread_sheet(candidate, file: str):
+    """A warning for a sheet that holds a form-like layout not read as an application."""
+    _order, sheet, form, written = candidate
+    enterprise = form.text("申报单位")
+    why = (f"申报单位为“{enterprise}”，与其他工作表重复，已读取内容更完整的工作表" if enterprise
+           else f"只填写了{written}项且没有填写申报单位")
+    return make_issue(
+        "field.invalid", file=file, location=f"{sheet.name}工作表", field="申请表工作表", severity=WARNING,
+        value=sheet.name, reason=f"：这个工作表像是申请表，但{why}，没有作为一项申报读取",
+        fix="如果它是另一家企业的申请表，请填写完整（含申报单位）后重新提交；否则请删除该工作表")
 
 
 def _best(group: list, active: str):
