@@ -608,7 +608,7 @@ class _Reader:
                 blocks: list[Block] = []
                 self.walk_body(tc, blocks)
                 images += sum(b.images for b in blocks)
-                row.append((clean_text("\n".join(b.shown for b in blocks)).strip(), span, vmerge))
+                row.append((clean_text("\n".join(b.text for b in blocks)).strip(), span, vmerge))  # no list numbers: not 字数
                 row_cells.append(blocks)
             rows.append(row)
             cells.append(row_cells)
