@@ -64,12 +64,14 @@ def test_word_web_page_read_natively(make, name, campaign, monkeypatch):
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le"])
-def test_utf16_word_page(codec, campaign):
-    """Word's "Unicode" web pages (UTF-16, with or without a BOM) read like the others.
-
-    Read through web.read_web: sniff.py does not yet recognise UTF-16 HTML as HTML (see the report)."""
-    page = web.read_web(word_html(WORD_BODY, charset="unicode").encode(codec), S.HTML, "总结材料.doc")
+def test_utf16_word_page(codec, campaign, monkeypatch):
+    """Word's "Unicode" web pages (UTF-16, with or without a BOM) are sniffed and read like the others."""
+    monkeypatch.setattr(legacy, "soffice_path", lambda: None)
+    data = word_html(WORD_BODY, charset="unicode").encode(codec)
+    assert S.sniff(data, "总结材料.doc").type == S.HTML
+    page = web.read_web(data, S.HTML, "总结材料.doc")
     _assert_summary(from_docx(page.document, "1-华信-总结材料.doc", campaign, "1-华信-总结材料.doc"))
+    _assert_summary(extract(data, "1-华信-总结材料.doc", campaign))
 
 
 @pytest.mark.parametrize("transfer, charset, codec", [("quoted-printable", "gb2312", "gb18030"),

@@ -71,10 +71,15 @@ def sniff(data: bytes, name: str = "") -> Sniffed:
     markup = _sniff_markup(data)
     if markup is not None:
         return markup
-    probe = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    text = data
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Word's "Unicode" web page: UTF-16 with a byte-order mark
+        text = data[:32768].decode("utf-16", errors="ignore").encode("ascii", errors="ignore")
+    elif data[:1] == b"<" and data[1:64:2].count(0) == len(data[1:64:2]) > 8:  # UTF-16-LE without a mark
+        text = data[:32768].decode("utf-16-le", errors="ignore").encode("ascii", errors="ignore")
+    probe = text[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if probe.startswith(b"<!doctype html") or probe.startswith(b"<html") or b"<html" in probe[:1024] \
-            or (probe.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office" in data[:4096]):
-        return Sniffed(HTML, "office" if _office_html(data) else "web")
+            or (probe.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office" in text[:4096]):
+        return Sniffed(HTML, "office" if _office_html(text) else "web")
     if b"\x00" not in data[:4096]:
         return Sniffed(TEXT)
     return Sniffed(UNKNOWN)
