@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.extract.legacy import soffice_path
-from toolkit.extract.wordcount import count_words
+from toolkit.wordcount import count_words
 
 YEARS = (2018, 2019, 2020)
 

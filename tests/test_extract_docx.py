@@ -11,7 +11,7 @@ from corpus import CONTENT, add_content_control, add_textbox, tiny_png
 from toolkit.extract.docx import Block, match_heading, read_docx, read_sections, table_sheet
 from toolkit.extract.registry import extract
 from toolkit.extract.safety import UnsafeFile
-from toolkit.extract.wordcount import count_words
+from toolkit.wordcount import count_words
 from toolkit.model import APPLICATION_DOC, SUMMARY
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.names import strip_company_suffix
 from toolkit.normalize import (
     Parsed,
     clean_text,
@@ -17,7 +18,6 @@ from toolkit.normalize import (
     normalize_label,
     normalize_name,
     phone_kind,
-    strip_company_suffix,
     to_email,
     to_int_count,
     to_number,

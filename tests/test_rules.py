@@ -19,7 +19,7 @@ from toolkit.assemble import APP_RULES, assemble, status_of
 from toolkit.campaign import load_campaign
 from toolkit.extract.form import parse_value
 from toolkit.extract.registry import extract
-from toolkit.extract.wordcount import count_words
+from toolkit.wordcount import count_words
 from toolkit.messages import CATALOGUE, make_issue
 from toolkit.model import (ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OVER_QUOTA, PASSED, RANKING, SUMMARY,
                            WARNING, Application, Extracted, FileVersion, FormData, RankingRow, Section,

@@ -11,7 +11,7 @@ from toolkit.extract import legacy, web
 from toolkit.extract import sniff as S
 from toolkit.extract.documents import from_docx
 from toolkit.extract.registry import extract
-from toolkit.extract.wordcount import count_words
+from toolkit.wordcount import count_words
 from toolkit.model import FORM, SUMMARY
 from word_builders import excel_html, mht, word_html, wordml
 

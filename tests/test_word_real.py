@@ -11,7 +11,7 @@ from conftest import soffice
 from toolkit.extract import legacy
 from toolkit.extract.docx import format_number, read_docx, read_sections
 from toolkit.extract.registry import extract
-from toolkit.extract.wordcount import count_words
+from toolkit.wordcount import count_words
 from toolkit.model import SUMMARY, WARNING
 from word_builders import (bold_p, cell, complex_field, deleted, ins, move_from, move_to, mht, numbering, p,
                            package, row, run, sdt, simple_field, style, table, textbox_alternate, textbox_vml,

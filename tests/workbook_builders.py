@@ -4,7 +4,6 @@ on bytes built here, not on committed binaries."""
 from __future__ import annotations
 
 import io
-import re
 import struct
 import zipfile
 

@@ -10,13 +10,14 @@ from .discover import unit_candidates
 from .messages import make_issue
 from .model import (APPLICATION_DOC, ATTACHMENT, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
                     RANKING, SUMMARY, WARNING, Application, Extracted, FileVersion, Issue)
-from .normalize import normalize_filename, normalize_name, strip_company_suffix
+from .names import contains_enterprise, enterprise_named_in
+from .normalize import normalize_filename, normalize_name
 from .rules.contacts import check_contacts
 from .rules.fields import check_fields
 from .rules.eligibility import check_eligibility
 from .rules.finance import check_finance
 from .rules.naming import check_name
-from .rules.pairing import check_mismatch, enterprise_named_in
+from .rules.pairing import check_mismatch
 from .rules.deadline import check_deadline, late_edit_warning
 from .rules.duplicates import check_duplicates
 from .rules.quota import apply_quota
@@ -87,15 +88,6 @@ class Assembled:
         return [issue for _, _, issue in self.issue_rows()]
 
 
-def _contains_enterprise(text: str, enterprise: str) -> bool:
-    text_n = normalize_name(text)
-    ent = normalize_name(enterprise)
-    if not ent:
-        return False
-    short = strip_company_suffix(ent)
-    return ent in text_n or (len(short) >= 4 and short in text_n)
-
-
 def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,
                    form_ex: Extracted) -> tuple[int, int]:
     """(content evidence, placement evidence) that a 总结材料 belongs with a 申请表.
@@ -110,12 +102,12 @@ def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: File
     bname = s.benchmark_name
     if bname and form.text("标杆名称") and normalize_name(bname) == normalize_name(form.text("标杆名称")):
         content += 4
-    if bname and _contains_enterprise(bname[: len(enterprise) + 4], enterprise):
+    if bname and contains_enterprise(bname[: len(enterprise) + 4], enterprise):
         content += 3
     overview = s.sections.get("企业概况")
-    if overview and _contains_enterprise(overview.text, enterprise):
+    if overview and contains_enterprise(overview.text, enterprise):
         content += 3
-    if _contains_enterprise(summary_fv.name, enterprise):
+    if contains_enterprise(summary_fv.name, enterprise):
         content += 2
     placement = 0
     if summary_fv.subfolder and summary_fv.subfolder == form_fv.subfolder:
@@ -331,7 +323,7 @@ def _point_to_rejected_files(apps: list[Application], rejected: list[FileEntry])
         for n, issue in enumerate(app.issues):
             if issue.code not in ("pair.missing-form", "pair.missing-summary"):
                 continue
-            mine = [e for e in rejected if _contains_enterprise(e.version.name, app.enterprise)
+            mine = [e for e in rejected if contains_enterprise(e.version.name, app.enterprise)
                     or (e.version.subfolder and any(e.version.subfolder == f.subfolder for f in app.files))]
             names = "、".join(f"“{e.version.name}”" for e in (mine or rejected)[:3])
             hint = f"（本单位另有无法读取的文件{names}，可能就是这份材料，请按该文件的提示处理。）"
@@ -355,7 +347,7 @@ def _attach_scans(apps: list[Application], attachments: list[FileVersion], entri
             continue
         scored = []
         for app in apps:
-            score = 4 * _contains_enterprise(fv.name, app.enterprise)
+            score = 4 * contains_enterprise(fv.name, app.enterprise)
             score += 2 * any(fv.subfolder and fv.subfolder == f.subfolder for f in app.files)
             prefix = prefix_rank(fv.name)
             score += prefix is not None and any(prefix_rank(f.name) == prefix for f in app.files)

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
+from .clock import CHINA_TZ
 from .errors import ConfigError
 from .normalize import normalize_name
 
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass(frozen=True)

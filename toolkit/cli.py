@@ -167,7 +167,7 @@ def cmd_watch(args) -> int:
     campaign = _campaign(args)
 
     def once() -> bool:
-        from .journal import display_time, now_iso
+        from .clock import display_time, now_iso
 
         print(f"\n[{display_time(now_iso(), seconds=True)}] 开始汇总……", flush=True)
         try:

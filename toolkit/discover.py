@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .campaign import Campaign, Unit
-from .journal import Journal, now_iso
+from .clock import now_iso
+from .journal import Journal
 from .model import FileVersion
 from .normalize import normalize_filename, normalize_name
 

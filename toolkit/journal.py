@@ -13,24 +13,11 @@ import threading
 import time
 from pathlib import Path
 
-from .campaign import CHINA_TZ
+from .clock import CHINA_TZ, display_time, now_iso  # noqa: F401 (re-exported for callers)
 from .errors import LockHeld
 
 JOURNAL_NAME = "journal.json"
 LOCK_NAME = "run.lock"
-
-
-def now_iso(now: dt.datetime | None = None) -> str:
-    """An ISO time in China time (+08:00), whatever the machine's zone: the campaign's deadline is China time."""
-    return (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ).isoformat(timespec="seconds")
-
-
-def display_time(iso: str, *, seconds: bool = False) -> str:
-    """'2021-09-18T10:30:00+08:00' -> '2021-09-18 10:30' (China time), for people."""
-    if not iso:
-        return ""
-    t = dt.datetime.fromisoformat(iso).astimezone(CHINA_TZ)
-    return t.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def write_json_atomic(path: Path, data, *, durable: bool = False) -> None:

@@ -35,7 +35,6 @@ __all__ = [
     "to_email",
     "normalize_label",
     "normalize_name",
-    "strip_company_suffix",
     "from_excel_date",
 ]
 
@@ -481,24 +480,6 @@ def _normalize_name(s: object) -> str:
     return s.translate(_ASCII_LOWER)
 
 
-_COMPANY_SUFFIXES = ("集团有限公司", "有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司", "厂")
-
-
-def strip_company_suffix(name_norm: str) -> str:
-    """Remove legal-form suffixes repeatedly from a normalize_name() output
-    ('河北钢铁(集团)有限公司' -> '河北钢铁'); returns the input unchanged when
-    stripping would leave nothing, so it never returns '' for a non-empty input."""
-    current = name_norm
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _COMPANY_SUFFIXES:
-            if current.endswith(suffix):
-                current = current[: -len(suffix)]
-                changed = True
-                break
-    # A name made only of suffixes ('有限公司', '集团公司') is returned unchanged.
-    return current or name_norm
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from .campaign import CHINA_TZ, Campaign
 from .discover import discover
 from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
-from .journal import Journal, RunLock, display_time, now_iso, write_json_atomic
+from .clock import display_time, now_iso
+from .journal import Journal, RunLock, write_json_atomic
 from .rules.deadline import late_edit_warning
 from .model import Application, Extracted, FileVersion
 from .normalize import normalize_filename

@@ -23,8 +23,8 @@ from ..model import Section, SummaryData
 from ..normalize import clean_text, normalize_name
 from .grid import Sheet
 from .opc import Package
-from .safety import UnsafeFile, parse_xml
-from .wordcount import count_words
+from .safety import parse_xml
+from ..wordcount import count_words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

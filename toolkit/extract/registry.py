@@ -23,7 +23,8 @@ def _code_digest() -> str:
 
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in sorted([*here.glob("*.py"), here.parent / "normalize.py", here.parent / "model.py"]):
+    for path in sorted([*here.glob("*.py"), here.parent / "normalize.py", here.parent / "model.py",
+                                   here.parent / "wordcount.py", here.parent / "names.py"]):
         try:
             h.update(path.read_bytes())
         except OSError:

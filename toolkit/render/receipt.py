@@ -5,7 +5,7 @@ import xlsxwriter
 
 from ..assemble import Assembled, UnitStatus
 from ..messages import title as issue_title
-from ..journal import display_time
+from ..clock import display_time
 from ..model import OUTPUT_RECEIPT, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
 from .register import FILE_STATUS, row_height
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header

@@ -8,7 +8,7 @@ import xlsxwriter
 from ..assemble import Assembled
 from ..messages import title as issue_title
 from ..model import OUTPUT_REGISTER, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
-from ..journal import display_time
+from ..clock import display_time
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
 FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "pending": "正在复制，下次运行时读取", "unassigned": "未归属推荐单位",

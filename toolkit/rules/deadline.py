@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..campaign import CHINA_TZ, Campaign
+from ..campaign import Campaign
+from ..clock import human_time
 from ..messages import make_issue
 from ..model import WARNING, Application, FileVersion, Issue
 
@@ -15,13 +16,8 @@ def check_deadline(applications: list[Application], campaign: Campaign) -> None:
         for fv in app.files:
             if dt.datetime.fromisoformat(fv.first_seen) > deadline:
                 app.issues.append(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间",
-                                             name=fv.name, received_at=_human_time(fv.first_seen),
-                                             deadline=_human_time(deadline.isoformat())))
-
-
-def _human_time(iso: str) -> str:
-    t = dt.datetime.fromisoformat(iso).astimezone(CHINA_TZ)
-    return t.strftime("%Y年%m月%d日 %H:%M")
+                                             name=fv.name, received_at=human_time(fv.first_seen),
+                                             deadline=human_time(deadline.isoformat())))
 
 
 def late_edit_warning(fv: FileVersion, campaign: Campaign, *, standing: str) -> Issue:
@@ -30,6 +26,6 @@ def late_edit_warning(fv: FileVersion, campaign: Campaign, *, standing: str) -> 
     ``standing`` says which version still counts, for the clerk.
     """
     return make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
-                      received_at=_human_time(fv.first_seen), deadline=_human_time(campaign.deadline.isoformat()),
+                      received_at=human_time(fv.first_seen), deadline=human_time(campaign.deadline.isoformat()),
                       severity=WARNING,
                       fix=f"截止后的修改不予受理，{standing}；如确有特殊情况，请联系省厅。")

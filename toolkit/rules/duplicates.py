@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..messages import make_issue
 from ..model import Application
-from ..normalize import normalize_name, strip_company_suffix
-from .pairing import same_enterprise
+from ..names import same_enterprise, strip_company_suffix
+from ..normalize import normalize_name
 
 
 def check_duplicates(applications: list[Application]) -> None:

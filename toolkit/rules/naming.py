@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
-from ..extract.wordcount import count_words
+from ..wordcount import count_words
 from ..messages import make_issue
 from ..model import Application, Issue
-from ..normalize import normalize_name, strip_company_suffix
+from ..names import strip_company_suffix
+from ..normalize import normalize_name
 
 
 def name_location(app: Application) -> tuple[str, str]:

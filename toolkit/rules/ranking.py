@@ -6,7 +6,8 @@ import re
 from ..campaign import Campaign, Unit
 from ..messages import make_issue
 from ..model import Application, RankingRow
-from ..normalize import normalize_filename, normalize_name, strip_company_suffix
+from ..names import strip_company_suffix
+from ..normalize import normalize_filename, normalize_name
 
 _PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【](\d{1,3})[)）\]】]|(\d{1,3})\s*[-_.、．\s])")
 _CN_PREFIX = re.compile(r"^\s*第([一二三四五六七八九十])[名位项]")

@@ -1,0 +1,87 @@
+"""Enterprise names as people write them: one home for comparing, shortening and finding them.
+
+Used by the rules (mismatch, duplicates, naming, ranking) and by assembly (pairing, attachments), so that
+'河北 钢铁（集团）有限公司', '河北钢铁(集团)有限公司' and '河北钢铁集团' compare the way a clerk would.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import SummaryData
+from .normalize import normalize_name
+
+_COMPANY_SUFFIXES = ("集团有限公司", "有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司", "厂")
+
+
+def strip_company_suffix(name_norm: str) -> str:
+    """Remove legal-form suffixes repeatedly from a normalize_name() output
+    ('河北钢铁(集团)有限公司' -> '河北钢铁'); returns the input unchanged when
+    stripping would leave nothing, so it never returns '' for a non-empty input."""
+    current = name_norm
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _COMPANY_SUFFIXES:
+            if current.endswith(suffix):
+                current = current[: -len(suffix)]
+                changed = True
+                break
+    # A name made only of suffixes ('有限公司', '集团公司') is returned unchanged.
+    return current or name_norm
+
+
+_NAMED = re.compile(r"(?:企业名称|单位名称|公司名称|申报单位|申请单位)\s*[:：]\s*([^\n，。,；;：:]{2,80})")
+_COMPANY_END = re.compile(r"有限责任公司|有限公司|公司|[(（]集团[)）]|集团|厂")
+# every kind of bracket compares as ( ); wrapping quotes and closing punctuation are not part of a name
+_BRACKETS = str.maketrans({"[": "(", "【": "(", "〔": "(", "［": "(", "]": ")", "】": ")", "〕": ")", "］": ")"})
+_WRAPPING = "\"'《》〈〉「」『』<>.。;；,，"
+
+
+def comparison_key(text: str) -> str:
+    """What two spellings of one name share: no spaces, one width, one kind of bracket, no wrapping quotes."""
+    return normalize_name(text).translate(_BRACKETS).strip(_WRAPPING)
+
+
+def same_name(a: str, b: str) -> bool:
+    return comparison_key(a) == comparison_key(b)
+
+
+def same_enterprise(a: str, b: str) -> bool:
+    """Equal names, or one is the other plus a legal-form suffix ('河北钢铁集团' and '河北钢铁集团有限公司')."""
+    ka, kb = comparison_key(a), comparison_key(b)
+    if ka == kb:
+        return True
+    short, long_ = sorted((ka, kb), key=len)
+    return long_.startswith(short) and strip_company_suffix(long_) == strip_company_suffix(short)
+
+
+def enterprise_named_in(summary: SummaryData) -> str:
+    """The enterprise a 总结材料 names explicitly ('企业名称：…' in 企业概况), or ''."""
+    for key in ("企业概况", "摘要"):
+        section = summary.sections.get(key)
+        if section:
+            m = _NAMED.search(section.text)
+            if m:
+                return _cut_name(m.group(1))
+    return ""
+
+
+def _cut_name(written: str) -> str:
+    """'河北 钢铁（集团）有限公司 成立于1958年' -> '河北 钢铁（集团）有限公司'; without a legal form, up to a space."""
+    ends = [m.end() for m in _COMPANY_END.finditer(written)]
+    if ends:
+        return written[:ends[-1]].strip()
+    words = written.split()
+    return words[0] if words else ""
+
+
+def contains_enterprise(text: str, enterprise: str) -> bool:
+    """Whether ``text`` names ``enterprise``: its full name, or its name without the legal form (≥ 4
+    characters), compared as normalize_name() keys.
+    """
+    text_n = normalize_name(text)
+    ent = normalize_name(enterprise)
+    if not ent:
+        return False
+    short = strip_company_suffix(ent)
+    return ent in text_n or (len(short) >= 4 and short in text_n)
