@@ -1,0 +1,136 @@
+"""benchmarks/bench_batch.py at N=6, as a real subprocess: correctness of what it generates and runs, never time.
+
+Keys left out when two summary.json files are compared:
+
+- ``generated_at`` (top level): when the run happened; the only run-identity key summary.json has (no host or
+  user; those are in outbox/logs/runs.jsonl).
+- ``first_seen`` (files) and ``received_at`` (applications): when the toolkit first saw a file version. The
+  incremental run saw the replaced 总结材料 when it ran; a fresh state folder takes an existing file's
+  modification time (the moment it was copied in), a second or so earlier.
+- ``versions`` (applications): how many versions of the application's files the journal has seen. The
+  incremental run's journal holds the original 总结材料 and its replacement (2); a fresh state folder has seen
+  only the replacement (1).
+
+The benchmark replaces the 总结材料 of an application in a unit ranked by file-name prefixes, so its later
+receipt time cannot move its rank; nothing else is excluded.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+N = 6
+PHASES = ("naive", "cold", "warm", "changed", "added")
+RUN_IDENTITY_KEYS = {"generated_at"}
+RECEIPT_TIME_KEYS = {"first_seen", "received_at"}
+HISTORY_KEYS = {"versions"}
+
+
+def _without(value, keys: set):
+    if isinstance(value, dict):
+        return {k: _without(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_without(v, keys) for v in value]
+    return value
+
+
+def _batch(inbox: Path, outbox: Path) -> dict:
+    done = subprocess.run([sys.executable, str(REPO / "run.py"), "batch", "--inbox", str(inbox), "--outbox",
+                           str(outbox), "--settle", "0", "--deadline", "2099-12-31"],
+                          check=False, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads((outbox / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    base = tmp_path_factory.mktemp("bench-batch")
+    keep, results = base / "keep", base / "results.json"
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_batch.py"), "--applications", str(N),
+                           "--workers", "1", "--keep", str(keep), "--json", str(results),
+                           "--cache-dir", str(base / "xls-cache")],
+                          check=False, cwd=REPO, capture_output=True, text=True, timeout=600)
+    return {"done": done, "keep": keep, "results": results, "base": base}
+
+
+def _summary(bench, phase: str) -> dict:
+    return json.loads((bench["keep"] / "summaries" / f"{phase}.json").read_text(encoding="utf-8"))
+
+
+def _result(bench) -> dict:
+    return json.loads(bench["results"].read_text(encoding="utf-8"))
+
+
+def test_script_exits_zero_and_reports_every_phase(bench):
+    done = bench["done"]
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = _result(bench)
+    assert result["applications"] == N
+    assert set(result["phases"]) == set(PHASES)
+    for name in PHASES:
+        phase = result["phases"][name]
+        assert isinstance(phase["seconds"], float) and phase["seconds"] >= 0
+        assert phase["peak_rss_mib"] > 0
+    for name in PHASES[1:]:
+        assert result["phases"][name]["exit_code"] == 0
+    assert result["phases"]["naive"]["files"] == 2 * N
+    assert set(result["ratios"]) == {"naive/cold", "cold/warm"}
+    for label in ("naive", "cold", "warm", "one changed", "one added"):
+        assert f"\n{label} " in done.stdout
+
+
+def test_generated_inbox_reads_as_valid_applications_in_every_layout(bench):
+    result = _result(bench)
+    layouts = set(result["generation"]["form_layouts"])
+    assert {"template", "retyped", "vertical"} <= layouts
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        assert {"xls-retyped", "xls-vertical"} <= layouts, result["generation"]["xls"]
+    assert len(result["generation"]["summary_styles"]) == 6
+    cold = _summary(bench, "cold")
+    assert len(cold["applications"]) == N
+    assert len(cold["files"]) == 2 * N
+    assert len({a["enterprise"] for a in cold["applications"]}) == N
+    assert len({a["unit"] for a in cold["applications"]}) == N  # the first applications go to different units
+    for app in cold["applications"]:
+        errors = [i for i in app["issues"] if i["severity"] == "error"]
+        assert not errors, (app["enterprise"], errors)
+        assert app["status"] == "通过"
+        assert all(v > 0 for v in app["fields"]["利润总额"].values())
+        chars = {key: section["chars"] for key, section in app["sections"].items()}
+        assert 6000 < chars["管理方法（技术）的推进和应用情况"] <= 8000
+        assert sum(chars.values()) > 9000
+
+
+def test_warm_summary_equals_cold_apart_from_run_identity(bench):
+    cold, warm = _summary(bench, "cold"), _summary(bench, "warm")
+    assert _without(warm, RUN_IDENTITY_KEYS) == _without(cold, RUN_IDENTITY_KEYS)
+
+
+def test_one_added_run_has_one_more_application(bench):
+    result = _result(bench)
+    added = _summary(bench, "added")
+    assert len(added["applications"]) == N + 1
+    assert result["added"]["enterprise"] in {a["enterprise"] for a in added["applications"]}
+    assert {f["file"] for f in added["files"]} >= set(result["added"]["files"])
+
+
+def test_one_changed_run_equals_a_fresh_cold_run_over_the_same_inbox(bench, tmp_path):
+    result = _result(bench)
+    replaced = result["changed"]["replaced_file"]
+    cold, changed = _summary(bench, "cold"), _summary(bench, "changed")
+    sha = {phase: {f["file"]: f["sha256"] for f in s["files"]}[replaced] for phase, s in (("cold", cold),
+                                                                                            ("changed", changed))}
+    assert sha["cold"] != sha["changed"]  # the phase replaced the file with a different one
+    inbox = tmp_path / "inbox"
+    shutil.copytree(bench["keep"] / "inbox", inbox)  # modification times kept
+    for rel in result["added"]["files"]:  # back to the inbox as the 'one changed' run saw it
+        (inbox / rel).unlink()
+    fresh = _batch(inbox, tmp_path / "outbox")
+    excluded = RUN_IDENTITY_KEYS | RECEIPT_TIME_KEYS | HISTORY_KEYS
+    assert _without(changed, excluded) == _without(fresh, excluded)
