@@ -161,7 +161,8 @@ def test_amounts_written_in_yuan_get_a_hint(tmp_path, make_form, campaign, reven
     form = make_form(tmp_path / "f.xlsx", 主营业收入={2018: revenue, 2019: revenue, 2020: revenue},
                      资产总额={2018: revenue * 1.2, 2019: revenue * 1.2, 2020: revenue * 1.2},
                      利润总额={2018: revenue * 0.05, 2019: revenue * 0.05, 2020: revenue * 0.05})
-    [(_, _, issues)] = check_files([form], campaign)
+    [(_, _, report)] = check_files([form], campaign)
+    issues = report.issues
     hinted = [i for i in issues if i.code == "finance.suspicious" and "按“元”" in i.message]
     assert bool(hinted) == expect, [i.message for i in issues]
 

@@ -15,13 +15,14 @@ import openpyxl
 import pytest
 
 from conftest import ole, zip_of
-from toolkit.assemble import APP_RULES, assemble, status_of
+from toolkit.assemble import assemble
 from toolkit.campaign import load_campaign
 from toolkit.extract.form import parse_value
 from toolkit.extract.registry import extract
 from toolkit.wordcount import count_words
 from toolkit.messages import CATALOGUE, make_issue
-from toolkit.model import (ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OVER_QUOTA, PASSED, RANKING, SUMMARY,
+from toolkit.validate import RULES, validate
+from toolkit.model import (ERROR, FORM, status_of, INELIGIBLE, LATE, NEEDS_FIX, OVER_QUOTA, PASSED, RANKING, SUMMARY,
                            WARNING, Application, Extracted, FileVersion, FormData, RankingRow, Section,
                            SummaryData)
 from toolkit.render.forms import write_form
@@ -117,17 +118,16 @@ def make_app(*, fields=None, yearly=None, sections=None, enterprise: str | None 
         fields = {**(fields or {}), "标杆名称": name}
         sections = {**(sections or {}), "质量标杆名称": name}
     form = make_form(fields, yearly)
-    app = Application(unit=SJZ, enterprise=enterprise if enterprise is not None else form.text("申报单位"),
-                      form=form, summary=make_summary(sections),
-                      form_file=file_version("石家庄/1-申请表.xlsx"), summary_file=file_version("石家庄/1-总结材料.docx"))
-    app.benchmark_name = form.text("标杆名称") or app.summary.benchmark_name
-    return app
+    summary = make_summary(sections)
+    return Application(unit=SJZ, enterprise=enterprise if enterprise is not None else form.text("申报单位"),
+                       form=form, summary=summary, benchmark_name=form.text("标杆名称") or summary.benchmark_name,
+                       form_file=file_version("石家庄/1-申请表.xlsx"), summary_file=file_version("石家庄/1-总结材料.docx"))
 
 
 def rule_issues(**changes) -> list:
     """Every application rule's issues for the good application with ``changes``."""
     app = make_app(**changes)
-    return [issue for rule in APP_RULES for issue in rule(app, CAMPAIGN)]
+    return list(validate(app, CAMPAIGN).issues)
 
 
 # ---- unit level: assemble() over constructed file versions ----
@@ -707,8 +707,35 @@ def _issue(code: str, severity: str | None = None):
     (["duplicate.enterprise", "rank.conflict"], NEEDS_FIX),
 ])
 def test_status_precedence(codes, status):
-    app = Application(unit=SJZ, enterprise=ENTERPRISE)
-    for code in codes:
-        name, _, severity = code.partition(":")
-        app.issues.append(_issue(name, severity or None))
+    """The status comes from the typed decisions assembly makes (late, ineligible, over quota) and any error."""
+    issues = tuple(_issue(name, severity or None) for name, _, severity in (c.partition(":") for c in codes))
+    decided = {"deadline.late": "late", "eligibility.unprofitable": "ineligible", "quota.exceeded": "over_quota"}
+    flags = {decided[i.code]: True for i in issues if i.code in decided and i.is_error}
+    app = Application(unit=SJZ, enterprise=ENTERPRISE, issues=issues, **flags)
     assert status_of(app) == status
+
+
+def test_rules_declare_the_codes_they_yield():
+    """Every registered rule yields only the codes it declares (over the bad-input table below)."""
+    declared = {code for rule in RULES for code in rule.codes}
+    assert {"field.missing", "field.invalid", "name.too-long", "name.pattern", "section.missing", "section.too-long",
+            "mismatch", "eligibility.unprofitable", "finance.suspicious"} == declared
+    app = make_app(fields={"电话": "abc", "电子邮箱": "x"}, yearly={"利润总额": {2019: -5.0}},
+                   sections={"摘要": "很长。" * 400}, name="某某经验" * 20)
+    for rule in RULES:
+        assert {i.code for i in rule.check(app, CAMPAIGN)} <= set(rule.codes), rule.name
+
+
+def test_late_and_unprofitable_is_late_and_takes_no_quota_place():
+    files = [*unit_apps(4)]
+    late_fv, late_ex = files[0]
+    late_form = make_form({"申报单位": ENTERPRISES[0], "标杆名称": _name_for(ENTERPRISES[0])},
+                          {"利润总额": {2019: -1.0}})
+    files[0] = (file_version(late_fv.path, first_seen="2021-09-25T10:00:00+08:00"),
+                Extracted(kind=FORM, form=late_form))
+    result = run(*files)
+    by_name = {a.enterprise: a for a in result.applications}
+    first = by_name[ENTERPRISES[0]]
+    assert (first.status, first.late, first.ineligible) == (LATE, True, True)
+    assert [a.status for a in result.applications if a.enterprise != ENTERPRISES[0]] == [PASSED] * 3
+    assert not any(a.over_quota for a in result.applications)

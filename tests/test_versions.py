@@ -88,7 +88,7 @@ def test_first_run_uses_file_time_and_late_files_are_flagged(tmp_path, make_form
 
 def test_killed_run_leaves_latest_complete(tmp_path, make_form, make_summary, monkeypatch):
     """A run that dies while writing outputs never changes latest/, and the next run cleans up after it."""
-    import toolkit.publish as publish
+    import toolkit.render.receipt as receipt
 
     campaign = load_campaign().with_deadline("2099-12-31")
     inbox, out = tmp_path / "inbox", tmp_path / "outbox"
@@ -101,7 +101,7 @@ def test_killed_run_leaves_latest_complete(tmp_path, make_form, make_summary, mo
     def boom(*args, **kwargs):
         raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(publish, "write_receipt", boom)
+    monkeypatch.setattr(receipt, "write_receipt", boom)
     try:
         run(inbox, out, campaign, settle=0, force=True)
     except KeyboardInterrupt:

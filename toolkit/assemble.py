@@ -1,4 +1,18 @@
-"""From extracted files to applications: pair, version, validate, rank, quota, duplicates, deadline, status."""
+"""Assembly: from the extracted files to the run's result, with every unit-level decision in one place.
+
+For each unit, in 附件2 order, in this order (each step reads the typed results of the ones before):
+  1. versions — the forms, summaries and ranking sheets the unit sent; of several versions the newest counts,
+     unless it came after the deadline and an on-time one exists (the late one is a ``late-version``);
+  2. pairing — each 总结材料 with its 申请表, on content first, placement second: candidate applications;
+  3. validation — every rule of toolkit.validate on each application, and its size class (工信部联企业〔2011〕300号);
+  4. ranking — 推荐排序表, else file-name prefixes, else receipt order (rules.ranking);
+  5. attachments — scans and dropped-back outputs placed with their application;
+  6. deadline — applications received after the deadline are ``late`` (rules.deadline);
+  7. quota — beyond the quota in rank order, among applications that take a place (not late, not ineligible);
+then over all units:
+  8. duplicates — the same enterprise recommended twice, among applications not late (rules.duplicates);
+  9. status (model.status_of), ``listed_in_opinion``, unit counts, and each issue on the file it names.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,85 +21,154 @@ from dataclasses import dataclass, field, replace
 
 from .campaign import Campaign
 from .discover import unit_candidates
+from .keys import BENCHMARK, ENTERPRISE
 from .messages import make_issue
-from .model import (APPLICATION_DOC, ATTACHMENT, ERROR, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED,
-                    RANKING, SUMMARY, WARNING, Application, Extracted, FileVersion, Issue)
+from .model import (APPLICATION_DOC, ATTACHMENT, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED, RANKING, SUMMARY, WARNING, Application,
+                    Assembled, Extracted, FileEntry, FileVersion, UnitStatus, status_of)
 from .names import contains_enterprise, enterprise_named_in
 from .normalize import normalize_filename, normalize_name
-from .rules.contacts import check_contacts
-from .rules.fields import check_fields
-from .rules.eligibility import check_eligibility
-from .rules.finance import check_finance
-from .rules.naming import check_name
-from .rules.pairing import check_mismatch
-from .rules.deadline import check_deadline, late_edit_warning
-from .rules.duplicates import check_duplicates
-from .rules.quota import apply_quota
+from .rules.deadline import late_edit_warning, late_issues
+from .rules.duplicates import duplicate_issues
+from .rules.quota import quota_issues
 from .rules.ranking import prefix_rank, rank_unit
-from .rules.sections import check_sections
 from .sizeclass import size_class
-
-APP_RULES = (check_fields, check_contacts, check_name, check_sections, check_mismatch, check_eligibility,
-             check_finance)
+from .validate import validate
 
 
 @dataclass
-class FileEntry:
+class _Entry:
+    """A file entry while assembly decides about it (frozen into model.FileEntry at the end)."""
+
     version: FileVersion
     kind: str
     issues: list = field(default_factory=list)
-    status: str = "current"  # current | superseded | ignored | unassigned
+    status: str = "current"
     enterprise: str = ""
 
-
-@dataclass
-class UnitStatus:
-    unit: str
-    kind: str
-    quota: int
-    received: int = 0
-    passed: int = 0
-    over_quota: int = 0
-    late: int = 0
-    ineligible: int = 0
-    needs_fix: int = 0
-    stamped_opinion: bool = False
-    opinion_outdated: bool = False  # the stamped scan came before the unit's latest submission
-    opinion_files: list = field(default_factory=list)
-    rank_source: str = ""
-    order: int = 0
+    def freeze(self) -> FileEntry:
+        return FileEntry(version=self.version, kind=self.kind, issues=tuple(self.issues), status=self.status,
+                         enterprise=self.enterprise)
 
 
-@dataclass
-class Assembled:
-    campaign: Campaign
-    generated_at: str
-    applications: list  # Application, in 附件2 unit order then rank
-    units: list  # UnitStatus in 附件2 order
-    files: list  # FileEntry, by path
-    ignored: list = field(default_factory=list)  # FileVersion of temp/lock files seen
-    pending: list = field(default_factory=list)  # FileVersion of files still being copied (read next run)
+def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
+             ignored: list | None = None, pending: list | None = None) -> Assembled:
+    """The run's result from its file versions and what each file yielded (``extracted``: inbox path ->
+    Extracted). Pure: nothing is read or written. Units, applications and files come out in 附件2 order."""
+    entries = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind, issues=list(extracted[fv.path].issues))
+               for fv in versions}
+    for entry in entries.values():
+        if any(i.is_error and i.code.startswith("file.") for i in entry.issues):
+            entry.status = "rejected"
+    by_unit: dict[str, list[FileVersion]] = {}
+    for fv in versions:
+        if fv.unit:
+            by_unit.setdefault(fv.unit, []).append(fv)
+        else:
+            entries[fv.path].issues.append(_unknown_unit(fv, campaign))
+            entries[fv.path].status = "unassigned"
 
-    def issue_rows(self):
-        """(unit, enterprise, issue) for every issue once: applications' first, then file-level ones.
+    decided: list[Application] = []
+    unit_facts: dict[str, dict] = {}
+    for unit in campaign.units:
+        files = by_unit.get(unit.name, [])
+        rejected = [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"]
+        # 1-2. versions and pairing
+        candidates, ranking_files = _unit_applications(campaign, files, extracted, entries, rejected)
+        # 3. validation and size class
+        checked = []
+        for app in candidates:
+            found = validate(app, campaign)
+            size, industry = size_class(app.form, campaign)
+            checked.append(replace(app, issues=app.issues + found.issues, ineligible=found.ineligible,
+                                   size_class=size, industry_code=industry))
+        # 4. ranking: the newest ranking sheet with a rank in it (the blank template dropped back ranks nothing)
+        sheet, sheet_file = None, ""
+        usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None for r in ex.ranking)]
+        if usable:
+            newest = _newest(usable)
+            sheet, sheet_file = newest[1].ranking, newest[0].path
+            for fv, _ in usable:
+                if fv.path != sheet_file:
+                    entries[fv.path].status = "superseded"
+        ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file)
+        if sheet_file:
+            entries[sheet_file].issues.extend(ranking.sheet_issues)
+        ordered = [replace(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues)
+                   for r in ranking.order]
+        # 5. attachments
+        scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
+        ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
+                                has_opinion_scan=bool(scans), campaign=campaign)
+        # 6. deadline
+        ordered = [replace(a, issues=a.issues + late, late=bool(late))
+                   for a in ordered for late in [late_issues(a, campaign)]]
+        # 7. quota, among those that take a place
+        over = quota_issues([a for a in ordered if not a.late and not a.ineligible], unit)
+        ordered = [replace(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
+                   for a in ordered]
+        decided.extend(ordered)
+        unit_facts[unit.name] = {"scans": scans, "ordered_sheets": usable, "rank_source": ranking.source}
 
-        File entries repeat their applications' issues (same objects), so identity tells them apart.
-        """
-        seen = set()
-        for app in self.applications:
-            for issue in app.issues:
-                if id(issue) not in seen:
-                    seen.add(id(issue))
-                    yield app.unit, app.enterprise, issue
-        for entry in self.files:
-            for issue in entry.issues:
-                if id(issue) not in seen:
-                    seen.add(id(issue))
-                    yield entry.version.unit, entry.enterprise, issue
+    # 8. duplicates, among applications that are accepted at all
+    dup = duplicate_issues([a for a in decided if not a.late])
+    decided = [replace(a, issues=a.issues + (dup[id(a)],)) if id(a) in dup else a for a in decided]
+    # 9. status, what the opinion lists, unit counts, issues on the files they name
+    applications = []
+    for a in decided:
+        status = status_of(a)
+        applications.append(replace(a, status=status, listed_in_opinion=status == PASSED))
+    units = tuple(_unit_status(unit, [a for a in applications if a.unit == unit.name], unit_facts[unit.name])
+                  for unit in campaign.units)
+    for app in applications:
+        own = {fv.path for fv in app.files}
+        for fv in app.files:
+            entries[fv.path].enterprise = app.enterprise
+        for issue in app.issues:  # each issue also on the entry of the file it names (own files, ranking sheet)
+            entry = entries.get(issue.file)
+            if entry is not None and (issue.file in own or entry.kind == RANKING) and issue not in entry.issues:
+                entry.issues.append(issue)
+    return Assembled(campaign=campaign, generated_at=generated_at, applications=tuple(applications), units=units,
+                     files=tuple(e.freeze() for e in sorted(entries.values(), key=lambda e: e.version.path)),
+                     ignored=tuple(ignored or ()), pending=tuple(pending or ()))
 
-    @property
-    def issues(self) -> list[Issue]:
-        return [issue for _, _, issue in self.issue_rows()]
+
+def _unknown_unit(fv: FileVersion, campaign: Campaign):
+    candidates = unit_candidates(fv.folder, campaign) if fv.folder else []
+    if len(candidates) > 1:
+        reason = f"文件夹“{fv.folder}”可能指{'、'.join(candidates)}，无法确定是哪一个。"
+    elif fv.folder:
+        reason = f"文件夹“{fv.folder}”不是任何推荐单位的名称或简称。"
+    else:
+        reason = "文件直接放在收件箱根目录，没有放在推荐单位的文件夹中。"
+    return make_issue("unit.unknown", file=fv.path, location=fv.folder or "收件箱", reason=reason)
+
+
+def _unit_status(unit, apps: list[Application], facts: dict) -> UnitStatus:
+    scans, usable = facts["scans"], facts["ordered_sheets"]
+    outdated = False
+    if scans and apps:
+        newest_scan = max(dt.datetime.fromisoformat(fv.first_seen) for fv in scans)
+        inputs = [f for a in apps for f in a.files] + [fv for fv, _ in usable]  # applications and order
+        outdated = max(dt.datetime.fromisoformat(f.first_seen) for f in inputs) > newest_scan
+    count = lambda status: sum(1 for a in apps if a.status == status)  # noqa: E731
+    return UnitStatus(unit=unit.name, kind=unit.kind, quota=unit.quota, order=unit.order, received=len(apps),
+                      passed=count(PASSED), over_quota=count(OVER_QUOTA), late=count(LATE),
+                      ineligible=count(INELIGIBLE), needs_fix=count(NEEDS_FIX), stamped_opinion=bool(scans),
+                      opinion_outdated=outdated, opinion_files=tuple(fv.path for fv in scans),
+                      rank_source=facts["rank_source"], opinion_draft=_opinion_draft(apps))
+
+
+def _opinion_draft(apps: list[Application]) -> str:
+    """Why the unit's 推荐意见 must not be stamped yet, for the clerk ('' when it is final): applications still to
+    be corrected (需补正) are not listed, or nothing passed."""
+    waiting = [a for a in apps if a.status == NEEDS_FIX]
+    if waiting:
+        names = "、".join(a.enterprise for a in waiting[:3]) + ("等" if len(waiting) > 3 else "")
+        return (f"本单位尚有{len(waiting)}项申报需补正（{names}），未列入下表。"
+                f"请按回执修改后重新运行，生成正式推荐意见后再盖章。")
+    if not any(a.listed_in_opinion for a in apps):
+        return "本单位目前没有通过审核的申报项目，请查看回执。"
+    return ""
 
 
 def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,
@@ -96,11 +179,11 @@ def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: File
     name. Placement (same sub-folder, same rank prefix) only breaks ties or pairs what content cannot.
     """
     form = form_ex.form
-    enterprise = form.text("申报单位")
+    enterprise = form.text(ENTERPRISE)
     s = summary_ex.summary
     content = 0
     bname = s.benchmark_name
-    if bname and form.text("标杆名称") and normalize_name(bname) == normalize_name(form.text("标杆名称")):
+    if bname and form.text(BENCHMARK) and normalize_name(bname) == normalize_name(form.text(BENCHMARK)):
         content += 4
     if bname and contains_enterprise(bname[: len(enterprise) + 4], enterprise):
         content += 3
@@ -122,92 +205,10 @@ def _newest(items: list[tuple[FileVersion, Extracted]]) -> tuple:
     return max(items, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].mtime, it[0].path))
 
 
-def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
-             ignored: list | None = None, pending: list | None = None) -> Assembled:
-    """``extracted`` maps a file's inbox path to its Extracted."""
-    entries = {fv.path: FileEntry(version=fv, kind=extracted[fv.path].kind,
-                                  issues=list(extracted[fv.path].issues)) for fv in versions}
-    for entry in entries.values():
-        if any(i.is_error and i.code.startswith("file.") for i in entry.issues):
-            entry.status = "rejected"
-    units = [UnitStatus(unit=u.name, kind=u.kind, quota=u.quota, order=u.order) for u in campaign.units]
-    unit_status = {u.unit: u for u in units}
-    by_unit: dict[str, list[FileVersion]] = {}
-    for fv in versions:
-        if not fv.unit:
-            candidates = unit_candidates(fv.folder, campaign) if fv.folder else []
-            if len(candidates) > 1:
-                reason = f"文件夹“{fv.folder}”可能指{'、'.join(candidates)}，无法确定是哪一个。"
-            elif fv.folder:
-                reason = f"文件夹“{fv.folder}”不是任何推荐单位的名称或简称。"
-            else:
-                reason = "文件直接放在收件箱根目录，没有放在推荐单位的文件夹中。"
-            entries[fv.path].issues.append(make_issue("unit.unknown", file=fv.path, location=fv.folder or "收件箱",
-                                                      reason=reason))
-            entries[fv.path].status = "unassigned"
-            continue
-        by_unit.setdefault(fv.unit, []).append(fv)
-
-    applications: list[Application] = []
-    for unit in campaign.units:
-        files = by_unit.get(unit.name, [])
-        apps, ranking_files = _unit_applications(campaign, files, extracted, entries)
-        status = unit_status[unit.name]
-        scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
-        status.opinion_files = [fv.path for fv in scans]
-        status.stamped_opinion = bool(scans)
-        for app in apps:
-            for rule in APP_RULES:
-                app.issues.extend(rule(app, campaign))
-            app.size_class, app.industry_code = size_class(app.form, campaign)
-        sheet, sheet_file = None, ""
-        # a ranking sheet with no rank filled in (e.g. the blank template dropped back) ranks nothing
-        usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None for r in ex.ranking)]
-        if usable:
-            newest = _newest(usable)
-            sheet, sheet_file = newest[1].ranking, newest[0].path
-            for fv, _ in usable:
-                if fv.path != sheet_file:
-                    entries[fv.path].status = "superseded"
-        ordered, sheet_issues = rank_unit(apps, unit, campaign, sheet=sheet, sheet_file=sheet_file)
-        if sheet_file:
-            entries[sheet_file].issues.extend(sheet_issues)
-        status.rank_source = "推荐排序表" if sheet is not None else (ordered[0].rank_source if ordered else "")
-        _point_to_rejected_files(ordered, [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"])
-        _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
-                      has_opinion_scan=bool(scans), campaign=campaign)
-        check_deadline(ordered, campaign)
-        apply_quota(ordered, unit)
-        applications.extend(ordered)
-        if scans and ordered:
-            newest_scan = max(dt.datetime.fromisoformat(fv.first_seen) for fv in scans)
-            inputs = [f for a in ordered for f in a.files] + [fv for fv, _ in usable]  # applications and order
-            newest_input = max(dt.datetime.fromisoformat(f.first_seen) for f in inputs)
-            status.opinion_outdated = newest_input > newest_scan
-
-    check_duplicates(applications)
-    for app in applications:
-        app.status = status_of(app)
-        u = unit_status[app.unit]
-        u.received += 1
-        u.passed += app.status == PASSED
-        u.over_quota += app.status == OVER_QUOTA
-        u.late += app.status == LATE
-        u.ineligible += app.status == INELIGIBLE
-        u.needs_fix += app.status == NEEDS_FIX
-        for fv in app.files:
-            entries[fv.path].enterprise = app.enterprise
-        own = {fv.path for fv in app.files}
-        for issue in app.issues:  # each issue also on the entry of the file it names (own files, ranking sheet)
-            entry = entries.get(issue.file)
-            if entry is not None and (issue.file in own or entry.kind == RANKING) and issue not in entry.issues:
-                entry.issues.append(issue)
-    return Assembled(campaign=campaign, generated_at=generated_at, applications=applications, units=units,
-                     files=sorted(entries.values(), key=lambda e: e.version.path), ignored=list(ignored or []),
-                     pending=list(pending or []))
-
-
-def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: dict, entries: dict):
+def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: dict, entries: dict,
+                       rejected: list) -> tuple[list[Application], list]:
+    """Steps 1-2 for one unit: (candidate applications with the issues reading and pairing found, the unit's
+    ranking sheets as (FileVersion, Extracted)). Marks superseded and late versions on ``entries``."""
     forms: list[tuple[FileVersion, Extracted]] = []
     summaries: list[tuple[FileVersion, Extracted]] = []
     rankings: list[tuple[FileVersion, Extracted]] = []
@@ -226,7 +227,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     # clearly a second project (another 标杆名称 in another sub-folder or under another rank prefix)
     groups: dict[str, dict] = {}
     for fv, ex in sorted(forms, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].path)):
-        name = ex.form.text("申报单位")
+        name = ex.form.text(ENTERPRISE)
         base = normalize_name(name) or f"?{fv.path}"
         key = base
         n = 1
@@ -242,7 +243,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     by_name: dict[str, list] = {}
     for key, g in groups.items():
         for ffv, fex in g["forms"]:
-            bname = normalize_name(fex.form.text("标杆名称"))
+            bname = normalize_name(fex.form.text(BENCHMARK))
             if bname:
                 by_name.setdefault(bname, []).append((key, ffv, fex))
     unpaired = []
@@ -265,7 +266,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         named = enterprise_named_in(ex.summary)
         options = {key for key, g in groups.items() if not g["summaries"] and g["forms"]
                    for ffv, fex in g["forms"] if _pair_evidence(fv, ex, ffv, fex)[1] >= 1
-                   and (not named or normalize_name(named) == normalize_name(fex.form.text("申报单位")))}
+                   and (not named or normalize_name(named) == normalize_name(fex.form.text(ENTERPRISE)))}
         if len(options) == 1:
             groups[options.pop()]["summaries"].append((fv, ex))
             continue
@@ -276,58 +277,58 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     apps = []
     for key, g in groups.items():
         unit = files[0].unit
-        app = Application(unit=unit, enterprise=g["enterprise"])
+        enterprise = g["enterprise"]
         late_versions = []
+        form_file = form = summary_file = summary = None
         if g["forms"]:
-            fv, ex = _current(g["forms"], campaign)
-            app.form_file, app.form = fv, ex.form
-            late_versions += [f for f, _ in g["forms"] if _is_late(f, campaign) and not _is_late(fv, campaign)]
+            form_file, ex = _current(g["forms"], campaign)
+            form = ex.form
+            late_versions += [f for f, _ in g["forms"] if _is_late(f, campaign) and not _is_late(form_file, campaign)]
         if g["summaries"]:
-            fv, ex = _current(g["summaries"], campaign)
-            app.summary_file, app.summary = fv, ex.summary
-            late_versions += [f for f, _ in g["summaries"] if _is_late(f, campaign) and not _is_late(fv, campaign)]
-        current = {f.path for f in app.files}
-        seen: set = set()
+            summary_file, ex = _current(g["summaries"], campaign)
+            summary = ex.summary
+            late_versions += [f for f, _ in g["summaries"]
+                              if _is_late(f, campaign) and not _is_late(summary_file, campaign)]
+        current = {f.path for f in (form_file, summary_file) if f is not None}
+        superseded: list = []
         for f, _ in (*g["forms"], *g["summaries"]):
-            if f.path not in current and f.path not in seen:
-                seen.add(f.path)
-                app.superseded.append(f)
+            if f.path not in current and all(f.path != s.path for s in superseded):
+                superseded.append(f)
         late_versions = list({f.path: f for f in late_versions if f.path not in current}.values())
-        app.versions = max(sum(f.revisions for f, _ in g["forms"]), sum(f.revisions for f, _ in g["summaries"]), 1)
-        for fv in app.superseded:
+        versions = max(sum(f.revisions for f, _ in g["forms"]), sum(f.revisions for f, _ in g["summaries"]), 1)
+        for fv in superseded:
             entries[fv.path].status = "superseded"
-            entries[fv.path].enterprise = app.enterprise
+            entries[fv.path].enterprise = enterprise
         for fv in late_versions:  # a correction sent after the deadline is not accepted; the on-time one stands
             entries[fv.path].status = "late-version"
             entries[fv.path].issues.append(late_edit_warning(fv, campaign, standing="截止前收到的版本仍然有效"))
+        issues: list = []
         read = {id(fex): fex for f, fex in (*g["forms"], *g["summaries"]) if f.path in current}
         for fex in read.values():  # what reading the files found (dropped characters, cover vs table …)
-            app.issues.extend(i for i in fex.issues if i not in app.issues)
-        app.benchmark_name = (app.form.text("标杆名称") if app.form else "") or (
-            app.summary.benchmark_name if app.summary else "")
-        if app.form is not None and app.summary is None:
-            app.issues.append(make_issue("pair.missing-summary", file=app.form_file.path, location="总结材料",
-                                         enterprise=app.enterprise))
-        if app.summary is not None and app.form is None:
-            app.issues.append(make_issue("pair.missing-form", file=app.summary_file.path, location="申请表",
-                                         name=app.benchmark_name or app.summary_file.name))
-        apps.append(app)
+            issues.extend(i for i in fex.issues if i not in issues)
+        benchmark = (form.text(BENCHMARK) if form else "") or (summary.benchmark_name if summary else "")
+        app = Application(unit=unit, enterprise=enterprise, benchmark_name=benchmark, form_file=form_file,
+                          form=form, summary_file=summary_file, summary=summary, versions=versions,
+                          superseded=tuple(superseded))
+        if form is not None and summary is None:
+            issues.append(_pointing_to_rejected(make_issue(
+                "pair.missing-summary", file=form_file.path, location="总结材料", enterprise=enterprise), app, rejected))
+        if summary is not None and form is None:
+            issues.append(_pointing_to_rejected(make_issue(
+                "pair.missing-form", file=summary_file.path, location="申请表",
+                name=benchmark or summary_file.name), app, rejected))
+        apps.append(replace(app, issues=tuple(issues)))
     return apps, rankings
 
 
-def _point_to_rejected_files(apps: list[Application], rejected: list[FileEntry]) -> None:
+def _pointing_to_rejected(issue, app: Application, rejected: list):
     """A missing 申请表/总结材料 may be the unit's unreadable file (encrypted, damaged): say so."""
     if not rejected:
-        return
-    for app in apps:
-        for n, issue in enumerate(app.issues):
-            if issue.code not in ("pair.missing-form", "pair.missing-summary"):
-                continue
-            mine = [e for e in rejected if contains_enterprise(e.version.name, app.enterprise)
-                    or (e.version.subfolder and any(e.version.subfolder == f.subfolder for f in app.files))]
-            names = "、".join(f"“{e.version.name}”" for e in (mine or rejected)[:3])
-            hint = f"（本单位另有无法读取的文件{names}，可能就是这份材料，请按该文件的提示处理。）"
-            app.issues[n] = issue.at(message=issue.message + hint)
+        return issue
+    mine = [e for e in rejected if contains_enterprise(e.version.name, app.enterprise)
+            or (e.version.subfolder and any(e.version.subfolder == f.subfolder for f in app.files))]
+    names = "、".join(f"“{e.version.name}”" for e in (mine or rejected)[:3])
+    return issue.at(message=issue.message + f"（本单位另有无法读取的文件{names}，可能就是这份材料，请按该文件的提示处理。）")
 
 
 _FORM_WORDS = re.compile("申请表|申请书|总结材料")
@@ -335,13 +336,15 @@ _STAMP_WORDS = re.compile("盖章|公章|签章|扫描")
 
 
 def _attach_scans(apps: list[Application], attachments: list[FileVersion], entries: dict, *,
-                  has_opinion_scan: bool, campaign: Campaign) -> None:
+                  has_opinion_scan: bool, campaign: Campaign) -> list[Application]:
     """Give each scan (PDF/image) or dropped-back output its application: the enterprise named in the file
     name, the same sub-folder or the same rank prefix; the only application when a unit has one.
 
     A scan of a 申请表/总结材料 that belongs to no application is an error (its content cannot be read);
     a stamped scan that belongs to none, in a unit with no 推荐意见 scan, gets a hint to rename it.
+    Returns ``apps`` with their attachments.
     """
+    owned: dict[int, list] = {id(a): [] for a in apps}
     for fv in attachments:
         if entries[fv.path].issues:
             continue
@@ -356,7 +359,7 @@ def _attach_scans(apps: list[Application], attachments: list[FileVersion], entri
         best = [app for score, app in scored if score == max(s for s, _ in scored)] if scored else []
         owner = best[0] if len(best) == 1 else (apps[0] if len(apps) == 1 and not scored else None)
         if owner is not None:
-            owner.attachments.append(fv)
+            owned[id(owner)].append(fv)
             entries[fv.path].enterprise = owner.enterprise
             continue
         name = normalize_filename(fv.name)
@@ -372,6 +375,7 @@ def _attach_scans(apps: list[Application], attachments: list[FileVersion], entri
                 reason=f"（这是盖章扫描件，但文件名中没有“{campaign.opinion_keyword}”，也没有写明企业名称）",
                 fix=f"如果这是盖章的{campaign.opinion_keyword}，请在文件名中加上“{campaign.opinion_keyword}”"
                     f"（如“本单位-{campaign.opinion_keyword}（盖章）.pdf”）；如果是某个企业的附件，请在文件名中写明企业名称。"))
+    return [replace(a, attachments=a.attachments + tuple(owned[id(a)])) if owned[id(a)] else a for a in apps]
 
 
 def _is_late(fv: FileVersion, campaign: Campaign) -> bool:
@@ -386,7 +390,7 @@ def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> 
 
 def _second_project(earlier: tuple, later: tuple) -> bool:
     (fv1, ex1), (fv2, ex2) = earlier, later
-    name1, name2 = normalize_name(ex1.form.text("标杆名称")), normalize_name(ex2.form.text("标杆名称"))
+    name1, name2 = normalize_name(ex1.form.text(BENCHMARK)), normalize_name(ex2.form.text(BENCHMARK))
     if not name1 or not name2 or name1 == name2:
         return False
     other_folder = fv1.subfolder != fv2.subfolder and bool(fv1.subfolder) and bool(fv2.subfolder)
@@ -404,16 +408,3 @@ def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:
         if marker in bname:
             return bname[: bname.index(marker) + len(marker)]
     return f"（未知企业：{fv.name}）"
-
-
-def status_of(app: Application) -> str:
-    codes = [i.code for i in app.issues if i.severity == ERROR]
-    if not codes:
-        return PASSED
-    if "deadline.late" in codes:
-        return LATE
-    if any(c.startswith("eligibility.") for c in codes):
-        return INELIGIBLE
-    if "quota.exceeded" in codes:
-        return OVER_QUOTA
-    return NEEDS_FIX

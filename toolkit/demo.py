@@ -5,6 +5,7 @@ The planted mistakes are listed in PLANTED (unit, enterprise, expected code) so 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import os
 import random
 import shutil
@@ -204,8 +205,7 @@ def write_demo_inbox(inbox: Path, outbox: Path, campaign: Campaign) -> dict:
                 a = Application(unit=unit.name, enterprise=ent, benchmark_name=name, rank=n)
                 ranked.append(a)
             ranked.reverse() if unit.kind == "association" else None
-            for i, a in enumerate(ranked, start=1):
-                a.rank = i
+            ranked = [replace(a, rank=i) for i, a in enumerate(ranked, start=1)]
             path = folder / f"{campaign.ranking_file}.xlsx"
             write_ranking_sheet(str(path), campaign, unit.name, ranked)
             files.append((path, deadline - dt.timedelta(days=1)))

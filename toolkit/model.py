@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 ERROR = "error"
 WARNING = "warning"
@@ -164,9 +165,13 @@ class FileVersion:
         return "/".join(parts[1:-1])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Application:
-    """One enterprise's application to one unit (mutable while assembled, then read by renderers)."""
+    """One enterprise's application to one unit, as assembly decided it (frozen: renderers only read it).
+
+    ``late``, ``ineligible`` and ``over_quota`` are the typed decisions the status is made from (SPEC §6):
+    received after the deadline, failing an eligibility rule, ranked beyond the quota.
+    """
 
     unit: str
     enterprise: str
@@ -181,9 +186,13 @@ class Application:
     size_class: str = ""
     industry_code: str = ""
     versions: int = 1
-    issues: list = field(default_factory=list)
-    superseded: list = field(default_factory=list)  # FileVersion
-    attachments: list = field(default_factory=list)  # FileVersion: scans of the 申请书, 证实性材料 …
+    issues: tuple = ()
+    superseded: tuple = ()  # FileVersion
+    attachments: tuple = ()  # FileVersion: scans of the 申请书, 证实性材料 …
+    late: bool = False
+    ineligible: bool = False
+    over_quota: bool = False
+    listed_in_opinion: bool = False  # passed: listed in the unit's 推荐意见 (in ranking order)
 
     @property
     def files(self) -> list[FileVersion]:
@@ -207,3 +216,151 @@ class Application:
 
     def field_text(self, key: str) -> str:
         return self.form.text(key) if self.form else ""
+
+
+def status_of(app: Application) -> str:
+    """The application's status from its typed decisions (SPEC §6): the first that applies of 逾期,
+    不符合申报条件, 超出名额, 需补正 (any other error); 通过 when it has no error."""
+    if app.late:
+        return LATE
+    if app.ineligible:
+        return INELIGIBLE
+    if app.over_quota:
+        return OVER_QUOTA
+    return NEEDS_FIX if any(i.is_error for i in app.issues) else PASSED
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A submitted file as the run saw it: its version, what it is, its issues and its status.
+
+    status: current | superseded | late-version | rejected (unreadable) | unassigned (no unit).
+    """
+
+    version: FileVersion
+    kind: str
+    issues: tuple = ()
+    status: str = "current"
+    enterprise: str = ""
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One recommending unit's standing in the run: quota, what it sent, how it fared, its stamped opinion."""
+
+    unit: str
+    kind: str
+    quota: int
+    received: int = 0
+    passed: int = 0
+    over_quota: int = 0
+    late: int = 0
+    ineligible: int = 0
+    needs_fix: int = 0
+    stamped_opinion: bool = False
+    opinion_outdated: bool = False  # the stamped scan came before the unit's latest submission or order
+    opinion_files: tuple = ()
+    rank_source: str = ""
+    order: int = 0
+    opinion_draft: str = ""  # why the 推荐意见 must not be stamped yet ('' when it is final), for the clerk
+
+
+@dataclass(frozen=True)
+class Report:
+    """Issues with the figures people and tests count from (frictionless-py's report: valid, stats, flatten)."""
+
+    issues: tuple = ()
+
+    @property
+    def valid(self) -> bool:
+        """No error (warnings allowed)."""
+        return not any(i.is_error for i in self.issues)
+
+    @property
+    def errors(self) -> tuple:
+        return tuple(i for i in self.issues if i.is_error)
+
+    def counts(self) -> dict[str, int]:
+        """Issue code -> how many."""
+        out: dict[str, int] = {}
+        for issue in self.issues:
+            out[issue.code] = out.get(issue.code, 0) + 1
+        return out
+
+    def severities(self) -> dict[str, int]:
+        """'error' / 'warning' -> how many."""
+        return {ERROR: len(self.errors), WARNING: len(self.issues) - len(self.errors)}
+
+    def flatten(self, *keys: str) -> list:
+        """Each issue as a list of the named attributes (default: code, severity, location, field)."""
+        keys = keys or ("code", "severity", "location", "field")
+        return [[getattr(i, k) for k in keys] for i in self.issues]
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """A run's whole result: every application, unit and file, as the renderers and summary.json read it."""
+
+    campaign: object  # Campaign (typed loosely: model imports nothing above it)
+    generated_at: str
+    applications: tuple  # Application, in 附件2 unit order then rank
+    units: tuple  # UnitStatus in 附件2 order
+    files: tuple  # FileEntry, by path
+    ignored: tuple = ()  # FileVersion of temp/lock files seen
+    pending: tuple = ()  # FileVersion of files still being copied (read next run)
+
+    def issue_rows(self):
+        """(unit, enterprise, issue) for every issue once: applications' first, then file-level ones.
+
+        File entries repeat their applications' issues (same objects), so identity tells them apart.
+        """
+        seen = set()
+        for app in self.applications:
+            for issue in app.issues:
+                if id(issue) not in seen:
+                    seen.add(id(issue))
+                    yield app.unit, app.enterprise, issue
+        for entry in self.files:
+            for issue in entry.issues:
+                if id(issue) not in seen:
+                    seen.add(id(issue))
+                    yield entry.version.unit, entry.enterprise, issue
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [issue for _, _, issue in self.issue_rows()]
+
+    @property
+    def report(self) -> Report:
+        """Every issue of the run, once."""
+        return Report(tuple(self.issues))
+
+    @cached_property
+    def by_unit(self) -> dict:
+        """Unit name -> UnitView of its applications, files and (enterprise, issue) rows: grouped once, since a
+        national roll-up has tens of thousands of each and every per-unit document needs them."""
+        views: dict = {u.unit: UnitView(status=u) for u in self.units}
+        for app in self.applications:
+            views[app.unit].applications.append(app)
+        for entry in self.files:
+            if entry.version.unit in views:
+                views[entry.version.unit].files.append(entry)
+        for unit, enterprise, issue in self.issue_rows():
+            if unit in views:
+                views[unit].issues.append((enterprise, issue))
+        return views
+
+
+@dataclass
+class UnitView:
+    """One unit's share of a run, for the per-unit documents (回执, 推荐意见, 推荐排序表)."""
+
+    status: UnitStatus
+    applications: list = field(default_factory=list)  # in rank order
+    files: list = field(default_factory=list)  # FileEntry
+    issues: list = field(default_factory=list)  # (enterprise, Issue)
+
+    @property
+    def listed_in_opinion(self) -> list:
+        """The applications the unit's 推荐意见 lists, in ranking order (decided by assembly)."""
+        return [a for a in self.applications if a.listed_in_opinion]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .assemble import APP_RULES, Assembled, assemble
+from .assemble import assemble
 from .cache import ExtractCache, campaign_fingerprint
 from .campaign import CHINA_TZ, Campaign
 from .discover import discover
@@ -20,9 +20,14 @@ from .extract.registry import EXTRACTOR_VERSION, extract
 from .clock import display_time, now_iso
 from .journal import Journal, RunLock, write_json_atomic
 from .rules.deadline import late_edit_warning
-from .model import Application, Extracted, FileVersion
+from .keys import BENCHMARK, ENTERPRISE
+from .model import Application, Assembled, Extracted, FileVersion, Report
 from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
+from .render import RenderContext, render_all
+from .render.summary import build_summary
+from .templates import default_templates_folder, opinion_template
+from .validate import validate
 from .workers import DEFAULT_LIMITS, Limits, ReaderPool, default_workers
 
 log = logging.getLogger(__name__)
@@ -125,13 +130,14 @@ def _fingerprint(versions, campaign: Campaign, ignored, pending=()) -> str:
 def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | None = None,
         progress: Callable[[int, int], None] | None = None, settle: float = 2.0, workers: int | None = None,
         force: bool = False, limits: Limits | None = None, reader: Callable = read_file,
-        max_wait: float = 30.0) -> RunReport:
+        max_wait: float = 30.0, templates: Path | None = None) -> RunReport:
     """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions.
 
     Each new file is read by ``reader(path, rel, campaign, limits)`` (default ``read_file``) in a worker
     process under ``limits`` (toolkit.workers); a worker that dies costs only the file it was reading.
     Files still changing ``settle`` seconds after their last change are waited for up to ``max_wait``
-    seconds, then left for the next run (status ``pending``).
+    seconds, then left for the next run (status ``pending``). Opinions are rendered from ``templates``/推荐意见.docx
+    (default: templates/ beside the inbox, else the toolkit's own; ConfigError when it is missing or broken).
     """
     started = time.perf_counter()
     inbox, outbox = Path(inbox), Path(outbox)
@@ -139,6 +145,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         raise ConfigError(f"收件箱文件夹不存在：{inbox}")
     if outbox.resolve() == inbox.resolve() or inbox.resolve() in outbox.resolve().parents:
         raise ConfigError("输出文件夹不能位于收件箱内（收件箱只读）")
+    template = opinion_template(Path(templates) if templates else default_templates_folder(inbox), campaign)
     outbox.mkdir(parents=True, exist_ok=True)
     now = (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ)  # folder names, dates: China time
     state = state_dir(outbox)
@@ -183,7 +190,9 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                           pending=found.pending)
         timings["assemble"] = time.perf_counter() - t
         t = time.perf_counter()
-        folder, summary = publish(outbox, result, now=now)
+        summary = build_summary(result)
+        context = RenderContext(today=now.date(), opinion_template=template, summary=summary)
+        folder = publish(outbox, lambda target: render_all(target, result, context), now=now)
         timings["render"] = time.perf_counter() - t
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now)})
@@ -199,8 +208,12 @@ def _read_last(state: Path) -> dict:
         return {}
 
 
-def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extracted, list]]:
-    """A clerk's pre-flight check of single files: extraction plus the application rules (no pairing)."""
+def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extracted, Report]]:
+    """A clerk's pre-flight check of single files: each file read (in a limited worker), then every application
+    rule of toolkit.validate on each form it holds and on its summary (no pairing across files).
+
+    Returns (path, what the file yielded, a Report of its issues) per path, in the order given.
+    """
     out = []
     read = dict(_extract_all([(str(path), str(path)) for path in paths], campaign, None))
     for path in paths:
@@ -208,15 +221,14 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
         ex = read[rel]
         issues = list(ex.issues)
         fv = FileVersion(path=rel, unit="", folder="", sha256="", size=0, mtime=0, first_seen="")
+        forms = ex.all_forms or (None,)
         if ex.form is not None or ex.summary is not None:
-            app = Application(unit="", enterprise=ex.form.text("申报单位") if ex.form else "")
-            if ex.form is not None:
-                app.form, app.form_file = ex.form, fv
-            if ex.summary is not None:
-                app.summary, app.summary_file = ex.summary, fv
-            app.benchmark_name = (ex.form.text("标杆名称") if ex.form else "") or (
-                ex.summary.benchmark_name if ex.summary else "")
-            for rule in APP_RULES:  # check_mismatch compares a Word 申请书's table with its own sections
-                issues.extend(rule(app, campaign))
-        out.append((path, ex, issues))
+            for form in forms:  # a Word 申请书 is checked whole: its table against its own sections (mismatch)
+                benchmark = (form.text(BENCHMARK) if form else "") or (
+                    ex.summary.benchmark_name if ex.summary else "")
+                app = Application(unit="", enterprise=form.text(ENTERPRISE) if form else "", benchmark_name=benchmark,
+                                  form=form, form_file=fv if form else None, summary=ex.summary,
+                                  summary_file=fv if ex.summary else None)
+                issues.extend(i for i in validate(app, campaign).issues if i not in issues)
+        out.append((path, ex, Report(tuple(issues))))
     return out

@@ -49,7 +49,8 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
 
 def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> tuple[str, bool]:
     lines, has_errors = [], False
-    for path, ex, issues in results:
+    for path, ex, report in results:
+        issues = report.issues
         errors = [i for i in issues if i.severity == ERROR]
         has_errors = has_errors or bool(errors)
         verdict = "有错误" if errors else ("有提示" if issues else "未发现问题")
@@ -61,7 +62,7 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> t
             where = f"［{i.location}］" if i.location else ""
             lines.append(f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}")
         lines.append("")
-    total = sum(len([i for i in r[2] if i.severity == ERROR]) for r in results)
+    total = sum(len(r[2].errors) for r in results)
     lines.append(f"共检查 {len(results)} 个文件，错误 {total} 条。" + ("请按提示修改后重新提交。" if has_errors else ""))
     return "\n".join(lines), has_errors
 

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from .campaign import Campaign
+from .errors import ConfigError
 from .render.forms import write_form, write_summary
 from .render.opinion import build_opinion_template
 from .render.ranking_sheet import write_ranking_sheet
@@ -26,6 +27,43 @@ def write_templates(out: Path, campaign: Campaign) -> list[Path]:
     for path in paths:
         freeze_zip(path)
     return paths
+
+
+PROJECT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+
+def default_templates_folder(inbox: Path) -> Path | None:
+    """Where opinions are rendered from when no --templates is given: templates/ beside the inbox (SPEC §3's
+    share layout), else the toolkit's own committed templates/, else None (the built-in default)."""
+    for folder in (Path(inbox).resolve().parent / "templates", PROJECT_TEMPLATES):
+        if (folder / OPINION).is_file():
+            return folder
+    return None
+
+
+def opinion_template(folder: Path | None, campaign: Campaign) -> bytes:
+    """The docxtpl 推荐意见 template in ``folder`` (bytes); the built-in one when ``folder`` is None.
+
+    Raises ConfigError (exit 2) with a Chinese message when the folder has no 推荐意见.docx, or the file is not a
+    Word document whose placeholders docxtpl can read — a province or unit edits it in Word, and must be told
+    at once rather than find opinions missing.
+    """
+    if folder is None:
+        return build_opinion_template(campaign)
+    path = Path(folder) / OPINION
+    if not path.is_file():
+        raise ConfigError(f"模板文件夹 {folder} 中没有推荐意见模板（{OPINION}）。"
+                          f"请放入该文件，或运行 python run.py templates --out {folder} 生成默认模板。")
+    data = path.read_bytes()
+    try:
+        from docxtpl import DocxTemplate
+
+        DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
+    except Exception as exc:  # noqa: BLE001 - any failure means the template cannot be used
+        raise ConfigError(f"推荐意见模板 {path} 无法使用（{type(exc).__name__}）：文件已损坏，或占位符"
+                          f"（如 {{{{ unit }}}}、{{%tr for a in apps %}}）写错了。请用 Word 修改后另存为 .docx，"
+                          f"或运行 python run.py templates 重新生成。") from exc
+    return data
 
 
 def freeze_zip(path: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -12,7 +13,9 @@ from docx.shared import Cm, Pt, RGBColor
 from docxtpl import DocxTemplate
 
 from ..campaign import Campaign
-from ..model import NEEDS_FIX, OUTPUT_OPINION, PASSED, Application
+from ..keys import INDUSTRY, REGION
+from ..model import OUTPUT_OPINION, Assembled, UnitView
+from . import RenderContext, safe_filename
 from ..normalize import clean_text
 from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, mark_output, new_document, set_core, set_font
 
@@ -109,38 +112,31 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def recommended(apps: list[Application]) -> list[Application]:
-    """The applications a unit's opinion lists: those that passed every check, in ranking order."""
-    return [a for a in sorted(apps, key=lambda a: a.rank or 0) if a.status == PASSED]
+def render_opinion(target, campaign: Campaign, view: UnitView, *, date: dt.date, template: bytes,
+                   opinion: str = DEFAULT_OPINION) -> None:
+    """The unit's 推荐意见 from the docxtpl ``template`` (templates/推荐意见.docx): the applications assembly
+    listed, numbered 1..k in ranking order, and the red draft line when assembly says it is not final.
 
-
-def pending(apps: list[Application]) -> list[Application]:
-    """Applications that could still be recommended once corrected (需补正)."""
-    return [a for a in sorted(apps, key=lambda a: a.rank or 0) if a.status == NEEDS_FIX]
-
-
-def draft_note(apps: list[Application]) -> str:
-    """'' when the opinion is ready to stamp; otherwise why not, for the clerk (printed in red on top)."""
-    waiting = pending(apps)
-    if waiting:
-        names = "、".join(a.enterprise for a in waiting[:3]) + ("等" if len(waiting) > 3 else "")
-        return (f"本单位尚有{len(waiting)}项申报需补正（{names}），未列入下表。"
-                f"请按回执修改后重新运行，生成正式推荐意见后再盖章。")
-    if not recommended(apps):
-        return "本单位目前没有通过审核的申报项目，请查看回执。"
-    return ""
-
-
-def render_opinion(target, campaign: Campaign, unit: str, apps: list[Application], *, date: dt.date,
-                   template: bytes | None = None, opinion: str = DEFAULT_OPINION) -> None:
-    """Render ``unit``'s opinion from all its applications: the passed ones in order, a draft note if any wait."""
-    tpl = DocxTemplate(io.BytesIO(template or build_opinion_template(campaign)))
-    listed = recommended(apps)
+    Template variables: unit, apps (rank, enterprise, name, region, industry), count, opinion, draft, date.
+    """
+    tpl = DocxTemplate(io.BytesIO(template))
     rows = [{"rank": n, "enterprise": clean_text(a.enterprise), "name": clean_text(a.benchmark_name),
-             "region": clean_text(a.field_text("所在地区")), "industry": clean_text(a.field_text("所属行业"))}
-            for n, a in enumerate(listed, start=1)]
-    tpl.render({"unit": clean_text(unit), "apps": rows, "count": len(rows),
+             "region": clean_text(a.field_text(REGION)), "industry": clean_text(a.field_text(INDUSTRY))}
+            for n, a in enumerate(view.listed_in_opinion, start=1)]
+    tpl.render({"unit": clean_text(view.status.unit), "apps": rows, "count": len(rows),
                 "opinion": opinion if rows else "本单位暂无符合条件的推荐项目。",
-                "draft": draft_note(apps), "date": chinese_date(date)}, autoescape=True)
+                "draft": view.status.opinion_draft, "date": chinese_date(date)}, autoescape=True)
     mark_output(tpl.docx, OUTPUT_OPINION)
     tpl.save(target)
+
+
+def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """推荐意见/<unit>-推荐意见.docx for every unit that sent an application."""
+    out = []
+    (folder / "推荐意见").mkdir(parents=True, exist_ok=True)
+    for unit, view in result.by_unit.items():
+        if view.applications:
+            target = folder / "推荐意见" / f"{safe_filename(unit)}-推荐意见.docx"
+            render_opinion(target, result.campaign, view, date=context.today, template=context.opinion_template)
+            out.append(target)
+    return out

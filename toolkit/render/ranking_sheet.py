@@ -1,10 +1,13 @@
 """推荐排序表: a pre-filled ranking sheet the clerk edits and drops back into the unit's folder."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import xlsxwriter
 
 from ..campaign import Campaign
-from ..model import OUTPUT_PROPERTY, OUTPUT_RANKING, Application
+from ..model import OUTPUT_PROPERTY, OUTPUT_RANKING, Application, Assembled
+from . import RenderContext, safe_filename
 from .forms import FIXED_TIME
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
@@ -42,3 +45,15 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
     ws.freeze_panes(3, 0)
     print_setup(ws, landscape=True, header_rows=(2, 2))
     wb.close()
+
+
+def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """推荐排序表/<unit>-推荐排序表.xlsx, pre-filled with the current order, for every unit that sent an application."""
+    out = []
+    (folder / "推荐排序表").mkdir(parents=True, exist_ok=True)
+    for unit, view in result.by_unit.items():
+        if view.applications:
+            target = folder / "推荐排序表" / f"{safe_filename(unit)}-推荐排序表.xlsx"
+            write_ranking_sheet(target, result.campaign, unit, view.applications)
+            out.append(target)
+    return out

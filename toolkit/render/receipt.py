@@ -1,12 +1,14 @@
 """回执: per unit, each application's status and every problem with the file and cell/section to fix."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import xlsxwriter
 
-from ..assemble import Assembled, UnitStatus
 from ..messages import title as issue_title
 from ..clock import display_time
-from ..model import OUTPUT_RECEIPT, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
+from ..model import OUTPUT_RECEIPT, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS, Assembled, UnitStatus
+from . import RenderContext, safe_filename
 from .register import FILE_STATUS, row_height
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
@@ -77,3 +79,14 @@ def _opinion_state(status: UnitStatus) -> str:
     if status.opinion_outdated:
         return "已收到，但早于最新报送的材料或推荐排序表，请核对推荐顺序，必要时重新生成推荐意见盖章后报送"
     return "已收到"
+
+
+def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """回执/<unit>-回执.xlsx for every unit, whether or not it sent anything."""
+    out = []
+    (folder / "回执").mkdir(parents=True, exist_ok=True)
+    for unit, view in result.by_unit.items():
+        target = folder / "回执" / f"{safe_filename(unit)}-回执.xlsx"
+        write_receipt(target, result, view.status, apps=view.applications, files=view.files, issues=view.issues)
+        out.append(target)
+    return out

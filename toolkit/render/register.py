@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pathlib import Path
+
 import xlsxwriter
 
-from ..assemble import Assembled
 from ..messages import title as issue_title
-from ..model import OUTPUT_REGISTER, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS
+from ..model import OUTPUT_REGISTER, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS, Assembled
+from . import RenderContext
 from ..clock import display_time
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
@@ -74,6 +76,15 @@ def detail_rows(result: Assembled) -> list[list]:
         row += [errors, len(app.issues) - errors, app.versions, "\n".join(f.path for f in app.files)]
         rows.append(row)
     return rows
+
+
+REGISTER = "省级汇总表.xlsx"
+
+
+def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """省级汇总表.xlsx at the top of the run folder."""
+    write_register(folder / REGISTER, result)
+    return [folder / REGISTER]
 
 
 def write_register(target, result: Assembled) -> None:

@@ -1,7 +1,11 @@
 """summary.json (SPEC §7): stable English keys, the documents' Chinese values, inbox-relative paths."""
 from __future__ import annotations
 
-from ..assemble import Assembled
+import json
+from pathlib import Path
+
+from ..model import Assembled
+from . import RenderContext
 
 
 def _fields(app) -> dict:
@@ -55,3 +59,15 @@ def build_summary(result: Assembled) -> dict:
             "warnings": sum(1 for i in result.issues if i.severity == "warning"),
         },
     }
+
+
+SUMMARY = "summary.json"
+
+
+def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """summary.json (SPEC §7): the content the pipeline built (``context.summary``), else built here.
+    Indented for people when small; compact (json's fast C encoder) for national roll-ups."""
+    summary = context.summary or build_summary(result)
+    indent = 1 if len(summary["applications"]) <= 2000 else None
+    (folder / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=indent), encoding="utf-8")
+    return [folder / SUMMARY]

@@ -9,15 +9,13 @@ from ..messages import make_issue
 from ..model import WARNING, Application, FileVersion, Issue
 
 
-def check_deadline(applications: list[Application], campaign: Campaign) -> None:
-    """deadline.late on every file of an application first seen after the (possibly overridden) deadline."""
+def late_issues(app: Application, campaign: Campaign) -> tuple[Issue, ...]:
+    """deadline.late (error) for each file of ``app`` first seen after the deadline (逾期不再受理, the notice's
+    closing clause); () when the application came in time. ``campaign.deadline`` may be overridden (--deadline)."""
     deadline = campaign.deadline
-    for app in applications:
-        for fv in app.files:
-            if dt.datetime.fromisoformat(fv.first_seen) > deadline:
-                app.issues.append(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间",
-                                             name=fv.name, received_at=human_time(fv.first_seen),
-                                             deadline=human_time(deadline.isoformat())))
+    return tuple(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
+                            received_at=human_time(fv.first_seen), deadline=human_time(deadline.isoformat()))
+                 for fv in app.files if dt.datetime.fromisoformat(fv.first_seen) > deadline)
 
 
 def late_edit_warning(fv: FileVersion, campaign: Campaign, *, standing: str) -> Issue:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..campaign import Campaign, Unit
+from ..clock import instant
 from ..messages import make_issue
 from ..model import Application, RankingRow
 from ..names import strip_company_suffix
@@ -56,24 +58,39 @@ def _short_name_match(row: RankingRow, apps: list[Application]) -> list[Applicat
     return hits if len(hits) == 1 else []
 
 
-def _instant(iso: str):
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(iso) if iso else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-
-
 def first_file(app: Application) -> str:
     return app.files[0].path if app.files else ""
 
 
-def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
-              sheet_file: str = "") -> tuple[list[Application], list]:
-    """Set rank, rank_source and ranking issues on ``apps``.
+@dataclass(frozen=True)
+class Ranked:
+    """One application's place in its unit's order: rank 1..n, where the order came from, and the
+    rank.missing / rank.conflict issues about it."""
 
-    Returns the applications in ranking order and the issues about the ranking sheet itself.
+    app: Application
+    rank: int
+    source: str  # 推荐排序表 | 文件名序号 | 收到顺序
+    issues: tuple = ()
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A unit's applications in ranking order, and the issues about the ranking sheet itself."""
+
+    order: tuple  # Ranked, rank 1 first
+    source: str  # where the unit's order came from ('' when it has no application)
+    sheet_issues: tuple = ()
+
+
+def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
+              sheet_file: str = "") -> Ranking:
+    """The unit's order (SPEC §4 step 5): its 推荐排序表 if it sent one, else file-name prefixes ('1-', '01_',
+    '第1名'), else receipt order with rank.missing. Ranks are 1..n with no gaps; duplicates and rows naming no
+    application are rank.conflict. A pure function: ``apps`` are not changed.
     """
     sheet_issues: list = []
-    by_receipt = sorted(apps, key=lambda a: (_instant(a.received_at), first_file(a)))
+    extra: dict[int, list] = {id(a): [] for a in apps}
+    by_receipt = sorted(apps, key=lambda a: (instant(a.received_at), first_file(a)))
     receipt_position = {id(a): n for n, a in enumerate(by_receipt)}
     given: dict[int, int] = {}  # id(app) -> given rank
     unranked_reason = ""  # why an application without a given rank is placed where it is
@@ -91,12 +108,13 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                 continue
             if row.rank is None:
                 for a in match:
-                    a.issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location,
-                                               field="推荐顺序", reason=f"推荐排序表中“{label}”的推荐顺序未填写或不是数字。"))
+                    extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
+                                                   field="推荐顺序",
+                                                   reason=f"推荐排序表中“{label}”的推荐顺序未填写或不是数字。"))
                 continue
             for a in match:
                 if id(a) in given and given[id(a)] != row.rank:
-                    a.issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location,
+                    extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
                                                field="推荐顺序",
                                                reason=f"“{a.enterprise}”在推荐排序表中出现了两次（第{given[id(a)]}位和"
                                                       f"第{row.rank}位），已按第{given[id(a)]}位处理。"))
@@ -119,15 +137,18 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         if len(same) > 1:
             names = "、".join(f"“{a.enterprise}”" for a in same)
             for a in same:
-                a.issues.append(make_issue("rank.conflict", file=sheet_file or first_file(a),
+                extra[id(a)].append(make_issue("rank.conflict", file=sheet_file or first_file(a),
                                            location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
                                            reason=f"{names}的推荐顺序都是第{rank}位。"))
     order = sorted(apps, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), receipt_position[id(a)]))
+    ranked = []
     for position, a in enumerate(order, start=1):
-        a.rank = position
-        a.rank_source = source if id(a) in given else "收到顺序"
         if id(a) not in given:
-            a.issues.append(make_issue("rank.missing", file=sheet_file or first_file(a),
-                                       location="文件名" if source == "文件名序号" else "推荐排序表", field="推荐顺序",
-                                       reason=f"“{a.enterprise}”{unranked_reason}（现为第{position}位）。"))
-    return order, sheet_issues
+            extra[id(a)].append(make_issue("rank.missing", file=sheet_file or first_file(a),
+                                           location="文件名" if source == "文件名序号" else "推荐排序表",
+                                           field="推荐顺序",
+                                           reason=f"“{a.enterprise}”{unranked_reason}（现为第{position}位）。"))
+        ranked.append(Ranked(app=a, rank=position, source=source if id(a) in given else "收到顺序",
+                             issues=tuple(extra[id(a)])))
+    unit_source = source if sheet is not None else (ranked[0].source if ranked else "")
+    return Ranking(order=tuple(ranked), source=unit_source, sheet_issues=tuple(sheet_issues))
