@@ -23,8 +23,27 @@ from .campaign import Campaign
 from .discover import unit_candidates
 from .keys import BENCHMARK, ENTERPRISE
 from .messages import make_issue
-from .model import (APPLICATION_DOC, ATTACHMENT, FORM, INELIGIBLE, LATE, NEEDS_FIX, OPINION_SCAN, OVER_QUOTA, PASSED, RANKING, SUMMARY, WARNING, Application,
-                    Assembled, Extracted, FileEntry, FileVersion, UnitStatus, status_of)
+from .model import (
+    APPLICATION_DOC,
+    ATTACHMENT,
+    FORM,
+    INELIGIBLE,
+    LATE,
+    NEEDS_FIX,
+    OPINION_SCAN,
+    OVER_QUOTA,
+    PASSED,
+    RANKING,
+    SUMMARY,
+    WARNING,
+    Application,
+    Assembled,
+    Extracted,
+    FileEntry,
+    FileVersion,
+    UnitStatus,
+    status_of,
+)
 from .names import contains_enterprise, enterprise_named_in
 from .normalize import normalize_filename, normalize_name
 from .rules.deadline import late_edit_warning, late_issues
@@ -311,24 +330,23 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                           form=form, summary_file=summary_file, summary=summary, versions=versions,
                           superseded=tuple(superseded))
         if form is not None and summary is None:
-            issues.append(_pointing_to_rejected(make_issue(
-                "pair.missing-summary", file=form_file.path, location="总结材料", enterprise=enterprise), app, rejected))
+            issues.append(make_issue("pair.missing-summary", file=form_file.path, location="总结材料",
+                                     enterprise=enterprise, note=_rejected_note(app, rejected)))
         if summary is not None and form is None:
-            issues.append(_pointing_to_rejected(make_issue(
-                "pair.missing-form", file=summary_file.path, location="申请表",
-                name=benchmark or summary_file.name), app, rejected))
+            issues.append(make_issue("pair.missing-form", file=summary_file.path, location="申请表",
+                                     name=benchmark or summary_file.name, note=_rejected_note(app, rejected)))
         apps.append(replace(app, issues=tuple(issues)))
     return apps, rankings
 
 
-def _pointing_to_rejected(issue, app: Application, rejected: list):
-    """A missing 申请表/总结材料 may be the unit's unreadable file (encrypted, damaged): say so."""
+def _rejected_note(app: Application, rejected: list) -> str:
+    """A missing 申请表/总结材料 may be the unit's unreadable file (encrypted, damaged): a sentence naming it."""
     if not rejected:
-        return issue
+        return ""
     mine = [e for e in rejected if contains_enterprise(e.version.name, app.enterprise)
             or (e.version.subfolder and any(e.version.subfolder == f.subfolder for f in app.files))]
     names = "、".join(f"“{e.version.name}”" for e in (mine or rejected)[:3])
-    return issue.at(message=issue.message + f"（本单位另有无法读取的文件{names}，可能就是这份材料，请按该文件的提示处理。）")
+    return f"（本单位另有无法读取的文件{names}，可能就是这份材料，请按该文件的提示处理。）"
 
 
 _FORM_WORDS = re.compile("申请表|申请书|总结材料")

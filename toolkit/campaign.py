@@ -17,7 +17,6 @@ from .errors import ConfigError
 from .normalize import normalize_name
 
 
-
 @dataclass(frozen=True)
 class Unit:
     name: str

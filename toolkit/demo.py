@@ -5,10 +5,10 @@ The planted mistakes are listed in PLANTED (unit, enterprise, expected code) so 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import os
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from .campaign import CHINA_TZ, Campaign

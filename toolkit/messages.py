@@ -85,14 +85,16 @@ CATALOGUE: dict[str, Template] = {
 
 
 def make_issue(code: str, *, file: str = "", location: str = "", field: str = "", severity: str | None = None,
-               fix: str | None = None, **values) -> Issue:
+               fix: str | None = None, note: str = "", **values) -> Issue:
     """Build an Issue from the catalogue; unknown placeholders are left visible rather than raising.
 
-    ``fix`` replaces the catalogue's how-to-fix text where a case needs other advice (e.g. a late correction).
+    ``fix`` replaces the catalogue's how-to-fix text where a case needs other advice (e.g. a late correction);
+    ``note`` is a sentence added after the message, before the fix (e.g. which unreadable file may be the
+    missing one).
     """
     template = CATALOGUE[code]
     context = _Defaults(file=file, location=location or "相应位置", field=field, **values)
-    message = template.message.format_map(context)
+    message = template.message.format_map(context) + note
     fix = fix if fix is not None else template.fix.format_map(context)
     return Issue(code=code, severity=severity or template.severity, file=file, location=location, field=field,
                  message=f"{message}{fix}", fix=fix)

@@ -14,18 +14,18 @@ from . import __version__
 from .assemble import assemble
 from .cache import ExtractCache, campaign_fingerprint
 from .campaign import CHINA_TZ, Campaign
+from .clock import display_time, now_iso
 from .discover import discover
 from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
-from .clock import display_time, now_iso
 from .journal import Journal, RunLock, write_json_atomic
-from .rules.deadline import late_edit_warning
 from .keys import BENCHMARK, ENTERPRISE
 from .model import Application, Assembled, Extracted, FileVersion, Report
 from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all
 from .render.summary import build_summary
+from .rules.deadline import late_edit_warning
 from .templates import default_templates_folder, opinion_template
 from .validate import validate
 from .workers import DEFAULT_LIMITS, Limits, ReaderPool, default_workers

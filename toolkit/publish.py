@@ -7,7 +7,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-
 from typing import Callable
 
 log = logging.getLogger(__name__)

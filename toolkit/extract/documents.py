@@ -5,14 +5,15 @@ import re
 from dataclasses import replace
 
 from ..campaign import Campaign
+from ..keys import BENCHMARK, ENTERPRISE, SECTION_NAME
 from ..messages import make_issue
 from ..model import APPLICATION_DOC, OTHER, SUMMARY, WARNING, Extracted
 from ..normalize import normalize_name
+from . import sniff as S
 from .docx import read_docx, read_sections, table_sheet
 from .form import form_by_labels, label_table, match_label
 from .grid import Workbook
 from .safety import UnsafeFile
-from . import sniff as S
 from .sniff import Sniffed
 
 
@@ -135,7 +136,7 @@ def _application_tables(content, campaign: Campaign) -> list:
     return []
 
 
-_COVER = {"申报单位": ("申请单位", "申报单位", "企业名称"), "标杆名称": ("标杆名称", "质量标杆名称")}
+_COVER = {ENTERPRISE: ("申请单位", ENTERPRISE, "企业名称"), BENCHMARK: ("标杆名称", SECTION_NAME)}
 
 
 def _cover_mismatches(blocks, form, file: str):

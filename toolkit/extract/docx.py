@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from ..campaign import Campaign, SectionSpec
 from ..model import Section, SummaryData
 from ..normalize import clean_text, normalize_name
+from ..wordcount import count_words
 from .grid import Sheet
 from .opc import Package
 from .safety import parse_xml
-from ..wordcount import count_words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -413,7 +413,9 @@ class ChunkSource:
         if self.depth >= MAX_CHUNK_DEPTH:
             notes.append("文档中嵌套导入的内容层数过多，超出部分未读取")
             return []
-        from .web import chunk_blocks  # chunk formats need the web/legacy readers, which import this module
+        from .web import (
+            chunk_blocks,  # chunk formats need the web/legacy readers, which import this module
+        )
 
         return chunk_blocks(self.package.read(target), target, depth=self.depth + 1, notes=notes)
 

@@ -12,8 +12,17 @@ from dataclasses import dataclass, replace
 from ..campaign import Campaign, FieldSpec
 from ..messages import make_issue
 from ..model import WARNING, FormData, Issue, RankingRow, Value
-from ..normalize import (Parsed, has_xml_illegal, normalize_label, normalize_name, to_email, to_number, to_phone,
-                         to_text)
+from ..normalize import (
+    Parsed,
+    clean_text,
+    has_xml_illegal,
+    normalize_label,
+    normalize_name,
+    to_email,
+    to_number,
+    to_phone,
+    to_text,
+)
 from .grid import Sheet, Workbook, parse_cell_ref
 from .numfmt import unit_factor
 
@@ -41,8 +50,9 @@ def _xml_warnings(values: dict, file: str) -> list[Issue]:
     out = []
     for key, v in values.items():
         if v.note == NOTE_CONTROL or (isinstance(v.text, str) and has_xml_illegal(v.text)):
-            out.append(Issue("field.invalid", WARNING, file, v.location, key,
-                             f"“{key}”中含有无法保存的控制字符，已删除；请检查该单元格内容。"))
+            out.append(make_issue("field.invalid", file=file, location=v.location, field=key, severity=WARNING,
+                                  value=clean_text(v.text), reason="中含有无法保存的控制字符，已删除",
+                                  fix="请检查该单元格内容。"))
     return out
 
 

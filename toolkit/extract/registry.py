@@ -6,13 +6,20 @@ import re
 
 from ..campaign import Campaign
 from ..messages import make_issue
-from ..model import (ATTACHMENT, OPINION_SCAN, OTHER, OUTPUT_OPINION, OUTPUT_RECEIPT, OUTPUT_REGISTER,
-                     Extracted)
+from ..model import (
+    ATTACHMENT,
+    OPINION_SCAN,
+    OTHER,
+    OUTPUT_OPINION,
+    OUTPUT_RECEIPT,
+    OUTPUT_REGISTER,
+    Extracted,
+)
 from . import sniff as S
-from .own import own_output
 from .documents import extract_document, extract_web
-from .workbooks import extract_workbook
 from .legacy import ConversionFailed, convert, soffice_path
+from .own import own_output
+from .workbooks import extract_workbook
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,17 @@ from lxml import etree
 
 from ..normalize import clean_text
 from . import sniff as S
-from .docx import (W, Block, DocxContent, Numbering, _heading_level, _parse_styles, read_body, read_docx,
-                   to_transitional)
+from .docx import (
+    Block,
+    DocxContent,
+    Numbering,
+    W,
+    _heading_level,
+    _parse_styles,
+    read_body,
+    read_docx,
+    to_transitional,
+)
 from .grid import MAX_COLS, MAX_ROWS, Sheet, Workbook
 from .safety import UnsafeFile, parse_xml
 

@@ -9,7 +9,15 @@ not a 65536 x 256 grid. A FILEPASS record ([MS-XLS] 2.4.117: RC4 or XOR obfuscat
 """
 from __future__ import annotations
 
-from .grid import MAX_COLS, MAX_ROWS, CellNote, Sheet, Workbook, clip_merged, rows_from_cells
+from .grid import (
+    MAX_COLS,
+    MAX_ROWS,
+    CellNote,
+    Sheet,
+    Workbook,
+    clip_merged,
+    rows_from_cells,
+)
 from .numfmt import excel_date, shown
 
 

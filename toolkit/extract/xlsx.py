@@ -21,8 +21,17 @@ import re
 
 from lxml import etree
 
-from .grid import MAX_COLS, MAX_ROWS, CellNote, Sheet, Workbook, clip_merged, parse_cell_ref, parse_range, \
-    rows_from_cells
+from .grid import (
+    MAX_COLS,
+    MAX_ROWS,
+    CellNote,
+    Sheet,
+    Workbook,
+    clip_merged,
+    parse_cell_ref,
+    parse_range,
+    rows_from_cells,
+)
 from .numfmt import PLAIN, Shown, excel_date, shown
 from .opc import Package
 from .safety import UnsafeFile

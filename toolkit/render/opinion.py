@@ -15,9 +15,17 @@ from docxtpl import DocxTemplate
 from ..campaign import Campaign
 from ..keys import INDUSTRY, REGION
 from ..model import OUTPUT_OPINION, Assembled, UnitView
-from . import RenderContext, safe_filename
 from ..normalize import clean_text
-from .docx_style import BODY_FONT, HEADING_FONT, add_paragraph, mark_output, new_document, set_core, set_font
+from . import RenderContext, safe_filename
+from .docx_style import (
+    BODY_FONT,
+    HEADING_FONT,
+    add_paragraph,
+    mark_output,
+    new_document,
+    set_core,
+    set_font,
+)
 
 COLUMNS = (("推荐顺序", "rank", 1.9), ("申报单位", "enterprise", 4.0), ("标杆名称", "name", 5.0),
            ("所在地区", "region", 1.7), ("所属行业", "industry", 3.0))

@@ -5,9 +5,18 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..messages import title as issue_title
 from ..clock import display_time
-from ..model import OUTPUT_RECEIPT, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS, Assembled, UnitStatus
+from ..messages import title as issue_title
+from ..model import (
+    ERROR,
+    KIND_LABELS,
+    OUTPUT_PROPERTY,
+    OUTPUT_RECEIPT,
+    PASSED,
+    SEVERITY_LABELS,
+    Assembled,
+    UnitStatus,
+)
 from . import RenderContext, safe_filename
 from .register import FILE_STATUS, row_height
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header

@@ -2,15 +2,23 @@
 from __future__ import annotations
 
 from collections import Counter
-
 from pathlib import Path
 
 import xlsxwriter
 
-from ..messages import title as issue_title
-from ..model import OUTPUT_REGISTER, OUTPUT_PROPERTY, ERROR, KIND_LABELS, PASSED, SEVERITY_LABELS, Assembled
-from . import RenderContext
 from ..clock import display_time
+from ..keys import INDUSTRY, REGION
+from ..messages import title as issue_title
+from ..model import (
+    ERROR,
+    KIND_LABELS,
+    OUTPUT_PROPERTY,
+    OUTPUT_REGISTER,
+    PASSED,
+    SEVERITY_LABELS,
+    Assembled,
+)
+from . import RenderContext
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
 FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "pending": "正在复制，下次运行时读取", "unassigned": "未归属推荐单位",
@@ -32,8 +40,8 @@ def register_rows(result: Assembled) -> list[list]:
     c = result.campaign
     rows = []
     for n, app in enumerate(result.applications, start=1):
-        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
-               app.field_text("所属行业"), app.size_class]
+        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, app.field_text(REGION),
+               app.field_text(INDUSTRY), app.size_class]
         row += [app.form.number("利润总额", year) if app.form else None for year in c.base_years]
         main = app.form.number("主营业收入", c.latest_year) if app.form else None
         other = app.form.number("其他业务收入", c.latest_year) if app.form else None
@@ -223,7 +231,7 @@ def _stats_sheet(wb, f, result: Assembled) -> None:
     c = result.campaign
     apps = result.applications
     dimensions = [
-        ("按所在地区", lambda a: region_of(a.field_text("所在地区"), c.regions)),
+        ("按所在地区", lambda a: region_of(a.field_text(REGION), c.regions)),
         ("按行业大类", lambda a: c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业"),
         ("按企业规模", lambda a: a.size_class or "无法判定"),
         ("按状态", lambda a: a.status),

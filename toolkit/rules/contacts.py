@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
+from ..keys import FAX, MOBILE, PHONE
 from ..messages import make_issue
 from ..model import WARNING, Application, Issue
 from ..normalize import phone_kind
 
-_EXPECT = {"电话": "landline", "传真": "landline", "手机": "mobile"}
+_EXPECT = {PHONE: "landline", FAX: "landline", MOBILE: "mobile"}
 _HINT = {"landline": "固定电话写成“区号-号码”，如 0311-87803218，可加分机号",
          "mobile": "手机号为 11 位数字，以 13–19 开头"}
 
@@ -30,11 +31,11 @@ def check_contacts(app: Application, campaign: Campaign) -> Iterator[Issue]:
         kind = phone_kind(v.value)
         present.append(key)
         if kind != expected:
-            severity = WARNING if key == "电话" and kind == "mobile" else None
+            severity = WARNING if key == PHONE and kind == "mobile" else None
             reason = "是手机号码，不是固定电话" if kind == "mobile" else "不是手机号码"
             yield make_issue("field.invalid", file=file, location=v.location, field=key, value=v.text,
                              reason=reason, hint=_HINT[expected], severity=severity)
-    if "电话" not in present and "手机" not in present and not any(
-            (form.fields.get(k) is not None and not form.fields[k].ok) for k in ("电话", "手机")):
+    if PHONE not in present and MOBILE not in present and not any(
+            (form.fields.get(k) is not None and not form.fields[k].ok) for k in ("电话", MOBILE)):
         loc = (form.fields.get("电话") or form.fields.get("手机"))
         yield make_issue("field.missing", file=file, location=loc.location if loc else "申请表", field="电话/手机")

@@ -1,8 +1,8 @@
 """duplicate.enterprise: the same enterprise recommended twice, within or across units."""
 from __future__ import annotations
 
-from ..messages import make_issue
 from ..keys import ENTERPRISE
+from ..messages import make_issue
 from ..model import Application, Issue
 from ..names import same_enterprise, strip_company_suffix
 from ..normalize import normalize_name

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
+from ..keys import PROFIT
 from ..messages import make_issue
 from ..model import Application, Issue
 from .finance import format_amount
@@ -20,5 +21,5 @@ def check_eligibility(app: Application, campaign: Campaign) -> Iterator[Issue]:
         first = per_year[bad[0][0]]
         yield make_issue("eligibility.unprofitable", file=app.form_file.path if app.form_file else "",
                          location="、".join(per_year[y].location for y, _ in bad) or first.location,
-                         field="利润总额", years="、".join(str(y) for y, _ in bad),
+                         field=PROFIT, years="、".join(str(y) for y, _ in bad),
                          values="；".join(f"{y}年 {format_amount(v)} 万元" for y, v in bad))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
+from ..keys import REGION
 from ..messages import make_issue
 from ..model import WARNING, Application, Issue
 from ..normalize import normalize_name
@@ -30,7 +31,7 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             continue
         if not v.ok:
             yield _invalid(spec, v, file)
-        elif spec.key == "所在地区" and campaign.regions and not _known_region(str(v.value), campaign.regions):
+        elif spec.key == REGION and campaign.regions and not _known_region(str(v.value), campaign.regions):
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
                              value=v.text, reason="不是本次活动范围内的地区",
                              hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
+from ..keys import ASSETS, EMPLOYEES, MAIN_REVENUE, OTHER_REVENUE, PROFIT
 from ..messages import make_issue
 from ..model import Application, Issue
 
@@ -31,7 +32,7 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
 
     for year in campaign.base_years:
         negative = False
-        for key in ("资产总额", "主营业收入", "其他业务收入"):
+        for key in ("资产总额", MAIN_REVENUE, OTHER_REVENUE):
             value = form.number(key, year)
             if value is not None and value < 0:
                 negative = True
@@ -53,12 +54,12 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                                                f"金额可能按“元”而不是“万元”填写。")
         assets = form.number("资产总额", year)
         if assets and revenue and assets > 0 and revenue > 0 and max(assets, revenue) / min(assets, revenue) > 200:
-            key = "主营业收入" if revenue > assets else "资产总额"
+            key = MAIN_REVENUE if revenue > assets else ASSETS
             yield suspicious(key, year, f"{year}年资产总额（{format_amount(assets)}万元）与营业收入"
                                         f"（{format_amount(revenue)}万元）相差200倍以上，可能有一项按“元”填写。")
     years = sorted(campaign.base_years)
-    for key in ("资产总额", "主营业收入", "利润总额", "从业人员"):
-        unit, cause = ("人", "请确认人数") if key == "从业人员" else ("万元", "可能是单位（元/万元）填写不一致")
+    for key in ("资产总额", MAIN_REVENUE, PROFIT, EMPLOYEES):
+        unit, cause = ("人", "请确认人数") if key == EMPLOYEES else ("万元", "可能是单位（元/万元）填写不一致")
         for a, b in zip(years, years[1:]):
             x, y = form.number(key, a), form.number(key, b)
             if x is None or y is None or x <= 0 or y <= 0:

@@ -4,18 +4,19 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
-from ..wordcount import count_words
+from ..keys import BENCHMARK, SECTION_NAME
 from ..messages import make_issue
 from ..model import Application, Issue
 from ..names import strip_company_suffix
 from ..normalize import normalize_name
+from ..wordcount import count_words
 
 
 def name_location(app: Application) -> tuple[str, str]:
     if app.form and app.form.text("标杆名称"):
-        return app.form_file.path if app.form_file else "", app.form.fields["标杆名称"].location
-    if app.summary and "质量标杆名称" in app.summary.sections:
-        return app.summary_file.path if app.summary_file else "", app.summary.sections["质量标杆名称"].location
+        return app.form_file.path if app.form_file else "", app.form.fields[BENCHMARK].location
+    if app.summary and SECTION_NAME in app.summary.sections:
+        return app.summary_file.path if app.summary_file else "", app.summary.sections[SECTION_NAME].location
     return "", ""
 
 
@@ -26,11 +27,11 @@ def check_name(app: Application, campaign: Campaign) -> Iterator[Issue]:
     file, location = name_location(app)
     count = count_words(name)
     if count > campaign.name_limit:
-        yield make_issue("name.too-long", file=file, location=location, field="标杆名称", count=count,
+        yield make_issue("name.too-long", file=file, location=location, field=BENCHMARK, count=count,
                          limit=campaign.name_limit, example=campaign.name_example)
     reason = pattern_problem(name, app.enterprise, campaign.name_suffix)
     if reason:
-        yield make_issue("name.pattern", file=file, location=location, field="标杆名称", name=name,
+        yield make_issue("name.pattern", file=file, location=location, field=BENCHMARK, name=name,
                          reason=reason, example=campaign.name_example)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
+from ..keys import BENCHMARK, ENTERPRISE
 from ..messages import make_issue
 from ..model import Application, Issue
 from ..names import enterprise_named_in, same_enterprise, same_name
+
 
 def check_mismatch(app: Application, campaign: Campaign) -> Iterator[Issue]:
     if app.form is None or app.summary is None:
@@ -19,11 +21,11 @@ def check_mismatch(app: Application, campaign: Campaign) -> Iterator[Issue]:
     summary_name = app.summary.benchmark_name
     if form_name and summary_name and not same_name(form_name, summary_name):
         loc = app.form.fields.get("标杆名称")
-        yield make_issue("mismatch", file=summary_file, location=loc.location if loc else "", field="标杆名称",
+        yield make_issue("mismatch", file=summary_file, location=loc.location if loc else "", field=BENCHMARK,
                          form_side="申请表", other_side="总结材料", form_value=form_name, summary_value=summary_name)
     named = enterprise_named_in(app.summary)
     form_ent = app.form.text("申报单位")
     if named and form_ent and not same_file and not same_enterprise(named, form_ent):
         loc = app.form.fields.get("申报单位")
-        yield make_issue("mismatch", file=summary_file, location=loc.location if loc else "", field="申报单位",
+        yield make_issue("mismatch", file=summary_file, location=loc.location if loc else "", field=ENTERPRISE,
                          form_side="申请表", other_side="总结材料", form_value=form_ent, summary_value=named)

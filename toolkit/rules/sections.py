@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..campaign import Campaign
+from ..keys import SECTION_NAME
 from ..messages import make_issue
 from ..model import Application, Issue
 
@@ -24,7 +25,7 @@ def check_sections(app: Application, campaign: Campaign) -> Iterator[Issue]:
                                  field=spec.key, section=spec.key, state=state,
                                  heading=f"{spec.number}. {spec.heading}")
             continue
-        if spec.key == "质量标杆名称":
+        if spec.key == SECTION_NAME:
             continue  # its length is name.too-long's (rules/naming.py), reported once
         if spec.limit and section.chars > spec.limit:
             yield make_issue("section.too-long", file=file, location=section.location, field=spec.key,
