@@ -1,16 +1,135 @@
-"""watch: a real watchdog observer on a real folder reruns the pipeline when a file arrives."""
+"""watch: real observers on real folders, and `run.py watch` as a real process that never goes deaf.
+
+No timed assertions: each test waits generously for a result to appear, then asserts on the result.
+"""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from toolkit.campaign import load_campaign
 from toolkit.pipeline import run
-from toolkit.watch import watch
+from toolkit.watch import InboxWatcher, inbox_listing, watch
 
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and folder removal semantics")
+
+
+# -- helpers ------------------------------------------------------------------------------------------------
+
+def wait_for(predicate, timeout: float = 40.0, interval: float = 0.1):
+    """Poll ``predicate`` until it returns something truthy (returned) or ``timeout`` seconds pass (None)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+class WatchProcess:
+    """`python run.py watch …` in a subprocess, its stdout and stderr (the log) written to files."""
+
+    def __init__(self, base: Path, inbox: Path, outbox: Path, *options: str):
+        self.out, self.err = base / "watch.stdout", base / "watch.stderr"
+        self.outbox = outbox
+        cmd = [sys.executable, str(ROOT / "run.py"), "watch", "--inbox", str(inbox), "--outbox", str(outbox),
+               "--deadline", "2099-12-31", "--settle", "0.5", *options]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with open(self.out, "wb") as out, open(self.err, "wb") as err:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=env)
+
+    def log(self) -> str:
+        return self.err.read_text(encoding="utf-8", errors="replace")
+
+    def stdout(self) -> str:
+        return self.out.read_text(encoding="utf-8", errors="replace")
+
+    def runs_started(self) -> int:
+        return self.log().count("开始汇总")
+
+    def applications(self) -> list | None:
+        try:
+            return json.loads((self.outbox / "latest" / "summary.json").read_text(encoding="utf-8"))["applications"]
+        except (OSError, ValueError):
+            return None
+
+    def wait_log(self, text: str, timeout: float = 40.0) -> bool:
+        return bool(wait_for(lambda: text in self.log() or self.proc.poll() is not None, timeout)) \
+            and text in self.log()
+
+    def wait_apps(self, n: int, timeout: float = 40.0) -> list | None:
+        """Wait until latest/summary.json lists ``n`` applications; return them (None on timeout)."""
+        found = wait_for(lambda: (apps := self.applications()) is not None and len(apps) == n and [apps], timeout)
+        return found[0] if found else None
+
+    def signal(self, signum: int = signal.SIGTERM, timeout: float = 60.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signum)
+        return self.proc.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def watch_process(tmp_path):
+    started = []
+
+    def start(*options: str) -> WatchProcess:
+        inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+        process = WatchProcess(tmp_path, inbox, outbox, *options)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.kill()
+
+
+@pytest.fixture
+def make_pair(tmp_path, make_form, make_summary):
+    """Build a 申请表 + 总结材料 pair for enterprise ``i`` in a staging folder; return the two files."""
+    def make(i: int = 0) -> list[Path]:
+        enterprise = f"河北测试{i:02d}号精密机械有限公司"
+        name = f"{enterprise}实施六西格玛设计的经验"
+        folder = tmp_path / "staging" / f"{i:02d}"
+        form = make_form(folder / f"{enterprise}-申请表.xlsx", 申报单位=enterprise, 标杆名称=name)
+        summary = make_summary(folder / f"{enterprise}-总结材料.docx", enterprise=enterprise, name=name)
+        return [form, summary]
+    return make
+
+
+def copy_in(files: list[Path], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        shutil.copy2(f, folder / f.name)
+
+
+def assert_clean_outbox(outbox: Path) -> None:
+    """latest/ is a complete run: it resolves to a finished run folder; no half-written run, no lock left."""
+    latest = outbox / "latest"
+    assert (latest / "summary.json").is_file()
+    if latest.is_symlink():
+        assert latest.resolve().parent == (outbox / "runs").resolve()
+    assert not list((outbox / "runs").glob(".*.partial"))
+    assert not [p for p in outbox.iterdir() if p.name.startswith(".latest")]
+    assert not (outbox / ".state" / "run.lock").exists()
+
+
+# -- the library: a real observer on a real folder ----------------------------------------------------------
 
 @pytest.mark.parametrize("poll", [None, 0.5], ids=["events", "polling"])
 def test_watch_reruns_on_new_file(tmp_path, make_form, make_summary, poll):
@@ -58,7 +177,7 @@ def test_batch_and_watch_give_identical_outputs(tmp_path, make_form, make_summar
 
     watch(inbox, once, poll=0.5, stop=stop)
     b = results[0]
-    strip = lambda s: {k: v for k, v in s.items() if k != "generated_at"}  # noqa: E731
+    strip = lambda s: {k: v for k, v in s.items() if k != "generated_at"}
     assert strip(a.summary) == strip(b.summary)
 
 
@@ -97,3 +216,182 @@ def test_watch_retries_when_another_run_holds_the_lock(tmp_path, make_form, make
     stop.set()
     thread.join(timeout=15)
     assert 1 in attempts, attempts
+
+
+class Recorder:
+    """A stand-in for the pipeline: each call records the inbox's file names as it finds them."""
+
+    def __init__(self, inbox: Path):
+        self.inbox = inbox
+        self.seen: list[set[str]] = []
+
+    def __call__(self) -> bool:
+        self.seen.append({p.name for p in self.inbox.rglob("*") if p.is_file()})
+        return True
+
+
+def start_watcher(inbox: Path, **options) -> tuple[InboxWatcher, Recorder, threading.Thread]:
+    recorder = Recorder(inbox)
+    watcher = InboxWatcher(inbox, recorder, **options)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    assert wait_for(lambda: recorder.seen, 20), "no first run"
+    return watcher, recorder, thread
+
+
+def _stop_dispatch_thread(observer):
+    observer.stop()
+
+
+def _kill_emitter(observer):
+    emitter = next(iter(observer.emitters))
+
+    def broken(timeout):
+        raise RuntimeError("injected emitter failure")
+
+    emitter.queue_events = broken  # the emitter's thread raises on its next loop and dies
+    (Path(emitter.watch.path) / "邢台" / "trigger.txt").write_bytes(b"")  # a native emitter loops on an event
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+@pytest.mark.parametrize("poll", [None, 0.3], ids=["events", "polling"])
+@pytest.mark.parametrize("inject", [_stop_dispatch_thread, _kill_emitter], ids=["observer-stopped", "emitter-raised"])
+def test_a_dead_observer_is_restarted_and_hears_new_files(tmp_path, poll, inject):
+    inbox = tmp_path / "inbox"
+    (inbox / "邢台").mkdir(parents=True)
+    # rescan an hour away: only the restarted observer's events can bring the new file in
+    watcher, recorder, thread = start_watcher(inbox, poll=poll, quiet=0.3, rescan=3600, liveness=0.2)
+    first = watcher.observer
+    inject(first)
+    assert wait_for(lambda: watcher.observer is not None and watcher.observer is not first, 20), \
+        "the dead observer was not replaced"
+    assert watcher.restarts == 1 and watcher.observer.is_alive()
+    (inbox / "邢台" / "新文件.xlsx").write_bytes(b"x")
+    seen = wait_for(lambda: any("新文件.xlsx" in s for s in recorder.seen), 20)
+    watcher.stop.set()
+    thread.join(timeout=15)
+    assert seen, recorder.seen
+    assert not thread.is_alive()
+
+
+def test_a_burst_is_coalesced_and_a_trickle_still_runs(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / "保定").mkdir(parents=True)
+    watcher, recorder, thread = start_watcher(inbox, quiet=1.0, max_delay=2.0, rescan=3600)
+    for i in range(30):  # a copy of 30 files at once
+        (inbox / "保定" / f"burst-{i:02d}.xlsx").write_bytes(b"x" * 1000)
+    assert wait_for(lambda: any(len(s) == 30 for s in recorder.seen), 20), recorder.seen
+    time.sleep(1.5)  # any late run would show up meanwhile
+    burst_runs = len(recorder.seen) - 1
+    # a continuous trickle (a file every 0.2 s for 5 s) never gives a quiet second: max_delay still runs it
+    for i in range(25):
+        (inbox / "保定" / f"trickle-{i:02d}.xlsx").write_bytes(b"x")
+        time.sleep(0.2)
+    during_trickle = len(recorder.seen) - 1 - burst_runs
+    watcher.stop.set()
+    thread.join(timeout=15)
+    assert 1 <= burst_runs <= 2, recorder.seen
+    assert during_trickle >= 1
+
+
+def test_listing_is_none_when_the_inbox_is_gone(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / "唐山").mkdir(parents=True)
+    (inbox / "唐山" / "a.xlsx").write_bytes(b"1")
+    listing = inbox_listing(inbox)
+    assert {rel for rel, _, _ in listing} == {"唐山/a.xlsx"}
+    (inbox / "唐山" / "a.xlsx").write_bytes(b"12")
+    assert inbox_listing(inbox) != listing
+    shutil.rmtree(inbox)
+    assert inbox_listing(inbox) is None
+
+
+# -- `run.py watch` as a real process ---------------------------------------------------------------------
+
+def _remove(inbox: Path, how: str, tmp_path: Path) -> None:
+    if how == "rmtree":
+        shutil.rmtree(inbox)
+    else:
+        inbox.rename(tmp_path / "inbox-away")
+
+
+def _restore(inbox: Path, how: str, tmp_path: Path) -> None:
+    if how == "rmtree":
+        (inbox / "衡水").mkdir(parents=True)  # a new, empty folder in its place
+    else:
+        (tmp_path / "inbox-away").rename(inbox)
+
+
+@pytest.mark.parametrize("poll", [[], ["--poll", "1"]], ids=["events", "polling"])
+def test_cli_watch_hears_new_files_after_the_inbox_is_removed_and_restored(tmp_path, watch_process, make_pair,
+                                                                           poll):
+    """The bug this kills: after the inbox folder went away and came back, new files went unseen until a
+    restart. Rescans are an hour apart here, so only a re-established observer can see the new files."""
+    inbox = tmp_path / "inbox"
+    (inbox / "衡水").mkdir(parents=True)
+    w = watch_process(*poll, "--rescan", "3600")
+    assert w.wait_apps(0) == [], w.log()
+    for i, how in enumerate(["rmtree", "rename"], start=1):
+        stopped_before = w.log().count("收件箱暂时无法访问")
+        _remove(inbox, how, tmp_path)
+        assert wait_for(lambda n=stopped_before: w.log().count("收件箱暂时无法访问") > n), w.log()
+        restored_before = w.log().count("收件箱已恢复")
+        _restore(inbox, how, tmp_path)
+        assert wait_for(lambda n=restored_before: w.log().count("收件箱已恢复") > n), w.log()
+        copy_in(make_pair(i), inbox / "衡水")
+        apps = w.wait_apps(i)
+        assert apps, (how, w.applications(), w.log())
+        assert {a["unit"] for a in apps} == {"衡水市工业和信息化局"}
+    assert w.log().count("收件箱暂时无法访问") == 2  # once per disappearance, not once per probe
+    assert w.signal(signal.SIGTERM) == 0, w.log()
+    assert "已停止监视" in w.log()
+    assert_clean_outbox(w.outbox)
+
+
+def test_cli_watch_rescan_catches_what_events_miss(tmp_path, watch_process, make_pair):
+    """A polling observer that looks only once an hour stands for a share that sends no events."""
+    inbox = tmp_path / "inbox"
+    (inbox / "沧州").mkdir(parents=True)
+    w = watch_process("--poll", "3600", "--rescan", "1")
+    assert w.wait_apps(0) == [], w.log()
+    copy_in(make_pair(), inbox / "沧州")
+    assert w.wait_apps(1), w.log()
+    assert "定期全面检查发现" in w.log()
+    assert w.signal() == 0
+
+
+def test_cli_watch_burst_of_30_files_gives_at_most_two_runs(tmp_path, watch_process, make_pair):
+    from toolkit.campaign import load_campaign
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    units = [u.name for u in load_campaign().units]
+    pairs = [(make_pair(i), inbox / units[i]) for i in range(15)]  # built before the copy: 30 files
+    w = watch_process("--rescan", "3600")
+    assert w.wait_apps(0) == [], w.log()
+    before = w.runs_started()
+    for files, folder in pairs:
+        copy_in(files, folder)
+    assert w.wait_apps(15, timeout=60), w.log()
+    time.sleep(4)  # quiet period and more: a straggling third run would have started by now
+    runs = w.runs_started() - before
+    assert w.signal() == 0
+    assert 1 <= runs <= 2, w.log()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_cli_watch_stops_cleanly_after_the_current_run(tmp_path, watch_process, make_pair, signum):
+    """A stop request during a run lets the run finish and publish; then exit 0 with a Chinese line."""
+    inbox = tmp_path / "inbox"
+    (inbox / "廊坊").mkdir(parents=True)
+    w = watch_process("--rescan", "3600", "--quiet", "0.5")
+    assert w.wait_apps(0) == [], w.log()
+    copy_in(make_pair(), inbox / "廊坊")
+    assert wait_for(lambda: w.runs_started() >= 2, 30, interval=0.02), w.log()
+    code = w.signal(signum)  # most likely mid-run: the run has just started
+    log = w.log()
+    assert code == 0, log
+    assert "收到停止请求" in log and "已停止监视" in log
+    assert w.stdout().count("汇总完成") == 2  # the interrupted run went to the end
+    assert len(w.applications()) == 1
+    assert_clean_outbox(w.outbox)

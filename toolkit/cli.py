@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p)
     p.add_argument("--poll", type=float, metavar="SECONDS",
                    help="用轮询方式每隔该秒数检查一次（网络共享盘上文件事件不可靠时使用）")
+    p.add_argument("--rescan", type=float, default=60.0, metavar="SECONDS",
+                   help="每隔该秒数全面检查一次收件箱（文件名、大小、修改时间），有变化就汇总，"
+                        "弥补漏掉的文件事件（默认 60 秒）")
+    p.add_argument("--quiet", type=float, default=2.0, metavar="SECONDS",
+                   help="收件箱连续该秒数没有新变化后才开始汇总，一次复制很多文件只汇总一两次（默认 2 秒）")
 
     p = sub.add_parser("check", help="检查单个文件（申请表/总结材料/申请书），有错误时退出码为 1",
                        description="推荐单位报送前自查单个文件。")
@@ -162,36 +167,79 @@ def cmd_batch(args) -> int:
 
 
 def cmd_watch(args) -> int:
+    """Watch the inbox until Ctrl+C or SIGTERM; a stop request takes effect after the current run (exit 0)."""
+    import datetime as dt
+    import signal
+    import threading
+
+    from .clock import CHINA_TZ
     from .watch import watch
 
     campaign = _campaign(args)
+    inbox, outbox = Path(args.inbox), Path(args.outbox)
+    for name, value in (("--poll", args.poll), ("--rescan", args.rescan), ("--quiet", args.quiet)):
+        if value is not None and value <= 0:
+            raise ConfigError(f"{name} 必须是大于 0 的秒数（现在是 {value:g}）")
+    if not inbox.is_dir():
+        raise ConfigError(f"收件箱文件夹不存在：{inbox}")
+
+    # a long-lived process: every log line carries its time, in China time (the clerks' time)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s" if args.verbose
+                                  else "%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    formatter.converter = lambda secs: dt.datetime.fromtimestamp(secs, CHINA_TZ).timetuple()
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(formatter)
+    logging.getLogger("toolkit.watch").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    if not args.verbose:
+        logging.getLogger("watchdog").setLevel(logging.ERROR)  # its English notices; ours say it in Chinese
 
     def once() -> bool:
-        from .clock import display_time, now_iso
-
-        print(f"\n[{display_time(now_iso(), seconds=True)}] 开始汇总……", flush=True)
         try:
-            run_and_report(Path(args.inbox), Path(args.outbox), campaign, settle=args.settle)
+            run_and_report(inbox, outbox, campaign, settle=args.settle)
         except LockHeld as exc:
-            print(f"本次跳过：{exc}将自动重试。", file=sys.stderr, flush=True)
+            log.warning("本次跳过：%s将自动重试。", exc)
             return False
         except ToolkitError as exc:
-            print(f"本次未运行：{exc}", file=sys.stderr, flush=True)
+            log.warning("本次未运行：%s", exc)
             return False
+        finally:
+            sys.stdout.flush()
         return True
 
-    if not Path(args.inbox).is_dir():
-        raise ConfigError(f"收件箱文件夹不存在：{args.inbox}")
-    print(f"正在监视 {args.inbox}（按 Ctrl+C 停止）……")
-    watch(Path(args.inbox), once, poll=args.poll)
+    stop = threading.Event()
+    received: list[str] = []
+
+    def on_signal(signum, frame):
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt  # a second Ctrl+C: stop now
+        received.append("Ctrl+C" if signum == signal.SIGINT else signal.Signals(signum).name)
+        stop.set()  # only this: the handler may interrupt a run, which must go on undisturbed
+
+    def announce():  # logged from a thread of its own, never from inside the signal handler
+        stop.wait()
+        if received:
+            log.warning("收到停止请求（%s），当前汇总完成后停止监视……（再按一次 Ctrl+C 立即中断）", received[0])
+
+    previous = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, on_signal)
+    except ValueError:  # not the main thread (called from a test): stop with Ctrl+C as usual
+        pass
+    threading.Thread(target=announce, name="zlbg-stop-notice", daemon=True).start()
+    try:
+        watch(inbox, once, poll=args.poll, rescan=args.rescan, quiet=args.quiet, stop=stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stop.set()
     return 0
 
 
 def cmd_check(args) -> int:
+    from .discover import is_temporary
     from .pipeline import check_files
     from .report import check_report
-
-    from .discover import is_temporary
 
     campaign = load_campaign(args.campaign)
     paths = [Path(f) for f in args.files]

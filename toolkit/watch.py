@@ -1,63 +1,348 @@
-"""``run.py watch``: run the pipeline whenever the inbox changes (watchdog events, or polling on shares)."""
+"""``run.py watch``: run the pipeline whenever the inbox changes, and never go deaf.
+
+File events (watchdog's native observer, or its polling observer on network shares) are only hints that
+something changed. What keeps the watcher honest:
+
+- a periodic full rescan compares the inbox's listing (paths, sizes, modification times) with the listing
+  of the last completed run and runs the pipeline when it differs, catching what events missed;
+- a liveness check restarts an observer whose thread or emitter died, and one watching a folder that was
+  replaced (an SMB reconnect, a folder restored from backup);
+- an inbox that disappears is waited for with back-off; when it returns the observer is re-established on
+  the new folder and the inbox is rescanned at once;
+- bursts of events (30 files copied at once) are coalesced: a run starts once the inbox has been quiet
+  for ``quiet`` seconds, or ``max_delay`` seconds after the first event of a continuous trickle.
+
+Runs happen in the caller's thread, one at a time; ``stop`` is only looked at between runs, so a stop
+request never interrupts a run (nor its publication).
+"""
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import threading
-import warnings
 import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
+
+from .discover import walk_inbox
 
 log = logging.getLogger(__name__)
 
+Listing = frozenset  # of (inbox-relative path, size in bytes, mtime in ns)
 
-class _Debounce(FileSystemEventHandler):
-    def __init__(self):
-        self.changed = threading.Event()
-
-    def on_any_event(self, event):
-        if event.event_type in ("opened", "closed_no_write"):
-            return
-        self.changed.set()
+_IGNORED_EVENTS = ("opened", "closed_no_write")  # reading a file (our own runs do) is no change
 
 
-def watch(inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None, quiet: float = 3.0,
-          stop: threading.Event | None = None, max_runs: int | None = None, retry: float = 10.0) -> int:
-    """Run once now, then again each time the inbox has changed and been quiet for ``quiet`` seconds.
+def inbox_listing(inbox: Path) -> Listing | None:
+    """What the inbox holds, as a comparable value: a frozenset of (relative path, size, mtime_ns).
 
-    ``run_once`` returns False when it could not run (another run held the lock): the change is then
-    kept pending and tried again after ``retry`` seconds, so nothing dropped meanwhile is missed.
-    Returns the number of runs made (when ``stop`` is set or ``max_runs`` reached).
+    Walks the same files as the pipeline (``discover.walk_inbox``). Returns None when the inbox folder
+    is not there (or cannot be listed); never raises for a file that vanishes while it is listed.
     """
-    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog.*")
-    stop = stop or threading.Event()
-    handler = _Debounce()
-    observer = PollingObserver(timeout=poll) if poll else Observer()
-    observer.schedule(handler, str(inbox), recursive=True)
-    observer.start()
-    runs = 0
+    if not _is_dir(inbox):
+        return None
+    entries = []
+    for path in walk_inbox(inbox):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        entries.append((path.relative_to(inbox).as_posix(), st.st_size, st.st_mtime_ns))
+    if not _is_dir(inbox):  # it went away while we walked: the listing is not the inbox's
+        return None
+    return frozenset(entries)
+
+
+def make_observer(poll: float | None) -> BaseObserver:
+    """A watchdog observer: polling every ``poll`` seconds when given (network shares), else native events."""
+    return PollingObserver(timeout=poll) if poll else Observer()
+
+
+class _EventHints(FileSystemEventHandler):
+    """Collects file events as hints: when the first and the last one arrived (monotonic seconds)."""
+
+    def __init__(self, clock: Callable[[], float]):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.first: float | None = None
+        self.last: float | None = None
+        self.count = 0
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in _IGNORED_EVENTS:
+            return
+        now = self._clock()
+        with self._lock:
+            if self.first is None:
+                self.first = now
+            self.last = now
+            self.count += 1
+
+    def take(self) -> int:
+        """Forget the events seen so far; return how many there were."""
+        with self._lock:
+            count, self.first, self.last, self.count = self.count, None, None, 0
+        return count
+
+    def due(self, now: float, *, quiet: float, max_delay: float) -> bool:
+        """True when events are waiting and the inbox has been quiet for ``quiet`` seconds, or the first
+        waiting event is ``max_delay`` seconds old."""
+        with self._lock:
+            if self.first is None:
+                return False
+            return now - self.last >= quiet or now - self.first >= max_delay
+
+
+class InboxWatcher:
+    """Runs ``run_once`` when the inbox changed; see the module docstring for how it stays awake.
+
+    ``run_once()`` runs the pipeline once; it returns False when it could not run (another run held the
+    lock, the inbox was missing): the change is then kept pending and tried again after ``retry`` seconds.
+    An exception from ``run_once`` is logged and handled the same way, so the watcher never dies of it.
+
+    All durations are in seconds: ``poll`` the polling observer's interval (None: native events),
+    ``quiet`` the calm awaited after the last event, ``max_delay`` the longest wait after the first event,
+    ``rescan`` the period of the full listing check, ``liveness`` how often the observer and the inbox
+    folder are checked, ``backoff`` the first and the largest wait between probes of a missing inbox.
+    """
+
+    def __init__(self, inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None,
+                 quiet: float = 2.0, max_delay: float = 30.0, rescan: float = 60.0, retry: float = 10.0,
+                 liveness: float = 2.0, backoff: tuple[float, float] = (1.0, 30.0),
+                 stop: threading.Event | None = None,
+                 observer_factory: Callable[[float | None], BaseObserver] = make_observer,
+                 clock: Callable[[], float] = time.monotonic):
+        self.inbox = Path(inbox)
+        self.run_once = run_once
+        self.poll = poll
+        self.quiet, self.max_delay, self.rescan, self.retry = quiet, max_delay, rescan, retry
+        self.liveness = liveness
+        self.backoff_first, self.backoff_cap = backoff
+        self.stop = stop or threading.Event()
+        self.observer_factory = observer_factory
+        self.clock = clock
+        self.hints = _EventHints(clock)
+        self.observer: BaseObserver | None = None
+        self.runs = 0  # run attempts, including those that could not run
+        self.restarts = 0  # observers started again after the first
+        self._identity: tuple[int, int] | None = None  # (st_dev, st_ino) of the folder being watched
+        self._last_listing: Listing | None = None  # the inbox as the last completed run saw it
+        self._retry_at: float | None = None
+        self._next_rescan = 0.0
+        self._next_liveness = 0.0
+        self._missing_since: float | None = None  # the inbox is gone: probe it with back-off
+        self._backoff = self.backoff_first
+        self._next_probe = 0.0
+        self._observer_failing = False
+
+    # -- the loop ---------------------------------------------------------------------------------------
+
+    def run(self, *, max_runs: int | None = None, tick: float = 0.1) -> int:
+        """Watch until ``stop`` is set (or ``max_runs`` run attempts were made); return the run attempts.
+
+        Runs the pipeline once at the start. Raises nothing of its own; KeyboardInterrupt passes through
+        (the observer is stopped on the way out).
+        """
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog.*")
+        mode = f"轮询，每 {self.poll:g} 秒" if self.poll else "文件系统事件"
+        log.info("开始监视收件箱：%s（%s；每 %g 秒全面检查一次）", self.inbox, mode, self.rescan)
+        try:
+            if self._start_observer():
+                self._run("启动后首次汇总", inbox_listing(self.inbox))
+            while not self._finished(max_runs):
+                self._step()
+                if not self._finished(max_runs):
+                    self.stop.wait(tick)
+        finally:
+            self._stop_observer()
+        log.info("已停止监视收件箱：%s（本次共汇总 %d 次）。", self.inbox, self.runs)
+        return self.runs
+
+    def _finished(self, max_runs: int | None) -> bool:
+        return self.stop.is_set() or (max_runs is not None and self.runs >= max_runs)
+
+    def _step(self) -> None:
+        now = self.clock()
+        if self._missing_since is not None:
+            if now >= self._next_probe:
+                self._probe_missing_inbox(now)
+            return
+        if now >= self._next_liveness:
+            self._next_liveness = now + self.liveness
+            if not self._check_liveness():
+                return
+        if self.hints.due(now, quiet=self.quiet, max_delay=self.max_delay):
+            self._run(f"收件箱有变化（{self.hints.count} 个文件事件）", inbox_listing(self.inbox))
+        elif self._retry_at is not None and now >= self._retry_at:
+            self._run("重试上次未能完成的汇总", inbox_listing(self.inbox))
+        elif now >= self._next_rescan:
+            self._rescan("定期全面检查")
+
+    # -- runs -------------------------------------------------------------------------------------------
+
+    def _rescan(self, why: str) -> None:
+        """Run the pipeline if the inbox's listing differs from the one the last completed run saw."""
+        listing = inbox_listing(self.inbox)
+        self._next_rescan = self.clock() + self.rescan
+        if listing is None:
+            self._inbox_missing("无法列出文件夹内容")
+        elif listing != self._last_listing:
+            self._run(f"{why}发现文件有变化", listing)
+        else:
+            log.debug("%s：收件箱无变化", why)
+
+    def _run(self, why: str, listing: Listing | None) -> None:
+        if listing is None:
+            self._inbox_missing("无法列出文件夹内容")
+            return
+        self.hints.take()  # events from now on are for the next run
+        self._retry_at = None
+        log.info("开始汇总：%s……", why)
+        try:
+            ok = self.run_once()
+        except Exception as exc:  # a failed run must not end the watch
+            log.error("本次汇总出错（%s：%s），%g 秒后重试。", type(exc).__name__, exc, self.retry,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+            ok = False
+        self.runs += 1
+        self._next_rescan = self.clock() + self.rescan
+        if ok is False:
+            self._retry_at = self.clock() + self.retry
+            if not _is_dir(self.inbox):
+                self._inbox_missing("文件夹不存在")
+        else:
+            self._last_listing = listing
+
+    # -- the observer -----------------------------------------------------------------------------------
+
+    def _check_liveness(self) -> bool:
+        """True when the inbox is there and watched by a live observer; otherwise repairs what it can."""
+        identity = _identity(self.inbox)
+        if identity is None:
+            self._inbox_missing("文件夹不存在")
+            return False
+        if self.observer is None:  # an earlier start failed: try again
+            if self._start_observer():
+                self._rescan("重新开始监视后")
+            return self._missing_since is None
+        if identity != self._identity:
+            log.warning("收件箱文件夹已被替换（如重新连接共享盘或从备份恢复）：%s，重新开始监视。", self.inbox)
+        elif not _observer_alive(self.observer):
+            log.warning("文件监视已停止运行，正在重新启动（第 %d 次）。", self.restarts + 1)
+        else:
+            return True
+        self._stop_observer()
+        self.restarts += 1
+        if self._start_observer():
+            self._rescan("重新开始监视后")  # events may have been missed meanwhile
+        return self._missing_since is None
+
+    def _start_observer(self) -> bool:
+        """Start an observer on the inbox folder as it is now; False when the inbox is not there."""
+        identity = _identity(self.inbox)
+        if identity is None:
+            self._inbox_missing("文件夹不存在")
+            return False
+        observer = self.observer_factory(self.poll)
+        try:
+            observer.schedule(self.hints, str(self.inbox), recursive=True)
+            observer.start()
+        except OSError as exc:
+            _stop_quietly(observer)
+            if not _is_dir(self.inbox):
+                self._inbox_missing(exc.strerror or str(exc))
+                return False
+            if not self._observer_failing:  # e.g. the system's limit of watched folders is reached
+                log.warning("无法启动文件监视（%s），暂时只靠每 %g 秒的全面检查发现变化，稍后再试。",
+                            exc.strerror or exc, self.rescan)
+            self._observer_failing = True
+            self.observer = None
+            return True  # the inbox is there: rescans still work
+        if self._observer_failing:
+            log.info("文件监视已恢复。")
+        self._observer_failing = False
+        self.observer, self._identity = observer, identity
+        return True
+
+    def _stop_observer(self) -> None:
+        if self.observer is not None:
+            _stop_quietly(self.observer)
+            self.observer = None
+
+    # -- a missing inbox --------------------------------------------------------------------------------
+
+    def _inbox_missing(self, reason: str) -> None:
+        if self._missing_since is not None:
+            return
+        log.warning("收件箱暂时无法访问：%s（%s），等待恢复……", self.inbox, reason)
+        self._stop_observer()
+        self.hints.take()  # the removal's own events: what counts is what is there when it returns
+        self._missing_since = self.clock()
+        self._backoff = self.backoff_first
+        self._next_probe = self._missing_since + self._backoff
+
+    def _probe_missing_inbox(self, now: float) -> None:
+        if _identity(self.inbox) is None:
+            self._backoff = min(self._backoff * 2, self.backoff_cap)
+            self._next_probe = now + self._backoff
+            log.debug("收件箱仍无法访问，%g 秒后再试", self._backoff)
+            return
+        gone = now - self._missing_since
+        self._missing_since = None
+        log.info("收件箱已恢复：%s（中断约 %.0f 秒），重新开始监视并全面检查。", self.inbox, gone)
+        self._next_liveness = now + self.liveness
+        if self._start_observer():
+            self._rescan("收件箱恢复后")
+
+
+def watch(inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None, quiet: float = 2.0,
+          max_delay: float = 30.0, rescan: float = 60.0, stop: threading.Event | None = None,
+          max_runs: int | None = None, retry: float = 10.0, liveness: float = 2.0,
+          backoff: tuple[float, float] = (1.0, 30.0)) -> int:
+    """Run ``run_once`` now, then whenever the inbox changed, until ``stop`` is set or ``max_runs`` attempts.
+
+    A thin front for ``InboxWatcher`` (see it for the meaning of each duration, all in seconds).
+    Returns the number of run attempts made.
+    """
+    watcher = InboxWatcher(inbox, run_once, poll=poll, quiet=quiet, max_delay=max_delay, rescan=rescan,
+                           retry=retry, liveness=liveness, backoff=backoff, stop=stop)
+    return watcher.run(max_runs=max_runs)
+
+
+def _is_dir(path: Path) -> bool:
     try:
-        if run_once() is False:
-            handler.changed.set()
-        runs += 1
-        while not stop.is_set() and (max_runs is None or runs < max_runs):
-            if not handler.changed.wait(timeout=0.5):
-                continue
-            # wait for the burst of events to end (a copy of many files, a save in several steps)
-            while handler.changed.is_set() and not stop.is_set():
-                handler.changed.clear()
-                time.sleep(quiet)
-            if stop.is_set():
-                break
-            if run_once() is False:
-                stop.wait(retry)
-                handler.changed.set()
-            runs += 1
-    finally:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a folder, or None when it is not there: a restored folder is a new one."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+def _observer_alive(observer: BaseObserver) -> bool:
+    """The observer's dispatch thread and every emitter thread are running (an emitter that raised or that
+    stopped itself after its folder vanished is not)."""
+    emitters = list(observer.emitters)
+    return observer.is_alive() and bool(emitters) and all(e.is_alive() for e in emitters)
+
+
+def _stop_quietly(observer: BaseObserver) -> None:
+    try:
         observer.stop()
-        observer.join(timeout=10)
-    return runs
+        if observer.is_alive():
+            observer.join(timeout=5)
+    except Exception:  # a broken observer is being discarded anyway
+        log.debug("stopping an observer failed", exc_info=True)
