@@ -388,8 +388,14 @@ CASES = [
      lambda: rule_issues(yearly={"利润总额": {2019: None}}), False),
     # -- finance.suspicious
     ("finance.suspicious", "profit above revenue", lambda: rule_issues(yearly={"利润总额": {2020: 60000}}), True),
-    ("finance.suspicious", "negative assets", lambda: rule_issues(yearly={"资产总额": {2019: -56000}}), True),
-    ("finance.suspicious", "negative revenue", lambda: rule_issues(yearly={"主营业收入": {2018: -45000}}), True),
+    ("finance.suspicious", "negative other revenue (no minimum in the campaign)",
+     lambda: rule_issues(yearly={"其他业务收入": {2019: -50}}), True),
+    ("field.invalid", "negative assets (the campaign sets minimum = 0)",
+     lambda: rule_issues(yearly={"资产总额": {2019: -56000}}), True),
+    ("field.invalid", "negative revenue (the campaign sets minimum = 0)",
+     lambda: rule_issues(yearly={"主营业收入": {2018: -45000}}), True),
+    ("finance.suspicious", "negative assets are the fields rule's error, not a second warning",
+     lambda: [i for i in rule_issues(yearly={"资产总额": {2019: -56000}}) if "负数" in i.message], False),
     ("finance.suspicious", "employees not a whole number", lambda: rule_issues(yearly={"从业人员": {2020: 1210.5}}),
      True),
     ("finance.suspicious", "assets jump more than tenfold (yuan instead of 万元)",
@@ -573,7 +579,7 @@ def test_section_missing_says_absent_or_empty(sections, state):
 
 @pytest.mark.parametrize("yearly, expected, unexpected", [
     ({"资产总额": {2020: 561000000}}, "561000000万元", "e+"),  # yuan typed into a 万元 cell
-    ({"主营业收入": {2018: -45000}}, "2018年主营业收入为负数（-45000万元）", "大于营业收入"),
+    ({"其他业务收入": {2018: -45000}}, "2018年其他业务收入为负数（-45000万元）", "大于营业收入"),
     ({"从业人员": {2020: 1210.5}}, "2020年从业人员（1210.5人）不是整数", "万元"),
     ({"从业人员": {2019: 110}}, "从业人员从2018年的1150人变为2019年的110人", "元/万元"),
     ({"利润总额": {2020: 60000}}, "2020年利润总额（60000万元）大于营业收入", "e+"),

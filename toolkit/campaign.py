@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .clock import CHINA_TZ
 from .errors import ConfigError
+from .keys import REQUIRED_FIELD_KEYS, REQUIRED_YEARLY_KEYS
 from .normalize import normalize_name
 
 
@@ -30,8 +31,22 @@ class Unit:
         return {"city": "市级", "association": "省级协会"}.get(self.kind, self.kind)
 
 
+FIELD_TYPES = ("text", "money", "count", "phone", "mobile", "email", "choice")
+
+
 @dataclass(frozen=True)
 class FieldSpec:
+    """One field of the 申请表, as data (the campaign file's [[fields]] / [[yearly]] entries).
+
+    key: the field's name in the notice (申报单位); id: its defined name in the template (enterprise);
+    label: what the template shows (default: key, with the unit); type: text | money (万元) | count (人) |
+    phone (landline) | mobile | email | choice; limits: max_length (字), pattern (a regular expression the
+    normalised value must match) with pattern_hint (how to write it, in Chinese), minimum/maximum (money and
+    counts), choices or choices_from ('regions' | 'industries'); row: fields with the same row share a row of
+    the template (附件1 layout), height: the value box's height in points; rules: the rule families that read
+    the field (documentation checked by the tests against toolkit.validate.RULES).
+    """
+
     key: str
     id: str
     type: str = "text"
@@ -39,14 +54,34 @@ class FieldSpec:
     synonyms: tuple[str, ...] = ()
     unit: str = ""
     yearly: bool = False
+    label: str = ""
+    max_length: int = 0
+    pattern: str = ""
+    pattern_hint: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    choices_from: str = ""
+    row: int = 0
+    height: float = 0.0
+    rules: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return (self.key, *self.synonyms)
+        return tuple(dict.fromkeys((self.key, *((self.label,) if self.label else ()), *self.synonyms)))
 
     @property
     def display(self) -> str:
         return f"{self.key}（{self.unit}）" if self.unit else self.key
+
+    @property
+    def template_label(self) -> str:
+        """The label the 申请表 template shows for this field."""
+        return self.label or self.display
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("money", "count")
 
     def defined_name(self, year: int | None = None) -> str:
         return f"{self.id}_{year}" if year is not None else self.id
@@ -195,6 +230,19 @@ def _tuple(value) -> tuple:
     return tuple(value or ())
 
 
+def _field(f: dict, *, yearly: bool) -> FieldSpec:
+    kind = f.get("type", "money" if yearly else "text")
+    kind = "money" if kind == "number" else kind  # 'number' is the older spelling of money (万元)
+    return FieldSpec(key=f["key"], id=f["id"], type=kind, required=f.get("required", True),
+                     synonyms=_tuple(f.get("synonyms")), unit=f.get("unit", ""), yearly=yearly,
+                     label=f.get("label", ""), max_length=int(f.get("max_length", 0)), pattern=f.get("pattern", ""),
+                     pattern_hint=f.get("pattern_hint", ""),
+                     minimum=None if f.get("minimum") is None else float(f["minimum"]),
+                     maximum=None if f.get("maximum") is None else float(f["maximum"]),
+                     choices=_tuple(f.get("choices")), choices_from=f.get("choices_from", ""),
+                     row=int(f.get("row", 0)), height=float(f.get("height", 0)), rules=_tuple(f.get("rules")))
+
+
 def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
     try:
         units = tuple(
@@ -202,16 +250,8 @@ def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
                  aliases=_tuple(u.get("aliases")), order=i + 1)
             for i, u in enumerate(data["units"])
         )
-        fields = tuple(
-            FieldSpec(key=f["key"], id=f["id"], type=f.get("type", "text"), required=f.get("required", True),
-                      synonyms=_tuple(f.get("synonyms")), unit=f.get("unit", ""))
-            for f in data["fields"]
-        )
-        yearly = tuple(
-            FieldSpec(key=f["key"], id=f["id"], type=f.get("type", "number"), required=f.get("required", True),
-                      synonyms=_tuple(f.get("synonyms")), unit=f.get("unit", ""), yearly=True)
-            for f in data["yearly"]
-        )
+        fields = tuple(_field(f, yearly=False) for f in data["fields"])
+        yearly = tuple(_field(f, yearly=True) for f in data["yearly"])
         sections = tuple(
             SectionSpec(key=s["key"], limit=int(s.get("limit", 0)), required=s.get("required", True),
                         synonyms=_tuple(s.get("synonyms")), number=i + 1)
@@ -267,6 +307,22 @@ def _check_campaign(campaign: Campaign) -> None:
         raise ConfigError("活动配置文件中推荐单位名称重复")
     if not campaign.base_years:
         raise ConfigError("活动配置文件中 base_years 不能为空")
+    for spec in (*campaign.fields, *campaign.yearly):
+        if spec.type not in FIELD_TYPES:
+            raise ConfigError(f"活动配置文件中字段“{spec.key}”的类型（type）写错了：{spec.type}"
+                              f"（只能是 {'、'.join(FIELD_TYPES)}）")
+        if spec.pattern:
+            try:
+                re.compile(spec.pattern)
+            except re.error as exc:
+                raise ConfigError(f"活动配置文件中字段“{spec.key}”的格式（pattern）不是有效的正则表达式：{exc}") from exc
+        if spec.choices_from not in ("", "regions", "industries"):
+            raise ConfigError(f"活动配置文件中字段“{spec.key}”的 choices_from 只能是 regions 或 industries")
+    keys = {f.key for f in campaign.fields}
+    missing = [k for k in REQUIRED_FIELD_KEYS if k not in keys] + [
+        k for k in REQUIRED_YEARLY_KEYS if k not in {f.key for f in campaign.yearly}]
+    if missing:
+        raise ConfigError(f"活动配置文件中缺少字段：{'、'.join(missing)}（推荐工作的检查要用到它们，不能删除）")
     ids = [f.id for f in (*campaign.fields, *campaign.yearly)]
     if len(set(ids)) != len(ids) or not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i) for i in ids):
         raise ConfigError("活动配置文件中字段 id 必须唯一且只含英文字母、数字和下划线")

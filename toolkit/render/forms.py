@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import xlsxwriter
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..campaign import Campaign
+from ..keys import BENCHMARK
 from .docx_style import add_heading, add_paragraph, new_document, set_core
 from .xlsx_style import formats, print_setup, write_cell
 
@@ -38,74 +39,36 @@ def write_form(target, campaign: Campaign, values: dict | None = None) -> None:
     ws.merge_range("A1:F1", f"{campaign.title}申请表", f["title"])
     ws.set_row(0, 30)
     ws.merge_range("A2:F2", "说明：请在白色单元格中填写，栏目名称不可修改；金额单位为万元，从业人员单位为人。", f["note"])
-    fields = {s.key: s for s in campaign.fields}
-
-    def val(key):
-        return values.get(key)
-
-    def name_cell(spec_key, cell):
-        row, col = xl_cell_to_rowcol(cell)
-        wb.define_name(fields[spec_key].defined_name(), f"='{FORM_SHEET}'!{xl_rowcol_to_cell(row, col, True, True)}")
-
-    def text_input(key, first, last=None, fmt=None):
-        fmt = fmt or f["input"]
-        if last:
-            ws.merge_range(f"{first}:{last}", None, fmt)
-        write_cell(ws, *xl_cell_to_rowcol(first), val(key), fmt)
-        name_cell(key, first)
-
     label = f["label"]
-    ws.write("A3", "申报单位", label)
-    text_input("申报单位", "B3", "F3")
-    ws.write("A4", "所属行业", label)
-    text_input("所属行业", "B4", "C4")
-    ws.write("D4", "所在地区", label)
-    text_input("所在地区", "E4", "F4")
-    ws.write("A5", "标杆名称", label)
-    text_input("标杆名称", "B5", "F5")
-    ws.write("A6", "摘  要", label)
-    text_input("摘要", "B6", "F6")
-    ws.set_row(5, 120)
-    ws.write("A7", "联系人", label)
-    text_input("联系人", "B7")
-    ws.write("C7", "电话", label)
-    text_input("电话", "D7", fmt=f["input_text"])
-    ws.write("E7", "手机", label)
-    text_input("手机", "F7", fmt=f["input_text"])
-    ws.write("A8", "电子邮箱", label)
-    text_input("电子邮箱", "B8", "C8")
-    ws.write("D8", "传真", label)
-    text_input("传真", "E8", "F8", fmt=f["input_text"])
-    ws.write("A9", "通讯地址", label)
-    text_input("通讯地址", "B9", "F9")
-    for r in (2, 3, 4, 6, 7, 8):
-        ws.set_row(r, 22)
+    row = 2  # row index of the first field row (Excel row 3)
+    for group in _field_rows(campaign):
+        for spec, (label_col, first_col, last_col) in zip(group, _SLOTS[len(group)]):
+            ws.write(row, label_col, spec.template_label, label)
+            fmt = f["input_text"] if spec.type in ("phone", "mobile") else f["input"]
+            if last_col > first_col:
+                ws.merge_range(row, first_col, row, last_col, None, fmt)
+            write_cell(ws, row, first_col, values.get(spec.key), fmt)
+            wb.define_name(spec.defined_name(), f"='{FORM_SHEET}'!{xl_rowcol_to_cell(row, first_col, True, True)}")
+            _validation(ws, row, first_col, spec, campaign)
+        ws.set_row(row, max((s.height for s in group), default=0) or 22)
+        row += 1
     # yearly block: 基本情况
     years = list(campaign.base_years)
-    top = 10  # row index of the year header (Excel row 11)
+    top = row + 1  # row index of the year header, after one blank row (Excel row 11 in 附件1)
     ws.merge_range(top, 0, top + len(campaign.yearly), 0, "基本情况", label)
     ws.write(top, 1, "年度", label)
     for i, year in enumerate(years):
         ws.write_number(top, 2 + i, year, label)
     for j, spec in enumerate(campaign.yearly, start=1):
         r = top + j
-        ws.write(r, 1, spec.display, label)
+        ws.write(r, 1, spec.template_label, label)
         ws.set_row(r, 20)
         fmt = f["input_count"] if spec.type == "count" else f["input_money"]
         for i, year in enumerate(years):
             c = 2 + i
-            write_cell(ws, r, c, (val(spec.key) or {}).get(year), fmt)
+            write_cell(ws, r, c, (values.get(spec.key) or {}).get(year), fmt)
             wb.define_name(spec.defined_name(year), f"='{FORM_SHEET}'!{xl_rowcol_to_cell(r, c, True, True)}")
-            if spec.type == "count":
-                ws.data_validation(r, c, r, c, {
-                    "validate": "integer", "criteria": ">=", "value": 0, "input_title": spec.key,
-                    "input_message": f"{year}年{spec.key}，单位：人，填整数。", "error_type": "warning",
-                    "error_message": "从业人员应为不小于0的整数。"})
-            else:
-                ws.data_validation(r, c, r, c, {
-                    "validate": "decimal", "criteria": "between", "minimum": -1e9, "maximum": 1e9,
-                    "input_title": spec.key, "input_message": f"{year}年{spec.key}，单位：万元，填数字（亏损填负数）。",
-                    "error_type": "warning", "error_message": "请填写数字，单位为万元。"})
+            _yearly_validation(ws, r, c, spec, year)
     last = top + len(campaign.yearly)
     ws.merge_range(last + 2, 0, last + 2, 5, "填表说明：1. 申报单位须与营业执照一致；2. 标杆名称按（企业）+（典型方法技术）+（经验）命名，"
                    f"{campaign.name_limit}字以内，如“{campaign.name_example}”；3. 近三年须连续盈利（利润总额大于0）。", f["note"])
@@ -118,21 +81,76 @@ def write_form(target, campaign: Campaign, values: dict | None = None) -> None:
     for i, ind in enumerate(campaign.industries, start=1):
         lists.write_string(i, 1, ind.label)
     lists.hide()
-    ws.data_validation("E4", {"validate": "list", "source": f"='{LISTS_SHEET}'!$A$2:$A${len(campaign.regions) + 1}",
-                              "input_title": "所在地区", "input_message": "从下拉列表中选择所在地区。",
-                              "error_type": "warning", "error_message": "请从下拉列表中选择。"})
-    ws.data_validation("B4", {"validate": "list",
-                              "source": f"='{LISTS_SHEET}'!$B$2:$B${len(campaign.industries) + 1}",
-                              "input_title": "所属行业", "input_message": "按国民经济行业分类（GB/T 4754-2017）大类选择。",
-                              "error_type": "information", "error_message": "建议从下拉列表中选择行业大类。"})
-    ws.data_validation("B5", {"validate": "length", "criteria": "<=", "value": campaign.name_limit,
-                              "input_title": "标杆名称", "input_message": f"{campaign.name_limit}字以内，以“经验”结尾。",
-                              "error_type": "warning", "error_message": f"标杆名称不超过{campaign.name_limit}字。"})
     ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})
     print_setup(ws, landscape=False, header_rows=None)
     ws.print_area(0, 0, last + 2, 5)
     wb.close()
+
+
+# where the label and the value box of each field of a row go, by how many fields share the row (columns A-F)
+_SLOTS = {1: [(0, 1, 5)], 2: [(0, 1, 2), (3, 4, 5)], 3: [(0, 1, 1), (2, 3, 3), (4, 5, 5)]}
+
+
+def _field_rows(campaign: Campaign) -> list[list]:
+    """The campaign's fields grouped into template rows: fields with the same ``row`` share one (at most three
+    to a row), in the order the campaign file lists them; a field without ``row`` has a row of its own."""
+    groups: dict = {}
+    for n, spec in enumerate(campaign.fields):
+        groups.setdefault(spec.row or f"own-{n}", []).append(spec)
+    rows = []
+    for group in groups.values():
+        rows.extend(group[i:i + 3] for i in range(0, len(group), 3))
+    return rows
+
+
+def _validation(ws, row: int, col: int, spec, campaign: Campaign) -> None:
+    """The data validation and input message of a field's value box, from its type and limits."""
+    if spec.choices_from == "regions" and campaign.regions:
+        ws.data_validation(row, col, row, col, {
+            "validate": "list", "source": f"='{LISTS_SHEET}'!$A$2:$A${len(campaign.regions) + 1}",
+            "input_title": spec.key, "input_message": f"从下拉列表中选择{spec.key}。", "error_type": "warning",
+            "error_message": "请从下拉列表中选择。"})
+    elif spec.choices_from == "industries" and campaign.industries:
+        ws.data_validation(row, col, row, col, {
+            "validate": "list", "source": f"='{LISTS_SHEET}'!$B$2:$B${len(campaign.industries) + 1}",
+            "input_title": spec.key, "input_message": "按国民经济行业分类（GB/T 4754-2017）大类选择。",
+            "error_type": "information", "error_message": "建议从下拉列表中选择行业大类。"})
+    elif spec.choices:
+        ws.data_validation(row, col, row, col, {
+            "validate": "list", "source": list(spec.choices), "input_title": spec.key,
+            "input_message": f"从下拉列表中选择{spec.key}。", "error_type": "warning",
+            "error_message": "请从下拉列表中选择。"})
+    elif spec.key == BENCHMARK:
+        ws.data_validation(row, col, row, col, {
+            "validate": "length", "criteria": "<=", "value": campaign.name_limit, "input_title": spec.key,
+            "input_message": f"{campaign.name_limit}字以内，以“{campaign.name_suffix}”结尾。",
+            "error_type": "warning", "error_message": f"{spec.key}不超过{campaign.name_limit}字。"})
+    elif spec.max_length:
+        ws.data_validation(row, col, row, col, {
+            "validate": "length", "criteria": "<=", "value": spec.max_length, "input_title": spec.key,
+            "input_message": f"{spec.max_length}字以内。" + (f"{spec.pattern_hint}。" if spec.pattern_hint else ""),
+            "error_type": "warning", "error_message": f"{spec.key}不超过{spec.max_length}字。"})
+    elif spec.pattern_hint:
+        ws.data_validation(row, col, row, col, {
+            "validate": "any", "input_title": spec.key, "input_message": f"{spec.pattern_hint}。"})
+
+
+def _yearly_validation(ws, r: int, c: int, spec, year: int) -> None:
+    """Numbers only, within the field's minimum/maximum; the input message says the unit and what may be negative."""
+    if spec.type == "count":
+        ws.data_validation(r, c, r, c, {
+            "validate": "integer", "criteria": ">=", "value": int(spec.minimum or 0), "input_title": spec.key,
+            "input_message": f"{year}年{spec.key}，单位：{spec.unit or '人'}，填整数。", "error_type": "warning",
+            "error_message": f"{spec.key}应为不小于{int(spec.minimum or 0)}的整数。"})
+        return
+    low = -1e9 if spec.minimum is None else spec.minimum
+    high = 1e9 if spec.maximum is None else spec.maximum
+    sign = "（亏损填负数）" if spec.minimum is None else "（不能为负数）"
+    ws.data_validation(r, c, r, c, {
+        "validate": "decimal", "criteria": "between", "minimum": low, "maximum": high, "input_title": spec.key,
+        "input_message": f"{year}年{spec.key}，单位：{spec.unit or '万元'}，填数字{sign}。",
+        "error_type": "warning", "error_message": f"请填写数字，单位为{spec.unit or '万元'}。"})
 
 
 GUIDANCE = {

@@ -1,26 +1,29 @@
 """field.missing / field.invalid for the 申请表's fields and yearly figures."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..campaign import Campaign
-from ..keys import REGION
 from ..messages import make_issue
 from ..model import WARNING, Application, Issue
 from ..normalize import normalize_name
+from ..wordcount import count_words
 
-_HINTS = {"number": "填写数字，单位按栏目要求（万元），不要写文字", "count": "填写人数（整数）",
+_HINTS = {"money": "填写数字，单位按栏目要求（万元），不要写文字", "count": "填写人数（整数）",
           "email": "填写有效的电子邮箱，如 name@example.com", "phone": "填写带区号的电话号码，如 0311-87803218",
-          "text": "按要求填写"}
+          "mobile": "填写 11 位手机号码", "text": "按要求填写", "choice": "从下拉列表中选择"}
 
 
 def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
+    """field.missing / field.invalid for every field the campaign file lists, by its type and limits: required,
+    max_length (字, as Word counts), pattern, minimum/maximum, choices. Phones and mobiles are contacts.py's."""
     form = app.form
     if form is None:
         return
     file = app.form_file.path if app.form_file else ""
     for spec in campaign.fields:
-        if spec.type == "phone":
+        if spec.type in ("phone", "mobile"):
             continue  # contacts.py
         v = form.fields.get(spec.key)
         if v is None or v.empty or v.value in (None, ""):
@@ -31,10 +34,12 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             continue
         if not v.ok:
             yield _invalid(spec, v, file)
-        elif spec.key == REGION and campaign.regions and not _known_region(str(v.value), campaign.regions):
+        elif spec.choices_from == "regions" and campaign.regions and not _known_region(str(v.value), campaign.regions):
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
                              value=v.text, reason="不是本次活动范围内的地区",
                              hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")
+        else:
+            yield from _limits(spec, v, file)
     for spec in campaign.yearly:
         per_year = form.yearly.get(spec.key, {})
         for year in campaign.base_years:
@@ -45,7 +50,41 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             elif (v is None or v.empty) and spec.required:
                 yield make_issue("field.missing", file=file, location=v.location if v else "申请表“基本情况”",
                                  field=label)
+            elif v is not None and not v.empty:
+                yield from _limits(spec, v, file, label=label)
             # a count that is not a whole number is finance.suspicious (finance.py)
+
+
+def _limits(spec, v, file: str, *, label: str | None = None) -> Iterator[Issue]:
+    """The limits the campaign file sets on a filled-in field (field.invalid, error)."""
+    name = label or spec.key
+    text = "" if v.value is None else str(v.value)
+    if spec.max_length and isinstance(v.value, str) and count_words(text) > spec.max_length:
+        yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
+                         reason=f"共{count_words(text)}字，超过{spec.max_length}字的限制",
+                         hint=f"精简到{spec.max_length}字以内")
+    if spec.pattern and isinstance(v.value, str) and not re.fullmatch(spec.pattern, normalize_name(text)):
+        yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
+                         reason="格式不正确", hint=spec.pattern_hint or _HINTS.get(spec.type, "按要求填写"))
+    if spec.choices and normalize_name(text) not in {normalize_name(c) for c in spec.choices}:
+        yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
+                         reason="不是可选的内容", hint="从下拉列表中选择：" + "、".join(spec.choices))
+    if spec.numeric and isinstance(v.value, (int, float)):
+        unit = spec.unit or ("人" if spec.type == "count" else "万元")
+        if spec.minimum is not None and v.value < spec.minimum:
+            yield make_issue("field.invalid", file=file, location=v.location, field=name, value=v.text,
+                             reason=f"小于{_number(spec.minimum)}{unit}", hint=f"填写不小于{_number(spec.minimum)}的数")
+        if spec.maximum is not None and v.value > spec.maximum:
+            yield make_issue("field.invalid", file=file, location=v.location, field=name, value=v.text,
+                             reason=f"大于{_number(spec.maximum)}{unit}", hint=f"填写不大于{_number(spec.maximum)}的数")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 def _invalid(spec, v, file: str, *, label: str | None = None) -> Issue:

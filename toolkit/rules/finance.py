@@ -16,6 +16,11 @@ def format_amount(x: float) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
+def _has_minimum(campaign: Campaign, key: str) -> bool:
+    spec = campaign.field_spec(key)
+    return spec is not None and spec.minimum is not None and spec.minimum >= 0
+
+
 def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
     form = app.form
     if form is None:
@@ -36,7 +41,8 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             value = form.number(key, year)
             if value is not None and value < 0:
                 negative = True
-                yield suspicious(key, year, f"{year}年{key}为负数（{format_amount(value)}万元）。")
+                if not _has_minimum(campaign, key):  # else fields.py reports it as an error
+                    yield suspicious(key, year, f"{year}年{key}为负数（{format_amount(value)}万元）。")
         profit = form.number("利润总额", year)
         main = form.number("主营业收入", year)
         revenue = None if main is None else main + (form.number("其他业务收入", year) or 0.0)
@@ -45,7 +51,8 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                                              f"（主营业收入加其他业务收入，{format_amount(revenue)}万元）。")
         employees = form.number("从业人员", year)
         if employees is not None and employees < 0:
-            yield suspicious("从业人员", year, f"{year}年从业人员为负数（{format_amount(employees)}人）。")
+            if not _has_minimum(campaign, EMPLOYEES):
+                yield suspicious("从业人员", year, f"{year}年从业人员为负数（{format_amount(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
             yield suspicious("从业人员", year, f"{year}年从业人员（{format_amount(employees)}人）不是整数。")
         if revenue and employees and revenue > 0 and employees > 0 and revenue / employees > 100000:
