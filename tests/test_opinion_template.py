@@ -1,0 +1,98 @@
+"""Opinions are rendered from the committed templates/推荐意见.docx: a province edits it in Word, no code."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from toolkit.campaign import CHINA_TZ
+from toolkit.errors import ConfigError
+from toolkit.pipeline import run
+
+COMMITTED = Path(__file__).resolve().parents[1] / "templates" / "推荐意见.docx"
+ADDED = "本单位已对申报材料的真实性进行了核实，并对推荐结果负责。"
+
+
+def _edited_template(folder: Path) -> Path:
+    """A copy of the committed template with a sentence added before the opinion and the title font changed,
+    as a clerk would do in Word."""
+    folder.mkdir(parents=True, exist_ok=True)
+    document = docx.Document(str(COMMITTED))
+    anchor = next(p for p in document.paragraphs if "{{ opinion }}" in p.text)
+    added = anchor.insert_paragraph_before(ADDED)
+    added.runs[0].font.name = "楷体"
+    title = next(p for p in document.paragraphs if p.style.name == "Title")
+    for r in title.runs:
+        r.font.name = "华文中宋"
+        r._element.rPr.rFonts.set(docx.oxml.ns.qn("w:eastAsia"), "华文中宋")
+    document.save(str(folder / "推荐意见.docx"))
+    for other in ("申请表.xlsx", "总结材料.docx", "推荐排序表.xlsx"):
+        shutil.copy(COMMITTED.parent / other, folder / other)
+    return folder
+
+
+def _opinion(out: Path, unit: str) -> docx.Document:
+    return docx.Document(str(out / "latest" / "推荐意见" / f"{unit}-推荐意见.docx"))
+
+
+def _inbox(tmp_path, make_form, make_summary) -> Path:
+    unit = tmp_path / "inbox" / "保定"
+    make_form(unit / "1-华信-申请表.xlsx")
+    make_summary(unit / "1-华信-总结材料.docx")
+    return tmp_path / "inbox"
+
+
+ON_TIME = dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ)
+
+
+def test_edits_made_in_word_appear_in_the_opinion(tmp_path, make_form, make_summary, campaign):
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    templates = _edited_template(tmp_path / "省厅模板")
+    run(inbox, tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME, templates=templates)
+    opinion = _opinion(tmp_path / "out", "保定市工业和信息化局")
+    texts = [p.text for p in opinion.paragraphs]
+    assert ADDED in texts
+    assert texts.index(ADDED) < next(i for i, t in enumerate(texts) if t.startswith("经审核"))
+    title = next(p for p in opinion.paragraphs if p.style.name == "Title")
+    fonts = {r._element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) for r in title.runs}
+    assert fonts == {"华文中宋"}
+    assert "河北华信精密机械有限公司" in "\n".join(c.text for t in opinion.tables for row in t.rows for c in row.cells)
+
+
+def test_templates_beside_the_inbox_are_used_by_default(tmp_path, make_form, make_summary, campaign):
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    _edited_template(tmp_path / "templates")  # the share's layout: inbox/, outbox/, templates/
+    run(inbox, tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME)
+    assert ADDED in [p.text for p in _opinion(tmp_path / "out", "保定市工业和信息化局").paragraphs]
+
+
+def test_without_templates_beside_the_inbox_the_committed_one_is_used(tmp_path, make_form, make_summary, campaign):
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    run(inbox, tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME)
+    opinion = _opinion(tmp_path / "out", "保定市工业和信息化局")
+    committed = docx.Document(str(COMMITTED))
+    title = next(p.text for p in committed.paragraphs if p.style.name == "Title")
+    assert title in [p.text for p in opinion.paragraphs]
+
+
+@pytest.mark.parametrize("damage", ["missing", "not a docx", "broken placeholder"])
+def test_missing_or_broken_template_is_a_configuration_error(tmp_path, make_form, make_summary, campaign, damage):
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    folder = tmp_path / "省厅模板"
+    folder.mkdir()
+    if damage == "not a docx":
+        (folder / "推荐意见.docx").write_bytes(b"not a word document")
+    elif damage == "broken placeholder":
+        document = docx.Document(str(COMMITTED))
+        document.add_paragraph("{{ unit ")
+        buf = io.BytesIO()
+        document.save(buf)
+        (folder / "推荐意见.docx").write_bytes(buf.getvalue())
+    with pytest.raises(ConfigError) as raised:
+        run(inbox, tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME, templates=folder)
+    assert "推荐意见" in str(raised.value)
+    assert not (tmp_path / "out" / "latest").exists()
