@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from toolkit.campaign import load_campaign
-from toolkit.discover import resolve_unit
+from toolkit.units import resolve_unit
 from toolkit.pipeline import run
 
 CAMPAIGN = load_campaign().with_deadline("2099-12-31")

@@ -145,3 +145,27 @@ def test_opinion_is_a_draft_while_applications_need_fixing(demo_run):
     listed = [r.cells[1].text for t in doc.tables for r in t.rows if r.cells[0].text.isdigit()]
     assert listed == passed
     assert "草稿" not in text_of("唐山市工业和信息化局")
+
+
+def test_statistics_count_every_application_once(demo_run):
+    """The 统计 sheet's figures (pandas group-bys over assembly's keys) add up to summary.json's."""
+    import openpyxl
+
+    _, outbox, summary, _ = demo_run
+    ws = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx")["统计"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    tables, current = {}, None
+    for label, count, passed, *_ in rows:
+        if count == "项数":
+            current = label
+            tables[current] = {}
+        elif current and label and isinstance(count, (int, float)):
+            tables[current][label] = (count, passed)
+    apps = summary["applications"]
+    for name, table in tables.items():
+        assert sum(c for c, _ in table.values()) == len(apps), name
+        assert sum(p for _, p in table.values()) == sum(a["status"] == "通过" for a in apps), name
+    statuses = {}
+    for a in apps:
+        statuses[a["status"]] = statuses.get(a["status"], 0) + 1
+    assert {k: v[0] for k, v in tables["按状态"].items()} == statuses

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from toolkit.campaign import CHINA_TZ
-from toolkit.discover import resolve_unit
+from toolkit.units import resolve_unit
 from toolkit.normalize import normalize_filename
 from toolkit.pipeline import run
 from toolkit.rules.ranking import prefix_rank

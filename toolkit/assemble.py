@@ -4,7 +4,8 @@ For each unit, in 附件2 order, in this order (each step reads the typed result
   1. versions — the forms, summaries and ranking sheets the unit sent; of several versions the newest counts,
      unless it came after the deadline and an on-time one exists (the late one is a ``late-version``);
   2. pairing — each 总结材料 with its 申请表, on content first, placement second: candidate applications;
-  3. validation — every rule of toolkit.validate on each application, and its size class (工信部联企业〔2011〕300号);
+  3. validation — every rule of toolkit.validate on each application; its size class (工信部联企业〔2011〕300号)
+     and the campaign region its 所在地区 names;
   4. ranking — 推荐排序表, else file-name prefixes, else receipt order (rules.ranking);
   5. attachments — scans and dropped-back outputs placed with their application;
   6. deadline — applications received after the deadline are ``late`` (rules.deadline);
@@ -20,8 +21,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .campaign import Campaign
-from .discover import unit_candidates
-from .keys import BENCHMARK, ENTERPRISE
+from .units import unit_candidates
+from .keys import BENCHMARK, ENTERPRISE, REGION
 from .messages import make_issue
 from .model import (
     APPLICATION_DOC,
@@ -99,7 +100,8 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
             found = validate(app, campaign)
             size, industry = size_class(app.form, campaign)
             checked.append(replace(app, issues=app.issues + found.issues, ineligible=found.ineligible,
-                                   size_class=size, industry_code=industry))
+                                   size_class=size, industry_code=industry,
+                                   region=campaign.region_of(app.field_text(REGION))))
         # 4. ranking: the newest ranking sheet with a rank in it (the blank template dropped back ranks nothing)
         sheet, sheet_file = None, ""
         usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None for r in ex.ranking)]

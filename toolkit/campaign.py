@@ -172,6 +172,18 @@ class Campaign:
     def with_deadline(self, text: str) -> "Campaign":
         return replace(self, deadline=parse_deadline(text))
 
+    def region_of(self, written: str) -> str:
+        """The campaign's region a written 所在地区 names ('邯郸' / '河北省邯郸市丛台区' -> '邯郸市'), else what
+        was written ('未填写' when empty): the key the 统计 sheet groups by."""
+        text = (written or "").replace(" ", "")
+        if not text:
+            return "未填写"
+        for region in self.regions:
+            short = region.removesuffix("市").removesuffix("新区")
+            if text == region or text.startswith(short) or region in text or (len(short) >= 2 and short in text):
+                return region
+        return text
+
     def industry_by_code(self, code: str) -> Industry | None:
         return next((i for i in self.industries if i.code == code), None)
 

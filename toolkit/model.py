@@ -185,6 +185,7 @@ class Application:
     status: str = PASSED
     size_class: str = ""
     industry_code: str = ""
+    region: str = ""  # the campaign's region its 所在地区 names (统计 groups by it)
     versions: int = 1
     issues: tuple = ()
     superseded: tuple = ()  # FileVersion

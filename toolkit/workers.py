@@ -80,7 +80,12 @@ def _allow_cpu(seconds: int) -> None:
 
 
 def _worker_main(conn, campaign: Campaign, limits: Limits, read: Callable) -> None:
-    """A worker's loop: receive (path, rel), answer ('ok', rel, pickled Extracted); end on None or EOF."""
+    """A worker's loop: receive (path, rel), answer with the pickled Extracted; end on None or EOF."""
+    import signal
+
+    # Ctrl-C in a terminal reaches the whole process group: the run decides when to stop, not its readers
+    # (a reader interrupted mid-file would report a good file as unreadable, and that result is cached)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _apply_memory_limit(limits.memory)
     while True:
         try:

@@ -1,7 +1,6 @@
 """省级汇总表.xlsx: 汇总表, 推荐单位情况, 问题清单, 统计 — formatted for people, printable."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import xlsxwriter
@@ -212,16 +211,28 @@ def _issues_sheet(wb, f, result: Assembled) -> None:
 _LAST = ("未填写", "未能识别行业", "无法判定")
 
 
-def region_of(written: str, regions: tuple) -> str:
-    """'邯郸' / '河北省邯郸市丛台区' -> '邯郸市' (the campaign's region), else what was written."""
-    text = (written or "").replace(" ", "")
-    if not text:
-        return "未填写"
-    for region in regions:
-        short = region.removesuffix("市").removesuffix("新区")
-        if text == region or text.startswith(short) or region in text or (len(short) >= 2 and short in text):
-            return region
-    return text
+def statistics(result: Assembled) -> list:
+    """The 统计 tables: for each dimension (region, industry, size class, status) a DataFrame indexed by the
+    dimension's value with columns 项数 and 通过, sorted by count (unknown values last). Grouping keys are
+    assembly's (Application.region, industry_code, size_class, status)."""
+    import pandas as pd
+
+    c = result.campaign
+    frame = pd.DataFrame({
+        "按所在地区": [a.region or "未填写" for a in result.applications],
+        "按行业大类": [c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业"
+                  for a in result.applications],
+        "按企业规模": [a.size_class or "无法判定" for a in result.applications],
+        "按状态": [a.status for a in result.applications],
+        "通过": [a.status == PASSED for a in result.applications],
+    })
+    out = []
+    for dimension in ("按所在地区", "按行业大类", "按企业规模", "按状态"):
+        table = frame.groupby(dimension).agg(项数=("通过", "size"), 通过=("通过", "sum"))
+        table["last"] = table.index.isin(_LAST)
+        table = table.reset_index().sort_values(["last", "项数", dimension], ascending=[True, False, True])
+        out.append((dimension, table.set_index(dimension)[["项数", "通过"]]))
+    return out
 
 
 def _stats_sheet(wb, f, result: Assembled) -> None:
@@ -229,41 +240,30 @@ def _stats_sheet(wb, f, result: Assembled) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 3, 10)
     c = result.campaign
-    apps = result.applications
-    dimensions = [
-        ("按所在地区", lambda a: region_of(a.field_text(REGION), c.regions)),
-        ("按行业大类", lambda a: c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业"),
-        ("按企业规模", lambda a: a.size_class or "无法判定"),
-        ("按状态", lambda a: a.status),
-    ]
-    ws.merge_range(0, 0, 0, 3, f"{c.title}申报情况统计（共{len(apps)}项）", f["title"])
+    ws.merge_range(0, 0, 0, 3, f"{c.title}申报情况统计（共{len(result.applications)}项）", f["title"])
     row = 2
-    for idx, (name, key_of) in enumerate(dimensions):
-        counter, passed = Counter(), Counter()
-        for a in apps:
-            counter[key_of(a)] += 1
-            passed[key_of(a)] += a.status == PASSED
+    for idx, (name, table) in enumerate(statistics(result)):
         ws.write_string(row, 0, name, f["header"])
         ws.write_string(row, 1, "项数", f["header"])
         ws.write_string(row, 2, "通过", f["header"])
-        items = sorted(counter.items(), key=lambda kv: (kv[0] in _LAST, -kv[1], kv[0]))
-        for i, (key, count) in enumerate(items, start=1):
-            ws.write_string(row + i, 0, key, f["cell"])
-            ws.write_number(row + i, 1, count, f["count"])
-            ws.write_number(row + i, 2, passed[key], f["count"])
+        for i, (key, values) in enumerate(table.iterrows(), start=1):
+            ws.write_string(row + i, 0, str(key), f["cell"])
+            ws.write_number(row + i, 1, int(values["项数"]), f["count"])
+            ws.write_number(row + i, 2, int(values["通过"]), f["count"])
+        items = len(table)
         if items:
             chart = wb.add_chart({"type": "pie" if idx >= 2 else "bar"})
-            chart.add_series({"name": name, "categories": ["统计", row + 1, 0, row + len(items), 0],
-                              "values": ["统计", row + 1, 1, row + len(items), 1],
+            chart.add_series({"name": name, "categories": ["统计", row + 1, 0, row + items, 0],
+                              "values": ["统计", row + 1, 1, row + items, 1],
                               "data_labels": {"value": True}})
             chart.set_title({"name": f"{name}统计"})
             chart.set_legend({"none": idx < 2})
-            height = max(240, 22 * len(items) + 80)
+            height = max(240, 22 * items + 80)
             chart.set_size({"width": 520, "height": height})
             ws.insert_chart(row, 4, chart)
         else:
             height = 0
-        row += max(len(items) + 3, -(-height // 20) + 2)  # default rows are 20 px: charts never overlap
+        row += max(items + 3, -(-height // 20) + 2)  # default rows are 20 px: charts never overlap
     print_setup(ws, landscape=False, header_rows=None)
 
 

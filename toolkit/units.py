@@ -1,0 +1,53 @@
+"""Which recommending unit a folder of the inbox belongs to: its full name, an alias, or an unambiguous part.
+
+Folder names are read as typed (full-width digits, variant dashes and brackets, stray spaces, a leading
+number such as '01-'), the way values are (toolkit.normalize).
+"""
+from __future__ import annotations
+
+import re
+
+from .campaign import Campaign, Unit
+from .normalize import normalize_filename, normalize_name
+
+
+def _folder_key(folder: str) -> str:
+    text = normalize_name(normalize_filename(folder))
+    text = re.sub(r"^\d+[-_.、]*", "", text)  # '01-石家庄', '０１－石家庄' -> '石家庄'
+    text = re.sub(r"^\(\d+\)", "", text)  # '(1)石家庄', '【1】石家庄'
+    return text
+
+
+def unit_candidates(folder: str, campaign: Campaign) -> list[str]:
+    """Units a folder name may mean: it contains one of a unit's names, or is part of one (≥ 2 characters)."""
+    key = _folder_key(folder)
+    if not key:
+        return []
+    hits = []
+    for unit in campaign.units:
+        for name in (unit.name, *unit.aliases):
+            n = normalize_name(name)
+            if (len(n) >= 2 and n in key) or (len(key) >= 2 and key in n):
+                hits.append(unit.name)
+                break
+    return hits
+
+
+def resolve_unit(folder: str, campaign: Campaign) -> Unit | None:
+    """The unit a folder name means: exact name or alias, else the only unit it names unambiguously."""
+    key = _folder_key(folder)
+    if not key:
+        return None
+    for unit in campaign.units:
+        if key in {normalize_name(n) for n in (unit.name, *unit.aliases)}:
+            return unit
+    # the folder contains a unit's name or alias ('01-石家庄市工信局（报送）')
+    containing = {unit.name for unit in campaign.units
+                  for n in (unit.name, *unit.aliases) if len(normalize_name(n)) >= 2 and normalize_name(n) in key}
+    if len(containing) == 1:
+        return campaign.unit(containing.pop())
+    if containing:
+        return None
+    # the folder is part of exactly one unit's name ('冶金' -> 河北省冶金行业协会)
+    candidates = unit_candidates(folder, campaign)
+    return campaign.unit(candidates[0]) if len(candidates) == 1 else None
