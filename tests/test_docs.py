@@ -15,11 +15,35 @@ def test_readme_starts_with_the_two_commands():
     assert "pip install -q -e '.[test]' && python -m pytest -q" in ci
 
 
-def test_readme_documents_every_command_and_issue_code():
+def _commands():
+    """Every registered command and its options, from the parser itself (nothing listed by hand)."""
+    import argparse
+
+    from toolkit.cli import build_parser
+
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, command in sub.choices.items():
+        options = [a for a in command._actions if a.option_strings and not isinstance(a, argparse._HelpAction)]
+        yield name, command, options
+
+
+def test_readme_documents_every_command_option_and_issue_code():
     from toolkit.messages import CATALOGUE
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("demo", "batch", "watch", "check", "templates"):
-        assert f"run.py {command}" in text
+    commands = list(_commands())
+    assert {name for name, _, _ in commands} >= {"demo", "batch", "watch", "check", "templates"}
+    for name, _, options in commands:
+        assert f"run.py {name}" in text, name
+        for option in options:
+            assert any(flag in text for flag in option.option_strings if flag.startswith("--")), (name, option.dest)
     for code in CATALOGUE:
         assert code in text, code
+
+
+def test_every_command_and_option_has_chinese_help():
+    for name, command, options in _commands():
+        assert command.description, name
+        for option in options:
+            assert option.help and re.search(r"[\u4e00-\u9fff]", option.help), (name, option.option_strings)

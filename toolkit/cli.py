@@ -34,6 +34,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
                    help="文件最近修改不足该秒数时先等待其写完（默认 2 秒）")
     p.add_argument("--force", action="store_true", help="即使收件箱没有变化也重新生成全部输出")
+    p.add_argument("--templates", metavar="DIR",
+                   help="推荐意见模板所在文件夹（其中的“推荐意见.docx”可以用 Word 修改）；"
+                        "默认使用收件箱旁边的 templates 文件夹，没有时用本工具自带的模板")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,13 +152,14 @@ class _Progress:
 
 
 def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: float = 2.0, force: bool = False,
-                   now=None) -> int:
+                   now=None, templates: str | None = None) -> int:
     from .pipeline import run
     from .report import end_of_run
 
     progress = _Progress()
     try:
-        report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now)
+        report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
+                     templates=Path(templates) if templates else None)
     finally:
         progress.close()
     print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
@@ -163,7 +167,8 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
 
 
 def cmd_batch(args) -> int:
-    return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle, force=args.force)
+    return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle, force=args.force,
+                          templates=args.templates)
 
 
 def cmd_watch(args) -> int:
@@ -195,7 +200,7 @@ def cmd_watch(args) -> int:
 
     def once() -> bool:
         try:
-            run_and_report(inbox, outbox, campaign, settle=args.settle)
+            run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates)
         except LockHeld as exc:
             log.warning("本次跳过：%s将自动重试。", exc)
             return False
