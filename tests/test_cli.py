@@ -25,7 +25,7 @@ def test_check_planted_mistake_exits_1_with_chinese_message(demo_run):
     assert proc.returncode == 1
     assert "不满足近三年连续盈利条件" in proc.stdout
     assert "2019年利润总额不大于0" in proc.stdout
-    assert "申请表!D15" in proc.stdout  # the cell to fix
+    assert "申请表 D15 单元格" in proc.stdout  # the cell to fix
 
 
 def test_check_clean_file_exits_0(make_form, make_summary, tmp_path):
@@ -34,7 +34,7 @@ def test_check_clean_file_exits_0(make_form, make_summary, tmp_path):
     proc = run_cli("check", "--show-fields", form, summary)
     assert proc.returncode == 0, proc.stdout
     assert "未发现问题" in proc.stdout
-    assert "申报单位：河北华信精密机械有限公司  ［申请表!B3］" in proc.stdout
+    assert "申报单位：河北华信精密机械有限公司  ［申请表 B3 单元格］" in proc.stdout
     assert "企业概况：" in proc.stdout and "字" in proc.stdout
 
 

@@ -143,8 +143,8 @@ def test_check_command_on_clean_corpus_files(corpus):
     assert result.stdout.count("识别为：申请表 ——") == len(keys)
     assert "识别为：申请书（Word）" in result.stdout and result.stdout.count("识别为：总结材料") == len(docs) - 1
     # what was found is shown with where it was found
-    assert "申报单位：石家庄四药有限公司  ［申请表!B4］" in result.stdout
-    assert "电子邮箱：liming@jingye.com  ［质量标杆申请表!A7］" in result.stdout
+    assert "申报单位：石家庄四药有限公司  ［申请表 B4 单元格］" in result.stdout
+    assert "电子邮箱：liming@jingye.com  ［质量标杆申请表 A7 单元格］" in result.stdout
 
 
 def test_check_command_on_hostile_files(corpus):

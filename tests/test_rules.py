@@ -20,7 +20,7 @@ from toolkit.campaign import load_campaign
 from toolkit.extract.form import parse_value
 from toolkit.extract.registry import extract
 from toolkit.wordcount import count_words
-from toolkit.messages import CATALOGUE, make_issue
+from toolkit.messages import CATALOGUE, display_location, make_issue
 from toolkit.validate import RULES, validate
 from toolkit.model import (ERROR, FORM, status_of, INELIGIBLE, LATE, NEEDS_FIX, OVER_QUOTA, PASSED, RANKING, SUMMARY,
                            WARNING, Application, Extracted, FileVersion, FormData, RankingRow, Section,
@@ -565,7 +565,8 @@ def test_field_issues_name_the_field_and_cell(changes, field):
     issues = [i for i in rule_issues(**changes) if i.code.startswith("field.")]
     assert [i.field for i in issues] == [field]
     assert issues[0].location.startswith("申请表!")
-    assert field in issues[0].message and issues[0].location in issues[0].message
+    assert field in issues[0].message and display_location(issues[0].location) in issues[0].message
+    assert "!" not in issues[0].message
 
 
 @pytest.mark.parametrize("sections, state", [

@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .campaign import Campaign
-from .units import unit_candidates
 from .keys import BENCHMARK, ENTERPRISE, REGION
 from .messages import make_issue
 from .model import (
@@ -37,6 +36,7 @@ from .model import (
     RANKING,
     SUMMARY,
     WARNING,
+    WITHDRAWN,
     Application,
     Assembled,
     Extracted,
@@ -52,6 +52,7 @@ from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
 from .rules.ranking import prefix_rank, rank_unit
 from .sizeclass import size_class
+from .units import unit_candidates
 from .validate import validate
 
 
@@ -114,7 +115,9 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file)
         if sheet_file:
             entries[sheet_file].issues.extend(ranking.sheet_issues)
-        ordered = [replace(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues)
+        withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
+        ordered = [replace(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues,
+                           withdrawn=r.withdrawn, withdrawn_at=withdrawn_at if r.withdrawn else "")
                    for r in ranking.order]
         # 5. attachments
         scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
@@ -124,14 +127,16 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
         ordered = [replace(a, issues=a.issues + late, late=bool(late))
                    for a in ordered for late in [late_issues(a, campaign)]]
         # 7. quota, among those that take a place
-        over = quota_issues([a for a in ordered if not a.late and not a.ineligible], unit)
+        over = quota_issues([a for a in ordered if not a.late and not a.ineligible and not a.withdrawn], unit)
         ordered = [replace(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
                    for a in ordered]
         decided.extend(ordered)
-        unit_facts[unit.name] = {"scans": scans, "ordered_sheets": usable, "rank_source": ranking.source}
+        dates = [row.date for row in (sheet or ()) if row.date]
+        unit_facts[unit.name] = {"scans": scans, "ordered_sheets": usable, "rank_source": ranking.source,
+                                 "rejected": rejected, "date": dates[0] if dates else campaign.opinion_date}
 
     # 8. duplicates, among applications that are accepted at all
-    dup = duplicate_issues([a for a in decided if not a.late])
+    dup = duplicate_issues([a for a in decided if not a.late and not a.withdrawn])
     decided = [replace(a, issues=a.issues + (dup[id(a)],)) if id(a) in dup else a for a in decided]
     # 9. status, what the opinion lists, unit counts, issues on the files they name
     applications = []
@@ -172,24 +177,37 @@ def _unit_status(unit, apps: list[Application], facts: dict) -> UnitStatus:
         inputs = [f for a in apps for f in a.files] + [fv for fv, _ in usable]  # applications and order
         outdated = max(dt.datetime.fromisoformat(f.first_seen) for f in inputs) > newest_scan
     count = lambda status: sum(1 for a in apps if a.status == status)  # noqa: E731
+    reasons = _draft_reasons(apps, facts["rejected"], facts["rank_source"])
     return UnitStatus(unit=unit.name, kind=unit.kind, quota=unit.quota, order=unit.order, received=len(apps),
                       passed=count(PASSED), over_quota=count(OVER_QUOTA), late=count(LATE),
-                      ineligible=count(INELIGIBLE), needs_fix=count(NEEDS_FIX), stamped_opinion=bool(scans),
+                      ineligible=count(INELIGIBLE), needs_fix=count(NEEDS_FIX), withdrawn=count(WITHDRAWN),
+                      file_errors=len(facts["rejected"]), stamped_opinion=bool(scans),
                       opinion_outdated=outdated, opinion_files=tuple(fv.path for fv in scans),
-                      rank_source=facts["rank_source"], opinion_draft=_opinion_draft(apps))
+                      rank_source=facts["rank_source"], opinion_draft="".join(reasons), draft_reasons=reasons,
+                      opinion_date=facts["date"])
 
 
-def _opinion_draft(apps: list[Application]) -> str:
-    """Why the unit's 推荐意见 must not be stamped yet, for the clerk ('' when it is final): applications still to
-    be corrected (需补正) are not listed, or nothing passed."""
+def _draft_reasons(apps: list[Application], rejected: list, rank_source: str) -> tuple[str, ...]:
+    """Why the unit's 推荐意见 must not be stamped yet, one sentence each for the clerk (() when it is final):
+    applications still to be corrected (需补正), files in its folder that could not be read or recognised, an
+    order the unit did not give (receipt order, with two or more applications to order), or nothing passed."""
+    reasons = []
     waiting = [a for a in apps if a.status == NEEDS_FIX]
     if waiting:
         names = "、".join(a.enterprise for a in waiting[:3]) + ("等" if len(waiting) > 3 else "")
-        return (f"本单位尚有{len(waiting)}项申报需补正（{names}），未列入下表。"
-                f"请按回执修改后重新运行，生成正式推荐意见后再盖章。")
-    if not any(a.listed_in_opinion for a in apps):
-        return "本单位目前没有通过审核的申报项目，请查看回执。"
-    return ""
+        reasons.append(f"本单位尚有{len(waiting)}项申报需补正（{names}），未列入下表。")
+    if rejected:
+        names = "、".join(f"“{e.version.name}”" for e in rejected[:3]) + ("等" if len(rejected) > 3 else "")
+        reasons.append(f"本单位文件夹中有{len(rejected)}个文件无法读取或识别（{names}），其中可能有需要推荐的材料。")
+    ordered = [a for a in apps if not a.withdrawn and not a.late and not a.ineligible]
+    if len(ordered) >= 2 and rank_source == "收到顺序":
+        reasons.append("推荐顺序是按收到材料的先后排列的，本单位尚未给出推荐顺序（请填写推荐排序表，"
+                       "或在文件名前加序号）。")
+    if reasons:
+        reasons.append("请按回执处理后重新汇总，生成正式推荐意见后再盖章。")
+    elif not any(a.listed_in_opinion for a in apps):
+        reasons.append("本单位目前没有通过审核的申报项目，请查看回执。")
+    return tuple(reasons)
 
 
 def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,

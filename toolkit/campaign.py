@@ -143,6 +143,7 @@ class Campaign:
     size_groups: tuple[SizeGroup, ...] = ()
     ranking_file: str = "推荐排序表"
     opinion_keyword: str = "推荐意见"
+    opinion_date: str = ""  # 成文日期 printed on every 推荐意见 ('' leaves "    年  月  日" for the unit to fill)
     source: str = ""
 
     # ---- lookups ----
@@ -290,6 +291,7 @@ def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
             ),
             ranking_file=data.get("ranking_file", "推荐排序表"),
             opinion_keyword=data.get("opinion_keyword", "推荐意见"),
+            opinion_date=str(data.get("opinion_date", "")),
             source=source,
         )
     except KeyError as exc:

@@ -4,6 +4,7 @@ Every issue the toolkit reports is made here, so wording stays consistent and te
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .model import ERROR, WARNING, Issue
@@ -29,7 +30,7 @@ CATALOGUE: dict[str, Template] = {
                                  "请将申请表另存为 Excel 工作簿（.xlsx），总结材料另存为 Word 文档（.docx）后重新提交。"),
     "file.unrecognized": Template(ERROR, "无法识别的文件",
                                   "文件能打开，但既不是申请表、总结材料、申请书，也不是推荐排序表{reason}。",
-                                  "请使用 templates 中的模板填写（申请表.xlsx / 总结材料.docx），或删除与申报无关的文件。"),
+                                  "请使用省厅下发的模板（申请表.xlsx、总结材料.docx）填写，或删除与申报无关的文件。"),
     "unit.unknown": Template(ERROR, "无法确定推荐单位",
                              "{reason}",
                              "请把文件放在本单位的文件夹中（文件夹名用推荐单位全称或简称，如“石家庄市工业和信息化局”或“石家庄”）。"),
@@ -38,7 +39,7 @@ CATALOGUE: dict[str, Template] = {
                                      "请补交该企业的总结材料（.docx），文件名或“企业概况”中写明企业名称。"),
     "pair.missing-form": Template(ERROR, "缺少申请表",
                                   "总结材料“{name}”未找到对应的申请表（Excel）。",
-                                  "请补交该企业的申请表（用模板文件夹 templates 中的“申请表.xlsx”填写），申报单位与标杆名称须与总结材料一致。"),
+                                  "请补交该企业的申请表（用省厅下发的“申请表.xlsx”模板填写），申报单位与标杆名称须与总结材料一致。"),
     "field.missing": Template(ERROR, "必填项未填写",
                               "“{field}”未填写。",
                               "请在{location}填写“{field}”。"),
@@ -53,7 +54,7 @@ CATALOGUE: dict[str, Template] = {
                              "命名规则为（企业）+（典型方法技术）+（经验），如“{example}”，请在{location}修改。"),
     "section.missing": Template(ERROR, "总结材料缺少章节",
                                 "总结材料中“{section}”部分{state}。",
-                                "请在总结材料中补充“{heading}”部分及其内容（可参照模板文件夹 templates 中的“总结材料.docx”）。"),
+                                "请在总结材料中补充“{heading}”部分及其内容（可参照省厅下发的“总结材料.docx”模板）。"),
     "section.too-long": Template(ERROR, "章节超过字数限制",
                                  "“{section}”部分共{count}字，超过{limit}字的限制（按 Word 字数统计）。",
                                  "请将“{section}”部分删减到{limit}字以内（Word“审阅→字数统计”可查看字数）。"),
@@ -71,7 +72,7 @@ CATALOGUE: dict[str, Template] = {
                                "请在推荐排序表中调整推荐顺序；不再推荐的企业，请把它的材料移出本单位文件夹（另存备查）。本单位最多推荐{quota}项。"),
     "rank.missing": Template(WARNING, "未给出推荐顺序",
                              "{reason}",
-                             "请填写汇总结果中本单位的推荐排序表（outbox/latest/推荐排序表 文件夹）后放回本单位文件夹，或在文件名前加序号（如“1-企业名称-申请表.xlsx”）。"),
+                             "请填写汇总结果中本单位的推荐排序表（与回执放在一起的“本单位-推荐排序表.xlsx”）后放回本单位文件夹，或在文件名前加序号（如“1-企业名称-申请表.xlsx”）。"),
     "rank.conflict": Template(ERROR, "推荐顺序有冲突",
                               "{reason}",
                               "请在推荐排序表中为每个申报项目填写唯一的推荐顺序（1、2、3…），并确保企业名称与申请表一致。"),
@@ -93,11 +94,26 @@ def make_issue(code: str, *, file: str = "", location: str = "", field: str = ""
     missing one).
     """
     template = CATALOGUE[code]
-    context = _Defaults(file=file, location=location or "相应位置", field=field, **values)
+    context = _Defaults(file=file, location=display_location(location) or "相应位置", field=field, **values)
     message = template.message.format_map(context) + note
     fix = fix if fix is not None else template.fix.format_map(context)
     return Issue(code=code, severity=severity or template.severity, file=file, location=location, field=field,
                  message=f"{message}{fix}", fix=fix)
+
+
+_CELL = re.compile(r"^(?P<sheet>.+)!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
+
+
+def display_location(location: str) -> str:
+    """A location as a clerk reads it: '申请表!B7' -> '申请表 B7 单元格' (several joined by '、' likewise);
+    section names and other locations unchanged. Issue.location keeps the machine form (SPEC §6)."""
+    if "!" not in location:
+        return location
+    parts = []
+    for part in location.split("、"):
+        m = _CELL.match(part.strip())
+        parts.append(f"{m.group('sheet')} {m.group('col')}{m.group('row')} 单元格" if m else part)
+    return "、".join(parts)
 
 
 class _Defaults(dict):

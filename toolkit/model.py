@@ -35,6 +35,7 @@ LATE = "逾期"
 INELIGIBLE = "不符合申报条件"
 OVER_QUOTA = "超出名额"
 NEEDS_FIX = "需补正"
+WITHDRAWN = "已撤回"  # the unit withdrew it (撤回 in its 推荐排序表): kept in every output, no quota place
 
 
 @dataclass(frozen=True)
@@ -120,10 +121,16 @@ class SummaryData:
 
 @dataclass(frozen=True)
 class RankingRow:
+    """One row of a unit's 推荐排序表: the rank it gives (None when blank), whom it names, where it is; the
+    row's 成文日期 if the sheet has that column (GB/T 9704 form, '2021年9月18日'), and whether the unit marked
+    the application 撤回 (withdrawn)."""
+
     rank: int | None
     enterprise: str
     benchmark_name: str
     location: str
+    date: str = ""
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +200,8 @@ class Application:
     late: bool = False
     ineligible: bool = False
     over_quota: bool = False
+    withdrawn: bool = False
+    withdrawn_at: str = ""  # when the withdrawal was received (ISO, China time)
     listed_in_opinion: bool = False  # passed: listed in the unit's 推荐意见 (in ranking order)
 
     @property
@@ -220,8 +229,10 @@ class Application:
 
 
 def status_of(app: Application) -> str:
-    """The application's status from its typed decisions (SPEC §6): the first that applies of 逾期,
-    不符合申报条件, 超出名额, 需补正 (any other error); 通过 when it has no error."""
+    """The application's status from its typed decisions (SPEC §6): 已撤回 whatever its issues, else the first
+    that applies of 逾期, 不符合申报条件, 超出名额, 需补正 (any other error); 通过 when it has no error."""
+    if app.withdrawn:
+        return WITHDRAWN
     if app.late:
         return LATE
     if app.ineligible:
@@ -258,12 +269,21 @@ class UnitStatus:
     late: int = 0
     ineligible: int = 0
     needs_fix: int = 0
+    withdrawn: int = 0
+    file_errors: int = 0  # files in the unit's folder with an error of their own (unreadable, encrypted …)
     stamped_opinion: bool = False
     opinion_outdated: bool = False  # the stamped scan came before the unit's latest submission or order
     opinion_files: tuple = ()
     rank_source: str = ""
     order: int = 0
     opinion_draft: str = ""  # why the 推荐意见 must not be stamped yet ('' when it is final), for the clerk
+    draft_reasons: tuple = ()  # each reason, one sentence each (opinion_draft joins them)
+    opinion_date: str = ""  # 成文日期 for the 推荐意见 ('2021年9月18日'); '' leaves it for the unit to fill
+
+    @property
+    def to_handle(self) -> int:
+        """What the unit still has to deal with: applications to correct and files with an error."""
+        return self.needs_fix + self.file_errors
 
 
 @dataclass(frozen=True)

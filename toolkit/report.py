@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .campaign import Campaign
+from .messages import display_location
 from .messages import title as issue_title
 from .model import ERROR, KIND_LABELS, SEVERITY_LABELS
 
@@ -59,7 +60,7 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> t
             lines.extend(_field_lines(ex, campaign))
         for i in issues:
             level = SEVERITY_LABELS.get(i.severity, i.severity)
-            where = f"［{i.location}］" if i.location else ""
+            where = f"［{display_location(i.location)}］" if i.location else ""
             lines.append(f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}")
         lines.append("")
     total = sum(len(r[2].errors) for r in results)
@@ -74,11 +75,11 @@ def _field_lines(ex, campaign: Campaign) -> list[str]:
         for spec in campaign.fields:
             v = ex.form.fields.get(spec.key)
             out.append(f"    {spec.key}：{'' if v is None or v.value is None else v.value}"
-                       f"{'' if v is None else f'  ［{v.location}］'}{'' if v is not None else '  （未找到）'}")
+                       f"{'' if v is None else f'  ［{display_location(v.location)}］'}{'' if v is not None else '  （未找到）'}")
         for spec in campaign.yearly:
             per = ex.form.yearly.get(spec.key, {})
             parts = [f"{y}年 {'' if per.get(y) is None or per[y].value is None else plain_number(per[y].value)}"
-                     f"{'' if per.get(y) is None else f'［{per[y].location}］'}" for y in campaign.base_years]
+                     f"{'' if per.get(y) is None else f'［{display_location(per[y].location)}］'}" for y in campaign.base_years]
             out.append(f"    {spec.key}：" + "；".join(parts))
     if ex.summary is not None:
         out.append("  总结材料章节：")

@@ -559,8 +559,33 @@ def _rank_number(value) -> int | None:
     return cn.index(m.group(1)) + 1 if m else None
 
 
+_WITHDRAWN = re.compile(r"撤回|撤销|退出|放弃|不再推荐")
+
+
+def ranking_date(value) -> str:
+    """A 成文日期 as GB/T 9704-2012 §7.3.5.2 writes it ('2021年9月18日', Arabic numerals, no leading zeros), from a
+    date cell or text such as 2021-09-18, 2021.9.18, 2021/9/18, 2021年09月18日; '' when it is not a date."""
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.year}年{value.month}月{value.day}日"
+    text = to_text(value).value or ""
+    m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", text)
+    if not m:
+        return ""
+    try:
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return ""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def read_ranking(book: Workbook) -> list[RankingRow] | None:
-    """Rows of a 推荐排序表: None when no header row with 推荐顺序 and 申报单位 is found."""
+    """Rows of a 推荐排序表: None when no header row with 推荐顺序 and 申报单位 is found.
+
+    A row whose 推荐顺序 or 备注 says 撤回 (撤销, 退出, 放弃, 不再推荐) is marked withdrawn; a 成文日期 column gives the
+    date the unit's 推荐意见 carries.
+    """
     for sheet in [s for s in book.sheets if not s.hidden][:3]:
         for r in range(min(sheet.height, 15)):
             header = {normalize_label(str(v)): c for c, v in enumerate(sheet.rows[r]) if isinstance(v, str)}
@@ -569,6 +594,8 @@ def read_ranking(book: Workbook) -> list[RankingRow] | None:
             if rank_col is None or name_col is None:
                 continue
             title_col = next((header[h] for h in ("标杆名称", "质量标杆名称") if h in header), None)
+            note_cols = [header[h] for h in ("备注", "说明", "状态", "是否撤回") if h in header]
+            date_col = next((header[h] for h in ("成文日期", "推荐意见日期", "落款日期", "日期") if h in header), None)
             rows = []
             for rr in range(r + 1, sheet.height):
                 name = to_text(sheet.value(rr, name_col)).value or ""
@@ -576,7 +603,11 @@ def read_ranking(book: Workbook) -> list[RankingRow] | None:
                 if not name and raw_rank in (None, ""):
                     continue
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
-                rows.append(RankingRow(rank=_rank_number(raw_rank), enterprise=name, benchmark_name=title or "",
-                                       location=sheet.location(rr, rank_col)))
+                marks = [raw_rank, *(sheet.value(rr, c) for c in note_cols)]
+                withdrawn = any(isinstance(v, str) and _WITHDRAWN.search(v) for v in marks)
+                date = ranking_date(sheet.value(rr, date_col)) if date_col is not None else ""
+                rows.append(RankingRow(rank=None if withdrawn else _rank_number(raw_rank), enterprise=name,
+                                       benchmark_name=title or "", location=sheet.location(rr, rank_col),
+                                       date=date, withdrawn=withdrawn))
             return rows
     return None

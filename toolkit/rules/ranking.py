@@ -68,16 +68,17 @@ class Ranked:
     rank.missing / rank.conflict issues about it."""
 
     app: Application
-    rank: int
-    source: str  # 推荐排序表 | 文件名序号 | 收到顺序
+    rank: int | None  # None for an application the unit withdrew
+    source: str  # 推荐排序表 | 文件名序号 | 收到顺序 | 已撤回
     issues: tuple = ()
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
 class Ranking:
     """A unit's applications in ranking order, and the issues about the ranking sheet itself."""
 
-    order: tuple  # Ranked, rank 1 first
+    order: tuple  # Ranked, rank 1 first, withdrawn applications last
     source: str  # where the unit's order came from ('' when it has no application)
     sheet_issues: tuple = ()
 
@@ -90,6 +91,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     """
     sheet_issues: list = []
     extra: dict[int, list] = {id(a): [] for a in apps}
+    withdrawn: set[int] = set()
     by_receipt = sorted(apps, key=lambda a: (instant(a.received_at), first_file(a)))
     receipt_position = {id(a): n for n, a in enumerate(by_receipt)}
     given: dict[int, int] = {}  # id(app) -> given rank
@@ -101,6 +103,9 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         for row in rows:
             label = row.enterprise or row.benchmark_name
             match = [a for a in apps if _matches(row, a)] or _short_name_match(row, apps)
+            if row.withdrawn:  # withdrawn by the unit: no place in the order, and no error if its files are gone
+                withdrawn.update(id(a) for a in match)
+                continue
             if not match:
                 sheet_issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location, field="推荐顺序",
                                                reason=f"推荐排序表中的“{label}”没有对应的申报材料（申请表中的申报单位"
@@ -140,7 +145,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                 extra[id(a)].append(make_issue("rank.conflict", file=sheet_file or first_file(a),
                                            location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
                                            reason=f"{names}的推荐顺序都是第{rank}位。"))
-    order = sorted(apps, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), receipt_position[id(a)]))
+    kept = [a for a in apps if id(a) not in withdrawn]
+    order = sorted(kept, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), receipt_position[id(a)]))
     ranked = []
     for position, a in enumerate(order, start=1):
         if id(a) not in given:
@@ -151,4 +157,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         ranked.append(Ranked(app=a, rank=position, source=source if id(a) in given else "收到顺序",
                              issues=tuple(extra[id(a)])))
     unit_source = source if sheet is not None else (ranked[0].source if ranked else "")
+    for a in apps:  # withdrawn ones last, without a rank
+        if id(a) in withdrawn:
+            ranked.append(Ranked(app=a, rank=None, source="已撤回", issues=tuple(extra[id(a)]), withdrawn=True))
     return Ranking(order=tuple(ranked), source=unit_source, sheet_issues=tuple(sheet_issues))
