@@ -37,6 +37,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--templates", metavar="DIR",
                    help="推荐意见模板所在文件夹（其中的“推荐意见.docx”可以用 Word 修改）；"
                         "默认使用收件箱旁边的 templates 文件夹，没有时用本工具自带的模板")
+    p.add_argument("--pdf", action="store_true",
+                   help="同时为每份推荐意见和回执生成 PDF（需要安装 LibreOffice；没有时给出提示，汇总照常完成）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,14 +154,14 @@ class _Progress:
 
 
 def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: float = 2.0, force: bool = False,
-                   now=None, templates: str | None = None) -> int:
+                   now=None, templates: str | None = None, pdf: bool = False) -> int:
     from .pipeline import run
     from .report import end_of_run
 
     progress = _Progress()
     try:
         report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
-                     templates=Path(templates) if templates else None)
+                     templates=Path(templates) if templates else None, pdf=pdf)
     finally:
         progress.close()
     print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
@@ -168,7 +170,7 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
 
 def cmd_batch(args) -> int:
     return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle, force=args.force,
-                          templates=args.templates)
+                          templates=args.templates, pdf=args.pdf)
 
 
 def cmd_watch(args) -> int:
@@ -200,7 +202,7 @@ def cmd_watch(args) -> int:
 
     def once() -> bool:
         try:
-            run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates)
+            run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates, pdf=args.pdf)
         except LockHeld as exc:
             log.warning("本次跳过：%s将自动重试。", exc)
             return False

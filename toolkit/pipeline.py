@@ -130,7 +130,7 @@ def _fingerprint(versions, campaign: Campaign, ignored, pending=()) -> str:
 def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | None = None,
         progress: Callable[[int, int], None] | None = None, settle: float = 2.0, workers: int | None = None,
         force: bool = False, limits: Limits | None = None, reader: Callable = read_file,
-        max_wait: float = 30.0, templates: Path | None = None) -> RunReport:
+        max_wait: float = 30.0, templates: Path | None = None, pdf: bool = False) -> RunReport:
     """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions.
 
     Each new file is read by ``reader(path, rel, campaign, limits)`` (default ``read_file``) in a worker
@@ -191,7 +191,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         timings["assemble"] = time.perf_counter() - t
         t = time.perf_counter()
         summary = build_summary(result)
-        context = RenderContext(today=now.date(), opinion_template=template, summary=summary)
+        context = RenderContext(today=now.date(), opinion_template=template, summary=summary, pdf=pdf,
+                                generated_at=now_iso(now))
         folder = publish(outbox, lambda target: render_all(target, result, context), now=now)
         timings["render"] = time.perf_counter() - t
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,

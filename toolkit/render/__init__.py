@@ -22,6 +22,8 @@ class RenderContext:
     today: dt.date
     opinion_template: bytes
     summary: dict = field(default_factory=dict)
+    pdf: bool = False  # also write a PDF beside each 推荐意见 and 回执 (LibreOffice; --pdf)
+    generated_at: str = ""  # ISO, China time
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,11 @@ def safe_filename(name: str) -> str:
 
 def outputs() -> tuple[Output, ...]:
     """The registered outputs, in the order they are written."""
-    from . import opinion, ranking_sheet, receipt, register, summary
+    from . import opinion, ranking_sheet, receipt, register, summary, unit_folders
 
     return (Output("省级汇总表", register.write), Output("回执", receipt.write), Output("推荐意见", opinion.write),
-            Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write))
+            Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write),
+            Output("单位文件夹", unit_folders.write))  # last: it copies each unit's documents
 
 
 def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:
