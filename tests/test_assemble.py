@@ -360,7 +360,7 @@ def test_a_file_that_cannot_be_read_is_listed_not_dropped(tmp_path, make_form, m
 def test_an_unchanged_run_does_not_rewrite_the_journal(tmp_path, make_form):
     make_form(tmp_path / "inbox" / "承德" / "申请表.xlsx")
     run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
-    journal = tmp_path / "out" / ".state" / "journal.json"
+    journal = tmp_path / "out" / ".state" / "journal.jsonl"
     before = journal.stat().st_mtime_ns
     assert run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0).unchanged
     assert journal.stat().st_mtime_ns == before

@@ -72,14 +72,21 @@ class _Entry:
 
 
 def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
-             ignored: list | None = None, pending: list | None = None) -> Assembled:
+             ignored: list | None = None, pending: list | None = None, removed: list | None = None) -> Assembled:
     """The run's result from its file versions and what each file yielded (``extracted``: inbox path ->
-    Extracted). Pure: nothing is read or written. Units, applications and files come out in 附件2 order."""
+    Extracted). Pure: nothing is read or written. Units, applications and files come out in 附件2 order.
+
+    ``removed`` are files gone from the inbox (their last versions, with ``removed_at``): an application all of
+    whose files were removed, and that no file in the inbox continues, was withdrawn by the unit (已撤回).
+    """
+    removed = list(removed or ())
     entries = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind, issues=list(extracted[fv.path].issues))
                for fv in versions}
     for entry in entries.values():
         if any(i.is_error and i.code.startswith("file.") for i in entry.issues):
             entry.status = "rejected"
+    for fv in removed:
+        entries[fv.path] = _Entry(version=fv, kind=extracted[fv.path].kind, status="removed")
     by_unit: dict[str, list[FileVersion]] = {}
     for fv in versions:
         if fv.unit:
@@ -112,13 +119,15 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
             for fv, _ in usable:
                 if fv.path != sheet_file:
                     entries[fv.path].status = "superseded"
-        ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file)
+        gone = _withdrawn_by_removal(campaign, [fv for fv in removed if fv.unit == unit.name], extracted, checked)
+        ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file, gone=gone)
         if sheet_file:
             entries[sheet_file].issues.extend(ranking.sheet_issues)
         withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
         ordered = [replace(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues,
                            withdrawn=r.withdrawn, withdrawn_at=withdrawn_at if r.withdrawn else "")
                    for r in ranking.order]
+        ordered += gone
         # 5. attachments
         scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
         ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
@@ -156,6 +165,25 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     return Assembled(campaign=campaign, generated_at=generated_at, applications=tuple(applications), units=units,
                      files=tuple(e.freeze() for e in sorted(entries.values(), key=lambda e: e.version.path)),
                      ignored=tuple(ignored or ()), pending=tuple(pending or ()))
+
+
+def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,
+                          current: list[Application]) -> list[Application]:
+    """Applications whose files were all removed from the unit's folder (as the quota message advises), and that
+    no file still in the inbox continues (a renamed or replaced file is not a withdrawal): 已撤回, with when."""
+    if not removed:
+        return []
+    scratch = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind) for fv in removed}
+    ghosts, _ = _unit_applications(campaign, removed, extracted, scratch, [])
+    names = {normalize_name(a.enterprise) for a in current}
+    titles = {normalize_name(a.benchmark_name) for a in current if a.benchmark_name}
+    out = []
+    for ghost in ghosts:
+        if normalize_name(ghost.enterprise) in names or normalize_name(ghost.benchmark_name) in titles:
+            continue
+        at = max((f.removed_at for f in ghost.files), default="")
+        out.append(replace(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回"))
+    return out
 
 
 def _unknown_unit(fv: FileVersion, campaign: Campaign):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .campaign import Campaign
 from .clock import now_iso
+from .errors import ConfigError
 from .journal import Journal
 from .model import FileVersion
 from .units import resolve_unit
@@ -27,6 +28,10 @@ _IGNORED_PATTERNS = (re.compile(r"^~\$"), re.compile(r"^\.~lock\..*#$"), re.comp
 _SKIPPED_DIRS = {".git", ".svn", ".hg", "$RECYCLE.BIN", "System Volume Information", "@eaDir", ".zlbg-state"}
 
 
+class InboxUnavailable(ConfigError):
+    """The inbox looks empty although files were there before: a share that did not mount (exit 2)."""
+
+
 def is_temporary(name: str) -> bool:
     """Office lock/owner files, editor temp files, OS thumbnails: not submissions."""
     return name.lower() in _IGNORED_NAMES or any(p.match(name) for p in _IGNORED_PATTERNS)
@@ -38,6 +43,7 @@ class Discovered:
     ignored: list  # FileVersion of temp/lock files: listed, never read as submissions
     first_run: bool
     pending: list = ()  # FileVersion (unhashed) of files still being copied: listed, read by a later run
+    removed: list = ()  # FileVersion (last known version) of files gone from the inbox since they were seen
 
 
 def _sha256(path: Path) -> str:
@@ -126,6 +132,10 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     """
     seen_at = now_iso(now)
     paths = walk_inbox(inbox)
+    present_before = journal.present()
+    if not paths and present_before:
+        raise InboxUnavailable(f"收件箱 {inbox} 是空的，但上次运行时其中有 {len(present_before)} 个文件。"
+                               "共享盘可能没有连接好，本次不汇总（以免把全部申报当作撤回）。请检查共享盘后重试。")
     changing = wait_until_stable([p for p in paths if not is_temporary(p.name)], settle=settle,
                                  max_wait=max_wait)
     files, ignored, pending = [], [], []
@@ -165,7 +175,17 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                                  sha256=version["sha256"], size=st.st_size, mtime=st.st_mtime,
                                  first_seen=version["first_seen"], abspath=str(path),
                                  revisions=max(1, len(journal.versions(rel)))))
-    return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending)
+    walked = {path.relative_to(inbox).as_posix() for path in paths}
+    for rel in sorted(present_before - walked):  # gone from the inbox: withdrawn, or moved elsewhere
+        journal.mark_removed(rel, seen_at)
+    removed = []
+    for rel, at in sorted(journal.removed().items()):
+        last = journal.versions(rel)[-1]
+        folder, unit = units.of(rel)
+        removed.append(FileVersion(path=rel, unit=unit, folder=folder, sha256=last["sha256"], size=last["size"],
+                                   mtime=last["mtime"], first_seen=last["first_seen"], removed_at=at,
+                                   revisions=len(journal.versions(rel))))
+    return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed)
 
 
 def _pending_version(path: Path, rel: str, units: "_Units", seen_at: str, st) -> FileVersion:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import socket
 import threading
 import time
@@ -16,7 +15,8 @@ from pathlib import Path
 from .clock import CHINA_TZ, display_time, now_iso  # noqa: F401 (re-exported for callers)
 from .errors import LockHeld
 
-JOURNAL_NAME = "journal.json"
+JOURNAL_NAME = "journal.jsonl"
+LEGACY_NAME = "journal.json"  # before append-only journals
 LOCK_NAME = "run.lock"
 
 
@@ -32,50 +32,107 @@ def write_json_atomic(path: Path, data, *, durable: bool = False) -> None:
     os.replace(tmp, path)
 
 
-def _read_journal(path: Path) -> dict:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        raise ValueError("bad journal")
-    return data
-
-
 def _instant(iso: str) -> dt.datetime:
     return dt.datetime.fromisoformat(iso)
 
 
 class Journal:
-    """path -> versions [{sha256, size, mtime, first_seen}], newest last."""
+    """What the toolkit has seen: path -> versions [{sha256, size, mtime, first_seen}], newest last, and when a
+    path was found gone from the inbox (``removed``).
 
-    def __init__(self, path: Path, data: dict | None = None, *, fresh: bool = False):
+    Stored as append-only JSON lines (journal.jsonl), one event per line, each append flushed and fsync'd: a run
+    killed mid-write can only leave a torn last line, which the next load skips and reports (``problems``),
+    never fatal. A journal.json of an earlier version is read once and carried over.
+    """
+
+    def __init__(self, path: Path, *, fresh: bool = False):
         self.path = path
-        self.data = data or {"files": {}}
+        self.data: dict = {"files": {}}
         self.fresh = fresh
-        self.dirty = fresh
+        self.problems: list[str] = []  # what loading found wrong, for the run's report (Chinese)
+        self._pending: list[dict] = []
         self._by_content: dict | None = None
+        self._good_length: int | None = None  # set when the file ends with a torn line: where the good part ends
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._pending)
 
     @classmethod
     def load(cls, state_dir: Path) -> "Journal":
+        """The journal in ``state_dir`` (a fresh one when there is none). Never raises for a damaged file."""
         path = state_dir / JOURNAL_NAME
+        journal = cls(path)
         try:
-            return cls(path, _read_journal(path))
+            raw = path.read_bytes()
         except FileNotFoundError:
-            return cls(path, fresh=True)
-        except (ValueError, OSError):
-            # a damaged journal is kept aside, never silently overwritten (nor copied over the backup)
+            legacy = state_dir / LEGACY_NAME
+            if legacy.exists():
+                journal._import_legacy(legacy)
+            else:
+                journal.fresh = True
+            return journal
+        except OSError as exc:
+            journal.problems.append(f"状态记录无法读取（{exc.strerror}），本次按首次运行处理。")
+            journal.fresh = True
+            return journal
+        lines = raw.split(b"\n")
+        if lines and lines[-1].strip():  # no newline at the end: the last append did not finish
             try:
-                os.replace(path, path.with_name(f"{JOURNAL_NAME}.damaged-{int(time.time())}"))
-            except OSError:
-                pass
-            try:  # the previous good copy: received times are evidence for the deadline
-                journal = cls(path, _read_journal(path.with_name(JOURNAL_NAME + ".bak")))
-                journal.dirty = True
-                return journal
-            except (ValueError, OSError):
-                return cls(path, fresh=True)
+                json.loads(lines[-1])
+            except ValueError:
+                journal._good_length = len(raw) - len(lines[-1])
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                event = json.loads(line)
+                journal._apply(event)
+            except (ValueError, KeyError, TypeError):
+                last = number == len(lines) or all(not rest.strip() for rest in lines[number:])
+                journal.problems.append(
+                    f"状态记录第 {number} 行不完整（{'上次运行在写入时被中断' if last else '记录损坏'}），已跳过。")
+        return journal
+
+    def _import_legacy(self, legacy: Path) -> None:
+        try:
+            data = json.loads(legacy.read_text(encoding="utf-8"))
+            for rel, entry in data["files"].items():
+                for v in entry["versions"]:
+                    event = {"op": "version", "path": rel, **v}
+                    self._apply(event)
+                    self._pending.append(event)
+        except (ValueError, KeyError, TypeError, OSError):
+            self.problems.append("旧版状态记录（journal.json）已损坏，本次按首次运行处理。")
+            self.fresh = True
+
+    def _apply(self, event: dict) -> None:
+        op, rel = event["op"], event["path"]
+        entry = self.data["files"].setdefault(rel, {"versions": [], "removed": ""})
+        if op == "removed":
+            entry["removed"] = event["at"]
+            return
+        entry["removed"] = ""
+        version = {"sha256": event["sha256"], "size": event["size"], "mtime": event["mtime"],
+                   "first_seen": event["first_seen"]}
+        for old in entry["versions"]:
+            if old["sha256"] == version["sha256"]:
+                old["size"], old["mtime"] = version["size"], version["mtime"]
+                if old is not entry["versions"][-1]:  # went back to an older content: it is current again
+                    entry["versions"].remove(old)
+                    entry["versions"].append(old)
+                return
+        entry["versions"].append(version)
+        self._by_content = None
+
+    def _log(self, event: dict) -> None:
+        self._apply(event)
+        self._pending.append(event)
 
     def known(self, rel: str, size: int, mtime: float) -> dict | None:
         """The latest version of ``rel`` when size and mtime are unchanged (no need to hash again)."""
-        versions = self.data["files"].get(rel, {}).get("versions", [])
+        entry = self.data["files"].get(rel)
+        versions = entry["versions"] if entry and not entry.get("removed") else []
         if versions and versions[-1]["size"] == size and abs(versions[-1]["mtime"] - mtime) < 1e-6:
             return versions[-1]
         return None
@@ -94,37 +151,58 @@ class Journal:
         return self._by_content.get((folder, sha256))
 
     def record(self, rel: str, *, sha256: str, size: int, mtime: float, seen: str) -> dict:
-        if rel not in self.data["files"]:
+        """Record that ``rel`` holds these bytes (a new version, or the same bytes re-saved); returns the version."""
+        if rel not in self.data["files"] or not self.data["files"][rel]["versions"]:
             earlier = self.first_seen_elsewhere(rel, sha256)
             if earlier is not None and _instant(earlier) < _instant(seen):
                 seen = earlier  # a renamed or moved file keeps the time it was first received
-        entry = self.data["files"].setdefault(rel, {"versions": []})
-        self.dirty = True
-        for version in entry["versions"]:
+        entry = self.data["files"].get(rel)
+        for version in (entry["versions"] if entry else ()):
             if version["sha256"] == sha256:
-                version["size"], version["mtime"] = size, mtime
-                if version is not entry["versions"][-1]:  # went back to an older content: it is current again
-                    entry["versions"].remove(version)
-                    entry["versions"].append(version)
-                return version
-        version = {"sha256": sha256, "size": size, "mtime": mtime, "first_seen": seen}
-        entry["versions"].append(version)
-        return version
+                seen = version["first_seen"]
+                break
+        self._log({"op": "version", "path": rel, "sha256": sha256, "size": size, "mtime": mtime,
+                   "first_seen": seen})
+        return self.data["files"][rel]["versions"][-1]
+
+    def mark_removed(self, rel: str, at: str) -> None:
+        """Record that ``rel`` was found gone from the inbox at ``at`` (ISO, China time)."""
+        self._log({"op": "removed", "path": rel, "at": at})
+
+    def present(self) -> set[str]:
+        """Paths whose latest event is a version (not removed)."""
+        return {rel for rel, entry in self.data["files"].items() if entry["versions"] and not entry.get("removed")}
+
+    def removed(self) -> dict[str, str]:
+        """Path -> when it was found gone, for paths removed from the inbox (their versions are kept)."""
+        return {rel: entry["removed"] for rel, entry in self.data["files"].items() if entry.get("removed")}
 
     def versions(self, rel: str) -> list[dict]:
         return list(self.data["files"].get(rel, {}).get("versions", []))
 
     def save(self) -> None:
-        if not self.dirty:
-            return  # nothing new: no rewrite of a large journal on every unchanged run
+        """Append what this run recorded, flushed and fsync'd (nothing to do on an unchanged run)."""
+        if not self._pending:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            try:
-                shutil.copyfile(self.path, self.path.with_name(JOURNAL_NAME + ".bak"))
-            except OSError:
-                pass
-        write_json_atomic(self.path, self.data, durable=True)
-        self.dirty = False
+        text = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in self._pending)
+        with open(self.path, "ab") as fh:
+            if self._good_length is not None:  # drop the torn last line (reported when loaded) before appending
+                fh.truncate(self._good_length)
+                self._good_length = None
+            if fh.tell() and not _ends_with_newline(self.path):
+                fh.write(b"\n")  # start on a line of our own
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        self._pending = []
+        self.fresh = False
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
 
 
 class RunLock:

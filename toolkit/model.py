@@ -161,6 +161,7 @@ class FileVersion:
     first_seen: str  # ISO time the toolkit first saw this version
     abspath: str = ""
     revisions: int = 1  # how many versions of this path the journal has seen
+    removed_at: str = ""  # when the file was found gone from the inbox ('' while it is there)
 
     @property
     def name(self) -> str:

@@ -46,6 +46,7 @@ class RunReport:
     seconds: float = 0.0
     unchanged: bool = False
     timings: dict = field(default_factory=dict)  # phase -> seconds
+    notices: list = field(default_factory=list)  # what the run noticed about its own state (Chinese)
     result: Assembled | None = field(default=None, repr=False)
 
 
@@ -130,7 +131,8 @@ def _fingerprint(versions, campaign: Campaign, ignored, pending=()) -> str:
 def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | None = None,
         progress: Callable[[int, int], None] | None = None, settle: float = 2.0, workers: int | None = None,
         force: bool = False, limits: Limits | None = None, reader: Callable = read_file,
-        max_wait: float = 30.0, templates: Path | None = None, pdf: bool = False) -> RunReport:
+        max_wait: float = 30.0, templates: Path | None = None, pdf: bool = False,
+        state: Path | None = None) -> RunReport:
     """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions.
 
     Each new file is read by ``reader(path, rel, campaign, limits)`` (default ``read_file``) in a worker
@@ -138,6 +140,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     Files still changing ``settle`` seconds after their last change are waited for up to ``max_wait``
     seconds, then left for the next run (status ``pending``). Opinions are rendered from ``templates``/推荐意见.docx
     (default: templates/ beside the inbox, else the toolkit's own; ConfigError when it is missing or broken).
+    The journal, cache and run lock live in ``state`` (default outbox/.state; --state-dir puts them on local disk).
     """
     started = time.perf_counter()
     inbox, outbox = Path(inbox), Path(outbox)
@@ -148,20 +151,21 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     template = opinion_template(Path(templates) if templates else default_templates_folder(inbox), campaign)
     outbox.mkdir(parents=True, exist_ok=True)
     now = (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ)  # folder names, dates: China time
-    state = state_dir(outbox)
+    state = Path(state) if state else state_dir(outbox)
     with RunLock(state):
         journal = Journal.load(state)
         t = time.perf_counter()
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait)
         journal.save()
         timings = {"discover": time.perf_counter() - t}
-        fingerprint = _fingerprint(found.files, campaign, found.ignored, found.pending)
+        fingerprint = _fingerprint([*found.files, *found.removed], campaign, found.ignored, found.pending)
         last = _read_last(state)
         latest = outbox / LATEST
         if not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists():
             summary = json.loads((latest / SUMMARY).read_text(encoding="utf-8"))
             return RunReport(run_folder=None, latest=latest, summary=summary, files=len(found.files),
-                             cached=len(found.files), seconds=time.perf_counter() - started, unchanged=True)
+                             cached=len(found.files), seconds=time.perf_counter() - started, unchanged=True,
+                             notices=list(journal.problems))
         t = time.perf_counter()
         cache = ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}")
         extracted: dict[str, Extracted] = {}
@@ -183,11 +187,17 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             done += 1
             if progress:
                 progress(done, total)
+        removed = []  # files gone from the inbox: what they held, from the cache, for withdrawn applications
+        for fv in found.removed:
+            hit = cache.get(fv.sha256, fv.path)
+            if hit is not None:
+                extracted[fv.path] = hit
+                removed.append(fv)
         timings["extract"] = time.perf_counter() - t
         t = time.perf_counter()
         files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
-                          pending=found.pending)
+                          pending=found.pending, removed=removed)
         timings["assemble"] = time.perf_counter() - t
         t = time.perf_counter()
         summary = build_summary(result)
@@ -199,7 +209,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                                                     "at": now_iso(now)})
         return RunReport(run_folder=folder, latest=latest, summary=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
-                         result=result)
+                         result=result, notices=list(journal.problems))
 
 
 def _read_last(state: Path) -> dict:

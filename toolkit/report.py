@@ -37,6 +37,8 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     if over:
         shown = "、".join(f"{u['unit']}（{u['received']}/{u['quota']}）" for u in over[:5])
         lines.append(f"超出名额的推荐单位 {len(over)} 个：{shown}" + ("……" if len(over) > 5 else ""))
+    for notice in getattr(report, "notices", ()):
+        lines.append(f"注意：{notice}")
     pending = [f["file"] for f in s.get("files", []) if f.get("status") == "pending"]
     if pending:
         lines.append(f"正在复制，下次运行时读取：{len(pending)} 个文件（" + "、".join(pending[:5])

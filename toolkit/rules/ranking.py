@@ -84,10 +84,11 @@ class Ranking:
 
 
 def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
-              sheet_file: str = "") -> Ranking:
+              sheet_file: str = "", gone: list[Application] = ()) -> Ranking:
     """The unit's order (SPEC §4 step 5): its 推荐排序表 if it sent one, else file-name prefixes ('1-', '01_',
     '第1名'), else receipt order with rank.missing. Ranks are 1..n with no gaps; duplicates and rows naming no
-    application are rank.conflict. A pure function: ``apps`` are not changed.
+    application are rank.conflict — except rows naming an application the unit withdrew (``gone``: its files
+    were removed) or marking one 撤回. A pure function: ``apps`` are not changed.
     """
     sheet_issues: list = []
     extra: dict[int, list] = {id(a): [] for a in apps}
@@ -106,6 +107,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             if row.withdrawn:  # withdrawn by the unit: no place in the order, and no error if its files are gone
                 withdrawn.update(id(a) for a in match)
                 continue
+            if not match and any(_matches(row, g) for g in gone):
+                continue  # the unit withdrew it by removing its files: the old sheet may still name it
             if not match:
                 sheet_issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location, field="推荐顺序",
                                                reason=f"推荐排序表中的“{label}”没有对应的申报材料（申请表中的申报单位"

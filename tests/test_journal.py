@@ -1,0 +1,80 @@
+"""The journal is append-only JSON lines, fsync'd: a run killed mid-append leaves a torn last line, which the
+next run skips and reports, and the run completes."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+
+from toolkit.journal import Journal
+from toolkit.pipeline import run, state_dir
+from toolkit.report import end_of_run
+
+
+def test_sigkill_during_an_append_leaves_a_torn_line_that_the_next_run_reports(tmp_path, make_form, make_summary,
+                                                                               campaign):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    make_form(inbox / "沧州" / "1-申请表.xlsx")
+    make_summary(inbox / "沧州" / "1-总结材料.docx")
+    run(inbox, out, campaign, settle=0, workers=1)
+    journal = state_dir(out) / "journal.jsonl"
+    good = journal.read_bytes()
+    # a process appending an event is killed with SIGKILL in the middle of its line
+    script = textwrap.dedent(f"""
+        import os, signal
+        with open({str(journal)!r}, "ab") as fh:
+            fh.write(b'{{"op":"version","path":"\\u6ca7\\u5dde/2-\\u7533\\u8bf7\\u8868.xlsx","sha256":"ab')
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert journal.read_bytes().startswith(good) and not journal.read_bytes().endswith(b"\n")
+
+    loaded = Journal.load(state_dir(out))
+    assert len(loaded.problems) == 1 and "不完整" in loaded.problems[0] and "中断" in loaded.problems[0]
+    assert loaded.present() == {"沧州/1-申请表.xlsx", "沧州/1-总结材料.docx"}
+
+    make_form(inbox / "沧州" / "2-申请表.xlsx", 申报单位="沧州明珠塑料有限公司", 标杆名称="沧州明珠塑料有限公司推行精益生产的经验")
+    report = run(inbox, out, campaign, settle=0, workers=1)
+    assert report.run_folder is not None
+    assert any("不完整" in n for n in report.notices)
+    assert "注意：状态记录第" in end_of_run(report, campaign, inbox=inbox, outbox=out)
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert {f["file"] for f in summary["files"]} == {"沧州/1-申请表.xlsx", "沧州/1-总结材料.docx", "沧州/2-申请表.xlsx"}
+    # the torn line is gone once the next events are appended: later runs load a clean journal
+    assert journal.read_bytes().startswith(good)
+    assert all(_parses(line) for line in journal.read_bytes().split(b"\n") if line.strip())
+    assert Journal.load(state_dir(out)).problems == []
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        json.loads(line)
+        return True
+    except ValueError:
+        return False
+
+
+def test_a_journal_of_the_earlier_format_is_carried_over(tmp_path, make_form, campaign):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    make_form(inbox / "沧州" / "1-申请表.xlsx")
+    state = state_dir(out)
+    state.mkdir(parents=True)
+    legacy = {"files": {"沧州/1-申请表.xlsx": {"versions": [
+        {"sha256": "0" * 64, "size": 1, "mtime": 0.0, "first_seen": "2021-09-01T10:00:00+08:00"}]}}}
+    (state / "journal.json").write_text(json.dumps(legacy), encoding="utf-8")
+    run(inbox, out, campaign, settle=0, workers=1)
+    versions = Journal.load(state).versions("沧州/1-申请表.xlsx")
+    assert versions[0]["first_seen"] == "2021-09-01T10:00:00+08:00" and len(versions) == 2
+
+
+def test_state_can_live_on_local_disk(tmp_path, make_form, campaign):
+    inbox, out, local = tmp_path / "inbox", tmp_path / "out", tmp_path / "本机状态"
+    make_form(inbox / "沧州" / "1-申请表.xlsx")
+    run(inbox, out, campaign, settle=0, workers=1, state=local)
+    assert (local / "journal.jsonl").exists() and not (out / ".state").exists()
+    assert run(inbox, out, campaign, settle=0, workers=1, state=local).unchanged

@@ -1,0 +1,134 @@
+"""Withdrawal is a status, not a disappearance: 撤回 in the ranking sheet, or the files removed."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import docx
+import openpyxl
+
+from toolkit.campaign import CHINA_TZ
+from toolkit.pipeline import run
+
+UNIT = "唐山市工业和信息化局"
+FIRMS = ["唐山华信精密机械有限公司", "唐山恒达轴承有限公司", "唐山冀东水泥装备有限公司", "唐山开滦机械有限公司"]
+DAY = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+
+
+def _name(firm: str) -> str:
+    return f"{firm.removesuffix('有限公司')}推行精益生产的经验"
+
+
+def _unit(tmp_path, make_form, make_summary, firms=FIRMS):
+    unit = tmp_path / "inbox" / "唐山"
+    for n, firm in enumerate(firms, start=1):
+        make_form(unit / f"{n}-{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=_name(firm), 所在地区="唐山市")
+        make_summary(unit / f"{n}-{firm}-总结材料.docx", enterprise=firm, name=_name(firm))
+    return unit
+
+
+def _ranking_sheet(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["推荐顺序", "申报单位", "标杆名称", "备注"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def _summary(out):
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def _opinion_text(out):
+    document = docx.Document(str(out / "latest" / "推荐意见" / f"{UNIT}-推荐意见.docx"))
+    return "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
+
+
+def _receipt_text(out):
+    wb = openpyxl.load_workbook(out / "latest" / "回执" / f"{UNIT}-回执.xlsx")
+    return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+
+
+def _assert_withdrawn(out, firm, *, not_errors=("rank.conflict",)):
+    summary = _summary(out)
+    apps = {a["enterprise"]: a for a in summary["applications"]}
+    assert apps[firm]["status"] == "已撤回" and apps[firm]["withdrawn_at"], apps[firm]
+    assert apps[firm]["rank"] is None
+    others = [a for name, a in apps.items() if name != firm]
+    assert [a["status"] for a in others] == ["通过"] * 3  # the withdrawn one takes no quota place
+    [unit] = [u for u in summary["units"] if u["unit"] == UNIT]
+    assert (unit["received"], unit["passed"], unit["over_quota"], unit["withdrawn"]) == (4, 3, 0, 1)
+    codes = [i["code"] for a in summary["applications"] for i in a["issues"] if i["severity"] == "error"]
+    codes += [i["code"] for f in summary["files"] for i in f["issues"] if i["severity"] == "error"]
+    assert not set(codes) & set(not_errors), codes
+    assert firm not in _opinion_text(out)
+    receipt = _receipt_text(out)
+    assert firm in receipt and "已撤回" in receipt
+    register = openpyxl.load_workbook(out / "latest" / "省级汇总表.xlsx")
+    cells = [str(v) for ws in register.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert firm in cells and "已撤回" in cells
+
+
+def test_withdrawn_in_the_ranking_sheet(tmp_path, make_form, make_summary, campaign):
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    assert [a["status"] for a in _summary(tmp_path / "out")["applications"]].count("超出名额") == 1
+    _ranking_sheet(unit / "推荐排序表.xlsx", [[1, FIRMS[0], _name(FIRMS[0]), ""], ["撤回", FIRMS[1], "", "企业主动撤回"],
+                                         [2, FIRMS[2], "", ""], [3, FIRMS[3], "", ""]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1))
+    _assert_withdrawn(tmp_path / "out", FIRMS[1])
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert apps[FIRMS[1]]["withdrawn_at"].startswith("2021-09-11")
+    assert [apps[f]["rank"] for f in (FIRMS[0], FIRMS[2], FIRMS[3])] == [1, 2, 3]
+
+
+def test_withdrawn_in_a_note_column_with_its_rank_kept(tmp_path, make_form, make_summary, campaign):
+    unit = _unit(tmp_path, make_form, make_summary)
+    _ranking_sheet(unit / "推荐排序表.xlsx", [[1, FIRMS[0], "", ""], [2, FIRMS[1], "", "撤回"], [3, FIRMS[2], "", ""],
+                                         [4, FIRMS[3], "", ""]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    _assert_withdrawn(tmp_path / "out", FIRMS[1])
+
+
+def test_withdrawn_by_removing_the_files(tmp_path, make_form, make_summary, campaign):
+    unit = _unit(tmp_path, make_form, make_summary)
+    _ranking_sheet(unit / "推荐排序表.xlsx", [[i + 1, firm, "", ""] for i, firm in enumerate(FIRMS)])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    assert {a["enterprise"]: a["status"] for a in _summary(tmp_path / "out")["applications"]}[FIRMS[3]] == "超出名额"
+    kept = tmp_path / "移出的材料"  # as the over-quota message advises: moved out, kept elsewhere
+    kept.mkdir()
+    for path in unit.glob(f"4-{FIRMS[3]}-*"):
+        shutil.move(str(path), kept / path.name)
+    # the old ranking sheet still names it with rank 4: not an error
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=2))
+    _assert_withdrawn(tmp_path / "out", FIRMS[3])
+    files = {f["file"]: f for f in _summary(tmp_path / "out")["files"]}
+    assert files[f"唐山/4-{FIRMS[3]}-申请表.xlsx"]["status"] == "removed"
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert apps[FIRMS[3]]["withdrawn_at"].startswith("2021-09-12")
+
+
+def test_a_renamed_file_is_not_a_withdrawal(tmp_path, make_form, make_summary, campaign):
+    unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    (unit / f"2-{FIRMS[1]}-申请表.xlsx").rename(unit / f"2-{FIRMS[1]}-申请表（修改）.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1))
+    statuses = [(a["enterprise"], a["status"]) for a in _summary(tmp_path / "out")["applications"]]
+    assert statuses == [(FIRMS[0], "通过"), (FIRMS[1], "通过")]
+
+
+def test_an_empty_inbox_after_a_full_one_is_not_a_mass_withdrawal(tmp_path, make_form, make_summary, campaign):
+    from toolkit.discover import InboxUnavailable
+    import pytest
+
+    unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    before = (tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8")
+    shutil.rmtree(unit)  # an unmounted share shows an empty folder
+    with pytest.raises(InboxUnavailable) as raised:
+        run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    assert "共享盘" in str(raised.value)
+    assert (tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8") == before
