@@ -37,6 +37,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--templates", metavar="DIR",
                    help="推荐意见模板所在文件夹（其中的“推荐意见.docx”可以用 Word 修改）；"
                         "默认使用收件箱旁边的 templates 文件夹，没有时用本工具自带的模板")
+    p.add_argument("--state-dir", metavar="DIR",
+                   help="状态文件（收到记录、缓存、运行锁）放在哪里，默认 outbox/.state；共享盘较慢时可放在本机磁盘")
     p.add_argument("--pdf", action="store_true",
                    help="同时为每份推荐意见和回执生成 PDF（需要安装 LibreOffice；没有时给出提示，汇总照常完成）")
 
@@ -154,23 +156,48 @@ class _Progress:
 
 
 def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: float = 2.0, force: bool = False,
-                   now=None, templates: str | None = None, pdf: bool = False) -> int:
+                   now=None, templates: str | None = None, pdf: bool = False, state: str | None = None,
+                   command: str = "batch") -> int:
+    """One run with a progress bar and the end-of-run summary; every run, whatever its end (published,
+    unchanged, lock held, configuration error), leaves one line in outbox/logs/runs.jsonl."""
+    import time
+
+    from .audit import append_run
+    from .clock import now_iso
     from .pipeline import run
     from .report import end_of_run
 
+    started, clock = now_iso(), time.perf_counter()
+    record = {"command": command, "started": started, "inbox": str(inbox), "campaign": campaign.id,
+              "deadline": campaign.deadline.isoformat()}
     progress = _Progress()
     try:
         report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
-                     templates=Path(templates) if templates else None, pdf=pdf)
+                     templates=Path(templates) if templates else None, pdf=pdf, state=Path(state) if state else None)
+    except ToolkitError as exc:
+        append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
+                            "exit_code": exc.exit_code, "outcome": "lock-held" if isinstance(exc, LockHeld) else "error",
+                            "error": str(exc)})
+        raise
     finally:
         progress.close()
+    counts = report.summary.get("counts", {})
+    statuses: dict = {}
+    for app in report.summary.get("applications", []):
+        statuses[app["status"]] = statuses.get(app["status"], 0) + 1
+    append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
+                        "exit_code": 0, "outcome": "unchanged" if report.unchanged else "published",
+                        "run_folder": report.run_folder.name if report.run_folder else "",
+                        "files": report.files, "parsed": report.parsed, "applications": counts.get("applications", 0),
+                        "statuses": statuses, "errors": counts.get("errors", 0), "warnings": counts.get("warnings", 0),
+                        "notices": report.notices})
     print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
     return 0
 
 
 def cmd_batch(args) -> int:
     return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle, force=args.force,
-                          templates=args.templates, pdf=args.pdf)
+                          templates=args.templates, pdf=args.pdf, state=args.state_dir)
 
 
 def cmd_watch(args) -> int:
@@ -202,7 +229,8 @@ def cmd_watch(args) -> int:
 
     def once() -> bool:
         try:
-            run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates, pdf=args.pdf)
+            run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates, pdf=args.pdf,
+                           state=args.state_dir, command="watch")
         except LockHeld as exc:
             log.warning("本次跳过：%s将自动重试。", exc)
             return False

@@ -19,12 +19,20 @@ def _fields(app) -> dict:
     return out
 
 
+def _run_identity() -> dict:
+    """host, user and toolkit version of the run that wrote the summary (the audit log has the pid too)."""
+    from ..audit import identity
+
+    return {k: v for k, v in identity().items() if k != "pid"}
+
+
 def build_summary(result: Assembled) -> dict:
     c = result.campaign
     return {
         "campaign": c.id,
         "title": c.title,
         "generated_at": result.generated_at,
+        "run": _run_identity(),
         "deadline": c.deadline_date,
         "deadline_at": c.deadline.isoformat(),
         "units": [{"unit": u.unit, "kind": u.kind, "quota": u.quota, "received": u.received, "passed": u.passed,

@@ -1,0 +1,82 @@
+"""Every run leaves one line in outbox/logs/runs.jsonl — published, unchanged, lock held — and summary.json
+names its run's host, user and version; the README's cron line runs as written."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+
+from conftest import ROOT, run_cli
+from toolkit.journal import RunLock
+
+
+def _lines(outbox):
+    return [json.loads(line) for line in (outbox / "logs" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_one_line_per_run_whatever_its_end(tmp_path, make_form, make_summary):
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "衡水" / "申请表.xlsx")
+    make_summary(inbox / "衡水" / "总结材料.docx")
+    args = ("batch", "--inbox", inbox, "--outbox", outbox, "--settle", "0", "--deadline", "2099-12-31")
+    assert run_cli(*args).returncode == 0
+    assert run_cli(*args).returncode == 0  # unchanged
+    with RunLock(outbox / ".state"):
+        held = run_cli(*args)
+    assert held.returncode == 3
+    lines = _lines(outbox)
+    assert [(line["outcome"], line["exit_code"]) for line in lines] == [("published", 0), ("unchanged", 0),
+                                                                       ("lock-held", 3)]
+    first = lines[0]
+    for key in ("started", "ended", "seconds", "host", "user", "pid", "version", "campaign", "command"):
+        assert key in first, key
+    assert first["applications"] == 1 and first["statuses"] == {"通过": 1} and first["campaign"] == "hebei-2021"
+    assert lines[2]["error"] and "另一个运行" in lines[2]["error"]
+    summary = json.loads((outbox / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["run"]["host"] == first["host"] and summary["run"]["version"] == first["version"]
+
+
+def test_a_configuration_error_is_logged_too(tmp_path):
+    outbox = tmp_path / "outbox"
+    (tmp_path / "inbox").mkdir()
+    proc = run_cli("batch", "--inbox", tmp_path / "inbox", "--outbox", outbox, "--templates", tmp_path / "无此文件夹")
+    assert proc.returncode == 2
+    [line] = _lines(outbox)
+    assert line["outcome"] == "error" and line["exit_code"] == 2 and "推荐意见" in line["error"]
+
+
+def _readme_block(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index(title):]
+    return re.search(r"```(?:\w+)?\n(.*?)\n```", section, re.S).group(1)
+
+
+def test_the_readme_cron_line_runs_as_written(tmp_path, make_form, make_summary):
+    """The crontab line from the README, with its paths substituted, run by a shell as cron would run it."""
+    line = next(ln for ln in _readme_block("计划任务示例").splitlines() if ln.startswith("*/"))
+    schedule, command = line.split(None, 5)[:5], line.split(None, 5)[5]
+    assert schedule == ["*/10", "*", "*", "*", "*"]
+    share = tmp_path / "共享盘"
+    make_form(share / "inbox" / "廊坊" / "申请表.xlsx")
+    make_summary(share / "inbox" / "廊坊" / "总结材料.docx")
+    command = (command.replace("/opt/zlbg", str(ROOT)).replace("/mnt/share", str(share))
+               .replace("/opt/zlbg/.venv/bin/python", os.sys.executable))
+    command = re.sub(r"\S*/bin/python\b", shlex.quote(os.sys.executable), command)
+    proc = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, timeout=600,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"})
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((share / "outbox" / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert [a["unit"] for a in summary["applications"]] == ["廊坊市工业和信息化局"]
+    log = share / "outbox" / "logs" / "cron.log"
+    assert "汇总完成" in log.read_text(encoding="utf-8")
+    assert len(_lines(share / "outbox")) == 1
+
+
+def test_the_readme_schtasks_command_names_the_batch_run():
+    block = _readme_block("计划任务示例")
+    schtasks = next(ln for ln in block.splitlines() if ln.lower().startswith("schtasks"))
+    assert "/Create" in schtasks and "run.py batch" in schtasks and "/SC MINUTE" in schtasks
+    unit = (ROOT / "deploy" / "zlbg-watch.service").read_text(encoding="utf-8")
+    assert "run.py watch" in unit and "Restart=on-failure" in unit
