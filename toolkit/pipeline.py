@@ -203,13 +203,14 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         summary = build_summary(result)
         context = RenderContext(today=now.date(), opinion_template=template, summary=summary, pdf=pdf,
                                 generated_at=now_iso(now))
-        folder = publish(outbox, lambda target: render_all(target, result, context), now=now)
+        notices = list(journal.problems)
+        folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
         timings["render"] = time.perf_counter() - t
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now)})
         return RunReport(run_folder=folder, latest=latest, summary=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
-                         result=result, notices=list(journal.problems))
+                         result=result, notices=notices)
 
 
 def _read_last(state: Path) -> dict:

@@ -38,10 +38,19 @@ def new_run_folder(outbox: Path, now: dt.datetime) -> tuple[Path, Path]:
     return tmp, final
 
 
-def switch_latest(outbox: Path, run_folder: Path) -> None:
-    """Make outbox/latest show ``run_folder``: an atomic symlink swap where possible, else a copy swap.
+LAST_FILES = ("summary.json", "index.html")  # switched last: whoever reads them sees the new set complete
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)  # seconds, for a file Excel holds open on Windows
 
-    Either way, latest/ is never a half-written mix: a reader sees the old set or the new one.
+
+def switch_latest(outbox: Path, run_folder: Path, *, notices: list | None = None) -> None:
+    """Make outbox/latest show ``run_folder``.
+
+    Where symlinks work (Linux, SMB from Linux): latest is a symlink swapped atomically. Where they do not (a share
+    mounted from Windows): latest/ stays a real folder whose files are replaced one by one, each atomically
+    (written beside, then renamed over), summary.json and index.html last, then files of the old run removed —
+    latest/ is never absent and no file in it is ever half-written. A file held open (Excel locks 省级汇总表.xlsx
+    on Windows) is retried with back-off; if it stays locked, the new one is written beside it as “…（新）.xlsx”
+    and a sentence is added to ``notices``.
     """
     latest = outbox / LATEST
     target = Path(RUNS) / run_folder.name
@@ -60,24 +69,57 @@ def switch_latest(outbox: Path, run_folder: Path) -> None:
     except (OSError, NotImplementedError):
         if tmp_link.is_symlink():
             tmp_link.unlink()
-    # no symlinks (e.g. Windows without privilege, some SMB shares): copy, then two renames
-    staging = outbox / f".{LATEST}.{os.getpid()}.staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(run_folder, staging)
-    aside = outbox / f".{LATEST}.{os.getpid()}.old"
+    _update_in_place(latest, run_folder, notices if notices is not None else [])
+
+
+def _update_in_place(latest: Path, run_folder: Path, notices: list) -> None:
     if latest.is_symlink():
         latest.unlink()
-    elif latest.exists():
-        os.replace(latest, aside)
-    os.replace(staging, latest)
-    shutil.rmtree(aside, ignore_errors=True)
+    latest.mkdir(parents=True, exist_ok=True)
+    new = sorted((p.relative_to(run_folder) for p in run_folder.rglob("*") if p.is_file()),
+                 key=lambda rel: (rel.name in LAST_FILES, len(rel.parts), str(rel)))
+    for rel in new:
+        _replace_file(run_folder / rel, latest / rel, notices)
+    keep = {str(rel) for rel in new}
+    for old in sorted(latest.rglob("*"), key=lambda p: -len(p.parts)):
+        rel = str(old.relative_to(latest))
+        if old.is_file() and rel not in keep and "（新）" not in old.name:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # held open: harmless, it is not part of the new set
+        elif old.is_dir() and not any(old.iterdir()):
+            old.rmdir()
 
 
-def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime) -> Path:
+def _replace_file(source: Path, target: Path, notices: list) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, tmp)
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            os.replace(tmp, target)
+            return
+        except PermissionError:
+            if delay is None:
+                break
+            time.sleep(delay)
+    beside = target.with_name(f"{target.stem}（新）{target.suffix}")
+    try:
+        os.replace(tmp, beside)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        notices.append(f"“{target.name}”被其他程序打开，无法更新，新版本也无法写入；请关闭该文件后重新汇总。")
+        return
+    notices.append(f"“{target.name}”被其他程序（如 Excel）打开，无法替换；新版本已另存为“{beside.name}”，"
+                   "关闭旧文件后下次汇总会自动替换。")
+
+
+def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime, notices: list | None = None) -> Path:
     """Write a run's outputs with ``write(folder)`` into a new outbox/runs/<China time>/ folder, then switch
     outbox/latest/ to it. A run killed midway leaves only a ``.partial`` folder; latest/ is never half-written."""
     tmp, final = new_run_folder(outbox, now)
     write(tmp)
     os.replace(tmp, final)
-    switch_latest(outbox, final)
+    switch_latest(outbox, final, notices=notices)
     return final

@@ -1,0 +1,99 @@
+"""Publishing without symlinks (a share mounted from Windows): latest/ is never absent or half-written, and a file
+held open by Excel is retried, then left with the new one beside it and a line saying so."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+import time
+
+import pytest
+
+import toolkit.publish as publish
+from toolkit.campaign import CHINA_TZ
+from toolkit.pipeline import run
+
+DAY = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+
+
+@pytest.fixture
+def no_symlinks(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError(1, "symbolic links are not supported here")
+    monkeypatch.setattr(os, "symlink", refuse)
+    monkeypatch.setattr(publish, "RETRY_DELAYS", (0.05, 0.05))
+
+
+def _summary(out):
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_latest_is_a_folder_updated_file_by_file(tmp_path, make_form, make_summary, campaign, no_symlinks):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    make_form(inbox / "秦皇岛" / "1-申请表.xlsx")
+    make_summary(inbox / "秦皇岛" / "1-总结材料.docx")
+    run(inbox, out, campaign, settle=0, workers=1, now=DAY)
+    latest = out / "latest"
+    assert latest.is_dir() and not latest.is_symlink()
+    assert len(_summary(out)["applications"]) == 1
+    make_form(inbox / "秦皇岛" / "2-申请表.xlsx", 申报单位="秦皇岛耀华玻璃有限公司", 标杆名称="秦皇岛耀华玻璃有限公司推行精益生产的经验")
+
+    seen: list = []  # what a reader polling latest/ sees while the switch happens
+    stop = threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            seen.append((latest.is_dir(), (latest / "summary.json").exists()))
+            try:
+                json.loads((latest / "summary.json").read_text(encoding="utf-8"))
+                seen.append(("parsed", True))
+            except FileNotFoundError:
+                seen.append(("parsed", False))
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    finally:
+        stop.set()
+        thread.join()
+    assert all(ok for ok in (x[1] for x in seen)), "latest/ or its summary.json was absent or unreadable"
+    assert len(_summary(out)["applications"]) == 2
+    run_folder = sorted((out / "runs").iterdir())[-1]
+    files = lambda root: sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())  # noqa: E731
+    assert files(latest) == files(run_folder)
+    assert not list(latest.rglob(".*.tmp"))
+
+
+def test_a_file_held_open_is_retried_then_written_beside(tmp_path, make_form, make_summary, campaign, no_symlinks,
+                                                          monkeypatch):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    make_form(inbox / "秦皇岛" / "1-申请表.xlsx")
+    make_summary(inbox / "秦皇岛" / "1-总结材料.docx")
+    run(inbox, out, campaign, settle=0, workers=1, now=DAY)
+    register = out / "latest" / "省级汇总表.xlsx"
+    before = register.read_bytes()
+    real_replace = os.replace
+    attempts = []
+
+    def locked(src, dst):  # Excel on Windows holds the register open: replacing it is refused
+        if str(dst) == str(register):
+            attempts.append(dst)
+            raise PermissionError(13, "The process cannot access the file because it is being used", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", locked)
+    make_form(inbox / "秦皇岛" / "2-申请表.xlsx", 申报单位="秦皇岛耀华玻璃有限公司", 标杆名称="秦皇岛耀华玻璃有限公司推行精益生产的经验")
+    report = run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    assert len(attempts) == 3  # the first try and two retries
+    assert register.read_bytes() == before
+    beside = out / "latest" / "省级汇总表（新）.xlsx"
+    assert beside.exists() and beside.read_bytes() != before
+    assert any("省级汇总表（新）.xlsx" in n and "Excel" in n for n in report.notices)
+    assert len(_summary(out)["applications"]) == 2  # everything else switched
+
+    monkeypatch.setattr(os, "replace", real_replace)  # closed in Excel: the next run replaces it
+    run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=2), force=True)
+    assert register.read_bytes() != before
