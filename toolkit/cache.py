@@ -43,25 +43,60 @@ def from_dict(d: dict) -> Extracted:
 
 
 class ExtractCache:
+    """Extraction results by content hash and path, in ONE append-only file (``extract.jsonl`` in ``folder``).
+
+    Each line is ``<key>\t<json>``: the key is the file's sha256, a tag of its inbox path (messages name the file)
+    and ``key`` (the extraction code's digest and the campaign fields it reads), so results never outlive the code
+    or campaign that made them. The file is read once, sequentially, on first use — one read instead of tens of
+    thousands of small files on a share — and a line is decoded only when asked for. New results are appended at
+    ``flush()`` (one write, fsync'd). Lines of other keys (older code) are dropped when they outnumber the
+    current ones. JSON, never pickle: the share is writable by many people. Never raises.
+    """
+
+    FILE = "extract.jsonl"
+
     def __init__(self, folder: Path, key: str):
-        self.folder = folder
+        self.folder = Path(folder)
+        self.path = self.folder / self.FILE
         self.key = key
         self.hits = 0
         self.misses = 0
+        self._lines: dict[str, str] | None = None
+        self._stale = 0
+        self._new: list[str] = []
 
-    def _path(self, sha256: str, file: str) -> Path:
-        # the file path is part of the key: messages name the file
-        tag = hashlib.sha256(file.encode("utf-8")).hexdigest()[:10]
-        return self.folder / sha256[:2] / f"{sha256}-{tag}-{self.key}.json"
+    def _tag(self, sha256: str, file: str) -> str:
+        return f"{sha256}-{hashlib.sha256(file.encode('utf-8')).hexdigest()[:10]}-{self.key}"
+
+    def _load(self) -> dict[str, str]:
+        if self._lines is None:
+            self._lines = {}
+            try:
+                raw = self.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                raw = ""
+            suffix = f"-{self.key}"
+            for line in raw.split("\n"):
+                tag, sep, body = line.partition("\t")
+                if not sep:
+                    continue  # a torn last line (a run killed while appending): just a cache miss
+                if tag.endswith(suffix):
+                    self._lines[tag] = body
+                else:
+                    self._stale += 1
+        return self._lines
 
     def get(self, sha256: str, file: str) -> Extracted | None:
         if not sha256:  # a file that could not be hashed is read (and reported) every time
             self.misses += 1
             return None
+        body = self._load().get(self._tag(sha256, file))
+        if body is None:
+            self.misses += 1
+            return None
         try:
-            data = json.loads(self._path(sha256, file).read_text(encoding="utf-8"))
-            result = from_dict(data)
-        except (OSError, ValueError, KeyError, TypeError):
+            result = from_dict(json.loads(body))
+        except (ValueError, KeyError, TypeError):
             self.misses += 1
             return None
         self.hits += 1
@@ -70,11 +105,38 @@ class ExtractCache:
     def put(self, sha256: str, file: str, extracted: Extracted) -> None:
         if not sha256:
             return
-        path = self._path(sha256, file)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(to_dict(extracted), ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
-        except (OSError, TypeError, ValueError):
+            body = json.dumps(to_dict(extracted), ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return
+        tag = self._tag(sha256, file)
+        self._load()[tag] = body
+        self._new.append(f"{tag}\t{body}\n")
+
+    @property
+    def unsaved(self) -> int:
+        """Results put since the last flush."""
+        return len(self._new)
+
+    def flush(self) -> None:
+        """Append the results put since the last flush (or rewrite the file when stale lines dominate)."""
+        if not self._new and self._stale <= len(self._load()):
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if self._stale > len(self._load()):  # mostly results of older code: keep only the current ones
+                tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}.tmp")
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    fh.writelines(f"{tag}\t{body}\n" for tag, body in self._load().items())
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+                self._stale = 0
+            else:
+                with open(self.path, "a", encoding="utf-8") as fh:
+                    fh.writelines(self._new)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            self._new = []
+        except OSError:
             pass  # a cache that cannot be written only costs time

@@ -184,9 +184,12 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         for rel, ex in _extract_all([(fv.abspath, fv.path) for fv in todo], campaign, workers, limits, reader):
             extracted[rel] = ex
             cache.put(by_path[rel].sha256, rel, ex)
+            if cache.unsaved >= 500:  # a run killed midway keeps most of what it read
+                cache.flush()
             done += 1
             if progress:
                 progress(done, total)
+        cache.flush()
         removed = []  # files gone from the inbox: what they held, from the cache, for withdrawn applications
         for fv in found.removed:
             hit = cache.get(fv.sha256, fv.path)

@@ -22,12 +22,22 @@ _CJK = (
     "\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"  # quotes, ellipsis, dash, middle dot used in Chinese text
     "\U00020000-\U0003134f"  # extension ideographs
 )
-_TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_ONE_CJK = re.compile(f"[{_CJK}]")
+_OTHER_RUN = re.compile(f"[^\\s{_CJK}]+")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 
 
 def count_words(text: str) -> int:
-    """Return Word's 字数 for ``text`` (a str; None or '' give 0). Never raises."""
+    """Return Word's 字数 for ``text`` (a str; None or '' give 0). Never raises.
+
+    Each CJK character counts 1 (counted while blanking them out, in one pass), then each remaining run of
+    non-space characters counts 1.
+    """
     if not text:
         return 0
-    return len(_TOKEN.findall(text.translate(_INVISIBLE)))
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    rest, cjk = _ONE_CJK.subn(" ", text)
+    return cjk + len(_OTHER_RUN.findall(rest))

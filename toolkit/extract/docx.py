@@ -14,6 +14,7 @@ The only module that knows WordprocessingML. Parts are found through the package
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -691,9 +692,11 @@ _NUMBERING = re.compile(
 _LIMIT = re.compile(r"^\s*[（(][^()（）]{0,20}(?:字|以内|提供|可选|选填)[^()（）]{0,10}[）)]")
 
 
-def _section_keys(spec: SectionSpec) -> list[str]:
+@functools.lru_cache(maxsize=256)
+def _section_keys(spec: SectionSpec) -> tuple[str, ...]:
+    """A section's heading keys, longest first (cached: specs are frozen and few)."""
     keys = [normalize_name(k) for k in (spec.key, *spec.synonyms)]
-    return sorted(keys, key=len, reverse=True)
+    return tuple(sorted(keys, key=len, reverse=True))
 
 
 def match_heading(block: Block, campaign: Campaign) -> tuple[SectionSpec | None, str]:
@@ -800,9 +803,13 @@ def _chosen_headings(blocks: list[Block], campaign: Campaign) -> dict:
             if spec is not None:
                 marks.append((i, spec, inline))
     best: dict = {}
+    weights = [0]  # prefix sums of the blocks' weights: each block counted once, whatever the number of marks
+    if marks:
+        for b in blocks:
+            weights.append(weights[-1] + _weight(b))
     for j, (i, spec, inline) in enumerate(marks):
         end = marks[j + 1][0] if j + 1 < len(marks) else len(blocks)
-        weight = count_words(inline) + sum(_weight(b) for b in blocks[i + 1:end])
+        weight = count_words(inline) + weights[end] - weights[i + 1]
         if spec.key not in best or weight > best[spec.key][0]:
             best[spec.key] = (weight, i, spec, inline)
     return {i: (spec, inline) for _w, i, spec, inline in best.values()}
