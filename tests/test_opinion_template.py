@@ -13,13 +13,14 @@ from toolkit.campaign import CHINA_TZ
 from toolkit.errors import ConfigError
 from toolkit.pipeline import run
 
-COMMITTED = Path(__file__).resolve().parents[1] / "templates" / "推荐意见.docx"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+COMMITTED = TEMPLATES / "推荐单位用" / "推荐意见.docx"
 ADDED = "本单位已对申报材料的真实性进行了核实，并对推荐结果负责。"
 
 
-def _edited_template(folder: Path) -> Path:
+def _edited_template(folder: Path, *, units_folder: bool = False) -> Path:
     """A copy of the committed template with a sentence added before the opinion and the title font changed,
-    as a clerk would do in Word."""
+    as a clerk would do in Word; saved at the folder's top (the earlier layout) or in 推荐单位用/."""
     folder.mkdir(parents=True, exist_ok=True)
     document = docx.Document(str(COMMITTED))
     anchor = next(p for p in document.paragraphs if "{{ opinion }}" in p.text)
@@ -29,9 +30,11 @@ def _edited_template(folder: Path) -> Path:
     for r in title.runs:
         r.font.name = "华文中宋"
         r._element.rPr.rFonts.set(docx.oxml.ns.qn("w:eastAsia"), "华文中宋")
-    document.save(str(folder / "推荐意见.docx"))
-    for other in ("申请表.xlsx", "总结材料.docx", "推荐排序表.xlsx"):
-        shutil.copy(COMMITTED.parent / other, folder / other)
+    target = folder / "推荐单位用" if units_folder else folder
+    target.mkdir(parents=True, exist_ok=True)
+    document.save(str(target / "推荐意见.docx"))
+    for other in ("申请表.xlsx", "申请书.docx", "总结材料.docx"):
+        shutil.copy(TEMPLATES / other, folder / other)
     return folder
 
 
@@ -63,9 +66,10 @@ def test_edits_made_in_word_appear_in_the_opinion(tmp_path, make_form, make_summ
     assert "河北华信精密机械有限公司" in "\n".join(c.text for t in opinion.tables for row in t.rows for c in row.cells)
 
 
-def test_templates_beside_the_inbox_are_used_by_default(tmp_path, make_form, make_summary, campaign):
+@pytest.mark.parametrize("units_folder", [True, False], ids=["推荐单位用", "top"])
+def test_templates_beside_the_inbox_are_used_by_default(tmp_path, make_form, make_summary, campaign, units_folder):
     inbox = _inbox(tmp_path, make_form, make_summary)
-    _edited_template(tmp_path / "templates")  # the share's layout: inbox/, outbox/, templates/
+    _edited_template(tmp_path / "templates", units_folder=units_folder)  # the share: inbox/, outbox/, templates/
     run(inbox, tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME)
     assert ADDED in [p.text for p in _opinion(tmp_path / "out", "保定市工业和信息化局").paragraphs]
 

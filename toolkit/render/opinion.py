@@ -1,15 +1,36 @@
-"""推荐意见: the docxtpl template (templates/推荐意见.docx) and each unit's rendered opinion, ready to stamp."""
+"""推荐意见: the docxtpl template (templates/推荐单位用/推荐意见.docx), the blank one clerks may type into, and each
+unit's rendered opinion, laid out as an official document (GB/T 9704-2012) ready to print and stamp.
+
+Layout and its sources (GB/T 9704-2012 《党政机关公文格式》):
+
+- §7.2 版头 is not used: the opinion is an enclosure the unit forwards, not a 发文 with 发文字号.
+- §7.3.1 标题: 2号方正小标宋简体, centred (the Title style, see docx_style).
+- §7.3.2 主送机关: under the title after one blank line, flush left, ending with a full-width colon — the
+  campaign's issuer (河北省工业和信息化厅：).
+- §7.3.3 正文: 3号仿宋_GB2312, each paragraph 首行缩进二字; the applications in a table (§7.4 表格: 横排, 表头
+  repeated on each page — ECMA-376 §17.4.49 tblHeader).
+- §7.3.5.1 加盖印章的公文: 成文日期 右空四字; 发文机关署名 centred over the 成文日期; the seal pressed over both,
+  its top within one line of the text — so the 署名 carries no label ("推荐单位：") and there is no signature line;
+  the space above the 署名 holds "（加盖公章）" for the clerk.
+- §7.5 页码: in the footer (docx_style.add_page_numbers).
+
+The draft banner (red, at the top) names each reason the opinion must not be stamped yet (UnitStatus.draft_reasons),
+one per line; the 成文日期 is UnitStatus.opinion_date, else "    年  月  日" for the unit to fill in by hand.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import unicodedata
 from pathlib import Path
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Emu, Pt, RGBColor, Twips
 from docxtpl import DocxTemplate
 
 from ..campaign import Campaign
@@ -19,7 +40,10 @@ from ..normalize import clean_text
 from . import RenderContext, safe_filename
 from .docx_style import (
     BODY_FONT,
+    FIXED_TIME,
     HEADING_FONT,
+    SIZE_3,
+    TEXT_WIDTH,
     add_paragraph,
     mark_output,
     new_document,
@@ -27,115 +51,294 @@ from .docx_style import (
     set_font,
 )
 
-COLUMNS = (("推荐顺序", "rank", 1.9), ("申报单位", "enterprise", 4.0), ("标杆名称", "name", 5.0),
-           ("所在地区", "region", 1.7), ("所属行业", "industry", 3.0))
+COLUMNS = (("推荐顺序", "rank"), ("申报单位", "enterprise"), ("标杆名称", "name"), ("所在地区", "region"),
+           ("所属行业", "industry"))
 DEFAULT_OPINION = ("经审核，以上企业具有独立法人资格，近三年连续保持盈利，在诚信、质量、安全、环保等方面无违法行为和"
                    "不良记录，申报材料真实、完整，符合申报条件。同意按以上顺序推荐。")
+NO_APPLICATIONS = "本单位暂无符合条件的推荐项目。"
+DRAFT_MARK = "【草稿，请勿盖章】"
+SEAL_HINT = "（加盖公章）"
+BLANK_DATE = "\u3000\u3000年\u3000月\u3000日"  # "    年  月  日" in full-width spaces (same width in 仿宋_GB2312, and in any CJK font)
+TABLE_FONT_SIZE = 12.0  # 小四: five columns of names on a 156 mm line
+TABLE_LINE = Pt(18)
+CELL_PADDING = Pt(2 * 5.4 + 2)  # Table Grid's left and right cell margins (108 twips each) and a little slack
+
+# paragraph styles the renderer finds the 署名 block by (a template edited in Word keeps them)
+SIGNATURE_STYLE = "发文机关署名"
+DATE_STYLE = "成文日期"
+SEAL_STYLE = "印章位置"
+DATE_RIGHT_CHARS = 4  # 右空四字 (GB/T 9704-2012 §7.3.5.1)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, size: float = 10.5, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
+# ---------------------------------------------------------------- text widths (CJK-aware)
+
+def text_em(text: str) -> float:
+    """Width of ``text`` in ems of its font size: full-width (CJK, full-width forms) 1, everything else ½ —
+    the metrics of 仿宋_GB2312 / 黑体, whose Latin letters and digits are half-width (Unicode UAX #11 East Asian
+    Width: W and F are wide)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text)
+
+
+def _longest_line_em(text: str) -> float:
+    return max((text_em(line) for line in text.splitlines()), default=0.0)
+
+
+UNBREAKABLE_EM = 6.0  # values this short (张家口市, 雄安新区, a rank) are never broken across lines
+
+
+def column_widths(columns: list[list[str]], available: float, *, size: float = TABLE_FONT_SIZE,
+                  padding: float = CELL_PADDING.pt) -> list[float]:
+    """Widths in points for table columns from their texts (the header first), the way browsers size an automatic
+    table (CSS 2.1 §17.5.2.2): each column's minimum (its longest short value whole, its header in two lines,
+    otherwise 4 characters) and maximum (its longest text on one line); all maxima when they fit, else the minima
+    plus the rest shared in proportion to what each column lacks."""
+    mins, maxs = [], []
+    for texts in columns:
+        header, values = (texts[0] if texts else ""), texts[1:]
+        natural = max([_longest_line_em(t) for t in texts] + [1.0])
+        short = [_longest_line_em(v) for v in values if _longest_line_em(v) <= UNBREAKABLE_EM]
+        minimum = max([math.ceil(text_em(header) / 2), *short, min(natural, 4.0)])
+        mins.append(minimum * size + padding)
+        maxs.append(max(natural, minimum) * size + padding)
+    if sum(maxs) <= available:
+        extra = available - sum(maxs)
+        return [w + extra * w / sum(maxs) for w in maxs]
+    if sum(mins) >= available:
+        return [w * available / sum(mins) for w in mins]
+    room = available - sum(mins)
+    lack = [mx - mn for mn, mx in zip(mins, maxs)]
+    return [mn + room * lk / sum(lack) for mn, lk in zip(mins, lack)]
+
+
+# ---------------------------------------------------------------- table XML
+
+def _cell_text(cell, text: str, *, header: bool = False, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
     cell.text = ""
     p = cell.paragraphs[0]
     p.alignment = align
-    p.paragraph_format.first_line_indent = None
-    p.paragraph_format.line_spacing = Pt(18)
+    fmt = p.paragraph_format
+    fmt.first_line_indent = None
+    fmt.line_spacing = TABLE_LINE
+    fmt.space_before = fmt.space_after = Pt(0)
     run = p.add_run(text)
-    set_font(run, HEADING_FONT if bold else BODY_FONT, size, bold=False)
+    set_font(run, HEADING_FONT if header else BODY_FONT, TABLE_FONT_SIZE, bold=False)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
-def _stamp_block(doc) -> None:
-    """Signature and stamp lines on the right half of the page, kept together with the opinion."""
-    lines = ["推荐单位：{{ unit }}", "（加盖公章）", "负责人签字：____________", "{{ date }}"]
-    for i, text in enumerate(lines):
-        p = doc.add_paragraph()
-        p.paragraph_format.left_indent = Cm(7.0)
-        p.paragraph_format.first_line_indent = None
-        p.paragraph_format.keep_with_next = i < len(lines) - 1
-        p.paragraph_format.line_spacing = Pt(22)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = p.add_run(text)
-        set_font(run, BODY_FONT, 14)
+def _row_property(row, tag: str) -> None:
+    """A row property (ECMA-376 §17.4.82 trPr: its children are a choice, any order): tblHeader, cantSplit."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn(tag)) is None:
+        el = OxmlElement(tag)
+        tr_pr.append(el)
 
 
-def _fix_widths(table, widths_cm: list[float]) -> None:
-    """Column widths that Word, WPS and LibreOffice all honour: fixed layout, grid and every cell."""
+def set_column_widths(table, widths_pt: list[float]) -> None:
+    """Fixed column widths every reader honours: tblLayout fixed (ECMA-376 §17.4.53, set once, in its schema place
+    by python-docx's CT_TblPr), tblW the sum (§17.4.63), the tblGrid columns (§17.4.16) and every cell's tcW."""
     table.autofit = False
+    twips = [int(round(w * 20)) for w in widths_pt]
     tbl_pr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    grid = table._tbl.tblGrid
-    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
-        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(twips)))
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips):
+        col.set(qn("w:w"), str(width))
     for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)
+        for tc, width in zip(row._tr.tc_lst, twips):
+            tc.width = Twips(width)
+
+
+def _fit_tables(doc) -> None:
+    """Each simple table of the rendered opinion (no merged cells) sized from its contents across the 版心."""
+    available = Emu(doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin).pt
+    for table in doc.tables:
+        tbl = table._tbl
+        if tbl.xpath(".//w:gridSpan | .//w:vMerge"):
+            continue
+        n = len(tbl.tblGrid.findall(qn("w:gridCol")))
+        rows = [tr.tc_lst for tr in tbl.tr_lst]
+        if not rows or any(len(tcs) != n for tcs in rows):
+            continue
+        columns = [["".join(t.text or "" for t in tcs[c].iter(qn("w:t"))) for tcs in rows] for c in range(n)]
+        set_column_widths(table, column_widths(columns, available))
+
+
+# ---------------------------------------------------------------- the 署名 block
+
+def _paragraph_style(doc, name: str, *, right_chars: float = 0.0):
+    """A paragraph style of the 署名 block: right-aligned, no first-line indent, kept with the next paragraph."""
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    fmt = style.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    fmt.first_line_indent = Pt(0)
+    fmt.right_indent = Pt(right_chars * SIZE_3)
+    fmt.keep_with_next = True
+    return style
+
+
+def _align_signature(doc) -> None:
+    """Centre the 署名 and the seal hint over the 成文日期 (GB/T 9704-2012 §7.3.5.1): right indents computed from
+    the rendered texts' widths (the date stays 右空四字, as its style says)."""
+    by_style: dict = {}
+    for p in doc.paragraphs:
+        by_style.setdefault(p.style.name if p.style is not None else "", []).append(p)
+    dates = by_style.get(DATE_STYLE, [])
+    if not dates:
+        return
+    date = dates[-1]
+    date_right = (date.paragraph_format.right_indent or date.style.paragraph_format.right_indent or Pt(0)).pt
+    size = SIZE_3
+    centre = date_right + text_em(date.text) * size / 2  # the date's centre, from the right margin
+    for p in by_style.get(SIGNATURE_STYLE, []) + by_style.get(SEAL_STYLE, []):
+        width = text_em(p.text) * size
+        p.paragraph_format.right_indent = Pt(max(0.0, centre - width / 2))
+
+
+# ---------------------------------------------------------------- the template
+
+def _red(paragraph, size: float, *, bold: bool = False, font: str = BODY_FONT):
+    for run in paragraph.runs:
+        set_font(run, font, size, bold=bold)
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    return paragraph
+
+
+def _control(doc, text: str):
+    """A docxtpl control paragraph ({%p … %}): removed when rendered."""
+    return add_paragraph(doc, text, indent=False)
 
 
 def build_opinion_template(campaign: Campaign) -> bytes:
-    """The docxtpl template: placeholders unit, apps (rank, enterprise, name, region, industry), opinion, date."""
+    """The docxtpl template (a Word document people may edit): placeholders unit, apps (rank, enterprise, name,
+    region, industry), count, opinion, draft_reasons (and draft, their joined text), date."""
     doc = new_document()
-    set_core(doc, title=f"{campaign.title}推荐意见", author=campaign.issuer)
-    add_paragraph(doc, "{%p if draft %}", indent=False)
-    p = add_paragraph(doc, "【草稿，请勿盖章】{{ draft }}", indent=False, size=12, bold=True)
-    p.runs[0].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
-    add_paragraph(doc, "{%p endif %}", indent=False)
-    p = doc.add_paragraph(style="Title")
-    p.add_run(f"{campaign.title}推荐意见")
-    add_paragraph(doc, "推荐单位：{{ unit }}", indent=False, size=14)
-    add_paragraph(doc, f"根据《{campaign.issuer}关于推荐{campaign.title}的通知》（{campaign.notice}）要求，"
-                       "我单位对申报材料进行了初审，现按推荐顺序推荐以下{{ count }}项：", size=14)
-    table = doc.add_table(rows=4, cols=len(COLUMNS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, (header, key, width) in enumerate(COLUMNS):
-        _cell_text(table.rows[0].cells[i], header, bold=True)
-        table.rows[0].cells[i].width = Cm(width)
-        _cell_text(table.rows[2].cells[i], f"{{{{ a.{key} }}}}",
-                   align=WD_ALIGN_PARAGRAPH.CENTER if key in ("rank", "region") else WD_ALIGN_PARAGRAPH.LEFT)
-        table.rows[2].cells[i].width = Cm(width)
-    _cell_text(table.rows[1].cells[0], "{%tr for a in apps %}")
-    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
-    _repeat_header(table.rows[0])
-    _fix_widths(table, [w for _, _, w in COLUMNS])
-    add_paragraph(doc, "")
-    p = add_paragraph(doc, "推荐意见：", indent=False, font=HEADING_FONT, size=14)
-    p.paragraph_format.keep_with_next = True
-    p = add_paragraph(doc, "{{ opinion }}", size=14)
-    p.paragraph_format.keep_with_next = True  # the opinion and the stamp are never on different pages
-    _stamp_block(doc)
+    set_core(doc, title=f"{campaign.title}推荐意见（模板）", author=campaign.issuer, subject=campaign.title,
+             description=f"{campaign.notice}；推荐单位的推荐意见模板（docxtpl）。")
+    _control(doc, "{%p if draft_reasons %}")
+    _red(add_paragraph(doc, DRAFT_MARK, indent=False), SIZE_3, bold=True, font=HEADING_FONT)
+    _control(doc, "{%p for reason in draft_reasons %}")
+    reason = _red(add_paragraph(doc, "{{ reason }}", indent=False), 12)
+    reason.paragraph_format.line_spacing = Pt(18)
+    _control(doc, "{%p endfor %}")
+    _control(doc, "{%p endif %}")
+    title = doc.add_paragraph(style="Title")
+    title.add_run(f"{campaign.title}推荐意见")
+    doc.add_paragraph()  # §7.3.2: 主送机关 under the title after one blank line
+    add_paragraph(doc, f"{campaign.issuer}：", indent=False)
+    add_paragraph(doc, f"根据《{campaign.issuer}关于推荐{campaign.title}的通知》（{campaign.notice}）要求，我单位对"
+                       "申报材料进行了初审{% if count %}，现按推荐顺序推荐以下{{ count }}项：{% else %}。{% endif %}")
+    _control(doc, "{%p if count %}")
+    _apps_table(doc)
+    _control(doc, "{%p endif %}")
+    p = add_paragraph(doc, "{{ opinion }}")
+    p.paragraph_format.space_before = Pt(6)
+    p.paragraph_format.keep_with_next = True  # the opinion and the 署名 are never on different pages
+    blank = doc.add_paragraph()
+    blank.paragraph_format.keep_with_next = True
+    seal = doc.add_paragraph(SEAL_HINT, style=_paragraph_style(doc, SEAL_STYLE))
+    seal.runs[0].font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    doc.add_paragraph("{{ unit }}", style=_paragraph_style(doc, SIGNATURE_STYLE))
+    date_style = _paragraph_style(doc, DATE_STYLE, right_chars=DATE_RIGHT_CHARS)
+    date_style.paragraph_format.keep_with_next = False
+    doc.add_paragraph("{{ date }}", style=date_style)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    tr_pr.append(el)
+def _apps_table(doc):
+    """Header row (repeated on every page), the docxtpl loop rows, one row per application (never split)."""
+    table = doc.add_table(rows=4, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, (header, key) in enumerate(COLUMNS):
+        _cell_text(table.rows[0].cells[i], header, header=True)
+        _cell_text(table.rows[2].cells[i], f"{{{{ a.{key} }}}}",
+                   align=WD_ALIGN_PARAGRAPH.CENTER if key in ("rank", "region") else WD_ALIGN_PARAGRAPH.LEFT)
+    _cell_text(table.rows[1].cells[0], "{%tr for a in apps %}")
+    _cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    _row_property(table.rows[0], "w:tblHeader")
+    _row_property(table.rows[2], "w:cantSplit")
+    sample = [[h, *(["河北省某某有限公司"] if k == "enterprise" else ["某某公司实施某某方法的经验"] if k == "name"
+                    else ["张家口市"] if k == "region" else ["C34 通用设备制造业"] if k == "industry" else ["1"])]
+              for h, k in COLUMNS]
+    set_column_widths(table, column_widths(sample, Emu(TEXT_WIDTH).pt))
+    return table
 
+
+def build_blank_opinion(campaign: Campaign) -> bytes:
+    """空白推荐意见.docx: the template rendered without data — empty rows up to the largest quota, the 署名 and
+    成文日期 left for the clerk who prefers to type the opinion in Word."""
+    quota = max((u.quota for u in campaign.units), default=3)
+    tpl = DocxTemplate(io.BytesIO(build_opinion_template(campaign)))
+    rows = [{"rank": n, "enterprise": "", "name": "", "region": "", "industry": ""} for n in range(1, quota + 1)]
+    tpl.render({"unit": "（推荐单位全称）", "apps": rows, "count": "  ", "opinion": DEFAULT_OPINION,
+                "draft_reasons": [], "draft": "", "date": BLANK_DATE}, autoescape=True)
+    doc = tpl.docx
+    _fit_blank_table(doc)
+    _align_signature(doc)
+    set_core(doc, title=f"{campaign.title}推荐意见（空白）", author=campaign.issuer, subject=campaign.title,
+             description=f"{campaign.notice}；推荐单位手工填写的空白推荐意见。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _fit_blank_table(doc) -> None:
+    """Blank rows: the widths of a typical filled table, and two lines' height to write in."""
+    for table in doc.tables:
+        for row in table.rows[1:]:
+            row.height = Pt(2 * TABLE_LINE.pt + 6)
+
+
+# ---------------------------------------------------------------- rendering
 
 def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def render_opinion(target, campaign: Campaign, view: UnitView, *, date: dt.date, template: bytes,
-                   opinion: str = DEFAULT_OPINION) -> None:
-    """The unit's 推荐意见 from the docxtpl ``template`` (templates/推荐意见.docx): the applications assembly
-    listed, numbered 1..k in ranking order, and the red draft line when assembly says it is not final.
+def _generated(context_time: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(context_time)
+    except (TypeError, ValueError):
+        return FIXED_TIME
 
-    Template variables: unit, apps (rank, enterprise, name, region, industry), count, opinion, draft, date.
+
+def render_opinion(target, campaign: Campaign, view: UnitView, *, template: bytes, generated_at: str = "",
+                   date: str | None = None, opinion: str = DEFAULT_OPINION) -> None:
+    """The unit's 推荐意见 from the docxtpl ``template``: the applications assembly listed, numbered 1..k in ranking
+    order, the red draft banner with each reason while assembly says it is not final, the 成文日期 assembly chose
+    (``date`` overrides it; '' leaves "    年  月  日"). Then the table's columns are sized from what they hold,
+    the 署名 centred over the date, and the core properties name the unit and the generation time.
+
+    Template variables: unit, apps (rank, enterprise, name, region, industry), count, opinion, draft_reasons,
+    draft (the reasons joined: templates edited before draft_reasons existed), date.
     """
+    status = view.status
     tpl = DocxTemplate(io.BytesIO(template))
     rows = [{"rank": n, "enterprise": clean_text(a.enterprise), "name": clean_text(a.benchmark_name),
              "region": clean_text(a.field_text(REGION)), "industry": clean_text(a.field_text(INDUSTRY))}
             for n, a in enumerate(view.listed_in_opinion, start=1)]
-    tpl.render({"unit": clean_text(view.status.unit), "apps": rows, "count": len(rows),
-                "opinion": opinion if rows else "本单位暂无符合条件的推荐项目。",
-                "draft": view.status.opinion_draft, "date": chinese_date(date)}, autoescape=True)
-    mark_output(tpl.docx, OUTPUT_OPINION)
-    tpl.save(target)
+    reasons = [clean_text(r) for r in status.draft_reasons] or ([clean_text(status.opinion_draft)]
+                                                                if status.opinion_draft else [])
+    written = status.opinion_date if date is None else date
+    tpl.render({"unit": clean_text(status.unit), "apps": rows, "count": len(rows),
+                "opinion": opinion if rows else NO_APPLICATIONS, "draft_reasons": reasons,
+                "draft": "".join(reasons), "date": clean_text(written) or BLANK_DATE}, autoescape=True)
+    doc = tpl.docx
+    _fit_tables(doc)
+    _align_signature(doc)
+    state = "草稿" if reasons else "正式稿"
+    set_core(doc, title=f"{clean_text(status.unit)}{campaign.title}推荐意见", author=clean_text(status.unit),
+             when=_generated(generated_at), subject=campaign.title, keywords=f"{campaign.opinion_keyword};{state}",
+             description=f"{campaign.notice}；{state}；生成时间 {generated_at or '未记录'}；"
+                         f"推荐 {len(rows)} 项。")
+    mark_output(doc, OUTPUT_OPINION)
+    doc.save(target)
 
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
@@ -145,6 +348,7 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     for unit, view in result.by_unit.items():
         if view.applications:
             target = folder / "推荐意见" / f"{safe_filename(unit)}-推荐意见.docx"
-            render_opinion(target, result.campaign, view, date=context.today, template=context.opinion_template)
+            render_opinion(target, result.campaign, view, template=context.opinion_template,
+                           generated_at=context.generated_at or result.generated_at)
             out.append(target)
     return out

@@ -1,0 +1,264 @@
+"""推荐意见 laid out per GB/T 9704-2012, read from the docx XML of opinions rendered by a real run, and from the PDF
+LibreOffice makes of them (one A4 page for a final opinion with the quota's three applications)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from toolkit.campaign import CHINA_TZ
+from toolkit.pipeline import run
+from toolkit.render.opinion import TABLE_FONT_SIZE, text_em
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+ON_TIME = dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ)
+FINAL_UNIT, DRAFT_UNIT = "张家口市工业和信息化局", "邢台市工业和信息化局"
+ENTERPRISES = ("河北华信精密机械有限公司", "宣化冀东恒泰重型装备制造集团有限公司", "河北长城汽车零部件股份有限公司")
+THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
+# ECMA-376 Part 1 §17.4.60 (CT_TblPr): the children's schema order
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+               "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
+_RUNS: dict = {}
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@pytest.fixture
+def opinions(tmp_path_factory, campaign, make_form, make_summary):
+    """Two runs over one inbox (built once): 张家口 with three applications that pass, 邢台 with one of two to
+    correct (需补正); the second run with the campaign's 成文日期 set. -> {'blank'|'dated': (outbox, summary)}."""
+    if _RUNS:
+        return _RUNS
+    base = tmp_path_factory.mktemp("gbt9704")
+    for i, enterprise in enumerate(ENTERPRISES, start=1):
+        name = f"{enterprise}实施六西格玛设计的经验"
+        folder = base / "inbox" / "张家口"
+        make_form(folder / f"{i}-{enterprise[:4]}-申请表.xlsx", 申报单位=enterprise, 标杆名称=name, 所在地区="张家口市")
+        make_summary(folder / f"{i}-{enterprise[:4]}-总结材料.docx", enterprise=enterprise, name=name)
+    for i, (enterprise, email) in enumerate((("河北邢钢科技有限公司", "xg@163.com"), ("河北德龙钢铁有限公司", "不是邮箱")), 1):
+        name = f"{enterprise}推行精益生产的经验"
+        folder = base / "inbox" / "邢台"
+        make_form(folder / f"{i}-{enterprise[2:4]}-申请表.xlsx", 申报单位=enterprise, 标杆名称=name, 所在地区="邢台市",
+                  电子邮箱=email)
+        make_summary(folder / f"{i}-{enterprise[2:4]}-总结材料.docx", enterprise=enterprise, name=name)
+    for key, camp in (("blank", campaign), ("dated", dataclasses.replace(campaign, opinion_date="2021年9月18日"))):
+        out = base / f"out-{key}"
+        run(base / "inbox", out, camp, settle=0, workers=1, now=ON_TIME)
+        _RUNS[key] = (out, json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8")))
+    return _RUNS
+
+
+def _docx(opinions, unit: str, key: str = "blank") -> Path:
+    return opinions[key][0] / "latest" / "推荐意见" / f"{unit}-推荐意见.docx"
+
+
+def _part(path: Path, name: str):
+    with zipfile.ZipFile(path) as zf:
+        return etree.fromstring(zf.read(name))
+
+
+def _parts(path: Path, prefix: str) -> list:
+    with zipfile.ZipFile(path) as zf:
+        return [etree.fromstring(zf.read(n)) for n in zf.namelist() if n.startswith(prefix) and n.endswith(".xml")]
+
+
+def _paragraphs(path: Path) -> list[tuple[str, str, object]]:
+    """(style id, text, the w:p element) of each body paragraph."""
+    body = _part(path, "word/document.xml").find(_w("body"))
+    out = []
+    for p in body.iter(_w("p")):
+        style = p.find("w:pPr/w:pStyle", NS)
+        out.append((style.get(_w("val")) if style is not None else "", "".join(p.itertext()), p))
+    return out
+
+
+def _style(path: Path, style_id: str):
+    return _part(path, "word/styles.xml").find(f"w:style[@w:styleId='{style_id}']", NS)
+
+
+# ---------------------------------------------------------------- fonts (GB/T 9704-2012 §7.3.1, §5.2.3)
+
+
+@pytest.mark.parametrize("unit", [FINAL_UNIT, DRAFT_UNIT])
+def test_no_theme_font_overrides_the_chinese_fonts(opinions, unit):
+    """ECMA-376 §17.3.2.26: a theme-font attribute wins over w:eastAsia; none anywhere, styles or runs."""
+    path = _docx(opinions, unit)
+    for part in ("word/styles.xml", "word/document.xml"):
+        root = _part(path, part)
+        found = [(f.getparent().getparent().get(_w("styleId")), a) for f in root.iter(_w("rFonts"))
+                 for a in THEME_ATTRS if f.get(_w(a)) is not None]
+        assert not found, (part, found[:5])
+    for root in _parts(path, "word/footer"):
+        assert not [f for f in root.iter(_w("rFonts")) for a in THEME_ATTRS if f.get(_w(a)) is not None]
+
+
+def test_body_is_fangsong_sanhao_and_title_xiaobiaosong_erhao(opinions):
+    path = _docx(opinions, FINAL_UNIT)
+    styles = _part(path, "word/styles.xml")
+    defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    normal = _style(path, "Normal").find("w:rPr", NS)
+    for rpr in (defaults, normal):
+        assert rpr.find("w:rFonts", NS).get(_w("eastAsia")) == "仿宋_GB2312"
+        assert rpr.find("w:sz", NS).get(_w("val")) == "32"  # 三号 16 pt, in half-points
+    title = _style(path, "Title").find("w:rPr", NS)
+    assert title.find("w:rFonts", NS).get(_w("eastAsia")) == "方正小标宋简体"
+    assert title.find("w:sz", NS).get(_w("val")) == "44"  # 二号 22 pt
+    heading = _style(path, "Heading1").find("w:rPr", NS)
+    assert heading.find("w:rFonts", NS).get(_w("eastAsia")) == "黑体"
+    styles_of = [s for s, text, _ in _paragraphs(path) if "推荐意见" in text and s == "Title"]
+    assert styles_of, "the title paragraph uses the Title style"
+    # every run of the body that sets an East Asian font sets one of the official fonts
+    fonts = {f.get(_w("eastAsia")) for f in _part(path, "word/document.xml").iter(_w("rFonts"))}
+    assert fonts <= {"仿宋_GB2312", "黑体", "方正小标宋简体", "宋体", None}
+
+
+def test_footer_has_page_numbers_in_songti_sihao(opinions):
+    """§7.5: "— 1 —" in 4号半角宋体, a PAGE field, outside-aligned (odd right, even left)."""
+    path = _docx(opinions, FINAL_UNIT)
+    footers = _parts(path, "word/footer")
+    assert footers
+    settings = _part(path, "word/settings.xml")
+    assert settings.find("w:evenAndOddHeaders", NS) is not None
+    aligns = set()
+    for root in footers:
+        instr = "".join(t.text or "" for t in root.iter(_w("instrText")))
+        assert "PAGE" in instr
+        text = "".join(root.itertext())
+        assert text.startswith("— ") and text.endswith(" —")
+        for rpr in root.iter(_w("rPr")):
+            assert rpr.find("w:rFonts", NS).get(_w("eastAsia")) == "宋体"
+            assert rpr.find("w:sz", NS).get(_w("val")) == "28"  # 四号 14 pt
+        aligns.add(root.find(".//w:jc", NS).get(_w("val")))
+    assert aligns == {"right", "left"}
+
+
+# ---------------------------------------------------------------- table XML (ECMA-376 §17.4.60)
+
+
+@pytest.mark.parametrize("unit", [FINAL_UNIT, DRAFT_UNIT])
+def test_table_properties_in_schema_order(opinions, unit):
+    path = _docx(opinions, unit)
+    tables = list(_part(path, "word/document.xml").iter(_w("tbl")))
+    assert tables
+    for tbl in tables:
+        children = [etree.QName(el).localname for el in tbl.find("w:tblPr", NS)]
+        assert children.count("tblLayout") == 1
+        assert children == sorted(children, key=TBLPR_ORDER.index), children
+        header = tbl.find("w:tr", NS)
+        assert header.find("w:trPr/w:tblHeader", NS) is not None  # repeated on every page
+
+
+def test_columns_fit_their_contents(opinions):
+    path = _docx(opinions, FINAL_UNIT)
+    tbl = next(_part(path, "word/document.xml").iter(_w("tbl")))
+    widths = [int(c.get(_w("w"))) / 20 for c in tbl.find("w:tblGrid", NS)]
+    assert abs(sum(widths) - 156 / 25.4 * 72) < 2  # the 156 mm 版心 (GB/T 9704 §5.2.2)
+    rows = [["".join(tc.itertext()) for tc in tr.findall("w:tc", NS)] for tr in tbl.findall("w:tr", NS)]
+    assert rows[0] == ["推荐顺序", "申报单位", "标杆名称", "所在地区", "所属行业"]
+    assert [r[1] for r in rows[1:]] == list(ENTERPRISES)
+    # 所在地区 on one line: its column holds "张家口市" and the cell margins (2 × 5.4 pt)
+    assert widths[3] >= text_em("张家口市") * TABLE_FONT_SIZE + 10.8
+    assert widths[2] > widths[3] and widths[2] > widths[0]  # the long names get the room
+
+
+# ---------------------------------------------------------------- what the opinion says
+
+
+def test_addressee_signature_and_date(opinions):
+    paras = _paragraphs(_docx(opinions, FINAL_UNIT))
+    texts = [t for _, t, _ in paras]
+    assert "河北省工业和信息化厅：" in texts  # §7.3.2 主送机关
+    assert texts.index("河北省工业和信息化厅：") == next(i for i, (s, _, _) in enumerate(paras) if s == "Title") + 2
+    assert not any("推荐单位：" in t for t in texts)
+    assert not any("签字" in t or "____" in t for t in texts)
+    [signature] = [(t, p) for s, t, p in paras if t == FINAL_UNIT]
+    assert signature[1].find("w:pPr/w:pStyle", NS).get(_w("val")) == "发文机关署名"
+    date_style = _style(_docx(opinions, FINAL_UNIT), "成文日期")
+    assert date_style.find("w:pPr/w:ind", NS).get(_w("right")) == str(4 * 16 * 20)  # 右空四字
+    assert texts[-1].replace("\u3000", "") == "年月日"  # no 成文日期 given: left for the unit
+    dated = [t for _, t, _ in _paragraphs(_docx(opinions, FINAL_UNIT, "dated"))]
+    assert dated[-1] == "2021年9月18日" and dated[-2] == FINAL_UNIT
+    assert "（加盖公章）" in texts
+
+
+def test_draft_banner_names_each_reason(opinions):
+    out, summary = opinions["blank"]
+    unit = next(u for u in summary["units"] if u["unit"] == DRAFT_UNIT)
+    reasons = unit.get("draft_reasons") or []
+    assert reasons
+    texts = [t for _, t, _ in _paragraphs(_docx(opinions, DRAFT_UNIT))]
+    assert texts[0] == "【草稿，请勿盖章】"
+    assert texts[1:1 + len(reasons)] == reasons  # one reason a line, at the top
+    final = [t for _, t, _ in _paragraphs(_docx(opinions, FINAL_UNIT))]
+    assert not any("草稿" in t for t in final)
+
+
+def test_core_properties_name_the_unit_and_the_time(opinions):
+    path = _docx(opinions, FINAL_UNIT)
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        core = zf.read("docProps/core.xml").decode("utf-8")
+        app = zf.read("docProps/app.xml").decode("utf-8")
+    assert "python-docx" not in core + app and "Macintosh" not in app
+    assert not any("thumbnail" in n or "stylesWithEffects" in n or n.startswith("customXml/") for n in names)
+    assert f"<dc:creator>{FINAL_UNIT}</dc:creator>" in core and FINAL_UNIT in re.search("<dc:title>(.*)</dc:title>", core)[1]
+    assert "2021-09-01T02:00:00Z" in core  # generated 2021-09-01 10:00 China time
+
+
+# ---------------------------------------------------------------- printed (LibreOffice)
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _pdf(docx: Path, out: Path) -> Path:
+    profile = (out / "profile").as_uri()
+    proc = subprocess.run([_soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                           "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return out / f"{docx.stem}.pdf"
+
+
+def _pdf_text(pdf: Path) -> str:
+    """The PDF's text in reading order (each table cell a block of its own lines)."""
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(_soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or poppler's pdftotext not installed: cannot print the opinion")
+def test_final_opinion_prints_on_one_page(opinions, tmp_path):
+    text = _pdf_text(_pdf(_docx(opinions, FINAL_UNIT), tmp_path))
+    assert text.count("\f") <= 1, "one A4 page"  # pdftotext ends each page with a form feed
+    flat = re.sub(r"\s+", "", text)
+    for enterprise in ENTERPRISES:
+        assert enterprise in flat
+    assert FINAL_UNIT in flat and "河北省工业和信息化厅：" in flat
+    assert "推荐单位：" not in flat and "草稿" not in flat
+    assert "—1—" in flat  # the page number
+    regions = [line for line in text.splitlines() if line.strip() == "张家口市"]
+    assert len(regions) == 3, "所在地区 (张家口市) never broken across lines"
+
+
+@pytest.mark.skipif(_soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or poppler's pdftotext not installed: cannot print the opinion")
+def test_draft_opinion_prints_its_banner_and_reasons(opinions, tmp_path):
+    _, summary = opinions["blank"]
+    reasons = next(u for u in summary["units"] if u["unit"] == DRAFT_UNIT)["draft_reasons"]
+    flat = re.sub(r"\s+", "", _pdf_text(_pdf(_docx(opinions, DRAFT_UNIT), tmp_path)))
+    assert "【草稿，请勿盖章】" in flat
+    for reason in reasons:
+        assert re.sub(r"\s+", "", reason) in flat
+    assert "河北德龙钢铁有限公司" in flat  # named in the reason, not listed
