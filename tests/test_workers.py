@@ -80,3 +80,41 @@ def test_a_worker_killed_mid_file_does_not_stop_the_run(tmp_path, make_form, mak
     assert [i["code"] for i in files["石家庄/被杀-申请表.xlsx"]["issues"]] == ["file.unreadable"]
     apps = {a["enterprise"]: a for a in summary["applications"]}
     assert apps["河北华信精密机械有限公司"]["status"] == "通过"
+
+
+def test_workers_that_cannot_start_cost_no_file(tmp_path, make_form, make_summary, campaign, monkeypatch):
+    """When no worker can start (e.g. a child cannot import the parent's main module), files are read in this
+    process with a warning — never all reported unreadable."""
+    import toolkit.workers as workers
+
+    def broken(ctx, campaign, limits, read):  # every worker dies before it is ready
+        worker = real(ctx, campaign, limits, read)
+        worker.process.kill()
+        return worker
+
+    real = workers._Worker
+    monkeypatch.setattr(workers, "_Worker", broken)
+    unit = _inbox(tmp_path, make_form, make_summary, [])
+    jobs = [(str(p), f"石家庄/{p.name}") for p in sorted(unit.iterdir())]
+    with ReaderPool(campaign, read_or_fail, workers=2, limits=LIMITS) as pool:
+        results = dict(pool.map(jobs))
+        assert pool.in_process and pool.startup_failures == workers.MAX_STARTUP_FAILURES
+    assert results["石家庄/1-华信-申请表.xlsx"].kind == "form"
+    assert results["石家庄/1-华信-总结材料.docx"].kind == "summary"
+
+
+def test_a_run_started_from_standard_input_reads_every_file(tmp_path, make_form, make_summary):
+    """`python - < script` has a main module a child cannot import: the run still reads every file."""
+    import subprocess
+    import sys
+
+    unit = _inbox(tmp_path, make_form, make_summary, [])
+    script = (f"from toolkit.campaign import load_campaign\nfrom toolkit.pipeline import run\n"
+              f"r = run({str(tmp_path / 'inbox')!r}, {str(tmp_path / 'out')!r}, "
+              f"load_campaign().with_deadline('2099-12-31'), settle=0, workers=2)\n"
+              f"print(sorted(a['status'] for a in r.summary['applications']))\n")
+    proc = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300,
+                          cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "['通过']"
+    assert unit.exists()

@@ -16,6 +16,7 @@ Results travel by pickle between this run's own processes only (never through th
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import pickle
@@ -30,7 +31,12 @@ from .campaign import Campaign
 from .messages import make_issue
 from .model import OTHER, Extracted
 
+log = logging.getLogger(__name__)
+
 READER_MODULE = "toolkit.extract.registry"
+READY = b"ready"
+STARTUP_SECONDS = 120.0  # a worker that is not ready by then failed to start
+MAX_STARTUP_FAILURES = 3  # then files are read in this process, without isolation (and a warning)
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,10 @@ def _worker_main(conn, campaign: Campaign, limits: Limits, read: Callable) -> No
     # (a reader interrupted mid-file would report a good file as unreadable, and that result is cached)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _apply_memory_limit(limits.memory)
+    try:
+        conn.send_bytes(READY)  # the parent gives no file to a worker that never got this far
+    except (OSError, ValueError):
+        return
     while True:
         try:
             job = conn.recv()
@@ -186,6 +196,8 @@ class ReaderPool:
         self.replaced = 0  # workers started again after one died or was killed
         self._ctx = _context()
         self._workers: list[_Worker] = []
+        self.startup_failures = 0
+        self.in_process = False  # set when workers cannot be started at all
 
     def __enter__(self) -> "ReaderPool":
         return self
@@ -198,15 +210,44 @@ class ReaderPool:
             worker.stop(kill=worker.job is not None)
         self._workers = []
 
-    def _start(self) -> _Worker:
-        return _Worker(self._ctx, self.campaign, self.limits, self.read)
+    def _start(self) -> _Worker | None:
+        """A started worker that reported ready, or None once workers keep failing to start (the parent's
+        main module cannot be imported by a child, a fork server that cannot run …): then files are read in
+        this process. A worker that dies before it is ready costs no file."""
+        while self.startup_failures < MAX_STARTUP_FAILURES:
+            try:
+                worker = _Worker(self._ctx, self.campaign, self.limits, self.read)
+            except OSError:
+                self.startup_failures += 1
+                continue
+            if wait([worker.conn, worker.process.sentinel], timeout=STARTUP_SECONDS) and worker.conn.poll():
+                try:
+                    if worker.conn.recv_bytes() == READY:
+                        return worker
+                except (EOFError, OSError):
+                    pass
+            worker.stop(kill=True)
+            self.startup_failures += 1
+        if not self.in_process:
+            log.warning("无法启动读取文件的子进程，改为在本进程中逐个读取（个别异常文件可能影响整个运行）。")
+        self.in_process = True
+        return None
 
     def map(self, jobs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, Extracted]]:
         """Read every ``(abspath, rel)`` job; yield ``(rel, Extracted)`` for each, whatever happens to it."""
         queue = deque(jobs)
-        while len(self._workers) < min(self.size, len(queue)):
-            self._workers.append(self._start())
+        while len(self._workers) < min(self.size, len(queue)) and not self.in_process:
+            worker = self._start()
+            if worker is not None:
+                self._workers.append(worker)
         while queue or any(w.job is not None for w in self._workers):
+            if not self._workers:  # no worker could be started: read the rest here
+                path, rel = queue.popleft()
+                try:
+                    yield rel, self.read(path, rel, self.campaign, self.limits)
+                except Exception as exc:  # noqa: BLE001 - a reader's bug costs only this file
+                    yield rel, _failed(rel, f"读取时出错（{type(exc).__name__}）")
+                continue
             for worker in self._workers:
                 if worker.job is None and queue:
                     try:
@@ -249,7 +290,11 @@ class ReaderPool:
     def _replace(self, worker: _Worker) -> None:
         worker.job = None
         worker.stop(kill=True)
-        self._workers[self._workers.index(worker)] = self._start()
+        fresh = self._start()
+        if fresh is None:  # no worker can be started any more: the others finish the queue
+            self._workers.remove(worker)
+        else:
+            self._workers[self._workers.index(worker)] = fresh
         self.replaced += 1
 
 
