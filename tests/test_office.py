@@ -16,7 +16,7 @@ def _outputs(outbox: Path) -> list[Path]:
     files = [latest / "省级汇总表.xlsx"]
     for sub in ("推荐意见", "推荐排序表", "回执"):
         files += sorted((latest / sub).iterdir())
-    files += sorted((ROOT / "templates").iterdir())
+    files += sorted((ROOT / "templates").rglob("*"))
     return [f for f in files if f.suffix in (".xlsx", ".docx")]
 
 

@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml）")
     p.add_argument("--show-fields", action="store_true", help="列出读取到的各栏目内容及其位置")
 
-    p = sub.add_parser("templates", help="生成空白模板（申请表、总结材料、推荐意见、推荐排序表）",
+    p = sub.add_parser("templates", help="生成空白模板（申请表、申请书、总结材料；推荐单位用的推荐意见、空白推荐意见、推荐排序表）",
                        description="生成发给企业和推荐单位的空白模板。")
     p.add_argument("--out", default="templates", help="输出文件夹，默认 templates")
     p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml）")
