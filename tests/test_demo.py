@@ -57,9 +57,9 @@ def test_nothing_lost(demo_run):
 def test_register_rows_match_summary(demo_run):
     _, outbox, summary, _ = demo_run
     wb = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx", read_only=True)
-    assert wb.sheetnames[:4] == ["汇总表", "推荐单位情况", "问题清单", "统计"]
-    rows = list(wb["汇总表"].iter_rows(values_only=True))
-    assert "申报汇总表" in rows[0][0]
+    assert wb.sheetnames[:5] == ["推荐汇总表", "全部申报", "推荐单位情况", "问题清单", "统计"]
+    rows = list(wb["全部申报"].iter_rows(values_only=True))
+    assert "全部申报情况" in rows[0][0]
     header, data = rows[1], rows[2:]
     assert data and len(data) == len(summary["applications"])
     col = {name: i for i, name in enumerate(header)}
@@ -73,11 +73,11 @@ def test_register_rows_match_summary(demo_run):
         profit = app["fields"].get("利润总额", {})
         for year in ("2018", "2019", "2020"):
             assert row[col[f"{year}年利润总额（万元）"]] == profit.get(year)
-    units = list(wb["推荐单位情况"].iter_rows(min_row=2, max_row=27, values_only=True))
+    units = list(wb["推荐单位情况"].iter_rows(min_row=3, max_row=28, values_only=True))
     for row, unit in zip(units, summary["units"]):
         assert row[1] == unit["unit"] and row[3] == unit["quota"] and row[4] == unit["received"]
         assert row[5] == unit["passed"] and row[6] == unit["over_quota"]
-    issues = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    issues = list(wb["问题清单"].iter_rows(min_row=3, values_only=True))
     assert len(issues) >= sum(len(a["issues"]) for a in summary["applications"])
     detail = list(wb["申报明细"].iter_rows(values_only=True))
     dcol = {name: i for i, name in enumerate(detail[0])}
@@ -92,7 +92,7 @@ def test_register_rows_match_summary(demo_run):
 def test_register_print_and_view_setup(demo_run):
     _, outbox, _, _ = demo_run
     wb = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx")
-    ws = wb["汇总表"]
+    ws = wb["全部申报"]
     assert ws.freeze_panes == "E3"
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
     assert ws.page_setup.orientation == "landscape"
@@ -159,7 +159,7 @@ def test_statistics_count_every_application_once(demo_run):
         if count == "项数":
             current = label
             tables[current] = {}
-        elif current and label and isinstance(count, (int, float)):
+        elif current and label and label != "合计" and isinstance(count, (int, float)):
             tables[current][label] = (count, passed)
     apps = summary["applications"]
     for name, table in tables.items():

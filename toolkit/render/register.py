@@ -1,4 +1,22 @@
-"""省级汇总表.xlsx: 汇总表, 推荐单位情况, 问题清单, 统计 — formatted for people, printable."""
+"""省级汇总表.xlsx: the register the province forwards to its leaders, then the sheets its staff work from.
+
+Sheets, in order:
+
+1. 推荐汇总表 — for leaders: only the recommended (通过) applications, in 附件2 unit order then the unit's
+   推荐顺序, numbered 1…n (values, not formulas), a 合计 row (how many, and the sums of the money columns in
+   万元), the columns a leader reads and nothing else; A3 landscape, one page wide, header repeated, "第 n 页
+   共 m 页" in the footer. The layout follows the tables of provincial notices (标题, 单位：万元 on the right
+   above the table, 序号 first, 合计 last).
+2. 全部申报 — every application with its status (已撤回 with when), main problems, received time, versions.
+3. 推荐单位情况 — each unit's quota, what it sent, how it fared, what it still has to handle, its stamped
+   推荐意见 (an outdated stamp said as such), with a 合计 row.
+4. 问题清单 — every problem once, grouped by unit in 附件2 order, errors first; the issue code last (hidden).
+5. 统计 — totals by kind of unit (市级 / 省级协会), then by region, industry, size class and status.
+6. 申报明细 — every short field of every application (long texts such as 摘要 stay in summary.json).
+7. 文件清单 — every file seen, by unit in 附件2 order.
+
+Money is in 万元 as the 申请表 states it; counts are integers; times are China time.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +25,7 @@ import xlsxwriter
 
 from ..clock import display_time
 from ..keys import INDUSTRY, REGION
+from ..messages import display_location
 from ..messages import title as issue_title
 from ..model import (
     ERROR,
@@ -15,77 +34,38 @@ from ..model import (
     OUTPUT_REGISTER,
     PASSED,
     SEVERITY_LABELS,
+    WITHDRAWN,
+    Application,
     Assembled,
+    UnitStatus,
 )
 from . import RenderContext
-from .xlsx_style import formats, print_setup, write_cell, write_header
+from .xlsx_style import FOOTER, Column, formats, row_height, text_units, write_table
+from .xlsx_style import print_setup as _print_setup
+
+__all__ = ["FILE_STATUS", "REGISTER", "SHEETS", "row_height", "statistics", "write", "write_register"]
 
 FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "pending": "正在复制，下次运行时读取", "unassigned": "未归属推荐单位",
                "rejected": "无法读取或识别", "late-version": "截止后收到的修改版（不予受理）"}
 
-
-def register_columns(result: Assembled) -> list[tuple[str, int]]:
-    """汇总表: what the province reads and prints (landscape, one page wide)."""
-    c = result.campaign
-    cols = [("序号", 5), ("推荐单位", 20), ("推荐顺序", 6), ("申报单位", 24), ("标杆名称", 32), ("所在地区", 9),
-            ("所属行业", 18), ("企业规模", 7)]
-    cols += [(f"{year}年利润总额（万元）", 10) for year in c.base_years]
-    cols += [(f"{c.latest_year}年营业收入（万元）", 11), ("状态", 10), ("主要问题", 28), ("收到时间", 16), ("版本数", 6)]
-    return cols
-
-
-def register_rows(result: Assembled) -> list[list]:
-    """The 汇总表's data rows, one per application (shared with tests and summary checks)."""
-    c = result.campaign
-    rows = []
-    for n, app in enumerate(result.applications, start=1):
-        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, app.field_text(REGION),
-               app.field_text(INDUSTRY), app.size_class]
-        row += [app.form.number("利润总额", year) if app.form else None for year in c.base_years]
-        main = app.form.number("主营业收入", c.latest_year) if app.form else None
-        other = app.form.number("其他业务收入", c.latest_year) if app.form else None
-        row.append(None if main is None else main + (other or 0.0))
-        errors = [i for i in app.issues if i.severity == ERROR]
-        warnings = [i for i in app.issues if i.severity != ERROR]
-        main_issue = "；".join(dict.fromkeys(issue_title(i.code) for i in errors)) or \
-            "；".join(dict.fromkeys(issue_title(i.code) for i in warnings))
-        row += [app.status, main_issue, display_time(app.received_at), app.versions]
-        rows.append(row)
-    return rows
-
-
-def detail_columns(result: Assembled) -> list[tuple[str, int]]:
-    """申报明细: every field of every application, for filtering and further analysis."""
-    c = result.campaign
-    cols = [("序号", 5), ("推荐单位", 22), ("推荐顺序", 6), ("申报单位", 26)]
-    cols += [(spec.key, 30 if spec.key in ("标杆名称", "摘要", "通讯地址") else 14) for spec in c.fields
-             if spec.key != "申报单位"]
-    cols += [("行业大类", 22), ("企业规模", 8)]
-    for spec in c.yearly:
-        for year in c.base_years:
-            cols.append((f"{year}年{spec.key}（{spec.unit}）", 12))
-    cols += [("错误数", 7), ("提示数", 7), ("版本数", 7), ("文件", 50)]
-    return cols
-
-
-def detail_rows(result: Assembled) -> list[list]:
-    c = result.campaign
-    rows = []
-    for n, app in enumerate(result.applications, start=1):
-        industry = c.industry_by_code(app.industry_code) if app.industry_code else None
-        row = [n, app.unit, app.rank, app.enterprise]
-        row += [app.field_text(spec.key) for spec in c.fields if spec.key != "申报单位"]
-        row += [industry.label if industry else "", app.size_class]
-        for spec in c.yearly:
-            for year in c.base_years:
-                row.append(app.form.number(spec.key, year) if app.form else None)
-        errors = len(app.errors)
-        row += [errors, len(app.issues) - errors, app.versions, "\n".join(f.path for f in app.files)]
-        rows.append(row)
-    return rows
-
-
 REGISTER = "省级汇总表.xlsx"
+LEADERS = "推荐汇总表"
+ALL = "全部申报"
+UNITS = "推荐单位情况"
+ISSUES = "问题清单"
+STATS = "统计"
+DETAIL = "申报明细"
+FILES = "文件清单"
+SHEETS = (LEADERS, ALL, UNITS, ISSUES, STATS, DETAIL, FILES)
+
+A3, A4 = 8, 9  # xlsxwriter paper sizes
+
+
+def print_setup(ws, **options) -> None:
+    """xlsx_style.print_setup with the register's footer, "第 n 页 共 m 页"."""
+    _print_setup(ws, footer=FOOTER, **options)
+LONG_TEXT = 100  # text fields allowing more characters than this (摘要) are left out of 申报明细
+NO_UNIT = "（未归属推荐单位）"
 
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
@@ -95,12 +75,18 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
 
 
 def write_register(target, result: Assembled) -> None:
+    """Every sheet of the register into ``target`` (a path or a binary file object).
+
+    constant_memory keeps a national roll-up (tens of thousands of rows) small: each sheet is written row by
+    row, top to bottom.
+    """
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
+                                      "strings_to_numbers": False, "constant_memory": True})
     wb.set_properties({"title": f"{result.campaign.title}省级汇总表", "author": "质量标杆推荐工具"})
     wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_REGISTER)
     f = formats(wb)
-    _summary_sheet(wb, f, result)
+    _leaders_sheet(wb, f, result)
+    _all_sheet(wb, f, result)
     _units_sheet(wb, f, result)
     _issues_sheet(wb, f, result)
     _stats_sheet(wb, f, result)
@@ -109,104 +95,228 @@ def write_register(target, result: Assembled) -> None:
     wb.close()
 
 
-def _summary_sheet(wb, f, result: Assembled) -> None:
-    ws = wb.add_worksheet("汇总表")
-    cols = register_columns(result)
-    write_header(ws, f, 1, cols)
-    status_col = [n for n, _ in cols].index("状态")
-    money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
-    count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n or n in ("序号", "推荐顺序", "错误数", "提示数", "版本数")}
-    ws.merge_range(0, 0, 0, len(cols) - 1, f"{result.campaign.title}申报汇总表（共{len(result.applications)}项，"
-                   f"生成于{display_time(result.generated_at)}）", f["title"])
-    ws.set_row(0, 26)
-    widths = [w for _, w in cols]
-    for r, row in enumerate(register_rows(result), start=2):
-        ws.set_row(r, row_height(row, widths))
-        for c, value in enumerate(row):
-            fmt = f["money"] if c in money_cols else f["count"] if c in count_cols else f["cell"]
-            if c == status_col:
-                fmt = f["ok"] if value == PASSED else f["bad"]
-            write_cell(ws, r, c, value, fmt)
+def _title(ws, f, text: str, width: int, *, row: int = 0) -> None:
+    ws.set_row(row, 30)
+    ws.merge_range(row, 0, row, width - 1, text, f["title"])
+
+
+def _revenue(app: Application, year: int) -> float | None:
+    """营业收入 of ``year`` in 万元: 主营业收入 plus 其他业务收入 (None when the 主营业收入 is missing)."""
+    if app.form is None:
+        return None
+    main = app.form.number("主营业收入", year)
+    other = app.form.number("其他业务收入", year)
+    return None if main is None else round(main + (other or 0.0), 2)
+
+
+def _profit(app: Application, year: int) -> float | None:
+    return app.form.number("利润总额", year) if app.form else None
+
+
+def _region(app: Application) -> str:
+    """The campaign's region (石家庄市) when assembly recognised one, else what was written."""
+    written = app.field_text(REGION)
+    return app.region if app.region and app.region != "未填写" else written
+
+
+# ---- 1. 推荐汇总表 (for leaders) ----
+
+def recommended(result: Assembled) -> list[Application]:
+    """The applications a unit recommends and the province received in order (status 通过), in 附件2 unit
+    order then the unit's 推荐顺序 (the order assembly gives ``result.applications``)."""
+    return [a for a in result.applications if a.status == PASSED]
+
+
+def leaders_columns(result: Assembled) -> list[Column]:
+    """The lean set a leader reads; money of the latest base year in 万元 (the unit is said above the table)."""
+    year = result.campaign.latest_year
+    return [Column("序号", "count", minimum=5), Column("推荐单位", cap=28), Column("推荐顺序", "count", minimum=5),
+            Column("申报单位", cap=32), Column("标杆名称", cap=2 * result.campaign.name_limit + 2),
+            Column("所在地区", "center", cap=12), Column("所属行业", cap=40), Column("企业规模", "center", cap=8),
+            Column(f"{year}年营业收入", "money"), Column(f"{year}年利润总额", "money")]
+
+
+def leaders_rows(result: Assembled) -> list[list]:
+    """One row per recommended application, numbered from 1."""
+    year = result.campaign.latest_year
+    return [[n, a.unit, a.rank, a.enterprise, a.benchmark_name, _region(a), a.field_text(INDUSTRY), a.size_class,
+             _revenue(a, year), _profit(a, year)] for n, a in enumerate(recommended(result), start=1)]
+
+
+def _money_sum(rows: list[list], col: int) -> float:
+    return round(sum(r[col] for r in rows if isinstance(r[col], (int, float))), 2)
+
+
+def _leaders_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet(LEADERS)
+    columns, rows = leaders_columns(result), leaders_rows(result)
+    total = ["合计", "", "", len(rows), "", "", "", "", _money_sum(rows, 8), _money_sum(rows, 9)]
+    _title(ws, f, f"{result.campaign.title}推荐汇总表", len(columns))
+    ws.set_row(1, 18)
+    ws.merge_range(1, 0, 1, len(columns) - 1, "金额单位：万元", f["unit_note"])
+    write_table(ws, f, top=2, columns=columns, rows=rows, total=total, total_styles={0: "total_text", 3: "total_items"},
+                total_label_span=3)
+    if not rows:
+        ws.merge_range(3 + 1, 0, 3 + 1, len(columns) - 1, "尚无通过审核的推荐项目。", f["cell"])
+    ws.freeze_panes(3, 0)
+    # no autofilter here: the 合计 row holds values, which a filter would leave stale (filter on 全部申报)
+    print_setup(ws, landscape=True, header_rows=(2, 2), paper=A3)
+    ws.center_horizontally()
+
+
+# ---- 2. 全部申报 ----
+
+def all_columns(result: Assembled) -> list[Column]:
+    c = result.campaign
+    cols = [Column("序号", "count", minimum=5), Column("推荐单位", cap=22), Column("推荐顺序", "count", minimum=5),
+            Column("申报单位", cap=26), Column("标杆名称", cap=36), Column("所在地区", "center", cap=10),
+            Column("所属行业", cap=18), Column("企业规模", "center", cap=8)]
+    cols += [Column(f"{year}年利润总额（万元）", "money") for year in c.base_years]
+    cols += [Column(f"{c.latest_year}年营业收入（万元）", "money"), Column("状态", "center", cap=10),
+             Column("主要问题", cap=30), Column("收到时间", "center", cap=17), Column("版本数", "count")]
+    return cols
+
+
+def main_problem(app: Application) -> str:
+    """What a reader needs first: a withdrawal and when, else the kinds of error, else the kinds of hint."""
+    if app.status == WITHDRAWN:
+        when = display_time(app.withdrawn_at)
+        return f"推荐单位已撤回（{when}收到撤回）" if when else "推荐单位已撤回"
+    errors = [i for i in app.issues if i.severity == ERROR]
+    hints = [i for i in app.issues if i.severity != ERROR]
+    return "；".join(dict.fromkeys(issue_title(i.code) for i in errors or hints))
+
+
+def all_rows(result: Assembled) -> list[list]:
+    """One row per application, in 附件2 unit order then rank (shared with tests)."""
+    c = result.campaign
+    rows = []
+    for n, app in enumerate(result.applications, start=1):
+        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, _region(app), app.field_text(INDUSTRY),
+               app.size_class]
+        row += [_profit(app, year) for year in c.base_years]
+        row += [_revenue(app, c.latest_year), app.status, main_problem(app), display_time(app.received_at),
+                app.versions]
+        rows.append(row)
+    return rows
+
+
+def _status_style(value) -> str:
+    return "ok" if value == PASSED else "cell_center" if value == WITHDRAWN else "bad"
+
+
+def _all_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet(ALL)
+    columns, rows = all_columns(result), all_rows(result)
+    status_col = [col.name for col in columns].index("状态")
+    _title(ws, f, f"{result.campaign.title}全部申报情况（共{len(rows)}项，生成于{display_time(result.generated_at)}）",
+           len(columns))
+    write_table(ws, f, top=1, columns=columns, rows=rows,
+                styles=lambda r, c, v: _status_style(v) if c == status_col else None)
     ws.freeze_panes(2, 4)
-    ws.autofilter(1, 0, max(2, len(result.applications) + 1), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(1, 1), paper=8)  # A3: a register of 16 columns stays legible
+    ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
+    print_setup(ws, landscape=True, header_rows=(1, 1), paper=A3)
 
 
-def row_height(values: list, widths: list[int], *, line: float = 14.0) -> float:
-    """A row tall enough for its wrapped text (xlsxwriter cannot autofit; LibreOffice does not either)."""
-    lines = 1
-    for value, width in zip(values, widths):
-        if isinstance(value, str) and value:
-            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in value)  # CJK is two columns wide
-            lines = max(lines, -(-units // max(1, int(width * 0.95))), value.count("\n") + 1)
-    return line * min(lines, 8) + 4
+# ---- 3. 推荐单位情况 ----
+
+UNIT_COUNTS = ("quota", "received", "passed", "over_quota", "late", "ineligible", "needs_fix", "withdrawn",
+               "file_errors", "to_handle")
 
 
-def _detail_sheet(wb, f, result: Assembled) -> None:
-    ws = wb.add_worksheet("申报明细")
-    cols = detail_columns(result)
-    write_header(ws, f, 0, cols)
-    money_cols = {i for i, (n, _) in enumerate(cols) if "万元" in n}
-    count_cols = {i for i, (n, _) in enumerate(cols) if "（人）" in n}
-    widths = [w for _, w in cols]
-    for r, row in enumerate(detail_rows(result), start=1):
-        ws.set_row(r, row_height(row, widths))
-        for c, value in enumerate(row):
-            fmt = f["money"] if c in money_cols else f["count"] if c in count_cols else f["cell"]
-            write_cell(ws, r, c, value, fmt)
-    ws.freeze_panes(1, 4)
-    ws.autofilter(0, 0, max(1, len(result.applications)), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(0, 0), fit_width=False, paper=8)
-    ws.repeat_columns(0, 3)  # every printed page says which application a figure belongs to
+def opinion_state(u: UnitStatus) -> str:
+    """The stamped 推荐意见 as the province reads it."""
+    if not u.stamped_opinion:
+        return "未收到"
+    return "已收到（早于最新材料，需重新盖章）" if u.opinion_outdated else "已收到"
+
+
+def _unit_note(u: UnitStatus) -> str:
+    notes = ["未报送"] if u.received == 0 else (["超出名额"] if u.over_quota else [])
+    if u.stamped_opinion and u.opinion_outdated:
+        notes.append("盖章推荐意见早于最新报送的材料，请核对推荐顺序是否仍一致")
+    return "；".join(notes)
 
 
 def _units_sheet(wb, f, result: Assembled) -> None:
-    ws = wb.add_worksheet("推荐单位情况")
-    cols = [("序号", 6), ("推荐单位", 28), ("类别", 10), ("名额", 8), ("收到", 8), ("通过", 8), ("超出名额", 10),
-            ("逾期", 8), ("不符合申报条件", 14), ("需补正", 8), ("盖章推荐意见", 14), ("排序依据", 14), ("情况", 30)]
-    write_header(ws, f, 0, cols)
-    for r, u in enumerate(result.units, start=1):
+    ws = wb.add_worksheet(UNITS)
+    columns = [Column("序号", "count", minimum=5), Column("推荐单位", cap=24), Column("类别", "center", cap=10),
+               Column("名额", "count"), Column("收到", "count"), Column("通过", "count"), Column("超出名额", "count"),
+               Column("逾期", "count"), Column("不符合申报条件", "count"), Column("需补正", "count"),
+               Column("已撤回", "count"), Column("文件错误", "count"), Column("还需处理", "count"),
+               Column("盖章推荐意见", "center", cap=20), Column("排序依据", "center", cap=14), Column("情况", cap=30)]
+    rows = []
+    for u in result.units:
         unit = result.campaign.unit(u.unit)
-        notes = ["未报送"] if u.received == 0 else (["超出名额"] if u.over_quota else [])
-        if u.opinion_outdated:
-            notes.append("盖章推荐意见早于最新报送的材料，请核对推荐顺序是否仍一致")
-        note = "；".join(notes)
-        values = [u.order, u.unit, unit.kind_label if unit else u.kind, u.quota, u.received, u.passed, u.over_quota,
-                  u.late, u.ineligible, u.needs_fix, "已收到" if u.stamped_opinion else "未收到", u.rank_source, note]
-        ws.set_row(r, row_height(values, [w for _, w in cols]))
-        for c, v in enumerate(values):
-            fmt = f["cell_center"] if c not in (1, 12) else f["cell"]
-            if c == 10:
-                fmt = f["ok"] if u.stamped_opinion else f["bad"]
-            write_cell(ws, r, c, v, fmt)
-    total = len(result.units) + 1
-    ws.write_string(total, 1, "合计", f["label"])
-    for c in range(3, 10):
-        ws.write_number(total, c, sum([u.quota, u.received, u.passed, u.over_quota, u.late, u.ineligible,
-                                       u.needs_fix][c - 3] for u in result.units), f["label"])
-    ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, len(result.units), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(0, 0))
+        rows.append([u.order, u.unit, unit.kind_label if unit else u.kind, *(getattr(u, k) for k in UNIT_COUNTS),
+                     opinion_state(u), u.rank_source, _unit_note(u)])
+    sent = sum(1 for u in result.units if u.received)
+    stamped = sum(1 for u in result.units if u.stamped_opinion)
+    outdated = sum(1 for u in result.units if u.stamped_opinion and u.opinion_outdated)
+    total = ["", "合计", f"{len(result.units)}个单位", *(sum(getattr(u, k) for u in result.units) for k in UNIT_COUNTS),
+             stamped, "", f"已报送 {sent}/{len(result.units)} 个单位" + (f"；{outdated} 个单位需重新盖章" if outdated else "")]
+    _title(ws, f, f"{result.campaign.title}推荐单位报送情况（截至{display_time(result.generated_at)}）", len(columns))
+    stamp_col = 13
+
+    def style(r, c, v):
+        if c == stamp_col:
+            return "ok" if v == "已收到" else "bad"
+        if c == 12 and v:  # 还需处理
+            return "bad"
+        return None
+
+    write_table(ws, f, top=1, columns=columns, rows=rows, styles=style, total=total,
+                total_styles={2: "total_text", stamp_col: "total_stamped"})
+    ws.freeze_panes(2, 2)
+    ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
+    print_setup(ws, landscape=True, header_rows=(1, 1), paper=A4)
+
+
+# ---- 4. 问题清单 ----
+
+def issue_table(result: Assembled) -> list[tuple]:
+    """(unit, enterprise, issue) for every problem once, grouped by unit in 附件2 order (files no unit claims
+    last), errors before hints within a unit, and the same hint about the same place said once."""
+    order = {u.unit: i for i, u in enumerate(result.units)}
+    seen, rows = set(), []
+    for n, (unit, enterprise, issue) in enumerate(result.issue_rows()):
+        key = (unit, issue.severity, issue.code, issue.file, issue.location, issue.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append((order.get(unit, len(order)), issue.severity != ERROR, n, unit, enterprise, issue))
+    rows.sort(key=lambda r: r[:3])
+    return [(unit, enterprise, issue) for *_, unit, enterprise, issue in rows]
 
 
 def _issues_sheet(wb, f, result: Assembled) -> None:
-    ws = wb.add_worksheet("问题清单")
-    cols = [("序号", 6), ("推荐单位", 24), ("申报单位", 26), ("级别", 6), ("问题", 18), ("代码", 22), ("文件", 40),
-            ("位置", 22), ("栏目", 14), ("说明及修改方法", 70)]
-    write_header(ws, f, 0, cols)
-    r = 0
-    for unit, enterprise, issue in result.issue_rows():
-        r += 1
-        fmt = f["error"] if issue.severity == ERROR else f["warning"]
-        values = [r, unit, enterprise, SEVERITY_LABELS.get(issue.severity, issue.severity), issue_title(issue.code),
-                  issue.code, issue.file, issue.location, issue.field, issue.message]
-        ws.set_row(r, row_height(values, [w for _, w in cols]))
-        for c, v in enumerate(values):
-            write_cell(ws, r, c, v, fmt if c in (3, 4, 9) else f["cell"])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(0, 0), paper=8)
+    ws = wb.add_worksheet(ISSUES)
+    columns = [Column("序号", "count", minimum=5), Column("推荐单位", cap=22), Column("申报单位", cap=24),
+               Column("级别", "center", minimum=6), Column("问题类型", cap=18), Column("文件", cap=40),
+               Column("位置", cap=22), Column("栏目", cap=14), Column("说明及修改方法", cap=70),
+               Column("代码", cap=24, hidden=True)]
+    table = issue_table(result)
+    rows = [[n, unit or NO_UNIT, enterprise, SEVERITY_LABELS.get(i.severity, i.severity), issue_title(i.code), i.file,
+             display_location(i.location), i.field, i.message, i.code]
+            for n, (unit, enterprise, i) in enumerate(table, start=1)]
+    errors = sum(1 for *_, i in table if i.severity == ERROR)
+    _title(ws, f, f"问题清单（错误 {errors} 条、提示 {len(table) - errors} 条）", len(columns) - 1)
+    severity = {n: i.severity for n, (*_, i) in enumerate(table, start=2)}
 
+    def style(r, c, v):
+        if c in (3, 4, 8):
+            return "error" if severity[r] == ERROR else "warning"
+        return None
+
+    write_table(ws, f, top=1, columns=columns, rows=rows, styles=style)
+    if not rows:
+        ws.merge_range(2, 0, 2, len(columns) - 2, "未发现问题。", f["ok"])
+    ws.freeze_panes(2, 0)
+    ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
+    print_setup(ws, landscape=True, header_rows=(1, 1), paper=A3)
+
+
+# ---- 5. 统计 ----
 
 _LAST = ("未填写", "未能识别行业", "无法判定")
 
@@ -235,14 +345,55 @@ def statistics(result: Assembled) -> list:
     return out
 
 
+KIND_COLUMNS = ("单位数", "已报送", "名额", "收到", "通过", "需补正", "还需处理", "盖章推荐意见")
+
+
+def unit_kinds(result: Assembled):
+    """By kind of unit (市级, 省级协会): a DataFrame indexed by the kind's label with KIND_COLUMNS, a group-by
+    over ``result.units`` (UnitStatus.kind)."""
+    import pandas as pd
+
+    labels = {"city": "市级", "association": "省级协会"}
+    frame = pd.DataFrame({
+        "类别": [labels.get(u.kind, u.kind) for u in result.units],
+        "已报送": [u.received > 0 for u in result.units],
+        "名额": [u.quota for u in result.units], "收到": [u.received for u in result.units],
+        "通过": [u.passed for u in result.units], "需补正": [u.needs_fix for u in result.units],
+        "还需处理": [u.to_handle for u in result.units],
+        "盖章推荐意见": [u.stamped_opinion for u in result.units],
+    })
+    table = frame.groupby("类别", sort=False).agg(
+        单位数=("名额", "size"), 已报送=("已报送", "sum"), 名额=("名额", "sum"), 收到=("收到", "sum"),
+        通过=("通过", "sum"), 需补正=("需补正", "sum"), 还需处理=("还需处理", "sum"), 盖章推荐意见=("盖章推荐意见", "sum"))
+    return table[list(KIND_COLUMNS)]
+
+
 def _stats_sheet(wb, f, result: Assembled) -> None:
-    ws = wb.add_worksheet("统计")
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 3, 10)
-    c = result.campaign
-    ws.merge_range(0, 0, 0, 3, f"{c.title}申报情况统计（共{len(result.applications)}项）", f["title"])
+    ws = wb.add_worksheet(STATS)
+    tables = statistics(result)
+    kinds = unit_kinds(result)
+    labels = [str(k) for _, t in tables for k in t.index] + ["合计", *map(str, kinds.index)]
+    ws.set_column(0, 0, max(16.0, min(40.0, max(map(text_units, labels)) + 2)))
+    ws.set_column(1, 8, 10)
+    apps = result.applications
+    passed = sum(1 for a in apps if a.status == PASSED)
+    _title(ws, f, f"{result.campaign.title}申报情况统计（共{len(apps)}项，其中通过{passed}项）", 9)
+    # by kind of unit, with its total
     row = 2
-    for idx, (name, table) in enumerate(statistics(result)):
+    ws.set_row(row, 20)
+    for c, name in enumerate(("按推荐单位类别", *KIND_COLUMNS)):
+        ws.write_string(row, c, name, f["header"])
+    for label, values in kinds.iterrows():
+        row += 1
+        ws.write_string(row, 0, str(label), f["cell"])
+        for c, name in enumerate(KIND_COLUMNS, start=1):
+            ws.write_number(row, c, int(values[name]), f["count"])
+    row += 1
+    ws.write_string(row, 0, "合计", f["total_text"])
+    for c, name in enumerate(KIND_COLUMNS, start=1):
+        ws.write_number(row, c, int(kinds[name].sum()), f["total_count"])
+    row += 3
+    for idx, (name, table) in enumerate(tables):
         ws.write_string(row, 0, name, f["header"])
         ws.write_string(row, 1, "项数", f["header"])
         ws.write_string(row, 2, "通过", f["header"])
@@ -251,10 +402,13 @@ def _stats_sheet(wb, f, result: Assembled) -> None:
             ws.write_number(row + i, 1, int(values["项数"]), f["count"])
             ws.write_number(row + i, 2, int(values["通过"]), f["count"])
         items = len(table)
+        ws.write_string(row + items + 1, 0, "合计", f["total_text"])
+        ws.write_number(row + items + 1, 1, int(table["项数"].sum()), f["total_count"])
+        ws.write_number(row + items + 1, 2, int(table["通过"].sum()), f["total_count"])
         if items:
             chart = wb.add_chart({"type": "pie" if idx >= 2 else "bar"})
-            chart.add_series({"name": name, "categories": ["统计", row + 1, 0, row + items, 0],
-                              "values": ["统计", row + 1, 1, row + items, 1],
+            chart.add_series({"name": name, "categories": [STATS, row + 1, 0, row + items, 0],
+                              "values": [STATS, row + 1, 1, row + items, 1],
                               "data_labels": {"value": True}})
             chart.set_title({"name": f"{name}统计"})
             chart.set_legend({"none": idx < 2})
@@ -263,32 +417,106 @@ def _stats_sheet(wb, f, result: Assembled) -> None:
             ws.insert_chart(row, 4, chart)
         else:
             height = 0
-        row += max(items + 3, -(-height // 20) + 2)  # default rows are 20 px: charts never overlap
+        row += max(items + 4, -(-height // 20) + 2)  # default rows are 20 px: charts never overlap
     print_setup(ws, landscape=False, header_rows=None)
 
 
-def _files_sheet(wb, f, result: Assembled) -> None:
-    ws = wb.add_worksheet("文件清单")
-    cols = [("序号", 6), ("文件", 56), ("推荐单位", 24), ("类型", 14), ("状态", 16), ("申报单位", 26),
-            ("首次收到时间", 20), ("错误数", 8), ("SHA-256", 20)]
-    write_header(ws, f, 0, cols)
-    r = 0
+# ---- 6. 申报明细 ----
+
+def detail_fields(result: Assembled) -> list:
+    """The campaign's scalar fields shown in 申报明细: all but 申报单位 (already in front) and long texts."""
+    return [spec for spec in result.campaign.fields
+            if spec.key != "申报单位" and not (spec.type == "text" and spec.max_length > LONG_TEXT)]
+
+
+def detail_columns(result: Assembled) -> list[Column]:
+    """申报明细: every short field of every application, for filtering and further analysis."""
+    c = result.campaign
+    cols = [Column("序号", "count", minimum=5), Column("推荐单位", cap=24), Column("推荐顺序", "count", minimum=5),
+            Column("申报单位", cap=30)]
+    cols += [Column(spec.key, cap=2 * c.name_limit + 2 if spec.key == "标杆名称" else 40) for spec in detail_fields(result)]
+    cols += [Column("行业大类", cap=40), Column("企业规模", "center", cap=8)]
+    for spec in c.yearly:
+        kind = "money" if spec.type == "money" else "count"
+        for year in c.base_years:
+            cols.append(Column(f"{year}年{spec.key}（{spec.unit}）" if spec.unit else f"{year}年{spec.key}", kind))
+    cols += [Column("状态", "center", cap=10), Column("错误数", "count"), Column("提示数", "count"),
+             Column("版本数", "count")]
+    return cols
+
+
+def detail_rows(result: Assembled) -> list[list]:
+    c = result.campaign
+    fields = detail_fields(result)
+    rows = []
+    for n, app in enumerate(result.applications, start=1):
+        industry = c.industry_by_code(app.industry_code) if app.industry_code else None
+        row = [n, app.unit, app.rank, app.enterprise]
+        row += [app.field_text(spec.key) for spec in fields]
+        row += [industry.label if industry else "", app.size_class]
+        for spec in c.yearly:
+            for year in c.base_years:
+                row.append(app.form.number(spec.key, year) if app.form else None)
+        errors = len(app.errors)
+        row += [app.status, errors, len(app.issues) - errors, app.versions]
+        rows.append(row)
+    return rows
+
+
+def _detail_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet(DETAIL)
+    columns = detail_columns(result)
+    widths = write_table(ws, f, top=0, columns=columns, rows=detail_rows(result))
+    ws.freeze_panes(1, 4)
+    ws.autofilter(0, 0, max(1, len(result.applications)), len(columns) - 1)
+    print_setup(ws, landscape=True, header_rows=(0, 0), fit_width=False, paper=A3)
+    ws.repeat_columns(0, 3)  # every printed page says which application a figure belongs to
+    ws.fit_to_pages(detail_pages_wide(widths, repeated=4), 0)
+    ws.print_across()  # the fields of the first applications first, then the next ones
+
+
+A3_LANDSCAPE_UNITS = 205.0  # what A3 landscape holds at 100 % between our margins, in column-width units
+
+
+def detail_pages_wide(widths: list[float], *, repeated: int) -> int:
+    """How many pages wide 申报明细 prints: its columns after the ``repeated`` ones (printed on every page)
+    spread over pages with a fifth of slack, since a column never splits across pages; printing scales to fit
+    that many pages, so wide text columns do not leave half-empty pages."""
+    import math
+
+    head, rest = sum(widths[:repeated]), sum(widths[repeated:])
+    return max(1, math.ceil(1.2 * rest / max(1.0, A3_LANDSCAPE_UNITS - head)))
+
+
+# ---- 7. 文件清单 ----
+
+def file_rows(result: Assembled) -> list[list]:
+    """Every file seen, by unit in 附件2 order (files no unit claims last), then path."""
+    order = {u.unit: i for i, u in enumerate(result.units)}
+    entries = []
     for e in result.files:
-        r += 1
         v = e.version
-        values = [r, v.path, v.unit, KIND_LABELS.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status), e.enterprise,
-                  display_time(v.first_seen), sum(1 for i in e.issues if i.severity == ERROR), v.sha256[:16]]
-        ws.set_row(r, row_height(values, [w for _, w in cols]))
-        for c, val in enumerate(values):
-            write_cell(ws, r, c, val, f["cell"])
+        entries.append((v.unit, v.path, [KIND_LABELS.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status),
+                                         e.enterprise, display_time(v.first_seen),
+                                         sum(1 for i in e.issues if i.severity == ERROR), v.sha256]))
     for fv in result.ignored:
-        r += 1
-        for c, val in enumerate([r, fv.path, fv.unit, "临时文件", FILE_STATUS["ignored"], "", "", 0, fv.sha256[:16]]):
-            write_cell(ws, r, c, val, f["cell"])
+        entries.append((fv.unit, fv.path, ["临时文件", FILE_STATUS["ignored"], "", "", 0, fv.sha256]))
     for fv in result.pending:
-        r += 1
-        for c, val in enumerate([r, fv.path, fv.unit, "", FILE_STATUS["pending"], "", "", 0, ""]):
-            write_cell(ws, r, c, val, f["cell"])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
-    print_setup(ws, landscape=True, header_rows=(0, 0))
+        entries.append((fv.unit, fv.path, ["", FILE_STATUS["pending"], "", "", 0, ""]))
+    entries.sort(key=lambda e: (order.get(e[0], len(order)), e[1]))
+    return [[n, unit or NO_UNIT, path, *rest] for n, (unit, path, rest) in enumerate(entries, start=1)]
+
+
+def _files_sheet(wb, f, result: Assembled) -> None:
+    ws = wb.add_worksheet(FILES)
+    columns = [Column("序号", "count", minimum=5), Column("推荐单位", cap=22), Column("文件", cap=56),
+               Column("类型", "center", cap=14), Column("状态", "center", cap=16), Column("申报单位", cap=24),
+               Column("首次收到时间", "center", cap=17), Column("错误数", "count"),
+               Column("SHA-256", cap=12, hidden=True)]
+    rows = file_rows(result)
+    _title(ws, f, f"收到的文件（共{len(rows)}个）", len(columns) - 1)
+    write_table(ws, f, top=1, columns=columns, rows=rows)
+    ws.freeze_panes(2, 0)
+    ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
+    print_setup(ws, landscape=True, header_rows=(1, 1), paper=A4)
+

@@ -1,10 +1,34 @@
-"""Shared xlsxwriter formats and the one guard that keeps untrusted text from becoming a formula."""
+"""Shared xlsxwriter formats, column widths from content, and the one guard that keeps untrusted text from
+becoming a formula.
+
+Widths and heights are estimated, since neither xlsxwriter nor LibreOffice autofits when it opens a file: a
+column's width is measured in Excel's units (the width of a digit of the workbook's default font); a CJK or
+other full-width character of our 10-point 宋体 takes about 2 of them, a Latin letter or digit about 1.1
+(``text_units``). A column is as wide as its widest value plus padding, capped for text (which then wraps);
+a number is never capped, so Excel never shows ##### for it.
+"""
 from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
 
 from ..normalize import clean_text
 
 FONT = "宋体"
 HEADER_BG = "#DDEBF7"
+
+WIDE_UNITS = 2.0  # a CJK / full-width character, in column-width units
+NARROW_UNITS = 1.1  # a Latin letter, digit or half-width punctuation
+PADDING = 1.5  # a cell's inner margins, in column-width units
+LINE_HEIGHT = 14.5  # points per wrapped line of 10-point text (Noto CJK, LibreOffice's 宋体, is tall)
+
+# number formats: what people read (money in 万元 with two decimals, counts as integers)
+MONEY = "#,##0.00"
+COUNT = "0"
+ITEMS = '0"项"'  # a count of applications in a total row
+STAMPED = '"已收到 "0" 个"'  # how many units sent a stamped opinion
 
 
 def safe_text(value) -> str:
@@ -18,25 +42,41 @@ def formats(wb) -> dict:
     return {
         "title": wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"}),
         "subtitle": wb.add_format({**base, "font_size": 10, "italic": True, "font_color": "#595959"}),
+        "unit_note": wb.add_format({**base, "font_size": 10, "align": "right"}),
         "header": wb.add_format({**border, "bold": True, "bg_color": HEADER_BG, "align": "center",
                                  "text_wrap": True}),
         "label": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "align": "center",
                                 "text_wrap": True, "locked": True}),
+        "total_money": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "num_format": MONEY}),
+        "total_count": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "align": "center",
+                                      "num_format": COUNT}),
+        "total_text": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "text_wrap": True}),
+        "total_label": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "align": "center"}),
+        "total_items": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "align": "center",
+                                      "num_format": ITEMS}),
+        "total_stamped": wb.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "align": "center",
+                                        "num_format": STAMPED}),
         "cell": wb.add_format({**border, "text_wrap": True}),
-        "cell_center": wb.add_format({**border, "align": "center"}),
+        "cell_center": wb.add_format({**border, "align": "center", "text_wrap": True}),
         "input": wb.add_format({**border, "text_wrap": True, "locked": False}),
-        "input_money": wb.add_format({**border, "num_format": "#,##0.00", "locked": False}),
-        "input_count": wb.add_format({**border, "num_format": "0", "locked": False}),
+        "input_money": wb.add_format({**border, "num_format": MONEY, "locked": False}),
+        "input_count": wb.add_format({**border, "num_format": COUNT, "locked": False}),
         "input_text": wb.add_format({**border, "num_format": "@", "locked": False}),
-        "money": wb.add_format({**border, "num_format": "#,##0.00"}),
-        "count": wb.add_format({**border, "num_format": "0"}),
+        "money": wb.add_format({**border, "num_format": MONEY}),
+        "count": wb.add_format({**border, "num_format": COUNT, "align": "center"}),
         "error": wb.add_format({**border, "font_color": "#C00000", "text_wrap": True}),
         "warning": wb.add_format({**border, "font_color": "#9C5700", "text_wrap": True}),
-        "ok": wb.add_format({**border, "font_color": "#006100", "align": "center"}),
-        "bad": wb.add_format({**border, "font_color": "#C00000", "align": "center", "bold": True}),
+        "ok": wb.add_format({**border, "font_color": "#006100", "align": "center", "text_wrap": True}),
+        "bad": wb.add_format({**border, "font_color": "#C00000", "align": "center", "bold": True,
+                              "text_wrap": True}),
         "note": wb.add_format({**base, "font_color": "#595959", "text_wrap": True}),
         "wrap": wb.add_format({**base, "text_wrap": True}),
     }
+
+
+# the number format of each numeric style above (column widths are computed from the text a cell shows)
+NUMBER_FORMATS = {"money": MONEY, "count": COUNT, "input_money": MONEY, "input_count": COUNT,
+                  "total_money": MONEY, "total_count": COUNT, "total_items": ITEMS, "total_stamped": STAMPED}
 
 
 def write_cell(ws, row: int, col: int, value, fmt=None) -> None:
@@ -51,9 +91,15 @@ def write_cell(ws, row: int, col: int, value, fmt=None) -> None:
         ws.write_string(row, col, safe_text(value), fmt)
 
 
+FOOTER = "&C第 &P 页 共 &N 页"  # the register's page numbers
+LEGACY_FOOTER = "&C第 &P 页，共 &N 页"  # what the 申请表 template and other outputs print (templates/ stay byte-identical)
+
+
 def print_setup(ws, *, landscape: bool = True, header_rows: tuple[int, int] | None = (0, 0),
-                fit_width: bool = True, paper: int = 9) -> None:
-    ws.set_paper(paper)  # 9 = A4, 8 = A3
+                fit_width: bool = True, paper: int = 9, footer: str = LEGACY_FOOTER) -> None:
+    """Paper (9 = A4, 8 = A3), orientation, narrow margins, the header rows repeated on every page, one page
+    wide unless ``fit_width`` is False, and page numbers in the footer."""
+    ws.set_paper(paper)
     if landscape:
         ws.set_landscape()
     else:
@@ -63,11 +109,11 @@ def print_setup(ws, *, landscape: bool = True, header_rows: tuple[int, int] | No
         ws.repeat_rows(*header_rows)
     if fit_width:
         ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_footer(footer)
 
 
 def write_header(ws, f: dict, row: int, columns) -> None:
-    """A table's header row: bold, shaded, wrapped, and each column's width."""
+    """A table's header row: bold, shaded, wrapped, and each column's width (``columns``: (name, width))."""
     for col, (name, width) in enumerate(columns):
         ws.write_string(row, col, name, f["header"])
         ws.set_column(col, col, width)
@@ -80,3 +126,168 @@ def titled_sheet(ws, f: dict, *, title: str, note: str, width: int, note_height:
     ws.set_row(0, 28)
     ws.merge_range(1, 0, 1, width - 1, note, f["note"])
     ws.set_row(1, note_height)
+
+
+# ---- widths and heights from content ----
+
+def char_units(ch: str) -> float:
+    """One character's width in column units: 2 for CJK and other wide/full-width characters, else 1.1."""
+    return WIDE_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else NARROW_UNITS
+
+
+def text_units(text) -> float:
+    """The width of the longest line of ``text`` in column units (see ``char_units``)."""
+    return max((sum(char_units(ch) for ch in line) for line in str(text).split("\n")), default=0.0)
+
+
+def longest_word_units(text) -> float:
+    """The widest run a wrapped cell cannot break (a Latin word or number; CJK breaks anywhere)."""
+    words = re.findall(r"[A-Za-z0-9@._\-+/:,#%]+", str(text))
+    return max((text_units(w) for w in words), default=0.0)
+
+
+def shown(value, num_format: str = "") -> str:
+    """The text a cell shows: a number under one of our formats ('#,##0.00', '0', '0"项"' …), else the text.
+
+    Quoted parts of the format are literal text; the first run of 0 # , . is the number, with as many decimals
+    as zeros after the point and thousands separators when it has a comma.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "" if value is None else str(value)
+    parts = re.split(r'("[^"]*")', num_format or "General")
+    out, done = [], False
+    for part in parts:
+        if part.startswith('"'):
+            out.append(part[1:-1])
+            continue
+        m = re.search(r"[0#][0#,]*(\.[0#]+)?", part)
+        if m and not done:
+            decimals = len(m.group(1)) - 1 if m.group(1) else 0
+            number = f"{value:{',' if ',' in m.group(0) else ''}.{decimals}f}"
+            out.append(part[:m.start()] + number + part[m.end():])
+            done = True
+        else:
+            out.append(part)
+    return "".join(out) if done else (f"{value:g}" if isinstance(value, float) else str(value))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table: its header, what it holds and how wide it may grow.
+
+    kind: text (wraps, capped at ``cap``) | center (short text, centred) | money (万元, #,##0.00) | count
+    (integers); numbers are never capped. ``hidden`` columns are grouped (outline level 1) and collapsed:
+    out of view and off the printout, one click on "+" away.
+    """
+
+    name: str
+    kind: str = "text"
+    cap: float = 40.0
+    minimum: float = 4.0
+    hidden: bool = False
+
+    @property
+    def number_format(self) -> str:
+        return MONEY if self.kind == "money" else COUNT if self.kind == "count" else ""
+
+    @property
+    def style(self) -> str:
+        return {"money": "money", "count": "count", "center": "cell_center"}.get(self.kind, "cell")
+
+
+def header_lines(name: str) -> int:
+    """How many lines a header may take: one for a short one (推荐顺序), two, three for a long one."""
+    units = text_units(name)
+    return 1 if units <= 10 else 2 if units <= 30 else 3
+
+
+def column_width(column: Column, values, *, formats: dict | None = None) -> float:
+    """A column's width from its values (as shown) and its header, in column units.
+
+    ``values`` are cell values, or (value, style) pairs for cells not in the column's own format (a total
+    shown as '51项'; ``formats`` maps style names to number formats, default NUMBER_FORMATS). Text is capped at
+    ``column.cap`` and wraps; numbers (and the header's longest unbreakable word) are never cut, so no #####
+    and no clipped header; the header may wrap (``header_lines``).
+    """
+    formats = NUMBER_FORMATS if formats is None else formats
+    text_need, number_need = 0.0, 0.0
+    for item in values:
+        value, style = item if isinstance(item, tuple) else (item, column.style)
+        if value is None or value == "":
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number_need = max(number_need, text_units(shown(value, formats.get(style, ""))) + PADDING)
+        else:
+            text_need = max(text_need, text_units(value) + PADDING, longest_word_units(value) + PADDING)
+    header_need = max(text_units(column.name) / header_lines(column.name), longest_word_units(column.name)) + PADDING
+    width = max(column.minimum, min(column.cap, text_need), header_need, number_need)
+    return round(width, 1)
+
+
+def lines_needed(text, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` units wide (explicit line breaks included)."""
+    usable = max(1.0, width - PADDING + 0.5)
+    return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
+
+
+def row_height(values: list, widths: list[float], *, line: float = 14.0, max_lines: int = 8) -> float:
+    """A row tall enough for its wrapped text, in points (xlsxwriter cannot autofit; LibreOffice does not
+    either). Only strings wrap; numbers stay on one line. ``line``: points per line (write_table passes
+    LINE_HEIGHT); at most ``max_lines`` lines."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and value:
+            lines = max(lines, lines_needed(value, width))
+    return line * min(lines, max_lines) + 4
+
+
+def set_columns(ws, columns: list[Column], widths: list[float]) -> None:
+    """Each column's width; hidden columns grouped and collapsed."""
+    for c, (column, width) in enumerate(zip(columns, widths)):
+        if column.hidden:
+            ws.set_column(c, c, width, None, {"hidden": True, "level": 1})
+        else:
+            ws.set_column(c, c, width)
+
+
+def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list], styles=None,
+                total: list | None = None, total_styles: dict | None = None, total_label_span: int = 1) -> list[float]:
+    """A table at row ``top``: header, one row per list in ``rows``, then an optional ``total`` row (shaded,
+    bold); widths from content, heights from wrapped text. ``styles(r, c, value)`` may name a format for a
+    cell (else the column's); ``total_styles`` maps a column to the total cell's format name (else total_money,
+    total_count or total_text by the column's kind); the total's first ``total_label_span`` cells are merged
+    for its label ('合计'). Returns the widths. Writes rows in order, so it works in
+    xlsxwriter's constant_memory mode.
+    """
+    total_style = []
+    if total is not None:
+        for c, column in enumerate(columns):
+            total_style.append((total_styles or {}).get(c) or {"money": "total_money", "count": "total_count"}
+                               .get(column.kind, "total_text"))
+    widths = []
+    for c, column in enumerate(columns):
+        values = [row[c] for row in rows]
+        if total is not None:
+            values.append((total[c], total_style[c]))
+        widths.append(column_width(column, values))
+    set_columns(ws, columns, widths)
+    head = max(lines_needed(col.name, w) for col, w in zip(columns, widths))
+    ws.set_row(top, LINE_HEIGHT * head + 6)
+    for c, column in enumerate(columns):
+        ws.write_string(top, c, column.name, f["header"])
+    shown_widths = [0.0 if col.hidden else w for col, w in zip(columns, widths)]  # hidden: no say in heights
+    for r, row in enumerate(rows, start=top + 1):
+        ws.set_row(r, row_height([None if col.hidden else v for col, v in zip(columns, row)], shown_widths,
+                                 line=LINE_HEIGHT, max_lines=12))
+        for c, (column, value) in enumerate(zip(columns, row)):
+            name = styles(r, c, value) if styles else None
+            write_cell(ws, r, c, value, f[name or column.style])
+    if total is not None:
+        r = top + 1 + len(rows)
+        ws.set_row(r, row_height(total, shown_widths, line=LINE_HEIGHT))
+        for c, value in enumerate(total):
+            if c == 0 and total_label_span > 1:
+                ws.merge_range(r, 0, r, total_label_span - 1, safe_text(value), f["total_label"])
+            elif c >= total_label_span or c == 0:
+                write_cell(ws, r, c, value, f[total_style[c]])
+    return widths

@@ -1,0 +1,356 @@
+"""省级汇总表.xlsx as leaders and staff read it, on the demo: the 推荐汇总表 first (only 通过, numbered, a 合计
+row, no time in the title), the working sheets after it, widths that show every number, and print lengths
+measured by converting each sheet to PDF with LibreOffice."""
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import soffice
+from openpyxl.utils import get_column_letter
+
+from toolkit.campaign import load_campaign
+
+SHEETS = ["推荐汇总表", "全部申报", "推荐单位情况", "问题清单", "统计", "申报明细", "文件清单"]
+# print lengths for the demo (63 applications, 51 通过, 26 units, ~50 problems)
+MAX_PAGES = {"推荐汇总表": 2, "申报明细": 15, "问题清单": 20}
+
+
+@pytest.fixture(scope="module")
+def register(demo_run):
+    _, outbox, summary, _ = demo_run
+    path = outbox / "latest" / "省级汇总表.xlsx"
+    return path, openpyxl.load_workbook(path), summary
+
+
+def _passed_in_order(summary) -> list[dict]:
+    """The 通过 applications in 附件2 unit order, then rank (what the leaders' sheet must list)."""
+    order = {u.name: i for i, u in enumerate(load_campaign().units)}
+    passed = [a for a in summary["applications"] if a["status"] == "通过"]
+    return sorted(passed, key=lambda a: (order[a["unit"]], a["rank"] if a["rank"] is not None else 999))
+
+
+def _table(ws, header_row: int) -> tuple[dict, list[tuple]]:
+    rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+    return {name: i for i, name in enumerate(rows[0]) if name}, rows[1:]
+
+
+def test_sheet_order(register):
+    _, wb, _ = register
+    assert wb.sheetnames == SHEETS
+
+
+def test_leaders_sheet_lists_exactly_the_recommended_applications(register):
+    _, wb, summary = register
+    ws = wb.worksheets[0]
+    assert ws.title == "推荐汇总表"
+    title = ws["A1"].value
+    assert title == "2021年河北省工业企业质量标杆推荐汇总表"
+    assert not re.search(r"\d{1,2}:\d{2}|生成|截至", title), title  # no time stamp
+    col, rows = _table(ws, 3)
+    assert list(col) == ["序号", "推荐单位", "推荐顺序", "申报单位", "标杆名称", "所在地区", "所属行业", "企业规模",
+                         "2020年营业收入", "2020年利润总额"]
+    expected = _passed_in_order(summary)
+    data, total = rows[:-1], rows[-1]
+    assert len(data) == len(expected) == 51
+    assert [r[col["序号"]] for r in data] == list(range(1, len(expected) + 1))  # values, not a formula
+    for row, app in zip(data, expected):
+        assert (row[col["推荐单位"]], row[col["推荐顺序"]], row[col["申报单位"]], row[col["标杆名称"]]) == \
+            (app["unit"], app["rank"], app["enterprise"], app["benchmark_name"])
+        fields = app["fields"]
+        revenue = fields["主营业收入"]["2020"] + (fields["其他业务收入"].get("2020") or 0.0)
+        assert row[col["2020年营业收入"]] == pytest.approx(revenue)
+        assert row[col["2020年利润总额"]] == pytest.approx(fields["利润总额"]["2020"])
+    assert total[0] == "合计"
+    assert total[col["申报单位"]] == len(expected)
+    assert total[col["2020年利润总额"]] == pytest.approx(sum(a["fields"]["利润总额"]["2020"] for a in expected))
+    assert total[col["2020年营业收入"]] == pytest.approx(sum(r[col["2020年营业收入"]] for r in data))
+    headers = " ".join(col)
+    for staff_only in ("状态", "问题", "收到时间", "版本数", "代码", "文件"):
+        assert staff_only not in headers
+
+
+def test_leaders_sheet_prints_landscape_with_page_numbers(register):
+    _, wb, _ = register
+    ws = wb["推荐汇总表"]
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) in (8, 9)  # A3, A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # one page wide (1: default)
+    assert ws.print_title_rows == "$3:$3"
+    assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
+    assert ws.freeze_panes == "A4"
+
+
+def test_all_applications_sheet_keeps_every_status(register):
+    _, wb, summary = register
+    ws = wb["全部申报"]
+    col, rows = _table(ws, 2)
+    assert len(rows) == len(summary["applications"])
+    for row, app in zip(rows, summary["applications"]):
+        assert (row[col["推荐单位"]], row[col["申报单位"]], row[col["状态"]]) == \
+            (app["unit"], app["enterprise"], app["status"])
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
+    assert ws.print_title_rows == "$2:$2"
+
+
+def test_units_sheet_totals_match_summary(register):
+    _, wb, summary = register
+    ws = wb["推荐单位情况"]
+    assert "推荐单位报送情况" in ws["A1"].value
+    col, rows = _table(ws, 2)
+    units, total = rows[:-1], rows[-1]
+    assert [r[col["推荐单位"]] for r in units] == [u["unit"] for u in summary["units"]]
+    assert total[col["推荐单位"]] == "合计"
+    names = {"名额": "quota", "收到": "received", "通过": "passed", "超出名额": "over_quota", "逾期": "late",
+             "不符合申报条件": "ineligible", "需补正": "needs_fix", "已撤回": "withdrawn", "文件错误": "file_errors",
+             "还需处理": "to_handle"}
+    for header, key in names.items():
+        assert total[col[header]] == sum(u[key] for u in summary["units"]), header
+        for row, unit in zip(units, summary["units"]):
+            assert row[col[header]] == unit[key], (unit["unit"], header)
+    assert total[col["盖章推荐意见"]] == sum(u["stamped_opinion"] for u in summary["units"])
+    for row, unit in zip(units, summary["units"]):
+        state = row[col["盖章推荐意见"]]
+        if not unit["stamped_opinion"]:
+            assert state == "未收到"
+        elif unit["opinion_outdated"]:
+            assert state == "已收到（早于最新材料，需重新盖章）"
+        else:
+            assert state == "已收到"
+
+
+def test_issues_sheet_groups_by_unit_with_errors_first(register):
+    _, wb, summary = register
+    ws = wb["问题清单"]
+    col, rows = _table(ws, 2)
+    last = max(col.values())
+    assert col["代码"] == last  # the English code only in the last column, out of view
+    assert ws.column_dimensions[get_column_letter(last + 1)].hidden
+    codes = {i["code"] for a in summary["applications"] for i in a["issues"]}
+    codes |= {i["code"] for f in summary["files"] for i in f["issues"]}
+    for row in rows:
+        assert row[last] in codes
+        assert all(row[c] not in codes for c in range(last)), row  # no code in view
+        assert "!" not in (row[col["位置"]] or ""), row  # 申请表 B7 单元格, never 申请表!B7
+    order = [u["unit"] for u in summary["units"]] + ["（未归属推荐单位）"]
+    positions = [order.index(r[col["推荐单位"]]) for r in rows]
+    assert positions == sorted(positions), "grouped by unit in 附件2 order"
+    for unit in order:
+        levels = [r[col["级别"]] for r in rows if r[col["推荐单位"]] == unit]
+        assert levels == sorted(levels, key=lambda s: s != "错误"), (unit, levels)
+    unreadable = next(r for r in rows if r[last] == "file.unreadable")
+    assert unreadable[col["推荐单位"]] == "张家口市工业和信息化局"  # a file's problem beside its unit
+    assert unreadable[col["问题类型"]] == "文件无法读取"
+
+
+def test_statistics_have_a_breakdown_by_kind_of_unit(register):
+    _, wb, summary = register
+    rows = list(wb["统计"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "按推荐单位类别")
+    header = rows[start]
+    kinds = {r[0]: r for r in rows[start + 1:start + 4]}
+    assert set(kinds) == {"市级", "省级协会", "合计"}
+    units = summary["units"]
+    assert kinds["合计"][header.index("单位数")] == len(units)
+    assert kinds["市级"][header.index("单位数")] == sum(u["kind"] == "city" for u in units)
+    assert kinds["合计"][header.index("通过")] == sum(u["passed"] for u in units)
+    assert kinds["合计"][header.index("盖章推荐意见")] == sum(u["stamped_opinion"] for u in units)
+
+
+def test_files_sheet_in_unit_order_without_hashes_in_view(register):
+    _, wb, summary = register
+    ws = wb["文件清单"]
+    col, rows = _table(ws, 2)
+    order = [u["unit"] for u in summary["units"]] + ["（未归属推荐单位）"]
+    positions = [order.index(r[col["推荐单位"]]) for r in rows]
+    assert positions == sorted(positions)
+    assert col["SHA-256"] == max(col.values())
+    assert ws.column_dimensions[get_column_letter(col["SHA-256"] + 1)].hidden
+
+
+def test_detail_sheet_leaves_long_texts_to_summary_json(register):
+    _, wb, _ = register
+    col, _ = _table(wb["申报明细"], 1)
+    assert "摘要" not in col and "文件" not in col
+    assert list(col)[:4] == ["序号", "推荐单位", "推荐顺序", "申报单位"]
+
+
+# ---- widths: no ##### ----
+
+def _shown(value: float, fmt: str) -> str:
+    """What Excel shows for ``value`` under the simple formats the register uses (0, #,##0.00, 0"项" …)."""
+    literal = "".join(re.findall(r'"([^"]*)"', fmt))
+    core = re.sub(r'"[^"]*"', "", fmt)
+    if core in ("General", ""):
+        return f"{value:g}" + literal
+    decimals = len(core.split(".")[1]) if "." in core else 0
+    return f"{value:{',' if ',' in core else ''}.{decimals}f}" + literal
+
+
+def _units(text: str) -> float:
+    import unicodedata
+
+    return sum(2.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.1 for ch in text)
+
+
+def _widths(ws) -> dict[int, float]:
+    out = {}
+    for dim in ws.column_dimensions.values():
+        if dim.width:
+            for c in range(dim.min, dim.max + 1):
+                out[c] = dim.width
+    return out
+
+
+def test_every_number_fits_its_column(register):
+    """Excel shows ##### when a number is wider than its column: each numeric cell's text (as formatted) must
+    fit, counting a digit as 1.1 units and a CJK character as 2, plus one unit of margin."""
+    _, wb, _ = register
+    checked = 0
+    for ws in wb.worksheets:
+        if ws.title == "统计":
+            continue  # fixed widths beside its charts, small integers
+        widths = _widths(ws)
+        merged = {(c, r) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
+                  for c in range(rng.min_col, rng.max_col + 1)}
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) \
+                        and (cell.column, cell.row) not in merged:
+                    need = _units(_shown(cell.value, cell.number_format)) + 1.0
+                    assert widths.get(cell.column, 8.43) >= need, (ws.title, cell.coordinate, cell.value,
+                                                                   cell.number_format, widths.get(cell.column))
+                    checked += 1
+    assert checked > 500
+
+
+def test_headers_are_not_clipped(register):
+    """A header wraps; its column is at least as wide as its longest unbreakable word and its row tall enough."""
+    _, wb, _ = register
+    for ws, header_row in ((wb["推荐汇总表"], 3), (wb["全部申报"], 2), (wb["推荐单位情况"], 2), (wb["问题清单"], 2),
+                           (wb["申报明细"], 1), (wb["文件清单"], 2)):
+        widths = _widths(ws)
+        height = ws.row_dimensions[header_row].height
+        for cell in next(ws.iter_rows(min_row=header_row, max_row=header_row)):
+            if not cell.value or ws.column_dimensions[get_column_letter(cell.column)].hidden:
+                continue
+            width = widths[cell.column]
+            words = re.findall(r"[A-Za-z0-9@._\-]+", cell.value)
+            assert all(_units(w) + 1 <= width for w in words), (ws.title, cell.value, width)
+            lines = math.ceil(_units(cell.value) / (width - 1))
+            assert height >= 13 * lines, (ws.title, cell.value, width, height)
+
+
+# ---- print lengths, measured with LibreOffice ----
+
+def _pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+@pytest.fixture(scope="module")
+def sheet_pdfs(register, tmp_path_factory):
+    """Each sheet alone in a workbook (openpyxl drops the others; print setup kept), converted to PDF."""
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) not installed: print lengths cannot be measured")
+    path, _, _ = register
+    out = tmp_path_factory.mktemp("register-pdf")
+    files = []
+    for name in MAX_PAGES:
+        wb = openpyxl.load_workbook(path)
+        for other in wb.sheetnames:
+            if other != name:
+                del wb[other]
+        files.append(out / f"{name}.xlsx")
+        wb.save(files[-1])
+    profile = (out / "profile").as_uri()
+    proc = subprocess.run([soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                           "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return {name: out / f"{name}.pdf" for name in MAX_PAGES}
+
+
+@pytest.mark.parametrize("sheet", list(MAX_PAGES))
+def test_sheet_prints_in_a_bounded_number_of_pages(sheet_pdfs, sheet):
+    pages = _pdf_pages(sheet_pdfs[sheet])
+    assert 1 <= pages <= MAX_PAGES[sheet], (sheet, pages)
+
+
+def test_leaders_sheet_pdf_reads_as_a_register(sheet_pdfs):
+    pdf = sheet_pdfs["推荐汇总表"]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    first = text.split("\f")[0]
+    assert "2021年河北省工业企业质量标杆推荐汇总表" in first and "金额单位：万元" in first
+    assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", first)
+    pages = text.count("\f") or 1
+    assert text.count("序号") == pages  # the header row repeated on every page
+    assert "合计" in text and "51项" in text
+    assert "需补正" not in text and "逾期" not in text
+    assert "A3" in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    png = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(png)], check=True)
+    assert list(pdf.parent.glob(f"{png.name}*.png"))
+
+
+# ---- the pieces, without the demo ----
+
+def test_withdrawn_application_says_when():
+    from toolkit.model import WITHDRAWN, Application
+    from toolkit.render.register import main_problem
+
+    app = Application(unit="唐山市工业和信息化局", enterprise="唐山甲有限公司", status=WITHDRAWN, withdrawn=True,
+                      withdrawn_at="2021-09-18T10:00:00+08:00")
+    assert main_problem(app) == "推荐单位已撤回（2021-09-18 10:00收到撤回）"
+
+
+def test_issue_table_puts_errors_first_and_says_a_hint_once(campaign):
+    from toolkit.model import (
+        Application,
+        Assembled,
+        FileEntry,
+        FileVersion,
+        Issue,
+        UnitStatus,
+    )
+    from toolkit.render.register import issue_table
+
+    hint = Issue("rank.missing", "warning", file="唐山/a.xlsx", location="推荐排序表", message="未给出推荐顺序。")
+    error = Issue("field.missing", "error", file="唐山/a.xlsx", location="申请表!B7", message="“联系人”未填写。")
+    stray = Issue("unit.unknown", "error", file="其他/x.xlsx", message="无法确定推荐单位。")
+    apps = (Application(unit="唐山市工业和信息化局", enterprise="甲", issues=(hint,)),
+            Application(unit="唐山市工业和信息化局", enterprise="甲", issues=(hint.at(), error)),
+            Application(unit="石家庄市工业和信息化局", enterprise="乙", issues=(hint.at(file="石家庄/b.xlsx"),)))
+    files = (FileEntry(FileVersion("其他/x.xlsx", "", "其他", "0" * 64, 1, 0.0, ""), "other", (stray,)),)
+    units = tuple(UnitStatus(u.name, u.kind, u.quota, order=i) for i, u in enumerate(campaign.units, start=1))
+    result = Assembled(campaign=campaign, generated_at="2021-09-21T10:00:00+08:00", applications=apps,
+                       units=units, files=files)
+    rows = [(unit, issue.code) for unit, _, issue in issue_table(result)]
+    assert rows == [("石家庄市工业和信息化局", "rank.missing"), ("唐山市工业和信息化局", "field.missing"),
+                    ("唐山市工业和信息化局", "rank.missing"), ("", "unit.unknown")]
+
+
+@pytest.mark.parametrize("value, fmt, text", [
+    (1234567.891, "#,##0.00", "1,234,567.89"), (51, '0"项"', "51项"), (13, '"已收到 "0" 个"', "已收到 13 个"),
+    (7, "0", "7"), (2.5, "", "2.5"),
+])
+def test_shown_is_what_excel_displays(value, fmt, text):
+    from toolkit.render.xlsx_style import shown
+
+    assert shown(value, fmt) == text
+
+
+def test_column_width_caps_text_never_numbers():
+    from toolkit.render.xlsx_style import Column, column_width, text_units
+
+    assert text_units("河北") == 4.0 and text_units("AB") == pytest.approx(2.2)
+    assert column_width(Column("标杆名称", cap=20), ["很长的名称" * 10]) == 20
+    money = Column("营业收入", "money", cap=5)
+    assert column_width(money, [123456789.0]) >= text_units("123,456,789.00")
+    assert column_width(Column("SHA-256", cap=4), []) >= text_units("SHA-256")  # a header word is never cut
