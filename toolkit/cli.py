@@ -181,10 +181,13 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
         raise
     finally:
         progress.close()
-    counts = report.summary.get("counts", {})
-    statuses: dict = {}
-    for app in report.summary.get("applications", []):
-        statuses[app["status"]] = statuses.get(app["status"], 0) + 1
+    if report.unchanged and report.brief:  # no need to read a national-size summary.json
+        counts, statuses = {"applications": report.brief.get("applications", 0)}, report.brief.get("statuses", {})
+    else:
+        counts = report.summary.get("counts", {})
+        statuses: dict = {}
+        for app in report.summary.get("applications", []):
+            statuses[app["status"]] = statuses.get(app["status"], 0) + 1
     append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
                         "exit_code": 0, "outcome": "unchanged" if report.unchanged else "published",
                         "run_folder": report.run_folder.name if report.run_folder else "",

@@ -83,6 +83,34 @@ def _age(p: Path) -> float:
         return 1e9
 
 
+def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
+    """(inbox-relative '/'-path, absolute path, stat or None) of every file under ``inbox``, sorted by path,
+    with one stat per file and no pathlib objects: a national inbox has tens of thousands of files."""
+    out = []
+    root = os.fspath(inbox)
+    stack = [("", root)]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=True):
+                    if entry.name not in _SKIPPED_DIRS:
+                        subfolders.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                st = entry.stat()
+            except OSError:
+                st = None
+            out.append((f"{prefix}{entry.name}", entry.path, st))
+        stack.extend(reversed(subfolders))
+    out.sort(key=lambda item: item[0].split("/"))
+    return out
+
+
 def walk_inbox(inbox: Path) -> list[Path]:
     out = []
     for root, dirs, files in os.walk(inbox):
@@ -131,31 +159,32 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     changes while it is hashed, is listed in ``pending`` and neither hashed nor recorded: the next run reads it.
     """
     seen_at = now_iso(now)
-    paths = walk_inbox(inbox)
+    scanned = scan_inbox(inbox)
     present_before = journal.present()
-    if not paths and present_before:
+    if not scanned and present_before:
         raise InboxUnavailable(f"收件箱 {inbox} 是空的，但上次运行时其中有 {len(present_before)} 个文件。"
                                "共享盘可能没有连接好，本次不汇总（以免把全部申报当作撤回）。请检查共享盘后重试。")
-    changing = wait_until_stable([p for p in paths if not is_temporary(p.name)], settle=settle,
-                                 max_wait=max_wait)
+    now_s = time.time()
+    young = [Path(abspath) for rel, abspath, st in scanned
+             if st is not None and now_s - st.st_mtime < settle and not is_temporary(rel.rsplit("/", 1)[-1])]
+    changing = {os.fspath(p) for p in wait_until_stable(young, settle=settle, max_wait=max_wait)}
     files, ignored, pending = [], [], []
     units = _Units(campaign)
-    for path in paths:
-        rel = path.relative_to(inbox).as_posix()
-        if is_temporary(path.name):
+    for rel, abspath, st in scanned:
+        path = Path(abspath) if st is None or abspath in changing or is_temporary(rel.rsplit("/", 1)[-1]) else None
+        if is_temporary(rel.rsplit("/", 1)[-1]):
             ignored.append(_unhashed_version(path, rel, units, seen_at))
             continue
-        try:
-            st = path.stat()
-        except OSError:
-            continue  # vanished between walk and stat
-        if path in changing:
+        if st is None:
+            continue  # vanished between listing and stat
+        if abspath in changing:
             pending.append(_pending_version(path, rel, units, seen_at, st))
             continue
         known = journal.known(rel, st.st_size, st.st_mtime)
         if known is not None:
             version = known
         else:
+            path = Path(abspath)
             try:
                 sha = _sha256(path)
             except OSError:  # no permission, locked by another program: listed, reported as unreadable
@@ -173,9 +202,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         folder, unit = units.of(rel)
         files.append(FileVersion(path=rel, unit=unit, folder=folder,
                                  sha256=version["sha256"], size=st.st_size, mtime=st.st_mtime,
-                                 first_seen=version["first_seen"], abspath=str(path),
-                                 revisions=max(1, len(journal.versions(rel)))))
-    walked = {path.relative_to(inbox).as_posix() for path in paths}
+                                 first_seen=version["first_seen"], abspath=abspath,
+                                 revisions=max(1, journal.count(rel))))
+    walked = {rel for rel, _abspath, _st in scanned}
     for rel in sorted(present_before - walked):  # gone from the inbox: withdrawn, or moved elsewhere
         journal.mark_removed(rel, seen_at)
     removed = []

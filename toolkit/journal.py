@@ -177,6 +177,11 @@ class Journal:
         """Path -> when it was found gone, for paths removed from the inbox (their versions are kept)."""
         return {rel: entry["removed"] for rel, entry in self.data["files"].items() if entry.get("removed")}
 
+    def count(self, rel: str) -> int:
+        """How many versions of ``rel`` were seen."""
+        entry = self.data["files"].get(rel)
+        return len(entry["versions"]) if entry else 0
+
     def versions(self, rel: str) -> list[dict]:
         return list(self.data["files"].get(rel, {}).get("versions", []))
 

@@ -26,7 +26,7 @@ from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all
 from .render.summary import build_summary
 from .rules.deadline import late_edit_warning
-from .templates import default_templates_folder, opinion_template
+from .templates import check_opinion_template, default_templates_folder, opinion_template
 from .validate import validate
 from .workers import DEFAULT_LIMITS, Limits, ReaderPool, default_workers
 
@@ -37,9 +37,13 @@ STATE_DIR = ".state"
 
 @dataclass
 class RunReport:
+    """What a run did. ``summary`` is summary.json's content (read from latest/ on first use when the run was
+    unchanged, so a scheduler's unchanged runs never load a national-size summary); ``brief`` the counts the
+    console shows for an unchanged run."""
+
     run_folder: Path | None
     latest: Path
-    summary: dict
+    summary_data: dict | None = field(default=None, repr=False)
     files: int = 0
     parsed: int = 0
     cached: int = 0
@@ -48,6 +52,13 @@ class RunReport:
     timings: dict = field(default_factory=dict)  # phase -> seconds
     notices: list = field(default_factory=list)  # what the run noticed about its own state (Chinese)
     result: Assembled | None = field(default=None, repr=False)
+    brief: dict = field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict:
+        if self.summary_data is None:
+            self.summary_data = json.loads((self.latest / SUMMARY).read_text(encoding="utf-8"))
+        return self.summary_data
 
 
 def state_dir(outbox: Path) -> Path:
@@ -114,8 +125,9 @@ def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache
     return out
 
 
-def _fingerprint(versions, campaign: Campaign, ignored, pending=()) -> str:
+def _fingerprint(versions, campaign: Campaign, ignored, pending=(), template: str = "") -> str:
     h = hashlib.sha256()
+    h.update(template.encode())  # a template edited in Word re-renders the opinions
     h.update(repr(campaign).encode("utf-8"))  # every setting: limits, regions, titles, deadline, units
     h.update(__version__.encode())
     for fv in versions:
@@ -148,7 +160,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         raise ConfigError(f"收件箱文件夹不存在：{inbox}")
     if outbox.resolve() == inbox.resolve() or inbox.resolve() in outbox.resolve().parents:
         raise ConfigError("输出文件夹不能位于收件箱内（收件箱只读）")
-    template = opinion_template(Path(templates) if templates else default_templates_folder(inbox), campaign)
+    template = opinion_template(Path(templates) if templates else default_templates_folder(inbox), campaign,
+                                check=False)
     outbox.mkdir(parents=True, exist_ok=True)
     now = (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ)  # folder names, dates: China time
     state = Path(state) if state else state_dir(outbox)
@@ -158,14 +171,15 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait)
         journal.save()
         timings = {"discover": time.perf_counter() - t}
-        fingerprint = _fingerprint([*found.files, *found.removed], campaign, found.ignored, found.pending)
+        fingerprint = _fingerprint([*found.files, *found.removed], campaign, found.ignored, found.pending,
+                                   hashlib.sha256(template).hexdigest())
         last = _read_last(state)
         latest = outbox / LATEST
         if not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists():
-            summary = json.loads((latest / SUMMARY).read_text(encoding="utf-8"))
-            return RunReport(run_folder=None, latest=latest, summary=summary, files=len(found.files),
-                             cached=len(found.files), seconds=time.perf_counter() - started, unchanged=True,
-                             notices=list(journal.problems))
+            return RunReport(run_folder=None, latest=latest, files=len(found.files), cached=len(found.files),
+                             seconds=time.perf_counter() - started, unchanged=True, notices=list(journal.problems),
+                             brief=last.get("brief", {}))
+        check_opinion_template(template, templates or "推荐意见.docx")
         t = time.perf_counter()
         cache = ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}")
         extracted: dict[str, Extracted] = {}
@@ -210,10 +224,20 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
         timings["render"] = time.perf_counter() - t
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
-                                                    "at": now_iso(now)})
-        return RunReport(run_folder=folder, latest=latest, summary=summary, files=total, parsed=len(todo),
+                                                    "at": now_iso(now), "brief": _brief(summary)})
+        return RunReport(run_folder=folder, latest=latest, summary_data=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices)
+
+
+def _brief(summary: dict) -> dict:
+    """The figures the console shows for a run that finds the inbox unchanged (kept in last_run.json)."""
+    statuses: dict = {}
+    for app in summary["applications"]:
+        statuses[app["status"]] = statuses.get(app["status"], 0) + 1
+    return {"applications": len(summary["applications"]), "statuses": statuses,
+            "submitted": sum(1 for u in summary["units"] if u["received"]), "units": len(summary["units"]),
+            "stamped": sum(1 for u in summary["units"] if u["stamped_opinion"])}
 
 
 def _read_last(state: Path) -> dict:

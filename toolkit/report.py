@@ -10,6 +10,8 @@ from .model import ERROR, KIND_LABELS, SEVERITY_LABELS
 
 
 def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
+    if report.unchanged and report.brief:
+        return _unchanged(report, campaign, inbox=inbox, outbox=outbox)
     s = report.summary
     apps = s.get("applications", [])
     units = s.get("units", [])
@@ -47,6 +49,20 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     if unknown:
         lines.append(f"未归属推荐单位的文件 {len(unknown)} 个：" + "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else ""))
     lines.append(f"输出：{outbox / 'latest'}（省级汇总表.xlsx、推荐意见/、推荐排序表/、回执/、summary.json）")
+    return "\n".join(lines)
+
+
+def _unchanged(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
+    """The one-screen summary of a run that found the inbox unchanged: last run's figures, no summary.json read."""
+    b = report.brief
+    statuses = "，".join(f"{k} {v}" for k, v in sorted(b.get("statuses", {}).items(), key=lambda kv: -kv[1]))
+    lines = [f"—— {campaign.title} 汇总（收件箱无变化，沿用上次结果）——",
+             f"收件箱：{inbox}  文件 {report.files} 个，用时 {report.seconds:.1f} 秒",
+             f"申报：共 {b.get('applications', 0)} 项" + (f"，{statuses}" if statuses else ""),
+             f"推荐单位：已报送 {b.get('submitted', 0)}/{b.get('units', 0)}，盖章推荐意见已收到 {b.get('stamped', 0)} 个；"
+             f"截止时间 {campaign.deadline_text}"]
+    lines += [f"注意：{notice}" for notice in report.notices]
+    lines.append(f"输出：{outbox / 'latest'}")
     return "\n".join(lines)
 
 

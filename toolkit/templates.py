@@ -68,7 +68,7 @@ def default_templates_folder(inbox: Path) -> Path | None:
     return None
 
 
-def opinion_template(folder: Path | None, campaign: Campaign) -> bytes:
+def opinion_template(folder: Path | None, campaign: Campaign, *, check: bool = True) -> bytes:
     """The docxtpl 推荐意见 template in ``folder`` (bytes); the built-in one when ``folder`` is None.
 
     Raises ConfigError (exit 2) with a Chinese message when the folder has no 推荐意见.docx (in 推荐单位用/ or at its
@@ -82,6 +82,13 @@ def opinion_template(folder: Path | None, campaign: Campaign) -> bytes:
         raise ConfigError(f"模板文件夹 {folder} 中没有推荐意见模板（{UNITS_FOLDER}/{OPINION} 或 {OPINION}）。"
                           f"请放入该文件，或运行 python run.py templates --out {folder} 生成默认模板。")
     data = path.read_bytes()
+    if check:
+        check_opinion_template(data, path)
+    return data
+
+
+def check_opinion_template(data: bytes, path: Path | str = OPINION) -> None:
+    """Raise ConfigError (Chinese) unless ``data`` is a Word document whose placeholders docxtpl can read."""
     try:
         from docxtpl import DocxTemplate
 
@@ -90,7 +97,6 @@ def opinion_template(folder: Path | None, campaign: Campaign) -> bytes:
         raise ConfigError(f"推荐意见模板 {path} 无法使用（{type(exc).__name__}）：文件已损坏，或占位符"
                           f"（如 {{{{ unit }}}}、{{%tr for a in apps %}}）写错了。请用 Word 修改后另存为 .docx，"
                           f"或运行 python run.py templates 重新生成。") from exc
-    return data
 
 
 def freeze_zip(path: Path) -> None:
