@@ -125,7 +125,7 @@ def test_untrusted_text_stays_text(tmp_path, make_form, make_summary):
                 for cell in row:
                     assert cell.data_type != "f", (path.name, ws.title, cell.coordinate, cell.value)
     wb = openpyxl.load_workbook(latest / "省级汇总表.xlsx")
-    values = [c.value for row in wb["汇总表"].iter_rows() for c in row]
+    values = [c.value for row in wb["全部申报"].iter_rows() for c in row]
     assert evil in values
     from docx import Document
     doc = Document(next((latest / "推荐意见").glob("*.docx")))

@@ -40,7 +40,7 @@ def test_resubmission_supersedes_and_keeps_history(tmp_path, make_form, make_sum
     assert app["versions"] == 2
     assert app["superseded_files"] == ["保定/1-申请表.xlsx"]
     import openpyxl
-    rows = list(openpyxl.load_workbook(out / "latest" / "省级汇总表.xlsx", read_only=True)["汇总表"].iter_rows(
+    rows = list(openpyxl.load_workbook(out / "latest" / "省级汇总表.xlsx", read_only=True)["全部申报"].iter_rows(
         values_only=True))
     header = rows[1]
     row = next(r for r in rows[2:] if r[header.index("申报单位")] == "河北华信精密机械有限公司")

@@ -463,14 +463,25 @@ def normalize_filename(name: str) -> str:
 
 
 def normalize_name(s: object) -> str:
-    """Key for comparing enterprise names: '河北 钢铁（集团）有限公司' -> '河北钢铁(集团)有限公司'."""
-    if isinstance(s, str) and len(s) <= 200:
-        return _normalize_name_cached(s)
+    """Key for comparing enterprise names: '河北 钢铁（集团）有限公司' -> '河北钢铁(集团)有限公司'.
+
+    Cached: names are compared again and again while pairing (short names in a large cache, the paragraphs a
+    name is looked for in — a 企业概况 of up to 500 字 — in a small one)."""
+    if isinstance(s, str):
+        if len(s) <= 200:
+            return _normalize_name_cached(s)
+        if len(s) <= 4000:
+            return _normalize_text_cached(s)
     return _normalize_name(s)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _normalize_name_cached(s: str) -> str:
+    return _normalize_name(s)
+
+
+@functools.lru_cache(maxsize=1024)
+def _normalize_text_cached(s: str) -> str:
     return _normalize_name(s)
 
 
