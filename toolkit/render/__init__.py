@@ -41,11 +41,22 @@ def safe_filename(name: str) -> str:
 
 def outputs() -> tuple[Output, ...]:
     """The registered outputs, in the order they are written."""
-    from . import opinion, ranking_sheet, receipt, register, summary, unit_folders
+    from . import (
+        opinion,
+        pdf,
+        ranking_sheet,
+        receipt,
+        register,
+        status_page,
+        summary,
+        unit_folders,
+    )
 
     return (Output("省级汇总表", register.write), Output("回执", receipt.write), Output("推荐意见", opinion.write),
             Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write),
-            Output("单位文件夹", unit_folders.write))  # last: it copies each unit's documents
+            Output("PDF", pdf.write),  # after 回执 and 推荐意见 (beside which it writes), before the unit folders
+            Output("单位文件夹", unit_folders.write),  # copies each unit's documents (PDFs included)
+            Output("状态页", status_page.write))  # last: it links to everything above, 单位/<unit>/ copies included
 
 
 def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:

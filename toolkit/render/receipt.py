@@ -1,101 +1,353 @@
-"""回执: per unit, each application's status and every problem with the file and cell/section to fix."""
+"""回执: per unit, a receipt that hides nothing — where the unit stands, what it still has to do, and every
+problem with the file and cell/section to fix, in a clerk's words.
+
+Input: the assembled result (toolkit.model.Assembled; each unit's UnitView: status, applications in rank order,
+file entries, (enterprise, issue) rows). Output: 回执/<unit>-回执.xlsx for every unit of the campaign (xlsxwriter).
+
+Sheets:
+- 申报情况 (first, printed first): a headline sentence, then the details — the unit; 收到 / 通过 / 需补正 / 不符合申报条件 / 超出名额 / 逾期 / 已撤回;
+  还需处理 N 项 (UnitStatus.to_handle: applications to correct plus files in the unit's folder that could not be
+  read or recognised, each named); the stamped opinion's state; whether the 推荐意见 is final or a draft (each
+  draft reason); deadline and times — then one row per application (withdrawn ones as 已撤回 with when).
+- 问题及修改方法: problems grouped by application in rank order (errors before hints), then the unit's file-level
+  problems (files that belong to no application: unreadable, unrecognised, a ranking sheet's conflicts).
+- 收到的文件: every file the unit sent, what it was read as, its state.
+
+Every printed page carries "<unit>回执" at the top and its page number at the bottom. Every time is China time in
+one form, 2021年9月21日 9:59 (``clerk_time``); locations read "申请表 B7 单元格" (messages.display_location).
+"""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import xlsxwriter
 
-from ..clock import display_time
+from ..clock import CHINA_TZ
+from ..messages import display_location
 from ..messages import title as issue_title
 from ..model import (
     ERROR,
+    INELIGIBLE,
     KIND_LABELS,
+    LATE,
+    NEEDS_FIX,
     OUTPUT_PROPERTY,
     OUTPUT_RECEIPT,
+    OVER_QUOTA,
     PASSED,
     SEVERITY_LABELS,
+    WITHDRAWN,
     Assembled,
     UnitStatus,
+    UnitView,
 )
 from . import RenderContext, safe_filename
 from .register import FILE_STATUS, row_height
-from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
+from .xlsx_style import formats, print_setup, write_cell, write_header
+
+RECEIPTS = "回执"
+OVERVIEW = "申报情况"  # the first sheet: headline, then one row per application
+REJECTED = "rejected"  # FileEntry.status of a file that could not be read or recognised (counted in file_errors)
+# a file's state as the clerk reads it (the register's words, and every state a FileEntry can have)
+FILE_STATES = {**FILE_STATUS, "pending": "正在复制，下次汇总时读取", "removed": "已从本单位文件夹移出"}
 
 
-def write_receipt(target, result: Assembled, status: UnitStatus, *, apps: list, files: list, issues: list) -> None:
-    """The unit's 回执 from its applications, file entries and (enterprise, issue) rows."""
-    c = result.campaign
+# ---- one date form for people ------------------------------------------------------------------------------
+
+def clerk_time(value) -> str:
+    """A time as clerks read it, China time: '2021-09-21T09:59:00+08:00' (ISO string or aware datetime) ->
+    '2021年9月21日 9:59'; a naive datetime is taken as China time; '' for ''/None."""
+    if not value:
+        return ""
+    t = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=CHINA_TZ)
+    t = t.astimezone(CHINA_TZ)
+    return f"{t.year}年{t.month}月{t.day}日 {t.hour}:{t.minute:02d}"
+
+
+_CN_TIME = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日\s?(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")
+_ISO_TIME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::\d{2})?(?![\d:+])")
+
+
+def clerk_dates(text: str) -> str:
+    """``text`` with the times the toolkit wrote into messages ('2021年09月21日 08:59', '2021-09-18 10:30', both
+    China time already) in the one form of ``clerk_time`` ('2021年9月21日 8:59'). The instant is unchanged."""
+    if not text or ("年" not in text and "-" not in text):
+        return text
+
+    def unpad(m: re.Match) -> str:
+        y, mo, d, h, mi = m.groups()
+        return f"{int(y)}年{int(mo)}月{int(d)}日 {int(h)}:{mi}"
+
+    return _ISO_TIME.sub(unpad, _CN_TIME.sub(unpad, text))
+
+
+# ---- what the headline says ----------------------------------------------------------------------------------
+
+def opinion_state(status: UnitStatus) -> str:
+    """The stamped 推荐意见's state in words: 未收到 / 已收到 / 已收到但需核对 (older than the latest material)."""
+    if not status.stamped_opinion:
+        return "未收到"
+    if status.opinion_outdated:
+        return "已收到，但早于最新报送的材料或推荐排序表，请核对推荐顺序，必要时重新盖章后报送"
+    return "已收到"
+
+
+def counts_text(status: UnitStatus) -> str:
+    """'名额 3 项；收到 3 项：通过 2 项、需补正 1 项、…、已撤回 0 项' (every status, zeros included)."""
+    return (f"名额 {status.quota} 项；收到 {status.received} 项：通过 {status.passed} 项、需补正 {status.needs_fix} 项、"
+            f"超出名额 {status.over_quota} 项、逾期 {status.late} 项、已撤回 {status.withdrawn} 项、"
+            f"不符合申报条件 {status.ineligible} 项")
+
+
+def rejected_files(view: UnitView) -> list:
+    """The unit's files that could not be read or recognised (UnitStatus.file_errors counts them)."""
+    return [e for e in view.files if e.status == REJECTED]
+
+
+def to_handle_items(view: UnitView) -> list[str]:
+    """What the unit still has to do, one line each: every application to correct, every file with an error."""
+    items = [f"申报需补正：{a.enterprise or '（未写申报单位）'}（{_rank_text(a)}，错误 {len(a.errors)} 条）"
+             for a in view.applications if a.status == NEEDS_FIX]
+    for e in rejected_files(view):
+        first = next((i for i in e.issues if i.is_error), None)
+        why = f"：{issue_title(first.code)}" if first else ""
+        items.append(f"文件有错误：“{e.version.path}”{why}")
+    return items
+
+
+def to_handle_text(view: UnitView) -> str:
+    """'还需处理 2 项：…；…' or a line saying nothing is left (the count is UnitStatus.to_handle)."""
+    items = to_handle_items(view)
+    if not view.status.to_handle and not items:
+        return "还需处理 0 项：本单位的申报材料没有需要修改的错误。"
+    return f"还需处理 {view.status.to_handle} 项：" + "；".join(items) + "。详见“问题及修改方法”。"
+
+
+def headline(view: UnitView) -> str:
+    """The receipt's first line: the unit, what it sent and how it fared, what is left, the opinion's state."""
+    s = view.status
+    if not s.received:
+        sent = "尚未报送申报材料"
+    else:
+        sent = (f"收到 {s.received} 项，通过 {s.passed} 项、需补正 {s.needs_fix} 项、超出名额 {s.over_quota} 项、"
+                f"逾期 {s.late} 项、已撤回 {s.withdrawn} 项")
+    opinion = ("" if not s.received else "；推荐意见为草稿，请勿盖章" if s.draft_reasons
+               else "；推荐意见为正式稿，可盖章")
+    return f"{s.unit}：{sent}；还需处理 {s.to_handle} 项；盖章推荐意见{opinion_state(s)}{opinion}。"
+
+
+def opinion_text(status: UnitStatus) -> str:
+    """Whether the unit's 推荐意见 is final (ready to print and stamp) or a draft, with each reason."""
+    if not status.received:
+        return "本单位尚未报送申报材料，未生成推荐意见。"
+    if status.draft_reasons:
+        reasons = "".join(f"{n}. {r}" for n, r in enumerate(status.draft_reasons, start=1))
+        return f"草稿，请勿盖章。原因：{reasons}"
+    return "正式稿：可打印“推荐意见”，签字盖章后扫描放回本单位文件夹。"
+
+
+def last_received(view: UnitView) -> str:
+    """When the unit's most recent file was first seen (ISO), '' when it sent nothing."""
+    times = [e.version.first_seen for e in view.files if e.version.first_seen]
+    return max(times, key=dt.datetime.fromisoformat) if times else ""
+
+
+def _rank_text(app) -> str:
+    return f"第{app.rank}位" if app.rank else "未排序"
+
+
+def app_note(app) -> str:
+    """A line beside an application's status: when it was withdrawn, or why it does not count."""
+    if app.status == WITHDRAWN:
+        when = clerk_time(app.withdrawn_at)
+        return (f"{when}撤回" if when else "已撤回") + "，不占名额，不列入推荐意见。"
+    if app.status == LATE:
+        return "截止后收到，不予受理。"
+    if app.status == OVER_QUOTA:
+        return "超出本单位推荐名额，不列入推荐意见。"
+    if app.status == INELIGIBLE:
+        return "不满足申报条件，不列入推荐意见。"
+    if app.status == NEEDS_FIX:
+        return "请按“问题及修改方法”修改后重新报送。"
+    return "已列入推荐意见。" if app.listed_in_opinion else ""
+
+
+def errors_first(issues) -> list:
+    """Issues with errors before hints, each kind in its original order."""
+    return sorted(issues, key=lambda i: 0 if i.severity == ERROR else 1)
+
+
+def grouped_problems(view: UnitView) -> list[tuple[object, list]]:
+    """(application, its issues errors first) for every application in rank order, then (None, file-level issues
+    errors first) for the unit's problems that belong to no application (when there are any)."""
+    own = {id(i) for a in view.applications for i in a.issues}
+    groups: list[tuple[object, list]] = [(a, errors_first(a.issues)) for a in view.applications]
+    loose = errors_first([issue for _, issue in view.issues if id(issue) not in own])
+    if loose:
+        groups.append((None, loose))
+    return groups
+
+
+# ---- the workbook ----------------------------------------------------------------------------------------------
+
+def _header_text(unit: str) -> str:
+    return "&C" + unit.replace("&", "&&") + "回执"
+
+
+def _print(ws, unit: str, *, header_rows) -> None:
+    print_setup(ws, landscape=True, header_rows=header_rows)
+    ws.set_header(_header_text(unit), {"margin": 0.3})
+    ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.3})
+
+
+def write_receipt(target, result: Assembled, view: UnitView) -> None:
+    """The unit's 回执 (see the module docstring) into ``target`` (a path or a binary file object)."""
+    status = view.status
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
+                                      "strings_to_numbers": False, "in_memory": True})
     wb.set_properties({"title": f"{status.unit}回执", "author": "质量标杆推荐工具"})
     wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_RECEIPT)
     f = formats(wb)
-    ws = wb.add_worksheet("申报情况")
-    cols = [("推荐顺序", 8), ("申报单位", 30), ("标杆名称", 40), ("状态", 12), ("错误", 8), ("提示", 8),
-            ("企业规模", 10), ("收到时间", 20), ("文件", 50)]
-    summary = (f"名额 {status.quota} 项；收到 {status.received} 项，其中通过 {status.passed} 项、超出名额 {status.over_quota} 项、"
-               f"逾期 {status.late} 项、不符合申报条件 {status.ineligible} 项、需补正 {status.needs_fix} 项；"
-               f"盖章推荐意见：{_opinion_state(status)}。截止时间：{c.deadline_text}。"
-               f"生成时间：{display_time(result.generated_at)}。")
-    titled_sheet(ws, f, title=f"{c.title} — {status.unit}回执", note=summary, width=len(cols), note_height=36)
-    write_header(ws, f, 2, cols)
-    for r, a in enumerate(apps, start=3):
+    f["headline"] = wb.add_format({"font_name": "宋体", "font_size": 12, "bold": True, "valign": "vcenter",
+                                   "text_wrap": True, "border": 1})
+    f["todo"] = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "valign": "vcenter",
+                               "text_wrap": True, "border": 1, "font_color": "#C00000"})
+    f["done"] = wb.add_format({"font_name": "宋体", "font_size": 11, "bold": True, "valign": "vcenter",
+                               "text_wrap": True, "border": 1, "font_color": "#006100"})
+    f["group"] = wb.add_format({"font_name": "宋体", "font_size": 10, "bold": True, "valign": "vcenter",
+                                "text_wrap": True, "border": 1, "bg_color": "#F2F2F2"})
+    f["muted"] = wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", "border": 1,
+                                "font_color": "#595959", "align": "center"})
+    _overview_sheet(wb, f, result, view)
+    _problem_sheet(wb, f, view)
+    _files_sheet(wb, f, view)
+    wb.close()
+
+
+def _overview_sheet(wb, f: dict, result: Assembled, view: UnitView) -> None:
+    c, status = result.campaign, view.status
+    ws = wb.add_worksheet(OVERVIEW)
+    cols = [("推荐顺序", 8), ("申报单位", 28), ("标杆名称", 34), ("状态", 10), ("错误", 6), ("提示", 6),
+            ("企业规模", 9), ("收到时间", 18), ("说明", 30), ("文件", 40)]
+    width = len(cols)
+    for col, (_, w) in enumerate(cols):
+        ws.set_column(col, col, w)
+    ws.merge_range(0, 0, 0, width - 1, f"{c.title} — {status.unit}回执", f["title"])
+    ws.set_row(0, 28)
+    latest = last_received(view)
+    handle = to_handle_text(view)
+    head = headline(view)
+    ws.merge_range(1, 0, 1, width - 1, "", f["todo"] if status.to_handle or status.draft_reasons else f["done"])
+    write_cell(ws, 1, 0, head, f["todo"] if status.to_handle or status.draft_reasons else f["done"])
+    ws.set_row(1, row_height([head], [sum(w for _, w in cols)], line=18))
+    rows = [
+        ("推荐单位", status.unit, f["headline"]),
+        ("申报情况", counts_text(status), f["headline"]),
+        ("还需处理", handle, f["todo"] if status.to_handle else f["done"]),
+        ("盖章推荐意见", opinion_state(status), f["cell"] if status.stamped_opinion and not status.opinion_outdated
+         else f["todo"]),
+        ("推荐意见", opinion_text(status), f["todo"] if status.draft_reasons else f["cell"]),
+        ("时间", (f"截止时间：{clerk_time(c.deadline)}；最近收到本单位材料：{clerk_time(latest) or '未收到'}；"
+                  f"本回执生成于：{clerk_time(result.generated_at)}。"), f["cell"]),
+    ]
+    r = 2
+    for label, text, fmt in rows:
+        ws.merge_range(r, 0, r, 1, label, f["label"])
+        ws.merge_range(r, 2, r, width - 1, "", fmt)
+        write_cell(ws, r, 2, text, fmt)
+        ws.set_row(r, row_height([text], [sum(w for _, w in cols[2:])], line=16))
+        r += 1
+    r += 1
+    header = r
+    write_header(ws, f, header, cols)
+    for a in view.applications:
+        r += 1
         values = [a.rank, a.enterprise, a.benchmark_name, a.status, len(a.errors), len(a.issues) - len(a.errors),
-                  a.size_class, display_time(a.received_at), "\n".join(x.path for x in a.files)]
+                  a.size_class, clerk_time(a.received_at), app_note(a), "\n".join(x.path for x in a.files)]
         ws.set_row(r, row_height(values, [w for _, w in cols]))
         for col, v in enumerate(values):
             fmt = f["cell"]
             if col == 3:
-                fmt = f["ok"] if v == PASSED else f["bad"]
+                fmt = f["ok"] if v == PASSED else f["muted"] if v == WITHDRAWN else f["bad"]
             write_cell(ws, r, col, v, fmt)
-    if not apps:
-        ws.merge_range(3, 0, 3, len(cols) - 1, "本单位尚未报送申报材料。", f["cell"])
-    ws.freeze_panes(3, 0)
-    print_setup(ws, landscape=True, header_rows=(2, 2))
+    if not view.applications:
+        r += 1
+        ws.merge_range(r, 0, r, width - 1, "本单位尚未报送申报材料。", f["cell"])
+    ws.freeze_panes(header + 1, 0)
+    _print(ws, status.unit, header_rows=(header, header))
 
-    ws2 = wb.add_worksheet("问题及修改方法")
-    cols2 = [("序号", 5), ("申报单位", 20), ("级别", 5), ("问题", 14), ("文件", 28), ("位置", 16), ("栏目", 12),
-             ("说明", 40), ("修改方法", 40)]
-    write_header(ws2, f, 0, cols2)
-    r = 0
-    for r, (enterprise, issue) in enumerate(issues, start=1):
-        fmt = f["error"] if issue.severity == ERROR else f["warning"]
-        values = [r, enterprise, SEVERITY_LABELS.get(issue.severity, issue.severity), issue_title(issue.code),
-                  issue.file, issue.location, issue.field, issue.problem, issue.fix]
-        ws2.set_row(r, row_height(values, [w for _, w in cols2]))
-        for col, v in enumerate(values):
-            write_cell(ws2, r, col, v, fmt if col in (2, 3, 7, 8) else f["cell"])
+
+def _problem_sheet(wb, f: dict, view: UnitView) -> None:
+    ws = wb.add_worksheet("问题及修改方法")
+    cols = [("序号", 5), ("申报单位", 18), ("级别", 6), ("问题", 14), ("文件", 28), ("位置", 16), ("栏目", 12),
+            ("说明", 40), ("修改方法", 40)]
+    width = len(cols)
+    write_header(ws, f, 0, cols)
+    r, n = 0, 0
+    enterprise_of = {id(issue): enterprise for enterprise, issue in view.issues}
+    for app, issues in grouped_problems(view):
+        r += 1
+        if app is None:
+            head = f"本单位文件夹中不属于上列申报的文件问题（{len(issues)} 条）"
+        else:
+            errors = sum(1 for i in issues if i.severity == ERROR)
+            head = (f"{_rank_text(app)}　{app.enterprise or '（未写申报单位）'}　{app.benchmark_name}　"
+                    f"状态：{app.status}　错误 {errors} 条、提示 {len(issues) - errors} 条")
+        ws.merge_range(r, 0, r, width - 1, "", f["group"])
+        write_cell(ws, r, 0, head, f["group"])
+        ws.set_row(r, row_height([head], [sum(w for _, w in cols)]))
+        if not issues:
+            r += 1
+            ws.merge_range(r, 0, r, width - 1, "未发现问题。", f["ok"])
+            continue
+        for issue in issues:
+            r += 1
+            n += 1
+            fmt = f["error"] if issue.severity == ERROR else f["warning"]
+            values = [n, app.enterprise if app is not None else enterprise_of.get(id(issue), ""), SEVERITY_LABELS.get(issue.severity, issue.severity),
+                      issue_title(issue.code), issue.file, display_location(issue.location), issue.field,
+                      clerk_dates(issue.problem), clerk_dates(issue.fix)]
+            ws.set_row(r, row_height(values, [w for _, w in cols]))
+            for col, v in enumerate(values):
+                write_cell(ws, r, col, v, fmt if col in (2, 3, 7, 8) else f["cell"])
     if r == 0:
-        ws2.merge_range(1, 0, 1, len(cols2) - 1, "未发现问题。", f["ok"])
-    ws2.freeze_panes(1, 0)
-    ws2.autofilter(0, 0, max(r, 1), len(cols2) - 1)
-    print_setup(ws2, landscape=True, header_rows=(0, 0))
-
-    ws3 = wb.add_worksheet("收到的文件")
-    cols3 = [("文件", 56), ("类型", 14), ("状态", 16), ("申报单位", 26), ("首次收到时间", 20)]
-    write_header(ws3, f, 0, cols3)
-    for r, e in enumerate(files, start=1):
-        for col, v in enumerate([e.version.path, KIND_LABELS.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status),
-                                 e.enterprise, display_time(e.version.first_seen)]):
-            write_cell(ws3, r, col, v, f["cell"])
-    print_setup(ws3, landscape=True, header_rows=(0, 0))
-    wb.close()
+        ws.merge_range(1, 0, 1, width - 1, "本单位尚未报送申报材料，未发现问题。", f["ok"])
+    ws.freeze_panes(1, 0)
+    _print(ws, view.status.unit, header_rows=(0, 0))
 
 
-def _opinion_state(status: UnitStatus) -> str:
-    if not status.stamped_opinion:
-        return "未收到"
-    if status.opinion_outdated:
-        return "已收到，但早于最新报送的材料或推荐排序表，请核对推荐顺序，必要时重新生成推荐意见盖章后报送"
-    return "已收到"
+def _files_sheet(wb, f: dict, view: UnitView) -> None:
+    ws = wb.add_worksheet("收到的文件")
+    cols = [("文件", 50), ("类型", 16), ("状态", 18), ("申报单位", 26), ("首次收到时间", 18), ("错误", 6), ("提示", 6)]
+    write_header(ws, f, 0, cols)
+    for r, e in enumerate(view.files, start=1):
+        errors = sum(1 for i in e.issues if i.severity == ERROR)
+        values = [e.version.path, KIND_LABELS.get(e.kind, e.kind), FILE_STATES.get(e.status, e.status), e.enterprise,
+                  clerk_time(e.version.first_seen), errors, len(e.issues) - errors]
+        ws.set_row(r, row_height(values, [w for _, w in cols]))
+        for col, v in enumerate(values):
+            write_cell(ws, r, col, v, f["bad"] if col == 2 and e.status == REJECTED else f["cell"])
+    if not view.files:
+        ws.merge_range(1, 0, 1, len(cols) - 1, "未收到本单位的文件。", f["cell"])
+    ws.freeze_panes(1, 0)
+    _print(ws, view.status.unit, header_rows=(0, 0))
+
+
+def receipt_path(folder: Path, unit: str) -> Path:
+    """Where a unit's 回执 is written in a run folder: 回执/<unit>-回执.xlsx."""
+    return folder / RECEIPTS / f"{safe_filename(unit)}-回执.xlsx"
 
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """回执/<unit>-回执.xlsx for every unit, whether or not it sent anything."""
     out = []
-    (folder / "回执").mkdir(parents=True, exist_ok=True)
+    (folder / RECEIPTS).mkdir(parents=True, exist_ok=True)
     for unit, view in result.by_unit.items():
-        target = folder / "回执" / f"{safe_filename(unit)}-回执.xlsx"
-        write_receipt(target, result, view.status, apps=view.applications, files=view.files, issues=view.issues)
+        target = receipt_path(folder, unit)
+        write_receipt(str(target), result, view)
         out.append(target)
     return out

@@ -1,0 +1,388 @@
+"""The status page: index.html at the top of the run folder, and a page per unit in 单位/<unit>/index.html.
+
+Input: the assembled result, the run folder as written so far (links are made only to files that exist there) and
+RenderContext.generated_at (ISO, China time). Output: one self-contained HTML file each — inline CSS, no network
+assets, no script — readable in any browser from the share (file://) and printable (@media print).
+
+index.html: the time left to the deadline as of generation, province-wide totals, a tile per unit in 附件2 order
+(收到, 通过, 需补正, 超出名额, 逾期, 已撤回, 不符合申报条件, 还需处理; the stamped opinion yes / no / needs checking;
+when the unit's latest file arrived; what it still has to do: each application to correct, each file with an error
+and the 推荐意见's draft reasons; links to its 回执, 推荐意见, their PDFs and its own page), then every problem grouped
+by unit and application, errors first. Tiles carry data-* attributes with the counts (the same figures as
+summary.json's units) so scripts and tests can read them.
+
+单位/<unit>/index.html: the same for one unit only (nothing of any other unit), linking to the copies beside it
+(./<unit>-回执.xlsx …), so a unit can be sent its own folder. unit_folders only copies files named <unit>-*, so it
+never overwrites this page; it is written after them (registered after 单位文件夹).
+
+Untrusted text (enterprise names, file names, messages) is always escaped (html.escape); hrefs are relative with
+every path segment percent-encoded (UTF-8), which browsers resolve on file:// shares as on web servers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from urllib.parse import quote
+
+from ..messages import display_location
+from ..messages import title as issue_title
+from ..model import (
+    ERROR,
+    INELIGIBLE,
+    KIND_LABELS,
+    LATE,
+    NEEDS_FIX,
+    OVER_QUOTA,
+    PASSED,
+    SEVERITY_LABELS,
+    WITHDRAWN,
+    Assembled,
+    UnitView,
+)
+from . import RenderContext, safe_filename
+from .pdf import missing_note
+from .receipt import (
+    FILE_STATES,
+    REJECTED,
+    app_note,
+    clerk_dates,
+    clerk_time,
+    grouped_problems,
+    last_received,
+    opinion_state,
+    to_handle_items,
+)
+from .unit_folders import UNITS
+
+INDEX = "index.html"
+
+# (data attribute / UnitStatus attribute, label) of the counts on a tile, in reading order
+COUNTS = (("received", "收到"), ("passed", "通过"), ("needs_fix", "需补正"), ("over_quota", "超出名额"),
+          ("late", "逾期"), ("withdrawn", "已撤回"), ("ineligible", "不符合条件"), ("to_handle", "还需处理"))
+
+
+def esc(value) -> str:
+    """Text for HTML content or a quoted attribute: &, <, >, " and ' escaped."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def href(*segments: str) -> str:
+    """A relative link from path segments, each percent-encoded as UTF-8 ('回执', 'x-回执.xlsx' ->
+    '%E5%9B%9E%E6%89%A7/x-%E5%9B%9E%E6%89%A7.xlsx'); browsers decode it to the file's name on file:// too."""
+    return "/".join(quote(segment, safe="") for segment in segments)
+
+
+def time_left(deadline: dt.datetime, now_iso: str) -> str:
+    """'距截止还有 3 天 5 小时' (or '… 5 小时 12 分钟', '… 12 分钟') from ``now_iso`` (generation time), or '已截止'."""
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else dt.datetime.now().astimezone()
+    left = deadline - now
+    if left.total_seconds() <= 0:
+        return "已截止"
+    minutes = int(left.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"距截止还有 {days} 天 {hours} 小时"
+    if hours:
+        return f"距截止还有 {hours} 小时 {minutes} 分钟"
+    return f"距截止还有 {max(minutes, 1)} 分钟"
+
+
+def stamped_key(status) -> str:
+    """'yes' / 'no' / 'outdated' for the unit's stamped 推荐意见 (data-stamped)."""
+    if not status.stamped_opinion:
+        return "no"
+    return "outdated" if status.opinion_outdated else "yes"
+
+
+STAMPED_LABELS = {"yes": "已收到", "no": "未收到", "outdated": "已收到，需核对"}
+
+CSS = """
+:root{--ok:#1e7a34;--bad:#b3261e;--warn:#8a5300;--muted:#5f6368;--line:#d0d7de;--bg:#f6f8fa}
+*{box-sizing:border-box}
+body{margin:0;font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","SimSun",sans-serif;
+ font-size:14px;line-height:1.5;color:#1f2328;background:#fff}
+header.page{padding:16px 24px;border-bottom:1px solid var(--line);background:var(--bg)}
+h1{font-size:22px;margin:0 0 6px}
+h2{font-size:18px;margin:24px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line)}
+h3{font-size:15px;margin:0 0 6px}
+main{padding:0 24px 24px}
+.meta{margin:2px 0;color:var(--muted)}
+.deadline{font-weight:bold;color:var(--warn)}
+.deadline.closed{color:var(--bad)}
+.note{margin:6px 0;padding:6px 10px;border-left:4px solid var(--warn);background:#fff8e6}
+.tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(290px,1fr));gap:12px}
+.tiles.single{grid-template-columns:minmax(290px,600px)}
+.tile{border:1px solid var(--line);border-left:6px solid var(--muted);border-radius:6px;padding:10px 12px;
+ background:#fff;break-inside:avoid;page-break-inside:avoid}
+.tile.ok{border-left-color:var(--ok)}
+.tile.todo{border-left-color:var(--bad)}
+.tile.none{border-left-color:#aaa;background:#fafafa}
+.tile .order{display:inline-block;min-width:1.6em;color:var(--muted);font-weight:normal}
+.counts{display:grid;grid-template-columns:repeat(4,1fr);gap:4px;margin:6px 0}
+.counts div{border:1px solid var(--line);border-radius:4px;text-align:center;padding:2px 0}
+.counts b{display:block;font-size:18px}
+.counts span{font-size:12px;color:var(--muted)}
+.counts .alert b{color:var(--bad)}
+.line{margin:3px 0}
+.yes{color:var(--ok);font-weight:bold}.no,.outdated{color:var(--bad);font-weight:bold}
+.todo-list{margin:4px 0 4px 1.2em;padding:0}
+.reasons{margin:2px 0 4px 1.4em;padding:0;font-size:12px;color:var(--muted)}
+.done{color:var(--ok)}
+.links a{display:inline-block;margin:2px 8px 2px 0}
+table{border-collapse:collapse;width:100%;margin:6px 0 14px}
+th,td{border:1px solid var(--line);padding:4px 6px;vertical-align:top;text-align:left}
+th{background:var(--bg);white-space:nowrap}
+tr.group td{background:#eef2f6;font-weight:bold}
+td.error{color:var(--bad)}td.warning{color:var(--warn)}
+td.status-ok{color:var(--ok);font-weight:bold}td.status-bad{color:var(--bad);font-weight:bold}
+td.status-muted{color:var(--muted)}
+.num{text-align:right;white-space:nowrap}
+.path{word-break:break-all}
+td.loc{min-width:8em}
+footer{padding:12px 24px;color:var(--muted);border-top:1px solid var(--line)}
+@media print{
+ @page{size:A4;margin:12mm}
+ body{font-size:10pt}
+ header.page{background:none;padding:0 0 6px}
+ main{padding:0}
+ .tiles{grid-template-columns:repeat(2,1fr);gap:6px}
+ .tile{padding:6px 8px}
+ a{color:inherit;text-decoration:none}
+ table{page-break-inside:auto}
+ tr{break-inside:avoid;page-break-inside:avoid}
+ thead{display:table-header-group}
+ h2{break-after:avoid;page-break-after:avoid}
+}
+"""
+
+
+def _document(title: str, body: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _header(result: Assembled, context: RenderContext, heading: str, extra: str = "") -> str:
+    c = result.campaign
+    generated = context.generated_at or result.generated_at
+    left = time_left(c.deadline, generated)
+    return (f'<header class="page">\n<h1>{esc(heading)}</h1>\n'
+            f'<p class="meta">截止时间：{esc(clerk_time(c.deadline))}　'
+            f'<span class="deadline{" closed" if left == "已截止" else ""}" id="deadline">{esc(left)}</span>'
+            f'（按本页生成时间计算）</p>\n'
+            f'<p class="meta">本页生成于：{esc(clerk_time(generated))}（北京时间）</p>\n{extra}</header>\n')
+
+
+def _link(label: str, target: Path, *segments: str) -> str:
+    """An <a> to ``segments`` (relative to the page) when ``target`` exists, else ''."""
+    return f'<a href="{esc(href(*segments))}">{esc(label)}</a>' if target.is_file() else ""
+
+
+def _documents(folder: Path, unit: str, *, here: bool) -> list[tuple[str, Path, tuple[str, ...]]]:
+    """(label, file on disk, href segments) of a unit's documents: from the top page (here=False) the province-wide
+    folders 回执/ and 推荐意见/; from the unit's own page (here=True) the copies beside it."""
+    name = safe_filename(unit)
+    docs = [("回执（Excel）", "回执", f"{name}-回执.xlsx"), ("回执（PDF）", "回执", f"{name}-回执.pdf"),
+            ("推荐意见（Word）", "推荐意见", f"{name}-推荐意见.docx"), ("推荐意见（PDF）", "推荐意见", f"{name}-推荐意见.pdf"),
+            ("推荐排序表（Excel）", "推荐排序表", f"{name}-推荐排序表.xlsx")]
+    if here:
+        base = folder / UNITS / name
+        return [(label, base / file, (file,)) for label, _, file in docs]
+    return [(label, folder / sub / file, (sub, file)) for label, sub, file in docs]
+
+
+def _tile(folder: Path, view: UnitView, *, here: bool, with_unit_page: bool) -> str:
+    """One unit's tile: counts, stamped opinion, latest receipt, what is left to do, links."""
+    s = view.status
+    stamped = stamped_key(s)
+    opinion = "none" if not s.received else ("draft" if s.draft_reasons else "final")
+    state = "none" if not s.received else ("todo" if s.to_handle or s.draft_reasons or stamped != "yes" else "ok")
+    attrs = " ".join(f'data-{key.replace("_", "-")}="{getattr(s, key)}"' for key, _ in COUNTS)
+    counts = "".join(
+        f'<div class="{"alert" if key in ("needs_fix", "to_handle", "late", "over_quota") and getattr(s, key) else ""}"'
+        f' data-count="{key.replace("_", "-")}"><b>{getattr(s, key)}</b><span>{esc(label)}</span></div>'
+        for key, label in COUNTS)
+    latest = clerk_time(last_received(view))
+    todo = [esc(item) for item in to_handle_items(view)]
+    if not s.received:
+        todo.append("尚未报送申报材料。")
+    todo_html = ("<ul class=\"todo-list\">" + "".join(f"<li>{t}</li>" for t in todo) + "</ul>" if todo
+                 else '<p class="line done">无。</p>')
+    if not s.received:
+        opinion_html = '<p class="line">推荐意见：未生成（尚未报送）</p>'
+    elif s.draft_reasons:
+        opinion_html = ('<p class="line">推荐意见：<span class="no">草稿，请勿盖章</span></p><ol class="reasons">'
+                        + "".join(f"<li>{esc(reason)}</li>" for reason in s.draft_reasons) + "</ol>")
+    else:
+        opinion_html = '<p class="line">推荐意见：<span class="yes">正式稿，可盖章</span></p>'
+    stamped_html = esc(STAMPED_LABELS[stamped])
+    if stamped == "outdated":
+        stamped_html += f'<br><small>{esc(opinion_state(s))}</small>'
+    links = [_link(label, target, *segments) for label, target, segments in _documents(folder, s.unit, here=here)]
+    if with_unit_page:
+        links.append(_link("本单位页面", folder / UNITS / safe_filename(s.unit) / INDEX,
+                           UNITS, safe_filename(s.unit), INDEX))
+    links_html = " ".join(link for link in links if link)
+    return (f'<article class="tile {state}" id="unit-{s.order:02d}" data-unit="{esc(s.unit)}" data-quota="{s.quota}"'
+            f' {attrs} data-file-errors="{s.file_errors}" data-stamped="{stamped}" data-opinion="{opinion}">\n'
+            f'<h3><span class="order">{s.order}</span>{esc(s.unit)}</h3>\n'
+            f'<p class="line">名额 {s.quota} 项</p>\n<div class="counts">{counts}</div>\n'
+            f'<p class="line">最近收到材料：{esc(latest or "未收到")}</p>\n'
+            f'<p class="line"><b>还需处理 {s.to_handle} 项</b></p>\n{todo_html}\n{opinion_html}\n'
+            f'<p class="line">盖章推荐意见：<span class="{stamped}">{stamped_html}</span></p>\n'
+            f'<p class="line links">{links_html or "（暂无文件）"}</p>\n</article>\n')
+
+
+def _problem_rows(view: UnitView, *, with_empty: bool) -> tuple[str, int, int]:
+    """Table rows of a unit's problems grouped by application (errors first), then its file-level problems;
+    returns (rows, errors, hints)."""
+    rows, errors, hints = [], 0, 0
+    for app, issues in grouped_problems(view):
+        if not issues and not with_empty:
+            continue
+        if app is None:
+            head = "本单位文件夹中不属于上列申报的文件"
+        else:
+            rank = f"第{app.rank}位" if app.rank else "未排序"
+            head = f"{rank}　{app.enterprise or '（未写申报单位）'}　{app.benchmark_name}　状态：{app.status}"
+        rows.append(f'<tr class="group"><td colspan="6">{esc(head)}</td></tr>')
+        if not issues:
+            rows.append('<tr><td colspan="6" class="done">未发现问题。</td></tr>')
+        for issue in issues:
+            is_error = issue.severity == ERROR
+            errors += is_error
+            hints += not is_error
+            css = "error" if is_error else "warning"
+            rows.append(f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
+                        f'<td class="{css}">{esc(issue_title(issue.code))}</td>'
+                        f'<td class="path">{esc(issue.file)}</td><td class="loc">{esc(display_location(issue.location))}</td>'
+                        f'<td>{esc(clerk_dates(issue.problem))}</td><td>{esc(clerk_dates(issue.fix))}</td></tr>')
+    return "\n".join(rows), errors, hints
+
+
+PROBLEM_HEAD = ("<thead><tr><th>级别</th><th>问题</th><th>文件</th><th>位置</th><th>说明</th><th>修改方法</th></tr>"
+                "</thead>")
+
+
+def _status_class(status: str) -> str:
+    return "status-ok" if status == PASSED else "status-muted" if status == WITHDRAWN else "status-bad"
+
+
+def _applications_table(view: UnitView) -> str:
+    if not view.applications:
+        return "<p>本单位尚未报送申报材料。</p>"
+    rows = "".join(
+        f'<tr data-enterprise="{esc(a.enterprise)}" data-status="{esc(a.status)}">'
+        f'<td class="num">{esc(a.rank or "")}</td><td>{esc(a.enterprise)}</td><td>{esc(a.benchmark_name)}</td>'
+        f'<td class="{_status_class(a.status)}">{esc(a.status)}</td><td class="num">{len(a.errors)}</td>'
+        f'<td class="num">{len(a.issues) - len(a.errors)}</td><td>{esc(clerk_time(a.received_at))}</td>'
+        f'<td>{esc(app_note(a))}</td></tr>' for a in view.applications)
+    return ("<table><thead><tr><th>推荐顺序</th><th>申报单位</th><th>标杆名称</th><th>状态</th><th>错误</th><th>提示</th>"
+            f"<th>收到时间</th><th>说明</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _files_table(view: UnitView) -> str:
+    if not view.files:
+        return "<p>未收到本单位的文件。</p>"
+    rows = "".join(
+        f'<tr><td class="path">{esc(e.version.path)}</td><td>{esc(KIND_LABELS.get(e.kind, e.kind))}</td>'
+        f'<td class="{"status-bad" if e.status == REJECTED else ""}">{esc(FILE_STATES.get(e.status, e.status))}</td>'
+        f'<td>{esc(e.enterprise)}</td><td>{esc(clerk_time(e.version.first_seen))}</td></tr>' for e in view.files)
+    return ("<table><thead><tr><th>文件</th><th>类型</th><th>状态</th><th>申报单位</th><th>首次收到时间</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def render_unit_page(result: Assembled, folder: Path, context: RenderContext, view: UnitView) -> str:
+    """The HTML of 单位/<unit>/index.html: this unit only, links to the copies beside the page."""
+    s = view.status
+    note = missing_note(folder, context)
+    extra = f'<p class="note">{esc(note)}</p>\n' if note else ""
+    rows, errors, hints = _problem_rows(view, with_empty=True)
+    body = (_header(result, context, f"{result.campaign.title} — {s.unit}", extra)
+            + "<main>\n<h2>本单位情况</h2>\n<div class=\"tiles single\">\n"
+            + _tile(folder, view, here=True, with_unit_page=False) + "</div>\n"
+            + "<h2>申报情况</h2>\n" + _applications_table(view)
+            + f'<h2>问题及修改方法（错误 {errors} 条、提示 {hints} 条）</h2>\n'
+            + (f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table>\n" if rows else "<p>未发现问题。</p>\n")
+            + "<h2>收到的文件</h2>\n" + _files_table(view)
+            + "\n</main>\n<footer>本页由质量标杆推荐工具生成，只含本单位的情况；详细内容见本文件夹中的回执。</footer>")
+    return _document(f"{s.unit} — 推荐汇总状态", body)
+
+
+def _totals(result: Assembled) -> str:
+    units = result.units
+    apps = result.applications
+    count = lambda status: sum(1 for a in apps if a.status == status)
+    sent = sum(1 for u in units if u.received)
+    statuses = "、".join(f"{label} {count(status)}" for status, label in
+                        ((PASSED, "通过"), (NEEDS_FIX, "需补正"), (OVER_QUOTA, "超出名额"), (LATE, "逾期"),
+                         (WITHDRAWN, "已撤回"), (INELIGIBLE, "不符合申报条件")))
+    stamped = sum(1 for u in units if u.stamped_opinion)
+    to_handle = sum(u.to_handle for u in units)
+    line = (f'<p class="meta" id="totals" data-applications="{len(apps)}">推荐单位 {len(units)} 个，已报送 {sent} 个；'
+            f'申报 {len(apps)} 项：{esc(statuses)}；盖章推荐意见已收到 {stamped} 个；各单位还需处理合计 {to_handle} 项。</p>\n')
+    if result.pending:
+        line += f'<p class="meta">另有 {len(result.pending)} 个文件正在复制，下次汇总时读取。</p>\n'
+    return line
+
+
+def _unassigned(result: Assembled) -> str:
+    """Problems of files outside every unit's folder (unit.unknown …), which no unit page shows."""
+    units = {u.unit for u in result.units}
+    rows = []
+    for entry in result.files:
+        if entry.version.unit in units:
+            continue
+        for issue in sorted(entry.issues, key=lambda i: 0 if i.severity == ERROR else 1):
+            css = "error" if issue.severity == ERROR else "warning"
+            rows.append(f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
+                        f'<td class="{css}">{esc(issue_title(issue.code))}</td>'
+                        f'<td class="path">{esc(issue.file or entry.version.path)}</td>'
+                        f'<td class="loc">{esc(display_location(issue.location))}</td>'
+                        f'<td>{esc(clerk_dates(issue.problem))}</td><td>{esc(clerk_dates(issue.fix))}</td></tr>')
+    if not rows:
+        return ""
+    return (f'<section class="unit-problems" id="problems-unassigned"><h3>未归属推荐单位的文件</h3>'
+            f"<table>{PROBLEM_HEAD}<tbody>{''.join(rows)}</tbody></table></section>\n")
+
+
+def render_index(result: Assembled, folder: Path, context: RenderContext) -> str:
+    """The HTML of the run folder's index.html (see the module docstring)."""
+    c = result.campaign
+    note = missing_note(folder, context)
+    links = " ".join(link for link in (_link("省级汇总表（Excel）", folder / "省级汇总表.xlsx", "省级汇总表.xlsx"),
+                                       _link("summary.json", folder / "summary.json", "summary.json")) if link)
+    extra = _totals(result) + (f'<p class="note" id="pdf-note">{esc(note)}</p>\n' if note else "")
+    extra += f'<p class="meta links">{links}</p>\n' if links else ""
+    views = result.by_unit
+    tiles = "".join(_tile(folder, views[u.unit], here=False, with_unit_page=True) for u in result.units)
+    problems = []
+    for u in result.units:
+        rows, errors, hints = _problem_rows(views[u.unit], with_empty=False)
+        if rows:
+            problems.append(f'<section class="unit-problems" id="problems-{u.order:02d}" data-unit="{esc(u.unit)}">'
+                            f'<h3>{esc(u.unit)}（错误 {errors} 条、提示 {hints} 条）</h3>'
+                            f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table></section>\n")
+    problems_html = "".join(problems) + _unassigned(result)
+    body = (_header(result, context, f"{c.title} — 推荐汇总状态", extra)
+            + f'<main>\n<h2>各推荐单位（{len(result.units)} 个，按附件2顺序）</h2>\n<div class="tiles">\n{tiles}</div>\n'
+            + "<h2>问题清单（按推荐单位，错误在前）</h2>\n" + (problems_html or "<p>未发现问题。</p>\n")
+            + "</main>\n<footer>本页由质量标杆推荐工具生成。各单位的详细情况见其回执；单位/ 文件夹中是各单位自己的文件和页面。"
+              "</footer>")
+    return _document(f"{c.title} — 推荐汇总状态", body)
+
+
+def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """单位/<unit>/index.html for every unit, then index.html at the top of ``folder``; returns the pages written."""
+    out = []
+    for unit, view in result.by_unit.items():
+        target = folder / UNITS / safe_filename(unit) / INDEX
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render_unit_page(result, folder, context, view), encoding="utf-8")
+        out.append(target)
+    index = folder / INDEX
+    index.write_text(render_index(result, folder, context), encoding="utf-8")
+    out.append(index)
+    return out
