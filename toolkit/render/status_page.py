@@ -144,11 +144,13 @@ td.loc{min-width:8em}
 footer{padding:12px 24px;color:var(--muted);border-top:1px solid var(--line)}
 @media print{
  @page{size:A4;margin:12mm}
- body{font-size:10pt}
+ body{font-size:9pt;line-height:1.35}
  header.page{background:none;padding:0 0 6px}
  main{padding:0}
- .tiles{grid-template-columns:repeat(2,1fr);gap:6px}
- .tile{padding:6px 8px}
+ .tiles,.tiles.single{grid-template-columns:repeat(3,1fr);gap:5px}
+ .tile{padding:4px 6px}
+ .counts b{font-size:12pt}
+ .counts span,.reasons{font-size:7.5pt}
  a{color:inherit;text-decoration:none}
  table{page-break-inside:auto}
  tr{break-inside:avoid;page-break-inside:avoid}
