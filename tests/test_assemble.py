@@ -230,7 +230,7 @@ def test_blank_ranking_sheet_does_not_override_prefixes(tmp_path, make_form, mak
     for n, ent in ((1, "廊坊甲科技有限公司"), (2, "廊坊乙科技有限公司")):
         make_form(unit / f"{n}-{ent}-申请表.xlsx", 申报单位=ent, 标杆名称=f"{ent}实施精益生产的经验")
         make_summary(unit / f"{n}-{ent}-总结材料.docx", enterprise=ent, name=f"{ent}实施精益生产的经验")
-    shutil.copy(ROOT / "templates" / "推荐排序表.xlsx", unit / "推荐排序表.xlsx")
+    shutil.copy(ROOT / "templates" / "推荐单位用" / "推荐排序表.xlsx", unit / "推荐排序表.xlsx")
     run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
     s = _summary(tmp_path / "out")
     assert [a["enterprise"] for a in sorted(s["applications"], key=lambda a: a["rank"])] == [

@@ -10,7 +10,7 @@ from toolkit.errors import LockHeld
 from toolkit.journal import RunLock
 
 
-def _contender(state: str, barrier, results) -> None:
+def _contender(state: str, barrier, results, done) -> None:
     barrier.wait()
     try:
         lock = RunLock(__import__("pathlib").Path(state)).acquire()
@@ -18,7 +18,7 @@ def _contender(state: str, barrier, results) -> None:
         results.put("held")
         return
     results.put("won")
-    time.sleep(3)  # hold it while the others try (they start within this window)
+    done.wait(60)  # hold it until every other contender has tried, however slow the machine
     lock.release()
 
 
@@ -35,13 +35,14 @@ def test_only_one_run_takes_over_a_stale_lock(tmp_path):
         state = tmp_path / f"state{round_}"
         _stale_lock(state)
         n = 5
-        barrier, results = ctx.Barrier(n), ctx.Queue()
-        procs = [ctx.Process(target=_contender, args=(str(state), barrier, results)) for _ in range(n)]
+        barrier, results, done = ctx.Barrier(n), ctx.Queue(), ctx.Event()
+        procs = [ctx.Process(target=_contender, args=(str(state), barrier, results, done)) for _ in range(n)]
         for p in procs:
             p.start()
+        outcomes = sorted(results.get(timeout=60) for _ in range(n))
+        done.set()
         for p in procs:
             p.join(60)
-        outcomes = sorted(results.get(timeout=10) for _ in range(n))
         assert outcomes.count("won") == 1, (round_, outcomes)
         assert not (state / "run.lock").exists()
 

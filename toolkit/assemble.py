@@ -211,7 +211,8 @@ def _unit_status(unit, apps: list[Application], facts: dict) -> UnitStatus:
                       ineligible=count(INELIGIBLE), needs_fix=count(NEEDS_FIX), withdrawn=count(WITHDRAWN),
                       file_errors=len(facts["rejected"]), stamped_opinion=bool(scans),
                       opinion_outdated=outdated, opinion_files=tuple(fv.path for fv in scans),
-                      rank_source=facts["rank_source"], opinion_draft="".join(reasons), draft_reasons=reasons,
+                      rank_source=facts["rank_source"], draft_reasons=reasons,
+                      opinion_draft="".join(reasons) + ("请按回执处理后重新汇总，生成正式推荐意见后再盖章。" if reasons else ""),
                       opinion_date=facts["date"])
 
 
@@ -231,9 +232,7 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str) ->
     if len(ordered) >= 2 and rank_source == "收到顺序":
         reasons.append("推荐顺序是按收到材料的先后排列的，本单位尚未给出推荐顺序（请填写推荐排序表，"
                        "或在文件名前加序号）。")
-    if reasons:
-        reasons.append("请按回执处理后重新汇总，生成正式推荐意见后再盖章。")
-    elif not any(a.listed_in_opinion for a in apps):
+    if not reasons and not any(a.listed_in_opinion for a in apps):
         reasons.append("本单位目前没有通过审核的申报项目，请查看回执。")
     return tuple(reasons)
 

@@ -29,9 +29,12 @@ def display_time(iso: str, *, seconds: bool = False) -> str:
 
 
 def human_time(iso: str) -> str:
-    """'2021-09-21T09:59:00+08:00' -> '2021年09月21日 09:59' (China time), for sentences in messages."""
+    """'2021-09-21T09:59:00+08:00' -> '2021年9月21日 9:59' (China time): the one form clerks read in messages,
+    回执 and pages ('' for '')."""
+    if not iso:
+        return ""
     t = dt.datetime.fromisoformat(iso).astimezone(CHINA_TZ)
-    return t.strftime("%Y年%m月%d日 %H:%M")
+    return f"{t.year}年{t.month}月{t.day}日 {t.hour}:{t.minute:02d}"
 
 
 def instant(iso: str) -> dt.datetime:

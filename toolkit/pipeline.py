@@ -14,7 +14,7 @@ from . import __version__
 from .assemble import assemble
 from .cache import ExtractCache, campaign_fingerprint
 from .campaign import CHINA_TZ, Campaign
-from .clock import display_time, now_iso
+from .clock import human_time, now_iso
 from .discover import discover
 from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
@@ -119,7 +119,7 @@ def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache
             out.append(fv)
             continue
         v = on_time[-1]
-        note = late_edit_warning(fv, campaign, standing=f"仍按截止前（{display_time(v['first_seen'])}）收到的版本处理")
+        note = late_edit_warning(fv, campaign, standing=f"仍按截止前（{human_time(v['first_seen'])}）收到的版本处理")
         extracted[fv.path] = replace(earlier, issues=(*earlier.issues, note))
         out.append(replace(fv, sha256=v["sha256"], size=v["size"], first_seen=v["first_seen"]))
     return out

@@ -6,24 +6,13 @@ Runs ``soffice --headless --convert-to`` in a private temporary folder with its 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from ..office import soffice_path  # noqa: F401 (callers and tests use it from here)
+
 TIMEOUT = 180
-
-
-def soffice_path() -> str | None:
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in (r"C:\Program Files\LibreOffice\program\soffice.exe",
-                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
-        if os.path.exists(candidate):
-            return candidate
-    return None
 
 
 class ConversionFailed(Exception):

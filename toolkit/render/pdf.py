@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..model import Assembled
 from . import RenderContext
+from ..office import soffice_path  # noqa: F401 (callers and tests use it from here)
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +32,6 @@ FOLDERS = (("推荐意见", ".docx"), ("回执", ".xlsx"))  # (folder in the run
 TIMEOUT_BASE = 120  # seconds for one soffice call: start-up …
 TIMEOUT_PER_FILE = 20  # … plus this per file converted
 NO_LIBREOFFICE = "未找到 LibreOffice（soffice），未生成 PDF；推荐意见和回执仍为 Word/Excel 文件，可直接打开打印。"
-
-
-def soffice_path() -> str | None:
-    """Where LibreOffice's soffice is, or None. (The same places toolkit.extract.legacy looks; rendering may not
-    import extraction — .importlinter — so the lookup is repeated here.)"""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in (r"C:\Program Files\LibreOffice\program\soffice.exe",
-                      "/Applications/LibreOffice.app/Contents/MacOS/soffice"):
-        if os.path.exists(candidate):
-            return candidate
-    return None
 
 
 def convert_batch(sources: list[Path], *, soffice: str, timeout: float) -> tuple[list[Path], str]:

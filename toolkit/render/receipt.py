@@ -51,7 +51,7 @@ RECEIPTS = "回执"
 OVERVIEW = "申报情况"  # the first sheet: headline, then one row per application
 REJECTED = "rejected"  # FileEntry.status of a file that could not be read or recognised (counted in file_errors)
 # a file's state as the clerk reads it (the register's words, and every state a FileEntry can have)
-FILE_STATES = {**FILE_STATUS, "pending": "正在复制，下次汇总时读取", "removed": "已从本单位文件夹移出"}
+FILE_STATES = FILE_STATUS
 
 
 # ---- one date form for people ------------------------------------------------------------------------------

@@ -45,9 +45,9 @@ from .xlsx_style import print_setup as _print_setup
 
 __all__ = ["FILE_STATUS", "REGISTER", "SHEETS", "row_height", "statistics", "write", "write_register"]
 
-FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "pending": "正在复制，下次运行时读取", "unassigned": "未归属推荐单位",
+FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "pending": "正在复制，下次汇总时读取", "unassigned": "未归属推荐单位",
                "rejected": "无法读取或识别", "late-version": "截止后收到的修改版（不予受理）",
-               "removed": "已移出收件箱（撤回）"}
+               "removed": "已从本单位文件夹移出"}
 
 REGISTER = "省级汇总表.xlsx"
 LEADERS = "推荐汇总表"

@@ -3,7 +3,7 @@
 Province-wide files (省级汇总表, summary.json, the status page) stay at the top of the run folder; the top-level
 回执/, 推荐意见/ and 推荐排序表/ folders keep every unit's documents for the province. The per-unit folder holds copies
 (not links: a link would share the top-level file's permissions) of that unit's documents and nothing of any
-other unit. Written last, after the documents it copies.
+other unit. Registered after the documents it copies (the status pages come after it).
 """
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
         target = unit_folder(folder, unit)
         target.mkdir(parents=True, exist_ok=True)
         for kind in _DOCUMENTS:
-            for source in sorted((folder / kind).glob(f"{name}-*")) if (folder / kind).is_dir() else ():
-                shutil.copyfile(source, target / source.name)
-                out.append(target / source.name)
+            for suffix in (".xlsx", ".docx", ".pdf"):  # exactly this unit's names: '<unit>-回执.xlsx' …
+                source = folder / kind / f"{name}-{kind}{suffix}"
+                if source.is_file():
+                    shutil.copyfile(source, target / source.name)
+                    out.append(target / source.name)
     return out
