@@ -23,7 +23,7 @@ from .keys import BENCHMARK, ENTERPRISE
 from .model import Application, Assembled, Extracted, FileVersion, Report
 from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
-from .render import RenderContext, render_all
+from .render import RenderContext, render_all, unit_keys
 from .render.summary import build_summary
 from .rules.deadline import late_edit_warning
 from .templates import check_opinion_template, default_templates_folder, opinion_template
@@ -218,13 +218,17 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         timings["assemble"] = time.perf_counter() - t
         t = time.perf_counter()
         summary = build_summary(result)
+        previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") else None
         context = RenderContext(today=now.date(), opinion_template=template, summary=summary, pdf=pdf,
-                                generated_at=now_iso(now))
+                                generated_at=now_iso(now), previous=previous,
+                                previous_keys=last.get("unit_keys", {}) if not force else {})
+        context = replace(context, unit_keys=unit_keys(result, context))
         notices = list(journal.problems)
         folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
         timings["render"] = time.perf_counter() - t
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
-                                                    "at": now_iso(now), "brief": _brief(summary)})
+                                                    "at": now_iso(now), "brief": _brief(summary),
+                                                    "unit_keys": context.unit_keys})
         return RunReport(run_folder=folder, latest=latest, summary_data=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices)

@@ -24,6 +24,14 @@ class RenderContext:
     summary: dict = field(default_factory=dict)
     pdf: bool = False  # also write a PDF beside each 推荐意见 and 回执 (LibreOffice; --pdf)
     generated_at: str = ""  # ISO, China time
+    previous: Path | None = None  # the last run's folder, whose unchanged units' documents are reused
+    previous_keys: dict = field(default_factory=dict)  # unit -> content key of its documents in ``previous``
+    unit_keys: dict = field(default_factory=dict)  # unit -> content key of its documents in this run (unit_keys())
+    reuse: frozenset = frozenset()  # units whose documents were copied from ``previous`` (set by render_all)
+
+    def renders(self, unit: str) -> bool:
+        """Whether the per-unit documents of ``unit`` are written in this run (not reused)."""
+        return unit not in self.reuse
 
 
 @dataclass(frozen=True)
@@ -59,9 +67,58 @@ def outputs() -> tuple[Output, ...]:
             Output("状态页", status_page.write))  # last: it links to everything above, 单位/<unit>/ copies included
 
 
+UNIT_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")  # the per-unit documents, each in a folder of that name
+
+
+def unit_keys(result: Assembled, context: RenderContext) -> dict[str, str]:
+    """Unit -> a digest of everything its per-unit documents are made from (its status, applications, files and
+    issues; the opinion template; whether PDFs are asked for; the toolkit's version). Equal keys mean equal
+    documents, so a run reuses the last run's documents of every unit whose key did not change."""
+    import hashlib
+
+    from .. import __version__
+
+    template = hashlib.sha256(context.opinion_template).hexdigest()
+    keys = {}
+    for unit, view in result.by_unit.items():
+        h = hashlib.sha256(f"{__version__}\0{template}\0{context.pdf}\0".encode())
+        h.update(repr((view.status, view.applications, view.files, view.issues)).encode("utf-8", "replace"))
+        keys[unit] = h.hexdigest()
+    return keys
+
+
+def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozenset:
+    """Copy the last run's documents of units whose key is unchanged; return those units."""
+    import shutil
+
+    if context.previous is None or not context.previous.is_dir():
+        return frozenset()
+    reused = set()
+    for unit, key in keys.items():
+        if context.previous_keys.get(unit) != key:
+            continue
+        name = safe_filename(unit)
+        sources = [context.previous / kind / f"{name}-{kind}{suffix}" for kind in UNIT_DOCUMENTS
+                   for suffix in (".xlsx", ".docx", ".pdf")]
+        sources = [s for s in sources if s.is_file()]
+        if not any(s.parent.name == "回执" and s.suffix == ".xlsx" for s in sources):
+            continue  # nothing to reuse: render it
+        for source in sources:
+            target = folder / source.parent.name / source.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        reused.add(unit)
+    return frozenset(reused)
+
+
 def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:
-    """Every registered output of ``result`` into ``folder``; returns the files written."""
+    """Every registered output of ``result`` into ``folder``; returns the files written. The per-unit documents
+    of units whose key (``context.unit_keys``) equals the previous run's (``context.previous_keys``) are copied
+    from ``context.previous`` instead of rendered (``context.reuse``)."""
+    import dataclasses
+
     folder.mkdir(parents=True, exist_ok=True)
+    context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
     written: list[Path] = []
     for output in outputs():
         written.extend(output.write(result, folder, context))

@@ -346,6 +346,8 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     out = []
     (folder / "推荐意见").mkdir(parents=True, exist_ok=True)
     for unit, view in result.by_unit.items():
+        if not context.renders(unit):
+            continue  # unchanged since the last run: its documents were copied
         if view.applications:
             target = folder / "推荐意见" / f"{safe_filename(unit)}-推荐意见.docx"
             render_opinion(target, result.campaign, view, template=context.opinion_template,

@@ -102,7 +102,9 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     if soffice is None:
         log.warning(NO_LIBREOFFICE)
         return []
-    batches = [(name, files) for name, files in sources(folder) if files]
+    batches = [(name, [f for f in files if not f.with_suffix(".pdf").is_file()])  # reused units have theirs
+               for name, files in sources(folder)]
+    batches = [(name, files) for name, files in batches if files]
     # the folders side by side: each soffice (own profile) is mostly one busy core
     with ThreadPoolExecutor(max_workers=max(1, len(batches))) as pool:
         done = list(pool.map(lambda batch: convert_batch(batch[1], soffice=soffice,

@@ -52,6 +52,8 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     out = []
     (folder / "推荐排序表").mkdir(parents=True, exist_ok=True)
     for unit, view in result.by_unit.items():
+        if not context.renders(unit):
+            continue  # unchanged since the last run: its documents were copied
         if view.applications:
             target = folder / "推荐排序表" / f"{safe_filename(unit)}-推荐排序表.xlsx"
             write_ranking_sheet(target, result.campaign, unit, view.applications)

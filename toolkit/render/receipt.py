@@ -347,6 +347,8 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     out = []
     (folder / RECEIPTS).mkdir(parents=True, exist_ok=True)
     for unit, view in result.by_unit.items():
+        if not context.renders(unit):
+            continue  # unchanged since the last run: its documents were copied
         target = receipt_path(folder, unit)
         write_receipt(str(target), result, view)
         out.append(target)
