@@ -70,6 +70,16 @@ def outputs() -> tuple[Output, ...]:
 UNIT_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")  # the per-unit documents, each in a folder of that name
 
 
+def unit_documents(result: Assembled, folder: Path, context: RenderContext, kind: str, suffix: str, *,
+                   every_unit: bool = False):
+    """(unit, UnitView, target path) for each unit whose ``kind`` document (回执, 推荐意见 …) this run writes:
+    units with applications (or ``every_unit``), except those reused from the last run. Creates the folder."""
+    (folder / kind).mkdir(parents=True, exist_ok=True)
+    for unit, view in result.by_unit.items():
+        if context.renders(unit) and (every_unit or view.applications):
+            yield unit, view, folder / kind / f"{safe_filename(unit)}-{kind}{suffix}"
+
+
 def unit_keys(result: Assembled, context: RenderContext) -> dict[str, str]:
     """Unit -> a digest of everything its per-unit documents are made from (its status, applications, files and
     issues; the opinion template; whether PDFs are asked for; the toolkit's version). Equal keys mean equal

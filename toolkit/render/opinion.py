@@ -37,7 +37,7 @@ from ..campaign import Campaign
 from ..keys import INDUSTRY, REGION
 from ..model import OUTPUT_OPINION, Assembled, UnitView
 from ..normalize import clean_text
-from . import RenderContext, safe_filename
+from . import RenderContext, unit_documents
 from .docx_style import (
     BODY_FONT,
     FIXED_TIME,
@@ -344,13 +344,8 @@ def render_opinion(target, campaign: Campaign, view: UnitView, *, template: byte
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """推荐意见/<unit>-推荐意见.docx for every unit that sent an application."""
     out = []
-    (folder / "推荐意见").mkdir(parents=True, exist_ok=True)
-    for unit, view in result.by_unit.items():
-        if not context.renders(unit):
-            continue  # unchanged since the last run: its documents were copied
-        if view.applications:
-            target = folder / "推荐意见" / f"{safe_filename(unit)}-推荐意见.docx"
-            render_opinion(target, result.campaign, view, template=context.opinion_template,
-                           generated_at=context.generated_at or result.generated_at)
-            out.append(target)
+    for _unit, view, target in unit_documents(result, folder, context, "推荐意见", ".docx"):
+        render_opinion(target, result.campaign, view, template=context.opinion_template,
+                       generated_at=context.generated_at or result.generated_at)
+        out.append(target)
     return out

@@ -7,7 +7,7 @@ import xlsxwriter
 
 from ..campaign import Campaign
 from ..model import OUTPUT_PROPERTY, OUTPUT_RANKING, Application, Assembled
-from . import RenderContext, safe_filename
+from . import RenderContext, unit_documents
 from .forms import FIXED_TIME
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
@@ -50,12 +50,7 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """推荐排序表/<unit>-推荐排序表.xlsx, pre-filled with the current order, for every unit that sent an application."""
     out = []
-    (folder / "推荐排序表").mkdir(parents=True, exist_ok=True)
-    for unit, view in result.by_unit.items():
-        if not context.renders(unit):
-            continue  # unchanged since the last run: its documents were copied
-        if view.applications:
-            target = folder / "推荐排序表" / f"{safe_filename(unit)}-推荐排序表.xlsx"
-            write_ranking_sheet(target, result.campaign, unit, view.applications)
-            out.append(target)
+    for unit, view, target in unit_documents(result, folder, context, "推荐排序表", ".xlsx"):
+        write_ranking_sheet(target, result.campaign, unit, view.applications)
+        out.append(target)
     return out

@@ -43,7 +43,7 @@ from ..model import (
     UnitStatus,
     UnitView,
 )
-from . import RenderContext, safe_filename
+from . import RenderContext, safe_filename, unit_documents
 from .register import FILE_STATUS, row_height
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
@@ -345,11 +345,7 @@ def receipt_path(folder: Path, unit: str) -> Path:
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """回执/<unit>-回执.xlsx for every unit, whether or not it sent anything."""
     out = []
-    (folder / RECEIPTS).mkdir(parents=True, exist_ok=True)
-    for unit, view in result.by_unit.items():
-        if not context.renders(unit):
-            continue  # unchanged since the last run: its documents were copied
-        target = receipt_path(folder, unit)
+    for _unit, view, target in unit_documents(result, folder, context, RECEIPTS, ".xlsx", every_unit=True):
         write_receipt(str(target), result, view)
         out.append(target)
     return out
