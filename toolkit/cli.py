@@ -301,7 +301,7 @@ def cmd_demo(args) -> int:
     info = write_demo_inbox(inbox, outbox, campaign)
     print(f"已生成示例收件箱：{inbox}（{info['units']} 个推荐单位，{info['applications']} 项申报，{info['files']} 个文件）")
     code = run_and_report(inbox, outbox, campaign, settle=0, force=True, now=info["now"])
-    print(f"\n请打开 {outbox / 'latest'} 查看：省级汇总表.xlsx、推荐意见/、回执/、推荐排序表/、summary.json")
+    print(f"\n请打开 {outbox / 'latest' / 'index.html'}（状态页），或查看 {outbox / 'latest'} 中的省级汇总表.xlsx、推荐意见、回执、推荐排序表和各单位文件夹")
     return code
 
 

@@ -48,7 +48,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     unknown = [f["file"] for f in s.get("files", []) if f.get("status") == "unassigned"]
     if unknown:
         lines.append(f"未归属推荐单位的文件 {len(unknown)} 个：" + "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else ""))
-    lines.append(f"输出：{outbox / 'latest'}（省级汇总表.xlsx、推荐意见/、推荐排序表/、回执/、summary.json）")
+    lines.append(f"输出：{outbox / 'latest'}（状态页 index.html、省级汇总表.xlsx、推荐意见、回执、推荐排序表、单位文件夹、summary.json）")
     return "\n".join(lines)
 
 
