@@ -169,3 +169,37 @@ def test_statistics_count_every_application_once(demo_run):
     for a in apps:
         statuses[a["status"]] = statuses.get(a["status"], 0) + 1
     assert {k: v[0] for k, v in tables["按状态"].items()} == statuses
+
+
+def test_draft_opinions_name_each_reason_and_final_ones_have_none(demo_run):
+    """Demo units covering each draft reason get a draft naming it; a unit with its own order and everything
+    passed gets a final opinion (the 推荐意见 document itself is read)."""
+    import docx
+
+    _, outbox, summary, _ = demo_run
+    units = {u["unit"]: u for u in summary["units"]}
+
+    def opinion_text(unit):
+        document = docx.Document(str(outbox / "latest" / "推荐意见" / f"{unit}-推荐意见.docx"))
+        return "\n".join(p.text for p in document.paragraphs)
+
+    reasons = {"需补正": [], "无法读取或识别": [], "按收到材料的先后排列": []}
+    for name, unit in units.items():
+        text = opinion_text(name) if unit["received"] else ""
+        if unit["opinion_final"]:
+            assert "草稿" not in text, name
+            continue
+        assert "【草稿，请勿盖章】" in text, name
+        for reason in unit["draft_reasons"]:
+            assert reason in text, (name, reason)
+        for key in reasons:
+            if any(key in r for r in unit["draft_reasons"]):
+                reasons[key].append(name)
+    assert all(reasons.values()), reasons  # each reason occurs in the demo
+    # 张家口 has an unreadable file and no order of its own: both reasons, although every application passed
+    zjk = units["张家口市工业和信息化局"]
+    assert zjk["passed"] == zjk["received"] and zjk["file_errors"] == 1 and len(zjk["draft_reasons"]) == 2
+    # a unit with its own order (file-name numbers) and everything passed: final, no banner
+    final = [u for u in units.values() if u["opinion_final"] and u["rank_source"] in ("推荐排序表", "文件名序号")
+             and u["received"] >= 2 and u["passed"] == u["received"]]
+    assert final and "草稿" not in opinion_text(final[0]["unit"])
