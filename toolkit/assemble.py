@@ -45,7 +45,7 @@ from .model import (
     UnitStatus,
     status_of,
 )
-from .names import contains_enterprise, enterprise_named_in
+from .names import contains_enterprise, enterprise_named_in, strip_company_suffix
 from .normalize import normalize_filename, normalize_name
 from .rules.deadline import late_edit_warning, late_issues
 from .rules.duplicates import duplicate_issues
@@ -312,9 +312,34 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             bname = normalize_name(fex.form.text(BENCHMARK))
             if bname:
                 by_name.setdefault(bname, []).append((key, ffv, fex))
+    # where else a summary's form may be found without scanning every form of the unit (a national unit has
+    # hundreds): by the enterprise it names or starts its 标杆名称 with, by sub-folder, by rank prefix
+    by_enterprise: dict[str, list] = {}
+    by_place: dict[tuple, list] = {}
+    for key, g in groups.items():
+        for item in g["forms"]:
+            ffv, fex = item[0], item[1]
+            name = normalize_name(fex.form.text(ENTERPRISE))
+            for k in {name, strip_company_suffix(name)} - {""}:
+                by_enterprise.setdefault(k, []).append((key, ffv, fex))
+            if ffv.subfolder:
+                by_place.setdefault(("dir", ffv.subfolder), []).append((key, ffv, fex))
+            prefix = prefix_rank(ffv.name)
+            if prefix is not None:
+                by_place.setdefault(("rank", prefix), []).append((key, ffv, fex))
+
+    def likely_forms(fv, ex) -> list:
+        found = []
+        for named in (enterprise_named_in(ex.summary), _enterprise_from_summary(ex, fv)):
+            n = normalize_name(named)
+            found += by_enterprise.get(n, []) + by_enterprise.get(strip_company_suffix(n), [])
+        found += by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []
+        found += by_place.get(("rank", prefix_rank(fv.name)), [])
+        return list({id(item[2]): item for item in found}.values())
+
     unpaired = []
     for fv, ex in summaries:
-        candidates = by_name.get(normalize_name(ex.summary.benchmark_name), [])
+        candidates = by_name.get(normalize_name(ex.summary.benchmark_name), []) or likely_forms(fv, ex)
         if not candidates:
             candidates = [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]]
         best_key, best = None, (0, 0)
@@ -330,8 +355,10 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     # summary, and never when the summary names another enterprise
     for fv, ex in unpaired:
         named = enterprise_named_in(ex.summary)
-        options = {key for key, g in groups.items() if not g["summaries"] and g["forms"]
-                   for ffv, fex in g["forms"] if _pair_evidence(fv, ex, ffv, fex)[1] >= 1
+        placed = (by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []) + by_place.get(
+            ("rank", prefix_rank(fv.name)), [])  # placement evidence needs the same sub-folder or rank prefix
+        options = {key for key, ffv, fex in placed if not groups[key]["summaries"]
+                   and _pair_evidence(fv, ex, ffv, fex)[1] >= 1
                    and (not named or normalize_name(named) == normalize_name(fex.form.text(ENTERPRISE)))}
         if len(options) == 1:
             groups[options.pop()]["summaries"].append((fv, ex))

@@ -1,6 +1,7 @@
 """Ranking within a unit: 推荐排序表 beats file-name prefixes beats receipt order (rank.missing, rank.conflict)."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ _CN_PREFIX = re.compile(r"^\s*第([一二三四五六七八九十])[名位项]")
 _CN = "一二三四五六七八九十"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def prefix_rank(name: str) -> int | None:
     """'1-…', '01_…', '第1名…', '(2)…' -> the number, whatever the width or variant of digits, dashes and
     brackets ('１－…', '1—…', '【2】…'; see normalize_filename)."""
