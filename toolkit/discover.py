@@ -63,7 +63,10 @@ def wait_until_stable(paths: list[Path], *, settle: float, max_wait: float = 30.
     pending = [p for p in paths if _age(p) < settle]
     while pending and time.time() < deadline:
         before = {p: _stat(p) for p in pending}
-        time.sleep(min(settle, max(0.1, deadline - time.time())))
+        # only as long as the youngest file still needs to reach ``settle`` seconds of quiet (a watcher that
+        # waited for quiet itself has usually waited most of it already)
+        needed = max(settle - _age(p) for p in pending)
+        time.sleep(min(settle, max(0.1, needed), max(0.1, deadline - time.time())))
         pending = [p for p in pending if _stat(p) != before[p] or _age(p) < settle]
     return set(pending)
 
