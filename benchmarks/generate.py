@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from toolkit.demo import yearly_figures  # noqa: E402
 from toolkit.campaign import Campaign, load_campaign
 from toolkit.render.forms import write_form, write_summary
 
@@ -235,15 +236,7 @@ def form_values(plan: PlannedApplication) -> dict:
               "手机": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
               "电子邮箱": f"zlbg{plan.index}@{rng.choice(['163.com', 'qq.com', 'sina.com'])}", "传真": "",
               "通讯地址": f"河北省{plan.region}{rng.choice(['高新区', '经开区', '工业园区'])}{rng.randint(1, 300)}号"}
-    yearly = {key: {} for key in (*MONEY_FIELDS, "从业人员")}
-    for i, year in enumerate((2018, 2019, 2020)):
-        rev = round(revenue * (1 + 0.08 * i), 2)
-        yearly["资产总额"][year] = round(rev * rng.uniform(1.1, 1.8), 2)
-        yearly["主营业收入"][year] = rev
-        yearly["其他业务收入"][year] = round(rev * rng.uniform(0.01, 0.05), 2)
-        yearly["利润总额"][year] = round(rev * rng.uniform(0.04, 0.12), 2)
-        yearly["从业人员"][year] = employees + 20 * i
-    values.update(yearly)
+    values.update(yearly_figures(rng, revenue, employees))
     return values
 
 

@@ -98,16 +98,22 @@ def _form_values(ent, industry, region, name, rng: random.Random, *, abstract: s
               "手机": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
               "电子邮箱": f"zlbg{rng.randint(100, 999)}@{rng.choice(['163.com', 'qq.com', 'sina.com'])}",
               "传真": "", "通讯地址": f"河北省{region}{rng.choice(['高新区', '经开区', '工业园区'])}{rng.randint(1, 300)}号"}
-    yearly = {"资产总额": {}, "主营业收入": {}, "其他业务收入": {}, "利润总额": {}, "从业人员": {}}
-    for i, year in enumerate((2018, 2019, 2020)):
-        rev = round(base_rev * (1 + 0.08 * i), 2)
+    values.update(yearly_figures(rng, base_rev, employees))
+    return values
+
+
+def yearly_figures(rng: random.Random, revenue: float, employees: int, years=(2018, 2019, 2020)) -> dict:
+    """Plausible 基本情况 figures (万元, 人) growing 8 % a year from ``revenue``: key -> {year: value}.
+    Shared by the demo and the benchmark generator."""
+    yearly: dict = {"资产总额": {}, "主营业收入": {}, "其他业务收入": {}, "利润总额": {}, "从业人员": {}}
+    for i, year in enumerate(years):
+        rev = round(revenue * (1 + 0.08 * i), 2)
         yearly["资产总额"][year] = round(rev * rng.uniform(1.1, 1.8), 2)
         yearly["主营业收入"][year] = rev
         yearly["其他业务收入"][year] = round(rev * rng.uniform(0.01, 0.05), 2)
         yearly["利润总额"][year] = round(rev * rng.uniform(0.04, 0.12), 2)
         yearly["从业人员"][year] = employees + 20 * i
-    values.update(yearly)
-    return values
+    return yearly
 
 
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
