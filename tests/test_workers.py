@@ -118,3 +118,23 @@ def test_a_run_started_from_standard_input_reads_every_file(tmp_path, make_form,
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "['通过']"
     assert unit.exists()
+
+
+def test_watch_keeps_its_reader_workers_between_runs(tmp_path, make_form, make_summary, campaign):
+    """A long-lived watcher starts its reader workers once: the next run's new file is read by the same processes."""
+    import toolkit.pipeline as pipeline
+
+    unit = _inbox(tmp_path, make_form, make_summary, [])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=2, keep_workers=True,
+        now=dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ))
+    [pool] = [p for key, p in pipeline._KEPT_POOLS.items() if key[0] is pipeline.read_file and key[3] == 2]
+    before = sorted(w.process.pid for w in pool._workers)
+    make_form(unit / "2-恒达-申请表.xlsx", 申报单位="河北恒达轴承有限公司", 标杆名称="河北恒达轴承有限公司推行精益生产的经验")
+    report = run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=2, keep_workers=True,
+                 now=dt.datetime(2021, 9, 1, 11, 0, tzinfo=CHINA_TZ))
+    assert report.parsed == 1
+    assert sorted(w.process.pid for w in pool._workers) == before and all(w.process.is_alive() for w in pool._workers)
+    names = {a["enterprise"] for a in report.summary["applications"]}
+    assert "河北恒达轴承有限公司" in names
+    pool.close()
+    pipeline._KEPT_POOLS.clear()

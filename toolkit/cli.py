@@ -173,7 +173,8 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
     progress = _Progress()
     try:
         report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
-                     templates=Path(templates) if templates else None, pdf=pdf, state=Path(state) if state else None)
+                     templates=Path(templates) if templates else None, pdf=pdf, state=Path(state) if state else None,
+                     keep_workers=command == "watch")
     except ToolkitError as exc:
         append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
                             "exit_code": exc.exit_code, "outcome": "lock-held" if isinstance(exc, LockHeld) else "error",

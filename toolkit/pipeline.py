@@ -95,12 +95,25 @@ def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_
     return extract(data, name, campaign, file=rel)
 
 
+_KEPT_POOLS: dict = {}  # reader pools kept between the runs of one long-lived process (watch)
+
+
 def _extract_all(jobs: list[tuple[str, str]], campaign: Campaign, workers: int | None,
-                 limits: Limits | None = None, reader: Callable = read_file):
-    """Yield (rel, Extracted) for every (abspath, rel) job, each file read in a limited worker process."""
-    with ReaderPool(campaign, reader, workers=min(workers or default_workers(), max(1, len(jobs))),
-                    limits=limits) as pool:
-        yield from pool.map(jobs)
+                 limits: Limits | None = None, reader: Callable = read_file, *, keep_workers: bool = False):
+    """Yield (rel, Extracted) for every (abspath, rel) job, each file read in a limited worker process.
+
+    With ``keep_workers`` (watch), the pool stays up for the next run of this process: a new file is then read
+    without starting workers again (they end with the process; they are daemons)."""
+    if not keep_workers:
+        with ReaderPool(campaign, reader, workers=min(workers or default_workers(), max(1, len(jobs))),
+                        limits=limits) as pool:
+            yield from pool.map(jobs)
+        return
+    key = (reader, repr(limits), hashlib.sha256(repr(campaign).encode("utf-8")).hexdigest(), workers)
+    pool = _KEPT_POOLS.get(key)
+    if pool is None:
+        pool = _KEPT_POOLS[key] = ReaderPool(campaign, reader, workers=workers or default_workers(), limits=limits)
+    yield from pool.map(jobs)
 
 
 def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache: ExtractCache,
@@ -144,7 +157,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         progress: Callable[[int, int], None] | None = None, settle: float = 2.0, workers: int | None = None,
         force: bool = False, limits: Limits | None = None, reader: Callable = read_file,
         max_wait: float = 30.0, templates: Path | None = None, pdf: bool = False,
-        state: Path | None = None) -> RunReport:
+        state: Path | None = None, keep_workers: bool = False) -> RunReport:
     """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions.
 
     Each new file is read by ``reader(path, rel, campaign, limits)`` (default ``read_file``) in a worker
@@ -153,6 +166,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     seconds, then left for the next run (status ``pending``). Opinions are rendered from ``templates``/推荐意见.docx
     (default: templates/ beside the inbox, else the toolkit's own; ConfigError when it is missing or broken).
     The journal, cache and run lock live in ``state`` (default outbox/.state; --state-dir puts them on local disk).
+    ``keep_workers`` keeps the reader workers for the next run of this process (watch).
     """
     started = time.perf_counter()
     inbox, outbox = Path(inbox), Path(outbox)
@@ -195,7 +209,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if progress:
             progress(done, total)
         by_path = {fv.path: fv for fv in todo}
-        for rel, ex in _extract_all([(fv.abspath, fv.path) for fv in todo], campaign, workers, limits, reader):
+        for rel, ex in _extract_all([(fv.abspath, fv.path) for fv in todo], campaign, workers, limits, reader,
+                                    keep_workers=keep_workers):
             extracted[rel] = ex
             cache.put(by_path[rel].sha256, rel, ex)
             if cache.unsaved >= 500:  # a run killed midway keeps most of what it read

@@ -236,6 +236,9 @@ class ReaderPool:
     def map(self, jobs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, Extracted]]:
         """Read every ``(abspath, rel)`` job; yield ``(rel, Extracted)`` for each, whatever happens to it."""
         queue = deque(jobs)
+        for worker in list(self._workers):  # a kept pool whose last map was abandoned: no stale answer may leak
+            if worker.job is not None:
+                self._replace(worker)
         while len(self._workers) < min(self.size, len(queue)) and not self.in_process:
             worker = self._start()
             if worker is not None:
