@@ -64,20 +64,34 @@ def test_without_libreoffice_the_run_still_publishes(tmp_path, make_form, make_s
     assert pdf.NO_LIBREOFFICE in (latest / "单位" / UNIT / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell for the stand-in LibreOffice")
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` is still running (a zombie waiting to be reaped has stopped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(shutil.which("sh") is None or not Path("/proc/self/stat").exists(), reason="needs a POSIX shell and /proc for the stand-in LibreOffice")
 def test_a_hanging_libreoffice_is_stopped_and_the_run_goes_on(tmp_path, make_form, make_summary, campaign,
                                                               monkeypatch, caplog):
+    # the stand-in notes its own pid and that of the child it starts, then hangs on that child
+    pids = tmp_path / "soffice.pids"
     fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
+    fake.write_text(f'#!/bin/sh\necho $$ >> "{pids}"\nsleep 600 &\necho $! >> "{pids}"\nwait\n',
+                    encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setattr(pdf, "soffice_path", lambda: str(fake))
     monkeypatch.setattr(pdf, "TIMEOUT_BASE", 1)
     monkeypatch.setattr(pdf, "TIMEOUT_PER_FILE", 0)
-    started = dt.datetime.now()
     with caplog.at_level(logging.WARNING, logger="toolkit.render.pdf"):
         run(_inbox(tmp_path, make_form, make_summary), tmp_path / "out", campaign, settle=0, workers=1, now=EARLY,
             pdf=True)
-    assert (dt.datetime.now() - started).total_seconds() < 50  # not the stand-in's 60 s per folder
+    # stopped, not waited for: one stand-in per folder was started, and neither it nor its child is left running
+    started = [int(pid) for pid in pids.read_text(encoding="utf-8").split()]
+    assert len(started) == 2 * len(pdf.FOLDERS), started
+    assert not [pid for pid in started if _running(pid)], started
     latest = tmp_path / "out" / "latest"
     assert (latest / "summary.json").is_file() and not list(latest.rglob("*.pdf"))
     assert any("超时" in r.getMessage() and "未生成 PDF" in r.getMessage() for r in caplog.records)
