@@ -39,27 +39,32 @@ def test_latest_is_a_folder_updated_file_by_file(tmp_path, make_form, make_summa
     assert len(_summary(out)["applications"]) == 1
     make_form(inbox / "秦皇岛" / "2-申请表.xlsx", 申报单位="秦皇岛耀华玻璃有限公司", 标杆名称="秦皇岛耀华玻璃有限公司推行精益生产的经验")
 
-    seen: list = []  # what a reader polling latest/ sees while the switch happens
-    stop = threading.Event()
+    problems: list = []  # what a reader polling latest/ saw go wrong while the switch happened
+    reads = []
+    polling, switched, stop = threading.Event(), threading.Event(), threading.Event()
 
     def reader():
         while not stop.is_set():
-            seen.append((latest.is_dir(), (latest / "summary.json").exists()))
             try:
-                json.loads((latest / "summary.json").read_text(encoding="utf-8"))
-                seen.append(("parsed", True))
-            except FileNotFoundError:
-                seen.append(("parsed", False))
+                reads.append(json.loads((latest / "summary.json").read_text(encoding="utf-8")))
+                if len(reads[-1]["applications"]) == 2:
+                    switched.set()
+            except (OSError, ValueError) as exc:  # absent, not a folder, half-written
+                problems.append(repr(exc))
+            polling.set()
             time.sleep(0.001)
 
     thread = threading.Thread(target=reader)
     thread.start()
     try:
+        assert polling.wait(30), "the reader never read latest/"
         run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+        assert switched.wait(30), "the reader never saw the new summary"
     finally:
         stop.set()
         thread.join()
-    assert all(ok for ok in (x[1] for x in seen)), "latest/ or its summary.json was absent or unreadable"
+    assert not problems, problems[:5]
+    assert reads and len(reads[0]["applications"]) == 1
     assert len(_summary(out)["applications"]) == 2
     run_folder = sorted((out / "runs").iterdir())[-1]
     files = lambda root: sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())  # noqa: E731
