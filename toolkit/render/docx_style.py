@@ -29,7 +29,6 @@ from docx.shared import Cm, Pt, RGBColor
 from ..normalize import clean_text
 
 BODY_FONT = "仿宋_GB2312"
-BODY_FALLBACK = "仿宋"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 HEADING2_FONT = "楷体_GB2312"

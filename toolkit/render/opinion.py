@@ -297,10 +297,6 @@ def _fit_blank_table(doc) -> None:
 
 # ---------------------------------------------------------------- rendering
 
-def chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _generated(context_time: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(context_time)

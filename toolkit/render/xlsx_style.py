@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..normalize import clean_text
@@ -131,11 +130,6 @@ def titled_sheet(ws, f: dict, *, title: str, note: str, width: int, note_height:
 
 # ---- widths and heights from content ----
 
-def char_units(ch: str) -> float:
-    """One character's width in column units: 2 for CJK and other wide/full-width characters, else 1.1."""
-    return WIDE_UNITS if unicodedata.east_asian_width(ch) in ("W", "F") else NARROW_UNITS
-
-
 # the East Asian Wide and Fullwidth blocks (what unicodedata.east_asian_width calls W/F), for counting in one pass
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
                    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
@@ -148,7 +142,7 @@ def _line_units(line: str) -> float:
 
 
 def text_units(text) -> float:
-    """The width of the longest line of ``text`` in column units (see ``char_units``; CJK counted by block, in
+    """The width of the longest line of ``text`` in column units (2 per CJK or other wide/full-width character, else 1.1; CJK counted by block, in
     one regex pass per line, and cached: registers repeat the same unit names and statuses thousands of times)."""
     return max((_line_units(line) for line in str(text).split("\n")), default=0.0)
 
