@@ -24,7 +24,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..clock import CHINA_TZ
+from ..clock import CHINA_TZ, human_time
 from ..messages import display_location
 from ..messages import title as issue_title
 from ..model import (
@@ -43,7 +43,7 @@ from ..model import (
     UnitStatus,
     UnitView,
 )
-from . import RenderContext, safe_filename, unit_documents
+from . import RenderContext, unit_documents
 from .register import FILE_STATUS, row_height
 from .xlsx_style import formats, print_setup, write_cell, write_header
 
@@ -57,15 +57,12 @@ FILE_STATES = FILE_STATUS
 # ---- one date form for people ------------------------------------------------------------------------------
 
 def clerk_time(value) -> str:
-    """A time as clerks read it, China time: '2021-09-21T09:59:00+08:00' (ISO string or aware datetime) ->
-    '2021年9月21日 9:59'; a naive datetime is taken as China time; '' for ''/None."""
+    """A time as clerks read it (clock.human_time, China time): '2021-09-21T09:59:00+08:00' (ISO string or
+    datetime) -> '2021年9月21日 9:59'; a naive time is taken as China time; '' for ''/None."""
     if not value:
         return ""
     t = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=CHINA_TZ)
-    t = t.astimezone(CHINA_TZ)
-    return f"{t.year}年{t.month}月{t.day}日 {t.hour}:{t.minute:02d}"
+    return human_time((t if t.tzinfo else t.replace(tzinfo=CHINA_TZ)).isoformat())
 
 
 _CN_TIME = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日\s?(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")
@@ -335,11 +332,6 @@ def _files_sheet(wb, f: dict, view: UnitView) -> None:
         ws.merge_range(1, 0, 1, len(cols) - 1, "未收到本单位的文件。", f["cell"])
     ws.freeze_panes(1, 0)
     _print(ws, view.status.unit, header_rows=(0, 0))
-
-
-def receipt_path(folder: Path, unit: str) -> Path:
-    """Where a unit's 回执 is written in a run folder: 回执/<unit>-回执.xlsx."""
-    return folder / RECEIPTS / f"{safe_filename(unit)}-回执.xlsx"
 
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
