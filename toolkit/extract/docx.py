@@ -389,13 +389,27 @@ def _choice(alternate):
 def _placeholder(sdt) -> bool:
     """A content control still showing its placeholder text ('单击此处输入文字'): not the writer's text."""
     pr = sdt.find(SDT_PR)
-    return pr is not None and pr.find(_w("showingPlcHdr")) is not None and _on(pr.find(_w("showingPlcHdr")))
+    return pr is not None and _on(pr.find(_w("showingPlcHdr")))
 
 
 def _sdt_content(sdt):
     if _placeholder(sdt):
         return None
     return sdt.find(SDT_CONTENT)
+
+
+def _within(parent, tag: str):
+    """The children of ``parent`` with ``tag`` (table rows, row cells), looking through the wrappers Word may
+    put around them: content controls (not those showing placeholder text), custom XML, inserted/moved runs."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag == SDT:
+            content = _sdt_content(child)
+            if content is not None:
+                yield from _within(content, tag)
+        elif child.tag in (_w("customXml"), INS, MOVE_TO):
+            yield from _within(child, tag)
 
 
 class ChunkSource:
@@ -560,33 +574,12 @@ class _Reader:
         for box in acc.boxes:
             self.walk_body(box, out)
 
-    def _rows(self, parent):
+    def _rows(self, tbl):
         """The table's rows, through row-level content controls / custom XML, without deleted rows."""
-        for child in parent:
-            tag = child.tag
-            if tag == TR:
-                trpr = child.find(TRPR)
-                if trpr is not None and (trpr.find(DEL) is not None):
-                    continue
-                yield child
-            elif tag == SDT:
-                content = _sdt_content(child)
-                if content is not None:
-                    yield from self._rows(content)
-            elif tag in (_w("customXml"), INS, MOVE_TO):
-                yield from self._rows(child)
-
-    def _cells(self, parent):
-        for child in parent:
-            tag = child.tag
-            if tag == TC:
-                yield child
-            elif tag == SDT:
-                content = _sdt_content(child)
-                if content is not None:
-                    yield from self._cells(content)
-            elif tag in (_w("customXml"), INS, MOVE_TO):
-                yield from self._cells(child)
+        for tr in _within(tbl, TR):
+            trpr = tr.find(TRPR)
+            if trpr is None or trpr.find(DEL) is None:
+                yield tr
 
     def table(self, tbl, out: list) -> None:
         top = out is self.blocks
@@ -597,7 +590,7 @@ class _Reader:
         for tr in self._rows(tbl):
             row, row_cells = [], []
             before = images
-            for tc in self._cells(tr):
+            for tc in _within(tr, TC):
                 tcpr = tc.find(TCPR)
                 span = 1
                 vmerge = None
