@@ -251,14 +251,7 @@ class _HtmlReader:
             tds = iter(table_cells(tr))
             while True:
                 if col in pending:
-                    left, span = pending[col]
-                    row.append(("", span, "continue"))
-                    row_cells.append([])
-                    if left <= 1:
-                        del pending[col]
-                    else:
-                        pending[col][0] = left - 1
-                    col += span
+                    col = _covered(row, row_cells, pending, col)
                     continue
                 td = next(tds, None)
                 if td is None:
@@ -275,14 +268,7 @@ class _HtmlReader:
             for c in sorted(k for k in pending if k >= col):  # rows spanned below the last cell
                 row.extend([("", 1, None)] * (c - col))
                 row_cells.extend([[] for _ in range(c - col)])
-                left, span = pending[c]
-                row.append(("", span, "continue"))
-                row_cells.append([])
-                if left <= 1:
-                    del pending[c]
-                else:
-                    pending[c][0] = left - 1
-                col = c + span
+                col = _covered(row, row_cells, pending, c)
             rows.append(row)
             cells.append(row_cells)
             row_images.append(images)
@@ -291,6 +277,18 @@ class _HtmlReader:
         return Block("tbl", text="\n".join("\t".join(c[0] for c in r) for r in rows), rows=rows,
                      row_images=row_images, images=sum(row_images), index=self.table_count if top else 0,
                      cells=cells)
+
+
+def _covered(row: list, row_cells: list, pending: dict, col: int) -> int:
+    """Put the cell that a rowspan above covers at ``col`` into the row; return the column after it."""
+    left, span = pending[col]
+    row.append(("", span, "continue"))
+    row_cells.append([])
+    if left <= 1:
+        del pending[col]
+    else:
+        pending[col][0] = left - 1
+    return col + span
 
 
 def table_rows(table) -> list:
