@@ -2,7 +2,7 @@
 
 ``read_workbook`` dispatches to the format readers (xlsx.py, xls.py, spreadsheetml.py; python-calamine for
 .ods). Every reader is sparse and bounded: only the first MAX_ROWS x MAX_COLS cells are kept, whatever range a
-file claims. Macros are never run; formulas are computed only by the formula engine (formulas.py).
+file claims. Macros are never run; formulas are computed only by the formula engine (calc.py).
 """
 from __future__ import annotations
 
@@ -132,33 +132,6 @@ def parse_cell_ref(ref: str) -> tuple[int, int] | None:
     return int(m.group(2)) - 1, col - 1
 
 
-def _split_sheet_ref(text: str) -> tuple[str, str] | None:
-    """'申请表'!$B$3:$F$3 -> ('申请表', 'B3')."""
-    text = text.strip().lstrip("=")
-    if "!" not in text:
-        return None
-    sheet, ref = text.rsplit("!", 1)
-    sheet = sheet.strip()
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    return sheet, ref.split(":")[0].replace("$", "")
-
-
-def ooxml_defined_names(data: bytes) -> dict:
-    """Defined names of an .xlsx/.xlsm, read from xl/workbook.xml (workbook-scoped, single-area)."""
-    out = {}
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        root = parse_xml(zf.read("xl/workbook.xml"))
-    for el in root.iter("{*}definedName"):
-        if el.get("localSheetId") is not None and el.get("name", "").startswith("_xlnm"):
-            continue
-        parsed = _split_sheet_ref(el.text or "")
-        cell = parse_cell_ref(parsed[1]) if parsed else None
-        if parsed and cell:
-            out.setdefault(el.get("name", ""), (parsed[0], *cell))
-    return out
-
-
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _t = lambda tag: f"{{{_TABLE_NS}}}{tag}"  # noqa: E731
 
@@ -209,11 +182,6 @@ def _ods_merged(root) -> dict:
             r += _int_attr(row, "number-rows-repeated")
         out[table.get(_t("name"), "")] = merged
     return out
-
-
-def ods_defined_names(data: bytes) -> dict:
-    """Named ranges of an .ods, from content.xml ('$申请表.$B$3')."""
-    return ods_content(data)[0]
 
 
 def ods_content(data: bytes) -> tuple[dict, dict]:

@@ -27,6 +27,7 @@ from .grid import (
     CellNote,
     Sheet,
     Workbook,
+    cell_name,
     clip_merged,
     parse_cell_ref,
     parse_range,
@@ -37,7 +38,6 @@ from .opc import Package
 from .safety import UnsafeFile
 
 _SKIPPED_KINDS = {"chartsheet": "图表", "dialogsheet": "对话框", "xlMacrosheet": "宏表", "xlIntlMacrosheet": "宏表"}
-_REL_ID = "id"
 
 
 def _local(tag) -> str:
@@ -96,7 +96,7 @@ class _Styles:
                     fid = int(xf.get("numFmtId", "0"))
                 except ValueError:
                     fid = 0
-                self.by_xf.append(shown(codes.get(fid), fid) if fid in codes else shown(None, fid))
+                self.by_xf.append(shown(codes.get(fid), fid))
             break
 
     def of(self, s: str | None) -> Shown:
@@ -145,7 +145,7 @@ class _SheetReader:
                     col_index = c
                     if r < MAX_ROWS and c < MAX_COLS:
                         self._cell(el, r, c, shared)
-                    elif el.find("{*}f") is not None and el.find("{*}f").get("t") == "shared":
+                    else:  # outside the grid, but a shared formula's master still defines the cells inside
                         self._remember_shared(el, r, c, shared)
                 elif name == "row":
                     r_attr = el.get("r")
@@ -169,7 +169,7 @@ class _SheetReader:
     @staticmethod
     def _remember_shared(el, r, c, shared):
         f = el.find("{*}f")
-        if f.text and f.get("si") is not None:
+        if f is not None and f.get("t") == "shared" and f.text and f.get("si") is not None:
             shared[f.get("si")] = (f.text, r, c)
 
     def _cell(self, el, r: int, c: int, shared: dict) -> None:
@@ -222,8 +222,6 @@ class _SheetReader:
                 from openpyxl.formula.translate import Translator, TranslatorError
 
                 master, mr, mc = shared[si]
-                from .grid import cell_name
-
                 try:
                     text = Translator("=" + master, origin=cell_name(mr, mc)).translate_formula(cell_name(r, c))
                 except (TranslatorError, ValueError):
@@ -250,10 +248,16 @@ def _recalculates(root, pkg: Package) -> bool:
     if calc is not None and calc.get("calcId"):
         return False
     app = ""
-    for part in pkg.related("", "extended-properties") + pkg.related("", "extendedProperties"):
+    part = _related(pkg, pkg.relationships(""), "extended-properties", "extendedProperties")  # transitional, strict
+    if part is not None:
         el = next(pkg.xml(part).iter("{*}Application"), None)
         app = (el.text or "") if el is not None else ""
     return "microsoft excel" not in app.lower() or "openpyxl" in app.lower()
+
+
+def _related(pkg: Package, rels, *types: str) -> str | None:
+    """The first internal, existing part among relationships ``rels`` whose type is one of ``types``."""
+    return next((r.target for r in rels if r.type in types and not r.external and pkg.has(r.target)), None)
 
 
 def _split_ref(text: str) -> tuple[str, str] | None:
@@ -278,12 +282,10 @@ def read_xlsx(data: bytes, *, max_sheets: int = 6) -> Workbook:
         if wb_part is None:
             raise KeyError("workbook")
         root = pkg.xml(wb_part)
-        rels = {r.id: r for r in pkg.relationships(wb_part)}
-        strings = []
-        for part in pkg.related(wb_part, "sharedStrings")[:1]:
-            strings = [_text_of(si) for si in pkg.xml(part) if _local(si.tag) == "si"]
-        style_parts = pkg.related(wb_part, "styles")
-        styles = _Styles(pkg, style_parts[0] if style_parts else None)
+        rels = {r.id: r for r in pkg.relationships(wb_part)}  # the workbook's _rels, parsed once
+        strings_part = _related(pkg, rels.values(), "sharedStrings")
+        strings = [_text_of(si) for si in pkg.xml(strings_part) if _local(si.tag) == "si"] if strings_part else []
+        styles = _Styles(pkg, _related(pkg, rels.values(), "styles"))
         pr = next(root.iter("{*}workbookPr"), None)
         date1904 = pr is not None and _truthy(pr.get("date1904"))
         recalc_all = _recalculates(root, pkg)
@@ -301,8 +303,8 @@ def read_xlsx(data: bytes, *, max_sheets: int = 6) -> Workbook:
                                rel.target if rel is not None and not rel.external else None))
         sheets, skipped, readers = [], [], {}
         selected = ""
-        for index, (name, state, kind, part) in enumerate(all_sheets):
-            if kind in _SKIPPED_KINDS or kind != "worksheet":
+        for name, state, kind, part in all_sheets:
+            if kind != "worksheet":
                 skipped.append((name, _SKIPPED_KINDS.get(kind, kind or "未知")))
                 continue
             if len(readers) >= max_sheets or part is None or not pkg.has(part):
