@@ -11,6 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from ..report import plain_number
 from .safety import check_zip, parse_xml
 
 MAX_ROWS = 400  # a 申请表 or ranking sheet is small; a huge sheet is read only this far
@@ -91,6 +92,14 @@ class CellNote:
     scaled: bool = False
     problem: str = ""
     formula: str = ""
+
+
+def scaled_figure(number: float, fmt) -> tuple[float, CellNote]:
+    """The figure a scaling or unit-labelled number format (numfmt.Shown) shows for ``number``, and the note
+    that records the stored number beside it."""
+    value = number * fmt.scale
+    return value, CellNote(stored=number, unit=fmt.unit, scaled=fmt.scale != 1.0,
+                           shown=f"{plain_number(value)}{fmt.unit}")
 
 
 @dataclass

@@ -12,11 +12,11 @@ from __future__ import annotations
 from .grid import (
     MAX_COLS,
     MAX_ROWS,
-    CellNote,
     Sheet,
     Workbook,
     clip_merged,
     rows_from_cells,
+    scaled_figure,
 )
 from .numfmt import excel_date, shown
 
@@ -106,6 +106,5 @@ def _number(book, sh, r: int, c: int, value: float, notes: dict):
     fmt = shown(code)
     if fmt.plain or fmt.date:
         return value
-    result = value * fmt.scale
-    notes[(r, c)] = CellNote(stored=value, unit=fmt.unit, scaled=fmt.scale != 1.0, shown=f"{result:g}{fmt.unit}")
+    result, notes[(r, c)] = scaled_figure(value, fmt)
     return result

@@ -32,6 +32,7 @@ from .grid import (
     parse_cell_ref,
     parse_range,
     rows_from_cells,
+    scaled_figure,
 )
 from .numfmt import PLAIN, Shown, excel_date, shown
 from .opc import Package
@@ -233,9 +234,7 @@ class _SheetReader:
             return number
         if fmt.date:
             return excel_date(number, date1904=self.date1904) or number
-        value = number * fmt.scale
-        self.notes[(r, c)] = CellNote(stored=number, unit=fmt.unit, scaled=fmt.scale != 1.0,
-                                      shown=f"{value:g}{fmt.unit}")
+        value, self.notes[(r, c)] = scaled_figure(number, fmt)
         return value
 
 
