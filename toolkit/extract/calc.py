@@ -12,7 +12,7 @@ import functools
 import logging
 import re
 
-from .grid import MAX_COLS, MAX_ROWS, parse_range
+from .grid import MAX_COLS, MAX_ROWS, parse_cell_ref, parse_range
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +131,8 @@ class Calculator:
         ref = ref.upper().replace("$", "")
         m = _WHOLE_COLS.match(ref)
         if m:
-            a, b = parse_range(f"{m.group(1)}1:{m.group(2)}1")[1], parse_range(f"{m.group(2)}1")[1]
-            return 0, a, MAX_ROWS - 1, b
+            a, b = parse_cell_ref(m.group(1) + "1")[1], parse_cell_ref(m.group(2) + "1")[1]
+            return 0, min(a, b), MAX_ROWS - 1, max(a, b)
         m = _WHOLE_ROWS.match(ref)
         if m:
             return int(m.group(1)) - 1, 0, int(m.group(2)) - 1, MAX_COLS - 1
