@@ -23,6 +23,7 @@ from ..normalize import (
     to_phone,
     to_text,
 )
+from ..report import plain_number
 from .grid import Sheet, Workbook, parse_cell_ref
 from .numfmt import unit_factor
 
@@ -530,11 +531,11 @@ def _in_unit(v: Value, spec, year: int, notes: dict, book: Workbook, file: str, 
     value = round(v.value * factor, 6)
     how = []
     if note is not None and (note.scaled or note.unit):
-        how.append(f"单元格中存的是{note.stored:g}，数字格式把它显示为“{note.shown}”")
+        how.append(f"单元格中存的是{plain_number(note.stored)}，数字格式把它显示为“{note.shown}”")
     if unit and unit != "万元" and money:
         how.append(f"金额单位是“{unit}”而不是“万元”")
-    reason = (f"{year}年{spec.key}：{'，'.join(how)}，已按{value:g}{spec.unit or ''}读取"
-              f"（{v.location}）")
+    # the catalogue's fix names the cell ("请核对申请表 C15 单元格的数据"), so the reason need not
+    reason = f"{year}年{spec.key}：{'，'.join(how)}，已按{plain_number(value)}{spec.unit or ''}读取。"
     warnings.append(make_issue("finance.suspicious", file=file, location=v.location, field=f"{year}年{spec.key}",
                                severity=WARNING, reason=reason))
     return Value(value=value, text=v.text, location=v.location, ok=True, empty=False, note=v.note)

@@ -28,9 +28,9 @@ def extract_workbook(data: bytes, sniffed: Sniffed, name: str, campaign: Campaig
         return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
     except UnsafeFile as exc:
         return _unreadable(file, str(exc))
-    except Exception as exc:  # a damaged file: the reader's own exception
+    except Exception:  # a damaged file: the reader's own exception
         log.debug("workbook not read: %s", file, exc_info=True)
-        return _unreadable(file, f"文件已损坏或格式不正确（{type(exc).__name__}）")
+        return _unreadable(file, "文件已损坏或格式不正确")  # the exception's name is in the debug log
     return from_workbook(book, name, campaign, file)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 
 from lxml import etree
@@ -37,6 +38,8 @@ from .grid import (
 from .numfmt import PLAIN, Shown, excel_date, shown
 from .opc import Package
 from .safety import UnsafeFile
+
+log = logging.getLogger(__name__)
 
 _SKIPPED_KINDS = {"chartsheet": "图表", "dialogsheet": "对话框", "xlMacrosheet": "宏表", "xlIntlMacrosheet": "宏表"}
 
@@ -165,7 +168,8 @@ class _SheetReader:
                 elif name == "sheetView":
                     self.selected = self.selected or _truthy(el.get("tabSelected"))
         except etree.XMLSyntaxError as exc:
-            raise UnsafeFile(f"XML 结构损坏：{exc}") from exc
+            log.debug("worksheet XML not parsed: %s", exc)  # the parser's English detail is for the log only
+            raise UnsafeFile("工作表内容已损坏（文件内部结构不完整）") from exc
 
     @staticmethod
     def _remember_shared(el, r, c, shared):
