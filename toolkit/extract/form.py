@@ -382,17 +382,14 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
     duplicated as sheet-scoped names), the filled one is read — the sheet that opens first when it is filled — and
     a warning says which sheet was read. Values are as the sheet shows them (see ``_as_shown``).
     """
-    sheets = [s for s in book.sheets if not s.hidden] or list(book.sheets)
     candidates = []
-    for order, sheet in enumerate(sheets):
-        form = _sheet_form(book, sheet, campaign)
-        if form is not None:
-            candidates.append((order, sheet, form, _written(form)))
-    if not candidates and sheets is not book.sheets:
-        for order, sheet in enumerate(s for s in book.sheets if s.hidden):
+    for hidden in (False, True):  # hidden sheets only when no visible sheet holds a form
+        for order, sheet in enumerate(s for s in book.sheets if s.hidden == hidden):
             form = _sheet_form(book, sheet, campaign)
             if form is not None:
                 candidates.append((order, sheet, form, _written(form)))
+        if candidates:
+            break
     # a filled form: most of what the fullest sheet holds (a 填表说明 sheet echoing some labels is not one)
     top = max((c[3] for c in candidates), default=0)
     filled = [c for c in candidates if c[3] >= max(3, 0.6 * top)]
@@ -403,7 +400,7 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
     notes = _notes_by_location(book)
     if len(named) >= 2:  # several enterprises' forms, one per sheet
         chosen = sorted((_best(group, book.active) for group in named.values()), key=lambda c: c[0])
-        forms = [_finish(c[2], campaign, file, notes, book, c[1]) for c in chosen]
+        forms = [_finish(c[2], campaign, file, notes, book) for c in chosen]
         left = [c for c in candidates if all(c[1] is not k[1] for k in chosen)]
         if left:  # nothing ignored silently: a sheet that looks like a form but was not read as one
             forms[0] = replace(forms[0], warnings=(*forms[0].warnings, *(_unread_sheet(c, file) for c in left)))
@@ -411,7 +408,8 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
     if filled:
         best = _best(filled, book.active)
         form = best[2]
-        if form.source == "labels":
+        scanned = [s for s in book.sheets if not s.hidden][:3]  # the sheets form_by_labels reads
+        if form.source == "labels" and any(s is not best[1] for s in scanned):  # others may add what it lacks
             form = form_by_labels(book, campaign, prefer=best[1].name) or form
     else:
         form = form_by_defined_names(book, campaign) or form_by_labels(book, campaign)
@@ -426,7 +424,7 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
             value=best[1].name, reason=f"：工作簿中有{len(candidates)}个申请表工作表（另有{others}），已读取填写了内容的"
                                        f"“{best[1].name}”",
             fix="如要提交的是另一个工作表，请删除多余的申请表工作表后重新提交"))
-    return [_finish(form, campaign, file, notes, book, best[1] if best else None, extra)]
+    return [_finish(form, campaign, file, notes, book, extra)]
 
 
 def _unread_sheet(candidate, file: str):
@@ -446,7 +444,7 @@ def _best(group: list, active: str):
     return min(group, key=lambda c: (c[1].name != active, -c[3], c[0]))
 
 
-def _finish(form: FormData, campaign: Campaign, file: str, notes: dict, book: Workbook, sheet: Sheet | None,
+def _finish(form: FormData, campaign: Campaign, file: str, notes: dict, book: Workbook,
             extra: list = ()) -> FormData:
     fields, yearly, unit_warnings = _as_shown(form, campaign, file, notes, book)
     warnings = [*extra, *_xml_warnings(fields, file), *unit_warnings]
@@ -462,7 +460,7 @@ def _notes_by_location(book: Workbook) -> dict:
     """Location text ('申请表!C12') -> (sheet, r, c, CellNote) for every cell a reader annotated."""
     out = {}
     for sheet in book.sheets:
-        for (r, c), note in getattr(sheet, "notes", {}).items():
+        for (r, c), note in sheet.notes.items():
             out[sheet.location(r, c)] = (sheet, r, c, note)
     return out
 
@@ -566,8 +564,6 @@ _WITHDRAWN = re.compile(r"撤回|撤销|退出|放弃|不再推荐")
 def ranking_date(value) -> str:
     """A 成文日期 as GB/T 9704-2012 §7.3.5.2 writes it ('2021年9月18日', Arabic numerals, no leading zeros), from a
     date cell or text such as 2021-09-18, 2021.9.18, 2021/9/18, 2021年09月18日; '' when it is not a date."""
-    import datetime as dt
-
     if isinstance(value, (dt.date, dt.datetime)):
         return f"{value.year}年{value.month}月{value.day}日"
     text = to_text(value).value or ""
