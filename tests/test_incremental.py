@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
+import docx
+
+from conftest import ROOT
 from toolkit.campaign import CHINA_TZ
 from toolkit.pipeline import run
 
 DAY = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+ADDED = "本单位已对申报材料的真实性进行了核实。"
 UNITS = {"石家庄": "石家庄市工业和信息化局", "保定": "保定市工业和信息化局", "冶金协会": "河北省冶金行业协会"}
 
 
@@ -57,9 +62,27 @@ def test_only_the_changed_unit_is_rendered_again(tmp_path, make_form, make_summa
 
 def test_forced_and_template_changed_runs_render_everything(tmp_path, make_form, make_summary, campaign):
     _inbox(tmp_path, make_form, make_summary)
-    out = tmp_path / "out"
-    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY)
-    before = _docs(out, "石家庄市工业和信息化局")
-    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1), force=True)
-    after = _docs(out, "石家庄市工业和信息化局")
-    assert after["回执"] != before["回执"]  # written again (its generation time changed)
+    out, templates = tmp_path / "out", tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY, templates=templates)
+    before = {unit: _docs(out, unit) for unit in UNITS.values()}
+    # nothing changed: the next day's run publishes nothing new
+    assert run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1),
+               templates=templates).unchanged
+    assert {unit: _docs(out, unit) for unit in UNITS.values()} == before
+    # forced: every unit's documents are written again (their generation time changed)
+    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1), force=True,
+        templates=templates)
+    forced = {unit: _docs(out, unit) for unit in UNITS.values()}
+    for unit in UNITS.values():
+        assert forced[unit]["回执"] != before[unit]["回执"], unit
+        assert forced[unit]["推荐意见"] != before[unit]["推荐意见"], unit
+    # the opinion template edited in Word: every unit's opinion is rendered from it, without forcing
+    opinion = templates / "推荐单位用" / "推荐意见.docx"
+    document = docx.Document(str(opinion))
+    document.add_paragraph(ADDED)
+    document.save(str(opinion))
+    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=2), templates=templates)
+    for unit in UNITS.values():
+        text = [p.text for p in docx.Document(str(out / "latest" / "推荐意见" / f"{unit}-推荐意见.docx")).paragraphs]
+        assert ADDED in text, unit
