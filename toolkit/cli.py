@@ -182,19 +182,13 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
         raise
     finally:
         progress.close()
-    if report.unchanged and report.brief:  # no need to read a national-size summary.json
-        counts, statuses = {"applications": report.brief.get("applications", 0)}, report.brief.get("statuses", {})
-    else:
-        counts = report.summary.get("counts", {})
-        statuses: dict = {}
-        for app in report.summary.get("applications", []):
-            statuses[app["status"]] = statuses.get(app["status"], 0) + 1
+    brief = report.brief  # the run's headline figures; an unchanged run has last run's (no summary.json read)
     append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
                         "exit_code": 0, "outcome": "unchanged" if report.unchanged else "published",
                         "run_folder": report.run_folder.name if report.run_folder else "",
-                        "files": report.files, "parsed": report.parsed, "applications": counts.get("applications", 0),
-                        "statuses": statuses, "errors": counts.get("errors", 0), "warnings": counts.get("warnings", 0),
-                        "notices": report.notices})
+                        "files": report.files, "parsed": report.parsed, "applications": brief.get("applications", 0),
+                        "statuses": brief.get("statuses", {}), "errors": brief.get("errors", 0),
+                        "warnings": brief.get("warnings", 0), "notices": report.notices})
     print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
     return 0
 

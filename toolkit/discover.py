@@ -114,16 +114,6 @@ def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
     return out
 
 
-def walk_inbox(inbox: Path) -> list[Path]:
-    out = []
-    for root, dirs, files in os.walk(inbox):
-        # hidden folders are read too (nothing submitted is ever skipped), except version-control ones
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
-        for name in sorted(files):
-            out.append(Path(root) / name)
-    return out
-
-
 class _Units:
     """folder -> unit name, resolved once per folder (an inbox has thousands of files, a few dozen folders)."""
 
@@ -167,21 +157,21 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     if not scanned and present_before:
         raise InboxUnavailable(f"收件箱 {inbox} 是空的，但上次运行时其中有 {len(present_before)} 个文件。"
                                "共享盘可能没有连接好，本次不汇总（以免把全部申报当作撤回）。请检查共享盘后重试。")
+    temporary = {rel for rel, _abspath, _st in scanned if is_temporary(rel.rsplit("/", 1)[-1])}
     now_s = time.time()
     young = [Path(abspath) for rel, abspath, st in scanned
-             if st is not None and now_s - st.st_mtime < settle and not is_temporary(rel.rsplit("/", 1)[-1])]
+             if st is not None and now_s - st.st_mtime < settle and rel not in temporary]
     changing = {os.fspath(p) for p in wait_until_stable(young, settle=settle, max_wait=max_wait)}
     files, ignored, pending = [], [], []
     units = _Units(campaign)
     for rel, abspath, st in scanned:
-        path = Path(abspath) if st is None or abspath in changing or is_temporary(rel.rsplit("/", 1)[-1]) else None
-        if is_temporary(rel.rsplit("/", 1)[-1]):
-            ignored.append(_unhashed_version(path, rel, units, seen_at))
+        if rel in temporary:
+            ignored.append(_unhashed_version(Path(abspath), rel, units, seen_at))
             continue
         if st is None:
             continue  # vanished between listing and stat
         if abspath in changing:
-            pending.append(_pending_version(path, rel, units, seen_at, st))
+            pending.append(_pending_version(Path(abspath), rel, units, seen_at, st))
             continue
         known = journal.known(rel, st.st_size, st.st_mtime)
         if known is not None:

@@ -43,7 +43,7 @@ class RunReport:
 
     run_folder: Path | None
     latest: Path
-    summary_data: dict | None = field(default=None, repr=False)
+    summary_data: dict | None = field(default=None, repr=False)  # use ``summary``
     files: int = 0
     parsed: int = 0
     cached: int = 0
@@ -52,7 +52,7 @@ class RunReport:
     timings: dict = field(default_factory=dict)  # phase -> seconds
     notices: list = field(default_factory=list)  # what the run noticed about its own state (Chinese)
     result: Assembled | None = field(default=None, repr=False)
-    brief: dict = field(default_factory=dict)
+    brief: dict = field(default_factory=dict)  # counts by status, units, stamps, issues (see ``_brief``)
 
     @property
     def summary(self) -> dict:
@@ -233,6 +233,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         timings["assemble"] = time.perf_counter() - t
         t = time.perf_counter()
         summary = build_summary(result)
+        brief = _brief(summary)
         previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") else None
         context = RenderContext(today=now.date(), opinion_template=template, summary=summary, pdf=pdf,
                                 generated_at=now_iso(now), previous=previous,
@@ -242,21 +243,25 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
         timings["render"] = time.perf_counter() - t
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
-                                                    "at": now_iso(now), "brief": _brief(summary),
+                                                    "at": now_iso(now), "brief": brief,
                                                     "unit_keys": context.unit_keys})
         return RunReport(run_folder=folder, latest=latest, summary_data=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
-                         result=result, notices=notices)
+                         result=result, notices=notices, brief=brief)
 
 
 def _brief(summary: dict) -> dict:
-    """The figures the console shows for a run that finds the inbox unchanged (kept in last_run.json)."""
+    """The run's headline figures — applications, counts by status, units that sent something, stamped opinions,
+    issue counts — for the console and the audit log, and (kept in last_run.json) for an unchanged run, which
+    then need not read summary.json."""
     statuses: dict = {}
     for app in summary["applications"]:
         statuses[app["status"]] = statuses.get(app["status"], 0) + 1
+    counts = summary.get("counts", {})
     return {"applications": len(summary["applications"]), "statuses": statuses,
             "submitted": sum(1 for u in summary["units"] if u["received"]), "units": len(summary["units"]),
-            "stamped": sum(1 for u in summary["units"] if u["stamped_opinion"])}
+            "stamped": sum(1 for u in summary["units"] if u["stamped_opinion"]),
+            "errors": counts.get("errors", 0), "warnings": counts.get("warnings", 0)}
 
 
 def _read_last(state: Path) -> dict:

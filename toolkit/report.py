@@ -15,12 +15,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     s = report.summary
     apps = s.get("applications", [])
     units = s.get("units", [])
-    by_status: dict = {}
-    for a in apps:
-        by_status[a["status"]] = by_status.get(a["status"], 0) + 1
-    submitted = sum(1 for u in units if u["received"])
     ignored = sum(1 for f in s.get("files", []) if f.get("status") == "ignored")
-    stamped = sum(1 for u in units if u["stamped_opinion"])
     in_apps = {(i["code"], i["file"], i["location"], i["message"]) for a in apps for i in a["issues"]}
     file_only = [i for f in s.get("files", []) for i in f["issues"]
                  if (i["code"], i["file"], i["location"], i["message"]) not in in_apps]
@@ -31,9 +26,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     lines = [f"—— {campaign.title} 汇总{'（收件箱无变化，沿用上次结果）' if report.unchanged else '完成'} ——",
              f"收件箱：{inbox}  文件 {report.files} 个（新读取 {report.parsed}，未变化 {report.cached}"
              f"{f'，另有临时文件 {ignored} 个已忽略' if ignored else ''}），用时 {report.seconds:.1f} 秒",
-             f"申报：共 {len(apps)} 项，" + "，".join(f"{k} {v}" for k, v in sorted(by_status.items(), key=lambda kv: -kv[1]))
-             if apps else "申报：0 项",
-             f"推荐单位：已报送 {submitted}/{len(units)}，盖章推荐意见已收到 {stamped} 个；截止时间 {campaign.deadline_text}",
+             *_headline(report.brief, campaign),
              f"问题：申报项目错误 {app_errors} 条、提示 {app_warnings} 条；其他文件问题：错误 {errors} 条、提示 {warnings} 条（详见省级汇总表“问题清单”）"]
     over = [u for u in units if u["over_quota"]]
     if over:
@@ -54,16 +47,20 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
 
 def _unchanged(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     """The one-screen summary of a run that found the inbox unchanged: last run's figures, no summary.json read."""
-    b = report.brief
-    statuses = "，".join(f"{k} {v}" for k, v in sorted(b.get("statuses", {}).items(), key=lambda kv: -kv[1]))
     lines = [f"—— {campaign.title} 汇总（收件箱无变化，沿用上次结果）——",
              f"收件箱：{inbox}  文件 {report.files} 个，用时 {report.seconds:.1f} 秒",
-             f"申报：共 {b.get('applications', 0)} 项" + (f"，{statuses}" if statuses else ""),
-             f"推荐单位：已报送 {b.get('submitted', 0)}/{b.get('units', 0)}，盖章推荐意见已收到 {b.get('stamped', 0)} 个；"
-             f"截止时间 {campaign.deadline_text}"]
+             *_headline(report.brief, campaign)]
     lines += [f"注意：{notice}" for notice in report.notices]
     lines.append(f"输出：{outbox / 'latest'}")
     return "\n".join(lines)
+
+
+def _headline(brief: dict, campaign: Campaign) -> list[str]:
+    """The two lines every end of run shows: applications by status, units that sent something and stamps."""
+    statuses = "，".join(f"{k} {v}" for k, v in sorted(brief.get("statuses", {}).items(), key=lambda kv: -kv[1]))
+    return [f"申报：共 {brief.get('applications', 0)} 项" + (f"，{statuses}" if statuses else ""),
+            f"推荐单位：已报送 {brief.get('submitted', 0)}/{brief.get('units', 0)}，盖章推荐意见已收到 "
+            f"{brief.get('stamped', 0)} 个；截止时间 {campaign.deadline_text}"]
 
 
 def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> tuple[str, bool]:

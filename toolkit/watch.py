@@ -31,7 +31,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .discover import walk_inbox
+from .discover import scan_inbox
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +43,12 @@ _IGNORED_EVENTS = ("opened", "closed_no_write")  # reading a file (our own runs 
 def inbox_listing(inbox: Path) -> Listing | None:
     """What the inbox holds, as a comparable value: a frozenset of (relative path, size, mtime_ns).
 
-    Walks the same files as the pipeline (``discover.walk_inbox``). Returns None when the inbox folder
-    is not there (or cannot be listed); never raises for a file that vanishes while it is listed.
+    Walks the same files as the pipeline (``discover.scan_inbox``, one stat each). Returns None when the inbox
+    folder is not there (or cannot be listed); never raises for a file that vanishes while it is listed.
     """
     if not _is_dir(inbox):
         return None
-    entries = []
-    for path in walk_inbox(inbox):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        entries.append((path.relative_to(inbox).as_posix(), st.st_size, st.st_mtime_ns))
+    entries = [(rel, st.st_size, st.st_mtime_ns) for rel, _abspath, st in scan_inbox(inbox) if st is not None]
     if not _is_dir(inbox):  # it went away while we walked: the listing is not the inbox's
         return None
     return frozenset(entries)
