@@ -33,6 +33,7 @@ __all__ = [
     "to_phone",
     "phone_kind",
     "to_email",
+    "compact",
     "normalize_label",
     "normalize_name",
     "from_excel_date",
@@ -419,15 +420,16 @@ _LABEL_UNIT_RE = re.compile(
 )
 
 
-def _compact(s: object) -> str:
-    """clean_text + NFKC + no whitespace / invisible characters."""
+def compact(s: object) -> str:
+    """``s`` as patterns and keys see it: clean_text, NFKC (full-width forms folded), no whitespace or invisible
+    characters; case kept ('９１１３ 0100ma' -> '91130100ma')."""
     s = unicodedata.normalize("NFKC", clean_text(s))
     return _WS_RE.sub("", _INVISIBLE_RE.sub("", s))
 
 
 def normalize_label(s: object) -> str:
     """Key for matching form labels: '主营业收入(万元）' -> '主营业收入', ' 电 话：' -> '电话'."""
-    s = _compact(s).translate(_ASCII_LOWER)
+    s = compact(s).translate(_ASCII_LOWER)
     s = s.rstrip(":")
     s = _LABEL_UNIT_RE.sub("", s)
     return s.rstrip(":")
@@ -486,7 +488,7 @@ def _normalize_text_cached(s: str) -> str:
 
 
 def _normalize_name(s: object) -> str:
-    s = _compact(s).translate(_QUOTE_TRANS).translate(_VARIANT_TRANS)
+    s = compact(s).translate(_QUOTE_TRANS).translate(_VARIANT_TRANS)
     s = _NAME_DOTS_RE.sub("", s)
     return s.translate(_ASCII_LOWER)
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterator
 
 from ..campaign import Campaign
 from ..messages import make_issue
 from ..model import WARNING, Application, Issue
-from ..normalize import normalize_name
+from ..normalize import compact, normalize_name
 from ..wordcount import count_words
 
 _HINTS = {"money": "填写数字，单位按栏目要求（万元），不要写文字", "count": "填写人数（整数）",
@@ -64,7 +63,7 @@ def _limits(spec, v, file: str, *, label: str | None = None) -> Iterator[Issue]:
         yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
                          reason=f"共{count_words(text)}字，超过{spec.max_length}字的限制",
                          hint=f"精简到{spec.max_length}字以内")
-    if spec.pattern and isinstance(v.value, str) and not re.fullmatch(spec.pattern, _compact(text)):
+    if spec.pattern and isinstance(v.value, str) and not re.fullmatch(spec.pattern, compact(text)):
         yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
                          reason="格式不正确", hint=spec.pattern_hint or _HINTS.get(spec.type, "按要求填写"))
     if spec.choices and normalize_name(text) not in {normalize_name(c) for c in spec.choices}:
@@ -78,11 +77,6 @@ def _limits(spec, v, file: str, *, label: str | None = None) -> Iterator[Issue]:
         if spec.maximum is not None and v.value > spec.maximum:
             yield make_issue("field.invalid", file=file, location=v.location, field=name, value=v.text,
                              reason=f"大于{_number(spec.maximum)}{unit}", hint=f"填写不大于{_number(spec.maximum)}的数")
-
-
-def _compact(text: str) -> str:
-    """The value as a pattern sees it: full-width forms folded (NFKC), no spaces, case kept."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def _short(text: str) -> str:
