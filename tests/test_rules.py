@@ -750,3 +750,13 @@ def test_late_and_unprofitable_is_late_and_takes_no_quota_place():
     assert (first.status, first.late, first.ineligible) == (LATE, True, True)
     assert [a.status for a in result.applications if a.enterprise != ENTERPRISES[0]] == [PASSED] * 3
     assert not any(a.over_quota for a in result.applications)
+
+def test_validation_report_counts_and_flattens():
+    """validate() gives a Report: valid, counts by code and severity, and a flat list tests can assert on."""
+    report = validate(make_app(fields={"电子邮箱": "x"}, yearly={"利润总额": {2019: -5.0}}), CAMPAIGN).report
+    assert not report.valid
+    assert report.counts() == {"field.invalid": 1, "eligibility.unprofitable": 1}
+    assert report.severities() == {"error": 2, "warning": 0}
+    assert sorted(report.flatten("code", "field")) == [["eligibility.unprofitable", "利润总额"],
+                                                       ["field.invalid", "电子邮箱"]]
+    assert validate(make_app(), CAMPAIGN).report.valid

@@ -6,7 +6,7 @@ from pathlib import Path
 from .campaign import Campaign
 from .messages import display_location
 from .messages import title as issue_title
-from .model import ERROR, KIND_LABELS, SEVERITY_LABELS
+from .model import KIND_LABELS, SEVERITY_LABELS
 
 
 def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
@@ -67,9 +67,8 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> t
     lines, has_errors = [], False
     for path, ex, report in results:
         issues = report.issues
-        errors = [i for i in issues if i.severity == ERROR]
-        has_errors = has_errors or bool(errors)
-        verdict = "有错误" if errors else ("有提示" if issues else "未发现问题")
+        has_errors = has_errors or not report.valid
+        verdict = "有错误" if not report.valid else ("有提示" if issues else "未发现问题")
         lines.append(f"【{path}】识别为：{KIND_LABELS.get(ex.kind, ex.kind)} —— {verdict}")
         if show_fields:
             lines.extend(_field_lines(ex, campaign))
