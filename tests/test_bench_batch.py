@@ -23,8 +23,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_cli, soffice
 
-REPO = Path(__file__).resolve().parents[1]
 N = 6
 PHASES = ("naive", "cold", "warm", "changed", "added")
 RUN_IDENTITY_KEYS = {"generated_at"}
@@ -41,9 +41,8 @@ def _without(value, keys: set):
 
 
 def _batch(inbox: Path, outbox: Path) -> dict:
-    done = subprocess.run([sys.executable, str(REPO / "run.py"), "batch", "--inbox", str(inbox), "--outbox",
-                           str(outbox), "--settle", "0", "--deadline", "2099-12-31"],
-                          check=False, cwd=REPO, capture_output=True, text=True, timeout=300)
+    done = run_cli("batch", "--inbox", inbox, "--outbox", outbox, "--settle", "0", "--deadline", "2099-12-31",
+                   timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads((outbox / "latest" / "summary.json").read_text(encoding="utf-8"))
 
@@ -52,10 +51,10 @@ def _batch(inbox: Path, outbox: Path) -> dict:
 def bench(tmp_path_factory):
     base = tmp_path_factory.mktemp("bench-batch")
     keep, results = base / "keep", base / "results.json"
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_batch.py"), "--applications", str(N),
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_batch.py"), "--applications", str(N),
                            "--workers", "1", "--keep", str(keep), "--json", str(results),
                            "--cache-dir", str(base / "xls-cache")],
-                          check=False, cwd=REPO, capture_output=True, text=True, timeout=600)
+                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
     return {"done": done, "keep": keep, "results": results, "base": base}
 
 
@@ -89,7 +88,7 @@ def test_generated_inbox_reads_as_valid_applications_in_every_layout(bench):
     result = _result(bench)
     layouts = set(result["generation"]["form_layouts"])
     assert {"template", "retyped", "vertical"} <= layouts
-    if shutil.which("soffice") or shutil.which("libreoffice"):
+    if soffice():
         assert {"xls-retyped", "xls-vertical"} <= layouts, result["generation"]["xls"]
     assert len(result["generation"]["summary_styles"]) == 6
     cold = _summary(bench, "cold")

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import soffice
 from lxml import etree
 
 from toolkit.campaign import CHINA_TZ
@@ -219,13 +220,9 @@ def test_core_properties_name_the_unit_and_the_time(opinions):
 # ---------------------------------------------------------------- printed (LibreOffice)
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def _pdf(docx: Path, out: Path) -> Path:
     profile = (out / "profile").as_uri()
-    proc = subprocess.run([_soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
+    proc = subprocess.run([soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
                            "--convert-to", "pdf", "--outdir", str(out), str(docx)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -237,7 +234,7 @@ def _pdf_text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.mark.skipif(_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) or poppler's pdftotext not installed: cannot print the opinion")
 def test_final_opinion_prints_on_one_page(opinions, tmp_path):
     text = _pdf_text(_pdf(_docx(opinions, FINAL_UNIT), tmp_path))
@@ -252,7 +249,7 @@ def test_final_opinion_prints_on_one_page(opinions, tmp_path):
     assert len(regions) == 3, "所在地区 (张家口市) never broken across lines"
 
 
-@pytest.mark.skipif(_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) or poppler's pdftotext not installed: cannot print the opinion")
 def test_draft_opinion_prints_its_banner_and_reasons(opinions, tmp_path):
     _, summary = opinions["blank"]
