@@ -7,13 +7,13 @@ import json
 import re
 
 import pytest
-
 from conftest import soffice
+from workbook_builders import zip_bytes, zip_members
+
 from toolkit.campaign import CHINA_TZ
 from toolkit.extract.own import own_output
 from toolkit.extract.registry import extract
 from toolkit.pipeline import run
-from workbook_builders import zip_bytes, zip_members
 
 UNIT = "石家庄市工业和信息化局"
 ON_TIME = dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ)

@@ -6,8 +6,8 @@ import json
 import shutil
 
 import docx
-
 from conftest import ROOT
+
 from toolkit.campaign import CHINA_TZ
 from toolkit.pipeline import run
 

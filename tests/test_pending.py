@@ -31,7 +31,7 @@ class SlowCopy:
                 pos += 1
             fh.write(self.src[pos:])
 
-    def __enter__(self) -> "SlowCopy":
+    def __enter__(self) -> SlowCopy:
         self.thread.start()
         assert self.started.wait(30), "the copy did not start"
         return self
