@@ -7,23 +7,29 @@ from dataclasses import replace
 from ..campaign import Campaign
 from ..keys import BENCHMARK, ENTERPRISE, SECTION_NAME
 from ..messages import make_issue
-from ..model import APPLICATION_DOC, OTHER, SUMMARY, WARNING, Extracted
+from ..model import APPLICATION_DOC, ATTACHMENT, OTHER, SUMMARY, WARNING, Extracted
 from ..normalize import normalize_name
 from . import sniff as S
 from .docx import read_docx, read_sections, table_sheet
 from .form import form_by_labels, label_table, match_label
 from .grid import Workbook
+from .opc import Package
+from .own import NEVER_READ, own_output
 from .safety import UnsafeFile
 from .sniff import Sniffed
 
 
 def extract_document(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
-    """A Word document read natively (no conversion): 总结材料, Word 申请书, or file.unrecognized.
+    """A Word document read natively (no conversion): 总结材料, Word 申请书, file.unrecognized, or one of
+    our own outputs dropped back (an attachment, not read).
 
     Parts it imports that could not be read (an RTF chunk without LibreOffice) are reported as warnings.
     """
     try:
-        content = read_docx(data)
+        with Package(data) as package:  # opened and its main part parsed once, for both questions
+            if own_output(package, campaign.opinion_keyword) in NEVER_READ:
+                return Extracted(kind=ATTACHMENT)  # our own output dropped back: listed, never read
+            content = read_docx(package)
     except UnsafeFile as exc:
         return _unreadable(file, str(exc))
     except KeyError:

@@ -114,8 +114,8 @@ def _namespace(el) -> str:
     return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
 
 
-def _read_part(package: Package, part: str):
-    root = package.xml(part)
+def _read_part(package: Package, part: str, *, keep: bool = False):
+    root = package.xml(part, keep=keep)
     if _namespace(root) in STRICT_NAMESPACES:
         to_transitional(root)
     return root
@@ -623,23 +623,30 @@ def read_body(root, *, styles: dict | None = None, numbering: Numbering | None =
     return DocxContent(blocks=reader.blocks, notes=reader.notes)
 
 
-def read_docx(data: bytes, *, depth: int = 0) -> DocxContent:
+def read_docx(data: bytes | Package, *, depth: int = 0) -> DocxContent:
     """Blocks of a .docx in reading order, as Word shows them (see the module docstring).
 
-    The main part is the package's officeDocument relationship target (ECMA-376 Part 2 §8.3; Word for
-    the web writes word/document2.xml), styles and numbering the main part's related parts. Raises
-    UnsafeFile (zip/XML bomb, damaged container or XML) or KeyError (no main part).
+    ``data`` is the file's bytes or its package already open. The main part is the package's officeDocument
+    relationship target (ECMA-376 Part 2 §8.3; Word for the web writes word/document2.xml), styles and
+    numbering the main part's related parts. Raises UnsafeFile (zip/XML bomb, damaged container or XML) or
+    KeyError (no main part).
     """
+    if isinstance(data, Package):
+        return _read_package(data, depth)
     with Package(data) as package:
-        main = package.main_part("word/document.xml")
-        if main is None:
-            raise KeyError("word/document.xml")
-        root = _read_part(package, main)
-        style_parts = package.related(main, "styles") or [p for p in ("word/styles.xml",) if package.has(p)]
-        styles = styles_of(package.read(style_parts[0])) if style_parts else {}
-        numbering_parts = package.related(main, "numbering")
-        numbering = Numbering(_read_part(package, numbering_parts[0])) if numbering_parts else Numbering()
-        return read_body(root, styles=styles, numbering=numbering, chunks=ChunkSource(package, main, depth))
+        return _read_package(package, depth)
+
+
+def _read_package(package: Package, depth: int) -> DocxContent:
+    main = package.main_part("word/document.xml")
+    if main is None:
+        raise KeyError("word/document.xml")
+    root = _read_part(package, main, keep=True)
+    style_parts = package.related(main, "styles") or [p for p in ("word/styles.xml",) if package.has(p)]
+    styles = styles_of(package.read(style_parts[0])) if style_parts else {}
+    numbering_parts = package.related(main, "numbering")
+    numbering = Numbering(_read_part(package, numbering_parts[0])) if numbering_parts else Numbering()
+    return read_body(root, styles=styles, numbering=numbering, chunks=ChunkSource(package, main, depth))
 
 
 def table_sheet(block: Block, label: str) -> Sheet:

@@ -40,6 +40,8 @@ class Package:
         self._zip = zipfile.ZipFile(io.BytesIO(data))
         self._names = {n.lstrip("/"): n for n in self._zip.namelist()}
         self._lower = {n.lower(): n for n in self._names}
+        self._kept: dict = {}  # part -> parsed tree, for parts read by more than one reader
+        self._rels: dict[str, tuple[Relationship, ...]] = {}  # part -> its relationships, parsed once
 
     def close(self) -> None:
         self._zip.close()
@@ -67,26 +69,26 @@ class Package:
             raise KeyError(part)
         return self._zip.read(found)
 
-    def xml(self, part: str):
-        """A part parsed with the hardened parser (no DTDs, no entities). Raises KeyError / UnsafeFile."""
-        return parse_xml(self.read(part))
+    def xml(self, part: str, *, keep: bool = False):
+        """A part parsed with the hardened parser (no DTDs, no entities). Raises KeyError / UnsafeFile.
 
-    def relationships(self, part: str = "") -> list[Relationship]:
-        """Relationships of ``part`` ('' for the package itself), targets resolved to part names."""
-        rels_part = "_rels/.rels" if not part else _rels_name(part)
-        if not self.has(rels_part):
-            return []
-        base = posixpath.dirname(part)
-        out = []
-        for el in self.xml(rels_part).iter("{*}Relationship"):
-            target = el.get("Target", "")
-            external = el.get("TargetMode", "") == "External"
-            if not external:
-                target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join(base, target))
-            out.append(Relationship(id=el.get("Id", ""), type=el.get("Type", "").rstrip("/").rsplit("/", 1)[-1],
-                                    target=target, external=external))
-        return out
+        ``keep``: parse it once and hand the same tree to every later reader while the package is open (the
+        main part, which own-output recognition and the document reader both need); worksheets are not kept.
+        """
+        root = self._kept.get(part)
+        if root is None:
+            root = parse_xml(self.read(part))
+            if keep:
+                self._kept[part] = root
+        return root
+
+    def relationships(self, part: str = "") -> tuple[Relationship, ...]:
+        """Relationships of ``part`` ('' for the package itself), targets resolved to part names (parsed once)."""
+        found = self._rels.get(part)
+        if found is None:
+            rels_part = "_rels/.rels" if not part else _rels_name(part)
+            found = self._rels[part] = tuple(_relationships(self.xml(rels_part), part)) if self.has(rels_part) else ()
+        return found
 
     def related(self, part: str, rel_type: str) -> list[str]:
         """Part names that ``part`` points to with relationships of type ``rel_type`` (internal, existing)."""
@@ -113,6 +115,14 @@ class Package:
         return out
 
 
-def open_package(data: bytes) -> Package:
-    """A Package over ``data``. Raises UnsafeFile (bomb, damaged zip)."""
-    return Package(data)
+def _relationships(rels, part: str):
+    """The Relationship elements of a parsed .rels part of ``part``, targets resolved to part names."""
+    base = posixpath.dirname(part)
+    for el in rels.iter("{*}Relationship"):
+        target = el.get("Target", "")
+        external = el.get("TargetMode", "") == "External"
+        if not external:
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(base, target))
+        yield Relationship(id=el.get("Id", ""), type=el.get("Type", "").rstrip("/").rsplit("/", 1)[-1],
+                           target=target, external=external)

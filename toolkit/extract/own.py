@@ -8,31 +8,41 @@ Outputs written before the mark existed, or by a program that dropped it, are re
 from __future__ import annotations
 
 from ..model import OUTPUT_OPINION, OUTPUT_PROPERTY, OUTPUT_RECEIPT, OUTPUT_REGISTER
-from .opc import open_package
+from .opc import Package
 from .safety import UnsafeFile
+
+# our outputs that, dropped back into the inbox, are listed but never read as a form or a summary
+NEVER_READ = frozenset({OUTPUT_OPINION, OUTPUT_RECEIPT, OUTPUT_REGISTER})
 
 _RECEIPT_SHEETS = {"申报情况", "问题及修改方法", "收到的文件"}
 _REGISTER_SHEETS = {"推荐单位情况", "问题清单", "文件清单"}
 _OPINION_MARKS = ("加盖公章", "推荐顺序", "申报单位", "标杆名称")
 
 
-def own_output(data: bytes, keyword: str = OUTPUT_OPINION) -> str | None:
+def own_output(data: bytes | Package, keyword: str = OUTPUT_OPINION) -> str | None:
     """Which of our outputs an .xlsx/.docx is (model.OUTPUT_*), or None for anything else.
 
-    ``data`` is the whole file; ``keyword`` is the campaign's name for the opinion (推荐意见). Never raises:
-    a damaged package is simply not ours.
+    ``data`` is the whole file, or its package already open (whose main part is then parsed once for this
+    and for the reader); ``keyword`` is the campaign's name for the opinion (推荐意见). Never raises: a
+    damaged package is simply not ours.
     """
     try:
-        with open_package(data) as pkg:
-            mark = pkg.custom_properties().get(OUTPUT_PROPERTY)
-            if mark:
-                return mark
-            main = pkg.main_part("word/document.xml", "xl/workbook.xml")
-            if main is None:
-                return None
-            root = pkg.xml(main)
+        if isinstance(data, Package):
+            return _own_output(data, keyword)
+        with Package(data) as pkg:
+            return _own_output(pkg, keyword)
     except (UnsafeFile, KeyError, OSError, ValueError):
         return None
+
+
+def _own_output(pkg: Package, keyword: str) -> str | None:
+    mark = pkg.custom_properties().get(OUTPUT_PROPERTY)
+    if mark:
+        return mark
+    main = pkg.main_part("word/document.xml", "xl/workbook.xml")
+    if main is None:
+        return None
+    root = pkg.xml(main, keep=True)
     if root.tag.endswith("}workbook"):
         sheets = {el.get("name", "") for el in root.iter("{*}sheet")}
         if _RECEIPT_SHEETS <= sheets:

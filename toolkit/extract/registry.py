@@ -6,19 +6,11 @@ import re
 
 from ..campaign import Campaign
 from ..messages import make_issue
-from ..model import (
-    ATTACHMENT,
-    OPINION_SCAN,
-    OTHER,
-    OUTPUT_OPINION,
-    OUTPUT_RECEIPT,
-    OUTPUT_REGISTER,
-    Extracted,
-)
+from ..model import ATTACHMENT, OPINION_SCAN, OTHER, Extracted
 from . import sniff as S
 from .documents import extract_document, extract_web
 from .legacy import ConversionFailed, convert, soffice_path
-from .own import own_output
+from .own import NEVER_READ, own_output
 from .workbooks import extract_workbook
 
 log = logging.getLogger(__name__)
@@ -75,10 +67,10 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
         return _unreadable(file, "文件是空的（0 字节），可能未保存完整或复制中断")
     if kind == S.ENCRYPTED:
         return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
-    if kind in (S.XLSX, S.XLSM, S.DOCX):
-        mark = own_output(data, campaign.opinion_keyword)
-        if mark in (OUTPUT_OPINION, OUTPUT_RECEIPT, OUTPUT_REGISTER):
-            return Extracted(kind=ATTACHMENT)  # our own output dropped back: listed, never read as a form
+    # our own outputs dropped back are listed, never read (a .docx is asked by extract_document, on the
+    # package it reads anyway)
+    if kind in (S.XLSX, S.XLSM) and own_output(data, campaign.opinion_keyword) in NEVER_READ:
+        return Extracted(kind=ATTACHMENT)
     if kind in S.NATIVE_SPREADSHEETS:
         return extract_workbook(data, sniffed, name, campaign, file)
     if kind in S.NATIVE_DOCUMENTS:
