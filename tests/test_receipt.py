@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import openpyxl
+from workbook_builders import ranking_sheet
 
 from toolkit.campaign import CHINA_TZ
 from toolkit.pipeline import run
@@ -93,11 +94,7 @@ def test_withdrawn_applications_show_when(tmp_path, make_form, make_summary, cam
         name = f"{firm.removesuffix('有限公司')}推行精益生产的经验"
         make_form(unit / f"{n}-{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=name, 所在地区="唐山市")
         make_summary(unit / f"{n}-{firm}-总结材料.docx", enterprise=firm, name=name)
-    wb = openpyxl.Workbook()
-    wb.active.append(["推荐顺序", "申报单位", "标杆名称", "备注"])
-    wb.active.append([1, firms[0], "", ""])
-    wb.active.append([2, firms[1], "", "撤回"])
-    wb.save(unit / "推荐排序表.xlsx")
+    ranking_sheet(unit / "推荐排序表.xlsx", [[1, firms[0], "", ""], [2, firms[1], "", "撤回"]])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=EARLY)
     sheets = _cells(tmp_path / "out" / "latest" / "回执" / "唐山市工业和信息化局-回执.xlsx")
     assert "已撤回 1 项" in _headline(sheets)["申报情况"]

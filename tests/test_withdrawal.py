@@ -7,6 +7,7 @@ import shutil
 
 import docx
 import openpyxl
+from workbook_builders import ranking_sheet
 
 from toolkit.campaign import CHINA_TZ
 from toolkit.pipeline import run
@@ -26,15 +27,6 @@ def _unit(tmp_path, make_form, make_summary, firms=FIRMS):
         make_form(unit / f"{n}-{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=_name(firm), 所在地区="唐山市")
         make_summary(unit / f"{n}-{firm}-总结材料.docx", enterprise=firm, name=_name(firm))
     return unit
-
-
-def _ranking_sheet(path, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["推荐顺序", "申报单位", "标杆名称", "备注"])
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
 
 
 def _summary(out):
@@ -76,8 +68,8 @@ def test_withdrawn_in_the_ranking_sheet(tmp_path, make_form, make_summary, campa
     unit = _unit(tmp_path, make_form, make_summary)
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
     assert [a["status"] for a in _summary(tmp_path / "out")["applications"]].count("超出名额") == 1
-    _ranking_sheet(unit / "推荐排序表.xlsx", [[1, FIRMS[0], _name(FIRMS[0]), ""], ["撤回", FIRMS[1], "", "企业主动撤回"],
-                                         [2, FIRMS[2], "", ""], [3, FIRMS[3], "", ""]])
+    ranking_sheet(unit / "推荐排序表.xlsx", [[1, FIRMS[0], _name(FIRMS[0]), ""], ["撤回", FIRMS[1], "", "企业主动撤回"],
+                                        [2, FIRMS[2], "", ""], [3, FIRMS[3], "", ""]])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1))
     _assert_withdrawn(tmp_path / "out", FIRMS[1])
     apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
@@ -87,15 +79,15 @@ def test_withdrawn_in_the_ranking_sheet(tmp_path, make_form, make_summary, campa
 
 def test_withdrawn_in_a_note_column_with_its_rank_kept(tmp_path, make_form, make_summary, campaign):
     unit = _unit(tmp_path, make_form, make_summary)
-    _ranking_sheet(unit / "推荐排序表.xlsx", [[1, FIRMS[0], "", ""], [2, FIRMS[1], "", "撤回"], [3, FIRMS[2], "", ""],
-                                         [4, FIRMS[3], "", ""]])
+    ranking_sheet(unit / "推荐排序表.xlsx", [[1, FIRMS[0], "", ""], [2, FIRMS[1], "", "撤回"], [3, FIRMS[2], "", ""],
+                                        [4, FIRMS[3], "", ""]])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
     _assert_withdrawn(tmp_path / "out", FIRMS[1])
 
 
 def test_withdrawn_by_removing_the_files(tmp_path, make_form, make_summary, campaign):
     unit = _unit(tmp_path, make_form, make_summary)
-    _ranking_sheet(unit / "推荐排序表.xlsx", [[i + 1, firm, "", ""] for i, firm in enumerate(FIRMS)])
+    ranking_sheet(unit / "推荐排序表.xlsx", [[i + 1, firm, "", ""] for i, firm in enumerate(FIRMS)])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
     assert {a["enterprise"]: a["status"] for a in _summary(tmp_path / "out")["applications"]}[FIRMS[3]] == "超出名额"
     kept = tmp_path / "移出的材料"  # as the over-quota message advises: moved out, kept elsewhere
@@ -121,8 +113,9 @@ def test_a_renamed_file_is_not_a_withdrawal(tmp_path, make_form, make_summary, c
 
 
 def test_an_empty_inbox_after_a_full_one_is_not_a_mass_withdrawal(tmp_path, make_form, make_summary, campaign):
-    from toolkit.discover import InboxUnavailable
     import pytest
+
+    from toolkit.discover import InboxUnavailable
 
     unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)

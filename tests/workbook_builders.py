@@ -69,6 +69,17 @@ def save(wb) -> bytes:
     return buf.getvalue()
 
 
+def ranking_sheet(path, rows: list) -> None:
+    """A unit's 推荐排序表 at ``path``: 推荐顺序, 申报单位, 标杆名称, 备注, then ``rows`` (备注 may say 撤回)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["推荐顺序", "申报单位", "标杆名称", "备注"])
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+
+
 def zip_members(data: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {i.filename: zf.read(i.filename) for i in zf.infolist()}
