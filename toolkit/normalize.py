@@ -37,6 +37,7 @@ __all__ = [
     "normalize_label",
     "normalize_name",
     "from_excel_date",
+    "plain_number",
 ]
 
 
@@ -526,3 +527,13 @@ def from_excel_date(raw: object) -> datetime.date | None:
     if days < 60:
         return datetime.date(1899, 12, 31) + datetime.timedelta(days=days)
     return datetime.date(1899, 12, 30) + datetime.timedelta(days=days)
+
+
+def plain_number(value) -> str:
+    """A figure as a clerk writes it: 1234567.8 -> '1234567.8', 561000.0 -> '561000', -0.01 -> '-0.01' (never
+    scientific notation such as 5.61e+05; at most 6 decimals). Anything else as str()."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")

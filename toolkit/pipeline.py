@@ -26,7 +26,11 @@ from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all, unit_keys
 from .render.summary import build_summary
 from .rules.deadline import late_edit_warning
-from .templates import check_opinion_template, default_templates_folder, opinion_template
+from .templates import (
+    check_opinion_template,
+    default_templates_folder,
+    opinion_template,
+)
 from .validate import validate
 from .workers import DEFAULT_LIMITS, Limits, ReaderPool, default_workers
 

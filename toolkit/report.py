@@ -7,6 +7,7 @@ from .campaign import Campaign
 from .messages import display_location
 from .messages import title as issue_title
 from .model import KIND_LABELS, SEVERITY_LABELS
+from .normalize import plain_number
 
 
 def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
@@ -103,10 +104,3 @@ def _field_lines(ex, campaign: Campaign) -> list[str]:
     if ex.ranking:
         out.append("  推荐排序：" + "；".join(f"{r.rank} {r.enterprise}" for r in ex.ranking))
     return out
-
-
-def plain_number(value) -> str:
-    """1234567.8 -> '1234567.8' (never scientific notation), 36800.25 -> '36800.25', 12.0 -> '12'."""
-    if not isinstance(value, (int, float)):
-        return str(value)
-    return f"{value:.6f}".rstrip("0").rstrip(".")

@@ -18,12 +18,12 @@ from ..normalize import (
     has_xml_illegal,
     normalize_label,
     normalize_name,
+    plain_number,
     to_email,
     to_number,
     to_phone,
     to_text,
 )
-from ..report import plain_number
 from .grid import Sheet, Workbook, parse_cell_ref
 from .numfmt import unit_factor
 

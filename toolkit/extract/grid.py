@@ -11,7 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from ..report import plain_number
+from ..normalize import plain_number
 from .safety import check_zip, parse_xml
 
 MAX_ROWS = 400  # a 申请表 or ranking sheet is small; a huge sheet is read only this far

@@ -7,7 +7,7 @@ from ..campaign import Campaign
 from ..keys import PROFIT
 from ..messages import make_issue
 from ..model import Application, Issue
-from .finance import format_amount
+from ..normalize import plain_number
 
 
 def check_eligibility(app: Application, campaign: Campaign) -> Iterator[Issue]:
@@ -22,4 +22,4 @@ def check_eligibility(app: Application, campaign: Campaign) -> Iterator[Issue]:
         yield make_issue("eligibility.unprofitable", file=app.form_file.path if app.form_file else "",
                          location="、".join(per_year[y].location for y, _ in bad) or first.location,
                          field=PROFIT, years="、".join(str(y) for y, _ in bad),
-                         values="；".join(f"{y}年 {format_amount(v)} 万元" for y, v in bad))
+                         values="；".join(f"{y}年 {plain_number(v)} 万元" for y, v in bad))

@@ -7,13 +7,7 @@ from ..campaign import Campaign
 from ..keys import ASSETS, EMPLOYEES, MAIN_REVENUE, OTHER_REVENUE, PROFIT
 from ..messages import make_issue
 from ..model import Application, Issue
-
-
-def format_amount(x: float) -> str:
-    """A figure as a clerk writes it: 561000, 35.5, -0.01 (never 5.61e+05)."""
-    if float(x).is_integer():
-        return str(int(x))
-    return f"{x:.4f}".rstrip("0").rstrip(".")
+from ..normalize import plain_number
 
 
 def _has_minimum(campaign: Campaign, key: str) -> bool:
@@ -42,28 +36,28 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             if value is not None and value < 0:
                 negative = True
                 if not _has_minimum(campaign, key):  # else fields.py reports it as an error
-                    yield suspicious(key, year, f"{year}年{key}为负数（{format_amount(value)}万元）。")
+                    yield suspicious(key, year, f"{year}年{key}为负数（{plain_number(value)}万元）。")
         profit = form.number("利润总额", year)
         main = form.number("主营业收入", year)
         revenue = None if main is None else main + (form.number("其他业务收入", year) or 0.0)
         if not negative and profit is not None and revenue is not None and profit > revenue and profit > 0:
-            yield suspicious("利润总额", year, f"{year}年利润总额（{format_amount(profit)}万元）大于营业收入"
-                                             f"（主营业收入加其他业务收入，{format_amount(revenue)}万元）。")
+            yield suspicious("利润总额", year, f"{year}年利润总额（{plain_number(profit)}万元）大于营业收入"
+                                             f"（主营业收入加其他业务收入，{plain_number(revenue)}万元）。")
         employees = form.number("从业人员", year)
         if employees is not None and employees < 0:
             if not _has_minimum(campaign, EMPLOYEES):
-                yield suspicious("从业人员", year, f"{year}年从业人员为负数（{format_amount(employees)}人）。")
+                yield suspicious("从业人员", year, f"{year}年从业人员为负数（{plain_number(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
-            yield suspicious("从业人员", year, f"{year}年从业人员（{format_amount(employees)}人）不是整数。")
+            yield suspicious("从业人员", year, f"{year}年从业人员（{plain_number(employees)}人）不是整数。")
         if revenue and employees and revenue > 0 and employees > 0 and revenue / employees > 100000:
-            yield suspicious("主营业收入", year, f"{year}年营业收入（{format_amount(revenue)}万元）折合每名从业人员"
-                                               f"{format_amount(round(revenue / employees))}万元，明显偏高，"
+            yield suspicious("主营业收入", year, f"{year}年营业收入（{plain_number(revenue)}万元）折合每名从业人员"
+                                               f"{plain_number(round(revenue / employees))}万元，明显偏高，"
                                                f"金额可能按“元”而不是“万元”填写。")
         assets = form.number("资产总额", year)
         if assets and revenue and assets > 0 and revenue > 0 and max(assets, revenue) / min(assets, revenue) > 200:
             key = MAIN_REVENUE if revenue > assets else ASSETS
-            yield suspicious(key, year, f"{year}年资产总额（{format_amount(assets)}万元）与营业收入"
-                                        f"（{format_amount(revenue)}万元）相差200倍以上，可能有一项按“元”填写。")
+            yield suspicious(key, year, f"{year}年资产总额（{plain_number(assets)}万元）与营业收入"
+                                        f"（{plain_number(revenue)}万元）相差200倍以上，可能有一项按“元”填写。")
     years = sorted(campaign.base_years)
     for key in ("资产总额", MAIN_REVENUE, PROFIT, EMPLOYEES):
         unit, cause = ("人", "请确认人数") if key == EMPLOYEES else ("万元", "可能是单位（元/万元）填写不一致")
@@ -72,5 +66,5 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             if x is None or y is None or x <= 0 or y <= 0:
                 continue
             if max(x, y) / min(x, y) > 10:
-                yield suspicious(key, b, f"{key}从{a}年的{format_amount(x)}{unit}变为{b}年的{format_amount(y)}{unit}，"
+                yield suspicious(key, b, f"{key}从{a}年的{plain_number(x)}{unit}变为{b}年的{plain_number(y)}{unit}，"
                                          f"变化超过10倍，{cause}。")
