@@ -68,6 +68,18 @@ def outputs() -> tuple[Output, ...]:
 
 
 UNIT_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")  # the per-unit documents, each in a folder of that name
+DOCUMENT_SUFFIXES = (".xlsx", ".docx", ".pdf")
+
+
+def document_path(folder: Path, unit: str, kind: str, suffix: str) -> Path:
+    """Where ``unit``'s ``kind`` document (回执, 推荐意见 …) is in a run folder: <kind>/<unit>-<kind><suffix>."""
+    return folder / kind / f"{safe_filename(unit)}-{kind}{suffix}"
+
+
+def existing_documents(folder: Path, unit: str) -> list[Path]:
+    """``unit``'s per-unit documents present in ``folder`` (every kind, every suffix, PDFs included)."""
+    paths = (document_path(folder, unit, kind, suffix) for kind in UNIT_DOCUMENTS for suffix in DOCUMENT_SUFFIXES)
+    return [path for path in paths if path.is_file()]
 
 
 def unit_documents(result: Assembled, folder: Path, context: RenderContext, kind: str, suffix: str, *,
@@ -77,7 +89,7 @@ def unit_documents(result: Assembled, folder: Path, context: RenderContext, kind
     (folder / kind).mkdir(parents=True, exist_ok=True)
     for unit, view in result.by_unit.items():
         if context.renders(unit) and (every_unit or view.applications):
-            yield unit, view, folder / kind / f"{safe_filename(unit)}-{kind}{suffix}"
+            yield unit, view, document_path(folder, unit, kind, suffix)
 
 
 def unit_keys(result: Assembled, context: RenderContext) -> dict[str, str]:
@@ -107,10 +119,7 @@ def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozen
     for unit, key in keys.items():
         if context.previous_keys.get(unit) != key:
             continue
-        name = safe_filename(unit)
-        sources = [context.previous / kind / f"{name}-{kind}{suffix}" for kind in UNIT_DOCUMENTS
-                   for suffix in (".xlsx", ".docx", ".pdf")]
-        sources = [s for s in sources if s.is_file()]
+        sources = existing_documents(context.previous, unit)
         if not any(s.parent.name == "回执" and s.suffix == ".xlsx" for s in sources):
             continue  # nothing to reuse: render it
         for source in sources:

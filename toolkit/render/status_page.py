@@ -40,7 +40,7 @@ from ..model import (
     Assembled,
     UnitView,
 )
-from . import RenderContext, safe_filename
+from . import RenderContext, document_path
 from .pdf import missing_note
 from .receipt import (
     FILE_STATES,
@@ -53,7 +53,7 @@ from .receipt import (
     opinion_state,
     to_handle_items,
 )
-from .unit_folders import UNITS
+from .unit_folders import UNITS, unit_folder
 
 INDEX = "index.html"
 
@@ -182,17 +182,18 @@ def _link(label: str, target: Path, *segments: str) -> str:
     return f'<a href="{esc(href(*segments))}">{esc(label)}</a>' if target.is_file() else ""
 
 
+# (label, kind, suffix) of the documents a tile links to, in the order shown
+DOCUMENT_LINKS = (("回执（Excel）", "回执", ".xlsx"), ("回执（PDF）", "回执", ".pdf"), ("推荐意见（Word）", "推荐意见", ".docx"),
+                  ("推荐意见（PDF）", "推荐意见", ".pdf"), ("推荐排序表（Excel）", "推荐排序表", ".xlsx"))
+
+
 def _documents(folder: Path, unit: str, *, here: bool) -> list[tuple[str, Path, tuple[str, ...]]]:
     """(label, file on disk, href segments) of a unit's documents: from the top page (here=False) the province-wide
     folders 回执/ and 推荐意见/; from the unit's own page (here=True) the copies beside it."""
-    name = safe_filename(unit)
-    docs = [("回执（Excel）", "回执", f"{name}-回执.xlsx"), ("回执（PDF）", "回执", f"{name}-回执.pdf"),
-            ("推荐意见（Word）", "推荐意见", f"{name}-推荐意见.docx"), ("推荐意见（PDF）", "推荐意见", f"{name}-推荐意见.pdf"),
-            ("推荐排序表（Excel）", "推荐排序表", f"{name}-推荐排序表.xlsx")]
+    docs = [(label, document_path(folder, unit, kind, suffix)) for label, kind, suffix in DOCUMENT_LINKS]
     if here:
-        base = folder / UNITS / name
-        return [(label, base / file, (file,)) for label, _, file in docs]
-    return [(label, folder / sub / file, (sub, file)) for label, sub, file in docs]
+        return [(label, unit_folder(folder, unit) / path.name, (path.name,)) for label, path in docs]
+    return [(label, path, (path.parent.name, path.name)) for label, path in docs]
 
 
 def _tile(folder: Path, view: UnitView, *, here: bool, with_unit_page: bool) -> str:
@@ -224,8 +225,8 @@ def _tile(folder: Path, view: UnitView, *, here: bool, with_unit_page: bool) -> 
         stamped_html += f'<br><small>{esc(opinion_state(s))}</small>'
     links = [_link(label, target, *segments) for label, target, segments in _documents(folder, s.unit, here=here)]
     if with_unit_page:
-        links.append(_link("本单位页面", folder / UNITS / safe_filename(s.unit) / INDEX,
-                           UNITS, safe_filename(s.unit), INDEX))
+        page = unit_folder(folder, s.unit) / INDEX
+        links.append(_link("本单位页面", page, UNITS, page.parent.name, INDEX))
     links_html = " ".join(link for link in links if link)
     return (f'<article class="tile {state}" id="unit-{s.order:02d}" data-unit="{esc(s.unit)}" data-quota="{s.quota}"'
             f' {attrs} data-file-errors="{s.file_errors}" data-stamped="{stamped}" data-opinion="{opinion}">\n'
@@ -380,7 +381,7 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     """单位/<unit>/index.html for every unit, then index.html at the top of ``folder``; returns the pages written."""
     out = []
     for unit, view in result.by_unit.items():
-        target = folder / UNITS / safe_filename(unit) / INDEX
+        target = unit_folder(folder, unit) / INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_unit_page(result, folder, context, view), encoding="utf-8")
         out.append(target)

@@ -11,10 +11,9 @@ import shutil
 from pathlib import Path
 
 from ..model import Assembled
-from . import RenderContext, safe_filename
+from . import RenderContext, existing_documents, safe_filename
 
 UNITS = "单位"
-_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")
 
 
 def unit_folder(folder: Path, unit: str) -> Path:
@@ -26,13 +25,9 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     """Copy each unit's documents (回执, 推荐意见 and its PDF, 推荐排序表, files named after the unit) into 单位/<unit>/."""
     out = []
     for unit in result.by_unit:
-        name = safe_filename(unit)
         target = unit_folder(folder, unit)
         target.mkdir(parents=True, exist_ok=True)
-        for kind in _DOCUMENTS:
-            for suffix in (".xlsx", ".docx", ".pdf"):  # exactly this unit's names: '<unit>-回执.xlsx' …
-                source = folder / kind / f"{name}-{kind}{suffix}"
-                if source.is_file():
-                    shutil.copyfile(source, target / source.name)
-                    out.append(target / source.name)
+        for source in existing_documents(folder, unit):  # exactly this unit's names: '<unit>-回执.xlsx' …
+            shutil.copyfile(source, target / source.name)
+            out.append(target / source.name)
     return out
