@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -48,6 +49,7 @@ from .receipt import (
     app_note,
     clerk_dates,
     clerk_time,
+    errors_first,
     grouped_problems,
     last_received,
     opinion_state,
@@ -257,16 +259,24 @@ def _problem_rows(view: UnitView, *, with_empty: bool) -> tuple[str, int, int]:
             is_error = issue.severity == ERROR
             errors += is_error
             hints += not is_error
-            css = "error" if is_error else "warning"
-            rows.append(f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
-                        f'<td class="{css}">{esc(issue_title(issue.code))}</td>'
-                        f'<td class="path">{esc(issue.file)}</td><td class="loc">{esc(display_location(issue.location))}</td>'
-                        f'<td>{esc(clerk_dates(issue.problem))}</td><td>{esc(clerk_dates(issue.fix))}</td></tr>')
+            rows.append(_issue_row(issue, issue.file))
     return "\n".join(rows), errors, hints
 
 
-PROBLEM_HEAD = ("<thead><tr><th>级别</th><th>问题</th><th>文件</th><th>位置</th><th>说明</th><th>修改方法</th></tr>"
-                "</thead>")
+def _issue_row(issue, file: str) -> str:
+    """One problem as a row under PROBLEM_HEAD: level, title, file, location, what is wrong, how to fix it."""
+    css = "error" if issue.severity == ERROR else "warning"
+    return (f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
+            f'<td class="{css}">{esc(issue_title(issue.code))}</td>'
+            f'<td class="path">{esc(file)}</td><td class="loc">{esc(display_location(issue.location))}</td>'
+            f'<td>{esc(clerk_dates(issue.problem))}</td><td>{esc(clerk_dates(issue.fix))}</td></tr>')
+
+
+def _thead(*names: str) -> str:
+    return "<thead><tr>" + "".join(f"<th>{name}</th>" for name in names) + "</tr></thead>"
+
+
+PROBLEM_HEAD = _thead("级别", "问题", "文件", "位置", "说明", "修改方法")
 
 
 def _status_class(status: str) -> str:
@@ -282,8 +292,8 @@ def _applications_table(view: UnitView) -> str:
         f'<td class="{_status_class(a.status)}">{esc(a.status)}</td><td class="num">{len(a.errors)}</td>'
         f'<td class="num">{len(a.issues) - len(a.errors)}</td><td>{esc(clerk_time(a.received_at))}</td>'
         f'<td>{esc(app_note(a))}</td></tr>' for a in view.applications)
-    return ("<table><thead><tr><th>推荐顺序</th><th>申报单位</th><th>标杆名称</th><th>状态</th><th>错误</th><th>提示</th>"
-            f"<th>收到时间</th><th>说明</th></tr></thead><tbody>{rows}</tbody></table>")
+    head = _thead("推荐顺序", "申报单位", "标杆名称", "状态", "错误", "提示", "收到时间", "说明")
+    return f"<table>{head}<tbody>{rows}</tbody></table>"
 
 
 def _files_table(view: UnitView) -> str:
@@ -293,14 +303,16 @@ def _files_table(view: UnitView) -> str:
         f'<tr><td class="path">{esc(e.version.path)}</td><td>{esc(KIND_LABELS.get(e.kind, e.kind))}</td>'
         f'<td class="{"status-bad" if e.status == REJECTED else ""}">{esc(FILE_STATES.get(e.status, e.status))}</td>'
         f'<td>{esc(e.enterprise)}</td><td>{esc(clerk_time(e.version.first_seen))}</td></tr>' for e in view.files)
-    return ("<table><thead><tr><th>文件</th><th>类型</th><th>状态</th><th>申报单位</th><th>首次收到时间</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    head = _thead("文件", "类型", "状态", "申报单位", "首次收到时间")
+    return f"<table>{head}<tbody>{rows}</tbody></table>"
 
 
-def render_unit_page(result: Assembled, folder: Path, context: RenderContext, view: UnitView) -> str:
-    """The HTML of 单位/<unit>/index.html: this unit only, links to the copies beside the page."""
+def render_unit_page(result: Assembled, folder: Path, context: RenderContext, view: UnitView, *,
+                     note: str | None = None) -> str:
+    """The HTML of 单位/<unit>/index.html: this unit only, links to the copies beside the page. ``note``: the
+    sentence about missing PDFs (pdf.missing_note, read from the run folder when not given)."""
     s = view.status
-    note = missing_note(folder, context)
+    note = missing_note(folder, context) if note is None else note
     extra = f'<p class="note">{esc(note)}</p>\n' if note else ""
     rows, errors, hints = _problem_rows(view, with_empty=True)
     body = (_header(result, context, f"{result.campaign.title} — {s.unit}", extra)
@@ -317,9 +329,9 @@ def render_unit_page(result: Assembled, folder: Path, context: RenderContext, vi
 def _totals(result: Assembled) -> str:
     units = result.units
     apps = result.applications
-    count = lambda status: sum(1 for a in apps if a.status == status)
+    count = Counter(a.status for a in apps)
     sent = sum(1 for u in units if u.received)
-    statuses = "、".join(f"{label} {count(status)}" for status, label in
+    statuses = "、".join(f"{label} {count[status]}" for status, label in
                         ((PASSED, "通过"), (NEEDS_FIX, "需补正"), (OVER_QUOTA, "超出名额"), (LATE, "逾期"),
                          (WITHDRAWN, "已撤回"), (INELIGIBLE, "不符合申报条件")))
     stamped = sum(1 for u in units if u.stamped_opinion)
@@ -338,23 +350,17 @@ def _unassigned(result: Assembled) -> str:
     for entry in result.files:
         if entry.version.unit in units:
             continue
-        for issue in sorted(entry.issues, key=lambda i: 0 if i.severity == ERROR else 1):
-            css = "error" if issue.severity == ERROR else "warning"
-            rows.append(f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
-                        f'<td class="{css}">{esc(issue_title(issue.code))}</td>'
-                        f'<td class="path">{esc(issue.file or entry.version.path)}</td>'
-                        f'<td class="loc">{esc(display_location(issue.location))}</td>'
-                        f'<td>{esc(clerk_dates(issue.problem))}</td><td>{esc(clerk_dates(issue.fix))}</td></tr>')
+        rows.extend(_issue_row(issue, issue.file or entry.version.path) for issue in errors_first(entry.issues))
     if not rows:
         return ""
     return (f'<section class="unit-problems" id="problems-unassigned"><h3>未归属推荐单位的文件</h3>'
             f"<table>{PROBLEM_HEAD}<tbody>{''.join(rows)}</tbody></table></section>\n")
 
 
-def render_index(result: Assembled, folder: Path, context: RenderContext) -> str:
-    """The HTML of the run folder's index.html (see the module docstring)."""
+def render_index(result: Assembled, folder: Path, context: RenderContext, *, note: str | None = None) -> str:
+    """The HTML of the run folder's index.html (see the module docstring); ``note`` as for render_unit_page."""
     c = result.campaign
-    note = missing_note(folder, context)
+    note = missing_note(folder, context) if note is None else note
     links = " ".join(link for link in (_link("省级汇总表（Excel）", folder / "省级汇总表.xlsx", "省级汇总表.xlsx"),
                                        _link("summary.json", folder / "summary.json", "summary.json")) if link)
     extra = _totals(result) + (f'<p class="note" id="pdf-note">{esc(note)}</p>\n' if note else "")
@@ -380,12 +386,13 @@ def render_index(result: Assembled, folder: Path, context: RenderContext) -> str
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """单位/<unit>/index.html for every unit, then index.html at the top of ``folder``; returns the pages written."""
     out = []
+    note = missing_note(folder, context)  # lists 回执/ and 推荐意见/: once, not once per unit
     for unit, view in result.by_unit.items():
         target = unit_folder(folder, unit) / INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_unit_page(result, folder, context, view), encoding="utf-8")
+        target.write_text(render_unit_page(result, folder, context, view, note=note), encoding="utf-8")
         out.append(target)
     index = folder / INDEX
-    index.write_text(render_index(result, folder, context), encoding="utf-8")
+    index.write_text(render_index(result, folder, context, note=note), encoding="utf-8")
     out.append(index)
     return out
