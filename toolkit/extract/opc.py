@@ -27,7 +27,10 @@ class Relationship:
     external: bool = False
 
 
-def _rels_name(part: str) -> str:
+def rels_name(part: str) -> str:
+    """The .rels part holding the relationships of ``part`` ('' for the package itself)."""
+    if not part:
+        return "_rels/.rels"
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", f"{name}.rels")
 
@@ -86,8 +89,8 @@ class Package:
         """Relationships of ``part`` ('' for the package itself), targets resolved to part names (parsed once)."""
         found = self._rels.get(part)
         if found is None:
-            rels_part = "_rels/.rels" if not part else _rels_name(part)
-            found = self._rels[part] = tuple(_relationships(self.xml(rels_part), part)) if self.has(rels_part) else ()
+            rels_part = rels_name(part)
+            found = self._rels[part] = tuple(relationships_of(self.xml(rels_part), part)) if self.has(rels_part) else ()
         return found
 
     def related(self, part: str, rel_type: str) -> list[str]:
@@ -115,7 +118,7 @@ class Package:
         return out
 
 
-def _relationships(rels, part: str):
+def relationships_of(rels, part: str):
     """The Relationship elements of a parsed .rels part of ``part``, targets resolved to part names."""
     base = posixpath.dirname(part)
     for el in rels.iter("{*}Relationship"):

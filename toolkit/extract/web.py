@@ -36,6 +36,7 @@ from .docx import (
     to_transitional,
 )
 from .grid import MAX_COLS, MAX_ROWS, Sheet, Workbook
+from .opc import relationships_of, rels_name
 from .safety import UnsafeFile, parse_xml
 
 MAX_SPAN = 40
@@ -415,6 +416,10 @@ def is_workbook_page(root, text: str, name: str) -> bool:
     word = "urn:schemas-microsoft-com:office:word" in head or "w:worddocument" in head
     if excel != word:
         return excel
+    return _named_as_workbook(name)
+
+
+def _named_as_workbook(name: str) -> bool:
     return name.lower().endswith(_WORKBOOK_SUFFIXES)
 
 
@@ -500,24 +505,19 @@ def _flat_opc(root) -> DocxContent:
             parts[part.get(f"{{{PKG}}}name", "").lstrip("/")] = xml_data[0]
 
     def related(source: str, rel_type: str) -> str | None:
-        folder, base = posixpath.split(source)
-        rels = parts.get(posixpath.join(folder, "_rels", f"{base}.rels"))
-        for rel in (rels.iter("{*}Relationship") if rels is not None else ()):
-            if rel.get("Type", "").rstrip("/").rsplit("/", 1)[-1] == rel_type:
-                target = rel.get("Target", "")
-                return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                    posixpath.join(folder, target))
-        return None
+        rels = parts.get(rels_name(source))
+        return None if rels is None else next(
+            (r.target for r in relationships_of(rels, source) if r.type == rel_type), None)
 
     main = related("", "officeDocument") or "word/document.xml"
     doc = parts.get(main)
     if doc is None:
         raise ValueError("no main part")
-    for el in (doc, parts.get(related(main, "styles") or ""), parts.get(related(main, "numbering") or "")):
-        if el is not None:
-            to_transitional(el)
     styles_el = parts.get(related(main, "styles") or "")
     numbering_el = parts.get(related(main, "numbering") or "")
+    for el in (doc, styles_el, numbering_el):
+        if el is not None:
+            to_transitional(el)
     return read_body(doc, styles=_parse_styles(styles_el) if styles_el is not None else {},
                      numbering=Numbering(numbering_el) if numbering_el is not None else None)
 
@@ -531,7 +531,6 @@ FORMAT_NAMES = {S.HTML: "网页（HTML）", S.MHT: "单个文件网页（MHT 网
 @dataclass
 class WebContent:
     """What a web/XML file holds: a document, a workbook, or neither (``document`` and ``workbook`` None)."""
-    format_name: str
     is_workbook: bool = False
     document: DocxContent | None = None
     workbook: Workbook | None = None
@@ -543,27 +542,25 @@ def read_web(data: bytes, real_type: str, name: str) -> WebContent:
     Never raises on bad input: a file that cannot be parsed comes back with neither a document nor a
     workbook, and ``is_workbook`` says which the file was meant to be (for the re-save advice).
     """
-    fmt = FORMAT_NAMES.get(real_type, "网页")
-    suffix_workbook = name.lower().endswith(_WORKBOOK_SUFFIXES)
     try:
         if real_type == S.WORDML:
-            return WebContent(fmt, document=wordml_content(data))
+            return WebContent(document=wordml_content(data))
         if real_type == S.MHT:
-            return _read_mht(data, name, fmt)
+            return _read_mht(data, name)
         text = decode_text(data)
         root = parse_html(text)
         if is_workbook_page(root, text, name):
-            return WebContent(fmt, is_workbook=True,
-                              workbook=Workbook(sheets=html_sheets(root, [n for n, _h in _worksheet_names(root)])))
-        return WebContent(fmt, document=html_content(root))
+            names = [n for n, _h in _worksheet_names(root)]
+            return WebContent(is_workbook=True, workbook=Workbook(sheets=html_sheets(root, names)))
+        return WebContent(document=html_content(root))
     except (UnsafeFile, ValueError, LookupError, etree.LxmlError, UnicodeError):
-        return WebContent(fmt, is_workbook=suffix_workbook)
+        return WebContent(is_workbook=_named_as_workbook(name))
 
 
-def _read_mht(data: bytes, name: str, fmt: str) -> WebContent:
+def _read_mht(data: bytes, name: str) -> WebContent:
     parts = _html_parts(mht_parts(data))
     if not parts:
-        return WebContent(fmt, is_workbook=name.lower().endswith(_WORKBOOK_SUFFIXES))
+        return WebContent(is_workbook=_named_as_workbook(name))
     pages = []
     for part in parts:
         text = decode_text(part.data, part.charset)
@@ -572,21 +569,19 @@ def _read_mht(data: bytes, name: str, fmt: str) -> WebContent:
         except ValueError:
             continue
     if not pages:
-        return WebContent(fmt, is_workbook=name.lower().endswith(_WORKBOOK_SUFFIXES))
+        return WebContent(is_workbook=_named_as_workbook(name))
     main_part, main_text, main_root = pages[0]
     if not is_workbook_page(main_root, main_text, name):
-        return WebContent(fmt, document=html_content(main_root))
+        return WebContent(document=html_content(main_root))
     listed = _worksheet_names(main_root)
     by_source = {posixpath.basename(href.replace("\\", "/")).lower(): n for n, href in listed if href}
     sheets = []
     for part, _text, root in pages:
         base = posixpath.basename(part.location.replace("\\", "/")).lower()
-        own = [n for n, _h in _worksheet_names(root)]
-        names = [by_source[base]] if base in by_source else own or (
-            [n for n, _h in listed] if part is main_part else [])
-        for sheet in html_sheets(root, names):
-            sheets.append(sheet)
-    return WebContent(fmt, is_workbook=True, workbook=Workbook(sheets=sheets))
+        names = [by_source[base]] if base in by_source else [
+            n for n, _h in (listed if part is main_part else _worksheet_names(root))]
+        sheets.extend(html_sheets(root, names))
+    return WebContent(is_workbook=True, workbook=Workbook(sheets=sheets))
 
 
 # ---------------------------------------------------------------- altChunk parts
@@ -604,7 +599,7 @@ def chunk_blocks(data: bytes, target: str, *, depth: int, notes: list) -> list[B
             notes.extend(content.notes)
             return content.blocks
         if sniffed.type == S.MHT or lower.endswith((".mht", ".mhtml")):
-            page = _read_mht(data, target, FORMAT_NAMES[S.MHT])
+            page = _read_mht(data, target)
             return page.document.blocks if page.document is not None else []
         if sniffed.type == S.WORDML:
             return wordml_content(data).blocks
