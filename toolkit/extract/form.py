@@ -136,13 +136,21 @@ def _year_of(value) -> int | None:
     return None
 
 
+_LABEL_TABLES: dict[int, tuple] = {}  # id(campaign) -> (campaign, table): built once per campaign object
+
+
 def label_table(campaign: Campaign) -> dict:
     """Normalised label -> (field, rank); rank 0 is the field's own key, then its synonyms in order
-    (ranks step by 2: a label matched only after dropping numbering or a note adds 1)."""
+    (ranks step by 2: a label matched only after dropping numbering or a note adds 1). Built once per campaign
+    (a reader worker reads thousands of forms with the same campaign); do not modify the returned dict."""
+    kept = _LABEL_TABLES.get(id(campaign))
+    if kept is not None and kept[0] is campaign:
+        return kept[1]
     table: dict = {}
     for spec in (*campaign.fields, *campaign.yearly):
         for rank, label in enumerate(spec.labels):
             table.setdefault(normalize_label(label), (spec, 2 * rank))
+    _LABEL_TABLES[id(campaign)] = (campaign, table)
     return table
 
 
