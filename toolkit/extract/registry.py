@@ -56,7 +56,7 @@ def extract(data: bytes, name: str, campaign: Campaign, *, file: str = "") -> Ex
         log.debug("extract failed for %s", file, exc_info=True)
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
-        return _unreadable(file, f"文件已损坏或格式不正确（{type(exc).__name__}）")
+        return _unreadable(file, "文件已损坏或格式不正确")  # the exception is in the debug log, not for the clerk
 
 
 def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted:

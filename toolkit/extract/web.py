@@ -610,10 +610,10 @@ def chunk_blocks(data: bytes, target: str, *, depth: int, notes: list) -> list[B
         if sniffed.type == S.TEXT or lower.endswith(".txt"):
             text = decode_text(data)
             return [Block("p", clean_text(line)) for line in text.splitlines() if line.strip()]
-    except (UnsafeFile, ValueError, KeyError, etree.LxmlError) as exc:
-        notes.append(f"文档中嵌入的一段内容（{posixpath.basename(target)}）已损坏，无法读取（{type(exc).__name__}）")
+    except (UnsafeFile, ValueError, KeyError, etree.LxmlError):
+        notes.append("文档中有一段从其他文件插入的内容已损坏，这段内容未能读取")
         return []
-    notes.append(f"文档中嵌入的一段内容（{posixpath.basename(target)}）格式无法识别，未读取")
+    notes.append("文档中有一段从其他文件插入的内容格式无法识别，这段内容未能读取")
     return []
 
 
@@ -625,8 +625,8 @@ def _rtf_blocks(data: bytes, depth: int, notes: list) -> list[Block]:
         return []
     try:
         converted = convert(data, "rtf", "docx")
-    except (ConversionFailed, OSError) as exc:
-        notes.append(f"文档中以 RTF 格式嵌入的一段内容转换失败（{exc}）")
+    except (ConversionFailed, OSError):
+        notes.append("文档中有一段以 RTF 格式嵌入的内容，LibreOffice 转换失败，这段内容未能读取")
         return []
     content = read_docx(converted, depth=depth)
     notes.extend(content.notes)
