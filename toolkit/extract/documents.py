@@ -113,8 +113,6 @@ def _mentions_campaign(data: bytes, campaign: Campaign) -> bool:
     return False
 
 
-
-
 def _unreadable(file: str, reason: str) -> Extracted:
     return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=file, location="整个文件",
                                                     reason=reason),))

@@ -134,13 +134,11 @@ def _on(el, default: bool = True) -> bool:
     return el.get(_w("val"), "1" if default else "0").lower() not in ("0", "false", "off")
 
 
-def styles_of(xml: bytes | None, root=None) -> dict:
+def styles_of(xml: bytes | None) -> dict:
     """styleId -> (name, outline level or None, bold, numbered, (numId, ilvl) or None), following basedOn.
 
-    ``xml`` is a styles part's bytes (cached by digest); ``root`` an already parsed ``w:styles`` element.
+    ``xml`` is a styles part's bytes (cached by digest; a parsed ``w:styles`` element goes to _parse_styles).
     """
-    if root is not None:
-        return _parse_styles(root)
     if not xml:
         return {}
     digest = hashlib.sha1(xml).digest()

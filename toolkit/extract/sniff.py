@@ -272,6 +272,11 @@ def _sniff_ole(data: bytes, suffix: str) -> Sniffed:
         return _sniff_ole_bytes(data, suffix)
     finally:
         ole.close()
+    return _ole_by_suffix(suffix)
+
+
+def _ole_by_suffix(suffix: str) -> Sniffed:
+    """An OLE file whose streams say nothing: its suffix, if an OLE one, else unknown."""
     if suffix in ("doc", "wps", "xls", "et"):
         return Sniffed({"doc": DOC, "wps": WPS, "xls": XLS, "et": ET}[suffix])
     return Sniffed(UNKNOWN, "ole")
@@ -289,6 +294,4 @@ def _sniff_ole_bytes(data: bytes, suffix: str) -> Sniffed:
         if _xls_encrypted(data):
             return Sniffed(ENCRYPTED, "xls")
         return Sniffed(XLS, "et" if suffix == "et" else "")  # WPS 表格 .et of this kind is BIFF: read natively
-    if suffix in ("doc", "wps", "xls", "et"):
-        return Sniffed({"doc": DOC, "wps": WPS, "xls": XLS, "et": ET}[suffix])
-    return Sniffed(UNKNOWN, "ole")
+    return _ole_by_suffix(suffix)
