@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import ERROR, WARNING, Issue
+from .model import ERROR, OTHER, WARNING, Extracted, Issue
 
 
 @dataclass(frozen=True)
@@ -123,3 +123,9 @@ class _Defaults(dict):
 
 def title(code: str) -> str:
     return CATALOGUE[code].title if code in CATALOGUE else code
+
+
+def file_problem(code: str, file: str, **values) -> Extracted:
+    """What a file that is not read as any kind yields: one issue of ``code`` (file.unreadable, file.encrypted,
+    file.unsupported, file.unrecognized …) about the whole file, with the catalogue's placeholders ``values``."""
+    return Extracted(kind=OTHER, issues=(make_issue(code, file=file, location="整个文件", **values),))

@@ -18,8 +18,10 @@ from .clock import human_time, now_iso
 from .discover import discover
 from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
+from .extract.sniff import IMAGE, PDF, sniff
 from .journal import Journal, RunLock, write_json_atomic
 from .keys import BENCHMARK, ENTERPRISE
+from .messages import file_problem
 from .model import Application, Assembled, Extracted, FileVersion, Report
 from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
@@ -69,16 +71,10 @@ def state_dir(outbox: Path) -> Path:
     return outbox / STATE_DIR
 
 
-
-
 def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """What one submitted file holds (runs in a reader worker). ``path`` is where to read it, ``rel`` the
     inbox-relative name used in messages; ``limits`` gives the sizes above which a file is only sniffed
     from its head or refused. Never raises for a bad file."""
-    from .extract.sniff import IMAGE, PDF, sniff
-    from .messages import make_issue
-    from .model import OTHER
-
     name = normalize_filename(Path(rel).name)  # what kind of file its name says, read as typed variants
     try:
         size = Path(path).stat().st_size
@@ -88,14 +84,12 @@ def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_
             if sniff(head, name).type in (PDF, IMAGE):
                 return extract(head, name, campaign, file=rel)
             if size > limits.max_document:
-                return Extracted(kind=OTHER, issues=(make_issue(
-                    "file.unsupported", file=rel, location="整个文件",
-                    reason=f"文件太大（{size // (1024 * 1024)} MB），无法作为申请表或总结材料读取。"
-                           f"请压缩其中的图片（Word：文件→压缩图片）后重新提交。"),))
+                return file_problem("file.unsupported", rel,
+                                    reason=f"文件太大（{size // (1024 * 1024)} MB），无法作为申请表或总结材料读取。"
+                                           "请压缩其中的图片（Word：文件→压缩图片）后重新提交。")
         data = Path(path).read_bytes()
     except OSError as exc:
-        return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
-                                                        reason=f"无法读取文件（{exc.strerror}）"),))
+        return file_problem("file.unreadable", rel, reason=f"无法读取文件（{exc.strerror}）")
     return extract(data, name, campaign, file=rel)
 
 

@@ -28,8 +28,8 @@ from multiprocessing.connection import wait
 from typing import Callable, Iterable, Iterator
 
 from .campaign import Campaign
-from .messages import make_issue
-from .model import OTHER, Extracted
+from .messages import file_problem
+from .model import Extracted
 
 log = logging.getLogger(__name__)
 
@@ -110,20 +110,15 @@ def _worker_main(conn, campaign: Campaign, limits: Limits, read: Callable) -> No
             result = read(path, rel, campaign, limits)
             payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             if len(payload) > limits.result_bytes:
-                payload = pickle.dumps(_failed(rel, "文件内容异常庞大（读出的内容超过限制）"))
+                payload = pickle.dumps(file_problem("file.unreadable", rel, reason="文件内容异常庞大（读出的内容超过限制）"))
         except MemoryError:
-            payload = pickle.dumps(_failed(rel, "读取时占用内存超过限制（文件可能含有异常巨大的表格区域或图片）"))
+            payload = pickle.dumps(file_problem("file.unreadable", rel, reason="读取时占用内存超过限制（文件可能含有异常巨大的表格区域或图片）"))
         except Exception as exc:  # noqa: BLE001 - a reader's bug must cost only this file
-            payload = pickle.dumps(_failed(rel, f"读取时出错（{type(exc).__name__}）"))
+            payload = pickle.dumps(file_problem("file.unreadable", rel, reason=f"读取时出错（{type(exc).__name__}）"))
         try:
             conn.send_bytes(payload)
         except (OSError, ValueError):
             return
-
-
-def _failed(rel: str, reason: str) -> Extracted:
-    return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=rel, location="整个文件",
-                                                    reason=reason),))
 
 
 def _context():
@@ -249,7 +244,7 @@ class ReaderPool:
                 try:
                     yield rel, self.read(path, rel, self.campaign, self.limits)
                 except Exception as exc:  # noqa: BLE001 - a reader's bug costs only this file
-                    yield rel, _failed(rel, f"读取时出错（{type(exc).__name__}）")
+                    yield rel, file_problem("file.unreadable", rel, reason=f"读取时出错（{type(exc).__name__}）")
                 continue
             for worker in self._workers:
                 if worker.job is None and queue:
@@ -284,11 +279,11 @@ class ReaderPool:
             worker.process.join(timeout=5)
             self._replace(worker)
             minutes = self.limits.wall_seconds / 60
-            return rel, _failed(rel, f"读取超过 {minutes:.0f} 分钟仍未完成（文件结构异常）")
+            return rel, file_problem("file.unreadable", rel, reason=f"读取超过 {minutes:.0f} 分钟仍未完成（文件结构异常）")
         worker.process.join(timeout=5)
         reason = _death_reason(worker.process)
         self._replace(worker)
-        return rel, _failed(rel, reason)
+        return rel, file_problem("file.unreadable", rel, reason=reason)
 
     def _replace(self, worker: _Worker) -> None:
         worker.job = None

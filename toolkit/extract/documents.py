@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..campaign import Campaign
 from ..keys import BENCHMARK, ENTERPRISE, SECTION_NAME
-from ..messages import make_issue
+from ..messages import file_problem, make_issue
 from ..model import APPLICATION_DOC, ATTACHMENT, OTHER, SUMMARY, WARNING, Extracted
 from ..normalize import normalize_name
 from . import sniff as S
@@ -31,9 +31,9 @@ def extract_document(data: bytes, sniffed: Sniffed, name: str, campaign: Campaig
                 return Extracted(kind=ATTACHMENT)  # our own output dropped back: listed, never read
             content = read_docx(package)
     except UnsafeFile as exc:
-        return _unreadable(file, str(exc))
+        return file_problem("file.unreadable", file, reason=str(exc))
     except KeyError:
-        return _unreadable(file, "缺少正文部分（word/document.xml）")
+        return file_problem("file.unreadable", file, reason="缺少正文部分（word/document.xml）")
     return _with_notes(from_docx(content, name, campaign, file), content.notes, file)
 
 
@@ -68,10 +68,9 @@ def extract_web(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, fi
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if sniffed.type == S.HTML and (not re.search(r"\.(docx?|wps|html?|xlsx?|et|mht)$", name.lower()) or (
             sniffed.detail != "office" and not _mentions_campaign(data, campaign))):
-        return Extracted(kind=OTHER, issues=(make_issue(
-            "file.unsupported", file=file, location="整个文件",
-            reason="这是网页文件（HTML），不是 Word/Excel 文件，内容也不像申请表或总结材料。"
-                   "请用 Word/Excel 打开原文件后另存为 .docx/.xlsx。"),))
+        return file_problem("file.unsupported", file,
+                            reason="这是网页文件（HTML），不是 Word/Excel 文件，内容也不像申请表或总结材料。"
+                                   "请用 Word/Excel 打开原文件后另存为 .docx/.xlsx。")
     page = read_web(data, sniffed.type, name)
     if page.workbook is not None and any(sheet.rows for sheet in page.workbook.sheets):
         return from_workbook(page.workbook, name, campaign, file)
@@ -85,10 +84,9 @@ def extract_web(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, fi
         return registry.extract(converted, f"{name}.{target}", campaign, file=file)
     fmt = FORMAT_NAMES.get(sniffed.type, "网页")
     shown_as = f"（扩展名为 .{ext}）" if ext else ""
-    return Extracted(kind=OTHER, issues=(make_issue(
-        "file.unreadable", file=file, location="整个文件",
-        reason=f"这个文件实际是{fmt}格式{shown_as}，工具没有从中读出任何内容",
-        fix=_WORKBOOK_STEPS if page.is_workbook else _DOCUMENT_STEPS),))
+    return file_problem("file.unreadable", file,
+                        reason=f"这个文件实际是{fmt}格式{shown_as}，工具没有从中读出任何内容",
+                        fix=_WORKBOOK_STEPS if page.is_workbook else _DOCUMENT_STEPS)
 
 
 def _libreoffice(data: bytes, real_type: str, target: str) -> bytes | None:
@@ -111,11 +109,6 @@ def _mentions_campaign(data: bytes, campaign: Campaign) -> bool:
         if sum(1 for w in words if w in text) >= 2:
             return True
     return False
-
-
-def _unreadable(file: str, reason: str) -> Extracted:
-    return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=file, location="整个文件",
-                                                    reason=reason),))
 
 
 def _table_labels(block, table: dict, *, yearly: bool) -> set:
@@ -178,5 +171,5 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
         return Extracted(kind=SUMMARY, summary=summary)
     if campaign.opinion_keyword in name:
         return Extracted(kind=OTHER)  # an unstamped opinion dropped back: listed, not an error
-    return Extracted(kind=OTHER, issues=(make_issue("file.unrecognized", file=file, location="整个文件",
-                                                    reason="（未找到“质量标杆名称”“摘要”“企业概况”等章节标题）"),))
+    return file_problem("file.unrecognized", file,
+                        reason="（未找到“质量标杆名称”“摘要”“企业概况”等章节标题）")

@@ -5,8 +5,8 @@ import logging
 import re
 
 from ..campaign import Campaign
-from ..messages import make_issue
-from ..model import ATTACHMENT, OPINION_SCAN, OTHER, Extracted
+from ..messages import file_problem
+from ..model import ATTACHMENT, OPINION_SCAN, Extracted
 from . import sniff as S
 from .documents import extract_document, extract_web
 from .legacy import ConversionFailed, convert, soffice_path
@@ -37,16 +37,6 @@ _LEGACY_TARGET = {S.DOC: "docx", S.WPS: "docx", S.ODT: "docx", S.RTF: "docx", S.
 _SUFFIX = {S.DOC: "doc", S.WPS: "wps", S.ODT: "odt", S.RTF: "rtf", S.ET: "et"}
 
 
-def _unreadable(file: str, reason: str) -> Extracted:
-    return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=file, location="整个文件",
-                                                    reason=reason),))
-
-
-def _unsupported(file: str, reason: str) -> Extracted:
-    return Extracted(kind=OTHER, issues=(make_issue("file.unsupported", file=file, location="整个文件",
-                                                    reason=reason),))
-
-
 def extract(data: bytes, name: str, campaign: Campaign, *, file: str = "") -> Extracted:
     """What one file holds. ``name`` is the file name (for tie-breaks), ``file`` the path for messages."""
     file = file or name
@@ -55,8 +45,8 @@ def extract(data: bytes, name: str, campaign: Campaign, *, file: str = "") -> Ex
     except Exception as exc:  # a bad file must never stop the run
         log.debug("extract failed for %s", file, exc_info=True)
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
-        return _unreadable(file, "文件已损坏或格式不正确")  # the exception is in the debug log, not for the clerk
+            return file_problem("file.encrypted", file)
+        return file_problem("file.unreadable", file, reason="文件已损坏或格式不正确")  # the exception is in the debug log, not for the clerk
 
 
 def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted:
@@ -64,9 +54,9 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
     kind = sniffed.type
     lower = name.lower()
     if kind == S.EMPTY:
-        return _unreadable(file, "文件是空的（0 字节），可能未保存完整或复制中断")
+        return file_problem("file.unreadable", file, reason="文件是空的（0 字节），可能未保存完整或复制中断")
     if kind == S.ENCRYPTED:
-        return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
+        return file_problem("file.encrypted", file)
     # our own outputs dropped back are listed, never read (a .docx is asked by extract_document, on the
     # package it reads anyway)
     if kind in (S.XLSX, S.XLSM) and own_output(data, campaign.opinion_keyword) in NEVER_READ:
@@ -79,13 +69,13 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
         return extract_web(data, sniffed, name, campaign, file)
     if kind in _LEGACY_TARGET:
         if soffice_path() is None:
-            return _unsupported(file, f"本机未安装 LibreOffice，无法读取 .{_SUFFIX[kind]} 格式"
+            return file_problem("file.unsupported", file, reason=f"本机未安装 LibreOffice，无法读取 .{_SUFFIX[kind]} 格式"
                                       f"（{'Word 97-2003/WPS 文字' if _LEGACY_TARGET[kind] == 'docx' else 'WPS 表格'}）。")
         target = _LEGACY_TARGET[kind]
         try:
             converted = convert(data, _SUFFIX[kind], target)
         except (ConversionFailed, OSError) as exc:
-            return _unreadable(file, f"格式转换失败：{exc}")
+            return file_problem("file.unreadable", file, reason=f"格式转换失败：{exc}")
         result = _extract(converted, f"{name}.{target}", campaign, file)
         return result
     if kind in (S.PDF, S.IMAGE):
@@ -95,15 +85,15 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
         return Extracted(kind=ATTACHMENT)
     if kind == S.ZIP:
         if re.search(r"\.(xlsx|xlsm|docx|docm|ods|odt)$", lower):
-            return _unreadable(file, f"文件扩展名是 .{lower.rsplit('.', 1)[-1]}，但内容不是 Office 文档（是普通压缩包），"
+            return file_problem("file.unreadable", file, reason=f"文件扩展名是 .{lower.rsplit('.', 1)[-1]}，但内容不是 Office 文档（是普通压缩包），"
                                      "可能是改了扩展名或文件已损坏")
-        return _unsupported(file, "这是压缩包，工具不会解压。请解压后把其中的文件放入本单位文件夹。")
+        return file_problem("file.unsupported", file, reason="这是压缩包，工具不会解压。请解压后把其中的文件放入本单位文件夹。")
     if sniffed.detail == "xlsb":
-        return _unsupported(file, "Excel 二进制工作簿（.xlsb）无法读取。")
+        return file_problem("file.unsupported", file, reason="Excel 二进制工作簿（.xlsb）无法读取。")
     if sniffed.detail == "damaged-zip" or re.search(r"\.(xlsx|xlsm|docx)$", lower):
-        return _unreadable(file, "文件已损坏或不完整（可能复制中断或未保存完整）")
+        return file_problem("file.unreadable", file, reason="文件已损坏或不完整（可能复制中断或未保存完整）")
     if kind == S.TEXT:
-        return _unsupported(file, "这是纯文本文件，不是申请表或总结材料。")
-    return _unsupported(file, "无法识别的文件类型。")
+        return file_problem("file.unsupported", file, reason="这是纯文本文件，不是申请表或总结材料。")
+    return file_problem("file.unsupported", file, reason="无法识别的文件类型。")
 
 

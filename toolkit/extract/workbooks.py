@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 
 from ..campaign import Campaign
-from ..messages import make_issue
-from ..model import FORM, OTHER, RANKING, Extracted
+from ..messages import file_problem
+from ..model import FORM, RANKING, Extracted
 from .form import read_forms, read_ranking
 from .grid import Workbook, read_workbook
 from .safety import UnsafeFile
@@ -25,18 +25,13 @@ def extract_workbook(data: bytes, sniffed: Sniffed, name: str, campaign: Campaig
     try:
         book = read_workbook(data, sniffed.type)
     except Encrypted:
-        return Extracted(kind=OTHER, issues=(make_issue("file.encrypted", file=file, location="整个文件"),))
+        return file_problem("file.encrypted", file)
     except UnsafeFile as exc:
-        return _unreadable(file, str(exc))
+        return file_problem("file.unreadable", file, reason=str(exc))
     except Exception:  # a damaged file: the reader's own exception
         log.debug("workbook not read: %s", file, exc_info=True)
-        return _unreadable(file, "文件已损坏或格式不正确")  # the exception's name is in the debug log
+        return file_problem("file.unreadable", file, reason="文件已损坏或格式不正确")  # the exception's name is in the debug log
     return from_workbook(book, name, campaign, file)
-
-
-def _unreadable(file: str, reason: str) -> Extracted:
-    return Extracted(kind=OTHER, issues=(make_issue("file.unreadable", file=file, location="整个文件",
-                                                    reason=reason),))
 
 
 def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> Extracted:
@@ -57,5 +52,5 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
     rows = read_ranking(book)
     if rows is not None:
         return Extracted(kind=RANKING, ranking=tuple(rows))
-    return Extracted(kind=OTHER, issues=(make_issue("file.unrecognized", file=file, location="整个文件",
-                                                    reason="（未找到“申报单位”“标杆名称”等栏目）"),))
+    return file_problem("file.unrecognized", file,
+                        reason="（未找到“申报单位”“标杆名称”等栏目）")
