@@ -1,6 +1,7 @@
 """Readers that fail the way real readers fail, for the worker-isolation tests (sent to worker processes)."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import time
@@ -9,7 +10,13 @@ from toolkit.pipeline import read_file
 
 
 def read_or_fail(path, rel, campaign, limits):
-    """Read normally, except files whose name says how to fail: killed, aborted, spinning, sleeping, bloated."""
+    """Read normally, except files whose name says how to fail: killed, aborted, spinning, sleeping, bloated.
+
+    The failures happen only in a worker process: called in the test process itself (a pool that fell back to
+    reading in-process) it raises instead, so the test fails rather than the test runner being killed."""
+    faulty = any(word in rel for word in ("被杀", "中止", "死循环", "卡住", "巨大内存", "巨大结果"))
+    if faulty and multiprocessing.parent_process() is None:
+        raise RuntimeError(f"fault reader called outside a worker process for {rel}")
     if "被杀" in rel:
         os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer or an operator would
     if "中止" in rel:
