@@ -161,21 +161,32 @@ def shown(value, num_format: str = "") -> str:
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "" if value is None else str(value)
-    parts = re.split(r'("[^"]*")', num_format or "General")
-    out, done = [], False
-    for part in parts:
+    parsed = _parse_number_format(num_format or "General")
+    if parsed is None:
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    before, spec, after = parsed
+    return f"{before}{value:{spec}}{after}"
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_number_format(num_format: str) -> tuple[str, str, str] | None:
+    """(literal text before the number, its Python format spec, text after) for ``shown``; None when the format has
+    no number part. Parsed once per format: a register shows tens of thousands of numbers in a handful of formats."""
+    out, spec = [], None
+    for part in re.split(r'("[^"]*")', num_format):
         if part.startswith('"'):
             out.append(part[1:-1])
             continue
         m = re.search(r"[0#][0#,]*(\.[0#]+)?", part)
-        if m and not done:
+        if m and spec is None:
             decimals = len(m.group(1)) - 1 if m.group(1) else 0
-            number = f"{value:{',' if ',' in m.group(0) else ''}.{decimals}f}"
-            out.append(part[:m.start()] + number + part[m.end():])
-            done = True
+            spec = f"{',' if ',' in m.group(0) else ''}.{decimals}f"
+            out.append(part[:m.start()])
+            before = "".join(out)
+            out = [part[m.end():]]
         else:
             out.append(part)
-    return "".join(out) if done else (f"{value:g}" if isinstance(value, float) else str(value))
+    return None if spec is None else (before, spec, "".join(out))
 
 
 @dataclass(frozen=True)
@@ -218,8 +229,11 @@ def column_width(column: Column, values, *, formats: dict | None = None) -> floa
     """
     formats = NUMBER_FORMATS if formats is None else formats
     text_need, number_need = 0.0, 0.0
-    for item in values:
-        value, style = item if isinstance(item, tuple) else (item, column.style)
+    # each distinct value measured once: a register repeats unit names, statuses and counts thousands of times
+    # (the type is part of the key: 1, 1.0 and True are equal in a set but shown differently)
+    distinct = {(type(value), value, style) for value, style in
+                (item if isinstance(item, tuple) else (item, column.style) for item in values)}
+    for _, value, style in distinct:
         if value is None or value == "":
             continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -231,8 +245,10 @@ def column_width(column: Column, values, *, formats: dict | None = None) -> floa
     return round(width, 1)
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def lines_needed(text, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` units wide (explicit line breaks included)."""
+    """How many lines ``text`` wraps to in a column ``width`` units wide (explicit line breaks included); cached,
+    since every row of a register asks it again for the same unit names and statuses."""
     usable = max(1.0, width - PADDING + 0.5)
     return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
 
