@@ -16,7 +16,6 @@ Chart sheets, dialog sheets and Excel 4.0 macro sheets hold no form and are list
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import re
 
@@ -37,7 +36,7 @@ from .grid import (
 )
 from .numfmt import PLAIN, Shown, excel_date, shown
 from .opc import Package
-from .safety import UnsafeFile
+from .safety import UnsafeFile, iterparse_xml
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +111,6 @@ class _Styles:
             return PLAIN
 
 
-def _iterparse(data: bytes):
-    if b"<!ENTITY" in data[:4096] or b"<!DOCTYPE" in data[:4096]:
-        raise UnsafeFile("XML 中含有实体声明（不安全）")
-    return etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False, no_network=True,
-                           load_dtd=False, huge_tree=False, remove_comments=True)
-
-
 class _SheetReader:
     """One worksheet part -> sparse cells, formulas, notes, merged ranges, view state."""
 
@@ -135,7 +127,7 @@ class _SheetReader:
         shared: dict = {}  # shared formula si -> (text, r, c)
         row_index, col_index, row_el = -1, -1, None
         try:
-            for _event, el in _iterparse(data):
+            for _event, el in iterparse_xml(data):
                 name = _local(el.tag)
                 if name == "c":
                     parent = el.getparent()
