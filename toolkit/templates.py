@@ -89,13 +89,15 @@ def opinion_template(folder: Path | None, campaign: Campaign, *, check: bool = T
 
 def check_opinion_template(data: bytes, path: Path | str = OPINION) -> None:
     """Raise ConfigError (Chinese) unless ``data`` is a Word document whose placeholders docxtpl can read."""
-    try:
-        from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
 
+    try:
         DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
     except Exception as exc:  # noqa: BLE001 - any failure means the template cannot be used
-        raise ConfigError(f"推荐意见模板 {path} 无法使用（{type(exc).__name__}）：文件已损坏，或占位符"
-                          f"（如 {{{{ unit }}}}、{{%tr for a in apps %}}）写错了。请用 Word 修改后另存为 .docx，"
+        why = ("占位符（如 {{ unit }}、{%tr for a in apps %}）写错了" if isinstance(exc, TemplateError)
+               else "文件不是 Word 文档（.docx），或已损坏")
+        raise ConfigError(f"推荐意见模板 {path} 无法使用：{why}。请用 Word 修改后另存为 .docx，"
                           f"或运行 python run.py templates 重新生成。") from exc
 
 
