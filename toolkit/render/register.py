@@ -65,6 +65,8 @@ A3, A4 = 8, 9  # xlsxwriter paper sizes
 def print_setup(ws, **options) -> None:
     """xlsx_style.print_setup with the register's footer, "第 n 页 共 m 页"."""
     _print_setup(ws, footer=FOOTER, **options)
+
+
 LONG_TEXT = 100  # text fields allowing more characters than this (摘要) are left out of 申报明细
 NO_UNIT = "（未归属推荐单位）"
 
@@ -232,6 +234,12 @@ def opinion_state(u: UnitStatus) -> str:
     return "已收到（早于最新材料，需重新盖章）" if u.opinion_outdated else "已收到"
 
 
+def _kind_label(result: Assembled, u: UnitStatus) -> str:
+    """市级 / 省级协会: the campaign's label of the unit's kind (campaign.Unit.kind_label)."""
+    unit = result.campaign.unit(u.unit)
+    return unit.kind_label if unit else u.kind
+
+
 def _unit_note(u: UnitStatus) -> str:
     notes = ["未报送"] if u.received == 0 else (["超出名额"] if u.over_quota else [])
     if u.stamped_opinion and u.opinion_outdated:
@@ -248,8 +256,7 @@ def _units_sheet(wb, f, result: Assembled) -> None:
                Column("盖章推荐意见", "center", cap=20), Column("排序依据", "center", cap=14), Column("情况", cap=30)]
     rows = []
     for u in result.units:
-        unit = result.campaign.unit(u.unit)
-        rows.append([u.order, u.unit, unit.kind_label if unit else u.kind, *(getattr(u, k) for k in UNIT_COUNTS),
+        rows.append([u.order, u.unit, _kind_label(result, u), *(getattr(u, k) for k in UNIT_COUNTS),
                      opinion_state(u), u.rank_source, _unit_note(u)])
     sent = sum(1 for u in result.units if u.received)
     stamped = sum(1 for u in result.units if u.stamped_opinion)
@@ -354,9 +361,8 @@ def unit_kinds(result: Assembled):
     over ``result.units`` (UnitStatus.kind)."""
     import pandas as pd
 
-    labels = {"city": "市级", "association": "省级协会"}
     frame = pd.DataFrame({
-        "类别": [labels.get(u.kind, u.kind) for u in result.units],
+        "类别": [_kind_label(result, u) for u in result.units],
         "已报送": [u.received > 0 for u in result.units],
         "名额": [u.quota for u in result.units], "收到": [u.received for u in result.units],
         "通过": [u.passed for u in result.units], "需补正": [u.needs_fix for u in result.units],
