@@ -10,7 +10,7 @@ from workbook_builders import ranking_sheet
 
 from toolkit.campaign import CHINA_TZ
 from toolkit.pipeline import run
-from toolkit.render.receipt import clerk_dates, clerk_time
+from toolkit.render.receipt import clerk_time
 
 EARLY = dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ)  # well before the deadline: nothing is late
 CELL_SYNTAX = re.compile(r"!\$?[A-Z]{1,3}\$?\d+")
@@ -52,10 +52,20 @@ def test_clerk_time_is_one_form_in_china_time():
     assert clerk_time("2021-09-20T23:59:59+08:00") == "2021年9月20日 23:59"
     assert clerk_time(dt.datetime(2021, 10, 5, 9, 5)) == "2021年10月5日 9:05"  # naive: China time
     assert clerk_time("") == ""
-    assert (clerk_dates("于2021年09月21日 08:59首次收到，晚于截止时间2021年09月20日 23:59")
-            == "于2021年9月21日 8:59首次收到，晚于截止时间2021年9月20日 23:59")
-    assert clerk_dates("仍按截止前（2021-09-08 07:30）收到的版本处理") == "仍按截止前（2021年9月8日 7:30）收到的版本处理"
-    assert clerk_dates("电话 0311-87803218") == "电话 0311-87803218"
+
+
+
+def test_messages_carry_the_clerk_date_form_from_their_source(campaign):
+    """Dates are written into messages in the one form at the source (clock.human_time), so nothing rewrites
+    them on the way to the 回执 or the status page."""
+    from toolkit.model import FileVersion
+    from toolkit.rules.deadline import late_edit_warning
+
+    fv = FileVersion(path="石家庄/申请表.xlsx", unit="", folder="石家庄", sha256="", size=0, mtime=0,
+                     first_seen="2021-09-21T00:59:00+00:00")
+    issue = late_edit_warning(fv, campaign, standing="截止前收到的版本仍然有效")
+    assert "2021年9月21日 8:59" in issue.message and "2021年9月20日 23:59" in issue.message
+    assert not any(form.search(issue.message) for form in OTHER_DATE_FORMS), issue.message
 
 
 def test_an_unreadable_file_is_in_the_headline(tmp_path, make_form, make_summary, campaign):

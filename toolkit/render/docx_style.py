@@ -24,7 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 from ..normalize import clean_text
 
@@ -312,3 +312,20 @@ def add_paragraph(doc, text: str, *, align: str | None = None, italic: bool = Fa
     elif indent:
         p.paragraph_format.first_line_indent = Pt(2 * (size or SIZE_3))
     return p
+
+
+def set_column_widths(table, widths_pt: list[float]) -> None:
+    """Fixed column widths every reader honours: tblLayout fixed (ECMA-376 §17.4.53, set once, in its schema place
+    by python-docx's CT_TblPr), tblW the sum (§17.4.63), the tblGrid columns (§17.4.16) and every cell's tcW."""
+    table.autofit = False
+    twips = [int(round(w * 20)) for w in widths_pt]
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(twips)))
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips):
+        col.set(qn("w:w"), str(width))
+    for row in table.rows:
+        for tc, width in zip(row._tr.tc_lst, twips):
+            tc.width = Twips(width)

@@ -6,7 +6,11 @@ import math
 import re
 
 import xlsxwriter
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import (
+    WD_CELL_VERTICAL_ALIGNMENT,
+    WD_ROW_HEIGHT_RULE,
+    WD_TABLE_ALIGNMENT,
+)
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -20,6 +24,7 @@ from .docx_style import (
     add_heading,
     add_paragraph,
     new_document,
+    set_column_widths,
     set_core,
     set_font,
 )
@@ -60,7 +65,7 @@ def write_form(target, campaign: Campaign, values: dict | None = None) -> None:
             write_cell(ws, row, first_col, values.get(spec.key), fmt)
             _define_names(wb, spec, None, f"='{FORM_SHEET}'!{xl_rowcol_to_cell(row, first_col, True, True)}")
             _validation(ws, row, first_col, spec, campaign)
-        widths = [_SLOT_WIDTH(first, last) for _, first, last in _SLOTS[len(group)]]
+        widths = [_slot_width(first, last) for _, first, last in _SLOTS[len(group)]]
         ws.set_row(row, max([_box_height(s, w) for s, w in zip(group, widths)] or [22]))
         row += 1
     # yearly block: 基本情况
@@ -104,9 +109,11 @@ _SLOTS = {1: [(0, 1, 5)], 2: [(0, 1, 2), (3, 4, 5)], 3: [(0, 1, 1), (2, 3, 3), (
 COLUMN_WIDTHS = (14, 18, 16, 16, 16, 18)  # columns A-F, in Excel's character units
 
 
-def _SLOT_WIDTH(first: int, last: int) -> float:
+def _slot_width(first: int, last: int) -> float:
     """The width (Excel character units) of a value box spanning columns ``first``..``last``."""
     return sum(COLUMN_WIDTHS[first:last + 1])
+
+
 FONT_PT = 10.0  # xlsx_style's 宋体 10
 LINE_PT = 13.5  # one line of 10 pt text in a row
 
@@ -278,7 +285,6 @@ def write_application(target, campaign: Campaign) -> None:
     """The blank 申请书 laid out like 附件1: cover (申请单位, 标杆名称, 所属地区, 推荐单位, 申报日期), 承诺书, and the
     申请表 as a Word table with the template's labels (toolkit.extract reads it back by those labels: kind
     application-doc). The 总结材料 is a document of its own (总结材料.docx)."""
-    from .opinion import set_column_widths
 
     doc = new_document()
     set_core(doc, title=f"{campaign.title}申请书", author=campaign.issuer, subject=campaign.title,

@@ -25,12 +25,12 @@ import math
 import unicodedata
 from pathlib import Path
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Pt, RGBColor, Twips
+from docx.shared import Emu, Pt, RGBColor
 from docxtpl import DocxTemplate
 
 from ..campaign import Campaign
@@ -47,6 +47,7 @@ from .docx_style import (
     add_paragraph,
     mark_output,
     new_document,
+    set_column_widths,
     set_core,
     set_font,
 )
@@ -131,23 +132,6 @@ def _row_property(row, tag: str) -> None:
     if tr_pr.find(qn(tag)) is None:
         el = OxmlElement(tag)
         tr_pr.append(el)
-
-
-def set_column_widths(table, widths_pt: list[float]) -> None:
-    """Fixed column widths every reader honours: tblLayout fixed (ECMA-376 §17.4.53, set once, in its schema place
-    by python-docx's CT_TblPr), tblW the sum (§17.4.63), the tblGrid columns (§17.4.16) and every cell's tcW."""
-    table.autofit = False
-    twips = [int(round(w * 20)) for w in widths_pt]
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is not None:
-        tbl_w.set(qn("w:type"), "dxa")
-        tbl_w.set(qn("w:w"), str(sum(twips)))
-    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips):
-        col.set(qn("w:w"), str(width))
-    for row in table.rows:
-        for tc, width in zip(row._tr.tc_lst, twips):
-            tc.width = Twips(width)
 
 
 def _fit_tables(doc) -> None:

@@ -23,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..model import Assembled
-from . import RenderContext
 from ..office import soffice_path  # noqa: F401 (callers and tests use it from here)
+from . import RenderContext
 
 log = logging.getLogger(__name__)
 

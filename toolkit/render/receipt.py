@@ -19,7 +19,6 @@ one form, 2021年9月21日 9:59 (``clerk_time``); locations read "申请表 B7 �
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import xlsxwriter
@@ -63,23 +62,6 @@ def clerk_time(value) -> str:
         return ""
     t = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     return human_time((t if t.tzinfo else t.replace(tzinfo=CHINA_TZ)).isoformat())
-
-
-_CN_TIME = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日\s?(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")
-_ISO_TIME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::\d{2})?(?![\d:+])")
-
-
-def clerk_dates(text: str) -> str:
-    """``text`` with the times the toolkit wrote into messages ('2021年09月21日 08:59', '2021-09-18 10:30', both
-    China time already) in the one form of ``clerk_time`` ('2021年9月21日 8:59'). The instant is unchanged."""
-    if not text or ("年" not in text and "-" not in text):
-        return text
-
-    def unpad(m: re.Match) -> str:
-        y, mo, d, h, mi = m.groups()
-        return f"{int(y)}年{int(mo)}月{int(d)}日 {int(h)}:{mi}"
-
-    return _ISO_TIME.sub(unpad, _CN_TIME.sub(unpad, text))
 
 
 # ---- what the headline says ----------------------------------------------------------------------------------
@@ -307,7 +289,7 @@ def _problem_sheet(wb, f: dict, view: UnitView) -> None:
             fmt = f["error"] if issue.severity == ERROR else f["warning"]
             values = [n, app.enterprise if app is not None else enterprise_of.get(id(issue), ""), SEVERITY_LABELS.get(issue.severity, issue.severity),
                       issue_title(issue.code), issue.file, display_location(issue.location), issue.field,
-                      clerk_dates(issue.problem), clerk_dates(issue.fix)]
+                      issue.problem, issue.fix]
             ws.set_row(r, row_height(values, [w for _, w in cols]))
             for col, v in enumerate(values):
                 write_cell(ws, r, col, v, fmt if col in (2, 3, 7, 8) else f["cell"])

@@ -47,7 +47,6 @@ from .receipt import (
     FILE_STATES,
     REJECTED,
     app_note,
-    clerk_dates,
     clerk_time,
     errors_first,
     grouped_problems,
@@ -269,7 +268,7 @@ def _issue_row(issue, file: str) -> str:
     return (f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
             f'<td class="{css}">{esc(issue_title(issue.code))}</td>'
             f'<td class="path">{esc(file)}</td><td class="loc">{esc(display_location(issue.location))}</td>'
-            f'<td>{esc(clerk_dates(issue.problem))}</td><td>{esc(clerk_dates(issue.fix))}</td></tr>')
+            f'<td>{esc(issue.problem)}</td><td>{esc(issue.fix)}</td></tr>')
 
 
 def _thead(*names: str) -> str:
