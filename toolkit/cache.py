@@ -48,12 +48,19 @@ class ExtractCache:
     Each line is ``<key>\t<json>``: the key is the file's sha256, a tag of its inbox path (messages name the file)
     and ``key`` (the extraction code's digest and the campaign fields it reads), so results never outlive the code
     or campaign that made them. The file is read once, sequentially, on first use — one read instead of tens of
-    thousands of small files on a share — and a line is decoded only when asked for. New results are appended at
-    ``flush()`` (one write, fsync'd). Lines of other keys (older code) are dropped when they outnumber the
-    current ones. JSON, never pickle: the share is writable by many people. Never raises.
+    thousands of small files on a share — and a line is decoded only when asked for, then dropped (the decoded
+    result is what is kept). New results are appended at ``flush()`` (one write, fsync'd). Lines of other keys
+    (older code) are dropped when they outnumber the current ones. JSON, never pickle: the share is writable by
+    many people. Never raises.
+
+    Decoded results are also kept for the life of the process (``DECODED``, at most ``MEMO`` of them): a
+    long-lived watcher decodes each result once, not once per run. A tag names content, code and campaign, so a
+    kept result is never stale.
     """
 
     FILE = "extract.jsonl"
+    MEMO = 60_000  # decoded results kept per process (a national roll-up's files fit)
+    DECODED: dict = {}  # tag -> Extracted, shared by the caches of one process (watch)
 
     def __init__(self, folder: Path, key: str):
         self.folder = Path(folder)
@@ -61,27 +68,29 @@ class ExtractCache:
         self.key = key
         self.hits = 0
         self.misses = 0
-        self._lines: dict[str, str] | None = None
-        self._stale = 0
-        self._new: list[str] = []
+        self._lines: dict[str, bytes] | None = None  # tag -> line body not decoded yet
+        self._current = 0  # lines of this key in the file
+        self._stale = 0  # lines of other keys in the file
+        self._new: list[bytes] = []
 
     def _tag(self, sha256: str, file: str) -> str:
         return f"{sha256}-{hashlib.sha256(file.encode('utf-8')).hexdigest()[:10]}-{self.key}"
 
-    def _load(self) -> dict[str, str]:
+    def _load(self) -> dict[str, bytes]:
         if self._lines is None:
             self._lines = {}
             try:
-                raw = self.path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                raw = ""
-            suffix = f"-{self.key}"
-            for line in raw.split("\n"):
-                tag, sep, body = line.partition("\t")
+                raw = self.path.read_bytes()
+            except OSError:
+                raw = b""
+            suffix = f"-{self.key}".encode("ascii", "replace")
+            for line in raw.split(b"\n"):
+                tag, sep, body = line.partition(b"\t")
                 if not sep:
                     continue  # a torn last line (a run killed while appending): just a cache miss
                 if tag.endswith(suffix):
-                    self._lines[tag] = body
+                    self._lines[tag.decode("ascii", "replace")] = body
+                    self._current += 1
                 else:
                     self._stale += 1
         return self._lines
@@ -90,17 +99,26 @@ class ExtractCache:
         if not sha256:  # a file that could not be hashed is read (and reported) every time
             self.misses += 1
             return None
-        body = self._load().get(self._tag(sha256, file))
-        if body is None:
-            self.misses += 1
-            return None
-        try:
-            result = from_dict(json.loads(body))
-        except (ValueError, KeyError, TypeError):
-            self.misses += 1
-            return None
+        tag = self._tag(sha256, file)
+        result = self.DECODED.get(tag)
+        if result is None:
+            body = self._load().pop(tag, None)
+            if body is None:
+                self.misses += 1
+                return None
+            try:
+                result = from_dict(json.loads(body))
+            except (ValueError, KeyError, TypeError):
+                self.misses += 1
+                return None
+            self._remember(tag, result)
         self.hits += 1
         return result
+
+    def _remember(self, tag: str, result: Extracted) -> None:
+        if len(self.DECODED) >= self.MEMO:
+            self.DECODED.clear()
+        self.DECODED[tag] = result
 
     def put(self, sha256: str, file: str, extracted: Extracted) -> None:
         if not sha256:
@@ -110,8 +128,9 @@ class ExtractCache:
         except (TypeError, ValueError):
             return
         tag = self._tag(sha256, file)
-        self._load()[tag] = body
-        self._new.append(f"{tag}\t{body}\n")
+        self._load().pop(tag, None)
+        self._remember(tag, extracted)
+        self._new.append(f"{tag}\t{body}\n".encode("utf-8"))
 
     @property
     def unsaved(self) -> int:
@@ -119,24 +138,35 @@ class ExtractCache:
         return len(self._new)
 
     def flush(self) -> None:
-        """Append the results put since the last flush (or rewrite the file when stale lines dominate)."""
-        if not self._new and self._stale <= len(self._load()):
+        """Append the results put since the last flush (or rewrite the file, keeping only lines of this key,
+        when lines of older code outnumber them)."""
+        self._load()
+        if not self._new and self._stale <= self._current:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if self._stale > len(self._load()):  # mostly results of older code: keep only the current ones
+            if self._stale > self._current:  # mostly results of older code: keep only the current ones
+                suffix = f"-{self.key}".encode("ascii", "replace")
+                try:
+                    raw = self.path.read_bytes()
+                except OSError:
+                    raw = b""
+                kept = [line + b"\n" for line in raw.split(b"\n")
+                        if b"\t" in line and line.partition(b"\t")[0].endswith(suffix)]
                 tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}.tmp")
-                with open(tmp, "w", encoding="utf-8") as fh:
-                    fh.writelines(f"{tag}\t{body}\n" for tag, body in self._load().items())
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-                self._stale = 0
-            else:
-                with open(self.path, "a", encoding="utf-8") as fh:
+                with open(tmp, "wb") as fh:
+                    fh.writelines(kept)
                     fh.writelines(self._new)
                     fh.flush()
                     os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+                self._current, self._stale = len(kept) + len(self._new), 0
+            else:
+                with open(self.path, "ab") as fh:
+                    fh.writelines(self._new)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                self._current += len(self._new)
             self._new = []
         except OSError:
             pass  # a cache that cannot be written only costs time
