@@ -36,10 +36,19 @@ class RenderContext:
 
 @dataclass(frozen=True)
 class Output:
-    """One output: what people call it, and the function writing it into a run folder."""
+    """One output: what people call it, and the function writing it into a run folder.
+
+    ``background``: written by a forked child process while the next outputs are written (on systems with
+    fork), because it reads only the result and no other output reads it until ``waits`` — the province-wide
+    register is the longest single output of a large run. ``waits``: every background output is finished
+    before this one starts (it reads what they wrote). ``preload``: modules a background output imports, imported
+    here before forking, so that a long-lived process (watch) imports them once rather than in every child."""
 
     name: str
     write: Callable[[Assembled, Path, RenderContext], list]
+    background: bool = False
+    waits: bool = False
+    preload: tuple = ()
 
 
 def safe_filename(name: str) -> str:
@@ -60,11 +69,12 @@ def outputs() -> tuple[Output, ...]:
         unit_folders,
     )
 
-    return (Output("省级汇总表", register.write), Output("回执", receipt.write), Output("推荐意见", opinion.write),
+    return (Output("省级汇总表", register.write, background=True, preload=("pandas", "xlsxwriter")),
+            Output("回执", receipt.write), Output("推荐意见", opinion.write),
             Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write),
             Output("PDF", pdf.write),  # after 回执 and 推荐意见 (beside which it writes), before the unit folders
             Output("单位文件夹", unit_folders.write),  # copies each unit's documents (PDFs included)
-            Output("状态页", status_page.write))  # last: it links to everything above, 单位/<unit>/ copies included
+            Output("状态页", status_page.write, waits=True))  # last: it links to everything above, 单位/<unit>/ copies included
 
 
 UNIT_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")  # the per-unit documents, each in a folder of that name
@@ -104,9 +114,24 @@ def unit_keys(result: Assembled, context: RenderContext) -> dict[str, str]:
     keys = {}
     for unit, view in result.by_unit.items():
         h = hashlib.sha256(f"{__version__}\0{template}\0{context.pdf}\0".encode())
-        h.update(repr((view.status, view.applications, view.files, view.issues)).encode("utf-8", "replace"))
+        h.update(content_bytes((view.status, view.applications, view.files, view.issues)))
         keys[unit] = h.hexdigest()
     return keys
+
+
+def content_bytes(value) -> bytes:
+    """``value`` (frozen model objects, tuples, dicts, strings, numbers; no sets) as bytes that depend on its
+    content only: a pickle without its memo, so an object referred to twice is written twice and equal values
+    give equal bytes whether or not they share objects (results decoded from the cache share none, results
+    fresh from a reader do). About twice as fast as repr() for a national-size result."""
+    import io
+    import pickle
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: content, not object identity (there are no cycles in the model)
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozenset:
@@ -130,15 +155,132 @@ def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozen
     return frozenset(reused)
 
 
-def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:
-    """Every registered output of ``result`` into ``folder``; returns the files written. The per-unit documents
-    of units whose key (``context.unit_keys``) equals the previous run's (``context.previous_keys``) are copied
-    from ``context.previous`` instead of rendered (``context.reuse``)."""
+def render_all(folder: Path, result: Assembled, context: RenderContext, *,
+               prepare: Callable[[RenderContext], RenderContext] | None = None) -> list[Path]:
+    """Every registered output of ``result`` into ``folder``; returns the files written.
+
+    Background outputs (``Output.background``: they read only the result) are started first, each in a forked
+    child, with ``context`` as given; then ``prepare(context)``, when given, completes the context (the pipeline
+    builds summary.json's content and the unit keys there, while the children write) and the other outputs are
+    written in order. A background output whose child fails is written again in this process, so a child's
+    failure costs time, never an output. The per-unit documents of units whose key (``context.unit_keys``)
+    equals the previous run's (``context.previous_keys``) are copied from ``context.previous`` instead of
+    rendered (``context.reuse``)."""
     import dataclasses
 
     folder.mkdir(parents=True, exist_ok=True)
-    context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
     written: list[Path] = []
-    for output in outputs():
-        written.extend(output.write(result, folder, context))
+    running: list = []
+    try:
+        foreground = []
+        for output in outputs():
+            child = _start_child(output, result, folder, context) if output.background else None
+            if child is not None:
+                running.append(child)
+            else:
+                foreground.append(output)
+        if prepare is not None:
+            context = prepare(context)
+        context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
+        for output in foreground:
+            if output.waits:
+                written.extend(_join_all(running, result, folder, context))
+            written.extend(output.write(result, folder, context))
+        written.extend(_join_all(running, result, folder, context))
+    finally:
+        for child in running:  # an exception above: leave no child behind
+            child.kill()
+    return written
+
+
+@dataclass
+class _Child:
+    """A background output being written by a forked child: its pid and the pipe it reports its files on."""
+
+    output: Output
+    pid: int
+    pipe: int
+
+    def kill(self) -> None:
+        import os
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (OSError, ChildProcessError):
+            pass
+        try:
+            os.close(self.pipe)
+        except OSError:
+            pass
+
+    def join(self) -> list[Path] | None:
+        """The files the child wrote, or None when it failed (non-zero exit, killed, nothing reported)."""
+        import json
+        import os
+
+        chunks = []
+        try:
+            while chunk := os.read(self.pipe, 65536):
+                chunks.append(chunk)
+        finally:
+            os.close(self.pipe)
+        _, status = os.waitpid(self.pid, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            return None
+        try:
+            return [Path(p) for p in json.loads(b"".join(chunks).decode("utf-8"))]
+        except ValueError:
+            return None
+
+
+def _start_child(output: Output, result: Assembled, folder: Path, context: RenderContext) -> _Child | None:
+    """Fork a child writing ``output``; None where fork is not available (Windows) or fails."""
+    import json
+    import os
+
+    if not hasattr(os, "fork"):
+        return None
+    import importlib
+
+    for module in output.preload:
+        importlib.import_module(module)
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child: write the output, report its files, leave without running any clean-up of the parent
+        code = 1
+        try:
+            import gc
+
+            gc.disable()  # a short-lived child: no collection walks (and copies) the parent's pages
+            os.close(read)
+            paths = output.write(result, folder, context)
+            data = json.dumps([str(p) for p in paths]).encode("utf-8")
+            while data:
+                data = data[os.write(write, data):]
+            code = 0
+        except BaseException:  # noqa: BLE001 - the parent writes it again and reports whatever goes wrong
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    return _Child(output=output, pid=pid, pipe=read)
+
+
+def _join_all(running: list, result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """Wait for every running child; an output whose child failed is written here instead."""
+    written = []
+    while running:
+        child = running.pop(0)
+        paths = child.join()
+        written.extend(paths if paths is not None else child.output.write(result, folder, context))
     return written
