@@ -98,51 +98,10 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     decided: list[Application] = []
     unit_facts: dict[str, dict] = {}
     for unit in campaign.units:
-        files = by_unit.get(unit.name, [])
-        rejected = [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"]
-        # 1-2. versions and pairing
-        candidates, ranking_files = _unit_applications(campaign, files, extracted, entries, rejected)
-        # 3. validation and size class
-        checked = []
-        for app in candidates:
-            found = validate(app, campaign)
-            size, industry = size_class(app.form, campaign)
-            checked.append(replace(app, issues=app.issues + found.issues, ineligible=found.ineligible,
-                                   size_class=size, industry_code=industry,
-                                   region=campaign.region_of(app.field_text(REGION))))
-        # 4. ranking: the newest ranking sheet with a rank in it (the blank template dropped back ranks nothing)
-        sheet, sheet_file = None, ""
-        usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None for r in ex.ranking)]
-        if usable:
-            newest = _newest(usable)
-            sheet, sheet_file = newest[1].ranking, newest[0].path
-            for fv, _ in usable:
-                if fv.path != sheet_file:
-                    entries[fv.path].status = "superseded"
-        gone = _withdrawn_by_removal(campaign, [fv for fv in removed if fv.unit == unit.name], extracted, checked)
-        ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file, gone=gone)
-        if sheet_file:
-            entries[sheet_file].issues.extend(ranking.sheet_issues)
-        withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
-        ordered = [replace(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues,
-                           withdrawn=r.withdrawn, withdrawn_at=withdrawn_at if r.withdrawn else "")
-                   for r in ranking.order]
-        ordered += gone
-        # 5. attachments
-        scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
-        ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
-                                has_opinion_scan=bool(scans), campaign=campaign)
-        # 6. deadline
-        ordered = [replace(a, issues=a.issues + late, late=bool(late))
-                   for a in ordered for late in [late_issues(a, campaign)]]
-        # 7. quota, among those that take a place
-        over = quota_issues([a for a in ordered if not a.late and not a.ineligible and not a.withdrawn], unit)
-        ordered = [replace(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
-                   for a in ordered]
+        ordered, facts = _decided_unit(campaign, unit, by_unit.get(unit.name, []), extracted, entries,
+                                       [fv for fv in removed if fv.unit == unit.name])
         decided.extend(ordered)
-        dates = [row.date for row in (sheet or ()) if row.date]
-        unit_facts[unit.name] = {"scans": scans, "ordered_sheets": usable, "rank_source": ranking.source,
-                                 "rejected": rejected, "date": dates[0] if dates else campaign.opinion_date}
+        unit_facts[unit.name] = facts
 
     # 8. duplicates, among applications that are accepted at all
     dup = duplicate_issues([a for a in decided if not a.late and not a.withdrawn])
@@ -165,6 +124,97 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     return Assembled(campaign=campaign, generated_at=generated_at, applications=tuple(applications), units=units,
                      files=tuple(e.freeze() for e in sorted(entries.values(), key=lambda e: e.version.path)),
                      ignored=tuple(ignored or ()), pending=tuple(pending or ()))
+
+
+class UnitMemo:
+    """Steps 1-7 of the units a long-lived process (watch) assembled last, by unit: a unit whose file versions
+    and extracted results are the same objects as last time (the extraction cache keeps decoded results per
+    process) is not decided again. Keys hold references to what they name, so an object id is never reused
+    while its entry lives. ``hits`` and ``misses`` count units."""
+
+    def __init__(self):
+        self.entries: dict = {}
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(campaign: Campaign, files: list, removed: list, extracted: dict) -> tuple:
+        refs = tuple(extracted[fv.path] for fv in (*files, *removed))
+        return (id(campaign), tuple(files), tuple(removed), tuple(map(id, refs))), (campaign, refs)
+
+
+UNIT_MEMO = UnitMemo()
+
+
+def _decided_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
+                  removed: list[FileVersion]) -> tuple[list[Application], dict]:
+    """Steps 1-7 for one unit (memoised per process in UNIT_MEMO): its applications in rank order and the facts
+    its UnitStatus is made from; the unit's file entries get their status and issues."""
+    key, refs = UnitMemo.key(campaign, files, removed, extracted)
+    paths = [fv.path for fv in (*files, *removed)]
+    kept = UNIT_MEMO.entries.get(unit.name)
+    if kept is not None and kept["key"] == key:
+        UNIT_MEMO.hits += 1
+        for path, (status, issues, enterprise) in zip(paths, kept["states"]):
+            entries[path].status, entries[path].issues, entries[path].enterprise = status, list(issues), enterprise
+        facts = dict(kept["facts"], rejected=[entries[path] for path in kept["rejected"]])
+        return list(kept["ordered"]), facts
+    UNIT_MEMO.misses += 1
+    ordered, facts = _decide_unit(campaign, unit, files, extracted, entries, removed)
+    UNIT_MEMO.entries[unit.name] = {
+        "key": key, "refs": refs, "ordered": tuple(ordered),
+        "states": tuple((entries[p].status, tuple(entries[p].issues), entries[p].enterprise) for p in paths),
+        "facts": {k: v for k, v in facts.items() if k != "rejected"},
+        "rejected": [e.version.path for e in facts["rejected"]]}
+    return ordered, facts
+
+
+def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
+                 removed: list[FileVersion]) -> tuple[list[Application], dict]:
+    """Steps 1-7 (see the module's docstring) for one unit."""
+    rejected = [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"]
+    # 1-2. versions and pairing
+    candidates, ranking_files = _unit_applications(campaign, files, extracted, entries, rejected)
+    # 3. validation and size class
+    checked = []
+    for app in candidates:
+        found = validate(app, campaign)
+        size, industry = size_class(app.form, campaign)
+        checked.append(replace(app, issues=app.issues + found.issues, ineligible=found.ineligible,
+                               size_class=size, industry_code=industry,
+                               region=campaign.region_of(app.field_text(REGION))))
+    # 4. ranking: the newest ranking sheet with a rank in it (the blank template dropped back ranks nothing)
+    sheet, sheet_file = None, ""
+    usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None for r in ex.ranking)]
+    if usable:
+        newest = _newest(usable)
+        sheet, sheet_file = newest[1].ranking, newest[0].path
+        for fv, _ in usable:
+            if fv.path != sheet_file:
+                entries[fv.path].status = "superseded"
+    gone = _withdrawn_by_removal(campaign, removed, extracted, checked)
+    ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file, gone=gone)
+    if sheet_file:
+        entries[sheet_file].issues.extend(ranking.sheet_issues)
+    withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
+    ordered = [replace(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues,
+                       withdrawn=r.withdrawn, withdrawn_at=withdrawn_at if r.withdrawn else "")
+               for r in ranking.order]
+    ordered += gone
+    # 5. attachments
+    scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
+    ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
+                            has_opinion_scan=bool(scans), campaign=campaign)
+    # 6. deadline
+    ordered = [replace(a, issues=a.issues + late, late=bool(late))
+               for a in ordered for late in [late_issues(a, campaign)]]
+    # 7. quota, among those that take a place
+    over = quota_issues([a for a in ordered if not a.late and not a.ineligible and not a.withdrawn], unit)
+    ordered = [replace(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
+               for a in ordered]
+    dates = [row.date for row in (sheet or ()) if row.date]
+    return ordered, {"scans": scans, "ordered_sheets": usable, "rank_source": ranking.source,
+                     "rejected": rejected, "date": dates[0] if dates else campaign.opinion_date}
 
 
 def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,

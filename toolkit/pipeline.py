@@ -39,6 +39,7 @@ from .workers import DEFAULT_LIMITS, Limits, ReaderPool, default_workers
 log = logging.getLogger(__name__)
 
 STATE_DIR = ".state"
+_PHASE_NAMES = {"discover": "查找文件", "extract": "读取文件", "assemble": "审核汇总", "render": "生成输出"}
 
 
 @dataclass
@@ -94,6 +95,7 @@ def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_
 
 
 _KEPT_POOLS: dict = {}  # reader pools kept between the runs of one long-lived process (watch)
+_PRIMED: set = set()  # state folders whose results this process has decoded and decided (watch)
 
 
 def _extract_all(jobs: list[tuple[str, str]], campaign: Campaign, workers: int | None,
@@ -107,11 +109,16 @@ def _extract_all(jobs: list[tuple[str, str]], campaign: Campaign, workers: int |
                         limits=limits) as pool:
             yield from pool.map(jobs)
         return
+    yield from _kept_pool(campaign, workers, limits, reader).map(jobs)
+
+
+def _kept_pool(campaign: Campaign, workers: int | None, limits: Limits | None, reader: Callable) -> ReaderPool:
+    """The reader pool this process keeps for runs with these settings (watch), made on first use."""
     key = (reader, repr(limits), hashlib.sha256(repr(campaign).encode("utf-8")).hexdigest(), workers)
     pool = _KEPT_POOLS.get(key)
     if pool is None:
         pool = _KEPT_POOLS[key] = ReaderPool(campaign, reader, workers=workers or default_workers(), limits=limits)
-    yield from pool.map(jobs)
+    return pool
 
 
 def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache: ExtractCache,
@@ -187,13 +194,21 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                                    hashlib.sha256(template).hexdigest())
         last = _read_last(state)
         latest = outbox / LATEST
-        if not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists():
+        unchanged = not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists()
+        # a watcher's first idle moment: start its readers, decode the cached results and decide every unit now
+        # (kept in this process), so that the run a new file starts has only that file to read and its unit to decide
+        prime = unchanged and keep_workers and str(state.resolve()) not in _PRIMED
+        if unchanged and not prime:
             return RunReport(run_folder=None, latest=latest, files=len(found.files), cached=len(found.files),
                              seconds=time.perf_counter() - started, unchanged=True, notices=list(journal.problems),
                              brief=last.get("brief", {}))
-        check_opinion_template(template, templates or "推荐意见.docx")
+        if keep_workers:
+            _PRIMED.add(str(state.resolve()))
+            _kept_pool(campaign, workers, limits, reader).warm_up()
+        if not unchanged:
+            check_opinion_template(template, templates or "推荐意见.docx")
         t = time.perf_counter()
-        cache = ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}")
+        cache = _cache(state, campaign)
         extracted: dict[str, Extracted] = {}
         todo = []
         for fv in found.files:
@@ -229,23 +244,39 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
                           pending=found.pending, removed=removed)
         timings["assemble"] = time.perf_counter() - t
+        if unchanged:  # primed: nothing to publish
+            return RunReport(run_folder=None, latest=latest, files=total, cached=total - len(todo),
+                             seconds=time.perf_counter() - started, unchanged=True, notices=list(journal.problems),
+                             brief=last.get("brief", {}))
         t = time.perf_counter()
-        summary = build_summary(result)
-        brief = _brief(summary)
         previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") else None
-        context = RenderContext(today=now.date(), opinion_template=template, summary=summary, pdf=pdf,
-                                generated_at=now_iso(now), previous=previous,
-                                previous_keys=last.get("unit_keys", {}) if not force else {})
-        context = replace(context, unit_keys=unit_keys(result, context))
+        context = RenderContext(today=now.date(), opinion_template=template, pdf=pdf, generated_at=now_iso(now),
+                                previous=previous, previous_keys=last.get("unit_keys", {}) if not force else {})
+        prepared: dict = {}
+
+        def prepare(context: RenderContext) -> RenderContext:  # while the background outputs are being written
+            context = replace(context, summary=build_summary(result))
+            prepared["context"] = context = replace(context, unit_keys=unit_keys(result, context))
+            return context
+
         notices = list(journal.problems)
-        folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
+        folder = publish(outbox, lambda target: render_all(target, result, context, prepare=prepare), now=now,
+                         notices=notices)
+        context = prepared["context"]
+        summary, brief = context.summary, _brief(context.summary)
         timings["render"] = time.perf_counter() - t
+        log.debug("各阶段用时：%s", "，".join(f"{_PHASE_NAMES.get(k, k)} {v:.2f} 秒" for k, v in timings.items()))
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now), "brief": brief,
                                                     "unit_keys": context.unit_keys})
         return RunReport(run_folder=folder, latest=latest, summary_data=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)
+
+
+def _cache(state: Path, campaign: Campaign) -> ExtractCache:
+    """The extraction cache of this code and campaign in the state folder."""
+    return ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}")
 
 
 def _brief(summary: dict) -> dict:

@@ -228,6 +228,13 @@ class ReaderPool:
         self.in_process = True
         return None
 
+    def warm_up(self) -> None:
+        """Start the pool's workers now (a watcher's idle moment) rather than when the first file comes."""
+        while len(self._workers) < self.size and not self.in_process:
+            worker = self._start()
+            if worker is not None:
+                self._workers.append(worker)
+
     def map(self, jobs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, Extracted]]:
         """Read every ``(abspath, rel)`` job; yield ``(rel, Extracted)`` for each, whatever happens to it."""
         queue = deque(jobs)
