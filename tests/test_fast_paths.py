@@ -1,0 +1,191 @@
+"""The paths that make large runs fast give the same results as the plain ones: the extraction cache's
+decoded results kept per process, content keys independent of object sharing, and background outputs written
+by a forked child (and written again here when the child fails)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+
+import openpyxl
+import pytest
+
+from toolkit.cache import ExtractCache
+from toolkit.model import Extracted, FormData, Issue, Section, SummaryData, Value
+from toolkit.pipeline import run
+from toolkit.render import Output, RenderContext, content_bytes, render_all
+from toolkit.render import outputs as registered_outputs
+from toolkit.render.register import REGISTER, SHEETS, write_register
+
+
+def _extracted(enterprise: str, *, shared: bool) -> Extracted:
+    note = Issue(code="field.invalid", severity="warning", file="a.xlsx", location="B3", message="提示")
+    other = note if shared else dataclasses.replace(note)
+    form = FormData(fields={"申报单位": Value(value=enterprise, text=enterprise, location="B2")}, yearly={},
+                    source="labels", warnings=(note,))
+    summary = SummaryData(sections={"企业概况": Section(key="企业概况", title="二、企业概况", text=f"{enterprise}成立于1998年。",
+                                                     chars=14)}, title="总结")
+    return Extracted(kind="form", form=form, summary=summary, issues=(other,))
+
+
+def test_content_bytes_depend_on_content_not_on_shared_objects():
+    shared, copied = _extracted("河北甲有限公司", shared=True), _extracted("河北甲有限公司", shared=False)
+    assert shared.issues[0] is shared.form.warnings[0] and copied.issues[0] is not copied.form.warnings[0]
+    assert content_bytes(shared) == content_bytes(copied)
+    assert content_bytes(shared) != content_bytes(_extracted("河北乙有限公司", shared=True))
+    assert content_bytes((1, "a", {"k": 2.5})) != content_bytes((1, "a", {"k": 2.25}))
+
+
+def test_cache_round_trip_memo_and_rewrite(tmp_path, monkeypatch):
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    first = ExtractCache(tmp_path, "v1")
+    value = _extracted("河北甲有限公司", shared=True)
+    first.put("ab" * 32, "石家庄/1-申请表.xlsx", value)
+    first.flush()
+    # another process (no memo) decodes the line from the file, equal to what was put
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    again = ExtractCache(tmp_path, "v1")
+    got = again.get("ab" * 32, "石家庄/1-申请表.xlsx")
+    assert got == value and again.hits == 1
+    assert again.get("ab" * 32, "保定/1-申请表.xlsx") is None  # another path: another message names it
+    # the same process: the decoded result is kept, the line is not decoded twice
+    assert ExtractCache(tmp_path, "v1").get("ab" * 32, "石家庄/1-申请表.xlsx") is got
+    # new code (another key): its result is appended; once old lines outnumber current ones, they are dropped
+    newer = ExtractCache(tmp_path, "v2")
+    assert newer.get("ab" * 32, "石家庄/1-申请表.xlsx") is None
+    newer.put("cd" * 32, "保定/1-申请表.xlsx", value)
+    newer.put("ef" * 32, "保定/2-申请表.xlsx", value)
+    newer.flush()
+    lines = (tmp_path / ExtractCache.FILE).read_bytes().splitlines()
+    assert len(lines) == 2 and all(line.split(b"\t")[0].endswith(b"-v2") for line in lines)
+    # a torn last line (a run killed while appending) is a miss, never an error
+    with open(tmp_path / ExtractCache.FILE, "ab") as fh:
+        fh.write(b"12" * 32 + b"-0000000000-v2")
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    fresh = ExtractCache(tmp_path, "v2")
+    assert fresh.get("cd" * 32, "保定/1-申请表.xlsx") == value
+    assert fresh.get("12" * 32, "x") is None
+
+
+@pytest.fixture
+def assembled(tmp_path, make_form, make_summary, campaign):
+    for folder, firm in (("石家庄", "河北石家庄示范制造有限公司"), ("保定", "河北保定示范制造有限公司")):
+        make_form(tmp_path / "inbox" / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        make_summary(tmp_path / "inbox" / folder / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    report = run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1)
+    return report
+
+
+def _register_rows(path):
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {name: [row for row in book[name].iter_rows(values_only=True)] for name in SHEETS}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
+def test_background_register_is_written_again_when_its_child_fails(tmp_path, assembled, monkeypatch):
+    published = assembled.latest / REGISTER
+    expected = _register_rows(published)
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"", summary=assembled.summary)
+    parent = os.getpid()
+    calls = []
+
+    def failing_in_child(write):
+        def wrapped(result, folder, ctx):
+            calls.append(os.getpid())
+            if os.getpid() != parent:
+                (tmp_path / "child-ran").touch()
+                os._exit(3)  # the child dies without a word
+            return write(result, folder, ctx)
+        return wrapped
+
+    register = next(o for o in registered_outputs() if o.name == "省级汇总表")
+    assert register.background
+    only = (Output(register.name, failing_in_child(register.write), background=True),
+            Output("等待", lambda result, folder, ctx: [], waits=True))
+    monkeypatch.setattr("toolkit.render.outputs", lambda: only)
+    target = tmp_path / "again"
+    written = render_all(target, assembled.result, context)
+    assert written == [target / REGISTER]
+    assert (tmp_path / "child-ran").exists()  # a child was started and failed
+    assert calls == [parent]  # the parent wrote it again
+    assert _register_rows(target / REGISTER) == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
+def test_background_register_equals_one_written_in_process(tmp_path, assembled, monkeypatch):
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"", summary=assembled.summary)
+    register = next(o for o in registered_outputs() if o.name == "省级汇总表")
+    monkeypatch.setattr("toolkit.render.outputs", lambda: (register,))
+    written = render_all(tmp_path / "bg", assembled.result, context)
+    assert written == [tmp_path / "bg" / REGISTER]
+    write_register(tmp_path / "inline.xlsx", assembled.result)
+    assert _register_rows(tmp_path / "bg" / REGISTER) == _register_rows(tmp_path / "inline.xlsx")
+
+
+def test_unit_memo_decides_only_changed_units_again(tmp_path, make_form, make_summary, campaign, monkeypatch):
+    from toolkit import assemble as assembly
+    from toolkit.pipeline import run as run_pipeline
+
+    units = {"石家庄": "河北石家庄示范制造有限公司", "保定": "河北保定示范制造有限公司", "冶金协会": "河北冶金示范钢铁有限公司"}
+    for folder, firm in units.items():
+        make_form(tmp_path / "inbox" / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        make_summary(tmp_path / "inbox" / folder / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    monkeypatch.setattr(assembly, "UNIT_MEMO", assembly.UnitMemo())
+    memo = assembly.UNIT_MEMO
+    out = tmp_path / "out"
+    first = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=False)
+    decided = memo.misses
+    assert decided == len(campaign.units) and memo.hits == 0
+    firm = units["保定"]
+    make_form(tmp_path / "inbox" / "保定" / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验",
+              电话="0312-5551234")
+    second = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert memo.misses == decided + 1  # only 保定 decided again
+    assert memo.hits == len(campaign.units) - 1
+    # what the memo gives equals deciding every unit afresh
+    monkeypatch.setattr(assembly, "UNIT_MEMO", assembly.UnitMemo())
+    fresh = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1, force=True)  # same journal
+    assert assembly.UNIT_MEMO.hits == 0
+    assert content_bytes(second.result.applications) == content_bytes(fresh.result.applications)
+    assert content_bytes(second.result.units) == content_bytes(fresh.result.units)
+    assert content_bytes(second.result.files) == content_bytes(fresh.result.files)
+    assert first.result.applications != second.result.applications
+
+
+def test_a_watchers_first_idle_run_primes_what_the_next_run_needs(tmp_path, make_form, make_summary, campaign,
+                                                                  monkeypatch):
+    """A watcher (keep_workers) started on an unchanged inbox publishes nothing, but starts its readers, decodes
+    the cached results and decides every unit; the run a new file starts then decides only that file's unit."""
+    from toolkit import assemble as assembly
+    from toolkit import pipeline
+
+    firms = {"石家庄": "河北石家庄示范制造有限公司", "保定": "河北保定示范制造有限公司"}
+    for folder, firm in firms.items():
+        make_form(tmp_path / "inbox" / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        make_summary(tmp_path / "inbox" / folder / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    out = tmp_path / "out"
+    pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)  # a batch run made the state
+    # a new watcher process: nothing decoded, decided or started yet
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    monkeypatch.setattr(assembly, "UNIT_MEMO", assembly.UnitMemo())
+    monkeypatch.setattr(pipeline, "_PRIMED", set())
+    monkeypatch.setattr(pipeline, "_KEPT_POOLS", {})
+    try:
+        idle = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=True)
+        assert idle.unchanged and idle.run_folder is None
+        assert len(ExtractCache.DECODED) == 4 and assembly.UNIT_MEMO.misses == len(campaign.units)
+        [pool] = pipeline._KEPT_POOLS.values()
+        assert len(pool._workers) == 1 and not pool.in_process  # the reader is up before any file comes
+        again = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=True)
+        assert again.unchanged and assembly.UNIT_MEMO.misses == len(campaign.units)  # primed once only
+        firm = "河北保定第二制造有限公司"
+        make_form(tmp_path / "inbox" / "保定" / "2-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        make_summary(tmp_path / "inbox" / "保定" / "2-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+        added = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=True)
+        assert added.parsed == 2 and added.run_folder is not None
+        assert assembly.UNIT_MEMO.misses == len(campaign.units) + 1  # only 保定 decided again
+        assert [a["enterprise"] for a in added.summary["applications"] if a["unit"] == "保定市工业和信息化局"] == [
+            "河北保定示范制造有限公司", firm]
+    finally:
+        for pool in pipeline._KEPT_POOLS.values():
+            pool.close()
