@@ -20,12 +20,16 @@ Measured phases, each in wall-clock seconds:
 - one changed  one 总结材料 replaced by a different valid one of the same enterprise, then the command.
 - one added    one more pair copied into a unit folder, then the command.
 
-Peak RSS of a batch phase is the higher of (a) the sum of VmRSS over the batch process and all its live
+Peak memory of a batch phase is measured three ways. "peak RSS" is the higher of (a) the sum of VmRSS over the
+batch process and all its live
 descendants, sampled from /proc every 0.05 s (pages shared between forked workers count once per process),
 and (b) resource.getrusage(RUSAGE_CHILDREN).ru_maxrss taken by a small launcher process whose only child is the
 batch (the largest single process of the tree). The launcher keeps (b) clean: on Linux a child's ru_maxrss
 starts from the resident size of the process that forked it, and this process holds pandas. For the naive
-phase it is the sampled VmRSS of this process.
+phase it is the sampled VmRSS of this process. Because (a) counts a page shared by forked processes (reader
+workers, the child writing the register) once per process, the table also gives "peak PSS": the sum of Pss
+(/proc/<pid>/smaps_rollup, each shared page divided among the processes sharing it) over the tree, sampled at the
+same moments — what the tree really holds in memory.
 
 Ratios: naive/cold and cold/warm. The toolkit's own "用时" (its run() time, without interpreter start-up and
 imports) and its counts of files read and unchanged are parsed from the batch output when present.
@@ -66,15 +70,20 @@ MIB = 1024 * 1024
 
 # ---------------------------------------------------------------- memory of a process tree
 
-def _rss_kib(pid: int) -> int:
+def _proc_kib(pid: int, file: str, field: str) -> int:
+    """A "<field>: <n> kB" line of /proc/<pid>/<file>, in KiB (0 when absent or the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+        with open(f"/proc/{pid}/{file}", encoding="ascii", errors="replace") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except (OSError, ValueError):
         pass
     return 0
+
+
+def _rss_kib(pid: int) -> int:
+    return _proc_kib(pid, "status", "VmRSS:")
 
 
 def _children(pid: int) -> list[int]:
@@ -92,9 +101,14 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss_kib(root: int) -> tuple[int, int]:
-    """(sum of VmRSS in KiB, number of processes) over ``root`` and its live descendants."""
-    total, count, stack, seen = 0, 0, [root], set()
+def _pss_kib(pid: int) -> int:
+    """Proportional set size of ``pid`` in KiB (0 when the kernel has no smaps_rollup or the process is gone)."""
+    return _proc_kib(pid, "smaps_rollup", "Pss:")
+
+
+def tree_rss_kib(root: int) -> tuple[int, int, int]:
+    """(sum of VmRSS in KiB, sum of Pss in KiB, number of processes) over ``root`` and its live descendants."""
+    total, pss, count, stack, seen = 0, 0, 0, [root], set()
     while stack:
         pid = stack.pop()
         if pid in seen:
@@ -103,9 +117,10 @@ def tree_rss_kib(root: int) -> tuple[int, int]:
         rss = _rss_kib(pid)
         if rss:
             total += rss
+            pss += _pss_kib(pid)
             count += 1
         stack.extend(_children(pid))
-    return total, count
+    return total, pss, count
 
 
 class TreeSampler:
@@ -114,6 +129,7 @@ class TreeSampler:
     def __init__(self, pid: int, interval: float = SAMPLE_INTERVAL):
         self.pid, self.interval = pid, interval
         self.peak_kib = 0
+        self.peak_pss_kib = 0
         self.peak_processes = 0
         self.samples = 0
         self._stop = threading.Event()
@@ -129,9 +145,10 @@ class TreeSampler:
 
     def _loop(self) -> None:
         while True:
-            kib, processes = tree_rss_kib(self.pid)
+            kib, pss, processes = tree_rss_kib(self.pid)
             self.samples += 1
             self.peak_kib = max(self.peak_kib, kib)
+            self.peak_pss_kib = max(self.peak_pss_kib, pss)
             self.peak_processes = max(self.peak_processes, processes)
             if self._stop.wait(self.interval):
                 return
@@ -160,6 +177,7 @@ def naive_read(files: list[Path]) -> dict:
                 counts["documents"] += 1
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "files": len(files), **counts, "peak_rss_mib": sampler.peak_kib / 1024,
+            "peak_pss_mib": sampler.peak_pss_kib / 1024,
             "rss_source": "sampled VmRSS of the benchmark process"}
 
 
@@ -215,6 +233,7 @@ def run_batch(inbox: Path, outbox: Path, log: Path) -> dict:
     sampled, maxrss = sampler.peak_kib / 1024, last["maxrss_kib"] / 1024
     return {"seconds": last["seconds"], "exit_code": last["exit_code"], "peak_rss_mib": max(sampled, maxrss),
             "sampled_tree_rss_mib": sampled, "rusage_children_maxrss_mib": maxrss,
+            "peak_pss_mib": sampler.peak_pss_kib / 1024,
             "peak_processes": sampler.peak_processes, "rss_samples": sampler.samples, "command": " ".join(cmd),
             "log": str(log), **parse_toolkit_output(text)}
 
@@ -335,8 +354,8 @@ def format_table(result: dict) -> str:
              + ", at end " + " ".join(f"{x:.2f}" for x in result["load_average_at_end"]),
              f"generation (not a phase): {gen['seconds']:.1f} s; form layouts {gen['form_layouts']}",
              "",
-             f"{'phase':<12} {'seconds':>9} {'peak RSS MiB':>13} {'toolkit s':>10} {'read':>6}  ratio",
-             f"{'-' * 12} {'-' * 9} {'-' * 13} {'-' * 10} {'-' * 6}  {'-' * 18}"]
+             f"{'phase':<12} {'seconds':>9} {'peak RSS MiB':>13} {'peak PSS MiB':>13} {'toolkit s':>10} {'read':>6}  ratio",
+             f"{'-' * 12} {'-' * 9} {'-' * 13} {'-' * 13} {'-' * 10} {'-' * 6}  {'-' * 18}"]
     ratio_of = {"naive": f"naive/cold {ratios['naive/cold']:.2f}" if ratios["naive/cold"] else "",
                 "warm": f"cold/warm {ratios['cold/warm']:.2f}" if ratios["cold/warm"] else ""}
     for name in PHASES:
@@ -344,7 +363,8 @@ def format_table(result: dict) -> str:
         toolkit_s = f"{p['toolkit_seconds']:.1f}" if "toolkit_seconds" in p else "-"
         read = str(p["toolkit_parsed"]) if "toolkit_parsed" in p else ("-" if name != "naive" else str(p["files"]))
         seconds, rss = p.get("seconds", float("nan")), p.get("peak_rss_mib", float("nan"))
-        lines.append(f"{PHASE_LABELS[name]:<12} {seconds:>9.2f} {rss:>13.0f} {toolkit_s:>10} {read:>6}  "
+        pss = p.get("peak_pss_mib", float("nan"))
+        lines.append(f"{PHASE_LABELS[name]:<12} {seconds:>9.2f} {rss:>13.0f} {pss:>13.0f} {toolkit_s:>10} {read:>6}  "
                      f"{ratio_of.get(name, '')}")
     for name in PHASES[1:]:
         p = phases.get(name, {})
