@@ -78,3 +78,37 @@ def test_state_can_live_on_local_disk(tmp_path, make_form, campaign):
     run(inbox, out, campaign, settle=0, workers=1, state=local)
     assert (local / "journal.jsonl").exists() and not (out / ".state").exists()
     assert run(inbox, out, campaign, settle=0, workers=1, state=local).unchanged
+
+
+def test_a_moved_file_keeps_its_first_time_and_the_index_is_kept_not_rebuilt(tmp_path, monkeypatch):
+    """Bytes seen before in the same unit folder keep the time they were first received, under any new name;
+    the (folder, content) index is built once and kept up to date, never rebuilt per recorded version (a cold
+    national run records tens of thousands: rebuilding per version made discovery quadratic)."""
+    journal = Journal.load(tmp_path)
+    builds = []
+    index_version = Journal._index_version
+
+    def counted(self, rel, version):
+        builds.append(rel)
+        index_version(self, rel, version)
+
+    monkeypatch.setattr(Journal, "_index_version", counted)
+    t = ["2021-09-0{}T10:00:00+08:00".format(d) for d in range(1, 6)]
+    journal.record("石家庄/1-申请表.xlsx", sha256="a" * 64, size=1, mtime=1.0, seen=t[1])
+    for n in range(200):  # many other files: each indexed once, when recorded
+        journal.record(f"保定/{n}-申请表.xlsx", sha256=f"{n:064d}", size=1, mtime=1.0, seen=t[2])
+    assert len(builds) <= 202
+    # the same bytes under a new name in the same folder: received when first seen
+    moved = journal.record("石家庄/改名-申请表.xlsx", sha256="a" * 64, size=1, mtime=2.0, seen=t[4])
+    assert moved["first_seen"] == t[1]
+    # in another unit's folder the same bytes are a new receipt
+    other = journal.record("唐山/1-申请表.xlsx", sha256="a" * 64, size=1, mtime=2.0, seen=t[3])
+    assert other["first_seen"] == t[3]
+    # an earlier time recorded later (a journal replayed) lowers the folder's first time
+    journal.record("唐山/2-申请表.xlsx", sha256="b" * 64, size=1, mtime=2.0, seen=t[3])
+    journal.record("唐山/旧-申请表.xlsx", sha256="a" * 64, size=1, mtime=2.0, seen=t[2])
+    assert journal.first_seen_elsewhere("唐山/新-申请表.xlsx", "a" * 64) == t[2]
+    journal.save()
+    again = Journal.load(tmp_path)  # rebuilt from the saved lines: the same answers
+    assert again.first_seen_elsewhere("石家庄/x.xlsx", "a" * 64) == t[1]
+    assert again.first_seen_elsewhere("唐山/x.xlsx", "a" * 64) == t[2]

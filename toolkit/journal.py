@@ -123,7 +123,8 @@ class Journal:
                     entry["versions"].append(old)
                 return
         entry["versions"].append(version)
-        self._by_content = None
+        if self._by_content is not None:  # kept up to date, never rebuilt per version (a cold national run
+            self._index_version(rel, version)  # records tens of thousands: rebuilding made it quadratic)
 
     def _log(self, event: dict) -> None:
         self._apply(event)
@@ -140,15 +141,19 @@ class Journal:
     def first_seen_elsewhere(self, rel: str, sha256: str) -> str | None:
         """When these bytes were first seen under another path of the same unit folder (renamed or moved)."""
         folder = rel.split("/", 1)[0] + "/"
-        if self._by_content is None:
+        if self._by_content is None:  # built on first use, then kept up to date by _apply
             self._by_content = {}
             for path, entry in self.data["files"].items():
                 for v in entry.get("versions", []):
-                    key = (path.split("/", 1)[0] + "/", v["sha256"])
-                    old = self._by_content.get(key)
-                    if old is None or _instant(v["first_seen"]) < _instant(old):
-                        self._by_content[key] = v["first_seen"]
+                    self._index_version(path, v)
         return self._by_content.get((folder, sha256))
+
+    def _index_version(self, rel: str, version: dict) -> None:
+        """Enter a version in the (unit folder, content) -> earliest first_seen index."""
+        key = (rel.split("/", 1)[0] + "/", version["sha256"])
+        old = self._by_content.get(key)
+        if old is None or _instant(version["first_seen"]) < _instant(old):
+            self._by_content[key] = version["first_seen"]
 
     def record(self, rel: str, *, sha256: str, size: int, mtime: float, seen: str) -> dict:
         """Record that ``rel`` holds these bytes (a new version, or the same bytes re-saved); returns the version."""
