@@ -238,7 +238,7 @@ def column_width(column: Column, values, *, formats: dict | None = None) -> floa
             continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             number_need = max(number_need, text_units(shown(value, formats.get(style, ""))) + PADDING)
-        else:
+        elif text_need < column.cap:  # once text fills the cap no other text can change the width
             text_need = max(text_need, text_units(value) + PADDING, longest_word_units(value) + PADDING)
     header_need = max(text_units(column.name) / header_lines(column.name), longest_word_units(column.name)) + PADDING
     width = max(column.minimum, min(column.cap, text_need), header_need, number_need)
@@ -299,12 +299,14 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
     for c, column in enumerate(columns):
         ws.write_string(top, c, column.name, f["header"])
     shown_widths = [0.0 if col.hidden else w for col, w in zip(columns, widths)]  # hidden: no say in heights
+    hidden = any(col.hidden for col in columns)
+    column_formats = [f[column.style] for column in columns]
     for r, row in enumerate(rows, start=top + 1):
-        ws.set_row(r, row_height([None if col.hidden else v for col, v in zip(columns, row)], shown_widths,
-                                 line=LINE_HEIGHT, max_lines=12))
-        for c, (column, value) in enumerate(zip(columns, row)):
+        shown_values = [None if col.hidden else v for col, v in zip(columns, row)] if hidden else row
+        ws.set_row(r, row_height(shown_values, shown_widths, line=LINE_HEIGHT, max_lines=12))
+        for c, (fmt, value) in enumerate(zip(column_formats, row)):
             name = styles(r, c, value) if styles else None
-            write_cell(ws, r, c, value, f[name or column.style])
+            write_cell(ws, r, c, value, f[name] if name else fmt)
     if total is not None:
         r = top + 1 + len(rows)
         ws.set_row(r, row_height(total, shown_widths, line=LINE_HEIGHT))
