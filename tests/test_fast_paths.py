@@ -189,3 +189,14 @@ def test_a_watchers_first_idle_run_primes_what_the_next_run_needs(tmp_path, make
     finally:
         for pool in pipeline._KEPT_POOLS.values():
             pool.close()
+
+
+def test_a_result_appended_after_a_torn_line_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    value = _extracted("河北甲有限公司", shared=False)
+    (tmp_path / ExtractCache.FILE).write_bytes(b"ab" * 32 + b"-0000000000-v1\t{\"kind\":")  # killed mid-append
+    cache = ExtractCache(tmp_path, "v1")
+    cache.put("cd" * 32, "保定/1-申请表.xlsx", value)
+    cache.flush()
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    assert ExtractCache(tmp_path, "v1").get("cd" * 32, "保定/1-申请表.xlsx") == value

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .campaign import Campaign
+from .journal import ends_with_newline
 from .model import Extracted, FormData, Issue, RankingRow, Section, SummaryData, Value
 
 
@@ -79,20 +80,20 @@ class ExtractCache:
     def _load(self) -> dict[str, bytes]:
         if self._lines is None:
             self._lines = {}
-            try:
-                raw = self.path.read_bytes()
-            except OSError:
-                raw = b""
             suffix = f"-{self.key}".encode("ascii", "replace")
-            for line in raw.split(b"\n"):
-                tag, sep, body = line.partition(b"\t")
-                if not sep:
-                    continue  # a torn last line (a run killed while appending): just a cache miss
-                if tag.endswith(suffix):
-                    self._lines[tag.decode("ascii", "replace")] = body
-                    self._current += 1
-                else:
-                    self._stale += 1
+            try:
+                with open(self.path, "rb") as fh:  # line by line: a national cache is hundreds of MB
+                    for line in fh:
+                        tag, sep, body = line.partition(b"\t")
+                        if not sep or not body.endswith(b"\n"):
+                            continue  # a torn last line (a run killed while appending): just a cache miss
+                        if tag.endswith(suffix):
+                            self._lines[tag.decode("ascii", "replace")] = body[:-1]
+                            self._current += 1
+                        else:
+                            self._stale += 1
+            except OSError:
+                pass
         return self._lines
 
     def get(self, sha256: str, file: str) -> Extracted | None:
@@ -163,6 +164,8 @@ class ExtractCache:
                 self._current, self._stale = len(kept) + len(self._new), 0
             else:
                 with open(self.path, "ab") as fh:
+                    if fh.tell() and not ends_with_newline(self.path):
+                        fh.write(b"\n")  # after a torn last line: start on a line of our own
                     fh.writelines(self._new)
                     fh.flush()
                     os.fsync(fh.fileno())

@@ -200,7 +200,7 @@ class Journal:
             if self._good_length is not None:  # drop the torn last line (reported when loaded) before appending
                 fh.truncate(self._good_length)
                 self._good_length = None
-            if fh.tell() and not _ends_with_newline(self.path):
+            if fh.tell() and not ends_with_newline(self.path):
                 fh.write(b"\n")  # start on a line of our own
             fh.write(text.encode("utf-8"))
             fh.flush()
@@ -209,7 +209,9 @@ class Journal:
         self.fresh = False
 
 
-def _ends_with_newline(path: Path) -> bool:
+def ends_with_newline(path: Path) -> bool:
+    """Whether the (non-empty) file at ``path`` ends with a line break: an append after a torn last line must
+    start a line of its own."""
     with open(path, "rb") as fh:
         fh.seek(-1, os.SEEK_END)
         return fh.read(1) == b"\n"
