@@ -69,8 +69,8 @@ def test_takeover_race_widened(tmp_path, monkeypatch):
     original = RunLock._is_stale
     judged = threading.Barrier(2, timeout=5)
 
-    def slow_is_stale(self):
-        verdict = original(self)
+    def slow_is_stale(self, **kwargs):
+        verdict = original(self, **kwargs)
         if verdict and threading.current_thread().name.startswith("contender"):
             try:
                 judged.wait()  # both have seen "stale" now
@@ -99,3 +99,37 @@ def test_takeover_race_widened(tmp_path, monkeypatch):
     finally:
         for lock in holders:
             lock.release()
+
+
+def test_breaking_never_renames_a_lock_that_is_not_stale(tmp_path):
+    """The breaker renames only the stale file it judged: when the lock is gone meanwhile (another run broke it,
+    or its holder released it) it renames nothing — what is there a moment later may be a fresh lock — and a
+    live lock is left alone. (Renaming a lock that had just vanished let two runs hold it at once.)"""
+    breaker = RunLock(tmp_path)
+    assert breaker._break_stale() is True  # nothing there: try to create it again
+    assert not list(tmp_path.glob("run.lock*"))
+    live = RunLock(tmp_path).acquire()
+    try:
+        assert RunLock(tmp_path)._break_stale() is False
+        assert live.path.exists() and not list(tmp_path.glob("run.lock.stale-*"))
+    finally:
+        live.release()
+    _stale_lock(tmp_path)
+    assert RunLock(tmp_path)._break_stale() is True and not (tmp_path / "run.lock").exists()
+
+
+def test_a_lock_taken_while_the_breaker_decides_is_never_renamed(tmp_path, monkeypatch):
+    """The lock vanishes (its holder released it) and another run creates a fresh one while this run holds the
+    breaker: this run must not rename the fresh lock away."""
+    original = RunLock._is_stale
+
+    def judged_then_taken(self, **kwargs):
+        verdict = original(self, **kwargs)
+        if not self.path.exists():  # another run wins the O_EXCL create right after this judgement
+            self.path.write_text(json.dumps({"pid": os.getpid(), "host": "other-pc", "started": "now"}),
+                                 encoding="utf-8")
+        return verdict
+
+    monkeypatch.setattr(RunLock, "_is_stale", judged_then_taken)
+    RunLock(tmp_path)._break_stale()
+    assert not list(tmp_path.glob("run.lock.stale-*"))  # whatever lock is there was left where it is

@@ -82,6 +82,15 @@ class Journal:
                 json.loads(lines[-1])
             except ValueError:
                 journal._good_length = len(raw) - len(lines[-1])
+        if journal._good_length is None:  # the usual case: every line whole, decoded in one call
+            try:
+                events = json.loads(b"[" + b",".join(line for line in lines if line.strip()) + b"]")
+                for event in events:
+                    journal._apply(event)
+                return journal
+            except (ValueError, KeyError, TypeError):
+                journal.data = {"files": {}}  # a damaged line: replay line by line, reporting it
+                journal._by_content = None
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -231,12 +240,14 @@ class RunLock:
     def _describe(self) -> dict:
         return {"pid": os.getpid(), "host": socket.gethostname(), "started": now_iso()}
 
-    def _is_stale(self) -> bool:
+    def _is_stale(self, *, missing: bool = True) -> bool:
+        """Whether the lock file's holder is gone (dead process on this host, or no heartbeat for
+        ``stale_after`` seconds); ``missing`` is the answer when there is no lock file at all."""
         try:
             age = time.time() - self.path.stat().st_mtime
             info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
         except FileNotFoundError:
-            return True
+            return missing
         except (ValueError, OSError):
             info = {}
             age = self.stale_after + 1 if not self.path.exists() else time.time() - self.path.stat().st_mtime
@@ -289,9 +300,11 @@ class RunLock:
             return False
         os.close(fd)
         try:
-            if not self._is_stale():  # someone took over while we were deciding
+            if not self.path.exists():  # gone meanwhile (broken by another run, or released): try to take it;
+                return True  # never rename here, what is there by now may be a fresh lock of another run
+            if not self._is_stale(missing=False):  # someone took over while we were deciding (or it just went)
                 return False
-            try:
+            try:  # the stale file itself: with the breaker held, nobody else can remove or replace it
                 os.replace(self.path, self.path.with_name(f"{LOCK_NAME}.stale-{time.time_ns()}"))
             except FileNotFoundError:
                 pass
