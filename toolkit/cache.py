@@ -69,7 +69,8 @@ class ExtractCache:
         self.key = key
         self.hits = 0
         self.misses = 0
-        self._lines: dict[str, bytes] | None = None  # tag -> line body not decoded yet
+        self._lines: dict[str, tuple[int, int]] | None = None  # tag -> where its body is, until decoded
+        self._reader = None  # the file, open for reading bodies
         self._current = 0  # lines of this key in the file
         self._stale = 0  # lines of other keys in the file
         self._new: list[bytes] = []
@@ -77,24 +78,42 @@ class ExtractCache:
     def _tag(self, sha256: str, file: str) -> str:
         return f"{sha256}-{hashlib.sha256(file.encode('utf-8')).hexdigest()[:10]}-{self.key}"
 
-    def _load(self) -> dict[str, bytes]:
+    def _load(self) -> dict[str, tuple[int, int]]:
+        """Tag -> (offset, length) of each line of this key not decoded yet: the file is read once, sequentially,
+        keeping where each body is rather than the body (a national cache is hundreds of MB); ``get`` reads a
+        body when it is asked for."""
         if self._lines is None:
             self._lines = {}
+            self._current = self._stale = 0
             suffix = f"-{self.key}".encode("ascii", "replace")
+            offset = 0
             try:
-                with open(self.path, "rb") as fh:  # line by line: a national cache is hundreds of MB
+                with open(self.path, "rb") as fh:
                     for line in fh:
+                        start, offset = offset, offset + len(line)
                         tag, sep, body = line.partition(b"\t")
                         if not sep or not body.endswith(b"\n"):
                             continue  # a torn last line (a run killed while appending): just a cache miss
                         if tag.endswith(suffix):
-                            self._lines[tag.decode("ascii", "replace")] = body[:-1]
+                            self._lines[tag.decode("ascii", "replace")] = (start + len(tag) + 1, len(body) - 1)
                             self._current += 1
                         else:
                             self._stale += 1
             except OSError:
                 pass
         return self._lines
+
+    def _body(self, where: tuple[int, int]) -> bytes:
+        if self._reader is None:
+            self._reader = open(self.path, "rb")  # noqa: SIM115 - kept open while results are asked for
+        self._reader.seek(where[0])
+        return self._reader.read(where[1])
+
+    def close(self) -> None:
+        """Close the file ``get`` reads from (the cache stays usable: it is opened again when needed)."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def get(self, sha256: str, file: str) -> Extracted | None:
         if not sha256:  # a file that could not be hashed is read (and reported) every time
@@ -103,13 +122,13 @@ class ExtractCache:
         tag = self._tag(sha256, file)
         result = self.DECODED.get(tag)
         if result is None:
-            body = self._load().pop(tag, None)
-            if body is None:
+            where = self._load().pop(tag, None)
+            if where is None:
                 self.misses += 1
                 return None
             try:
-                result = from_dict(json.loads(body))
-            except (ValueError, KeyError, TypeError):
+                result = from_dict(json.loads(self._body(where)))
+            except (ValueError, KeyError, TypeError, OSError):
                 self.misses += 1
                 return None
             self._remember(tag, result)
@@ -160,8 +179,10 @@ class ExtractCache:
                     fh.writelines(self._new)
                     fh.flush()
                     os.fsync(fh.fileno())
+                self.close()
                 os.replace(tmp, self.path)
                 self._current, self._stale = len(kept) + len(self._new), 0
+                self._lines = None  # offsets changed: indexed again when next asked
             else:
                 with open(self.path, "ab") as fh:
                     if fh.tell() and not ends_with_newline(self.path):

@@ -241,6 +241,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         timings["extract"] = time.perf_counter() - t
         t = time.perf_counter()
         files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
+        cache.close()
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
                           pending=found.pending, removed=removed)
         timings["assemble"] = time.perf_counter() - t
