@@ -112,3 +112,30 @@ def test_a_moved_file_keeps_its_first_time_and_the_index_is_kept_not_rebuilt(tmp
     again = Journal.load(tmp_path)  # rebuilt from the saved lines: the same answers
     assert again.first_seen_elsewhere("石家庄/x.xlsx", "a" * 64) == t[1]
     assert again.first_seen_elsewhere("唐山/x.xlsx", "a" * 64) == t[2]
+
+
+def test_a_damaged_line_in_the_middle_is_reported_and_the_rest_is_kept(tmp_path):
+    """The journal is decoded in one call when every line is whole; a damaged line anywhere makes it replay line
+    by line, reporting that line and keeping every other event."""
+    journal = Journal.load(tmp_path)
+    for n in range(3):
+        journal.record(f"保定/{n}-申请表.xlsx", sha256=f"{n:064d}", size=n, mtime=1.0, seen="2021-09-01T10:00:00+08:00")
+    journal.save()
+    path = tmp_path / "journal.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + b'{"op": "version", "path": \n' + b"".join(lines[1:]))
+    again = Journal.load(tmp_path)
+    assert [p for p in again.problems if "第 2 行" in p and "记录损坏" in p]
+    assert sorted(again.present()) == [f"保定/{n}-申请表.xlsx" for n in range(3)]
+    whole = Journal.load(tmp_path.parent / "nothing-here")  # no journal: a first run, no problems
+    assert whole.fresh and not whole.problems
+
+
+def test_temporary_and_lock_files_are_recognised_by_name():
+    from toolkit.discover import is_temporary
+
+    for name in ("~$申请表.xlsx", ".~lock.申请表.xlsx#", "~WRL0001.tmp", "~wrd1234.tmp", "总结材料.docx.part",
+                 "下载.crdownload", "._总结材料.docx", "Thumbs.db", "desktop.ini", "申请表.TMP"):
+        assert is_temporary(name), name
+    for name in ("申请表.xlsx", "1-总结材料.docx", "~申请表.xlsx", "part.docx", "temp报告.docx", "申请表$.xlsx"):
+        assert not is_temporary(name), name

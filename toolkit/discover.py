@@ -20,9 +20,10 @@ from .model import FileVersion
 from .units import resolve_unit
 
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", ".gitkeep", "ehthumbs.db", ".zlbg-demo"}
-_IGNORED_PATTERNS = (re.compile(r"^~\$"), re.compile(r"^\.~lock\..*#$"), re.compile(r"^~.*\.tmp$", re.I),
-                     re.compile(r".*\.(tmp|temp|crdownload|part|partial|download)$", re.I),
-                     re.compile(r"^\._"), re.compile(r"^~wr[a-z]\d+\.tmp$", re.I))
+# Office owner files (~$), LibreOffice locks, Word/WPS temp files, partial downloads, macOS resource forks: one
+# pattern, matched once per file name (a national inbox has tens of thousands)
+_IGNORED_PATTERN = re.compile(r"~\$|\.~lock\..*#$|~.*\.tmp$|.*\.(?:tmp|temp|crdownload|part|partial|download)$"
+                              r"|\._|~wr[a-z]\d+\.tmp$", re.I)
 
 
 _SKIPPED_DIRS = {".git", ".svn", ".hg", "$RECYCLE.BIN", "System Volume Information", "@eaDir", ".zlbg-state"}
@@ -34,7 +35,7 @@ class InboxUnavailable(ConfigError):
 
 def is_temporary(name: str) -> bool:
     """Office lock/owner files, editor temp files, OS thumbnails: not submissions."""
-    return name.lower() in _IGNORED_NAMES or any(p.match(name) for p in _IGNORED_PATTERNS)
+    return name.lower() in _IGNORED_NAMES or _IGNORED_PATTERN.match(name) is not None
 
 
 @dataclass(frozen=True)

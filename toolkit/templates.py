@@ -13,9 +13,9 @@ from pathlib import Path
 
 from .campaign import Campaign
 from .errors import ConfigError
-from .render.forms import write_application, write_form, write_summary
-from .render.opinion import build_blank_opinion, build_opinion_template
-from .render.ranking_sheet import write_ranking_sheet
+
+# the renderers (python-docx, docxtpl, xlsxwriter) are imported where templates are written: a run that finds
+# nothing changed only reads the opinion template's bytes, and should not pay for importing them
 
 FORM = "申请表.xlsx"
 APPLICATION = "申请书.docx"
@@ -32,6 +32,10 @@ FILES = (FORM, APPLICATION, SUMMARY, f"{UNITS_FOLDER}/{OPINION}", f"{UNITS_FOLDE
 
 def write_templates(out: Path, campaign: Campaign) -> list[Path]:
     """Write every template into ``out`` (and ``out``/推荐单位用/), byte for byte the same on every run."""
+    from .render.forms import write_application, write_form, write_summary
+    from .render.opinion import build_blank_opinion, build_opinion_template
+    from .render.ranking_sheet import write_ranking_sheet
+
     out = Path(out)
     units = out / UNITS_FOLDER
     units.mkdir(parents=True, exist_ok=True)
@@ -76,6 +80,8 @@ def opinion_template(folder: Path | None, campaign: Campaign, *, check: bool = T
     Word, and must be told at once rather than find opinions missing.
     """
     if folder is None:
+        from .render.opinion import build_opinion_template
+
         return build_opinion_template(campaign)
     path = opinion_template_path(folder)
     if path is None:
