@@ -200,3 +200,13 @@ def test_a_result_appended_after_a_torn_line_is_kept(tmp_path, monkeypatch):
     cache.flush()
     monkeypatch.setattr(ExtractCache, "DECODED", {})
     assert ExtractCache(tmp_path, "v1").get("cd" * 32, "保定/1-申请表.xlsx") == value
+
+
+def test_preload_imports_every_outputs_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys; from toolkit.render import preload; preload(); "
+            "print(all(m in sys.modules for m in ('docx', 'docxtpl', 'xlsxwriter', 'pandas')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.strip() == "True", done.stderr

@@ -93,7 +93,7 @@ def test_a_moved_file_keeps_its_first_time_and_the_index_is_kept_not_rebuilt(tmp
         index_version(self, rel, version)
 
     monkeypatch.setattr(Journal, "_index_version", counted)
-    t = ["2021-09-0{}T10:00:00+08:00".format(d) for d in range(1, 6)]
+    t = [f"2021-09-0{d}T10:00:00+08:00" for d in range(1, 6)]
     journal.record("石家庄/1-申请表.xlsx", sha256="a" * 64, size=1, mtime=1.0, seen=t[1])
     for n in range(200):  # many other files: each indexed once, when recorded
         journal.record(f"保定/{n}-申请表.xlsx", sha256=f"{n:064d}", size=1, mtime=1.0, seen=t[2])

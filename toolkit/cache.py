@@ -9,6 +9,7 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
+from typing import ClassVar
 
 from .campaign import Campaign
 from .journal import ends_with_newline
@@ -61,7 +62,7 @@ class ExtractCache:
 
     FILE = "extract.jsonl"
     MEMO = 60_000  # decoded results kept per process (a national roll-up's files fit)
-    DECODED: dict = {}  # tag -> Extracted, shared by the caches of one process (watch)
+    DECODED: ClassVar[dict] = {}  # tag -> Extracted, shared by the caches of one process (watch)
 
     def __init__(self, folder: Path, key: str):
         self.folder = Path(folder)
@@ -150,7 +151,7 @@ class ExtractCache:
         tag = self._tag(sha256, file)
         self._load().pop(tag, None)
         self._remember(tag, extracted)
-        self._new.append(f"{tag}\t{body}\n".encode("utf-8"))
+        self._new.append(f"{tag}\t{body}\n".encode())
 
     @property
     def unsaved(self) -> int:

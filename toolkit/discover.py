@@ -23,7 +23,7 @@ _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", ".gitkeep", "ehthumbs
 # Office owner files (~$), LibreOffice locks, Word/WPS temp files, partial downloads, macOS resource forks: one
 # pattern, matched once per file name (a national inbox has tens of thousands)
 _IGNORED_PATTERN = re.compile(r"~\$|\.~lock\..*#$|~.*\.tmp$|.*\.(?:tmp|temp|crdownload|part|partial|download)$"
-                              r"|\._|~wr[a-z]\d+\.tmp$", re.I)
+                              r"|\._|~wr[a-z]\d+\.tmp$", re.IGNORECASE)
 
 
 _SKIPPED_DIRS = {".git", ".svn", ".hg", "$RECYCLE.BIN", "System Volume Information", "@eaDir", ".zlbg-state"}

@@ -26,6 +26,7 @@ from .model import Application, Assembled, Extracted, FileVersion, Report
 from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all, unit_keys
+from .render import preload as preload_renderers
 from .render.summary import build_summary
 from .rules.deadline import late_edit_warning
 from .templates import (
@@ -246,6 +247,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                           pending=found.pending, removed=removed)
         timings["assemble"] = time.perf_counter() - t
         if unchanged:  # primed: nothing to publish
+            preload_renderers()
             return RunReport(run_folder=None, latest=latest, files=total, cached=total - len(todo),
                              seconds=time.perf_counter() - started, unchanged=True, notices=list(journal.problems),
                              brief=last.get("brief", {}))

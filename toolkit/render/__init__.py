@@ -77,6 +77,16 @@ def outputs() -> tuple[Output, ...]:
             Output("状态页", status_page.write, waits=True))  # last: it links to everything above, 单位/<unit>/ copies included
 
 
+def preload() -> None:
+    """Import every output's modules now (a watcher's idle moment), so its first run after a file lands does not
+    pay for importing python-docx, docxtpl, xlsxwriter and pandas."""
+    import importlib
+
+    for output in outputs():
+        for module in output.preload:
+            importlib.import_module(module)
+
+
 UNIT_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")  # the per-unit documents, each in a folder of that name
 DOCUMENT_SUFFIXES = (".xlsx", ".docx", ".pdf")
 
