@@ -146,14 +146,15 @@ def _unhashed_version(path: Path, rel: str, units: _Units, seen_at: str) -> File
 
 
 def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datetime | None = None,
-             settle: float = 2.0, max_wait: float = 30.0) -> Discovered:
+             settle: float = 2.0, max_wait: float = 30.0, scanned: list | None = None) -> Discovered:
     """Every file under ``inbox`` as a FileVersion, recording new versions in the journal.
 
     A file still changing after waiting up to ``max_wait`` seconds (a slow copy onto the share), or one that
     changes while it is hashed, is listed in ``pending`` and neither hashed nor recorded: the next run reads it.
+    ``scanned`` is scan_inbox(inbox) when the caller has already listed the inbox.
     """
     seen_at = now_iso(now)
-    scanned = scan_inbox(inbox)
+    scanned = scan_inbox(inbox) if scanned is None else scanned
     present_before = journal.present()
     if not scanned and present_before:
         raise InboxUnavailable(f"收件箱 {inbox} 是空的，但上次运行时其中有 {len(present_before)} 个文件。"

@@ -15,7 +15,7 @@ from .assemble import assemble
 from .cache import ExtractCache, campaign_fingerprint
 from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
-from .discover import discover
+from .discover import discover, scan_inbox
 from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
 from .extract.sniff import IMAGE, PDF, sniff
@@ -144,13 +144,30 @@ def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache
     return out
 
 
+def _listing_key(scanned: list, campaign: Campaign, template: bytes, settle: float) -> str:
+    """A digest of the inbox as listed — every file's inbox path, size, modification time (ns) and file id — and
+    of what else a run's result depends on (template, campaign, toolkit and extractor versions); '' when a file
+    could not be stat'ed or was modified less than ``settle`` seconds ago (it may still be being copied), so
+    such a listing never stands for an unchanged inbox."""
+    now = time.time()
+    h = hashlib.sha256()
+    h.update(hashlib.sha256(template).digest())
+    h.update(repr(campaign).encode("utf-8"))
+    h.update(f"{__version__}\0{EXTRACTOR_VERSION}\n".encode())
+    for rel, _abspath, st in scanned:
+        if st is None or now - st.st_mtime < max(settle, 2.0):
+            return ""
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
 def _fingerprint(versions, campaign: Campaign, ignored, pending=(), template: str = "") -> str:
     h = hashlib.sha256()
     h.update(template.encode())  # a template edited in Word re-renders the opinions
     h.update(repr(campaign).encode("utf-8"))  # every setting: limits, regions, titles, deadline, units
     h.update(__version__.encode())
-    for fv in versions:
-        h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\n".encode("utf-8"))
+    for fv in versions:  # removed_at: a file moved out of the inbox (a withdrawal) is a change by itself
+        h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\0{fv.removed_at}\n".encode("utf-8"))
     for fv in ignored:
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.size}\n".encode("utf-8"))
     for fv in pending:
@@ -186,16 +203,26 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     now = (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ)  # folder names, dates: China time
     state = Path(state) if state else state_dir(outbox)
     with RunLock(state):
-        journal = Journal.load(state)
         t = time.perf_counter()
-        found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait)
+        scanned = scan_inbox(inbox)
+        last = _read_last(state)
+        latest = outbox / LATEST
+        listing = _listing_key(scanned, campaign, template, settle)
+        primed = not keep_workers or str(state.resolve()) in _PRIMED
+        if not force and primed and listing and last.get("listing") == listing and (latest / SUMMARY).exists():
+            # every file as the last run listed it (same names, sizes, modification times, file ids), none of
+            # them young, same template and campaign: nothing to read, not even the journal
+            return RunReport(run_folder=None, latest=latest, files=last.get("files", 0), cached=last.get("files", 0),
+                             seconds=time.perf_counter() - started, unchanged=True, brief=last.get("brief", {}))
+        journal = Journal.load(state)
+        found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait, scanned=scanned)
         journal.save()
         timings = {"discover": time.perf_counter() - t}
         fingerprint = _fingerprint([*found.files, *found.removed], campaign, found.ignored, found.pending,
                                    hashlib.sha256(template).hexdigest())
-        last = _read_last(state)
-        latest = outbox / LATEST
         unchanged = not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists()
+        if unchanged and listing != last.get("listing"):  # same contents, re-saved or touched: list them as now
+            write_json_atomic(state / "last_run.json", {**last, "listing": listing, "files": len(found.files)})
         # a watcher's first idle moment: start its readers, decode the cached results and decide every unit now
         # (kept in this process), so that the run a new file starts has only that file to read and its unit to decide
         prime = unchanged and keep_workers and str(state.resolve()) not in _PRIMED
@@ -271,7 +298,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         log.debug("各阶段用时：%s", "，".join(f"{_PHASE_NAMES.get(k, k)} {v:.2f} 秒" for k, v in timings.items()))
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now), "brief": brief,
-                                                    "unit_keys": context.unit_keys})
+                                                    "unit_keys": context.unit_keys, "listing": listing,
+                                                    "files": total})
         return RunReport(run_folder=folder, latest=latest, summary_data=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)
