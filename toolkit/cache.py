@@ -55,14 +55,15 @@ class ExtractCache:
     (older code) are dropped when they outnumber the current ones. JSON, never pickle: the share is writable by
     many people. Never raises.
 
-    Decoded results are also kept for the life of the process (``DECODED``, at most ``MEMO`` of them): a
-    long-lived watcher decodes each result once, not once per run. A tag names content, code and campaign, so a
-    kept result is never stale.
+    Decoded results are also kept for the life of the process (``DECODED``, by cache file, at most ``MEMO`` of
+    them each): a long-lived watcher decodes each result once, not once per run. A tag names content, code and
+    campaign, so a kept result is never stale; keeping them per cache file keeps each state folder's cache whole
+    (a result is never taken from another state's memory instead of being read and written to this one).
     """
 
     FILE = "extract.jsonl"
     MEMO = 60_000  # decoded results kept per process (a national roll-up's files fit)
-    DECODED: ClassVar[dict] = {}  # tag -> Extracted, shared by the caches of one process (watch)
+    DECODED: ClassVar[dict] = {}  # cache file -> {tag -> Extracted}, shared by the caches of one process (watch)
 
     def __init__(self, folder: Path, key: str):
         self.folder = Path(folder)
@@ -72,6 +73,7 @@ class ExtractCache:
         self.misses = 0
         self._lines: dict[str, tuple[int, int]] | None = None  # tag -> where its body is, until decoded
         self._reader = None  # the file, open for reading bodies
+        self._memo: dict = self.DECODED.setdefault(os.path.abspath(self.path), {})
         self._current = 0  # lines of this key in the file
         self._stale = 0  # lines of other keys in the file
         self._new: list[bytes] = []
@@ -121,7 +123,7 @@ class ExtractCache:
             self.misses += 1
             return None
         tag = self._tag(sha256, file)
-        result = self.DECODED.get(tag)
+        result = self._memo.get(tag)
         if result is None:
             where = self._load().pop(tag, None)
             if where is None:
@@ -137,9 +139,9 @@ class ExtractCache:
         return result
 
     def _remember(self, tag: str, result: Extracted) -> None:
-        if len(self.DECODED) >= self.MEMO:
-            self.DECODED.clear()
-        self.DECODED[tag] = result
+        if len(self._memo) >= self.MEMO:
+            self._memo.clear()
+        self._memo[tag] = result
 
     def put(self, sha256: str, file: str, extracted: Extracted) -> None:
         if not sha256:
