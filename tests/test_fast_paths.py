@@ -48,8 +48,10 @@ def test_cache_round_trip_memo_and_rewrite(tmp_path, monkeypatch):
     got = again.get("ab" * 32, "石家庄/1-申请表.xlsx")
     assert got == value and again.hits == 1
     assert again.get("ab" * 32, "保定/1-申请表.xlsx") is None  # another path: another message names it
-    # the same process: the decoded result is kept, the line is not decoded twice
+    # the same process: the decoded result is kept, the line is not decoded twice; another state's cache
+    # (another folder) does not take it from this one's memory
     assert ExtractCache(tmp_path, "v1").get("ab" * 32, "石家庄/1-申请表.xlsx") is got
+    assert ExtractCache(tmp_path / "other", "v1").get("ab" * 32, "石家庄/1-申请表.xlsx") is None
     # new code (another key): its result is appended; once old lines outnumber current ones, they are dropped
     newer = ExtractCache(tmp_path, "v2")
     assert newer.get("ab" * 32, "石家庄/1-申请表.xlsx") is None
@@ -173,7 +175,8 @@ def test_a_watchers_first_idle_run_primes_what_the_next_run_needs(tmp_path, make
     try:
         idle = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=True)
         assert idle.unchanged and idle.run_folder is None
-        assert len(ExtractCache.DECODED) == 4 and assembly.UNIT_MEMO.misses == len(campaign.units)
+        [memo] = ExtractCache.DECODED.values()
+        assert len(memo) == 4 and assembly.UNIT_MEMO.misses == len(campaign.units)
         [pool] = pipeline._KEPT_POOLS.values()
         assert len(pool._workers) == 1 and not pool.in_process  # the reader is up before any file comes
         again = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=True)
@@ -210,3 +213,66 @@ def test_preload_imports_every_outputs_modules():
             "print(all(m in sys.modules for m in ('docx', 'docxtpl', 'xlsxwriter', 'pandas')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.strip() == "True", done.stderr
+
+
+def test_an_inbox_listed_exactly_as_last_time_is_unchanged_without_reading_the_journal(
+        tmp_path, make_form, make_summary, campaign, monkeypatch):
+    import time as clock
+
+    from toolkit import journal as journal_module
+    from toolkit import pipeline
+
+    firm = "河北石家庄示范制造有限公司"
+    form = make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+    make_summary(tmp_path / "inbox" / "石家庄" / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    old = clock.time() - 60
+    for path in (tmp_path / "inbox").rglob("*.*"):
+        os.utime(path, (old, old))  # not young: copied a minute ago
+    out = tmp_path / "out"
+    first = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert first.run_folder is not None
+    loads = []
+    real_load = journal_module.Journal.load.__func__
+
+    def counting_load(cls, state):
+        loads.append(state)
+        return real_load(cls, state)
+
+    monkeypatch.setattr(journal_module.Journal, "load", classmethod(counting_load))
+    again = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert again.unchanged and not loads and again.files == 2 and again.brief == first.brief
+    # the same contents saved again (a new modification time): the journal is read, nothing is published,
+    # and the new listing is remembered for the next run
+    os.utime(form, (old + 5, old + 5))
+    touched = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert touched.unchanged and len(loads) == 1
+    assert pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1).unchanged and len(loads) == 1
+    # a file modified just now may still be being copied: never taken as unchanged from its listing alone
+    os.utime(form, None)
+    assert pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1).unchanged and len(loads) == 2
+    # the files removed (moved out: a withdrawal): read in full, and the application is withdrawn, not kept as
+    # it was (removing the files that sort last used to leave the run's fingerprint as it was)
+    for path in (tmp_path / "inbox" / "石家庄").iterdir():
+        path.unlink()
+    (tmp_path / "inbox" / "保定").mkdir()
+    make_form(tmp_path / "inbox" / "保定" / "1-申请表.xlsx")  # the inbox is not empty (a share that failed to mount)
+    os.utime(tmp_path / "inbox" / "保定" / "1-申请表.xlsx", (old, old))
+    gone = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert not gone.unchanged and len(loads) == 3
+    assert {a["unit"]: a["status"] for a in gone.summary["applications"]}["石家庄市工业和信息化局"] == "已撤回"
+    # forced: everything again, whatever the listing
+    assert not pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, force=True).unchanged
+
+
+def test_a_removed_file_changes_the_runs_fingerprint(campaign):
+    """Files moved out of the inbox (a withdrawal) are a change by themselves, even when they sort last (their
+    lines used to hash exactly as when they were present)."""
+    from toolkit.model import FileVersion
+    from toolkit.pipeline import _fingerprint
+
+    a = FileVersion(path="石家庄/1-总结材料.docx", unit="石家庄市工业和信息化局", folder="石家庄", sha256="a" * 64, size=1,
+                    mtime=1.0, first_seen="2021-09-01T10:00:00+08:00")
+    b = dataclasses.replace(a, path="石家庄/1-申请表.xlsx", sha256="b" * 64)
+    gone = dataclasses.replace(b, removed_at="2021-09-03T10:00:00+08:00")
+    assert _fingerprint([a, b], campaign, []) != _fingerprint([a, gone], campaign, [])
+    assert _fingerprint([a, b], campaign, []) == _fingerprint([a, b], campaign, [])
