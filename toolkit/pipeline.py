@@ -144,18 +144,21 @@ def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache
     return out
 
 
-def _listing_key(scanned: list, campaign: Campaign, template: bytes, settle: float) -> str:
+YOUNG = 2.0  # seconds: a file modified more recently may still be being copied, whatever --settle says
+
+
+def _listing_key(scanned: list, campaign: Campaign, template_digest: str, settle: float) -> str:
     """A digest of the inbox as listed — every file's inbox path, size, modification time (ns) and file id — and
     of what else a run's result depends on (template, campaign, toolkit and extractor versions); '' when a file
-    could not be stat'ed or was modified less than ``settle`` seconds ago (it may still be being copied), so
-    such a listing never stands for an unchanged inbox."""
+    could not be stat'ed or was modified less than ``settle`` (at least YOUNG) seconds ago, so such a listing
+    never stands for an unchanged inbox."""
     now = time.time()
     h = hashlib.sha256()
-    h.update(hashlib.sha256(template).digest())
+    h.update(template_digest.encode())
     h.update(repr(campaign).encode("utf-8"))
     h.update(f"{__version__}\0{EXTRACTOR_VERSION}\n".encode())
     for rel, _abspath, st in scanned:
-        if st is None or now - st.st_mtime < max(settle, 2.0):
+        if st is None or now - st.st_mtime < max(settle, YOUNG):
             return ""
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
@@ -207,29 +210,33 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         scanned = scan_inbox(inbox)
         last = _read_last(state)
         latest = outbox / LATEST
-        listing = _listing_key(scanned, campaign, template, settle)
+        template_digest = hashlib.sha256(template).hexdigest()
+        listing = _listing_key(scanned, campaign, template_digest, settle)
+        # a watcher's first idle moment is not skipped: it starts its readers, decodes the cached results and
+        # decides every unit (kept in this process), so the run a new file starts reads that file, decides its unit
         primed = not keep_workers or str(state.resolve()) in _PRIMED
-        if not force and primed and listing and last.get("listing") == listing and (latest / SUMMARY).exists():
+        published = (latest / SUMMARY).exists()
+
+        def unchanged_report(files: int, notices: list, cached: int | None = None) -> RunReport:
+            return RunReport(run_folder=None, latest=latest, files=files,
+                             cached=files if cached is None else cached, unchanged=True,
+                             seconds=time.perf_counter() - started, notices=notices, brief=last.get("brief", {}))
+
+        if not force and primed and published and listing and last.get("listing") == listing:
             # every file as the last run listed it (same names, sizes, modification times, file ids), none of
             # them young, same template and campaign: nothing to read, not even the journal
-            return RunReport(run_folder=None, latest=latest, files=last.get("files", 0), cached=last.get("files", 0),
-                             seconds=time.perf_counter() - started, unchanged=True, brief=last.get("brief", {}))
+            return unchanged_report(last.get("files", 0), [])
         journal = Journal.load(state)
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait, scanned=scanned)
         journal.save()
         timings = {"discover": time.perf_counter() - t}
         fingerprint = _fingerprint([*found.files, *found.removed], campaign, found.ignored, found.pending,
-                                   hashlib.sha256(template).hexdigest())
-        unchanged = not force and last.get("fingerprint") == fingerprint and (latest / SUMMARY).exists()
-        if unchanged and listing != last.get("listing"):  # same contents, re-saved or touched: list them as now
+                                   template_digest)
+        unchanged = not force and published and last.get("fingerprint") == fingerprint
+        if unchanged and listing and listing != last.get("listing"):  # same contents, re-saved or touched
             write_json_atomic(state / "last_run.json", {**last, "listing": listing, "files": len(found.files)})
-        # a watcher's first idle moment: start its readers, decode the cached results and decide every unit now
-        # (kept in this process), so that the run a new file starts has only that file to read and its unit to decide
-        prime = unchanged and keep_workers and str(state.resolve()) not in _PRIMED
-        if unchanged and not prime:
-            return RunReport(run_folder=None, latest=latest, files=len(found.files), cached=len(found.files),
-                             seconds=time.perf_counter() - started, unchanged=True, notices=list(journal.problems),
-                             brief=last.get("brief", {}))
+        if unchanged and primed:
+            return unchanged_report(len(found.files), list(journal.problems))
         if keep_workers:
             _PRIMED.add(str(state.resolve()))
             _kept_pool(campaign, workers, limits, reader).warm_up()
@@ -275,9 +282,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         timings["assemble"] = time.perf_counter() - t
         if unchanged:  # primed: nothing to publish
             preload_renderers()
-            return RunReport(run_folder=None, latest=latest, files=total, cached=total - len(todo),
-                             seconds=time.perf_counter() - started, unchanged=True, notices=list(journal.problems),
-                             brief=last.get("brief", {}))
+            return unchanged_report(total, list(journal.problems), cached=total - len(todo))
         t = time.perf_counter()
         previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") else None
         context = RenderContext(today=now.date(), opinion_template=template, pdf=pdf, generated_at=now_iso(now),

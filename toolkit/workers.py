@@ -230,7 +230,11 @@ class ReaderPool:
 
     def warm_up(self) -> None:
         """Start the pool's workers now (a watcher's idle moment) rather than when the first file comes."""
-        while len(self._workers) < self.size and not self.in_process:
+        self._fill(self.size)
+
+    def _fill(self, wanted: int) -> None:
+        """Start workers until ``wanted`` are up (or none can be started: files are then read here)."""
+        while len(self._workers) < wanted and not self.in_process:
             worker = self._start()
             if worker is not None:
                 self._workers.append(worker)
@@ -241,10 +245,7 @@ class ReaderPool:
         for worker in list(self._workers):  # a kept pool whose last map was abandoned: no stale answer may leak
             if worker.job is not None:
                 self._replace(worker)
-        while len(self._workers) < min(self.size, len(queue)) and not self.in_process:
-            worker = self._start()
-            if worker is not None:
-                self._workers.append(worker)
+        self._fill(min(self.size, len(queue)))
         while queue or any(w.job is not None for w in self._workers):
             if not self._workers:  # no worker could be started: read the rest here
                 path, rel = queue.popleft()

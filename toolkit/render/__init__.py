@@ -80,11 +80,15 @@ def outputs() -> tuple[Output, ...]:
 def preload() -> None:
     """Import every output's modules now (a watcher's idle moment), so its first run after a file lands does not
     pay for importing python-docx, docxtpl, xlsxwriter and pandas."""
+    for output in outputs():
+        _import_preload(output)
+
+
+def _import_preload(output: Output) -> None:
     import importlib
 
-    for output in outputs():
-        for module in output.preload:
-            importlib.import_module(module)
+    for module in output.preload:
+        importlib.import_module(module)
 
 
 UNIT_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")  # the per-unit documents, each in a folder of that name
@@ -252,10 +256,7 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
 
     if not hasattr(os, "fork"):
         return None
-    import importlib
-
-    for module in output.preload:
-        importlib.import_module(module)
+    _import_preload(output)
     try:
         read, write = os.pipe()
     except OSError:
