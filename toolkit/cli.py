@@ -222,8 +222,9 @@ def cmd_watch(args) -> int:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
     logging.getLogger("toolkit.watch").setLevel(logging.DEBUG if args.verbose else logging.INFO)
-    if not args.verbose:
-        logging.getLogger("watchdog").setLevel(logging.ERROR)  # its English notices; ours say it in Chinese
+    # watchdog's own notices are English and, at debug level, one line per file event (thousands per run):
+    # ours say what matters in Chinese
+    logging.getLogger("watchdog").setLevel(logging.WARNING if args.verbose else logging.ERROR)
 
     def once() -> bool:
         try:

@@ -26,7 +26,19 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirModifiedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
@@ -38,6 +50,12 @@ log = logging.getLogger(__name__)
 Listing = frozenset  # of (inbox-relative path, size in bytes, mtime in ns)
 
 _IGNORED_EVENTS = ("opened", "closed_no_write")  # reading a file (our own runs do) is no change
+# The events asked of the observer: every change, and not the opening or reading of a file or folder. Our own
+# runs list every folder and read new files; with inotify each of those reads would be an event the observer's
+# thread handles in Python while the run works (thousands per run at 1,000 applications: the run took a third
+# longer). watchdog's event_filter also narrows the inotify mask, so the kernel does not report them at all.
+WATCHED_EVENTS = [DirCreatedEvent, DirDeletedEvent, DirModifiedEvent, DirMovedEvent, FileClosedEvent,
+                  FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent]
 
 
 def inbox_listing(inbox: Path) -> Listing | None:
@@ -246,7 +264,7 @@ class InboxWatcher:
             return False
         observer = self.observer_factory(self.poll)
         try:
-            observer.schedule(self.hints, str(self.inbox), recursive=True)
+            observer.schedule(self.hints, str(self.inbox), recursive=True, event_filter=WATCHED_EVENTS)
             observer.start()
         except OSError as exc:
             _stop_quietly(observer)
