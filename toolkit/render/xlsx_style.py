@@ -80,12 +80,13 @@ NUMBER_FORMATS = {"money": MONEY, "count": COUNT, "input_money": MONEY, "input_c
 
 
 def write_cell(ws, row: int, col: int, value, fmt=None) -> None:
-    """Numbers as numbers, everything else as a string (never a formula, whatever it starts with)."""
+    """Numbers as numbers, everything else as a string (never a formula, whatever it starts with); a number Excel
+    cannot hold (NaN, infinity) as a blank cell."""
     if isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)) and math.isfinite(value):
         ws.write_number(row, col, value, fmt)
-    elif value is None or value == "":
+    elif value is None or value == "" or isinstance(value, (int, float)):
         ws.write_blank(row, col, None, fmt)
     else:
         ws.write_string(row, col, safe_text(value), fmt)
@@ -231,8 +232,9 @@ def column_width(column: Column, values, *, formats: dict | None = None) -> floa
     text_need, number_need = 0.0, 0.0
     # each distinct value measured once: a register repeats unit names, statuses and counts thousands of times
     # (the type is part of the key: 1, 1.0 and True are equal in a set but shown differently)
+    own = column.style
     distinct = {(type(value), value, style) for value, style in
-                (item if isinstance(item, tuple) else (item, column.style) for item in values)}
+                (item if isinstance(item, tuple) else (item, own) for item in values)}
     for _, value, style in distinct:
         if value is None or value == "":
             continue
@@ -274,13 +276,15 @@ def set_columns(ws, columns: list[Column], widths: list[float]) -> None:
 
 
 def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list], styles=None,
-                total: list | None = None, total_styles: dict | None = None, total_label_span: int = 1) -> list[float]:
+                total: list | None = None, total_styles: dict | None = None, total_label_span: int = 1,
+                splice=None) -> list[float]:
     """A table at row ``top``: header, one row per list in ``rows``, then an optional ``total`` row (shaded,
     bold); widths from content, heights from wrapped text. ``styles(r, c, value)`` may name a format for a
     cell (else the column's); ``total_styles`` maps a column to the total cell's format name (else total_money,
     total_count or total_text by the column's kind); the total's first ``total_label_span`` cells are merged
     for its label ('合计'). Returns the widths. Writes rows in order, so it works in
-    xlsxwriter's constant_memory mode.
+    xlsxwriter's constant_memory mode. ``splice`` (an xlsx_rows.RowSplice, in a constant_memory workbook):
+    the data rows are written by it after the workbook closes — the same cells, several times faster.
     """
     total_style = []
     if total is not None:
@@ -300,13 +304,16 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
         ws.write_string(top, c, column.name, f["header"])
     shown_widths = [0.0 if col.hidden else w for col, w in zip(columns, widths)]  # hidden: no say in heights
     hidden = any(col.hidden for col in columns)
-    column_formats = [f[column.style] for column in columns]
-    for r, row in enumerate(rows, start=top + 1):
-        shown_values = [None if col.hidden else v for col, v in zip(columns, row)] if hidden else row
-        ws.set_row(r, row_height(shown_values, shown_widths, line=LINE_HEIGHT, max_lines=12))
-        for c, (fmt, value) in enumerate(zip(column_formats, row)):
-            name = styles(r, c, value) if styles else None
-            write_cell(ws, r, c, value, f[name] if name else fmt)
+    heights = [row_height([None if col.hidden else v for col, v in zip(columns, row)] if hidden else row,
+                          shown_widths, line=LINE_HEIGHT, max_lines=12) for row in rows]
+    names = [column.style for column in columns]
+    cell_styles = ([[styles(r, c, value) or names[c] for c, value in enumerate(row)]
+                    for r, row in enumerate(rows, start=top + 1)] if styles else [names] * len(rows))
+    if not (splice and _spliced(ws, f, splice, top, rows, cell_styles, heights)):
+        for r, (row, row_styles, height) in enumerate(zip(rows, cell_styles, heights), start=top + 1):
+            ws.set_row(r, height)
+            for c, (name, value) in enumerate(zip(row_styles, row)):
+                write_cell(ws, r, c, value, f[name])
     if total is not None:
         r = top + 1 + len(rows)
         ws.set_row(r, row_height(total, shown_widths, line=LINE_HEIGHT))
@@ -316,3 +323,16 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
             elif c >= total_label_span or c == 0:
                 write_cell(ws, r, c, value, f[total_style[c]])
     return widths
+
+
+def _spliced(ws, f: dict, splice, top: int, rows: list, cell_styles: list, heights: list) -> bool:
+    """Hand the rows to ``splice`` (formats by index, each distinct row of style names converted once)."""
+    order: dict = {}
+    converted: dict = {}
+    indexes = []
+    for row_styles in cell_styles:
+        key = id(row_styles)
+        if key not in converted:
+            converted[key] = tuple(order.setdefault(name, len(order)) for name in row_styles)
+        indexes.append(converted[key])
+    return splice.add(ws, top, rows, indexes, [f[name] for name in order], heights)

@@ -1,0 +1,191 @@
+"""The data rows of large tables, written as SpreadsheetML text and put into an xlsxwriter workbook once it closes.
+
+xlsxwriter writes a cell in about 5 µs of Python (argument checks, a cell object, then its XML); a national
+register has millions of cells, and its rows are the longest part of a run that re-renders after one new file.
+Here a table's rows become the same ``<row>``/``<c>`` elements xlsxwriter writes in constant_memory mode (inline
+strings, the same number text, escapes and row heights) at well under 1 µs a cell, and everything else — the
+header, totals, column widths, merged cells, filters, print setup, styles, charts, the package — stays
+xlsxwriter's.
+
+How: instead of the rows, ``write_table`` writes one marker row through xlsxwriter, a cell per cell format the
+rows use, each holding a marker text. After ``Workbook.close()``, ``RowSplice.finish`` reads the package,
+learns each format's style index (the ``s`` attribute xlsxwriter gave the marker cell), replaces the marker row
+by the table's rows and widens the sheet's ``<dimension>`` to them; the other parts are copied unchanged.
+The workbook must be in constant_memory mode (inline strings, rows written in order): the markers are then in
+the worksheet's own XML.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import xl_col_to_name
+
+from ..normalize import clean_text
+
+MARK = "\ue000"  # a private-use character: never in a submission's text after clean_text, never shown
+MAX_STRING = 32767  # Excel's longest cell text; xlsxwriter cuts longer strings to this too
+
+# what xlsxwriter does to cell text (its worksheet and xmlwriter modules): a literal _xHHHH_ gets its underscore
+# escaped, control characters become _xHHHH_, and & < > become entities
+_ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_XML_SPECIAL = re.compile("[&<>]")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+
+
+def cell_text(value: str) -> str:
+    """``value`` (already clean_text'ed) as the body of an inline string's ``<t>``, as xlsxwriter writes it."""
+    if "_x" in value:
+        value = _ESCAPED_ESCAPE.sub(r"_x005F\1", value)
+    if _CONTROL.search(value):
+        value = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", value)
+    value = value.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    if _XML_SPECIAL.search(value):
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def row_height_attribute(points: float) -> str:
+    """A row height in points as xlsxwriter writes it: rounded to whole pixels (4/3 pixel a point), then back."""
+    return f"{0.75 * int(points * 4.0 / 3.0 + 0.5):.16g}"
+
+
+@dataclass
+class _Table:
+    """One table's rows waiting for the package: values, each cell's format (an index into ``formats``), heights."""
+
+    number: int
+    first_row: int  # 0-based worksheet row of the first data row
+    rows: list
+    formats: list  # distinct xlsxwriter Format objects, in marker order
+    cell_formats: list  # per row: a tuple of indexes into ``formats``, one per column
+    heights: list  # per row, in points
+    columns: int
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.rows) - 1
+
+
+@dataclass
+class RowSplice:
+    """Collects tables' rows while a constant_memory workbook is written (``add``), then writes the package with
+    the rows in place (``finish``). One RowSplice per workbook."""
+
+    tables: list = field(default_factory=list)
+
+    def add(self, ws, top: int, rows: list, cell_formats: list, formats: list, heights: list) -> bool:
+        """Take ``rows`` (lists of cell values) for worksheet rows ``top`` + 1 … and write their marker row
+        through xlsxwriter. ``formats``: the distinct Format objects the cells use; ``cell_formats``: per row a
+        tuple of indexes into it. False (nothing written) when the rows cannot be spliced — more formats than
+        columns for the marker row — and the caller writes them through xlsxwriter instead."""
+        columns = max((len(row) for row in rows), default=0)
+        if not rows or len(formats) > columns:
+            return False
+        table = _Table(number=len(self.tables), first_row=top + 1, rows=rows, formats=formats,
+                       cell_formats=cell_formats, heights=heights, columns=columns)
+        for j, fmt in enumerate(formats):
+            ws.write_string(table.first_row, j, f"{MARK}{table.number}:{j}{MARK}", fmt)
+        self.tables.append(table)
+        return True
+
+    def finish(self, package: bytes, target) -> None:
+        """Write ``package`` (the closed workbook's bytes) to ``target`` (a path or a binary file object) with
+        every table's rows in place of its marker row. Raises RuntimeError when a marker is missing (the
+        workbook was not in constant_memory mode)."""
+        pending = {t.number: t for t in self.tables}
+        with zipfile.ZipFile(io.BytesIO(package)) as source, \
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                body = source.read(info)
+                if info.filename.startswith("xl/worksheets/") and MARK.encode("utf-8") in body:
+                    body = self._splice(body.decode("utf-8"), pending).encode("utf-8")
+                out.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
+        if pending:
+            raise RuntimeError(f"marker rows not found for tables {sorted(pending)} (constant_memory off?)")
+
+    def _splice(self, xml: str, pending: dict) -> str:
+        last = 0
+        while (at := xml.find(MARK)) >= 0:
+            number = int(xml[at + 1:xml.index(":", at)])
+            table = pending.pop(number)
+            start = xml.rfind("<row ", 0, at)
+            end = xml.index("</row>", at) + len("</row>")
+            styles = _marker_styles(xml[start:end], number)
+            xml = xml[:start] + _rows_xml(table, styles) + xml[end:]
+            last = max(last, table.last_row)
+        return _widen_dimension(xml, last)
+
+
+_MARKER_CELL = re.compile(r'<c r="[A-Z]+\d+"(?: s="(\d+)")? t="inlineStr"><is><t>' + MARK + r"(\d+):(\d+)" + MARK
+                          + "</t></is></c>")
+
+
+def _marker_styles(row_xml: str, number: int) -> list[str]:
+    """The style index xlsxwriter gave each of a table's formats, read from its marker row (0 when absent)."""
+    found = {int(j): s or "0" for s, n, j in _MARKER_CELL.findall(row_xml) if int(n) == number}
+    return [found[j] for j in range(len(found))]
+
+
+def _rows_xml(table: _Table, styles: list[str]) -> str:
+    """The table's rows as xlsxwriter writes them in constant_memory mode."""
+    letters = [xl_col_to_name(c) for c in range(table.columns)]
+    tails: dict = {}  # (type, value) -> the cell's XML after its style: registers repeat names and statuses
+    out = []
+    append = out.append
+    for offset, (row, indexes, height) in enumerate(zip(table.rows, table.cell_formats, table.heights)):
+        r = table.first_row + offset + 1
+        append(f'<row r="{r}" ht="{row_height_attribute(height)}" customHeight="1">')
+        for letter, value, index in zip(letters, row, indexes):
+            key = (value.__class__, value)
+            tail = tails.get(key)
+            if tail is None:
+                tail = tails[key] = _cell_tail(value)
+            append(f'<c r="{letter}{r}" s="{styles[index]}"{tail}')
+        append("</row>")
+    return "".join(out)
+
+
+def _cell_tail(value) -> str:
+    """A cell's XML after its reference and style, as xlsxwriter's write_cell writes ``value`` (see
+    xlsx_style.write_cell): a boolean, a number, a blank (None, '', or a number Excel cannot hold: NaN,
+    infinity), else text (clean_text'ed, cut to Excel's limit, escaped)."""
+    if isinstance(value, bool):
+        return f' t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return f"><v>{value:.16G}</v></c>"
+    if value is None or value == "" or isinstance(value, (int, float)):
+        return "/>"
+    text = _cut(clean_text(value))
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+    return f' t="inlineStr"><is><t{space}>{cell_text(text)}</t></is></c>'
+
+
+def _cut(text: str) -> str:
+    """``text`` cut to Excel's limit of MAX_STRING UTF-16 units, never inside a character (as xlsxwriter does)."""
+    if len(text) <= MAX_STRING // 2:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > MAX_STRING:
+            return text[:index]
+    return text
+
+
+_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
+
+
+def _widen_dimension(xml: str, last_row: int) -> str:
+    """The worksheet's used range made to reach ``last_row`` (0-based) when the spliced rows end below it."""
+    m = _DIMENSION.search(xml)
+    if m is None:
+        return xml
+    first_col, first_row, end_col, end_row = m.group(1), m.group(2), m.group(3) or m.group(1), m.group(4) or m.group(2)
+    if last_row + 1 <= int(end_row):
+        return xml
+    return f'{xml[:m.start()]}<dimension ref="{first_col}{first_row}:{end_col}{last_row + 1}"/>{xml[m.end():]}'
