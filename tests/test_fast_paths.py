@@ -276,3 +276,29 @@ def test_a_removed_file_changes_the_runs_fingerprint(campaign):
     gone = dataclasses.replace(b, removed_at="2021-09-03T10:00:00+08:00")
     assert _fingerprint([a, b], campaign, []) != _fingerprint([a, gone], campaign, [])
     assert _fingerprint([a, b], campaign, []) == _fingerprint([a, b], campaign, [])
+
+
+def test_summary_json_has_a_line_per_application_and_loads_back_equal(tmp_path):
+    """summary.json written with json's C encoder piece by piece: json.loads gives the content back exactly
+    (nested issues, Chinese text, quotes, line breaks, None, booleans, floats), a line per unit, application and
+    file, a line per top-level field; empty lists and dicts stay on their field's line."""
+    import json
+
+    from toolkit.render.summary import SUMMARY
+    from toolkit.render.summary import write as write_summary
+
+    apps = [{"enterprise": f"河北\"引号\"公司{i}", "rank": i, "passed": i % 2 == 0, "revenue": 1234.5 + i,
+             "issues": [{"code": "field.invalid", "message": "第一行\n第二行\t制表", "location": None}]}
+            for i in range(5)]
+    summary = {"campaign": "hebei-2021", "run": {"host": "主机", "user": "u"}, "units": [{"unit": "甲"}, {"unit": "乙"}],
+               "applications": apps, "files": [], "ignored": {}, "counts": {"applications": 5}}
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"", summary=summary)
+    write_summary(None, tmp_path, context)
+    text = (tmp_path / SUMMARY).read_text(encoding="utf-8")
+    assert json.loads(text) == summary
+    lines = text.splitlines()
+    app_lines = [line for line in lines if line.lstrip().startswith('{"enterprise"')]
+    assert [json.loads(line.strip().rstrip(",")) for line in app_lines] == apps  # one application a line
+    assert ' "files": [],' in lines and ' "ignored": {},' in lines
+    # braces, 7 field lines, and each non-empty list's items plus its closing bracket
+    assert lines[0] == "{" and lines[-1] == "}" and len(lines) == 2 + 7 + (2 + 1) + (5 + 1)

@@ -74,9 +74,24 @@ SUMMARY = "summary.json"
 
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
-    """summary.json (SPEC §7): the content the pipeline built (``context.summary``), else built here.
-    Indented for people when small; compact (json's fast C encoder) for national roll-ups."""
+    """summary.json (SPEC §7): the content the pipeline built (``context.summary``), else built here; laid out by
+    ``dumps``."""
     summary = context.summary or build_summary(result)
-    indent = 1 if len(summary["applications"]) <= 2000 else None
-    (folder / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=indent), encoding="utf-8")
+    (folder / SUMMARY).write_text(dumps(summary), encoding="utf-8")
     return [folder / SUMMARY]
+
+
+def dumps(summary: dict) -> str:
+    """summary.json's text: a line per top-level field, and a line per element of a list (each unit, application,
+    file), that element compact — a person can read and diff it at any size, and json's C encoder writes every
+    piece (``indent=`` would make json use its pure-Python encoder: three times slower, 0.2 s of a run at 1,000
+    applications). ``json.loads`` gives ``summary`` back."""
+    fields = []
+    for key, value in summary.items():
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            items = ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in value)
+            fields.append(f" {name}: [\n  {items}\n ]")
+        else:
+            fields.append(f" {name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
