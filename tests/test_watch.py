@@ -19,7 +19,7 @@ from conftest import ROOT
 
 from toolkit.campaign import load_campaign
 from toolkit.pipeline import run
-from toolkit.watch import InboxWatcher, inbox_listing, watch
+from toolkit.watch import InboxWatcher, _EventHints, inbox_listing, watch
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and folder removal semantics")
 
@@ -272,6 +272,42 @@ def test_a_dead_observer_is_restarted_and_hears_new_files(tmp_path, poll, inject
     thread.join(timeout=15)
     assert seen, recorder.seen
     assert not thread.is_alive()
+
+
+@pytest.mark.parametrize("poll", [None, 0.3], ids=["events", "polling"])
+def test_reading_the_inbox_is_no_change_but_every_kind_of_change_is(tmp_path, poll, monkeypatch):
+    """Runs list every folder and read files: that alone starts no run (the native observer is not even told of
+    it); a file rewritten in place, touched, renamed, moved out or deleted each starts one."""
+    inbox = tmp_path / "inbox"
+    (inbox / "保定" / "甲").mkdir(parents=True)
+    for name in ("a.xlsx", "b.docx", "c.xlsx", "d.xlsx"):
+        (inbox / "保定" / "甲" / name).write_bytes(b"x" * 100)
+    outside = tmp_path / "withdrawn"
+    outside.mkdir()
+    delivered = []  # every event the observer hands over, ignored ones included
+    hear = _EventHints.on_any_event
+    monkeypatch.setattr(_EventHints, "on_any_event", lambda self, event: (delivered.append(event.event_type),
+                                                                          hear(self, event)))
+    watcher, recorder, thread = start_watcher(inbox, poll=poll, quiet=0.3, rescan=3600)
+    try:
+        for _ in range(20):  # what a run does to the inbox: list it, open and read its files
+            for path in inbox.rglob("*"):
+                if path.is_file():
+                    path.read_bytes()
+        time.sleep(1.5)  # far beyond the quiet period: a run would have started
+        assert len(recorder.seen) == 1, recorder.seen
+        assert not {"opened", "closed_no_write"} & set(delivered), delivered
+        changes = [lambda: (inbox / "保定" / "甲" / "a.xlsx").write_bytes(b"y" * 100),  # rewritten in place
+                   lambda: os.utime(inbox / "保定" / "甲" / "b.docx", (1, 1)),  # touched (attributes only)
+                   lambda: (inbox / "保定" / "甲" / "c.xlsx").rename(inbox / "保定" / "甲" / "c2.xlsx"),
+                   lambda: shutil.move(inbox / "保定" / "甲" / "d.xlsx", outside / "d.xlsx"),  # withdrawn
+                   lambda: (inbox / "保定" / "甲" / "c2.xlsx").unlink()]
+        for n, change in enumerate(changes, start=2):
+            change()
+            assert wait_for(lambda: len(recorder.seen) >= n, 20), (n, recorder.seen)
+    finally:
+        watcher.stop.set()
+        thread.join(timeout=15)
 
 
 def test_a_burst_is_coalesced_and_a_trickle_still_runs(tmp_path):

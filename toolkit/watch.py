@@ -27,10 +27,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import (
+    DirAttribEvent,
     DirCreatedEvent,
     DirDeletedEvent,
     DirModifiedEvent,
     DirMovedEvent,
+    FileAttribEvent,
     FileClosedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
@@ -54,8 +56,10 @@ _IGNORED_EVENTS = ("opened", "closed_no_write")  # reading a file (our own runs 
 # runs list every folder and read new files; with inotify each of those reads would be an event the observer's
 # thread handles in Python while the run works (thousands per run at 1,000 applications: the run took a third
 # longer). watchdog's event_filter also narrows the inotify mask, so the kernel does not report them at all.
-WATCHED_EVENTS = [DirCreatedEvent, DirDeletedEvent, DirModifiedEvent, DirMovedEvent, FileClosedEvent,
-                  FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent]
+# (attribute changes — a touched file, a copy keeping its old time — are changes: watchdog 7 reports them apart)
+WATCHED_EVENTS = [DirAttribEvent, DirCreatedEvent, DirDeletedEvent, DirModifiedEvent, DirMovedEvent,
+                  FileAttribEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent,
+                  FileMovedEvent]
 
 
 def inbox_listing(inbox: Path) -> Listing | None:
