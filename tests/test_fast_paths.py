@@ -126,6 +126,7 @@ def test_background_register_equals_one_written_in_process(tmp_path, assembled, 
 
 def test_unit_memo_decides_only_changed_units_again(tmp_path, make_form, make_summary, campaign, monkeypatch):
     from toolkit import assemble as assembly
+    from toolkit import pipeline
     from toolkit.pipeline import run as run_pipeline
 
     units = {"石家庄": "河北石家庄示范制造有限公司", "保定": "河北保定示范制造有限公司", "冶金协会": "河北冶金示范钢铁有限公司"}
@@ -133,15 +134,23 @@ def test_unit_memo_decides_only_changed_units_again(tmp_path, make_form, make_su
         make_form(tmp_path / "inbox" / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
         make_summary(tmp_path / "inbox" / folder / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
     monkeypatch.setattr(assembly, "UNIT_MEMO", assembly.UnitMemo())
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    monkeypatch.setattr(pipeline, "_KEPT_POOLS", {})
     memo = assembly.UNIT_MEMO
     out = tmp_path / "out"
-    first = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=False)
+    batch = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1)  # a batch run memoises nothing
+    assert memo.misses == memo.hits == 0 and not ExtractCache.DECODED
+    first = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=True, force=True)
     decided = memo.misses
     assert decided == len(campaign.units) and memo.hits == 0
     firm = units["保定"]
     make_form(tmp_path / "inbox" / "保定" / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验",
               电话="0312-5551234")
-    second = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    try:
+        second = run_pipeline(tmp_path / "inbox", out, campaign, settle=0, workers=1, keep_workers=True)
+    finally:
+        for pool in pipeline._KEPT_POOLS.values():
+            pool.close()
     assert memo.misses == decided + 1  # only 保定 decided again
     assert memo.hits == len(campaign.units) - 1
     # what the memo gives equals deciding every unit afresh
@@ -152,6 +161,7 @@ def test_unit_memo_decides_only_changed_units_again(tmp_path, make_form, make_su
     assert content_bytes(second.result.units) == content_bytes(fresh.result.units)
     assert content_bytes(second.result.files) == content_bytes(fresh.result.files)
     assert first.result.applications != second.result.applications
+    assert content_bytes(batch.result.applications) == content_bytes(first.result.applications)
 
 
 def test_a_watchers_first_idle_run_primes_what_the_next_run_needs(tmp_path, make_form, make_summary, campaign,
@@ -302,3 +312,38 @@ def test_summary_json_has_a_line_per_application_and_loads_back_equal(tmp_path):
     assert ' "files": [],' in lines and ' "ignored": {},' in lines
     # braces, 7 field lines, and each non-empty list's items plus its closing bracket
     assert lines[0] == "{" and lines[-1] == "}" and len(lines) == 2 + 7 + (2 + 1) + (5 + 1)
+
+
+def test_results_past_assembly_carry_no_long_section_texts(tmp_path, make_form, make_summary, campaign):
+    """The checks read the 总结材料's texts; the result keeps each section's heading, 字数, images and tables and
+    the 质量标杆名称 (benchmark_name), and drops the other texts — no output shows them."""
+    firm = "河北石家庄示范制造有限公司"
+    make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+    make_summary(tmp_path / "inbox" / "石家庄" / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    result = run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1).result
+    [app] = result.applications
+    sections = app.summary.sections
+    assert sections["企业概况"].text == "" and sections["企业概况"].chars > 0
+    assert sections["摘要"].text == "" and sections["摘要"].title
+    assert app.summary.benchmark_name == f"{firm}推行精益生产的经验"
+    assert not any(i.code.startswith("pair.") for i in app.issues)  # paired by its 企业概况 before the drop
+
+
+def test_cache_encoding_equals_dataclasses_asdict(tmp_path, make_form, make_summary, campaign):
+    """to_dict (no deep copies) gives the JSON dataclasses.asdict gives, for real extracted 申请表 (yearly values
+    keyed by int years) and 总结材料, and decodes back to an equal result."""
+    import json
+    from dataclasses import asdict
+
+    from toolkit.cache import from_dict, to_dict
+    from toolkit.pipeline import read_file
+
+    firm = "河北石家庄示范制造有限公司"
+    paths = [make_form(tmp_path / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验"),
+             make_summary(tmp_path / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")]
+    extracted = [read_file(str(p), p.name, campaign) for p in paths] + [_extracted(firm, shared=True)]
+    assert extracted[0].form.yearly and extracted[1].summary.sections
+    for ex in extracted:
+        encoded = json.dumps(to_dict(ex), ensure_ascii=False, sort_keys=True)
+        assert encoded == json.dumps(asdict(ex), ensure_ascii=False, sort_keys=True)
+        assert from_dict(json.loads(encoded)) == ex

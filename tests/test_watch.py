@@ -304,7 +304,7 @@ def test_reading_the_inbox_is_no_change_but_every_kind_of_change_is(tmp_path, po
                    lambda: (inbox / "保定" / "甲" / "c2.xlsx").unlink()]
         for n, change in enumerate(changes, start=2):
             change()
-            assert wait_for(lambda: len(recorder.seen) >= n, 20), (n, recorder.seen)
+            assert wait_for(lambda n=n: len(recorder.seen) >= n, 20), (n, recorder.seen)
     finally:
         watcher.stop.set()
         thread.join(timeout=15)

@@ -72,12 +72,17 @@ class _Entry:
 
 
 def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
-             ignored: list | None = None, pending: list | None = None, removed: list | None = None) -> Assembled:
+             ignored: list | None = None, pending: list | None = None, removed: list | None = None,
+             memo: UnitMemo | None = None) -> Assembled:
     """The run's result from its file versions and what each file yielded (``extracted``: inbox path ->
     Extracted). Pure: nothing is read or written. Units, applications and files come out in 附件2 order.
 
     ``removed`` are files gone from the inbox (their last versions, with ``removed_at``): an application all of
     whose files were removed, and that no file in the inbox continues, was withdrawn by the unit (已撤回).
+    ``memo`` (a long-lived process: watch, ``UNIT_MEMO``) keeps each unit's steps 1-7 for the next call.
+
+    The applications carry their 总结材料's sections without the long texts the checks read
+    (``SummaryData.without_texts``): no output shows them, and at national scale they are most of the memory.
     """
     removed = list(removed or ())
     entries = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind, issues=list(extracted[fv.path].issues))
@@ -99,7 +104,7 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     unit_facts: dict[str, dict] = {}
     for unit in campaign.units:
         ordered, facts = _decided_unit(campaign, unit, by_unit.get(unit.name, []), extracted, entries,
-                                       [fv for fv in removed if fv.unit == unit.name])
+                                       [fv for fv in removed if fv.unit == unit.name], memo)
         decided.extend(ordered)
         unit_facts[unit.name] = facts
 
@@ -110,7 +115,8 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     applications = []
     for a in decided:
         status = status_of(a)
-        applications.append(replace(a, status=status, listed_in_opinion=status == PASSED))
+        applications.append(replace(a, status=status, listed_in_opinion=status == PASSED,
+                                    summary=a.summary.without_texts() if a.summary else None))
     units = tuple(_unit_status(unit, [a for a in applications if a.unit == unit.name], unit_facts[unit.name])
                   for unit in campaign.units)
     for app in applications:
@@ -147,21 +153,23 @@ UNIT_MEMO = UnitMemo()
 
 
 def _decided_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
-                  removed: list[FileVersion]) -> tuple[list[Application], dict]:
-    """Steps 1-7 for one unit (memoised per process in UNIT_MEMO): its applications in rank order and the facts
+                  removed: list[FileVersion], memo: UnitMemo | None) -> tuple[list[Application], dict]:
+    """Steps 1-7 for one unit (memoised in ``memo`` when given): its applications in rank order and the facts
     its UnitStatus is made from; the unit's file entries get their status and issues."""
+    if memo is None:
+        return _decide_unit(campaign, unit, files, extracted, entries, removed)
     key, refs = UnitMemo.key(campaign, files, removed, extracted)
     paths = [fv.path for fv in (*files, *removed)]
-    kept = UNIT_MEMO.entries.get(unit.name)
+    kept = memo.entries.get(unit.name)
     if kept is not None and kept["key"] == key:
-        UNIT_MEMO.hits += 1
+        memo.hits += 1
         for path, (status, issues, enterprise) in zip(paths, kept["states"]):
             entries[path].status, entries[path].issues, entries[path].enterprise = status, list(issues), enterprise
         facts = dict(kept["facts"], rejected=[entries[path] for path in kept["rejected"]])
         return list(kept["ordered"]), facts
-    UNIT_MEMO.misses += 1
+    memo.misses += 1
     ordered, facts = _decide_unit(campaign, unit, files, extracted, entries, removed)
-    UNIT_MEMO.entries[unit.name] = {
+    memo.entries[unit.name] = {
         "key": key, "refs": refs, "ordered": tuple(ordered),
         "states": tuple((entries[p].status, tuple(entries[p].issues), entries[p].enterprise) for p in paths),
         "facts": {k: v for k, v in facts.items() if k != "rejected"},

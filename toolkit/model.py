@@ -118,6 +118,16 @@ class SummaryData:
         s = self.sections.get("质量标杆名称")
         return s.text.strip().splitlines()[0].strip() if s and s.text.strip() else ""
 
+    def without_texts(self) -> SummaryData:
+        """This summary with its sections' texts dropped — headings, 字数, images, tables and locations kept —
+        except the 质量标杆名称's (``benchmark_name`` reads it). For results past the checks: no output shows a
+        section's text, and a national run's 总结材料 texts are hundreds of MB."""
+        keep = "质量标杆名称"
+        return SummaryData(sections={k: s if k == keep or not s.text else
+                                     Section(key=s.key, title=s.title, text="", chars=s.chars, images=s.images,
+                                             tables=s.tables, location=s.location)
+                                     for k, s in self.sections.items()}, title=self.title)
+
 
 @dataclass(frozen=True)
 class RankingRow:

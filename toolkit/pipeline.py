@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
+from . import assemble as assembly
 from .assemble import assemble
 from .cache import ExtractCache, campaign_fingerprint
 from .campaign import CHINA_TZ, Campaign
@@ -243,7 +244,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if not unchanged:
             check_opinion_template(template, templates or "推荐意见.docx")
         t = time.perf_counter()
-        cache = _cache(state, campaign)
+        cache = _cache(state, campaign, keep=keep_workers)
         extracted: dict[str, Extracted] = {}
         todo = []
         for fv in found.files:
@@ -278,7 +279,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
         cache.close()
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
-                          pending=found.pending, removed=removed)
+                          pending=found.pending, removed=removed, memo=assembly.UNIT_MEMO if keep_workers else None)
+        # what the files yielded is in the result now (a batch run keeps nothing else of it: the long texts of
+        # 总结材料, most of a national run's memory, are freed before rendering)
+        del extracted, cache
         timings["assemble"] = time.perf_counter() - t
         if unchanged:  # primed: nothing to publish
             preload_renderers()
@@ -310,9 +314,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                          result=result, notices=notices, brief=brief)
 
 
-def _cache(state: Path, campaign: Campaign) -> ExtractCache:
-    """The extraction cache of this code and campaign in the state folder."""
-    return ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}")
+def _cache(state: Path, campaign: Campaign, *, keep: bool = False) -> ExtractCache:
+    """The extraction cache of this code and campaign in the state folder (``keep``: decoded results kept for
+    the process's next runs — watch)."""
+    return ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}", keep=keep)
 
 
 def _brief(summary: dict) -> dict:
