@@ -136,7 +136,7 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
                    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@functools.lru_cache(maxsize=1 << 18)  # a national register's distinct names and paths fit
 def _line_units(line: str) -> float:
     wide = _WIDE.subn("", line)[1]
     return wide * WIDE_UNITS + (len(line) - wide) * NARROW_UNITS
@@ -247,7 +247,7 @@ def column_width(column: Column, values, *, formats: dict | None = None) -> floa
     return round(width, 1)
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@functools.lru_cache(maxsize=1 << 18)  # a national register's distinct names and paths fit
 def lines_needed(text, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` units wide (explicit line breaks included); cached,
     since every row of a register asks it again for the same unit names and statuses."""
