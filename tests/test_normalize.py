@@ -583,3 +583,24 @@ def test_prop_mobile_roundtrip_formats(m):
         p = to_phone(raw)
         assert p.ok and p.value == m, raw
     assert phone_kind(m) == "mobile"
+
+
+# characters enterprise names and 企业概况 are written in, and the ones normalize_name maps or drops: full-width
+# forms, ideographic and other spaces, dots and bullets, dashes, brackets, quotes, Latin letters of both cases
+_NAME_ALPHABET = st.sampled_from(list("河北钢铁集团有限公司股份责任华信精密机械成立于年")
+                                 + list("（）()【】〔〕“”\"'·•・‧∙—–-－ 　\t\nABCabcＡＢｃ１２3456.,，。"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(before=st.text(_NAME_ALPHABET, max_size=30), name=st.text(_NAME_ALPHABET, min_size=1, max_size=20),
+       after=st.text(_NAME_ALPHABET, max_size=30))
+def test_a_name_written_as_is_in_a_text_is_in_its_normalised_form(before, name, after):
+    """contains_enterprise answers a name found verbatim without normalising the text: sound because every
+    mapping of normalize_name is per character, so the normalised text contains the normalised name."""
+    from toolkit.names import contains_enterprise
+
+    text = before + name + after
+    ent = normalize_name(name)
+    if ent:
+        assert ent in normalize_name(text)
+    assert contains_enterprise(text, name) == bool(ent)

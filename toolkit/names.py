@@ -79,9 +79,11 @@ def contains_enterprise(text: str, enterprise: str) -> bool:
     """Whether ``text`` names ``enterprise``: its full name, or its name without the legal form (≥ 4
     characters), compared as normalize_name() keys.
     """
-    text_n = normalize_name(text)
     ent = normalize_name(enterprise)
     if not ent:
         return False
+    if enterprise in text:  # written as is: no need to normalise the text (0.2 ms for a 企业概况; every
+        return True  # mapping normalize_name makes is per character, so the normalised text contains it too)
+    text_n = normalize_name(text)
     short = strip_company_suffix(ent)
     return ent in text_n or (len(short) >= 4 and short in text_n)
