@@ -38,7 +38,7 @@ NEEDS_FIX = "需补正"
 WITHDRAWN = "已撤回"  # the unit withdrew it (撤回 in its 推荐排序表): kept in every output, no quota place
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     code: str
     severity: str
@@ -65,7 +65,7 @@ class Issue:
         return Issue(**{**asdict(self), **changes})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """One extracted value: the normalised value, what was written, and where."""
 
@@ -95,7 +95,7 @@ class FormData:
         return v.value if v is not None and isinstance(v.value, (int, float)) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     key: str
     title: str  # the heading as written
@@ -129,7 +129,7 @@ class SummaryData:
                                      for k, s in self.sections.items()}, title=self.title)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankingRow:
     """One row of a unit's 推荐排序表: the rank it gives (None when blank), whom it names, where it is; the
     row's 成文日期 if the sheet has that column (GB/T 9704 form, '2021年9月18日'), and whether the unit marked
@@ -160,7 +160,7 @@ class Extracted:
         return self.forms or ((self.form,) if self.form is not None else ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileVersion:
     path: str  # inbox-relative, '/'-separated
     unit: str  # resolved unit name or '' when unknown
@@ -253,7 +253,7 @@ def status_of(app: Application) -> str:
     return NEEDS_FIX if any(i.is_error for i in app.issues) else PASSED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileEntry:
     """A submitted file as the run saw it: its version, what it is, its issues and its status.
 
