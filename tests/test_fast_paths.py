@@ -34,6 +34,13 @@ def test_content_bytes_depend_on_content_not_on_shared_objects():
     assert content_bytes(shared) == content_bytes(copied)
     assert content_bytes(shared) != content_bytes(_extracted("河北乙有限公司", shared=True))
     assert content_bytes((1, "a", {"k": 2.5})) != content_bytes((1, "a", {"k": 2.25}))
+    # every field of a slotted model object counts (they are pickled field by field)
+    value = Value(value=1.5, text="1.5", location="B3")
+    for change in ({"value": 2.5}, {"text": "1.50"}, {"location": "B4"}):
+        assert content_bytes(value) != content_bytes(dataclasses.replace(value, **change))
+    note = shared.issues[0]
+    for change in ({"severity": "error"}, {"file": "b.xlsx"}, {"location": "B4"}, {"message": "另一提示"}):
+        assert content_bytes(note) != content_bytes(dataclasses.replace(note, **change))
 
 
 def test_cache_round_trip_memo_and_rewrite(tmp_path, monkeypatch):
