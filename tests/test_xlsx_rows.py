@@ -116,6 +116,17 @@ def test_spliced_rows_read_back_as_xlsxwriter_wrote_them(both):
     assert cells["B10"][0] == "非法字符在此"
     assert heights[6] > heights[3]  # three lines of text: a taller row
     assert got["表二"][2] == "A1:C10"
+    # readers that trust the stored used range (openpyxl's and calamine's figures above count cells instead)
+    assert _stored_dimensions(spliced) == _stored_dimensions(reference) == ["A1:F12", "A1:C10"]
+
+
+def _stored_dimensions(path: Path) -> list[str]:
+    """Each worksheet's <dimension ref>, as written in the package."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        names = sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+        return [re.search(r'<dimension ref="([^"]+)"', z.read(n).decode("utf-8")).group(1) for n in names]
 
 
 def test_calamine_reads_the_same_values(both):
@@ -205,3 +216,32 @@ def test_register_spliced_equals_register_written_cell_by_cell(tmp_path, monkeyp
     with zipfile.ZipFile(spliced) as a, zipfile.ZipFile(reference) as b:
         assert a.namelist() == b.namelist()
         assert a.read("xl/workbook.xml") == b.read("xl/workbook.xml")  # defined names, print titles
+
+
+def test_submitted_text_holding_the_marker_character_is_written_as_text(tmp_path):
+    """U+E000 (the first self-made character, 造字; GBK 0xAAA1) in spliced cells and in a sheet written by
+    xlsxwriter alone: never taken for a marker; the workbook equals the one xlsxwriter writes cell by cell."""
+    rows = [[1, "某\ue000公司", 1.0, "通过", "\ue0001:0\ue000", "x"], [2, "乙", -0.0, "通过", "\ue000", "y"]]
+    paths = []
+    for splice in (RowSplice(), None):
+        package = io.BytesIO()
+        wb = xlsxwriter.Workbook(package, {"constant_memory": True, "strings_to_numbers": False})
+        f = formats(wb)
+        ws = wb.add_worksheet("表")
+        write_table(ws, f, top=0, columns=COLUMNS, rows=rows, styles=_style, splice=splice)
+        plain = wb.add_worksheet("说明")
+        plain.write_string(0, 0, "\ue000造字\ue000", f["cell"])
+        wb.close()
+        path = tmp_path / f"{splice is not None}.xlsx"
+        if splice is None:
+            path.write_bytes(package.getvalue())
+        else:
+            splice.finish(package.getvalue(), path)
+        paths.append(path)
+    assert _cells(paths[0]) == _cells(paths[1])
+    cells = _cells(paths[0])["表"][0]
+    assert cells["B2"][0] == "某\ue000公司" and cells["E2"][0] == "\ue0001:0\ue000"
+    assert _cells(paths[0])["说明"][0]["A1"][0] == "\ue000造字\ue000"
+    with zipfile.ZipFile(paths[0]) as a, zipfile.ZipFile(paths[1]) as b:
+        sheet = "xl/worksheets/sheet1.xml"
+        assert b"<v>-0</v>" in a.read(sheet) and b"<v>-0</v>" in b.read(sheet)  # as xlsxwriter writes -0.0

@@ -8,7 +8,7 @@ header, totals, column widths, merged cells, filters, print setup, styles, chart
 xlsxwriter's.
 
 How: instead of the rows, ``write_table`` writes one marker row through xlsxwriter, a cell per cell format the
-rows use, each holding a marker text. After ``Workbook.close()``, ``RowSplice.finish`` reads the package,
+rows use, each holding a marker text (a random token of the RowSplice, the table's number and the format's). After ``Workbook.close()``, ``RowSplice.finish`` reads the package,
 learns each format's style index (the ``s`` attribute xlsxwriter gave the marker cell), replaces the marker row
 by the table's rows and widens the sheet's ``<dimension>`` to them; the other parts are copied unchanged.
 The workbook must be in constant_memory mode (inline strings, rows written in order): the markers are then in
@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..normalize import clean_text
 
-MARK = "\ue000"  # a private-use character: never in a submission's text after clean_text, never shown
+MARK = "\ue000"  # a private-use character opening each marker (submissions may hold it too: 造字, GBK 0xAAA1)
 MAX_STRING = 32767  # Excel's longest cell text; xlsxwriter cuts longer strings to this too
 
 # what xlsxwriter does to cell text (its worksheet and xmlwriter modules): a literal _xHHHH_ gets its underscore
@@ -77,6 +78,13 @@ class RowSplice:
     the rows in place (``finish``). One RowSplice per workbook."""
 
     tables: list = field(default_factory=list)
+    token: str = field(default_factory=lambda: f"{MARK}{uuid.uuid4().hex}")  # no submitted text holds it
+
+    @property
+    def _marker_cell(self) -> re.Pattern:
+        """A whole marker cell as xlsxwriter writes it: (style index or None, table number, format number)."""
+        return re.compile(r'<c r="[A-Z]+\d+"(?: s="(\d+)")? t="inlineStr"><is><t>' + re.escape(self.token)
+                          + r":(\d+):(\d+)" + MARK + "</t></is></c>")
 
     def add(self, ws, top: int, rows: list, cell_formats: list, formats: list, heights: list) -> bool:
         """Take ``rows`` (lists of cell values) for worksheet rows ``top`` + 1 … and write their marker row
@@ -89,7 +97,7 @@ class RowSplice:
         table = _Table(number=len(self.tables), first_row=top + 1, rows=rows, formats=formats,
                        cell_formats=cell_formats, heights=heights, columns=columns)
         for j, fmt in enumerate(formats):
-            ws.write_string(table.first_row, j, f"{MARK}{table.number}:{j}{MARK}", fmt)
+            ws.write_string(table.first_row, j, f"{self.token}:{table.number}:{j}{MARK}", fmt)
         self.tables.append(table)
         return True
 
@@ -102,33 +110,25 @@ class RowSplice:
                 zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in source.infolist():
                 body = source.read(info)
-                if info.filename.startswith("xl/worksheets/") and MARK.encode("utf-8") in body:
+                if info.filename.startswith("xl/worksheets/") and self.token.encode("utf-8") in body:
                     body = self._splice(body.decode("utf-8"), pending).encode("utf-8")
                 out.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
         if pending:
             raise RuntimeError(f"marker rows not found for tables {sorted(pending)} (constant_memory off?)")
 
     def _splice(self, xml: str, pending: dict) -> str:
-        last = 0
-        while (at := xml.find(MARK)) >= 0:
-            number = int(xml[at + 1:xml.index(":", at)])
-            table = pending.pop(number)
-            start = xml.rfind("<row ", 0, at)
-            end = xml.index("</row>", at) + len("</row>")
-            styles = _marker_styles(xml[start:end], number)
-            xml = xml[:start] + _rows_xml(table, styles) + xml[end:]
+        """Each marker row of this worksheet replaced by its table's rows, and the used range widened."""
+        marker, last, at = self._marker_cell, 0, 0
+        while (m := marker.search(xml, at)) is not None:
+            table = pending.pop(int(m.group(2)))
+            start = xml.rfind("<row ", 0, m.start())
+            end = xml.index("</row>", m.end()) + len("</row>")
+            styles = {int(j): s or "0" for s, n, j in marker.findall(xml, start, end) if int(n) == table.number}
+            rows = _rows_xml(table, [styles[j] for j in range(len(table.formats))])
+            xml = xml[:start] + rows + xml[end:]
+            at = start + len(rows)  # the rows just written are data: never searched for markers
             last = max(last, table.last_row)
         return _widen_dimension(xml, last)
-
-
-_MARKER_CELL = re.compile(r'<c r="[A-Z]+\d+"(?: s="(\d+)")? t="inlineStr"><is><t>' + MARK + r"(\d+):(\d+)" + MARK
-                          + "</t></is></c>")
-
-
-def _marker_styles(row_xml: str, number: int) -> list[str]:
-    """The style index xlsxwriter gave each of a table's formats, read from its marker row (0 when absent)."""
-    found = {int(j): s or "0" for s, n, j in _MARKER_CELL.findall(row_xml) if int(n) == number}
-    return [found[j] for j in range(len(found))]
 
 
 def _rows_xml(table: _Table, styles: list[str]) -> str:
@@ -141,7 +141,7 @@ def _rows_xml(table: _Table, styles: list[str]) -> str:
         r = table.first_row + offset + 1
         append(f'<row r="{r}" ht="{row_height_attribute(height)}" customHeight="1">')
         for letter, value, index in zip(letters, row, indexes):
-            key = (value.__class__, value)
+            key = (value.__class__, value, math.copysign(1.0, value) if value.__class__ is float else 0)  # -0.0
             tail = tails.get(key)
             if tail is None:
                 tail = tails[key] = _cell_tail(value)
