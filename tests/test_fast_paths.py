@@ -35,32 +35,33 @@ def test_content_bytes_depend_on_content_not_on_shared_objects():
     assert content_bytes(shared) != content_bytes(_extracted("河北乙有限公司", shared=True))
     assert content_bytes((1, "a", {"k": 2.5})) != content_bytes((1, "a", {"k": 2.25}))
     # every field of a slotted model object counts (they are pickled field by field)
-    value = Value(value=1.5, text="1.5", location="B3")
-    for change in ({"value": 2.5}, {"text": "1.50"}, {"location": "B4"}):
-        assert content_bytes(value) != content_bytes(dataclasses.replace(value, **change))
-    note = shared.issues[0]
-    for change in ({"severity": "error"}, {"file": "b.xlsx"}, {"location": "B4"}, {"message": "另一提示"}):
-        assert content_bytes(note) != content_bytes(dataclasses.replace(note, **change))
+    for obj in (Value(value=1.5, text="1.5", location="B3"), shared.issues[0],
+                Section(key="摘要", title="一、摘要", text="内容", chars=2)):
+        for f in dataclasses.fields(obj):
+            current = getattr(obj, f.name)
+            other = (not current if isinstance(current, bool) else current + 1 if isinstance(current, (int, float))
+                     else f"{current}·")
+            assert content_bytes(obj) != content_bytes(dataclasses.replace(obj, **{f.name: other})), f.name
 
 
 def test_cache_round_trip_memo_and_rewrite(tmp_path, monkeypatch):
     monkeypatch.setattr(ExtractCache, "DECODED", {})
-    first = ExtractCache(tmp_path, "v1")
+    first = ExtractCache(tmp_path, "v1", keep=True)
     value = _extracted("河北甲有限公司", shared=True)
     first.put("ab" * 32, "石家庄/1-申请表.xlsx", value)
     first.flush()
     # another process (no memo) decodes the line from the file, equal to what was put
     monkeypatch.setattr(ExtractCache, "DECODED", {})
-    again = ExtractCache(tmp_path, "v1")
+    again = ExtractCache(tmp_path, "v1", keep=True)
     got = again.get("ab" * 32, "石家庄/1-申请表.xlsx")
     assert got == value and again.hits == 1
     assert again.get("ab" * 32, "保定/1-申请表.xlsx") is None  # another path: another message names it
     # the same process: the decoded result is kept, the line is not decoded twice; another state's cache
     # (another folder) does not take it from this one's memory
-    assert ExtractCache(tmp_path, "v1").get("ab" * 32, "石家庄/1-申请表.xlsx") is got
-    assert ExtractCache(tmp_path / "other", "v1").get("ab" * 32, "石家庄/1-申请表.xlsx") is None
+    assert ExtractCache(tmp_path, "v1", keep=True).get("ab" * 32, "石家庄/1-申请表.xlsx") is got
+    assert ExtractCache(tmp_path / "other", "v1", keep=True).get("ab" * 32, "石家庄/1-申请表.xlsx") is None
     # new code (another key): its result is appended; once old lines outnumber current ones, they are dropped
-    newer = ExtractCache(tmp_path, "v2")
+    newer = ExtractCache(tmp_path, "v2", keep=True)
     assert newer.get("ab" * 32, "石家庄/1-申请表.xlsx") is None
     newer.put("cd" * 32, "保定/1-申请表.xlsx", value)
     newer.put("ef" * 32, "保定/2-申请表.xlsx", value)
@@ -71,7 +72,7 @@ def test_cache_round_trip_memo_and_rewrite(tmp_path, monkeypatch):
     with open(tmp_path / ExtractCache.FILE, "ab") as fh:
         fh.write(b"12" * 32 + b"-0000000000-v2")
     monkeypatch.setattr(ExtractCache, "DECODED", {})
-    fresh = ExtractCache(tmp_path, "v2")
+    fresh = ExtractCache(tmp_path, "v2", keep=True)
     assert fresh.get("cd" * 32, "保定/1-申请表.xlsx") == value
     assert fresh.get("12" * 32, "x") is None
 
@@ -215,11 +216,11 @@ def test_a_result_appended_after_a_torn_line_is_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(ExtractCache, "DECODED", {})
     value = _extracted("河北甲有限公司", shared=False)
     (tmp_path / ExtractCache.FILE).write_bytes(b"ab" * 32 + b"-0000000000-v1\t{\"kind\":")  # killed mid-append
-    cache = ExtractCache(tmp_path, "v1")
+    cache = ExtractCache(tmp_path, "v1", keep=True)
     cache.put("cd" * 32, "保定/1-申请表.xlsx", value)
     cache.flush()
     monkeypatch.setattr(ExtractCache, "DECODED", {})
-    assert ExtractCache(tmp_path, "v1").get("cd" * 32, "保定/1-申请表.xlsx") == value
+    assert ExtractCache(tmp_path, "v1", keep=True).get("cd" * 32, "保定/1-申请表.xlsx") == value
 
 
 def test_preload_imports_every_outputs_modules():

@@ -595,8 +595,10 @@ _NAME_ALPHABET = st.sampled_from(list("河北钢铁集团有限公司股份责�
 @given(before=st.text(_NAME_ALPHABET, max_size=30), name=st.text(_NAME_ALPHABET, min_size=1, max_size=20),
        after=st.text(_NAME_ALPHABET, max_size=30))
 def test_a_name_written_as_is_in_a_text_is_in_its_normalised_form(before, name, after):
-    """contains_enterprise answers a name found verbatim without normalising the text: sound because every
-    mapping of normalize_name is per character, so the normalised text contains the normalised name."""
+    """contains_enterprise answers a name found verbatim without normalising the text: sound because the
+    mappings of normalize_name are per character (NFKC could join a combining mark after the name with its last
+    letter — 'Cafe' + U+0301 — which Chinese names and texts do not have), so the normalised text contains the
+    normalised name."""
     from toolkit.names import contains_enterprise
 
     text = before + name + after

@@ -92,7 +92,7 @@ class ExtractCache:
     MEMO = 60_000  # decoded results kept per process (a national roll-up's files fit)
     DECODED: ClassVar[dict] = {}  # cache file -> {tag -> Extracted}, shared by the caches of one process (watch)
 
-    def __init__(self, folder: Path, key: str, *, keep: bool = True):
+    def __init__(self, folder: Path, key: str, *, keep: bool = False):
         self.folder = Path(folder)
         self.path = self.folder / self.FILE
         self.key = key

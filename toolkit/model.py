@@ -1,7 +1,7 @@
 """Frozen values passed between the pipeline's steps."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 
 ERROR = "error"
@@ -123,10 +123,8 @@ class SummaryData:
         except the 质量标杆名称's (``benchmark_name`` reads it). For results past the checks: no output shows a
         section's text, and a national run's 总结材料 texts are hundreds of MB."""
         keep = "质量标杆名称"
-        return SummaryData(sections={k: s if k == keep or not s.text else
-                                     Section(key=s.key, title=s.title, text="", chars=s.chars, images=s.images,
-                                             tables=s.tables, location=s.location)
-                                     for k, s in self.sections.items()}, title=self.title)
+        return replace(self, sections={k: s if k == keep or not s.text else replace(s, text="")
+                                       for k, s in self.sections.items()})
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,8 +82,8 @@ def contains_enterprise(text: str, enterprise: str) -> bool:
     ent = normalize_name(enterprise)
     if not ent:
         return False
-    if enterprise in text:  # written as is: no need to normalise the text (0.2 ms for a 企业概况; every
-        return True  # mapping normalize_name makes is per character, so the normalised text contains it too)
+    if enterprise in text:  # written as is: no need to normalise the text (0.2 ms for a 企业概况). The mappings
+        return True  # of normalize_name are per character, except NFKC joining a combining mark that follows
     text_n = normalize_name(text)
     short = strip_company_suffix(ent)
     return ent in text_n or (len(short) >= 4 and short in text_n)
