@@ -292,8 +292,8 @@ def test_a_removed_file_changes_the_runs_fingerprint(campaign):
                     mtime=1.0, first_seen="2021-09-01T10:00:00+08:00")
     b = dataclasses.replace(a, path="石家庄/1-申请表.xlsx", sha256="b" * 64)
     gone = dataclasses.replace(b, removed_at="2021-09-03T10:00:00+08:00")
-    assert _fingerprint([a, b], campaign, []) != _fingerprint([a, gone], campaign, [])
-    assert _fingerprint([a, b], campaign, []) == _fingerprint([a, b], campaign, [])
+    assert _fingerprint([a, b], "settings", []) != _fingerprint([a, gone], "settings", [])
+    assert _fingerprint([a, b], "settings", []) == _fingerprint([a, b], "settings", [])
 
 
 def test_summary_json_has_a_line_per_application_and_loads_back_equal(tmp_path):

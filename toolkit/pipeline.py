@@ -148,16 +148,20 @@ def _keep_on_time_versions(files: list, extracted: dict, journal: Journal, cache
 YOUNG = 2.0  # seconds: a file modified more recently may still be being copied, whatever --settle says
 
 
-def _listing_key(scanned: list, campaign: Campaign, template_digest: str, settle: float) -> str:
+def _settings_key(campaign: Campaign, template_digest: str) -> str:
+    """A digest of what a run's result depends on besides the inbox: the opinion template (one edited in Word
+    re-renders the opinions), every campaign setting (limits, regions, titles, deadline, units), the toolkit's
+    and the extractor's versions. Part of both the listing digest and the fingerprint."""
+    text = f"{template_digest}\0{campaign!r}\0{__version__}\0{EXTRACTOR_VERSION}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _listing_key(scanned: list, settings: str, settle: float) -> str:
     """A digest of the inbox as listed — every file's inbox path, size, modification time (ns) and file id — and
-    of what else a run's result depends on (template, campaign, toolkit and extractor versions); '' when a file
-    could not be stat'ed or was modified less than ``settle`` (at least YOUNG) seconds ago, so such a listing
-    never stands for an unchanged inbox."""
+    of the run's ``settings`` (_settings_key); '' when a file could not be stat'ed or was modified less than
+    ``settle`` (at least YOUNG) seconds ago, so such a listing never stands for an unchanged inbox."""
     now = time.time()
-    h = hashlib.sha256()
-    h.update(template_digest.encode())
-    h.update(repr(campaign).encode("utf-8"))
-    h.update(f"{__version__}\0{EXTRACTOR_VERSION}\n".encode())
+    h = hashlib.sha256(f"{settings}\n".encode())
     for rel, _abspath, st in scanned:
         if st is None or now - st.st_mtime < max(settle, YOUNG):
             return ""
@@ -165,18 +169,16 @@ def _listing_key(scanned: list, campaign: Campaign, template_digest: str, settle
     return h.hexdigest()
 
 
-def _fingerprint(versions, campaign: Campaign, ignored, pending=(), template: str = "") -> str:
-    h = hashlib.sha256()
-    h.update(template.encode())  # a template edited in Word re-renders the opinions
-    h.update(repr(campaign).encode("utf-8"))  # every setting: limits, regions, titles, deadline, units
-    h.update(__version__.encode())
+def _fingerprint(versions, settings: str, ignored, pending=()) -> str:
+    """A digest of the run's inputs as the journal knows them — each file version (content, first seen, unit,
+    removal), ignored and pending files — and of its ``settings`` (_settings_key)."""
+    h = hashlib.sha256(f"{settings}\n".encode())
     for fv in versions:  # removed_at: a file moved out of the inbox (a withdrawal) is a change by itself
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\0{fv.removed_at}\n".encode("utf-8"))
     for fv in ignored:
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.size}\n".encode("utf-8"))
     for fv in pending:
         h.update(f"pending\0{fv.path}\0{fv.size}\n".encode("utf-8"))
-    h.update(EXTRACTOR_VERSION.encode())
     return h.hexdigest()
 
 
@@ -211,8 +213,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         scanned = scan_inbox(inbox)
         last = _read_last(state)
         latest = outbox / LATEST
-        template_digest = hashlib.sha256(template).hexdigest()
-        listing = _listing_key(scanned, campaign, template_digest, settle)
+        settings = _settings_key(campaign, hashlib.sha256(template).hexdigest())
+        listing = _listing_key(scanned, settings, settle)
         # a watcher's first idle moment is not skipped: it starts its readers, decodes the cached results and
         # decides every unit (kept in this process), so the run a new file starts reads that file, decides its unit
         primed = not keep_workers or str(state.resolve()) in _PRIMED
@@ -231,8 +233,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait, scanned=scanned)
         journal.save()
         timings = {"discover": time.perf_counter() - t}
-        fingerprint = _fingerprint([*found.files, *found.removed], campaign, found.ignored, found.pending,
-                                   template_digest)
+        fingerprint = _fingerprint([*found.files, *found.removed], settings, found.ignored, found.pending)
         unchanged = not force and published and last.get("fingerprint") == fingerprint
         if unchanged and listing and listing != last.get("listing"):  # same contents, re-saved or touched
             write_json_atomic(state / "last_run.json", {**last, "listing": listing, "files": len(found.files)})

@@ -51,7 +51,6 @@ log = logging.getLogger(__name__)
 
 Listing = frozenset  # of (inbox-relative path, size in bytes, mtime in ns)
 
-_IGNORED_EVENTS = ("opened", "closed_no_write")  # reading a file (our own runs do) is no change
 # The events asked of the observer: every change, and not the opening or reading of a file or folder. Our own
 # runs list every folder and read new files; with inotify each of those reads would be an event the observer's
 # thread handles in Python while the run works (thousands per run at 1,000 applications: the run took a third
@@ -82,7 +81,8 @@ def make_observer(poll: float | None) -> BaseObserver:
 
 
 class _EventHints(FileSystemEventHandler):
-    """Collects file events as hints: when the first and the last one arrived (monotonic seconds)."""
+    """Collects file events as hints: when the first and the last one arrived (monotonic seconds). The observer
+    hands over changes only (scheduled with WATCHED_EVENTS), so every event counts."""
 
     def __init__(self, clock: Callable[[], float]):
         self._clock = clock
@@ -92,8 +92,6 @@ class _EventHints(FileSystemEventHandler):
         self.count = 0
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in _IGNORED_EVENTS:
-            return
         now = self._clock()
         with self._lock:
             if self.first is None:

@@ -164,8 +164,8 @@ def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) ->
     _title(ws, f, f"{result.campaign.title}推荐汇总表", len(columns))
     ws.set_row(1, 18)
     ws.merge_range(1, 0, 1, len(columns) - 1, "金额单位：万元", f["unit_note"])
-    write_table(ws, f, splice=splice, top=2, columns=columns, rows=rows, total=total, total_styles={0: "total_text", 3: "total_items"},
-                total_label_span=3)
+    write_table(ws, f, splice=splice, top=2, columns=columns, rows=rows, total=total,
+                total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
     if not rows:
         ws.merge_range(3 + 1, 0, 3 + 1, len(columns) - 1, "尚无通过审核的推荐项目。", f["cell"])
     ws.freeze_panes(3, 0)

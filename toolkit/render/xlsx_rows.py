@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from xlsxwriter.utility import xl_col_to_name
 
-from ..normalize import clean_text
+from .xlsx_style import safe_text
 
 MARK = "\ue000"  # a private-use character opening each marker (submissions may hold it too: 造字, GBK 0xAAA1)
 MAX_STRING = 32767  # Excel's longest cell text; xlsxwriter cuts longer strings to this too
@@ -39,7 +39,7 @@ _EDGE_SPACE = re.compile(r"^\s|\s$")
 
 
 def cell_text(value: str) -> str:
-    """``value`` (already clean_text'ed) as the body of an inline string's ``<t>``, as xlsxwriter writes it."""
+    """``value`` (already safe_text'ed) as the body of an inline string's ``<t>``, as xlsxwriter writes it."""
     if "_x" in value:
         value = _ESCAPED_ESCAPE.sub(r"_x005F\1", value)
     if _CONTROL.search(value):
@@ -153,14 +153,14 @@ def _rows_xml(table: _Table, styles: list[str]) -> str:
 def _cell_tail(value) -> str:
     """A cell's XML after its reference and style, as xlsxwriter's write_cell writes ``value`` (see
     xlsx_style.write_cell): a boolean, a number, a blank (None, '', or a number Excel cannot hold: NaN,
-    infinity), else text (clean_text'ed, cut to Excel's limit, escaped)."""
+    infinity), else text (safe_text'ed, cut to Excel's limit, escaped)."""
     if isinstance(value, bool):
         return f' t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)) and math.isfinite(value):
         return f"><v>{value:.16G}</v></c>"
     if value is None or value == "" or isinstance(value, (int, float)):
         return "/>"
-    text = _cut(clean_text(value))
+    text = _cut(safe_text(value))
     space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
     return f' t="inlineStr"><is><t{space}>{cell_text(text)}</t></is></c>'
 
