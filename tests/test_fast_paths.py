@@ -355,3 +355,43 @@ def test_cache_encoding_equals_dataclasses_asdict(tmp_path, make_form, make_summ
         encoded = json.dumps(to_dict(ex), ensure_ascii=False, sort_keys=True)
         assert encoded == json.dumps(asdict(ex), ensure_ascii=False, sort_keys=True)
         assert from_dict(json.loads(encoded)) == ex
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_rests_while_results_are_assembled_and_is_left_as_found(
+        tmp_path, make_form, make_summary, campaign, monkeypatch, enabled):
+    """Reading and assembly run with the cyclic collector paused; rendering with it as the caller had it; after
+    the run nothing is left frozen and the collector is as it was (a watcher runs for months)."""
+    import gc
+
+    from toolkit import pipeline
+    from toolkit.render import summary as summary_output
+
+    seen = {}
+    real_assemble, real_write = pipeline.assemble, summary_output.write
+
+    def assemble(*args, **kwargs):
+        seen["assembling"] = gc.isenabled()
+        return real_assemble(*args, **kwargs)
+
+    def write(result, folder, context):
+        seen["rendering"] = gc.isenabled()
+        seen["frozen"] = gc.get_freeze_count()
+        return real_write(result, folder, context)
+
+    monkeypatch.setattr(pipeline, "assemble", assemble)
+    monkeypatch.setattr(summary_output, "write", write)
+    firm = "河北石家庄示范制造有限公司"
+    make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+    make_summary(tmp_path / "inbox" / "石家庄" / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    frozen_before = gc.get_freeze_count()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        report = run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1)
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert len(report.result.applications) == 1
+    assert seen["assembling"] is False
+    assert seen["rendering"] is enabled and seen["frozen"] > frozen_before  # the result frozen, not walked again
+    assert after is enabled and gc.get_freeze_count() == frozen_before == 0

@@ -1,7 +1,9 @@
 """One run: discover -> extract (cached) -> assemble -> publish. batch, watch and demo all call ``run``."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -208,7 +210,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     outbox.mkdir(parents=True, exist_ok=True)
     now = (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ)  # folder names, dates: China time
     state = Path(state) if state else state_dir(outbox)
-    with RunLock(state):
+    with RunLock(state), _collector_paused() as resume_collection:
         t = time.perf_counter()
         scanned = scan_inbox(inbox)
         last = _read_last(state)
@@ -284,6 +286,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         # what the files yielded is in the result now (a batch run keeps nothing else of it: the long texts of
         # 总结材料, most of a national run's memory, are freed before rendering)
         del extracted, cache
+        resume_collection()
         timings["assemble"] = time.perf_counter() - t
         if unchanged:  # primed: nothing to publish
             preload_renderers()
@@ -313,6 +316,31 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         return RunReport(run_folder=folder, latest=latest, summary_data=summary, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """CPython's cyclic garbage collector paused for a run's reading and assembly; yields the function that
+    resumes it. The extraction results and the model have no reference cycles, so the collector finds nothing
+    there, yet at 10,000 applications its full collections walked the growing heap again and again: about 2 s of
+    a one-file run (decoding 20,000 cached results took 4.0-4.6 s with it, 2.9-3.3 s without). Resuming freezes
+    what exists (gc.freeze: the result is never walked again while outputs are written, by this process or the
+    forked child writing the register); at the end the frozen objects are handed back (gc.unfreeze) and the
+    collector is left as it was found."""
+    enabled = gc.isenabled()
+    gc.disable()
+
+    def resume() -> None:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+    try:
+        yield resume
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _cache(state: Path, campaign: Campaign, *, keep: bool = False) -> ExtractCache:
