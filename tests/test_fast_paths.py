@@ -395,3 +395,34 @@ def test_the_collector_rests_while_results_are_assembled_and_is_left_as_found(
     assert seen["assembling"] is False
     assert seen["rendering"] is enabled and seen["frozen"] > frozen_before  # the result frozen, not walked again
     assert after is enabled and gc.get_freeze_count() == frozen_before == 0
+
+
+def test_files_are_read_with_only_the_section_texts_the_checks_read(tmp_path, make_form, make_summary, campaign):
+    """read_file (what a reader worker returns, what is cached) keeps the texts of 质量标杆名称, 摘要 and 企业概况
+    and drops the others, keeping every section's heading, 字数, images and tables as the reader found them; a run
+    pairs and checks from such results, read fresh or from the cache, alike."""
+    from toolkit.extract.registry import extract
+    from toolkit.keys import CHECKED_SECTION_TEXTS
+    from toolkit.pipeline import read_file
+
+    firm = "河北石家庄示范制造有限公司"
+    form = make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+    path = make_summary(tmp_path / "inbox" / "石家庄" / "1-总结材料.docx", enterprise=firm,
+                        name=f"{firm}推行精益生产的经验")
+    full = extract(path.read_bytes(), path.name, campaign, file="石家庄/1-总结材料.docx").summary
+    lean = read_file(str(path), "石家庄/1-总结材料.docx", campaign).summary
+    assert len(full.sections) == len(lean.sections) == len(campaign.sections)
+    for key, section in full.sections.items():
+        kept = lean.sections[key]
+        assert (kept.title, kept.chars, kept.images, kept.tables, kept.location) == (
+            section.title, section.chars, section.images, section.tables, section.location)
+        assert section.text and kept.text == (section.text if key in CHECKED_SECTION_TEXTS else "")
+    assert lean.benchmark_name == full.benchmark_name == f"{firm}推行精益生产的经验"
+    assert read_file(str(form), "石家庄/1-申请表.xlsx", campaign).form is not None
+    reports = [run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, force=True)
+               for _ in range(2)]  # the second from the cache
+    assert reports[0].parsed == 2 and reports[1].parsed == 0
+    for report in reports:
+        [app] = report.result.applications
+        assert app.form_file is not None and app.summary_file is not None  # paired by its 企业概况
+        assert not [i for i in app.issues if i.code.startswith(("pair.", "section.", "name."))], app.issues

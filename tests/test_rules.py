@@ -572,10 +572,24 @@ def test_field_issues_name_the_field_and_cell(changes, field):
 @pytest.mark.parametrize("sections, state", [
     ({"企业概况": DROP}, "未找到"),
     ({"企业概况": ""}, "只有标题"),
+    ({"企业概况": " \u3000\n\t "}, "只有标题"),  # blanks, the ideographic space included
+    ({"企业概况": "\u200b\u2060\ufeff"}, "只有标题"),  # zero-width characters: Word shows nothing, counts 0 字
+    # the texts are dropped as files are read (pipeline.read_file): the 字数 decides, not the text kept
+    ({"企业概况": make_section("企业概况", "", chars=0)}, "只有标题"),
 ])
 def test_section_missing_says_absent_or_empty(sections, state):
     [issue] = [i for i in rule_issues(sections=sections) if i.code == "section.missing"]
     assert state in issue.message and "3. 企业概况（500字以内）" in issue.message
+
+
+@pytest.mark.parametrize("section", [
+    make_section("企业概况", "", chars=120),  # its text dropped when the file was read: 120 字 were there
+    make_section("企业概况", "", chars=0, tables=1),
+    make_section("企业概况", "A"),
+    make_section("企业概况", "\u200b有"),
+])
+def test_a_section_with_words_or_a_table_is_not_empty(section):
+    assert not [i for i in rule_issues(sections={"企业概况": section}) if i.code == "section.missing"]
 
 
 @pytest.mark.parametrize("yearly, expected, unexpected", [

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .campaign import Campaign
-from .keys import BENCHMARK, ENTERPRISE, REGION
+from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
 from .messages import make_issue
 from .model import (
     APPLICATION_DOC,
@@ -311,7 +311,7 @@ def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: File
         content += 4
     if bname and contains_enterprise(bname[: len(enterprise) + 4], enterprise):
         content += 3
-    overview = s.sections.get("企业概况")
+    overview = s.sections.get(SECTION_OVERVIEW)
     if overview and contains_enterprise(overview.text, enterprise):
         content += 3
     if contains_enterprise(summary_fv.name, enterprise):

@@ -28,6 +28,11 @@ EMPLOYEES = "从业人员"
 SECTION_NAME = "质量标杆名称"
 SECTION_ABSTRACT = "摘要"
 SECTION_OVERVIEW = "企业概况"
+# the only section texts read after a 总结材料 is extracted: the 质量标杆名称 (SummaryData.benchmark_name), and the
+# 企业概况 and 摘要 (the enterprise they name, names.enterprise_named_in; pairing: does the 企业概况 name the
+# 申请表's enterprise). The other sections' texts are dropped as each file is read (pipeline.read_file): their 字数,
+# images and tables are what the checks use.
+CHECKED_SECTION_TEXTS = (SECTION_NAME, SECTION_OVERVIEW, SECTION_ABSTRACT)
 
 # without these the notice's checks cannot be made (pairing, eligibility, naming)
 REQUIRED_FIELD_KEYS = (ENTERPRISE, BENCHMARK)

@@ -118,12 +118,15 @@ class SummaryData:
         s = self.sections.get("质量标杆名称")
         return s.text.strip().splitlines()[0].strip() if s and s.text.strip() else ""
 
-    def without_texts(self) -> SummaryData:
+    def without_texts(self, keep: tuple[str, ...] = ("质量标杆名称",)) -> SummaryData:
         """This summary with its sections' texts dropped — headings, 字数, images, tables and locations kept —
-        except the 质量标杆名称's (``benchmark_name`` reads it). For results past the checks: no output shows a
-        section's text, and a national run's 总结材料 texts are hundreds of MB."""
-        keep = "质量标杆名称"
-        return replace(self, sections={k: s if k == keep or not s.text else replace(s, text="")
+        except those of the sections in ``keep`` (by default the 质量标杆名称's: ``benchmark_name`` reads it).
+        No output shows a section's text, and a national run's 总结材料 texts are hundreds of MB: files are
+        read into results keeping only the texts the checks read (keys.CHECKED_SECTION_TEXTS), and results past
+        the checks keep only the 质量标杆名称's."""
+        if all(k in keep or not s.text for k, s in self.sections.items()):
+            return self
+        return replace(self, sections={k: s if k in keep or not s.text else replace(s, text="")
                                        for k, s in self.sections.items()})
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .keys import SECTION_ABSTRACT, SECTION_OVERVIEW
 from .model import SummaryData
 from .normalize import normalize_name
 
@@ -57,7 +58,7 @@ def same_enterprise(a: str, b: str) -> bool:
 
 def enterprise_named_in(summary: SummaryData) -> str:
     """The enterprise a 总结材料 names explicitly ('企业名称：…' in 企业概况), or ''."""
-    for key in ("企业概况", "摘要"):
+    for key in (SECTION_OVERVIEW, SECTION_ABSTRACT):
         section = summary.sections.get(key)
         if section:
             m = _NAMED.search(section.text)

@@ -23,7 +23,7 @@ from .errors import ConfigError
 from .extract.registry import EXTRACTOR_VERSION, extract
 from .extract.sniff import IMAGE, PDF, sniff
 from .journal import Journal, RunLock, write_json_atomic
-from .keys import BENCHMARK, ENTERPRISE
+from .keys import BENCHMARK, CHECKED_SECTION_TEXTS, ENTERPRISE
 from .messages import file_problem
 from .model import Application, Assembled, Extracted, FileVersion, Report
 from .normalize import normalize_filename
@@ -79,7 +79,20 @@ def state_dir(outbox: Path) -> Path:
 def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """What one submitted file holds (runs in a reader worker). ``path`` is where to read it, ``rel`` the
     inbox-relative name used in messages; ``limits`` gives the sizes above which a file is only sniffed
-    from its head or refused. Never raises for a bad file."""
+    from its head or refused. Never raises for a bad file.
+
+    A 总结材料's sections come with their headings, 字数, images and tables, and with the texts the checks read
+    only (keys.CHECKED_SECTION_TEXTS): the rest, most of a file's result, is neither sent back by the worker, nor
+    cached, nor held by the run."""
+    ex = _read_file(path, rel, campaign, limits)
+    if ex.summary is not None:
+        summary = ex.summary.without_texts(keep=CHECKED_SECTION_TEXTS)
+        if summary is not ex.summary:
+            ex = replace(ex, summary=summary)
+    return ex
+
+
+def _read_file(path: str, rel: str, campaign: Campaign, limits: Limits) -> Extracted:
     name = normalize_filename(Path(rel).name)  # what kind of file its name says, read as typed variants
     try:
         size = Path(path).stat().st_size

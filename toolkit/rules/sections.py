@@ -16,8 +16,8 @@ def check_sections(app: Application, campaign: Campaign) -> Iterator[Issue]:
     file = app.summary_file.path if app.summary_file else ""
     for spec in campaign.sections:
         section = summary.sections.get(spec.key)
-        if section is None or (spec.required and not section.text.strip() and not section.images
-                               and not section.tables):
+        # no 字数 (Word counts every visible character; the text itself is not kept past reading), no image, no table
+        if section is None or (spec.required and not section.chars and not section.images and not section.tables):
             if spec.required:
                 state = "缺失（未找到该标题）" if section is None else "只有标题，没有内容"
                 yield make_issue("section.missing", file=file,
