@@ -11,6 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import soffice
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from toolkit.campaign import load_campaign
@@ -354,3 +356,47 @@ def test_column_width_caps_text_never_numbers():
     money = Column("营业收入", "money", cap=5)
     assert column_width(money, [123456789.0]) >= text_units("123,456,789.00")
     assert column_width(Column("SHA-256", cap=4), []) >= text_units("SHA-256")  # a header word is never cut
+
+
+def _width_measuring_every_value(column, values, others=()) -> float:
+    """column_width as first written: every distinct value shown and measured."""
+    from toolkit.render.xlsx_style import (
+        NUMBER_FORMATS,
+        PADDING,
+        header_lines,
+        longest_word_units,
+        shown,
+        text_units,
+    )
+
+    text_need = number_need = 0.0
+    items = [(v, column.style) for v in values] + list(others)
+    for _, value, style in {(type(v), v, s) for v, s in items}:
+        if value is None or value == "":
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number_need = max(number_need, text_units(shown(value, NUMBER_FORMATS.get(style, ""))) + PADDING)
+        else:
+            text_need = max(text_need, text_units(value) + PADDING, longest_word_units(value) + PADDING)
+    header = max(text_units(column.name) / header_lines(column.name), longest_word_units(column.name)) + PADDING
+    return round(max(column.minimum, min(column.cap, text_need), header, number_need), 1)
+
+
+_NUMBERS = st.one_of(st.integers(min_value=-10 ** 15, max_value=10 ** 15),
+                     st.floats(allow_nan=True, allow_infinity=True, width=64),
+                     st.floats(min_value=-1e12, max_value=1e12), st.booleans(), st.none(),
+                     st.sampled_from(["", "合计", "51项", "-"]))
+
+
+@given(values=st.lists(_NUMBERS, max_size=40),
+       kind=st.sampled_from(["money", "count", "text", "center"]),
+       total=st.one_of(st.none(), st.tuples(_NUMBERS, st.sampled_from(["total_money", "total_count", "total_text"]))))
+@settings(max_examples=300, deadline=None)
+def test_column_width_of_numbers_equals_measuring_every_value(values, kind, total):
+    """The widest number is found among the largest and smallest under a format with fixed decimals (and every
+    one under General): the same width as showing and measuring each value."""
+    from toolkit.render.xlsx_style import Column, column_width
+
+    column = Column("金额（万元）", kind, cap=12)
+    others = [total] if total is not None else []
+    assert column_width(column, values, others=others) == _width_measuring_every_value(column, values, others)

@@ -39,6 +39,8 @@ def _awkward_rows() -> list[list]:
         [7, "=SUM(A1:A3)", float("inf"), "+1", "@cmd", "z"],
         [8, "非法字符\x01\x0b在此", 2 ** 53 + 1, "通过", "制表\t符", "w"],
         [9, "长文本" * 60, 0, "通过", "摘要" * 200, "v"],
+        [1.0, "1", 1, "1", 1.0, True],  # equal as keys (1 == 1.0 == True), written as a float, text, int, bool
+        [-0.0, 1, 0.0, True, 1, 1.0],
     ]
     return rows
 
@@ -105,7 +107,7 @@ def test_spliced_rows_read_back_as_xlsxwriter_wrote_them(both):
     got, expected = _cells(spliced), _cells(reference)
     assert got == expected
     cells, heights, dimension, _ = got["表一"]
-    assert dimension == "A1:F12"  # title, header, 9 rows, total
+    assert dimension == "A1:F14"  # title, header, 11 rows, total
     assert cells["B3"][0] == "河北华信精密机械有限公司" and cells["C3"][0] == 12345.67
     assert cells["B4"][0] == 'A&B <公司> "引号" \'单引号\''
     assert cells["B5"][0] == "_x005F_x0041_ 看似 Excel 转义"  # escaped as Excel does (openpyxl does not unescape)
@@ -115,9 +117,13 @@ def test_spliced_rows_read_back_as_xlsxwriter_wrote_them(both):
     assert cells["B9"][0] == "=SUM(A1:A3)" and cells["B9"][1] == "s"  # text, never a formula
     assert cells["B10"][0] == "非法字符在此"
     assert heights[6] > heights[3]  # three lines of text: a taller row
-    assert got["表二"][2] == "A1:C10"
+    # 1.0, "1", 1, True: equal as keys, each written as itself (row 12), -0.0 and 0.0 as numbers (row 13)
+    assert [cells[f"{c}12"][1] for c in "ABCDEF"] == ["n", "s", "n", "s", "n", "b"]
+    assert [cells[f"{c}12"][0] for c in "ABCF"] == [1, "1", 1, True] and cells["D12"][0] == "1"
+    assert [cells[f"{c}13"][1] for c in "ABCD"] == ["n", "n", "n", "b"] and cells["A13"][0] == 0
+    assert got["表二"][2] == "A1:C12"
     # readers that trust the stored used range (openpyxl's and calamine's figures above count cells instead)
-    assert _stored_dimensions(spliced) == _stored_dimensions(reference) == ["A1:F12", "A1:C10"]
+    assert _stored_dimensions(spliced) == _stored_dimensions(reference) == ["A1:F14", "A1:C12"]
 
 
 def _stored_dimensions(path: Path) -> list[str]:
@@ -137,7 +143,7 @@ def test_calamine_reads_the_same_values(both):
         a = CalamineWorkbook.from_path(str(spliced)).get_sheet_by_name(name).to_python()
         b = CalamineWorkbook.from_path(str(reference)).get_sheet_by_name(name).to_python()
         assert a == b
-        assert len(a) == (12 if name == "表一" else 10)
+        assert len(a) == (14 if name == "表一" else 12)
     rows = CalamineWorkbook.from_path(str(spliced)).get_sheet_by_name("表一").to_python()
     assert rows[4][1] == "_x0041_ 看似 Excel 转义"  # what Excel shows: the literal text, not "A"
     assert rows[4][4] == "回车\r换行"  # a carriage return kept (written as _x000D_, as Excel does)

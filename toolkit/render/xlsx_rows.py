@@ -134,17 +134,27 @@ class RowSplice:
 def _rows_xml(table: _Table, styles: list[str]) -> str:
     """The table's rows as xlsxwriter writes them in constant_memory mode."""
     letters = [xl_col_to_name(c) for c in range(table.columns)]
-    tails: dict = {}  # (type, value) -> the cell's XML after its style: registers repeat names and statuses
+    texts: dict = {}  # text -> the cell's XML after its style: registers repeat names and statuses
+    ints: dict = {}  # the same for integers (counts, years, ranks; an int is never a dict key equal to a text)
     out = []
     append = out.append
     for offset, (row, indexes, height) in enumerate(zip(table.rows, table.cell_formats, table.heights)):
         r = table.first_row + offset + 1
         append(f'<row r="{r}" ht="{row_height_attribute(height)}" customHeight="1">')
         for letter, value, index in zip(letters, row, indexes):
-            key = (value.__class__, value, math.copysign(1.0, value) if value.__class__ is float else 0)  # -0.0
-            tail = tails.get(key)
-            if tail is None:
-                tail = tails[key] = _cell_tail(value)
+            cls = value.__class__
+            if cls is str:
+                tail = texts.get(value)
+                if tail is None:
+                    tail = texts[value] = _cell_tail(value)
+            elif cls is float and value - value == 0.0:  # finite (inf - inf and NaN - NaN are NaN): most are distinct
+                tail = f"><v>{value:.16G}</v></c>"
+            elif cls is int:
+                tail = ints.get(value)
+                if tail is None:
+                    tail = ints[value] = _cell_tail(value)
+            else:
+                tail = _cell_tail(value)
             append(f'<c r="{letter}{r}" s="{styles[index]}"{tail}')
         append("</row>")
     return "".join(out)

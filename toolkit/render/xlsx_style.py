@@ -220,31 +220,49 @@ def header_lines(name: str) -> int:
     return 1 if units <= 10 else 2 if units <= 30 else 3
 
 
-def column_width(column: Column, values, *, formats: dict | None = None) -> float:
+def column_width(column: Column, values, *, others=(), formats: dict | None = None) -> float:
     """A column's width from its values (as shown) and its header, in column units.
 
-    ``values`` are cell values, or (value, style) pairs for cells not in the column's own format (a total
-    shown as '51项'; ``formats`` maps style names to number formats, default NUMBER_FORMATS). Text is capped at
-    ``column.cap`` and wraps; numbers (and the header's longest unbreakable word) are never cut, so no #####
-    and no clipped header; the header may wrap (``header_lines``).
+    ``values`` are the cell values in the column's own format; ``others`` (value, style) pairs for cells in
+    another (a total shown as '51项'; ``formats`` maps style names to number formats, default NUMBER_FORMATS).
+    Text is capped at ``column.cap`` and wraps; numbers (and the header's longest unbreakable word) are never
+    cut, so no ##### and no clipped header; the header may wrap (``header_lines``).
     """
     formats = NUMBER_FORMATS if formats is None else formats
     text_need, number_need = 0.0, 0.0
     # each distinct value measured once: a register repeats unit names, statuses and counts thousands of times
-    # (the type is part of the key: 1, 1.0 and True are equal in a set but shown differently)
+    # (the type is part of the key: 1, 1.0 and True are equal in a set but shown differently); the set is
+    # built at C speed, a register column has 10,000 values or more
     own = column.style
-    distinct = {(type(value), value, style) for value, style in
-                (item if isinstance(item, tuple) else (item, own) for item in values)}
-    for _, value, style in distinct:
+    distinct = {(cls, value, own) for cls, value in set(zip(map(type, values), values))}
+    distinct.update((type(value), value, style) for value, style in others)
+    numbers: dict = {}  # style -> its numbers
+    for cls, value, style in distinct:
         if value is None or value == "":
             continue
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number_need = max(number_need, text_units(shown(value, formats.get(style, ""))) + PADDING)
+        if cls is int or cls is float or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            numbers.setdefault(style, []).append(value)
         elif text_need < column.cap:  # once text fills the cap no other text can change the width
             text_need = max(text_need, text_units(value) + PADDING, longest_word_units(value) + PADDING)
+    for style, values_shown in numbers.items():
+        number_format = formats.get(style, "")
+        for value in _widest_candidates(values_shown, number_format):
+            number_need = max(number_need, text_units(shown(value, number_format)) + PADDING)
     header_need = max(text_units(column.name) / header_lines(column.name), longest_word_units(column.name)) + PADDING
     width = max(column.minimum, min(column.cap, text_need), header_need, number_need)
     return round(width, 1)
+
+
+def _widest_candidates(numbers: list, number_format: str) -> list:
+    """The numbers among which the widest as shown under ``number_format`` is: under a format with a fixed
+    number of decimals ('#,##0.00', '0"项"') the shown text only grows with the magnitude, so the largest and the
+    smallest finite number (a minus sign) are enough, with any non-finite; under General every number counts."""
+    if _parse_number_format(number_format or "General") is None:
+        return numbers
+    finite, odd = [], []
+    for n in numbers:
+        (finite if n.__class__ is int or math.isfinite(n) else odd).append(n)
+    return ([max(finite), min(finite)] if finite else []) + odd
 
 
 @functools.lru_cache(maxsize=1 << 18)  # a national register's distinct names and paths fit
@@ -292,11 +310,9 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
             total_style.append((total_styles or {}).get(c) or {"money": "total_money", "count": "total_count"}
                                .get(column.kind, "total_text"))
     widths = []
-    for c, column in enumerate(columns):
-        values = [row[c] for row in rows]
-        if total is not None:
-            values.append((total[c], total_style[c]))
-        widths.append(column_width(column, values))
+    for c, values in enumerate(zip(*rows) if rows else [()] * len(columns)):
+        others = [(total[c], total_style[c])] if total is not None else ()
+        widths.append(column_width(columns[c], values, others=others))
     set_columns(ws, columns, widths)
     head = max(lines_needed(col.name, w) for col, w in zip(columns, widths))
     ws.set_row(top, LINE_HEIGHT * head + 6)
