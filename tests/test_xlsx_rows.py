@@ -4,6 +4,7 @@ the same text when LibreOffice converts both; the register written both ways is 
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -12,6 +13,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import soffice
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.campaign import load_campaign
 from toolkit.demo import write_demo_inbox
@@ -251,3 +254,20 @@ def test_submitted_text_holding_the_marker_character_is_written_as_text(tmp_path
     with zipfile.ZipFile(paths[0]) as a, zipfile.ZipFile(paths[1]) as b:
         sheet = "xl/worksheets/sheet1.xml"
         assert b"<v>-0</v>" in a.read(sheet) and b"<v>-0</v>" in b.read(sheet)  # as xlsxwriter writes -0.0
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\u3000", "质", "&", "<", "_", "x", "0", "4", "1", "\n", "\t",
+                                         "\x01", "\ufffe", "😀", "\ud800"]), max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_a_plain_text_cell_is_written_as_the_general_path_writes_it(text):
+    """The shortcut for text with nothing to drop, cut or escape gives the XML of the general path."""
+    from toolkit.render import xlsx_rows
+
+    fast = xlsx_rows._cell_tail(text)
+    everything = re.compile("")  # matches every text: the general path
+    original, xlsx_rows._NOT_PLAIN = xlsx_rows._NOT_PLAIN, everything
+    try:
+        general = xlsx_rows._cell_tail(text)
+    finally:
+        xlsx_rows._NOT_PLAIN = original
+    assert fast == general

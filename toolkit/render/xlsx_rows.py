@@ -36,6 +36,8 @@ _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _XML_SPECIAL = re.compile("[&<>]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
+# anything in a text that safe_text, the cut or the escapes above would change: without it a text is its own XML
+_NOT_PLAIN = re.compile("[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]|_x|^\\s|\\s$")
 
 
 def cell_text(value: str) -> str:
@@ -170,6 +172,8 @@ def _cell_tail(value) -> str:
         return f"><v>{value:.16G}</v></c>"
     if value is None or value == "" or isinstance(value, (int, float)):
         return "/>"
+    if value.__class__ is str and len(value) <= MAX_STRING // 2 and _NOT_PLAIN.search(value) is None:
+        return f' t="inlineStr"><is><t>{value}</t></is></c>'  # most texts: nothing to drop, cut or escape
     text = _cut(safe_text(value))
     space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
     return f' t="inlineStr"><is><t{space}>{cell_text(text)}</t></is></c>'
