@@ -400,3 +400,19 @@ def test_column_width_of_numbers_equals_measuring_every_value(values, kind, tota
     column = Column("金额（万元）", kind, cap=12)
     others = [total] if total is not None else []
     assert column_width(column, values, others=others) == _width_measuring_every_value(column, values, others)
+
+
+@given(rows=st.lists(st.lists(st.one_of(st.text(alphabet="河北ab \n-", max_size=60), st.integers(), st.none()),
+                              min_size=4, max_size=4), max_size=20),
+       widths=st.lists(st.floats(min_value=4, max_value=40), min_size=4, max_size=4),
+       hidden=st.lists(st.booleans(), min_size=4, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_a_tables_row_heights_are_row_height_of_each_row(rows, widths, hidden):
+    """write_table's heights (one loop over the table) equal row_height of each row with hidden columns blanked."""
+    from toolkit.render.xlsx_style import LINE_HEIGHT, _row_heights, row_height
+
+    shown = [(c, w) for c, (w, h) in enumerate(zip(widths, hidden)) if not h]
+    blanked = [0.0 if h else w for w, h in zip(widths, hidden)]
+    expected = [row_height([None if h else v for v, h in zip(row, hidden)], blanked, line=LINE_HEIGHT, max_lines=12)
+                for row in rows]
+    assert _row_heights(rows, shown) == expected

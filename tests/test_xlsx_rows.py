@@ -138,6 +138,17 @@ def _stored_dimensions(path: Path) -> list[str]:
         return [re.search(r'<dimension ref="([^"]+)"', z.read(n).decode("utf-8")).group(1) for n in names]
 
 
+def test_every_part_of_the_spliced_package_is_compressed(both):
+    spliced, reference = both
+    with zipfile.ZipFile(spliced) as z, zipfile.ZipFile(reference) as ref:
+        assert sorted(z.namelist()) == sorted(ref.namelist())
+        for info in z.infolist():
+            assert info.compress_type == zipfile.ZIP_DEFLATED, info.filename
+            assert z.testzip() is None
+        sheets = [i for i in z.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+        assert sum(i.compress_size for i in sheets) * 2 < sum(i.file_size for i in sheets)
+
+
 def test_calamine_reads_the_same_values(both):
     from python_calamine import CalamineWorkbook
 

@@ -29,6 +29,9 @@ from .xlsx_style import safe_text
 
 MARK = "\ue000"  # a private-use character opening each marker (submissions may hold it too: 造字, GBK 0xAAA1)
 MAX_STRING = 32767  # Excel's longest cell text; xlsxwriter cuts longer strings to this too
+# zlib level of the spliced package: the register of 10,000 applications (61 MB of XML) compresses in 0.27 s to
+# 7.5 MB at 3, against 0.60 s to 6.4 MB at zlib's default 6 (xlsxwriter's); every reader inflates either alike
+COMPRESSION = 3
 
 # what xlsxwriter does to cell text (its worksheet and xmlwriter modules): a literal _xHHHH_ gets its underscore
 # escaped, control characters become _xHHHH_, and & < > become entities
@@ -114,7 +117,7 @@ class RowSplice:
                 body = source.read(info)
                 if info.filename.startswith("xl/worksheets/") and self.token.encode("utf-8") in body:
                     body = self._splice(body.decode("utf-8"), pending).encode("utf-8")
-                out.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED)
+                out.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION)
         if pending:
             raise RuntimeError(f"marker rows not found for tables {sorted(pending)} (constant_memory off?)")
 

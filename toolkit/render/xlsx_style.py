@@ -319,9 +319,7 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
     for c, column in enumerate(columns):
         ws.write_string(top, c, column.name, f["header"])
     shown_widths = [0.0 if col.hidden else w for col, w in zip(columns, widths)]  # hidden: no say in heights
-    hidden = any(col.hidden for col in columns)
-    heights = [row_height([None if col.hidden else v for col, v in zip(columns, row)] if hidden else row,
-                          shown_widths, line=LINE_HEIGHT, max_lines=12) for row in rows]
+    heights = _row_heights(rows, [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden])
     names = [column.style for column in columns]
     cell_styles = ([[styles(r, c, value) or names[c] for c, value in enumerate(row)]
                     for r, row in enumerate(rows, start=top + 1)] if styles else [names] * len(rows))
@@ -339,6 +337,20 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
             elif c >= total_label_span or c == 0:
                 write_cell(ws, r, c, value, f[total_style[c]])
     return widths
+
+
+def _row_heights(rows: list, shown: list[tuple[int, float]], max_lines: int = 12) -> list[float]:
+    """Each row's height, as row_height gives it (LINE_HEIGHT a line, at most ``max_lines``), from its text in the
+    ``shown`` columns ((index, width) pairs; hidden columns have no say) — one loop for a table's rows."""
+    heights = []
+    for row in rows:
+        lines = 1
+        for c, width in shown:
+            value = row[c]
+            if isinstance(value, str) and value:
+                lines = max(lines, lines_needed(value, width))
+        heights.append(LINE_HEIGHT * min(lines, max_lines) + 4)
+    return heights
 
 
 def _spliced(ws, f: dict, splice, top: int, rows: list, cell_styles: list, heights: list) -> bool:
