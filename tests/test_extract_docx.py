@@ -6,6 +6,8 @@ import zipfile
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpus import CONTENT, add_content_control, add_textbox, tiny_png
 from toolkit.extract.docx import Block, match_heading, read_docx, read_sections, table_sheet
@@ -271,3 +273,38 @@ def test_application_cover_that_disagrees_with_its_table_is_flagged(tmp_path):
     [issue] = [i for i in ex.issues if i.code == "mismatch"]
     assert issue.severity == "warning" and issue.location == "申请书封面" and issue.field == "标杆名称"
     assert "推行六西格玛的经验" in issue.message
+
+
+_WORD_PIECES = st.text(alphabet=st.sampled_from(["质", "量", "，", "。", "A", "b", "7", "-", " ", "\u3000", "\n", "\t",
+                                                 "\u200b", "\u00ad", "（", "“", "😀", "𠀀"]), max_size=15)
+
+
+@given(parts=st.lists(_WORD_PIECES, max_size=8))
+@settings(max_examples=500, deadline=None)
+def test_the_count_of_texts_joined_by_line_breaks_is_the_sum_of_their_counts(parts):
+    """What read_sections relies on to count each block once: a line break ends a word, so Word's 字数 of a
+    section (its blocks joined by line breaks) is the sum of its blocks' counts."""
+    assert count_words("\n".join(parts)) == sum(count_words(p) for p in parts)
+
+
+@given(paragraphs=st.lists(_WORD_PIECES.filter(lambda t: "\n" not in t), min_size=1, max_size=6),
+       tables=st.integers(min_value=0, max_value=2))
+@settings(max_examples=40, deadline=None)
+def test_a_sections_count_is_the_count_of_its_text(campaign, paragraphs, tables):
+    """Each section's 字数 equals Word's count of the section's text as read (paragraphs, tables, the inline
+    text after a heading), for a real document written by python-docx."""
+    doc = Document()
+    doc.add_paragraph("质量标杆名称：河北某公司推行精益生产的经验", style="Heading 1")
+    doc.add_paragraph("摘要", style="Heading 1")
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    for _ in range(tables):
+        table = doc.add_table(rows=1, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = paragraphs[0], "合格率 99.3%"
+    doc.add_paragraph("企业概况：河北某公司成立于1998年。", style="Heading 1")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    summary = extract(buffer.getvalue(), "总结材料.docx", campaign, file="总结材料.docx").summary
+    assert {"摘要", "企业概况"} <= set(summary.sections)
+    for section in summary.sections.values():
+        assert section.chars == count_words(section.text), section

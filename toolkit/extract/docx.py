@@ -784,15 +784,11 @@ def _expand_layout_tables(blocks: list[Block], campaign: Campaign) -> list[Block
     return out
 
 
-def _weight(block: Block) -> int:
-    return count_words(block.text) + block.images + (1 if block.kind == "tbl" else 0)
-
-
-def _chosen_headings(blocks: list[Block], campaign: Campaign) -> dict:
+def _chosen_headings(blocks: list[Block], campaign: Campaign, counts: list[int]) -> dict:
     """Block index -> (section, inline text) for the heading that starts each section.
 
     A heading written twice (a table of contents typed before the text, a heading repeated in a
-    running title) starts its section where the most content follows it.
+    running title) starts its section where the most content follows it. ``counts``: each block's 字数.
     """
     marks = []
     for i, block in enumerate(blocks):
@@ -803,8 +799,8 @@ def _chosen_headings(blocks: list[Block], campaign: Campaign) -> dict:
     best: dict = {}
     weights = [0]  # prefix sums of the blocks' weights: each block counted once, whatever the number of marks
     if marks:
-        for b in blocks:
-            weights.append(weights[-1] + _weight(b))
+        for b, count in zip(blocks, counts):
+            weights.append(weights[-1] + count + b.images + (1 if b.kind == "tbl" else 0))
     for j, (i, spec, inline) in enumerate(marks):
         end = marks[j + 1][0] if j + 1 < len(marks) else len(blocks)
         weight = count_words(inline) + weights[end] - weights[i + 1]
@@ -822,8 +818,14 @@ def is_template_guidance(text: str) -> bool:
 
 
 def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
+    """The 总结材料's sections from its blocks: each from its chosen heading to the next, with its text (its
+    paragraphs and tables, joined by line breaks), 字数, images and tables; ``title`` the first line before them.
+
+    Each block's 字数 is counted once, for choosing headings and for its section: Word's count of texts joined by
+    line breaks is the sum of their counts (a break ends a word; wordcount.count_words)."""
     blocks = _expand_layout_tables(blocks, campaign)
-    starts = _chosen_headings(blocks, campaign)
+    counts = [count_words(block.text) for block in blocks]
+    starts = _chosen_headings(blocks, campaign, counts)
     found: dict = {}
     current = None
     title = ""
@@ -833,7 +835,7 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
             spec, inline = starts[i]
             current = spec.key
             acc[current] = {"title": block.shown.strip(), "texts": [inline] if inline else [],
-                            "images": block.images, "tables": 0}
+                            "chars": count_words(inline), "images": block.images, "tables": 0}
             continue
         if current is None:
             if block.kind == "p" and block.text.strip() and not title:
@@ -842,13 +844,15 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
         if block.kind == "p":
             if block.text and not is_template_guidance(block.text):
                 acc[current]["texts"].append(block.text)
+                acc[current]["chars"] += counts[i]
             acc[current]["images"] += block.images
         else:
             acc[current]["texts"].append(block.text)
+            acc[current]["chars"] += counts[i]
             acc[current]["tables"] += 1
             acc[current]["images"] += block.images
     for key, a in acc.items():
         text = "\n".join(t for t in a["texts"] if t is not None)
-        found[key] = Section(key=key, title=a["title"], text=text, chars=count_words(text),
+        found[key] = Section(key=key, title=a["title"], text=text, chars=a["chars"],
                              images=a["images"], tables=a["tables"], location=f"总结材料“{key}”部分")
     return SummaryData(sections=found, title=title)
