@@ -78,6 +78,10 @@ def test_script_exits_zero_and_reports_every_phase(bench):
         assert phase["peak_rss_mib"] > 0
     for name in PHASES[1:]:
         assert result["phases"][name]["exit_code"] == 0
+        # Pss read from the first sample on, far less often than RSS (each reading costs the kernel a page walk)
+        phase = result["phases"][name]
+        assert phase["pss_samples"] >= 1 and phase["peak_pss_mib"] > 0
+        assert phase["pss_samples"] <= phase["rss_samples"]
     assert result["phases"]["naive"]["files"] == 2 * N
     assert set(result["ratios"]) == {"naive/cold", "cold/warm"}
     for label in ("naive", "cold", "warm", "one changed", "one added"):
