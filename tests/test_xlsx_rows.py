@@ -282,3 +282,18 @@ def test_a_plain_text_cell_is_written_as_the_general_path_writes_it(text):
     finally:
         xlsx_rows._NOT_PLAIN = original
     assert fast == general
+
+
+def test_rows_streamed_a_few_at_a_time_give_the_same_workbook(tmp_path, both, monkeypatch):
+    """A worksheet is written as a stream of pieces of rows (ROWS_PER_PIECE); pieces of 1, 2 and 5 rows, which
+    split the tables anywhere, give the cells xlsxwriter writes."""
+    from toolkit.render import xlsx_rows
+
+    _, reference = both
+    expected = _cells(reference)
+    for rows in (1, 2, 5):
+        monkeypatch.setattr(xlsx_rows, "ROWS_PER_PIECE", rows)
+        path = tmp_path / f"pieces-{rows}.xlsx"
+        _workbook(path, _awkward_rows(), splice=True)
+        assert _cells(path) == expected
+        assert _stored_dimensions(path) == _stored_dimensions(reference)

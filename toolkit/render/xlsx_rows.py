@@ -21,6 +21,7 @@ import math
 import re
 import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from xlsxwriter.utility import xl_col_to_name
@@ -108,42 +109,58 @@ class RowSplice:
 
     def finish(self, package: bytes, target) -> None:
         """Write ``package`` (the closed workbook's bytes) to ``target`` (a path or a binary file object) with
-        every table's rows in place of its marker row. Raises RuntimeError when a marker is missing (the
-        workbook was not in constant_memory mode)."""
+        every table's rows in place of its marker row. A worksheet with rows to put in is written as a stream,
+        ROWS_PER_PIECE rows at a time: a national register's rows are never one string (as text they took
+        hundreds of MB). Raises RuntimeError when a marker is missing (the workbook was not in constant_memory
+        mode)."""
         pending = {t.number: t for t in self.tables}
         with zipfile.ZipFile(io.BytesIO(package)) as source, \
-                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+                zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as out:
             for info in source.infolist():
                 body = source.read(info)
                 if info.filename.startswith("xl/worksheets/") and self.token.encode("utf-8") in body:
-                    body = self._splice(body.decode("utf-8"), pending).encode("utf-8")
-                out.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION)
+                    with out.open(info.filename, "w") as part:
+                        for piece in self._spliced(body.decode("utf-8"), pending):
+                            part.write(piece.encode("utf-8"))
+                else:
+                    out.writestr(info, body, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION)
         if pending:
             raise RuntimeError(f"marker rows not found for tables {sorted(pending)} (constant_memory off?)")
 
-    def _splice(self, xml: str, pending: dict) -> str:
-        """Each marker row of this worksheet replaced by its table's rows, and the used range widened."""
-        marker, last, at = self._marker_cell, 0, 0
+    def _spliced(self, xml: str, pending: dict) -> Iterator[str]:
+        """This worksheet's XML in pieces, each marker row replaced by its table's rows and the used range
+        widened to them (the dimension comes before the rows)."""
+        marker, at, spans = self._marker_cell, 0, []
         while (m := marker.search(xml, at)) is not None:
             table = pending.pop(int(m.group(2)))
             start = xml.rfind("<row ", 0, m.start())
             end = xml.index("</row>", m.end()) + len("</row>")
             styles = {int(j): s or "0" for s, n, j in marker.findall(xml, start, end) if int(n) == table.number}
-            rows = _rows_xml(table, [styles[j] for j in range(len(table.formats))])
-            xml = xml[:start] + rows + xml[end:]
-            at = start + len(rows)  # the rows just written are data: never searched for markers
-            last = max(last, table.last_row)
-        return _widen_dimension(xml, last)
+            spans.append((start, end, table, [styles[j] for j in range(len(table.formats))]))
+            at = end
+        last = max((table.last_row for _, _, table, _ in spans), default=0)
+        done = 0
+        for start, end, table, styles in spans:
+            yield _widen_dimension(xml[done:start], last) if done == 0 else xml[done:start]
+            yield from _rows_xml(table, styles)
+            done = end
+        yield _widen_dimension(xml[done:], last) if done == 0 else xml[done:]
 
 
-def _rows_xml(table: _Table, styles: list[str]) -> str:
-    """The table's rows as xlsxwriter writes them in constant_memory mode."""
+ROWS_PER_PIECE = 2_000  # rows of XML joined into one piece of a streamed worksheet
+
+
+def _rows_xml(table: _Table, styles: list[str]) -> Iterator[str]:
+    """The table's rows as xlsxwriter writes them in constant_memory mode, ROWS_PER_PIECE rows a piece."""
     letters = [xl_col_to_name(c) for c in range(table.columns)]
     texts: dict = {}  # text -> the cell's XML after its style: registers repeat names and statuses
     ints: dict = {}  # the same for integers (counts, years, ranks; an int is never a dict key equal to a text)
-    out = []
+    out: list = []
     append = out.append
     for offset, (row, indexes, height) in enumerate(zip(table.rows, table.cell_formats, table.heights)):
+        if offset and offset % ROWS_PER_PIECE == 0:
+            yield "".join(out)
+            out.clear()
         r = table.first_row + offset + 1
         append(f'<row r="{r}" ht="{row_height_attribute(height)}" customHeight="1">')
         for letter, value, index in zip(letters, row, indexes):
@@ -162,7 +179,7 @@ def _rows_xml(table: _Table, styles: list[str]) -> str:
                 tail = _cell_tail(value)
             append(f'<c r="{letter}{r}" s="{styles[index]}"{tail}')
         append("</row>")
-    return "".join(out)
+    yield "".join(out)
 
 
 def _cell_tail(value) -> str:
