@@ -139,12 +139,13 @@ class RowSplice:
             spans.append((start, end, table, [styles[j] for j in range(len(table.formats))]))
             at = end
         last = max((table.last_row for _, _, table, _ in spans), default=0)
-        done = 0
+        done = spans[0][0] if spans else len(xml)
+        yield _widen_dimension(xml[:done], last)
         for start, end, table, styles in spans:
-            yield _widen_dimension(xml[done:start], last) if done == 0 else xml[done:start]
+            yield xml[done:start]
             yield from _rows_xml(table, styles)
             done = end
-        yield _widen_dimension(xml[done:], last) if done == 0 else xml[done:]
+        yield xml[done:]
 
 
 ROWS_PER_PIECE = 2_000  # rows of XML joined into one piece of a streamed worksheet
@@ -153,8 +154,7 @@ ROWS_PER_PIECE = 2_000  # rows of XML joined into one piece of a streamed worksh
 def _rows_xml(table: _Table, styles: list[str]) -> Iterator[str]:
     """The table's rows as xlsxwriter writes them in constant_memory mode, ROWS_PER_PIECE rows a piece."""
     letters = [xl_col_to_name(c) for c in range(table.columns)]
-    texts: dict = {}  # text -> the cell's XML after its style: registers repeat names and statuses
-    ints: dict = {}  # the same for integers (counts, years, ranks; an int is never a dict key equal to a text)
+    tails: dict = {}  # text or int -> the cell's XML after its style: registers repeat names, statuses, counts
     out: list = []
     append = out.append
     for offset, (row, indexes, height) in enumerate(zip(table.rows, table.cell_formats, table.heights)):
@@ -165,16 +165,12 @@ def _rows_xml(table: _Table, styles: list[str]) -> Iterator[str]:
         append(f'<row r="{r}" ht="{row_height_attribute(height)}" customHeight="1">')
         for letter, value, index in zip(letters, row, indexes):
             cls = value.__class__
-            if cls is str:
-                tail = texts.get(value)
+            if cls is str or cls is int:  # never equal as keys ("1" != 1; True and 1.0 are not cached)
+                tail = tails.get(value)
                 if tail is None:
-                    tail = texts[value] = _cell_tail(value)
+                    tail = tails[value] = _cell_tail(value)
             elif cls is float and value - value == 0.0:  # finite (inf - inf and NaN - NaN are NaN): most are distinct
                 tail = f"><v>{value:.16G}</v></c>"
-            elif cls is int:
-                tail = ints.get(value)
-                if tail is None:
-                    tail = ints[value] = _cell_tail(value)
             else:
                 tail = _cell_tail(value)
             append(f'<c r="{letter}{r}" s="{styles[index]}"{tail}')

@@ -240,7 +240,7 @@ def column_width(column: Column, values, *, others=(), formats: dict | None = No
     for cls, value, style in distinct:
         if value is None or value == "":
             continue
-        if cls is int or cls is float or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        if isinstance(value, (int, float)) and cls is not bool:
             numbers.setdefault(style, []).append(value)
         elif text_need < column.cap:  # once text fills the cap no other text can change the width
             text_need = max(text_need, text_units(value) + PADDING, longest_word_units(value) + PADDING)
