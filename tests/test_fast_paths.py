@@ -95,7 +95,7 @@ def _register_rows(path):
 def test_background_register_is_written_again_when_its_child_fails(tmp_path, assembled, monkeypatch):
     published = assembled.latest / REGISTER
     expected = _register_rows(published)
-    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"", summary=assembled.summary)
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
     parent = os.getpid()
     calls = []
 
@@ -123,7 +123,7 @@ def test_background_register_is_written_again_when_its_child_fails(tmp_path, ass
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
 def test_background_register_equals_one_written_in_process(tmp_path, assembled, monkeypatch):
-    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"", summary=assembled.summary)
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
     register = next(o for o in registered_outputs() if o.name == "省级汇总表")
     monkeypatch.setattr("toolkit.render.outputs", lambda: (register,))
     written = render_all(tmp_path / "bg", assembled.result, context)
@@ -299,20 +299,19 @@ def test_a_removed_file_changes_the_runs_fingerprint(campaign):
 def test_summary_json_has_a_line_per_application_and_loads_back_equal(tmp_path):
     """summary.json written with json's C encoder piece by piece: json.loads gives the content back exactly
     (nested issues, Chinese text, quotes, line breaks, None, booleans, floats), a line per unit, application and
-    file, a line per top-level field; empty lists and dicts stay on their field's line."""
+    file, a line per top-level field; empty lists and dicts stay on their field's line. Lists given as iterators
+    (how the output streams a run's result) give the same text as lists."""
+    import io
     import json
 
-    from toolkit.render.summary import SUMMARY
-    from toolkit.render.summary import write as write_summary
+    from toolkit.render.summary import dump, dumps
 
     apps = [{"enterprise": f"河北\"引号\"公司{i}", "rank": i, "passed": i % 2 == 0, "revenue": 1234.5 + i,
              "issues": [{"code": "field.invalid", "message": "第一行\n第二行\t制表", "location": None}]}
             for i in range(5)]
     summary = {"campaign": "hebei-2021", "run": {"host": "主机", "user": "u"}, "units": [{"unit": "甲"}, {"unit": "乙"}],
                "applications": apps, "files": [], "ignored": {}, "counts": {"applications": 5}}
-    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"", summary=summary)
-    write_summary(None, tmp_path, context)
-    text = (tmp_path / SUMMARY).read_text(encoding="utf-8")
+    text = dumps(summary)
     assert json.loads(text) == summary
     lines = text.splitlines()
     app_lines = [line for line in lines if line.lstrip().startswith('{"enterprise"')]
@@ -320,6 +319,29 @@ def test_summary_json_has_a_line_per_application_and_loads_back_equal(tmp_path):
     assert ' "files": [],' in lines and ' "ignored": {},' in lines
     # braces, 7 field lines, and each non-empty list's items plus its closing bracket
     assert lines[0] == "{" and lines[-1] == "}" and len(lines) == 2 + 7 + (2 + 1) + (5 + 1)
+    streamed = io.StringIO()
+    dump({k: iter(v) if isinstance(v, list) else v for k, v in summary.items()}, streamed)
+    assert streamed.getvalue() == text
+
+
+def test_summary_json_is_streamed_from_the_result_and_equals_its_content(assembled, tmp_path):
+    """The output writes summary.json from the result element by element; the file equals build_summary's
+    content laid out by dumps, and the run keeps no copy of it (the report reads it back on demand)."""
+    import json
+
+    from toolkit.render.summary import SUMMARY, build_summary, dumps
+    from toolkit.render.summary import write as write_summary
+
+    assert assembled.summary_data is None  # not kept by the run: summary is read from latest/ when asked for
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
+    write_summary(assembled.result, tmp_path, context)
+    text = (tmp_path / SUMMARY).read_text(encoding="utf-8")
+    content = build_summary(assembled.result)
+    assert text == dumps(content)
+    assert json.loads(text) == content
+    assert len(content["applications"]) == 2 and len(content["units"]) == 26 and content["files"]
+    published = json.loads((assembled.latest / SUMMARY).read_text(encoding="utf-8"))
+    assert {k: v for k, v in published.items() if k != "run"} == {k: v for k, v in content.items() if k != "run"}
 
 
 def test_results_past_assembly_carry_no_long_section_texts(tmp_path, make_form, make_summary, campaign):

@@ -30,7 +30,7 @@ from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all, unit_keys
 from .render import preload as preload_renderers
-from .render.summary import build_summary
+from .report import brief as run_brief
 from .rules.deadline import late_edit_warning
 from .templates import (
     check_opinion_template,
@@ -63,7 +63,7 @@ class RunReport:
     timings: dict = field(default_factory=dict)  # phase -> seconds
     notices: list = field(default_factory=list)  # what the run noticed about its own state (Chinese)
     result: Assembled | None = field(default=None, repr=False)
-    brief: dict = field(default_factory=dict)  # counts by status, units, stamps, issues (see ``_brief``)
+    brief: dict = field(default_factory=dict)  # counts by status, units, stamps, issues (see report.brief)
 
     @property
     def summary(self) -> dict:
@@ -311,7 +311,6 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         prepared: dict = {}
 
         def prepare(context: RenderContext) -> RenderContext:  # while the background outputs are being written
-            context = replace(context, summary=build_summary(result))
             prepared["context"] = context = replace(context, unit_keys=unit_keys(result, context))
             return context
 
@@ -319,14 +318,14 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         folder = publish(outbox, lambda target: render_all(target, result, context, prepare=prepare), now=now,
                          notices=notices)
         context = prepared["context"]
-        summary, brief = context.summary, _brief(context.summary)
+        brief = run_brief(result)
         timings["render"] = time.perf_counter() - t
         log.debug("各阶段用时：%s", "，".join(f"{_PHASE_NAMES.get(k, k)} {v:.2f} 秒" for k, v in timings.items()))
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now), "brief": brief,
                                                     "unit_keys": context.unit_keys, "listing": listing,
                                                     "files": total})
-        return RunReport(run_folder=folder, latest=latest, summary_data=summary, files=total, parsed=len(todo),
+        return RunReport(run_folder=folder, latest=latest, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)
 
@@ -360,20 +359,6 @@ def _cache(state: Path, campaign: Campaign, *, keep: bool = False) -> ExtractCac
     """The extraction cache of this code and campaign in the state folder (``keep``: decoded results kept for
     the process's next runs — watch)."""
     return ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}", keep=keep)
-
-
-def _brief(summary: dict) -> dict:
-    """The run's headline figures — applications, counts by status, units that sent something, stamped opinions,
-    issue counts — for the console and the audit log, and (kept in last_run.json) for an unchanged run, which
-    then need not read summary.json."""
-    statuses: dict = {}
-    for app in summary["applications"]:
-        statuses[app["status"]] = statuses.get(app["status"], 0) + 1
-    counts = summary.get("counts", {})
-    return {"applications": len(summary["applications"]), "statuses": statuses,
-            "submitted": sum(1 for u in summary["units"] if u["received"]), "units": len(summary["units"]),
-            "stamped": sum(1 for u in summary["units"] if u["stamped_opinion"]),
-            "errors": counts.get("errors", 0), "warnings": counts.get("warnings", 0)}
 
 
 def _read_last(state: Path) -> dict:

@@ -9,41 +9,74 @@ from .messages import title as issue_title
 from .model import KIND_LABELS, SEVERITY_LABELS
 from .normalize import plain_number
 
+SHOWN = 5  # units or files named on the console before "……"
+
+
+def brief(result) -> dict:
+    """The run's headline figures from its result (an Assembled): applications, counts by status, units that sent
+    something, stamped opinions, issue counts (all issues; those of applications; those only on files), units over
+    quota, and the ignored, pending and unassigned files — at most ``SHOWN`` of each named. What the console's
+    end of run shows (``end_of_run``) and the audit log records; kept in last_run.json for an unchanged run, so
+    neither ever reads a national run's summary.json back."""
+    statuses: dict = {}
+    for app in result.applications:
+        statuses[app.status] = statuses.get(app.status, 0) + 1
+    app_issues = [i for a in result.applications for i in a.issues]
+    in_apps = {_issue_key(i) for i in app_issues}
+    file_only = [i for e in result.files for i in e.issues if _issue_key(i) not in in_apps]
+    issues = result.issues
+    over = [[u.unit, u.received, u.quota] for u in result.units if u.over_quota]
+    pending = [fv.path for fv in result.pending]
+    unassigned = [e.version.path for e in result.files if e.status == "unassigned"]
+    return {"applications": len(result.applications), "statuses": statuses,
+            "submitted": sum(1 for u in result.units if u.received), "units": len(result.units),
+            "stamped": sum(1 for u in result.units if u.stamped_opinion),
+            "errors": sum(1 for i in issues if i.severity == "error"),
+            "warnings": sum(1 for i in issues if i.severity == "warning"),
+            "application_errors": sum(1 for i in app_issues if i.is_error),
+            "application_warnings": sum(1 for i in app_issues if not i.is_error),
+            "file_errors": sum(1 for i in file_only if i.is_error),
+            "file_warnings": sum(1 for i in file_only if not i.is_error),
+            "ignored": len(result.ignored),
+            "over_quota": len(over), "over_quota_shown": over[:SHOWN],
+            "pending": len(pending), "pending_shown": pending[:SHOWN],
+            "unassigned": len(unassigned), "unassigned_shown": unassigned[:SHOWN]}
+
+
+def _issue_key(issue) -> tuple:
+    return issue.code, issue.file, issue.location, issue.message
+
 
 def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
+    """The console's one-screen end of a run, from ``report.brief`` (see ``brief``) — never summary.json."""
     if report.unchanged and report.brief:
         return _unchanged(report, campaign, inbox=inbox, outbox=outbox)
-    s = report.summary
-    apps = s.get("applications", [])
-    units = s.get("units", [])
-    ignored = sum(1 for f in s.get("files", []) if f.get("status") == "ignored")
-    in_apps = {(i["code"], i["file"], i["location"], i["message"]) for a in apps for i in a["issues"]}
-    file_only = [i for f in s.get("files", []) for i in f["issues"]
-                 if (i["code"], i["file"], i["location"], i["message"]) not in in_apps]
-    errors = sum(1 for i in file_only if i["severity"] == "error")
-    warnings = len(file_only) - errors
-    app_errors = sum(1 for a in apps for i in a["issues"] if i["severity"] == "error")
-    app_warnings = sum(1 for a in apps for i in a["issues"] if i["severity"] != "error")
+    b = report.brief
+    ignored = b.get("ignored", 0)
     lines = [f"—— {campaign.title} 汇总{'（收件箱无变化，沿用上次结果）' if report.unchanged else '完成'} ——",
-             f"收件箱：{inbox}  文件 {report.files} 个（新读取 {report.parsed}，未变化 {report.cached}"
-             f"{f'，另有临时文件 {ignored} 个已忽略' if ignored else ''}），用时 {report.seconds:.1f} 秒",
-             *_headline(report.brief, campaign),
-             f"问题：申报项目错误 {app_errors} 条、提示 {app_warnings} 条；其他文件问题：错误 {errors} 条、提示 {warnings} 条（详见省级汇总表“问题清单”）"]
-    over = [u for u in units if u["over_quota"]]
-    if over:
-        shown = "、".join(f"{u['unit']}（{u['received']}/{u['quota']}）" for u in over[:5])
-        lines.append(f"超出名额的推荐单位 {len(over)} 个：{shown}" + ("……" if len(over) > 5 else ""))
+             (f"收件箱：{inbox}  文件 {report.files} 个（新读取 {report.parsed}，未变化 {report.cached}"
+              f"{f'，另有临时文件 {ignored} 个已忽略' if ignored else ''}），用时 {report.seconds:.1f} 秒"),
+             *_headline(b, campaign),
+             (f"问题：申报项目错误 {b.get('application_errors', 0)} 条、提示 {b.get('application_warnings', 0)} 条；"
+              f"其他文件问题：错误 {b.get('file_errors', 0)} 条、提示 {b.get('file_warnings', 0)} 条"
+              "（详见省级汇总表“问题清单”）")]
+    if b.get("over_quota"):
+        shown = "、".join(f"{unit}（{received}/{quota}）" for unit, received, quota in b["over_quota_shown"])
+        lines.append(f"超出名额的推荐单位 {b['over_quota']} 个：{shown}" + _more(b["over_quota"], b["over_quota_shown"]))
     for notice in getattr(report, "notices", ()):
         lines.append(f"注意：{notice}")
-    pending = [f["file"] for f in s.get("files", []) if f.get("status") == "pending"]
-    if pending:
-        lines.append(f"正在复制，下次运行时读取：{len(pending)} 个文件（" + "、".join(pending[:5])
-                     + ("……" if len(pending) > 5 else "") + "）")
-    unknown = [f["file"] for f in s.get("files", []) if f.get("status") == "unassigned"]
-    if unknown:
-        lines.append(f"未归属推荐单位的文件 {len(unknown)} 个：" + "、".join(unknown[:5]) + ("……" if len(unknown) > 5 else ""))
+    if b.get("pending"):
+        lines.append(f"正在复制，下次运行时读取：{b['pending']} 个文件（" + "、".join(b["pending_shown"])
+                     + _more(b["pending"], b["pending_shown"]) + "）")
+    if b.get("unassigned"):
+        lines.append(f"未归属推荐单位的文件 {b['unassigned']} 个：" + "、".join(b["unassigned_shown"])
+                     + _more(b["unassigned"], b["unassigned_shown"]))
     lines.append(f"输出：{outbox / 'latest'}（状态页 index.html、省级汇总表.xlsx、推荐意见、回执、推荐排序表、单位文件夹、summary.json）")
     return "\n".join(lines)
+
+
+def _more(count: int, shown: list) -> str:
+    return "……" if count > len(shown) else ""
 
 
 def _unchanged(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:

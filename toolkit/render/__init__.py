@@ -18,11 +18,10 @@ from ..model import Assembled
 @dataclass(frozen=True)
 class RenderContext:
     """What outputs need beside the result: the day documents are dated (China time), the opinion template
-    (a docxtpl .docx, bytes) and summary.json's content, built once by the pipeline."""
+    (a docxtpl .docx, bytes), and what the pipeline knows of the last run."""
 
     today: dt.date
     opinion_template: bytes
-    summary: dict = field(default_factory=dict)
     pdf: bool = False  # also write a PDF beside each 推荐意见 and 回执 (LibreOffice; --pdf)
     generated_at: str = ""  # ISO, China time
     previous: Path | None = None  # the last run's folder, whose unchanged units' documents are reused
@@ -76,7 +75,8 @@ def outputs() -> tuple[Output, ...]:
             Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write),
             Output("PDF", pdf.write),  # after 回执 and 推荐意见 (beside which it writes), before the unit folders
             Output("单位文件夹", unit_folders.write),  # copies each unit's documents (PDFs included)
-            Output("状态页", status_page.write, waits=True))  # last: it links to everything above, 单位/<unit>/ copies included
+            Output("单位状态页", status_page.write_unit_pages),  # they link to 单位/<unit>/ copies only
+            Output("状态页", status_page.write_index, waits=True))  # last: it links to everything above
 
 
 def preload() -> None:
@@ -194,7 +194,7 @@ def render_all(folder: Path, result: Assembled, context: RenderContext, *,
 
     Background outputs (``Output.background``: they read only the result) are started first, each in a forked
     child, with ``context`` as given; then ``prepare(context)``, when given, completes the context (the pipeline
-    builds summary.json's content and the unit keys there, while the children write) and the other outputs are
+    computes the unit keys there, while the children write) and the other outputs are
     written in order. A background output whose child fails is written again in this process, so a child's
     failure costs time, never an output. The per-unit documents of units whose key (``context.unit_keys``)
     equals the previous run's (``context.previous_keys``) are copied from ``context.previous`` instead of

@@ -384,6 +384,12 @@ def render_index(result: Assembled, folder: Path, context: RenderContext, *, not
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """单位/<unit>/index.html for every unit, then index.html at the top of ``folder``; returns the pages written."""
+    return write_unit_pages(result, folder, context) + write_index(result, folder, context)
+
+
+def write_unit_pages(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """单位/<unit>/index.html for every unit: they link to the unit's own documents only, so they are written
+    while the province-wide register (a background output) is still being written; returns the pages."""
     out = []
     note = missing_note(folder, context)  # lists 回执/ and 推荐意见/: once, not once per unit
     for unit, view in result.by_unit.items():
@@ -391,7 +397,12 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_unit_page(result, folder, context, view, note=note), encoding="utf-8")
         out.append(target)
-    index = folder / INDEX
-    index.write_text(render_index(result, folder, context, note=note), encoding="utf-8")
-    out.append(index)
     return out
+
+
+def write_index(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """index.html at the top of ``folder``, linking to every output (the register included, so it is written
+    last, once the background outputs are finished); returns [the page]."""
+    index = folder / INDEX
+    index.write_text(render_index(result, folder, context), encoding="utf-8")
+    return [index]
