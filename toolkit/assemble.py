@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
@@ -43,6 +43,7 @@ from .model import (
     FileEntry,
     FileVersion,
     UnitStatus,
+    evolve,
     status_of,
 )
 from .names import contains_enterprise, enterprise_named_in, strip_company_suffix
@@ -110,12 +111,12 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
 
     # 8. duplicates, among applications that are accepted at all
     dup = duplicate_issues([a for a in decided if not a.late and not a.withdrawn])
-    decided = [replace(a, issues=a.issues + (dup[id(a)],)) if id(a) in dup else a for a in decided]
+    decided = [evolve(a, issues=a.issues + (dup[id(a)],)) if id(a) in dup else a for a in decided]
     # 9. status, what the opinion lists, unit counts, issues on the files they name
     applications = []
     for a in decided:
         status = status_of(a)
-        applications.append(replace(a, status=status, listed_in_opinion=status == PASSED,
+        applications.append(evolve(a, status=status, listed_in_opinion=status == PASSED,
                                     summary=a.summary.without_texts() if a.summary else None))
     units = tuple(_unit_status(unit, [a for a in applications if a.unit == unit.name], unit_facts[unit.name])
                   for unit in campaign.units)
@@ -188,7 +189,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     for app in candidates:
         found = validate(app, campaign)
         size, industry = size_class(app.form, campaign)
-        checked.append(replace(app, issues=app.issues + found.issues, ineligible=found.ineligible,
+        checked.append(evolve(app, issues=app.issues + found.issues, ineligible=found.ineligible,
                                size_class=size, industry_code=industry,
                                region=campaign.region_of(app.field_text(REGION))))
     # 4. ranking: the newest ranking sheet with a rank in it (the blank template dropped back ranks nothing)
@@ -205,7 +206,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     if sheet_file:
         entries[sheet_file].issues.extend(ranking.sheet_issues)
     withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
-    ordered = [replace(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues,
+    ordered = [evolve(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues,
                        withdrawn=r.withdrawn, withdrawn_at=withdrawn_at if r.withdrawn else "")
                for r in ranking.order]
     ordered += gone
@@ -214,11 +215,11 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
                             has_opinion_scan=bool(scans), campaign=campaign)
     # 6. deadline
-    ordered = [replace(a, issues=a.issues + late, late=bool(late))
+    ordered = [evolve(a, issues=a.issues + late, late=bool(late))
                for a in ordered for late in [late_issues(a, campaign)]]
     # 7. quota, among those that take a place
     over = quota_issues([a for a in ordered if not a.late and not a.ineligible and not a.withdrawn], unit)
-    ordered = [replace(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
+    ordered = [evolve(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
                for a in ordered]
     dates = [row.date for row in (sheet or ()) if row.date]
     return ordered, {"scans": scans, "ordered_sheets": usable, "rank_source": ranking.source,
@@ -240,7 +241,7 @@ def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extrac
         if normalize_name(ghost.enterprise) in names or normalize_name(ghost.benchmark_name) in titles:
             continue
         at = max((f.removed_at for f in ghost.files), default="")
-        out.append(replace(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回"))
+        out.append(evolve(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回"))
     return out
 
 
@@ -342,7 +343,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             # a workbook holding several enterprises' forms (one per sheet) is one application per form;
             # the file's own findings go with its first form only
             for n, form in enumerate(ex.all_forms):
-                forms.append((fv, replace(ex, form=form, forms=(), issues=ex.issues if n == 0 else ())))
+                forms.append((fv, evolve(ex, form=form, forms=(), issues=ex.issues if n == 0 else ())))
         if ex.kind == SUMMARY and ex.summary is not None:
             summaries.append((fv, ex))
         if ex.kind == RANKING:
@@ -467,7 +468,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         if summary is not None and form is None:
             issues.append(make_issue("pair.missing-form", file=summary_file.path, location="申请表",
                                      name=benchmark or summary_file.name, note=_rejected_note(app, rejected)))
-        apps.append(replace(app, issues=tuple(issues)))
+        apps.append(evolve(app, issues=tuple(issues)))
     return apps, rankings
 
 
@@ -525,7 +526,7 @@ def _attach_scans(apps: list[Application], attachments: list[FileVersion], entri
                 reason=f"（这是盖章扫描件，但文件名中没有“{campaign.opinion_keyword}”，也没有写明企业名称）",
                 fix=f"如果这是盖章的{campaign.opinion_keyword}，请在文件名中加上“{campaign.opinion_keyword}”"
                     f"（如“本单位-{campaign.opinion_keyword}（盖章）.pdf”）；如果是某个企业的附件，请在文件名中写明企业名称。"))
-    return [replace(a, attachments=a.attachments + tuple(owned[id(a)])) if owned[id(a)] else a for a in apps]
+    return [evolve(a, attachments=a.attachments + tuple(owned[id(a)])) if owned[id(a)] else a for a in apps]
 
 
 def _is_late(fv: FileVersion, campaign: Campaign) -> bool:
