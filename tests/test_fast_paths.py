@@ -9,6 +9,8 @@ import os
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.cache import ExtractCache
 from toolkit.model import Extracted, FormData, Issue, Section, SummaryData, Value
@@ -359,14 +361,26 @@ def test_results_past_assembly_carry_no_long_section_texts(tmp_path, make_form, 
     assert not any(i.code.startswith("pair.") for i in app.issues)  # paired by its 企业概况 before the drop
 
 
-def test_cache_encoding_equals_dataclasses_asdict(tmp_path, make_form, make_summary, campaign):
-    """to_dict (no deep copies) gives the JSON dataclasses.asdict gives, for real extracted 申请表 (yearly values
-    keyed by int years) and 总结材料, and decodes back to an equal result."""
+def test_cache_encoding_is_asdict_with_short_values_and_decodes_back(tmp_path, make_form, make_summary, campaign):
+    """to_dict (no deep copies) gives the JSON dataclasses.asdict gives, each Value as its short list
+    (cache.value_list), for real extracted 申请表 (yearly values keyed by int years) and 总结材料, and decodes
+    back to an equal result."""
     import json
     from dataclasses import asdict
 
-    from toolkit.cache import from_dict, to_dict
+    from toolkit.cache import from_dict, to_dict, value_list
     from toolkit.pipeline import read_file
+
+    value_names = {"value", "text", "location", "ok", "empty", "note"}
+
+    def short_values(data):
+        if isinstance(data, dict):
+            if set(data) == value_names:
+                return value_list(Value(**data))
+            return {k: short_values(v) for k, v in data.items()}
+        if isinstance(data, (list, tuple)):
+            return [short_values(v) for v in data]
+        return data
 
     firm = "河北石家庄示范制造有限公司"
     paths = [make_form(tmp_path / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验"),
@@ -375,8 +389,36 @@ def test_cache_encoding_equals_dataclasses_asdict(tmp_path, make_form, make_summ
     assert extracted[0].form.yearly and extracted[1].summary.sections
     for ex in extracted:
         encoded = json.dumps(to_dict(ex), ensure_ascii=False, sort_keys=True)
-        assert encoded == json.dumps(asdict(ex), ensure_ascii=False, sort_keys=True)
+        assert encoded == json.dumps(short_values(asdict(ex)), ensure_ascii=False, sort_keys=True)
         assert from_dict(json.loads(encoded)) == ex
+    assert any(len(value_list(v)) == 2 for v in extracted[0].form.fields.values())  # the usual text field is short
+
+
+VALUES = st.builds(
+    Value,
+    value=st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False) | st.text(max_size=8),
+    text=st.text(max_size=8) | st.just("1"), location=st.text(max_size=6), ok=st.booleans(), empty=st.booleans(),
+    note=st.text(max_size=4))
+
+
+@given(st.lists(VALUES, max_size=6), st.data())
+def test_any_value_survives_the_cache_as_json(values, data):
+    """Whatever a Value holds — numbers and text that look alike (1 and "1"), empty text, flags, notes —
+    value_list through JSON and value_of give an equal Value of the same value type; a list of another
+    shape is refused (a miss), never misread."""
+    import json
+
+    from toolkit.cache import value_list, value_of
+
+    for v in values:
+        back = value_of(json.loads(json.dumps(value_list(v), ensure_ascii=False)))
+        assert back == v and type(back.value) is type(v.value)
+    typed_text = data.draw(st.text(max_size=8))
+    same = Value(typed_text, typed_text, "B3")
+    assert value_of(value_list(same)) == same and len(value_list(same)) == 2
+    for other in ({"value": 1}, [1], [1, "B3", "1"], "x"):
+        with pytest.raises((ValueError, TypeError)):
+            value_of(other)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
