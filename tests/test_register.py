@@ -382,6 +382,22 @@ def _width_measuring_every_value(column, values, others=()) -> float:
     return round(max(column.minimum, min(column.cap, text_need), header, number_need), 1)
 
 
+_TEXTS = st.text(alphabet=st.sampled_from(list("河北公司质量标杆ABCxyz019@._-/ \n，（）ＡＢ")), max_size=60)
+
+
+@given(values=st.lists(_TEXTS, max_size=30), cap=st.sampled_from([6.0, 20.0, 40.0, 200.0]))
+@settings(max_examples=300, deadline=None)
+def test_column_width_of_texts_equals_measuring_every_value(values, cap):
+    """Text is measured by its widest line alone: a value's longest unbreakable word (an e-mail address, a long
+    number) lies within one of its lines, so it never needs more — the same width as also measuring each word."""
+    from toolkit.render.xlsx_style import Column, column_width, longest_word_units, text_units
+
+    column = Column("联系人及邮箱", cap=cap)
+    assert column_width(column, values) == _width_measuring_every_value(column, values)
+    for value in values:
+        assert longest_word_units(value) <= text_units(value)
+
+
 _NUMBERS = st.one_of(st.integers(min_value=-10 ** 15, max_value=10 ** 15),
                      st.floats(allow_nan=True, allow_infinity=True, width=64),
                      st.floats(min_value=-1e12, max_value=1e12), st.booleans(), st.none(),

@@ -243,7 +243,8 @@ def column_width(column: Column, values, *, others=(), formats: dict | None = No
         if isinstance(value, (int, float)) and cls is not bool:
             numbers.setdefault(style, []).append(value)
         elif text_need < column.cap:  # once text fills the cap no other text can change the width
-            text_need = max(text_need, text_units(value) + PADDING, longest_word_units(value) + PADDING)
+            # (a value's longest unbreakable word is part of one of its lines: never wider than text_units)
+            text_need = max(text_need, text_units(value) + PADDING)
     for style, values_shown in numbers.items():
         number_format = formats.get(style, "")
         for value in _widest_candidates(values_shown, number_format):
