@@ -390,7 +390,12 @@ _TEXTS = st.text(alphabet=st.sampled_from(list("河北公司质量标杆ABCxyz01
 def test_column_width_of_texts_equals_measuring_every_value(values, cap):
     """Text is measured by its widest line alone: a value's longest unbreakable word (an e-mail address, a long
     number) lies within one of its lines, so it never needs more — the same width as also measuring each word."""
-    from toolkit.render.xlsx_style import Column, column_width, longest_word_units, text_units
+    from toolkit.render.xlsx_style import (
+        Column,
+        column_width,
+        longest_word_units,
+        text_units,
+    )
 
     column = Column("联系人及邮箱", cap=cap)
     assert column_width(column, values) == _width_measuring_every_value(column, values)
