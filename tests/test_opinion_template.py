@@ -100,3 +100,51 @@ def test_missing_or_broken_template_is_a_configuration_error(tmp_path, make_form
         run(inbox, tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME, templates=folder)
     assert "推荐意见" in str(raised.value)
     assert not (tmp_path / "out" / "latest").exists()
+
+
+def test_paragraphs_by_style_equals_asking_each_paragraph(campaign, tmp_path):
+    """The 署名 block is found by style id: the same paragraphs python-docx's Paragraph.style names give, in the
+    toolkit's template and in one whose style ids Word changed on saving (ids no longer equal to the names), and
+    paragraphs without a w:pStyle count as the default style."""
+    import io
+
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from toolkit.render.opinion import (
+        DATE_STYLE,
+        SEAL_STYLE,
+        SIGNATURE_STYLE,
+        build_blank_opinion,
+        paragraphs_by_style,
+    )
+
+    names = (DATE_STYLE, SIGNATURE_STYLE, SEAL_STYLE, "Normal", "Title", "没有这个样式")
+
+    def asked(doc) -> dict:
+        out = {name: [] for name in names}
+        for p in doc.paragraphs:
+            if p.style is not None and p.style.name in out:
+                out[p.style.name].append(p._p)
+        return out
+
+    doc = Document(io.BytesIO(build_blank_opinion(campaign)))
+    found = paragraphs_by_style(doc, names)
+    assert {k: [p._p for p in v] for k, v in found.items()} == asked(doc)
+    assert found[DATE_STYLE] and found[SIGNATURE_STYLE] and found["Normal"] and found["没有这个样式"] == []
+
+    renamed = {DATE_STYLE: "a7", SIGNATURE_STYLE: "a8", SEAL_STYLE: "a9"}  # as Word renames ids on saving
+    for name, new_id in renamed.items():
+        style = doc.styles[name]
+        old_id = style.style_id
+        style.style_id = new_id
+        for element in doc.element.body.iter(qn("w:pStyle")):
+            if element.get(qn("w:val")) == old_id:
+                element.set(qn("w:val"), new_id)
+    saved = io.BytesIO()
+    doc.save(saved)
+    again = Document(io.BytesIO(saved.getvalue()))
+    assert again.styles[DATE_STYLE].style_id == "a7"
+    found = paragraphs_by_style(again, names)
+    assert {k: [p._p for p in v] for k, v in found.items()} == asked(again)
+    assert len(found[DATE_STYLE]) == len(paragraphs_by_style(doc, names)[DATE_STYLE]) > 0

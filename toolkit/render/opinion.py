@@ -164,20 +164,43 @@ def _paragraph_style(doc, name: str, *, right_chars: float = 0.0):
     return style
 
 
+def paragraphs_by_style(doc, names) -> dict[str, list]:
+    """Style name -> the body paragraphs of ``doc`` in that paragraph style, for each of ``names`` (python-docx
+    Paragraphs, in document order; a name the document lacks gets []). Each paragraph's style is read from its
+    w:pStyle id (none: the default paragraph style), the ids being resolved from the names once — Word may give a
+    style an id other than its name when it saves an edited template. Asking each Paragraph for .style looks the
+    style up in styles.xml every time: a third of a 推荐意见's rendering."""
+    names_by_id: dict = {}
+    for name in names:
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            continue
+        if style.type == WD_STYLE_TYPE.PARAGRAPH:
+            names_by_id[style.style_id] = name
+    default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default_id = default.style_id if default is not None else None
+    found: dict[str, list] = {name: [] for name in names}
+    for p in doc.paragraphs:
+        style_id = p._p.style  # w:pPr/w:pStyle/@w:val, None when the paragraph has none
+        name = names_by_id.get(default_id if style_id is None else style_id)
+        if name is not None:
+            found[name].append(p)
+    return found
+
+
 def _align_signature(doc) -> None:
     """Centre the 署名 and the seal hint over the 成文日期 (GB/T 9704-2012 §7.3.5.1): right indents computed from
     the rendered texts' widths (the date stays 右空四字, as its style says)."""
-    by_style: dict = {}
-    for p in doc.paragraphs:
-        by_style.setdefault(p.style.name if p.style is not None else "", []).append(p)
-    dates = by_style.get(DATE_STYLE, [])
+    by_style = paragraphs_by_style(doc, (DATE_STYLE, SIGNATURE_STYLE, SEAL_STYLE))
+    dates = by_style[DATE_STYLE]
     if not dates:
         return
     date = dates[-1]
     date_right = (date.paragraph_format.right_indent or date.style.paragraph_format.right_indent or Pt(0)).pt
     size = SIZE_3
     centre = date_right + text_em(date.text) * size / 2  # the date's centre, from the right margin
-    for p in by_style.get(SIGNATURE_STYLE, []) + by_style.get(SEAL_STYLE, []):
+    for p in by_style[SIGNATURE_STYLE] + by_style[SEAL_STYLE]:
         width = text_em(p.text) * size
         p.paragraph_format.right_indent = Pt(max(0.0, centre - width / 2))
 
