@@ -141,3 +141,31 @@ def test_watch_keeps_its_reader_workers_between_runs(tmp_path, make_form, make_s
     assert "河北恒达轴承有限公司" in names
     pool.close()
     pipeline._KEPT_POOLS.clear()
+
+
+def test_a_prepared_pool_starts_its_workers_together_and_reads_every_file(tmp_path, make_form, make_summary,
+                                                                          campaign):
+    """prepare() starts the fork server without waiting for it (a run decodes its cache meanwhile); the workers
+    are then started together (none left half-started) and read every file; one file starts one worker; closing
+    stops them all."""
+    from multiprocessing import forkserver
+
+    unit = _inbox(tmp_path, make_form, make_summary, [])
+    jobs = [(str(p), p.name) for p in sorted(unit.iterdir())]
+    assert len(jobs) >= 2
+    with ReaderPool(campaign, read_or_fail, workers=2, limits=LIMITS) as pool:
+        pool.prepare()
+        assert forkserver._forkserver._forkserver_pid is not None  # the server is on its way
+        results = dict(pool.map(jobs))
+        processes = [w.process for w in pool._workers]
+        assert len(processes) == 2 and pool.startup_failures == 0 and not pool._launched
+    assert set(results) == {rel for _, rel in jobs}
+    assert all(ex.kind in ("form", "summary") for ex in results.values())
+    assert not any(p.is_alive() for p in processes)
+
+    with ReaderPool(campaign, read_or_fail, workers=2, limits=LIMITS) as pool:
+        pool.prepare()
+        assert dict(pool.map(jobs[:1])).keys() == {jobs[0][1]}
+        assert len(pool._workers) == 1 and not pool._launched  # one file: one worker
+        processes = [w.process for w in pool._workers]
+    assert not any(p.is_alive() for p in processes)

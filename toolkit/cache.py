@@ -190,6 +190,14 @@ class ExtractCache:
         self.hits += 1
         return result
 
+    def has(self, sha256: str, file: str) -> bool:
+        """Whether ``get`` may find a result for this content and path (decoding nothing: a line that then fails
+        to decode is still a miss there)."""
+        if not sha256:
+            return False
+        tag = self._tag(sha256, file)
+        return tag in self._memo or tag in self._load()
+
     def _remember(self, tag: str, result: Extracted) -> None:
         if len(self._memo) >= self.MEMO:
             self._memo.clear()

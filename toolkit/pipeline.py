@@ -115,18 +115,31 @@ _KEPT_POOLS: dict = {}  # reader pools kept between the runs of one long-lived p
 _PRIMED: set = set()  # state folders whose results this process has decoded and decided (watch)
 
 
+@contextlib.contextmanager
+def _readers(campaign: Campaign, workers: int | None, limits: Limits | None, reader: Callable, *, files: int,
+             keep_workers: bool = False):
+    """The reader pool for ``files`` files to read, prepared (ReaderPool.prepare: the fork server starts and
+    imports the readers while the caller goes on — a run decodes its cached results meanwhile). With
+    ``keep_workers`` (watch) the pool this process keeps, and keeps up for its next run; otherwise a pool of at
+    most one worker per file, closed on leaving."""
+    if keep_workers:
+        pool = _kept_pool(campaign, workers, limits, reader)
+        if files:
+            pool.prepare()
+        yield pool
+        return
+    with ReaderPool(campaign, reader, workers=min(workers or default_workers(), max(1, files)),
+                    limits=limits) as pool:
+        if files:
+            pool.prepare()
+        yield pool
+
+
 def _extract_all(jobs: list[tuple[str, str]], campaign: Campaign, workers: int | None,
                  limits: Limits | None = None, reader: Callable = read_file, *, keep_workers: bool = False):
-    """Yield (rel, Extracted) for every (abspath, rel) job, each file read in a limited worker process.
-
-    With ``keep_workers`` (watch), the pool stays up for the next run of this process: a new file is then read
-    without starting workers again (they end with the process; they are daemons)."""
-    if not keep_workers:
-        with ReaderPool(campaign, reader, workers=min(workers or default_workers(), max(1, len(jobs))),
-                        limits=limits) as pool:
-            yield from pool.map(jobs)
-        return
-    yield from _kept_pool(campaign, workers, limits, reader).map(jobs)
+    """Yield (rel, Extracted) for every (abspath, rel) job, each file read in a limited worker process."""
+    with _readers(campaign, workers, limits, reader, files=len(jobs), keep_workers=keep_workers) as pool:
+        yield from pool.map(jobs)
 
 
 def _kept_pool(campaign: Campaign, workers: int | None, limits: Limits | None, reader: Callable) -> ReaderPool:
@@ -262,27 +275,28 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         t = time.perf_counter()
         cache = _cache(state, campaign, keep=keep_workers)
         extracted: dict[str, Extracted] = {}
-        todo = []
-        for fv in found.files:
-            hit = cache.get(fv.sha256, fv.path)
-            if hit is not None:
-                extracted[fv.path] = hit
-            else:
-                todo.append(fv)
-        total = len(found.files)
-        done = len(extracted)
-        if progress:
-            progress(done, total)
-        by_path = {fv.path: fv for fv in todo}
-        for rel, ex in _extract_all([(fv.abspath, fv.path) for fv in todo], campaign, workers, limits, reader,
-                                    keep_workers=keep_workers):
-            extracted[rel] = ex
-            cache.put(by_path[rel].sha256, rel, ex)
-            if cache.unsaved >= 500:  # a run killed midway keeps most of what it read
-                cache.flush()
-            done += 1
+        new = sum(1 for fv in found.files if not cache.has(fv.sha256, fv.path))
+        with _readers(campaign, workers, limits, reader, files=new, keep_workers=keep_workers) as readers:
+            todo = []  # the workers start while the cached results are decoded
+            for fv in found.files:
+                hit = cache.get(fv.sha256, fv.path)
+                if hit is not None:
+                    extracted[fv.path] = hit
+                else:
+                    todo.append(fv)
+            total = len(found.files)
+            done = len(extracted)
             if progress:
                 progress(done, total)
+            by_path = {fv.path: fv for fv in todo}
+            for rel, ex in readers.map([(fv.abspath, fv.path) for fv in todo]):
+                extracted[rel] = ex
+                cache.put(by_path[rel].sha256, rel, ex)
+                if cache.unsaved >= 500:  # a run killed midway keeps most of what it read
+                    cache.flush()
+                done += 1
+                if progress:
+                    progress(done, total)
         cache.flush()
         removed = []  # files gone from the inbox: what they held, from the cache, for withdrawn applications
         for fv in found.removed:
