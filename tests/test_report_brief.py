@@ -1,4 +1,4 @@
-"""The console's end of run comes from the run's brief (report.brief), computed from the result: it must say what
+"""The console's end of run comes from the run's brief (pipeline.run_brief), computed from the result: it must say what
 summary.json says, without the run keeping or reading back a national-size summary."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 import json
 
 from toolkit.campaign import CHINA_TZ
-from toolkit.pipeline import run
-from toolkit.report import SHOWN, brief, end_of_run
+from toolkit.pipeline import SHOWN, run, run_brief
+from toolkit.report import end_of_run
 
 NOW = dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ)
 
@@ -60,7 +60,7 @@ def test_brief_says_what_summary_json_says(tmp_path, make_form, make_summary, ca
     assert report.summary_data is None  # the run keeps no summary
     summary = json.loads((report.latest / "summary.json").read_text(encoding="utf-8"))
     expected = _from_summary(summary)
-    assert report.brief == brief(report.result) == expected
+    assert report.brief == run_brief(report.result) == expected
     assert expected["over_quota"] == 8 and len(expected["over_quota_shown"]) == SHOWN
     assert expected["ignored"] == 1 and expected["unassigned"] == 1 and expected["file_errors"] >= 1
     assert expected["application_errors"] > 0

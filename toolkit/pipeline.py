@@ -30,7 +30,6 @@ from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all, unit_keys
 from .render import preload as preload_renderers
-from .report import brief as run_brief
 from .rules.deadline import late_edit_warning
 from .templates import (
     check_opinion_template,
@@ -63,7 +62,7 @@ class RunReport:
     timings: dict = field(default_factory=dict)  # phase -> seconds
     notices: list = field(default_factory=list)  # what the run noticed about its own state (Chinese)
     result: Assembled | None = field(default=None, repr=False)
-    brief: dict = field(default_factory=dict)  # counts by status, units, stamps, issues (see report.brief)
+    brief: dict = field(default_factory=dict)  # counts by status, units, stamps, issues (see run_brief)
 
     @property
     def summary(self) -> dict:
@@ -373,6 +372,44 @@ def _cache(state: Path, campaign: Campaign, *, keep: bool = False) -> ExtractCac
     """The extraction cache of this code and campaign in the state folder (``keep``: decoded results kept for
     the process's next runs — watch)."""
     return ExtractCache(state / "cache", f"{EXTRACTOR_VERSION}-{campaign_fingerprint(campaign)}", keep=keep)
+
+
+SHOWN = 5  # units or files named on the console before "……"
+
+
+def run_brief(result: Assembled) -> dict:
+    """The run's headline figures from its result (an Assembled): applications, counts by status, units that sent
+    something, stamped opinions, issue counts (all issues; those of applications; those only on files), units over
+    quota, and the ignored, pending and unassigned files — at most ``SHOWN`` of each named. What the console's
+    end of run shows (report.end_of_run) and the audit log records; kept in last_run.json for an unchanged run, so
+    neither ever reads a national run's summary.json back."""
+    statuses: dict = {}
+    for app in result.applications:
+        statuses[app.status] = statuses.get(app.status, 0) + 1
+    app_issues = [i for a in result.applications for i in a.issues]
+    in_apps = {_issue_key(i) for i in app_issues}
+    file_only = [i for e in result.files for i in e.issues if _issue_key(i) not in in_apps]
+    issues = result.issues
+    over = [[u.unit, u.received, u.quota] for u in result.units if u.over_quota]
+    pending = [fv.path for fv in result.pending]
+    unassigned = [e.version.path for e in result.files if e.status == "unassigned"]
+    return {"applications": len(result.applications), "statuses": statuses,
+            "submitted": sum(1 for u in result.units if u.received), "units": len(result.units),
+            "stamped": sum(1 for u in result.units if u.stamped_opinion),
+            "errors": sum(1 for i in issues if i.severity == "error"),
+            "warnings": sum(1 for i in issues if i.severity == "warning"),
+            "application_errors": sum(1 for i in app_issues if i.is_error),
+            "application_warnings": sum(1 for i in app_issues if not i.is_error),
+            "file_errors": sum(1 for i in file_only if i.is_error),
+            "file_warnings": sum(1 for i in file_only if not i.is_error),
+            "ignored": len(result.ignored),
+            "over_quota": len(over), "over_quota_shown": over[:SHOWN],
+            "pending": len(pending), "pending_shown": pending[:SHOWN],
+            "unassigned": len(unassigned), "unassigned_shown": unassigned[:SHOWN]}
+
+
+def _issue_key(issue) -> tuple:
+    return issue.code, issue.file, issue.location, issue.message
 
 
 def _read_last(state: Path) -> dict:

@@ -9,46 +9,9 @@ from .messages import title as issue_title
 from .model import KIND_LABELS, SEVERITY_LABELS
 from .normalize import plain_number
 
-SHOWN = 5  # units or files named on the console before "……"
-
-
-def brief(result) -> dict:
-    """The run's headline figures from its result (an Assembled): applications, counts by status, units that sent
-    something, stamped opinions, issue counts (all issues; those of applications; those only on files), units over
-    quota, and the ignored, pending and unassigned files — at most ``SHOWN`` of each named. What the console's
-    end of run shows (``end_of_run``) and the audit log records; kept in last_run.json for an unchanged run, so
-    neither ever reads a national run's summary.json back."""
-    statuses: dict = {}
-    for app in result.applications:
-        statuses[app.status] = statuses.get(app.status, 0) + 1
-    app_issues = [i for a in result.applications for i in a.issues]
-    in_apps = {_issue_key(i) for i in app_issues}
-    file_only = [i for e in result.files for i in e.issues if _issue_key(i) not in in_apps]
-    issues = result.issues
-    over = [[u.unit, u.received, u.quota] for u in result.units if u.over_quota]
-    pending = [fv.path for fv in result.pending]
-    unassigned = [e.version.path for e in result.files if e.status == "unassigned"]
-    return {"applications": len(result.applications), "statuses": statuses,
-            "submitted": sum(1 for u in result.units if u.received), "units": len(result.units),
-            "stamped": sum(1 for u in result.units if u.stamped_opinion),
-            "errors": sum(1 for i in issues if i.severity == "error"),
-            "warnings": sum(1 for i in issues if i.severity == "warning"),
-            "application_errors": sum(1 for i in app_issues if i.is_error),
-            "application_warnings": sum(1 for i in app_issues if not i.is_error),
-            "file_errors": sum(1 for i in file_only if i.is_error),
-            "file_warnings": sum(1 for i in file_only if not i.is_error),
-            "ignored": len(result.ignored),
-            "over_quota": len(over), "over_quota_shown": over[:SHOWN],
-            "pending": len(pending), "pending_shown": pending[:SHOWN],
-            "unassigned": len(unassigned), "unassigned_shown": unassigned[:SHOWN]}
-
-
-def _issue_key(issue) -> tuple:
-    return issue.code, issue.file, issue.location, issue.message
-
 
 def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
-    """The console's one-screen end of a run, from ``report.brief`` (see ``brief``) — never summary.json."""
+    """The console's one-screen end of a run, from ``report.brief`` (pipeline.run_brief) — never summary.json."""
     if report.unchanged and report.brief:
         return _unchanged(report, campaign, inbox=inbox, outbox=outbox)
     b = report.brief
