@@ -169,3 +169,31 @@ def test_a_prepared_pool_starts_its_workers_together_and_reads_every_file(tmp_pa
         assert len(pool._workers) == 1 and not pool._launched  # one file: one worker
         processes = [w.process for w in pool._workers]
     assert not any(p.is_alive() for p in processes)
+
+
+@pytest.mark.parametrize("fault", ["被杀", "中止", "卡住"])
+def test_files_waiting_behind_a_failing_one_are_read_by_the_next_worker(tmp_path, make_form, make_summary, campaign,
+                                                                         fault):
+    """A worker is given the next file before it answers the current one (workers.AHEAD); when it dies or is
+    killed on a file, only that file is unreadable — the one waiting behind it is read by its replacement. One
+    worker, so every file waits behind another."""
+    from toolkit.workers import AHEAD
+
+    assert AHEAD >= 2
+    unit = _inbox(tmp_path, make_form, make_summary, [fault])
+    make_form(unit / "9-恒达-申请表.xlsx", 申报单位="河北恒达轴承有限公司")
+    jobs = [(str(unit / f"{fault}-申请表.xlsx"), f"{fault}-申请表.xlsx"),  # fails with the next one queued behind it
+            (str(unit / "9-恒达-申请表.xlsx"), "9-恒达-申请表.xlsx"),
+            (str(unit / "1-华信-申请表.xlsx"), "1-华信-申请表.xlsx"),
+            (str(unit / "1-华信-总结材料.docx"), "1-华信-总结材料.docx")]
+    order = []
+    with ReaderPool(campaign, read_or_fail, workers=1, limits=LIMITS) as pool:
+        for rel, ex in pool.map(jobs):
+            order.append((rel, ex))
+        assert pool.replaced == 1
+    results = dict(order)
+    assert sorted(results) == sorted(rel for _, rel in jobs) and len(order) == len(jobs)  # each once
+    assert [i.code for i in results[f"{fault}-申请表.xlsx"].issues] == ["file.unreadable"]
+    assert results["9-恒达-申请表.xlsx"].kind == "form"
+    assert results["9-恒达-申请表.xlsx"].form.text("申报单位") == "河北恒达轴承有限公司"
+    assert results["1-华信-申请表.xlsx"].kind == "form" and results["1-华信-总结材料.docx"].kind == "summary"
