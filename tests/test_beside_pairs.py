@@ -161,3 +161,28 @@ def test_stamped_scan_without_the_keyword_gets_a_rename_hint(tmp_path, make_form
     files = {f["file"]: f for f in s["files"]}
     assert files[f"{UNIT}/市工信局盖章件.pdf"]["issues"] == []
     assert files[f"{UNIT}/{UNIT}推荐意见（盖章）.pdf"]["kind"] == "opinion-scan"
+
+
+@pytest.mark.parametrize("pieces, ours", [
+    (["推荐意见", "加盖公章", "推荐顺序", "申报单位", "标杆名称"], True),
+    (["甲" * 390, "推荐", "意见", "加盖公章 推荐顺序 申报单位 标杆名称"], True),  # keyword split over runs, ends by 400
+    (["甲" * 397, "推荐意见", "加盖公章 推荐顺序 申报单位 标杆名称"], False),  # keyword crosses the 400th character
+    (["甲" * 500, "推荐意见", "加盖公章 推荐顺序 申报单位 标杆名称"], False),  # keyword only later: a 总结材料 quoting it
+    (["推荐意见", "加盖公章", "推荐顺序", "申报单位"], False),  # a mark missing
+    (["推荐意见"] + ["乙" * 300] * 40 + ["加盖公章 推荐顺序 申报单位 标杆名称"], True),  # marks far down the page
+])
+def test_an_unmarked_opinion_is_recognised_by_its_text(tmp_path, pieces, ours):
+    """Without the toolkit's document property a 推荐意见 is known by its text: the campaign's keyword within the
+    first 400 characters and every mark of the stamp area and table anywhere (own.py), however Word split the
+    text into runs."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    paragraph = doc.add_paragraph()
+    for piece in pieces:
+        paragraph.add_run(piece)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    assert own_output(buffer.getvalue()) == ("推荐意见" if ours else None)

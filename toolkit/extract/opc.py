@@ -8,12 +8,10 @@ matching only the last segment of the type URI, so transitional and strict packa
 """
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 from dataclasses import dataclass
 
-from .safety import check_zip, parse_xml
+from .safety import open_zip, parse_xml
 
 OFFICE_DOCUMENT = "officeDocument"
 CUSTOM_PROPERTIES = "custom-properties"
@@ -39,8 +37,7 @@ class Package:
     """A zip package's parts and relationships. Raises UnsafeFile for bombs and damaged containers."""
 
     def __init__(self, data: bytes):
-        check_zip(data)
-        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        self._zip = open_zip(data)
         self._names = {n.lstrip("/"): n for n in self._zip.namelist()}
         self._lower = {n.lower(): n for n in self._names}
         self._kept: dict = {}  # part -> parsed tree, for parts read by more than one reader

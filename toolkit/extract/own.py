@@ -51,7 +51,18 @@ def _own_output(pkg: Package, keyword: str) -> str | None:
             return OUTPUT_REGISTER
         return None
     if root.tag.endswith("}document"):
-        text = "".join(t.text or "" for t in root.iter("{*}t"))
-        if keyword in text[:400] and all(mark in text for mark in _OPINION_MARKS):
+        # the keyword within the first 400 characters, then every mark anywhere: a 总结材料's 11,000 characters
+        # are joined only when it opens like an opinion
+        texts = (t.text or "" for t in root.iter("{*}t"))
+        head, length = [], 0
+        for piece in texts:
+            head.append(piece)
+            length += len(piece)
+            if length >= 400:
+                break
+        if keyword not in "".join(head)[:400]:
+            return None
+        text = "".join(head) + "".join(texts)
+        if all(mark in text for mark in _OPINION_MARKS):
             return OUTPUT_OPINION
     return None
