@@ -200,10 +200,11 @@ def ods_content(data: bytes) -> tuple[dict, dict]:
     return _ods_names(root), _ods_merged(root)
 
 
-def read_workbook(data: bytes, real_type: str, *, max_sheets: int = 6) -> Workbook:
+def read_workbook(data, real_type: str, *, max_sheets: int = 6) -> Workbook:
     """Read a spreadsheet's worksheets as bounded grids (MAX_ROWS x MAX_COLS).
 
-    ``real_type`` is the sniffed type (sniff.XLSX/XLSM/XLS/ODS/SPREADSHEETML). Raises UnsafeFile (bombs, hostile
+    ``real_type`` is the sniffed type (sniff.XLSX/XLSM/XLS/ODS/SPREADSHEETML); ``data`` the file's bytes, or for
+    an .xlsx/.xlsm its opc.Package already open. Raises UnsafeFile (bombs, hostile
     XML), xls.Encrypted (a password to open), or the underlying reader's exceptions for damaged files.
     """
     if real_type in ("xlsx", "xlsm"):

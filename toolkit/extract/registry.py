@@ -10,7 +10,9 @@ from ..model import ATTACHMENT, OPINION_SCAN, Extracted
 from . import sniff as S
 from .documents import extract_document, extract_web
 from .legacy import ConversionFailed, convert, soffice_path
+from .opc import Package
 from .own import NEVER_READ, own_output
+from .safety import UnsafeFile
 from .workbooks import extract_workbook
 
 log = logging.getLogger(__name__)
@@ -57,10 +59,16 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
         return file_problem("file.unreadable", file, reason="文件是空的（0 字节），可能未保存完整或复制中断")
     if kind == S.ENCRYPTED:
         return file_problem("file.encrypted", file)
-    # our own outputs dropped back are listed, never read (a .docx is asked by extract_document, on the
-    # package it reads anyway)
-    if kind in (S.XLSX, S.XLSM) and own_output(data, campaign.opinion_keyword) in NEVER_READ:
-        return Extracted(kind=ATTACHMENT)
+    # our own outputs dropped back are listed, never read: asked of the package the reader then reads (a .docx
+    # by extract_document)
+    if kind in (S.XLSX, S.XLSM):
+        try:
+            with Package(data) as package:
+                if own_output(package, campaign.opinion_keyword) in NEVER_READ:
+                    return Extracted(kind=ATTACHMENT)
+                return extract_workbook(package, sniffed, name, campaign, file)
+        except UnsafeFile as exc:
+            return file_problem("file.unreadable", file, reason=str(exc))
     if kind in S.NATIVE_SPREADSHEETS:
         return extract_workbook(data, sniffed, name, campaign, file)
     if kind in S.NATIVE_DOCUMENTS:

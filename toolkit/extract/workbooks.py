@@ -8,16 +8,18 @@ from ..messages import file_problem
 from ..model import FORM, RANKING, Extracted
 from .form import read_forms, read_ranking
 from .grid import Workbook, read_workbook
+from .opc import Package
 from .safety import UnsafeFile
 from .sniff import Sniffed
 
 log = logging.getLogger(__name__)
 
 
-def extract_workbook(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
+def extract_workbook(data: bytes | Package, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
     """A spreadsheet read natively (no conversion): its 申请表(s), ranking sheet, or an issue.
 
-    ``sniffed.type`` is one of sniff.NATIVE_SPREADSHEETS. A password to open gives file.encrypted, a damaged
+    ``sniffed.type`` is one of sniff.NATIVE_SPREADSHEETS; ``data`` the file's bytes, or for an .xlsx/.xlsm its
+    package already open. A password to open gives file.encrypted, a damaged
     file file.unreadable; nothing raises.
     """
     from .xls import Encrypted

@@ -266,62 +266,70 @@ def _split_ref(text: str) -> tuple[str, str] | None:
     return sheet, ref
 
 
-def read_xlsx(data: bytes, *, max_sheets: int = 6) -> Workbook:
+def read_xlsx(data: bytes | Package, *, max_sheets: int = 6) -> Workbook:
     """An .xlsx/.xlsm as a Workbook of bounded grids.
 
     Reads at most ``max_sheets`` worksheets (sheets of other kinds are skipped and do not count). Raises UnsafeFile
-    for zip/XML bombs and damaged XML, KeyError when the package has no workbook part.
+    for zip/XML bombs and damaged XML, KeyError when the package has no workbook part. ``data`` is the file's
+    bytes or its package already open (the extractor opens it once to ask whether it is one of our outputs, whose
+    check parses the workbook part this reader then reuses).
     """
+    if isinstance(data, Package):
+        return _read_package(data, max_sheets)
     with Package(data) as pkg:
-        wb_part = pkg.main_part("xl/workbook.xml")
-        if wb_part is None:
-            raise KeyError("workbook")
-        root = pkg.xml(wb_part)
-        rels = {r.id: r for r in pkg.relationships(wb_part)}  # the workbook's _rels, parsed once
-        strings_part = _related(pkg, rels.values(), "sharedStrings")
-        strings = [_text_of(si) for si in pkg.xml(strings_part) if _local(si.tag) == "si"] if strings_part else []
-        styles = _Styles(pkg, _related(pkg, rels.values(), "styles"))
-        pr = next(root.iter("{*}workbookPr"), None)
-        date1904 = pr is not None and _truthy(pr.get("date1904"))
-        recalc_all = _recalculates(root, pkg)
-        view = next(root.iter("{*}workbookView"), None)
-        try:
-            active_tab = int(view.get("activeTab", "0")) if view is not None else 0
-        except ValueError:
-            active_tab = 0
+        return _read_package(pkg, max_sheets)
 
-        all_sheets = []  # (name, state, kind, part)
-        for el in root.iter("{*}sheet"):
-            rel = rels.get(_rel_id(el))
-            kind = rel.type if rel is not None else ""
-            all_sheets.append((el.get("name", ""), el.get("state", "visible"), kind,
-                               rel.target if rel is not None and not rel.external else None))
-        sheets, skipped, readers = [], [], {}
-        selected = ""
-        for name, state, kind, part in all_sheets:
-            if kind != "worksheet":
-                skipped.append((name, _SKIPPED_KINDS.get(kind, kind or "未知")))
-                continue
-            if len(readers) >= max_sheets or part is None or not pkg.has(part):
-                continue
-            reader = _SheetReader(strings, styles, date1904, recalc_all)
-            reader.read(pkg.read(part))
-            readers[name] = reader
-            if reader.selected and not selected:
-                selected = name
-        active = all_sheets[active_tab][0] if 0 <= active_tab < len(all_sheets) else ""
-        if active not in readers:
-            active = selected
 
-        names, local_names = _defined_names(root, [s[0] for s in all_sheets])
-        if any(reader.formulas for reader in readers.values()):
-            _compute(readers, names)
-        for name, state, *_rest in all_sheets:
-            reader = readers.get(name)
-            if reader is None:
-                continue
-            sheets.append(Sheet(name=name, rows=rows_from_cells(reader.cells), merged=clip_merged(reader.merged),
-                                hidden=state in ("hidden", "veryHidden"), notes=reader.notes))
+def _read_package(pkg: Package, max_sheets: int) -> Workbook:
+    wb_part = pkg.main_part("xl/workbook.xml")
+    if wb_part is None:
+        raise KeyError("workbook")
+    root = pkg.xml(wb_part)
+    rels = {r.id: r for r in pkg.relationships(wb_part)}  # the workbook's _rels, parsed once
+    strings_part = _related(pkg, rels.values(), "sharedStrings")
+    strings = [_text_of(si) for si in pkg.xml(strings_part) if _local(si.tag) == "si"] if strings_part else []
+    styles = _Styles(pkg, _related(pkg, rels.values(), "styles"))
+    pr = next(root.iter("{*}workbookPr"), None)
+    date1904 = pr is not None and _truthy(pr.get("date1904"))
+    recalc_all = _recalculates(root, pkg)
+    view = next(root.iter("{*}workbookView"), None)
+    try:
+        active_tab = int(view.get("activeTab", "0")) if view is not None else 0
+    except ValueError:
+        active_tab = 0
+
+    all_sheets = []  # (name, state, kind, part)
+    for el in root.iter("{*}sheet"):
+        rel = rels.get(_rel_id(el))
+        kind = rel.type if rel is not None else ""
+        all_sheets.append((el.get("name", ""), el.get("state", "visible"), kind,
+                           rel.target if rel is not None and not rel.external else None))
+    sheets, skipped, readers = [], [], {}
+    selected = ""
+    for name, state, kind, part in all_sheets:
+        if kind != "worksheet":
+            skipped.append((name, _SKIPPED_KINDS.get(kind, kind or "未知")))
+            continue
+        if len(readers) >= max_sheets or part is None or not pkg.has(part):
+            continue
+        reader = _SheetReader(strings, styles, date1904, recalc_all)
+        reader.read(pkg.read(part))
+        readers[name] = reader
+        if reader.selected and not selected:
+            selected = name
+    active = all_sheets[active_tab][0] if 0 <= active_tab < len(all_sheets) else ""
+    if active not in readers:
+        active = selected
+
+    names, local_names = _defined_names(root, [s[0] for s in all_sheets])
+    if any(reader.formulas for reader in readers.values()):
+        _compute(readers, names)
+    for name, state, *_rest in all_sheets:
+        reader = readers.get(name)
+        if reader is None:
+            continue
+        sheets.append(Sheet(name=name, rows=rows_from_cells(reader.cells), merged=clip_merged(reader.merged),
+                            hidden=state in ("hidden", "veryHidden"), notes=reader.notes))
     return Workbook(sheets=sheets, names=names, local_names=local_names, active=active, skipped=skipped)
 
 
