@@ -129,7 +129,10 @@ def test_paragraphs_by_style_equals_asking_each_paragraph(campaign, tmp_path):
         return out
 
     doc = Document(io.BytesIO(build_blank_opinion(campaign)))
+    stray = doc.add_paragraph("样式已删除的段落")  # a w:pStyle naming no style: Word takes the default style
+    stray._p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), "不存在的样式")
     found = paragraphs_by_style(doc, names)
+    assert stray._p in [p._p for p in found["Normal"]]
     assert {k: [p._p for p in v] for k, v in found.items()} == asked(doc)
     assert found[DATE_STYLE] and found[SIGNATURE_STYLE] and found["Normal"] and found["没有这个样式"] == []
 

@@ -75,3 +75,16 @@ def test_brief_says_what_summary_json_says(tmp_path, make_form, make_summary, ca
 
     again = run(inbox, tmp_path / "out", campaign, settle=0, workers=1, now=NOW)
     assert again.unchanged and again.brief == expected  # kept in last_run.json
+
+
+def test_an_unchanged_run_without_a_kept_brief_shows_no_made_up_figures(tmp_path, campaign):
+    """State written before briefs were kept gives an unchanged run no figures: the console says where they are
+    instead of printing zeros."""
+    from toolkit.pipeline import RunReport
+
+    report = RunReport(run_folder=None, latest=tmp_path / "latest", files=12, unchanged=True, brief={})
+    text = end_of_run(report, campaign, inbox=tmp_path / "inbox", outbox=tmp_path / "out")
+    assert "收件箱无变化" in text and "共 0 项" not in text and "各项数字见上次结果" in text
+    kept = RunReport(run_folder=None, latest=tmp_path / "latest", files=12, unchanged=True,
+                     brief={"applications": 3, "statuses": {"通过": 3}, "submitted": 1, "units": 26, "stamped": 0})
+    assert "申报：共 3 项，通过 3" in end_of_run(kept, campaign, inbox=tmp_path / "inbox", outbox=tmp_path / "out")

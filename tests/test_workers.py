@@ -148,14 +148,11 @@ def test_a_prepared_pool_starts_its_workers_together_and_reads_every_file(tmp_pa
     """prepare() starts the fork server without waiting for it (a run decodes its cache meanwhile); the workers
     are then started together (none left half-started) and read every file; one file starts one worker; closing
     stops them all."""
-    from multiprocessing import forkserver
-
     unit = _inbox(tmp_path, make_form, make_summary, [])
     jobs = [(str(p), p.name) for p in sorted(unit.iterdir())]
     assert len(jobs) >= 2
     with ReaderPool(campaign, read_or_fail, workers=2, limits=LIMITS) as pool:
         pool.prepare()
-        assert forkserver._forkserver._forkserver_pid is not None  # the server is on its way
         results = dict(pool.map(jobs))
         processes = [w.process for w in pool._workers]
         assert len(processes) == 2 and pool.startup_failures == 0 and not pool._launched
@@ -196,4 +193,37 @@ def test_files_waiting_behind_a_failing_one_are_read_by_the_next_worker(tmp_path
     assert [i.code for i in results[f"{fault}-申请表.xlsx"].issues] == ["file.unreadable"]
     assert results["9-恒达-申请表.xlsx"].kind == "form"
     assert results["9-恒达-申请表.xlsx"].form.text("申报单位") == "河北恒达轴承有限公司"
+    assert results["1-华信-申请表.xlsx"].kind == "form" and results["1-华信-总结材料.docx"].kind == "summary"
+
+
+def test_a_worker_dead_before_its_next_file_is_sent_costs_only_the_file_it_was_reading(
+        tmp_path, make_form, make_summary, campaign, monkeypatch):
+    """The next file is sent while the worker reads the current one (AHEAD); when the worker has already died on
+    that one, sending fails: the file not sent goes back to the queue and the one it died on is reported once,
+    unreadable — not read again by the next worker. The parent waits for the death before sending (made certain
+    here; on a real share it is a race)."""
+    from toolkit.workers import _Worker
+
+    unit = _inbox(tmp_path, make_form, make_summary, ["被杀"])
+    jobs = [(str(unit / "被杀-申请表.xlsx"), "被杀-申请表.xlsx"), (str(unit / "1-华信-申请表.xlsx"), "1-华信-申请表.xlsx"),
+            (str(unit / "1-华信-总结材料.docx"), "1-华信-总结材料.docx")]
+    real_give = _Worker.give
+    waited = []
+
+    def give_after_death(self, job):
+        if self.jobs and "被杀" in self.jobs[0][1] and not waited:  # the first time only
+            self.process.join(timeout=30)  # the worker is dead before the next file goes
+            waited.append(self.process.exitcode)
+        return real_give(self, job)
+
+    monkeypatch.setattr(_Worker, "give", give_after_death)
+    with ReaderPool(campaign, read_or_fail, workers=1, limits=LIMITS) as pool:
+        answers = list(pool.map(jobs))
+        replaced = pool.replaced
+    assert waited and waited[0] is not None  # the death happened before the send, as the test means
+    assert sorted(rel for rel, _ in answers) == sorted(rel for _, rel in jobs)  # each file answered once
+    results = dict(answers)
+    bad = results["被杀-申请表.xlsx"]
+    assert [i.code for i in bad.issues] == ["file.unreadable"] and "读取程序" in bad.issues[0].message
+    assert replaced == 1  # one death, one new worker: the file it died on was not read again
     assert results["1-华信-申请表.xlsx"].kind == "form" and results["1-华信-总结材料.docx"].kind == "summary"

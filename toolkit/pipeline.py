@@ -47,9 +47,9 @@ _PHASE_NAMES = {"discover": "查找文件", "extract": "读取文件", "assemble
 
 @dataclass
 class RunReport:
-    """What a run did. ``summary`` is summary.json's content (read from latest/ on first use when the run was
-    unchanged, so a scheduler's unchanged runs never load a national-size summary); ``brief`` the counts the
-    console shows for an unchanged run."""
+    """What a run did. ``summary`` is summary.json's content, read from latest/ on first use (a run keeps no copy:
+    nothing of the toolkit reads it back); ``brief`` the headline figures the console shows and the audit log
+    records (``run_brief``; an unchanged run has the last run's)."""
 
     run_folder: Path | None
     latest: Path

@@ -12,7 +12,7 @@ from .normalize import plain_number
 
 def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
     """The console's one-screen end of a run, from ``report.brief`` (pipeline.run_brief) — never summary.json."""
-    if report.unchanged and report.brief:
+    if report.unchanged:
         return _unchanged(report, campaign, inbox=inbox, outbox=outbox)
     b = report.brief
     ignored = b.get("ignored", 0)
@@ -43,10 +43,12 @@ def _more(count: int, shown: list) -> str:
 
 
 def _unchanged(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
-    """The one-screen summary of a run that found the inbox unchanged: last run's figures, no summary.json read."""
+    """The one-screen summary of a run that found the inbox unchanged: last run's figures (its brief, kept in
+    last_run.json; state written before briefs existed has none: then no figures rather than zeros), no
+    summary.json read."""
     lines = [f"—— {campaign.title} 汇总（收件箱无变化，沿用上次结果）——",
              f"收件箱：{inbox}  文件 {report.files} 个，用时 {report.seconds:.1f} 秒",
-             *_headline(report.brief, campaign)]
+             *(_headline(report.brief, campaign) if report.brief else ["各项数字见上次结果（状态页、省级汇总表）"])]
     lines += [f"注意：{notice}" for notice in report.notices]
     lines.append(f"输出：{outbox / 'latest'}")
     return "\n".join(lines)

@@ -151,7 +151,8 @@ class _Worker:
         self.conn.send(job)
 
     def answered(self) -> tuple[str, str]:
-        """The job just answered, removed; the next one's reading starts now."""
+        """The job just answered, removed; the next one's reading counts from now (the worker started it when it
+        sent this answer, a moment earlier: its wall-clock limit is never shorter than ``Limits.wall_seconds``)."""
         job = self.jobs.popleft()
         self.started = time.monotonic()
         return job
@@ -261,6 +262,9 @@ class ReaderPool:
         if not self.in_process:
             log.warning("无法启动读取文件的子进程，改为在本进程中逐个读取（个别异常文件可能影响整个运行）。")
         self.in_process = True
+        for worker in self._launched:  # started together with the ones that failed: none is waited for now
+            worker.stop(kill=True)
+        self._launched = []
         return None
 
     def warm_up(self) -> None:
@@ -299,8 +303,12 @@ class ReaderPool:
                 while len(worker.jobs) < AHEAD and queue:
                     try:
                         worker.give(queue.popleft())
-                    except (OSError, ValueError):  # died while idle: replace it, retry its jobs
-                        queue.extendleft(reversed(self._replace(worker)))
+                    except (OSError, ValueError):  # the worker is gone: the file not sent goes back first
+                        queue.appendleft(worker.jobs.pop())
+                        if not worker.jobs:  # it died idle: no file to blame, start another
+                            self._replace(worker)
+                        # else it died on the file it was reading: _collect reports that one (its sentinel is
+                        # ready) and puts the others back
                         break
             busy = [w for w in self._workers if w.job is not None]
             if not busy:

@@ -382,11 +382,6 @@ def render_index(result: Assembled, folder: Path, context: RenderContext, *, not
     return _document(f"{c.title} — 推荐汇总状态", body)
 
 
-def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
-    """单位/<unit>/index.html for every unit, then index.html at the top of ``folder``; returns the pages written."""
-    return write_unit_pages(result, folder, context) + write_index(result, folder, context)
-
-
 def write_unit_pages(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """单位/<unit>/index.html for every unit: they link to the unit's own documents only, so they are written
     while the province-wide register (a background output) is still being written; returns the pages."""
