@@ -423,13 +423,15 @@ def test_column_width_of_numbers_equals_measuring_every_value(values, kind, tota
     assert column_width(column, values, others=others) == _width_measuring_every_value(column, values, others)
 
 
-@given(rows=st.lists(st.lists(st.one_of(st.text(alphabet="河北ab \n-", max_size=60), st.integers(), st.none()),
+@given(rows=st.lists(st.lists(st.one_of(st.text(alphabet="河北ab \n-ＡＢ，", max_size=60), st.integers(), st.none()),
                               min_size=4, max_size=4), max_size=20),
        widths=st.lists(st.floats(min_value=4, max_value=40), min_size=4, max_size=4),
        hidden=st.lists(st.booleans(), min_size=4, max_size=4))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=500, deadline=None)
 def test_a_tables_row_heights_are_row_height_of_each_row(rows, widths, hidden):
-    """write_table's heights (one loop over the table) equal row_height of each row with hidden columns blanked."""
+    """write_table's heights (one loop over the table) equal row_height of each row with hidden columns blanked —
+    texts short enough to fit on one line whatever their characters are not measured there, and long ones,
+    full-width ones and ones with line breaks are."""
     from toolkit.render.xlsx_style import LINE_HEIGHT, _row_heights, row_height
 
     shown = [(c, w) for c, (w, h) in enumerate(zip(widths, hidden)) if not h]

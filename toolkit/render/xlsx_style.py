@@ -343,12 +343,15 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
 def _row_heights(rows: list, shown: list[tuple[int, float]], max_lines: int = 12) -> list[float]:
     """Each row's height, as row_height gives it (LINE_HEIGHT a line, at most ``max_lines``), from its text in the
     ``shown`` columns ((index, width) pairs; hidden columns have no say) — one loop for a table's rows."""
+    # a text of at most ``fits`` characters and no line break takes one line whatever its characters (each is at
+    # most WIDE_UNITS wide): most cells of a register, answered without measuring them
+    columns = [(c, width, int(max(1.0, width - PADDING + 0.5) // max(WIDE_UNITS, NARROW_UNITS))) for c, width in shown]
     heights = []
     for row in rows:
         lines = 1
-        for c, width in shown:
+        for c, width, fits in columns:
             value = row[c]
-            if isinstance(value, str) and value:
+            if isinstance(value, str) and (len(value) > fits or "\n" in value):
                 lines = max(lines, lines_needed(value, width))
         heights.append(LINE_HEIGHT * min(lines, max_lines) + 4)
     return heights
