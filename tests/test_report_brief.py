@@ -64,6 +64,9 @@ def test_brief_says_what_summary_json_says(tmp_path, make_form, make_summary, ca
     assert expected["over_quota"] == 8 and len(expected["over_quota_shown"]) == SHOWN
     assert expected["ignored"] == 1 and expected["unassigned"] == 1 and expected["file_errors"] >= 1
     assert expected["application_errors"] > 0
+    every = report.result.issues  # the counts' one source (Assembled.severity_counts), counted here again
+    assert (expected["errors"], expected["warnings"]) == (sum(i.severity == "error" for i in every),
+                                                          sum(i.severity == "warning" for i in every))
 
     text = end_of_run(report, campaign, inbox=inbox, outbox=tmp_path / "out")
     assert "另有临时文件 1 个已忽略" in text

@@ -403,6 +403,13 @@ class Assembled:
         return Report(tuple(self.issues))
 
     @cached_property
+    def severity_counts(self) -> dict[str, int]:
+        """{"errors": n, "warnings": m} over every issue of the run (summary.json's counts, the console's brief)."""
+        issues = self.issues
+        return {"errors": sum(1 for i in issues if i.severity == ERROR),
+                "warnings": sum(1 for i in issues if i.severity == WARNING)}
+
+    @cached_property
     def by_unit(self) -> dict:
         """Unit name -> UnitView of its applications, files and (enterprise, issue) rows: grouped once, since a
         national roll-up has tens of thousands of each and every per-unit document needs them."""

@@ -121,14 +121,9 @@ def _readers(campaign: Campaign, workers: int | None, limits: Limits | None, rea
     imports the readers while the caller goes on — a run decodes its cached results meanwhile). With
     ``keep_workers`` (watch) the pool this process keeps, and keeps up for its next run; otherwise a pool of at
     most one worker per file, closed on leaving."""
-    if keep_workers:
-        pool = _kept_pool(campaign, workers, limits, reader)
-        if files:
-            pool.prepare()
-        yield pool
-        return
-    with ReaderPool(campaign, reader, workers=min(workers or default_workers(), max(1, files)),
-                    limits=limits) as pool:
+    pool = (_kept_pool(campaign, workers, limits, reader) if keep_workers
+            else ReaderPool(campaign, reader, workers=min(workers or default_workers(), max(1, files)), limits=limits))
+    with contextlib.nullcontext(pool) if keep_workers else pool:
         if files:
             pool.prepare()
         yield pool
@@ -389,15 +384,13 @@ def run_brief(result: Assembled) -> dict:
     app_issues = [i for a in result.applications for i in a.issues]
     in_apps = {_issue_key(i) for i in app_issues}
     file_only = [i for e in result.files for i in e.issues if _issue_key(i) not in in_apps]
-    issues = result.issues
     over = [[u.unit, u.received, u.quota] for u in result.units if u.over_quota]
     pending = [fv.path for fv in result.pending]
     unassigned = [e.version.path for e in result.files if e.status == "unassigned"]
     return {"applications": len(result.applications), "statuses": statuses,
             "submitted": sum(1 for u in result.units if u.received), "units": len(result.units),
             "stamped": sum(1 for u in result.units if u.stamped_opinion),
-            "errors": sum(1 for i in issues if i.severity == "error"),
-            "warnings": sum(1 for i in issues if i.severity == "warning"),
+            **result.severity_counts,
             "application_errors": sum(1 for i in app_issues if i.is_error),
             "application_warnings": sum(1 for i in app_issues if not i.is_error),
             "file_errors": sum(1 for i in file_only if i.is_error),

@@ -239,9 +239,9 @@ class ReaderPool:
             pass  # the workers' own start reports it (and falls back to reading here)
 
     def _start(self) -> _Worker | None:
-        """A started worker that reported ready (one of those ``_fill`` started together first), or None once workers keep failing
-        to start (the parent's main module cannot be imported by a child, a fork server that cannot run …):
-        then files are read in this process. A worker that dies before it is ready costs no file."""
+        """A started worker that reported ready (one of those ``_fill`` started together first), or None once
+        workers keep failing to start (the parent's main module cannot be imported by a child, a fork server that
+        cannot run …): then files are read in this process. A worker that dies before it is ready costs no file."""
         while self.startup_failures < MAX_STARTUP_FAILURES:
             if self._launched:
                 worker = self._launched.pop(0)

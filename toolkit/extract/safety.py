@@ -37,22 +37,26 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     except (OSError, EOFError, ValueError, NotImplementedError) as exc:
         log.debug("unreadable zip: %s", exc)
         raise UnsafeFile("文件结构损坏，无法解开") from exc
+    reason = _bomb(zf.infolist())
+    if reason:
+        zf.close()
+        raise UnsafeFile(reason)
+    return zf
+
+
+def _bomb(infos: list) -> str:
+    """Why a zip directory looks like a zip bomb (in Chinese), or '' when it does not."""
     total = 0
-    for info in zf.infolist():
+    for info in infos:
         total += info.file_size
         if info.file_size > MAX_MEMBER:
             log.debug("zip member %s inflates to %d bytes", info.filename, info.file_size)
-            zf.close()
-            raise UnsafeFile("文件中的内容解压后过大（疑似压缩炸弹）")
+            return "文件中的内容解压后过大（疑似压缩炸弹）"
         if info.file_size > 10 * 1024 * 1024 and info.compress_size \
                 and info.file_size / info.compress_size > MAX_RATIO:
             log.debug("zip member %s has a ratio of %.0f", info.filename, info.file_size / info.compress_size)
-            zf.close()
-            raise UnsafeFile("文件中的内容压缩比异常（疑似压缩炸弹）")
-    if total > MAX_UNCOMPRESSED:
-        zf.close()
-        raise UnsafeFile("解压后总大小过大（疑似压缩炸弹）")
-    return zf
+            return "文件中的内容压缩比异常（疑似压缩炸弹）"
+    return "解压后总大小过大（疑似压缩炸弹）" if total > MAX_UNCOMPRESSED else ""
 
 
 def xml_parser() -> etree.XMLParser:

@@ -167,20 +167,20 @@ def _paragraph_style(doc, name: str, *, right_chars: float = 0.0):
 def paragraphs_by_style(doc, names) -> dict[str, list]:
     """Style name -> the body paragraphs of ``doc`` in that paragraph style, for each of ``names`` (python-docx
     Paragraphs, in document order; a name the document lacks gets []). Each paragraph's style is read from its
-    w:pStyle id (none, or one no paragraph style has: the default paragraph style), the ids being resolved from the names once — Word may give a
-    style an id other than its name when it saves an edited template. Asking each Paragraph for .style looks the
-    style up in styles.xml every time: a third of a 推荐意见's rendering."""
+    w:pStyle id (none, or one no paragraph style has: the default paragraph style), ids resolved to names in one
+    walk over the styles — Word may give a style an id other than its name when it saves an edited template.
+    Asking each Paragraph for .style looks the style up in styles.xml every time: a third of a 推荐意见's
+    rendering."""
+    wanted = set(names)
     names_by_id: dict = {}
-    for name in names:
-        try:
-            style = doc.styles[name]
-        except KeyError:
-            continue
+    paragraph_ids = set()
+    for style in doc.styles:
         if style.type == WD_STYLE_TYPE.PARAGRAPH:
-            names_by_id[style.style_id] = name
+            paragraph_ids.add(style.style_id)
+            if style.name in wanted and style.name not in names_by_id.values():  # the first, as styles[name]
+                names_by_id[style.style_id] = style.name
     default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     default_id = default.style_id if default is not None else None
-    paragraph_ids = {s.style_id for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
     found: dict[str, list] = {name: [] for name in names}
     for p in doc.paragraphs:
         style_id = p._p.style  # w:pPr/w:pStyle/@w:val, None when the paragraph has none

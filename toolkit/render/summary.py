@@ -70,7 +70,6 @@ def summary_fields(result: Assembled) -> dict:
     files) as iterators, each element made when it is consumed, so ``write`` never holds a national run's
     summary (about 60 MB of Python objects at 10,000 applications) in memory. ``build_summary`` materialises it."""
     c = result.campaign
-    issues = result.issues
     return {
         "campaign": c.id,
         "title": c.title,
@@ -85,8 +84,7 @@ def summary_fields(result: Assembled) -> dict:
             "applications": len(result.applications),
             "passed": sum(a.status == "通过" for a in result.applications),
             "files": len(result.files) + len(result.ignored) + len(result.pending),
-            "errors": sum(1 for i in issues if i.severity == "error"),
-            "warnings": sum(1 for i in issues if i.severity == "warning"),
+            **result.severity_counts,
         },
     }
 
