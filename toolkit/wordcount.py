@@ -22,7 +22,6 @@ _CJK = (
     "\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"  # quotes, ellipsis, dash, middle dot used in Chinese text
     "\U00020000-\U0003134f"  # extension ideographs
 )
-_ONE_CJK = re.compile(f"[{_CJK}]")
 _OTHER_RUN = re.compile(f"[^\\s{_CJK}]+")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE_CHARS}]")
@@ -32,12 +31,16 @@ _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 def count_words(text: str) -> int:
     """Return Word's 字数 for ``text`` (a str; None or '' give 0). Never raises.
 
-    Each CJK character counts 1 (counted while blanking them out, in one pass), then each remaining run of
-    non-space characters counts 1.
+    Each CJK character counts 1 and each run of other non-space characters counts 1 (a CJK character ends a
+    run as a space does). Counted without building a blanked copy of the text: the runs are found in the text
+    itself, and the CJK characters are the non-space characters outside them (str.split and the pattern's
+    ``\\s`` agree on what a space is: both are str.isspace). A 总结材料's 11,000 characters: 0.36 ms, against
+    1.1 ms blanking each CJK character by regex first.
     """
     if not text:
         return 0
     if _INVISIBLE_RE.search(text):
         text = text.translate(_INVISIBLE)
-    rest, cjk = _ONE_CJK.subn(" ", text)
-    return cjk + len(_OTHER_RUN.findall(rest))
+    runs = _OTHER_RUN.findall(text)
+    non_space = sum(map(len, text.split()))
+    return non_space - sum(map(len, runs)) + len(runs)
