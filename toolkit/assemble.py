@@ -39,6 +39,7 @@ from .model import (
     WITHDRAWN,
     Application,
     Assembled,
+    DecidedUnit,
     Extracted,
     FileEntry,
     FileVersion,
@@ -74,25 +75,32 @@ class _Entry:
 
 def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
              ignored: list | None = None, pending: list | None = None, removed: list | None = None,
-             memo: UnitMemo | None = None) -> Assembled:
+             memo: UnitMemo | None = None, decided: dict | None = None) -> Assembled:
     """The run's result from its file versions and what each file yielded (``extracted``: inbox path ->
     Extracted). Pure: nothing is read or written. Units, applications and files come out in 附件2 order.
 
     ``removed`` are files gone from the inbox (their last versions, with ``removed_at``): an application all of
     whose files were removed, and that no file in the inbox continues, was withdrawn by the unit (已撤回).
     ``memo`` (a long-lived process: watch, ``UNIT_MEMO``) keeps each unit's steps 1-7 for the next call.
+    ``decided`` (unit name -> model.DecidedUnit): units whose steps 1-7 are given — the caller vouches that their
+    files are the ones these were decided from (cache.UnitRecords) — and whose files ``extracted`` need not hold;
+    every unit decided here is added to it.
 
     The applications carry their 总结材料's sections without the long texts the checks read
     (``SummaryData.without_texts``): no output shows them, and at national scale they are most of the memory.
     """
     removed = list(removed or ())
-    entries = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind, issues=list(extracted[fv.path].issues))
-               for fv in versions}
-    for entry in entries.values():
-        if any(i.is_error and i.code.startswith("file.") for i in entry.issues):
-            entry.status = "rejected"
+    given = {} if decided is None else decided
+    entries: dict[str, _Entry] = {}
+    for fv in versions:
+        if fv.unit not in given:
+            ex = extracted[fv.path]
+            entries[fv.path] = entry = _Entry(version=fv, kind=ex.kind, issues=list(ex.issues))
+            if any(i.is_error and i.code.startswith("file.") for i in entry.issues):
+                entry.status = "rejected"
     for fv in removed:
-        entries[fv.path] = _Entry(version=fv, kind=extracted[fv.path].kind, status="removed")
+        if fv.unit not in given:
+            entries[fv.path] = _Entry(version=fv, kind=extracted[fv.path].kind, status="removed")
     by_unit: dict[str, list[FileVersion]] = {}
     for fv in versions:
         if fv.unit:
@@ -101,20 +109,25 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
             entries[fv.path].issues.append(_unknown_unit(fv, campaign))
             entries[fv.path].status = "unassigned"
 
-    decided: list[Application] = []
+    ordered_all: list[Application] = []
     unit_facts: dict[str, dict] = {}
     for unit in campaign.units:
-        ordered, facts = _decided_unit(campaign, unit, by_unit.get(unit.name, []), extracted, entries,
-                                       [fv for fv in removed if fv.unit == unit.name], memo)
-        decided.extend(ordered)
+        files, gone = by_unit.get(unit.name, []), [fv for fv in removed if fv.unit == unit.name]
+        kept = given.get(unit.name)
+        if kept is None:
+            kept = _decided_unit(campaign, unit, files, extracted, entries, gone, memo)
+            if decided is not None:
+                decided[unit.name] = kept
+        ordered, facts = _restore(kept, {fv.path: fv for fv in (*files, *gone)}, entries)
+        ordered_all.extend(ordered)
         unit_facts[unit.name] = facts
 
     # 8. duplicates, among applications that are accepted at all
-    dup = duplicate_issues([a for a in decided if not a.late and not a.withdrawn])
-    decided = [evolve(a, issues=a.issues + (dup[id(a)],)) if id(a) in dup else a for a in decided]
+    dup = duplicate_issues([a for a in ordered_all if not a.late and not a.withdrawn])
+    ordered_all = [evolve(a, issues=a.issues + (dup[id(a)],)) if id(a) in dup else a for a in ordered_all]
     # 9. status, what the opinion lists, unit counts, issues on the files they name
     applications = []
-    for a in decided:
+    for a in ordered_all:
         status = status_of(a)
         applications.append(evolve(a, status=status, listed_in_opinion=status == PASSED,
                                     summary=a.summary.without_texts() if a.summary else None))
@@ -154,33 +167,35 @@ UNIT_MEMO = UnitMemo()
 
 
 def _decided_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
-                  removed: list[FileVersion], memo: UnitMemo | None) -> tuple[list[Application], dict]:
-    """Steps 1-7 for one unit (memoised in ``memo`` when given): its applications in rank order and the facts
-    its UnitStatus is made from; the unit's file entries get their status and issues."""
+                  removed: list[FileVersion], memo: UnitMemo | None) -> DecidedUnit:
+    """Steps 1-7 for one unit (memoised in ``memo`` when given)."""
     if memo is None:
         return _decide_unit(campaign, unit, files, extracted, entries, removed)
     key, refs = UnitMemo.key(campaign, files, removed, extracted)
-    paths = [fv.path for fv in (*files, *removed)]
     kept = memo.entries.get(unit.name)
     if kept is not None and kept["key"] == key:
         memo.hits += 1
-        for path, (status, issues, enterprise) in zip(paths, kept["states"]):
-            entries[path].status, entries[path].issues, entries[path].enterprise = status, list(issues), enterprise
-        facts = dict(kept["facts"], rejected=[entries[path] for path in kept["rejected"]])
-        return list(kept["ordered"]), facts
+        return kept["decided"]
     memo.misses += 1
-    ordered, facts = _decide_unit(campaign, unit, files, extracted, entries, removed)
-    memo.entries[unit.name] = {
-        "key": key, "refs": refs, "ordered": tuple(ordered),
-        "states": tuple((entries[p].status, tuple(entries[p].issues), entries[p].enterprise) for p in paths),
-        "facts": {k: v for k, v in facts.items() if k != "rejected"},
-        "rejected": [e.version.path for e in facts["rejected"]]}
-    return ordered, facts
+    found = _decide_unit(campaign, unit, files, extracted, entries, removed)
+    memo.entries[unit.name] = {"key": key, "refs": refs, "decided": found}
+    return found
+
+
+def _restore(decided: DecidedUnit, versions: dict, entries: dict) -> tuple[list[Application], dict]:
+    """A decided unit's applications and the facts its UnitStatus is made from; its file entries (``versions``:
+    path -> the unit's FileVersion, removed ones included) set to what deciding left them."""
+    for path, kind, status, issues, enterprise in decided.files:
+        entries[path] = _Entry(version=versions[path], kind=kind, issues=list(issues), status=status,
+                               enterprise=enterprise)
+    return list(decided.ordered), {"scans": list(decided.scans), "ordered_sheets": list(decided.ranking_sheets),
+                                   "rank_source": decided.rank_source, "date": decided.date,
+                                   "rejected": [entries[path] for path in decided.rejected]}
 
 
 def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
-                 removed: list[FileVersion]) -> tuple[list[Application], dict]:
-    """Steps 1-7 (see the module's docstring) for one unit."""
+                 removed: list[FileVersion]) -> DecidedUnit:
+    """Steps 1-7 (see the module's docstring) for one unit; ``entries`` of its files get their status and issues."""
     rejected = [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"]
     # 1-2. versions and pairing
     candidates, ranking_files = _unit_applications(campaign, files, extracted, entries, rejected)
@@ -222,8 +237,12 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     ordered = [evolve(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
                for a in ordered]
     dates = [row.date for row in (sheet or ()) if row.date]
-    return ordered, {"scans": scans, "ordered_sheets": usable, "rank_source": ranking.source,
-                     "rejected": rejected, "date": dates[0] if dates else campaign.opinion_date}
+    paths = [fv.path for fv in (*files, *removed)]
+    return DecidedUnit(ordered=tuple(ordered), files=tuple((p, entries[p].kind, entries[p].status,
+                                                            tuple(entries[p].issues), entries[p].enterprise)
+                                                           for p in paths),
+                       scans=tuple(scans), ranking_sheets=tuple(usable), rank_source=ranking.source,
+                       rejected=tuple(e.version.path for e in rejected), date=dates[0] if dates else campaign.opinion_date)
 
 
 def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,

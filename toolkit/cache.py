@@ -14,7 +14,18 @@ from typing import ClassVar
 
 from .campaign import Campaign
 from .journal import ends_with_newline
-from .model import Extracted, FormData, Issue, RankingRow, Section, SummaryData, Value
+from .model import (
+    Application,
+    DecidedUnit,
+    Extracted,
+    FileVersion,
+    FormData,
+    Issue,
+    RankingRow,
+    Section,
+    SummaryData,
+    Value,
+)
 
 
 def campaign_fingerprint(campaign: Campaign) -> str:
@@ -257,3 +268,193 @@ class ExtractCache:
             self._new = []
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+@functools.cache
+def toolkit_digest() -> str:
+    """A digest of every source file of the toolkit: a kept decision never outlives the code that made it (any
+    module may take part in deciding a unit: rules, names, messages, campaign, model …)."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.rglob("*.py")):
+        try:
+            h.update(path.relative_to(here).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+        except OSError:
+            h.update(b"?")
+    return h.hexdigest()[:16]
+
+
+def unit_key(unit: str, files, removed, settings: str) -> str:
+    """The key a unit's decision is kept under: the toolkit's code (toolkit_digest), ``settings`` (the caller's
+    digest of the campaign and everything else a run depends on) and every field of each of its file versions
+    (``files``) and removed files (``removed``) — content, name, folder, times, revisions."""
+    h = hashlib.sha256(f"{toolkit_digest()}\0{settings}\0{unit}\n".encode("utf-8", "surrogateescape"))
+    for tag, versions in (("f", files), ("r", removed)):
+        for fv in versions:
+            h.update(f"{tag}\0{fv.path}\0{fv.unit}\0{fv.folder}\0{fv.sha256}\0{fv.size}\0{fv.mtime!r}\0{fv.first_seen}"
+                     f"\0{fv.abspath}\0{fv.revisions}\0{fv.removed_at}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def decided_to_dict(decided: DecidedUnit) -> dict:
+    """``decided`` as plain JSON-ready data (``decided_from_dict`` gives it back, its 总结材料 without the section
+    texts that only the checks read: assembly drops them after deciding anyway). Issues are written once, in a
+    table, and named by their place in it wherever they occur: the same Issue object on an application and on its
+    file's entry stays one object (a run lists each issue once by identity: Assembled.issue_rows), and equal but
+    distinct issues stay distinct."""
+    table: list = []
+    where: dict[int, int] = {}
+
+    def ref(issues) -> list[int]:
+        out = []
+        for issue in issues:
+            n = where.get(id(issue))
+            if n is None:
+                n = where[id(issue)] = len(table)
+                table.append(_fields_list(issue))
+            out.append(n)
+        return out
+
+    apps = []
+    for app in decided.ordered:
+        data = {name: _plain(getattr(app, name)) for name in _field_names(Application)
+                if name not in ("issues", "summary", "form_file", "summary_file", "superseded", "attachments")}
+        data["summary"] = _summary_list(app.summary.without_texts()) if app.summary else None
+        data["issues"] = ref(app.issues)
+        data["form_file"], data["summary_file"] = _fields_list(app.form_file), _fields_list(app.summary_file)
+        data["superseded"], data["attachments"] = list(map(_fields_list, app.superseded)), list(map(
+            _fields_list, app.attachments))
+        apps.append(data)
+    files = [[path, kind, status, ref(issues), enterprise] for path, kind, status, issues, enterprise in decided.files]
+    return {"issues": table, "ordered": apps, "files": files, "scans": list(map(_fields_list, decided.scans)),
+            "ranking_sheets": [[_fields_list(fv), to_dict(ex)] for fv, ex in decided.ranking_sheets],
+            "rank_source": decided.rank_source, "rejected": list(decided.rejected), "date": decided.date}
+
+
+def _fields_list(obj) -> list | None:
+    """A FileVersion or an Issue (frozen, of plain fields) as the list of its field values, in field order: a
+    national run's records hold tens of thousands of each, and their names were a third of the text."""
+    return None if obj is None else [getattr(obj, name) for name in _field_names(obj.__class__)]
+
+
+def _version(data: list | None) -> FileVersion | None:
+    if data is None:
+        return None
+    if data.__class__ is not list or len(data) != len(_field_names(FileVersion)):
+        raise ValueError("not a kept FileVersion")
+    return FileVersion(*data)
+
+
+def _summary_list(summary: SummaryData) -> list:
+    """A 总结材料 as [title, [each section's field values, in field order] …] (its sections keyed by their key)."""
+    return [summary.title, [_fields_list(section) for section in summary.sections.values()]]
+
+
+def _summary(data: list) -> SummaryData:
+    title, sections = data
+    width = len(_field_names(Section))
+    if any(s.__class__ is not list or len(s) != width for s in sections):
+        raise ValueError("not a kept Section")
+    return SummaryData(sections={s[0]: Section(*s) for s in sections}, title=title)
+
+
+def _issue(data: list) -> Issue:
+    if data.__class__ is not list or len(data) != len(_field_names(Issue)):
+        raise ValueError("not a kept Issue")
+    return Issue(*data)
+
+
+def decided_from_dict(d: dict) -> DecidedUnit:
+    """The DecidedUnit ``decided_to_dict`` wrote. Raises ValueError, KeyError or TypeError for anything else."""
+    table = [_issue(i) for i in d["issues"]]
+    ordered = []
+    for a in d["ordered"]:
+        a = dict(a)
+        a.update(form_file=_version(a["form_file"]), summary_file=_version(a["summary_file"]),
+                 form=_form_from_dict(a["form"]) if a["form"] else None,
+                 summary=_summary(a["summary"]) if a["summary"] else None,
+                 issues=tuple(table[n] for n in a["issues"]),
+                 superseded=tuple(map(_version, a["superseded"])), attachments=tuple(map(_version, a["attachments"])))
+        ordered.append(Application(**a))
+    return DecidedUnit(ordered=tuple(ordered),
+                       files=tuple((path, kind, status, tuple(table[n] for n in issues), enterprise)
+                                   for path, kind, status, issues, enterprise in d["files"]),
+                       scans=tuple(map(_version, d["scans"])),
+                       ranking_sheets=tuple((_version(fv), from_dict(ex)) for fv, ex in d["ranking_sheets"]),
+                       rank_source=d["rank_source"], rejected=tuple(d["rejected"]), date=d["date"])
+
+
+class UnitRecords:
+    """Each unit's decision (model.DecidedUnit) kept between runs, in ONE file (``units.jsonl`` in ``folder``): a
+    line per unit, ``<unit>\\t<key>\\t<json>``, the key from ``unit_key``. A run takes the decision of every unit
+    whose key is unchanged (``get``) instead of decoding its files' cached results and deciding it again — at
+    10,000 applications, most of what a run spent before rendering when one file changed. JSON, never pickle: the
+    share is writable by many people. Never raises: an unreadable or damaged record is decided again."""
+
+    FILE = "units.jsonl"
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.path = self.folder / self.FILE
+        self._lines: dict[str, tuple[str, bytes]] | None = None  # unit -> (key, JSON body), as read
+        self._new: dict[str, tuple[str, bytes]] = {}
+        self.hits = 0
+        self.damaged: set[str] = set()  # units whose record has the key asked for but could not be decoded
+
+    def _load(self) -> dict[str, tuple[str, bytes]]:
+        if self._lines is None:
+            self._lines = {}
+            try:
+                raw = self.path.read_bytes()
+            except OSError:
+                raw = b""
+            for line in raw.split(b"\n"):
+                parts = line.split(b"\t", 2)
+                if len(parts) == 3:
+                    self._lines[parts[0].decode("utf-8", "replace")] = (parts[1].decode("ascii", "replace"), parts[2])
+        return self._lines
+
+    def get(self, unit: str, key: str) -> DecidedUnit | None:
+        """The decision kept for ``unit`` under ``key``, or None (none kept, another key, or undecodable)."""
+        found = self._load().get(unit)
+        if found is None or found[0] != key:
+            return None
+        try:
+            decided = decided_from_dict(json.loads(found[1]))
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            self.damaged.add(unit)
+            return None
+        self.hits += 1
+        return decided
+
+    def key(self, unit: str) -> str:
+        """The key ``unit``'s decision is kept under ('' for none)."""
+        found = self._new.get(unit) or self._load().get(unit)
+        return found[0] if found else ""
+
+    def put(self, unit: str, key: str, decided: DecidedUnit) -> None:
+        """Keep ``decided`` for ``unit`` under ``key`` (written by ``save``)."""
+        try:
+            body = json.dumps(decided_to_dict(decided), ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            return
+        self._new[unit] = (key, body.encode("utf-8"))
+
+    def save(self, units) -> None:
+        """Write the file with the decisions of ``units`` only (those put, else those read), when anything was
+        put or a unit is gone; atomically (a reader sees the old file or the new one)."""
+        lines = self._load()
+        kept = {u: self._new.get(u) or lines.get(u) for u in units}
+        kept = {u: line for u, line in kept.items() if line is not None}
+        if not self._new and kept.keys() == lines.keys():
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                fh.writelines(unit.encode("utf-8") + b"\t" + key.encode("ascii") + b"\t" + body + b"\n"
+                              for unit, (key, body) in kept.items())
+            os.replace(tmp, self.path)
+            self._lines, self._new = kept, {}
+        except OSError:
+            pass  # a record that cannot be written only costs time

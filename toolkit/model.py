@@ -125,7 +125,8 @@ class FormData:
         return "" if v is None or v.value is None else str(v.value)
 
     def number(self, key: str, year: int) -> float | None:
-        v = self.yearly.get(key, {}).get(year)
+        per_year = self.yearly.get(key)
+        v = per_year.get(year) if per_year else None
         return v.value if v is not None and isinstance(v.value, (int, float)) else None
 
 
@@ -300,6 +301,27 @@ class FileEntry:
     issues: tuple = ()
     status: str = "current"
     enterprise: str = ""
+
+
+@dataclass(frozen=True)
+class DecidedUnit:
+    """What one unit's own files decided: steps 1-7 of assembly (toolkit.assemble), before the province-wide steps
+    (duplicates across units, status). Kept between runs (cache.UnitRecords) for the units whose files did not
+    change, so that a run neither decodes their files' cached results nor decides them again.
+
+    ``ordered``: the unit's Applications in rank order; ``files``: one (path, kind, status, issues, enterprise)
+    per file entry of the unit (removed files included), as deciding left them — the issues are the very objects of
+    the applications' issues where they are the same issue; ``scans``: FileVersions of its stamped 推荐意见 scans;
+    ``ranking_sheets``: (FileVersion, Extracted) of its usable 推荐排序表 files; ``rank_source``: where its order
+    came from; ``rejected``: paths of its files that could not be read; ``date``: the 成文日期 for its 推荐意见."""
+
+    ordered: tuple
+    files: tuple
+    scans: tuple
+    ranking_sheets: tuple
+    rank_source: str
+    rejected: tuple
+    date: str
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Callable
 from . import __version__
 from . import assemble as assembly
 from .assemble import assemble
-from .cache import ExtractCache, campaign_fingerprint
+from .cache import ExtractCache, UnitRecords, campaign_fingerprint, unit_key
 from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
 from .discover import discover, scan_inbox
@@ -191,6 +191,23 @@ def _listing_key(scanned: list, settings: str, settle: float) -> str:
     return h.hexdigest()
 
 
+def _unit_input_keys(found, campaign: Campaign, settings: str) -> dict[str, str]:
+    """Unit -> the key its decision is kept under (cache.unit_key: the code, ``settings``, its files and removed
+    files as discovered), for every unit of the campaign none of whose files came after the deadline (a late edit
+    may stand for its on-time version: such a unit is always decided again)."""
+    files: dict[str, list] = {}
+    removed: dict[str, list] = {}
+    late = set()
+    for fv in found.files:
+        files.setdefault(fv.unit, []).append(fv)
+        if dt.datetime.fromisoformat(fv.first_seen) > campaign.deadline:
+            late.add(fv.unit)
+    for fv in found.removed:
+        removed.setdefault(fv.unit, []).append(fv)
+    return {unit.name: unit_key(unit.name, files.get(unit.name, ()), removed.get(unit.name, ()), settings)
+            for unit in campaign.units if unit.name not in late}
+
+
 def _fingerprint(versions, settings: str, ignored, pending=()) -> str:
     """A digest of the run's inputs as the journal knows them — each file version (content, first seen, unit,
     removal), ignored and pending files — and of its ``settings`` (_settings_key)."""
@@ -268,18 +285,26 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             check_opinion_template(template, templates or "推荐意见.docx")
         t = time.perf_counter()
         cache = _cache(state, campaign, keep=keep_workers)
+        # units whose files are as when they were last decided: their decisions are taken as kept, and their
+        # files' cached results are not even decoded (a watcher's own memo is quicker still: it reads none)
+        records = UnitRecords(state / "cache")
+        keys = _unit_input_keys(found, campaign, settings)
+        decided = {} if force or keep_workers else {
+            unit: kept for unit, key in keys.items() if (kept := records.get(unit, key)) is not None}
+        given = set(decided)
+        wanted = [fv for fv in found.files if fv.unit not in decided]
         extracted: dict[str, Extracted] = {}
-        new = sum(1 for fv in found.files if not cache.has(fv.sha256, fv.path))
+        new = sum(1 for fv in wanted if not cache.has(fv.sha256, fv.path))
         with _readers(campaign, workers, limits, reader, files=new, keep_workers=keep_workers) as readers:
             todo = []  # the workers start while the cached results are decoded
-            for fv in found.files:
+            for fv in wanted:
                 hit = cache.get(fv.sha256, fv.path)
                 if hit is not None:
                     extracted[fv.path] = hit
                 else:
                     todo.append(fv)
             total = len(found.files)
-            done = len(extracted)
+            done = total - len(todo)
             if progress:
                 progress(done, total)
             by_path = {fv.path: fv for fv in todo}
@@ -294,6 +319,9 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         cache.flush()
         removed = []  # files gone from the inbox: what they held, from the cache, for withdrawn applications
         for fv in found.removed:
+            if fv.unit in decided:  # what it held is in its unit's kept decision
+                removed.append(fv)
+                continue
             hit = cache.get(fv.sha256, fv.path)
             if hit is not None:
                 extracted[fv.path] = hit
@@ -303,7 +331,12 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
         cache.close()
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
-                          pending=found.pending, removed=removed, memo=assembly.UNIT_MEMO if keep_workers else None)
+                          pending=found.pending, removed=removed, memo=assembly.UNIT_MEMO if keep_workers else None,
+                          decided=decided)
+        for unit, key in keys.items():  # decided here, and not kept as decided now (or kept damaged)
+            if unit not in given and (records.key(unit) != key or unit in records.damaged):
+                records.put(unit, key, decided[unit])
+        records.save(keys)
         # what the files yielded is in the result now (a batch run keeps nothing else of it: the long texts of
         # 总结材料, most of a national run's memory, are freed before rendering)
         del extracted, cache

@@ -198,6 +198,7 @@ def _num_ref(num_pr) -> tuple[str, int]:
     return (num_id.get(_w("val"), "0") if num_id is not None else "", _int_val(num_pr.find(_w("ilvl")), 0))
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every paragraph; a document has a handful of styles
 def _heading_level(name: str, outline: int | None) -> int | None:
     low = name.lower().replace(" ", "")
     m = re.match(r"(?:heading|标题)(\d)", low)
@@ -697,16 +698,40 @@ def _section_keys(spec: SectionSpec) -> tuple[str, ...]:
     return tuple(sorted(keys, key=len, reverse=True))
 
 
+_HEADING_KEYS: dict = {}  # id(campaign.sections) -> (the sections, their keys by first character)
+
+
+def _heading_keys(sections: tuple) -> dict[str, list[tuple[SectionSpec, str, bool]]]:
+    """First character of a normalised heading key -> (section, key, whether it is a short synonym) for every
+    key starting with it, in match order (sections in order, each one's keys longest first): a paragraph is
+    compared only with the keys its text can start with. Made once per campaign's sections (kept with them, so
+    their id is never another's)."""
+    kept = _HEADING_KEYS.get(id(sections))
+    if kept is not None and kept[0] is sections:
+        return kept[1]
+    by_first: dict = {}
+    for spec in sections:
+        own = normalize_name(spec.key)
+        for key in _section_keys(spec):
+            if key:
+                by_first.setdefault(key[0], []).append((spec, key, key != own and len(key) <= 4))
+    if len(_HEADING_KEYS) > 64:
+        _HEADING_KEYS.clear()
+    _HEADING_KEYS[id(sections)] = (sections, by_first)
+    return by_first
+
+
 def match_heading(block: Block, campaign: Campaign) -> tuple[SectionSpec | None, str]:
     """(section, inline text after the heading) when a paragraph is one of the sections' headings."""
     text = block.shown.strip()
     if not text or len(text) > 200:
         return None, ""
     stripped = _NUMBERING.sub("", text, count=1)
-    had_number = stripped != text or block.numbered
     norm = normalize_name(stripped)
-    for spec in campaign.sections:
-        for key in _section_keys(spec):
+    candidates = _heading_keys(campaign.sections).get(norm[:1])
+    if candidates:
+        had_number = stripped != text or block.numbered
+        for spec, key, short_key in candidates:
             if not norm.startswith(key):
                 continue
             # find where the key ends in the original (spaces removed by normalisation)
@@ -724,7 +749,6 @@ def match_heading(block: Block, campaign: Campaign) -> tuple[SectionSpec | None,
                 else:
                     continue  # a sentence that merely starts with the words
             strong = block.heading_level is not None or block.bold or had_number or _bold_label(block, key)
-            short_key = key != normalize_name(spec.key) and len(key) <= 4
             if not strong and (short_key or inline or len(norm) > len(key) + 12):
                 continue
             return spec, inline

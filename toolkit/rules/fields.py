@@ -1,6 +1,7 @@
 """field.missing / field.invalid for the 申请表's fields and yearly figures."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -38,7 +39,7 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
                              value=v.text, reason="不是本次活动范围内的地区",
                              hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")
-        else:
+        elif _has_limits(spec):
             yield from _limits(spec, v, file)
     for spec in campaign.yearly:
         per_year = form.yearly.get(spec.key, {})
@@ -50,9 +51,15 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             elif (v is None or v.empty) and spec.required:
                 yield make_issue("field.missing", file=file, location=v.location if v else "申请表“基本情况”",
                                  field=label)
-            elif v is not None and not v.empty:
+            elif v is not None and not v.empty and _has_limits(spec):
                 yield from _limits(spec, v, file, label=label)
             # a count that is not a whole number is finance.suspicious (finance.py)
+
+
+def _has_limits(spec) -> bool:
+    """Whether the campaign file sets any limit ``_limits`` checks on this field (most yearly figures have none)."""
+    return bool(spec.max_length or spec.pattern or spec.choices
+                or (spec.numeric and (spec.minimum is not None or spec.maximum is not None)))
 
 
 def _limits(spec, v, file: str, *, label: str | None = None) -> Iterator[Issue]:
@@ -66,7 +73,7 @@ def _limits(spec, v, file: str, *, label: str | None = None) -> Iterator[Issue]:
     if spec.pattern and isinstance(v.value, str) and not re.fullmatch(spec.pattern, compact(text)):
         yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
                          reason="格式不正确", hint=spec.pattern_hint or _HINTS.get(spec.type, "按要求填写"))
-    if spec.choices and normalize_name(text) not in {normalize_name(c) for c in spec.choices}:
+    if spec.choices and normalize_name(text) not in _choice_keys(spec.choices):
         yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
                          reason="不是可选的内容", hint="从下拉列表中选择：" + "、".join(spec.choices))
     if spec.numeric and isinstance(v.value, (int, float)):
@@ -92,8 +99,20 @@ def _invalid(spec, v, file: str, *, label: str | None = None) -> Issue:
                       value=v.text, reason=v.note or "格式不正确", hint=_HINTS.get(spec.type, "按要求填写"))
 
 
+@functools.lru_cache(maxsize=256)
+def _choice_keys(choices: tuple[str, ...]) -> frozenset[str]:
+    """The choices as normalize_name keys (once per campaign field, not once per application)."""
+    return frozenset(normalize_name(c) for c in choices)
+
+
 def _known_region(written: str, regions: tuple) -> bool:
     """'石家庄' / '河北省石家庄市鹿泉区' / '雄安' name a region of the campaign."""
     text = normalize_name(written)
+    return any(stem in text for stem in _region_stems(regions))
+
+
+@functools.lru_cache(maxsize=64)
+def _region_stems(regions: tuple[str, ...]) -> tuple[str, ...]:
+    """Each region's name without 市 / 新区, normalised, the empty ones left out (once per campaign)."""
     stems = {normalize_name(r).removesuffix("新区").removesuffix("市") for r in regions}
-    return any(stem and stem in text for stem in stems)
+    return tuple(sorted(stem for stem in stems if stem))

@@ -1,0 +1,196 @@
+"""Units' decisions kept between runs (cache.UnitRecords): a run takes them for the units whose files did not
+change, and its result is the one deciding every unit afresh gives, issue for issue."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import zipfile
+
+import pytest
+
+from toolkit.cache import UnitRecords, decided_from_dict, decided_to_dict
+from toolkit.campaign import CHINA_TZ
+from toolkit.demo import write_demo_inbox
+from toolkit.model import DecidedUnit
+from toolkit.pipeline import run
+from toolkit.render import content_bytes
+from toolkit.render.forms import write_summary
+
+
+@pytest.fixture(scope="module")
+def demo_inbox(tmp_path_factory, campaign):
+    base = tmp_path_factory.mktemp("records")
+    info = write_demo_inbox(base / "inbox", base / "outbox", campaign)
+    return base, info["now"]
+
+
+def _same_result(a, b) -> None:
+    """Two runs' results equal in every application, unit and file, and in the issues listed once each."""
+    assert content_bytes(a.applications) == content_bytes(b.applications)
+    assert content_bytes(a.units) == content_bytes(b.units)
+    assert content_bytes(a.files) == content_bytes(b.files)
+    assert [(u, e, content_bytes(i)) for u, e, i in a.issue_rows()] == [
+        (u, e, content_bytes(i)) for u, e, i in b.issue_rows()]
+
+
+def _summary(out) -> dict:
+    data = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    data.pop("generated_at"), data.pop("run", None)
+    return data
+
+
+def test_kept_decisions_give_the_result_of_deciding_afresh(demo_inbox, campaign, tmp_path):
+    base, now = demo_inbox
+    inbox, out = base / "inbox", tmp_path / "out"
+    first = run(inbox, out, campaign, settle=0, workers=1, now=now)
+    records = UnitRecords(out / ".state" / "cache")
+    kept_units = [u.name for u in campaign.units if records.key(u.name)]
+    assert len(kept_units) >= len(campaign.units) - 3, kept_units  # units with a file after the deadline are not
+    # one unit's 总结材料 replaced by a corrected one: that unit is decided again, every other one is taken as kept
+    unit = next(u for u in campaign.units if u.name in kept_units and u.name == "保定市工业和信息化局")
+    [summary] = [p for p in inbox.rglob("*总结材料*.docx") if p.parent.name in (unit.name, *unit.aliases)][:1]
+    app = next(a for a in first.result.applications if a.summary_file and a.summary_file.abspath == str(summary))
+    write_summary(str(summary), campaign, {"质量标杆名称": app.benchmark_name,
+                                           "企业概况": f"{app.enterprise}是一家制造企业。" * 20})
+    stamp = (now - dt.timedelta(days=4)).timestamp()
+    os.utime(summary, (stamp, stamp))
+    later = now + dt.timedelta(minutes=5)
+    incremental = run(inbox, out, campaign, settle=0, workers=1, now=later)
+    assert incremental.parsed == 1
+    kept_summary = _summary(out)
+    forced = run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)  # every unit decided afresh
+    _same_result(incremental.result, forced.result)
+    assert kept_summary == _summary(out)
+    assert incremental.result.applications != first.result.applications  # the change is in the result
+
+
+def test_a_run_decodes_only_the_files_of_units_it_decides(demo_inbox, campaign, tmp_path, monkeypatch):
+    from toolkit.cache import ExtractCache
+
+    base, now = demo_inbox
+    inbox, out = base / "inbox", tmp_path / "out"
+    run(inbox, out, campaign, settle=0, workers=1, now=now)
+    asked: list = []
+    original = ExtractCache.get
+
+    def get(self, sha256, file):
+        asked.append(file)
+        return original(self, sha256, file)
+
+    monkeypatch.setattr(ExtractCache, "get", get)
+    hits: list = []
+    original_get = UnitRecords.get
+
+    def record_get(self, unit, key):
+        found = original_get(self, unit, key)
+        hits.append((unit, found is not None))
+        return found
+
+    monkeypatch.setattr(UnitRecords, "get", record_get)
+    again = run(inbox, out, campaign, settle=0, workers=1, now=now + dt.timedelta(minutes=1), force=False)
+    assert again.unchanged  # the same inbox: nothing to do at all
+    stray = inbox / "其他材料" / "补充说明2.txt"  # a new file no unit claims: every unit's files unchanged
+    stray.write_text("说明", encoding="utf-8")
+    try:
+        changed = run(inbox, out, campaign, settle=0, workers=1, now=now + dt.timedelta(minutes=2))
+    finally:
+        stray.unlink()
+    kept = {unit for unit, found in hits if found}
+    assert kept and changed.run_folder is not None
+    kept_files = {e.version.path for e in changed.result.files if e.version.unit in kept}
+    assert kept_files and not kept_files & set(asked)  # none of their files' results were decoded
+
+
+def _with_control_character(path, text: str) -> None:
+    """The workbook with a BEL character (OOXML's _x0007_ escape) in ``text``, as some systems export it."""
+    source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info, source.read(info).replace(text.encode(), f"{text[:3]}_x0007_{text[3:]}".encode()))
+    path.write_bytes(buffer.getvalue())
+
+
+def test_the_record_of_a_unit_round_trips_with_its_shared_issues(campaign, tmp_path, make_form, make_summary):
+    """Encoded and decoded (through JSON text), each unit's decision is the same; an issue shared by an application
+    and its file's entry (a finding of reading the file) stays one object, so the run still lists it once."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    firms = {"石家庄": "河北石家庄示范制造有限公司", "保定": "河北保定示范制造有限公司"}
+    for folder, firm in firms.items():
+        form = make_form(inbox / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        _with_control_character(form, "河北省石家庄市高新区100号")  # a warning of reading the file
+        make_summary(inbox / folder / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    make_form(inbox / "保定" / "2-申请表.xlsx", 申报单位="河北保定第二制造有限公司", 标杆名称="", 电话="12")
+    day = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)  # before the deadline
+    run(inbox, out, campaign, settle=0, workers=1, now=day)
+    records = UnitRecords(out / ".state" / "cache")
+    decided = {u.name: records.get(u.name, records.key(u.name)) for u in campaign.units}
+    assert all(isinstance(d, DecidedUnit) for d in decided.values()) and records.hits == len(campaign.units)
+    shared = 0
+    for d in decided.values():
+        again = decided_from_dict(json.loads(json.dumps(decided_to_dict(d), ensure_ascii=False)))
+        assert content_bytes(again) == content_bytes(d)
+        for decoded in (d, again):
+            on_apps = {id(i) for a in decoded.ordered for i in a.issues}
+            shared += sum(1 for *_, issues, _e in decoded.files for i in issues if id(i) in on_apps)
+    assert shared >= 4  # the two units' forms, before and after the round trip
+    # a run taking every unit's kept decision gives what deciding them gives, each issue listed once
+    make_summary(inbox / "其他" / "说明.docx", enterprise="某公司", name="某公司的经验")  # changes no unit's files
+    later = day + dt.timedelta(hours=1)
+    kept = run(inbox, out, campaign, settle=0, workers=1, now=later)
+    assert kept.parsed == 1 and kept.run_folder is not None
+    _same_result(kept.result, run(inbox, out, campaign, settle=0, workers=1, now=later, force=True).result)
+    listed = [i for *_, i in kept.result.issue_rows()]
+    assert len(listed) == len({id(i) for i in listed}) and any(i.code == "field.invalid" for i in listed)
+
+
+def test_a_damaged_or_foreign_record_is_decided_again(demo_inbox, campaign, tmp_path):
+    base, now = demo_inbox
+    inbox, out = base / "inbox", tmp_path / "out"
+    first = run(inbox, out, campaign, settle=0, workers=1, now=now)
+    path = out / ".state" / "cache" / UnitRecords.FILE
+    lines = path.read_bytes().split(b"\n")
+    unit, key, body = lines[0].split(b"\t", 2)
+    lines[0] = b"\t".join((unit, key, body[: len(body) // 2]))  # torn
+    unit2, key2, body2 = lines[1].split(b"\t", 2)
+    lines[1] = b"\t".join((unit2, b"0" * len(key2), body2))  # another key (older code, other files)
+    path.write_bytes(b"\n".join(lines))
+    records = UnitRecords(path.parent)
+    assert records.get(unit.decode(), key.decode()) is None and records.get(unit2.decode(), key2.decode()) is None
+    stray = inbox / "其他材料" / "补充说明3.txt"  # a new file no unit claims: a run, with every unit's files as before
+    stray.write_text("说明", encoding="utf-8")
+    try:
+        again = run(inbox, out, campaign, settle=0, workers=1, now=now + dt.timedelta(minutes=1))
+    finally:
+        stray.unlink()
+    assert content_bytes(again.result.applications) == content_bytes(first.result.applications)
+    assert content_bytes(again.result.units) == content_bytes(first.result.units)
+    healed = UnitRecords(path.parent)
+    assert healed.get(unit.decode(), healed.key(unit.decode())) is not None  # written again whole
+
+
+def test_a_units_key_changes_with_every_field_of_its_files_and_with_the_settings(monkeypatch):
+    from dataclasses import fields, replace
+
+    from toolkit import cache
+    from toolkit.cache import unit_key
+    from toolkit.model import FileVersion
+
+    a = FileVersion(path="石家庄/1-申请表.xlsx", unit="石家庄市工业和信息化局", folder="石家庄", sha256="ab" * 32,
+                    size=9000, mtime=1631239200.5, first_seen="2021-09-10T10:00:00+08:00", abspath="/srv/inbox/石家庄/1-申请表.xlsx")
+    b = replace(a, path="石家庄/1-总结材料.docx", sha256="cd" * 32, abspath="/srv/inbox/石家庄/1-总结材料.docx")
+    base = unit_key(a.unit, [a, b], [], "settings")
+    assert unit_key(a.unit, [a, b], [], "settings") == base
+    others = {str: lambda v: v + "x", int: lambda v: v + 1, float: lambda v: v + 0.001}
+    for f in fields(FileVersion):
+        value = getattr(a, f.name)
+        changed = replace(a, **{f.name: others[type(value)](value)})
+        assert unit_key(a.unit, [changed, b], [], "settings") != base, f.name
+    assert unit_key(a.unit, [a], [b], "settings") != base  # a file removed is not a file present
+    assert unit_key(a.unit, [b, a], [], "settings") != base  # the order discovery gives is part of it
+    assert unit_key("保定市工业和信息化局", [a, b], [], "settings") != base
+    assert unit_key(a.unit, [a, b], [], "other settings") != base
+    monkeypatch.setattr(cache, "toolkit_digest", lambda: "other code")
+    assert unit_key(a.unit, [a, b], [], "settings") != base
