@@ -297,3 +297,47 @@ def test_rows_streamed_a_few_at_a_time_give_the_same_workbook(tmp_path, both, mo
         _workbook(path, _awkward_rows(), splice=True)
         assert _cells(path) == expected
         assert _stored_dimensions(path) == _stored_dimensions(reference)
+
+
+def test_receipts_spliced_equal_receipts_written_cell_by_cell(tmp_path, monkeypatch):
+    """Every demo unit's 回执 (overview, problems grouped by application under merged headings, files) written with
+    spliced rows and written through xlsxwriter alone: the same cells, looks, heights, merges and widths."""
+    from toolkit.render import receipt
+
+    campaign = load_campaign()
+    info = write_demo_inbox(tmp_path / "inbox", tmp_path / "outbox", campaign)
+    result = run(tmp_path / "inbox", tmp_path / "outbox", campaign, settle=0, force=True, now=info["now"]).result
+    views = result.by_unit
+    assert sum(len(v.issues) for v in views.values()) > 20
+    assert any(e.status == "rejected" for v in views.values() for e in v.files)  # the 错误 look in 收到的文件
+
+    def write_all(folder: Path) -> None:
+        folder.mkdir()
+        for unit, view in views.items():
+            receipt.write_receipt(str(folder / f"{unit}.xlsx"), result, view)
+
+    write_all(tmp_path / "spliced")
+    monkeypatch.setattr(RowSplice, "add", lambda *args, **kwargs: False)
+    write_all(tmp_path / "reference")
+
+    def layout(path: Path) -> list:
+        wb = openpyxl.load_workbook(path)
+        return [(ws.title, sorted(map(str, ws.merged_cells.ranges)),
+                 {k: d.width for k, d in ws.column_dimensions.items()}, ws.print_title_rows, ws.freeze_panes)
+                for ws in wb.worksheets]
+
+    looks = set()
+    for unit, view in views.items():
+        spliced, reference = tmp_path / "spliced" / f"{unit}.xlsx", tmp_path / "reference" / f"{unit}.xlsx"
+        assert _cells(spliced) == _cells(reference), unit
+        assert layout(spliced) == layout(reference), unit
+        cells = _cells(spliced)
+        for r, entry in enumerate(view.files, start=2):  # 收到的文件: an unreadable file's 状态 in red, bold
+            looks.add((entry.status == "rejected", cells["收到的文件"][0][f"C{r}"][3:5]))
+        overview = cells["申报情况"][0]
+        for coordinate, (value, *look) in overview.items():
+            if coordinate.startswith("D") and value in ("通过", "需补正", "超出名额"):
+                looks.add((value, tuple(look[2:4])))
+    assert {look for rejected, look in looks if rejected is True} == {(True, "FFC00000")}
+    assert all(look[0] is False and look[1] != "FFC00000" for rejected, look in looks if rejected is False)
+    assert ("通过", (False, "FF006100")) in looks and ("需补正", (True, "FFC00000")) in looks
