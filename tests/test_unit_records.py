@@ -35,6 +35,11 @@ def _same_result(a, b) -> None:
         (u, e, content_bytes(i)) for u, e, i in b.issue_rows()]
 
 
+def _paths(result, unit: str) -> set:
+    """The paths of ``unit``'s files in a run's result (removed ones included)."""
+    return {e.version.path for e in result.files if e.version.unit == unit}
+
+
 def _summary(out) -> dict:
     data = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
     data.pop("generated_at"), data.pop("run", None)
@@ -83,8 +88,8 @@ def test_a_run_decodes_only_the_files_of_units_it_decides(demo_inbox, campaign, 
     hits: list = []
     original_get = UnitRecords.get
 
-    def record_get(self, unit, key):
-        found = original_get(self, unit, key)
+    def record_get(self, unit, key, paths):
+        found = original_get(self, unit, key, paths)
         hits.append((unit, found is not None))
         return found
 
@@ -124,9 +129,9 @@ def test_the_record_of_a_unit_round_trips_with_its_shared_issues(campaign, tmp_p
         make_summary(inbox / folder / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
     make_form(inbox / "保定" / "2-申请表.xlsx", 申报单位="河北保定第二制造有限公司", 标杆名称="", 电话="12")
     day = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)  # before the deadline
-    run(inbox, out, campaign, settle=0, workers=1, now=day)
+    first = run(inbox, out, campaign, settle=0, workers=1, now=day)
     records = UnitRecords(out / ".state" / "cache")
-    decided = {u.name: records.get(u.name, records.key(u.name)) for u in campaign.units}
+    decided = {u.name: records.get(u.name, records.key(u.name), _paths(first.result, u.name)) for u in campaign.units}
     assert all(isinstance(d, DecidedUnit) for d in decided.values()) and records.hits == len(campaign.units)
     shared = 0
     for d in decided.values():
@@ -158,7 +163,8 @@ def test_a_damaged_or_foreign_record_is_decided_again(demo_inbox, campaign, tmp_
     lines[1] = b"\t".join((unit2, b"0" * len(key2), body2))  # another key (older code, other files)
     path.write_bytes(b"\n".join(lines))
     records = UnitRecords(path.parent)
-    assert records.get(unit.decode(), key.decode()) is None and records.get(unit2.decode(), key2.decode()) is None
+    assert records.get(unit.decode(), key.decode(), _paths(first.result, unit.decode())) is None
+    assert records.get(unit2.decode(), key2.decode(), _paths(first.result, unit2.decode())) is None
     stray = inbox / "其他材料" / "补充说明3.txt"  # a new file no unit claims: a run, with every unit's files as before
     stray.write_text("说明", encoding="utf-8")
     try:
@@ -168,7 +174,7 @@ def test_a_damaged_or_foreign_record_is_decided_again(demo_inbox, campaign, tmp_
     assert content_bytes(again.result.applications) == content_bytes(first.result.applications)
     assert content_bytes(again.result.units) == content_bytes(first.result.units)
     healed = UnitRecords(path.parent)
-    assert healed.get(unit.decode(), healed.key(unit.decode())) is not None  # written again whole
+    assert healed.get(unit.decode(), healed.key(unit.decode()), _paths(first.result, unit.decode())) is not None
 
 
 def test_a_units_key_changes_with_every_field_of_its_files_and_with_the_settings(monkeypatch):
@@ -194,3 +200,73 @@ def test_a_units_key_changes_with_every_field_of_its_files_and_with_the_settings
     assert unit_key(a.unit, [a, b], [], "other settings") != base
     monkeypatch.setattr(cache, "toolkit_digest", lambda: "other code")
     assert unit_key(a.unit, [a, b], [], "settings") != base
+
+
+DAY = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+
+
+def _tangshan(inbox, make_form, make_summary) -> list[str]:
+    firms = ["唐山华信精密机械有限公司", "唐山恒达轴承有限公司", "唐山冀东水泥装备有限公司"]
+    for n, firm in enumerate(firms, 1):
+        name = f"{firm.removesuffix('有限公司')}推行精益生产的经验"
+        make_form(inbox / "唐山" / f"{n}-{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=name, 所在地区="唐山市")
+        make_summary(inbox / "唐山" / f"{n}-{firm}-总结材料.docx", enterprise=firm, name=name)
+    return firms
+
+
+def _touch_other(inbox, n: int) -> None:
+    """A file no unit claims, changed: a run happens, with every unit's files as they were."""
+    (inbox / "其他").mkdir(exist_ok=True)
+    (inbox / "其他" / "说明.txt").write_text("x" * n, encoding="utf-8")
+
+
+def test_a_withdrawal_stands_as_deciding_afresh_decides_it_when_the_extraction_cache_is_lost(
+        tmp_path, make_form, make_summary, campaign):
+    """A unit's removed files count with what they held: when the extraction cache has lost them, the kept decision
+    (made when it had them) is not taken, and a kept run, a forced run and the run after agree."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    firms = _tangshan(inbox, make_form, make_summary)
+    run(inbox, out, campaign, settle=0, workers=1, now=DAY)
+    for path in (inbox / "唐山").glob("2-*"):
+        path.unlink()  # the unit withdraws its second application by removing its files
+    withdrawn = run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1)).result
+    assert [(a.enterprise, a.status) for a in withdrawn.applications if a.withdrawn] == [(firms[1], "已撤回")]
+    (out / ".state" / "cache" / "extract.jsonl").unlink()  # lost: deleted, or unreadable on the share
+    outcomes = []
+    for n, force in enumerate((False, True, False), start=2):
+        _touch_other(inbox, n)
+        result = run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=n), force=force).result
+        outcomes.append(sorted((a.enterprise, a.status) for a in result.applications))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+
+
+@pytest.mark.parametrize("damage", ["entry", "rejected", "application", "nested"])
+def test_a_record_naming_other_files_is_not_taken(tmp_path, make_form, make_summary, campaign, damage):
+    """A record of the right shape that names a file its unit does not have (a hand edit, a mix-up on the share) is
+    damaged: the unit is decided afresh and its record written again; no run fails."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _tangshan(inbox, make_form, make_summary)
+    first = run(inbox, out, campaign, settle=0, workers=1, now=DAY).result
+    path = out / ".state" / "cache" / UnitRecords.FILE
+    lines = path.read_bytes().split(b"\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith("唐山市工业和信息化局\t".encode()))
+    unit, key, body = lines[n].split(b"\t", 2)
+    data = json.loads(body)
+    if damage == "entry":
+        data["files"][0][0] = data["files"][0][0].replace("1-", "I-")
+    elif damage == "rejected":
+        data["rejected"] = ["唐山/不存在.xlsx"]
+    elif damage == "application":
+        data["ordered"][0]["form_file"][0] = "唐山/不存在.xlsx"
+    else:
+        data = b"[" * 100_000 + b"]" * 100_000  # deeper than the decoder goes
+    body = data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
+    lines[n] = b"\t".join((unit, key, body))
+    path.write_bytes(b"\n".join(lines))
+    for n, force in enumerate((False, True, False), start=1):
+        _touch_other(inbox, n)
+        again = run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=n), force=force).result
+        assert content_bytes(again.applications) == content_bytes(first.applications)
+    records = UnitRecords(path.parent)
+    kept = records.get(unit.decode(), records.key(unit.decode()), _paths(first, unit.decode()))
+    assert kept is not None and not records.damaged  # written again whole

@@ -129,8 +129,7 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     applications = []
     for a in ordered_all:
         status = status_of(a)
-        applications.append(evolve(a, status=status, listed_in_opinion=status == PASSED,
-                                    summary=a.summary.without_texts() if a.summary else None))
+        applications.append(evolve(a, status=status, listed_in_opinion=status == PASSED))
     units = tuple(_unit_status(unit, [a for a in applications if a.unit == unit.name], unit_facts[unit.name])
                   for unit in campaign.units)
     for app in applications:
@@ -238,6 +237,8 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
                for a in ordered]
     dates = [row.date for row in (sheet or ()) if row.date]
     paths = [fv.path for fv in (*files, *removed)]
+    # the 总结材料's section texts were for the checks above: nothing after them reads them (nor the records)
+    ordered = [evolve(a, summary=a.summary.without_texts()) if a.summary else a for a in ordered]
     return DecidedUnit(ordered=tuple(ordered), files=tuple((p, entries[p].kind, entries[p].status,
                                                             tuple(entries[p].issues), entries[p].enterprise)
                                                            for p in paths),

@@ -4,6 +4,7 @@ Stored as JSON (never pickle: the shared drive is writable by many people).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -297,8 +298,7 @@ def unit_key(unit: str, files, removed, settings: str) -> str:
 
 
 def decided_to_dict(decided: DecidedUnit) -> dict:
-    """``decided`` as plain JSON-ready data (``decided_from_dict`` gives it back, its 总结材料 without the section
-    texts that only the checks read: assembly drops them after deciding anyway). Issues are written once, in a
+    """``decided`` as plain JSON-ready data (``decided_from_dict`` gives it back). Issues are written once, in a
     table, and named by their place in it wherever they occur: the same Issue object on an application and on its
     file's entry stays one object (a run lists each issue once by identity: Assembled.issue_rows), and equal but
     distinct issues stay distinct."""
@@ -319,7 +319,7 @@ def decided_to_dict(decided: DecidedUnit) -> dict:
     for app in decided.ordered:
         data = {name: _plain(getattr(app, name)) for name in _field_names(Application)
                 if name not in ("issues", "summary", "form_file", "summary_file", "superseded", "attachments")}
-        data["summary"] = _summary_list(app.summary.without_texts()) if app.summary else None
+        data["summary"] = _summary_list(app.summary) if app.summary else None
         data["issues"] = ref(app.issues)
         data["form_file"], data["summary_file"] = _fields_list(app.form_file), _fields_list(app.summary_file)
         data["superseded"], data["attachments"] = list(map(_fields_list, app.superseded)), list(map(
@@ -384,6 +384,19 @@ def decided_from_dict(d: dict) -> DecidedUnit:
                        rank_source=d["rank_source"], rejected=tuple(d["rejected"]), date=d["date"])
 
 
+def _names_only(decided: DecidedUnit, paths: set) -> bool:
+    """Whether every file ``decided`` names is one of ``paths``, and each file entry is named once (a record
+    written for these files; anything else, edited or mixed up on the share, is not taken)."""
+    entries = [path for path, *_ in decided.files]
+    if len(set(entries)) != len(entries) or not paths.issuperset(entries) or not set(entries).issuperset(
+            decided.rejected):
+        return False
+    named = [fv for app in decided.ordered for fv in (app.form_file, app.summary_file, *app.superseded,
+                                                       *app.attachments) if fv is not None]
+    named += [*decided.scans, *(fv for fv, _ in decided.ranking_sheets)]
+    return all(fv.path in paths for fv in named)
+
+
 class UnitRecords:
     """Each unit's decision (model.DecidedUnit) kept between runs, in ONE file (``units.jsonl`` in ``folder``): a
     line per unit, ``<unit>\\t<key>\\t<json>``, the key from ``unit_key``. A run takes the decision of every unit
@@ -414,14 +427,17 @@ class UnitRecords:
                     self._lines[parts[0].decode("utf-8", "replace")] = (parts[1].decode("ascii", "replace"), parts[2])
         return self._lines
 
-    def get(self, unit: str, key: str) -> DecidedUnit | None:
-        """The decision kept for ``unit`` under ``key``, or None (none kept, another key, or undecodable)."""
+    def get(self, unit: str, key: str, paths: set) -> DecidedUnit | None:
+        """The decision kept for ``unit`` under ``key``, or None: none kept, another key, undecodable, or naming a
+        file that is not one of ``paths`` (the unit's files and removed files now) — the last two are ``damaged``."""
         found = self._load().get(unit)
         if found is None or found[0] != key:
             return None
         try:
             decided = decided_from_dict(json.loads(found[1]))
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+            decided = None
+        if decided is None or not _names_only(decided, paths):
             self.damaged.add(unit)
             return None
         self.hits += 1
@@ -448,13 +464,14 @@ class UnitRecords:
         kept = {u: line for u, line in kept.items() if line is not None}
         if not self._new and kept.keys() == lines.keys():
             return
+        tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
                 fh.writelines(unit.encode("utf-8") + b"\t" + key.encode("ascii") + b"\t" + body + b"\n"
                               for unit, (key, body) in kept.items())
             os.replace(tmp, self.path)
             self._lines, self._new = kept, {}
-        except OSError:
-            pass  # a record that cannot be written only costs time
+        except OSError:  # a record that cannot be written only costs time
+            with contextlib.suppress(OSError):
+                tmp.unlink()

@@ -309,7 +309,8 @@ class DecidedUnit:
     (duplicates across units, status). Kept between runs (cache.UnitRecords) for the units whose files did not
     change, so that a run neither decodes their files' cached results nor decides them again.
 
-    ``ordered``: the unit's Applications in rank order; ``files``: one (path, kind, status, issues, enterprise)
+    ``ordered``: the unit's Applications in rank order, their 总结材料 without the section texts only the checks
+    read (SummaryData.without_texts); ``files``: one (path, kind, status, issues, enterprise)
     per file entry of the unit (removed files included), as deciding left them — the issues are the very objects of
     the applications' issues where they are the same issue; ``scans``: FileVersions of its stamped 推荐意见 scans;
     ``ranking_sheets``: (FileVersion, Extracted) of its usable 推荐排序表 files; ``rank_source``: where its order

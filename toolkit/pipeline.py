@@ -191,20 +191,20 @@ def _listing_key(scanned: list, settings: str, settle: float) -> str:
     return h.hexdigest()
 
 
-def _unit_input_keys(found, campaign: Campaign, settings: str) -> dict[str, str]:
-    """Unit -> the key its decision is kept under (cache.unit_key: the code, ``settings``, its files and removed
-    files as discovered), for every unit of the campaign none of whose files came after the deadline (a late edit
-    may stand for its on-time version: such a unit is always decided again)."""
-    files: dict[str, list] = {}
-    removed: dict[str, list] = {}
+def _unit_input_keys(files: list, removed: list, campaign: Campaign, settings: str) -> dict[str, str]:
+    """Unit -> the key its decision is kept under (cache.unit_key: the code, ``settings``, its file versions and
+    the removed files whose results assembly reads), for every unit of the campaign none of whose files came after
+    the deadline (a late edit may stand for its on-time version: such a unit is always decided again)."""
+    by_unit: dict[str, list] = {}
+    gone: dict[str, list] = {}
     late = set()
-    for fv in found.files:
-        files.setdefault(fv.unit, []).append(fv)
+    for fv in files:
+        by_unit.setdefault(fv.unit, []).append(fv)
         if dt.datetime.fromisoformat(fv.first_seen) > campaign.deadline:
             late.add(fv.unit)
-    for fv in found.removed:
-        removed.setdefault(fv.unit, []).append(fv)
-    return {unit.name: unit_key(unit.name, files.get(unit.name, ()), removed.get(unit.name, ()), settings)
+    for fv in removed:
+        gone.setdefault(fv.unit, []).append(fv)
+    return {unit.name: unit_key(unit.name, by_unit.get(unit.name, ()), gone.get(unit.name, ()), settings)
             for unit in campaign.units if unit.name not in late}
 
 
@@ -288,9 +288,15 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         # units whose files are as when they were last decided: their decisions are taken as kept, and their
         # files' cached results are not even decoded (a watcher's own memo is quicker still: it reads none)
         records = UnitRecords(state / "cache")
-        keys = _unit_input_keys(found, campaign, settings)
+        # removed files count only with what they held (a withdrawal is recognised from it): those with a result
+        gone = [fv for fv in found.removed if cache.has(fv.sha256, fv.path)]
+        keys = _unit_input_keys(found.files, gone, campaign, settings)
+        paths: dict[str, set] = {}
+        for fv in (*found.files, *gone):
+            paths.setdefault(fv.unit, set()).add(fv.path)
         decided = {} if force or keep_workers else {
-            unit: kept for unit, key in keys.items() if (kept := records.get(unit, key)) is not None}
+            unit: kept for unit, key in keys.items()
+            if (kept := records.get(unit, key, paths.get(unit, set()))) is not None}
         given = set(decided)
         wanted = [fv for fv in found.files if fv.unit not in decided]
         extracted: dict[str, Extracted] = {}
@@ -318,7 +324,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                     progress(done, total)
         cache.flush()
         removed = []  # files gone from the inbox: what they held, from the cache, for withdrawn applications
-        for fv in found.removed:
+        for fv in gone:
             if fv.unit in decided:  # what it held is in its unit's kept decision
                 removed.append(fv)
                 continue
@@ -333,10 +339,11 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
                           pending=found.pending, removed=removed, memo=assembly.UNIT_MEMO if keep_workers else None,
                           decided=decided)
-        for unit, key in keys.items():  # decided here, and not kept as decided now (or kept damaged)
-            if unit not in given and (records.key(unit) != key or unit in records.damaged):
+        for unit, key in keys.items():  # decided here and not kept as decided now (or kept damaged; forced: all)
+            if unit not in given and (force or records.key(unit) != key or unit in records.damaged):
                 records.put(unit, key, decided[unit])
         records.save(keys)
+        del decided, records
         # what the files yielded is in the result now (a batch run keeps nothing else of it: the long texts of
         # 总结材料, most of a national run's memory, are freed before rendering)
         del extracted, cache
