@@ -270,3 +270,43 @@ def test_a_record_naming_other_files_is_not_taken(tmp_path, make_form, make_summ
     records = UnitRecords(path.parent)
     kept = records.get(unit.decode(), records.key(unit.decode()), _paths(first, unit.decode()))
     assert kept is not None and not records.damaged  # written again whole
+
+
+def test_a_watchers_decisions_are_kept_for_the_batch_runs_after_it(tmp_path, make_form, make_summary, campaign,
+                                                                   monkeypatch):
+    """A watcher decides from its own memory, and writes each unit's record as it decides it: a batch run after it
+    takes every unchanged unit's decision and gives what deciding afresh gives."""
+    from toolkit import assemble as assembly
+    from toolkit import pipeline
+    from toolkit.cache import ExtractCache
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    firms = _tangshan(inbox, make_form, make_summary)
+    monkeypatch.setattr(assembly, "UNIT_MEMO", assembly.UnitMemo())
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    monkeypatch.setattr(pipeline, "_KEPT_POOLS", {})
+    monkeypatch.setattr(pipeline, "_PRIMED", set())
+    try:
+        watched = run(inbox, out, campaign, settle=0, workers=1, now=DAY, keep_workers=True)
+    finally:
+        for pool in pipeline._KEPT_POOLS.values():
+            pool.close()
+    assert watched.run_folder is not None and assembly.UNIT_MEMO.misses == len(campaign.units)
+    records = UnitRecords(out / ".state" / "cache")
+    assert all(records.key(u.name) for u in campaign.units)
+    name = f"{firms[0].removesuffix('有限公司')}推行精益生产的经验"
+    make_summary(inbox / "唐山" / f"1-{firms[0]}-总结材料.docx", enterprise=firms[0], name=name,
+                 企业概况=f"{firms[0]}是一家制造企业，改写后的概况。" * 10)
+    hits: list = []
+    original = UnitRecords.get
+
+    def get(self, unit, key, paths):
+        found = original(self, unit, key, paths)
+        hits.append(found is not None)
+        return found
+
+    monkeypatch.setattr(UnitRecords, "get", get)
+    later = DAY + dt.timedelta(hours=1)
+    batch = run(inbox, out, campaign, settle=0, workers=1, now=later)
+    assert batch.parsed == 1 and sum(hits) == len(campaign.units) - 1  # all but 唐山
+    _same_result(batch.result, run(inbox, out, campaign, settle=0, workers=1, now=later, force=True).result)
