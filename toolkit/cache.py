@@ -450,11 +450,11 @@ class UnitRecords:
 
     def put(self, unit: str, key: str, decided: DecidedUnit) -> None:
         """Keep ``decided`` for ``unit`` under ``key`` (written by ``save``)."""
-        try:
-            body = json.dumps(decided_to_dict(decided), ensure_ascii=False, separators=(",", ":"))
+        try:  # (a path the file system gave with undecodable bytes cannot be written as UTF-8: not kept)
+            body = json.dumps(decided_to_dict(decided), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except (TypeError, ValueError):
             return
-        self._new[unit] = (key, body.encode("utf-8"))
+        self._new[unit] = (key, body)
 
     def save(self, units) -> None:
         """Write the file with the decisions of ``units`` only (those put, else those read), when anything was

@@ -87,9 +87,31 @@ def _age(p: Path) -> float:
         return 1e9
 
 
+def shown_name(name: str, siblings: set) -> str:
+    """A file or folder name as the toolkit shows and records it. Names the file system gave as bytes that are not
+    UTF-8 (Python's surrogate escapes: a zip made on Chinese Windows and unpacked on Linux keeps its GBK names)
+    are decoded as GB18030, the Chinese superset of GBK, when they are valid GB18030 and no sibling has that name;
+    else their undecodable bytes are written as \\xNN. Other names are returned as they are. The file is still
+    opened by its own name (the absolute path scan_inbox gives)."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        shown = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        shown = ""
+    if not shown or shown in siblings or "/" in shown:
+        shown = raw.decode("utf-8", "backslashreplace")
+    return shown
+
+
 def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
     """(inbox-relative '/'-path, absolute path, stat or None) of every file under ``inbox``, sorted by path,
-    with one stat per file and no pathlib objects: a national inbox has tens of thousands of files."""
+    with one stat per file and no pathlib objects: a national inbox has tens of thousands of files. The relative
+    path is made of the names as ``shown_name`` gives them (no undecodable bytes in anything written); the
+    absolute path is the file system's, for opening the file."""
     out = []
     root = os.fspath(inbox)
     stack = [("", root)]
@@ -100,16 +122,18 @@ def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
         except OSError:
             continue
         subfolders = []
+        names = {entry.name for entry in entries}
         for entry in entries:
+            name = shown_name(entry.name, names)
             try:
                 if entry.is_dir(follow_symlinks=True):
                     if entry.name not in _SKIPPED_DIRS:
-                        subfolders.append((f"{prefix}{entry.name}/", entry.path))
+                        subfolders.append((f"{prefix}{name}/", entry.path))
                     continue
                 st = entry.stat()
             except OSError:
                 st = None
-            out.append((f"{prefix}{entry.name}", entry.path, st))
+            out.append((f"{prefix}{name}", entry.path, st))
         stack.extend(reversed(subfolders))
     out.sort(key=lambda item: item[0].split("/"))
     return out
