@@ -1,4 +1,6 @@
-"""Extraction results kept by content hash, so unchanged files are not parsed again.
+"""What a run keeps for the next: extraction results by content hash, so unchanged files are not parsed again
+(ExtractCache), and each unit's decision by a key of its files, so unchanged units are not decided again
+(UnitRecords).
 
 Stored as JSON (never pickle: the shared drive is writable by many people).
 """

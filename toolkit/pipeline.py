@@ -233,7 +233,9 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     Files still changing ``settle`` seconds after their last change are waited for up to ``max_wait``
     seconds, then left for the next run (status ``pending``). Opinions are rendered from ``templates``/推荐意见.docx
     (default: templates/ beside the inbox, else the toolkit's own; ConfigError when it is missing or broken).
-    The journal, cache and run lock live in ``state`` (default outbox/.state; --state-dir puts them on local disk).
+    The journal, the caches (extraction results, units' decisions: toolkit.cache) and the run lock live in ``state``
+    (default outbox/.state; --state-dir puts them on local disk). A batch run takes the kept decision of every unit
+    whose files are unchanged (cache.UnitRecords) instead of decoding and deciding it; ``force`` decides every unit.
     ``keep_workers`` keeps the reader workers for the next run of this process (watch).
     """
     started = time.perf_counter()
