@@ -87,24 +87,71 @@ def _age(p: Path) -> float:
         return 1e9
 
 
-def shown_name(name: str, siblings: set) -> str:
-    """A file or folder name as the toolkit shows and records it. Names the file system gave as bytes that are not
-    UTF-8 (Python's surrogate escapes: a zip made on Chinese Windows and unpacked on Linux keeps its GBK names)
-    are decoded as GB18030, the Chinese superset of GBK, when they are valid GB18030 and no sibling has that name;
-    else their undecodable bytes are written as \\xNN. Other names are returned as they are. The file is still
-    opened by its own name (the absolute path scan_inbox gives)."""
+GBK_MARK = "(GBK)"  # put before the extension of a file whose name was GBK: it cannot take a UTF-8 file's name
+
+
+def shown_name(name: str, *, folder: bool = False) -> str:
+    """A file or folder name as the toolkit shows and records it, from the name alone (the same name run after
+    run, whatever else the folder holds). Names the file system gave as bytes that are not UTF-8 (Python's
+    surrogate escapes: a zip made on Chinese Windows and unpacked on Linux keeps its GBK names) are decoded as
+    GB18030, GBK's superset, when their undecodable bytes outweigh the Chinese characters that are UTF-8 in them
+    and they decode without private-use characters; a file's then gets GBK_MARK before
+    its extension ('1-申请表(GBK).xlsx'), so it never takes the name of a UTF-8 file beside it, while a folder's
+    is the decoded name (a unit folder '唐山' in GBK is the unit's folder). Any other undecodable byte is written as
+    \\xNN. UTF-8 names are returned as they are. The file is still opened by its own name (scan_inbox's absolute
+    path)."""
     try:
         name.encode("utf-8")
         return name
     except UnicodeEncodeError:
         raw = os.fsencode(name)
+    escaped = raw.decode("utf-8", "backslashreplace")
+    undecoded = sum(1 for c in name if 0xDC80 <= ord(c) <= 0xDCFF)
+    cjk = sum(1 for c in name if 0x2E80 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFFEF)
+    if 3 * cjk > undecoded:
+        return escaped  # mostly UTF-8 (a name cut inside a character): only the bad bytes escaped
     try:
         shown = raw.decode("gb18030")
     except UnicodeDecodeError:
-        shown = ""
-    if not shown or shown in siblings or "/" in shown:
-        shown = raw.decode("utf-8", "backslashreplace")
-    return shown
+        return escaped
+    if not shown or "/" in shown or any(0xE000 <= ord(c) <= 0xF8FF for c in shown):
+        return escaped  # private-use characters: not a name someone typed in GBK
+    if folder:
+        return shown
+    stem, dot, suffix = shown.rpartition(".")
+    return f"{stem}{GBK_MARK}.{suffix}" if dot and stem else f"{shown}{GBK_MARK}"
+
+
+def _unique(listed: list) -> list:
+    """``listed`` with no two entries under one relative path: where names shown alike meet (a GBK folder beside
+    its UTF-8 twin holding a file of the same name, a name holding a literal '\\xff'), the entry whose absolute
+    path is UTF-8 keeps the path, the others get a stable tag of their own bytes before the extension."""
+    by_rel: dict[str, list] = {}
+    for item in listed:
+        by_rel.setdefault(item[0], []).append(item)
+    if len(by_rel) == len(listed):
+        return listed
+    out = []
+    for rel, items in by_rel.items():
+        if len(items) == 1:
+            out.extend(items)
+            continue
+        items.sort(key=lambda it: (not _is_utf8(it[1]), os.fsencode(it[1])))
+        out.append(items[0])
+        head, dot, suffix = rel.rpartition(".")
+        for _rel, abspath, st in items[1:]:
+            tag = hashlib.sha256(os.fsencode(abspath)).hexdigest()[:6]
+            out.append((f"{head}({tag}).{suffix}" if dot and "/" not in suffix else f"{rel}({tag})", abspath, st))
+    out.sort(key=lambda item: item[0].split("/"))
+    return out
+
+
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
@@ -122,21 +169,19 @@ def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
         except OSError:
             continue
         subfolders = []
-        names = {entry.name for entry in entries}
         for entry in entries:
-            name = shown_name(entry.name, names)
             try:
                 if entry.is_dir(follow_symlinks=True):
                     if entry.name not in _SKIPPED_DIRS:
-                        subfolders.append((f"{prefix}{name}/", entry.path))
+                        subfolders.append((f"{prefix}{shown_name(entry.name, folder=True)}/", entry.path))
                     continue
                 st = entry.stat()
             except OSError:
                 st = None
-            out.append((f"{prefix}{name}", entry.path, st))
+            out.append((f"{prefix}{shown_name(entry.name)}", entry.path, st))
         stack.extend(reversed(subfolders))
     out.sort(key=lambda item: item[0].split("/"))
-    return out
+    return _unique(out)
 
 
 class _Units:

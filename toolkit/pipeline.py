@@ -290,8 +290,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         # units whose files are as when they were last decided: their decisions are taken as kept, and their
         # files' cached results are not even decoded (a watcher's own memo is quicker still: it reads none)
         records = UnitRecords(state / "cache")
-        # removed files count only with what they held (a withdrawal is recognised from it): those with a result
-        gone = [fv for fv in found.removed if cache.has(fv.sha256, fv.path)]
+        # removed files count only with what they held (a withdrawal is recognised from it): those whose cached
+        # result decodes (few: read here whether their unit is decided or kept)
+        held = {fv.path: hit for fv in found.removed if (hit := cache.get(fv.sha256, fv.path)) is not None}
+        gone = [fv for fv in found.removed if fv.path in held]
         keys = _unit_input_keys(found.files, gone, campaign, settings)
         paths: dict[str, set] = {}
         for fv in (*found.files, *gone):
@@ -325,15 +327,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                 if progress:
                     progress(done, total)
         cache.flush()
-        removed = []  # files gone from the inbox: what they held, from the cache, for withdrawn applications
+        removed = gone  # files gone from the inbox: what they held, from the cache, for withdrawn applications
         for fv in gone:
-            if fv.unit in decided:  # what it held is in its unit's kept decision
-                removed.append(fv)
-                continue
-            hit = cache.get(fv.sha256, fv.path)
-            if hit is not None:
-                extracted[fv.path] = hit
-                removed.append(fv)
+            if fv.unit not in decided:  # (a kept decision has it already)
+                extracted[fv.path] = held[fv.path]
         timings["extract"] = time.perf_counter() - t
         t = time.perf_counter()
         files = _keep_on_time_versions(found.files, extracted, journal, cache, campaign)
@@ -348,7 +345,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         del decided, records
         # what the files yielded is in the result now (a batch run keeps nothing else of it: the long texts of
         # 总结材料, most of a national run's memory, are freed before rendering)
-        del extracted, cache
+        del extracted, cache, held
         resume_collection()
         timings["assemble"] = time.perf_counter() - t
         if unchanged:  # primed: nothing to publish
