@@ -50,13 +50,13 @@ def test_gbk_names_are_decoded_and_undecodable_bytes_escaped(tmp_path, staged, c
     shutil.copy(staged["note"], os.path.join(unit, "3-说明.txt".encode("gbk")))  # the same name in GBK: both kept
     shutil.copy(staged["note"], os.path.join(unit, "4-唐山华信-补充".encode() + b"\xe8\xa1.txt"))  # UTF-8, cut
     listed = _listed(inbox)
-    assert listed == ["唐山/1-总结材料.docx", "唐山/1-申请表(GBK).xlsx", "唐山/2-\\xff\\xfe.xlsx",
-                      "唐山/3-说明(GBK).txt", "唐山/3-说明.txt", "唐山/4-唐山华信-补充\\xe8\\xa1.txt"]
+    assert listed == ["唐山/1-总结材料.docx", "唐山/1-申请表（原名乱码）.xlsx", "唐山/2-\\xff\\xfe.xlsx",
+                      "唐山/3-说明.txt", "唐山/3-说明（原名乱码）.txt", "唐山/4-唐山华信-补充\\xe8\\xa1.txt"]
 
     first = run(inbox, out, campaign, settle=0, workers=1, now=DAY)
     apps = [a for a in first.result.applications if a.unit == "唐山市工业和信息化局"]
     by_form = {a.form_file.path: a for a in apps if a.form_file}
-    assert by_form["唐山/1-申请表(GBK).xlsx"].summary_file.path == "唐山/1-总结材料.docx"  # read, named, paired
+    assert by_form["唐山/1-申请表（原名乱码）.xlsx"].summary_file.path == "唐山/1-总结材料.docx"  # read, named, paired
     assert by_form["唐山/2-\\xff\\xfe.xlsx"].enterprise == "唐山恒达轴承有限公司"  # read under its escaped name
     data = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
     assert {f["file"] for f in data["files"]} == set(listed)
@@ -81,9 +81,9 @@ def test_a_name_stays_the_same_when_a_twin_appears_beside_it(tmp_path, staged, c
     shutil.copy(staged["form"], _raw(inbox / "唐山" / "1-申请表.xlsx"))  # and of a file in it, same bytes
     second = run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1)).result
     after = {e.version.path: e for e in second.files}
-    assert before == [("唐山/1-总结材料(GBK).docx", "current"), ("唐山/1-申请表(GBK).xlsx", "current")]
-    assert after["唐山/1-总结材料(GBK).docx"].status == "current"
-    assert after["唐山/1-申请表(GBK).xlsx"].status == "superseded"  # by the later copy, a version of its own
+    assert before == [("唐山/1-总结材料（原名乱码）.docx", "current"), ("唐山/1-申请表（原名乱码）.xlsx", "current")]
+    assert after["唐山/1-总结材料（原名乱码）.docx"].status == "current"
+    assert after["唐山/1-申请表（原名乱码）.xlsx"].status == "superseded"  # by the later copy, a version of its own
     assert all(e.version.revisions == 1 for e in second.files)
     assert not [e for e in second.files if e.status == "removed"]
     copy = after["唐山/1-申请表.xlsx"]
@@ -109,10 +109,10 @@ def test_names_shown_alike_get_stable_tags_and_none_is_lost(tmp_path, staged, ca
 
 
 @pytest.mark.parametrize(("raw", "folder", "expected"), [
-    ("申请表.xlsx".encode("gbk"), False, "申请表(GBK).xlsx"),
+    ("申请表.xlsx".encode("gbk"), False, "申请表（原名乱码）.xlsx"),
     ("河北省冶金行业协会".encode("gb18030"), True, "河北省冶金行业协会"),
     ("轻工协会".encode("gbk"), True, "轻工协会"),  # its GBK bytes hold a valid UTF-8 'Ṥ': still GBK
-    ("说明".encode("gbk"), False, "说明(GBK)"),
+    ("说明".encode("gbk"), False, "说明（原名乱码）"),
     (b"\xff\xfe.xlsx", False, "\\xff\\xfe.xlsx"),
     ("1-唐山华信-申请".encode() + b"\xe8\xa1.xlsx", False, "1-唐山华信-申请\\xe8\\xa1.xlsx"),  # UTF-8 cut short
     ("申请表.xlsx".encode(), False, "申请表.xlsx"),  # UTF-8: as it is

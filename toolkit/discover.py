@@ -87,7 +87,9 @@ def _age(p: Path) -> float:
         return 1e9
 
 
-GBK_MARK = "(GBK)"  # put before the extension of a file whose name was GBK: it cannot take a UTF-8 file's name
+# put before the extension of a file whose name was GBK (what the clerk sees on the share is garbled): it cannot
+# take the name of a UTF-8 file beside it
+GBK_MARK = "（原名乱码）"
 
 
 def shown_name(name: str, *, folder: bool = False) -> str:
@@ -96,7 +98,7 @@ def shown_name(name: str, *, folder: bool = False) -> str:
     surrogate escapes: a zip made on Chinese Windows and unpacked on Linux keeps its GBK names) are decoded as
     GB18030, GBK's superset, when their undecodable bytes outweigh the Chinese characters that are UTF-8 in them
     and they decode without private-use characters; a file's then gets GBK_MARK before
-    its extension ('1-申请表(GBK).xlsx'), so it never takes the name of a UTF-8 file beside it, while a folder's
+    its extension ('1-申请表（原名乱码）.xlsx'), so it never takes the name of a UTF-8 file beside it, while a folder's
     is the decoded name (a unit folder '唐山' in GBK is the unit's folder). Any other undecodable byte is written as
     \\xNN. UTF-8 names are returned as they are. The file is still opened by its own name (scan_inbox's absolute
     path)."""
