@@ -293,9 +293,8 @@ def unit_key(unit: str, files, removed, settings: str) -> str:
     (``files``) and removed files (``removed``) — content, name, folder, times, revisions."""
     h = hashlib.sha256(f"{toolkit_digest()}\0{settings}\0{unit}\n".encode("utf-8", "surrogateescape"))
     for tag, versions in (("f", files), ("r", removed)):
-        for fv in versions:
-            h.update(f"{tag}\0{fv.path}\0{fv.unit}\0{fv.folder}\0{fv.sha256}\0{fv.size}\0{fv.mtime!r}\0{fv.first_seen}"
-                     f"\0{fv.abspath}\0{fv.revisions}\0{fv.removed_at}\n".encode("utf-8", "surrogateescape"))
+        for fv in versions:  # repr: every field, whatever it holds (an absolute path with undecodable bytes too)
+            h.update(f"{tag}{_fields_list(fv)!r}\n".encode())
     return h.hexdigest()
 
 
@@ -339,12 +338,16 @@ def _fields_list(obj) -> list | None:
     return None if obj is None else [getattr(obj, name) for name in _field_names(obj.__class__)]
 
 
+def _of_fields(cls, data: list):
+    """The ``cls`` (FileVersion, Issue, Section) whose field values ``_fields_list`` wrote. Raises ValueError for
+    anything else."""
+    if data.__class__ is not list or len(data) != len(_field_names(cls)):
+        raise ValueError(f"not a kept {cls.__name__}")
+    return cls(*data)
+
+
 def _version(data: list | None) -> FileVersion | None:
-    if data is None:
-        return None
-    if data.__class__ is not list or len(data) != len(_field_names(FileVersion)):
-        raise ValueError("not a kept FileVersion")
-    return FileVersion(*data)
+    return None if data is None else _of_fields(FileVersion, data)
 
 
 def _summary_list(summary: SummaryData) -> list:
@@ -354,21 +357,12 @@ def _summary_list(summary: SummaryData) -> list:
 
 def _summary(data: list) -> SummaryData:
     title, sections = data
-    width = len(_field_names(Section))
-    if any(s.__class__ is not list or len(s) != width for s in sections):
-        raise ValueError("not a kept Section")
-    return SummaryData(sections={s[0]: Section(*s) for s in sections}, title=title)
-
-
-def _issue(data: list) -> Issue:
-    if data.__class__ is not list or len(data) != len(_field_names(Issue)):
-        raise ValueError("not a kept Issue")
-    return Issue(*data)
+    return SummaryData(sections={s.key: s for s in (_of_fields(Section, d) for d in sections)}, title=title)
 
 
 def decided_from_dict(d: dict) -> DecidedUnit:
     """The DecidedUnit ``decided_to_dict`` wrote. Raises ValueError, KeyError or TypeError for anything else."""
-    table = [_issue(i) for i in d["issues"]]
+    table = [_of_fields(Issue, i) for i in d["issues"]]
     ordered = []
     for a in d["ordered"]:
         a = dict(a)

@@ -102,11 +102,9 @@ def shown_name(name: str, *, folder: bool = False) -> str:
     is the decoded name (a unit folder '唐山' in GBK is the unit's folder). Any other undecodable byte is written as
     \\xNN. UTF-8 names are returned as they are. The file is still opened by its own name (scan_inbox's absolute
     path)."""
-    try:
-        name.encode("utf-8")
+    if _is_utf8(name):
         return name
-    except UnicodeEncodeError:
-        raw = os.fsencode(name)
+    raw = os.fsencode(name)
     escaped = raw.decode("utf-8", "backslashreplace")
     undecoded = sum(1 for c in name if 0xDC80 <= ord(c) <= 0xDCFF)
     cjk = sum(1 for c in name if 0x2E80 <= ord(c) <= 0x9FFF or 0xF900 <= ord(c) <= 0xFFEF)

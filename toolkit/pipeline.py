@@ -191,10 +191,11 @@ def _listing_key(scanned: list, settings: str, settle: float) -> str:
     return h.hexdigest()
 
 
-def _unit_input_keys(files: list, removed: list, campaign: Campaign, settings: str) -> dict[str, str]:
-    """Unit -> the key its decision is kept under (cache.unit_key: the code, ``settings``, its file versions and
-    the removed files whose results assembly reads), for every unit of the campaign none of whose files came after
-    the deadline (a late edit may stand for its on-time version: such a unit is always decided again)."""
+def _unit_inputs(files: list, removed: list, campaign: Campaign, settings: str) -> dict[str, tuple[str, set]]:
+    """Unit -> (the key its decision is kept under, the paths of its files and removed files), for every unit of
+    the campaign none of whose files came after the deadline (a late edit may stand for its on-time version: such
+    a unit is always decided again). The key (cache.unit_key) is of the code, ``settings``, its file versions and
+    the ``removed`` files, those whose results assembly reads."""
     by_unit: dict[str, list] = {}
     gone: dict[str, list] = {}
     late = set()
@@ -204,8 +205,12 @@ def _unit_input_keys(files: list, removed: list, campaign: Campaign, settings: s
             late.add(fv.unit)
     for fv in removed:
         gone.setdefault(fv.unit, []).append(fv)
-    return {unit.name: unit_key(unit.name, by_unit.get(unit.name, ()), gone.get(unit.name, ()), settings)
-            for unit in campaign.units if unit.name not in late}
+    out = {}
+    for unit in campaign.units:
+        if unit.name not in late:
+            own, away = by_unit.get(unit.name, []), gone.get(unit.name, [])
+            out[unit.name] = (unit_key(unit.name, own, away, settings), {fv.path for fv in (*own, *away)})
+    return out
 
 
 def _fingerprint(versions, settings: str, ignored, pending=()) -> str:
@@ -294,13 +299,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         # result decodes (few: read here whether their unit is decided or kept)
         held = {fv.path: hit for fv in found.removed if (hit := cache.get(fv.sha256, fv.path)) is not None}
         gone = [fv for fv in found.removed if fv.path in held]
-        keys = _unit_input_keys(found.files, gone, campaign, settings)
-        paths: dict[str, set] = {}
-        for fv in (*found.files, *gone):
-            paths.setdefault(fv.unit, set()).add(fv.path)
+        inputs = _unit_inputs(found.files, gone, campaign, settings)
+        keys = {unit: key for unit, (key, _paths) in inputs.items()}
         decided = {} if force or keep_workers else {
-            unit: kept for unit, key in keys.items()
-            if (kept := records.get(unit, key, paths.get(unit, set()))) is not None}
+            unit: kept for unit, (key, paths) in inputs.items() if (kept := records.get(unit, key, paths)) is not None}
         given = set(decided)
         wanted = [fv for fv in found.files if fv.unit not in decided]
         extracted: dict[str, Extracted] = {}
@@ -342,7 +344,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             if unit not in given and (force or records.key(unit) != key or unit in records.damaged):
                 records.put(unit, key, decided[unit])
         records.save(keys)
-        del decided, records
+        del decided, records, inputs
         # what the files yielded is in the result now (a batch run keeps nothing else of it: the long texts of
         # 总结材料, most of a national run's memory, are freed before rendering)
         del extracted, cache, held
