@@ -432,10 +432,10 @@ def test_a_tables_row_heights_are_row_height_of_each_row(rows, widths, hidden):
     """write_table's heights (one loop over the table) equal row_height of each row with hidden columns blanked —
     texts short enough to fit on one line whatever their characters are not measured there, and long ones,
     full-width ones and ones with line breaks are."""
-    from toolkit.render.xlsx_style import LINE_HEIGHT, _row_heights, row_height
+    from toolkit.render.xlsx_style import LINE_HEIGHT, row_height, row_heights
 
     shown = [(c, w) for c, (w, h) in enumerate(zip(widths, hidden)) if not h]
     blanked = [0.0 if h else w for w, h in zip(widths, hidden)]
     expected = [row_height([None if h else v for v, h in zip(row, hidden)], blanked, line=LINE_HEIGHT, max_lines=12)
                 for row in rows]
-    assert _row_heights(rows, shown) == expected
+    assert row_heights(rows, shown) == expected

@@ -46,6 +46,12 @@ def _summary(out) -> dict:
     return data
 
 
+def _register(out) -> dict:
+    """The parts of the run's 省级汇总表.xlsx but its creation time."""
+    with zipfile.ZipFile(out / "latest" / "省级汇总表.xlsx") as z:
+        return {name: z.read(name) for name in z.namelist() if name != "docProps/core.xml"}
+
+
 def test_kept_decisions_give_the_result_of_deciding_afresh(demo_inbox, campaign, tmp_path):
     base, now = demo_inbox
     inbox, out = base / "inbox", tmp_path / "out"
@@ -65,10 +71,12 @@ def test_kept_decisions_give_the_result_of_deciding_afresh(demo_inbox, campaign,
     later = now + dt.timedelta(minutes=5)
     incremental = run(inbox, out, campaign, settle=0, workers=1, now=later)
     assert incremental.parsed == 1
-    kept_summary = _summary(out)
+    kept_summary, kept_register = _summary(out), _register(out)
+    assert (out / ".state" / "cache" / "parts" / "register").is_dir()  # the register's rows were kept per unit
     forced = run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)  # every unit decided afresh
     _same_result(incremental.result, forced.result)
     assert kept_summary == _summary(out)
+    assert kept_register == _register(out)  # made of kept rows but the changed unit's: as written afresh
     assert incremental.result.applications != first.result.applications  # the change is in the result
 
 

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import json
 import logging
+import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,7 +16,13 @@ from typing import Callable
 from . import __version__
 from . import assemble as assembly
 from .assemble import assemble
-from .cache import ExtractCache, UnitRecords, campaign_fingerprint, unit_key
+from .cache import (
+    ExtractCache,
+    UnitRecords,
+    campaign_fingerprint,
+    toolkit_digest,
+    unit_key,
+)
 from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
 from .discover import discover, scan_inbox
@@ -355,18 +362,16 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             return unchanged_report(total, list(journal.problems), cached=total - len(todo))
         t = time.perf_counter()
         previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") else None
+        kept_parts = state / "cache" / "parts"
+        if force:  # every output made afresh, every part of it too
+            shutil.rmtree(kept_parts, ignore_errors=True)
         context = RenderContext(today=now.date(), opinion_template=template, pdf=pdf, generated_at=now_iso(now),
-                                previous=previous, previous_keys=last.get("unit_keys", {}) if not force else {})
-        prepared: dict = {}
-
-        def prepare(context: RenderContext) -> RenderContext:  # while the background outputs are being written
-            prepared["context"] = context = replace(context, unit_keys=unit_keys(result, context))
-            return context
-
+                                previous=previous, previous_keys=last.get("unit_keys", {}) if not force else {},
+                                kept_parts=kept_parts, kept_salt=f"{toolkit_digest()}\0{settings}")
+        # before the register's child starts: unchanged units' parts of outputs are kept under these keys
+        context = replace(context, unit_keys=unit_keys(result, context))
         notices = list(journal.problems)
-        folder = publish(outbox, lambda target: render_all(target, result, context, prepare=prepare), now=now,
-                         notices=notices)
-        context = prepared["context"]
+        folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
         brief = run_brief(result)
         timings["render"] = time.perf_counter() - t
         log.debug("各阶段用时：%s", "，".join(f"{_PHASE_NAMES.get(k, k)} {v:.2f} 秒" for k, v in timings.items()))

@@ -28,6 +28,8 @@ class RenderContext:
     previous_keys: dict = field(default_factory=dict)  # unit -> content key of its documents in ``previous``
     unit_keys: dict = field(default_factory=dict)  # unit -> content key of its documents in this run (unit_keys())
     reuse: frozenset = frozenset()  # units whose documents were copied from ``previous`` (set by render_all)
+    kept_parts: Path | None = None  # where outputs keep each unit's part between runs (kept.KeptParts)
+    kept_salt: str = ""  # a digest of the code and settings kept parts were made with
 
     def renders(self, unit: str) -> bool:
         """Whether the per-unit documents of ``unit`` are written in this run (not reused)."""
@@ -188,15 +190,12 @@ def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozen
     return frozenset(reused)
 
 
-def render_all(folder: Path, result: Assembled, context: RenderContext, *,
-               prepare: Callable[[RenderContext], RenderContext] | None = None) -> list[Path]:
+def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:
     """Every registered output of ``result`` into ``folder``; returns the files written.
 
     Background outputs (``Output.background``: they read only the result) are started first, each in a forked
-    child, with ``context`` as given; then ``prepare(context)``, when given, completes the context (the pipeline
-    computes the unit keys there, while the children write) and the other outputs are
-    written in order. A background output whose child fails is written again in this process, so a child's
-    failure costs time, never an output. The per-unit documents of units whose key (``context.unit_keys``)
+    child; then the other outputs are written in order. A background output whose child fails is written again
+    in this process, so a child's failure costs time, never an output. The per-unit documents of units whose key (``context.unit_keys``)
     equals the previous run's (``context.previous_keys``) are copied from ``context.previous`` instead of
     rendered (``context.reuse``)."""
     import dataclasses
@@ -212,8 +211,6 @@ def render_all(folder: Path, result: Assembled, context: RenderContext, *,
                 running.append(child)
             else:
                 foreground.append(output)
-        if prepare is not None:
-            context = prepare(context)
         context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
         for output in foreground:
             if output.waits:

@@ -39,8 +39,10 @@ from ..model import (
     Assembled,
     UnitStatus,
 )
-from . import RenderContext
-from .xlsx_rows import RowSplice
+from . import RenderContext, content_bytes
+from .kept import KeptParts, kept_parts
+from .row_groups import RowGroup, write_grouped_table
+from .xlsx_rows import NUMBER, RowSplice
 from .xlsx_style import FOOTER, Column, formats, row_height, text_units, write_table
 from .xlsx_style import print_setup as _print_setup
 
@@ -73,36 +75,74 @@ NO_UNIT = "（未归属推荐单位）"
 
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
-    """省级汇总表.xlsx at the top of the run folder."""
-    write_register(folder / REGISTER, result)
+    """省级汇总表.xlsx at the top of the run folder; each unit's rows kept (kept.kept_parts) under the unit's
+    content key (``context.unit_keys``) for the next run."""
+    kept = kept_parts(context, "register")
+    write_register(folder / REGISTER, result, kept=kept, unit_keys=context.unit_keys)
+    kept.save()
     return [folder / REGISTER]
 
 
-def write_register(target, result: Assembled) -> None:
+def write_register(target, result: Assembled, *, kept: KeptParts | None = None, unit_keys: dict | None = None) -> None:
     """Every sheet of the register into ``target`` (a path or a binary file object).
 
     constant_memory keeps a national roll-up (tens of thousands of rows) small: each sheet is written row by
     row, top to bottom. The tables' data rows are written by xlsx_rows.RowSplice (the same cells as xlsxwriter
-    writes, several times faster) into the package xlsxwriter made of everything else.
+    writes, several times faster) into the package xlsxwriter made of everything else. The tables listing
+    applications, problems and files are made of one group of rows per unit (row_groups): a unit whose content
+    key (``unit_keys``: unit -> render.unit_keys' key) is unchanged since ``kept`` kept its rows gives them as
+    kept, without being looked at again. ``kept`` is not saved here (KeptParts.save).
     """
     import io
 
     splice = RowSplice()
+    groups = _Groups(result, kept, unit_keys or {})
     package = io.BytesIO()
     wb = xlsxwriter.Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "constant_memory": True})
     wb.set_properties({"title": f"{result.campaign.title}省级汇总表", "author": "质量标杆推荐工具"})
     wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_REGISTER)
     f = formats(wb)
-    _leaders_sheet(wb, f, result, splice)
-    _all_sheet(wb, f, result, splice)
+    _leaders_sheet(wb, f, result, splice, groups)
+    _all_sheet(wb, f, result, splice, groups)
     _units_sheet(wb, f, result, splice)
-    _issues_sheet(wb, f, result, splice)
+    _issues_sheet(wb, f, result, splice, groups)
     _stats_sheet(wb, f, result)
-    _detail_sheet(wb, f, result, splice)
-    _files_sheet(wb, f, result, splice)
+    _detail_sheet(wb, f, result, splice, groups)
+    _files_sheet(wb, f, result, splice, groups)
     wb.close()
     splice.finish(package.getvalue(), target)
+
+
+OTHERS = None  # the group after the units': files (and their problems) no unit claims
+
+
+class _Groups:
+    """The register's row groups: one per unit in 附件2 order, then OTHERS; each unit's share of the result
+    (Assembled.by_unit) and its content key."""
+
+    def __init__(self, result: Assembled, kept: KeptParts | None, unit_keys: dict):
+        self.result, self.kept, self.unit_keys = result, kept, unit_keys
+        self.views = result.by_unit
+        self.order = [u.unit for u in result.units]
+
+    def key(self, unit: str | None, *extra) -> str | None:
+        """The group's content key: the unit's key (and ``extra``'s content), None for OTHERS or an unknown key."""
+        if unit is OTHERS or unit not in self.unit_keys:
+            return None
+        if not extra:
+            return f"{unit}\0{self.unit_keys[unit]}"
+        import hashlib
+
+        return f"{unit}\0{self.unit_keys[unit]}\0{hashlib.sha256(content_bytes(extra)).hexdigest()}"
+
+    def of_applications(self, rows_of) -> list[RowGroup]:
+        """A group per unit of ``rows_of(applications)`` -> (rows, style_rows)."""
+        return [RowGroup(self.key(unit), lambda unit=unit: rows_of(self.views[unit].applications))
+                for unit in self.order]
+
+    def write(self, ws, f, splice, *, table: str, **options) -> tuple[list[float], int]:
+        return write_grouped_table(ws, f, table=table, splice=splice, kept=self.kept, **options)
 
 
 def _title(ws, f, text: str, width: int, *, row: int = 0) -> None:
@@ -146,27 +186,37 @@ def leaders_columns(result: Assembled) -> list[Column]:
             Column(f"{year}年营业收入", "money"), Column(f"{year}年利润总额", "money")]
 
 
-def leaders_rows(result: Assembled) -> list[list]:
-    """One row per recommended application, numbered from 1."""
+def leaders_rows(result: Assembled, applications) -> list[list]:
+    """One row per recommended application among ``applications``, its 序号 xlsx_rows.NUMBER."""
     year = result.campaign.latest_year
-    return [[n, a.unit, a.rank, a.enterprise, a.benchmark_name, _region(a), a.field_text(INDUSTRY), a.size_class,
-             _revenue(a, year), _profit(a, year)] for n, a in enumerate(recommended(result), start=1)]
+    return [[NUMBER, a.unit, a.rank, a.enterprise, a.benchmark_name, _region(a), a.field_text(INDUSTRY), a.size_class,
+             _revenue(a, year), _profit(a, year)] for a in applications if a.status == PASSED]
 
 
-def _money_sum(rows: list[list], col: int) -> float:
-    return round(sum(r[col] for r in rows if isinstance(r[col], (int, float))), 2)
+def _money_sum(values) -> float:
+    return round(sum(v for v in values if isinstance(v, (int, float))), 2)
 
 
-def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> None:
+def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Groups) -> None:
     ws = wb.add_worksheet(LEADERS)
-    columns, rows = leaders_columns(result), leaders_rows(result)
-    total = ["合计", "", "", len(rows), "", "", "", "", _money_sum(rows, 8), _money_sum(rows, 9)]
+    columns = leaders_columns(result)
+    year = result.campaign.latest_year
+    leaders = recommended(result)
+    total = ["合计", "", "", len(leaders), "", "", "", "", _money_sum(_revenue(a, year) for a in leaders),
+             _money_sum(_profit(a, year) for a in leaders)]
     _title(ws, f, f"{result.campaign.title}推荐汇总表", len(columns))
     ws.set_row(1, 18)
     ws.merge_range(1, 0, 1, len(columns) - 1, "金额单位：万元", f["unit_note"])
-    write_table(ws, f, splice=splice, top=2, columns=columns, rows=rows, total=total,
-                total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
-    if not rows:
+    names = [column.style for column in columns]
+
+    def rows_of(applications):
+        rows = leaders_rows(result, applications)
+        return rows, [names] * len(rows)
+
+    _, count = groups.write(ws, f, splice, table=LEADERS, top=2, columns=columns, groups=groups.of_applications(rows_of),
+                            style_names=("count", "cell", "cell_center", "money"), total=total,
+                            total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
+    if not count:
         ws.merge_range(3 + 1, 0, 3 + 1, len(columns) - 1, "尚无通过审核的推荐项目。", f["cell"])
     ws.freeze_panes(3, 0)
     # no autofilter here: the 合计 row holds values, which a filter would leave stale (filter on 全部申报)
@@ -197,12 +247,12 @@ def main_problem(app: Application) -> str:
     return "；".join(dict.fromkeys(issue_title(i.code) for i in errors or hints))
 
 
-def all_rows(result: Assembled) -> list[list]:
-    """One row per application, in 附件2 unit order then rank (shared with tests)."""
+def all_rows(result: Assembled, applications) -> list[list]:
+    """One row per application of ``applications``, its 序号 xlsx_rows.NUMBER."""
     c = result.campaign
     rows = []
-    for n, app in enumerate(result.applications, start=1):
-        row = [n, app.unit, app.rank, app.enterprise, app.benchmark_name, _region(app), app.field_text(INDUSTRY),
+    for app in applications:
+        row = [NUMBER, app.unit, app.rank, app.enterprise, app.benchmark_name, _region(app), app.field_text(INDUSTRY),
                app.size_class]
         row += [_profit(app, year) for year in c.base_years]
         row += [_revenue(app, c.latest_year), app.status, main_problem(app), display_time(app.received_at),
@@ -215,16 +265,30 @@ def _status_style(value) -> str:
     return "ok" if value == PASSED else "cell_center" if value == WITHDRAWN else "bad"
 
 
-def _all_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> None:
+def _all_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Groups) -> None:
     ws = wb.add_worksheet(ALL)
-    columns, rows = all_columns(result), all_rows(result)
+    columns = all_columns(result)
+    count = len(result.applications)
     status_col = [col.name for col in columns].index("状态")
-    _title(ws, f, f"{result.campaign.title}全部申报情况（共{len(rows)}项，生成于{display_time(result.generated_at)}）",
+    _title(ws, f, f"{result.campaign.title}全部申报情况（共{count}项，生成于{display_time(result.generated_at)}）",
            len(columns))
-    write_table(ws, f, splice=splice, top=1, columns=columns, rows=rows,
-                styles=lambda r, c, v: _status_style(v) if c == status_col else None)
+    names = [column.style for column in columns]
+    by_status = {}  # status -> the row's style names
+
+    def rows_of(applications):
+        rows = all_rows(result, applications)
+        style_rows = []
+        for row in rows:
+            status = row[status_col]
+            if status not in by_status:
+                by_status[status] = [*names[:status_col], _status_style(status), *names[status_col + 1:]]
+            style_rows.append(by_status[status])
+        return rows, style_rows
+
+    groups.write(ws, f, splice, table=ALL, top=1, columns=columns, groups=groups.of_applications(rows_of),
+                 style_names=("count", "cell", "cell_center", "money", "ok", "bad"))
     ws.freeze_panes(2, 4)
-    ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
+    ws.autofilter(1, 0, max(2, count + 1), len(columns) - 1)
     print_setup(ws, landscape=True, header_rows=(1, 1), paper=A3)
 
 
@@ -292,42 +356,61 @@ def _units_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> N
 def issue_table(result: Assembled) -> list[tuple]:
     """(unit, enterprise, issue) for every problem once, grouped by unit in 附件2 order (files no unit claims
     last), errors before hints within a unit, and the same hint about the same place said once."""
-    order = {u.unit: i for i, u in enumerate(result.units)}
-    seen, rows = set(), []
-    for n, (unit, enterprise, issue) in enumerate(result.issue_rows()):
+    return [row for _, rows in _issue_groups(result) for row in rows]
+
+
+def _issue_groups(result: Assembled, views: dict | None = None) -> list[tuple]:
+    """(unit or OTHERS, its issue_table rows) for each unit in 附件2 order, then OTHERS (files no unit claims);
+    ``views``: result.by_unit when at hand."""
+    views = result.by_unit if views is None else views
+    others = [(unit, enterprise, issue) for unit, enterprise, issue in result.issue_rows() if unit not in views]
+    groups = [(unit, _said_once([(unit, enterprise, issue) for enterprise, issue in view.issues]))
+              for unit, view in views.items()]
+    return [*groups, (OTHERS, _said_once(others))]
+
+
+def _said_once(rows: list[tuple]) -> list[tuple]:
+    """(unit, enterprise, issue) rows of one group: each problem once (the same unit, severity, code, place and
+    message), errors first, else in the order given."""
+    seen, out = set(), []
+    for n, (unit, enterprise, issue) in enumerate(rows):
         key = (unit, issue.severity, issue.code, issue.file, issue.location, issue.message)
-        if key in seen:
-            continue
-        seen.add(key)
-        rows.append((order.get(unit, len(order)), issue.severity != ERROR, n, unit, enterprise, issue))
-    rows.sort(key=lambda r: r[:3])
-    return [(unit, enterprise, issue) for *_, unit, enterprise, issue in rows]
+        if key not in seen:
+            seen.add(key)
+            out.append((issue.severity != ERROR, n, unit, enterprise, issue))
+    out.sort(key=lambda r: r[:2])
+    return [(unit, enterprise, issue) for *_, unit, enterprise, issue in out]
 
 
-def _issues_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> None:
+ISSUE_LOOK_COLUMNS = (3, 4, 8)  # 级别, 问题类型, 说明及修改方法: red for an error, brown for a hint
+
+
+def _issues_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Groups) -> None:
     ws = wb.add_worksheet(ISSUES)
     columns = [Column("序号", "count", minimum=5), Column("推荐单位", cap=22), Column("申报单位", cap=24),
                Column("级别", "center", minimum=6), Column("问题类型", cap=18), Column("文件", cap=40),
                Column("位置", cap=22), Column("栏目", cap=14), Column("说明及修改方法", cap=70),
                Column("代码", cap=24, hidden=True)]
-    table = issue_table(result)
-    rows = [[n, unit or NO_UNIT, enterprise, SEVERITY_LABELS.get(i.severity, i.severity), issue_title(i.code), i.file,
-             display_location(i.location), i.field, i.message, i.code]
-            for n, (unit, enterprise, i) in enumerate(table, start=1)]
-    errors = sum(1 for *_, i in table if i.severity == ERROR)
-    _title(ws, f, f"问题清单（错误 {errors} 条、提示 {len(table) - errors} 条）", len(columns) - 1)
-    severity = {n: i.severity for n, (*_, i) in enumerate(table, start=2)}
+    names = [column.style for column in columns]
+    looks = {severity: [look if c in ISSUE_LOOK_COLUMNS else name for c, name in enumerate(names)]
+             for severity, look in ((True, "error"), (False, "warning"))}
+    table = _issue_groups(result, groups.views)
+    errors = sum(1 for _, rows in table for *_, i in rows if i.severity == ERROR)
+    count = sum(len(rows) for _, rows in table)
+    _title(ws, f, f"问题清单（错误 {errors} 条、提示 {count - errors} 条）", len(columns) - 1)
 
-    def style(r, c, v):
-        if c in (3, 4, 8):
-            return "error" if severity[r] == ERROR else "warning"
-        return None
+    def rows_of(rows):
+        return ([[NUMBER, unit or NO_UNIT, enterprise, SEVERITY_LABELS.get(i.severity, i.severity), issue_title(i.code),
+                  i.file, display_location(i.location), i.field, i.message, i.code] for unit, enterprise, i in rows],
+                [looks[i.severity == ERROR] for *_, i in rows])
 
-    write_table(ws, f, splice=splice, top=1, columns=columns, rows=rows, styles=style)
-    if not rows:
+    row_groups = [RowGroup(groups.key(unit), lambda rows=rows: rows_of(rows)) for unit, rows in table]
+    groups.write(ws, f, splice, table=ISSUES, top=1, columns=columns, groups=row_groups,
+                 style_names=("count", "cell", "cell_center", "error", "warning"))
+    if not count:
         ws.merge_range(2, 0, 2, len(columns) - 2, "未发现问题。", f["ok"])
     ws.freeze_panes(2, 0)
-    ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
+    ws.autofilter(1, 0, max(2, count + 1), len(columns) - 1)
     print_setup(ws, landscape=True, header_rows=(1, 1), paper=A3)
 
 
@@ -459,13 +542,14 @@ def detail_columns(result: Assembled) -> list[Column]:
     return cols
 
 
-def detail_rows(result: Assembled) -> list[list]:
+def detail_rows(result: Assembled, applications) -> list[list]:
+    """One row per application of ``applications``, its 序号 xlsx_rows.NUMBER."""
     c = result.campaign
     fields = detail_fields(result)
     rows = []
-    for n, app in enumerate(result.applications, start=1):
+    for app in applications:
         industry = c.industry_by_code(app.industry_code) if app.industry_code else None
-        row = [n, app.unit, app.rank, app.enterprise]
+        row = [NUMBER, app.unit, app.rank, app.enterprise]
         row += [app.field_text(spec.key) for spec in fields]
         row += [industry.label if industry else "", app.size_class]
         for spec in c.yearly:
@@ -477,10 +561,17 @@ def detail_rows(result: Assembled) -> list[list]:
     return rows
 
 
-def _detail_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> None:
+def _detail_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Groups) -> None:
     ws = wb.add_worksheet(DETAIL)
     columns = detail_columns(result)
-    widths = write_table(ws, f, splice=splice, top=0, columns=columns, rows=detail_rows(result))
+    names = [column.style for column in columns]
+
+    def rows_of(applications):
+        rows = detail_rows(result, applications)
+        return rows, [names] * len(rows)
+
+    widths, _ = groups.write(ws, f, splice, table=DETAIL, top=0, columns=columns,
+                             groups=groups.of_applications(rows_of), style_names=("count", "cell", "cell_center", "money"))
     ws.freeze_panes(1, 4)
     ws.autofilter(0, 0, max(1, len(result.applications)), len(columns) - 1)
     print_setup(ws, landscape=True, header_rows=(0, 0), fit_width=False, paper=A3)
@@ -504,33 +595,50 @@ def detail_pages_wide(widths: list[float], *, repeated: int) -> int:
 
 # ---- 7. 文件清单 ----
 
-def file_rows(result: Assembled) -> list[list]:
-    """Every file seen, by unit in 附件2 order (files no unit claims last), then path."""
-    order = {u.unit: i for i, u in enumerate(result.units)}
-    entries = []
-    for e in result.files:
+def file_rows(entries: list, ignored: list, pending: list) -> list[list]:
+    """One row per file: FileEntry ``entries``, temp files ``ignored`` and files still being copied ``pending``
+    (FileVersion), by path; the 序号 xlsx_rows.NUMBER."""
+    rows = []
+    for e in entries:
         v = e.version
-        entries.append((v.unit, v.path, [KIND_LABELS.get(e.kind, e.kind), FILE_STATUS.get(e.status, e.status),
-                                         e.enterprise, display_time(v.first_seen),
-                                         sum(1 for i in e.issues if i.severity == ERROR), v.sha256]))
-    for fv in result.ignored:
-        entries.append((fv.unit, fv.path, ["临时文件", FILE_STATUS["ignored"], "", "", 0, fv.sha256]))
-    for fv in result.pending:
-        entries.append((fv.unit, fv.path, ["", FILE_STATUS["pending"], "", "", 0, ""]))
-    entries.sort(key=lambda e: (order.get(e[0], len(order)), e[1]))
-    return [[n, unit or NO_UNIT, path, *rest] for n, (unit, path, rest) in enumerate(entries, start=1)]
+        rows.append((v.path, [v.unit or NO_UNIT, v.path, KIND_LABELS.get(e.kind, e.kind),
+                              FILE_STATUS.get(e.status, e.status), e.enterprise, display_time(v.first_seen),
+                              sum(1 for i in e.issues if i.severity == ERROR), v.sha256]))
+    for fv in ignored:
+        rows.append((fv.path, [fv.unit or NO_UNIT, fv.path, "临时文件", FILE_STATUS["ignored"], "", "", 0, fv.sha256]))
+    for fv in pending:
+        rows.append((fv.path, [fv.unit or NO_UNIT, fv.path, "", FILE_STATUS["pending"], "", "", 0, ""]))
+    rows.sort(key=lambda r: r[0])
+    return [[NUMBER, *row] for _, row in rows]
 
 
-def _files_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> None:
+def _files_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Groups) -> None:
+    """Every file seen, by unit in 附件2 order (files no unit claims last), then path."""
     ws = wb.add_worksheet(FILES)
     columns = [Column("序号", "count", minimum=5), Column("推荐单位", cap=22), Column("文件", cap=56),
                Column("类型", "center", cap=14), Column("状态", "center", cap=16), Column("申报单位", cap=24),
                Column("首次收到时间", "center", cap=17), Column("错误数", "count"),
                Column("SHA-256", cap=12, hidden=True)]
-    rows = file_rows(result)
-    _title(ws, f, f"收到的文件（共{len(rows)}个）", len(columns) - 1)
-    write_table(ws, f, splice=splice, top=1, columns=columns, rows=rows)
+    names = [column.style for column in columns]
+    views = groups.views
+    of: dict = {}  # unit (OTHERS for none of the units) -> ([FileEntry], [ignored], [pending])
+    for unit in [*groups.order, OTHERS]:
+        of[unit] = (views[unit].files if unit is not OTHERS else [e for e in result.files if e.version.unit not in views],
+                    [], [])
+    for index, versions in ((1, result.ignored), (2, result.pending)):
+        for fv in versions:
+            of[fv.unit if fv.unit in views else OTHERS][index].append(fv)
+    count = sum(len(e) + len(i) + len(p) for e, i, p in of.values())
+    _title(ws, f, f"收到的文件（共{count}个）", len(columns) - 1)
+
+    def rows_of(unit):
+        rows = file_rows(*of[unit])
+        return rows, [names] * len(rows)
+
+    row_groups = [RowGroup(groups.key(unit, of[unit][1], of[unit][2]), lambda unit=unit: rows_of(unit)) for unit in of]
+    groups.write(ws, f, splice, table=FILES, top=1, columns=columns, groups=row_groups,
+                 style_names=("count", "cell", "cell_center"))
     ws.freeze_panes(2, 0)
-    ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
+    ws.autofilter(1, 0, max(2, count + 1), len(columns) - 1)
     print_setup(ws, landscape=True, header_rows=(1, 1), paper=A4)
 

@@ -228,6 +228,14 @@ def column_width(column: Column, values, *, others=(), formats: dict | None = No
     Text is capped at ``column.cap`` and wraps; numbers (and the header's longest unbreakable word) are never
     cut, so no ##### and no clipped header; the header may wrap (``header_lines``).
     """
+    return width_of(column, [column_needs(column, values, others=others, formats=formats)])
+
+
+def column_needs(column: Column, values, *, others=(), formats: dict | None = None) -> tuple[float, float]:
+    """What ``values`` (and ``others``, as in column_width) ask of the column, in column units: (the widest text
+    plus padding, at least ``column.cap`` once any text reaches it; the widest number as shown plus padding).
+    Needs of parts of a column combine by taking the larger of each (width_of), so a table's width can be had
+    from its parts' needs without measuring their values again (the register keeps each unit's)."""
     formats = NUMBER_FORMATS if formats is None else formats
     text_need, number_need = 0.0, 0.0
     # each distinct value measured once: a register repeats unit names, statuses and counts thousands of times
@@ -249,6 +257,14 @@ def column_width(column: Column, values, *, others=(), formats: dict | None = No
         number_format = formats.get(style, "")
         for value in _widest_candidates(values_shown, number_format):
             number_need = max(number_need, text_units(shown(value, number_format)) + PADDING)
+    return text_need, number_need
+
+
+def width_of(column: Column, needs) -> float:
+    """The column's width from the needs (column_needs) of all its parts: the widest text capped at
+    ``column.cap``, the widest number, the header (wrapped to ``header_lines``) and ``column.minimum``."""
+    text_need = max((text for text, _ in needs), default=0.0)
+    number_need = max((number for _, number in needs), default=0.0)
     header_need = max(text_units(column.name) / header_lines(column.name), longest_word_units(column.name)) + PADDING
     width = max(column.minimum, min(column.cap, text_need), header_need, number_need)
     return round(width, 1)
@@ -305,22 +321,13 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
     xlsxwriter's constant_memory mode. ``splice`` (an xlsx_rows.RowSplice, in a constant_memory workbook):
     the data rows are written by it after the workbook closes — the same cells, several times faster.
     """
-    total_style = []
-    if total is not None:
-        for c, column in enumerate(columns):
-            total_style.append((total_styles or {}).get(c) or {"money": "total_money", "count": "total_count"}
-                               .get(column.kind, "total_text"))
+    total_style = total_style_names(columns, total, total_styles)
     widths = []
     for c, values in enumerate(zip(*rows) if rows else [()] * len(columns)):
         others = [(total[c], total_style[c])] if total is not None else ()
         widths.append(column_width(columns[c], values, others=others))
-    set_columns(ws, columns, widths)
-    head = max(lines_needed(col.name, w) for col, w in zip(columns, widths))
-    ws.set_row(top, LINE_HEIGHT * head + 6)
-    for c, column in enumerate(columns):
-        ws.write_string(top, c, column.name, f["header"])
-    shown_widths = [0.0 if col.hidden else w for col, w in zip(columns, widths)]  # hidden: no say in heights
-    heights = _row_heights(rows, [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden])
+    table_header(ws, f, top, columns, widths)
+    heights = row_heights(rows, [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden])
     names = [column.style for column in columns]
     cell_styles = ([[styles(r, c, value) or names[c] for c, value in enumerate(row)]
                     for r, row in enumerate(rows, start=top + 1)] if styles else [names] * len(rows))
@@ -330,17 +337,43 @@ def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list
             for c, (name, value) in enumerate(zip(row_styles, row)):
                 write_cell(ws, r, c, value, f[name])
     if total is not None:
-        r = top + 1 + len(rows)
-        ws.set_row(r, row_height(total, shown_widths, line=LINE_HEIGHT))
-        for c, value in enumerate(total):
-            if c == 0 and total_label_span > 1:
-                ws.merge_range(r, 0, r, total_label_span - 1, safe_text(value), f["total_label"])
-            elif c >= total_label_span or c == 0:
-                write_cell(ws, r, c, value, f[total_style[c]])
+        total_row(ws, f, top + 1 + len(rows), columns, widths, total, total_style, total_label_span)
     return widths
 
 
-def _row_heights(rows: list, shown: list[tuple[int, float]], max_lines: int = 12) -> list[float]:
+def total_style_names(columns: list[Column], total: list | None, total_styles: dict | None) -> list[str]:
+    """Each cell of a table's total row: its style name, ``total_styles``' for its column (column index ->
+    name), else total_money, total_count or total_text by the column's kind; [] without a total."""
+    if total is None:
+        return []
+    return [(total_styles or {}).get(c) or {"money": "total_money", "count": "total_count"}.get(column.kind, "total_text")
+            for c, column in enumerate(columns)]
+
+
+def table_header(ws, f: dict, top: int, columns: list[Column], widths: list[float]) -> None:
+    """A table's column widths (set_columns) and its header row at ``top``, tall enough for the longest
+    wrapped header."""
+    set_columns(ws, columns, widths)
+    head = max(lines_needed(col.name, w) for col, w in zip(columns, widths))
+    ws.set_row(top, LINE_HEIGHT * head + 6)
+    for c, column in enumerate(columns):
+        ws.write_string(top, c, column.name, f["header"])
+
+
+def total_row(ws, f: dict, r: int, columns: list[Column], widths: list[float], total: list, total_style: list,
+              total_label_span: int = 1) -> None:
+    """A table's total row at row ``r``: shaded and bold (``total_style``: total_style_names), its first
+    ``total_label_span`` cells merged for the label (合计); as tall as its wrapped text in the shown columns."""
+    shown_widths = [0.0 if col.hidden else w for col, w in zip(columns, widths)]  # hidden: no say in heights
+    ws.set_row(r, row_height(total, shown_widths, line=LINE_HEIGHT))
+    for c, value in enumerate(total):
+        if c == 0 and total_label_span > 1:
+            ws.merge_range(r, 0, r, total_label_span - 1, safe_text(value), f["total_label"])
+        elif c >= total_label_span or c == 0:
+            write_cell(ws, r, c, value, f[total_style[c]])
+
+
+def row_heights(rows: list, shown: list[tuple[int, float]], max_lines: int = 12) -> list[float]:
     """Each row's height, as row_height gives it (LINE_HEIGHT a line, at most ``max_lines``), from its text in the
     ``shown`` columns ((index, width) pairs; hidden columns have no say) — one loop for a table's rows."""
     # a text of at most ``fits`` characters and no line break takes one line whatever its characters (each is at

@@ -1,0 +1,120 @@
+"""The register's rows kept per unit between runs (render.row_groups, render.kept): a register written with kept
+rows is the register written afresh, part for part, whatever changed — one unit's rows, the widths every unit's
+rows were made at, a kept file torn or lost."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import zipfile
+
+import pytest
+
+from toolkit.demo import write_demo_inbox
+from toolkit.model import evolve
+from toolkit.pipeline import run
+from toolkit.render import RenderContext, unit_keys
+from toolkit.render import register as register_module
+from toolkit.render.kept import KeptParts
+from toolkit.render.xlsx_rows import RowSplice
+
+CONTEXT = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
+
+
+@pytest.fixture(scope="module")
+def demo_result(tmp_path_factory, campaign):
+    base = tmp_path_factory.mktemp("groups")
+    info = write_demo_inbox(base / "inbox", base / "outbox", campaign)
+    result = run(base / "inbox", base / "outbox", campaign, settle=0, force=True, now=info["now"]).result
+    assert len(result.applications) > 50 and any(not e.version.unit for e in result.files)  # and one no unit claims
+    return result
+
+
+def _parts(path) -> dict:
+    """Every part of a workbook package but its creation time."""
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist() if name != "docProps/core.xml"}
+
+
+def _write(path, result, kept: KeptParts | None = None):
+    register_module.write_register(path, result, kept=kept, unit_keys=unit_keys(result, CONTEXT))
+    if kept is not None:
+        kept.save()
+    return _parts(path)
+
+
+def _changed(result, unit: str, enterprise: str):
+    """``result`` with the first application of ``unit`` renamed (its unit's content key changes with it)."""
+    target = next(a for a in result.applications if a.unit == unit)
+    apps = tuple(evolve(a, enterprise=enterprise) if a is target else a for a in result.applications)
+    return dataclasses.replace(result, applications=apps)
+
+
+def test_kept_rows_give_the_register_written_afresh(demo_result, tmp_path):
+    fresh = _write(tmp_path / "fresh.xlsx", demo_result)
+    kept = KeptParts(tmp_path / "kept", "salt")
+    assert _write(tmp_path / "first.xlsx", demo_result, kept) == fresh
+    files = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "kept").iterdir()}
+    assert kept.hits == 0 and len(files) > 26 * 3  # each unit's rows in 全部申报, 问题清单, 申报明细, 文件清单 …
+    again = KeptParts(tmp_path / "kept", "salt")
+    assert _write(tmp_path / "again.xlsx", demo_result, again) == fresh
+    assert again.hits == len(files)  # every kept group taken, none made again or rewritten
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "kept").iterdir()} == files
+
+
+@pytest.mark.parametrize("enterprise", ["保定新名称精密机械有限公司", "一个名称很长很长的企业" * 6],
+                         ids=["same widths", "wider columns"])
+def test_one_units_change_gives_the_register_written_afresh(demo_result, tmp_path, enterprise):
+    """One unit's content changed: its rows are made again; with columns as wide as before the other units'
+    rows are taken as kept, and with a wider column every unit's rows are made again at the new widths."""
+    _write(tmp_path / "first.xlsx", demo_result, KeptParts(tmp_path / "kept", "salt"))
+    started = max(p.stat().st_mtime_ns for p in (tmp_path / "kept").iterdir())
+    changed = _changed(demo_result, "保定市工业和信息化局", enterprise)
+    kept = KeptParts(tmp_path / "kept", "salt")
+    incremental = _write(tmp_path / "incremental.xlsx", changed, kept)
+    assert incremental == _write(tmp_path / "fresh.xlsx", changed)
+    assert incremental != _write(tmp_path / "before.xlsx", demo_result)
+    assert enterprise.encode() in incremental["xl/worksheets/sheet2.xml"]
+    made = {p.name for p in (tmp_path / "kept").iterdir() if p.stat().st_mtime_ns > started}
+    if len(enterprise) < 20:  # the changed unit's groups in 全部申报, 问题清单, 申报明细, 文件清单 (at least)
+        assert 4 <= len(made) <= 5
+    else:  # every group of 全部申报 and 申报明细 (the wider 申报单位 column's) at least
+        assert len(made) >= 2 * 26
+
+
+def test_a_torn_foreign_or_lost_part_is_made_again(demo_result, tmp_path):
+    fresh = _write(tmp_path / "fresh.xlsx", demo_result)
+    folder = tmp_path / "kept"
+    _write(tmp_path / "first.xlsx", demo_result, KeptParts(folder, "salt"))
+    parts = sorted(folder.iterdir())
+    parts[0].write_bytes(parts[0].read_bytes()[:-40])  # torn: fewer rows than its head says
+    parts[1].write_bytes(b"not json\n<row/>")
+    parts[2].write_bytes(b'{"needs": 1, "count": "x"}\n')  # a head of another shape
+    parts[3].unlink()
+    kept = KeptParts(folder, "salt")
+    assert _write(tmp_path / "again.xlsx", demo_result, kept) == fresh
+    assert (folder / parts[3].name).exists() and parts[0].read_bytes() != b""
+
+
+def test_parts_no_run_used_are_deleted_and_another_salt_uses_none(demo_result, tmp_path):
+    folder = tmp_path / "kept"
+    _write(tmp_path / "first.xlsx", demo_result, KeptParts(folder, "salt"))
+    stray = folder / ("0" * 40 + ".part")
+    stray.write_bytes(b"{}\n")
+    before = {p.name for p in folder.iterdir()}
+    other = KeptParts(folder, "other code")
+    _write(tmp_path / "other.xlsx", demo_result, other)
+    assert other.hits == 0
+    after = {p.name for p in folder.iterdir()}
+    assert not (before & after) and stray.name not in after
+
+
+def test_without_a_splice_the_grouped_tables_are_written_cell_by_cell(demo_result, tmp_path, monkeypatch):
+    """The fallback (RowSplice declines): the rows written through xlsxwriter are the spliced ones."""
+    from test_xlsx_rows import _cells
+
+    _write(tmp_path / "spliced.xlsx", demo_result, KeptParts(tmp_path / "kept", "salt"))
+    monkeypatch.setattr(RowSplice, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(RowSplice, "add_groups", lambda *args, **kwargs: False)
+    kept = KeptParts(tmp_path / "kept", "salt")
+    _write(tmp_path / "reference.xlsx", demo_result, kept)
+    assert _cells(tmp_path / "spliced.xlsx") == _cells(tmp_path / "reference.xlsx")

@@ -1,0 +1,160 @@
+"""Tables made of groups of rows (a register's units), each group's rows kept between runs as worksheet XML.
+
+A national register has tens of thousands of rows; after one new file only one unit's rows differ. A grouped
+table (``write_grouped_table``) asks each group for its rows only when its kept XML cannot serve:
+a group's content key (the unit's content key: equal keys, equal rows) names what it kept (kept.KeptParts) —
+the rows as a template (xlsx_rows.row_templates: row numbers, 序号 and style indexes left open) and what its values ask of
+each column's width (xlsx_style.column_needs). The table's widths come from all groups' needs; a group's
+template serves while the widths it was made at (row heights follow them) stay the same. The workbook written
+is the one ``write_table`` writes from all rows (tests/test_row_groups.py holds them equal).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .kept import KeptParts
+from .xlsx_rows import ROW_END, row_templates
+from .xlsx_style import (
+    Column,
+    column_needs,
+    row_heights,
+    table_header,
+    total_row,
+    total_style_names,
+    width_of,
+    write_cell,
+)
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """A group of a table's rows (one unit's): ``key`` its content key (equal keys give equal rows; None: never
+    kept), ``build()`` its rows — (rows, style_rows): lists of cell values (a numbered table's first cell
+    xlsx_rows.NUMBER) and, per row, a list of style names (formats' names in xlsx_style.formats)."""
+
+    key: str | None
+    build: Callable[[], tuple[list, list]]
+
+
+@dataclass
+class _Kept:
+    """What a group kept: its needs per column, its row count, the widths its template was made at, the
+    template."""
+
+    needs: list
+    count: int
+    widths: list
+    template: bytes  # UTF-8
+
+
+def _kept(kept: KeptParts, name: str) -> _Kept | None:
+    """The group kept as ``name`` in ``kept``, or None (not kept, or not a group's rows)."""
+    part = kept.get(name)
+    if part is None:
+        return None
+    head, template = part
+    try:
+        rows = _Kept(needs=[tuple(map(float, n)) for n in head["needs"]], count=int(head["count"]),
+                     widths=[float(w) for w in head["widths"]], template=template)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if rows.count < 1 or template.count(ROW_END.encode()) != rows.count - 1:
+        return None  # torn
+    return rows
+
+
+@dataclass
+class _Part:
+    """A group on its way into the table: the name it is kept under, what it kept, or its rows once built."""
+
+    group: RowGroup
+    name: str | None
+    kept: _Kept | None = None
+    rows: list | None = None
+    style_rows: list | None = None
+    needs: list = field(default_factory=list)
+
+    def build(self) -> None:
+        if self.rows is None:
+            self.rows, self.style_rows = self.group.build()
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.rows is not None else self.kept.count
+
+
+def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Column], groups: list[RowGroup],
+                        style_names: tuple, numbered: bool = True, total: list | None = None,
+                        total_styles: dict | None = None, total_label_span: int = 1, splice=None,
+                        kept: KeptParts | None = None) -> tuple[list[float], int]:
+    """xlsx_style.write_table for a table whose rows come in ``groups``: the header at row ``top``, the groups'
+    rows in order, the optional ``total`` row (``total_styles``, ``total_label_span`` as in write_table).
+    ``numbered``: the first column is 序号, 1 … n over the whole table (groups give xlsx_rows.NUMBER there).
+    ``style_names``: every style name a cell may have (templates number styles by their place here). ``table``:
+    the table's name among the workbook's grouped tables (a part of the names in ``kept``). Returns (widths in
+    column units, data rows). Rows go through ``splice`` (xlsx_rows.RowSplice) as templates, kept in ``kept``;
+    without a splice (or when it declines) every group is built and its cells written through xlsxwriter."""
+    kept = kept or KeptParts(None)
+    parts = []
+    for group in groups:
+        name = kept.name("rows", table, group.key, style_names, columns) if group.key is not None else None
+        part = _Part(group, name, kept=_kept(kept, name) if name is not None and splice is not None else None)
+        if part.kept is not None:
+            part.needs = part.kept.needs
+        else:
+            part.build()
+            values = zip(*part.rows) if part.rows else [()] * len(columns)
+            part.needs = [(0.0, 0.0) if numbered and c == 0 else column_needs(column, column_values)
+                          for c, (column, column_values) in enumerate(zip(columns, values))]
+        parts.append(part)
+    count = sum(part.count for part in parts)
+    total_style = total_style_names(columns, total, total_styles)
+    widths = []
+    for c, column in enumerate(columns):
+        needs = [part.needs[c] for part in parts if part.count]
+        if numbered and c == 0 and count:
+            needs.append(column_needs(column, [1, count]))
+        if total is not None:
+            needs.append(column_needs(column, (), others=[(total[c], total_style[c])]))
+        widths.append(width_of(column, needs))
+    table_header(ws, f, top, columns, widths)
+    shown = [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden]
+    if splice is None or not splice.add_groups(ws, top, _templates(parts, widths, shown, style_names, kept),
+                                               count, [f[name] for name in style_names], len(columns)):
+        _cells(ws, f, top, parts, numbered, shown)
+    if total is not None:
+        total_row(ws, f, top + 1 + count, columns, widths, total, total_style, total_label_span)
+    return widths, count
+
+
+def _templates(parts: list[_Part], widths: list, shown: list, style_names: tuple, kept: KeptParts) -> list[bytes]:
+    """Each group's rows as a template: the kept one when made at these widths, else made now (and kept)."""
+    positions = {name: k for k, name in enumerate(style_names)}
+    templates = []
+    for part in parts:
+        if part.kept is not None and part.kept.widths == widths:
+            templates.append(part.kept.template)
+            continue
+        part.build()
+        if not part.rows:
+            continue
+        template = row_templates(part.rows, part.style_rows, row_heights(part.rows, shown), positions,
+                                 len(widths)).encode("utf-8")
+        templates.append(template)
+        if part.name is not None:
+            kept.put(part.name, {"needs": [list(n) for n in part.needs], "count": len(part.rows), "widths": widths},
+                     template)
+    return templates
+
+
+def _cells(ws, f: dict, top: int, parts: list[_Part], numbered: bool, shown: list) -> None:
+    """Every group's rows written cell by cell through xlsxwriter (no splice)."""
+    r = top
+    for part in parts:
+        part.build()
+        for row, names, height in zip(part.rows, part.style_rows, row_heights(part.rows, shown)):
+            r += 1
+            ws.set_row(r, height)
+            for c, (name, value) in enumerate(zip(names, row)):
+                write_cell(ws, r, c, r - top if numbered and c == 0 else value, f[name])
