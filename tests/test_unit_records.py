@@ -46,6 +46,12 @@ def _summary(out) -> dict:
     return data
 
 
+def _pages(out) -> dict:
+    """The run's status pages (index.html and each unit's), by path."""
+    latest = out / "latest"
+    return {p.relative_to(latest).as_posix(): p.read_text(encoding="utf-8") for p in latest.rglob("index.html")}
+
+
 def _register(out) -> dict:
     """The parts of the run's 省级汇总表.xlsx but its creation time."""
     with zipfile.ZipFile(out / "latest" / "省级汇总表.xlsx") as z:
@@ -71,12 +77,14 @@ def test_kept_decisions_give_the_result_of_deciding_afresh(demo_inbox, campaign,
     later = now + dt.timedelta(minutes=5)
     incremental = run(inbox, out, campaign, settle=0, workers=1, now=later)
     assert incremental.parsed == 1
-    kept_summary, kept_register = _summary(out), _register(out)
-    assert (out / ".state" / "cache" / "parts" / "register").is_dir()  # the register's rows were kept per unit
+    kept_summary, kept_register, kept_pages = _summary(out), _register(out), _pages(out)
+    for output in ("register", "summary", "unit pages", "index"):  # each unit's part of them kept for the next run
+        assert len(list((out / ".state" / "cache" / "parts" / output).iterdir())) >= 20, output
     forced = run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)  # every unit decided afresh
     _same_result(incremental.result, forced.result)
     assert kept_summary == _summary(out)
     assert kept_register == _register(out)  # made of kept rows but the changed unit's: as written afresh
+    assert kept_pages == _pages(out) and len(kept_pages) == len(campaign.units) + 1
     assert incremental.result.applications != first.result.applications  # the change is in the result
 
 
@@ -319,3 +327,36 @@ def test_a_watchers_decisions_are_kept_for_the_batch_runs_after_it(tmp_path, mak
     batch = run(inbox, out, campaign, settle=0, workers=1, now=later)
     assert batch.parsed == 1 and sum(hits) == len(campaign.units) - 1  # all but 唐山
     _same_result(batch.result, run(inbox, out, campaign, settle=0, workers=1, now=later, force=True).result)
+
+
+def test_a_duplicate_in_another_unit_changes_a_kept_units_key_and_outputs(tmp_path, make_form, make_summary,
+                                                                         campaign):
+    """A unit whose files did not change is still changed by a province-wide step: another unit recommending one
+    of its enterprises makes both duplicates. Its content key (render.unit_keys, from its decision's key and what
+    the province-wide steps gave it) changes, and its documents, register rows, summary.json lines and pages are
+    made again: the run's outputs are those of a run deciding and writing everything afresh."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    firms = _tangshan(inbox, make_form, make_summary)
+    run(inbox, out, campaign, settle=0, workers=1, now=DAY)
+    before = json.loads((out / ".state" / "last_run.json").read_text(encoding="utf-8"))["unit_keys"]
+    name = f"{firms[1].removesuffix('有限公司')}推行卓越绩效模式的经验"
+    make_form(inbox / "邯郸" / f"1-{firms[1]}-申请表.xlsx", 申报单位=firms[1], 标杆名称=name, 所在地区="唐山市")
+    make_summary(inbox / "邯郸" / f"1-{firms[1]}-总结材料.docx", enterprise=firms[1], name=name)
+    later = DAY + dt.timedelta(hours=1)
+    incremental = run(inbox, out, campaign, settle=0, workers=1, now=later)
+    after = json.loads((out / ".state" / "last_run.json").read_text(encoding="utf-8"))["unit_keys"]
+    tangshan = campaign.unit("唐山市工业和信息化局").name
+    assert after[tangshan] != before[tangshan]
+    assert sum(before[u] != after[u] for u in before) == 2  # 唐山 and 邯郸, no other
+    dup = [a for a in incremental.result.applications if any(i.code == "duplicate.enterprise" for i in a.issues)]
+    assert {a.unit for a in dup} == {tangshan, campaign.unit("邯郸市工业和信息化局").name}
+    outputs = _summary(out), _register(out), _pages(out)
+    receipt = (out / "latest" / "回执" / f"{tangshan}-回执.xlsx").read_bytes()
+    run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)
+    assert outputs == (_summary(out), _register(out), _pages(out))
+    assert _sheet_xml(receipt) == _sheet_xml((out / "latest" / "回执" / f"{tangshan}-回执.xlsx").read_bytes())
+
+
+def _sheet_xml(package: bytes) -> dict:
+    with zipfile.ZipFile(io.BytesIO(package)) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}

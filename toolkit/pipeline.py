@@ -369,7 +369,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                                 previous=previous, previous_keys=last.get("unit_keys", {}) if not force else {},
                                 kept_parts=kept_parts, kept_salt=f"{toolkit_digest()}\0{settings}")
         # before the register's child starts: unchanged units' parts of outputs are kept under these keys
-        context = replace(context, unit_keys=unit_keys(result, context))
+        context = replace(context, unit_keys=unit_keys(result, context, keys))
         notices = list(journal.problems)
         folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
         brief = run_brief(result)

@@ -116,19 +116,32 @@ def unit_documents(result: Assembled, folder: Path, context: RenderContext, kind
             yield unit, view, document_path(folder, unit, kind, suffix)
 
 
-def unit_keys(result: Assembled, context: RenderContext) -> dict[str, str]:
-    """Unit -> a digest of everything its per-unit documents are made from (its status, applications, files and
-    issues; the opinion template; whether PDFs are asked for; the toolkit's version). Equal keys mean equal
-    documents, so a run reuses the last run's documents of every unit whose key did not change."""
+def unit_keys(result: Assembled, context: RenderContext, decided: dict | None = None) -> dict[str, str]:
+    """Unit -> a digest of everything its per-unit documents and its parts of the province-wide outputs are made
+    from (its status, applications, files and issues; the opinion template; whether PDFs are asked for; the
+    toolkit's version). Equal keys mean equal documents, so a run reuses the last run's documents of every unit
+    whose key did not change, and the parts of outputs kept under it (kept.KeptParts).
+
+    ``decided``: unit -> the key its decision was made under (cache.unit_key: the code, the settings and every
+    field of its files); for those units the digest is of that key plus what assembly's province-wide steps
+    (8-9: duplicates across units, statuses, the unit's counts) gave them — the unit's status and its
+    applications' statuses and issues; a file's entry takes its problems and enterprise from its unit's own
+    applications. The same content as digesting all of it, at a tenth of the time (0.04 against 0.48 s at
+    10,000 applications). Units not in ``decided`` are digested in full."""
     import hashlib
 
     from .. import __version__
 
     template = hashlib.sha256(context.opinion_template).hexdigest()
+    decided = decided or {}
     keys = {}
     for unit, view in result.by_unit.items():
         h = hashlib.sha256(f"{__version__}\0{template}\0{context.pdf}\0".encode())
-        h.update(content_bytes((view.status, view.applications, view.files, view.issues)))
+        if unit in decided:
+            h.update(f"decided\0{decided[unit]}\0".encode())
+            h.update(content_bytes((view.status, [(a.status, a.listed_in_opinion, a.issues) for a in view.applications])))
+        else:
+            h.update(content_bytes((view.status, view.applications, view.files, view.issues)))
         keys[unit] = h.hexdigest()
     return keys
 

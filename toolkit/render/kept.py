@@ -89,3 +89,20 @@ def kept_parts(context, output: str) -> KeptParts:
     ``context.kept_parts``/<output>, or nothing kept when the context names no folder."""
     folder = context.kept_parts / output if context.kept_parts is not None else None
     return KeptParts(folder, context.kept_salt)
+
+
+def kept_text(kept: KeptParts, key: tuple | None, make) -> str:
+    """The text kept under ``key`` (the parts of a KeptParts.name), else ``make()``'s (a str), kept for the next
+    run; with ``key`` None the text is made and not kept."""
+    if key is None:
+        return make()
+    name = kept.name(*key)
+    part = kept.get(name)
+    if part is not None:
+        try:
+            return part[1].decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            pass
+    text = make()
+    kept.put(name, {}, text.encode("utf-8", "surrogatepass"))
+    return text

@@ -42,6 +42,7 @@ from ..model import (
     UnitView,
 )
 from . import RenderContext, document_path
+from .kept import KeptParts, kept_parts, kept_text
 from .pdf import missing_note
 from .receipt import (
     FILE_STATES,
@@ -307,22 +308,29 @@ def _files_table(view: UnitView) -> str:
 
 
 def render_unit_page(result: Assembled, folder: Path, context: RenderContext, view: UnitView, *,
-                     note: str | None = None) -> str:
+                     note: str | None = None, kept: KeptParts | None = None) -> str:
     """The HTML of 单位/<unit>/index.html: this unit only, links to the copies beside the page. ``note``: the
-    sentence about missing PDFs (pdf.missing_note, read from the run folder when not given)."""
+    sentence about missing PDFs (pdf.missing_note, read from the run folder when not given). ``kept``: where the
+    page's tables (made from the unit's content only) are kept under its content key (``context.unit_keys``)."""
     s = view.status
     note = missing_note(folder, context) if note is None else note
     extra = f'<p class="note">{esc(note)}</p>\n' if note else ""
-    rows, errors, hints = _problem_rows(view, with_empty=True)
+    key = ("unit page", s.unit, context.unit_keys[s.unit]) if s.unit in context.unit_keys else None
     body = (_header(result, context, f"{result.campaign.title} — {s.unit}", extra)
             + "<main>\n<h2>本单位情况</h2>\n<div class=\"tiles single\">\n"
             + _tile(folder, view, here=True, with_unit_page=False) + "</div>\n"
-            + "<h2>申报情况</h2>\n" + _applications_table(view)
-            + f'<h2>问题及修改方法（错误 {errors} 条、提示 {hints} 条）</h2>\n'
-            + (f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table>\n" if rows else "<p>未发现问题。</p>\n")
-            + "<h2>收到的文件</h2>\n" + _files_table(view)
+            + kept_text(kept or KeptParts(None), key, lambda: _unit_tables(view))
             + "\n</main>\n<footer>本页由质量标杆推荐工具生成，只含本单位的情况；详细内容见本文件夹中的回执。</footer>")
     return _document(f"{s.unit} — 推荐汇总状态", body)
+
+
+def _unit_tables(view: UnitView) -> str:
+    """A unit page's tables: its applications, its problems and its files."""
+    rows, errors, hints = _problem_rows(view, with_empty=True)
+    return ("<h2>申报情况</h2>\n" + _applications_table(view)
+            + f'<h2>问题及修改方法（错误 {errors} 条、提示 {hints} 条）</h2>\n'
+            + (f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table>\n" if rows else "<p>未发现问题。</p>\n")
+            + "<h2>收到的文件</h2>\n" + _files_table(view))
 
 
 def _totals(result: Assembled) -> str:
@@ -356,8 +364,20 @@ def _unassigned(result: Assembled) -> str:
             f"<table>{PROBLEM_HEAD}<tbody>{''.join(rows)}</tbody></table></section>\n")
 
 
-def render_index(result: Assembled, folder: Path, context: RenderContext, *, note: str | None = None) -> str:
-    """The HTML of the run folder's index.html (see the module docstring); ``note`` as for render_unit_page."""
+def _unit_problems(u, view: UnitView) -> str:
+    """The index's section of a unit's problems ('' when it has none)."""
+    rows, errors, hints = _problem_rows(view, with_empty=False)
+    if not rows:
+        return ""
+    return (f'<section class="unit-problems" id="problems-{u.order:02d}" data-unit="{esc(u.unit)}">'
+            f'<h3>{esc(u.unit)}（错误 {errors} 条、提示 {hints} 条）</h3>'
+            f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table></section>\n")
+
+
+def render_index(result: Assembled, folder: Path, context: RenderContext, *, note: str | None = None,
+                 kept: KeptParts | None = None) -> str:
+    """The HTML of the run folder's index.html (see the module docstring); ``note`` and ``kept`` as for
+    render_unit_page (each unit's problems kept)."""
     c = result.campaign
     note = missing_note(folder, context) if note is None else note
     links = " ".join(link for link in (_link("省级汇总表（Excel）", folder / "省级汇总表.xlsx", "省级汇总表.xlsx"),
@@ -366,13 +386,9 @@ def render_index(result: Assembled, folder: Path, context: RenderContext, *, not
     extra += f'<p class="meta links">{links}</p>\n' if links else ""
     views = result.by_unit
     tiles = "".join(_tile(folder, views[u.unit], here=False, with_unit_page=True) for u in result.units)
-    problems = []
-    for u in result.units:
-        rows, errors, hints = _problem_rows(views[u.unit], with_empty=False)
-        if rows:
-            problems.append(f'<section class="unit-problems" id="problems-{u.order:02d}" data-unit="{esc(u.unit)}">'
-                            f'<h3>{esc(u.unit)}（错误 {errors} 条、提示 {hints} 条）</h3>'
-                            f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table></section>\n")
+    kept = kept or KeptParts(None)
+    problems = [kept_text(kept, ("index problems", u.unit, context.unit_keys[u.unit]) if u.unit in context.unit_keys
+                          else None, lambda u=u: _unit_problems(u, views[u.unit])) for u in result.units]
     problems_html = "".join(problems) + _unassigned(result)
     body = (_header(result, context, f"{c.title} — 推荐汇总状态", extra)
             + f'<main>\n<h2>各推荐单位（{len(result.units)} 个，按附件2顺序）</h2>\n<div class="tiles">\n{tiles}</div>\n'
@@ -387,11 +403,13 @@ def write_unit_pages(result: Assembled, folder: Path, context: RenderContext) ->
     while the province-wide register (a background output) is still being written; returns the pages."""
     out = []
     note = missing_note(folder, context)  # lists 回执/ and 推荐意见/: once, not once per unit
+    kept = kept_parts(context, "unit pages")
     for unit, view in result.by_unit.items():
         target = unit_folder(folder, unit) / INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_unit_page(result, folder, context, view, note=note), encoding="utf-8")
+        target.write_text(render_unit_page(result, folder, context, view, note=note, kept=kept), encoding="utf-8")
         out.append(target)
+    kept.save()
     return out
 
 
@@ -399,5 +417,7 @@ def write_index(result: Assembled, folder: Path, context: RenderContext) -> list
     """index.html at the top of ``folder``, linking to every output (the register included, so it is written
     last, once the background outputs are finished); returns [the page]."""
     index = folder / INDEX
-    index.write_text(render_index(result, folder, context), encoding="utf-8")
+    kept = kept_parts(context, "index")
+    index.write_text(render_index(result, folder, context, kept=kept), encoding="utf-8")
+    kept.save()
     return [index]

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ..model import Assembled
 from . import RenderContext
+from .kept import kept_parts, kept_text
 
 
 def _fields(app) -> dict:
@@ -65,10 +66,11 @@ def _files(result: Assembled) -> Iterable[dict]:
                "sha256": "", "size": fv.size, "first_seen": "", "issues": []}
 
 
-def summary_fields(result: Assembled) -> dict:
+def summary_fields(result: Assembled, applications=None) -> dict:
     """summary.json's top-level fields, in order, from ``result``; the three long lists (units, applications,
     files) as iterators, each element made when it is consumed, so ``write`` never holds a national run's
-    summary (about 60 MB of Python objects at 10,000 applications) in memory. ``build_summary`` materialises it."""
+    summary (about 60 MB of Python objects at 10,000 applications) in memory. ``build_summary`` materialises it.
+    ``applications``: the applications as JSON already (Written), in place of making them from ``result``."""
     c = result.campaign
     return {
         "campaign": c.id,
@@ -78,7 +80,7 @@ def summary_fields(result: Assembled) -> dict:
         "deadline": c.deadline_date,
         "deadline_at": c.deadline.isoformat(),
         "units": map(_unit, result.units),
-        "applications": map(_application, result.applications),
+        "applications": map(_application, result.applications) if applications is None else applications,
         "files": _files(result),
         "counts": {
             "applications": len(result.applications),
@@ -99,11 +101,33 @@ SUMMARY = "summary.json"
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """summary.json (SPEC §7), written from ``result`` element by element (``summary_fields``, laid out by
-    ``dump``)."""
+    ``dump``). Each unit's applications, as JSON lines, are kept for the next run (kept.kept_parts) under the
+    unit's content key (``context.unit_keys``): a unit that did not change is not made again."""
+    kept = kept_parts(context, "summary")
+    views = result.by_unit
+
+    def applications(unit: str) -> str:
+        return ITEM_SEPARATOR.join(json.dumps(_application(a), ensure_ascii=False) for a in views[unit].applications)
+
+    key = context.unit_keys.get
+    written = Written(kept_text(kept, ("applications", u.unit, key(u.unit)) if key(u.unit) else None,
+                                lambda unit=u.unit: applications(unit)) for u in result.units)
     path = folder / SUMMARY
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        dump(summary_fields(result), fh)
+        dump(summary_fields(result, written), fh)
+    kept.save()
     return [path]
+
+
+ITEM_SEPARATOR = ",\n  "  # between the elements of a list in summary.json (``dump``)
+
+
+class Written:
+    """Elements of a list already written as JSON (``dump`` writes them as they are): texts of one or more
+    elements each, elements apart by ITEM_SEPARATOR; an empty text holds none."""
+
+    def __init__(self, texts):
+        self.texts = texts
 
 
 def dumps(summary: dict) -> str:
@@ -123,13 +147,17 @@ def dump(fields: dict, fh: TextIO) -> None:
         fh.write(",\n " if n else "\n ")
         fh.write(json.dumps(key, ensure_ascii=False))
         fh.write(": ")
-        if not (isinstance(value, list) or _is_stream(value)):
+        if isinstance(value, Written):
+            pieces = (text for text in value.texts if text)
+        elif isinstance(value, list) or _is_stream(value):
+            pieces = (json.dumps(item, ensure_ascii=False) for item in value)
+        else:
             fh.write(json.dumps(value, ensure_ascii=False))
             continue
         first = True
-        for item in value:
-            fh.write("[\n  " if first else ",\n  ")
-            fh.write(json.dumps(item, ensure_ascii=False))
+        for piece in pieces:
+            fh.write("[\n  " if first else ITEM_SEPARATOR)
+            fh.write(piece)
             first = False
         fh.write("[]" if first else "\n ]")
     fh.write("\n}\n")
