@@ -118,3 +118,28 @@ def test_without_a_splice_the_grouped_tables_are_written_cell_by_cell(demo_resul
     kept = KeptParts(tmp_path / "kept", "salt")
     _write(tmp_path / "reference.xlsx", demo_result, kept)
     assert _cells(tmp_path / "spliced.xlsx") == _cells(tmp_path / "reference.xlsx")
+
+
+def test_rows_kept_with_other_style_indexes_are_restyled(demo_result, tmp_path):
+    """Rows kept from a workbook whose formats had other style indexes (another order of first use) are given
+    this workbook's: the register is the one written afresh, and the rows are kept again as restyled."""
+    import json
+    import re
+
+    fresh = _write(tmp_path / "fresh.xlsx", demo_result)
+    folder = tmp_path / "kept"
+    _write(tmp_path / "first.xlsx", demo_result, KeptParts(folder, "salt"))
+    parts = KeptParts(folder, "salt")
+    for path in sorted(folder.iterdir()):
+        head, body = parts.get(path.name)
+        assert body.count(b'" s="') > 0
+        head["styles"] = [str(int(s) + 100) for s in head["styles"]]
+        body = re.sub(rb'\x00" s="(\d+)"', lambda m: b'\x00" s="' + str(int(m.group(1)) + 100).encode() + b'"', body)
+        parts.put(path.name, head, body)
+    parts.save()
+    assert all(json.loads(p.read_bytes().partition(b"\n")[0])["head"]["styles"][0] != "1" for p in folder.iterdir())
+    kept = KeptParts(folder, "salt")
+    assert _write(tmp_path / "again.xlsx", demo_result, kept) == fresh
+    assert kept.hits == len(list(folder.iterdir()))
+    restyled = KeptParts(folder, "salt")
+    assert all(int(restyled.get(p.name)[0]["styles"][0]) < 100 for p in folder.iterdir())  # kept again, restyled

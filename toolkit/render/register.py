@@ -41,7 +41,7 @@ from ..model import (
 )
 from . import RenderContext, content_bytes
 from .kept import KeptParts, kept_parts
-from .row_groups import RowGroup, write_grouped_table
+from .row_groups import KeptRows, RowGroup, write_grouped_table
 from .xlsx_rows import NUMBER, RowSplice
 from .xlsx_style import FOOTER, Column, formats, row_height, text_units, write_table
 from .xlsx_style import print_setup as _print_setup
@@ -96,7 +96,8 @@ def write_register(target, result: Assembled, *, kept: KeptParts | None = None, 
     import io
 
     splice = RowSplice()
-    groups = _Groups(result, kept, unit_keys or {})
+    rows = KeptRows(kept or KeptParts(None))
+    groups = _Groups(result, rows, unit_keys or {})
     package = io.BytesIO()
     wb = xlsxwriter.Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "constant_memory": True})
@@ -112,6 +113,7 @@ def write_register(target, result: Assembled, *, kept: KeptParts | None = None, 
     _files_sheet(wb, f, result, splice, groups)
     wb.close()
     splice.finish(package.getvalue(), target)
+    rows.keep()
 
 
 OTHERS = None  # the group after the units': files (and their problems) no unit claims
@@ -121,7 +123,7 @@ class _Groups:
     """The register's row groups: one per unit in 附件2 order, then OTHERS; each unit's share of the result
     (Assembled.by_unit) and its content key."""
 
-    def __init__(self, result: Assembled, kept: KeptParts | None, unit_keys: dict):
+    def __init__(self, result: Assembled, kept: KeptRows, unit_keys: dict):
         self.result, self.kept, self.unit_keys = result, kept, unit_keys
         self.views = result.by_unit
         self.order = [u.unit for u in result.units]

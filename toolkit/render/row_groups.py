@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .kept import KeptParts
-from .xlsx_rows import ROW_END, row_templates
+from .xlsx_rows import ROW_END, STYLE, GroupRows, row_templates
 from .xlsx_style import (
     Column,
     column_needs,
@@ -39,29 +39,47 @@ class RowGroup:
 
 @dataclass
 class _Kept:
-    """What a group kept: its needs per column, its row count, the widths its template was made at, the
-    template."""
+    """What a group kept: its needs per column, its row count, the widths its rows were made at, the rows."""
 
     needs: list
     count: int
     widths: list
-    template: bytes  # UTF-8
+    rows: GroupRows
 
 
-def _kept(kept: KeptParts, name: str) -> _Kept | None:
-    """The group kept as ``name`` in ``kept``, or None (not kept, or not a group's rows)."""
-    part = kept.get(name)
-    if part is None:
-        return None
-    head, template = part
-    try:
-        rows = _Kept(needs=[tuple(map(float, n)) for n in head["needs"]], count=int(head["count"]),
-                     widths=[float(w) for w in head["widths"]], template=template)
-    except (KeyError, TypeError, ValueError):
-        return None
-    if rows.count < 1 or template.count(ROW_END.encode()) != rows.count - 1:
-        return None  # torn
-    return rows
+@dataclass
+class KeptRows:
+    """The rows a workbook's grouped tables keep in ``parts`` (a KeptParts): ``keep()``, once the workbook is
+    finished (RowSplice.finish gives each group's rows their style indexes), puts the groups whose rows were
+    made or restyled in this run."""
+
+    parts: KeptParts
+    pending: list = field(default_factory=list)  # (name, head, GroupRows, made in this run)
+
+    def get(self, name: str) -> _Kept | None:
+        """The group kept as ``name``, or None (not kept, or not a group's rows)."""
+        part = self.parts.get(name)
+        if part is None:
+            return None
+        head, body = part
+        try:
+            styles = head["styles"]
+            kept = _Kept(needs=[tuple(map(float, n)) for n in head["needs"]], count=int(head["count"]),
+                         widths=[float(w) for w in head["widths"]], rows=GroupRows(body, [str(int(s)) for s in styles]))
+        except (KeyError, TypeError, ValueError):
+            return None
+        if kept.count < 1 or body.count(ROW_END.encode()) != kept.count - 1:
+            return None  # torn
+        self.pending.append((name, head, kept.rows, False))  # kept again if restyled for this workbook
+        return kept
+
+    def made(self, name: str, head: dict, rows: GroupRows) -> None:
+        self.pending.append((name, head, rows, True))
+
+    def keep(self) -> None:
+        for name, head, rows, made in self.pending:
+            if (made or rows.changed) and rows.styles is not None:
+                self.parts.put(name, {**head, "styles": rows.styles}, rows.body)
 
 
 @dataclass
@@ -87,19 +105,20 @@ class _Part:
 def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Column], groups: list[RowGroup],
                         style_names: tuple, numbered: bool = True, total: list | None = None,
                         total_styles: dict | None = None, total_label_span: int = 1, splice=None,
-                        kept: KeptParts | None = None) -> tuple[list[float], int]:
+                        kept: KeptRows | None = None) -> tuple[list[float], int]:
     """xlsx_style.write_table for a table whose rows come in ``groups``: the header at row ``top``, the groups'
     rows in order, the optional ``total`` row (``total_styles``, ``total_label_span`` as in write_table).
     ``numbered``: the first column is 序号, 1 … n over the whole table (groups give xlsx_rows.NUMBER there).
     ``style_names``: every style name a cell may have (templates number styles by their place here). ``table``:
     the table's name among the workbook's grouped tables (a part of the names in ``kept``). Returns (widths in
-    column units, data rows). Rows go through ``splice`` (xlsx_rows.RowSplice) as templates, kept in ``kept``;
-    without a splice (or when it declines) every group is built and its cells written through xlsxwriter."""
-    kept = kept or KeptParts(None)
+    column units, data rows). Rows go through ``splice`` (xlsx_rows.RowSplice) as XML, kept in ``kept`` (whose
+    ``keep()`` the caller calls once the splice is finished); without a splice (or when it declines) every group
+    is built and its cells written through xlsxwriter."""
+    kept = kept or KeptRows(KeptParts(None))
     parts = []
     for group in groups:
-        name = kept.name("rows", table, group.key, style_names, columns) if group.key is not None else None
-        part = _Part(group, name, kept=_kept(kept, name) if name is not None and splice is not None else None)
+        name = kept.parts.name("rows", table, group.key, style_names, columns) if group.key is not None else None
+        part = _Part(group, name, kept=kept.get(name) if name is not None and splice is not None else None)
         if part.kept is not None:
             part.needs = part.kept.needs
         else:
@@ -128,23 +147,26 @@ def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Colu
     return widths, count
 
 
-def _templates(parts: list[_Part], widths: list, shown: list, style_names: tuple, kept: KeptParts) -> list[bytes]:
-    """Each group's rows as a template: the kept one when made at these widths, else made now (and kept)."""
-    positions = {name: k for k, name in enumerate(style_names)}
+def _templates(parts: list[_Part], widths: list, shown: list, style_names: tuple, kept: KeptRows) -> list[GroupRows]:
+    """Each group's rows as XML: the kept ones when made at these widths, else made now (and kept) — with the
+    style indexes the kept ones have (those of the last run's workbook, which this one's almost always equal),
+    else with the styles left open."""
+    given = next((part.kept.rows.styles for part in parts if part.kept is not None), None)
+    styles = dict(zip(style_names, given)) if given else {name: f"{STYLE}{k}" for k, name in enumerate(style_names)}
     templates = []
     for part in parts:
         if part.kept is not None and part.kept.widths == widths:
-            templates.append(part.kept.template)
+            templates.append(part.kept.rows)
             continue
         part.build()
         if not part.rows:
             continue
-        template = row_templates(part.rows, part.style_rows, row_heights(part.rows, shown), positions,
-                                 len(widths)).encode("utf-8")
-        templates.append(template)
+        rows = GroupRows(row_templates(part.rows, part.style_rows, row_heights(part.rows, shown), styles,
+                                       len(widths)).encode("utf-8"), given)
+        templates.append(rows)
         if part.name is not None:
-            kept.put(part.name, {"needs": [list(n) for n in part.needs], "count": len(part.rows), "widths": widths},
-                     template)
+            kept.made(part.name, {"needs": [list(n) for n in part.needs], "count": len(part.rows), "widths": widths},
+                      rows)
     return templates
 
 

@@ -72,7 +72,7 @@ class _Table:
     cell_formats: list  # per row: a tuple of indexes into ``formats``, one per column
     heights: list  # per row, in points
     columns: int
-    blobs: list | None = None  # a grouped table (add_groups): its groups' row templates, in order
+    blobs: list | None = None  # a grouped table (add_groups): its groups' GroupRows, in order
     count: int = 0  # a grouped table's rows
 
     @property
@@ -114,9 +114,8 @@ class RowSplice:
         return True
 
     def add_groups(self, ws, top: int, blobs: list, count: int, formats: list, columns: int) -> bool:
-        """Like ``add``, for rows already made into templates (row_templates, UTF-8): ``blobs`` in order,
-        ``count`` rows in all, their styles numbered by their place in ``formats``. False when they cannot be
-        spliced."""
+        """Like ``add``, for rows already made into XML: ``blobs`` (GroupRows) in order, ``count`` rows in all,
+        their styles those of ``formats`` by place. False when they cannot be spliced."""
         if not count or len(formats) > columns:
             return False
         table = _Table(number=len(self.tables), first_row=top + 1, rows=[], formats=formats, cell_formats=[],
@@ -230,38 +229,68 @@ STYLE = "\x02"  # STYLE + k + '"': the style index of the table's k-th format (R
 ROW_END = "\x03"  # between rows
 
 
-def row_templates(rows: list, style_rows: list, heights: list, positions: dict, columns: int) -> str:
-    """``rows`` as one template text: rows apart by ROW_END, row numbers ROW, NUMBER cells NUMBER_VALUE, styles
-    STYLE k (``positions``: style name -> k; ``style_rows``: per row a list of style names). What RowSplice
-    writes in place of the template once the rows' place and the styles are known (``stitch``)."""
+def row_templates(rows: list, style_rows: list, heights: list, styles: dict, columns: int) -> str:
+    """``rows`` as one template text: rows apart by ROW_END, row numbers ROW, NUMBER cells NUMBER_VALUE, each
+    cell's style ``styles[name]`` (``style_rows``: per row a list of style names; ``styles``: name -> STYLE k for
+    the table's k-th format, or a style index). GroupRows holds it until RowSplice.finish knows the rows' place
+    and the workbook's style indexes."""
     letters = [xl_col_to_name(c) for c in range(columns)]
     tails: dict = {}
     converted: dict = {}
     out: list = []
     append = out.append
     for row, names, height in zip(rows, style_rows, heights):
-        styles = converted.get(id(names))
-        if styles is None:
-            styles = converted[id(names)] = [f'{STYLE}{positions[name]}' for name in names]
-        _row_xml(append, ROW, letters, row, styles, height, tails)
+        row_styles = converted.get(id(names))
+        if row_styles is None:
+            row_styles = converted[id(names)] = [styles[name] for name in names]
+        _row_xml(append, ROW, letters, row, row_styles, height, tails)
         append(ROW_END)
     if out:
         out.pop()
     return "".join(out)
 
 
+@dataclass
+class GroupRows:
+    """A group's rows as UTF-8 XML with their row numbers and 序号 left open (ROW, NUMBER_VALUE; rows apart by
+    ROW_END), and their cells' style indexes either left open as well (``styles`` None: STYLE k for the table's
+    k-th format, as row_templates writes them) or as they were in the workbook they were made for (``styles``:
+    the style index of each of the table's formats there). RowSplice.finish makes them the table's style indexes
+    in this workbook (``restyle``), setting ``changed`` when it had to rewrite them."""
+
+    body: bytes
+    styles: list | None = None
+    changed: bool = False
+
+    def restyle(self, styles: list[str]) -> bytes:
+        """The body with the style indexes ``styles`` (kept as the new body)."""
+        if self.styles == styles:
+            return self.body
+        if self.styles is None:
+            body = self.body
+            for k, style in enumerate(styles):  # (a pass per format at C speed: faster than one with a callback)
+                body = body.replace(f'{STYLE}{k}"'.encode(), f'{style}"'.encode())
+        else:  # made for a workbook whose formats had other indexes: each cell's index by its format's place
+            new = {old.encode(): style.encode() for old, style in zip(self.styles, styles)}
+            body = _GIVEN_STYLE.sub(lambda m: b'\x00" s="' + new[m.group(1)] + b'"', self.body)
+        self.body, self.styles, self.changed = body, list(styles), True
+        return body
+
+
+_GIVEN_STYLE = re.compile(b'\x00" s="(\\d+)"')  # a cell's style right after its reference (the row left open)
+
+
 def _stitched(table: _Table, styles: list[str]) -> Iterator[bytes]:
-    """A grouped table's rows (UTF-8) from its groups' templates (UTF-8 row_templates): styles, then row numbers
-    and 序号 put in. Bytes throughout: a national register's kept rows are read, stitched and compressed without
-    being decoded (twice as fast as text)."""
+    """A grouped table's rows (UTF-8) from its groups' GroupRows: styles, then row numbers and 序号 put in.
+    Bytes throughout: a national register's kept rows are read, stitched and compressed without being decoded
+    (twice as fast as text)."""
     r = table.first_row
     out: list = []
     row_mark, number_mark, row_end = ROW.encode(), NUMBER_VALUE.encode(), ROW_END.encode()
-    for blob in table.blobs:
+    for group in table.blobs:
+        blob = group.restyle(styles)
         if not blob:
             continue
-        for k, style in enumerate(styles):
-            blob = blob.replace(f'{STYLE}{k}"'.encode(), f'{style}"'.encode())
         for row in blob.split(row_end):
             r += 1
             out.append(row.replace(row_mark, b"%d" % r).replace(number_mark, b"%d" % (r - table.first_row)))
