@@ -360,3 +360,39 @@ def test_a_duplicate_in_another_unit_changes_a_kept_units_key_and_outputs(tmp_pa
 def _sheet_xml(package: bytes) -> dict:
     with zipfile.ZipFile(io.BytesIO(package)) as z:
         return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+
+
+def test_records_of_units_decided_again_are_appended_until_the_file_is_twice_what_it_holds(tmp_path):
+    """After one changed file only that unit's record is written (appended; its last line stands); once the
+    file holds as much superseded text as live, it is written anew with a line per unit."""
+    from toolkit.model import DecidedUnit
+
+    def decided(n: int) -> DecidedUnit:
+        return DecidedUnit(ordered=(), files=(), scans=(), ranking_sheets=(), rank_source="", rejected=(),
+                           date="2021-09-0" + str(n % 9 + 1))
+
+    folder = tmp_path / "cache"
+    records = UnitRecords(folder)
+    units = [f"单位{n}" for n in range(4)]
+    for n, unit in enumerate(units):
+        records.put(unit, f"k{n}", decided(n))
+    records.save(units)
+    path = folder / UnitRecords.FILE
+    whole, inode = path.stat().st_size, path.stat().st_ino
+    sizes = []
+    for round_ in range(1, 12):
+        records = UnitRecords(folder)
+        assert records.key("单位1") == (f"r{round_ - 1}" if round_ > 1 else "k1")
+        records.put("单位1", f"r{round_}", decided(round_))
+        records.save(units)
+        sizes.append(path.stat().st_size)
+        if round_ == 1:  # appended to the file as it was: one line longer
+            assert path.stat().st_ino == inode and whole < sizes[0] < whole * 1.5
+        again = UnitRecords(folder)
+        assert again.key("单位1") == f"r{round_}" and again.key("单位2") == "k2"
+        assert again.get("单位1", f"r{round_}", set()).date == decided(round_).date
+    assert any(later < earlier for earlier, later in zip(sizes, sizes[1:]))  # written anew at some point
+    assert max(sizes) <= 2 * whole + 200
+    records = UnitRecords(folder)
+    records.save(units[:3])  # a unit gone: written anew with the others only
+    assert len(path.read_bytes().strip().split(b"\n")) == 3 and UnitRecords(folder).key("单位3") == ""

@@ -380,6 +380,11 @@ def decided_from_dict(d: dict) -> DecidedUnit:
                        rank_source=d["rank_source"], rejected=tuple(d["rejected"]), date=d["date"])
 
 
+def _record_line(unit: str, key: str, body: bytes) -> bytes:
+    """A line of units.jsonl (without its newline): ``<unit>\\t<key>\\t<json>``."""
+    return unit.encode("utf-8") + b"\t" + key.encode("ascii") + b"\t" + body
+
+
 def _names_only(decided: DecidedUnit, paths: set) -> bool:
     """Whether every file ``decided`` names is one of ``paths``, and each file entry is named once (a record
     written for these files; anything else, edited or mixed up on the share, is not taken)."""
@@ -406,6 +411,7 @@ class UnitRecords:
         self.folder = Path(folder)
         self.path = self.folder / self.FILE
         self._lines: dict[str, tuple[str, bytes]] | None = None  # unit -> (key, JSON body), as read
+        self._size = 0  # bytes in the file as read (lines of a unit written again since included)
         self._new: dict[str, tuple[str, bytes]] = {}
         self.hits = 0
         self.damaged: set[str] = set()  # units whose record has the key asked for but could not be decoded
@@ -417,7 +423,8 @@ class UnitRecords:
                 raw = self.path.read_bytes()
             except OSError:
                 raw = b""
-            for line in raw.split(b"\n"):
+            self._size = len(raw)
+            for line in raw.split(b"\n"):  # (a unit's later line stands for its earlier ones: see save)
                 parts = line.split(b"\t", 2)
                 if len(parts) == 3:
                     self._lines[parts[0].decode("utf-8", "replace")] = (parts[1].decode("ascii", "replace"), parts[2])
@@ -453,21 +460,34 @@ class UnitRecords:
         self._new[unit] = (key, body)
 
     def save(self, units) -> None:
-        """Write the file with the decisions of ``units`` only (those put, else those read), when anything was
-        put or a unit is gone; atomically (a reader sees the old file or the new one)."""
+        """Keep the decisions of ``units`` only (those put, else those read), when anything was put or a unit is
+        gone. The decisions put are appended (a unit's last line stands: after one changed file a national
+        file of 50 MB is not written again) while the file stays under twice what it holds; else, or when a
+        unit is gone, the file is written anew with a line per unit, atomically (a reader sees the old file or
+        the new one). A line torn by a crash is a damaged record: its unit is decided again."""
         lines = self._load()
         kept = {u: self._new.get(u) or lines.get(u) for u in units}
         kept = {u: line for u, line in kept.items() if line is not None}
         if not self._new and kept.keys() == lines.keys():
             return
+        added = b"".join(b"\n" + _record_line(unit, key, body) for unit, (key, body) in self._new.items())
+        live = sum(len(unit.encode("utf-8")) + len(key) + len(body) + 3 for unit, (key, body) in kept.items())
+        if kept.keys() == lines.keys() and self._size and self._size + len(added) <= 2 * live:
+            try:
+                with open(self.path, "ab") as fh:  # (each line after a newline: never glued to a torn last line)
+                    fh.write(added)
+                self._lines, self._new, self._size = kept, {}, self._size + len(added)
+                return
+            except OSError:
+                pass
         tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as fh:
-                fh.writelines(unit.encode("utf-8") + b"\t" + key.encode("ascii") + b"\t" + body + b"\n"
-                              for unit, (key, body) in kept.items())
+                fh.writelines(_record_line(unit, key, body) + b"\n" for unit, (key, body) in kept.items())
             os.replace(tmp, self.path)
             self._lines, self._new = kept, {}
+            self._size = live
         except OSError:  # a record that cannot be written only costs time
             with contextlib.suppress(OSError):
                 tmp.unlink()
