@@ -396,3 +396,28 @@ def test_records_of_units_decided_again_are_appended_until_the_file_is_twice_wha
     records = UnitRecords(folder)
     records.save(units[:3])  # a unit gone: written anew with the others only
     assert len(path.read_bytes().strip().split(b"\n")) == 3 and UnitRecords(folder).key("单位3") == ""
+
+
+def test_a_kept_form_is_its_form_made_when_read(make_form, campaign, tmp_path):
+    """A record's 申请表 makes its Values when first read (cache._KeptForm): it reads one field alone, equals and
+    pickles as (content digests) the FormData it stands for, and a record of the wrong shape is refused when
+    taken, not when a field is read later."""
+    import pickle
+
+    from toolkit.cache import _KeptForm, _plain
+    from toolkit.extract.registry import extract
+
+    path = make_form(tmp_path / "1-申请表.xlsx", 传真="", 电话="0311-8780321x")
+    form = extract(path.read_bytes(), "1-申请表.xlsx", campaign, file="石家庄/1-申请表.xlsx").form
+    assert form.fields["传真"].empty and form.yearly["利润总额"][2020].value == 3650.25
+    data = json.loads(json.dumps(_plain(form), ensure_ascii=False))
+    kept = _KeptForm(data)
+    assert kept.text("申报单位") == form.text("申报单位") and "fields" not in vars(kept)  # one field, nothing made
+    assert kept.text("传真") == form.text("传真") == "" and kept.text("无此栏目") == ""
+    assert content_bytes(kept) == content_bytes(form) and pickle.loads(pickle.dumps(kept)) == form
+    assert kept == form and form == kept and kept.number("利润总额", 2020) == 3650.25
+    assert kept.fields == form.fields and kept.yearly == form.yearly and kept.warnings == form.warnings
+    for damage in ({"fields": []}, {"fields": {"申报单位": "文本"}}, {"fields": {"电话": [1, 2, 3]}},
+                   {"yearly": {"利润总额": {"二〇二〇": [1.0, "C15"]}}}, {"yearly": {"利润总额": [1.0]}}):
+        with pytest.raises(ValueError):
+            _KeptForm({**data, **damage} if "yearly" in damage else {**data, "fields": damage["fields"]})

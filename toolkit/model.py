@@ -129,6 +129,11 @@ class FormData:
         v = per_year.get(year) if per_year else None
         return v.value if v is not None and isinstance(v.value, (int, float)) else None
 
+    def __reduce__(self):
+        """Pickled as the call that makes it, whatever subclass holds it (cache.py's record 申请表, made field by
+        field when read, pickles as the FormData it stands for: content digests see content, not the class)."""
+        return FormData, (self.fields, self.yearly, self.source, self.warnings)
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
