@@ -82,17 +82,30 @@ def test_one_units_change_gives_the_register_written_afresh(demo_result, tmp_pat
 
 
 def test_a_torn_foreign_or_lost_part_is_made_again(demo_result, tmp_path):
+    """Damaged kept rows — torn, not JSON, a head of another shape, rows of another table (a valid file whose head
+    says so: fewer columns, fewer styles, fewer rows than it holds), lost — are made again, and kept again."""
     fresh = _write(tmp_path / "fresh.xlsx", demo_result)
     folder = tmp_path / "kept"
     _write(tmp_path / "first.xlsx", demo_result, KeptParts(folder, "salt"))
-    parts = sorted(folder.iterdir())
-    parts[0].write_bytes(parts[0].read_bytes()[:-40])  # torn: fewer rows than its head says
-    parts[1].write_bytes(b"not json\n<row/>")
-    parts[2].write_bytes(b'{"needs": 1, "count": "x"}\n')  # a head of another shape
-    parts[3].unlink()
+    paths = sorted(folder.iterdir())
+    paths[0].write_bytes(paths[0].read_bytes()[:-40])  # torn: shorter than its head says
+    paths[1].write_bytes(b"not json\n<row/>")
+    paths[2].write_bytes(b'{"needs": 1, "count": "x"}\n')  # a head of another shape
+    paths[3].unlink()
+    parts = KeptParts(folder, "salt")
+    for path in paths:  # (each one asked for: a KeptParts saved deletes the parts it was not asked for)
+        parts.get(path.name)
+    for path, change in zip(paths[4:8], ("needs", "styles", "count", "widths")):
+        head, body = parts.get(path.name)
+        head[change] = head[change][:-1] if isinstance(head[change], list) else head[change] - 1
+        parts.put(path.name, head, body)  # a valid file: its envelope's length and CRC-32 are right
+    parts.save()
     kept = KeptParts(folder, "salt")
     assert _write(tmp_path / "again.xlsx", demo_result, kept) == fresh
-    assert (folder / parts[3].name).exists() and parts[0].read_bytes() != b""
+    assert kept.hits == len(paths) - 4  # whole files: all but the torn, not JSON, other-shaped and lost ones
+    third = KeptParts(folder, "salt")
+    assert _write(tmp_path / "third.xlsx", demo_result, third) == fresh
+    assert third.hits == len(paths) and len(list(folder.iterdir())) == len(paths)  # all made again, all taken
 
 
 def test_parts_no_run_used_are_deleted_and_another_salt_uses_none(demo_result, tmp_path):

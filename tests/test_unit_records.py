@@ -46,6 +46,12 @@ def _summary(out) -> dict:
     return data
 
 
+def _parts(out) -> dict:
+    """Output -> {kept part's file name: its inode} (a part written again is a new file)."""
+    folder = out / ".state" / "cache" / "parts"
+    return {o.name: {p.name: p.stat().st_ino for p in o.iterdir()} for o in folder.iterdir()}
+
+
 def _pages(out) -> dict:
     """The run's status pages (index.html and each unit's), by path."""
     latest = out / "latest"
@@ -75,11 +81,16 @@ def test_kept_decisions_give_the_result_of_deciding_afresh(demo_inbox, campaign,
     stamp = (now - dt.timedelta(days=4)).timestamp()
     os.utime(summary, (stamp, stamp))
     later = now + dt.timedelta(minutes=5)
+    parts = _parts(out)
+    assert all(len(parts[output]) >= 20 for output in ("register", "summary", "unit pages", "index")), parts.keys()
     incremental = run(inbox, out, campaign, settle=0, workers=1, now=later)
     assert incremental.parsed == 1
+    # the other units' parts of every output were taken as kept (the same files), the changed unit's made again
+    after = _parts(out)
+    for output in ("summary", "unit pages", "index"):
+        assert len(after[output].keys() - parts[output].keys()) == 1 and len(after[output]) == len(parts[output])
+    assert len(after["register"].items() & parts["register"].items()) >= len(parts["register"]) - 5
     kept_summary, kept_register, kept_pages = _summary(out), _register(out), _pages(out)
-    for output in ("register", "summary", "unit pages", "index"):  # each unit's part of them kept for the next run
-        assert len(list((out / ".state" / "cache" / "parts" / output).iterdir())) >= 20, output
     forced = run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)  # every unit decided afresh
     _same_result(incremental.result, forced.result)
     assert kept_summary == _summary(out)
@@ -421,3 +432,20 @@ def test_a_kept_form_is_its_form_made_when_read(make_form, campaign, tmp_path):
                    {"yearly": {"利润总额": {"二〇二〇": [1.0, "C15"]}}}, {"yearly": {"利润总额": [1.0]}}):
         with pytest.raises(ValueError):
             _KeptForm({**data, **damage} if "yearly" in damage else {**data, "fields": damage["fields"]})
+
+
+def test_a_temporary_file_in_a_kept_unit_is_listed_in_its_rows(tmp_path, make_form, make_summary, campaign):
+    """A temporary file (an open workbook's ~$ lock file) appears in a unit whose files did not change: the unit's
+    decision is kept, and the register's 文件清单 lists the file — that group's kept rows are keyed by the unit's
+    temporary and still-copying files too."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    _tangshan(inbox, make_form, make_summary)
+    run(inbox, out, campaign, settle=0, workers=1, now=DAY)
+    (inbox / "唐山" / "~$1-唐山华信精密机械有限公司-申请表.xlsx").write_bytes(b"\x00" * 165)
+    later = DAY + dt.timedelta(hours=1)
+    incremental = run(inbox, out, campaign, settle=0, workers=1, now=later)
+    assert incremental.parsed == 0 and [fv.unit for fv in incremental.result.ignored] == ["唐山市工业和信息化局"]
+    register = _register(out)
+    assert "~$1-唐山华信".encode() in register["xl/worksheets/sheet7.xml"]
+    run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)
+    assert register == _register(out)

@@ -345,6 +345,11 @@ def toolkit_digest() -> str:
     return h.hexdigest()[:16]
 
 
+# computed at import: the digest of the code this process runs, not of what is on disk when a long-lived process
+# first asks (a watcher upgraded in place would keep decisions and outputs' parts of old code under the new digest)
+toolkit_digest()
+
+
 def unit_key(unit: str, files, removed, settings: str) -> str:
     """The key a unit's decision is kept under: the toolkit's code (toolkit_digest), ``settings`` (the caller's
     digest of the campaign and everything else a run depends on) and every field of each of its file versions
@@ -528,7 +533,8 @@ class UnitRecords:
         kept = {u: line for u, line in kept.items() if line is not None}
         if not self._new and kept.keys() == lines.keys():
             return
-        added = b"".join(b"\n" + _record_line(unit, key, body) for unit, (key, body) in self._new.items())
+        added = b"".join(b"\n" + _record_line(unit, key, body) for unit, (key, body) in self._new.items()
+                         if unit in kept)
         live = sum(len(unit.encode("utf-8")) + len(key) + len(body) + 3 for unit, (key, body) in kept.items())
         if kept.keys() == lines.keys() and self._size and self._size + len(added) <= 2 * live:
             try:

@@ -35,14 +35,20 @@ class RenderContext:
         """Whether the per-unit documents of ``unit`` are written in this run (not reused)."""
         return unit not in self.reuse
 
+    def part_key(self, kind: str, unit: str) -> tuple | None:
+        """The key ``unit``'s ``kind`` of part of an output is kept under (kept.kept_text): the kind, the unit
+        and its content key; None when the unit has no content key (then the part is made and not kept)."""
+        return (kind, unit, self.unit_keys[unit]) if unit in self.unit_keys else None
+
 
 @dataclass(frozen=True)
 class Output:
     """One output: what people call it, and the function writing it into a run folder.
 
     ``background``: written by a forked child process while the next outputs are written (on systems with
-    fork), because it reads only the result and no other output reads it until ``waits`` — the province-wide
-    register is the longest single output of a large run. ``waits``: every background output is finished
+    fork), because it reads only the result and the context (and its own kept parts, in a folder of its own)
+    and no other output reads it until ``waits`` — the province-wide register is the longest single output of
+    a large run. ``waits``: every background output is finished
     before this one starts (it reads what they wrote). ``preload``: modules a background output imports, which a
     long-lived process (watch) imports once at an idle moment (``preload()``), so that its children have them; a
     batch run's child imports them itself, while the run's process goes on (pandas alone takes 0.5 s)."""
@@ -116,13 +122,13 @@ def unit_documents(result: Assembled, folder: Path, context: RenderContext, kind
             yield unit, view, document_path(folder, unit, kind, suffix)
 
 
-def unit_keys(result: Assembled, context: RenderContext, decided: dict | None = None) -> dict[str, str]:
+def unit_keys(result: Assembled, context: RenderContext, decision_keys: dict | None = None) -> dict[str, str]:
     """Unit -> a digest of everything its per-unit documents and its parts of the province-wide outputs are made
     from (its status, applications, files and issues; the opinion template; whether PDFs are asked for; the
     toolkit's version). Equal keys mean equal documents, so a run reuses the last run's documents of every unit
     whose key did not change, and the parts of outputs kept under it (kept.KeptParts).
 
-    ``decided``: unit -> the key its decision was made under (cache.unit_key: the code, the settings and every
+    ``decision_keys``: unit -> the key its decision was made under (cache.unit_key: the code, the settings and every
     field of its files); for those units the digest is of that key plus what assembly's province-wide steps
     (8-9: duplicates across units, statuses, the unit's counts) gave them — the unit's status and its
     applications' statuses and issues; a file's entry takes its problems and enterprise from its unit's own
@@ -133,13 +139,14 @@ def unit_keys(result: Assembled, context: RenderContext, decided: dict | None = 
     from .. import __version__
 
     template = hashlib.sha256(context.opinion_template).hexdigest()
-    decided = decided or {}
+    decision_keys = decision_keys or {}
     keys = {}
     for unit, view in result.by_unit.items():
         h = hashlib.sha256(f"{__version__}\0{template}\0{context.pdf}\0".encode())
-        if unit in decided:
-            h.update(f"decided\0{decided[unit]}\0".encode())
-            h.update(content_bytes((view.status, [(a.status, a.listed_in_opinion, a.issues) for a in view.applications])))
+        if unit in decision_keys:
+            h.update(f"decided\0{decision_keys[unit]}\0".encode())
+            province_wide = (view.status, [(a.status, a.listed_in_opinion, a.issues) for a in view.applications])
+            h.update(content_bytes(province_wide))
         else:
             h.update(content_bytes((view.status, view.applications, view.files, view.issues)))
         keys[unit] = h.hexdigest()
@@ -206,11 +213,11 @@ def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozen
 def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:
     """Every registered output of ``result`` into ``folder``; returns the files written.
 
-    Background outputs (``Output.background``: they read only the result) are started first, each in a forked
-    child; then the other outputs are written in order. A background output whose child fails is written again
-    in this process, so a child's failure costs time, never an output. The per-unit documents of units whose key (``context.unit_keys``)
-    equals the previous run's (``context.previous_keys``) are copied from ``context.previous`` instead of
-    rendered (``context.reuse``)."""
+    Background outputs (``Output.background``) are started first, each in a forked child; then the other
+    outputs are written in order. A background output whose child fails is written again in this process, so a
+    child's failure costs time, never an output. The per-unit documents of units whose key
+    (``context.unit_keys``) equals the previous run's (``context.previous_keys``) are copied from
+    ``context.previous`` instead of rendered (``context.reuse``)."""
     import dataclasses
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -4,19 +4,24 @@ A national run's outputs hold every unit's share (the register's rows, summary.j
 pages' tables); after one new file only one unit's share differs. An output asks ``KeptParts`` for a unit's part
 under a name made of the unit's content key (render.unit_keys: equal keys, equal content) and whatever else
 the part depends on, and makes and puts the part only when it is not kept. Parts are bytes with a small JSON
-head (and the body's length and CRC-32: a torn or altered file is made again), one file each, in one folder per output (outputs written by different processes never share a folder).
+head (and the body's length and CRC-32: a torn or altered file is made again), one file each, in one folder per
+output (outputs written by different processes never share a folder).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SUFFIX = ".part"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -51,7 +56,7 @@ class KeptParts:
                         and info.get("size") == len(body) and info.get("crc32") == zlib.crc32(body)):
                     self.hits += 1
                     return info["head"], body
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 pass
         self.misses += 1
         return None
@@ -62,26 +67,36 @@ class KeptParts:
         self._made[name] = (head, body)
 
     def save(self) -> None:
-        """Write the parts made in this run (each atomically) and delete the files of parts not used."""
+        """Write the parts made in this run (each atomically) and delete the files of parts not used (and
+        temporary files an interrupted run left an hour ago or more). A part that cannot be written or deleted
+        is left as it is (kept parts only save time)."""
         if self.folder is None:
             return
-        try:
+        with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
-            for name, (head, body) in self._made.items():
+        for name, (head, body) in self._made.items():
+            line = json.dumps({"size": len(body), "crc32": zlib.crc32(body), "head": head}).encode("ascii")
+            try:
                 fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-                try:
-                    with os.fdopen(fd, "wb") as fh:
-                        line = json.dumps({"size": len(body), "crc32": zlib.crc32(body), "head": head})
-                        fh.write(line.encode("ascii") + b"\n" + body)
-                    os.replace(tmp, self.folder / name)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
-            for path in self.folder.iterdir():
-                if path.name not in self._used and path.suffix in (SUFFIX, ".tmp"):
-                    path.unlink(missing_ok=True)
+            except OSError:
+                continue
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(line + b"\n" + body)
+                os.replace(tmp, self.folder / name)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        try:
+            paths = list(self.folder.iterdir())
         except OSError:
-            pass  # kept parts only save time
+            paths = []
+        for path in paths:
+            with contextlib.suppress(OSError):
+                if (path.suffix == SUFFIX and path.name not in self._used
+                        or path.suffix == ".tmp" and path.stat().st_mtime < time.time() - 3600):
+                    path.unlink()
+        log.debug("%s：沿用 %d 份，新生成 %d 份", self.folder.name, self.hits, len(self._made))
 
 
 def kept_parts(context, output: str) -> KeptParts:

@@ -39,7 +39,7 @@ from ..model import (
     Assembled,
     UnitStatus,
 )
-from . import RenderContext, content_bytes
+from . import RenderContext
 from .kept import KeptParts, kept_parts
 from .row_groups import KeptRows, RowGroup, write_grouped_table
 from .xlsx_rows import NUMBER, RowSplice
@@ -91,7 +91,9 @@ def write_register(target, result: Assembled, *, kept: KeptParts | None = None, 
     writes, several times faster) into the package xlsxwriter made of everything else. The tables listing
     applications, problems and files are made of one group of rows per unit (row_groups): a unit whose content
     key (``unit_keys``: unit -> render.unit_keys' key) is unchanged since ``kept`` kept its rows gives them as
-    kept, without being looked at again. ``kept`` is not saved here (KeptParts.save).
+    kept, without being looked at again, while the columns are as wide as when the rows were made (row heights
+    follow widths: a wider column makes every unit's rows of its table again). ``kept`` is not saved here
+    (KeptParts.save).
     """
     import io
 
@@ -128,15 +130,16 @@ class _Groups:
         self.views = result.by_unit
         self.order = [u.unit for u in result.units]
 
-    def key(self, unit: str | None, *extra) -> str | None:
-        """The group's content key: the unit's key (and ``extra``'s content), None for OTHERS or an unknown key."""
+    def key(self, unit: str | None, extra: str = "") -> str | None:
+        """The group's content key: the unit's key (and ``extra``: what else its rows are made from, as text),
+        None for OTHERS or a unit without a key."""
         if unit is OTHERS or unit not in self.unit_keys:
             return None
         if not extra:
             return f"{unit}\0{self.unit_keys[unit]}"
         import hashlib
 
-        return f"{unit}\0{self.unit_keys[unit]}\0{hashlib.sha256(content_bytes(extra)).hexdigest()}"
+        return f"{unit}\0{self.unit_keys[unit]}\0{hashlib.sha256(extra.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
     def of_applications(self, rows_of) -> list[RowGroup]:
         """A group per unit of ``rows_of(applications)`` -> (rows, style_rows)."""
@@ -215,9 +218,9 @@ def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _
         rows = leaders_rows(result, applications)
         return rows, [names] * len(rows)
 
-    _, count = groups.write(ws, f, splice, table=LEADERS, top=2, columns=columns, groups=groups.of_applications(rows_of),
-                            style_names=("count", "cell", "cell_center", "money"), total=total,
-                            total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
+    _, count = groups.write(ws, f, splice, table=LEADERS, top=2, columns=columns,
+                            groups=groups.of_applications(rows_of),
+                            style_names=("count", "cell", "cell_center", "money"), total=total, total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
     if not count:
         ws.merge_range(3 + 1, 0, 3 + 1, len(columns) - 1, "尚无通过审核的推荐项目。", f["cell"])
     ws.freeze_panes(3, 0)
@@ -573,7 +576,8 @@ def _detail_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _G
         return rows, [names] * len(rows)
 
     widths, _ = groups.write(ws, f, splice, table=DETAIL, top=0, columns=columns,
-                             groups=groups.of_applications(rows_of), style_names=("count", "cell", "cell_center", "money"))
+                             groups=groups.of_applications(rows_of),
+                             style_names=("count", "cell", "cell_center", "money"))
     ws.freeze_panes(1, 4)
     ws.autofilter(0, 0, max(1, len(result.applications)), len(columns) - 1)
     print_setup(ws, landscape=True, header_rows=(0, 0), fit_width=False, paper=A3)
@@ -624,9 +628,9 @@ def _files_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Gr
     names = [column.style for column in columns]
     views = groups.views
     of: dict = {}  # unit (OTHERS for none of the units) -> ([FileEntry], [ignored], [pending])
-    for unit in [*groups.order, OTHERS]:
-        of[unit] = (views[unit].files if unit is not OTHERS else [e for e in result.files if e.version.unit not in views],
-                    [], [])
+    for unit in groups.order:
+        of[unit] = (views[unit].files, [], [])
+    of[OTHERS] = ([e for e in result.files if e.version.unit not in views], [], [])
     for index, versions in ((1, result.ignored), (2, result.pending)):
         for fv in versions:
             of[fv.unit if fv.unit in views else OTHERS][index].append(fv)
@@ -637,7 +641,9 @@ def _files_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Gr
         rows = file_rows(*of[unit])
         return rows, [names] * len(rows)
 
-    row_groups = [RowGroup(groups.key(unit, of[unit][1], of[unit][2]), lambda unit=unit: rows_of(unit)) for unit in of]
+    # a unit's temporary and still-copying files are not part of its content key: their rows are, in its group's
+    row_groups = [RowGroup(groups.key(unit, repr(file_rows([], *of[unit][1:]))), lambda unit=unit: rows_of(unit))
+                  for unit in of]
     groups.write(ws, f, splice, table=FILES, top=1, columns=columns, groups=row_groups,
                  style_names=("count", "cell", "cell_center"))
     ws.freeze_panes(2, 0)

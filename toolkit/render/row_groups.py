@@ -54,30 +54,34 @@ class KeptRows:
     made or restyled in this run."""
 
     parts: KeptParts
-    pending: list = field(default_factory=list)  # (name, head, GroupRows, made in this run)
+    to_put: list = field(default_factory=list)  # (name, head, GroupRows, made in this run)
 
-    def get(self, name: str) -> _Kept | None:
-        """The group kept as ``name``, or None (not kept, or not a group's rows)."""
+    def get(self, name: str, columns: int, styles: int) -> _Kept | None:
+        """The group kept as ``name`` for a table of ``columns`` columns and ``styles`` style names, or None (not
+        kept, or not a group's rows of such a table)."""
         part = self.parts.get(name)
         if part is None:
             return None
         head, body = part
         try:
-            styles = head["styles"]
-            kept = _Kept(needs=[tuple(map(float, n)) for n in head["needs"]], count=int(head["count"]),
-                         widths=[float(w) for w in head["widths"]], rows=GroupRows(body, [str(int(s)) for s in styles]))
+            kept = _Kept(needs=[(float(text), float(number)) for text, number in head["needs"]],
+                         count=int(head["count"]), widths=[float(w) for w in head["widths"]],
+                         rows=GroupRows(body, [str(int(s)) for s in head["styles"]]))
         except (KeyError, TypeError, ValueError):
             return None
-        if kept.count < 1 or body.count(ROW_END.encode()) != kept.count - 1:
-            return None  # torn
-        self.pending.append((name, head, kept.rows, False))  # kept again if restyled for this workbook
+        if (len(kept.needs) != columns or len(kept.widths) != columns or len(kept.rows.styles) != styles
+                or kept.count < 1 or body.count(ROW_END.encode()) != kept.count - 1):
+            return None  # another table's, or torn
+        self.to_put.append((name, head, kept.rows, False))  # kept again if restyled for this workbook
         return kept
 
     def made(self, name: str, head: dict, rows: GroupRows) -> None:
-        self.pending.append((name, head, rows, True))
+        """Keep ``rows``, made in this run, as ``name`` (with ``head``) once they have their style indexes."""
+        self.to_put.append((name, head, rows, True))
 
     def keep(self) -> None:
-        for name, head, rows, made in self.pending:
+        """Put the groups made or restyled in this run into ``parts`` (after RowSplice.finish)."""
+        for name, head, rows, made in self.to_put:
             if (made or rows.changed) and rows.styles is not None:
                 self.parts.put(name, {**head, "styles": rows.styles}, rows.body)
 
@@ -118,7 +122,8 @@ def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Colu
     parts = []
     for group in groups:
         name = kept.parts.name("rows", table, group.key, style_names, columns) if group.key is not None else None
-        part = _Part(group, name, kept=kept.get(name) if name is not None and splice is not None else None)
+        found = kept.get(name, len(columns), len(style_names)) if name is not None and splice is not None else None
+        part = _Part(group, name, kept=found)
         if part.kept is not None:
             part.needs = part.kept.needs
         else:

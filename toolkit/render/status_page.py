@@ -315,11 +315,10 @@ def render_unit_page(result: Assembled, folder: Path, context: RenderContext, vi
     s = view.status
     note = missing_note(folder, context) if note is None else note
     extra = f'<p class="note">{esc(note)}</p>\n' if note else ""
-    key = ("unit page", s.unit, context.unit_keys[s.unit]) if s.unit in context.unit_keys else None
     body = (_header(result, context, f"{result.campaign.title} — {s.unit}", extra)
             + "<main>\n<h2>本单位情况</h2>\n<div class=\"tiles single\">\n"
             + _tile(folder, view, here=True, with_unit_page=False) + "</div>\n"
-            + kept_text(kept or KeptParts(None), key, lambda: _unit_tables(view))
+            + kept_text(kept or KeptParts(None), context.part_key("unit page", s.unit), lambda: _unit_tables(view))
             + "\n</main>\n<footer>本页由质量标杆推荐工具生成，只含本单位的情况；详细内容见本文件夹中的回执。</footer>")
     return _document(f"{s.unit} — 推荐汇总状态", body)
 
@@ -387,8 +386,8 @@ def render_index(result: Assembled, folder: Path, context: RenderContext, *, not
     views = result.by_unit
     tiles = "".join(_tile(folder, views[u.unit], here=False, with_unit_page=True) for u in result.units)
     kept = kept or KeptParts(None)
-    problems = [kept_text(kept, ("index problems", u.unit, context.unit_keys[u.unit]) if u.unit in context.unit_keys
-                          else None, lambda u=u: _unit_problems(u, views[u.unit])) for u in result.units]
+    problems = [kept_text(kept, context.part_key("index problems", u.unit),
+                          lambda u=u: _unit_problems(u, views[u.unit])) for u in result.units]
     problems_html = "".join(problems) + _unassigned(result)
     body = (_header(result, context, f"{c.title} — 推荐汇总状态", extra)
             + f'<main>\n<h2>各推荐单位（{len(result.units)} 个，按附件2顺序）</h2>\n<div class="tiles">\n{tiles}</div>\n'

@@ -109,9 +109,8 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     def applications(unit: str) -> str:
         return ITEM_SEPARATOR.join(json.dumps(_application(a), ensure_ascii=False) for a in views[unit].applications)
 
-    key = context.unit_keys.get
-    written = Written(kept_text(kept, ("applications", u.unit, key(u.unit)) if key(u.unit) else None,
-                                lambda unit=u.unit: applications(unit)) for u in result.units)
+    written = Written(kept_text(kept, context.part_key("applications", u.unit), lambda unit=u.unit: applications(unit))
+                      for u in result.units)
     path = folder / SUMMARY
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         dump(summary_fields(result, written), fh)

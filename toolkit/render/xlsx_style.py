@@ -346,8 +346,8 @@ def total_style_names(columns: list[Column], total: list | None, total_styles: d
     name), else total_money, total_count or total_text by the column's kind; [] without a total."""
     if total is None:
         return []
-    return [(total_styles or {}).get(c) or {"money": "total_money", "count": "total_count"}.get(column.kind, "total_text")
-            for c, column in enumerate(columns)]
+    by_kind = {"money": "total_money", "count": "total_count"}
+    return [(total_styles or {}).get(c) or by_kind.get(column.kind, "total_text") for c, column in enumerate(columns)]
 
 
 def table_header(ws, f: dict, top: int, columns: list[Column], widths: list[float]) -> None:
