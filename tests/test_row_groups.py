@@ -156,3 +156,67 @@ def test_rows_kept_with_other_style_indexes_are_restyled(demo_result, tmp_path):
     assert kept.hits == len(list(folder.iterdir()))
     restyled = KeptParts(folder, "salt")
     assert all(int(restyled.get(p.name)[0]["styles"][0]) < 100 for p in folder.iterdir())  # kept again, restyled
+
+
+def test_a_grouped_table_is_the_table_write_table_writes_from_all_rows(demo_result, tmp_path):
+    """Each grouped sheet of the register (推荐汇总表, 全部申报, 问题清单, 申报明细, 文件清单) holds the same XML as the
+    sheet xlsx_style.write_table writes from all its groups' rows numbered 1 … n, with the same styles."""
+    import io
+
+    import xlsxwriter
+    from test_xlsx_rows import _cells
+
+    from toolkit.render import row_groups
+    from toolkit.render.xlsx_rows import NUMBER
+    from toolkit.render.xlsx_style import write_table
+
+    tables: dict = {}
+    original = row_groups.write_grouped_table
+
+    def spy(ws, f, **options):
+        tables[options["table"]] = options
+        return original(ws, f, **options)
+
+    grouped = _write(tmp_path / "grouped.xlsx", demo_result, KeptParts(tmp_path / "kept", "salt"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(register_module, "write_grouped_table", spy)
+        assert _write(tmp_path / "again.xlsx", demo_result, KeptParts(tmp_path / "kept", "salt")) == grouped
+    assert set(tables) == {"推荐汇总表", "全部申报", "问题清单", "申报明细", "文件清单"}
+    sheets = {name: n for n, name in enumerate(register_module.SHEETS, start=1)}
+    for name, options in tables.items():
+        rows, styles = [], []
+        for group in options["groups"]:
+            group_rows, group_styles = group.build()
+            rows += [[len(rows) + n if value is NUMBER else value for value in row]
+                     for n, row in enumerate(group_rows, start=1)]
+            styles += group_styles
+        package = io.BytesIO()
+        wb = xlsxwriter.Workbook(package, {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+        f = register_module.formats(wb)
+        splice = RowSplice()
+        for sheet in register_module.SHEETS[:sheets[name]]:  # the same sheet number, the table at the same place
+            ws = wb.add_worksheet(sheet)
+        top = options["top"]
+        write_table(ws, f, splice=splice, top=top, columns=options["columns"], rows=rows,
+                    styles=lambda r, c, v, top=top, styles=styles: styles[r - top - 1][c], total=options.get("total"),
+                    total_styles=options.get("total_styles"), total_label_span=options.get("total_label_span", 1))
+        wb.close()
+        splice.finish(package.getvalue(), tmp_path / f"{name}.xlsx")
+        expected = _parts(tmp_path / f"{name}.xlsx")[f"xl/worksheets/sheet{sheets[name]}.xml"]
+        got = grouped[f"xl/worksheets/sheet{sheets[name]}.xml"]
+        assert _rows_of(got, top) == _rows_of(expected, top), name
+        looks = _cells(tmp_path / "grouped.xlsx")[name][0], _cells(tmp_path / f"{name}.xlsx")[name][0]
+        below = [{ref: look for ref, look in cells.items() if int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) > top}
+                 for cells in looks]
+        assert below[0] == below[1] and len(below[0]) >= len(rows), name  # values, types, formats, fonts, fills
+
+
+def _rows_of(sheet: bytes, top: int) -> list:
+    """The <row> elements of a worksheet's XML from the table's header (0-based row ``top``) down, their cells'
+    style indexes left out (the two workbooks number their formats in their own orders), and the column widths."""
+    import re
+
+    rows = [m.group(0) for m in re.finditer(rb'<row r="(\d+)"[^>]*>.*?</row>', sheet, re.DOTALL) if int(m.group(1)) > top]
+    assert rows
+    return [re.sub(rb' s="\d+"', b"", row) for row in rows] + re.findall(rb"<col [^>]*>", sheet)

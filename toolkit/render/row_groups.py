@@ -1,12 +1,13 @@
 """Tables made of groups of rows (a register's units), each group's rows kept between runs as worksheet XML.
 
 A national register has tens of thousands of rows; after one new file only one unit's rows differ. A grouped
-table (``write_grouped_table``) asks each group for its rows only when its kept XML cannot serve:
-a group's content key (the unit's content key: equal keys, equal rows) names what it kept (kept.KeptParts) —
-the rows as a template (xlsx_rows.row_templates: row numbers, 序号 and style indexes left open) and what its values ask of
-each column's width (xlsx_style.column_needs). The table's widths come from all groups' needs; a group's
-template serves while the widths it was made at (row heights follow them) stay the same. The workbook written
-is the one ``write_table`` writes from all rows (tests/test_row_groups.py holds them equal).
+table (``write_grouped_table``) asks each group for its rows only when its kept XML cannot serve: a group's
+content key (the unit's content key: equal keys, equal rows) names what it kept (kept.KeptParts) — its rows as
+worksheet XML with their row numbers and 序号 left open (xlsx_rows.GroupRows, with the style indexes of the
+workbook they were made for) and what its values ask of each column's width (xlsx_style.column_needs). The
+table's widths come from all groups' needs; kept rows serve while the widths they were made at (row heights
+follow them) stay the same. The sheet written is the one ``write_table`` writes from all the groups' rows
+(tests/test_row_groups.py compares them).
 """
 from __future__ import annotations
 
@@ -144,8 +145,10 @@ def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Colu
         widths.append(width_of(column, needs))
     table_header(ws, f, top, columns, widths)
     shown = [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden]
-    if splice is None or not splice.add_groups(ws, top, _templates(parts, widths, shown, style_names, kept),
-                                               count, [f[name] for name in style_names], len(columns)):
+    templates = _templates(parts, widths, shown, style_names, kept) if splice is not None else []
+    count = sum(part.count for part in parts)  # (rows made again count as made)
+    formats = [f[name] for name in style_names]
+    if splice is None or not splice.add_groups(ws, top, templates, count, formats, len(columns)):
         _cells(ws, f, top, parts, numbered, shown)
     if total is not None:
         total_row(ws, f, top + 1 + count, columns, widths, total, total_style, total_label_span)
