@@ -13,7 +13,7 @@ import pytest
 from toolkit.cache import UnitRecords, decided_from_dict, decided_to_dict
 from toolkit.campaign import CHINA_TZ
 from toolkit.demo import write_demo_inbox
-from toolkit.model import DecidedUnit
+from toolkit.model import DecidedUnit, evolve
 from toolkit.pipeline import run
 from toolkit.render import content_bytes
 from toolkit.render.forms import write_summary
@@ -88,7 +88,7 @@ def test_kept_decisions_give_the_result_of_deciding_afresh(demo_inbox, campaign,
     # the other units' parts of every output were taken as kept (the same files), the changed unit's made again
     after = _parts(out)
     for output in ("summary", "unit pages", "index"):
-        assert len(after[output].keys() - parts[output].keys()) == 1 and len(after[output]) == len(parts[output])
+        assert len(after[output].items() - parts[output].items()) == 1 and len(after[output]) == len(parts[output])
     assert len(after["register"].items() & parts["register"].items()) >= len(parts["register"]) - 5
     kept_summary, kept_register, kept_pages = _summary(out), _register(out), _pages(out)
     forced = run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)  # every unit decided afresh
@@ -422,16 +422,20 @@ def test_a_kept_form_is_its_form_made_when_read(make_form, campaign, tmp_path):
     form = extract(path.read_bytes(), "1-申请表.xlsx", campaign, file="石家庄/1-申请表.xlsx").form
     assert form.fields["传真"].empty and form.yearly["利润总额"][2020].value == 3650.25
     data = json.loads(json.dumps(_plain(form), ensure_ascii=False))
-    kept = _KeptForm(data)
+    kept = _KeptForm.of(data)
     assert kept.text("申报单位") == form.text("申报单位") and "fields" not in vars(kept)  # one field, nothing made
     assert kept.text("传真") == form.text("传真") == "" and kept.text("无此栏目") == ""
     assert content_bytes(kept) == content_bytes(form) and pickle.loads(pickle.dumps(kept)) == form
     assert kept == form and form == kept and kept.number("利润总额", 2020) == 3650.25
     assert kept.fields == form.fields and kept.yearly == form.yearly and kept.warnings == form.warnings
+    assert "_data" not in vars(kept)  # both made: the record's data let go
+    changed = evolve(_KeptForm.of(data), source="labels")  # (assembly evolves applications, never forms: still)
+    assert changed.text("申报单位") == form.text("申报单位") and changed.source == "labels"
     for damage in ({"fields": []}, {"fields": {"申报单位": "文本"}}, {"fields": {"电话": [1, 2, 3]}},
-                   {"yearly": {"利润总额": {"二〇二〇": [1.0, "C15"]}}}, {"yearly": {"利润总额": [1.0]}}):
+                   {"yearly": {"利润总额": {"二〇二〇": [1.0, "C15"]}}}, {"yearly": {"利润总额": [1.0]}},
+                   {"yearly": {"利润总额": {"²": [1.0, "C15"]}}}, {"yearly": {"利润总额": {"9" * 5000: [1.0, "C15"]}}}):
         with pytest.raises(ValueError):
-            _KeptForm({**data, **damage} if "yearly" in damage else {**data, "fields": damage["fields"]})
+            _KeptForm.of({**data, **damage})
 
 
 def test_a_temporary_file_in_a_kept_unit_is_listed_in_its_rows(tmp_path, make_form, make_summary, campaign):
@@ -449,3 +453,29 @@ def test_a_temporary_file_in_a_kept_unit_is_listed_in_its_rows(tmp_path, make_fo
     assert "~$1-唐山华信".encode() in register["xl/worksheets/sheet7.xml"]
     run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)
     assert register == _register(out)
+
+
+def test_a_torn_appended_record_is_damaged_and_decided_again(demo_inbox, campaign, tmp_path):
+    """A run killed while appending a unit's record leaves a torn last line: the unit's record is damaged (not
+    taken), the unit is decided afresh and its record put again; the result is the one deciding afresh gives."""
+    base, now = demo_inbox
+    inbox, out = base / "inbox", tmp_path / "out"
+    first = run(inbox, out, campaign, settle=0, workers=1, now=now)
+    path = out / ".state" / "cache" / UnitRecords.FILE
+    records = UnitRecords(path.parent)
+    unit = campaign.unit("保定市工业和信息化局").name
+    key = records.key(unit)
+    body = json.dumps(decided_to_dict(records.get(unit, key, _paths(first.result, unit))), ensure_ascii=False)
+    with open(path, "ab") as fh:  # as save appends it, cut short
+        fh.write(b"\n" + f"{unit}\t{key}\t{body}".encode()[: len(body) // 2])
+    torn = UnitRecords(path.parent)
+    assert torn.get(unit, key, _paths(first.result, unit)) is None and unit in torn.damaged
+    _touch_other(inbox, 7)
+    try:
+        again = run(inbox, out, campaign, settle=0, workers=1, now=now + dt.timedelta(minutes=1))
+    finally:
+        (inbox / "其他" / "说明.txt").unlink()
+    assert content_bytes(again.result.applications) == content_bytes(first.result.applications)
+    assert content_bytes(again.result.units) == content_bytes(first.result.units)
+    healed = UnitRecords(path.parent)
+    assert healed.get(unit, healed.key(unit), _paths(first.result, unit)) is not None

@@ -100,23 +100,37 @@ class _KeptForm(FormData):
     """A unit record's 申请表 (a FormData), its Values made when first read: a run takes 25 units' decisions
     after one changed file and reads, of each kept application's 申请表, only the 申报单位 (duplicates) — making all
     its 25-40 Values was a third of taking the decisions at 10,000 applications. ``fields`` and ``yearly`` are
-    made on first use; ``text`` reads one field without making the others. Equal to, and pickled (so content
-    digests, render.content_bytes) as, the FormData it stands for. ``data``: what _plain wrote for the FormData,
-    of the shape _check_form checks (raises ValueError otherwise)."""
+    made on first use (then the record's data is let go); ``text`` reads one field without making the others.
+    Equal to, and pickled (so content digests, render.content_bytes) as, the FormData it stands for; one made by
+    dataclasses.replace or model.evolve is an ordinary FormData of this class (FormData's __init__)."""
 
-    def __init__(self, data: dict):
+    @classmethod
+    def of(cls, data: dict) -> _KeptForm:
+        """The form ``data`` stands for (what _plain wrote for a FormData). Raises ValueError (TypeError for
+        warnings of another shape) unless ``data`` has the shape _check_form checks: nothing read later fails."""
         _check_form(data)
-        object.__setattr__(self, "_data", data)
-        object.__setattr__(self, "source", data.get("source", ""))
-        object.__setattr__(self, "warnings", tuple(Issue(**i) for i in data.get("warnings", ())))
+        form = object.__new__(cls)
+        object.__setattr__(form, "_data", data)
+        object.__setattr__(form, "source", data.get("source", ""))
+        object.__setattr__(form, "warnings", tuple(Issue(**i) for i in data.get("warnings", ())))
+        return form
 
     @functools.cached_property
     def fields(self) -> dict:  # type: ignore[override]
-        return {k: value_of(v) for k, v in self._data["fields"].items()}
+        made = {k: value_of(v) for k, v in self._data["fields"].items()}
+        self._release("yearly")
+        return made
 
     @functools.cached_property
     def yearly(self) -> dict:  # type: ignore[override]
-        return {k: {int(y): value_of(v) for y, v in per.items()} for k, per in self._data["yearly"].items()}
+        made = {k: {int(y): value_of(v) for y, v in per.items()} for k, per in self._data["yearly"].items()}
+        self._release("fields")
+        return made
+
+    def _release(self, other: str) -> None:
+        """Let the record's data go once ``other`` (fields or yearly) is made too."""
+        if other in self.__dict__:
+            self.__dict__.pop("_data", None)
 
     def text(self, key: str) -> str:
         if "fields" in self.__dict__:
@@ -150,7 +164,7 @@ def _check_form(data: dict) -> None:
         if per.__class__ is not dict:
             raise ValueError("not a kept 申请表")
         for y, v in per.items():
-            if not y.isdigit() or v.__class__ is not list or len(v) not in (2, 6):
+            if not (y.isascii() and y.isdigit() and len(y) <= 6) or v.__class__ is not list or len(v) not in (2, 6):
                 raise ValueError("not a kept Value")
 
 
@@ -430,7 +444,7 @@ def decided_from_dict(d: dict) -> DecidedUnit:
     for a in d["ordered"]:
         a = dict(a)
         a.update(form_file=_version(a["form_file"]), summary_file=_version(a["summary_file"]),
-                 form=_KeptForm(a["form"]) if a["form"] else None,
+                 form=_KeptForm.of(a["form"]) if a["form"] else None,
                  summary=_summary(a["summary"]) if a["summary"] else None,
                  issues=tuple(table[n] for n in a["issues"]),
                  superseded=tuple(map(_version, a["superseded"])), attachments=tuple(map(_version, a["attachments"])))

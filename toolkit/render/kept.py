@@ -61,6 +61,11 @@ class KeptParts:
         self.misses += 1
         return None
 
+    @property
+    def made(self) -> frozenset:
+        """The names of the parts made (put) in this run."""
+        return frozenset(self._made)
+
     def put(self, name: str, head: dict, body: bytes) -> None:
         """Keep ``body`` with ``head`` (JSON-able) as ``name`` when the output is saved."""
         self._used.add(name)
