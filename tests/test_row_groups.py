@@ -212,6 +212,7 @@ def _rows_of(sheet: bytes, top: int) -> list:
     style indexes left out (the two workbooks number their formats in their own orders), and the column widths."""
     import re
 
-    rows = [m.group(0) for m in re.finditer(rb'<row r="(\d+)"[^>]*>.*?</row>', sheet, re.DOTALL) if int(m.group(1)) > top]
+    found = re.finditer(rb'<row r="(\d+)"[^>]*>.*?</row>', sheet, re.DOTALL)
+    rows = [m.group(0) for m in found if int(m.group(1)) > top]
     assert rows
     return [re.sub(rb' s="\d+"', b"", row) for row in rows] + re.findall(rb"<col [^>]*>", sheet)

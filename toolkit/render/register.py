@@ -139,7 +139,8 @@ class _Groups:
             return f"{unit}\0{self.unit_keys[unit]}"
         import hashlib
 
-        return f"{unit}\0{self.unit_keys[unit]}\0{hashlib.sha256(extra.encode('utf-8', 'surrogatepass')).hexdigest()}"
+        digest = hashlib.sha256(extra.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"{unit}\0{self.unit_keys[unit]}\0{digest}"
 
     def of_applications(self, rows_of) -> list[RowGroup]:
         """A group per unit of ``rows_of(applications)`` -> (rows, style_rows)."""
@@ -220,7 +221,8 @@ def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _
 
     _, count = groups.write(ws, f, splice, table=LEADERS, top=2, columns=columns,
                             groups=groups.of_applications(rows_of),
-                            style_names=("count", "cell", "cell_center", "money"), total=total, total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
+                            style_names=("count", "cell", "cell_center", "money"), total=total,
+                            total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
     if not count:
         ws.merge_range(3 + 1, 0, 3 + 1, len(columns) - 1, "尚无通过审核的推荐项目。", f["cell"])
     ws.freeze_panes(3, 0)

@@ -8,11 +8,17 @@ header, totals, column widths, merged cells, filters, print setup, styles, chart
 xlsxwriter's.
 
 How: instead of the rows, ``write_table`` writes one marker row through xlsxwriter, a cell per cell format the
-rows use, each holding a marker text (a random token of the RowSplice, the table's number and the format's). After ``Workbook.close()``, ``RowSplice.finish`` reads the package,
-learns each format's style index (the ``s`` attribute xlsxwriter gave the marker cell), replaces the marker row
-by the table's rows and widens the sheet's ``<dimension>`` to them; the other parts are copied unchanged.
+rows use, each holding a marker text (a random token of the RowSplice, the table's number and the format's).
+After ``Workbook.close()``, ``RowSplice.finish`` reads the package, learns each format's style index (the ``s``
+attribute xlsxwriter gave the marker cell), replaces the marker row by the table's rows and widens the sheet's
+``<dimension>`` to them; the other parts are copied unchanged.
 The workbook must be in constant_memory mode (inline strings, rows written in order): the markers are then in
 the worksheet's own XML.
+
+Grouped tables (render.row_groups, ``RowSplice.add_groups``) hand over their rows already as XML, one GroupRows a
+group, made by ``row_templates`` with the row numbers and 序号 left open (control characters, which never occur
+literally in cell XML) and kept between runs; ``finish`` gives them the workbook's style indexes and their
+place, as bytes.
 """
 from __future__ import annotations
 
