@@ -91,9 +91,21 @@ def _field_names(cls) -> tuple[str, ...] | None:
 
 
 def _form_from_dict(f: dict) -> FormData:
-    return FormData(fields={k: value_of(v) for k, v in f["fields"].items()},
-                    yearly={k: {int(y): value_of(v) for y, v in per.items()} for k, per in f["yearly"].items()},
-                    source=f.get("source", ""), warnings=tuple(Issue(**i) for i in f.get("warnings", ())))
+    return FormData(fields=_fields_of(f), yearly=_yearly_of(f), source=f.get("source", ""), warnings=_warnings_of(f))
+
+
+def _fields_of(f: dict) -> dict:
+    """A FormData's fields from what _plain wrote for it (``f``)."""
+    return {k: value_of(v) for k, v in f["fields"].items()}
+
+
+def _yearly_of(f: dict) -> dict:
+    """A FormData's yearly figures from what _plain wrote for it (``f``)."""
+    return {k: {int(y): value_of(v) for y, v in per.items()} for k, per in f["yearly"].items()}
+
+
+def _warnings_of(f: dict) -> tuple:
+    return tuple(Issue(**i) for i in f.get("warnings", ()))
 
 
 class _KeptForm(FormData):
@@ -112,18 +124,18 @@ class _KeptForm(FormData):
         form = object.__new__(cls)
         object.__setattr__(form, "_data", data)
         object.__setattr__(form, "source", data.get("source", ""))
-        object.__setattr__(form, "warnings", tuple(Issue(**i) for i in data.get("warnings", ())))
+        object.__setattr__(form, "warnings", _warnings_of(data))
         return form
 
     @functools.cached_property
     def fields(self) -> dict:  # type: ignore[override]
-        made = {k: value_of(v) for k, v in self._data["fields"].items()}
+        made = _fields_of(self._data)
         self._release("yearly")
         return made
 
     @functools.cached_property
     def yearly(self) -> dict:  # type: ignore[override]
-        made = {k: {int(y): value_of(v) for y, v in per.items()} for k, per in self._data["yearly"].items()}
+        made = _yearly_of(self._data)
         self._release("fields")
         return made
 

@@ -151,6 +151,17 @@ class _Groups:
         return write_grouped_table(ws, f, table=table, splice=splice, kept=self.kept, **options)
 
 
+def _in_column_styles(columns: list[Column], make_rows):
+    """A RowGroup build from ``make_rows(source)`` (-> rows): the rows, each cell in its column's style."""
+    names = [column.style for column in columns]
+
+    def rows_of(source):
+        rows = make_rows(source)
+        return rows, [names] * len(rows)
+
+    return rows_of
+
+
 def _title(ws, f, text: str, width: int, *, row: int = 0) -> None:
     ws.set_row(row, 30)
     ws.merge_range(row, 0, row, width - 1, text, f["title"])
@@ -213,12 +224,7 @@ def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _
     _title(ws, f, f"{result.campaign.title}推荐汇总表", len(columns))
     ws.set_row(1, 18)
     ws.merge_range(1, 0, 1, len(columns) - 1, "金额单位：万元", f["unit_note"])
-    names = [column.style for column in columns]
-
-    def rows_of(applications):
-        rows = leaders_rows(result, applications)
-        return rows, [names] * len(rows)
-
+    rows_of = _in_column_styles(columns, lambda applications: leaders_rows(result, applications))
     _, count = groups.write(ws, f, splice, table=LEADERS, top=2, columns=columns,
                             groups=groups.of_applications(rows_of),
                             style_names=("count", "cell", "cell_center", "money"), total=total,
@@ -571,12 +577,7 @@ def detail_rows(result: Assembled, applications) -> list[list]:
 def _detail_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Groups) -> None:
     ws = wb.add_worksheet(DETAIL)
     columns = detail_columns(result)
-    names = [column.style for column in columns]
-
-    def rows_of(applications):
-        rows = detail_rows(result, applications)
-        return rows, [names] * len(rows)
-
+    rows_of = _in_column_styles(columns, lambda applications: detail_rows(result, applications))
     widths, _ = groups.write(ws, f, splice, table=DETAIL, top=0, columns=columns,
                              groups=groups.of_applications(rows_of),
                              style_names=("count", "cell", "cell_center", "money"))
@@ -627,7 +628,6 @@ def _files_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Gr
                Column("类型", "center", cap=14), Column("状态", "center", cap=16), Column("申报单位", cap=24),
                Column("首次收到时间", "center", cap=17), Column("错误数", "count"),
                Column("SHA-256", cap=12, hidden=True)]
-    names = [column.style for column in columns]
     views = groups.views
     of: dict = {}  # unit (OTHERS for none of the units) -> ([FileEntry], [ignored], [pending])
     for unit in groups.order:
@@ -639,10 +639,7 @@ def _files_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Gr
     count = sum(len(e) + len(i) + len(p) for e, i, p in of.values())
     _title(ws, f, f"收到的文件（共{count}个）", len(columns) - 1)
 
-    def rows_of(unit):
-        rows = file_rows(*of[unit])
-        return rows, [names] * len(rows)
-
+    rows_of = _in_column_styles(columns, lambda unit: file_rows(*of[unit]))
     # a unit's temporary and still-copying files are not part of its content key: their rows are, in its group's
     row_groups = [RowGroup(groups.key(unit, repr(file_rows([], *of[unit][1:]))), lambda unit=unit: rows_of(unit))
                   for unit in of]
