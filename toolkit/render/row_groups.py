@@ -5,9 +5,9 @@ table (``write_grouped_table``) asks each group for its rows only when its kept 
 content key (the unit's content key: equal keys, equal rows) names what it kept (kept.KeptParts) — its rows as
 worksheet XML with their row numbers and 序号 left open (xlsx_rows.GroupRows, with the style indexes of the
 workbook they were made for) and what its values ask of each column's width (xlsx_style.column_needs). The
-table's widths come from all groups' needs; kept rows serve while the widths they were made at (row heights
-follow them) stay the same. The sheet written is the one ``write_table`` writes from all the groups' rows
-(tests/test_row_groups.py compares them).
+table's widths come from all groups' needs; kept rows serve while their heights hold at the table's widths (the
+widths they were made at, or other widths at which none of their texts in a changed column wraps). The sheet
+written is the one ``write_table`` writes from all the groups' rows (tests/test_row_groups.py compares them).
 """
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from .xlsx_rows import ROW_END, STYLE, GroupRows, row_templates
 from .xlsx_style import (
     Column,
     column_needs,
+    line_units,
     row_heights,
     table_header,
+    text_units,
     total_row,
     total_style_names,
     width_of,
@@ -40,12 +42,47 @@ class RowGroup:
 
 @dataclass
 class _Kept:
-    """What a group kept: its needs per column, its row count, the widths its rows were made at, the rows."""
+    """What a group kept: its needs per column, its row count, the widths its rows were made at, the rows, and per
+    column the width of its widest text (text_units; LINE_BREAK: a text with a line break; None: not kept)."""
 
     needs: list
     count: int
     widths: list
     rows: GroupRows
+    longest: list | None = None
+
+    def heights_hold(self, widths: list, shown: list) -> bool:
+        """Whether the rows' heights, made at ``self.widths``, are the heights at ``widths`` (``shown``: the
+        (column, width) pairs row_heights reads): in every shown column whose width differs, none of the group's
+        texts wraps at either width — each has no line break and fits one line (line_units) at both, so the
+        column asks one line of every row at both (after one longer 申报单位 name widens its column, every other
+        unit's rows stay as they were)."""
+        if self.widths == widths:
+            return True
+        if self.longest is None:
+            return False
+        for c, width in shown:
+            if self.widths[c] != width:
+                n = self.longest[c]
+                if n == LINE_BREAK or n > line_units(width) or n > line_units(self.widths[c]):
+                    return False
+        return True
+
+
+LINE_BREAK = -1.0  # _Kept.longest of a column with a text holding a line break
+
+
+def widest_texts(rows: list, columns: int) -> list[float]:
+    """Per column of ``rows`` (lists of cell values), the width of its widest text in column units (text_units),
+    LINE_BREAK when a text has a line break (0: no text). Each distinct text is measured once."""
+    out = [0.0] * columns
+    for c in range(columns):
+        texts = {row[c] for row in rows if isinstance(row[c], str)}
+        if any("\n" in text for text in texts):
+            out[c] = LINE_BREAK
+        elif texts:
+            out[c] = max(map(text_units, texts))
+    return out
 
 
 @dataclass
@@ -65,12 +102,15 @@ class KeptRows:
             return None
         head, body = part
         try:
+            longest = head.get("longest")
             kept = _Kept(needs=[(float(text), float(number)) for text, number in head["needs"]],
                          count=int(head["count"]), widths=[float(w) for w in head["widths"]],
-                         rows=GroupRows(body, [str(int(s)) for s in head["styles"]]))
+                         rows=GroupRows(body, [str(int(s)) for s in head["styles"]]),
+                         longest=None if longest is None else [float(n) for n in longest])
         except (KeyError, TypeError, ValueError):
             return None
         if (len(kept.needs) != columns or len(kept.widths) != columns or len(kept.rows.styles) != styles
+                or (kept.longest is not None and len(kept.longest) != columns)
                 or kept.count < 1 or body.count(ROW_END.encode()) != kept.count - 1):
             return None  # another table's, or torn
         self.to_put.append((name, head, kept.rows, False))  # kept again if restyled for this workbook
@@ -156,14 +196,14 @@ def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Colu
 
 
 def _templates(parts: list[_Part], widths: list, shown: list, style_names: tuple, kept: KeptRows) -> list[GroupRows]:
-    """Each group's rows as XML: the kept ones when made at these widths, else made now (and kept) — with the
-    style indexes the kept ones have (those of the last run's workbook, which this one's almost always equal),
-    else with the styles left open."""
+    """Each group's rows as XML: the kept ones when their heights hold at these widths (_Kept.heights_hold), else
+    made now (and kept) — with the style indexes the kept ones have (those of the last run's workbook, which this
+    one's almost always equal), else with the styles left open."""
     given = next((part.kept.rows.styles for part in parts if part.kept is not None), None)
     styles = dict(zip(style_names, given)) if given else {name: f"{STYLE}{k}" for k, name in enumerate(style_names)}
     templates = []
     for part in parts:
-        if part.kept is not None and part.kept.widths == widths:
+        if part.kept is not None and part.kept.heights_hold(widths, shown):
             templates.append(part.kept.rows)
             continue
         part.build()
@@ -173,8 +213,8 @@ def _templates(parts: list[_Part], widths: list, shown: list, style_names: tuple
                                        len(widths)).encode("utf-8"), given)
         templates.append(rows)
         if part.name is not None:
-            kept.made(part.name, {"needs": [list(n) for n in part.needs], "count": len(part.rows), "widths": widths},
-                      rows)
+            kept.made(part.name, {"needs": [list(n) for n in part.needs], "count": len(part.rows), "widths": widths,
+                                  "longest": widest_texts(part.rows, len(widths))}, rows)
     return templates
 
 

@@ -286,8 +286,13 @@ def _widest_candidates(numbers: list, number_format: str) -> list:
 def lines_needed(text, width: float) -> int:
     """How many lines ``text`` wraps to in a column ``width`` units wide (explicit line breaks included); cached,
     since every row of a register asks it again for the same unit names and statuses."""
-    usable = max(1.0, width - PADDING + 0.5)
+    usable = line_units(width)
     return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
+
+
+def line_units(width: float) -> float:
+    """How wide a text (text_units) one line of a column ``width`` units wide holds (lines_needed)."""
+    return max(1.0, width - PADDING + 0.5)
 
 
 def row_height(values: list, widths: list[float], *, line: float = 14.0, max_lines: int = 8) -> float:
