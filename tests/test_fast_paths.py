@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import time
 
 import openpyxl
 import pytest
@@ -132,6 +133,91 @@ def test_background_register_equals_one_written_in_process(tmp_path, assembled, 
     assert written == [tmp_path / "bg" / REGISTER]
     write_register(tmp_path / "inline.xlsx", assembled.result)
     assert _register_rows(tmp_path / "bg" / REGISTER) == _register_rows(tmp_path / "inline.xlsx")
+
+
+def _shared_outputs(tmp_path, parent: int, *, fail_in_child: str = "", names=("甲", "乙")) -> tuple:
+    """Background outputs writing <name>.txt with the shared part they were handed and the pid that wrote it;
+    each shared part records the pid computing it (in ``tmp_path``/<name>-shared.txt). Unless one fails, the
+    last one's child waits (10 s at most) until the first one's child has its part: so it gets it while the
+    second child lives."""
+
+    def shared(name):
+        def compute(result):
+            with open(tmp_path / f"{name}-shared.txt", "a") as fh:
+                fh.write(f"{os.getpid()}\n")
+            return {"name": name, "big": "统计" * 100_000, "applications": len(result.applications)}
+        return compute
+
+    def write(name):
+        def wrapped(result, folder, ctx):
+            if name == fail_in_child and os.getpid() != parent:
+                os._exit(3)
+            given = ctx.shared()
+            (tmp_path / f"{name}-received").touch()
+            waited = "-"
+            if name == names[-1] and not fail_in_child and os.getpid() != parent:
+                for _ in range(200):
+                    if (tmp_path / f"{names[0]}-received").exists():
+                        waited = "received"
+                        break
+                    time.sleep(0.05)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{name}.txt").write_text(f"{given['name']} {len(given['big'])} {given['applications']} "
+                                                f"{os.getpid()} {waited}", encoding="utf-8")
+            return [folder / f"{name}.txt"]
+        return wrapped
+
+    return tuple(Output(name, write(name), background=True, shared=shared(name)) for name in names) + (
+        Output("等待", lambda result, folder, ctx: [], waits=True),)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
+@pytest.mark.parametrize("fail_in_child", ["", "甲"], ids=["children write", "a child fails"])
+def test_background_outputs_get_their_shared_parts_from_the_run_process(tmp_path, assembled, monkeypatch,
+                                                                        fail_in_child):
+    """Each background output's shared part (Output.shared) is computed once, in the run's process, and handed
+    to its child (two children: each one's pipes closed in the other, a part larger than a pipe's buffer); a
+    child that fails is written again here with the part already computed."""
+    parent = os.getpid()
+    monkeypatch.setattr("toolkit.render.outputs", lambda: _shared_outputs(tmp_path, parent,
+                                                                          fail_in_child=fail_in_child))
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
+    target = tmp_path / "out"
+    written = render_all(target, assembled.result, context)
+    assert written == [target / "甲.txt", target / "乙.txt"]
+    apps = len(assembled.result.applications)
+    for name in ("甲", "乙"):
+        assert (tmp_path / f"{name}-shared.txt").read_text().split() == [str(parent)]  # once, here
+        given, size, count, writer, waited = (target / f"{name}.txt").read_text(encoding="utf-8").split()
+        assert (given, size, count) == (name, "200000", str(apps))
+        assert waited == ("received" if name == "乙" and not fail_in_child else "-")
+        assert (int(writer) == parent) == (name == fail_in_child)  # a child wrote it, unless it failed
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
+def test_a_shared_part_that_fails_fails_the_output_and_leaves_no_child(tmp_path, assembled, monkeypatch):
+    parent = os.getpid()
+    outputs = _shared_outputs(tmp_path, parent, names=("甲",))
+
+    def broken(result):
+        raise ValueError("统计出错")
+
+    monkeypatch.setattr("toolkit.render.outputs", lambda: (dataclasses.replace(outputs[0], shared=broken),))
+    children = []
+    original = os.fork
+
+    def fork():
+        pid = original()
+        children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    with pytest.raises(ValueError, match="统计出错"):
+        render_all(tmp_path / "out", assembled.result, RenderContext(today=dt.date(2021, 9, 20),
+                                                                     opinion_template=b""))
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # reaped: killed and waited for
 
 
 def test_unit_memo_decides_only_changed_units_again(tmp_path, make_form, make_summary, campaign, monkeypatch):

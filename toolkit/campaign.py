@@ -6,6 +6,7 @@ format so that next year's notice is a new file, not new code.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -186,7 +187,15 @@ class Campaign:
         return text
 
     def industry_by_code(self, code: str) -> Industry | None:
-        return next((i for i in self.industries if i.code == code), None)
+        """The 大类 of ``code`` ('C29'), None for none (a register asks once per application)."""
+        return self._industry_codes.get(code)
+
+    @functools.cached_property
+    def _industry_codes(self) -> dict[str, Industry]:
+        codes: dict[str, Industry] = {}
+        for industry in self.industries:
+            codes.setdefault(industry.code, industry)  # (the first, as a search in order finds)
+        return codes
 
     def map_industry(self, written: str) -> Industry | None:
         """Map what was written in 所属行业 to a 大类, only when unambiguous."""

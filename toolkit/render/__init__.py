@@ -30,6 +30,7 @@ class RenderContext:
     reuse: frozenset = frozenset()  # units whose documents were copied from ``previous`` (set by render_all)
     kept_parts: Path | None = None  # where outputs keep each unit's part between runs (kept.KeptParts)
     kept_salt: str = ""  # a digest of the code and settings kept parts were made with
+    shared: Callable[[], object] | None = None  # the output's shared part (Output.shared), when it has one
 
     def renders(self, unit: str) -> bool:
         """Whether the per-unit documents of ``unit`` are written in this run (not reused)."""
@@ -51,13 +52,18 @@ class Output:
     a large run. ``waits``: every background output is finished before this one starts (it reads what they
     wrote). ``preload``: modules a background output imports, which a long-lived process (watch) imports once at
     an idle moment (``preload()``), so that its children have them; a batch run's child imports them itself,
-    while the run's process goes on (pandas alone takes 0.2-0.5 s)."""
+    while the run's process goes on (pandas alone takes 0.2-0.5 s). ``shared``: a part of a background output
+    that the run's process computes from the result while the child writes the rest, handed to the child through
+    a pipe by pickle (between the run's own processes only); ``write`` asks for it with ``context.shared()``
+    when it needs it (written in the run's process, it is computed there) — the register's 统计 tables, so that
+    pandas is imported and grouped beside the child, not on the run's longest path."""
 
     name: str
     write: Callable[[Assembled, Path, RenderContext], list]
     background: bool = False
     waits: bool = False
     preload: tuple = ()
+    shared: Callable[[Assembled], object] | None = None
 
 
 def safe_filename(name: str) -> str:
@@ -78,7 +84,8 @@ def outputs() -> tuple[Output, ...]:
         unit_folders,
     )
 
-    return (Output("省级汇总表", register.write, background=True, preload=("pandas", "xlsxwriter")),
+    return (Output("省级汇总表", register.write, background=True, preload=("pandas", "xlsxwriter"),
+                   shared=register.statistics_tables),
             Output("回执", receipt.write), Output("推荐意见", opinion.write),
             Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write),
             Output("PDF", pdf.write),  # after 回执 and 推荐意见 (beside which it writes), before the unit folders
@@ -213,9 +220,9 @@ def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozen
 def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:
     """Every registered output of ``result`` into ``folder``; returns the files written.
 
-    Background outputs (``Output.background``) are started first, each in a forked child; then the other
-    outputs are written in order. A background output whose child fails is written again in this process, so a
-    child's failure costs time, never an output. The per-unit documents of units whose key
+    Background outputs (``Output.background``) are started first, each in a forked child, and their shared parts
+    (``Output.shared``) computed and sent to them; then the other outputs are written in order. A background
+    output whose child fails is written again in this process, so a child's failure costs time, never an output. The per-unit documents of units whose key
     (``context.unit_keys``) equals the previous run's (``context.previous_keys``) are copied from
     ``context.previous`` instead of rendered (``context.reuse``)."""
     import dataclasses
@@ -226,16 +233,18 @@ def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[
     try:
         foreground = []
         for output in outputs():
-            child = _start_child(output, result, folder, context) if output.background else None
+            child = _start_child(output, result, folder, context, running) if output.background else None
             if child is not None:
                 running.append(child)
             else:
                 foreground.append(output)
+        for child in running:
+            child.send_shared(result)
         context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
         for output in foreground:
             if output.waits:
                 written.extend(_join_all(running, result, folder, context))
-            written.extend(output.write(result, folder, context))
+            written.extend(_write(output, result, folder, context))
         written.extend(_join_all(running, result, folder, context))
     finally:
         for child in running:  # an exception above: leave no child behind
@@ -243,13 +252,60 @@ def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[
     return written
 
 
+def _write(output: Output, result: Assembled, folder: Path, context: RenderContext, shared=None) -> list[Path]:
+    """``output`` written in this process: its shared part (Output.shared) ``shared`` when already computed,
+    else computed when its write asks for it."""
+    import dataclasses
+
+    if output.shared is not None:
+        context = dataclasses.replace(context, shared=(lambda: shared) if shared is not None else (
+            lambda: output.shared(result)))
+    return output.write(result, folder, context)
+
+
 @dataclass
 class _Child:
-    """A background output being written by a forked child: its pid and the pipe it reports its files on."""
+    """A background output being written by a forked child: its pid, the pipe it reports its files on, and the
+    pipe its shared part (Output.shared) is sent on (-1: none) with the thread sending it."""
 
     output: Output
     pid: int
     pipe: int
+    feed: int = -1
+    sender: object = None  # threading.Thread
+    shared: object = None  # the shared part, once computed (written again here if the child fails)
+
+    def send_shared(self, result: Assembled) -> None:
+        """Compute the output's shared part and send it to the child, pickled, from a thread (the child reads it
+        when it needs it; the run's process goes on meanwhile). A shared part that cannot be computed raises,
+        as the output written in this process would; the child, seeing the pipe closed unread, fails."""
+        import os
+        import pickle
+        import threading
+
+        if self.feed < 0:
+            return
+        try:
+            self.shared = self.output.shared(result)
+            data = pickle.dumps(self.shared, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            os.close(self.feed)
+            self.feed = -1
+            raise
+
+        def send(fd=self.feed, data=data) -> None:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            except OSError:  # the child is gone: it is written again here
+                pass
+            finally:
+                os.close(fd)
+
+        self.feed = -1  # (closed by the sender)
+        self.sender = threading.Thread(target=send, name=f"{self.output.name} shared part", daemon=True)
+        self.sender.start()
 
     def kill(self) -> None:
         import os
@@ -260,10 +316,13 @@ class _Child:
             os.waitpid(self.pid, 0)
         except (OSError, ChildProcessError):
             pass
-        try:
-            os.close(self.pipe)
-        except OSError:
-            pass
+        for fd in (self.pipe, self.feed):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self.sender is not None:
+            self.sender.join()
 
     def join(self) -> list[Path] | None:
         """The files the child wrote, or None when it failed (non-zero exit, killed, nothing reported)."""
@@ -277,6 +336,8 @@ class _Child:
         finally:
             os.close(self.pipe)
         _, status = os.waitpid(self.pid, 0)
+        if self.sender is not None:
+            self.sender.join()
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
         try:
@@ -285,23 +346,26 @@ class _Child:
             return None
 
 
-def _start_child(output: Output, result: Assembled, folder: Path, context: RenderContext) -> _Child | None:
-    """Fork a child writing ``output``; None where fork is not available (Windows) or fails."""
+def _start_child(output: Output, result: Assembled, folder: Path, context: RenderContext,
+                 running: list) -> _Child | None:
+    """Fork a child writing ``output`` (``running``: the children started before, whose pipes it closes); None
+    where fork is not available (Windows) or fails."""
+    import dataclasses
     import json
     import os
 
     if not hasattr(os, "fork"):
         return None
+    pipes = []
     try:
-        read, write = os.pipe()
-    except OSError:
-        return None
-    try:
+        for _ in range(2 if output.shared is not None else 1):
+            pipes.extend(os.pipe())
         pid = os.fork()
     except OSError:
-        os.close(read)
-        os.close(write)
+        for fd in pipes:
+            os.close(fd)
         return None
+    read, write, *feed = pipes
     if pid == 0:  # the child: write the output, report its files, leave without running any clean-up of the parent
         code = 1
         try:
@@ -309,6 +373,13 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
 
             gc.disable()  # a short-lived child: no collection walks (and copies) the parent's pages
             os.close(read)
+            for child in running:  # (an earlier child would see its part's pipe closed only once this one ends)
+                for fd in (child.pipe, child.feed):
+                    if fd >= 0:
+                        os.close(fd)
+            if feed:
+                os.close(feed[1])
+                context = dataclasses.replace(context, shared=lambda: _receive(feed[0]))
             paths = output.write(result, folder, context)
             data = json.dumps([str(p) for p in paths]).encode("utf-8")
             while data:
@@ -319,7 +390,25 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
         finally:
             os._exit(code)
     os.close(write)
+    if feed:
+        os.close(feed[0])
+        return _Child(output=output, pid=pid, pipe=read, feed=feed[1])
     return _Child(output=output, pid=pid, pipe=read)
+
+
+def _receive(fd: int):
+    """The shared part the run's process sends on ``fd`` (a pickle; it closes the pipe when done). Raises
+    RuntimeError when nothing came (the run's process could not compute it)."""
+    import os
+    import pickle
+
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    os.close(fd)
+    if not chunks:
+        raise RuntimeError("the shared part of the output never came")
+    return pickle.loads(b"".join(chunks))
 
 
 def _join_all(running: list, result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
@@ -328,5 +417,5 @@ def _join_all(running: list, result: Assembled, folder: Path, context: RenderCon
     while running:
         child = running.pop(0)
         paths = child.join()
-        written.extend(paths if paths is not None else child.output.write(result, folder, context))
+        written.extend(paths if paths is not None else _write(child.output, result, folder, context, child.shared))
     return written

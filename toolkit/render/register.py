@@ -19,6 +19,7 @@ Money is in 万元 as the 申请表 states it; counts are integers; times are Ch
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import xlsxwriter
@@ -78,12 +79,13 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
     """省级汇总表.xlsx at the top of the run folder; each unit's rows kept (kept.kept_parts) under the unit's
     content key (``context.unit_keys``) for the next run."""
     kept = kept_parts(context, "register")
-    write_register(folder / REGISTER, result, kept=kept, unit_keys=context.unit_keys)
+    write_register(folder / REGISTER, result, kept=kept, unit_keys=context.unit_keys, statistics=context.shared)
     kept.save()
     return [folder / REGISTER]
 
 
-def write_register(target, result: Assembled, *, kept: KeptParts | None = None, unit_keys: dict | None = None) -> None:
+def write_register(target, result: Assembled, *, kept: KeptParts | None = None, unit_keys: dict | None = None,
+                   statistics: Callable[[], dict] | None = None) -> None:
     """Every sheet of the register into ``target`` (a path or a binary file object).
 
     constant_memory keeps a national roll-up (tens of thousands of rows) small: each sheet is written row by
@@ -91,9 +93,11 @@ def write_register(target, result: Assembled, *, kept: KeptParts | None = None, 
     writes, several times faster) into the package xlsxwriter made of everything else. The tables listing
     applications, problems and files are made of one group of rows per unit (row_groups): a unit whose content
     key (``unit_keys``: unit -> render.unit_keys' key) is unchanged since ``kept`` kept its rows gives them as
-    kept, without being looked at again, while the columns are as wide as when the rows were made (row heights
-    follow widths: a wider column makes every unit's rows of its table again). ``kept`` is not saved here
-    (KeptParts.save).
+    kept, without being looked at again, while their row heights hold at the table's column widths (row_groups:
+    widths as when they were made, or none of their texts wraps in a column whose width changed). ``kept`` is
+    not saved here (KeptParts.save). ``statistics()`` gives the 统计 sheet's tables (statistics_tables of ``result``, computed
+    here when not given), asked for once every other sheet is written (a run's process computes them while its
+    child writes the rest: render.Output.shared).
     """
     import io
 
@@ -110,9 +114,10 @@ def write_register(target, result: Assembled, *, kept: KeptParts | None = None, 
     _all_sheet(wb, f, result, splice, groups)
     _units_sheet(wb, f, result, splice)
     _issues_sheet(wb, f, result, splice, groups)
-    _stats_sheet(wb, f, result)
+    stats = wb.add_worksheet(STATS)  # (in its place; written last: constant_memory orders rows within a sheet)
     _detail_sheet(wb, f, result, splice, groups)
     _files_sheet(wb, f, result, splice, groups)
+    _stats_sheet(wb, stats, f, result, statistics() if statistics is not None else statistics_tables(result))
     wb.close()
     splice.finish(package.getvalue(), target)
     rows.keep()
@@ -459,6 +464,16 @@ def statistics(result: Assembled) -> list:
 KIND_COLUMNS = ("单位数", "已报送", "名额", "收到", "通过", "需补正", "还需处理", "盖章推荐意见")
 
 
+def statistics_tables(result: Assembled) -> dict:
+    """What the 统计 sheet shows, as plain data (sent by pickle to a child that has not imported pandas):
+    {"tables": [(dimension, [(value, 项数, 通过) …]) …] (``statistics``, in its order), "kinds": [(kind label,
+    [count per KIND_COLUMNS]) …] (``unit_kinds``)}; counts are ints."""
+    tables = [(dimension, [(str(value), int(row["项数"]), int(row["通过"])) for value, row in table.iterrows()])
+              for dimension, table in statistics(result)]
+    kinds = [(str(label), [int(row[name]) for name in KIND_COLUMNS]) for label, row in unit_kinds(result).iterrows()]
+    return {"tables": tables, "kinds": kinds}
+
+
 def unit_kinds(result: Assembled):
     """By kind of unit (市级, 省级协会): a DataFrame indexed by the kind's label with KIND_COLUMNS, a group-by
     over ``result.units`` (UnitStatus.kind)."""
@@ -478,11 +493,11 @@ def unit_kinds(result: Assembled):
     return table[list(KIND_COLUMNS)]
 
 
-def _stats_sheet(wb, f, result: Assembled) -> None:
-    ws = wb.add_worksheet(STATS)
-    tables = statistics(result)
-    kinds = unit_kinds(result)
-    labels = [str(k) for _, t in tables for k in t.index] + ["合计", *map(str, kinds.index)]
+def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
+    """The 统计 sheet ``ws`` from ``shown`` (statistics_tables): counts by kind of unit with their total, then
+    each dimension's table with its total and a chart."""
+    tables, kinds = shown["tables"], shown["kinds"]
+    labels = [value for _, rows in tables for value, *_ in rows] + ["合计", *(label for label, _ in kinds)]
     ws.set_column(0, 0, max(16.0, min(40.0, max(map(text_units, labels)) + 2)))
     ws.set_column(1, 8, 10)
     apps = result.applications
@@ -493,28 +508,28 @@ def _stats_sheet(wb, f, result: Assembled) -> None:
     ws.set_row(row, 20)
     for c, name in enumerate(("按推荐单位类别", *KIND_COLUMNS)):
         ws.write_string(row, c, name, f["header"])
-    for label, values in kinds.iterrows():
+    for label, values in kinds:
         row += 1
-        ws.write_string(row, 0, str(label), f["cell"])
-        for c, name in enumerate(KIND_COLUMNS, start=1):
-            ws.write_number(row, c, int(values[name]), f["count"])
+        ws.write_string(row, 0, label, f["cell"])
+        for c, value in enumerate(values, start=1):
+            ws.write_number(row, c, value, f["count"])
     row += 1
     ws.write_string(row, 0, "合计", f["total_text"])
-    for c, name in enumerate(KIND_COLUMNS, start=1):
-        ws.write_number(row, c, int(kinds[name].sum()), f["total_count"])
+    for c in range(1, len(KIND_COLUMNS) + 1):
+        ws.write_number(row, c, sum(values[c - 1] for _, values in kinds), f["total_count"])
     row += 3
-    for idx, (name, table) in enumerate(tables):
+    for idx, (name, rows) in enumerate(tables):
         ws.write_string(row, 0, name, f["header"])
         ws.write_string(row, 1, "项数", f["header"])
         ws.write_string(row, 2, "通过", f["header"])
-        for i, (key, values) in enumerate(table.iterrows(), start=1):
-            ws.write_string(row + i, 0, str(key), f["cell"])
-            ws.write_number(row + i, 1, int(values["项数"]), f["count"])
-            ws.write_number(row + i, 2, int(values["通过"]), f["count"])
-        items = len(table)
+        for i, (value, count, passing) in enumerate(rows, start=1):
+            ws.write_string(row + i, 0, value, f["cell"])
+            ws.write_number(row + i, 1, count, f["count"])
+            ws.write_number(row + i, 2, passing, f["count"])
+        items = len(rows)
         ws.write_string(row + items + 1, 0, "合计", f["total_text"])
-        ws.write_number(row + items + 1, 1, int(table["项数"].sum()), f["total_count"])
-        ws.write_number(row + items + 1, 2, int(table["通过"].sum()), f["total_count"])
+        ws.write_number(row + items + 1, 1, sum(count for _, count, _ in rows), f["total_count"])
+        ws.write_number(row + items + 1, 2, sum(passing for *_, passing in rows), f["total_count"])
         if items:
             chart = wb.add_chart({"type": "pie" if idx >= 2 else "bar"})
             chart.add_series({"name": name, "categories": [STATS, row + 1, 0, row + items, 0],
