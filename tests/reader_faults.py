@@ -35,3 +35,15 @@ def read_or_fail(path, rel, campaign, limits):
         return Extracted(kind=OTHER, issues=tuple(Issue("file.unreadable", "error", rel, f"{n:06d}" * 200)
                                                   for n in range(50_000)))  # 60 MB of distinct text
     return read_file(path, rel, campaign, limits)
+
+
+READ_LOG = "read.log"  # beside the inbox: each file read by read_and_log is noted there
+
+
+def read_and_log(path, rel, campaign, limits):
+    """Read normally, noting ``rel`` on a line of READ_LOG beside the inbox (a fork server started earlier does not
+    see the test's environment)."""
+    inbox = os.path.dirname(str(path)[: -len(rel)].rstrip("/\\"))
+    with open(os.path.join(inbox, READ_LOG), "a", encoding="utf-8") as fh:
+        fh.write(rel + "\n")
+    return read_file(path, rel, campaign, limits)

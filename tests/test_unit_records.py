@@ -479,3 +479,99 @@ def test_a_torn_appended_record_is_damaged_and_decided_again(demo_inbox, campaig
     assert content_bytes(again.result.units) == content_bytes(first.result.units)
     healed = UnitRecords(path.parent)
     assert healed.get(unit, healed.key(unit), _paths(first.result, unit)) is not None
+
+
+def test_new_files_are_read_while_kept_decisions_are_decoded(demo_inbox, campaign, tmp_path, monkeypatch):
+    """A run with kept decisions starts reading the new files of the units it decides while it decodes the
+    kept ones (the first record decoded waits until a worker has read the changed file); a unit whose record
+    is damaged and whose files are no longer in the extraction cache has them read after. The result is the
+    one deciding every unit afresh gives."""
+    import shutil
+    import time
+
+    from reader_faults import READ_LOG, read_and_log
+
+    base, now = demo_inbox
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    shutil.copytree(base / "inbox", inbox)
+    first = run(inbox, out, campaign, settle=0, workers=1, now=now)
+    changed_unit, damaged_unit = first.result.units[0].unit, first.result.units[1].unit
+    summary = next(e.version for e in first.result.files if e.version.unit == changed_unit and e.kind == "summary")
+    with zipfile.ZipFile(inbox / summary.path, "a") as z:
+        z.comment = b"re-sent"  # other bytes: a new version, not in the extraction cache
+    records = out / ".state" / "cache" / UnitRecords.FILE
+    lines = records.read_bytes().split(b"\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith(damaged_unit.encode() + b"\t"))
+    lines[n] = lines[n][: len(lines[n]) // 2]  # torn
+    records.write_bytes(b"\n".join(lines))
+    for path in (out / ".state" / "cache").glob("*"):  # the extraction cache lost, the records kept
+        if path.is_file() and path.name != UnitRecords.FILE:
+            path.unlink()
+    log = tmp_path / READ_LOG  # (beside the inbox)
+    log.touch()
+    waited, taken = [], {}
+    original = UnitRecords.get
+
+    def get(self, unit, key, paths):
+        if not waited:  # the first record decoded: the changed file is being read meanwhile
+            for _ in range(600):
+                if summary.path in log.read_text(encoding="utf-8").split("\n"):
+                    break
+                time.sleep(0.05)
+            waited.append(summary.path in log.read_text(encoding="utf-8").split("\n"))
+        found = original(self, unit, key, paths)
+        taken[unit] = found is not None
+        return found
+
+    monkeypatch.setattr(UnitRecords, "get", get)
+    again = run(inbox, out, campaign, settle=0, workers=1, now=now + dt.timedelta(minutes=1), reader=read_and_log)
+    assert waited == [True]
+    read = log.read_text(encoding="utf-8").split()
+    # units with a record under their key: taken, or decided again — the torn one, and those with a withdrawn
+    # file, whose content went with the extraction cache (a record names only files it can vouch for)
+    assert taken[damaged_unit] is False and changed_unit not in taken and sum(taken.values()) >= 20
+    in_inbox = [e.version for e in first.result.files if e.status != "removed"]
+    early = {fv.path for fv in in_inbox if fv.unit not in taken}  # (files of no unit too)
+    late = {fv.path for fv in in_inbox if taken.get(fv.unit) is False}
+    assert summary.path in early and late and len(read) == len(set(read))  # each file read once
+    assert set(read[:len(early)]) == early and set(read[len(early):]) == late  # the damaged unit's after
+    monkeypatch.setattr(UnitRecords, "get", original)
+    fresh = run(inbox, out, campaign, settle=0, workers=1, now=now + dt.timedelta(minutes=1), force=True)
+    _same_result(again.result, fresh.result)
+
+
+def test_early_answers_stop_after_the_answer_awaited_and_leave_the_rest(tmp_path):
+    """pipeline._EarlyAnswers: the thread takes answers until stopped, then the answer it was waiting for; the
+    caller takes the rest from the same iterator; what the iterator raised is raised by stop()."""
+    import threading
+    import time
+
+    from toolkit.pipeline import _EarlyAnswers
+
+    gate = threading.Event()
+
+    def answers():
+        yield "a"
+        gate.wait(30)
+        yield "b"
+        yield "c"
+
+    early = _EarlyAnswers(answers())
+    for _ in range(600):  # until the thread took the first and waits for the second
+        if early._taken:
+            break
+        time.sleep(0.01)
+    stopped: list = []
+    stopper = threading.Thread(target=lambda: stopped.append(early.stop()))
+    stopper.start()
+    assert early._stopping.wait(30)  # stop() asked (the thread still waits for the second answer)
+    gate.set()
+    stopper.join(30)
+    assert stopped == [["a", "b"]] and list(early.answers) == ["c"]
+
+    def failing():
+        yield "a"
+        raise OSError("管道断开")
+
+    with pytest.raises(OSError, match="管道断开"):
+        _EarlyAnswers(failing()).stop()

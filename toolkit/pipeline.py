@@ -5,6 +5,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import shutil
@@ -220,6 +221,40 @@ def _unit_inputs(files: list, removed: list, campaign: Campaign, settings: str) 
     return out
 
 
+class _EarlyAnswers:
+    """A reader pool's answers (ReaderPool.map's iterator) taken by a thread while this process decodes the units'
+    kept decisions (the thread waits on the workers' pipes, holding no lock): ``stop()`` ends the thread after the
+    answer it waits for, and returns the answers it took; the rest are ``answers``' (the same iterator). At
+    10,000 applications the workers start and read a changed file in the time the decisions take to decode."""
+
+    def __init__(self, answers):
+        import threading
+
+        self.answers = answers
+        self._taken: list = []
+        self._error: BaseException | None = None
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._take, name="early reading", daemon=True)
+        self._thread.start()
+
+    def _take(self) -> None:
+        try:
+            for answer in self.answers:
+                self._taken.append(answer)
+                if self._stopping.is_set():
+                    return
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread by stop()
+            self._error = exc
+
+    def stop(self) -> list:
+        """The answers taken (the thread ended); raises what the pool raised while it took them."""
+        self._stopping.set()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._taken
+
+
 def _fingerprint(versions, settings: str, ignored, pending=()) -> str:
     """A digest of the run's inputs as the journal knows them — each file version (content, first seen, unit,
     removal), ignored and pending files — and of its ``settings`` (_settings_key)."""
@@ -308,26 +343,35 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         gone = [fv for fv in found.removed if fv.path in held]
         inputs = _unit_inputs(found.files, gone, campaign, settings)
         keys = {unit: key for unit, (key, _paths) in inputs.items()}
-        decided = {} if force or keep_workers else {
-            unit: kept for unit, (key, paths) in inputs.items() if (kept := records.get(unit, key, paths)) is not None}
-        given = set(decided)
-        wanted = [fv for fv in found.files if fv.unit not in decided]
+        # units whose record has their key now (taken below, unless damaged); the files of the others not in the
+        # extraction cache are read while the records are decoded
+        recorded = set() if force or keep_workers else {unit for unit, key in keys.items() if records.key(unit) == key}
+        todo = [fv for fv in found.files if fv.unit not in recorded and not cache.has(fv.sha256, fv.path)]
         extracted: dict[str, Extracted] = {}
-        new = sum(1 for fv in wanted if not cache.has(fv.sha256, fv.path))
-        with _readers(campaign, workers, limits, reader, files=new, keep_workers=keep_workers) as readers:
-            todo = []  # the workers start while the cached results are decoded
-            for fv in wanted:
-                hit = cache.get(fv.sha256, fv.path)
-                if hit is not None:
-                    extracted[fv.path] = hit
-                else:
-                    todo.append(fv)
-            total = len(found.files)
+        total = len(found.files)
+        with _readers(campaign, workers, limits, reader, files=len(todo), keep_workers=keep_workers) as readers:
+            early = _EarlyAnswers(readers.map([(fv.abspath, fv.path) for fv in todo])) if recorded and todo else None
+            try:
+                decided = {unit: kept for unit in recorded
+                           if (kept := records.get(unit, keys[unit], inputs[unit][1])) is not None}
+            finally:
+                answered = early.stop() if early else []
+            given = set(decided)
+            reading = {fv.path for fv in todo}
+            for fv in found.files:  # the cached results of the units decided here (decoded while the workers read)
+                if fv.unit not in decided and fv.path not in reading:
+                    hit = cache.get(fv.sha256, fv.path)
+                    if hit is not None:
+                        extracted[fv.path] = hit
+                    else:  # a unit whose record was damaged, its file no longer cached
+                        todo.append(fv)
             done = total - len(todo)
             if progress:
                 progress(done, total)
             by_path = {fv.path: fv for fv in todo}
-            for rel, ex in readers.map([(fv.abspath, fv.path) for fv in todo]):
+            answers = (early.answers if early else readers.map([(fv.abspath, fv.path) for fv in todo]))
+            late = [(fv.abspath, fv.path) for fv in todo if early and fv.path not in reading]
+            for rel, ex in itertools.chain(answered, answers, readers.map(late) if late else ()):
                 extracted[rel] = ex
                 cache.put(by_path[rel].sha256, rel, ex)
                 if cache.unsaved >= 500:  # a run killed midway keeps most of what it read
