@@ -10,10 +10,10 @@ import zipfile
 
 import pytest
 
-from toolkit.cache import UnitRecords, decided_from_dict, decided_to_dict
+from toolkit.cache import UnitRecords, _record_body, _record_of, decided_from_dict, decided_to_dict
 from toolkit.campaign import CHINA_TZ
 from toolkit.demo import write_demo_inbox
-from toolkit.model import DecidedUnit, evolve
+from toolkit.model import DecidedUnit, SummaryData, evolve
 from toolkit.pipeline import run
 from toolkit.render import content_bytes
 from toolkit.render.forms import write_summary
@@ -164,7 +164,7 @@ def test_the_record_of_a_unit_round_trips_with_its_shared_issues(campaign, tmp_p
     shared = 0
     for d in decided.values():
         again = decided_from_dict(json.loads(json.dumps(decided_to_dict(d), ensure_ascii=False)))
-        assert content_bytes(again) == content_bytes(d)
+        assert content_bytes(again) == content_bytes(d) == content_bytes(_record_of(_record_body(d)))
         for decoded in (d, again):
             on_apps = {id(i) for a in decoded.ordered for i in a.issues}
             shared += sum(1 for *_, issues, _e in decoded.files for i in issues if id(i) in on_apps)
@@ -279,7 +279,8 @@ def test_a_record_naming_other_files_is_not_taken(tmp_path, make_form, make_summ
     lines = path.read_bytes().split(b"\n")
     n = next(i for i, line in enumerate(lines) if line.startswith("唐山市工业和信息化局\t".encode()))
     unit, key, body = lines[n].split(b"\t", 2)
-    data = json.loads(body)
+    core, check, details = body.split(b"\t", 2)  # (cache._record_body)
+    data = json.loads(core)
     if damage == "entry":
         data["files"][0][0] = data["files"][0][0].replace("1-", "I-")
     elif damage == "rejected":
@@ -288,8 +289,8 @@ def test_a_record_naming_other_files_is_not_taken(tmp_path, make_form, make_summ
         data["ordered"][0]["form_file"][0] = "唐山/不存在.xlsx"
     else:
         data = b"[" * 100_000 + b"]" * 100_000  # deeper than the decoder goes
-    body = data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
-    lines[n] = b"\t".join((unit, key, body))
+    core = data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
+    lines[n] = b"\t".join((unit, key, core, check, details))
     path.write_bytes(b"\n".join(lines))
     for n, force in enumerate((False, True, False), start=1):
         _touch_other(inbox, n)
@@ -465,9 +466,9 @@ def test_a_torn_appended_record_is_damaged_and_decided_again(demo_inbox, campaig
     records = UnitRecords(path.parent)
     unit = campaign.unit("保定市工业和信息化局").name
     key = records.key(unit)
-    body = json.dumps(decided_to_dict(records.get(unit, key, _paths(first.result, unit))), ensure_ascii=False)
+    body = _record_body(records.get(unit, key, _paths(first.result, unit)))
     with open(path, "ab") as fh:  # as save appends it, cut short
-        fh.write(b"\n" + f"{unit}\t{key}\t{body}".encode()[: len(body) // 2])
+        fh.write(b"\n" + f"{unit}\t{key}\t".encode() + body[: len(body) // 2])
     torn = UnitRecords(path.parent)
     assert torn.get(unit, key, _paths(first.result, unit)) is None and unit in torn.damaged
     _touch_other(inbox, 7)
@@ -575,3 +576,68 @@ def test_early_answers_stop_after_the_answer_awaited_and_leave_the_rest(tmp_path
 
     with pytest.raises(OSError, match="管道断开"):
         _EarlyAnswers(failing()).stop()
+
+
+def test_a_records_forms_and_summaries_are_decoded_when_first_read(demo_inbox, campaign, tmp_path):
+    """A unit record's applications' 申请表 and 总结材料 (cache._Details) are not decoded when the record is taken:
+    the first read of one decodes its unit's; each equals, pickles (content digests) and is copied by
+    dataclasses.replace as what deciding afresh made."""
+    import dataclasses
+    import pickle
+
+    from toolkit.cache import _Details, _KeptForm, _KeptSummary
+
+    base, now = demo_inbox
+    first = run(base / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=now, force=True)
+    records = UnitRecords(tmp_path / "out" / ".state" / "cache")
+    unit = "保定市工业和信息化局"
+    kept = records.get(unit, records.key(unit), _paths(first.result, unit))
+    fresh = [a for a in first.result.applications if a.unit == unit]
+    apps = [a for a in kept.ordered if a.form is not None and a.summary is not None]
+    assert len(apps) >= 2 and all(isinstance(a.form, _KeptForm) and isinstance(a.summary, _KeptSummary)
+                                  for a in apps)
+    details = {id(vars(a.form)["_details"][0]) for a in apps} | {id(vars(a.summary)["_details"][0]) for a in apps}
+    holder = vars(apps[0].form)["_details"][0]
+    assert len(details) == 1 and isinstance(holder, _Details) and holder._items is None  # one per unit, undecoded
+    texts = {a.enterprise: a.form.text("申报单位") for a in apps}  # (what duplicates across units read)
+    assert texts == {a.enterprise: a.form.text("申报单位") for a in fresh if a.enterprise in texts}
+    assert holder._items is None  # read from the record's core
+    summary = apps[0].summary
+    assert summary.title and holder._items is not None  # the first read decodes the unit's details
+    assert "_details" not in vars(summary) and "_details" in vars(apps[1].summary)  # each made on its own read
+    for a in apps:
+        same = next(f for f in fresh if f.enterprise == a.enterprise)
+        assert a.summary == same.summary and same.summary == a.summary and a.form == same.form
+        assert content_bytes(a.summary) == content_bytes(same.summary) and content_bytes(a.form) == content_bytes(
+            same.form)
+        assert pickle.loads(pickle.dumps(a.summary)) == same.summary and type(pickle.loads(pickle.dumps(
+            a.summary))) is type(same.summary)
+        assert a.form.source == same.form.source and a.form.warnings == same.form.warnings
+    stripped = apps[1].summary.without_texts(keep=())  # (dataclasses.replace of a kept summary)
+    assert stripped == SummaryData(sections={k: dataclasses.replace(s, text="") for k, s in
+                                             apps[1].summary.sections.items()}, title=apps[1].summary.title)
+
+
+@pytest.mark.parametrize("damage", ["torn", "altered", "longer", "no check"])
+def test_a_record_whose_details_are_not_as_written_is_damaged(demo_inbox, campaign, tmp_path, damage):
+    """The details' length and CRC-32 are checked when a record is taken: details cut short, altered (one byte,
+    still JSON), grown, or a body without them, make the record damaged — decided again, never decoded later."""
+    base, now = demo_inbox
+    first = run(base / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=now, force=True)
+    path = tmp_path / "out" / ".state" / "cache" / UnitRecords.FILE
+    unit = "保定市工业和信息化局"
+    lines = path.read_bytes().split(b"\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith(unit.encode() + b"\t"))
+    head, key, core, check, details = lines[n].split(b"\t", 4)
+    assert UnitRecords(path.parent).get(unit, key.decode(), _paths(first.result, unit)) is not None
+    if damage == "torn":
+        details = details[:-10]
+    elif damage == "altered":
+        at = details.index("保定".encode())
+        details = details[:at] + "沧州".encode() + details[at + len("保定".encode()):]
+    elif damage == "longer":
+        details += b" "
+    lines[n] = b"\t".join((head, key, core, check, details) if damage != "no check" else (head, key, core))
+    path.write_bytes(b"\n".join(lines))
+    records = UnitRecords(path.parent)
+    assert records.get(unit, key.decode(), _paths(first.result, unit)) is None and unit in records.damaged

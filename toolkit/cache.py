@@ -11,12 +11,14 @@ import functools
 import hashlib
 import json
 import os
+import zlib
 from dataclasses import fields
 from pathlib import Path
 from typing import ClassVar
 
 from .campaign import Campaign
 from .journal import ends_with_newline
+from .keys import ENTERPRISE
 from .model import (
     Application,
     DecidedUnit,
@@ -127,6 +129,33 @@ class _KeptForm(FormData):
         object.__setattr__(form, "warnings", _warnings_of(data))
         return form
 
+    @classmethod
+    def later(cls, details: _Details, n: int, texts: dict) -> _KeptForm:
+        """The form of application ``n`` in ``details`` (a record's), not even decoded until first read but for
+        ``texts`` ({key: its text()}, RECORD_TEXTS: what the province-wide steps read of every application)."""
+        form = object.__new__(cls)
+        object.__setattr__(form, "_details", (details, n))
+        object.__setattr__(form, "_texts", texts)
+        return form
+
+    @functools.cached_property
+    def _data(self) -> dict:  # (set by ``of``; for ``later``, decoded with the unit's details on first read)
+        details, n = self.__dict__["_details"]
+        data = details.item(n, 0)
+        _check_form(data)
+        self.__dict__.setdefault("source", data.get("source", ""))
+        self.__dict__.setdefault("warnings", _warnings_of(data))
+        del self.__dict__["_details"]
+        return data
+
+    @functools.cached_property
+    def source(self) -> str:  # type: ignore[override]
+        return self._data.get("source", "")
+
+    @functools.cached_property
+    def warnings(self) -> tuple:  # type: ignore[override]
+        return _warnings_of(self._data)
+
     @functools.cached_property
     def fields(self) -> dict:  # type: ignore[override]
         made = _fields_of(self._data)
@@ -147,6 +176,9 @@ class _KeptForm(FormData):
     def text(self, key: str) -> str:
         if "fields" in self.__dict__:
             return FormData.text(self, key)
+        texts = self.__dict__.get("_texts")
+        if texts is not None and key in texts:
+            return texts[key]
         data = self._data["fields"].get(key)
         return "" if data is None or data[0] is None else str(value_of(data).value)
 
@@ -161,6 +193,62 @@ class _KeptForm(FormData):
 
     def __repr__(self) -> str:
         return repr(self._plain())
+
+
+class _KeptSummary(SummaryData):
+    """A unit record's 总结材料 (a SummaryData) not decoded until first read (``sections``, ``title``): a run that
+    takes 25 units' decisions reads none of their applications' 总结材料. Equal to, and pickled as, the
+    SummaryData it stands for; one made by dataclasses.replace (SummaryData.without_texts) is an ordinary
+    SummaryData of this class."""
+
+    @classmethod
+    def later(cls, details: _Details, n: int) -> _KeptSummary:
+        summary = object.__new__(cls)
+        object.__setattr__(summary, "_details", (details, n))
+        return summary
+
+    def _made(self) -> None:
+        details, n = self.__dict__.pop("_details")
+        made = _summary(details.item(n, 1))
+        self.__dict__["sections"], self.__dict__["title"] = made.sections, made.title
+
+    @functools.cached_property
+    def sections(self) -> dict:  # type: ignore[override]
+        self._made()
+        return self.__dict__["sections"]
+
+    @functools.cached_property
+    def title(self) -> str:  # type: ignore[override]
+        self._made()
+        return self.__dict__["title"]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SummaryData) and (self.sections, self.title) == (other.sections, other.title)
+
+    __hash__ = SummaryData.__hash__
+
+    def __repr__(self) -> str:
+        return repr(SummaryData(self.sections, self.title))
+
+
+class _Details:
+    """The 申请表 and 总结材料 of a unit record's applications, ``[[form, summary] …]`` in their order as
+    _plain and _summary_list wrote them: JSON bytes (whose length and CRC-32 were checked when the record was
+    taken: they are the bytes written), decoded when one of them is first read (_KeptForm.later,
+    _KeptSummary.later). Half of a national record's bytes; a run after one changed file reads none of them."""
+
+    __slots__ = ("_items", "_text")
+
+    def __init__(self, text: bytes):
+        self._text = text
+        self._items: list | None = None
+
+    def item(self, n: int, part: int):
+        """Part ``part`` (0: the 申请表, 1: the 总结材料) of application ``n``."""
+        if self._items is None:
+            self._items = json.loads(self._text)
+            self._text = b""
+        return self._items[n][part]
 
 
 def _check_form(data: dict) -> None:
@@ -449,16 +537,24 @@ def _summary(data: list) -> SummaryData:
     return SummaryData(sections={s.key: s for s in (_of_fields(Section, d) for d in sections)}, title=title)
 
 
-def decided_from_dict(d: dict) -> DecidedUnit:
-    """The DecidedUnit ``decided_to_dict`` wrote. Raises ValueError, KeyError or TypeError for anything else."""
+def decided_from_dict(d: dict, details: _Details | None = None) -> DecidedUnit:
+    """The DecidedUnit ``decided_to_dict`` wrote; with ``details``, the one _record_body wrote (each application's
+    form's texts or null there, its summary true or false; both in ``details`` when there). Raises ValueError, KeyError or TypeError
+    for anything else."""
     table = [_of_fields(Issue, i) for i in d["issues"]]
     ordered = []
-    for a in d["ordered"]:
+    for n, a in enumerate(d["ordered"]):
         a = dict(a)
+        if details is None:
+            form = _KeptForm.of(a["form"]) if a["form"] else None
+            summary = _summary(a["summary"]) if a["summary"] else None
+        elif (a["form"] is None or _texts_of(a["form"])) and a["summary"].__class__ is bool:
+            form = _KeptForm.later(details, n, a["form"]) if a["form"] is not None else None
+            summary = _KeptSummary.later(details, n) if a["summary"] else None
+        else:
+            raise ValueError("not a unit record's application")
         a.update(form_file=_version(a["form_file"]), summary_file=_version(a["summary_file"]),
-                 form=_KeptForm.of(a["form"]) if a["form"] else None,
-                 summary=_summary(a["summary"]) if a["summary"] else None,
-                 issues=tuple(table[n] for n in a["issues"]),
+                 form=form, summary=summary, issues=tuple(table[n] for n in a["issues"]),
                  superseded=tuple(map(_version, a["superseded"])), attachments=tuple(map(_version, a["attachments"])))
         ordered.append(Application(**a))
     return DecidedUnit(ordered=tuple(ordered),
@@ -469,8 +565,48 @@ def decided_from_dict(d: dict) -> DecidedUnit:
                        rank_source=d["rank_source"], rejected=tuple(d["rejected"]), date=d["date"])
 
 
+RECORD_TEXTS = (ENTERPRISE,)  # the fields of every application's 申请表 a run reads beside its own units' (duplicates)
+
+
+def _texts_of(texts) -> bool:
+    """Whether ``texts`` is a record's RECORD_TEXTS of a form ({key: text})."""
+    return texts.__class__ is dict and texts.keys() == set(RECORD_TEXTS) and all(
+        v.__class__ is str for v in texts.values())
+
+
+def _record_body(decided: DecidedUnit) -> bytes:
+    """``decided`` as a unit record's body: ``<core>\t<length>:<CRC-32>\t<details>`` — the JSON of
+    decided_to_dict without the applications' forms and summaries (in their place: the form's RECORD_TEXTS as
+    {key: text} or null, the summary's presence as true or false), the length and CRC-32 (hex) of the details,
+    and the details: their forms and summaries (_Details). JSON escapes every tab within it. Raises TypeError or
+    ValueError for what JSON cannot hold."""
+    d = decided_to_dict(decided)
+    details = []
+    for a, app in zip(d["ordered"], decided.ordered):
+        details.append([a["form"], a["summary"]])
+        a["form"] = {key: app.form.text(key) for key in RECORD_TEXTS} if app.form is not None else None
+        a["summary"] = app.summary is not None
+    core = json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(details, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return core + b"\t" + _check_of(text) + b"\t" + text
+
+
+def _check_of(text: bytes) -> bytes:
+    return f"{len(text)}:{zlib.crc32(text):08x}".encode("ascii")
+
+
+def _record_of(body: bytes) -> DecidedUnit:
+    """The DecidedUnit a record's body (_record_body) holds, its details decoded when first read. Raises
+    ValueError (a torn or altered body: the details' length or CRC-32 is not theirs; not JSON), KeyError or
+    TypeError."""
+    core, check, text = body.split(b"\t", 2)
+    if check != _check_of(text):
+        raise ValueError("a torn or altered unit record")
+    return decided_from_dict(json.loads(core), _Details(text))
+
+
 def _record_line(unit: str, key: str, body: bytes) -> bytes:
-    """A line of units.jsonl (without its newline): ``<unit>\\t<key>\\t<json>``."""
+    """A line of units.jsonl (without its newline): ``<unit>\\t<key>\\t<body>`` (_record_body)."""
     return unit.encode("utf-8") + b"\t" + key.encode("ascii") + b"\t" + body
 
 
@@ -489,7 +625,8 @@ def _names_only(decided: DecidedUnit, paths: set) -> bool:
 
 class UnitRecords:
     """Each unit's decision (model.DecidedUnit) kept between runs, in ONE file (``units.jsonl`` in ``folder``): a
-    line per unit, ``<unit>\\t<key>\\t<json>``, the key from ``unit_key``. A run takes the decision of every unit
+    line per unit, ``<unit>\\t<key>\\t<body>``, the key from ``unit_key``, the body _record_body's (JSON, its
+    applications' forms and summaries apart, decoded when first read). A run takes the decision of every unit
     whose key is unchanged (``get``) instead of decoding its files' cached results and deciding it again — at
     10,000 applications, most of what a run spent before rendering when one file changed. JSON, never pickle: the
     share is writable by many people. Never raises: an unreadable or damaged record is decided again."""
@@ -526,7 +663,7 @@ class UnitRecords:
         if found is None or found[0] != key:
             return None
         try:
-            decided = decided_from_dict(json.loads(found[1]))
+            decided = _record_of(found[1])
         except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
             decided = None
         if decided is None or not _names_only(decided, paths):
@@ -543,7 +680,7 @@ class UnitRecords:
     def put(self, unit: str, key: str, decided: DecidedUnit) -> None:
         """Keep ``decided`` for ``unit`` under ``key`` (written by ``save``)."""
         try:  # (a path the file system gave with undecodable bytes cannot be written as UTF-8: not kept)
-            body = json.dumps(decided_to_dict(decided), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            body = _record_body(decided)
         except (TypeError, ValueError):
             return
         self._new[unit] = (key, body)

@@ -153,6 +153,10 @@ class SummaryData:
     sections: dict  # key -> Section
     title: str = ""  # first non-empty line, often the 标杆名称 or the document title
 
+    def __reduce__(self):
+        """Pickled as the call that makes it, whatever subclass holds it (as FormData)."""
+        return SummaryData, (self.sections, self.title)
+
     @property
     def benchmark_name(self) -> str:
         s = self.sections.get("质量标杆名称")
