@@ -73,9 +73,10 @@ def test_one_units_change_gives_the_register_written_afresh(demo_result, tmp_pat
     assert incremental == _write(tmp_path / "fresh.xlsx", changed)
     assert incremental != _write(tmp_path / "before.xlsx", demo_result)
     assert enterprise.encode() in incremental["xl/worksheets/sheet2.xml"]
-    # only the changed unit's groups (全部申报, 问题清单, 申报明细, 文件清单; 推荐汇总表 when it lists it): a
-    # wider column leaves the others' rows, whose texts there take one line at both widths, as they were
-    assert 4 <= len(kept.made) <= 5
+    # only the changed unit's groups (全部申报, 问题清单, 申报明细, 文件清单; 推荐汇总表 when it lists it, with
+    # its money for the 合计): a wider column leaves the others' rows, whose texts there take one line at both
+    # widths, as they were
+    assert 4 <= len(kept.made) <= 6
 
 
 def test_a_torn_foreign_or_lost_part_is_made_again(demo_result, tmp_path):
@@ -84,12 +85,14 @@ def test_a_torn_foreign_or_lost_part_is_made_again(demo_result, tmp_path):
     fresh = _write(tmp_path / "fresh.xlsx", demo_result)
     folder = tmp_path / "kept"
     _write(tmp_path / "first.xlsx", demo_result, KeptParts(folder, "salt"))
-    paths = sorted(folder.iterdir())
+    every = sorted(folder.iterdir())
+    heads = KeptParts(folder, "salt")
+    paths = [path for path in every if "needs" in heads.get(path.name)[0]]  # groups' rows (not money texts)
     paths[0].write_bytes(paths[0].read_bytes()[:-40])  # torn: shorter than its head says
     paths[1].write_bytes(b"not json\n<row/>")
     paths[3].unlink()
     parts = KeptParts(folder, "salt")
-    for path in paths:  # (each one asked for: a KeptParts saved deletes the parts it was not asked for)
+    for path in every:  # (each one asked for: a KeptParts saved deletes the parts it was not asked for)
         parts.get(path.name)
     parts.put(paths[2].name, {"needs": 1, "count": "x"}, b"<row/>")  # a whole file, its head of another shape
     for path, change in zip(paths[4:8], ("needs", "styles", "count", "widths")):
@@ -102,7 +105,7 @@ def test_a_torn_foreign_or_lost_part_is_made_again(demo_result, tmp_path):
     assert kept.made == {path.name for path in paths[:8]}  # the eight made again (and only they), kept again
     third = KeptParts(folder, "salt")
     assert _write(tmp_path / "third.xlsx", demo_result, third) == fresh
-    assert third.hits == len(paths) and len(list(folder.iterdir())) == len(paths)  # all made again, all taken
+    assert third.hits == len(every) and len(list(folder.iterdir())) == len(every)  # all made again, all taken
 
 
 def test_parts_no_run_used_are_deleted_and_another_salt_uses_none(demo_result, tmp_path):
@@ -141,6 +144,8 @@ def test_rows_kept_with_other_style_indexes_are_restyled(demo_result, tmp_path):
     parts = KeptParts(folder, "salt")
     for path in sorted(folder.iterdir()):
         head, body = parts.get(path.name)
+        if "needs" not in head:  # (a unit's money for the 合计, kept as text)
+            continue
         assert body.count(b'" s="') > 0
         head["styles"] = [str(int(s) + 100) for s in head["styles"]]
         body = re.sub(rb'\x00" s="(\d+)"', lambda m: b'\x00" s="' + str(int(m.group(1)) + 100).encode() + b'"', body)
@@ -150,7 +155,8 @@ def test_rows_kept_with_other_style_indexes_are_restyled(demo_result, tmp_path):
     assert _write(tmp_path / "again.xlsx", demo_result, kept) == fresh
     assert kept.hits == len(list(folder.iterdir()))
     restyled = KeptParts(folder, "salt")
-    assert all(int(restyled.get(p.name)[0]["styles"][0]) < 100 for p in folder.iterdir())  # kept again, restyled
+    assert all(int(restyled.get(p.name)[0]["styles"][0]) < 100 for p in folder.iterdir()
+               if "needs" in restyled.get(p.name)[0])  # kept again, restyled
 
 
 def test_a_grouped_table_is_the_table_write_table_writes_from_all_rows(demo_result, tmp_path):
@@ -293,3 +299,39 @@ def test_kept_rows_serve_at_other_widths_only_when_their_heights_hold(tmp_path, 
     assert re.findall(rb"<col [^>]*>", sheets[0]) != re.findall(rb"<col [^>]*>", sheets[1])  # widths changed
     names = {kept.name("rows", "表", key, STYLE_NAMES, columns): key[0] for key in ("B", f"A{then}")}
     assert {names[name] for name in kept.made} == remade
+
+
+def test_kept_units_forms_are_not_read_for_the_register(demo_result, tmp_path):
+    """With every unit's rows kept, writing the register reads no application's 申请表 or 总结材料 (a kept decision's
+    are decoded only when read): the register from a result whose forms and summaries fail when read is the one
+    written afresh — the 推荐汇总表's 合计 of money included (each unit's kept beside its rows)."""
+    import openpyxl
+
+    from toolkit.model import FormData, SummaryData
+
+    class Unreadable(FormData):
+        def __getattribute__(self, name):
+            raise AssertionError(f"申请表 read: {name}")
+
+    class UnreadableSummary(SummaryData):
+        def __getattribute__(self, name):
+            raise AssertionError(f"总结材料 read: {name}")
+
+    fresh = _write(tmp_path / "fresh.xlsx", demo_result)
+    _write(tmp_path / "first.xlsx", demo_result, KeptParts(tmp_path / "kept", "salt"))
+    trap_form, trap_summary = object.__new__(Unreadable), object.__new__(UnreadableSummary)
+    trapped = dataclasses.replace(demo_result, applications=tuple(
+        evolve(a, form=trap_form if a.form is not None else None,
+               summary=trap_summary if a.summary is not None else None) for a in demo_result.applications))
+    register_module.write_register(tmp_path / "kept.xlsx", trapped, kept=KeptParts(tmp_path / "kept", "salt"),
+                                   unit_keys=unit_keys(demo_result, CONTEXT), statistics=lambda: register_module.
+                                   statistics_tables(demo_result))
+    assert _parts(tmp_path / "kept.xlsx") == fresh
+    year = demo_result.campaign.latest_year
+    leaders = register_module.recommended(demo_result)
+    sheet = openpyxl.load_workbook(tmp_path / "kept.xlsx")[register_module.LEADERS]
+    total = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "合计")
+    assert len(leaders) >= 10 and total[3] == len(leaders)
+    assert total[8:10] == (register_module._money_sum(register_module._revenue(a, year) for a in leaders),
+                           register_module._money_sum(register_module._profit(a, year) for a in leaders))
+    assert total[8] > 0

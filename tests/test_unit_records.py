@@ -87,9 +87,9 @@ def test_kept_decisions_give_the_result_of_deciding_afresh(demo_inbox, campaign,
     assert incremental.parsed == 1
     # the other units' parts of every output were taken as kept (the same files), the changed unit's made again
     after = _parts(out)
-    for output in ("summary", "unit pages", "index"):
-        assert len(after[output].items() - parts[output].items()) == 1 and len(after[output]) == len(parts[output])
-    assert len(after["register"].items() & parts["register"].items()) >= len(parts["register"]) - 5
+    for output, made in (("summary", 2), ("unit pages", 1), ("index", 1)):  # (summary: applications, files)
+        assert len(after[output].items() - parts[output].items()) == made and len(after[output]) == len(parts[output])
+    assert len(after["register"].items() & parts["register"].items()) >= len(parts["register"]) - 6  # (money too)
     kept_summary, kept_register, kept_pages = _summary(out), _register(out), _pages(out)
     forced = run(inbox, out, campaign, settle=0, workers=1, now=later, force=True)  # every unit decided afresh
     _same_result(incremental.result, forced.result)
@@ -641,3 +641,36 @@ def test_a_record_whose_details_are_not_as_written_is_damaged(demo_inbox, campai
     path.write_bytes(b"\n".join(lines))
     records = UnitRecords(path.parent)
     assert records.get(unit, key.decode(), _paths(first.result, unit)) is None and unit in records.damaged
+
+
+def test_summary_file_entries_are_kept_per_run_of_one_units_files(demo_inbox, campaign, tmp_path):
+    """summary.json's file list is made of each unit's run of entries (by path), kept under the unit's content key:
+    written with kept parts it is the list written afresh — also when another unit's entry sorts among a unit's
+    (two runs of that unit, kept apart) — and a second writing takes every part as kept."""
+    import dataclasses
+    import itertools
+
+    from toolkit.render import RenderContext, unit_keys
+    from toolkit.render import summary as summary_output
+
+    base, now = demo_inbox
+    result = run(base / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=now, force=True).result
+    files = list(result.files)
+    units = [e.version.unit for e in files]
+    between = next(i for i, unit in enumerate(units) if unit and unit != units[0])
+    files.insert(1, files.pop(between))  # another unit's entry among the first unit's
+    split = dataclasses.replace(result, files=tuple(files))
+    context = RenderContext(today=now.date(), opinion_template=b"", kept_parts=tmp_path / "parts", kept_salt="s")
+    context = dataclasses.replace(context, unit_keys=unit_keys(split, context))
+    fresh = json.loads(summary_output.dumps(summary_output.build_summary(split)))["files"]
+    runs = [unit for unit, _ in itertools.groupby(e.version.unit for e in files) if unit]
+    assert len(runs) > len(set(runs))  # a unit's files in two runs (the demo has one such unit before the change)
+    written = []
+    for n in range(2):
+        folder = tmp_path / f"run{n}"
+        folder.mkdir()
+        summary_output.write(split, folder, context)
+        assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["files"] == fresh
+        written.append({p.name: p.stat().st_ino for p in (tmp_path / "parts" / "summary").iterdir()})
+    assert len(written[0]) == len(split.units) + len(runs)  # each unit's applications, each run of files
+    assert written[1] == written[0]  # all taken as kept: none made again, none deleted

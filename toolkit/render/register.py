@@ -41,7 +41,7 @@ from ..model import (
     UnitStatus,
 )
 from . import RenderContext
-from .kept import KeptParts, kept_parts
+from .kept import KeptParts, kept_parts, kept_text
 from .row_groups import KeptRows, RowGroup, write_grouped_table
 from .xlsx_rows import NUMBER, RowSplice
 from .xlsx_style import FOOTER, Column, formats, row_height, text_units, write_table
@@ -219,13 +219,32 @@ def _money_sum(values) -> float:
     return round(sum(v for v in values if isinstance(v, (int, float))), 2)
 
 
+def _leaders_money(result: Assembled, groups: _Groups) -> list:
+    """[营业收入, 利润总额] of the latest year (万元, None when missing) of each recommended application, in their
+    order: each unit's kept (kept_text, under its group key) — a unit kept since the last run is not asked for its
+    applications' 申请表 (a kept decision's are decoded only when read: cache._Details)."""
+    import json
+
+    year = result.campaign.latest_year
+
+    def made(unit: str) -> str:
+        return json.dumps([[_revenue(a, year), _profit(a, year)] for a in groups.views[unit].applications
+                           if a.status == PASSED])
+
+    out = []
+    for unit in groups.order:
+        key = groups.key(unit)
+        out += json.loads(kept_text(groups.kept.parts, None if key is None else ("leaders money", key),
+                                    lambda unit=unit: made(unit)))
+    return out
+
+
 def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Groups) -> None:
     ws = wb.add_worksheet(LEADERS)
     columns = leaders_columns(result)
-    year = result.campaign.latest_year
-    leaders = recommended(result)
-    total = ["合计", "", "", len(leaders), "", "", "", "", _money_sum(_revenue(a, year) for a in leaders),
-             _money_sum(_profit(a, year) for a in leaders)]
+    money = _leaders_money(result, groups)
+    total = ["合计", "", "", len(money), "", "", "", "", _money_sum(m[0] for m in money),
+             _money_sum(m[1] for m in money)]
     _title(ws, f, f"{result.campaign.title}推荐汇总表", len(columns))
     ws.set_row(1, 18)
     ws.merge_range(1, 0, 1, len(columns) - 1, "金额单位：万元", f["unit_note"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,11 +54,19 @@ def _application(a) -> dict:
             "issues": [i.to_dict() for i in a.issues]}
 
 
+def _entry(e) -> dict:
+    return {"file": e.version.path, "unit": e.version.unit, "kind": e.kind, "status": e.status,
+            "enterprise": e.enterprise, "sha256": e.version.sha256, "size": e.version.size,
+            "first_seen": e.version.first_seen, "issues": [i.to_dict() for i in e.issues]}
+
+
 def _files(result: Assembled) -> Iterable[dict]:
-    for e in result.files:
-        yield {"file": e.version.path, "unit": e.version.unit, "kind": e.kind, "status": e.status,
-               "enterprise": e.enterprise, "sha256": e.version.sha256, "size": e.version.size,
-               "first_seen": e.version.first_seen, "issues": [i.to_dict() for i in e.issues]}
+    yield from map(_entry, result.files)
+    yield from _other_files(result)
+
+
+def _other_files(result: Assembled) -> Iterable[dict]:
+    """The ignored and still-copying files, after the entries."""
     for fv in result.ignored:
         yield {"file": fv.path, "unit": fv.unit, "kind": "other", "status": "ignored", "enterprise": "",
                "sha256": fv.sha256, "size": fv.size, "first_seen": "", "issues": []}
@@ -66,11 +75,11 @@ def _files(result: Assembled) -> Iterable[dict]:
                "sha256": "", "size": fv.size, "first_seen": "", "issues": []}
 
 
-def summary_fields(result: Assembled, applications=None) -> dict:
+def summary_fields(result: Assembled, applications=None, files=None) -> dict:
     """summary.json's top-level fields, in order, from ``result``; the three long lists (units, applications,
     files) as iterators, each element made when it is consumed, so ``write`` never holds a national run's
     summary (about 60 MB of Python objects at 10,000 applications) in memory. ``build_summary`` materialises it.
-    ``applications``: the applications as JSON already (Written), in place of making them from ``result``."""
+    ``applications``, ``files``: those lists as JSON already (Written), in place of making them from ``result``."""
     c = result.campaign
     return {
         "campaign": c.id,
@@ -81,7 +90,7 @@ def summary_fields(result: Assembled, applications=None) -> dict:
         "deadline_at": c.deadline.isoformat(),
         "units": map(_unit, result.units),
         "applications": map(_application, result.applications) if applications is None else applications,
-        "files": _files(result),
+        "files": _files(result) if files is None else files,
         "counts": {
             "applications": len(result.applications),
             "passed": sum(a.status == "通过" for a in result.applications),
@@ -101,8 +110,9 @@ SUMMARY = "summary.json"
 
 def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
     """summary.json (SPEC §7), written from ``result`` element by element (``summary_fields``, laid out by
-    ``dump``). Each unit's applications, as JSON lines, are kept for the next run (kept.kept_parts) under the
-    unit's content key (``context.unit_keys``): a unit that did not change is not made again."""
+    ``dump``). Each unit's applications and its files' entries, as JSON lines, are kept for the next run
+    (kept.kept_parts) under the unit's content key (``context.unit_keys``): a unit that did not change is not made
+    again. (Its files' entries are its applications' and its own: the content key covers them.)"""
     kept = kept_parts(context, "summary")
     views = result.by_unit
 
@@ -113,12 +123,30 @@ def write(result: Assembled, folder: Path, context: RenderContext) -> list[Path]
                       for u in result.units)
     path = folder / SUMMARY
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        dump(summary_fields(result, written), fh)
+        dump(summary_fields(result, written, Written(_file_texts(result, context, kept))), fh)
     kept.save()
     return [path]
 
 
 ITEM_SEPARATOR = ",\n  "  # between the elements of a list in summary.json (``dump``)
+
+
+def _file_texts(result: Assembled, context: RenderContext, kept) -> Iterable[str]:
+    """summary.json's file list as texts (Written): the entries in their order (by inbox path), each run of one
+    unit's entries kept under the unit's content key, its first path and its length (a unit's files are one run
+    unless another unit's folder sorts among its folders); entries of no unit, ignored and still-copying files
+    made every time."""
+    for unit, run in itertools.groupby(result.files, key=lambda e: e.version.unit):
+        entries = list(run)
+        key = context.part_key("files", unit) if unit else None
+        yield kept_text(kept, None if key is None else (*key, entries[0].version.path, len(entries)),
+                        lambda entries=entries: _dumped(map(_entry, entries)))
+    yield _dumped(_other_files(result))
+
+
+def _dumped(items: Iterable[dict]) -> str:
+    """``items`` as summary.json's elements of a list (Written's text)."""
+    return ITEM_SEPARATOR.join(json.dumps(item, ensure_ascii=False) for item in items)
 
 
 class Written:
