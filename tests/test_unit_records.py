@@ -10,7 +10,13 @@ import zipfile
 
 import pytest
 
-from toolkit.cache import UnitRecords, _record_body, _record_of, decided_from_dict, decided_to_dict
+from toolkit.cache import (
+    UnitRecords,
+    _record_body,
+    _record_of,
+    decided_from_dict,
+    decided_to_dict,
+)
 from toolkit.campaign import CHINA_TZ
 from toolkit.demo import write_demo_inbox
 from toolkit.model import DecidedUnit, SummaryData, evolve
