@@ -28,8 +28,8 @@ from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
 from .discover import discover, scan_inbox
 from .errors import ConfigError
-from .extract.registry import EXTRACTOR_VERSION, extract
 from .extract.sniff import IMAGE, PDF, sniff
+from .extract.version import EXTRACTOR_VERSION
 from .journal import Journal, RunLock, write_json_atomic
 from .keys import BENCHMARK, CHECKED_SECTION_TEXTS, ENTERPRISE
 from .messages import file_problem
@@ -100,6 +100,9 @@ def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_
 
 
 def _read_file(path: str, rel: str, campaign: Campaign, limits: Limits) -> Extracted:
+    # (the readers: imported by the workers' fork server; a run's own process reads only when no worker starts)
+    from .extract.registry import extract
+
     name = normalize_filename(Path(rel).name)  # what kind of file its name says, read as typed variants
     try:
         size = Path(path).stat().st_size

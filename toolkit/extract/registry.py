@@ -17,24 +17,6 @@ from .workbooks import extract_workbook
 
 log = logging.getLogger(__name__)
 
-def _code_digest() -> str:
-    """Changes whenever the extraction code changes, so cached results never outlive the code that made them."""
-    import hashlib
-    from pathlib import Path
-
-    h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for path in sorted([*here.glob("*.py"), here.parent / "normalize.py", here.parent / "model.py",
-                                   here.parent / "wordcount.py", here.parent / "names.py"]):
-        try:
-            h.update(path.read_bytes())
-        except OSError:
-            pass
-    return h.hexdigest()[:12]
-
-
-EXTRACTOR_VERSION = _code_digest()
-
 _LEGACY_TARGET = {S.DOC: "docx", S.WPS: "docx", S.ODT: "docx", S.RTF: "docx", S.ET: "xlsx"}
 _SUFFIX = {S.DOC: "doc", S.WPS: "wps", S.ODT: "odt", S.RTF: "rtf", S.ET: "et"}
 
