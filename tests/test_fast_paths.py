@@ -142,7 +142,7 @@ def _shared_outputs(tmp_path, parent: int, *, fail_in_child: str = "", names=("�
     second child lives."""
 
     def shared(name):
-        def compute(result):
+        def compute(result, context):
             with open(tmp_path / f"{name}-shared.txt", "a") as fh:
                 fh.write(f"{os.getpid()}\n")
             return {"name": name, "big": "统计" * 100_000, "applications": len(result.applications)}
@@ -199,7 +199,7 @@ def test_a_shared_part_that_fails_fails_the_output_and_leaves_no_child(tmp_path,
     parent = os.getpid()
     outputs = _shared_outputs(tmp_path, parent, names=("甲",))
 
-    def broken(result):
+    def broken(result, context):
         raise ValueError("统计出错")
 
     monkeypatch.setattr("toolkit.render.outputs", lambda: (dataclasses.replace(outputs[0], shared=broken),))

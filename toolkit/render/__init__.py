@@ -52,18 +52,18 @@ class Output:
     a large run. ``waits``: every background output is finished before this one starts (it reads what they
     wrote). ``preload``: modules a background output imports, which a long-lived process (watch) imports once at
     an idle moment (``preload()``), so that its children have them; a batch run's child imports them itself,
-    while the run's process goes on (pandas alone takes 0.2-0.5 s). ``shared``: a part of a background output
-    that the run's process computes from the result while the child writes the rest, handed to the child through
-    a pipe by pickle (between the run's own processes only); ``write`` asks for it with ``context.shared()``
-    when it needs it (written in the run's process, it is computed there) — the register's 统计 tables, so that
-    pandas is imported and grouped beside the child, not on the run's longest path."""
+    while the run's process goes on (pandas alone takes 0.2-0.5 s). ``shared(result, context)``: a part of a
+    background output that the run's process computes while the child writes the rest, handed to the child
+    through a pipe by pickle (between the run's own processes only); ``write`` asks for it with
+    ``context.shared()`` when it needs it (written in the run's process, it is computed there) — the register's
+    统计 tables, so that pandas is imported and grouped beside the child, not on the run's longest path."""
 
     name: str
     write: Callable[[Assembled, Path, RenderContext], list]
     background: bool = False
     waits: bool = False
     preload: tuple = ()
-    shared: Callable[[Assembled], object] | None = None
+    shared: Callable[[Assembled, RenderContext], object] | None = None
 
 
 def safe_filename(name: str) -> str:
@@ -85,7 +85,7 @@ def outputs() -> tuple[Output, ...]:
     )
 
     return (Output("省级汇总表", register.write, background=True, preload=("pandas", "xlsxwriter"),
-                   shared=register.statistics_tables),
+                   shared=register.kept_statistics),
             Output("回执", receipt.write), Output("推荐意见", opinion.write),
             Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write),
             Output("PDF", pdf.write),  # after 回执 and 推荐意见 (beside which it writes), before the unit folders
@@ -239,7 +239,7 @@ def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[
             else:
                 foreground.append(output)
         for child in running:
-            child.send_shared(result)
+            child.send_shared(result, context)
         context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
         for output in foreground:
             if output.waits:
@@ -259,7 +259,7 @@ def _write(output: Output, result: Assembled, folder: Path, context: RenderConte
 
     if output.shared is not None:
         context = dataclasses.replace(context, shared=(lambda: shared) if shared is not None else (
-            lambda: output.shared(result)))
+            lambda: output.shared(result, context)))
     return output.write(result, folder, context)
 
 
@@ -275,7 +275,7 @@ class _Child:
     sender: object = None  # threading.Thread
     shared: object = None  # the shared part, once computed (written again here if the child fails)
 
-    def send_shared(self, result: Assembled) -> None:
+    def send_shared(self, result: Assembled, context: RenderContext) -> None:
         """Compute the output's shared part and send it to the child, pickled, from a thread (the child reads it
         when it needs it; the run's process goes on meanwhile). A shared part that cannot be computed raises,
         as the output written in this process would; the child, seeing the pipe closed unread, fails."""
@@ -286,7 +286,7 @@ class _Child:
         if self.feed < 0:
             return
         try:
-            self.shared = self.output.shared(result)
+            self.shared = self.output.shared(result, context)
             data = pickle.dumps(self.shared, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
             os.close(self.feed)

@@ -456,21 +456,28 @@ def _issues_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _G
 _LAST = ("未填写", "未能识别行业", "无法判定")
 
 
-def statistics(result: Assembled) -> list:
+def _statistics_columns(result: Assembled) -> dict:
+    """The columns ``statistics`` groups: per application its region, industry, size class and status, and
+    whether it passed."""
+    c = result.campaign
+    apps = result.applications
+    return {
+        "按所在地区": [a.region or "未填写" for a in apps],
+        "按行业大类": [c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业" for a in apps],
+        "按企业规模": [a.size_class or "无法判定" for a in apps],
+        "按状态": [a.status for a in apps],
+        "通过": [a.status == PASSED for a in apps],
+    }
+
+
+def statistics(result: Assembled, columns: dict | None = None) -> list:
     """The 统计 tables: for each dimension (region, industry, size class, status) a DataFrame indexed by the
     dimension's value with columns 项数 and 通过, sorted by count (unknown values last). Grouping keys are
-    assembly's (Application.region, industry_code, size_class, status)."""
+    assembly's (Application.region, industry_code, size_class, status); ``columns``: _statistics_columns's, when
+    made already."""
     import pandas as pd
 
-    c = result.campaign
-    frame = pd.DataFrame({
-        "按所在地区": [a.region or "未填写" for a in result.applications],
-        "按行业大类": [c.industry_by_code(a.industry_code).label if a.industry_code else "未能识别行业"
-                  for a in result.applications],
-        "按企业规模": [a.size_class or "无法判定" for a in result.applications],
-        "按状态": [a.status for a in result.applications],
-        "通过": [a.status == PASSED for a in result.applications],
-    })
+    frame = pd.DataFrame(columns or _statistics_columns(result))
     out = []
     for dimension in ("按所在地区", "按行业大类", "按企业规模", "按状态"):
         table = frame.groupby(dimension).agg(项数=("通过", "size"), 通过=("通过", "sum"))
@@ -483,29 +490,54 @@ def statistics(result: Assembled) -> list:
 KIND_COLUMNS = ("单位数", "已报送", "名额", "收到", "通过", "需补正", "还需处理", "盖章推荐意见")
 
 
-def statistics_tables(result: Assembled) -> dict:
+def statistics_tables(result: Assembled, columns: dict | None = None, kind_columns: dict | None = None) -> dict:
     """What the 统计 sheet shows, as plain data (sent by pickle to a child that has not imported pandas):
     {"tables": [(dimension, [(value, 项数, 通过) …]) …] (``statistics``, in its order), "kinds": [(kind label,
-    [count per KIND_COLUMNS]) …] (``unit_kinds``)}; counts are ints."""
+    [count per KIND_COLUMNS]) …] (``unit_kinds``)}; counts are ints. ``columns``, ``kind_columns``: what they
+    group, when made already."""
     tables = [(dimension, [(str(value), int(row["项数"]), int(row["通过"])) for value, row in table.iterrows()])
-              for dimension, table in statistics(result)]
-    kinds = [(str(label), [int(row[name]) for name in KIND_COLUMNS]) for label, row in unit_kinds(result).iterrows()]
+              for dimension, table in statistics(result, columns)]
+    kinds = [(str(label), [int(row[name]) for name in KIND_COLUMNS])
+             for label, row in unit_kinds(result, kind_columns).iterrows()]
     return {"tables": tables, "kinds": kinds}
 
 
-def unit_kinds(result: Assembled):
+def kept_statistics(result: Assembled, context: RenderContext) -> dict:
+    """statistics_tables of ``result`` (lists for tuples), kept between runs (kept.kept_text, in the context's
+    'statistics' parts) under a digest of everything they count: a run after a file that changed no application's
+    region, industry, size class or status, nor a unit's counts, imports no pandas (0.16-0.26 s). The register's
+    shared part (render.Output.shared), computed in the run's process while its child writes the rest."""
+    import hashlib
+    import json
+
+    columns, kinds = _statistics_columns(result), _kind_columns(result)
+    digest = hashlib.sha256(repr((columns, kinds)).encode("utf-8", "surrogatepass")).hexdigest()
+    kept = kept_parts(context, "statistics")
+    text = kept_text(kept, ("statistics", digest), lambda: json.dumps(statistics_tables(result, columns, kinds),
+                                                                      ensure_ascii=False))
+    kept.save()
+    return json.loads(text)
+
+
+def _kind_columns(result: Assembled) -> dict:
+    """The columns ``unit_kinds`` groups: per unit its kind's label and counts."""
+    units = result.units
+    return {
+        "类别": [_kind_label(result, u) for u in units],
+        "已报送": [u.received > 0 for u in units],
+        "名额": [u.quota for u in units], "收到": [u.received for u in units],
+        "通过": [u.passed for u in units], "需补正": [u.needs_fix for u in units],
+        "还需处理": [u.to_handle for u in units],
+        "盖章推荐意见": [u.stamped_opinion for u in units],
+    }
+
+
+def unit_kinds(result: Assembled, columns: dict | None = None):
     """By kind of unit (市级, 省级协会): a DataFrame indexed by the kind's label with KIND_COLUMNS, a group-by
-    over ``result.units`` (UnitStatus.kind)."""
+    over ``result.units`` (UnitStatus.kind); ``columns``: _kind_columns's, when made already."""
     import pandas as pd
 
-    frame = pd.DataFrame({
-        "类别": [_kind_label(result, u) for u in result.units],
-        "已报送": [u.received > 0 for u in result.units],
-        "名额": [u.quota for u in result.units], "收到": [u.received for u in result.units],
-        "通过": [u.passed for u in result.units], "需补正": [u.needs_fix for u in result.units],
-        "还需处理": [u.to_handle for u in result.units],
-        "盖章推荐意见": [u.stamped_opinion for u in result.units],
-    })
+    frame = pd.DataFrame(columns or _kind_columns(result))
     table = frame.groupby("类别", sort=False).agg(
         单位数=("名额", "size"), 已报送=("已报送", "sum"), 名额=("名额", "sum"), 收到=("收到", "sum"),
         通过=("通过", "sum"), 需补正=("需补正", "sum"), 还需处理=("还需处理", "sum"), 盖章推荐意见=("盖章推荐意见", "sum"))
