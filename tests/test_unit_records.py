@@ -9,6 +9,8 @@ import os
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.cache import (
     UnitRecords,
@@ -680,3 +682,21 @@ def test_summary_file_entries_are_kept_per_run_of_one_units_files(demo_inbox, ca
         written.append({p.name: p.stat().st_ino for p in (tmp_path / "parts" / "summary").iterdir()})
     assert len(written[0]) == len(split.units) + len(runs)  # each unit's applications, each run of files
     assert written[1] == written[0]  # all taken as kept: none made again, none deleted
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["单位甲", "单位乙", "k1", "", "{}", "a\tb", "x\ty\tz", "\t", "2:0\t[]"]),
+                         max_size=5).map("\t".join), max_size=8), st.booleans())
+def test_records_are_located_in_the_file_as_split_lines_would_give_them(tmp_path_factory, lines, final_newline):
+    """UnitRecords locates each line's unit, key and body in the file as read (no copy of a national file):
+    what splitting the lines (at most three fields, a unit's last line standing) gives, whatever the lines."""
+    folder = tmp_path_factory.mktemp("located")
+    raw = "\n".join(lines).encode("utf-8") + (b"\n" if final_newline else b"")
+    (folder / UnitRecords.FILE).write_bytes(raw)
+    expected = {}
+    for line in raw.split(b"\n"):
+        parts = line.split(b"\t", 2)
+        if len(parts) == 3:
+            expected[parts[0].decode("utf-8", "replace")] = (parts[1].decode("ascii", "replace"), parts[2])
+    found = UnitRecords(folder)._load()
+    assert {unit: (key, bytes(body)) for unit, (key, body) in found.items()} == expected

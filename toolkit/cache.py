@@ -595,19 +595,39 @@ def _check_of(text: bytes) -> bytes:
     return f"{len(text)}:{zlib.crc32(text):08x}".encode("ascii")
 
 
-def _record_of(body: bytes) -> DecidedUnit:
+class _Body:
+    """A record's body where units.jsonl holds it: ``buffer[start:end]`` (the file as read), copied only in parts."""
+
+    __slots__ = ("buffer", "end", "start")
+
+    def __init__(self, buffer: bytes, start: int, end: int):
+        self.buffer, self.start, self.end = buffer, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __bytes__(self) -> bytes:
+        return self.buffer[self.start:self.end]
+
+
+def _record_of(body: bytes | _Body) -> DecidedUnit:
     """The DecidedUnit a record's body (_record_body) holds, its details decoded when first read. Raises
     ValueError (a torn or altered body: the details' length or CRC-32 is not theirs; not JSON), KeyError or
     TypeError."""
-    core, check, text = body.split(b"\t", 2)
-    if check != _check_of(text):
+    buffer, start, end = (body.buffer, body.start, body.end) if isinstance(body, _Body) else (body, 0, len(body))
+    core_end = buffer.find(b"\t", start, end)
+    check_end = buffer.find(b"\t", core_end + 1, end) if core_end >= 0 else -1
+    if check_end < 0:
+        raise ValueError("not a unit record")
+    text = buffer[check_end + 1:end]
+    if buffer[core_end + 1:check_end] != _check_of(text):
         raise ValueError("a torn or altered unit record")
-    return decided_from_dict(json.loads(core), _Details(text))
+    return decided_from_dict(json.loads(buffer[start:core_end]), _Details(text))
 
 
-def _record_line(unit: str, key: str, body: bytes) -> bytes:
+def _record_line(unit: str, key: str, body: bytes | _Body) -> bytes:
     """A line of units.jsonl (without its newline): ``<unit>\\t<key>\\t<body>`` (_record_body)."""
-    return unit.encode("utf-8") + b"\t" + key.encode("ascii") + b"\t" + body
+    return unit.encode("utf-8") + b"\t" + key.encode("ascii") + b"\t" + bytes(body)
 
 
 def _names_only(decided: DecidedUnit, paths: set) -> bool:
@@ -636,7 +656,7 @@ class UnitRecords:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.path = self.folder / self.FILE
-        self._lines: dict[str, tuple[str, bytes]] | None = None  # unit -> (key, JSON body), as read
+        self._lines: dict[str, tuple[str, bytes | _Body]] | None = None  # unit -> (key, body), as read
         self._size = 0  # bytes in the file as read (lines of a unit written again since included)
         self._new: dict[str, tuple[str, bytes]] = {}
         self.hits = 0
@@ -650,10 +670,16 @@ class UnitRecords:
             except OSError:
                 raw = b""
             self._size = len(raw)
-            for line in raw.split(b"\n"):  # (a unit's later line stands for its earlier ones: see save)
-                parts = line.split(b"\t", 2)
-                if len(parts) == 3:
-                    self._lines[parts[0].decode("utf-8", "replace")] = (parts[1].decode("ascii", "replace"), parts[2])
+            start = 0
+            while start < len(raw):  # (a unit's later line stands for its earlier ones: see save)
+                end = raw.find(b"\n", start)
+                end = len(raw) if end < 0 else end
+                unit_end = raw.find(b"\t", start, end)
+                key_end = raw.find(b"\t", unit_end + 1, end) if unit_end >= 0 else -1
+                if key_end >= 0:  # (located, not split: no copy of a national file's 50-80 MB)
+                    self._lines[raw[start:unit_end].decode("utf-8", "replace")] = (
+                        raw[unit_end + 1:key_end].decode("ascii", "replace"), _Body(raw, key_end + 1, end))
+                start = end + 1
         return self._lines
 
     def get(self, unit: str, key: str, paths: set) -> DecidedUnit | None:
