@@ -173,11 +173,11 @@ def _shared_outputs(tmp_path, parent: int, *, fail_in_child: str = "", names=("�
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
 @pytest.mark.parametrize("fail_in_child", ["", "甲"], ids=["children write", "a child fails"])
-def test_background_outputs_get_their_shared_parts_from_the_run_process(tmp_path, assembled, monkeypatch,
-                                                                        fail_in_child):
-    """Each background output's shared part (Output.shared) is computed once, in the run's process, and handed
-    to its child (two children: each one's pipes closed in the other, a part larger than a pipe's buffer); a
-    child that fails is written again here with the part already computed."""
+def test_background_outputs_get_their_shared_parts_from_a_helper(tmp_path, assembled, monkeypatch, fail_in_child):
+    """Each background output's shared part (Output.shared) is computed once, by a helper process (neither the run's
+    process nor the child), and handed to its child (two children, each helper's pipe closed in the run's process
+    before the next fork; a part larger than a pipe's buffer); a child that fails is written again here, its
+    part computed here."""
     parent = os.getpid()
     monkeypatch.setattr("toolkit.render.outputs", lambda: _shared_outputs(tmp_path, parent,
                                                                           fail_in_child=fail_in_child))
@@ -187,15 +187,19 @@ def test_background_outputs_get_their_shared_parts_from_the_run_process(tmp_path
     assert written == [target / "甲.txt", target / "乙.txt"]
     apps = len(assembled.result.applications)
     for name in ("甲", "乙"):
-        assert (tmp_path / f"{name}-shared.txt").read_text().split() == [str(parent)]  # once, here
+        computed = [int(pid) for pid in (tmp_path / f"{name}-shared.txt").read_text().split()]
         given, size, count, writer, waited = (target / f"{name}.txt").read_text(encoding="utf-8").split()
         assert (given, size, count) == (name, "200000", str(apps))
         assert waited == ("received" if name == "乙" and not fail_in_child else "-")
         assert (int(writer) == parent) == (name == fail_in_child)  # a child wrote it, unless it failed
+        assert computed[0] not in (parent, int(writer)) and computed[1:] == ([parent] if name == fail_in_child
+                                                                            else [])  # a helper; here again
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
 def test_a_shared_part_that_fails_fails_the_output_and_leaves_no_child(tmp_path, assembled, monkeypatch):
+    """A shared part that cannot be computed: the helper fails, so does the child (nothing came), and the output
+    written here raises what computing it raises; the child and the helper are reaped."""
     parent = os.getpid()
     outputs = _shared_outputs(tmp_path, parent, names=("甲",))
 
@@ -215,9 +219,10 @@ def test_a_shared_part_that_fails_fails_the_output_and_leaves_no_child(tmp_path,
     with pytest.raises(ValueError, match="统计出错"):
         render_all(tmp_path / "out", assembled.result, RenderContext(today=dt.date(2021, 9, 20),
                                                                      opinion_template=b""))
-    assert len(children) == 1
-    with pytest.raises(ChildProcessError):
-        os.waitpid(children[0], os.WNOHANG)  # reaped: killed and waited for
+    assert len(children) == 2  # the child and its helper
+    for pid in children:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped
 
 
 def test_unit_memo_decides_only_changed_units_again(tmp_path, make_form, make_summary, campaign, monkeypatch):

@@ -53,10 +53,11 @@ class Output:
     wrote). ``preload``: modules a background output imports, which a long-lived process (watch) imports once at
     an idle moment (``preload()``), so that its children have them; a batch run's child imports them itself,
     while the run's process goes on (pandas alone takes 0.2-0.5 s). ``shared(result, context)``: a part of a
-    background output that the run's process computes while the child writes the rest, handed to the child
-    through a pipe by pickle (between the run's own processes only); ``write`` asks for it with
-    ``context.shared()`` when it needs it (written in the run's process, it is computed there) — the register's
-    统计 tables, so that pandas is imported and grouped beside the child, not on the run's longest path."""
+    background output that a helper process (forked with the child) computes while the child writes the rest,
+    handed to the child through a pipe by pickle (between the run's own processes only); ``write`` asks for it
+    with ``context.shared()`` when it needs it (written in the run's process, it is computed there) — the
+    register's 统计 tables, so that pandas is imported and grouped beside the child and the run's process, on
+    neither's path."""
 
     name: str
     write: Callable[[Assembled, Path, RenderContext], list]
@@ -72,35 +73,48 @@ def safe_filename(name: str) -> str:
 
 
 def outputs() -> tuple[Output, ...]:
-    """The registered outputs, in the order they are written."""
-    from . import (
-        opinion,
-        pdf,
-        ranking_sheet,
-        receipt,
-        register,
-        status_page,
-        summary,
-        unit_folders,
-    )
+    """The registered outputs, in the order they are written. The foreground outputs' modules are imported when
+    first written (_imported_when_called): a run forks the register's child before importing python-docx and
+    docxtpl for the others (40-50 ms off the child's start)."""
+    from . import register
 
     return (Output("省级汇总表", register.write, background=True, preload=("pandas", "xlsxwriter"),
                    shared=register.kept_statistics),
-            Output("回执", receipt.write), Output("推荐意见", opinion.write),
-            Output("推荐排序表", ranking_sheet.write), Output("summary.json", summary.write),
-            Output("PDF", pdf.write),  # after 回执 and 推荐意见 (beside which it writes), before the unit folders
-            Output("单位文件夹", unit_folders.write),  # copies each unit's documents (PDFs included)
-            Output("单位状态页", status_page.write_unit_pages),  # they link to 单位/<unit>/ copies only
-            Output("状态页", status_page.write_index, waits=True))  # last: it links to everything above
+            Output("回执", _imported_when_called("receipt", "write")),
+            Output("推荐意见", _imported_when_called("opinion", "write")),
+            Output("推荐排序表", _imported_when_called("ranking_sheet", "write")),
+            Output("summary.json", _imported_when_called("summary", "write")),
+            # after 回执 and 推荐意见 (beside which it writes), before the unit folders
+            Output("PDF", _imported_when_called("pdf", "write")),
+            # copies each unit's documents (PDFs included)
+            Output("单位文件夹", _imported_when_called("unit_folders", "write")),
+            # they link to 单位/<unit>/ copies only
+            Output("单位状态页", _imported_when_called("status_page", "write_unit_pages")),
+            # last: it links to everything above
+            Output("状态页", _imported_when_called("status_page", "write_index"), waits=True))
+
+
+def _imported_when_called(module: str, function: str) -> Callable:
+    """``function`` of the render module ``module``, the module imported on the first call."""
+
+    def call(*args, **kwargs):
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{module}"), function)(*args, **kwargs)
+
+    call.__qualname__ = f"{module}.{function}"
+    call.module = f"{__name__}.{module}"
+    return call
 
 
 def preload() -> None:
     """Import every output's modules now (a watcher's idle moment), so its first run after a file lands does not
-    pay for importing python-docx, docxtpl, xlsxwriter and pandas."""
+    pay for importing python-docx, docxtpl, xlsxwriter and pandas (the foreground outputs' modules too, which a
+    batch run imports when it first writes them)."""
     import importlib
 
     for output in outputs():
-        for module in output.preload:
+        for module in (*output.preload, *([output.write.module] if hasattr(output.write, "module") else [])):
             importlib.import_module(module)
 
 
@@ -217,14 +231,16 @@ def _reuse_unchanged(folder: Path, keys: dict, context: RenderContext) -> frozen
     return frozenset(reused)
 
 
-def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[Path]:
+def render_all(folder: Path, result: Assembled, context: RenderContext,
+               meanwhile: Callable[[], None] | None = None) -> list[Path]:
     """Every registered output of ``result`` into ``folder``; returns the files written.
 
-    Background outputs (``Output.background``) are started first, each in a forked child, and their shared parts
-    (``Output.shared``) computed and sent to them; then the other outputs are written in order. A background
-    output whose child fails is written again in this process, so a child's failure costs time, never an output. The per-unit documents of units whose key
-    (``context.unit_keys``) equals the previous run's (``context.previous_keys``) are copied from
-    ``context.previous`` instead of rendered (``context.reuse``)."""
+    Background outputs (``Output.background``) are started first, each in a forked child (with a helper computing
+    its shared part, ``Output.shared``); then the other outputs are written in order. A background
+    output whose child fails is written again in this process, so a child's failure costs time, never an output.
+    ``meanwhile()``: the caller's own work (a run keeping its decisions), done once the children are started.
+    The per-unit documents of units whose key (``context.unit_keys``) equals the previous run's
+    (``context.previous_keys``) are copied from ``context.previous`` instead of rendered (``context.reuse``)."""
     import dataclasses
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -238,8 +254,8 @@ def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[
                 running.append(child)
             else:
                 foreground.append(output)
-        for child in running:
-            child.send_shared(result, context)
+        if meanwhile is not None:
+            meanwhile()
         context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
         for output in foreground:
             if output.waits:
@@ -252,77 +268,40 @@ def render_all(folder: Path, result: Assembled, context: RenderContext) -> list[
     return written
 
 
-def _write(output: Output, result: Assembled, folder: Path, context: RenderContext, shared=None) -> list[Path]:
-    """``output`` written in this process: its shared part (Output.shared) ``shared`` when already computed,
-    else computed when its write asks for it."""
+def _write(output: Output, result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
+    """``output`` written in this process, its shared part (Output.shared) computed when its write asks for it."""
     import dataclasses
 
     if output.shared is not None:
-        context = dataclasses.replace(context, shared=(lambda: shared) if shared is not None else (
-            lambda: output.shared(result, context)))
+        context = dataclasses.replace(context, shared=lambda: output.shared(result, context))
     return output.write(result, folder, context)
 
 
 @dataclass
 class _Child:
-    """A background output being written by a forked child: its pid, the pipe it reports its files on, and the
-    pipe its shared part (Output.shared) is sent on (-1: none) with the thread sending it."""
+    """A background output being written by a forked child: its pid and the pipe it reports its files on, and the
+    pid of the helper computing its shared part (Output.shared; 0: none)."""
 
     output: Output
     pid: int
     pipe: int
-    feed: int = -1
-    sender: object = None  # threading.Thread
-    shared: object = None  # the shared part, once computed (written again here if the child fails)
-
-    def send_shared(self, result: Assembled, context: RenderContext) -> None:
-        """Compute the output's shared part and send it to the child, pickled, from a thread (the child reads it
-        when it needs it; the run's process goes on meanwhile). A shared part that cannot be computed raises,
-        as the output written in this process would; the child, seeing the pipe closed unread, fails."""
-        import os
-        import pickle
-        import threading
-
-        if self.feed < 0:
-            return
-        try:
-            self.shared = self.output.shared(result, context)
-            data = pickle.dumps(self.shared, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            os.close(self.feed)
-            self.feed = -1
-            raise
-
-        def send(fd=self.feed, data=data) -> None:
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            except OSError:  # the child is gone: it is written again here
-                pass
-            finally:
-                os.close(fd)
-
-        self.feed = -1  # (closed by the sender)
-        self.sender = threading.Thread(target=send, name=f"{self.output.name} shared part", daemon=True)
-        self.sender.start()
+    helper: int = 0
 
     def kill(self) -> None:
         import os
         import signal
 
+        for pid in (self.pid, self.helper):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except (OSError, ChildProcessError):
+                    pass
         try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        except (OSError, ChildProcessError):
+            os.close(self.pipe)
+        except OSError:
             pass
-        for fd in (self.pipe, self.feed):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        if self.sender is not None:
-            self.sender.join()
 
     def join(self) -> list[Path] | None:
         """The files the child wrote, or None when it failed (non-zero exit, killed, nothing reported)."""
@@ -336,8 +315,11 @@ class _Child:
         finally:
             os.close(self.pipe)
         _, status = os.waitpid(self.pid, 0)
-        if self.sender is not None:
-            self.sender.join()
+        if self.helper:
+            try:
+                os.waitpid(self.helper, 0)
+            except ChildProcessError:
+                pass
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
         try:
@@ -348,11 +330,13 @@ class _Child:
 
 def _start_child(output: Output, result: Assembled, folder: Path, context: RenderContext,
                  running: list) -> _Child | None:
-    """Fork a child writing ``output`` (``running``: the children started before, whose pipes it closes); None
-    where fork is not available (Windows) or fails."""
+    """Fork a child writing ``output``, and for an output with a shared part (Output.shared) a helper computing
+    it and sending it to the child, pickled, over a pipe (``running``: the children started before, whose pipe
+    they close); None where fork is not available (Windows) or fails."""
     import dataclasses
     import json
     import os
+    import pickle
 
     if not hasattr(os, "fork"):
         return None
@@ -366,39 +350,61 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
             os.close(fd)
         return None
     read, write, *feed = pipes
-    if pid == 0:  # the child: write the output, report its files, leave without running any clean-up of the parent
-        code = 1
-        try:
-            import gc
-
-            gc.disable()  # a short-lived child: no collection walks (and copies) the parent's pages
-            os.close(read)
-            for child in running:  # (an earlier child would see its part's pipe closed only once this one ends)
-                for fd in (child.pipe, child.feed):
-                    if fd >= 0:
-                        os.close(fd)
+    if pid == 0:  # the child: write the output, report its files
+        def write_output() -> None:
+            given = context
             if feed:
                 os.close(feed[1])
-                context = dataclasses.replace(context, shared=lambda: _receive(feed[0]))
-            paths = output.write(result, folder, context)
+                given = dataclasses.replace(context, shared=lambda: _receive(feed[0]))
+            paths = output.write(result, folder, given)
             data = json.dumps([str(p) for p in paths]).encode("utf-8")
             while data:
                 data = data[os.write(write, data):]
-            code = 0
-        except BaseException:  # noqa: BLE001 - the parent writes it again and reports whatever goes wrong
-            code = 1
-        finally:
-            os._exit(code)
+
+        _in_child((read, *(child.pipe for child in running)), write_output)
     os.close(write)
+    helper = 0
     if feed:
-        os.close(feed[0])
-        return _Child(output=output, pid=pid, pipe=read, feed=feed[1])
-    return _Child(output=output, pid=pid, pipe=read)
+        try:
+            helper = os.fork()
+        except OSError:  # the child finds the pipe closed unwritten and fails: the output is written here
+            helper = -1
+        if helper == 0:  # the helper: compute the shared part, send it
+            def send() -> None:
+                os.close(feed[0])
+                data = memoryview(pickle.dumps(output.shared(result, context), protocol=pickle.HIGHEST_PROTOCOL))
+                while data:
+                    data = data[os.write(feed[1], data):]
+
+            _in_child((read, *(child.pipe for child in running)), send)
+        for fd in feed:
+            os.close(fd)
+    return _Child(output=output, pid=pid, pipe=read, helper=max(helper, 0))
+
+
+def _in_child(inherited: tuple, work: Callable[[], None]) -> None:
+    """In a forked child: close the pipe ends it does not use (``inherited``: else a reader waits on them until the
+    child ends), do ``work`` and leave with its status (0 done, 1 failed), running none of the parent's clean-up."""
+    import os
+
+    code = 1
+    try:
+        import gc
+
+        gc.disable()  # a short-lived child: no collection walks (and copies) the parent's pages
+        for fd in inherited:
+            os.close(fd)
+        work()
+        code = 0
+    except BaseException:  # noqa: BLE001 - the parent writes it again and reports whatever goes wrong
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def _receive(fd: int):
-    """The shared part the run's process sends on ``fd`` (a pickle; it closes the pipe when done). Raises
-    RuntimeError when nothing came (the run's process could not compute it)."""
+    """The shared part the helper sends on ``fd`` (a pickle; the pipe closed when done). Raises RuntimeError when
+    nothing came (the helper could not compute it)."""
     import os
     import pickle
 
@@ -417,5 +423,5 @@ def _join_all(running: list, result: Assembled, folder: Path, context: RenderCon
     while running:
         child = running.pop(0)
         paths = child.join()
-        written.extend(paths if paths is not None else _write(child.output, result, folder, context, child.shared))
+        written.extend(paths if paths is not None else _write(child.output, result, folder, context))
     return written
