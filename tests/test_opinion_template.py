@@ -102,6 +102,33 @@ def test_missing_or_broken_template_is_a_configuration_error(tmp_path, make_form
     assert not (tmp_path / "out" / "latest").exists()
 
 
+def test_a_template_checked_by_the_last_run_is_not_checked_again(tmp_path, make_form, make_summary, campaign,
+                                                                  monkeypatch):
+    """The template is checked once: a run after a published one with the same template (and code, campaign)
+    does not check it again; a template edited since — broken here — is checked, and refused."""
+    from toolkit import pipeline
+
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    folder = tmp_path / "省厅模板"
+    folder.mkdir()
+    shutil.copyfile(COMMITTED, folder / "推荐意见.docx")
+    checked = []
+    original = pipeline.check_opinion_template
+    monkeypatch.setattr(pipeline, "check_opinion_template", lambda *args: (checked.append(1), original(*args)))
+    out = tmp_path / "out"
+    run(inbox, out, campaign, settle=0, workers=1, now=ON_TIME, templates=folder)
+    assert checked == [1]
+    (inbox / "其他说明.txt").write_text("说明", encoding="utf-8")  # a change: a run that publishes
+    again = run(inbox, out, campaign, settle=0, workers=1, now=ON_TIME + dt.timedelta(minutes=1), templates=folder)
+    assert again.run_folder is not None and checked == [1]  # not checked again
+    document = docx.Document(str(COMMITTED))
+    document.add_paragraph("{{ unit ")
+    document.save(str(folder / "推荐意见.docx"))
+    with pytest.raises(ConfigError):
+        run(inbox, out, campaign, settle=0, workers=1, now=ON_TIME + dt.timedelta(minutes=2), templates=folder)
+    assert checked == [1, 1]
+
+
 def test_paragraphs_by_style_equals_asking_each_paragraph(campaign, tmp_path):
     """The 署名 block is found by style id: the same paragraphs python-docx's Paragraph.style names give, in the
     toolkit's template and in one whose style ids Word changed on saving (ids no longer equal to the names), and

@@ -469,10 +469,19 @@ def unit_key(unit: str, files, removed, settings: str) -> str:
     digest of the campaign and everything else a run depends on) and every field of each of its file versions
     (``files``) and removed files (``removed``) — content, name, folder, times, revisions."""
     h = hashlib.sha256(f"{toolkit_digest()}\0{settings}\0{unit}\n".encode("utf-8", "surrogateescape"))
-    for tag, versions in (("f", files), ("r", removed)):
-        for fv in versions:  # repr: every field, whatever it holds (an absolute path with undecodable bytes too)
-            h.update(f"{tag}{_fields_list(fv)!r}\n".encode())
+    fields_of = _version_fields()
+    # repr: every field, whatever it holds (an absolute path with undecodable bytes too); one text, one update
+    h.update("".join([f"{tag}{fields_of(fv)!r}\n" for tag, versions in (("f", files), ("r", removed))
+                      for fv in versions]).encode())
     return h.hexdigest()
+
+
+@functools.cache
+def _version_fields():
+    """A FileVersion's field values, in field order, as a tuple (one C-level getter)."""
+    import operator
+
+    return operator.attrgetter(*_field_names(FileVersion))
 
 
 def decided_to_dict(decided: DecidedUnit) -> dict:

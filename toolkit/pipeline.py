@@ -333,7 +333,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if keep_workers:
             _PRIMED.add(str(state.resolve()))
             _kept_pool(campaign, workers, limits, reader).warm_up()
-        if not unchanged:
+        checked = f"{toolkit_digest()}\0{settings}"  # (the template's digest is part of the settings)
+        if not unchanged and last.get("template_checked") != checked:  # (checked by the last run that published)
             check_opinion_template(template, templates or "推荐意见.docx")
         t = time.perf_counter()
         cache = _cache(state, campaign, keep=keep_workers)
@@ -394,17 +395,26 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
                           pending=found.pending, removed=removed, memo=assembly.UNIT_MEMO if keep_workers else None,
                           decided=decided)
-        for unit, key in keys.items():  # decided here and not kept as decided now (or kept damaged; forced: all)
-            if unit not in given and (force or records.key(unit) != key or unit in records.damaged):
-                records.put(unit, key, decided[unit])
-        records.save(keys)
-        del decided, records, inputs
+
+        def keep_decisions() -> None:
+            """Keep the decisions made here (not kept as made now, or kept damaged; forced: all) for the next run,
+            then let them and the records go: done while the register's child writes (render_all's
+            ``meanwhile``), off the run's longest path."""
+            nonlocal records, decided
+            for unit, key in keys.items():
+                if unit not in given and (force or records.key(unit) != key or unit in records.damaged):
+                    records.put(unit, key, decided[unit])
+            records.save(keys)
+            records = decided = None
+
+        del inputs
         # what the files yielded is in the result now (a batch run keeps nothing else of it: the long texts of
         # 总结材料, most of a national run's memory, are freed before rendering)
         del extracted, cache, held
         resume_collection()
         timings["assemble"] = time.perf_counter() - t
         if unchanged:  # primed: nothing to publish
+            keep_decisions()
             preload_renderers()
             return unchanged_report(total, list(journal.problems), cached=total - len(todo))
         t = time.perf_counter()
@@ -418,14 +428,15 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         # before the register's child starts: unchanged units' parts of outputs are kept under these keys
         context = replace(context, unit_keys=unit_keys(result, context, keys))
         notices = list(journal.problems)
-        folder = publish(outbox, lambda target: render_all(target, result, context), now=now, notices=notices)
+        folder = publish(outbox, lambda target: render_all(target, result, context, meanwhile=keep_decisions),
+                         now=now, notices=notices)
         brief = run_brief(result)
         timings["render"] = time.perf_counter() - t
         log.debug("各阶段用时：%s", "，".join(f"{_PHASE_NAMES.get(k, k)} {v:.2f} 秒" for k, v in timings.items()))
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now), "brief": brief,
                                                     "unit_keys": context.unit_keys, "listing": listing,
-                                                    "files": total})
+                                                    "files": total, "template_checked": checked})
         return RunReport(run_folder=folder, latest=latest, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)
