@@ -135,17 +135,24 @@ def test_background_register_equals_one_written_in_process(tmp_path, assembled, 
     assert _register_rows(tmp_path / "bg" / REGISTER) == _register_rows(tmp_path / "inline.xlsx")
 
 
-def _shared_outputs(tmp_path, parent: int, *, fail_in_child: str = "", names=("甲", "乙")) -> tuple:
+def _computed_part(log: str, name: str, applications: int) -> dict:
+    """A shared part's job (module level: pickled by reference to the helper): notes the pid computing it."""
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return {"name": name, "big": "统计" * 100_000, "applications": applications}
+
+
+def _shared_outputs(tmp_path, parent: int, *, fail_in_child: str = "", names=("甲", "乙"), job: bool = False) -> tuple:
     """Background outputs writing <name>.txt with the shared part they were handed and the pid that wrote it;
-    each shared part records the pid computing it (in ``tmp_path``/<name>-shared.txt). Unless one fails, the
-    last one's child waits (10 s at most) until the first one's child has its part: so it gets it while the
-    second child lives."""
+    each shared part (a value, or with ``job`` a helper.Job) records the pid computing it (in
+    ``tmp_path``/<name>-shared.txt). Unless one fails, the last one's child waits (10 s at most) until the first
+    one's child has its part: so it gets it while the second child lives."""
+    from toolkit.render.helper import Job
 
     def shared(name):
         def compute(result, context):
-            with open(tmp_path / f"{name}-shared.txt", "a") as fh:
-                fh.write(f"{os.getpid()}\n")
-            return {"name": name, "big": "统计" * 100_000, "applications": len(result.applications)}
+            part = Job(_computed_part, (str(tmp_path / f"{name}-shared.txt"), name, len(result.applications)))
+            return part if job else part()
         return compute
 
     def write(name):
@@ -173,17 +180,29 @@ def _shared_outputs(tmp_path, parent: int, *, fail_in_child: str = "", names=("�
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
 @pytest.mark.parametrize("fail_in_child", ["", "甲"], ids=["children write", "a child fails"])
-def test_background_outputs_get_their_shared_parts_from_a_helper(tmp_path, assembled, monkeypatch, fail_in_child):
-    """Each background output's shared part (Output.shared) is computed once, by a helper process (neither the run's
-    process nor the child), and handed to its child (two children, each helper's pipe closed in the run's process
-    before the next fork; a part larger than a pipe's buffer); a child that fails is written again here, its
-    part computed here."""
+@pytest.mark.parametrize("how", ["value", "job", "job, no helper", "job, helper gone"])
+def test_background_outputs_get_their_shared_parts(tmp_path, assembled, monkeypatch, fail_in_child, how):
+    """Each background output's shared part (Output.shared) is handed to its child (two children, each one's
+    pipes closed in the other; a part larger than a pipe's buffer): a value computed in the run's process, or a
+    Job computed by the run's helper (render.helper) — one job per helper, so the second output's is computed
+    here — or here when there is no helper or it is gone (it fails to take it). A child that fails is written
+    again here, its part computed here."""
+    from toolkit.render.helper import Helper
+
     parent = os.getpid()
-    monkeypatch.setattr("toolkit.render.outputs", lambda: _shared_outputs(tmp_path, parent,
+    monkeypatch.setattr("toolkit.render.outputs", lambda: _shared_outputs(tmp_path, parent, job=how != "value",
                                                                           fail_in_child=fail_in_child))
-    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
+    helper = Helper.start(modules=()) if how in ("job", "job, helper gone") else None
+    if how == "job, helper gone":
+        os.kill(helper.pid, 9)
+        os.waitpid(helper.pid, 0)
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"", helper=helper)
     target = tmp_path / "out"
-    written = render_all(target, assembled.result, context)
+    try:
+        written = render_all(target, assembled.result, context)
+    finally:
+        if helper is not None:
+            helper.stop()
     assert written == [target / "甲.txt", target / "乙.txt"]
     apps = len(assembled.result.applications)
     for name in ("甲", "乙"):
@@ -192,14 +211,15 @@ def test_background_outputs_get_their_shared_parts_from_a_helper(tmp_path, assem
         assert (given, size, count) == (name, "200000", str(apps))
         assert waited == ("received" if name == "乙" and not fail_in_child else "-")
         assert (int(writer) == parent) == (name == fail_in_child)  # a child wrote it, unless it failed
-        assert computed[0] not in (parent, int(writer)) and computed[1:] == ([parent] if name == fail_in_child
-                                                                            else [])  # a helper; here again
+        by_helper = how == "job" and name == "甲"
+        assert computed[0] == (helper.pid if by_helper else parent)  # never by the child writing the output
+        assert computed[1:] == ([parent] if name == fail_in_child else [])  # written here: computed here
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
 def test_a_shared_part_that_fails_fails_the_output_and_leaves_no_child(tmp_path, assembled, monkeypatch):
-    """A shared part that cannot be computed: the helper fails, so does the child (nothing came), and the output
-    written here raises what computing it raises; the child and the helper are reaped."""
+    """A shared part that cannot be computed fails the run's rendering with what computing it raised, and leaves
+    no child behind."""
     parent = os.getpid()
     outputs = _shared_outputs(tmp_path, parent, names=("甲",))
 
@@ -219,10 +239,48 @@ def test_a_shared_part_that_fails_fails_the_output_and_leaves_no_child(tmp_path,
     with pytest.raises(ValueError, match="统计出错"):
         render_all(tmp_path / "out", assembled.result, RenderContext(today=dt.date(2021, 9, 20),
                                                                      opinion_template=b""))
-    assert len(children) == 2  # the child and its helper
-    for pid in children:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reaped
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # reaped
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork (not on Windows)")
+def test_a_helper_imports_its_modules_computes_one_job_and_is_reaped(tmp_path):
+    """render.helper.Helper: it imports its modules before it takes a job (here a module whose import notes it),
+    computes one job, and ends; a second job is not taken; a helper given none is stopped and reaped."""
+    import sys
+
+    from toolkit.render.helper import Helper, Job
+
+    (tmp_path / "helper_probe.py").write_text("import os\nopen(os.environ['PROBE'], 'a').write('imported\\n')\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        os.environ["PROBE"] = str(tmp_path / "probe.txt")
+        helper = Helper.start(modules=("helper_probe",))
+        for _ in range(600):
+            if (tmp_path / "probe.txt").exists():
+                break
+            time.sleep(0.05)
+        assert (tmp_path / "probe.txt").read_text() == "imported\n"  # before any job
+        results = helper.take(Job(_computed_part, (str(tmp_path / "pids.txt"), "甲", 3)))
+        chunks = []
+        while chunk := os.read(results, 1 << 16):
+            chunks.append(chunk)
+        os.close(results)
+        import pickle
+
+        assert pickle.loads(b"".join(chunks))["applications"] == 3
+        assert int((tmp_path / "pids.txt").read_text()) == helper.pid
+        assert helper.take(Job(_computed_part, (str(tmp_path / "pids.txt"), "乙", 4))) is None  # one job
+        helper.stop()
+        idle = Helper.start(modules=())
+        idle.stop()
+        for pid in (helper.pid, idle.pid):
+            with pytest.raises(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # reaped
+    finally:
+        sys.path.remove(str(tmp_path))
+        os.environ.pop("PROBE", None)
 
 
 def test_unit_memo_decides_only_changed_units_again(tmp_path, make_form, make_summary, campaign, monkeypatch):

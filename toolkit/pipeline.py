@@ -299,7 +299,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     outbox.mkdir(parents=True, exist_ok=True)
     now = (now or dt.datetime.now().astimezone()).astimezone(CHINA_TZ)  # folder names, dates: China time
     state = Path(state) if state else state_dir(outbox)
-    with RunLock(state), _collector_paused() as resume_collection:
+    with RunLock(state), _collector_paused() as resume_collection, contextlib.ExitStack() as stack:
         t = time.perf_counter()
         scanned = scan_inbox(inbox)
         last = _read_last(state)
@@ -320,6 +320,9 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             # every file as the last run listed it (same names, sizes, modification times, file ids), none of
             # them young, same template and campaign: nothing to read, not even the journal
             return unchanged_report(last.get("files", 0), [])
+        # a run with work to do, it seems: the helper imports pandas now, while this process is small (a watcher
+        # imports it itself, once, when idle)
+        helper = None if keep_workers else stack.enter_context(_render_helper())
         journal = Journal.load(state)
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait, scanned=scanned)
         journal.save()
@@ -424,7 +427,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             shutil.rmtree(kept_parts, ignore_errors=True)
         context = RenderContext(today=now.date(), opinion_template=template, pdf=pdf, generated_at=now_iso(now),
                                 previous=previous, previous_keys=last.get("unit_keys", {}) if not force else {},
-                                kept_parts=kept_parts, kept_salt=f"{toolkit_digest()}\0{settings}")
+                                kept_parts=kept_parts, kept_salt=f"{toolkit_digest()}\0{settings}", helper=helper)
         # before the register's child starts: unchanged units' parts of outputs are kept under these keys
         context = replace(context, unit_keys=unit_keys(result, context, keys))
         notices = list(journal.problems)
@@ -440,6 +443,20 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         return RunReport(run_folder=folder, latest=latest, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)
+
+
+@contextlib.contextmanager
+def _render_helper():
+    """The run's render helper (render.helper.Helper: forked now, it imports pandas while the run reads and
+    decides), stopped on leaving; None where there is no fork."""
+    from .render.helper import Helper
+
+    helper = Helper.start()
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.stop()
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ class RenderContext:
     kept_parts: Path | None = None  # where outputs keep each unit's part between runs (kept.KeptParts)
     kept_salt: str = ""  # a digest of the code and settings kept parts were made with
     shared: Callable[[], object] | None = None  # the output's shared part (Output.shared), when it has one
+    helper: object = None  # the run's helper process (render.helper.Helper), for a shared part's Job
 
     def renders(self, unit: str) -> bool:
         """Whether the per-unit documents of ``unit`` are written in this run (not reused)."""
@@ -53,11 +54,11 @@ class Output:
     wrote). ``preload``: modules a background output imports, which a long-lived process (watch) imports once at
     an idle moment (``preload()``), so that its children have them; a batch run's child imports them itself,
     while the run's process goes on (pandas alone takes 0.2-0.5 s). ``shared(result, context)``: a part of a
-    background output that a helper process (forked with the child) computes while the child writes the rest,
-    handed to the child through a pipe by pickle (between the run's own processes only); ``write`` asks for it
-    with ``context.shared()`` when it needs it (written in the run's process, it is computed there) — the
-    register's 统计 tables, so that pandas is imported and grouped beside the child and the run's process, on
-    neither's path."""
+    background output handed to the child through a pipe by pickle (between the run's own processes only) while
+    it writes the rest — its value, or a helper.Job the run's helper computes (else the run's process);
+    ``write`` asks for it with ``context.shared()`` when it needs it (written in the run's process, it is
+    computed there) — the register's 统计 tables, whose pandas the helper imported while the run read and decided.
+    """
 
     name: str
     write: Callable[[Assembled, Path, RenderContext], list]
@@ -235,8 +236,8 @@ def render_all(folder: Path, result: Assembled, context: RenderContext,
                meanwhile: Callable[[], None] | None = None) -> list[Path]:
     """Every registered output of ``result`` into ``folder``; returns the files written.
 
-    Background outputs (``Output.background``) are started first, each in a forked child (with a helper computing
-    its shared part, ``Output.shared``); then the other outputs are written in order. A background
+    Background outputs (``Output.background``) are started first, each in a forked child (its shared part,
+    ``Output.shared``, sent to it); then the other outputs are written in order. A background
     output whose child fails is written again in this process, so a child's failure costs time, never an output.
     ``meanwhile()``: the caller's own work (a run keeping its decisions), done once the children are started.
     The per-unit documents of units whose key (``context.unit_keys``) equals the previous run's
@@ -254,6 +255,8 @@ def render_all(folder: Path, result: Assembled, context: RenderContext,
                 running.append(child)
             else:
                 foreground.append(output)
+        for child in running:
+            child.send_shared(result, context)
         if meanwhile is not None:
             meanwhile()
         context = dataclasses.replace(context, reuse=_reuse_unchanged(folder, context.unit_keys, context))
@@ -269,39 +272,57 @@ def render_all(folder: Path, result: Assembled, context: RenderContext,
 
 
 def _write(output: Output, result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
-    """``output`` written in this process, its shared part (Output.shared) computed when its write asks for it."""
+    """``output`` written in this process, its shared part (Output.shared) computed here when its write asks for
+    it (a Job included)."""
     import dataclasses
 
+    from .helper import Job
+
+    def shared():
+        part = output.shared(result, context)
+        return part() if isinstance(part, Job) else part
+
     if output.shared is not None:
-        context = dataclasses.replace(context, shared=lambda: output.shared(result, context))
+        context = dataclasses.replace(context, shared=shared)
     return output.write(result, folder, context)
 
 
 @dataclass
 class _Child:
-    """A background output being written by a forked child: its pid and the pipe it reports its files on, and the
-    pid of the helper computing its shared part (Output.shared; 0: none)."""
+    """A background output being written by a forked child: its pid, the pipe it reports its files on, and for a
+    shared part (Output.shared) the pipe's end it is sent on (-1: none, or handed to the thread sending it)."""
 
     output: Output
     pid: int
     pipe: int
-    helper: int = 0
+    feed: int = -1
+    sender: object = None  # threading.Thread
+
+    def send_shared(self, result: Assembled, context: RenderContext) -> None:
+        """Have the shared part sent to the child (_send_shared), once every child is forked (a child forked
+        later would hold this pipe's end open, and this child wait for its end). Raises what computing it here
+        raises."""
+        if self.feed >= 0:
+            fd, self.feed = self.feed, -1
+            self.sender = _send_shared(self.output, result, context, fd)
 
     def kill(self) -> None:
         import os
         import signal
 
-        for pid in (self.pid, self.helper):
-            if pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (OSError, ChildProcessError):
-                    pass
         try:
-            os.close(self.pipe)
-        except OSError:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (OSError, ChildProcessError):
             pass
+        for fd in (self.pipe, self.feed):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        if self.sender is not None:  # (its writes fail now that the child is gone)
+            self.sender.join()
 
     def join(self) -> list[Path] | None:
         """The files the child wrote, or None when it failed (non-zero exit, killed, nothing reported)."""
@@ -315,11 +336,8 @@ class _Child:
         finally:
             os.close(self.pipe)
         _, status = os.waitpid(self.pid, 0)
-        if self.helper:
-            try:
-                os.waitpid(self.helper, 0)
-            except ChildProcessError:
-                pass
+        if self.sender is not None:
+            self.sender.join()
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
         try:
@@ -330,13 +348,12 @@ class _Child:
 
 def _start_child(output: Output, result: Assembled, folder: Path, context: RenderContext,
                  running: list) -> _Child | None:
-    """Fork a child writing ``output``, and for an output with a shared part (Output.shared) a helper computing
-    it and sending it to the child, pickled, over a pipe (``running``: the children started before, whose pipe
-    they close); None where fork is not available (Windows) or fails."""
+    """Fork a child writing ``output`` (``running``: the children started before, whose pipes it closes), for an
+    output with a shared part (Output.shared) with a pipe it reads the part from when it needs it (sent by
+    _Child.send_shared). None where fork is not available (Windows) or fails."""
     import dataclasses
     import json
     import os
-    import pickle
 
     if not hasattr(os, "fork"):
         return None
@@ -350,61 +367,79 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
             os.close(fd)
         return None
     read, write, *feed = pipes
-    if pid == 0:  # the child: write the output, report its files
-        def write_output() -> None:
-            given = context
-            if feed:
-                os.close(feed[1])
-                given = dataclasses.replace(context, shared=lambda: _receive(feed[0]))
+    if pid == 0:  # the child: write the output, report its files, leave without running any clean-up of the parent
+        code = 1
+        try:
+            import gc
+
+            gc.disable()  # a short-lived child: no collection walks (and copies) the parent's pages
+            helper = context.helper
+            for fd in (read, *feed[1:], *(fd for child in running for fd in (child.pipe, child.feed) if fd >= 0),
+                       *((helper.jobs, helper.results) if helper is not None else ())):
+                if fd >= 0:
+                    os.close(fd)
+            given = dataclasses.replace(context, shared=lambda: _receive(feed[0])) if feed else context
             paths = output.write(result, folder, given)
             data = json.dumps([str(p) for p in paths]).encode("utf-8")
             while data:
                 data = data[os.write(write, data):]
-
-        _in_child((read, *(child.pipe for child in running)), write_output)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the parent writes it again and reports whatever goes wrong
+            code = 1
+        finally:
+            os._exit(code)
     os.close(write)
-    helper = 0
     if feed:
+        os.close(feed[0])
+    return _Child(output=output, pid=pid, pipe=read, feed=feed[1] if feed else -1)
+
+
+def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: int):
+    """Start the thread sending ``output``'s shared part on ``fd`` (then closed): the value its helper job gives
+    (forwarded as it comes) or the value computed here (a Job the helper cannot take is computed here). Raises
+    what computing it here raises."""
+    import os
+    import pickle
+    import threading
+
+    from .helper import Job
+
+    shared = output.shared(result, context)
+    source = context.helper.take(shared) if isinstance(shared, Job) and context.helper is not None else None
+    data = b""
+    if source is None:
+        data = pickle.dumps(shared() if isinstance(shared, Job) else shared, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def send() -> None:
         try:
-            helper = os.fork()
-        except OSError:  # the child finds the pipe closed unwritten and fails: the output is written here
-            helper = -1
-        if helper == 0:  # the helper: compute the shared part, send it
-            def send() -> None:
-                os.close(feed[0])
-                data = memoryview(pickle.dumps(output.shared(result, context), protocol=pickle.HIGHEST_PROTOCOL))
-                while data:
-                    data = data[os.write(feed[1], data):]
-
-            _in_child((read, *(child.pipe for child in running)), send)
-        for fd in feed:
+            if source is not None:
+                while chunk := os.read(source, 1 << 16):
+                    _write_all(fd, chunk)
+            else:
+                _write_all(fd, data)
+        except OSError:  # the child is gone: the output is written here
+            pass
+        finally:
             os.close(fd)
-    return _Child(output=output, pid=pid, pipe=read, helper=max(helper, 0))
+            if source is not None:
+                os.close(source)
+
+    sender = threading.Thread(target=send, name=f"{output.name} shared part", daemon=True)
+    sender.start()
+    return sender
 
 
-def _in_child(inherited: tuple, work: Callable[[], None]) -> None:
-    """In a forked child: close the pipe ends it does not use (``inherited``: else a reader waits on them until the
-    child ends), do ``work`` and leave with its status (0 done, 1 failed), running none of the parent's clean-up."""
+def _write_all(fd: int, data: bytes) -> None:
     import os
 
-    code = 1
-    try:
-        import gc
-
-        gc.disable()  # a short-lived child: no collection walks (and copies) the parent's pages
-        for fd in inherited:
-            os.close(fd)
-        work()
-        code = 0
-    except BaseException:  # noqa: BLE001 - the parent writes it again and reports whatever goes wrong
-        code = 1
-    finally:
-        os._exit(code)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _receive(fd: int):
-    """The shared part the helper sends on ``fd`` (a pickle; the pipe closed when done). Raises RuntimeError when
-    nothing came (the helper could not compute it)."""
+    """The shared part sent on ``fd`` (a pickle; the pipe closed when done). Raises RuntimeError when nothing came
+    (it could not be computed)."""
     import os
     import pickle
 

@@ -475,9 +475,13 @@ def statistics(result: Assembled, columns: dict | None = None) -> list:
     dimension's value with columns 项数 and 通过, sorted by count (unknown values last). Grouping keys are
     assembly's (Application.region, industry_code, size_class, status); ``columns``: _statistics_columns's, when
     made already."""
+    return _statistics_of(columns or _statistics_columns(result))
+
+
+def _statistics_of(columns: dict) -> list:
     import pandas as pd
 
-    frame = pd.DataFrame(columns or _statistics_columns(result))
+    frame = pd.DataFrame(columns)
     out = []
     for dimension in ("按所在地区", "按行业大类", "按企业规模", "按状态"):
         table = frame.groupby(dimension).agg(项数=("通过", "size"), 通过=("通过", "sum"))
@@ -490,30 +494,54 @@ def statistics(result: Assembled, columns: dict | None = None) -> list:
 KIND_COLUMNS = ("单位数", "已报送", "名额", "收到", "通过", "需补正", "还需处理", "盖章推荐意见")
 
 
-def statistics_tables(result: Assembled, columns: dict | None = None, kind_columns: dict | None = None) -> dict:
+def statistics_tables(result: Assembled) -> dict:
     """What the 统计 sheet shows, as plain data (sent by pickle to a child that has not imported pandas):
     {"tables": [(dimension, [(value, 项数, 通过) …]) …] (``statistics``, in its order), "kinds": [(kind label,
-    [count per KIND_COLUMNS]) …] (``unit_kinds``)}; counts are ints. ``columns``, ``kind_columns``: what they
-    group, when made already."""
+    [count per KIND_COLUMNS]) …] (``unit_kinds``)}; counts are ints."""
+    return _tables_of(_statistics_columns(result), _kind_columns(result))
+
+
+def _tables_of(columns: dict, kind_columns: dict) -> dict:
+    """statistics_tables from the columns they group (_statistics_columns, _kind_columns)."""
     tables = [(dimension, [(str(value), int(row["项数"]), int(row["通过"])) for value, row in table.iterrows()])
-              for dimension, table in statistics(result, columns)]
+              for dimension, table in _statistics_of(columns)]
     kinds = [(str(label), [int(row[name]) for name in KIND_COLUMNS])
-             for label, row in unit_kinds(result, kind_columns).iterrows()]
+             for label, row in _unit_kinds_of(kind_columns).iterrows()]
     return {"tables": tables, "kinds": kinds}
 
 
-def kept_statistics(result: Assembled, context: RenderContext) -> dict:
-    """statistics_tables of ``result`` (lists for tuples), kept between runs (kept.kept_text, in the context's
-    'statistics' parts) under a digest of everything they count: a run after a file that changed no application's
-    region, industry, size class or status, nor a unit's counts, imports no pandas (0.16-0.26 s). The register's
-    shared part (render.Output.shared), computed in the run's process while its child writes the rest."""
+def kept_statistics(result: Assembled, context: RenderContext):
+    """The register's shared part (render.Output.shared): statistics_tables of ``result`` (lists for tuples),
+    kept between runs (kept.kept_text, in the context's 'statistics' parts) under a digest of everything they
+    count — each application's region, industry, size class and status, each unit's counts. Kept: the tables (a
+    run after a file that changed none of them imports no pandas); else a helper.Job computing and keeping them
+    from those columns alone (the run's helper imported pandas while the run read and decided)."""
     import hashlib
     import json
+
+    from .helper import Job
 
     columns, kinds = _statistics_columns(result), _kind_columns(result)
     digest = hashlib.sha256(repr((columns, kinds)).encode("utf-8", "surrogatepass")).hexdigest()
     kept = kept_parts(context, "statistics")
-    text = kept_text(kept, ("statistics", digest), lambda: json.dumps(statistics_tables(result, columns, kinds),
+    part = kept.get(kept.name("statistics", digest))
+    if part is not None:
+        try:
+            tables = json.loads(part[1])
+            kept.save()
+            return tables
+        except ValueError:
+            pass
+    folder = context.kept_parts / "statistics" if context.kept_parts is not None else None
+    return Job(_kept_tables, (folder, context.kept_salt, digest, columns, kinds))
+
+
+def _kept_tables(folder, salt: str, digest: str, columns: dict, kind_columns: dict) -> dict:
+    """_tables_of the columns (lists for tuples), kept in ``folder`` under ``digest`` (kept_statistics's job)."""
+    import json
+
+    kept = KeptParts(folder, salt)
+    text = kept_text(kept, ("statistics", digest), lambda: json.dumps(_tables_of(columns, kind_columns),
                                                                       ensure_ascii=False))
     kept.save()
     return json.loads(text)
@@ -532,12 +560,16 @@ def _kind_columns(result: Assembled) -> dict:
     }
 
 
-def unit_kinds(result: Assembled, columns: dict | None = None):
+def unit_kinds(result: Assembled):
     """By kind of unit (市级, 省级协会): a DataFrame indexed by the kind's label with KIND_COLUMNS, a group-by
-    over ``result.units`` (UnitStatus.kind); ``columns``: _kind_columns's, when made already."""
+    over ``result.units`` (UnitStatus.kind)."""
+    return _unit_kinds_of(_kind_columns(result))
+
+
+def _unit_kinds_of(columns: dict):
     import pandas as pd
 
-    frame = pd.DataFrame(columns or _kind_columns(result))
+    frame = pd.DataFrame(columns)
     table = frame.groupby("类别", sort=False).agg(
         单位数=("名额", "size"), 已报送=("已报送", "sum"), 名额=("名额", "sum"), 收到=("收到", "sum"),
         通过=("通过", "sum"), 需补正=("需补正", "sum"), 还需处理=("还需处理", "sum"), 盖章推荐意见=("盖章推荐意见", "sum"))
