@@ -355,18 +355,12 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
     import json
     import os
 
-    if not hasattr(os, "fork"):
+    from .helper import fork_with_pipes
+
+    forked = fork_with_pipes(2 if output.shared is not None else 1)
+    if forked is None:
         return None
-    pipes = []
-    try:
-        for _ in range(2 if output.shared is not None else 1):
-            pipes.extend(os.pipe())
-        pid = os.fork()
-    except OSError:
-        for fd in pipes:
-            os.close(fd)
-        return None
-    read, write, *feed = pipes
+    pid, (read, write, *feed) = forked
     if pid == 0:  # the child: write the output, report its files, leave without running any clean-up of the parent
         code = 1
         try:

@@ -44,18 +44,10 @@ class Helper:
     def start(cls, modules: tuple = ("pandas",)) -> Helper | None:
         """Fork a helper that imports ``modules`` and waits for its job; None where fork is not available or
         fails (the job is then computed by whoever asks for it)."""
-        if not hasattr(os, "fork"):
+        forked = fork_with_pipes(2)
+        if forked is None:
             return None
-        pipes: list[int] = []
-        try:
-            pipes.extend(os.pipe())
-            pipes.extend(os.pipe())
-            pid = os.fork()
-        except OSError:
-            for fd in pipes:
-                os.close(fd)
-            return None
-        jobs_read, jobs_write, results_read, results_write = pipes
+        pid, (jobs_read, jobs_write, results_read, results_write) = forked
         if pid == 0:
             _serve(jobs_read, results_write, (jobs_write, results_read), modules)
         os.close(jobs_read)
@@ -97,6 +89,22 @@ class Helper:
                 os.waitpid(self.pid, 0)
         except (OSError, ChildProcessError):
             pass
+
+
+def fork_with_pipes(count: int) -> tuple[int, list[int]] | None:
+    """os.fork after making ``count`` pipes: (fork's value, [read, write, read, write …]) — both processes hold
+    every end — or None where there is no fork or it fails (the pipes closed again)."""
+    if not hasattr(os, "fork"):
+        return None
+    pipes: list[int] = []
+    try:
+        for _ in range(count):
+            pipes.extend(os.pipe())
+        return os.fork(), pipes
+    except OSError:
+        for fd in pipes:
+            os.close(fd)
+        return None
 
 
 def _serve(jobs: int, results: int, others: tuple, modules: tuple) -> None:
