@@ -216,6 +216,38 @@ def test_background_outputs_get_their_shared_parts(tmp_path, assembled, monkeypa
         assert computed[1:] == ([parent] if name == fail_in_child else [])  # written here: computed here
 
 
+def _slow_part(log: str, name: str, applications: int, parent: int) -> dict:
+    """A job that hangs anywhere but in ``parent`` (the run's process)."""
+    if os.getpid() != parent:
+        time.sleep(120)
+    return _computed_part(log, name, applications)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
+def test_a_silent_helper_is_given_up_and_the_output_written_here(tmp_path, assembled, monkeypatch):
+    """A helper that sends nothing for HELPER_WAIT seconds is given up on: the child gets nothing and fails, and
+    the output is written in the run's process, its part computed there."""
+    import toolkit.render as render
+    from toolkit.render.helper import Helper, Job
+
+    parent = os.getpid()
+    log = tmp_path / "甲-shared.txt"
+    outputs = _shared_outputs(tmp_path, parent, names=("甲",))
+    slow = dataclasses.replace(outputs[0], shared=lambda result, context: Job(
+        _slow_part, (str(log), "甲", len(result.applications), parent)))
+    monkeypatch.setattr("toolkit.render.outputs", lambda: (slow,))
+    monkeypatch.setattr(render, "HELPER_WAIT", 0.5)
+    helper = Helper.start(modules=())
+    try:
+        written = render_all(tmp_path / "out", assembled.result, RenderContext(
+            today=dt.date(2021, 9, 20), opinion_template=b"", helper=helper))
+    finally:
+        helper.stop()
+    assert written == [tmp_path / "out" / "甲.txt"]
+    given, size, count, writer, waited = (tmp_path / "out" / "甲.txt").read_text(encoding="utf-8").split()
+    assert int(writer) == parent and log.read_text().split() == [str(parent)]  # written and computed here
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
 def test_a_shared_part_that_fails_fails_the_output_and_leaves_no_child(tmp_path, assembled, monkeypatch):
     """A shared part that cannot be computed fails the run's rendering with what computing it raised, and leaves

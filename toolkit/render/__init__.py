@@ -390,24 +390,30 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
 
 def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: int):
     """Start the thread sending ``output``'s shared part on ``fd`` (then closed): the value its helper job gives
-    (forwarded as it comes) or the value computed here (a Job the helper cannot take is computed here). Raises
-    what computing it here raises."""
+    (forwarded as it comes; a helper silent for HELPER_WAIT seconds is given up on, and the output written here)
+    or the value computed here (a Job the helper cannot take is computed here). Raises what computing it here
+    raises (``fd`` closed: the child fails)."""
     import os
     import pickle
+    import select
     import threading
 
     from .helper import Job
 
-    shared = output.shared(result, context)
-    source = context.helper.take(shared) if isinstance(shared, Job) and context.helper is not None else None
-    data = b""
-    if source is None:
-        data = pickle.dumps(shared() if isinstance(shared, Job) else shared, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        shared = output.shared(result, context)
+        source = context.helper.take(shared) if isinstance(shared, Job) and context.helper is not None else None
+        data = b""
+        if source is None:
+            data = pickle.dumps(shared() if isinstance(shared, Job) else shared, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        os.close(fd)
+        raise
 
     def send() -> None:
         try:
             if source is not None:
-                while chunk := os.read(source, 1 << 16):
+                while select.select([source], [], [], HELPER_WAIT)[0] and (chunk := os.read(source, 1 << 16)):
                     _write_all(fd, chunk)
             else:
                 _write_all(fd, data)
@@ -421,6 +427,9 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
     sender = threading.Thread(target=send, name=f"{output.name} shared part", daemon=True)
     sender.start()
     return sender
+
+
+HELPER_WAIT = 600.0  # seconds without a word from the helper (its job takes about 0.3 s at 10,000 applications)
 
 
 def _write_all(fd: int, data: bytes) -> None:
