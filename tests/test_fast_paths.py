@@ -227,7 +227,7 @@ def _slow_part(log: str, name: str, applications: int, parent: int) -> dict:
 def test_a_silent_helper_is_given_up_and_the_output_written_here(tmp_path, assembled, monkeypatch):
     """A helper that sends nothing for HELPER_WAIT seconds is given up on: the child gets nothing and fails, and
     the output is written in the run's process, its part computed there."""
-    import toolkit.render as render
+    from toolkit import render
     from toolkit.render.helper import Helper, Job
 
     parent = os.getpid()
@@ -244,7 +244,7 @@ def test_a_silent_helper_is_given_up_and_the_output_written_here(tmp_path, assem
     finally:
         helper.stop()
     assert written == [tmp_path / "out" / "甲.txt"]
-    given, size, count, writer, waited = (tmp_path / "out" / "甲.txt").read_text(encoding="utf-8").split()
+    writer = (tmp_path / "out" / "甲.txt").read_text(encoding="utf-8").split()[3]
     assert int(writer) == parent and log.read_text().split() == [str(parent)]  # written and computed here
 
 
@@ -671,3 +671,23 @@ def test_files_are_read_with_only_the_section_texts_the_checks_read(tmp_path, ma
         [app] = report.result.applications
         assert app.form_file is not None and app.summary_file is not None  # paired by its 企业概况
         assert not [i for i in app.issues if i.code.startswith(("pair.", "section.", "name."))], app.issues
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork (not on Windows)")
+def test_a_helper_that_does_not_read_its_job_is_not_waited_for(tmp_path):
+    """A job larger than a pipe holds, given to a helper still importing (or stuck): take gives up after its wait
+    and returns None (the caller computes the job), and the helper is stopped and reaped."""
+    import sys
+
+    from toolkit.render.helper import Helper, Job
+
+    (tmp_path / "slow_import.py").write_text("import time\ntime.sleep(60)\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        helper = Helper.start(modules=("slow_import",))
+        assert helper.take(Job(len, (b"x" * 1_000_000,)), wait=0.5) is None  # (waiting, it would be taken)
+        helper.stop()
+        with pytest.raises(ChildProcessError):
+            os.waitpid(helper.pid, os.WNOHANG)
+    finally:
+        sys.path.remove(str(tmp_path))

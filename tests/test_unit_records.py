@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from toolkit.cache import (
     UnitRecords,
+    _check_of,
     _record_body,
     _record_of,
     decided_from_dict,
@@ -298,6 +299,7 @@ def test_a_record_naming_other_files_is_not_taken(tmp_path, make_form, make_summ
     else:
         data = b"[" * 100_000 + b"]" * 100_000  # deeper than the decoder goes
     core = data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode()
+    check = _check_of(core, details)  # (a valid record, as written by a run, naming another file)
     lines[n] = b"\t".join((unit, key, core, check, details))
     path.write_bytes(b"\n".join(lines))
     for n, force in enumerate((False, True, False), start=1):
@@ -626,10 +628,11 @@ def test_a_records_forms_and_summaries_are_decoded_when_first_read(demo_inbox, c
                                              apps[1].summary.sections.items()}, title=apps[1].summary.title)
 
 
-@pytest.mark.parametrize("damage", ["torn", "altered", "longer", "no check"])
+@pytest.mark.parametrize("damage", ["torn", "altered", "longer", "no check", "core altered"])
 def test_a_record_whose_details_are_not_as_written_is_damaged(demo_inbox, campaign, tmp_path, damage):
-    """The details' length and CRC-32 are checked when a record is taken: details cut short, altered (one byte,
-    still JSON), grown, or a body without them, make the record damaged — decided again, never decoded later."""
+    """The record's length and CRC-32 are checked when it is taken: details cut short, altered (one byte, still
+    JSON), grown, a body without them, or its core altered (a problem's message reworded) make the record damaged —
+    decided again, never decoded later."""
     base, now = demo_inbox
     first = run(base / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=now, force=True)
     path = tmp_path / "out" / ".state" / "cache" / UnitRecords.FILE
@@ -645,6 +648,9 @@ def test_a_record_whose_details_are_not_as_written_is_damaged(demo_inbox, campai
         details = details[:at] + "沧州".encode() + details[at + len("保定".encode()):]
     elif damage == "longer":
         details += b" "
+    elif damage == "core altered":  # a problem's message reworded: still JSON, still naming the unit's files
+        at = core.index("请".encode())
+        core = core[:at] + "要".encode() + core[at + len("请".encode()):]
     lines[n] = b"\t".join((head, key, core, check, details) if damage != "no check" else (head, key, core))
     path.write_bytes(b"\n".join(lines))
     records = UnitRecords(path.parent)

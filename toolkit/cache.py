@@ -548,8 +548,8 @@ def _summary(data: list) -> SummaryData:
 
 def decided_from_dict(d: dict, details: _Details | None = None) -> DecidedUnit:
     """The DecidedUnit ``decided_to_dict`` wrote; with ``details``, the one _record_body wrote (each application's
-    form's texts or null there, its summary true or false; both in ``details`` when there). Raises ValueError, KeyError or TypeError
-    for anything else."""
+    form's texts or null there, its summary true or false; both in ``details`` when there). Raises ValueError,
+    KeyError or TypeError for anything else."""
     table = [_of_fields(Issue, i) for i in d["issues"]]
     ordered = []
     for n, a in enumerate(d["ordered"]):
@@ -586,9 +586,10 @@ def _texts_of(texts) -> bool:
 def _record_body(decided: DecidedUnit) -> bytes:
     """``decided`` as a unit record's body: ``<core>\t<length>:<CRC-32>\t<details>`` — the JSON of
     decided_to_dict without the applications' forms and summaries (in their place: the form's RECORD_TEXTS as
-    {key: text} or null, the summary's presence as true or false), the length and CRC-32 (hex) of the details,
-    and the details: their forms and summaries (_Details). JSON escapes every tab within it. Raises TypeError or
-    ValueError for what JSON cannot hold."""
+    {key: text} or null, the summary's presence as true or false), the length and CRC-32 (hex) of the core and
+    the details together (a record is taken only as written: nothing in it fails when read later, unless forged
+    with its check), and the details: their forms and summaries (_Details). JSON escapes every tab within it.
+    Raises TypeError or ValueError for what JSON cannot hold."""
     d = decided_to_dict(decided)
     details = []
     for a, app in zip(d["ordered"], decided.ordered):
@@ -597,11 +598,12 @@ def _record_body(decided: DecidedUnit) -> bytes:
         a["summary"] = app.summary is not None
     core = json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     text = json.dumps(details, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return core + b"\t" + _check_of(text) + b"\t" + text
+    return core + b"\t" + _check_of(core, text) + b"\t" + text
 
 
-def _check_of(text: bytes) -> bytes:
-    return f"{len(text)}:{zlib.crc32(text):08x}".encode("ascii")
+def _check_of(core: bytes, text: bytes) -> bytes:
+    """The check of a record's body: the length and CRC-32 of its core and details together."""
+    return f"{len(core) + len(text)}:{zlib.crc32(text, zlib.crc32(core)):08x}".encode("ascii")
 
 
 class _Body:
@@ -621,17 +623,17 @@ class _Body:
 
 def _record_of(body: bytes | _Body) -> DecidedUnit:
     """The DecidedUnit a record's body (_record_body) holds, its details decoded when first read. Raises
-    ValueError (a torn or altered body: the details' length or CRC-32 is not theirs; not JSON), KeyError or
+    ValueError (a torn or altered body: the length or CRC-32 is not its core's and details'; not JSON), KeyError or
     TypeError."""
     buffer, start, end = (body.buffer, body.start, body.end) if isinstance(body, _Body) else (body, 0, len(body))
     core_end = buffer.find(b"\t", start, end)
     check_end = buffer.find(b"\t", core_end + 1, end) if core_end >= 0 else -1
     if check_end < 0:
         raise ValueError("not a unit record")
-    text = buffer[check_end + 1:end]
-    if buffer[core_end + 1:check_end] != _check_of(text):
+    core, text = buffer[start:core_end], buffer[check_end + 1:end]
+    if buffer[core_end + 1:check_end] != _check_of(core, text):
         raise ValueError("a torn or altered unit record")
-    return decided_from_dict(json.loads(buffer[start:core_end]), _Details(text))
+    return decided_from_dict(json.loads(core), _Details(text))
 
 
 def _record_line(unit: str, key: str, body: bytes | _Body) -> bytes:

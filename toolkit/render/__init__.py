@@ -321,8 +321,8 @@ class _Child:
                     os.close(fd)
                 except OSError:
                     pass
-        if self.sender is not None:  # (its writes fail now that the child is gone)
-            self.sender.join()
+        # (not joined: its writes fail now that the child is gone, and a wait on a silent helper ends when the run
+        # stops the helper)
 
     def join(self) -> list[Path] | None:
         """The files the child wrote, or None when it failed (non-zero exit, killed, nothing reported)."""
@@ -402,7 +402,8 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
 
     try:
         shared = output.shared(result, context)
-        source = context.helper.take(shared) if isinstance(shared, Job) and context.helper is not None else None
+        source = (context.helper.take(shared, HELPER_WAIT) if isinstance(shared, Job) and context.helper is not None
+                  else None)
         data = b""
         if source is None:
             data = pickle.dumps(shared() if isinstance(shared, Job) else shared, protocol=pickle.HIGHEST_PROTOCOL)
@@ -417,7 +418,7 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
                     _write_all(fd, chunk)
             else:
                 _write_all(fd, data)
-        except OSError:  # the child is gone: the output is written here
+        except (OSError, ValueError):  # the child is gone (or select cannot watch the pipe): written here
             pass
         finally:
             os.close(fd)
@@ -425,7 +426,13 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
                 os.close(source)
 
     sender = threading.Thread(target=send, name=f"{output.name} shared part", daemon=True)
-    sender.start()
+    try:
+        sender.start()
+    except BaseException:
+        os.close(fd)
+        if source is not None:
+            os.close(source)
+        raise
     return sender
 
 

@@ -54,19 +54,25 @@ class Helper:
         os.close(results_write)
         return cls(pid=pid, jobs=jobs_write, results=results_read)
 
-    def take(self, job: Job) -> int | None:
+    def take(self, job: Job, wait: float = 600.0) -> int | None:
         """Send ``job``; the read end of the pipe its value (pickled; nothing if it fails) will come back on, now
-        the caller's to read and close — or None when the helper cannot take it (given a job already, or gone):
+        the caller's to read and close — or None when the helper cannot take it (given a job already, gone, or
+        not reading for ``wait`` seconds: a job of 10,000 applications' columns is ten times what a pipe holds):
         then the caller computes it. One job per helper."""
+        import select
+
         if self.given:
             return None
         self.given = True
         try:
             body = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
             data = memoryview(len(body).to_bytes(8, "big") + body)  # (its length first: a process forked
-            while data:  # since holds this pipe's end too, so the helper cannot wait for the end of it)
+            os.set_blocking(self.jobs, False)  # since holds this pipe's end too, so the helper cannot wait for
+            while data:  # the end of it)
+                if not select.select([], [self.jobs], [], wait)[1]:
+                    return None  # (the helper, reading a job cut short, ends)
                 data = data[os.write(self.jobs, data):]
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        except (OSError, ValueError, pickle.PicklingError, TypeError, AttributeError):
             return None
         finally:
             os.close(self.jobs)
