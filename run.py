@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Entry point: python run.py demo|batch|watch|check|templates (see README.md)."""
-import sys
 
-from toolkit.cli import main
+from toolkit.cli import run_as_program
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_as_program()
