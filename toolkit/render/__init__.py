@@ -276,14 +276,10 @@ def _write(output: Output, result: Assembled, folder: Path, context: RenderConte
     it (a Job included)."""
     import dataclasses
 
-    from .helper import Job
-
-    def shared():
-        part = output.shared(result, context)
-        return part() if isinstance(part, Job) else part
+    from .helper import value_of
 
     if output.shared is not None:
-        context = dataclasses.replace(context, shared=shared)
+        context = dataclasses.replace(context, shared=lambda: value_of(output.shared(result, context)))
     return output.write(result, folder, context)
 
 
@@ -329,10 +325,10 @@ class _Child:
         import json
         import os
 
-        chunks = []
+        from .helper import read_all
+
         try:
-            while chunk := os.read(self.pipe, 65536):
-                chunks.append(chunk)
+            reported = read_all(self.pipe)
         finally:
             os.close(self.pipe)
         _, status = os.waitpid(self.pid, 0)
@@ -341,7 +337,7 @@ class _Child:
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return None
         try:
-            return [Path(p) for p in json.loads(b"".join(chunks).decode("utf-8"))]
+            return [Path(p) for p in json.loads(reported.decode("utf-8"))]
         except ValueError:
             return None
 
@@ -355,7 +351,7 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
     import json
     import os
 
-    from .helper import fork_with_pipes
+    from .helper import fork_with_pipes, write_all
 
     forked = fork_with_pipes(2 if output.shared is not None else 1)
     if forked is None:
@@ -374,9 +370,7 @@ def _start_child(output: Output, result: Assembled, folder: Path, context: Rende
                     os.close(fd)
             given = dataclasses.replace(context, shared=lambda: _receive(feed[0])) if feed else context
             paths = output.write(result, folder, given)
-            data = json.dumps([str(p) for p in paths]).encode("utf-8")
-            while data:
-                data = data[os.write(write, data):]
+            write_all(write, json.dumps([str(p) for p in paths]).encode("utf-8"))
             code = 0
         except BaseException:  # noqa: BLE001 - the parent writes it again and reports whatever goes wrong
             code = 1
@@ -398,7 +392,7 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
     import select
     import threading
 
-    from .helper import Job
+    from .helper import Job, value_of, write_all
 
     try:
         shared = output.shared(result, context)
@@ -406,7 +400,7 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
                   else None)
         data = b""
         if source is None:
-            data = pickle.dumps(shared() if isinstance(shared, Job) else shared, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(value_of(shared), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
         os.close(fd)
         raise
@@ -415,9 +409,9 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
         try:
             if source is not None:
                 while select.select([source], [], [], HELPER_WAIT)[0] and (chunk := os.read(source, 1 << 16)):
-                    _write_all(fd, chunk)
+                    write_all(fd, chunk)
             else:
-                _write_all(fd, data)
+                write_all(fd, data)
         except (OSError, ValueError):  # the child is gone (or select cannot watch the pipe): written here
             pass
         finally:
@@ -439,27 +433,19 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
 HELPER_WAIT = 600.0  # seconds without a word from the helper (its job takes about 0.3 s at 10,000 applications)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    import os
-
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
 def _receive(fd: int):
     """The shared part sent on ``fd`` (a pickle; the pipe closed when done). Raises RuntimeError when nothing came
     (it could not be computed)."""
     import os
     import pickle
 
-    chunks = []
-    while chunk := os.read(fd, 1 << 16):
-        chunks.append(chunk)
+    from .helper import read_all
+
+    data = read_all(fd)
     os.close(fd)
-    if not chunks:
+    if not data:
         raise RuntimeError("the shared part of the output never came")
-    return pickle.loads(b"".join(chunks))
+    return pickle.loads(data)
 
 
 def _join_all(running: list, result: Assembled, folder: Path, context: RenderContext) -> list[Path]:

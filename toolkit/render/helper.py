@@ -30,6 +30,26 @@ class Job:
         return self.function(*self.args)
 
 
+def value_of(part):
+    """A shared part's value: a Job computed here, anything else as it is."""
+    return part() if isinstance(part, Job) else part
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to the pipe ``fd`` (blocking)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_all(fd: int) -> bytes:
+    """Everything read from the pipe ``fd`` until its end (every write end closed)."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @dataclass
 class Helper:
     """A helper process (see the module): its pid, the pipe a Job is sent on and the pipe its value comes back
@@ -132,9 +152,7 @@ def _serve(jobs: int, results: int, others: tuple, modules: tuple) -> None:
             body = _read_exactly(jobs, int.from_bytes(head, "big"))
             if body is None:
                 raise EOFError("a job cut short")
-            data = memoryview(pickle.dumps(pickle.loads(body)(), protocol=pickle.HIGHEST_PROTOCOL))
-            while data:
-                data = data[os.write(results, data):]
+            write_all(results, pickle.dumps(pickle.loads(body)(), protocol=pickle.HIGHEST_PROTOCOL))
         code = 0
     except BaseException:  # noqa: BLE001 - the reader sees nothing come and the job is computed again there
         code = 1

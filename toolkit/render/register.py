@@ -95,9 +95,9 @@ def write_register(target, result: Assembled, *, kept: KeptParts | None = None, 
     key (``unit_keys``: unit -> render.unit_keys' key) is unchanged since ``kept`` kept its rows gives them as
     kept, without being looked at again, while their row heights hold at the table's column widths (row_groups:
     widths as when they were made, or none of their texts wraps in a column whose width changed). ``kept`` is
-    not saved here (KeptParts.save). ``statistics()`` gives the 统计 sheet's tables (statistics_tables of ``result``, computed
-    here when not given), asked for once every other sheet is written (a run's process computes them while its
-    child writes the rest: render.Output.shared).
+    not saved here (KeptParts.save). ``statistics()`` gives the 统计 sheet's tables (statistics_tables of
+    ``result``, computed here when not given), asked for once every other sheet is written (a run's child gets
+    them from the run's process or its helper while it writes the rest: render.Output.shared).
     """
     import io
 
@@ -470,12 +470,11 @@ def _statistics_columns(result: Assembled) -> dict:
     }
 
 
-def statistics(result: Assembled, columns: dict | None = None) -> list:
+def statistics(result: Assembled) -> list:
     """The 统计 tables: for each dimension (region, industry, size class, status) a DataFrame indexed by the
     dimension's value with columns 项数 and 通过, sorted by count (unknown values last). Grouping keys are
-    assembly's (Application.region, industry_code, size_class, status); ``columns``: _statistics_columns's, when
-    made already."""
-    return _statistics_of(columns or _statistics_columns(result))
+    assembly's (Application.region, industry_code, size_class, status)."""
+    return _statistics_of(_statistics_columns(result))
 
 
 def _statistics_of(columns: dict) -> list:
