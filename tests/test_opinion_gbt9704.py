@@ -217,6 +217,29 @@ def test_core_properties_name_the_unit_and_the_time(opinions):
     assert "2021-09-01T02:00:00Z" in core  # generated 2021-09-01 10:00 China time
 
 
+def test_document_properties_keep_markup_characters(tmp_path):
+    """The unit's name in docProps/app.xml and the output mark in docProps/custom.xml are escaped as XML text:
+    a name with & < > and quotes reads back as written, and the document is still recognised as ours."""
+    import docx
+
+    from toolkit.extract.own import own_output
+    from toolkit.model import OUTPUT_PROPERTY
+    from toolkit.render.docx_style import mark_output, set_core
+
+    name = 'A&B <协会> "质量" \'标杆\''
+    doc = docx.Document()
+    set_core(doc, title=f"{name}推荐意见", author=name)
+    mark_output(doc, "推荐意见&<>")
+    path = tmp_path / "props.docx"
+    doc.save(path)
+    with zipfile.ZipFile(path) as zf:
+        app = etree.fromstring(zf.read("docProps/app.xml"))
+        custom = etree.fromstring(zf.read("docProps/custom.xml"))
+    assert app.findtext("{*}Company") == name
+    assert [(p.get("name"), p.findtext("{*}lpwstr")) for p in custom] == [(OUTPUT_PROPERTY, "推荐意见&<>")]
+    assert own_output(path.read_bytes()) == "推荐意见&<>"
+
+
 # ---------------------------------------------------------------- printed (LibreOffice)
 
 
