@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 import time
 
 import openpyxl
 import pytest
-
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 
 def test_check_planted_mistake_exits_1_with_chinese_message(demo_run):
@@ -165,3 +166,42 @@ def test_outbox_that_is_a_file_is_a_clear_error(tmp_path):
     (tmp_path / "out").write_text("x", encoding="utf-8")
     proc = run_cli("batch", "--inbox", tmp_path / "in", "--outbox", tmp_path / "out")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "错误" in proc.stderr
+
+
+_PROGRAM = """
+import atexit, sys
+from pathlib import Path
+atexit.register(Path(sys.argv[1]).write_text, "ran", encoding="utf-8")
+{before}
+from toolkit.cli import run_as_program
+sys.argv = ["run.py", *sys.argv[2:]]
+print("x" * 100000)  # (more than a pipe's buffer: written only when the console is flushed)
+run_as_program()
+"""
+
+
+@pytest.mark.parametrize("exit_handlers", ["CPython's", "absent"])
+def test_a_program_leaves_with_its_code_its_output_and_its_exit_handlers(tmp_path, make_form, make_summary,
+                                                                          exit_handlers):
+    """run.py leaves by os._exit after flushing the console and running the exit handlers (atexit), or by sys.exit
+    where it cannot run them: either way the exit code, every line printed, the handlers' work and the run's log
+    line are there — for a published run and for a usage error."""
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    make_form(inbox / "石家庄" / "1-申请表.xlsx")
+    make_summary(inbox / "石家庄" / "1-总结材料.docx")
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # (a console as a scheduler has it)
+    program = _PROGRAM.format(before="del atexit._run_exitfuncs" if exit_handlers == "absent" else "")
+    for args, code in ((["batch", "--inbox", inbox, "--outbox", out, "--settle", "0", "--deadline", "2099-12-31"], 0),
+                       ([], 2)):
+        marker = tmp_path / f"handler-{code}.txt"
+        proc = subprocess.run([sys.executable, "-c", program, marker, *map(str, args)], check=False, cwd=ROOT,
+                              capture_output=True, text=True, encoding="utf-8", timeout=600, env=buffered)
+        assert proc.returncode == code, proc.stderr
+        assert proc.stdout.startswith("x" * 100000)
+        assert marker.read_text(encoding="utf-8") == "ran"
+        if code == 0:
+            assert proc.stdout.rstrip().splitlines()[-1].startswith("输出：")
+            [line] = (out / "logs" / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+            assert json.loads(line)["outcome"] == "published"
+        else:
+            assert "batch" in proc.stdout  # the help printed for a missing command

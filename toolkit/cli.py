@@ -190,7 +190,15 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
                         "statuses": brief.get("statuses", {}), "errors": brief.get("errors", 0),
                         "warnings": brief.get("warnings", 0), "notices": report.notices})
     print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
+    if command != "watch":  # (a watcher's next run would hold two results at once)
+        _LAST_REPORT[:] = [report]
     return 0
+
+
+# The last batch run's report (its result, a national run's millions of objects), held here until the process ends:
+# freed at the end of run_and_report it cost 0.05 s of a one-file run at 10,000 applications, for a program that
+# leaves the moment after (run_as_program).
+_LAST_REPORT: list = []
 
 
 def cmd_batch(args) -> int:
@@ -302,14 +310,28 @@ def cmd_demo(args) -> int:
 
 
 def run_as_program() -> None:
-    """``main`` as a program's entry (run.py, python -m toolkit.cli): its exit code, and before leaving the cyclic
-    garbage collector told to skip what exists (gc.freeze): the process ends, and the collection it runs on its way
-    out walked a national run's objects for nothing (0.05 s at 10,000 applications)."""
+    """``main`` as a program's entry (run.py, python -m toolkit.cli), leaving with its exit code the quick way: the
+    console flushed and the exit handlers run (atexit: logging's shutdown, multiprocessing's finalizers — what
+    sys.exit would run), then os._exit, which skips freeing every object one by one (a batch run's result is held
+    till then: _LAST_REPORT). At 10,000 applications that took 0.08 s from the last line printed to the end, now
+    0.03 s. Where the exit handlers cannot be run (no atexit._run_exitfuncs), sys.exit, the collector told first
+    to skip what exists (gc.freeze: its collection on the way out walked a national run's objects for nothing)."""
+    import atexit
     import gc
+    import os
 
     code = main()
     gc.freeze()
-    sys.exit(code)
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # (CPython's; what Py_Finalize calls)
+    if run_exit_handlers is None or code.__class__ is not int:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed, or a broken pipe: as sys.exit would have found it
+            pass
+    run_exit_handlers()
+    os._exit(code)
 
 
 if __name__ == "__main__":
