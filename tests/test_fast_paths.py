@@ -465,6 +465,33 @@ def test_an_inbox_listed_exactly_as_last_time_is_unchanged_without_reading_the_j
     assert not pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, force=True).unchanged
 
 
+def test_new_code_makes_its_outputs_again_over_an_unchanged_inbox(tmp_path, make_form, make_summary, campaign,
+                                                                    monkeypatch):
+    """The toolkit's code replaced without a new version number (toolkit_digest changes, __version__ does not):
+    the next run over the same inbox publishes outputs made by the new code, its opinion template checked again;
+    then it is unchanged again."""
+    import time as clock
+
+    from toolkit import pipeline
+
+    make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx")
+    make_summary(tmp_path / "inbox" / "石家庄" / "1-总结材料.docx")
+    old = clock.time() - 60
+    for path in (tmp_path / "inbox").rglob("*.*"):
+        os.utime(path, (old, old))
+    out = tmp_path / "out"
+    first = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1).unchanged
+    checks = []
+    monkeypatch.setattr(pipeline, "toolkit_digest", lambda: "new code")
+    monkeypatch.setattr(pipeline, "check_opinion_template", lambda *a, **k: checks.append(a))
+    upgraded = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert not upgraded.unchanged and upgraded.run_folder not in (None, first.run_folder) and len(checks) == 1
+    assert upgraded.summary["applications"] == first.summary["applications"]
+    again = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    assert again.unchanged and len(checks) == 1
+
+
 def test_a_removed_file_changes_the_runs_fingerprint(campaign):
     """Files moved out of the inbox (a withdrawal) are a change by themselves, even when they sort last (their
     lines used to hash exactly as when they were present)."""

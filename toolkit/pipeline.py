@@ -184,8 +184,9 @@ YOUNG = 2.0  # seconds: a file modified more recently may still be being copied,
 def _settings_key(campaign: Campaign, template_digest: str) -> str:
     """A digest of what a run's result depends on besides the inbox: the opinion template (one edited in Word
     re-renders the opinions), every campaign setting (limits, regions, titles, deadline, units), the toolkit's
-    and the extractor's versions. Part of both the listing digest and the fingerprint."""
-    text = f"{template_digest}\0{campaign!r}\0{__version__}\0{EXTRACTOR_VERSION}"
+    version and its code (toolkit_digest: code replaced without a new version number makes its outputs again over
+    an unchanged inbox), the extractor's version. Part of both the listing digest and the fingerprint."""
+    text = f"{template_digest}\0{campaign!r}\0{__version__}\0{toolkit_digest()}\0{EXTRACTOR_VERSION}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -336,7 +337,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if keep_workers:
             _PRIMED.add(str(state.resolve()))
             _kept_pool(campaign, workers, limits, reader).warm_up()
-        checked = f"{toolkit_digest()}\0{settings}"  # (the template's digest is part of the settings)
+        checked = settings  # (the template's and the code's digests are part of the settings)
         if not unchanged and last.get("template_checked") != checked:  # (checked by the last run that published)
             check_opinion_template(template, templates or "推荐意见.docx")
         t = time.perf_counter()
@@ -427,7 +428,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             shutil.rmtree(kept_parts, ignore_errors=True)
         context = RenderContext(today=now.date(), opinion_template=template, pdf=pdf, generated_at=now_iso(now),
                                 previous=previous, previous_keys=last.get("unit_keys", {}) if not force else {},
-                                kept_parts=kept_parts, kept_salt=f"{toolkit_digest()}\0{settings}", helper=helper)
+                                kept_parts=kept_parts, kept_salt=settings, helper=helper)
         # before the register's child starts: unchanged units' parts of outputs are kept under these keys
         context = replace(context, unit_keys=unit_keys(result, context, keys))
         notices = list(journal.problems)
