@@ -529,9 +529,9 @@ def test_summary_json_has_a_line_per_application_and_loads_back_equal(tmp_path):
     assert ' "files": [],' in lines and ' "ignored": {},' in lines
     # braces, 7 field lines, and each non-empty list's items plus its closing bracket
     assert lines[0] == "{" and lines[-1] == "}" and len(lines) == 2 + 7 + (2 + 1) + (5 + 1)
-    streamed = io.StringIO()
+    streamed = io.BytesIO()
     dump({k: iter(v) if isinstance(v, list) else v for k, v in summary.items()}, streamed)
-    assert streamed.getvalue() == text
+    assert streamed.getvalue() == text.encode("utf-8")
 
 
 def test_summary_json_is_streamed_from_the_result_and_equals_its_content(assembled, tmp_path):

@@ -688,6 +688,35 @@ def test_summary_file_entries_are_kept_per_run_of_one_units_files(demo_inbox, ca
         written.append({p.name: p.stat().st_ino for p in (tmp_path / "parts" / "summary").iterdir()})
     assert len(written[0]) == len(split.units) + len(runs)  # each unit's applications, each run of files
     assert written[1] == written[0]  # all taken as kept: none made again, none deleted
+    whole = summary_output.dumps(summary_output.build_summary(split)).encode("utf-8")
+    assert (tmp_path / "run0" / "summary.json").read_bytes() == (tmp_path / "run1" / "summary.json").read_bytes() == whole
+
+
+def test_kept_bytes_are_the_kept_part_as_kept_or_the_text_made_in_utf8(tmp_path):
+    """kept_bytes gives a kept part's body as it is (no decoding, no encoding again), else the text made, in UTF-8,
+    and keeps it; with no key the text is made every time; a text UTF-8 cannot hold (a lone surrogate) raises
+    UnicodeEncodeError, as writing it to a UTF-8 file would, and nothing of it is kept."""
+    from toolkit.render.kept import KeptParts, kept_bytes
+
+    made = []
+
+    def make(text):
+        def made_now():
+            made.append(text)
+            return text
+        return made_now
+
+    first = KeptParts(tmp_path / "parts", "salt")
+    assert kept_bytes(first, ("a",), make("河北“甲”\n")) == "河北“甲”\n".encode()
+    assert kept_bytes(first, None, make("乙")) == "乙".encode()
+    with pytest.raises(UnicodeEncodeError):
+        kept_bytes(first, ("b",), make("坏\udcff"))
+    first.save()
+    again = KeptParts(tmp_path / "parts", "salt")
+    assert kept_bytes(again, ("a",), make("不会用到")) == "河北“甲”\n".encode()
+    assert kept_bytes(again, None, make("乙")) == "乙".encode()
+    assert made == ["河北“甲”\n", "乙", "坏\udcff", "乙"] and (again.hits, again.misses) == (1, 0)
+    assert len(list((tmp_path / "parts").iterdir())) == 1
 
 
 @settings(max_examples=200, deadline=None)

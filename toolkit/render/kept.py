@@ -111,6 +111,23 @@ def kept_parts(context, output: str) -> KeptParts:
     return KeptParts(folder, context.kept_salt)
 
 
+def kept_bytes(kept: KeptParts, key: tuple | None, make) -> bytes:
+    """The UTF-8 text kept under ``key`` (the parts of a KeptParts.name) as it is kept, else ``make()``'s (a str)
+    encoded, kept for the next run; with ``key`` None the text is made, encoded and not kept. For an output
+    written as bytes: a kept part is neither decoded nor encoded again (summary.json: 46 MB at 10,000
+    applications, 0.08 s each way). Raises UnicodeEncodeError for a text UTF-8 cannot hold (a lone surrogate),
+    as writing it to a UTF-8 text file would."""
+    if key is None:
+        return make().encode("utf-8")
+    name = kept.name(*key)
+    part = kept.get(name)
+    if part is not None:
+        return part[1]
+    body = make().encode("utf-8")
+    kept.put(name, {}, body)
+    return body
+
+
 def kept_text(kept: KeptParts, key: tuple | None, make) -> str:
     """The text kept under ``key`` (the parts of a KeptParts.name), else ``make()``'s (a str), kept for the next
     run; with ``key`` None the text is made and not kept."""
