@@ -125,6 +125,39 @@ def test_background_register_is_written_again_when_its_child_fails(tmp_path, ass
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
+def test_the_status_page_is_written_while_the_registers_child_still_writes(tmp_path, assembled, monkeypatch):
+    """index.html does not wait for the register's child (it only links to the register, which the run writes
+    before publishing): the child, holding back until the page is there (10 s at most), sees it; the page links
+    to the register, which is in the folder when render_all returns."""
+    from toolkit.render.status_page import INDEX, href
+
+    context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
+    parent = os.getpid()
+    outputs = {o.name: o for o in registered_outputs()}
+
+    def after_the_page(write):
+        def wrapped(result, folder, ctx):
+            if os.getpid() != parent:
+                for _ in range(200):
+                    if (folder / INDEX).exists():
+                        break
+                    time.sleep(0.05)
+                (tmp_path / "page-seen").write_text(str((folder / INDEX).exists()), encoding="utf-8")
+            return write(result, folder, ctx)
+        return wrapped
+
+    register, page = outputs["省级汇总表"], outputs["状态页"]
+    only = (Output(register.name, after_the_page(register.write), background=True, shared=register.shared),
+            Output(page.name, page.write, waits=page.waits))
+    monkeypatch.setattr("toolkit.render.outputs", lambda: only)
+    target = tmp_path / "run"
+    written = render_all(target, assembled.result, context)
+    assert (tmp_path / "page-seen").read_text(encoding="utf-8") == "True"
+    assert set(written) == {target / INDEX, target / REGISTER} and (target / REGISTER).is_file()
+    assert f'href="{href(REGISTER)}"' in (target / INDEX).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="background outputs need fork (not on Windows)")
 def test_background_register_equals_one_written_in_process(tmp_path, assembled, monkeypatch):
     context = RenderContext(today=dt.date(2021, 9, 20), opinion_template=b"")
     register = next(o for o in registered_outputs() if o.name == "省级汇总表")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..model import Assembled
 
@@ -38,8 +38,8 @@ class RenderContext:
         return unit not in self.reuse
 
     def part_key(self, kind: str, unit: str) -> tuple | None:
-        """The key ``unit``'s ``kind`` of part of an output is kept under (kept.kept_text): the kind, the unit
-        and its content key; None when the unit has no content key (then the part is made and not kept)."""
+        """The key ``unit``'s ``kind`` of part of an output is kept under (kept.kept_bytes, kept.kept_text): the kind,
+        the unit and its content key; None when the unit has no content key (then the part is made and not kept)."""
         return (kind, unit, self.unit_keys[unit]) if unit in self.unit_keys else None
 
 
@@ -92,7 +92,7 @@ def outputs() -> tuple[Output, ...]:
             # they link to 单位/<unit>/ copies only
             Output("单位状态页", _imported_when_called("status_page", "write_unit_pages")),
             # last: it links to everything above
-            Output("状态页", _imported_when_called("status_page", "write_index"), waits=True))
+            Output("状态页", _imported_when_called("status_page", "write_index")))
 
 
 def _imported_when_called(module: str, function: str) -> Callable:

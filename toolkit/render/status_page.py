@@ -1,6 +1,7 @@
 """The status page: index.html at the top of the run folder, and a page per unit in 单位/<unit>/index.html.
 
-Input: the assembled result, the run folder as written so far (links are made only to files that exist there) and
+Input: the assembled result, the run folder as written so far (links are made only to files that exist there,
+but for the 省级汇总表, which the run writes before it publishes, possibly still being written by its child) and
 RenderContext.generated_at (ISO, China time). Output: one self-contained HTML file each — inline CSS, no network
 assets, no script — readable in any browser from the share (file://) and printable (@media print).
 
@@ -42,7 +43,7 @@ from ..model import (
     UnitView,
 )
 from . import RenderContext, document_path
-from .kept import KeptParts, kept_parts, kept_text
+from .kept import KeptParts, kept_bytes, kept_parts
 from .pdf import missing_note
 from .receipt import (
     FILE_STATES,
@@ -55,6 +56,7 @@ from .receipt import (
     opinion_state,
     to_handle_items,
 )
+from .register import REGISTER
 from .unit_folders import UNITS, unit_folder
 
 INDEX = "index.html"
@@ -162,10 +164,13 @@ footer{padding:12px 24px;color:var(--muted);border-top:1px solid var(--line)}
 """
 
 
-def _document(title: str, body: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+def _document(title: str, *body: str | bytes) -> bytes:
+    """A page in UTF-8, its body the pieces ``body`` (text, or kept parts in UTF-8 written as they are: kept.kept_bytes)."""
+    head = ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
+    return b"".join([head.encode(), *(p if p.__class__ is bytes else p.encode() for p in body),
+                     b"\n</body>\n</html>\n"])
 
 
 def _header(result: Assembled, context: RenderContext, heading: str, extra: str = "") -> str:
@@ -308,19 +313,20 @@ def _files_table(view: UnitView) -> str:
 
 
 def render_unit_page(result: Assembled, folder: Path, context: RenderContext, view: UnitView, *,
-                     note: str | None = None, kept: KeptParts | None = None) -> str:
-    """The HTML of 单位/<unit>/index.html: this unit only, links to the copies beside the page. ``note``: the
+                     note: str | None = None, kept: KeptParts | None = None) -> bytes:
+    """The HTML (UTF-8) of 单位/<unit>/index.html: this unit only, links to the copies beside the page. ``note``: the
     sentence about missing PDFs (pdf.missing_note, read from the run folder when not given). ``kept``: where the
     page's tables (made from the unit's content only) are kept under its content key (``context.unit_keys``)."""
     s = view.status
     note = missing_note(folder, context) if note is None else note
     extra = f'<p class="note">{esc(note)}</p>\n' if note else ""
-    body = (_header(result, context, f"{result.campaign.title} — {s.unit}", extra)
-            + "<main>\n<h2>本单位情况</h2>\n<div class=\"tiles single\">\n"
-            + _tile(folder, view, here=True, with_unit_page=False) + "</div>\n"
-            + kept_text(kept or KeptParts(None), context.part_key("unit page", s.unit), lambda: _unit_tables(view))
-            + "\n</main>\n<footer>本页由质量标杆推荐工具生成，只含本单位的情况；详细内容见本文件夹中的回执。</footer>")
-    return _document(f"{s.unit} — 推荐汇总状态", body)
+    return _document(f"{s.unit} — 推荐汇总状态",
+                     _header(result, context, f"{result.campaign.title} — {s.unit}", extra)
+                     + "<main>\n<h2>本单位情况</h2>\n<div class=\"tiles single\">\n"
+                     + _tile(folder, view, here=True, with_unit_page=False) + "</div>\n",
+                     kept_bytes(kept or KeptParts(None), context.part_key("unit page", s.unit),
+                                lambda: _unit_tables(view)),
+                     "\n</main>\n<footer>本页由质量标杆推荐工具生成，只含本单位的情况；详细内容见本文件夹中的回执。</footer>")
 
 
 def _unit_tables(view: UnitView) -> str:
@@ -374,27 +380,30 @@ def _unit_problems(u, view: UnitView) -> str:
 
 
 def render_index(result: Assembled, folder: Path, context: RenderContext, *, note: str | None = None,
-                 kept: KeptParts | None = None) -> str:
-    """The HTML of the run folder's index.html (see the module docstring); ``note`` and ``kept`` as for
+                 kept: KeptParts | None = None) -> bytes:
+    """The HTML (UTF-8) of the run folder's index.html (see the module docstring); ``note`` and ``kept`` as for
     render_unit_page (each unit's problems kept)."""
     c = result.campaign
     note = missing_note(folder, context) if note is None else note
-    links = " ".join(link for link in (_link("省级汇总表（Excel）", folder / "省级汇总表.xlsx", "省级汇总表.xlsx"),
+    # (the register is linked whether or not it is there yet: its child writes it meanwhile, and a run whose child
+    # fails writes it again before it publishes)
+    links = " ".join(link for link in (f'<a href="{esc(href(REGISTER))}">省级汇总表（Excel）</a>',
                                        _link("summary.json", folder / "summary.json", "summary.json")) if link)
     extra = _totals(result) + (f'<p class="note" id="pdf-note">{esc(note)}</p>\n' if note else "")
     extra += f'<p class="meta links">{links}</p>\n' if links else ""
     views = result.by_unit
     tiles = "".join(_tile(folder, views[u.unit], here=False, with_unit_page=True) for u in result.units)
     kept = kept or KeptParts(None)
-    problems = [kept_text(kept, context.part_key("index problems", u.unit),
-                          lambda u=u: _unit_problems(u, views[u.unit])) for u in result.units]
-    problems_html = "".join(problems) + _unassigned(result)
-    body = (_header(result, context, f"{c.title} — 推荐汇总状态", extra)
-            + f'<main>\n<h2>各推荐单位（{len(result.units)} 个，按附件2顺序）</h2>\n<div class="tiles">\n{tiles}</div>\n'
-            + "<h2>问题清单（按推荐单位，错误在前）</h2>\n" + (problems_html or "<p>未发现问题。</p>\n")
-            + "</main>\n<footer>本页由质量标杆推荐工具生成。各单位的详细情况见其回执；单位/ 文件夹中是各单位自己的文件和页面。"
-              "</footer>")
-    return _document(f"{c.title} — 推荐汇总状态", body)
+    problems = [kept_bytes(kept, context.part_key("index problems", u.unit),
+                           lambda u=u: _unit_problems(u, views[u.unit])) for u in result.units]
+    problems.append(_unassigned(result).encode())
+    return _document(f"{c.title} — 推荐汇总状态",
+                     _header(result, context, f"{c.title} — 推荐汇总状态", extra)
+                     + f'<main>\n<h2>各推荐单位（{len(result.units)} 个，按附件2顺序）</h2>\n<div class="tiles">\n{tiles}</div>\n'
+                     + "<h2>问题清单（按推荐单位，错误在前）</h2>\n",
+                     *(problems if any(problems) else ["<p>未发现问题。</p>\n"]),
+                     "</main>\n<footer>本页由质量标杆推荐工具生成。各单位的详细情况见其回执；单位/ 文件夹中是各单位自己的文件和页面。"
+                     "</footer>")
 
 
 def write_unit_pages(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
@@ -406,17 +415,17 @@ def write_unit_pages(result: Assembled, folder: Path, context: RenderContext) ->
     for unit, view in result.by_unit.items():
         target = unit_folder(folder, unit) / INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_unit_page(result, folder, context, view, note=note, kept=kept), encoding="utf-8")
+        target.write_bytes(render_unit_page(result, folder, context, view, note=note, kept=kept))
         out.append(target)
     kept.save()
     return out
 
 
 def write_index(result: Assembled, folder: Path, context: RenderContext) -> list[Path]:
-    """index.html at the top of ``folder``, linking to every output (the register included, so it is written
-    last, once the background outputs are finished); returns [the page]."""
+    """index.html at the top of ``folder``, linking to every output (the register included: it is written while
+    the register's child may still be writing it); returns [the page]."""
     index = folder / INDEX
     kept = kept_parts(context, "index")
-    index.write_text(render_index(result, folder, context, kept=kept), encoding="utf-8")
+    index.write_bytes(render_index(result, folder, context, kept=kept))
     kept.save()
     return [index]
