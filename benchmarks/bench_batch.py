@@ -20,6 +20,13 @@ Measured phases, each in wall-clock seconds:
 - one changed  one 总结材料 replaced by a different valid one of the same enterprise, then the command.
 - one added    one more pair copied into a unit folder, then the command.
 
+The last two are timed --repeat times (default 3): a single run of a second or two moves with the machine by
+a tenth of a second or more. Each repetition is again one file (one pair) the toolkit has never read: the
+replacement 总结材料 again with other bytes (another zip comment: the same document, re-saved), and the added
+pair taken out (a run not timed) and copied in again with other bytes (an .xls form, which has no zip comment,
+comes back as it was: then its extraction is cached, and the "read" column says so). The table gives the
+median run's seconds with the fastest and slowest, and the highest peak memory of the repetitions.
+
 Peak memory of a batch phase is measured three ways. "peak RSS" is the higher of (a) the sum of VmRSS over the
 batch process and all its live
 descendants, sampled from /proc every 0.05 s (pages shared between forked workers count once per process),
@@ -52,6 +59,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -59,9 +67,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from generate import copy_tree_files, describe, generate_inbox  # noqa: E402
+from generate import describe, generate_inbox  # noqa: E402
 
 PHASES = ("naive", "cold", "warm", "changed", "added")
+REPEATED = ("changed", "added")  # the phases timed --repeat times
 PHASE_LABELS = {"naive": "naive", "cold": "cold", "warm": "warm", "changed": "one changed", "added": "one added"}
 DEADLINE = "2099-12-31"
 SAMPLE_INTERVAL = 0.05
@@ -306,7 +315,25 @@ def prepare_base(keep: str | None) -> Path:
     return base
 
 
-def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path) -> dict:
+def copy_with_new_bytes(source: Path, target: Path, variant: int) -> None:
+    """Copy ``source`` to ``target`` (a new modification time, as a file sent again has); for ``variant`` > 0 a
+    zip package (.docx/.xlsx) gets a zip comment naming the variant: the same document, other bytes."""
+    shutil.copyfile(source, target)
+    if variant and zipfile.is_zipfile(target):
+        with zipfile.ZipFile(target, "a") as package:
+            package.comment = f"bench_batch variant {variant}".encode("ascii")
+
+
+def _repeated(runs: list[dict]) -> dict:
+    """One phase from its repetitions: the median run's figures (by seconds), its fastest and slowest seconds,
+    the highest peak memory, and every run."""
+    median = sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
+    return {**median, "seconds_min": min(r["seconds"] for r in runs), "seconds_max": max(r["seconds"] for r in runs),
+            "peak_rss_mib": max(r["peak_rss_mib"] for r in runs), "peak_pss_mib": max(r["peak_pss_mib"] for r in runs),
+            "runs": runs}
+
+
+def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path, repeat: int = 3) -> dict:
     inbox, outbox, staging = base / "inbox", base / "outbox", base / "staging"
     summaries, logs = base / "summaries", base / "logs"
     summaries.mkdir()
@@ -324,21 +351,37 @@ def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path) -> dict:
     print("naive ...", flush=True)
     phases["naive"] = naive_read(files)
 
-    def batch(name: str) -> None:
-        print(f"{PHASE_LABELS[name]} ...", flush=True)
-        phases[name] = run_batch(inbox, outbox, logs / f"{name}.log")
+    def batch(name: str, run: int = 0) -> dict:
+        print(f"{PHASE_LABELS[name]}{f' ({run + 1}/{repeat})' if name in REPEATED else ''} ...", flush=True)
+        figures = run_batch(inbox, outbox, logs / f"{name}{f'-{run + 1}' if run else ''}.log")
         latest = outbox / "latest" / "summary.json"
         if latest.exists():
-            shutil.copyfile(latest, summaries / f"{name}.json")
-        phases[name].update(summary_facts(summaries / f"{name}.json"))
+            shutil.copyfile(latest, summaries / f"{name}.json")  # (the last repetition's)
+        figures.update(summary_facts(summaries / f"{name}.json"))
+        phases[name] = figures
+        return figures
 
     batch("cold")
     batch("warm")
     changed_path = inbox / gen.changed.folder / gen.changed.summary_name
-    shutil.copyfile(gen.replacement_summary, changed_path)  # a new modification time, as a re-sent file has
-    batch("changed")
-    added = copy_tree_files(staging / "added", inbox)
-    batch("added")
+    runs = []
+    for run in range(repeat):
+        copy_with_new_bytes(gen.replacement_summary, changed_path, run)
+        runs.append(batch("changed", run))
+    phases["changed"] = _repeated(runs)
+    staged = sorted(p for p in (staging / "added").rglob("*") if p.is_file())
+    added = [inbox / p.relative_to(staging / "added") for p in staged]
+    runs = []
+    for run in range(repeat):
+        if run:  # the pair taken out again: a run over the inbox without it, not timed
+            for path in added:
+                path.unlink()
+            run_batch(inbox, outbox, logs / f"added-reset-{run}.log")
+        for source, target in zip(staged, added):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy_with_new_bytes(source, target, run)
+        runs.append(batch("added", run))
+    phases["added"] = _repeated(runs)
 
     ratios = {"naive/cold": _ratio(phases["naive"]["seconds"], phases["cold"]["seconds"]),
               "cold/warm": _ratio(phases["cold"]["seconds"], phases["warm"]["seconds"])}
@@ -352,7 +395,7 @@ def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path) -> dict:
         "generation": {"seconds": gen.seconds, "xls_templates_seconds": gen.xls_templates_seconds,
                        "xls": gen.xls_note, "files": gen.files, "mib": gen.bytes / MIB,
                        "form_layouts": gen.form_layouts, "summary_styles": gen.summary_styles},
-        "phases": phases, "ratios": ratios,
+        "phases": phases, "ratios": ratios, "repeat": repeat,
         "changed": {**describe(gen.changed), "replaced_file": changed_path.relative_to(inbox).as_posix()},
         "added": {**describe(gen.extra), "files": [p.relative_to(inbox).as_posix() for p in added]},
         "paths": {"base": str(base), "inbox": str(inbox), "outbox": str(outbox), "summaries": str(summaries),
@@ -375,6 +418,11 @@ def format_table(result: dict) -> str:
              f"{'-' * 12} {'-' * 9} {'-' * 13} {'-' * 13} {'-' * 10} {'-' * 6}  {'-' * 18}"]
     ratio_of = {"naive": f"naive/cold {ratios['naive/cold']:.2f}" if ratios["naive/cold"] else "",
                 "warm": f"cold/warm {ratios['cold/warm']:.2f}" if ratios["cold/warm"] else ""}
+    for name in REPEATED:
+        p = phases.get(name, {})
+        if "runs" in p:
+            ratio_of[name] = (f"median of {len(p['runs'])} (fastest {p['seconds_min']:.2f}, slowest "
+                              f"{p['seconds_max']:.2f}); read {'/'.join(str(r.get('toolkit_parsed', '-')) for r in p['runs'])}")
     for name in PHASES:
         p = phases.get(name, {})
         toolkit_s = f"{p['toolkit_seconds']:.1f}" if "toolkit_seconds" in p else "-"
@@ -399,14 +447,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="generator processes (the toolkit chooses its own reader count); default: cores")
     ap.add_argument("--json", metavar="OUT", help="where to write the figures (default benchmarks/results-N.json)")
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep inbox, outbox, logs and summaries there")
+    ap.add_argument("--repeat", type=int, default=3, metavar="K",
+                    help="times the 'one changed' and 'one added' phases are run (the median is shown); default 3")
     ap.add_argument("--cache-dir", metavar="DIR", default=str(Path.home() / ".cache" / "zlbg-bench"),
                     help="where LibreOffice-converted .xls templates are kept between runs")
     args = ap.parse_args(argv)
     if args.applications < 1:
         ap.error("--applications must be at least 1")
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
     base = prepare_base(args.keep)
     try:
-        result = run_benchmark(args.applications, max(1, args.workers), base, Path(args.cache_dir))
+        result = run_benchmark(args.applications, max(1, args.workers), base, Path(args.cache_dir), args.repeat)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

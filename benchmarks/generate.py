@@ -691,17 +691,6 @@ def generate_inbox(inbox: Path, staging: Path, n: int, *, workers: int, cache_di
         summary_styles=dict(Counter(p.summary_style for p in applications)), files=2 * n, bytes=total_bytes)
 
 
-def copy_tree_files(source: Path, target: Path) -> list[Path]:
-    """Copy every file under ``source`` to the same relative place under ``target`` (times kept); the copies."""
-    out = []
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        dest = target / path.relative_to(source)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, dest)
-        out.append(dest)
-    return out
-
-
 def describe(plan: PlannedApplication) -> dict:
     """The plan as JSON-ready values."""
     return {"index": plan.index, "unit": plan.unit, "enterprise": plan.enterprise,

@@ -20,6 +20,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,16 @@ def test_script_exits_zero_and_reports_every_phase(bench):
         phase = result["phases"][name]
         assert phase["pss_samples"] >= 1 and phase["peak_pss_mib"] > 0
         assert phase["pss_samples"] <= phase["rss_samples"]
+    # 'one changed' and 'one added' timed three times, each time a file (a pair) never read before
+    assert result["repeat"] == 3
+    added_zips = sum(zipfile.is_zipfile(bench["keep"] / "inbox" / rel) for rel in result["added"]["files"])
+    for name, read in (("changed", [1, 1, 1]), ("added", [2, added_zips, added_zips])):
+        phase = result["phases"][name]
+        assert [r["toolkit_parsed"] for r in phase["runs"]] == read and all(r["exit_code"] == 0 for r in phase["runs"])
+        seconds = sorted(r["seconds"] for r in phase["runs"])
+        assert (phase["seconds_min"], phase["seconds"], phase["seconds_max"]) == tuple(seconds)
+        assert phase["peak_rss_mib"] == max(r["peak_rss_mib"] for r in phase["runs"])
+        assert f"median of 3 (fastest {seconds[0]:.2f}, slowest {seconds[2]:.2f})" in done.stdout
     assert result["phases"]["naive"]["files"] == 2 * N
     assert set(result["ratios"]) == {"naive/cold", "cold/warm"}
     for label in ("naive", "cold", "warm", "one changed", "one added"):
