@@ -501,28 +501,47 @@ def test_an_inbox_listed_exactly_as_last_time_is_unchanged_without_reading_the_j
 def test_new_code_makes_its_outputs_again_over_an_unchanged_inbox(tmp_path, make_form, make_summary, campaign,
                                                                     monkeypatch):
     """The toolkit's code replaced without a new version number (toolkit_digest changes, __version__ does not):
-    the next run over the same inbox publishes outputs made by the new code, its opinion template checked again;
-    then it is unchanged again."""
+    the next run over the same inbox publishes outputs made by the new code — every unit's 回执 written again, none
+    copied from the last run: that of a unit whose pair came after the deadline too (it has no kept decision, so
+    its documents' key is a digest of its content, which new code does not change) — its opinion template checked
+    again; then it is unchanged again."""
     import time as clock
 
-    from toolkit import pipeline
+    from toolkit import cache, pipeline
+    from toolkit.campaign import CHINA_TZ
+    from toolkit.render import receipt
 
-    make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx")
-    make_summary(tmp_path / "inbox" / "石家庄" / "1-总结材料.docx")
-    old = clock.time() - 60
-    for path in (tmp_path / "inbox").rglob("*.*"):
-        os.utime(path, (old, old))
+    def send(folder: str, firm: str):
+        make_form(tmp_path / "inbox" / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        make_summary(tmp_path / "inbox" / folder / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+        for path in (tmp_path / "inbox" / folder).iterdir():
+            os.utime(path, (clock.time() - 60, clock.time() - 60))
+
     out = tmp_path / "out"
-    first = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
-    assert pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1).unchanged
+    written = []
+    real_receipt = receipt.write_receipt
+    monkeypatch.setattr(receipt, "write_receipt", lambda target, *a: (written.append(target), real_receipt(target, *a)))
+
+    def batch(day: int):
+        written.clear()
+        now = dt.datetime(2021, 9, day, 10, 0, tzinfo=CHINA_TZ)
+        return pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=now)
+
+    send("石家庄", "河北石家庄示范制造有限公司")
+    batch(10)  # before the deadline (20 September)
+    send("保定", "河北保定示范制造有限公司")
+    first = batch(25)  # 保定's pair received after the deadline: its unit is decided afresh by every run
+    assert sorted(a["status"] for a in first.summary["applications"]) == ["通过", "逾期"]
+    assert batch(25).unchanged and not written
     checks = []
-    monkeypatch.setattr(pipeline, "toolkit_digest", lambda: "new code")
+    for module in (pipeline, cache):
+        monkeypatch.setattr(module, "toolkit_digest", lambda: "new code")
     monkeypatch.setattr(pipeline, "check_opinion_template", lambda *a, **k: checks.append(a))
-    upgraded = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
+    upgraded = batch(25)
     assert not upgraded.unchanged and upgraded.run_folder not in (None, first.run_folder) and len(checks) == 1
+    assert len(written) == len(campaign.units)  # none copied from the last run: made by the new code
     assert upgraded.summary["applications"] == first.summary["applications"]
-    again = pipeline.run(tmp_path / "inbox", out, campaign, settle=0, workers=1)
-    assert again.unchanged and len(checks) == 1
+    assert batch(25).unchanged and len(checks) == 1 and not written
 
 
 def test_a_removed_file_changes_the_runs_fingerprint(campaign):

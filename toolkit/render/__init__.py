@@ -29,7 +29,7 @@ class RenderContext:
     unit_keys: dict = field(default_factory=dict)  # unit -> content key of its documents in this run (unit_keys())
     reuse: frozenset = frozenset()  # units whose documents were copied from ``previous`` (set by render_all)
     kept_parts: Path | None = None  # where outputs keep each unit's part between runs (kept.KeptParts)
-    kept_salt: str = ""  # a digest of the code and settings kept parts were made with
+    kept_salt: str = ""  # a digest of the code and settings kept parts (and unit_keys) are made with
     shared: Callable[[], object] | None = None  # the output's shared part (Output.shared), when it has one
     helper: object = None  # the run's helper process (render.helper.Helper), for a shared part's Job
 
@@ -147,7 +147,8 @@ def unit_documents(result: Assembled, folder: Path, context: RenderContext, kind
 def unit_keys(result: Assembled, context: RenderContext, decision_keys: dict | None = None) -> dict[str, str]:
     """Unit -> a digest of everything its per-unit documents and its parts of the province-wide outputs are made
     from (its status, applications, files and issues; the opinion template; whether PDFs are asked for; the
-    toolkit's version). Equal keys mean equal documents, so a run reuses the last run's documents of every unit
+    toolkit's version, and its code and settings as ``context.kept_salt`` gives them: new code makes the documents
+    of every unit again, those of a unit that sent nothing too). Equal keys mean equal documents, so a run reuses the last run's documents of every unit
     whose key did not change, and the parts of outputs kept under it (kept.KeptParts).
 
     ``decision_keys``: unit -> the key its decision was made under (cache.unit_key: the code, the settings and
@@ -164,7 +165,7 @@ def unit_keys(result: Assembled, context: RenderContext, decision_keys: dict | N
     decision_keys = decision_keys or {}
     keys = {}
     for unit, view in result.by_unit.items():
-        h = hashlib.sha256(f"{__version__}\0{template}\0{context.pdf}\0".encode())
+        h = hashlib.sha256(f"{__version__}\0{template}\0{context.pdf}\0{context.kept_salt}\0".encode())
         if unit in decision_keys:
             h.update(f"decided\0{decision_keys[unit]}\0".encode())
             province_wide = (view.status, [(a.status, a.listed_in_opinion, a.issues) for a in view.applications])
