@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -169,39 +170,52 @@ def test_outbox_that_is_a_file_is_a_clear_error(tmp_path):
 
 
 _PROGRAM = """
-import atexit, sys
+import atexit, sys, threading, time
 from pathlib import Path
-atexit.register(Path(sys.argv[1]).write_text, "ran", encoding="utf-8")
+marker = Path(sys.argv[1])
+atexit.register(print, "exit handler ran")  # (printed after the console was flushed by the program's end)
 {before}
+def late():
+    time.sleep(1)
+    marker.write_text("thread ended", encoding="utf-8")
+threading.Thread(target=late).start()  # not a daemon: waited for at the end
 from toolkit.cli import run_as_program
 sys.argv = ["run.py", *sys.argv[2:]]
-print("x" * 100000)  # (more than a pipe's buffer: written only when the console is flushed)
+print("start")  # (held in the console's buffer: a pipe is not a terminal)
 run_as_program()
 """
 
 
-@pytest.mark.parametrize("exit_handlers", ["CPython's", "absent"])
-def test_a_program_leaves_with_its_code_its_output_and_its_exit_handlers(tmp_path, make_form, make_summary,
-                                                                          exit_handlers):
-    """run.py leaves by os._exit after flushing the console and running the exit handlers (atexit), or by sys.exit
-    where it cannot run them: either way the exit code, every line printed, the handlers' work and the run's log
-    line are there — for a published run and for a usage error."""
+@pytest.mark.parametrize("hooks", ["CPython's", "absent"])
+def test_a_program_leaves_as_python_would_with_its_code_output_threads_and_exit_handlers(tmp_path, make_form,
+                                                                                            make_summary, hooks):
+    """run.py leaves by os._exit after what Python's own exit does, or by sys.exit where CPython's hooks are
+    missing: either way the exit code, every line printed (the exit handlers' too), a thread that is not a
+    daemon run to its end and the run's log line are there — for a published run and for a usage error; and a
+    console that cannot be written (a full disk) makes a successful run's exit code 120, as Python's does."""
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     make_form(inbox / "石家庄" / "1-申请表.xlsx")
     make_summary(inbox / "石家庄" / "1-总结材料.docx")
     buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # (a console as a scheduler has it)
-    program = _PROGRAM.format(before="del atexit._run_exitfuncs" if exit_handlers == "absent" else "")
-    for args, code in ((["batch", "--inbox", inbox, "--outbox", out, "--settle", "0", "--deadline", "2099-12-31"], 0),
-                       ([], 2)):
-        marker = tmp_path / f"handler-{code}.txt"
+    before = "del atexit._run_exitfuncs" if hooks == "absent" else ""
+    program = _PROGRAM.format(before=before)
+    batch = ["batch", "--inbox", inbox, "--outbox", out, "--settle", "0", "--deadline", "2099-12-31"]
+    for args, code in ((batch, 0), ([], 2)):
+        marker = tmp_path / f"thread-{code}.txt"
         proc = subprocess.run([sys.executable, "-c", program, marker, *map(str, args)], check=False, cwd=ROOT,
                               capture_output=True, text=True, encoding="utf-8", timeout=600, env=buffered)
         assert proc.returncode == code, proc.stderr
-        assert proc.stdout.startswith("x" * 100000)
-        assert marker.read_text(encoding="utf-8") == "ran"
+        lines = proc.stdout.splitlines()
+        assert lines[0] == "start" and lines[-1] == "exit handler ran"
+        assert marker.read_text(encoding="utf-8") == "thread ended"
         if code == 0:
-            assert proc.stdout.rstrip().splitlines()[-1].startswith("输出：")
+            assert lines[-2].startswith("输出：")
             [line] = (out / "logs" / "runs.jsonl").read_text(encoding="utf-8").splitlines()
             assert json.loads(line)["outcome"] == "published"
         else:
             assert "batch" in proc.stdout  # the help printed for a missing command
+    if hooks == "CPython's" and Path("/dev/full").exists():  # (the program is run.py itself)
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, batch)], check=False, cwd=ROOT,
+                                  stdout=full, stderr=subprocess.PIPE, timeout=600, env=buffered)
+        assert proc.returncode == 120, proc.stderr
