@@ -49,9 +49,9 @@ class Output:
 
     ``background``: written by a forked child process while the next outputs are written (on systems with
     fork), because it reads only the result and the context (and its own kept parts, in a folder of its own)
-    and no other output reads it until ``waits`` — the province-wide register is the longest single output of
-    a large run. ``waits``: every background output is finished before this one starts (it reads what they
-    wrote). ``preload``: modules a background output imports, which a long-lived process (watch) imports once at
+    and no other output reads it (index.html only links to it) — the province-wide register is the longest
+    single output of a large run. ``waits``: every background output is finished before this one starts (for an
+    output that would read what they wrote; none of the registered outputs does). ``preload``: modules a background output imports, which a long-lived process (watch) imports once at
     an idle moment (``preload()``), so that its children have them; a batch run's child imports them itself,
     while the run's process goes on (pandas alone takes 0.2-0.5 s). ``shared(result, context)``: a part of a
     background output handed to the child through a pipe by pickle (between the run's own processes only) while
@@ -91,7 +91,7 @@ def outputs() -> tuple[Output, ...]:
             Output("单位文件夹", _imported_when_called("unit_folders", "write")),
             # they link to 单位/<unit>/ copies only
             Output("单位状态页", _imported_when_called("status_page", "write_unit_pages")),
-            # last: it links to everything above
+            # last: it links to everything above (the register, which its child may still be writing, included)
             Output("状态页", _imported_when_called("status_page", "write_index")))
 
 
@@ -119,6 +119,7 @@ def preload() -> None:
             importlib.import_module(module)
 
 
+REGISTER = "省级汇总表.xlsx"  # the province-wide register, at the top of a run folder (render.register writes it)
 UNIT_DOCUMENTS = ("回执", "推荐意见", "推荐排序表")  # the per-unit documents, each in a folder of that name
 DOCUMENT_SUFFIXES = (".xlsx", ".docx", ".pdf")
 

@@ -117,29 +117,28 @@ def kept_bytes(kept: KeptParts, key: tuple | None, make) -> bytes:
     written as bytes: a kept part is neither decoded nor encoded again (summary.json: 46 MB at 10,000
     applications, 0.08 s each way). Raises UnicodeEncodeError for a text UTF-8 cannot hold (a lone surrogate),
     as writing it to a UTF-8 text file would."""
-    if key is None:
-        return make().encode("utf-8")
-    name = kept.name(*key)
-    part = kept.get(name)
-    if part is not None:
-        return part[1]
-    body = make().encode("utf-8")
-    kept.put(name, {}, body)
-    return body
+    return _kept_or_made(kept, key, make, "strict")
 
 
 def kept_text(kept: KeptParts, key: tuple | None, make) -> str:
     """The text kept under ``key`` (the parts of a KeptParts.name), else ``make()``'s (a str), kept for the next
-    run; with ``key`` None the text is made and not kept."""
-    if key is None:
+    run; with ``key`` None the text is made and not kept. A text with lone surrogates is kept as it is (for an
+    output that cleans its texts later: the register's cells)."""
+    try:
+        return _kept_or_made(kept, key, make, "surrogatepass").decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:  # (a part altered along with its CRC-32: made again)
         return make()
+
+
+def _kept_or_made(kept: KeptParts, key: tuple | None, make, errors: str) -> bytes:
+    """The body kept under ``key``, else ``make()`` encoded in UTF-8 (``errors``: the codec's error handler) and
+    kept (nothing is kept when ``key`` is None)."""
+    if key is None:
+        return make().encode("utf-8", errors)
     name = kept.name(*key)
     part = kept.get(name)
     if part is not None:
-        try:
-            return part[1].decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            pass
-    text = make()
-    kept.put(name, {}, text.encode("utf-8", "surrogatepass"))
-    return text
+        return part[1]
+    body = make().encode("utf-8", errors)
+    kept.put(name, {}, body)
+    return body

@@ -40,7 +40,7 @@ from ..model import (
     Assembled,
     UnitStatus,
 )
-from . import RenderContext
+from . import REGISTER, RenderContext
 from .kept import KeptParts, kept_parts, kept_text
 from .row_groups import KeptRows, RowGroup, write_grouped_table
 from .xlsx_rows import NUMBER, RowSplice
@@ -53,7 +53,6 @@ FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "igno
                "rejected": "无法读取或识别", "late-version": "截止后收到的修改版（不予受理）",
                "removed": "已从本单位文件夹移出"}
 
-REGISTER = "省级汇总表.xlsx"
 LEADERS = "推荐汇总表"
 ALL = "全部申报"
 UNITS = "推荐单位情况"

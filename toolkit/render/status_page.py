@@ -42,7 +42,7 @@ from ..model import (
     Assembled,
     UnitView,
 )
-from . import RenderContext, document_path
+from . import REGISTER, RenderContext, document_path
 from .kept import KeptParts, kept_bytes, kept_parts
 from .pdf import missing_note
 from .receipt import (
@@ -56,7 +56,6 @@ from .receipt import (
     opinion_state,
     to_handle_items,
 )
-from .register import REGISTER
 from .unit_folders import UNITS, unit_folder
 
 INDEX = "index.html"
