@@ -133,8 +133,8 @@ class GeneratedInbox:
 
     inbox: Path
     applications: list[PlannedApplication]
-    extra: PlannedApplication  # the pair the 'one added' phase copies in
-    extra_files: list[Path]  # its files, written under the staging folder (same relative paths as in the inbox)
+    extras: list[PlannedApplication]  # the pairs the 'one added' phase copies in, one a run
+    extras_files: list[list[Path]]  # their files: staging/added/<k>/ + each file's relative path in the inbox
     changed: PlannedApplication  # the application whose 总结材料 the 'one changed' phase replaces
     replacement_summary: Path  # the different, valid 总结材料 for it (staging folder)
     seconds: float = 0.0
@@ -175,8 +175,11 @@ def _unit_cycle(campaign: Campaign) -> list[int]:
     return cycle + cities
 
 
-def plan_applications(n: int, campaign: Campaign, *, xls_possible: bool, seed: int = 2021) -> list[PlannedApplication]:
-    """``n`` applications with unique enterprise names, spread over every unit of ``campaign``.
+def plan_applications(n: int, campaign: Campaign, *, xls_possible: bool, seed: int = 2021,
+                      spread: int | None = None) -> list[PlannedApplication]:
+    """``n`` applications with unique enterprise names, spread over every unit of ``campaign``, received one after
+    another over RECEIPT_SPAN as if there were ``spread`` (default ``n``) — the first ones are the same plans,
+    whatever ``n`` (the later ones only add to the random draws).
 
     Units whose index is divisible by 3 give their order by file-name prefixes ('1-', '2-', ...); every fifth
     unit puts each enterprise in a sub-folder of its own; the others leave the order to receipt time.
@@ -211,7 +214,7 @@ def plan_applications(n: int, campaign: Campaign, *, xls_possible: bool, seed: i
         folder = _folder_of(unit, u_index)
         if u_index % 5 == 2:
             folder = f"{folder}/{enterprise}"
-        received = RECEIPT_START + RECEIPT_SPAN * (i / max(n, 1))
+        received = RECEIPT_START + RECEIPT_SPAN * (i / max(spread or n, 1))
         plans.append(PlannedApplication(
             index=i, unit=unit.name, folder=folder, enterprise=enterprise, region=region, industry=TRADES[trade],
             trade=trade, method=method, form_layout=layout,
@@ -658,16 +661,18 @@ def _write_job(job: tuple[PlannedApplication, str]) -> int:
     return sum(p.stat().st_size for p in paths)
 
 
-def generate_inbox(inbox: Path, staging: Path, n: int, *, workers: int, cache_dir: Path) -> GeneratedInbox:
-    """Write ``n`` pairs into ``inbox`` (created, must not exist) and, under ``staging``, one more pair and a
-    replacement 总结材料 for the later phases."""
+def generate_inbox(inbox: Path, staging: Path, n: int, *, workers: int, cache_dir: Path,
+                   extras: int = 1) -> GeneratedInbox:
+    """Write ``n`` pairs into ``inbox`` (created, must not exist) and, under ``staging``, ``extras`` more pairs
+    (staging/added/<k>/, each in the folder it takes in the inbox) and a replacement 总结材料 for the later
+    phases. The inbox is the same whatever ``extras``."""
     started = time.perf_counter()
     campaign = load_campaign()
     xls_started = time.perf_counter()
     xls_templates, xls_note = build_xls_templates(cache_dir)
     xls_seconds = time.perf_counter() - xls_started
-    plans = plan_applications(n + 1, campaign, xls_possible=bool(xls_templates))
-    applications, extra = plans[:n], plans[n]
+    plans = plan_applications(n + extras, campaign, xls_possible=bool(xls_templates), spread=n + 1)
+    applications, extra_plans = plans[:n], plans[n:]
     inbox.mkdir(parents=True)
     staging.mkdir(parents=True, exist_ok=True)
     jobs = [(plan, str(inbox)) for plan in applications]
@@ -678,14 +683,15 @@ def generate_inbox(inbox: Path, staging: Path, n: int, *, workers: int, cache_di
     else:
         _init_worker(xls_templates)
         total_bytes = sum(map(_write_job, jobs))
-    extra_files = write_application(extra, staging / "added", campaign, xls_templates)
+    extras_files = [write_application(plan, staging / "added" / str(k), campaign, xls_templates)
+                    for k, plan in enumerate(extra_plans)]
     prefixed = [p for p in applications if p.rank_prefix] or applications
     changed = prefixed[len(prefixed) // 2]
     replacement = staging / "changed" / changed.summary_name
     replacement.parent.mkdir(parents=True, exist_ok=True)
     write_summary_document(replacement, changed, campaign, variant=1)
     return GeneratedInbox(
-        inbox=inbox, applications=applications, extra=extra, extra_files=extra_files, changed=changed,
+        inbox=inbox, applications=applications, extras=extra_plans, extras_files=extras_files, changed=changed,
         replacement_summary=replacement, seconds=time.perf_counter() - started, xls_templates_seconds=xls_seconds,
         xls_note=xls_note, form_layouts=dict(Counter(p.form_layout for p in applications)),
         summary_styles=dict(Counter(p.summary_style for p in applications)), files=2 * n, bytes=total_bytes)
