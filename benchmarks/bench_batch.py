@@ -417,8 +417,9 @@ def format_table(result: dict) -> str:
     for name in REPEATED:
         p = phases.get(name, {})
         if "runs" in p:
+            read = "/".join(str(r.get("toolkit_parsed", "-")) for r in p["runs"])
             ratio_of[name] = (f"median of {len(p['runs'])} (fastest {p['seconds_min']:.2f}, slowest "
-                              f"{p['seconds_max']:.2f}); read {'/'.join(str(r.get('toolkit_parsed', '-')) for r in p['runs'])}")
+                              f"{p['seconds_max']:.2f}); read {read}")
     for name in PHASES:
         p = phases.get(name, {})
         toolkit_s = f"{p['toolkit_seconds']:.1f}" if "toolkit_seconds" in p else "-"

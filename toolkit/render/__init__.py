@@ -51,8 +51,9 @@ class Output:
     fork), because it reads only the result and the context (and its own kept parts, in a folder of its own)
     and no other output reads it (index.html only links to it) — the province-wide register is the longest
     single output of a large run. ``waits``: every background output is finished before this one starts (for an
-    output that would read what they wrote; none of the registered outputs does). ``preload``: modules a background output imports, which a long-lived process (watch) imports once at
-    an idle moment (``preload()``), so that its children have them; a batch run's child imports them itself,
+    output that would read what they wrote; none of the registered outputs does). ``preload``: modules a
+    background output imports, which a long-lived process (watch) imports once at an idle moment
+    (``preload()``), so that its children have them; a batch run's child imports them itself,
     while the run's process goes on (pandas alone takes 0.2-0.5 s). ``shared(result, context)``: a part of a
     background output handed to the child through a pipe by pickle (between the run's own processes only) while
     it writes the rest — its value, or a helper.Job the run's helper computes (else the run's process);
@@ -149,8 +150,9 @@ def unit_keys(result: Assembled, context: RenderContext, decision_keys: dict | N
     """Unit -> a digest of everything its per-unit documents and its parts of the province-wide outputs are made
     from (its status, applications, files and issues; the opinion template; whether PDFs are asked for; the
     toolkit's version, and its code and settings as ``context.kept_salt`` gives them: new code makes the documents
-    of every unit again, those of a unit that sent nothing too). Equal keys mean equal documents, so a run reuses the last run's documents of every unit
-    whose key did not change, and the parts of outputs kept under it (kept.KeptParts).
+    of every unit again, of a unit decided afresh — a pair received after the deadline — too). Equal keys mean
+    equal documents, so a run reuses the last run's documents of every unit whose key did not change, and the
+    parts of outputs kept under it (kept.KeptParts).
 
     ``decision_keys``: unit -> the key its decision was made under (cache.unit_key: the code, the settings and
     every field of its files); for those units the digest is of that key plus what assembly's province-wide

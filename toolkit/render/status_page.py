@@ -164,7 +164,8 @@ footer{padding:12px 24px;color:var(--muted);border-top:1px solid var(--line)}
 
 
 def _document(title: str, *body: str | bytes) -> bytes:
-    """A page in UTF-8, its body the pieces ``body`` (text, or kept parts in UTF-8 written as they are: kept.kept_bytes)."""
+    """A page in UTF-8, its body the pieces ``body`` (text, or kept parts in UTF-8 written as they are:
+    kept.kept_bytes)."""
     head = ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")

@@ -166,9 +166,10 @@ def dumps(summary: dict) -> str:
 
 def dump(fields: dict, fh: BinaryIO) -> None:
     """Write summary.json's text, in UTF-8, to the binary file ``fh``: a line per top-level field, and a line per
-    element of a list or iterator (each unit, application, file), that element compact — a person can read and diff it at any size,
-    and json's C encoder writes every piece (``indent=`` would make json use its pure-Python encoder: three
-    times slower, 0.2 s of a run at 1,000 applications). An empty list stays on its field's line (``[]``)."""
+    element of a list or iterator (each unit, application, file), that element compact — a person can read and
+    diff it at any size, and json's C encoder writes every piece (``indent=`` would make json use its pure-Python
+    encoder: three times slower, 0.2 s of a run at 1,000 applications). An empty list stays on its field's line
+    (``[]``)."""
     write = fh.write
     write(b"{")
     for n, (key, value) in enumerate(fields.items()):
