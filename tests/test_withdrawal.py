@@ -7,6 +7,7 @@ import shutil
 
 import docx
 import openpyxl
+import pytest
 from workbook_builders import ranking_sheet
 
 from toolkit.campaign import CHINA_TZ
@@ -125,3 +126,57 @@ def test_an_empty_inbox_after_a_full_one_is_not_a_mass_withdrawal(tmp_path, make
         run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
     assert "共享盘" in str(raised.value)
     assert (tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("row", [["撤回", FIRMS[0], "", ""], [1, FIRMS[0], "", "撤回"]], ids=["in-rank", "in-note"])
+def test_a_units_only_application_withdrawn_in_the_ranking_sheet(tmp_path, make_form, make_summary, campaign, row):
+    """A sheet withdrawing the unit's only application has no rank left in it: it is still the unit's sheet (it was
+    dropped as if blank, silently), so the application is 已撤回 and no longer a duplicate of another unit's."""
+    unit = _unit(tmp_path, make_form, make_summary, firms=FIRMS[:1])
+    other = tmp_path / "inbox" / "邯郸"
+    make_form(other / f"{FIRMS[0]}-申请表.xlsx", 申报单位=FIRMS[0], 标杆名称=_name(FIRMS[0]), 所在地区="唐山市")
+    make_summary(other / f"{FIRMS[0]}-总结材料.docx", enterprise=FIRMS[0], name=_name(FIRMS[0]))
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    codes = {a["unit"]: [i["code"] for i in a["issues"]] for a in _summary(tmp_path / "out")["applications"]}
+    assert all("duplicate.enterprise" in c for c in codes.values()) and len(codes) == 2
+    ranking_sheet(unit / "推荐排序表.xlsx", [row])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1))
+    summary = _summary(tmp_path / "out")
+    apps = {a["unit"]: a for a in summary["applications"]}
+    assert apps[UNIT]["status"] == "已撤回" and apps[UNIT]["withdrawn_at"].startswith("2021-09-11")
+    assert apps["邯郸市工业和信息化局"]["status"] == "通过"
+    assert not [i for i in apps["邯郸市工业和信息化局"]["issues"] if i["code"] == "duplicate.enterprise"]
+    [sheet] = [f for f in summary["files"] if f["file"] == "唐山/推荐排序表.xlsx"]
+    assert sheet["status"] == "current" and not sheet["issues"]
+    assert "已撤回" in _receipt_text(tmp_path / "out") and FIRMS[0] not in _opinion_text(tmp_path / "out")
+
+
+def test_a_sheet_that_only_withdraws_leaves_the_order_to_file_names(tmp_path, make_form, make_summary, campaign):
+    """A sheet that marks one application 撤回 and gives no rank (the others ranked by their files' '1-' prefixes):
+    the one is withdrawn, the others keep their order by file name, without a rank problem."""
+    unit = _unit(tmp_path, make_form, make_summary)
+    ranking_sheet(unit / "推荐排序表.xlsx", [["", FIRMS[0], "", ""], ["撤回", FIRMS[1], "", ""]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    _assert_withdrawn(tmp_path / "out", FIRMS[1], not_errors=("rank.conflict", "rank.missing"))
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert [(apps[f]["rank"], apps[f]["rank_source"]) for f in (FIRMS[0], FIRMS[2], FIRMS[3])] == [
+        (1, "文件名序号"), (2, "文件名序号"), (3, "文件名序号")]
+    assert not [i for a in apps.values() for i in a["issues"] if i["code"].startswith("rank.")]
+
+
+def test_a_sheet_that_only_withdraws_without_file_name_ranks(tmp_path, make_form, make_summary, campaign):
+    """Without file-name prefixes the others are in receipt order, each told to fill in the sheet's 推荐顺序 —
+    not that no sheet was found."""
+    unit = tmp_path / "inbox" / "唐山"
+    for firm in FIRMS[:3]:
+        make_form(unit / f"{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=_name(firm), 所在地区="唐山市")
+        make_summary(unit / f"{firm}-总结材料.docx", enterprise=firm, name=_name(firm))
+    ranking_sheet(unit / "推荐排序表.xlsx", [["撤回", FIRMS[1], "", ""]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert apps[FIRMS[1]]["status"] == "已撤回"
+    for firm in (FIRMS[0], FIRMS[2]):
+        [missing] = [i for i in apps[firm]["issues"] if i["code"] == "rank.missing"]
+        assert "推荐排序表中没有填写推荐顺序" in missing["message"] and "未找到推荐排序表" not in missing["message"]
+        assert missing["file"] == "唐山/推荐排序表.xlsx"
+    assert sorted(apps[f]["rank"] for f in (FIRMS[0], FIRMS[2])) == [1, 2]

@@ -206,9 +206,10 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         checked.append(evolve(app, issues=app.issues + found.issues, ineligible=found.ineligible,
                                size_class=size, industry_code=industry,
                                region=campaign.region_of(app.field_text(REGION))))
-    # 4. ranking: the newest ranking sheet with a rank in it (the blank template dropped back ranks nothing)
+    # 4. ranking: the newest ranking sheet with a rank or a withdrawal in it (the blank template dropped back says
+    # nothing; a sheet withdrawing a unit's only application has no rank left)
     sheet, sheet_file = None, ""
-    usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None for r in ex.ranking)]
+    usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
     if usable:
         newest = _newest(usable)
         sheet, sheet_file = newest[1].ranking, newest[0].path

@@ -90,7 +90,9 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     """The unit's order (SPEC §4 step 5): its 推荐排序表 if it sent one, else file-name prefixes ('1-', '01_',
     '第1名'), else receipt order with rank.missing. Ranks are 1..n with no gaps; duplicates and rows naming no
     application are rank.conflict — except rows naming an application the unit withdrew (``gone``: its files
-    were removed) or marking one 撤回. A pure function: ``apps`` are not changed.
+    were removed) or marking one 撤回. A sheet that gives no rank but marks applications 撤回 (a unit withdrawing
+    its only application, or one of several it ranks by file name) withdraws them; the others are ordered as
+    without a sheet. A pure function: ``apps`` are not changed.
     """
     sheet_issues: list = []
     extra: dict[int, list] = {id(a): [] for a in apps}
@@ -99,6 +101,12 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     receipt_position = {id(a): n for n, a in enumerate(by_receipt)}
     given: dict[int, int] = {}  # id(app) -> given rank
     unranked_reason = ""  # why an application without a given rank is placed where it is
+    withdraws_only = sheet is not None and not any(row.rank is not None for row in sheet)
+    if withdraws_only:
+        for row in sheet:
+            if row.withdrawn and (row.enterprise or row.benchmark_name):
+                withdrawn.update(id(a) for a in ([a for a in apps if _matches(row, a)] or _short_name_match(row, apps)))
+        sheet = None
     if sheet is not None:
         source = "推荐排序表"
         unranked_reason = "未列入推荐排序表，已排在已排序项目之后"
@@ -130,14 +138,16 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                                                       f"第{row.rank}位），已按第{given[id(a)]}位处理。"))
                 given.setdefault(id(a), row.rank)
     else:
-        prefixes = {id(a): _app_prefix(a) for a in apps}
+        prefixes = {id(a): _app_prefix(a) for a in apps if id(a) not in withdrawn}
         if any(v is not None for v in prefixes.values()):
             source = "文件名序号"
             unranked_reason = "的文件名没有序号，已排在有序号的项目之后"
             given = {key: rank for key, rank in prefixes.items() if rank is not None}
+            sheet_file = ""  # (what to fix is a file's name)
         else:
             source = "收到顺序"
-            unranked_reason = "：未找到推荐排序表或带序号的文件名，已按收到文件的先后顺序排序"
+            unranked_reason = ("：推荐排序表中没有填写推荐顺序，已按收到文件的先后顺序排序" if withdraws_only
+                               else "：未找到推荐排序表或带序号的文件名，已按收到文件的先后顺序排序")
     # duplicate ranks
     seen: dict[int, list] = {}
     for a in apps:
