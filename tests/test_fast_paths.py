@@ -544,6 +544,31 @@ def test_new_code_makes_its_outputs_again_over_an_unchanged_inbox(tmp_path, make
     assert batch(25).unchanged and len(checks) == 1 and not written
 
 
+def test_asking_for_pdfs_over_an_unchanged_inbox_publishes_again(tmp_path, make_form, campaign, monkeypatch):
+    """--pdf added (or dropped) over an unchanged inbox is a run with work to do (it was taken as unchanged, and
+    the PDFs a clerk asked for never came): the PDF output is asked with the option as given, then the inbox is
+    unchanged again for the same option."""
+    import time as clock
+
+    from toolkit import pipeline
+    from toolkit.render import pdf
+
+    make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx")
+    old = clock.time() - 60
+    os.utime(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx", (old, old))
+    asked = []
+    monkeypatch.setattr(pdf, "write", lambda result, folder, context: asked.append(context.pdf) or [])
+
+    def batch(with_pdf: bool):
+        return pipeline.run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, pdf=with_pdf)
+
+    assert not batch(False).unchanged and asked == [False]
+    assert batch(False).unchanged
+    assert not batch(True).unchanged and asked == [False, True]
+    assert batch(True).unchanged and asked == [False, True]
+    assert not batch(False).unchanged and asked == [False, True, False]
+
+
 def test_a_removed_file_changes_the_runs_fingerprint(campaign):
     """Files moved out of the inbox (a withdrawal) are a change by themselves, even when they sort last (their
     lines used to hash exactly as when they were present)."""

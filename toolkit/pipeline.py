@@ -306,7 +306,9 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         last = _read_last(state)
         latest = outbox / LATEST
         settings = _settings_key(campaign, hashlib.sha256(template).hexdigest())
-        listing = _listing_key(scanned, settings, settle)
+        # what this run is asked to write: a run asking for PDFs does not repeat one that did not, nor the reverse
+        asked = f"{settings}\0pdf={bool(pdf)}"
+        listing = _listing_key(scanned, asked, settle)
         # a watcher's first idle moment is not skipped: it starts its readers, decodes the cached results and
         # decides every unit (kept in this process), so the run a new file starts reads that file, decides its unit
         primed = not keep_workers or str(state.resolve()) in _PRIMED
@@ -328,7 +330,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait, scanned=scanned)
         journal.save()
         timings = {"discover": time.perf_counter() - t}
-        fingerprint = _fingerprint([*found.files, *found.removed], settings, found.ignored, found.pending)
+        fingerprint = _fingerprint([*found.files, *found.removed], asked, found.ignored, found.pending)
         unchanged = not force and published and last.get("fingerprint") == fingerprint
         if unchanged and listing and listing != last.get("listing"):  # same contents, re-saved or touched
             write_json_atomic(state / "last_run.json", {**last, "listing": listing, "files": len(found.files)})
