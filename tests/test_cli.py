@@ -104,11 +104,40 @@ def test_batch_deadline_override_and_rerun_unchanged(tmp_path, make_form, make_s
     assert proc3.returncode == 0 and summary["applications"][0]["status"] == "逾期"
 
 
+ARGPARSE_ENGLISH = ("usage", "options", "positional arguments", "show this help", "error:", "the following",
+                    "invalid choice", "unrecognized", "expected one argument", "FILE", "DIR", "SECONDS", "DATETIME")
+
+
 @pytest.mark.parametrize("command", ["demo", "batch", "watch", "check", "templates"])
 def test_every_command_has_help(command):
     proc = run_cli(command, "--help")
     assert proc.returncode == 0 and len(proc.stdout) > 100
     assert any("\u4e00" <= ch <= "\u9fff" for ch in proc.stdout)
+    assert proc.stdout.startswith(f"用法：run.py {command} ") and "显示本帮助并退出" in proc.stdout
+    assert not [word for word in ARGPARSE_ENGLISH if word in proc.stdout]
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["bogus"], "“bogus”不是可用的命令或选项值，可用的有：'demo', 'batch'"),
+    (["check"], "缺少必需的参数：文件"),
+    (["batch", "--settle", "abc"], "--settle 的值“abc”不是有效的数"),
+    (["batch", "--inbox"], "--inbox 后面需要写一个值"),
+    (["batch", "--force=1"], "--force 不需要值（写了“1”）"),
+    (["batch", "--nope"], "无法识别的参数：--nope"),
+])
+def test_command_line_mistakes_are_told_in_chinese(args, said):
+    """argparse's own messages, as a clerk who mistypes a command sees them: in Chinese, with how to see the
+    usage, exit code 2 — no English word of argparse's."""
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert f"错误：{said}" in proc.stderr and "查看用法" in proc.stderr and proc.stderr.startswith("用法：run.py")
+    assert not [word for word in ARGPARSE_ENGLISH if word in proc.stderr]
+
+
+def test_check_on_a_folder_says_to_name_its_files(tmp_path):
+    proc = run_cli("check", tmp_path)
+    assert proc.returncode == 2
+    assert f"“{tmp_path}”是文件夹：请写出其中要检查的文件" in proc.stderr and "找不到文件" not in proc.stderr
 
 
 def test_untrusted_text_stays_text(tmp_path, make_form, make_summary):

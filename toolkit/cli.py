@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -26,57 +27,102 @@ def _campaign(args) -> Campaign:
     return campaign
 
 
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's help with its own word in Chinese ('用法：' for 'usage: '); the options' help is written in
+    Chinese where they are added."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+# argparse's error messages (Python 3.11-3.13 wording) -> what a clerk reads; anything else is shown after
+# "命令行参数有误：" as argparse wrote it
+_PARSE_ERRORS = (
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必需的参数：{0}"),
+    (re.compile(r"argument .*?: invalid choice: '?(.*?)'? \(choose from (.*)\)"), "“{0}”不是可用的命令或选项值，可用的有：{1}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数：{0}"),
+    (re.compile(r"argument (\S+?)(?:/\S+)?: expected one argument"), "{0} 后面需要写一个值"),
+    (re.compile(r"argument (\S+?)(?:/\S+)?: invalid \w+ value: '(.*)'"), "{0} 的值“{1}”不是有效的数"),
+    (re.compile(r"argument (\S+?)(?:/\S+)?: ignored explicit argument '(.*)'"), "{0} 不需要值（写了“{1}”）"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help and errors are in Chinese: the groups' titles (参数, 选项), -h's help, and
+    argparse's error messages translated (_PARSE_ERRORS), each ending with how to see the usage. Exit code 2,
+    as argparse's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for pattern, chinese in _PARSE_ERRORS:
+            found = pattern.fullmatch(message)
+            if found:
+                message = chinese.format(*found.groups())
+                break
+        else:
+            message = f"命令行参数有误：{message}"
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}\n（运行 python {self.prog} -h 查看用法）\n")
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--inbox", default="inbox", help="收件箱文件夹（每个推荐单位一个子文件夹），默认 inbox")
-    p.add_argument("--outbox", default="outbox", help="输出文件夹，默认 outbox（结果在 outbox/latest）")
-    p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml），默认为 2021 年河北省质量标杆")
-    p.add_argument("--deadline", metavar="DATETIME", help="覆盖截止时间，如 2021-09-30 或 2021-09-30T17:00")
-    p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+    p.add_argument("--inbox", default="inbox", metavar="文件夹", help="收件箱文件夹（每个推荐单位一个子文件夹），默认 inbox")
+    p.add_argument("--outbox", default="outbox", metavar="文件夹", help="输出文件夹，默认 outbox（结果在 outbox/latest）")
+    p.add_argument("--campaign", metavar="文件", help="活动配置文件（.toml），默认为 2021 年河北省质量标杆")
+    p.add_argument("--deadline", metavar="时间", help="覆盖截止时间，如 2021-09-30 或 2021-09-30T17:00")
+    p.add_argument("--settle", type=float, default=2.0, metavar="秒数",
                    help="文件最近修改不足该秒数时先等待其写完（默认 2 秒）")
     p.add_argument("--force", action="store_true", help="即使收件箱没有变化也重新生成全部输出")
-    p.add_argument("--templates", metavar="DIR",
+    p.add_argument("--templates", metavar="文件夹",
                    help="推荐意见模板所在文件夹（其中的“推荐意见.docx”可以用 Word 修改）；"
                         "默认使用收件箱旁边的 templates 文件夹，没有时用本工具自带的模板")
-    p.add_argument("--state-dir", metavar="DIR",
+    p.add_argument("--state-dir", metavar="文件夹",
                    help="状态文件（收到记录、缓存、运行锁）放在哪里，默认 outbox/.state；共享盘较慢时可放在本机磁盘")
     p.add_argument("--pdf", action="store_true",
                    help="同时为每份推荐意见和回执生成 PDF（需要安装 LibreOffice；没有时给出提示，汇总照常完成）")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="zlbg", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser = _Parser(prog="run.py", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     parser.add_argument("-v", "--verbose", action="store_true", help="显示详细日志")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("demo", help="生成示例收件箱（26 个推荐单位，含正确和有问题的材料）并处理，新用户先运行它",
                        description="生成示例收件箱并运行一次汇总。")
-    p.add_argument("--inbox", default="inbox", help="示例收件箱写到哪里，默认 inbox")
-    p.add_argument("--outbox", default="outbox", help="输出文件夹，默认 outbox")
+    p.add_argument("--inbox", default="inbox", metavar="文件夹", help="示例收件箱写到哪里，默认 inbox")
+    p.add_argument("--outbox", default="outbox", metavar="文件夹", help="输出文件夹，默认 outbox")
 
     p = sub.add_parser("batch", help="处理一次收件箱（供计划任务调用）", description="处理一次收件箱并生成全部输出。")
     _add_run_options(p)
 
     p = sub.add_parser("watch", help="持续监视收件箱，有变化就重新汇总", description="持续监视收件箱。")
     _add_run_options(p)
-    p.add_argument("--poll", type=float, metavar="SECONDS",
+    p.add_argument("--poll", type=float, metavar="秒数",
                    help="用轮询方式每隔该秒数检查一次（网络共享盘上文件事件不可靠时使用）")
-    p.add_argument("--rescan", type=float, default=60.0, metavar="SECONDS",
+    p.add_argument("--rescan", type=float, default=60.0, metavar="秒数",
                    help="每隔该秒数全面检查一次收件箱（文件名、大小、修改时间），有变化就汇总，"
                         "弥补漏掉的文件事件（默认 60 秒）")
-    p.add_argument("--quiet", type=float, default=2.0, metavar="SECONDS",
+    p.add_argument("--quiet", type=float, default=2.0, metavar="秒数",
                    help="收件箱连续该秒数没有新变化后才开始汇总，一次复制很多文件只汇总一两次（默认 2 秒）")
 
     p = sub.add_parser("check", help="检查单个文件（申请表/总结材料/申请书），有错误时退出码为 1",
                        description="推荐单位报送前自查单个文件。")
-    p.add_argument("files", nargs="+", metavar="FILE", help="要检查的文件")
-    p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml）")
+    p.add_argument("files", nargs="+", metavar="文件", help="要检查的文件")
+    p.add_argument("--campaign", metavar="文件", help="活动配置文件（.toml）")
     p.add_argument("--show-fields", action="store_true", help="列出读取到的各栏目内容及其位置")
 
     p = sub.add_parser("templates", help="生成空白模板（申请表、申请书、总结材料；推荐单位用的推荐意见、空白推荐意见、推荐排序表）",
                        description="生成发给企业和推荐单位的空白模板。")
-    p.add_argument("--out", default="templates", help="输出文件夹，默认 templates")
-    p.add_argument("--campaign", metavar="FILE", help="活动配置文件（.toml）")
+    p.add_argument("--out", default="templates", metavar="文件夹", help="输出文件夹，默认 templates")
+    p.add_argument("--campaign", metavar="文件", help="活动配置文件（.toml）")
     return parser
 
 
@@ -289,6 +335,10 @@ def cmd_check(args) -> int:
     for p in [p for p in paths if is_temporary(p.name)]:
         print(f"【{p}】这是 Office/WPS 打开文件时产生的临时（锁定）文件，不是报送材料，已跳过；汇总时也会自动忽略。")
     paths = [p for p in paths if not is_temporary(p.name)]
+    folders = [p for p in paths if p.is_dir()]
+    if folders:
+        raise ConfigError("“" + "、".join(str(p) for p in folders) + "”是文件夹：请写出其中要检查的文件"
+                          "（可以一次写多个，如 申请表.xlsx 总结材料.docx）。")
     missing = [p for p in paths if not p.is_file()]
     if missing:
         raise ConfigError("找不到文件：" + "、".join(str(p) for p in missing))
