@@ -698,6 +698,24 @@ def test_quota_applied_in_rank_order_not_receipt_order():
     assert (unit.received, unit.passed, unit.over_quota) == (4, 3, 1)
 
 
+def test_one_rank_given_twice_says_where_to_fix_it():
+    """Two applications with the same rank: by file names, the advice is to renumber the files (not the sheet a
+    unit ranking by file names may not have); by the sheet, to fix the sheet."""
+    files = (application_files("石家庄", "1-", ENTERPRISES[0]) + application_files("石家庄", "1-", ENTERPRISES[1]))
+    conflicts = [i for i in run(*files).issues if i.code == "rank.conflict"]
+    assert len(conflicts) == 2 and all(i.location == "文件名" for i in conflicts)
+    assert all("修改文件名开头的序号" in i.fix and "推荐排序表中为每个" not in i.fix for i in conflicts)
+    sheet = ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (1, ENTERPRISES[1])])
+    conflicts = [i for i in run(*unit_apps(2), sheet).issues if i.code == "rank.conflict"]
+    assert conflicts and all("推荐排序表中为每个申报项目填写唯一的推荐顺序" in i.fix for i in conflicts)
+
+
+def test_an_empty_file_is_to_be_sent_again_not_re_saved():
+    [issue] = file_issues(b"", "1-石家庄华北精工机械有限公司-总结材料.docx")
+    assert issue.code == "file.unreadable" and "0 字节" in issue.message
+    assert "重新复制" in issue.fix and "另存为" not in issue.fix
+
+
 def test_unmatched_ranking_row_is_reported_on_the_sheet_file():
     result = run(*unit_apps(1, prefixes=False), ranking_file("石家庄/推荐排序表.xlsx",
                                                              [(1, ENTERPRISES[0]), (2, "石家庄不存在有限公司")]))

@@ -38,7 +38,8 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
     kind = sniffed.type
     lower = name.lower()
     if kind == S.EMPTY:
-        return file_problem("file.unreadable", file, reason="文件是空的（0 字节），可能未保存完整或复制中断")
+        return file_problem("file.unreadable", file, reason="文件是空的（0 字节），可能未保存完整或复制中断",
+                            fix="空文件无法打开：请从原文件重新复制一份放入本单位文件夹（或请企业重新发送），替换这个空文件。")
     if kind == S.ENCRYPTED:
         return file_problem("file.encrypted", file)
     # our own outputs dropped back are listed, never read: asked of the package the reader then reads (a .docx

@@ -85,6 +85,11 @@ class Ranking:
     sheet_issues: tuple = ()
 
 
+# how to fix two applications given one rank by their files' names (the catalogue's fix is about the sheet)
+_RENAME_FILES = ("请修改文件名开头的序号（如“1-”“2-”），使本单位每个申报项目的序号各不相同（同一项目的申请表和总结材料用同一序号）；"
+                 "也可以提交推荐排序表写明推荐顺序。")
+
+
 def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
               sheet_file: str = "", gone: list[Application] = ()) -> Ranking:
     """The unit's order (SPEC §4 step 5): its 推荐排序表 if it sent one, else file-name prefixes ('1-', '01_',
@@ -159,7 +164,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             for a in same:
                 extra[id(a)].append(make_issue("rank.conflict", file=sheet_file or first_file(a),
                                            location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
-                                           reason=f"{names}的推荐顺序都是第{rank}位。"))
+                                           reason=f"{names}的推荐顺序都是第{rank}位。",
+                                           fix=None if sheet is not None else _RENAME_FILES))
     kept = [a for a in apps if id(a) not in withdrawn]
     order = sorted(kept, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), receipt_position[id(a)]))
     ranked = []
