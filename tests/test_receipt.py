@@ -177,3 +177,32 @@ def test_location_column_reads_as_a_clerk_reads_it(demo_run):
     rows = _cells(outbox / "latest" / "回执" / "承德市工业和信息化局-回执.xlsx")["问题及修改方法"]
     located = [(row[3], row[5], row[6]) for row in rows[1:] if isinstance(row[0], int)]
     assert ("必填项未填写", "申请表 B7 单元格", "联系人") in located, located
+
+
+def test_nothing_left_to_handle_says_why_and_a_draft_without_a_table_says_so(tmp_path, make_form, make_summary,
+                                                                              campaign):
+    """A unit that sent nothing is not told its materials have no errors; a unit whose only application must be
+    corrected is not told it is left out of a table its draft 推荐意见 does not print — and one with another that
+    passed still is."""
+    import json
+
+    day = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+    firms = {"唐山": ["唐山华信精密机械有限公司"], "保定": ["保定华信精密机械有限公司", "保定恒达轴承有限公司"]}
+    for folder, names in firms.items():
+        for n, firm in enumerate(names, start=1):
+            name = f"{firm.removesuffix('有限公司')}推行精益生产的经验"
+            make_form(tmp_path / "inbox" / folder / f"{n}-{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=name)
+            make_summary(tmp_path / "inbox" / folder / f"{n}-{firm}-总结材料.docx", enterprise=firm, name=name,
+                         drop=("企业概况",) if n == 1 else ())
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=day)
+    latest = tmp_path / "out" / "latest"
+    units = {u["unit"]: u for u in json.loads((latest / "summary.json").read_text(encoding="utf-8"))["units"]}
+    tangshan, baoding = units["唐山市工业和信息化局"], units["保定市工业和信息化局"]
+    assert (tangshan["passed"], baoding["passed"]) == (0, 1)
+    assert "本单位尚有1项申报需补正（唐山华信精密机械有限公司），补正前不列入推荐意见。" in tangshan["draft_reasons"]
+    assert "本单位尚有1项申报需补正（保定华信精密机械有限公司），未列入下表。" in baoding["draft_reasons"]
+    silent = _cells(latest / "回执" / "承德市工业和信息化局-回执.xlsx")
+    text = "\n".join(str(v) for rows in silent.values() for row in rows for v in row if v)
+    assert "还需处理 0 项：本单位尚未报送申报材料。" in text and "没有需要修改的错误" not in text
+    sent = _cells(latest / "回执" / "保定市工业和信息化局-回执.xlsx")
+    assert "还需处理 1 项" in "\n".join(str(v) for rows in sent.values() for row in rows for v in row if v)

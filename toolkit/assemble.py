@@ -304,7 +304,9 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str) ->
     waiting = [a for a in apps if a.status == NEEDS_FIX]
     if waiting:
         names = "、".join(a.enterprise for a in waiting[:3]) + ("等" if len(waiting) > 3 else "")
-        reasons.append(f"本单位尚有{len(waiting)}项申报需补正（{names}），未列入下表。")
+        listed = any(a.listed_in_opinion for a in apps)  # (with none, the opinion prints no table)
+        reasons.append(f"本单位尚有{len(waiting)}项申报需补正（{names}），"
+                       + ("未列入下表。" if listed else "补正前不列入推荐意见。"))
     if rejected:
         names = "、".join(f"“{e.version.name}”" for e in rejected[:3]) + ("等" if len(rejected) > 3 else "")
         reasons.append(f"本单位文件夹中有{len(rejected)}个文件无法读取或识别（{names}），其中可能有需要推荐的材料。")

@@ -103,6 +103,8 @@ def to_handle_text(view: UnitView) -> str:
     """'还需处理 2 项：…；…' or a line saying nothing is left (the count is UnitStatus.to_handle)."""
     items = to_handle_items(view)
     if not view.status.to_handle and not items:
+        if not view.status.received and not view.files:
+            return "还需处理 0 项：本单位尚未报送申报材料。"
         return "还需处理 0 项：本单位的申报材料没有需要修改的错误。"
     return f"还需处理 {view.status.to_handle} 项：" + "；".join(items) + "。详见“问题及修改方法”。"
 
