@@ -260,7 +260,6 @@ def _slow_part(log: str, name: str, applications: int, parent: int) -> dict:
 def test_a_silent_helper_is_given_up_and_the_output_written_here(tmp_path, assembled, monkeypatch):
     """A helper that sends nothing for HELPER_WAIT seconds is given up on: the child gets nothing and fails, and
     the output is written in the run's process, its part computed there."""
-    from toolkit import render
     from toolkit.render.helper import Helper, Job
 
     parent = os.getpid()
@@ -269,7 +268,7 @@ def test_a_silent_helper_is_given_up_and_the_output_written_here(tmp_path, assem
     slow = dataclasses.replace(outputs[0], shared=lambda result, context: Job(
         _slow_part, (str(log), "甲", len(result.applications), parent)))
     monkeypatch.setattr("toolkit.render.outputs", lambda: (slow,))
-    monkeypatch.setattr(render, "HELPER_WAIT", 0.5)
+    monkeypatch.setattr("toolkit.render.helper.HELPER_WAIT", 0.5)
     helper = Helper.start(modules=())
     try:
         written = render_all(tmp_path / "out", assembled.result, RenderContext(

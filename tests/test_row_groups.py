@@ -329,7 +329,7 @@ def test_kept_units_forms_are_not_read_for_the_register(demo_result, tmp_path):
                                    statistics_tables(demo_result))
     assert _parts(tmp_path / "kept.xlsx") == fresh
     year = demo_result.campaign.latest_year
-    leaders = register_module.recommended(demo_result)
+    leaders = register_module.recommended(demo_result.applications)
     sheet = openpyxl.load_workbook(tmp_path / "kept.xlsx")[register_module.LEADERS]
     total = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "合计")
     assert len(leaders) >= 10 and total[3] == len(leaders)

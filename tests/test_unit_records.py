@@ -17,8 +17,6 @@ from toolkit.cache import (
     _check_of,
     _record_body,
     _record_of,
-    decided_from_dict,
-    decided_to_dict,
 )
 from toolkit.campaign import CHINA_TZ
 from toolkit.demo import write_demo_inbox
@@ -172,8 +170,8 @@ def test_the_record_of_a_unit_round_trips_with_its_shared_issues(campaign, tmp_p
     assert all(isinstance(d, DecidedUnit) for d in decided.values()) and records.hits == len(campaign.units)
     shared = 0
     for d in decided.values():
-        again = decided_from_dict(json.loads(json.dumps(decided_to_dict(d), ensure_ascii=False)))
-        assert content_bytes(again) == content_bytes(d) == content_bytes(_record_of(_record_body(d)))
+        again = _record_of(_record_body(d))
+        assert content_bytes(again) == content_bytes(d)
         for decoded in (d, again):
             on_apps = {id(i) for a in decoded.ordered for i in a.issues}
             shared += sum(1 for *_, issues, _e in decoded.files for i in issues if id(i) in on_apps)

@@ -546,7 +546,7 @@ def _summary(data: list) -> SummaryData:
     return SummaryData(sections={s.key: s for s in (_of_fields(Section, d) for d in sections)}, title=title)
 
 
-def decided_from_dict(d: dict, details: _Details | None = None) -> DecidedUnit:
+def decided_from_dict(d: dict, details: _Details) -> DecidedUnit:
     """The DecidedUnit ``decided_to_dict`` wrote; with ``details``, the one _record_body wrote (each application's
     form's texts or null there, its summary true or false; both in ``details`` when there). Raises ValueError,
     KeyError or TypeError for anything else."""
@@ -554,10 +554,7 @@ def decided_from_dict(d: dict, details: _Details | None = None) -> DecidedUnit:
     ordered = []
     for n, a in enumerate(d["ordered"]):
         a = dict(a)
-        if details is None:
-            form = _KeptForm.of(a["form"]) if a["form"] else None
-            summary = _summary(a["summary"]) if a["summary"] else None
-        elif (a["form"] is None or _texts_of(a["form"])) and a["summary"].__class__ is bool:
+        if (a["form"] is None or _texts_of(a["form"])) and a["summary"].__class__ is bool:
             form = _KeptForm.later(details, n, a["form"]) if a["form"] is not None else None
             summary = _KeptSummary.later(details, n) if a["summary"] else None
         else:

@@ -360,7 +360,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         extracted: dict[str, Extracted] = {}
         total = len(found.files)
         with _readers(campaign, workers, limits, reader, files=len(todo), keep_workers=keep_workers) as readers:
-            early = _EarlyAnswers(readers.map([(fv.abspath, fv.path) for fv in todo])) if recorded and todo else None
+            jobs = [(fv.abspath, fv.path) for fv in todo]
+            early = _EarlyAnswers(readers.map(jobs)) if recorded and todo else None
             try:
                 decided = {unit: kept for unit in recorded
                            if (kept := records.get(unit, keys[unit], inputs[unit][1])) is not None}
@@ -379,8 +380,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             if progress:
                 progress(done, total)
             by_path = {fv.path: fv for fv in todo}
-            answers = (early.answers if early else readers.map([(fv.abspath, fv.path) for fv in todo]))
-            late = [(fv.abspath, fv.path) for fv in todo if early and fv.path not in reading]
+            answers = early.answers if early else readers.map(jobs)
+            late = [(fv.abspath, fv.path) for fv in todo if fv.path not in reading]  # (added above)
             for rel, ex in itertools.chain(answered, answers, readers.map(late) if late else ()):
                 extracted[rel] = ex
                 cache.put(by_path[rel].sha256, rel, ex)

@@ -396,7 +396,7 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
     import select
     import threading
 
-    from .helper import Job, value_of, write_all
+    from .helper import HELPER_WAIT, Job, value_of, write_all
 
     try:
         shared = output.shared(result, context)
@@ -433,8 +433,6 @@ def _send_shared(output: Output, result: Assembled, context: RenderContext, fd: 
         raise
     return sender
 
-
-HELPER_WAIT = 600.0  # seconds without a word from the helper (its job takes about 0.3 s at 10,000 applications)
 
 
 def _receive(fd: int):

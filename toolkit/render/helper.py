@@ -17,6 +17,8 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 
+HELPER_WAIT = 600.0  # seconds without a word from the helper (its job takes about 0.3 s at 10,000 applications)
+
 
 @dataclass(frozen=True)
 class Job:
@@ -74,7 +76,7 @@ class Helper:
         os.close(results_write)
         return cls(pid=pid, jobs=jobs_write, results=results_read)
 
-    def take(self, job: Job, wait: float = 600.0) -> int | None:
+    def take(self, job: Job, wait: float = HELPER_WAIT) -> int | None:
         """Send ``job``; the read end of the pipe its value (pickled; nothing if it fails) will come back on, now
         the caller's to read and close — or None when the helper cannot take it (given a job already, gone, or
         not reading for ``wait`` seconds: a job of 10,000 applications' columns is ten times what a pipe holds):

@@ -192,10 +192,10 @@ def _region(app: Application) -> str:
 
 # ---- 1. 推荐汇总表 (for leaders) ----
 
-def recommended(result: Assembled) -> list[Application]:
-    """The applications a unit recommends and the province received in order (status 通过), in 附件2 unit
-    order then the unit's 推荐顺序 (the order assembly gives ``result.applications``)."""
-    return [a for a in result.applications if a.status == PASSED]
+def recommended(applications) -> list[Application]:
+    """The applications among ``applications`` that a unit recommends and the province received in order (status
+    通过), in their order (``result.applications``: 附件2 unit order, then each unit's 推荐顺序)."""
+    return [a for a in applications if a.status == PASSED]
 
 
 def leaders_columns(result: Assembled) -> list[Column]:
@@ -211,7 +211,7 @@ def leaders_rows(result: Assembled, applications) -> list[list]:
     """One row per recommended application among ``applications``, its 序号 xlsx_rows.NUMBER."""
     year = result.campaign.latest_year
     return [[NUMBER, a.unit, a.rank, a.enterprise, a.benchmark_name, _region(a), a.field_text(INDUSTRY), a.size_class,
-             _revenue(a, year), _profit(a, year)] for a in applications if a.status == PASSED]
+             _revenue(a, year), _profit(a, year)] for a in recommended(applications)]
 
 
 def _money_sum(values) -> float:
@@ -227,8 +227,7 @@ def _leaders_money(result: Assembled, groups: _Groups) -> list:
     year = result.campaign.latest_year
 
     def made(unit: str) -> str:
-        return json.dumps([[_revenue(a, year), _profit(a, year)] for a in groups.views[unit].applications
-                           if a.status == PASSED])
+        return json.dumps([[_revenue(a, year), _profit(a, year)] for a in recommended(groups.views[unit].applications)])
 
     out = []
     for unit in groups.order:
