@@ -3,6 +3,8 @@ the main part found by relationship, altChunk parts, list numbers from numbering
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 
 import pytest
 from docx import Document
@@ -13,7 +15,7 @@ from toolkit.extract.docx import format_number, read_docx, read_sections
 from toolkit.extract.registry import extract
 from toolkit.wordcount import count_words
 from toolkit.model import SUMMARY, WARNING
-from word_builders import (bold_p, cell, complex_field, deleted, ins, move_from, move_to, mht, numbering, p,
+from word_builders import (W, bold_p, cell, complex_field, deleted, ins, move_from, move_to, mht, numbering, p,
                            package, row, run, sdt, simple_field, style, table, textbox_alternate, textbox_vml,
                            word_html)
 
@@ -238,6 +240,59 @@ def test_numbering_from_a_style_and_levels_restart():
     blocks = read_docx(package(body, styles=styles, numbering_xml=lists)).blocks
     assert [b.shown for b in blocks] == ["1.甲", "1.1乙", "1.2丙", "①丁", "2.戊", "2.1己"]
     assert [b.text for b in blocks] == ["甲", "乙", "丙", "丁", "戊", "己"]  # list numbers are not text (nor 字数)
+
+
+def _with_crc_of(other: bytes, data: bytes, free: range) -> bytes:
+    """``data`` with some of the letters at positions ``free`` (all 'a' to begin with) turned into 'b' so that its
+    CRC-32 equals ``other``'s (same length): CRC-32 is linear over GF(2) for a fixed length, so the switches to
+    make are found by Gaussian elimination of what each one does to the CRC."""
+    assert len(other) == len(data)
+    zero = zlib.crc32(bytes(len(data)))
+    basis: dict[int, tuple[int, frozenset]] = {}  # top bit -> (CRC change, positions switched for it)
+    for i in free:
+        change = bytearray(len(data))
+        change[i] = ord("a") ^ ord("b")
+        vector, switched = zlib.crc32(bytes(change)) ^ zero, frozenset({i})
+        while vector:
+            top = vector.bit_length() - 1
+            if top not in basis:
+                basis[top] = (vector, switched)
+                break
+            vector, switched = vector ^ basis[top][0], switched ^ basis[top][1]
+    wanted, switched = zlib.crc32(other) ^ zlib.crc32(data), frozenset()
+    while wanted:
+        vector, positions = basis[wanted.bit_length() - 1]
+        wanted, switched = wanted ^ vector, switched ^ positions
+    out = bytearray(data)
+    for i in switched:
+        out[i] ^= ord("a") ^ ord("b")
+    assert zlib.crc32(bytes(out)) == zlib.crc32(other) and bytes(out) != other
+    return bytes(out)
+
+
+def _styles_part(heading_name: str, filler: str) -> bytes:
+    return (f'<w:styles xmlns:w="{W}">' + style("Normal", "Normal") + style("H", heading_name)
+            + style(filler, "unused") + "</w:styles>").encode()
+
+
+def test_styles_and_lists_shared_by_documents_are_each_documents_own():
+    """Documents of one template share their styles and numbering parts (parsed once per process): each is still
+    read with its own parts — a part with the same length and CRC-32 but other bytes (the zip directories then
+    agree) is not taken for the first — and each document numbers its lists from the start."""
+    lists = numbering(("1", "10", [("chineseCounting", "%1、")]))
+    body = p("甲", style="H") + p("乙", num=("1", 0)) + p("丙", num=("1", 0))
+    filler = "Z" + "a" * 64
+    first = _styles_part("heading 1", filler)
+    at = first.index(filler.encode()) + 1
+    second = _with_crc_of(first, _styles_part("heading 2", filler), range(at, at + 64))
+    for styles, level in ((first, 1), (second, 2), (first, 1)):
+        data = package(body, styles=styles.decode()[len(f'<w:styles xmlns:w="{W}">'):-len("</w:styles>")],
+                       numbering_xml=lists)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            assert zf.getinfo("word/styles.xml").CRC == zlib.crc32(first)
+        blocks = read_docx(data).blocks
+        assert blocks[0].heading_level == level
+        assert [b.shown for b in blocks[1:]] == ["一、乙", "二、丙"]
 
 
 @pytest.mark.parametrize("n, fmt, shown", [

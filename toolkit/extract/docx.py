@@ -15,8 +15,8 @@ The only module that knows WordprocessingML. Parts are found through the package
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 
 from ..campaign import Campaign, SectionSpec
@@ -124,7 +124,36 @@ def _read_part(package: Package, part: str, *, keep: bool = False):
 # ---------------------------------------------------------------- styles
 
 
-_STYLE_CACHE: dict[bytes, dict] = {}  # styles part digest -> resolved styles (documents share templates)
+class _PartMemo:
+    """What was made from package parts that recur byte for byte across documents (the styles and numbering
+    of one template), so each is parsed once per process.
+
+    Looked up by (length, CRC-32) — the CRC the zip directory gives, which zipfile checked against the bytes
+    when it read them, or one computed here — and confirmed by comparing the bytes themselves: a part is never
+    taken for another with the same checksum. At most ``limit`` parts are kept (with their bytes); then the
+    memo starts again. Cheaper than a digest: SHA-1 of the 340 KB styles part of our template took 0.16 ms of
+    the 2.5 ms a 总结材料 takes to read, the CRC lookup and comparison about 0.005 ms.
+    """
+
+    def __init__(self, limit: int = 32):
+        self.limit = limit
+        self._kept: dict[tuple[int, int], tuple[bytes, object]] = {}
+
+    def get(self, data: bytes, crc: int | None, make):
+        """``make(data)``'s result for these bytes, made now or kept from a part with the same bytes."""
+        key = (len(data), zlib.crc32(data) if crc is None else crc)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == data:
+            return kept[1]
+        made = make(data)
+        if len(self._kept) >= self.limit:
+            self._kept.clear()
+        self._kept[key] = (data, made)
+        return made
+
+
+_STYLES = _PartMemo()  # styles part -> resolved styles (documents share templates)
+_NUMBERINGS = _PartMemo()  # numbering part -> its list definitions
 
 
 def _on(el, default: bool = True) -> bool:
@@ -134,24 +163,23 @@ def _on(el, default: bool = True) -> bool:
     return el.get(_w("val"), "1" if default else "0").lower() not in ("0", "false", "off")
 
 
-def styles_of(xml: bytes | None) -> dict:
+def styles_of(xml: bytes | None, crc: int | None = None) -> dict:
     """styleId -> (name, outline level or None, bold, numbered, (numId, ilvl) or None), following basedOn.
 
-    ``xml`` is a styles part's bytes (cached by digest; a parsed ``w:styles`` element goes to _parse_styles).
+    ``xml`` is a styles part's bytes, ``crc`` their CRC-32 when the zip directory gave it (else computed): the
+    result is kept for parts with the same bytes (``_PartMemo``) and shared — callers do not change it. Raises
+    UnsafeFile when the part is not well-formed XML.
     """
     if not xml:
         return {}
-    digest = hashlib.sha1(xml).digest()
-    cached = _STYLE_CACHE.get(digest)
-    if cached is None:
-        parsed = parse_xml(xml)
-        if _namespace(parsed) in STRICT_NAMESPACES:
-            to_transitional(parsed)
-        cached = _parse_styles(parsed)
-        if len(_STYLE_CACHE) > 256:
-            _STYLE_CACHE.clear()
-        _STYLE_CACHE[digest] = cached
-    return cached
+    return _STYLES.get(xml, crc, _styles_of_bytes)
+
+
+def _styles_of_bytes(xml: bytes) -> dict:
+    parsed = parse_xml(xml)
+    if _namespace(parsed) in STRICT_NAMESPACES:
+        to_transitional(parsed)
+    return _parse_styles(parsed)
 
 
 def _int_val(el, default: int | None = None) -> int | None:
@@ -295,32 +323,20 @@ class Numbering:
     """List definitions of numbering.xml and Word's counters while a document is read in order.
 
     ``label(num_id, ilvl)`` advances the counter of that list level (deeper levels restart) and returns
-    the number text Word draws ("一、", "（二）", "1.2"); '' for bullets and unknown lists.
+    the number text Word draws ("一、", "（二）", "1.2"); '' for bullets and unknown lists. Made from a parsed
+    ``w:numbering`` element (None: no lists), or from ``definitions`` as ``_list_definitions`` returns them.
     """
 
-    def __init__(self, root=None):
-        self._abstract: dict[str, dict[int, _Level]] = {}
-        self._nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
+    def __init__(self, root=None, *, definitions: tuple[dict, dict] | None = None):
+        self._abstract, self._nums = definitions if definitions is not None else _list_definitions(root)
         self._counters: dict[str, list] = {}
         self._started: set = set()
-        if root is None:
-            return
-        for ab in root.iter(_w("abstractNum")):
-            self._abstract[ab.get(_w("abstractNumId"), "")] = {
-                _int_val_attr(lvl, "ilvl"): _level(lvl) for lvl in ab.findall(_w("lvl"))}
-        for num in root.iter(_w("num")):
-            ab_id = num.find(_w("abstractNumId"))
-            starts, levels = {}, {}
-            for ov in num.findall(_w("lvlOverride")):
-                ilvl = _int_val_attr(ov, "ilvl")
-                so = ov.find(_w("startOverride"))
-                if so is not None:
-                    starts[ilvl] = _int_val(so, 1)
-                lvl = ov.find(_w("lvl"))
-                if lvl is not None:
-                    levels[ilvl] = _level(lvl)
-            self._nums[num.get(_w("numId"), "")] = (
-                ab_id.get(_w("val"), "") if ab_id is not None else "", starts, levels)
+
+    @classmethod
+    def of_part(cls, package: Package, part: str) -> Numbering:
+        """The numbering of a package's numbering part, its definitions parsed once for parts with the same bytes
+        (``_PartMemo``; counters are the new document's own). Raises UnsafeFile / KeyError as Package.read."""
+        return cls(definitions=_NUMBERINGS.get(package.read(part), package.crc(part), _list_definitions_of_bytes))
 
     def _level_of(self, num_id: str, ilvl: int) -> _Level | None:
         ab_id, _starts, levels = self._nums[num_id]
@@ -350,6 +366,39 @@ class Numbering:
             return format_number(value, lv.fmt)
 
         return re.sub(r"%([1-9])", one, level.text)
+
+
+def _list_definitions_of_bytes(xml: bytes) -> tuple[dict, dict]:
+    root = parse_xml(xml)
+    if _namespace(root) in STRICT_NAMESPACES:
+        to_transitional(root)
+    return _list_definitions(root)
+
+
+def _list_definitions(root) -> tuple[dict, dict]:
+    """A ``w:numbering`` element's abstract lists (abstractNumId -> ilvl -> _Level) and list instances (numId ->
+    (abstractNumId, start overrides by ilvl, level overrides by ilvl)); both empty for None. Never changed
+    once made (documents with the same numbering part share them)."""
+    abstract: dict[str, dict[int, _Level]] = {}
+    nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
+    if root is None:
+        return abstract, nums
+    for ab in root.iter(_w("abstractNum")):
+        abstract[ab.get(_w("abstractNumId"), "")] = {
+            _int_val_attr(lvl, "ilvl"): _level(lvl) for lvl in ab.findall(_w("lvl"))}
+    for num in root.iter(_w("num")):
+        ab_id = num.find(_w("abstractNumId"))
+        starts, levels = {}, {}
+        for ov in num.findall(_w("lvlOverride")):
+            ilvl = _int_val_attr(ov, "ilvl")
+            so = ov.find(_w("startOverride"))
+            if so is not None:
+                starts[ilvl] = _int_val(so, 1)
+            lvl = ov.find(_w("lvl"))
+            if lvl is not None:
+                levels[ilvl] = _level(lvl)
+        nums[num.get(_w("numId"), "")] = (ab_id.get(_w("val"), "") if ab_id is not None else "", starts, levels)
+    return abstract, nums
 
 
 def _int_val_attr(el, name: str) -> int:
@@ -642,9 +691,11 @@ def _read_package(package: Package, depth: int) -> DocxContent:
         raise KeyError("word/document.xml")
     root = _read_part(package, main, keep=True)
     style_parts = package.related(main, "styles") or [p for p in ("word/styles.xml",) if package.has(p)]
-    styles = styles_of(package.read(style_parts[0])) if style_parts else {}
+    styles = {}
+    if style_parts:
+        styles = styles_of(package.read(style_parts[0]), package.crc(style_parts[0]))
     numbering_parts = package.related(main, "numbering")
-    numbering = Numbering(_read_part(package, numbering_parts[0])) if numbering_parts else Numbering()
+    numbering = Numbering.of_part(package, numbering_parts[0]) if numbering_parts else Numbering()
     return read_body(root, styles=styles, numbering=numbering, chunks=ChunkSource(package, main, depth))
 
 

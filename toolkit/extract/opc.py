@@ -69,6 +69,14 @@ class Package:
             raise KeyError(part)
         return self._zip.read(found)
 
+    def crc(self, part: str) -> int:
+        """The CRC-32 the zip directory gives for ``part``'s bytes; ``read`` checks the bytes against it (zipfile
+        raises on a mismatch), so once a part is read this is the CRC of what was read. Raises KeyError."""
+        found = self._find(part)
+        if found is None:
+            raise KeyError(part)
+        return self._zip.getinfo(found).CRC
+
     def xml(self, part: str, *, keep: bool = False):
         """A part parsed with the hardened parser (no DTDs, no entities). Raises KeyError / UnsafeFile.
 
