@@ -70,11 +70,12 @@ def _refuse_declarations(data: bytes) -> None:
         raise UnsafeFile("XML 中含有实体声明（不安全）")
 
 
-def iterparse_xml(data: bytes):
+def iterparse_xml(data: bytes, tags: tuple[str, ...] | None = None):
     """lxml's iterparse over ``data`` ('end' events) with the same guards as ``parse_xml``: for parts read as a
-    stream (worksheets), so that a sheet reaching XFD1048576 is never built as one tree."""
+    stream (worksheets), so that a sheet reaching XFD1048576 is never built as one tree. ``tags`` ('{*}c' …):
+    only the ends of those elements are seen (the others are still parsed, and kept under them)."""
     _refuse_declarations(data)
-    return etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False, no_network=True,
+    return etree.iterparse(io.BytesIO(data), events=("end",), tag=tags, resolve_entities=False, no_network=True,
                            load_dtd=False, huge_tree=False, remove_comments=True)
 
 

@@ -16,6 +16,7 @@ Chart sheets, dialog sheets and Excel 4.0 macro sheets hold no form and are list
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 
@@ -45,6 +46,12 @@ _SKIPPED_KINDS = {"chartsheet": "图表", "dialogsheet": "对话框", "xlMacrosh
 
 def _local(tag) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+@functools.lru_cache(maxsize=65536)
+def _cell_ref(ref: str) -> tuple[int, int] | None:
+    """parse_cell_ref, kept for the cell references that forms of one layout repeat ('B3', 'D12')."""
+    return parse_cell_ref(ref)
 
 
 def _rel_id(el) -> str:
@@ -111,6 +118,9 @@ class _Styles:
             return PLAIN
 
 
+_SHEET_TAGS = ("{*}c", "{*}row", "{*}mergeCell", "{*}sheetView")  # what _SheetReader.read looks at
+
+
 class _SheetReader:
     """One worksheet part -> sparse cells, formulas, notes, merged ranges, view state."""
 
@@ -127,7 +137,7 @@ class _SheetReader:
         shared: dict = {}  # shared formula si -> (text, r, c)
         row_index, col_index, row_el = -1, -1, None
         try:
-            for _event, el in iterparse_xml(data):
+            for _event, el in iterparse_xml(data, _SHEET_TAGS):
                 name = _local(el.tag)
                 if name == "c":
                     parent = el.getparent()
@@ -136,7 +146,8 @@ class _SheetReader:
                         r_attr = parent.get("r") if parent is not None else None
                         row_index = int(r_attr) - 1 if r_attr and r_attr.isdigit() else row_index + 1
                         col_index = -1
-                    ref = parse_cell_ref(el.get("r", "")) if el.get("r") else None
+                    ref = el.get("r")
+                    ref = _cell_ref(ref) if ref else None
                     r, c = (ref if ref else (row_index, col_index + 1))
                     col_index = c
                     if r < MAX_ROWS and c < MAX_COLS:
@@ -171,9 +182,16 @@ class _SheetReader:
 
     def _cell(self, el, r: int, c: int, shared: dict) -> None:
         t = el.get("t", "n")
-        v_el = el.find("{*}v")
+        v_el = f_el = is_el = None
+        for child in el:  # one pass over the few children (v, f, is) rather than a wildcard find for each
+            name = _local(child.tag)
+            if name == "v":
+                v_el = v_el if v_el is not None else child
+            elif name == "f":
+                f_el = f_el if f_el is not None else child
+            elif name == "is":
+                is_el = is_el if is_el is not None else child
         v = v_el.text if v_el is not None else None
-        f_el = el.find("{*}f")
         fmt = self.styles.of(el.get("s"))
         value = None
         if t == "s":
@@ -182,7 +200,6 @@ class _SheetReader:
             except (ValueError, IndexError):
                 value = None
         elif t == "inlineStr":
-            is_el = el.find("{*}is")
             value = _text_of(is_el) if is_el is not None else None
         elif t in ("str", "e"):
             value = unescape(v) if v else v
