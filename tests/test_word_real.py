@@ -295,6 +295,18 @@ def test_styles_and_lists_shared_by_documents_are_each_documents_own():
         assert [b.shown for b in blocks[1:]] == ["一、乙", "二、丙"]
 
 
+def test_outline_level_set_on_the_paragraph_itself_makes_a_heading():
+    """Word's 段落 → 大纲级别 on the paragraph itself (w:pPr/w:outlineLvl, no heading style): level 0 is a first-level
+    heading, 9 is body text; the first w:outlineLvl counts, wherever it sits among the paragraph's properties."""
+    def outlined(text: str, *levels: int) -> str:
+        props = "".join(f'<w:outlineLvl w:val="{level}"/>' for level in levels)
+        return f'<w:p><w:pPr><w:jc w:val="left"/>{props}<w:ind w:firstLine="420"/></w:pPr>{run(text)}</w:p>'
+
+    body = outlined("一级", 0) + p("正文") + outlined("二级", 1, 0) + outlined("正文级别", 9)
+    blocks = read_docx(package(body)).blocks
+    assert [(b.text, b.heading_level) for b in blocks] == [("一级", 1), ("正文", None), ("二级", 2), ("正文级别", None)]
+
+
 @pytest.mark.parametrize("n, fmt, shown", [
     (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCountingThousand", "十一"),
     (20, "chineseCounting", "二十"), (105, "chineseCounting", "一百零五"), (2, "chineseLegalSimplified", "贰"),

@@ -49,6 +49,8 @@ R_RUN, RPR, PPR, TRPR, TCPR = (_w(t) for t in ("r", "rPr", "pPr", "trPr", "tcPr"
 DEL, INS, MOVE_FROM, MOVE_TO = (_w(t) for t in ("del", "ins", "moveFrom", "moveTo"))
 FLD_CHAR, ALT_CHUNK, NO_BREAK_HYPHEN = _w("fldChar"), _w("altChunk"), _w("noBreakHyphen")
 TXBX = _w("txbxContent")
+P_STYLE, OUTLINE_LVL, NUM_PR, BOLD, GRID_SPAN, V_MERGE = (
+    _w(t) for t in ("pStyle", "outlineLvl", "numPr", "b", "gridSpan", "vMerge"))
 ALTERNATE_CONTENT, CHOICE, FALLBACK = (f"{{{MC}}}{t}" for t in ("AlternateContent", "Choice", "Fallback"))
 IMAGE_TAGS = {"{http://schemas.openxmlformats.org/drawingml/2006/picture}pic",
               "{urn:schemas-microsoft-com:vml}imagedata"}
@@ -460,6 +462,50 @@ def _within(parent, tag: str):
             yield from _within(child, tag)
 
 
+def _child(el, tag: str):
+    """``el``'s first child ``tag``, or None: what ``el.find(tag)`` gives, without lxml parsing its path argument
+    on every call (about 1 us, several times a paragraph). Properties elements (w:tcPr, w:trPr) come first."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
+@dataclass(frozen=True)
+class _ParagraphProps:
+    """What the reader takes from a w:pPr: its style, outline level, list reference (numId, ilvl), and whether
+    the paragraph mark is a deleted (or moved-away) revision."""
+    style_id: str = ""
+    outline: int | None = None
+    num: tuple[str, int] | None = None
+    mark_removed: bool = False
+
+
+_NO_PROPS = _ParagraphProps()
+
+
+def _paragraph_props(ppr) -> _ParagraphProps:
+    """A w:pPr (or None) read in one pass over its children (the first of each kind counts, as find gives)."""
+    if ppr is None:
+        return _NO_PROPS
+    style = outline = num_pr = mark = None
+    for child in ppr:
+        tag = child.tag
+        if tag == P_STYLE:
+            style = child if style is None else style
+        elif tag == OUTLINE_LVL:
+            outline = child if outline is None else outline
+        elif tag == NUM_PR:
+            num_pr = child if num_pr is None else num_pr
+        elif tag == RPR:
+            mark = child if mark is None else mark
+    return _ParagraphProps(
+        style_id=style.get(_w("val"), "") if style is not None else "",
+        outline=_int_val(outline),
+        num=_num_ref(num_pr) if num_pr is not None else None,
+        mark_removed=mark is not None and (_child(mark, DEL) is not None or _child(mark, MOVE_FROM) is not None))
+
+
 class ChunkSource:
     """Where ``w:altChunk`` parts come from: the package and the main part's relationships."""
 
@@ -524,21 +570,25 @@ class _Reader:
         if carry is not None:
             self._emit(carry[0], carry[1], out)
 
-    def _collect(self, el, acc: _Inline) -> None:
+    def _collect(self, el, acc: _Inline, props: str = ""):
+        """Add what ``el``'s content shows to ``acc``; returns ``el``'s first child ``props`` (its w:pPr / w:rPr,
+        seen on the way), or None."""
+        found = None
         for child in el:
             tag = child.tag
             if tag in _HIDDEN:
+                if tag == props and found is None:
+                    found = child
                 continue
             if tag == T:
                 if "instr" not in acc.fields:
                     acc.parts.append(child.text or "")
             elif tag == R_RUN:
                 before = len(acc.parts)
-                self._collect(child, acc)
+                rpr = self._collect(child, acc, RPR)
                 run_text = "".join(acc.parts[before:])
                 if run_text.strip():
-                    rpr = child.find(RPR)
-                    b = rpr.find(_w("b")) if rpr is not None else None
+                    b = _child(rpr, BOLD) if rpr is not None else None
                     acc.bold_runs.append(None if b is None else _on(b))
                     acc.run_texts.append(run_text)
             elif tag == FLD_CHAR:
@@ -569,36 +619,27 @@ class _Reader:
                     self._collect(content, acc)
             else:  # ins, moveTo, hyperlink, smartTag, customXml, fldSimple, drawing, pict, nested p, ...
                 self._collect(child, acc)
+        return found
 
     def paragraph(self, p, out: list, carry):
-        """Read ``p``; emit it (and its text boxes) into ``out``, or return it as the carry when its mark
-        was deleted (§17.13.5.15: the paragraph then joins the next one, whose properties it takes)."""
+        """Read ``p``; emit it (and its text boxes) into ``out``, or return (its properties, its content so far) as
+        the carry when its mark was deleted (§17.13.5.15: the paragraph then joins the next one, whose properties
+        it takes)."""
         acc = _Inline() if carry is None else carry[1]
         if carry is not None:
             acc.boxes = []
-        self._collect(p, acc)
+        props = _paragraph_props(self._collect(p, acc, PPR))
         boxes = acc.boxes
-        ppr = p.find(PPR)
-        mark = ppr.find(RPR) if ppr is not None else None
-        if mark is not None and (mark.find(DEL) is not None or mark.find(MOVE_FROM) is not None):
+        if props.mark_removed:
             for box in boxes:
                 self.walk_body(box, out)
             acc.boxes = []
-            return p, acc
-        self._emit(p, acc, out)
+            return props, acc
+        self._emit(props, acc, out)
         return None
 
-    def _emit(self, p, acc: _Inline, out: list) -> None:
-        ppr = p.find(PPR)
-        style_id = ""
-        outline = None
-        num = None
-        if ppr is not None:
-            ps = ppr.find(_w("pStyle"))
-            style_id = ps.get(_w("val"), "") if ps is not None else ""
-            outline = _int_val(ppr.find(_w("outlineLvl")))
-            num_pr = ppr.find(_w("numPr"))
-            num = _num_ref(num_pr) if num_pr is not None else None
+    def _emit(self, props: _ParagraphProps, acc: _Inline, out: list) -> None:
+        style_id, outline, num = props.style_id, props.outline, props.num
         name, style_outline, style_bold, _style_numbered, style_num = self.styles.get(
             style_id, (style_id, None, False, False, None))
         if num is None:
@@ -625,8 +666,8 @@ class _Reader:
     def _rows(self, tbl):
         """The table's rows, through row-level content controls / custom XML, without deleted rows."""
         for tr in _within(tbl, TR):
-            trpr = tr.find(TRPR)
-            if trpr is None or trpr.find(DEL) is None:
+            trpr = _child(tr, TRPR)
+            if trpr is None or _child(trpr, DEL) is None:
                 yield tr
 
     def table(self, tbl, out: list) -> None:
@@ -639,14 +680,14 @@ class _Reader:
             row, row_cells = [], []
             before = images
             for tc in _within(tr, TC):
-                tcpr = tc.find(TCPR)
+                tcpr = _child(tc, TCPR)
                 span = 1
                 vmerge = None
                 if tcpr is not None:
-                    gs = _int_val(tcpr.find(_w("gridSpan")))
+                    gs = _int_val(_child(tcpr, GRID_SPAN))
                     if gs:
                         span = max(1, min(gs, 40))
-                    vm = tcpr.find(_w("vMerge"))
+                    vm = _child(tcpr, V_MERGE)
                     if vm is not None:
                         vmerge = vm.get(_w("val"), "continue")
                 blocks: list[Block] = []
