@@ -5,6 +5,8 @@ import pytest
 
 from conftest import ole, zip_of
 from toolkit.extract import sniff as S
+from toolkit.extract.opc import Package
+from toolkit.extract.safety import UnsafeFile
 
 def word_fib(flags: int) -> bytes:
     """A WordDocument stream start (one 512-byte sector): wIdent, nFib 0x00C1, flags at offset 10."""
@@ -66,3 +68,43 @@ def test_doc_fib_must_start_a_sector():
 @pytest.mark.parametrize("name", ["", "noextension", "a.XLSX", "目录/申请表.Xlsx"])
 def test_names_never_break_sniffing(name):
     assert S.sniff(zip_of({"xl/workbook.xml": "<workbook/>"}), name).type == S.XLSX
+
+
+@pytest.mark.parametrize("data, name, kind, detail", [c[1:] for c in CASES if c[1][:2] == b"PK"],
+                         ids=[c[0] for c in CASES if c[1][:2] == b"PK"])
+def test_a_zip_the_caller_opened_sniffs_as_the_bytes_do(data, name, kind, detail):
+    """The reader opens a zip once and hands it to the sniffer: the type is the one the bytes alone give."""
+    try:
+        package = Package(data)
+    except UnsafeFile:  # a zip that does not open is sniffed from its bytes (the damaged zip above)
+        assert (kind, detail) == (S.UNKNOWN, "damaged-zip")
+        return
+    with package:
+        got = S.sniff(data, name, zip_file=package.zip_file)
+    assert (got.type, got.detail) == (kind, detail)
+
+
+def test_a_file_is_unzipped_once_to_be_sniffed_and_read(monkeypatch, campaign):
+    """A 申请表.xlsx and a 总结材料.docx are each opened as a zip once (the sniffer used to open it a second time,
+    0.12 ms of 1.8 per file at national scale), and read as before."""
+    import zipfile
+
+    import workbook_builders as B
+    from word_builders import bold_p, p, package
+    from toolkit.extract.registry import extract
+
+    opened = []
+    original = zipfile.ZipFile.__init__
+
+    def counted(self, file, mode="r", *args, **kwargs):
+        if mode == "r":
+            opened.append(file)
+        original(self, file, mode, *args, **kwargs)
+
+    workbook = B.save(B.form_workbook())
+    document = package(bold_p("一、摘要") + p("本公司推行六西格玛设计。") + bold_p("二、企业概况") + p("成立于1998年。"))
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", counted)
+    form = extract(workbook, "申请表.xlsx", campaign)
+    assert len(opened) == 1 and form.form.text("申报单位") == B.ENTERPRISE
+    summary = extract(document, "总结材料.docx", campaign)
+    assert len(opened) == 2 and summary.summary.sections["企业概况"].text == "成立于1998年。"

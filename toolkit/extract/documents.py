@@ -19,14 +19,15 @@ from .safety import UnsafeFile
 from .sniff import Sniffed
 
 
-def extract_document(data: bytes, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
+def extract_document(data: bytes | Package, sniffed: Sniffed, name: str, campaign: Campaign, file: str) -> Extracted:
     """A Word document read natively (no conversion): 总结材料, Word 申请书, file.unrecognized, or one of
-    our own outputs dropped back (an attachment, not read).
+    our own outputs dropped back (an attachment, not read). ``data``: the file's bytes, or its package already
+    open (closed here).
 
     Parts it imports that could not be read (an RTF chunk without LibreOffice) are reported as warnings.
     """
     try:
-        with Package(data) as package:  # opened and its main part parsed once, for both questions
+        with data if isinstance(data, Package) else Package(data) as package:  # its main part parsed once, for both
             if own_output(package, campaign.opinion_keyword) in NEVER_READ:
                 return Extracted(kind=ATTACHMENT)  # our own output dropped back: listed, never read
             content = read_docx(package)

@@ -46,6 +46,11 @@ class Package:
     def close(self) -> None:
         self._zip.close()
 
+    @property
+    def zip_file(self):
+        """The open zipfile.ZipFile (for sniff.sniff, which then does not open the zip again)."""
+        return self._zip
+
     def __enter__(self) -> "Package":
         return self
 

@@ -47,14 +47,15 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def sniff(data: bytes, name: str = "") -> Sniffed:
-    """Return the real type of ``data`` (the whole file's bytes); ``name`` only breaks ties."""
+def sniff(data: bytes, name: str = "", *, zip_file: zipfile.ZipFile | None = None) -> Sniffed:
+    """Return the real type of ``data`` (the whole file's bytes); ``name`` only breaks ties. ``zip_file``: ``data``
+    already open as a zip by the caller (opc.Package.zip_file), looked into instead of opening it again."""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not data:
         return Sniffed(EMPTY)
     head = data[:8]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _sniff_zip(data)
+        return _sniff_zip(data, zip_file)
     if head == OLE_MAGIC:
         return _sniff_ole(data, suffix)
     if _bare_biff(data):  # a BIFF record stream without the OLE container ('导出Excel', Excel 2.x-4.0)
@@ -113,11 +114,12 @@ def _office_html(data: bytes) -> bool:
     return any(mark in head for mark in _OFFICE_HTML_MARKS)
 
 
-def _sniff_zip(data: bytes) -> Sniffed:
+def _sniff_zip(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
+    import contextlib
     import io
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with contextlib.nullcontext(opened) if opened is not None else zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names:
