@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import ole, zip_of
+
 from toolkit.extract import sniff as S
 from toolkit.extract.opc import Package
 from toolkit.extract.safety import UnsafeFile
+
 
 def word_fib(flags: int) -> bytes:
     """A WordDocument stream start (one 512-byte sector): wIdent, nFib 0x00C1, flags at offset 10."""
@@ -91,6 +92,7 @@ def test_a_file_is_unzipped_once_to_be_sniffed_and_read(monkeypatch, campaign):
 
     import workbook_builders as B
     from word_builders import bold_p, p, package
+
     from toolkit.extract.registry import extract
 
     opened = []
