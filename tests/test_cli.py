@@ -248,3 +248,41 @@ def test_a_program_leaves_as_python_would_with_its_code_output_threads_and_exit_
             proc = subprocess.run([sys.executable, str(ROOT / "run.py"), *map(str, batch)], check=False, cwd=ROOT,
                                   stdout=full, stderr=subprocess.PIPE, timeout=600, env=buffered)
         assert proc.returncode == 120, proc.stderr
+
+
+FIRM_A, FIRM_B = "河北华信精密机械有限公司", "唐山恒达轴承有限公司"
+
+
+def test_check_of_a_pair_cross_checks_it_as_a_batch_run_does(make_form, make_summary, tmp_path):
+    """`check 申请表 总结材料` checks the two as one application: a 标杆名称 that differs between them is an error
+    there, as in the batch run, not only after submitting."""
+    form = make_form(tmp_path / "申请表.xlsx", 申报单位=FIRM_A, 标杆名称="推行六西格玛设计的经验")
+    summary = make_summary(tmp_path / "总结材料.docx", enterprise=FIRM_A, name="推行精益生产的经验")
+    proc = run_cli("check", form, summary)
+    assert proc.returncode == 1, proc.stdout
+    assert "【申请表.xlsx 与 总结材料.docx】作为同一项申报核对 —— 申报单位、标杆名称不一致" in proc.stdout
+    assert "推行六西格玛设计的经验" in proc.stdout and "推行精益生产的经验" in proc.stdout
+    assert "申请表 B" in proc.stdout and "错误 1 条" in proc.stdout
+    assert "mismatch" not in proc.stdout  # no English code in view
+
+    matching = make_summary(tmp_path / "总结材料2.docx", enterprise=FIRM_A, name="推行六西格玛设计的经验")
+    proc = run_cli("check", form, matching)
+    assert proc.returncode == 0, proc.stdout
+    assert "作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
+
+
+def test_check_of_several_pairs_pairs_each_summary_with_its_form(make_form, make_summary, tmp_path):
+    """Given in any order, each 总结材料 is checked with the 申请表 of its enterprise; one that has none is named."""
+    forms = [make_form(tmp_path / f"{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm[:4]}推行精益生产的经验")
+             for firm in (FIRM_A, FIRM_B)]
+    good = make_summary(tmp_path / "甲-总结材料.docx", enterprise=FIRM_A, name=f"{FIRM_A[:4]}推行精益生产的经验")
+    renamed = make_summary(tmp_path / "乙-总结材料.docx", enterprise=FIRM_B, name=f"{FIRM_B[:4]}推行零缺陷管理的经验")
+    proc = run_cli("check", renamed, forms[0], good, forms[1])
+    assert proc.returncode == 1, proc.stdout
+    assert f"【{FIRM_A}-申请表.xlsx 与 甲-总结材料.docx】作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
+    assert f"【{FIRM_B}-申请表.xlsx 与 乙-总结材料.docx】作为同一项申报核对 —— 申报单位、标杆名称不一致" in proc.stdout
+
+    stranger = make_summary(tmp_path / "丙-总结材料.docx", enterprise="承德华北化工有限公司", name="推行卓越绩效的经验")
+    proc = run_cli("check", forms[0], stranger, forms[1])
+    assert "作为同一项申报核对" not in proc.stdout
+    assert f"未能配对核对的文件：{FIRM_A}-申请表.xlsx、{FIRM_B}-申请表.xlsx、丙-总结材料.docx" in proc.stdout

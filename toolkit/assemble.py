@@ -319,7 +319,7 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str) ->
     return tuple(reasons)
 
 
-def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,
+def pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,
                    form_ex: Extracted) -> tuple[int, int]:
     """(content evidence, placement evidence) that a 总结材料 belongs with a 申请表.
 
@@ -426,7 +426,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             candidates = [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]]
         best_key, best = None, (0, 0)
         for key, ffv, fex in candidates:
-            evidence = _pair_evidence(fv, ex, ffv, fex)
+            evidence = pair_evidence(fv, ex, ffv, fex)
             if evidence[0] >= 2 and evidence > best:
                 best_key, best = key, evidence
         if best_key is None:
@@ -440,7 +440,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         placed = (by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []) + by_place.get(
             ("rank", prefix_rank(fv.name)), [])  # placement evidence needs the same sub-folder or rank prefix
         options = {key for key, ffv, fex in placed if not groups[key]["summaries"]
-                   and _pair_evidence(fv, ex, ffv, fex)[1] >= 1
+                   and pair_evidence(fv, ex, ffv, fex)[1] >= 1
                    and (not named or normalize_name(named) == normalize_name(fex.form.text(ENTERPRISE)))}
         if len(options) == 1:
             groups[options.pop()]["summaries"].append((fv, ex))

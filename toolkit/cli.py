@@ -327,7 +327,7 @@ def cmd_watch(args) -> int:
 
 def cmd_check(args) -> int:
     from .discover import is_temporary
-    from .pipeline import check_files
+    from .pipeline import check_files, check_pairs
     from .report import check_report
 
     campaign = load_campaign(args.campaign)
@@ -343,7 +343,8 @@ def cmd_check(args) -> int:
     if missing:
         raise ConfigError("找不到文件：" + "、".join(str(p) for p in missing))
     results = check_files(paths, campaign)
-    text, has_errors = check_report(results, campaign, show_fields=args.show_fields)
+    pairs, unpaired = check_pairs(results, campaign)
+    text, has_errors = check_report(results, campaign, show_fields=args.show_fields, pairs=pairs, unpaired=unpaired)
     print(text)
     return 1 if has_errors else 0
 

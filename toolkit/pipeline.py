@@ -539,7 +539,7 @@ def _read_last(state: Path) -> dict:
 
 def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extracted, Report]]:
     """A clerk's pre-flight check of single files: each file read (in a limited worker), then every application
-    rule of toolkit.validate on each form it holds and on its summary (no pairing across files).
+    rule of toolkit.validate on each form it holds and on its summary (pairs across files: ``check_pairs``).
 
     Returns (path, what the file yielded, a Report of its issues) per path, in the order given.
     """
@@ -561,3 +561,40 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
                 issues.extend(i for i in validate(app, campaign).issues if i not in issues)
         out.append((path, ex, Report(tuple(issues))))
     return out
+
+
+def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaign
+                ) -> tuple[list[tuple[Path, Path, Report]], list[Path]]:
+    """The 申请表 and 总结材料 among ``check_files``'s results checked as one application each, as a batch run
+    checks them (the mismatch rule: 申报单位 and 标杆名称 must agree): ([(申请表, 总结材料, the issues only the
+    pair has)], the 申请表 and 总结材料 that could not be paired).
+
+    One 申请表 (a file with one form and no summary) and one 总结材料 given together are a pair; with more, a
+    总结材料 pairs with the 申请表 its content points to most (assemble.pair_evidence, as a batch run pairs the files
+    of a unit's folder: the same 标杆名称, the enterprise in its name, its 企业概况 or the file name), when that is
+    one 申请表 not paired already."""
+    def version(path: Path) -> FileVersion:
+        return FileVersion(path=path.as_posix(), unit="", folder="", sha256="", size=0, mtime=0, first_seen="")
+
+    forms = [(path, ex, report) for path, ex, report in results
+             if ex.form is not None and len(ex.all_forms or (ex.form,)) == 1 and ex.summary is None]
+    summaries = [(path, ex, report) for path, ex, report in results if ex.summary is not None and ex.form is None]
+    pairs, paired = [], set()
+    for s_path, s_ex, s_report in summaries:
+        candidates = forms
+        if len(forms) > 1 or len(summaries) > 1:
+            scored = [(assembly.pair_evidence(version(s_path), s_ex, version(f[0]), f[1])[0], f) for f in forms]
+            best = max((score for score, _ in scored), default=0)
+            candidates = [f for score, f in scored if score == best] if best > 0 else []
+        if len(candidates) != 1 or candidates[0][0] in paired:
+            continue
+        f_path, f_ex, f_report = candidates[0]
+        paired.update((f_path, s_path))
+        app = Application(unit="", enterprise=f_ex.form.text(ENTERPRISE), benchmark_name=f_ex.form.text(BENCHMARK),
+                          form=f_ex.form, form_file=version(f_path), summary=s_ex.summary,
+                          summary_file=version(s_path))
+        alone = {(i.code, i.field, i.message) for i in (*f_report.issues, *s_report.issues)}
+        found = tuple(i for i in validate(app, campaign).issues if (i.code, i.field, i.message) not in alone)
+        pairs.append((f_path, s_path, Report(found)))
+    unpaired = [path for path, _ex, _report in (*forms, *summaries) if path not in paired]
+    return pairs, unpaired

@@ -62,7 +62,10 @@ def _headline(brief: dict, campaign: Campaign) -> list[str]:
             f"{brief.get('stamped', 0)} 个；截止时间 {campaign.deadline_text}"]
 
 
-def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> tuple[str, bool]:
+def check_report(results, campaign: Campaign, *, show_fields: bool = False, pairs=(), unpaired=()) -> tuple[str, bool]:
+    """What ``run.py check`` prints, and whether anything is an error: each file (``results`` of
+    pipeline.check_files) with what it was read as and its problems, then each 申请表 + 总结材料 pair
+    (``pairs``/``unpaired`` of pipeline.check_pairs) with the problems only the pair has, then the count."""
     lines, has_errors = [], False
     for path, ex, report in results:
         issues = report.issues
@@ -71,14 +74,27 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False) -> t
         lines.append(f"【{path}】识别为：{KIND_LABELS.get(ex.kind, ex.kind)} —— {verdict}")
         if show_fields:
             lines.extend(_field_lines(ex, campaign))
-        for i in issues:
-            level = SEVERITY_LABELS.get(i.severity, i.severity)
-            where = f"［{display_location(i.location)}］" if i.location else ""
-            lines.append(f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}")
+        lines.extend(_issue_line(i) for i in issues)
         lines.append("")
-    total = sum(len(r[2].errors) for r in results)
+    for form_path, summary_path, report in pairs:
+        has_errors = has_errors or not report.valid
+        verdict = "不一致" if not report.valid else "一致"
+        lines.append(f"【{form_path.name} 与 {summary_path.name}】作为同一项申报核对 —— 申报单位、标杆名称{verdict}")
+        lines.extend(_issue_line(i) for i in report.issues)
+        lines.append("")
+    if unpaired and (pairs or len(unpaired) > 1):
+        lines.append("未能配对核对的文件：" + "、".join(p.name for p in unpaired)
+                     + "（请同时检查同一企业的申请表和总结材料，两者的申报单位、标杆名称应一致）")
+        lines.append("")
+    total = sum(len(r[2].errors) for r in results) + sum(len(r[2].errors) for r in pairs)
     lines.append(f"共检查 {len(results)} 个文件，错误 {total} 条。" + ("请按提示修改后重新提交。" if has_errors else ""))
     return "\n".join(lines), has_errors
+
+
+def _issue_line(i) -> str:
+    level = SEVERITY_LABELS.get(i.severity, i.severity)
+    where = f"［{display_location(i.location)}］" if i.location else ""
+    return f"  {level}｜{issue_title(i.code)}{where} {i.message}"
 
 
 def _field_lines(ex, campaign: Campaign) -> list[str]:
