@@ -286,3 +286,19 @@ def test_check_of_several_pairs_pairs_each_summary_with_its_form(make_form, make
     proc = run_cli("check", forms[0], stranger, forms[1])
     assert "作为同一项申报核对" not in proc.stdout
     assert f"未能配对核对的文件：{FIRM_A}-申请表.xlsx、{FIRM_B}-申请表.xlsx、丙-总结材料.docx" in proc.stdout
+
+
+def test_a_batch_where_everything_is_late_says_how_to_give_another_deadline(make_form, make_summary, tmp_path):
+    """Rehearsing the 2021 campaign today makes every application 逾期 under the notice's deadline: the console says
+    so and names --deadline; with a deadline given, the applications are judged and the hint is gone."""
+    unit = tmp_path / "inbox" / "唐山"
+    make_form(unit / "1-申请表.xlsx")
+    make_summary(unit / "1-总结材料.docx")
+    late = run_cli("batch", "--inbox", tmp_path / "inbox", "--outbox", tmp_path / "out", "--settle", "0")
+    assert late.returncode == 0, late.stderr
+    assert "申报：共 1 项，逾期 1" in late.stdout
+    assert "全部申报都是截止时间（2021-09-20）以后收到的" in late.stdout and "--deadline" in late.stdout
+    judged = run_cli("batch", "--inbox", tmp_path / "inbox", "--outbox", tmp_path / "out", "--settle", "0",
+                     "--deadline", "2099-12-31")
+    assert judged.returncode == 0, judged.stderr
+    assert "逾期" not in judged.stdout and "--deadline" not in judged.stdout

@@ -6,7 +6,7 @@ from pathlib import Path
 from .campaign import Campaign
 from .messages import display_location
 from .messages import title as issue_title
-from .model import KIND_LABELS, SEVERITY_LABELS
+from .model import KIND_LABELS, LATE, SEVERITY_LABELS
 from .normalize import plain_number
 
 
@@ -55,11 +55,18 @@ def _unchanged(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
 
 
 def _headline(brief: dict, campaign: Campaign) -> list[str]:
-    """The two lines every end of run shows: applications by status, units that sent something and stamps."""
-    statuses = "，".join(f"{k} {v}" for k, v in sorted(brief.get("statuses", {}).items(), key=lambda kv: -kv[1]))
-    return [f"申报：共 {brief.get('applications', 0)} 项" + (f"，{statuses}" if statuses else ""),
-            f"推荐单位：已报送 {brief.get('submitted', 0)}/{brief.get('units', 0)}，盖章推荐意见已收到 "
-            f"{brief.get('stamped', 0)} 个；截止时间 {campaign.deadline_text}"]
+    """The two lines every end of run shows: applications by status, units that sent something and stamps; and,
+    when every application came after the deadline, a third on giving another one (an extension, a rehearsal of
+    a past campaign: the notice's own deadline makes everything 逾期)."""
+    counts = brief.get("statuses", {})
+    statuses = "，".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+    lines = [f"申报：共 {brief.get('applications', 0)} 项" + (f"，{statuses}" if statuses else ""),
+             f"推荐单位：已报送 {brief.get('submitted', 0)}/{brief.get('units', 0)}，盖章推荐意见已收到 "
+             f"{brief.get('stamped', 0)} 个；截止时间 {campaign.deadline_text}"]
+    if counts and set(counts) == {LATE}:
+        lines.append(f"全部申报都是截止时间（{campaign.deadline_text}）以后收到的，因此均为“逾期”。如果截止时间已延长，"
+                     "或这是一次演练，请加上 --deadline 指定截止时间后重新运行，例如：python run.py batch --deadline 2021-10-15")
+    return lines
 
 
 def check_report(results, campaign: Campaign, *, show_fields: bool = False, pairs=(), unpaired=()) -> tuple[str, bool]:
