@@ -7,6 +7,7 @@ small crafted bytes.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import io
 import re
 from unittest import mock
@@ -38,7 +39,7 @@ SPEC_CODES = {
     "pair.missing-summary", "pair.missing-form", "field.missing", "field.invalid", "name.too-long",
     "name.pattern", "section.missing", "section.too-long", "mismatch", "eligibility.unprofitable",
     "finance.suspicious", "quota.exceeded", "rank.missing", "rank.conflict", "duplicate.enterprise",
-    "deadline.late",
+    "deadline.late", "region.other",
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -407,6 +408,19 @@ CASES = [
     ("finance.suspicious", "a figure growing exactly tenfold",
      lambda: rule_issues(yearly={"利润总额": {2018: 350, 2019: 3500, 2020: 4100}}), False),
     ("finance.suspicious", "employees written with 人", lambda: rule_issues(yearly={"从业人员": {2020: "1210人"}}), False),
+    # -- region.other
+    ("region.other", "a city's unit sends an enterprise of another city", lambda: rule_issues(fields={"所在地区": "保定市"}),
+     True),
+    ("region.other", "another city written with its district",
+     lambda: rule_issues(fields={"所在地区": "河北省保定市竞秀区"}), True),
+    ("region.other", "the unit's city written without 市", lambda: rule_issues(fields={"所在地区": "石家庄"}), False),
+    ("region.other", "the unit's city with its district", lambda: rule_issues(fields={"所在地区": "石家庄市鹿泉区"}), False),
+    ("region.other", "辛集 (a city of its own) named after 石家庄: the unit's city is named",
+     lambda: rule_issues(fields={"所在地区": "石家庄市辛集市"}), False),
+    ("region.other", "an association recommends across the province",
+     lambda: list(validate(replace(make_app(fields={"所在地区": "保定市"}), unit=YEJIN), CAMPAIGN).issues), False),
+    ("region.other", "no region of the campaign named (field.invalid's)",
+     lambda: rule_issues(fields={"所在地区": "北京市"}), False),
     # -- quota.exceeded
     ("quota.exceeded", "a city unit recommends 4 (quota 3)", lambda: unit_issues(*unit_apps(4)), True),
     ("quota.exceeded", "an association recommends 3 (quota 2)",
@@ -759,8 +773,9 @@ def test_rules_declare_the_codes_they_yield():
     of two bad applications (so the check is never over rules that yield nothing)."""
     declared = {code for rule in RULES for code in rule.codes}
     assert {"field.missing", "field.invalid", "name.too-long", "name.pattern", "section.missing", "section.too-long",
-            "mismatch", "eligibility.unprofitable", "finance.suspicious"} == declared
-    bad = [make_app(fields={"电话": "abc", "电子邮箱": "x"}, yearly={"利润总额": {2019: -5.0, 2020: 60000}},
+            "mismatch", "eligibility.unprofitable", "finance.suspicious", "region.other"} == declared
+    bad = [make_app(fields={"电话": "abc", "电子邮箱": "x", "所在地区": "保定市"},
+                    yearly={"利润总额": {2019: -5.0, 2020: 60000}},
                     sections={"摘要": "很长。" * 400, "企业概况": "企业名称：石家庄华北重工机械有限公司，成立于1998年。"},
                     name="某某经验" * 20),
            make_app(fields={"申报单位": "", "联系人": "", "电话": "", "手机": ""}, sections={"企业概况": DROP})]

@@ -19,6 +19,7 @@ from .rules.fields import check_fields
 from .rules.finance import check_finance
 from .rules.naming import check_name
 from .rules.pairing import check_mismatch
+from .rules.region import check_region
 from .rules.sections import check_sections
 
 
@@ -41,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     Rule("mismatch", ("mismatch",), check_mismatch),
     Rule("eligibility", ("eligibility.unprofitable",), check_eligibility, decides=INELIGIBLE),
     Rule("finance", ("finance.suspicious",), check_finance),
+    Rule("region", ("region.other",), check_region),
 )
 
 

@@ -10,6 +10,7 @@ from ..messages import make_issue
 from ..model import WARNING, Application, Issue
 from ..normalize import compact, normalize_name
 from ..wordcount import count_words
+from .region import known_region
 
 _HINTS = {"money": "填写数字，单位按栏目要求（万元），不要写文字", "count": "填写人数（整数）",
           "email": "填写有效的电子邮箱，如 name@example.com", "phone": "填写带区号的电话号码，如 0311-87803218",
@@ -35,7 +36,7 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             continue
         if not v.ok:
             yield _invalid(spec, v, file)
-        elif spec.choices_from == "regions" and campaign.regions and not _known_region(str(v.value), campaign.regions):
+        elif spec.choices_from == "regions" and campaign.regions and not known_region(str(v.value), campaign.regions):
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
                              value=v.text, reason="不是本次活动范围内的地区",
                              hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")
@@ -103,16 +104,3 @@ def _invalid(spec, v, file: str, *, label: str | None = None) -> Issue:
 def _choice_keys(choices: tuple[str, ...]) -> frozenset[str]:
     """The choices as normalize_name keys (once per campaign field, not once per application)."""
     return frozenset(normalize_name(c) for c in choices)
-
-
-def _known_region(written: str, regions: tuple) -> bool:
-    """'石家庄' / '河北省石家庄市鹿泉区' / '雄安' name a region of the campaign."""
-    text = normalize_name(written)
-    return any(stem in text for stem in _region_stems(regions))
-
-
-@functools.lru_cache(maxsize=64)
-def _region_stems(regions: tuple[str, ...]) -> tuple[str, ...]:
-    """Each region's name without 市 / 新区, normalised, the empty ones left out (once per campaign)."""
-    stems = {normalize_name(r).removesuffix("新区").removesuffix("市") for r in regions}
-    return tuple(sorted(stem for stem in stems if stem))
