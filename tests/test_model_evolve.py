@@ -83,3 +83,22 @@ def test_evolve_copies_only_classes_where_a_copy_equals_replace():
     cached = Cached(1)
     assert cached.twice == 2 and evolve(cached, a=5).twice == 10
     assert evolve(ISSUE, message="改") == dataclasses.replace(ISSUE, message="改")
+
+
+def test_frozen_slotted_classes_pickle_as_the_call_that_makes_them():
+    """Every frozen dataclass with slots of the model (what a reader's result holds by the dozen) pickles as
+    cls(*fields) — not through dataclasses' __setstate__ — and comes back equal, a subclass as its model class."""
+    import pickle
+
+    from toolkit import model
+
+    slotted = [cls for cls in vars(model).values()
+               if isinstance(cls, type) and dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)
+               and cls.__module__ == model.__name__]
+    assert len(slotted) >= 6
+    samples = {model.Issue: ISSUE, model.FileVersion: FILE, model.Value: Value(3.5, "3.5", "申请表!C16", note="x")}
+    for cls in slotted:
+        sample = samples.get(cls) or cls(*(f"{f.name}-1" for f in dataclasses.fields(cls)))
+        values = tuple(getattr(sample, f.name) for f in dataclasses.fields(cls))
+        assert sample.__reduce_ex__(pickle.HIGHEST_PROTOCOL) == (cls, values), cls
+        assert pickle.loads(pickle.dumps(sample, pickle.HIGHEST_PROTOCOL)) == sample

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 
@@ -470,3 +471,22 @@ class UnitView:
     def listed_in_opinion(self) -> list:
         """The applications the unit's 推荐意见 lists, in ranking order (decided by assembly)."""
         return [a for a in self.applications if a.listed_in_opinion]
+
+
+def _pickled_as_call(cls: type) -> None:
+    """Pickle ``cls`` (a frozen dataclass with slots) as the call that makes it, ``cls(*field values)``, rather
+    than by the __getstate__/__setstate__ dataclasses give such classes: those are written in Python and look up
+    fields() on every object. A reader's result crosses from a worker to the run's process as a pickle (15 such
+    objects on average): pickling it took 0.047 ms and unpickling 0.054 ms, now 0.028 and 0.040 (600 inbox files,
+    best of seven). render.content_bytes pickles them through its own table, unaffected."""
+    names = tuple(f.name for f in fields(cls))
+    values = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+
+    def __reduce__(self):
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__
+
+
+for _cls in (Issue, Value, Section, RankingRow, FileVersion, FileEntry):
+    _pickled_as_call(_cls)
