@@ -141,3 +141,23 @@ def test_fields_name_only_rules_that_exist():
     campaign = load_campaign()
     for spec in (*campaign.fields, *campaign.yearly):
         assert spec.rules and set(spec.rules) <= names, (spec.key, spec.rules)
+
+
+@pytest.mark.parametrize("written, named, region_of", [
+    ("邯郸", ("邯郸市",), "邯郸市"), ("河北省邯郸市丛台区", ("邯郸市",), "邯郸市"),
+    ("保定市定州市", ("保定市", "定州市"), "定州市"), ("石家庄市 辛集市", ("石家庄市", "辛集市"), "辛集市"),
+    ("雄安", ("雄安新区",), "雄安新区"), ("ＳＪＺ石家庄", ("石家庄市",), "石家庄市"),
+    ("北京市", (), "北京市"), ("", (), "未填写")])
+def test_regions_a_written_place_names(written, named, region_of):
+    """One rule for the 所在地区 check, the 统计 sheet's grouping and a unit's own region: each region found by its
+    stem, in the order written; the 统计 sheet takes the last, the most specific."""
+    campaign = load_campaign()
+    assert campaign.regions_named(written) == named
+    assert campaign.region_of(written) == region_of
+
+
+@pytest.mark.parametrize("unit, region", [
+    ("石家庄市工业和信息化局", "石家庄市"), ("辛集市工业和信息化局", "辛集市"), ("定州市工业和信息化局", "定州市"),
+    ("雄安新区改革发展局", "雄安新区"), ("河北省冶金行业协会", None)])
+def test_the_region_a_unit_name_carries(unit, region):
+    assert load_campaign().unit_region(unit) == region

@@ -9,7 +9,7 @@ import pytest
 from toolkit.messages import CATALOGUE, make_issue, title
 from toolkit.model import ERROR, WARNING
 
-# SPEC §6 severities
+# SPEC §6 severities, as the README's 问题代码 table carries them (region.other added there)
 SPEC_SEVERITY = {
     "file.unreadable": ERROR, "file.encrypted": ERROR, "file.unsupported": ERROR, "file.unrecognized": ERROR,
     "unit.unknown": ERROR, "pair.missing-summary": ERROR, "pair.missing-form": ERROR, "field.missing": ERROR,

@@ -174,17 +174,26 @@ class Campaign:
     def with_deadline(self, text: str) -> "Campaign":
         return replace(self, deadline=parse_deadline(text))
 
+    def regions_named(self, written: str) -> tuple[str, ...]:
+        """The campaign's regions a written place names, in the order written, each found by its stem (its name
+        without 市 / 新区) compared as normalize_name keys: '河北省保定市定州市' -> ('保定市', '定州市'), '雄安' ->
+        ('雄安新区',), '北京市' -> (). The 所在地区 check, the 统计 sheet and the unit's own region use it."""
+        text = normalize_name(written or "")
+        found = sorted((text.find(stem), region) for stem, region in _region_stems(self.regions) if stem in text)
+        return tuple(region for _, region in found)
+
     def region_of(self, written: str) -> str:
-        """The campaign's region a written 所在地区 names ('邯郸' / '河北省邯郸市丛台区' -> '邯郸市'), else what
-        was written ('未填写' when empty): the key the 统计 sheet groups by."""
-        text = (written or "").replace(" ", "")
-        if not text:
-            return "未填写"
-        for region in self.regions:
-            short = region.removesuffix("市").removesuffix("新区")
-            if text == region or text.startswith(short) or region in text or (len(short) >= 2 and short in text):
-                return region
-        return text
+        """The campaign's region a written 所在地区 names — the last named, the most specific as places are
+        written ('邯郸' / '河北省邯郸市丛台区' -> '邯郸市', '保定市定州市' -> '定州市') — else what was written ('未填写'
+        when empty): the key the 统计 sheet groups by."""
+        named = self.regions_named(written)
+        return named[-1] if named else ((written or "").replace(" ", "") or "未填写")
+
+    def unit_region(self, unit_name: str) -> str | None:
+        """The region a recommending unit's name carries (唐山市工业和信息化局 -> 唐山市, 雄安新区改革发展局 -> 雄安新区),
+        None for one naming none (the associations)."""
+        named = self.regions_named(unit_name)
+        return named[-1] if named else None
 
     def industry_by_code(self, code: str) -> Industry | None:
         """The 大类 of ``code`` ('C29'), None for none (a register asks once per application)."""
@@ -366,3 +375,10 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"活动配置文件 {p} 格式错误（{exc}），请对照默认的 hebei-2021.toml 检查引号、括号和逗号") from exc
     return campaign_from_dict(data, source=str(p))
+
+
+@functools.lru_cache(maxsize=64)
+def _region_stems(regions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(stem, region) for each region: its name without 市 / 新区, normalised; empty stems left out."""
+    pairs = ((normalize_name(r).removesuffix("新区").removesuffix("市"), r) for r in regions)
+    return tuple((stem, region) for stem, region in pairs if stem)

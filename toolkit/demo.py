@@ -15,7 +15,6 @@ from .campaign import CHINA_TZ, Campaign
 from .errors import ConfigError
 from .render.forms import write_form, write_summary
 from .render.ranking_sheet import write_ranking_sheet
-from .rules.region import unit_region
 
 MARKER = ".zlbg-demo"
 
@@ -57,8 +56,8 @@ PLANTED_FILES = [("其他材料/补充说明.xlsx", "unit.unknown"), ("张家口
 
 
 def _region_of(unit: str, campaign: Campaign, rng: random.Random) -> str:
-    """A city's unit's own region (rules.region.unit_region: its enterprises are of that city); any for the others."""
-    return unit_region(unit, campaign.regions) or rng.choice(campaign.regions)
+    """A city's unit's own region (Campaign.unit_region: its enterprises are of that city); any for the others."""
+    return campaign.unit_region(unit) or rng.choice(campaign.regions)
 
 
 def _paragraphs(text: str, n: int) -> list[str]:

@@ -66,8 +66,8 @@ CATALOGUE: dict[str, Template] = {
                                          "如填写有误请在{location}更正利润总额；确未盈利的企业不符合申报条件。"),
     "region.other": Template(WARNING, "所在地区与推荐单位不符",
                              "申请表的所在地区为“{written}”，推荐单位是{unit}（{region}）。",
-                             "请核对{location}的所在地区：确属{region}的企业请改为“{region}”；其他地区的企业应由其所在地的推荐单位"
-                             "推荐，请把材料移出本单位文件夹。"),
+                             "请核对{location}的所在地区：本地区的企业请从下拉列表中选择“{region}”（县级市、新区的企业不要填其所在的"
+                             "设区市）；确是其他地区的企业，请与企业所在地的推荐单位联系，由其推荐。"),
     "finance.suspicious": Template(WARNING, "财务数据可能有误",
                                    "{reason}",
                                    "请核对{location}的数据（金额单位为万元，从业人员单位为人），确认无误可忽略本提示。"),

@@ -10,7 +10,6 @@ from ..messages import make_issue
 from ..model import WARNING, Application, Issue
 from ..normalize import compact, normalize_name
 from ..wordcount import count_words
-from .region import known_region
 
 _HINTS = {"money": "填写数字，单位按栏目要求（万元），不要写文字", "count": "填写人数（整数）",
           "email": "填写有效的电子邮箱，如 name@example.com", "phone": "填写带区号的电话号码，如 0311-87803218",
@@ -36,7 +35,7 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             continue
         if not v.ok:
             yield _invalid(spec, v, file)
-        elif spec.choices_from == "regions" and campaign.regions and not known_region(str(v.value), campaign.regions):
+        elif spec.choices_from == "regions" and campaign.regions and not campaign.regions_named(str(v.value)):
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
                              value=v.text, reason="不是本次活动范围内的地区",
                              hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")

@@ -2,63 +2,33 @@
 
 The notice addresses 各市（含定州、辛集市）工业和信息化局、雄安新区改革发展局 and 省有关协会 (附件2 lists them): a city's
 bureau recommends enterprises of its own city, an association (协会) enterprises of the whole province. An
-enterprise of another city in a city's list is most often a 所在地区 picked wrongly from the drop-down, sometimes
-a file dropped into the wrong unit's folder — a warning (提示), for the unit to check; it decides nothing.
+enterprise of another city in a city's list is most often a 所在地区 picked wrongly — an enterprise of 定州 or 辛集
+writing the prefecture it lies in (保定市, 石家庄市), one of 雄县 writing 保定市 — sometimes a file dropped into the
+wrong unit's folder: a warning (提示) for the unit to check, deciding nothing.
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 from ..campaign import Campaign
 from ..keys import REGION
 from ..messages import make_issue
 from ..model import Application, Issue
-from ..normalize import normalize_name
 
 
 def check_region(app: Application, campaign: Campaign) -> Iterator[Issue]:
-    """region.other when ``app``'s unit is a city's (Unit.kind 'city') whose region (the campaign's regions, found
-    in the unit's name: 唐山市工业和信息化局 -> 唐山市, 雄安新区改革发展局 -> 雄安新区) the 申请表's 所在地区 does not name,
-    while it names another of the campaign's regions ('保定市', '河北省保定市竞秀区'). Nothing for associations, for
-    a 所在地区 naming no region (field.invalid says so) or when the unit's region is unknown."""
+    """region.other when ``app``'s unit is a city's (Unit.kind 'city') whose region (Campaign.unit_region) the
+    申请表's 所在地区 does not name while it names another of the campaign's regions ('保定市', '河北省保定市竞秀区';
+    Campaign.regions_named). Nothing for associations, for a 所在地区 naming no region (field.invalid says so) or a
+    unit whose region is unknown; '石家庄市辛集市' names the unit's region for 石家庄's and for 辛集's bureau."""
     unit = campaign.unit(app.unit)
-    if unit is None or unit.kind != "city" or app.form is None or not campaign.regions:
+    if unit is None or unit.kind != "city" or app.form is None:
         return
-    value = app.form.fields.get(REGION)
     written = app.form.text(REGION)
-    own = unit_region(unit.name, campaign.regions)
-    if not written or own is None:
-        return
-    named = regions_named(written, campaign.regions)
+    own = campaign.unit_region(unit.name)
+    named = campaign.regions_named(written) if written and own else ()
     if named and own not in named:
+        value = app.form.fields.get(REGION)
         yield make_issue("region.other", file=app.form_file.path if app.form_file else "",
                          location=value.location if value else "", field=REGION, written=written, unit=unit.name,
                          region=own)
-
-
-def known_region(written: str, regions: tuple[str, ...]) -> bool:
-    """'石家庄' / '河北省石家庄市鹿泉区' / '雄安' name a region of the campaign."""
-    return bool(regions_named(written, regions))
-
-
-def regions_named(written: str, regions: tuple[str, ...]) -> tuple[str, ...]:
-    """The campaign's regions that ``written`` names, by their stem (the name without 市 / 新区): '保定市定州市' names
-    保定市 and 定州市."""
-    text = normalize_name(written)
-    return tuple(region for stem, region in _stems(regions) if stem in text)
-
-
-@functools.lru_cache(maxsize=256)
-def unit_region(unit_name: str, regions: tuple[str, ...]) -> str | None:
-    """The region a recommending unit's name carries (the longest stem found: 辛集市 rather than 集), or None."""
-    name = normalize_name(unit_name)
-    found = [(len(stem), region) for stem, region in _stems(regions) if stem in name]
-    return max(found)[1] if found else None
-
-
-@functools.lru_cache(maxsize=64)
-def _stems(regions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(stem, region) for each region: its name without 市 / 新区, normalised; empty stems left out."""
-    pairs = ((normalize_name(r).removesuffix("新区").removesuffix("市"), r) for r in regions)
-    return tuple(sorted((stem, region) for stem, region in pairs if stem))
