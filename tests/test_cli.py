@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -255,37 +256,56 @@ FIRM_A, FIRM_B = "河北华信精密机械有限公司", "唐山恒达轴承有�
 
 def test_check_of_a_pair_cross_checks_it_as_a_batch_run_does(make_form, make_summary, tmp_path):
     """`check 申请表 总结材料` checks the two as one application: a 标杆名称 that differs between them is an error
-    there, as in the batch run, not only after submitting."""
-    form = make_form(tmp_path / "申请表.xlsx", 申报单位=FIRM_A, 标杆名称="推行六西格玛设计的经验")
-    summary = make_summary(tmp_path / "总结材料.docx", enterprise=FIRM_A, name="推行精益生产的经验")
-    proc = run_cli("check", form, summary)
+    there, as in the batch run, not only after submitting. Paths are shown as given."""
+    make_form(tmp_path / "申请表.xlsx", 申报单位=FIRM_A, 标杆名称="推行六西格玛设计的经验")
+    make_summary(tmp_path / "总结材料.docx", enterprise=FIRM_A, name="推行精益生产的经验")
+    proc = run_cli("check", "申请表.xlsx", "总结材料.docx", cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout
-    assert "【申请表.xlsx 与 总结材料.docx】作为同一项申报核对 —— 申报单位、标杆名称不一致" in proc.stdout
+    assert "【申请表.xlsx 与 总结材料.docx】作为同一项申报核对 —— 两份材料不一致（见下）" in proc.stdout
     assert "推行六西格玛设计的经验" in proc.stdout and "推行精益生产的经验" in proc.stdout
     assert "申请表 B" in proc.stdout and "错误 1 条" in proc.stdout
     assert "mismatch" not in proc.stdout  # no English code in view
 
-    matching = make_summary(tmp_path / "总结材料2.docx", enterprise=FIRM_A, name="推行六西格玛设计的经验")
-    proc = run_cli("check", form, matching)
+    make_summary(tmp_path / "总结材料2.docx", enterprise=FIRM_A, name="推行六西格玛设计的经验")
+    proc = run_cli("check", "申请表.xlsx", "总结材料2.docx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout
-    assert "作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
+    assert "【申请表.xlsx 与 总结材料2.docx】作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
 
 
-def test_check_of_several_pairs_pairs_each_summary_with_its_form(make_form, make_summary, tmp_path):
-    """Given in any order, each 总结材料 is checked with the 申请表 of its enterprise; one that has none is named."""
-    forms = [make_form(tmp_path / f"{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm[:4]}推行精益生产的经验")
-             for firm in (FIRM_A, FIRM_B)]
-    good = make_summary(tmp_path / "甲-总结材料.docx", enterprise=FIRM_A, name=f"{FIRM_A[:4]}推行精益生产的经验")
-    renamed = make_summary(tmp_path / "乙-总结材料.docx", enterprise=FIRM_B, name=f"{FIRM_B[:4]}推行零缺陷管理的经验")
-    proc = run_cli("check", renamed, forms[0], good, forms[1])
+def test_check_of_several_pairs_pairs_them_as_a_run_would(make_form, make_summary, tmp_path):
+    """Files given in any order pair as the files of one unit's folder do: by enterprise, in sub-folders that
+    repeat file names (told apart by their paths); a summary of a third enterprise is named as without a partner;
+    forms alone are not a pairing question."""
+    for folder, firm, name in (("甲", FIRM_A, "推行精益生产的经验"), ("乙", FIRM_B, "推行零缺陷管理的经验")):
+        make_form(tmp_path / folder / "申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm[:4]}推行精益生产的经验")
+        make_summary(tmp_path / folder / "总结材料.docx", enterprise=firm, name=f"{firm[:4]}{name}")
+    proc = run_cli("check", "乙/总结材料.docx", "甲/申请表.xlsx", "甲/总结材料.docx", "乙/申请表.xlsx", cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout
-    assert f"【{FIRM_A}-申请表.xlsx 与 甲-总结材料.docx】作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
-    assert f"【{FIRM_B}-申请表.xlsx 与 乙-总结材料.docx】作为同一项申报核对 —— 申报单位、标杆名称不一致" in proc.stdout
+    assert "【甲/申请表.xlsx 与 甲/总结材料.docx】作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
+    assert "【乙/申请表.xlsx 与 乙/总结材料.docx】作为同一项申报核对 —— 两份材料不一致（见下）" in proc.stdout
+    assert "未能与另一份材料配对" not in proc.stdout
 
-    stranger = make_summary(tmp_path / "丙-总结材料.docx", enterprise="承德华北化工有限公司", name="推行卓越绩效的经验")
-    proc = run_cli("check", forms[0], stranger, forms[1])
+    make_summary(tmp_path / "丙-总结材料.docx", enterprise="承德华北化工有限公司", name="承德华北推行卓越绩效的经验")
+    proc = run_cli("check", "甲/申请表.xlsx", "丙-总结材料.docx", "乙/申请表.xlsx", cwd=tmp_path)
     assert "作为同一项申报核对" not in proc.stdout
-    assert f"未能配对核对的文件：{FIRM_A}-申请表.xlsx、{FIRM_B}-申请表.xlsx、丙-总结材料.docx" in proc.stdout
+    assert "未能与另一份材料配对的文件：甲/申请表.xlsx、丙-总结材料.docx、乙/申请表.xlsx" in proc.stdout
+    proc = run_cli("check", "甲/申请表.xlsx", "乙/申请表.xlsx", cwd=tmp_path)
+    assert "配对" not in proc.stdout and proc.returncode == 0, proc.stdout
+
+
+def test_check_of_two_versions_of_a_summary_takes_the_newest_whatever_the_order(make_form, make_summary, tmp_path):
+    """Two 总结材料 of one enterprise: as in a run, the newer (here, modified later) is the one that counts, whichever
+    order they are given in; the older is named as not checked."""
+    make_form(tmp_path / "申请表.xlsx", 申报单位=FIRM_A, 标杆名称="河北华信推行精益生产的经验")
+    old = make_summary(tmp_path / "总结材料-旧.docx", enterprise=FIRM_A, name="河北华信推行六西格玛的经验")
+    new = make_summary(tmp_path / "总结材料-新.docx", enterprise=FIRM_A, name="河北华信推行精益生产的经验")
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    os.utime(new, (1_600_086_400, 1_600_086_400))
+    for order in (("总结材料-旧.docx", "总结材料-新.docx"), ("总结材料-新.docx", "总结材料-旧.docx")):
+        proc = run_cli("check", "申请表.xlsx", *order, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout
+        assert "【申请表.xlsx 与 总结材料-新.docx】作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
+        assert "较早版本未参加核对（汇总时以最新的为准）：总结材料-旧.docx" in proc.stdout
 
 
 def test_a_batch_where_everything_is_late_says_how_to_give_another_deadline(make_form, make_summary, tmp_path):
@@ -298,7 +318,10 @@ def test_a_batch_where_everything_is_late_says_how_to_give_another_deadline(make
     assert late.returncode == 0, late.stderr
     assert "申报：共 1 项，逾期 1" in late.stdout
     assert "全部申报都是截止时间（2021-09-20）以后收到的" in late.stdout and "--deadline" in late.stdout
+    suggested = re.search(r"如 --deadline (\d{4}-\d{2}-\d{2})", late.stdout).group(1)  # the rehearsal's example
+    unchanged = run_cli("batch", "--inbox", tmp_path / "inbox", "--outbox", tmp_path / "out", "--settle", "0")
+    assert "无变化" in unchanged.stdout and "--deadline" not in unchanged.stdout  # said once, not every quiet run
     judged = run_cli("batch", "--inbox", tmp_path / "inbox", "--outbox", tmp_path / "out", "--settle", "0",
-                     "--deadline", "2099-12-31")
+                     "--deadline", suggested)
     assert judged.returncode == 0, judged.stderr
     assert "逾期" not in judged.stdout and "--deadline" not in judged.stdout

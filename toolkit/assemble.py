@@ -319,7 +319,7 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str) ->
     return tuple(reasons)
 
 
-def pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,
+def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileVersion,
                    form_ex: Extracted) -> tuple[int, int]:
     """(content evidence, placement evidence) that a 总结材料 belongs with a 申请表.
 
@@ -351,6 +351,15 @@ def pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: FileV
 
 def _newest(items: list[tuple[FileVersion, Extracted]]) -> tuple:
     return max(items, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].mtime, it[0].path))
+
+
+def pair_files(campaign: Campaign, files: list[FileVersion], extracted: dict) -> list[Application]:
+    """The applications ``files`` (with what each held, ``extracted``: path -> Extracted) make as one unit's folder
+    does in a run (steps 1-2: forms grouped by enterprise, versions, each 总结材料 paired by content, then by
+    sub-folder or rank prefix), before validation and the unit's decisions: what `check` cross-checks. Each
+    application's form_file / summary_file is the version that counts, ``superseded`` the others."""
+    scratch = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind) for fv in files}
+    return _unit_applications(campaign, files, extracted, scratch, [])[0]
 
 
 def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: dict, entries: dict,
@@ -426,7 +435,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             candidates = [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]]
         best_key, best = None, (0, 0)
         for key, ffv, fex in candidates:
-            evidence = pair_evidence(fv, ex, ffv, fex)
+            evidence = _pair_evidence(fv, ex, ffv, fex)
             if evidence[0] >= 2 and evidence > best:
                 best_key, best = key, evidence
         if best_key is None:
@@ -440,7 +449,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         placed = (by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []) + by_place.get(
             ("rank", prefix_rank(fv.name)), [])  # placement evidence needs the same sub-folder or rank prefix
         options = {key for key, ffv, fex in placed if not groups[key]["summaries"]
-                   and pair_evidence(fv, ex, ffv, fex)[1] >= 1
+                   and _pair_evidence(fv, ex, ffv, fex)[1] >= 1
                    and (not named or normalize_name(named) == normalize_name(fex.form.text(ENTERPRISE)))}
         if len(options) == 1:
             groups[options.pop()]["summaries"].append((fv, ex))

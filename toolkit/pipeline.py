@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import json
 import logging
+import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -33,7 +34,8 @@ from .extract.version import EXTRACTOR_VERSION
 from .journal import Journal, RunLock, write_json_atomic
 from .keys import BENCHMARK, CHECKED_SECTION_TEXTS, ENTERPRISE
 from .messages import file_problem
-from .model import Application, Assembled, Extracted, FileVersion, Report
+from .model import FORM, Application, Assembled, Extracted, FileVersion, Report
+from .model import SUMMARY as SUMMARY_KIND
 from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all, unit_keys
@@ -564,37 +566,45 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
 
 
 def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaign
-                ) -> tuple[list[tuple[Path, Path, Report]], list[Path]]:
-    """The 申请表 and 总结材料 among ``check_files``'s results checked as one application each, as a batch run
-    checks them (the mismatch rule: 申报单位 and 标杆名称 must agree): ([(申请表, 总结材料, the issues only the
-    pair has)], the 申请表 and 总结材料 that could not be paired).
-
-    One 申请表 (a file with one form and no summary) and one 总结材料 given together are a pair; with more, a
-    总结材料 pairs with the 申请表 its content points to most (assemble.pair_evidence, as a batch run pairs the files
-    of a unit's folder: the same 标杆名称, the enterprise in its name, its 企业概况 or the file name), when that is
-    one 申请表 not paired already."""
-    def version(path: Path) -> FileVersion:
-        return FileVersion(path=path.as_posix(), unit="", folder="", sha256="", size=0, mtime=0, first_seen="")
-
-    forms = [(path, ex, report) for path, ex, report in results
-             if ex.form is not None and len(ex.all_forms or (ex.form,)) == 1 and ex.summary is None]
-    summaries = [(path, ex, report) for path, ex, report in results if ex.summary is not None and ex.form is None]
-    pairs, paired = [], set()
-    for s_path, s_ex, s_report in summaries:
-        candidates = forms
-        if len(forms) > 1 or len(summaries) > 1:
-            scored = [(assembly.pair_evidence(version(s_path), s_ex, version(f[0]), f[1])[0], f) for f in forms]
-            best = max((score for score, _ in scored), default=0)
-            candidates = [f for score, f in scored if score == best] if best > 0 else []
-        if len(candidates) != 1 or candidates[0][0] in paired:
+                ) -> tuple[list[tuple[Path, Path, Report, list[Path]]], list[Path]]:
+    """The 申请表 and 总结材料 among ``check_files``'s results paired as a run pairs the files of one unit's folder
+    (assemble.pair_files: by enterprise and content, then by sub-folder or rank prefix; the newest version of a
+    file counts — by modification time here) and each pair checked as one application: ([(申请表, 总结材料, the
+    issues only the pair has, older versions not checked)], the 申请表 and 总结材料 left without a partner). A Word
+    申请书 holding both is checked whole by check_files. Paths are as given."""
+    by_path: dict[str, Path] = {}
+    versions, extracted = [], {}
+    given = [(path, ex) for path, ex, _report in results
+             if (ex.kind == FORM and ex.form is not None) or (ex.kind == SUMMARY_KIND and ex.summary is not None)]
+    if len({ex.kind for _path, ex in given}) < 2:  # no 申请表 or no 总结材料: nothing to pair
+        return [], []
+    try:
+        root = Path(os.path.commonpath([str(path.resolve().parent) for path, _ex in given]))
+    except ValueError:  # different drives (Windows): file names alone
+        root = None
+    for path, ex in given:
+        try:  # the folder they share stands for the unit's: sub-folders and file names pair as in a run
+            rel = "检查/" + (path.resolve().relative_to(root).as_posix() if root is not None else path.name)
+            mtime = path.stat().st_mtime
+        except (OSError, ValueError):
+            rel, mtime = "检查/" + path.name, 0.0
+        if rel in by_path:  # the same file given twice
             continue
-        f_path, f_ex, f_report = candidates[0]
-        paired.update((f_path, s_path))
-        app = Application(unit="", enterprise=f_ex.form.text(ENTERPRISE), benchmark_name=f_ex.form.text(BENCHMARK),
-                          form=f_ex.form, form_file=version(f_path), summary=s_ex.summary,
-                          summary_file=version(s_path))
-        alone = {(i.code, i.field, i.message) for i in (*f_report.issues, *s_report.issues)}
+        first_seen = dt.datetime.fromtimestamp(mtime, CHINA_TZ).isoformat()
+        versions.append(FileVersion(path=rel, unit="", folder="检查", sha256="", size=0, mtime=mtime,
+                                    first_seen=first_seen))
+        extracted[rel] = ex
+        by_path[rel] = path
+    reports = {str(path): report for path, _ex, report in results}
+    pairs, paired = [], set()
+    for app in assembly.pair_files(campaign, versions, extracted):
+        if app.form_file is None or app.summary_file is None or app.form_file.path == app.summary_file.path:
+            continue
+        form_path, summary_path = by_path[app.form_file.path], by_path[app.summary_file.path]
+        older = [by_path[f.path] for f in app.superseded]
+        paired.update((form_path, summary_path, *older))
+        alone = {(i.code, i.field, i.message) for p in (form_path, summary_path) for i in reports[str(p)].issues}
         found = tuple(i for i in validate(app, campaign).issues if (i.code, i.field, i.message) not in alone)
-        pairs.append((f_path, s_path, Report(found)))
-    unpaired = [path for path, _ex, _report in (*forms, *summaries) if path not in paired]
+        pairs.append((form_path, summary_path, Report(found), older))
+    unpaired = [path for path in dict.fromkeys(path for path, _ex in given) if path not in paired]
     return pairs, unpaired

@@ -1,9 +1,10 @@
 """What the console shows: the one-screen end-of-run summary and the `check` report (Chinese)."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from .campaign import Campaign
+from .campaign import CHINA_TZ, Campaign
 from .messages import display_location
 from .messages import title as issue_title
 from .model import KIND_LABELS, LATE, SEVERITY_LABELS
@@ -20,6 +21,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
              (f"收件箱：{inbox}  文件 {report.files} 个（新读取 {report.parsed}，未变化 {report.cached}"
               f"{f'，另有临时文件 {ignored} 个已忽略' if ignored else ''}），用时 {report.seconds:.1f} 秒"),
              *_headline(b, campaign),
+             *_all_late(b, campaign),
              (f"问题：申报项目错误 {b.get('application_errors', 0)} 条、提示 {b.get('application_warnings', 0)} 条；"
               f"其他文件问题：错误 {b.get('file_errors', 0)} 条、提示 {b.get('file_warnings', 0)} 条"
               "（详见省级汇总表“问题清单”）")]
@@ -55,18 +57,24 @@ def _unchanged(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
 
 
 def _headline(brief: dict, campaign: Campaign) -> list[str]:
-    """The two lines every end of run shows: applications by status, units that sent something and stamps; and,
-    when every application came after the deadline, a third on giving another one (an extension, a rehearsal of
-    a past campaign: the notice's own deadline makes everything 逾期)."""
+    """The two lines every end of run shows: applications by status, units that sent something and stamps."""
+    statuses = "，".join(f"{k} {v}" for k, v in sorted(brief.get("statuses", {}).items(), key=lambda kv: -kv[1]))
+    return [f"申报：共 {brief.get('applications', 0)} 项" + (f"，{statuses}" if statuses else ""),
+            f"推荐单位：已报送 {brief.get('submitted', 0)}/{brief.get('units', 0)}，盖章推荐意见已收到 "
+            f"{brief.get('stamped', 0)} 个；截止时间 {campaign.deadline_text}"]
+
+
+def _all_late(brief: dict, campaign: Campaign) -> list[str]:
+    """When every application came after the deadline, a line on giving another one — after an extension, or in a
+    rehearsal of a past campaign, where the files were put in now and the notice's deadline makes all 逾期 (a
+    receipt time is when the toolkit first saw the file, so the deadline must be later than that). Else []."""
     counts = brief.get("statuses", {})
-    statuses = "，".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
-    lines = [f"申报：共 {brief.get('applications', 0)} 项" + (f"，{statuses}" if statuses else ""),
-             f"推荐单位：已报送 {brief.get('submitted', 0)}/{brief.get('units', 0)}，盖章推荐意见已收到 "
-             f"{brief.get('stamped', 0)} 个；截止时间 {campaign.deadline_text}"]
-    if counts and set(counts) == {LATE}:
-        lines.append(f"全部申报都是截止时间（{campaign.deadline_text}）以后收到的，因此均为“逾期”。如果截止时间已延长，"
-                     "或这是一次演练，请加上 --deadline 指定截止时间后重新运行，例如：python run.py batch --deadline 2021-10-15")
-    return lines
+    if not counts or set(counts) != {LATE}:
+        return []
+    tomorrow = (dt.datetime.now(CHINA_TZ) + dt.timedelta(days=1)).strftime("%Y-%m-%d")
+    return [(f"全部申报都是截止时间（{campaign.deadline_text}）以后收到的，因此均为“逾期”。截止时间如已延长，请在原命令后"
+             f"加上 --deadline 和新的截止时间后重新运行；如果这是演练、材料是刚放入的，截止时间要晚于放入的时间，"
+             f"如 --deadline {tomorrow}。")]
 
 
 def check_report(results, campaign: Campaign, *, show_fields: bool = False, pairs=(), unpaired=()) -> tuple[str, bool]:
@@ -83,15 +91,18 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
             lines.extend(_field_lines(ex, campaign))
         lines.extend(_issue_line(i) for i in issues)
         lines.append("")
-    for form_path, summary_path, report in pairs:
+    for form_path, summary_path, report, older in pairs:
         has_errors = has_errors or not report.valid
-        verdict = "不一致" if not report.valid else "一致"
-        lines.append(f"【{form_path.name} 与 {summary_path.name}】作为同一项申报核对 —— 申报单位、标杆名称{verdict}")
+        verdict = "两份材料不一致（见下）" if not report.valid else "申报单位、标杆名称一致"
+        lines.append(f"【{form_path} 与 {summary_path}】作为同一项申报核对 —— {verdict}")
         lines.extend(_issue_line(i) for i in report.issues)
+        if older:
+            lines.append("  说明｜同一申报的较早版本未参加核对（汇总时以最新的为准）：" + "、".join(map(str, older)))
         lines.append("")
-    if unpaired and (pairs or len(unpaired) > 1):
-        lines.append("未能配对核对的文件：" + "、".join(p.name for p in unpaired)
-                     + "（请同时检查同一企业的申请表和总结材料，两者的申报单位、标杆名称应一致）")
+    if unpaired:
+        lines.append("未能与另一份材料配对的文件：" + "、".join(map(str, unpaired))
+                     + "（没有一并检查与之对应的申请表或总结材料，或无法判断它属于哪一份。同一企业的申请表和总结材料"
+                       "请放在同一文件夹，或在文件名中写明企业名称）")
         lines.append("")
     total = sum(len(r[2].errors) for r in results) + sum(len(r[2].errors) for r in pairs)
     lines.append(f"共检查 {len(results)} 个文件，错误 {total} 条。" + ("请按提示修改后重新提交。" if has_errors else ""))
