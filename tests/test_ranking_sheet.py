@@ -1,8 +1,12 @@
 """The 推荐排序表 the toolkit writes for each unit: what the clerk fills in it comes back as typed — the order and the
-推荐意见's 成文日期 (a column of its own, pre-filled again from the unit's last sheet)."""
+推荐意见's 成文日期 (one cell above the table, pre-filled again from the unit's last sheet; a 成文日期 column of a
+sheet made by hand is read too), and a date that cannot be used is a warning, never dropped silently."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -13,53 +17,124 @@ from toolkit.pipeline import run
 SHEET = f"{UNIT}-推荐排序表.xlsx"
 
 
-def _rows(path) -> tuple[list, list]:
-    """(header row, data rows) of a generated 推荐排序表 (title and note above the header)."""
+def _rows(path) -> tuple[list, list, list]:
+    """(the 成文日期 row, the header row, data rows) of a sheet the toolkit wrote (title and note above them)."""
     rows = [list(r) for r in openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True)]
-    return rows[2], [r for r in rows[3:] if any(v not in (None, "") for v in r)]
+    return rows[2], rows[3], [r for r in rows[4:] if any(v not in (None, "") for v in r)]
 
 
-@pytest.mark.parametrize("typed", ["2021年9月18日", dt.datetime(2021, 9, 18), "2021-09-18"],
-                         ids=["text", "date cell", "iso text"])
+def _sheet_warnings(out: Path) -> list[str]:
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    return [i["message"] for f in summary["files"] if f["file"].endswith("推荐排序表.xlsx") for i in f["issues"]]
+
+
+def _first_run(tmp_path, make_form, make_summary, campaign, firms=FIRMS[:2]) -> tuple[Path, Path]:
+    unit = _unit(tmp_path, make_form, make_summary, firms)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    return unit, tmp_path / "out" / "latest" / "推荐排序表" / SHEET
+
+
+def _again(tmp_path, campaign) -> None:
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+
+
+@pytest.mark.parametrize("typed", ["2021年9月18日", dt.datetime(2021, 9, 18), "2021-09-18", "2021.9.18"],
+                         ids=["text", "date cell", "iso text", "dotted"])
 def test_the_date_typed_in_the_generated_sheet_dates_the_opinion_and_is_kept(tmp_path, make_form, make_summary,
                                                                            campaign, typed):
-    unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
-    out = tmp_path / "out"
-    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY)
-    generated = out / "latest" / "推荐排序表" / SHEET
-    header, rows = _rows(generated)
-    assert header[-1] == "成文日期" and [r[1] for r in rows] == FIRMS[:2] and all(r[-1] is None for r in rows)
-    assert "成文日期" in openpyxl.load_workbook(generated).worksheets[0]["A2"].value  # the note says what to type
+    unit, generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    date_row, header, rows = _rows(generated)
+    assert date_row[:3] == ["成文日期", None, None] and "不填则在推荐意见上手写" in date_row[3]
+    assert header[:2] == ["推荐顺序", "申报单位"] and [r[1] for r in rows] == FIRMS[:2]
 
     wb = openpyxl.load_workbook(generated)  # the clerk: reverse the order, date the opinion, save, drop it back
     ws = wb.worksheets[0]
-    ws.cell(4, 1, 2)
-    ws.cell(5, 1, 1)
-    ws.cell(5, len(header), typed)
+    ws.cell(5, 1, 2)
+    ws.cell(6, 1, 1)
+    ws.cell(3, 3, typed)
     wb.save(unit / "推荐排序表.xlsx")
-    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    _again(tmp_path, campaign)
 
-    text = _opinion_text(out)
+    text = _opinion_text(tmp_path / "out")
     assert "2021年9月18日" in text and text.index(FIRMS[1]) < text.index(FIRMS[0])
-    _header, rows = _rows(out / "latest" / "推荐排序表" / SHEET)
-    assert [(r[0], r[1], r[-1]) for r in rows] == [(1, FIRMS[1], "2021年9月18日"), (2, FIRMS[0], None)]
+    assert _sheet_warnings(tmp_path / "out") == []
+    date_row, _header, rows = _rows(tmp_path / "out" / "latest" / "推荐排序表" / SHEET)
+    assert date_row[2] == "2021年9月18日" and [(r[0], r[1]) for r in rows] == [(1, FIRMS[1]), (2, FIRMS[0])]
+
+
+def test_a_date_that_is_not_one_is_a_warning_naming_the_cell(tmp_path, make_form, make_summary, campaign):
+    unit, generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.load_workbook(generated)
+    wb.worksheets[0].cell(3, 3, "9月20日")
+    wb.worksheets[0].cell(5, 1, 1)
+    wb.worksheets[0].cell(6, 1, 2)
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    [warning] = _sheet_warnings(tmp_path / "out")
+    assert "“成文日期”填写的“9月20日”不是完整的日期" in warning and "C3 单元格" in warning
+    assert "9月20日" not in _opinion_text(tmp_path / "out")
+
+
+def test_different_dates_in_a_column_are_a_warning_and_date_nothing(tmp_path, make_form, make_summary, campaign):
+    """A sheet made by hand with a 成文日期 column: one date is the unit's, different ones are named in a warning and
+    none of them goes on the 推荐意见 (nor the one in the 成文日期 cell above, had there been one)."""
+    unit, _generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.Workbook()
+    wb.active.title = "推荐排序表"
+    wb.active.append(["推荐顺序", "申报单位", "成文日期"])
+    wb.active.append([1, FIRMS[0], "2021年9月18日"])
+    wb.active.append([2, FIRMS[1], "2021/9/25"])
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    [warning] = _sheet_warnings(tmp_path / "out")
+    assert "2021年9月18日（推荐排序表 C2 单元格）、2021年9月25日（推荐排序表 C3 单元格）" in warning
+    assert "不同的日期" in warning and "只保留一个成文日期" in warning
+    text = _opinion_text(tmp_path / "out")
+    assert "2021年9月18日" not in text and "2021年9月25日" not in text
+
+    wb.active["C3"] = "2021年9月18日"  # the same date twice is one date
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=2))
+    assert _sheet_warnings(tmp_path / "out") == [] and "2021年9月18日" in _opinion_text(tmp_path / "out")
 
 
 def test_the_campaign_date_is_not_written_into_the_sheet(tmp_path, make_form, make_summary, campaign):
     """A 成文日期 every unit's opinion carries (the campaign's) is not copied into the units' sheets: a sheet then
     holds only what its unit typed, and a later change of the campaign's date reaches every unit."""
-    import dataclasses
-
-    _unit(tmp_path, make_form, make_summary, FIRMS[:1])
     dated = dataclasses.replace(campaign, opinion_date="2021年9月20日")
+    _unit(tmp_path, make_form, make_summary, FIRMS[:1])
     run(tmp_path / "inbox", tmp_path / "out", dated, settle=0, workers=1, now=DAY)
     assert "2021年9月20日" in _opinion_text(tmp_path / "out")
-    _header, rows = _rows(tmp_path / "out" / "latest" / "推荐排序表" / SHEET)
-    assert [(r[1], r[-1]) for r in rows] == [(FIRMS[0], None)]
+    date_row, _header, rows = _rows(tmp_path / "out" / "latest" / "推荐排序表" / SHEET)
+    assert date_row[2] is None and [r[1] for r in rows] == [FIRMS[0]]
 
 
-def test_the_blank_template_has_the_date_column():
-    from pathlib import Path
+def test_the_blank_template_has_the_date_cell():
+    date_row, header, rows = _rows(Path(__file__).resolve().parents[1] / "templates" / "推荐单位用" / "推荐排序表.xlsx")
+    assert date_row[0] == "成文日期" and header[:3] == ["推荐顺序", "申报单位", "标杆名称"] and rows == []
 
-    header, rows = _rows(Path(__file__).resolve().parents[1] / "templates" / "推荐单位用" / "推荐排序表.xlsx")
-    assert header[:3] == ["推荐顺序", "申报单位", "标杆名称"] and header[-1] == "成文日期" and rows == []
+
+@pytest.mark.parametrize("above, date, where", [
+    ([["成文日期：2021年9月18日"]], "2021年9月18日", "推荐排序表!A1"),
+    ([["落款日期", dt.datetime(2021, 9, 18)]], "2021年9月18日", "推荐排序表!B1"),
+    ([["推荐意见日期", "2021-9-18", "说明：不填则手写"]], "2021年9月18日", "推荐排序表!B1"),
+    ([["成文日期", None, "说明：不填则手写"]], "", ""),
+    ([["（推荐单位）推荐排序表"]], "", "")], ids=["in one cell", "date cell", "text", "left empty", "none"])
+def test_the_date_cell_above_a_hand_made_table(above, date, where, campaign):
+    """A 成文日期 above the table: in the label's own cell after '：', or in the cell right of the label (a hint
+    further right is not taken for it); every row without a date of its own carries it."""
+    import io
+
+    from toolkit.extract.registry import extract
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "推荐排序表"
+    for row in above:
+        wb.active.append(row)
+    wb.active.append(["推荐顺序", "申报单位", "标杆名称"])
+    wb.active.append([1, FIRMS[0], ""])
+    wb.active.append([2, FIRMS[1], ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    rows = extract(buffer.getvalue(), "推荐排序表.xlsx", campaign).ranking
+    assert [(r.date, r.date_location) for r in rows] == [(date, where)] * 2

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
-from .messages import make_issue
+from .messages import display_location, make_issue
 from .model import (
     APPLICATION_DOC,
     ATTACHMENT,
@@ -236,7 +236,9 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     over = quota_issues([a for a in ordered if not a.late and not a.ineligible and not a.withdrawn], unit)
     ordered = [evolve(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
                for a in ordered]
-    dates = [row.date for row in (sheet or ()) if row.date]
+    date, date_issues = _opinion_date(sheet, sheet_file, campaign)
+    if sheet_file:
+        entries[sheet_file].issues.extend(date_issues)
     paths = [fv.path for fv in (*files, *removed)]
     # the 总结材料's section texts were for the checks above: nothing after them reads them (nor the records)
     ordered = [evolve(a, summary=a.summary.without_texts()) if a.summary else a for a in ordered]
@@ -244,7 +246,33 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
                                                             tuple(entries[p].issues), entries[p].enterprise)
                                                            for p in paths),
                        scans=tuple(scans), ranking_sheets=tuple(usable), rank_source=ranking.source,
-                       rejected=tuple(e.version.path for e in rejected), date=dates[0] if dates else campaign.opinion_date)
+                       rejected=tuple(e.version.path for e in rejected), date=date)
+
+
+def _opinion_date(sheet, sheet_file: str, campaign: Campaign) -> tuple[str, list]:
+    """(the 成文日期 a unit's 推荐排序表 gives its 推荐意见, warnings on it): the one date its rows carry (read from
+    its 成文日期 cell or column, extract.form.read_ranking), else the campaign's ('' leaves it for the unit to write).
+    A 成文日期 that is not a date ('9月20日') and different dates in one sheet are field.invalid warnings on the
+    sheet; with different dates none of them is taken (the campaign's, usually none) — never one silently."""
+    invalid: dict[str, str] = {}  # location -> as written
+    dates: dict[str, str] = {}  # date -> where first
+    for row in sheet or ():
+        if row.date:
+            dates.setdefault(row.date, row.date_location)
+        elif row.date_written:
+            invalid.setdefault(row.date_location, row.date_written)
+    issues = [make_issue("field.invalid", file=sheet_file, location=where, field="成文日期", severity=WARNING,
+                         value=written, reason="不是完整的日期",
+                         hint="写成“2021年9月18日”的形式（年、月、日都要有），不填则在推荐意见上手写")
+              for where, written in invalid.items()]
+    if len(dates) > 1:
+        shown = "、".join(f"{day}（{display_location(where)}）" for day, where in dates.items())
+        issues.append(make_issue("field.invalid", file=sheet_file, location=next(iter(dates.values())),
+                                 field="成文日期", severity=WARNING, value=shown,
+                                 reason="是不同的日期，推荐意见的成文日期因此未填写",
+                                 hint="只保留一个成文日期"))
+        return campaign.opinion_date, issues
+    return next(iter(dates), campaign.opinion_date), issues
 
 
 def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,

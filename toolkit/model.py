@@ -178,8 +178,9 @@ class SummaryData:
 @dataclass(frozen=True, slots=True)
 class RankingRow:
     """One row of a unit's 推荐排序表: the rank it gives (None when blank), whom it names, where it is; the
-    row's 成文日期 if the sheet has that column (GB/T 9704 form, '2021年9月18日'), and whether the unit marked
-    the application 撤回 (withdrawn)."""
+    成文日期 the sheet gives — its 成文日期 cell above the table, or the row's in a 成文日期 column — as
+    GB/T 9704 writes it ('2021年9月18日'; '' when none or not a date), as written, and where; and whether the unit
+    marked the application 撤回 (withdrawn)."""
 
     rank: int | None
     enterprise: str
@@ -187,6 +188,8 @@ class RankingRow:
     location: str
     date: str = ""
     withdrawn: bool = False
+    date_written: str = ""
+    date_location: str = ""
 
 
 @dataclass(frozen=True)

@@ -585,11 +585,45 @@ def ranking_date(value) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+_DATE_LABELS = ("成文日期", "推荐意见日期", "落款日期")
+
+
+def _written_date(value) -> str:
+    """A 成文日期 cell as the clerk wrote it ('' when empty): a date cell in GB/T 9704 form, text as typed."""
+    return ranking_date(value) if isinstance(value, (dt.date, dt.datetime)) else (to_text(value).value or "")
+
+
+def _sheet_date(sheet, header_row: int) -> tuple[str, str]:
+    """(the date as written, its location) of the 成文日期 cell above a 推荐排序表's header row: the first cell
+    right of a cell labelled 成文日期 (or 推荐意见日期, 落款日期), or the rest of a cell '成文日期：2021年9月18日';
+    ('', '') when there is none."""
+    for r in range(header_row):
+        for c in range(sheet.width):
+            text = sheet.value(r, c)
+            if not isinstance(text, str):
+                continue
+            label, sep, rest = text.strip().replace(":", "：").partition("：")
+            if normalize_label(label) not in _DATE_LABELS:
+                continue
+            if sep and rest.strip():
+                return rest.strip(), sheet.location(r, c)
+            for cc in range(c + 1, sheet.width):
+                if sheet.anchor(r, cc) != (r, cc):  # the label's own merged cells
+                    continue
+                written = _written_date(sheet.value(r, cc))
+                if written:
+                    return written, sheet.location(r, cc)
+                break  # the value cell, left empty
+            return "", ""
+    return "", ""
+
+
 def read_ranking(book: Workbook) -> list[RankingRow] | None:
     """Rows of a 推荐排序表: None when no header row with 推荐顺序 and 申报单位 is found.
 
-    A row whose 推荐顺序 or 备注 says 撤回 (撤销, 退出, 放弃, 不再推荐) is marked withdrawn; a 成文日期 column gives the
-    date the unit's 推荐意见 carries.
+    A row whose 推荐顺序 or 备注 says 撤回 (撤销, 退出, 放弃, 不再推荐) is marked withdrawn. The date the unit's
+    推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the toolkit's sheet has) or,
+    in a sheet made by hand, from a 成文日期 column; each row carries its own, or else the sheet's.
     """
     for sheet in [s for s in book.sheets if not s.hidden][:3]:
         for r in range(min(sheet.height, 15)):
@@ -600,7 +634,8 @@ def read_ranking(book: Workbook) -> list[RankingRow] | None:
                 continue
             title_col = next((header[h] for h in ("标杆名称", "质量标杆名称") if h in header), None)
             note_cols = [header[h] for h in ("备注", "说明", "状态", "是否撤回") if h in header]
-            date_col = next((header[h] for h in ("成文日期", "推荐意见日期", "落款日期", "日期") if h in header), None)
+            date_col = next((header[h] for h in (*_DATE_LABELS, "日期") if h in header), None)
+            sheet_written, sheet_location = _sheet_date(sheet, r)
             rows = []
             for rr in range(r + 1, sheet.height):
                 name = to_text(sheet.value(rr, name_col)).value or ""
@@ -610,9 +645,12 @@ def read_ranking(book: Workbook) -> list[RankingRow] | None:
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
                 marks = [raw_rank, *(sheet.value(rr, c) for c in note_cols)]
                 withdrawn = any(isinstance(v, str) and _WITHDRAWN.search(v) for v in marks)
-                date = ranking_date(sheet.value(rr, date_col)) if date_col is not None else ""
+                written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
+                where = sheet.location(rr, date_col) if written else sheet_location
+                written = written or sheet_written
                 rows.append(RankingRow(rank=None if withdrawn else _rank_number(raw_rank), enterprise=name,
                                        benchmark_name=title or "", location=sheet.location(rr, rank_col),
-                                       date=date, withdrawn=withdrawn))
+                                       date=ranking_date(written), withdrawn=withdrawn, date_written=written,
+                                       date_location=where if written else ""))
             return rows
     return None

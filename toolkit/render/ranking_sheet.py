@@ -12,15 +12,16 @@ from .forms import FIXED_TIME
 from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
 
 HEADERS = (("推荐顺序", 10), ("申报单位", 34), ("标杆名称", 44), ("所在地区", 12), ("所属行业", 24), ("当前状态", 12),
-           ("备注", 24), ("成文日期", 18))
-DATE_COLUMN = len(HEADERS) - 1  # the 推荐意见's 成文日期 (extract.form.read_ranking reads it from any row)
+           ("备注", 24))
+DATE_ROW, HEADER_ROW = 2, 3  # the 成文日期 cell's row (extract.form.read_ranking reads it), the table's header row
+DATE_LABEL = "成文日期"
 
 
 def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Application], date: str = "") -> None:
-    """A unit's 推荐排序表 at ``target`` (a path or a file object): title, a note on how to fill it, then one row
-    per application in ``apps`` (rank, enterprise, 标杆名称, 所在地区, 所属行业, status, 备注, 成文日期) and blank
-    rows to add more; ``unit`` '' writes the blank template. ``date``: the 成文日期 the unit gave ('2021年9月18日',
-    GB/T 9704-2012 §7.3.5.2), written in the first row for the clerk to keep or change."""
+    """A unit's 推荐排序表 at ``target`` (a path or a file object): title, a note on how to fill it, the 成文日期 cell
+    (the 推荐意见's date, one for the unit, GB/T 9704-2012 §7.3.5.2 '2021年9月18日'), then one row per application in
+    ``apps`` (rank, enterprise, 标杆名称, 所在地区, 所属行业, status, 备注) and blank rows to add more; ``unit`` ''
+    writes the blank template. ``date``: the 成文日期 the unit gave, written in its cell for the clerk to keep."""
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
     props = {"title": f"{campaign.title}{campaign.ranking_file}", "author": "质量标杆推荐工具"}
@@ -33,29 +34,31 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
     quota = campaign.unit(unit).quota if campaign.unit(unit) else None
     most = f"（本单位最多推荐{quota}项）" if quota else ""
     note = (f"说明：在“推荐顺序”列填写 1、2、3…{most}；不再推荐的项目在“推荐顺序”或“备注”栏写“撤回”；"
-            "“成文日期”填推荐意见的落款日期（如 2021年9月18日，填在任一行即可；不填则在推荐意见上手写）。"
             f"保存后放回本单位文件夹，文件名保留“{campaign.ranking_file}”。")
-    titled_sheet(ws, f, title=f"{unit or '（推荐单位）'}{campaign.ranking_file}", note=note, width=len(HEADERS),
-                 note_height=46)
-    write_header(ws, f, 2, HEADERS)
-    for r, app in enumerate(apps, start=3):
+    width = len(HEADERS)
+    titled_sheet(ws, f, title=f"{unit or '（推荐单位）'}{campaign.ranking_file}", note=note, width=width)
+    ws.merge_range(DATE_ROW, 0, DATE_ROW, 1, DATE_LABEL, f["label"])
+    write_cell(ws, DATE_ROW, 2, date, f["cell"])
+    ws.merge_range(DATE_ROW, 3, DATE_ROW, width - 1, "推荐意见的落款日期，如 2021年9月18日；不填则在推荐意见上手写。",
+                   f["note"])
+    ws.data_validation(DATE_ROW, 2, DATE_ROW, 2, {"validate": "any", "input_title": DATE_LABEL,
+                                                  "input_message": "推荐意见的落款日期，如 2021年9月18日。"})
+    write_header(ws, f, HEADER_ROW, HEADERS)
+    first = HEADER_ROW + 1
+    for r, app in enumerate(apps, start=first):
         values = [app.rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
-                  app.field_text("所属行业"), app.status, "", date if r == 3 else ""]
+                  app.field_text("所属行业"), app.status, ""]
         for c, v in enumerate(values):
             write_cell(ws, r, c, v, f["cell_center"] if c == 0 else f["cell"])
-    last = max(3 + len(apps) - 1, 3 + 4)
-    for r in range(3 + len(apps), last + 1):
-        for c in range(len(HEADERS)):
+    last = max(first + len(apps) - 1, first + 4)
+    for r in range(first + len(apps), last + 1):
+        for c in range(width):
             ws.write_blank(r, c, None, f["cell"])
-    if date and not apps:
-        write_cell(ws, 3, DATE_COLUMN, date, f["cell"])
-    ws.data_validation(3, 0, last, 0, {"validate": "integer", "criteria": ">=", "value": 1,
-                                       "input_title": "推荐顺序", "input_message": "填写 1、2、3…，不要重复。",
-                                       "error_type": "warning", "error_message": "推荐顺序应为正整数。"})
-    ws.data_validation(3, DATE_COLUMN, last, DATE_COLUMN, {
-        "validate": "any", "input_title": "成文日期", "input_message": "推荐意见的落款日期，如 2021年9月18日；填在任一行即可。"})
-    ws.freeze_panes(3, 0)
-    print_setup(ws, landscape=True, header_rows=(2, 2))
+    ws.data_validation(first, 0, last, 0, {"validate": "integer", "criteria": ">=", "value": 1,
+                                           "input_title": "推荐顺序", "input_message": "填写 1、2、3…，不要重复。",
+                                           "error_type": "warning", "error_message": "推荐顺序应为正整数。"})
+    ws.freeze_panes(first, 0)
+    print_setup(ws, landscape=True, header_rows=(HEADER_ROW, HEADER_ROW))
     wb.close()
 
 
