@@ -56,7 +56,7 @@ def _extract(data: bytes, name: str, campaign: Campaign, file: str) -> Extracted
 
 def _extract_kind(data: bytes, package: Package | None, name: str, campaign: Campaign, file: str) -> Extracted:
     """What ``data`` holds, by the type its content has; ``package``: ``data`` already open as a zip, or None."""
-    sniffed = S.sniff(data, name, zip_file=package.zip_file if package is not None else None)
+    sniffed = S.sniff(data, name, package=package)
     kind = sniffed.type
     lower = name.lower()
     if kind == S.EMPTY:
@@ -77,8 +77,7 @@ def _extract_kind(data: bytes, package: Package | None, name: str, campaign: Cam
     if kind in S.NATIVE_SPREADSHEETS:
         return extract_workbook(data, sniffed, name, campaign, file)
     if kind in S.NATIVE_DOCUMENTS:
-        return extract_document(package if package is not None and kind == S.DOCX else data, sniffed, name, campaign,
-                                file)
+        return extract_document(package if package is not None else data, sniffed, name, campaign, file)
     if kind in (S.MHT, S.WORDML, S.HTML):
         return extract_web(data, sniffed, name, campaign, file)
     if kind in _LEGACY_TARGET:

@@ -47,15 +47,15 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def sniff(data: bytes, name: str = "", *, zip_file: zipfile.ZipFile | None = None) -> Sniffed:
-    """Return the real type of ``data`` (the whole file's bytes); ``name`` only breaks ties. ``zip_file``: ``data``
-    already open as a zip by the caller (opc.Package.zip_file), looked into instead of opening it again."""
+def sniff(data: bytes, name: str = "", *, package=None) -> Sniffed:
+    """Return the real type of ``data`` (the whole file's bytes); ``name`` only breaks ties. ``package``: ``data``
+    already open as a zip package by the caller (an opc.Package), looked into instead of opening it again."""
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not data:
         return Sniffed(EMPTY)
     head = data[:8]
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _sniff_zip(data, zip_file)
+        return _sniff_zip(data, package)
     if head == OLE_MAGIC:
         return _sniff_ole(data, suffix)
     if _bare_biff(data):  # a BIFF record stream without the OLE container ('导出Excel', Excel 2.x-4.0)
@@ -114,12 +114,13 @@ def _office_html(data: bytes) -> bool:
     return any(mark in head for mark in _OFFICE_HTML_MARKS)
 
 
-def _sniff_zip(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
+def _sniff_zip(data: bytes, package=None) -> Sniffed:
     import contextlib
     import io
 
     try:
-        with contextlib.nullcontext(opened) if opened is not None else zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with (contextlib.nullcontext(package.zip_file) if package is not None
+              else zipfile.ZipFile(io.BytesIO(data))) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names:
@@ -136,7 +137,7 @@ def _sniff_zip(data: bytes, opened: zipfile.ZipFile | None = None) -> Sniffed:
                     return Sniffed(ODT)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return Sniffed(UNKNOWN, "damaged-zip")
-    return _sniff_package(data) or Sniffed(ZIP)
+    return _sniff_package(data, package) or Sniffed(ZIP)
 
 
 # the main part's content type (ECMA-376 Part 1 §12.3, [Content_Types].xml) -> real type
@@ -149,14 +150,17 @@ _MAIN_CONTENT_TYPES = {
 }
 
 
-def _sniff_package(data: bytes) -> Sniffed | None:
+def _sniff_package(data: bytes, opened=None) -> Sniffed | None:
     """An Office package whose main part is not at the usual name: follow _rels/.rels to the officeDocument part
-    (Open Packaging Conventions, ECMA-376 Part 2 §8.3) and take its content type, or its root element."""
+    (Open Packaging Conventions, ECMA-376 Part 2 §8.3) and take its content type, or its root element. ``opened``:
+    the package already open (not closed here)."""
+    import contextlib
+
     from .opc import Package
     from .safety import UnsafeFile
 
     try:
-        with Package(data) as pkg:
+        with contextlib.nullcontext(opened) if opened is not None else Package(data) as pkg:
             main = pkg.main_part()
             if main is None:
                 return None
