@@ -138,3 +138,33 @@ def test_the_date_cell_above_a_hand_made_table(above, date, where, campaign):
     wb.save(buffer)
     rows = extract(buffer.getvalue(), "推荐排序表.xlsx", campaign).ranking
     assert [(r.date, r.date_location) for r in rows] == [(date, where)] * 2
+
+
+def test_the_generated_sheet_dropped_back_keeps_a_withdrawal(tmp_path, make_form, make_summary, campaign):
+    """A withdrawn application's row says 撤回 in the sheet the toolkit writes: dropped back as it is (only its
+    成文日期 filled), it keeps the application withdrawn — it used to come back without a rank, taking a quota place
+    again, with a rank conflict."""
+    unit = _unit(tmp_path, make_form, make_summary, FIRMS)
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位", "备注"])
+    for rank, firm in (("1", FIRMS[0]), ("撤回", FIRMS[1]), ("2", FIRMS[2]), ("3", FIRMS[3])):
+        wb.active.append([rank, firm, ""])
+    wb.save(unit / "推荐排序表.xlsx")
+    out = tmp_path / "out"
+    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY)
+
+    def statuses():
+        summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+        return {a["enterprise"]: (a["status"], a["rank"]) for a in summary["applications"]}
+
+    before = statuses()
+    assert before[FIRMS[1]] == ("已撤回", None)
+    generated = out / "latest" / "推荐排序表" / SHEET
+    _date_row, _header, rows = _rows(generated)
+    assert [(r[0], r[1]) for r in rows] == [(1, FIRMS[0]), (2, FIRMS[2]), (3, FIRMS[3]), ("撤回", FIRMS[1])]
+    wb = openpyxl.load_workbook(generated)
+    wb.worksheets[0].cell(3, 3, "2021年9月18日")
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    assert statuses() == before and _sheet_warnings(out) == []
+    assert "2021年9月18日" in _opinion_text(out) and FIRMS[1] not in _opinion_text(out)

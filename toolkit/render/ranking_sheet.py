@@ -15,13 +15,14 @@ HEADERS = (("推荐顺序", 10), ("申报单位", 34), ("标杆名称", 44), ("�
            ("备注", 24))
 DATE_ROW, HEADER_ROW = 2, 3  # the 成文日期 cell's row (extract.form.read_ranking reads it), the table's header row
 DATE_LABEL = "成文日期"
+WITHDRAW = "撤回"  # what the 推荐顺序 of a withdrawn application says (extract.form.read_ranking reads it back)
 
 
 def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Application], date: str = "") -> None:
     """A unit's 推荐排序表 at ``target`` (a path or a file object): title, a note on how to fill it, the 成文日期 cell
     (the 推荐意见's date, one for the unit, GB/T 9704-2012 §7.3.5.2 '2021年9月18日'), then one row per application in
-    ``apps`` (rank, enterprise, 标杆名称, 所在地区, 所属行业, status, 备注) and blank rows to add more; ``unit`` ''
-    writes the blank template. ``date``: the 成文日期 the unit gave, written in its cell for the clerk to keep."""
+    ``apps`` (rank — 撤回 for a withdrawn one —, enterprise, 标杆名称, 所在地区, 所属行业, status, 备注) and blank rows
+    to add more; ``unit`` '' writes the blank template. ``date``: the 成文日期 the unit gave, written in its cell for the clerk to keep."""
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
     props = {"title": f"{campaign.title}{campaign.ranking_file}", "author": "质量标杆推荐工具"}
@@ -45,18 +46,17 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
                                                   "input_message": "推荐意见的落款日期，如 2021年9月18日。"})
     write_header(ws, f, HEADER_ROW, HEADERS)
     first = HEADER_ROW + 1
-    for r, app in enumerate(apps, start=first):
-        values = [app.rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
-                  app.field_text("所属行业"), app.status, ""]
+    for r, app in enumerate(apps, start=first):  # a withdrawn one keeps its 撤回: the sheet dropped back withdraws it
+        values = [WITHDRAW if app.withdrawn else app.rank, app.enterprise, app.benchmark_name,
+                  app.field_text("所在地区"), app.field_text("所属行业"), app.status, ""]
         for c, v in enumerate(values):
             write_cell(ws, r, c, v, f["cell_center"] if c == 0 else f["cell"])
     last = max(first + len(apps) - 1, first + 4)
     for r in range(first + len(apps), last + 1):
         for c in range(width):
             ws.write_blank(r, c, None, f["cell"])
-    ws.data_validation(first, 0, last, 0, {"validate": "integer", "criteria": ">=", "value": 1,
-                                           "input_title": "推荐顺序", "input_message": "填写 1、2、3…，不要重复。",
-                                           "error_type": "warning", "error_message": "推荐顺序应为正整数。"})
+    ws.data_validation(first, 0, last, 0, {"validate": "any", "input_title": "推荐顺序",  # 撤回 is typed here too
+                                           "input_message": "填写 1、2、3…，不要重复；不再推荐的写“撤回”。"})
     ws.freeze_panes(first, 0)
     print_setup(ws, landscape=True, header_rows=(HEADER_ROW, HEADER_ROW))
     wb.close()
