@@ -17,6 +17,7 @@ from toolkit.normalize import (
     is_placeholder,
     normalize_label,
     normalize_name,
+    official_date,
     phone_kind,
     to_email,
     to_int_count,
@@ -606,3 +607,14 @@ def test_a_name_written_as_is_in_a_text_is_in_its_normalised_form(before, name, 
     if ent:
         assert ent in normalize_name(text)
     assert contains_enterprise(text, name) == bool(ent)
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("2021年9月18日", "2021年9月18日"), ("2021-09-18", "2021年9月18日"), ("2021.9.18", "2021年9月18日"),
+    ("2021/9/18", "2021年9月18日"), ("2021年09月18日", "2021年9月18日"), ("2021-09-18 00:00:00", "2021年9月18日"),
+    ("２０２１年９月１８日", "2021年9月18日"), ("二〇二一年九月十八日", "2021年9月18日"), ("二〇二一年十月一日", "2021年10月1日"),
+    ("二〇二一年十二月三十一日", "2021年12月31日"), (datetime.datetime(2021, 9, 18, 10, 5), "2021年9月18日"),
+    ("9月20日", ""), ("2021年9月31日", ""), ("二〇二一年十三月一日", ""), ("下周", ""), ("", ""), (None, ""), (44457, "")])
+def test_official_date(written, shown):
+    """A 成文日期 in GB/T 9704-2012 §7.3.5.2 form from what clerks type; '' for no date that exists."""
+    assert official_date(written) == shown

@@ -71,7 +71,7 @@ def test_a_date_that_is_not_one_is_a_warning_naming_the_cell(tmp_path, make_form
     wb.save(unit / "推荐排序表.xlsx")
     _again(tmp_path, campaign)
     [warning] = _sheet_warnings(tmp_path / "out")
-    assert "“成文日期”填写的“9月20日”不是完整的日期" in warning and "C3 单元格" in warning
+    assert "“成文日期”填写的“9月20日”不是有效的日期" in warning and "C3 单元格" in warning
     assert "9月20日" not in _opinion_text(tmp_path / "out")
 
 
@@ -87,8 +87,8 @@ def test_different_dates_in_a_column_are_a_warning_and_date_nothing(tmp_path, ma
     wb.save(unit / "推荐排序表.xlsx")
     _again(tmp_path, campaign)
     [warning] = _sheet_warnings(tmp_path / "out")
-    assert "2021年9月18日（推荐排序表 C2 单元格）、2021年9月25日（推荐排序表 C3 单元格）" in warning
-    assert "不同的日期" in warning and "只保留一个成文日期" in warning
+    assert ("是不同的日期（推荐排序表 C2 单元格为“2021年9月18日”、推荐排序表 C3 单元格为“2021年9月25日”），"
+            "推荐意见的成文日期暂不填写") in warning and "只保留一个成文日期" in warning
     text = _opinion_text(tmp_path / "out")
     assert "2021年9月18日" not in text and "2021年9月25日" not in text
 
@@ -114,15 +114,19 @@ def test_the_blank_template_has_the_date_cell():
     assert date_row[0] == "成文日期" and header[:3] == ["推荐顺序", "申报单位", "标杆名称"] and rows == []
 
 
-@pytest.mark.parametrize("above, date, where", [
-    ([["成文日期：2021年9月18日"]], "2021年9月18日", "推荐排序表!A1"),
-    ([["落款日期", dt.datetime(2021, 9, 18)]], "2021年9月18日", "推荐排序表!B1"),
-    ([["推荐意见日期", "2021-9-18", "说明：不填则手写"]], "2021年9月18日", "推荐排序表!B1"),
-    ([["成文日期", None, "说明：不填则手写"]], "", ""),
-    ([["（推荐单位）推荐排序表"]], "", "")], ids=["in one cell", "date cell", "text", "left empty", "none"])
-def test_the_date_cell_above_a_hand_made_table(above, date, where, campaign):
-    """A 成文日期 above the table: in the label's own cell after '：', or in the cell right of the label (a hint
-    further right is not taken for it); every row without a date of its own carries it."""
+@pytest.mark.parametrize("above, below, written, where", [
+    ([["成文日期：2021年9月18日"]], [], "2021年9月18日", "推荐排序表!A1"),
+    ([["落款日期", dt.datetime(2021, 9, 18)]], [], "2021年9月18日", "推荐排序表!B1"),
+    ([["推荐意见日期", "2021-9-18", "说明：不填则手写"]], [], "2021-9-18", "推荐排序表!B1"),
+    ([["成文日期（推荐意见落款）", "二〇二一年九月十八日"]], [], "二〇二一年九月十八日", "推荐排序表!B1"),
+    ([["成文日期", None, "说明：不填则手写"]], [], "", ""),
+    ([], [["成文日期", "2021年9月18日"]], "2021年9月18日", "推荐排序表!B5"),
+    ([["（推荐单位）推荐排序表"]], [], "", "")],
+    ids=["in one cell", "date cell", "text", "label with a note", "left empty", "under the table", "none"])
+def test_the_date_cell_of_a_hand_made_sheet(above, below, written, where, campaign):
+    """A 成文日期 above the table — in the label's own cell after '：', or in the cell right of the label (a hint
+    further right is not taken for it) — or in a 落款 row under it (not an application): the sheet's date, kept
+    apart from its rows."""
     import io
 
     from toolkit.extract.registry import extract
@@ -134,10 +138,27 @@ def test_the_date_cell_above_a_hand_made_table(above, date, where, campaign):
     wb.active.append(["推荐顺序", "申报单位", "标杆名称"])
     wb.active.append([1, FIRMS[0], ""])
     wb.active.append([2, FIRMS[1], ""])
+    for row in below:
+        wb.active.append([None])
+        wb.active.append(row)
     buffer = io.BytesIO()
     wb.save(buffer)
-    rows = extract(buffer.getvalue(), "推荐排序表.xlsx", campaign).ranking
-    assert [(r.date, r.date_location) for r in rows] == [(date, where)] * 2
+    ex = extract(buffer.getvalue(), "推荐排序表.xlsx", campaign)
+    assert [(r.enterprise, r.date_written) for r in ex.ranking] == [(FIRMS[0], ""), (FIRMS[1], "")]
+    assert (ex.ranking_date, ex.ranking_date_location) == (written, where)
+
+
+def test_a_sheet_giving_only_the_date_dates_the_opinion(tmp_path, make_form, make_summary, campaign):
+    """The blank template with only its 成文日期 filled (the order comes from the files' 1-/2- prefixes): the date
+    is the unit's, though the sheet gives no order."""
+    unit, _generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.load_workbook(Path(__file__).resolve().parents[1] / "templates" / "推荐单位用" / "推荐排序表.xlsx")
+    wb.worksheets[0].cell(3, 3, "2021年9月18日")
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    text = _opinion_text(tmp_path / "out")
+    assert "2021年9月18日" in text and text.index(FIRMS[0]) < text.index(FIRMS[1])
+    assert _sheet_warnings(tmp_path / "out") == []
 
 
 def test_the_generated_sheet_dropped_back_keeps_a_withdrawal(tmp_path, make_form, make_summary, campaign):

@@ -48,7 +48,7 @@ from .model import (
     status_of,
 )
 from .names import contains_enterprise, enterprise_named_in, strip_company_suffix
-from .normalize import normalize_filename, normalize_name
+from .normalize import normalize_filename, normalize_name, official_date
 from .rules.deadline import late_edit_warning, late_issues
 from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
@@ -236,9 +236,12 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     over = quota_issues([a for a in ordered if not a.late and not a.ineligible and not a.withdrawn], unit)
     ordered = [evolve(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
                for a in ordered]
-    date, date_issues = _opinion_date(sheet, sheet_file, campaign)
-    if sheet_file:
-        entries[sheet_file].issues.extend(date_issues)
+    # the 成文日期: the ranking sheet's, else the newest sheet giving one (a blank template with the date only)
+    dated = [(fv, ex) for fv, ex in ranking_files if ex.ranking_date or any(r.date_written for r in ex.ranking)]
+    source = next(((fv, ex) for fv, ex in dated if fv.path == sheet_file), None) or (_newest(dated) if dated else None)
+    date, date_issues = _opinion_date(source[1] if source else None, source[0].path if source else "", campaign)
+    if source:
+        entries[source[0].path].issues.extend(date_issues)
     paths = [fv.path for fv in (*files, *removed)]
     # the 总结材料's section texts were for the checks above: nothing after them reads them (nor the records)
     ordered = [evolve(a, summary=a.summary.without_texts()) if a.summary else a for a in ordered]
@@ -249,28 +252,34 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
                        rejected=tuple(e.version.path for e in rejected), date=date)
 
 
-def _opinion_date(sheet, sheet_file: str, campaign: Campaign) -> tuple[str, list]:
-    """(the 成文日期 a unit's 推荐排序表 gives its 推荐意见, warnings on it): the one date its rows carry (read from
-    its 成文日期 cell or column, extract.form.read_ranking), else the campaign's ('' leaves it for the unit to write).
-    A 成文日期 that is not a date ('9月20日') and different dates in one sheet are field.invalid warnings on the
-    sheet; with different dates none of them is taken (the campaign's, usually none) — never one silently."""
+def _opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -> tuple[str, list]:
+    """(the 成文日期 a unit's 推荐排序表 gives its 推荐意见, warnings on it): the one date it gives — its 成文日期 cell
+    (Extracted.ranking_date) and its rows' 成文日期 column, extract.form.read_ranking — else the campaign's ('' leaves
+    it for the unit to write). A 成文日期 that is not a date ('9月20日', '2021年9月31日') and different dates in one
+    sheet are field.invalid warnings on the sheet; with different dates none of them is taken (the campaign's) —
+    never one silently."""
+    if sheet is None:
+        return campaign.opinion_date, []
+    written = [(sheet.ranking_date, sheet.ranking_date_location)] if sheet.ranking_date else []
+    written += [(row.date_written, row.date_location) for row in sheet.ranking if row.date_written]
     invalid: dict[str, str] = {}  # location -> as written
-    dates: dict[str, str] = {}  # date -> where first
-    for row in sheet or ():
-        if row.date:
-            dates.setdefault(row.date, row.date_location)
-        elif row.date_written:
-            invalid.setdefault(row.date_location, row.date_written)
+    dates: dict[str, list[str]] = {}  # date -> where
+    for text, where in written:
+        day = official_date(text)
+        if day:
+            dates.setdefault(day, []).append(where)
+        else:
+            invalid.setdefault(where, text)
     issues = [make_issue("field.invalid", file=sheet_file, location=where, field="成文日期", severity=WARNING,
-                         value=written, reason="不是完整的日期",
-                         hint="写成“2021年9月18日”的形式（年、月、日都要有），不填则在推荐意见上手写")
-              for where, written in invalid.items()]
+                         value=text, reason="不是有效的日期",
+                         hint="写成“2021年9月18日”的形式（年、月、日都要有，且是实际存在的日期），不填则在推荐意见上手写")
+              for where, text in invalid.items()]
     if len(dates) > 1:
-        shown = "、".join(f"{day}（{display_location(where)}）" for day, where in dates.items())
-        issues.append(make_issue("field.invalid", file=sheet_file, location=next(iter(dates.values())),
-                                 field="成文日期", severity=WARNING, value=shown,
-                                 reason="是不同的日期，推荐意见的成文日期因此未填写",
-                                 hint="只保留一个成文日期"))
+        shown = "、".join(f"{display_location(places[0])}为“{day}”" for day, places in dates.items())
+        used = f"推荐意见使用活动统一的成文日期“{campaign.opinion_date}”" if campaign.opinion_date else "推荐意见的成文日期暂不填写"
+        issues.append(make_issue("field.invalid", file=sheet_file, location=next(iter(dates.values()))[0],
+                                 field="成文日期", severity=WARNING, value="、".join(dates),
+                                 reason=f"是不同的日期（{shown}），{used}", hint="只保留一个成文日期"))
         return campaign.opinion_date, issues
     return next(iter(dates), campaign.opinion_date), issues
 

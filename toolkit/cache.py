@@ -277,7 +277,8 @@ def from_dict(d: dict) -> Extracted:
     return Extracted(kind=d["kind"], form=form, summary=summary,
                      ranking=tuple(RankingRow(**r) for r in d.get("ranking", ())),
                      issues=tuple(Issue(**i) for i in d.get("issues", ())),
-                     forms=tuple(_form_from_dict(f) for f in d.get("forms", ())))
+                     forms=tuple(_form_from_dict(f) for f in d.get("forms", ())),
+                     ranking_date=d.get("ranking_date", ""), ranking_date_location=d.get("ranking_date_location", ""))
 
 
 class ExtractCache:

@@ -178,9 +178,9 @@ class SummaryData:
 @dataclass(frozen=True, slots=True)
 class RankingRow:
     """One row of a unit's 推荐排序表: the rank it gives (None when blank), whom it names, where it is; the
-    成文日期 the sheet gives — its 成文日期 cell above the table, or the row's in a 成文日期 column — as
-    GB/T 9704 writes it ('2021年9月18日'; '' when none or not a date), as written, and where; and whether the unit
-    marked the application 撤回 (withdrawn)."""
+    成文日期 in the row's 成文日期 column (a sheet made by hand; the toolkit's sheet has one cell for it, Extracted.
+    ranking_date) as GB/T 9704 writes it ('2021年9月18日'; '' when none or not a date), as written, and where; and
+    whether the unit marked the application 撤回 (withdrawn)."""
 
     rank: int | None
     enterprise: str
@@ -202,6 +202,9 @@ class Extracted:
     ranking: tuple = ()  # RankingRow
     issues: tuple = ()  # file-level Issues
     forms: tuple = ()  # every FormData of a workbook holding several enterprises' forms (one per sheet)
+    # a 推荐排序表's 成文日期 cell (above its table): as written, and where; a 成文日期 column is in its rows
+    ranking_date: str = ""
+    ranking_date_location: str = ""
 
     @property
     def all_forms(self) -> tuple:

@@ -38,6 +38,7 @@ __all__ = [
     "normalize_name",
     "from_excel_date",
     "plain_number",
+    "official_date",
 ]
 
 
@@ -537,3 +538,43 @@ def plain_number(value) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+_CN_DATE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
+_NUMERIC_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_CHINESE_DATE = re.compile(r"([〇○Ｏ零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def _chinese_count(text: str) -> int | None:
+    """一 -> 1, 十 -> 10, 十八 -> 18, 二十 -> 20, 三十一 -> 31 (a month or a day written in Chinese); None else."""
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return _CN_DATE_DIGITS.get(text) if len(text) == 1 else None
+    high = 1 if not tens else _CN_DATE_DIGITS.get(tens) if len(tens) == 1 else None
+    low = 0 if not ones else _CN_DATE_DIGITS.get(ones) if len(ones) == 1 else None
+    return None if high is None or low is None else high * 10 + low
+
+
+def official_date(value: object) -> str:
+    """A date as a 成文日期 is written (GB/T 9704-2012 §7.3.5.2: '2021年9月18日', Arabic numerals, no leading zeros)
+    from a date cell or text: 2021-09-18, 2021.9.18, 2021/9/18, 2021年09月18日, 2021-09-18 00:00:00, or the
+    traditional 二〇二一年九月十八日; '' when it is no date that exists ('9月20日', '2021年9月31日')."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"{value.year}年{value.month}月{value.day}日"
+    text = (to_text(value).value or "").strip()
+    m = _NUMERIC_DATE.fullmatch(text)
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _CHINESE_DATE.fullmatch(text)
+        if not m:
+            return ""
+        year = int("".join(str(_CN_DATE_DIGITS[c]) for c in m.group(1)))
+        month, day = _chinese_count(m.group(2)), _chinese_count(m.group(3))
+        if month is None or day is None:
+            return ""
+    try:
+        return f"{datetime.date(year, month, day).year}年{month}月{day}日"
+    except ValueError:
+        return ""
+

@@ -18,6 +18,7 @@ from ..normalize import (
     has_xml_illegal,
     normalize_label,
     normalize_name,
+    official_date,
     plain_number,
     to_email,
     to_number,
@@ -569,61 +570,59 @@ def _rank_number(value) -> int | None:
 _WITHDRAWN = re.compile(r"撤回|撤销|退出|放弃|不再推荐")
 
 
-def ranking_date(value) -> str:
-    """A 成文日期 as GB/T 9704-2012 §7.3.5.2 writes it ('2021年9月18日', Arabic numerals, no leading zeros), from a
-    date cell or text such as 2021-09-18, 2021.9.18, 2021/9/18, 2021年09月18日; '' when it is not a date."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.year}年{value.month}月{value.day}日"
-    text = to_text(value).value or ""
-    m = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*", text)
-    if not m:
-        return ""
-    try:
-        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return ""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 _DATE_LABELS = ("成文日期", "推荐意见日期", "落款日期")
 
 
 def _written_date(value) -> str:
     """A 成文日期 cell as the clerk wrote it ('' when empty): a date cell in GB/T 9704 form, text as typed."""
-    return ranking_date(value) if isinstance(value, (dt.date, dt.datetime)) else (to_text(value).value or "")
+    return official_date(value) if isinstance(value, (dt.date, dt.datetime)) else (to_text(value).value or "")
+
+
+def _date_label(text) -> tuple[bool, str]:
+    """(whether a cell is a 成文日期 label — 成文日期, 推荐意见日期, 落款日期, with a bracketed note after it or not —,
+    the date written after its '：' in the same cell, or '')."""
+    if not isinstance(text, str):
+        return False, ""
+    label, _sep, rest = text.strip().replace(":", "：").partition("：")
+    return normalize_label(re.sub(r"[（(][^）)]*[）)]\s*$", "", label)) in _DATE_LABELS, rest.strip()
+
+
+def _date_in_row(sheet, r: int, columns: range) -> tuple[str, str] | None:
+    """(the date as written, its location) in row ``r`` when one of ``columns`` holds a 成文日期 label: after its
+    '：', else in the cell right of it (past the label's merged cells; a hint further right is not taken for it);
+    ('', '') for a label whose value cell is empty; None for a row without a label."""
+    for c in columns:
+        is_label, after = _date_label(sheet.value(r, c))
+        if not is_label or sheet.anchor(r, c) != (r, c):
+            continue
+        if after:
+            return after, sheet.location(r, c)
+        for cc in range(c + 1, sheet.width):
+            if sheet.anchor(r, cc) != (r, cc):  # the label's own merged cells
+                continue
+            written = _written_date(sheet.value(r, cc))
+            return (written, sheet.location(r, cc)) if written else ("", "")
+        return "", ""
+    return None
 
 
 def _sheet_date(sheet, header_row: int) -> tuple[str, str]:
-    """(the date as written, its location) of the 成文日期 cell above a 推荐排序表's header row: the first cell
-    right of a cell labelled 成文日期 (or 推荐意见日期, 落款日期), or the rest of a cell '成文日期：2021年9月18日';
-    ('', '') when there is none."""
+    """(the date as written, its location) of the 成文日期 cell above a 推荐排序表's header row; ('', '') when there
+    is none."""
     for r in range(header_row):
-        for c in range(sheet.width):
-            text = sheet.value(r, c)
-            if not isinstance(text, str):
-                continue
-            label, sep, rest = text.strip().replace(":", "：").partition("：")
-            if normalize_label(label) not in _DATE_LABELS:
-                continue
-            if sep and rest.strip():
-                return rest.strip(), sheet.location(r, c)
-            for cc in range(c + 1, sheet.width):
-                if sheet.anchor(r, cc) != (r, cc):  # the label's own merged cells
-                    continue
-                written = _written_date(sheet.value(r, cc))
-                if written:
-                    return written, sheet.location(r, cc)
-                break  # the value cell, left empty
-            return "", ""
+        found = _date_in_row(sheet, r, range(sheet.width))
+        if found is not None:
+            return found
     return "", ""
 
 
-def read_ranking(book: Workbook) -> list[RankingRow] | None:
-    """Rows of a 推荐排序表: None when no header row with 推荐顺序 and 申报单位 is found.
+def read_ranking(book: Workbook) -> tuple[list[RankingRow], str, str] | None:
+    """A 推荐排序表: (its rows, its 成文日期 cell as written, where); None when no header row with 推荐顺序 and
+    申报单位 is found.
 
     A row whose 推荐顺序 or 备注 says 撤回 (撤销, 退出, 放弃, 不再推荐) is marked withdrawn. The date the unit's
     推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the toolkit's sheet has) or,
-    in a sheet made by hand, from a 成文日期 column; each row carries its own, or else the sheet's.
+    in a sheet made by hand, from a 成文日期 column (each row's own, in the row).
     """
     for sheet in [s for s in book.sheets if not s.hidden][:3]:
         for r in range(min(sheet.height, 15)):
@@ -634,7 +633,7 @@ def read_ranking(book: Workbook) -> list[RankingRow] | None:
                 continue
             title_col = next((header[h] for h in ("标杆名称", "质量标杆名称") if h in header), None)
             note_cols = [header[h] for h in ("备注", "说明", "状态", "是否撤回") if h in header]
-            date_col = next((header[h] for h in (*_DATE_LABELS, "日期") if h in header), None)
+            date_col = next((header[h] for h in _DATE_LABELS if h in header), None)  # not 日期: 收到日期 …
             sheet_written, sheet_location = _sheet_date(sheet, r)
             rows = []
             for rr in range(r + 1, sheet.height):
@@ -642,15 +641,18 @@ def read_ranking(book: Workbook) -> list[RankingRow] | None:
                 raw_rank = sheet.value(rr, rank_col)
                 if not name and raw_rank in (None, ""):
                     continue
+                below = _date_in_row(sheet, rr, range(min(rank_col, name_col), max(rank_col, name_col) + 1))
+                if below is not None:  # a 落款 row under the table ('成文日期 | 2021年9月18日'): not an application
+                    if below[0] and not sheet_written:
+                        sheet_written, sheet_location = below
+                    continue
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
                 marks = [raw_rank, *(sheet.value(rr, c) for c in note_cols)]
                 withdrawn = any(isinstance(v, str) and _WITHDRAWN.search(v) for v in marks)
                 written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
-                where = sheet.location(rr, date_col) if written else sheet_location
-                written = written or sheet_written
                 rows.append(RankingRow(rank=None if withdrawn else _rank_number(raw_rank), enterprise=name,
                                        benchmark_name=title or "", location=sheet.location(rr, rank_col),
-                                       date=ranking_date(written), withdrawn=withdrawn, date_written=written,
-                                       date_location=where if written else ""))
-            return rows
+                                       date=official_date(written), withdrawn=withdrawn, date_written=written,
+                                       date_location=sheet.location(rr, date_col) if written else ""))
+            return rows, sheet_written, sheet_location
     return None

@@ -44,15 +44,16 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
     """
     ranking_named = campaign.ranking_file in name
     if ranking_named:
-        rows = read_ranking(book)
-        if rows is not None:
-            return Extracted(kind=RANKING, ranking=tuple(rows))
+        sheet = read_ranking(book)
+        if sheet is not None:
+            return Extracted(kind=RANKING, ranking=tuple(sheet[0]), ranking_date=sheet[1],
+                             ranking_date_location=sheet[2])
     forms = read_forms(book, campaign, file)
     if forms:
         issues = tuple(issue for form in forms for issue in form.warnings)
         return Extracted(kind=FORM, form=forms[0], forms=tuple(forms), issues=issues)
-    rows = read_ranking(book)
-    if rows is not None:
-        return Extracted(kind=RANKING, ranking=tuple(rows))
+    sheet = read_ranking(book)
+    if sheet is not None:
+        return Extracted(kind=RANKING, ranking=tuple(sheet[0]), ranking_date=sheet[1], ranking_date_location=sheet[2])
     return file_problem("file.unrecognized", file,
                         reason="（未找到“申报单位”“标杆名称”等栏目）")
