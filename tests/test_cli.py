@@ -287,10 +287,11 @@ def test_check_of_several_pairs_pairs_them_as_a_run_would(make_form, make_summar
 
     make_summary(tmp_path / "丙-总结材料.docx", enterprise="承德华北化工有限公司", name="承德华北推行卓越绩效的经验")
     proc = run_cli("check", "甲/申请表.xlsx", "丙-总结材料.docx", "乙/申请表.xlsx", cwd=tmp_path)
-    assert "作为同一项申报核对" not in proc.stdout
-    assert "未能与另一份材料配对的文件：甲/申请表.xlsx、丙-总结材料.docx、乙/申请表.xlsx" in proc.stdout
-    proc = run_cli("check", "甲/申请表.xlsx", "乙/申请表.xlsx", cwd=tmp_path)
+    assert "作为同一项申报核对" not in proc.stdout and proc.returncode == 1, proc.stdout  # a run: pair.missing-*
+    assert "【未能配对】甲/申请表.xlsx、丙-总结材料.docx、乙/申请表.xlsx —— 有错误" in proc.stdout
+    proc = run_cli("check", "甲/申请表.xlsx", "乙/申请表.xlsx", tmp_path / "甲" / "申请表.xlsx", cwd=tmp_path)
     assert "配对" not in proc.stdout and proc.returncode == 0, proc.stdout
+    assert proc.stdout.count("【甲/申请表.xlsx】") == 1 and "共检查 2 个文件" in proc.stdout  # given twice, checked once
 
 
 def test_check_of_two_versions_of_a_summary_takes_the_newest_whatever_the_order(make_form, make_summary, tmp_path):
@@ -305,7 +306,7 @@ def test_check_of_two_versions_of_a_summary_takes_the_newest_whatever_the_order(
         proc = run_cli("check", "申请表.xlsx", *order, cwd=tmp_path)
         assert proc.returncode == 0, proc.stdout
         assert "【申请表.xlsx 与 总结材料-新.docx】作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
-        assert "较早版本未参加核对（汇总时以最新的为准）：总结材料-旧.docx" in proc.stdout
+        assert "其他版本未参加核对（以修改时间最晚的为准；汇总时以最后收到的为准）：总结材料-旧.docx" in proc.stdout
 
 
 def test_a_batch_where_everything_is_late_says_how_to_give_another_deadline(make_form, make_summary, tmp_path):
@@ -325,3 +326,26 @@ def test_a_batch_where_everything_is_late_says_how_to_give_another_deadline(make
                      "--deadline", suggested)
     assert judged.returncode == 0, judged.stderr
     assert "逾期" not in judged.stdout and "--deadline" not in judged.stdout
+
+
+def test_check_pairs_as_a_run_what_only_their_folder_ties(make_form, make_summary, tmp_path):
+    """Two files in one folder whose content ties them only weakly (the 总结材料 says 本公司 and a 标杆名称 without
+    the enterprise): a run pairs them in an enterprise's sub-folder, and so does check — reporting the mismatch."""
+    make_form(tmp_path / "华信" / "申请表.xlsx", 申报单位=FIRM_A, 标杆名称="河北华信实施六西格玛设计的经验")
+    make_summary(tmp_path / "华信" / "总结材料.docx", enterprise="本公司", name="实施精益生产的经验")
+    proc = run_cli("check", "华信/申请表.xlsx", "华信/总结材料.docx", cwd=tmp_path)
+    assert "【华信/申请表.xlsx 与 华信/总结材料.docx】作为同一项申报核对 —— 两份材料不一致（见下）" in proc.stdout
+    assert proc.returncode == 1
+
+
+def test_check_pairs_a_word_application_with_its_summary(make_summary, tmp_path):
+    """A Word 申请书 (its 申请表 table, then its 总结材料) and a later 总结材料 beside it are one application, as in a
+    run: the later 总结材料 is checked against the 申请书's table."""
+    from corpus import build_application_split
+
+    case = build_application_split(tmp_path)
+    make_summary(tmp_path / "晨光-总结材料.docx", enterprise="晨光生物科技集团股份有限公司", name="晨光生物推行精益生产的经验")
+    proc = run_cli("check", case.path.name, "晨光-总结材料.docx", cwd=tmp_path)
+    assert f"【{case.path.name} 与 晨光-总结材料.docx】作为同一项申报核对 —— 两份材料不一致（见下）" in proc.stdout
+    assert "晨光生物推行精益生产的经验" in proc.stdout and proc.returncode == 1
+

@@ -342,6 +342,10 @@ def cmd_check(args) -> int:
     missing = [p for p in paths if not p.is_file()]
     if missing:
         raise ConfigError("找不到文件：" + "、".join(str(p) for p in missing))
+    first: dict = {}
+    for p in paths:  # a file given twice (another spelling of its path included) is checked once
+        first.setdefault(p.resolve(), p)
+    paths = list(first.values())
     results = check_files(paths, campaign)
     pairs, unpaired = check_pairs(results, campaign)
     text, has_errors = check_report(results, campaign, show_fields=args.show_fields, pairs=pairs, unpaired=unpaired)

@@ -34,7 +34,15 @@ from .extract.version import EXTRACTOR_VERSION
 from .journal import Journal, RunLock, write_json_atomic
 from .keys import BENCHMARK, CHECKED_SECTION_TEXTS, ENTERPRISE
 from .messages import file_problem
-from .model import FORM, Application, Assembled, Extracted, FileVersion, Report
+from .model import (
+    APPLICATION_DOC,
+    FORM,
+    Application,
+    Assembled,
+    Extracted,
+    FileVersion,
+    Report,
+)
 from .model import SUMMARY as SUMMARY_KIND
 from .normalize import normalize_filename
 from .publish import LATEST, SUMMARY, publish
@@ -567,24 +575,28 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
 
 def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaign
                 ) -> tuple[list[tuple[Path, Path, Report, list[Path]]], list[Path]]:
-    """The 申请表 and 总结材料 among ``check_files``'s results paired as a run pairs the files of one unit's folder
-    (assemble.pair_files: by enterprise and content, then by sub-folder or rank prefix; the newest version of a
-    file counts — by modification time here) and each pair checked as one application: ([(申请表, 总结材料, the
-    issues only the pair has, older versions not checked)], the 申请表 and 总结材料 left without a partner). A Word
-    申请书 holding both is checked whole by check_files. Paths are as given."""
+    """The 申请表 (Word 申请书 included) and 总结材料 among ``check_files``'s results paired as a run pairs the files of
+    one unit's folder (assemble.pair_files: by enterprise and content, then by sub-folder or rank prefix; the folder
+    holding them counts as an enterprise's sub-folder) and each pair checked as one application: ([(申请表, 总结材料,
+    the issues only the pair has, other versions not checked)], the 申请表 and 总结材料 left without a partner — a
+    run would report them pair.missing-*). The version of a file that counts is the last modified, whatever the
+    deadline (check is not a run). A Word 申请书 holding both is checked whole by check_files. Paths are as
+    given."""
     by_path: dict[str, Path] = {}
     versions, extracted = [], {}
     given = [(path, ex) for path, ex, _report in results
-             if (ex.kind == FORM and ex.form is not None) or (ex.kind == SUMMARY_KIND and ex.summary is not None)]
-    if len({ex.kind for _path, ex in given}) < 2:  # no 申请表 or no 总结材料: nothing to pair
+             if (ex.kind in (FORM, APPLICATION_DOC) and ex.form is not None)
+             or (ex.kind == SUMMARY_KIND and ex.summary is not None)]
+    sides = {"summary" if ex.kind == SUMMARY_KIND else "form" for _path, ex in given}
+    if len(sides) < 2:  # no 申请表 or no 总结材料: nothing to pair
         return [], []
-    try:
-        root = Path(os.path.commonpath([str(path.resolve().parent) for path, _ex in given]))
+    try:  # the folder holding them counts as an enterprise's sub-folder of a unit's folder
+        root = Path(os.path.commonpath([str(path.absolute().parent) for path, _ex in given])).parent
     except ValueError:  # different drives (Windows): file names alone
         root = None
     for path, ex in given:
-        try:  # the folder they share stands for the unit's: sub-folders and file names pair as in a run
-            rel = "检查/" + (path.resolve().relative_to(root).as_posix() if root is not None else path.name)
+        try:
+            rel = "检查/" + (path.absolute().relative_to(root).as_posix() if root is not None else path.name)
             mtime = path.stat().st_mtime
         except (OSError, ValueError):
             rel, mtime = "检查/" + path.name, 0.0
@@ -597,7 +609,8 @@ def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaig
         by_path[rel] = path
     reports = {str(path): report for path, _ex, report in results}
     pairs, paired = [], set()
-    for app in assembly.pair_files(campaign, versions, extracted):
+    undated = replace(campaign, deadline=dt.datetime.max.replace(tzinfo=CHINA_TZ))  # the last version counts
+    for app in assembly.pair_files(undated, versions, extracted):
         if app.form_file is None or app.summary_file is None or app.form_file.path == app.summary_file.path:
             continue
         form_path, summary_path = by_path[app.form_file.path], by_path[app.summary_file.path]

@@ -97,14 +97,18 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
         lines.append(f"【{form_path} 与 {summary_path}】作为同一项申报核对 —— {verdict}")
         lines.extend(_issue_line(i) for i in report.issues)
         if older:
-            lines.append("  说明｜同一申报的较早版本未参加核对（汇总时以最新的为准）：" + "、".join(map(str, older)))
+            lines.append("  说明｜同一申报的其他版本未参加核对（以修改时间最晚的为准；汇总时以最后收到的为准）："
+                         + "、".join(map(str, older)))
         lines.append("")
     if unpaired:
-        lines.append("未能与另一份材料配对的文件：" + "、".join(map(str, unpaired))
-                     + "（没有一并检查与之对应的申请表或总结材料，或无法判断它属于哪一份。同一企业的申请表和总结材料"
-                       "请放在同一文件夹，或在文件名中写明企业名称）")
+        has_errors = True
+        lines.append("【未能配对】" + "、".join(map(str, unpaired)) + " —— 有错误")
+        lines.append("  错误｜申请表与总结材料未能配对 这些文件没有找到同一企业的另一份材料（汇总时会报“缺少总结材料”或"
+                     "“缺少申请表”）。请一并检查同一企业的申请表和总结材料；两者不在企业自己的文件夹中时，"
+                     "请在文件名中写明企业名称，或加上相同的序号（如“1-”）。")
         lines.append("")
-    total = sum(len(r[2].errors) for r in results) + sum(len(r[2].errors) for r in pairs)
+    total = (sum(len(r[2].errors) for r in results) + sum(len(r[2].errors) for r in pairs)
+             + (1 if unpaired else 0))
     lines.append(f"共检查 {len(results)} 个文件，错误 {total} 条。" + ("请按提示修改后重新提交。" if has_errors else ""))
     return "\n".join(lines), has_errors
 
