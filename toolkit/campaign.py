@@ -176,9 +176,10 @@ class Campaign:
 
     def regions_named(self, written: str) -> tuple[str, ...]:
         """The campaign's regions a written place names, in the order written, each found by its stem (its name
-        without 市 / 新区) compared as normalize_name keys: '河北省保定市定州市' -> ('保定市', '定州市'), '雄安' ->
-        ('雄安新区',), '北京市' -> (). The 所在地区 check, the 统计 sheet and the unit's own region use it."""
-        text = normalize_name(written or "")
+        without 市 / 新区) compared as normalize_name keys, a note in brackets left out: '河北省保定市定州市' ->
+        ('保定市', '定州市'), '定州市（保定代管）' -> ('定州市',), '雄安' -> ('雄安新区',), '北京市' -> (). The 所在地区
+        check, the 统计 sheet and the unit's own region use it."""
+        text = normalize_name(_BRACKETED.sub("", written or "")) or normalize_name(written or "")
         found = sorted((text.find(stem), region) for stem, region in _region_stems(self.regions) if stem in text)
         return tuple(region for _, region in found)
 
@@ -375,6 +376,9 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"活动配置文件 {p} 格式错误（{exc}），请对照默认的 hebei-2021.toml 检查引号、括号和逗号") from exc
     return campaign_from_dict(data, source=str(p))
+
+
+_BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")  # '（保定代管）', '(原定州)'
 
 
 @functools.lru_cache(maxsize=64)

@@ -17,17 +17,17 @@ from ..model import Application, Issue
 
 
 def check_region(app: Application, campaign: Campaign) -> Iterator[Issue]:
-    """region.other when ``app``'s unit is a city's (Unit.kind 'city') whose region (Campaign.unit_region) the
-    申请表's 所在地区 does not name while it names another of the campaign's regions ('保定市', '河北省保定市竞秀区';
-    Campaign.regions_named). Nothing for associations, for a 所在地区 naming no region (field.invalid says so) or a
-    unit whose region is unknown; '石家庄市辛集市' names the unit's region for 石家庄's and for 辛集's bureau."""
+    """region.other when ``app``'s unit is a city's (Unit.kind 'city') and the region its 所在地区 names — the most
+    specific, Campaign.region_of, the one the 统计 sheet counts it under — is another than the unit's own
+    (Campaign.unit_region): '保定市', '河北省保定市竞秀区' under 唐山's bureau; '石家庄市辛集市' under 石家庄's (辛集 has
+    its own bureau). Nothing for associations, for a 所在地区 naming no region (field.invalid says so) or a unit
+    whose region is unknown."""
     unit = campaign.unit(app.unit)
     if unit is None or unit.kind != "city" or app.form is None:
         return
     written = app.form.text(REGION)
     own = campaign.unit_region(unit.name)
-    named = campaign.regions_named(written) if written and own else ()
-    if named and own not in named:
+    if written and own and campaign.regions_named(written) and campaign.region_of(written) != own:
         value = app.form.fields.get(REGION)
         yield make_issue("region.other", file=app.form_file.path if app.form_file else "",
                          location=value.location if value else "", field=REGION, written=written, unit=unit.name,
