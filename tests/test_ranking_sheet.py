@@ -189,3 +189,27 @@ def test_the_generated_sheet_dropped_back_keeps_a_withdrawal(tmp_path, make_form
     _again(tmp_path, campaign)
     assert statuses() == before and _sheet_warnings(out) == []
     assert "2021年9月18日" in _opinion_text(out) and FIRMS[1] not in _opinion_text(out)
+
+
+def test_errors_in_the_ranking_sheet_make_the_opinion_a_draft_and_are_to_handle(tmp_path, make_form, make_summary,
+                                                                                  campaign):
+    """A 推荐排序表 naming an enterprise that sent nothing (rank.conflict, an error): the unit's order may not be
+    what it means, so the 推荐意见 is a draft saying why and the sheet is one of the things still to handle — the
+    receipt, the status page and summary.json said 还需处理 0 项 and a final 推荐意见."""
+    unit, _generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.Workbook()
+    wb.active.title = "推荐排序表"
+    wb.active.append(["推荐顺序", "申报单位"])
+    for rank, firm in ((1, FIRMS[0]), (2, FIRMS[1]), (3, "唐山不存在科技有限公司")):
+        wb.active.append([rank, firm])
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    out = tmp_path / "out"
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    [status] = [u for u in summary["units"] if u["unit"] == UNIT]
+    assert status["to_handle"] == 1
+    text = _opinion_text(out)
+    assert "草稿" in text and "本单位的推荐排序表有1处错误（推荐顺序有冲突）" in text
+    receipt = openpyxl.load_workbook(out / "latest" / "回执" / f"{UNIT}-回执.xlsx")
+    cells = "\n".join(str(v) for row in receipt.worksheets[0].iter_rows(values_only=True) for v in row if v)
+    assert "还需处理 1 项：推荐排序表有错误：“唐山/推荐排序表.xlsx”：推荐顺序有冲突（1 处）" in cells

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from .campaign import Campaign
 from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
 from .messages import display_location, make_issue
+from .messages import title as issue_title
 from .model import (
     APPLICATION_DOC,
     ATTACHMENT,
@@ -187,9 +188,12 @@ def _restore(decided: DecidedUnit, versions: dict, entries: dict) -> tuple[list[
     for path, kind, status, issues, enterprise in decided.files:
         entries[path] = _Entry(version=versions[path], kind=kind, issues=list(issues), status=status,
                                enterprise=enterprise)
+    sheet_errors = [(path, issue) for path, kind, status, issues, _enterprise in decided.files
+                    if kind == RANKING and status == "current" for issue in issues if issue.is_error]
     return list(decided.ordered), {"scans": list(decided.scans), "ordered_sheets": list(decided.ranking_sheets),
                                    "rank_source": decided.rank_source, "date": decided.date,
-                                   "rejected": [entries[path] for path in decided.rejected]}
+                                   "rejected": [entries[path] for path in decided.rejected],
+                                   "sheet_errors": sheet_errors}
 
 
 def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
@@ -322,21 +326,24 @@ def _unit_status(unit, apps: list[Application], facts: dict) -> UnitStatus:
         inputs = [f for a in apps for f in a.files] + [fv for fv, _ in usable]  # applications and order
         outdated = max(dt.datetime.fromisoformat(f.first_seen) for f in inputs) > newest_scan
     count = lambda status: sum(1 for a in apps if a.status == status)  # noqa: E731
-    reasons = _draft_reasons(apps, facts["rejected"], facts["rank_source"])
+    reasons = _draft_reasons(apps, facts["rejected"], facts["rank_source"], facts["sheet_errors"])
     return UnitStatus(unit=unit.name, kind=unit.kind, quota=unit.quota, order=unit.order, received=len(apps),
                       passed=count(PASSED), over_quota=count(OVER_QUOTA), late=count(LATE),
                       ineligible=count(INELIGIBLE), needs_fix=count(NEEDS_FIX), withdrawn=count(WITHDRAWN),
-                      file_errors=len(facts["rejected"]), stamped_opinion=bool(scans),
+                      file_errors=len(facts["rejected"]), sheet_errors=len(facts["sheet_errors"]),
+                      stamped_opinion=bool(scans),
                       opinion_outdated=outdated, opinion_files=tuple(fv.path for fv in scans),
                       rank_source=facts["rank_source"], draft_reasons=reasons,
                       opinion_draft="".join(reasons) + ("请按回执处理后重新汇总，生成正式推荐意见后再盖章。" if reasons else ""),
                       opinion_date=facts["date"])
 
 
-def _draft_reasons(apps: list[Application], rejected: list, rank_source: str) -> tuple[str, ...]:
+def _draft_reasons(apps: list[Application], rejected: list, rank_source: str,
+                   sheet_errors: list) -> tuple[str, ...]:
     """Why the unit's 推荐意见 must not be stamped yet, one sentence each for the clerk (() when it is final):
-    applications still to be corrected (需补正), files in its folder that could not be read or recognised, an
-    order the unit did not give (receipt order, with two or more applications to order), or nothing passed."""
+    applications still to be corrected (需补正), files in its folder that could not be read or recognised, errors
+    in the 推荐排序表 its order comes from (``sheet_errors``: (path, Issue)), an order the unit did not give
+    (receipt order, with two or more applications to order), or nothing passed."""
     reasons = []
     waiting = [a for a in apps if a.status == NEEDS_FIX]
     if waiting:
@@ -347,6 +354,9 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str) ->
     if rejected:
         names = "、".join(f"“{e.version.name}”" for e in rejected[:3]) + ("等" if len(rejected) > 3 else "")
         reasons.append(f"本单位文件夹中有{len(rejected)}个文件无法读取或识别（{names}），其中可能有需要推荐的材料。")
+    if sheet_errors:
+        titles = "、".join(dict.fromkeys(issue_title(issue.code) for _path, issue in sheet_errors))
+        reasons.append(f"本单位的推荐排序表有{len(sheet_errors)}处错误（{titles}），推荐顺序可能不是本单位想要的。")
     ordered = [a for a in apps if not a.withdrawn and not a.late and not a.ineligible]
     if len(ordered) >= 2 and rank_source == "收到顺序":
         reasons.append("推荐顺序是按收到材料的先后排列的，本单位尚未给出推荐顺序（请填写推荐排序表，"

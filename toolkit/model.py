@@ -356,6 +356,7 @@ class UnitStatus:
     needs_fix: int = 0
     withdrawn: int = 0
     file_errors: int = 0  # files in the unit's folder with an error of their own (unreadable, encrypted …)
+    sheet_errors: int = 0  # errors in the 推荐排序表 the unit's order comes from (rank.conflict)
     stamped_opinion: bool = False
     opinion_outdated: bool = False  # the stamped scan came before the unit's latest submission or order
     opinion_files: tuple = ()
@@ -367,8 +368,9 @@ class UnitStatus:
 
     @property
     def to_handle(self) -> int:
-        """What the unit still has to deal with: applications to correct and files with an error."""
-        return self.needs_fix + self.file_errors
+        """What the unit still has to deal with: applications to correct, files with an error, and its 推荐排序表
+        when it has errors (one item)."""
+        return self.needs_fix + self.file_errors + (1 if self.sheet_errors else 0)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from ..model import (
     OUTPUT_RECEIPT,
     OVER_QUOTA,
     PASSED,
+    RANKING,
     SEVERITY_LABELS,
     WITHDRAWN,
     Assembled,
@@ -96,6 +97,12 @@ def to_handle_items(view: UnitView) -> list[str]:
         first = next((i for i in e.issues if i.is_error), None)
         why = f"：{issue_title(first.code)}" if first else ""
         items.append(f"文件有错误：“{e.version.path}”{why}")
+    if view.status.sheet_errors:  # (UnitStatus.to_handle counts the sheet once)
+        sheets = [e for e in view.files
+                  if e.kind == RANKING and e.status == "current" and any(i.is_error for i in e.issues)]
+        for e in sheets[:1]:
+            errors = [i for i in e.issues if i.is_error]
+            items.append(f"推荐排序表有错误：“{e.version.path}”：{issue_title(errors[0].code)}（{len(errors)} 处）")
     return items
 
 
