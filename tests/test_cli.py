@@ -349,3 +349,18 @@ def test_check_pairs_a_word_application_with_its_summary(make_summary, tmp_path)
     assert f"【{case.path.name} 与 晨光-总结材料.docx】作为同一项申报核对 —— 两份材料不一致（见下）" in proc.stdout
     assert "晨光生物推行精益生产的经验" in proc.stdout and proc.returncode == 1
 
+
+
+@pytest.mark.parametrize("statuses, hinted", [({"逾期": 5, "已撤回": 1}, True), ({"逾期": 2}, True),
+                                              ({"逾期": 5, "通过": 1}, False), ({"已撤回": 2}, False), ({}, False)])
+def test_the_all_late_hint_leaves_withdrawn_applications_aside(statuses, hinted, tmp_path):
+    """Every application 逾期 but one the unit withdrew is still a run where the deadline is the question."""
+    from types import SimpleNamespace
+
+    from toolkit.campaign import load_campaign
+    from toolkit.report import end_of_run
+
+    report = SimpleNamespace(unchanged=False, files=6, parsed=6, cached=0, seconds=1.0, notices=(),
+                             brief={"applications": sum(statuses.values()), "statuses": statuses})
+    text = end_of_run(report, load_campaign(), inbox=tmp_path / "inbox", outbox=tmp_path / "out")
+    assert ("--deadline" in text) == hinted

@@ -7,7 +7,7 @@ from pathlib import Path
 from .campaign import CHINA_TZ, Campaign
 from .messages import display_location
 from .messages import title as issue_title
-from .model import KIND_LABELS, LATE, SEVERITY_LABELS
+from .model import KIND_LABELS, LATE, SEVERITY_LABELS, WITHDRAWN
 from .normalize import plain_number
 
 
@@ -65,11 +65,11 @@ def _headline(brief: dict, campaign: Campaign) -> list[str]:
 
 
 def _all_late(brief: dict, campaign: Campaign) -> list[str]:
-    """When every application came after the deadline, a line on giving another one — after an extension, or in a
+    """When every application (but those withdrawn) came after the deadline, a line on giving another one — after an extension, or in a
     rehearsal of a past campaign, where the files were put in now and the notice's deadline makes all 逾期 (a
     receipt time is when the toolkit first saw the file, so the deadline must be later than that). Else []."""
-    counts = brief.get("statuses", {})
-    if not counts or set(counts) != {LATE}:
+    counts = {status: n for status, n in brief.get("statuses", {}).items() if status != WITHDRAWN}
+    if not counts or set(counts) != {LATE}:  # (withdrawn ones aside)
         return []
     tomorrow = (dt.datetime.now(CHINA_TZ) + dt.timedelta(days=1)).strftime("%Y-%m-%d")
     return [(f"全部申报都是截止时间（{campaign.deadline_text}）以后收到的，因此均为“逾期”。截止时间如已延长，请在原命令后"
