@@ -364,3 +364,17 @@ def test_an_unchanged_run_does_not_rewrite_the_journal(tmp_path, make_form):
     before = journal.stat().st_mtime_ns
     assert run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0).unchanged
     assert journal.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("key", ["资产总额", "主营业收入", "其他业务收入", "利润总额"])
+def test_each_amount_written_in_yuan_is_named_by_its_cell(tmp_path, make_form, campaign, key):
+    """Any one figure typed in 元 (the others in 万元) gets a hint on its own cells, per year: a newcomer's try fixed
+    the revenue the only hint named and 资产总额 in 元 was never questioned."""
+    from toolkit.pipeline import check_files
+
+    good = {"资产总额": 52000.0, "主营业收入": 45000.0, "其他业务收入": 1200.0, "利润总额": 3200.0}
+    form = make_form(tmp_path / "f.xlsx", **{key: {year: good[key] * 10000 for year in (2018, 2019, 2020)}})
+    [(_, _, report)] = check_files([form], campaign)
+    hinted = [i for i in report.issues if i.code == "finance.suspicious" and i.message.startswith(f"{i.field}（")
+              and "按“元”而不是“万元”填写" in i.message]
+    assert {i.field for i in hinted} == {f"{year}年{key}" for year in (2018, 2019, 2020)}, [i.message for i in hinted]

@@ -1,4 +1,5 @@
-"""finance.suspicious: figures that are probably mistyped (profit above revenue, negatives, tenfold jumps)."""
+"""finance.suspicious: figures that are probably mistyped (profit above revenue, negatives, tenfold jumps, 元 typed
+where 万元 is asked)."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -8,6 +9,16 @@ from ..keys import ASSETS, EMPLOYEES, MAIN_REVENUE, OTHER_REVENUE, PROFIT
 from ..messages import make_issue
 from ..model import Application, Issue
 from ..normalize import plain_number
+
+
+# a figure in 元 where 万元 is asked is 10,000 times too big: per person employed, industrial enterprises report
+# tens to hundreds of 万元 of assets and revenue (河钢集团: about 4,000 亿元 of revenue, 100,000 people — 400 万元 a
+# person; a power plant some thousands of 万元 of assets a person); 20,000 万元 (2 亿元) a person is past them, and
+# so is a figure of 1 万亿元 when the form gives no 从业人员 to divide by. 其他业务收入 is a side line: ten times the
+# 主营业收入 is a figure in 元 (or the two swapped).
+PER_EMPLOYEE_LIMIT = 20_000  # 万元 per person
+ABSOLUTE_LIMIT = 100_000_000  # 万元
+OTHER_REVENUE_TIMES = 10
 
 
 def _has_minimum(campaign: Campaign, key: str) -> bool:
@@ -49,10 +60,21 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                 yield suspicious("从业人员", year, f"{year}年从业人员为负数（{plain_number(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
             yield suspicious("从业人员", year, f"{year}年从业人员（{plain_number(employees)}人）不是整数。")
-        if revenue and employees and revenue > 0 and employees > 0 and revenue / employees > 100000:
-            yield suspicious("主营业收入", year, f"{year}年营业收入（{plain_number(revenue)}万元）折合每名从业人员"
-                                               f"{plain_number(round(revenue / employees))}万元，明显偏高，"
-                                               f"金额可能按“元”而不是“万元”填写。")
+        for key in (ASSETS, MAIN_REVENUE, OTHER_REVENUE, PROFIT):  # each figure on its own: each cell is named
+            value = form.number(key, year)
+            if value is None or value <= 0:
+                continue
+            if key == OTHER_REVENUE and main and main > 0 and value > OTHER_REVENUE_TIMES * main:
+                yield suspicious(key, year, f"{year}年其他业务收入（{plain_number(value)}万元）是主营业收入"
+                                            f"（{plain_number(main)}万元）的{plain_number(round(value / main))}倍，"
+                                            f"金额可能按“元”而不是“万元”填写。")
+            elif employees and employees > 0 and value / employees > PER_EMPLOYEE_LIMIT:
+                yield suspicious(key, year, f"{year}年{key}（{plain_number(value)}万元）折合每名从业人员"
+                                            f"{plain_number(round(value / employees))}万元，明显偏高，"
+                                            f"金额可能按“元”而不是“万元”填写。")
+            elif not (employees and employees > 0) and value > ABSOLUTE_LIMIT:
+                yield suspicious(key, year, f"{year}年{key}（{plain_number(value)}万元）超过一万亿元，明显偏高，"
+                                            f"金额可能按“元”而不是“万元”填写。")
         assets = form.number("资产总额", year)
         if assets and revenue and assets > 0 and revenue > 0 and max(assets, revenue) / min(assets, revenue) > 200:
             key = MAIN_REVENUE if revenue > assets else ASSETS
