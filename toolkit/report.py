@@ -100,15 +100,13 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
             lines.append("  说明｜同一申报的其他版本未参加核对（以修改时间最晚的为准；汇总时以最后收到的为准）："
                          + "、".join(map(str, older)))
         lines.append("")
-    if unpaired:
-        has_errors = True
-        lines.append("【未能配对】" + "、".join(map(str, unpaired)) + " —— 有错误")
-        lines.append("  错误｜申请表与总结材料未能配对 这些文件没有找到同一企业的另一份材料（汇总时会报“缺少总结材料”或"
-                     "“缺少申请表”）。请一并检查同一企业的申请表和总结材料；两者不在企业自己的文件夹中时，"
+    if unpaired:  # a hint, not an error: check is of single files (SPEC §4a); a run would report pair.missing-*
+        lines.append("【未能配对】" + "、".join(map(str, unpaired)) + " —— 有提示")
+        lines.append("  提示｜申请表与总结材料未能配对 这些文件没有找到同一企业的另一份材料，汇总时会报“缺少总结材料”或"
+                     "“缺少申请表”。请一并检查同一企业的申请表和总结材料；两者不在企业自己的文件夹中时，"
                      "请在文件名中写明企业名称，或加上相同的序号（如“1-”）。")
         lines.append("")
-    total = (sum(len(r[2].errors) for r in results) + sum(len(r[2].errors) for r in pairs)
-             + (1 if unpaired else 0))
+    total = sum(len(r[2].errors) for r in results) + sum(len(r[2].errors) for r in pairs)
     lines.append(f"共检查 {len(results)} 个文件，错误 {total} 条。" + ("请按提示修改后重新提交。" if has_errors else ""))
     return "\n".join(lines), has_errors
 
@@ -116,7 +114,7 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
 def _issue_line(i) -> str:
     level = SEVERITY_LABELS.get(i.severity, i.severity)
     where = f"［{display_location(i.location)}］" if i.location else ""
-    return f"  {level}｜{issue_title(i.code)}{where} {i.message}"
+    return f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}"  # the code: what support and scripts quote
 
 
 def _field_lines(ex, campaign: Campaign) -> list[str]:
