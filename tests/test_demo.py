@@ -49,9 +49,11 @@ def test_clean_applications_pass(demo_run):
 
 def test_nothing_lost(demo_run):
     inbox, _, summary, _ = demo_run
-    on_disk = {p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file()}
+    from toolkit.discover import OWN_FILES
+
+    on_disk = {p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file() and p.name not in OWN_FILES}
     listed = {f["file"] for f in summary["files"]}
-    assert on_disk == listed
+    assert on_disk == listed  # every submitted file (not the demo's own marker)
 
 
 def test_register_rows_match_summary(demo_run):
@@ -203,3 +205,15 @@ def test_draft_opinions_name_each_reason_and_final_ones_have_none(demo_run):
     final = [u for u in units.values() if u["opinion_final"] and u["rank_source"] in ("推荐排序表", "文件名序号")
              and u["received"] >= 2 and u["passed"] == u["received"]]
     assert final and "草稿" not in opinion_text(final[0]["unit"])
+
+
+def test_the_file_count_agrees_everywhere(demo_run):
+    """The demo's own marker file is nobody's submission: the count the demo prints, the run's files plus the
+    temporary files it ignored, and summary.json's file list agree (they read 150, 149 + 2 and 151)."""
+    import re
+
+    _, _, summary, proc = demo_run
+    written = int(re.search(r"(\d+) 个文件）", proc.stdout).group(1))
+    read, ignored = re.search(r"文件 (\d+) 个（新读取 \d+，未变化 \d+(?:，另有临时文件 (\d+) 个已忽略)?）", proc.stdout).groups()
+    assert written == int(read) + int(ignored or 0) == len(summary["files"])
+    assert not any(f["file"].endswith(".zlbg-demo") for f in summary["files"])

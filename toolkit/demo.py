@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from .campaign import CHINA_TZ, Campaign
+from .discover import DEMO_MARKER
 from .errors import ConfigError
 from .render.forms import write_form, write_summary
 from .render.ranking_sheet import write_ranking_sheet
 
-MARKER = ".zlbg-demo"
+MARKER = DEMO_MARKER  # marks a folder the demo wrote (discovery does not list it)
 
 METHODS = ["六西格玛设计", "精益生产管理", "卓越绩效模式", "全面质量管理", "质量功能展开", "数字化质量追溯",
            "统计过程控制", "全员生产维护", "QC小组活动", "零缺陷管理", "失效模式与影响分析", "质量成本管理",

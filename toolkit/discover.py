@@ -19,7 +19,11 @@ from .journal import Journal
 from .model import FileVersion
 from .units import resolve_unit
 
-_IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", ".gitkeep", "ehthumbs.db", ".zlbg-demo"}
+_IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
+# the toolkit's and the repository's own marker files: nobody submitted them, so they are not listed at all (a
+# demo inbox's count then agrees everywhere: console, 文件清单, summary.json)
+DEMO_MARKER = ".zlbg-demo"
+OWN_FILES = frozenset({DEMO_MARKER, ".gitkeep"})
 # Office owner files (~$), LibreOffice locks, Word/WPS temp files, partial downloads, macOS resource forks: one
 # pattern, matched once per file name (a national inbox has tens of thousands)
 _IGNORED_PATTERN = re.compile(r"~\$|\.~lock\..*#$|~.*\.tmp$|.*\.(?:tmp|temp|crdownload|part|partial|download)$"
@@ -35,7 +39,7 @@ class InboxUnavailable(ConfigError):
 
 def is_temporary(name: str) -> bool:
     """Office lock/owner files, editor temp files, OS thumbnails: not submissions."""
-    return name.lower() in _IGNORED_NAMES or _IGNORED_PATTERN.match(name) is not None
+    return name.lower() in _IGNORED_NAMES or name in OWN_FILES or _IGNORED_PATTERN.match(name) is not None
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,8 @@ def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
                 if entry.is_dir(follow_symlinks=True):
                     if entry.name not in _SKIPPED_DIRS:
                         subfolders.append((f"{prefix}{shown_name(entry.name, folder=True)}/", entry.path))
+                    continue
+                if entry.name in OWN_FILES:
                     continue
                 st = entry.stat()
             except OSError:
