@@ -213,3 +213,17 @@ def test_errors_in_the_ranking_sheet_make_the_opinion_a_draft_and_are_to_handle(
     receipt = openpyxl.load_workbook(out / "latest" / "回执" / f"{UNIT}-回执.xlsx")
     cells = "\n".join(str(v) for row in receipt.worksheets[0].iter_rows(values_only=True) for v in row if v)
     assert "还需处理 1 项：推荐排序表有错误：“唐山/推荐排序表.xlsx”：推荐顺序有冲突（1 处）" in cells
+
+
+def test_check_of_a_ranking_sheet_reports_its_date_as_a_run_does(tmp_path):
+    """`check 推荐排序表.xlsx` says what a run will say of its 成文日期 (it said 未发现问题 of '2021年9月31日')."""
+    from conftest import run_cli
+
+    wb = openpyxl.load_workbook(Path(__file__).resolve().parents[1] / "templates" / "推荐单位用" / "推荐排序表.xlsx")
+    wb.worksheets[0].cell(3, 3, "2021年9月31日")
+    wb.worksheets[0].cell(5, 1, 1)
+    wb.worksheets[0].cell(5, 2, FIRMS[0])
+    wb.save(tmp_path / "推荐排序表.xlsx")
+    proc = run_cli("check", "推荐排序表.xlsx", cwd=tmp_path)
+    assert "识别为：推荐排序表 —— 有提示" in proc.stdout and proc.returncode == 0, proc.stdout
+    assert "“成文日期”填写的“2021年9月31日”不是有效的日期" in proc.stdout and "C3 单元格" in proc.stdout

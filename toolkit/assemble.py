@@ -243,7 +243,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     # the 成文日期: the ranking sheet's, else the newest sheet giving one (a blank template with the date only)
     dated = [(fv, ex) for fv, ex in ranking_files if ex.ranking_date or any(r.date_written for r in ex.ranking)]
     source = next(((fv, ex) for fv, ex in dated if fv.path == sheet_file), None) or (_newest(dated) if dated else None)
-    date, date_issues = _opinion_date(source[1] if source else None, source[0].path if source else "", campaign)
+    date, date_issues = opinion_date(source[1] if source else None, source[0].path if source else "", campaign)
     if source:
         entries[source[0].path].issues.extend(date_issues)
     paths = [fv.path for fv in (*files, *removed)]
@@ -256,7 +256,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
                        rejected=tuple(e.version.path for e in rejected), date=date)
 
 
-def _opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -> tuple[str, list]:
+def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -> tuple[str, list]:
     """(the 成文日期 a unit's 推荐排序表 gives its 推荐意见, warnings on it): the one date it gives — its 成文日期 cell
     (Extracted.ranking_date) and its rows' 成文日期 column, extract.form.read_ranking — else the campaign's ('' leaves
     it for the unit to write). A 成文日期 that is not a date ('9月20日', '2021年9月31日') and different dates in one

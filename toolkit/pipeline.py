@@ -37,6 +37,7 @@ from .messages import file_problem
 from .model import (
     APPLICATION_DOC,
     FORM,
+    RANKING,
     Application,
     Assembled,
     Extracted,
@@ -549,7 +550,8 @@ def _read_last(state: Path) -> dict:
 
 def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extracted, Report]]:
     """A clerk's pre-flight check of single files: each file read (in a limited worker), then every application
-    rule of toolkit.validate on each form it holds and on its summary (pairs across files: ``check_pairs``).
+    rule of toolkit.validate on each form it holds and on its summary (pairs across files: ``check_pairs``); of a
+    推荐排序表, its 成文日期 (assemble.opinion_date).
 
     Returns (path, what the file yielded, a Report of its issues) per path, in the order given.
     """
@@ -561,6 +563,8 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
         issues = list(ex.issues)
         fv = FileVersion(path=rel, unit="", folder="", sha256="", size=0, mtime=0, first_seen="")
         forms = ex.all_forms or (None,)
+        if ex.kind == RANKING:  # its 成文日期, as a run reads it (its order needs the unit's applications)
+            issues.extend(i for i in assembly.opinion_date(ex, rel, campaign)[1] if i not in issues)
         if ex.form is not None or ex.summary is not None:
             for form in forms:  # a Word 申请书 is checked whole: its table against its own sections (mismatch)
                 benchmark = (form.text(BENCHMARK) if form else "") or (
