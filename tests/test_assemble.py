@@ -335,6 +335,10 @@ def test_new_order_after_stamping_marks_the_stamped_opinion_outdated(tmp_path, m
     assert u["stamped_opinion"] and u["opinion_outdated"] and u["rank_source"] == "推荐排序表"
     receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / "秦皇岛市工业和信息化局-回执.xlsx")
     assert "请核对推荐顺序" in receipt["申报情况"]["A2"].value
+    register = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)
+    cells = [v for row in register["推荐单位情况"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert "已收到，需核对（早于最新材料，必要时重新盖章）" in cells  # the words of the receipt and the status page
+    assert "已收到，需核对" in (tmp_path / "out" / "latest" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_file_that_cannot_be_read_is_listed_not_dropped(tmp_path, make_form, monkeypatch):

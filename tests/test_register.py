@@ -121,7 +121,7 @@ def test_units_sheet_totals_match_summary(register):
         if not unit["stamped_opinion"]:
             assert state == "未收到"
         elif unit["opinion_outdated"]:
-            assert state == "已收到（早于最新材料，需重新盖章）"
+            assert state == "已收到，需核对（早于最新材料，必要时重新盖章）"  # as the receipt and index.html
         else:
             assert state == "已收到"
 

@@ -337,7 +337,7 @@ def opinion_state(u: UnitStatus) -> str:
     """The stamped 推荐意见 as the province reads it."""
     if not u.stamped_opinion:
         return "未收到"
-    return "已收到（早于最新材料，需重新盖章）" if u.opinion_outdated else "已收到"
+    return "已收到，需核对（早于最新材料，必要时重新盖章）" if u.opinion_outdated else "已收到"  # the receipt's words
 
 
 def _kind_label(result: Assembled, u: UnitStatus) -> str:
@@ -368,7 +368,7 @@ def _units_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> N
     stamped = sum(1 for u in result.units if u.stamped_opinion)
     outdated = sum(1 for u in result.units if u.stamped_opinion and u.opinion_outdated)
     total = ["", "合计", f"{len(result.units)}个单位", *(sum(getattr(u, k) for u in result.units) for k in UNIT_COUNTS),
-             stamped, "", f"已报送 {sent}/{len(result.units)} 个单位" + (f"；{outdated} 个单位需重新盖章" if outdated else "")]
+             stamped, "", f"已报送 {sent}/{len(result.units)} 个单位" + (f"；{outdated} 个单位需核对（必要时重新盖章）" if outdated else "")]
     _title(ws, f, f"{result.campaign.title}推荐单位报送情况（截至{display_time(result.generated_at)}）", len(columns))
     stamp_col = 13
 
