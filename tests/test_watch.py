@@ -428,6 +428,20 @@ def test_cli_watch_stops_cleanly_after_the_current_run(tmp_path, watch_process, 
     log = w.log()
     assert code == 0, log
     assert "收到停止请求" in log and "已停止监视" in log
+    assert log.index("收到停止请求") < log.index("已停止监视")  # the notice first (it was logged by a racing thread)
+    assert ("再按一次 Ctrl+C" in log) == (signum == signal.SIGINT)  # a SIGTERM is no Ctrl+C
     assert w.stdout().count("汇总完成") == 2  # the interrupted run went to the end
     assert len(w.applications()) == 1
     assert_clean_outbox(w.outbox)
+
+
+def test_cli_watch_stopped_while_idle_says_so_before_it_stops(tmp_path, watch_process):
+    """Idle, the watcher used to end (已停止监视) before the thread announcing the request logged it."""
+    (tmp_path / "inbox" / "廊坊").mkdir(parents=True)
+    w = watch_process("--rescan", "3600", "--quiet", "0.5")
+    assert w.wait_apps(0) == [], w.log()
+    code = w.signal(signal.SIGTERM)
+    log = w.log()
+    assert code == 0, log
+    assert "收到停止请求（SIGTERM），当前汇总完成后停止监视……" in log and "再按一次" not in log
+    assert log.index("收到停止请求") < log.index("已停止监视"), log

@@ -296,18 +296,21 @@ def cmd_watch(args) -> int:
         return True
 
     stop = threading.Event()
+    requested = threading.Event()  # a stop request arrived: announced, then ``stop`` (so the notice comes first)
     received: list[str] = []
 
     def on_signal(signum, frame):
-        if stop.is_set() and signum == signal.SIGINT:
+        if requested.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt  # a second Ctrl+C: stop now
         received.append("Ctrl+C" if signum == signal.SIGINT else signal.Signals(signum).name)
-        stop.set()  # only this: the handler may interrupt a run, which must go on undisturbed
+        requested.set()  # only this: the handler may interrupt a run, which must go on undisturbed
 
     def announce():  # logged from a thread of its own, never from inside the signal handler
-        stop.wait()
+        requested.wait()
         if received:
-            log.warning("收到停止请求（%s），当前汇总完成后停止监视……（再按一次 Ctrl+C 立即中断）", received[0])
+            again = "（再按一次 Ctrl+C 立即中断）" if received[0] == "Ctrl+C" else ""
+            log.warning("收到停止请求（%s），当前汇总完成后停止监视……%s", received[0], again)
+        stop.set()
 
     previous = {}
     try:
@@ -321,6 +324,7 @@ def cmd_watch(args) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        requested.set()
         stop.set()
     return 0
 
