@@ -65,9 +65,10 @@ def _headline(brief: dict, campaign: Campaign) -> list[str]:
 
 
 def _all_late(brief: dict, campaign: Campaign) -> list[str]:
-    """When every application (but those withdrawn) came after the deadline, a line on giving another one — after an extension, or in a
-    rehearsal of a past campaign, where the files were put in now and the notice's deadline makes all 逾期 (a
-    receipt time is when the toolkit first saw the file, so the deadline must be later than that). Else []."""
+    """When every application (but those withdrawn) came after the deadline, a line on giving another one — after
+    an extension, or in a rehearsal of a past campaign, where the files were put in now and the notice's deadline
+    makes all 逾期 (a receipt time is when the toolkit first saw the file, so the deadline must be later than
+    that). Else []."""
     counts = {status: n for status, n in brief.get("statuses", {}).items() if status != WITHDRAWN}
     if not counts or set(counts) != {LATE}:  # (withdrawn ones aside)
         return []

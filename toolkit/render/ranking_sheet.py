@@ -22,7 +22,8 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
     """A unit's 推荐排序表 at ``target`` (a path or a file object): title, a note on how to fill it, the 成文日期 cell
     (the 推荐意见's date, one for the unit, GB/T 9704-2012 §7.3.5.2 '2021年9月18日'), then one row per application in
     ``apps`` (rank — 撤回 for a withdrawn one —, enterprise, 标杆名称, 所在地区, 所属行业, status, 备注) and blank rows
-    to add more; ``unit`` '' writes the blank template. ``date``: the 成文日期 the unit gave, written in its cell for the clerk to keep."""
+    to add more; ``unit`` '' writes the blank template. ``date``: the 成文日期 the unit gave, written in its cell
+    for the clerk to keep."""
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
                                       "strings_to_numbers": False})
     props = {"title": f"{campaign.title}{campaign.ranking_file}", "author": "质量标杆推荐工具"}
