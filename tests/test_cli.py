@@ -364,3 +364,34 @@ def test_the_all_late_hint_leaves_withdrawn_applications_aside(statuses, hinted,
                              brief={"applications": sum(statuses.values()), "statuses": statuses})
     text = end_of_run(report, load_campaign(), inbox=tmp_path / "inbox", outbox=tmp_path / "out")
     assert ("--deadline" in text) == hinted
+
+
+def test_check_pairing_edge_cases(make_form, make_summary, tmp_path, monkeypatch, campaign):
+    """A complete Word 申请书 is never 'without a partner'; a path with '..' pairs as the plain one; files on
+    different drives (no common folder) keep their own names apart."""
+    from corpus import build_application
+
+    from toolkit import pipeline
+
+    complete = build_application(tmp_path).path
+    make_summary(tmp_path / "唐山恒达-总结材料.docx", enterprise=FIRM_B, name="唐山恒达推行精益生产的经验")
+    proc = run_cli("check", complete.name, "唐山恒达-总结材料.docx", cwd=tmp_path)
+    assert "【未能配对】唐山恒达-总结材料.docx —— 有提示" in proc.stdout, proc.stdout
+
+    make_form(tmp_path / "华信" / "申请表.xlsx", 申报单位=FIRM_A, 标杆名称="河北华信实施六西格玛设计的经验")
+    make_summary(tmp_path / "华信" / "总结材料.docx", enterprise=FIRM_A, name="河北华信实施精益生产的经验")
+    proc = run_cli("check", "申请表.xlsx", "../华信/总结材料.docx", cwd=tmp_path / "华信")
+    assert "作为同一项申报核对 —— 两份材料不一致（见下）" in proc.stdout and proc.returncode == 1, proc.stdout
+
+    paths = [make_form(tmp_path / "D" / "甲" / "申请表.xlsx", 申报单位=FIRM_A),
+             make_form(tmp_path / "E" / "乙" / "申请表.xlsx", 申报单位=FIRM_B, 标杆名称="唐山恒达推行精益生产的经验"),
+             make_summary(tmp_path / "E" / "乙" / "总结材料.docx", enterprise=FIRM_B, name="唐山恒达推行精益生产的经验")]
+
+    def no_common(_paths):
+        raise ValueError("different drives")
+
+    monkeypatch.setattr(pipeline.os.path, "commonpath", no_common)
+    pairs, unpaired = pipeline.check_pairs(pipeline.check_files(paths, campaign), campaign)
+    assert [(f.parent.name, s.parent.name) for f, s, _report, _older in pairs] == [("乙", "乙")]
+    assert unpaired == [paths[0]]
+

@@ -594,16 +594,17 @@ def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaig
     sides = {"summary" if ex.kind == SUMMARY_KIND else "form" for _path, ex in given}
     if len(sides) < 2:  # no 申请表 or no 总结材料: nothing to pair
         return [], []
+    where = {path: Path(os.path.abspath(path)) for path, _ex in given}  # '..' resolved, links not followed
     try:  # the folder holding them counts as an enterprise's sub-folder of a unit's folder
-        root = Path(os.path.commonpath([str(path.absolute().parent) for path, _ex in given])).parent
-    except ValueError:  # different drives (Windows): file names alone
+        root = Path(os.path.commonpath([str(p.parent) for p in where.values()])).parent
+    except ValueError:  # different drives (Windows): each file in a folder of its own
         root = None
-    for path, ex in given:
+    for n, (path, ex) in enumerate(given):
         try:
-            rel = "检查/" + (path.absolute().relative_to(root).as_posix() if root is not None else path.name)
+            rel = "检查/" + (where[path].relative_to(root).as_posix() if root is not None else f"{n}/{path.name}")
             mtime = path.stat().st_mtime
         except (OSError, ValueError):
-            rel, mtime = "检查/" + path.name, 0.0
+            rel, mtime = f"检查/{n}/{path.name}", 0.0
         if rel in by_path:  # the same file given twice
             continue
         first_seen = dt.datetime.fromtimestamp(mtime, CHINA_TZ).isoformat()
@@ -615,7 +616,10 @@ def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaig
     pairs, paired = [], set()
     undated = replace(campaign, deadline=dt.datetime.max.replace(tzinfo=CHINA_TZ))  # the last version counts
     for app in assembly.pair_files(undated, versions, extracted):
-        if app.form_file is None or app.summary_file is None or app.form_file.path == app.summary_file.path:
+        if app.form_file is not None and app.summary_file is not None and app.form_file.path == app.summary_file.path:
+            paired.add(by_path[app.form_file.path])  # a Word 申请书 holding both: checked whole by check_files
+            continue
+        if app.form_file is None or app.summary_file is None:
             continue
         form_path, summary_path = by_path[app.form_file.path], by_path[app.summary_file.path]
         older = [by_path[f.path] for f in app.superseded]

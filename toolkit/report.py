@@ -103,7 +103,8 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
         lines.append("")
     if unpaired:  # a hint, not an error: check is of single files (SPEC §4a); a run would report pair.missing-*
         lines.append("【未能配对】" + "、".join(map(str, unpaired)) + " —— 有提示")
-        lines.append("  提示｜申请表与总结材料未能配对 这些文件没有找到同一企业的另一份材料，汇总时会报“缺少总结材料”或"
+        lines.append("  提示｜申请表与总结材料未能配对（pair.missing-summary / pair.missing-form） 这些文件没有找到"
+                     "同一企业的另一份材料，汇总时会报“缺少总结材料”或"
                      "“缺少申请表”。请一并检查同一企业的申请表和总结材料；两者不在企业自己的文件夹中时，"
                      "请在文件名中写明企业名称，或加上相同的序号（如“1-”）。")
         lines.append("")
