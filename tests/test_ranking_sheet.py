@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -214,6 +215,15 @@ def test_errors_in_the_ranking_sheet_make_the_opinion_a_draft_and_are_to_handle(
     cells = "\n".join(str(v) for row in receipt.worksheets[0].iter_rows(values_only=True) for v in row if v)
     assert "还需处理 1 项：推荐排序表有错误：“唐山/推荐排序表.xlsx”：推荐顺序有冲突（1 处）" in cells
 
+    wb.active.append([1, FIRMS[1]])  # and a rank given twice: the receipt counts as the draft reason does
+    wb.active["A3"] = 1
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=2))
+    reason = re.search(r"本单位的推荐排序表有(\d+)处错误", _opinion_text(out)).group(1)
+    receipt = openpyxl.load_workbook(out / "latest" / "回执" / f"{UNIT}-回执.xlsx")
+    cells = "\n".join(str(v) for row in receipt.worksheets[0].iter_rows(values_only=True) for v in row if v)
+    assert f"推荐顺序有冲突（{reason} 处）" in cells
+
 
 def test_check_of_a_ranking_sheet_reports_its_date_as_a_run_does(tmp_path):
     """`check 推荐排序表.xlsx` says what a run will say of its 成文日期 (it said 未发现问题 of '2021年9月31日')."""
@@ -227,3 +237,36 @@ def test_check_of_a_ranking_sheet_reports_its_date_as_a_run_does(tmp_path):
     proc = run_cli("check", "推荐排序表.xlsx", cwd=tmp_path)
     assert "识别为：推荐排序表 —— 有提示" in proc.stdout and proc.returncode == 0, proc.stdout
     assert "“成文日期”填写的“2021年9月31日”不是有效的日期" in proc.stdout and "C3 单元格" in proc.stdout
+
+
+def test_a_superseded_sheet_gives_no_date(tmp_path, make_form, make_summary, campaign):
+    """A sheet replaced by a newer one (its order no longer counts) does not date the 推荐意见 either."""
+    unit, _generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    for name, date, order in (("推荐排序表.xlsx", "2021年9月18日", (FIRMS[0], FIRMS[1])),
+                              ("推荐排序表-修改.xlsx", None, (FIRMS[1], FIRMS[0]))):
+        wb = openpyxl.Workbook()
+        wb.active.append(["成文日期", date])
+        wb.active.append(["推荐顺序", "申报单位"])
+        for rank, firm in enumerate(order, start=1):
+            wb.active.append([rank, firm])
+        wb.save(unit / name)
+        _again(tmp_path, campaign) if date else run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0,
+                                                     workers=1, now=DAY + dt.timedelta(hours=2))
+    text = _opinion_text(tmp_path / "out")
+    assert "2021年9月18日" not in text and text.index(FIRMS[1]) < text.index(FIRMS[0])
+
+
+def test_an_application_withdrawn_by_moving_its_files_is_not_withdrawn_by_the_sheet(tmp_path, make_form,
+                                                                                   make_summary, campaign):
+    """The generated sheet writes 撤回 only for withdrawals made in a sheet: an application whose files were moved
+    out has no rank and a note, so the sheet dropped back does not withdraw it unseen when its files come back."""
+    unit, _generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for path in unit.glob(f"2-{FIRMS[1]}-*"):
+        path.rename(moved / path.name)
+    _again(tmp_path, campaign)
+    generated = tmp_path / "out" / "latest" / "推荐排序表" / SHEET
+    _date_row, _header, rows = _rows(generated)
+    assert [(r[0], r[1], r[6]) for r in rows] == [(1, FIRMS[0], None), (None, FIRMS[1], "材料已移出")]
+

@@ -241,7 +241,8 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     ordered = [evolve(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
                for a in ordered]
     # the 成文日期: the ranking sheet's, else the newest sheet giving one (a blank template with the date only)
-    dated = [(fv, ex) for fv, ex in ranking_files if ex.ranking_date or any(r.date_written for r in ex.ranking)]
+    dated = [(fv, ex) for fv, ex in ranking_files if entries[fv.path].status != "superseded"
+             and (ex.ranking_date or any(r.date_written for r in ex.ranking))]  # not a sheet a newer one replaced
     source = next(((fv, ex) for fv, ex in dated if fv.path == sheet_file), None) or (_newest(dated) if dated else None)
     date, date_issues = opinion_date(source[1] if source else None, source[0].path if source else "", campaign)
     if source:

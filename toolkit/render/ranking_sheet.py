@@ -47,9 +47,12 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
                                                   "input_message": "推荐意见的落款日期，如 2021年9月18日。"})
     write_header(ws, f, HEADER_ROW, HEADERS)
     first = HEADER_ROW + 1
-    for r, app in enumerate(apps, start=first):  # a withdrawn one keeps its 撤回: the sheet dropped back withdraws it
-        values = [WITHDRAW if app.withdrawn else app.rank, app.enterprise, app.benchmark_name,
-                  app.field_text("所在地区"), app.field_text("所属行业"), app.status, ""]
+    for r, app in enumerate(apps, start=first):
+        # withdrawn in a sheet: 撤回 again, so the sheet dropped back keeps it withdrawn; withdrawn by moving its
+        # files out: no rank and a note, so that files sent again are not withdrawn by this sheet unseen
+        removed = app.withdrawn and any(f.removed_at for f in app.files)
+        values = [WITHDRAW if app.withdrawn and not removed else app.rank, app.enterprise, app.benchmark_name,
+                  app.field_text("所在地区"), app.field_text("所属行业"), app.status, "材料已移出" if removed else ""]
         for c, v in enumerate(values):
             write_cell(ws, r, c, v, f["cell_center"] if c == 0 else f["cell"])
     last = max(first + len(apps) - 1, first + 4)

@@ -6,8 +6,8 @@ file entries, (enterprise, issue) rows). Output: 回执/<unit>-回执.xlsx for e
 
 Sheets:
 - 申报情况 (first, printed first): a headline sentence, then the details — the unit; 收到 / 通过 / 需补正 / 不符合申报条件 / 超出名额 / 逾期 / 已撤回;
-  还需处理 N 项 (UnitStatus.to_handle: applications to correct plus files in the unit's folder that could not be
-  read or recognised, each named); the stamped opinion's state; whether the 推荐意见 is final or a draft (each
+  还需处理 N 项 (UnitStatus.to_handle: applications to correct, files in the unit's folder that could not be
+  read or recognised, and its 推荐排序表 when it has errors, each named); the stamped opinion's state; whether the 推荐意见 is final or a draft (each
   draft reason); deadline and times — then one row per application (withdrawn ones as 已撤回 with when).
 - 问题及修改方法: problems grouped by application in rank order (errors before hints), then the unit's file-level
   problems (files that belong to no application: unreadable, unrecognised, a ranking sheet's conflicts).
@@ -100,9 +100,10 @@ def to_handle_items(view: UnitView) -> list[str]:
     if view.status.sheet_errors:  # (UnitStatus.to_handle counts the sheet once)
         sheets = [e for e in view.files
                   if e.kind == RANKING and e.status == "current" and any(i.is_error for i in e.issues)]
-        for e in sheets[:1]:
-            errors = [i for i in e.issues if i.is_error]
-            items.append(f"推荐排序表有错误：“{e.version.path}”：{issue_title(errors[0].code)}（{len(errors)} 处）")
+        for e in sheets[:1]:  # (the count: the sheet's own errors, as the draft reason says)
+            first = next(i for i in e.issues if i.is_error)
+            items.append(f"推荐排序表有错误：“{e.version.path}”：{issue_title(first.code)}"
+                         f"（{view.status.sheet_errors} 处）")
     return items
 
 
