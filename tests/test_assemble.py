@@ -382,3 +382,26 @@ def test_each_amount_written_in_yuan_is_named_by_its_cell(tmp_path, make_form, c
     hinted = [i for i in report.issues if i.code == "finance.suspicious" and i.message.startswith(f"{i.field}（")
               and "按“元”而不是“万元”填写" in i.message]
     assert {i.field for i in hinted} == {f"{year}年{key}" for year in (2018, 2019, 2020)}, [i.message for i in hinted]
+
+
+@pytest.mark.parametrize("changes, hinted", [
+    ({"资产总额": {y: 520_000_000.0 for y in (2018, 2019, 2020)}}, {"资产总额": 3}),  # one hint a year, not two
+    ({"从业人员": {2018: 1.3, 2019: 1.3, 2020: 1.3}}, {}),  # the head-count is wrong, not the amounts
+    ({"资产总额": {y: 3_000_000.0 for y in (2018, 2019, 2020)},  # a holding company: 300 亿元, 120 people
+      "从业人员": {2018: 120, 2019: 120, 2020: 120}}, {}),
+    ({"资产总额": {y: 400_000.0 for y in (2018, 2019, 2020)},  # a wind farm: 40 亿元, 18 people
+      "从业人员": {2018: 18, 2019: 18, 2020: 18}}, {}),
+    ({"主营业收入": {y: 40_000_000.0 for y in (2018, 2019, 2020)},  # 河钢-size: 4,000 亿元, 100,000 people
+      "资产总额": {y: 50_000_000.0 for y in (2018, 2019, 2020)}, "从业人员": {2018: 100_000, 2019: 100_000, 2020: 100_000},
+      "利润总额": {y: 500_000.0 for y in (2018, 2019, 2020)}}, {})])
+def test_amounts_in_yuan_one_hint_for_one_mistake_none_for_real_giants(tmp_path, make_form, campaign, changes, hinted):
+    from toolkit.pipeline import check_files
+
+    [(_, _, report)] = check_files([make_form(tmp_path / "f.xlsx", **changes)], campaign)
+    yuan = [i for i in report.issues if i.code == "finance.suspicious" and "按“元”" in i.message]
+    counts = {}
+    for issue in yuan:
+        key = issue.field[5:]  # '2018年资产总额' -> '资产总额'
+        counts[key] = counts.get(key, 0) + 1
+    assert counts == hinted, [i.message for i in yuan]
+

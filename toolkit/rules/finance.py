@@ -13,10 +13,12 @@ from ..normalize import plain_number
 
 # a figure in 元 where 万元 is asked is 10,000 times too big: per person employed, industrial enterprises report
 # tens to hundreds of 万元 of assets and revenue (河钢集团: about 4,000 亿元 of revenue, 100,000 people — 400 万元 a
-# person; a power plant some thousands of 万元 of assets a person); 20,000 万元 (2 亿元) a person is past them, and
-# so is a figure of 1 万亿元 when the form gives no 从业人员 to divide by. 其他业务收入 is a side line: ten times the
-# 主营业收入 is a figure in 元 (or the two swapped).
-PER_EMPLOYEE_LIMIT = 20_000  # 万元 per person
+# person; a wind farm of 18 people with 40 亿元 of assets, 2 亿元 a person); 100,000 万元 (10 亿元) a person is past
+# them, while any of them typed in 元 is far past it (20 万元 a person becomes 200,000) — and so is a figure of
+# 1 万亿元 when the form gives no 从业人员 to divide by. 其他业务收入 is a side line: ten times the 主营业收入 is a
+# figure in 元 (or the two swapped). A profit in 元 below the limit shows as a profit above the revenue.
+PER_EMPLOYEE_LIMIT = 100_000  # 万元 per person
+MIN_EMPLOYEES = 10  # fewer people: no per-person check
 ABSOLUTE_LIMIT = 100_000_000  # 万元
 OTHER_REVENUE_TIMES = 10
 
@@ -51,32 +53,40 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
         profit = form.number("利润总额", year)
         main = form.number("主营业收入", year)
         revenue = None if main is None else main + (form.number("其他业务收入", year) or 0.0)
-        if not negative and profit is not None and revenue is not None and profit > revenue and profit > 0:
-            yield suspicious("利润总额", year, f"{year}年利润总额（{plain_number(profit)}万元）大于营业收入"
-                                             f"（主营业收入加其他业务收入，{plain_number(revenue)}万元）。")
         employees = form.number("从业人员", year)
         if employees is not None and employees < 0:
             if not _has_minimum(campaign, EMPLOYEES):
                 yield suspicious("从业人员", year, f"{year}年从业人员为负数（{plain_number(employees)}人）。")
         elif employees is not None and not float(employees).is_integer():
             yield suspicious("从业人员", year, f"{year}年从业人员（{plain_number(employees)}人）不是整数。")
+        # per person only with a head-count that is one (a mistyped 从业人员 is not blamed on every amount) and not a
+        # handful (a holding or wind-power company of a dozen people holds billions)
+        people = employees if employees and employees >= MIN_EMPLOYEES and float(employees).is_integer() else None
+        in_yuan = set()  # amounts of this year already said to be in 元: no second hint on the same mistake
         for key in (ASSETS, MAIN_REVENUE, OTHER_REVENUE, PROFIT):  # each figure on its own: each cell is named
             value = form.number(key, year)
             if value is None or value <= 0:
                 continue
             if key == OTHER_REVENUE and main and main > 0 and value > OTHER_REVENUE_TIMES * main:
-                yield suspicious(key, year, f"{year}年其他业务收入（{plain_number(value)}万元）是主营业收入"
-                                            f"（{plain_number(main)}万元）的{plain_number(round(value / main))}倍，"
-                                            f"金额可能按“元”而不是“万元”填写。")
-            elif employees and employees > 0 and value / employees > PER_EMPLOYEE_LIMIT:
-                yield suspicious(key, year, f"{year}年{key}（{plain_number(value)}万元）折合每名从业人员"
-                                            f"{plain_number(round(value / employees))}万元，明显偏高，"
-                                            f"金额可能按“元”而不是“万元”填写。")
-            elif not (employees and employees > 0) and value > ABSOLUTE_LIMIT:
-                yield suspicious(key, year, f"{year}年{key}（{plain_number(value)}万元）超过一万亿元，明显偏高，"
-                                            f"金额可能按“元”而不是“万元”填写。")
+                reason = (f"{year}年其他业务收入（{plain_number(value)}万元）是主营业收入（{plain_number(main)}万元）的"
+                          f"{plain_number(round(value / main))}倍")
+            elif people and value / people > PER_EMPLOYEE_LIMIT:
+                reason = (f"{year}年{key}（{plain_number(value)}万元）折合每名从业人员"
+                          f"{plain_number(round(value / people))}万元，明显偏高")
+            elif not employees and value > ABSOLUTE_LIMIT:
+                reason = f"{year}年{key}（{plain_number(value)}万元）超过一万亿元，明显偏高"
+            else:
+                continue
+            in_yuan.add(key)
+            yield suspicious(key, year, f"{reason}，金额可能按“元”而不是“万元”填写。")
+        if (not negative and PROFIT not in in_yuan and profit is not None and revenue is not None
+                and profit > revenue and profit > 0):
+            yield suspicious("利润总额", year, f"{year}年利润总额（{plain_number(profit)}万元）大于营业收入"
+                                             f"（主营业收入加其他业务收入，{plain_number(revenue)}万元），"
+                                             f"金额可能按“元”而不是“万元”填写。")
         assets = form.number("资产总额", year)
-        if assets and revenue and assets > 0 and revenue > 0 and max(assets, revenue) / min(assets, revenue) > 200:
+        if (not in_yuan & {ASSETS, MAIN_REVENUE, OTHER_REVENUE} and assets and revenue and assets > 0 and revenue > 0
+                and max(assets, revenue) / min(assets, revenue) > 200):
             key = MAIN_REVENUE if revenue > assets else ASSETS
             yield suspicious(key, year, f"{year}年资产总额（{plain_number(assets)}万元）与营业收入"
                                         f"（{plain_number(revenue)}万元）相差200倍以上，可能有一项按“元”填写。")
