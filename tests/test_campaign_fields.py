@@ -148,7 +148,7 @@ def test_fields_name_only_rules_that_exist():
     ("保定市定州市", ("保定市", "定州市"), "定州市"), ("石家庄市 辛集市", ("石家庄市", "辛集市"), "辛集市"),
     ("雄安", ("雄安新区",), "雄安新区"), ("ＳＪＺ石家庄", ("石家庄市",), "石家庄市"),
     ("定州市（保定代管）", ("定州市",), "定州市"), ("雄安新区(保定市雄县)", ("雄安新区",), "雄安新区"),
-    ("北京市", (), "北京市"), ("", (), "未填写")])
+    ("高新区（石家庄）", ("石家庄市",), "石家庄市"), ("北京市", (), "北京市"), ("", (), "未填写")])
 def test_regions_a_written_place_names(written, named, region_of):
     """One rule for the 所在地区 check, the 统计 sheet's grouping and a unit's own region: each region found by its
     stem, in the order written; the 统计 sheet takes the last, the most specific."""

@@ -179,9 +179,12 @@ class Campaign:
         without 市 / 新区) compared as normalize_name keys, a note in brackets left out: '河北省保定市定州市' ->
         ('保定市', '定州市'), '定州市（保定代管）' -> ('定州市',), '雄安' -> ('雄安新区',), '北京市' -> (). The 所在地区
         check, the 统计 sheet and the unit's own region use it."""
-        text = normalize_name(_BRACKETED.sub("", written or "")) or normalize_name(written or "")
-        found = sorted((text.find(stem), region) for stem, region in _region_stems(self.regions) if stem in text)
-        return tuple(region for _, region in found)
+        stems = _region_stems(self.regions)
+        for text in (normalize_name(_BRACKETED.sub("", written or "")), normalize_name(written or "")):
+            found = sorted((text.find(stem), region) for stem, region in stems if stem in text)
+            if found:  # (a region named only in the brackets, '高新区（石家庄）', still counts)
+                return tuple(region for _, region in found)
+        return ()
 
     def region_of(self, written: str) -> str:
         """The campaign's region a written 所在地区 names — the last named, the most specific as places are
