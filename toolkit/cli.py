@@ -296,21 +296,21 @@ def cmd_watch(args) -> int:
         return True
 
     stop = threading.Event()
-    requested = threading.Event()  # a stop request arrived: announced, then ``stop`` (so the notice comes first)
+    announced = threading.Event()  # the request has been logged: the watcher's last line comes after it
     received: list[str] = []
 
     def on_signal(signum, frame):
-        if requested.is_set() and signum == signal.SIGINT:
+        if stop.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt  # a second Ctrl+C: stop now
         received.append("Ctrl+C" if signum == signal.SIGINT else signal.Signals(signum).name)
-        requested.set()  # only this: the handler may interrupt a run, which must go on undisturbed
+        stop.set()  # only this: the handler may interrupt a run, which must go on undisturbed
 
     def announce():  # logged from a thread of its own, never from inside the signal handler
-        requested.wait()
+        stop.wait()
         if received:
             again = "（再按一次 Ctrl+C 立即中断）" if received[0] == "Ctrl+C" else ""
             log.warning("收到停止请求（%s），当前汇总完成后停止监视……%s", received[0], again)
-        stop.set()
+        announced.set()
 
     previous = {}
     try:
@@ -320,11 +320,10 @@ def cmd_watch(args) -> int:
         pass
     threading.Thread(target=announce, name="zlbg-stop-notice", daemon=True).start()
     try:
-        watch(inbox, once, poll=args.poll, rescan=args.rescan, quiet=args.quiet, stop=stop)
+        watch(inbox, once, poll=args.poll, rescan=args.rescan, quiet=args.quiet, stop=stop, announced=announced)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        requested.set()
         stop.set()
     return 0
 

@@ -130,7 +130,7 @@ class InboxWatcher:
     def __init__(self, inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None,
                  quiet: float = 2.0, max_delay: float = 30.0, rescan: float = 60.0, retry: float = 10.0,
                  liveness: float = 2.0, backoff: tuple[float, float] = (1.0, 30.0),
-                 stop: threading.Event | None = None,
+                 stop: threading.Event | None = None, announced: threading.Event | None = None,
                  observer_factory: Callable[[float | None], BaseObserver] = make_observer,
                  clock: Callable[[], float] = time.monotonic):
         self.inbox = Path(inbox)
@@ -140,6 +140,7 @@ class InboxWatcher:
         self.liveness = liveness
         self.backoff_first, self.backoff_cap = backoff
         self.stop = stop or threading.Event()
+        self.announced = announced  # set once the stop request has been logged (by the caller's thread)
         self.observer_factory = observer_factory
         self.clock = clock
         self.hints = _EventHints(clock)
@@ -176,6 +177,8 @@ class InboxWatcher:
                     self.stop.wait(tick)
         finally:
             self._stop_observer()
+        if self.announced is not None and self.stop.is_set():
+            self.announced.wait(1.0)  # the request's notice before the last line, as it happened
         log.info("已停止监视收件箱：%s（本次共汇总 %d 次）。", self.inbox, self.runs)
         return self.runs
 
@@ -319,14 +322,15 @@ class InboxWatcher:
 def watch(inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None, quiet: float = 2.0,
           max_delay: float = 30.0, rescan: float = 60.0, stop: threading.Event | None = None,
           max_runs: int | None = None, retry: float = 10.0, liveness: float = 2.0,
-          backoff: tuple[float, float] = (1.0, 30.0)) -> int:
+          backoff: tuple[float, float] = (1.0, 30.0), announced: threading.Event | None = None) -> int:
     """Run ``run_once`` now, then whenever the inbox changed, until ``stop`` is set or ``max_runs`` attempts.
 
-    A thin front for ``InboxWatcher`` (see it for the meaning of each duration, all in seconds).
+    A thin front for ``InboxWatcher`` (see it for the meaning of each duration, all in seconds). ``announced``:
+    set by the caller once it has logged why it stopped (a signal), awaited (up to 1 s) before the last line.
     Returns the number of run attempts made.
     """
     watcher = InboxWatcher(inbox, run_once, poll=poll, quiet=quiet, max_delay=max_delay, rescan=rescan,
-                           retry=retry, liveness=liveness, backoff=backoff, stop=stop)
+                           retry=retry, liveness=liveness, backoff=backoff, stop=stop, announced=announced)
     return watcher.run(max_runs=max_runs)
 
 
