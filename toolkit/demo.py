@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .campaign import CHINA_TZ, Campaign
-from .discover import DEMO_MARKER
+from .discover import DEMO_MARKER, OWN_FILES
 from .errors import ConfigError
 from .render.forms import write_form, write_summary
 from .render.ranking_sheet import write_ranking_sheet
@@ -121,7 +121,7 @@ MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<<
 
 def _prepare(inbox: Path, outbox: Path) -> None:
     for folder in (inbox, outbox):
-        if folder.exists() and any(p.name not in (".gitkeep", MARKER) for p in folder.iterdir()):
+        if folder.exists() and any(p.name.lower() not in OWN_FILES for p in folder.iterdir()):
             if not (folder / MARKER).exists():
                 raise ConfigError(f"{folder} 不是空文件夹，也不是以前生成的示例；为避免覆盖真实材料，请用 --inbox/--outbox 指定其他文件夹")
             for p in folder.iterdir():

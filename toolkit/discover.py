@@ -39,7 +39,7 @@ class InboxUnavailable(ConfigError):
 
 def is_temporary(name: str) -> bool:
     """Office lock/owner files, editor temp files, OS thumbnails: not submissions."""
-    return name.lower() in _IGNORED_NAMES or name in OWN_FILES or _IGNORED_PATTERN.match(name) is not None
+    return name.lower() in _IGNORED_NAMES or name.lower() in OWN_FILES or _IGNORED_PATTERN.match(name) is not None
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
                     if entry.name not in _SKIPPED_DIRS:
                         subfolders.append((f"{prefix}{shown_name(entry.name, folder=True)}/", entry.path))
                     continue
-                if entry.name in OWN_FILES:
+                if entry.name.lower() in OWN_FILES:
                     continue
                 st = entry.stat()
             except OSError:

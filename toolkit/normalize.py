@@ -577,4 +577,3 @@ def official_date(value: object) -> str:
         return f"{datetime.date(year, month, day).year}年{month}月{day}日"
     except ValueError:
         return ""
-
