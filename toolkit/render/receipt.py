@@ -7,8 +7,9 @@ file entries, (enterprise, issue) rows). Output: 回执/<unit>-回执.xlsx for e
 Sheets:
 - 申报情况 (first, printed first): a headline sentence, then the details — the unit; 收到 / 通过 / 需补正 / 不符合申报条件 / 超出名额 / 逾期 / 已撤回;
   还需处理 N 项 (UnitStatus.to_handle: applications to correct, files in the unit's folder that could not be
-  read or recognised, and its 推荐排序表 when it has errors, each named); the stamped opinion's state; whether the 推荐意见 is final or a draft (each
-  draft reason); deadline and times — then one row per application (withdrawn ones as 已撤回 with when).
+  read or recognised, and its 推荐排序表 when it has errors, each named); the stamped opinion's state; whether
+  the 推荐意见 is final or a draft (each draft reason); deadline and times — then one row per application
+  (withdrawn ones as 已撤回 with when).
 - 问题及修改方法: problems grouped by application in rank order (errors before hints), then the unit's file-level
   problems (files that belong to no application: unreadable, unrecognised, a ranking sheet's conflicts).
 - 收到的文件: every file the unit sent, what it was read as, its state.
