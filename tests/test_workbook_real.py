@@ -417,3 +417,21 @@ def test_a_third_form_like_sheet_not_read_is_named(third):
     assert [f.text("申报单位") for f in ex.forms] == [B.ENTERPRISE, "石家庄冀安电气设备有限公司"]
     [note] = [i for i in ex.issues if i.location == "草稿工作表"]
     assert note.severity == "warning" and "没有作为一项申报读取" in note.message
+
+
+def test_cells_rows_and_merges_inside_an_extension_are_not_the_sheets():
+    """An extension (extLst) of another schema may hold elements named c, row or mergeCell: they are not the
+    worksheet's cells — one used to overwrite the 申报单位 with 99 and add a merge."""
+    members = B.zip_members(B.save(B.form_workbook()))
+    ext = ('<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" '
+           'xmlns:q="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+           '<q:sheetData><q:row r="3"><q:c r="B3" t="n"><q:v>99</q:v></q:c></q:row></q:sheetData>'
+           '<q:mergeCells><q:mergeCell ref="A1:F20"/></q:mergeCells></ext></extLst>')
+    sheet = members["xl/worksheets/sheet1.xml"].decode("utf-8")
+    members["xl/worksheets/sheet1.xml"] = sheet.replace("</worksheet>", ext + "</worksheet>").encode("utf-8")
+    data = B.zip_bytes(members)
+    plain = read_workbook(B.save(B.form_workbook()), S.XLSX).sheets[0]
+    extended = read_workbook(data, S.XLSX).sheets[0]
+    assert extended.rows == plain.rows and extended.merged == plain.merged
+    ex = extract(data, "申请表.xlsx", CAMPAIGN)
+    assert ex.form.text("申报单位") == B.ENTERPRISE

@@ -118,7 +118,12 @@ class _Styles:
             return PLAIN
 
 
-_SHEET_TAGS = ("{*}c", "{*}row", "{*}mergeCell", "{*}sheetView")  # what _SheetReader.read looks at
+# what _SheetReader.read looks at: in SpreadsheetML's namespaces (Transitional, Strict) or none — not elements of
+# the same local name that another schema's extension (extLst: x14, x15 …) may hold, which once overwrote cells
+_SHEET_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                     "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_SHEET_TAGS = tuple(f"{{{ns}}}{name}" if ns else name for name in ("c", "row", "mergeCell", "sheetView")
+                    for ns in (*_SHEET_NAMESPACES, ""))
 
 
 class _SheetReader:
