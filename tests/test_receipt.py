@@ -206,3 +206,20 @@ def test_nothing_left_to_handle_says_why_and_a_draft_without_a_table_says_so(tmp
     assert "还需处理 0 项：本单位尚未报送申报材料。" in text and "没有需要修改的错误" not in text
     sent = _cells(latest / "回执" / "保定市工业和信息化局-回执.xlsx")
     assert "还需处理 1 项" in "\n".join(str(v) for rows in sent.values() for row in rows for v in row if v)
+
+
+def test_a_field_that_only_repeats_the_location_is_not_shown_twice(demo_run):
+    """A quota issue is at 推荐顺序 about 推荐顺序: the 位置 column says it, the 栏目 column is left empty (a newcomer
+    read 推荐顺序 / 推荐顺序), in the 回执 and in the register's 问题清单."""
+    import openpyxl
+
+    _, outbox, summary, _ = demo_run
+    [unit] = {a["unit"] for a in summary["applications"] if a["status"] == "超出名额"}
+    receipt = openpyxl.load_workbook(outbox / "latest" / "回执" / f"{unit}-回执.xlsx")
+    rows = [r for r in receipt["问题及修改方法"].iter_rows(values_only=True) if r[3] == "超出推荐名额"]
+    assert rows and all(r[5] == "推荐顺序" and r[6] in (None, "") for r in rows), rows
+    register = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx", read_only=True)
+    header, *lines = [r for r in register["问题清单"].iter_rows(values_only=True) if any(r)][1:]
+    col = {name: i for i, name in enumerate(header)}
+    quota = [r for r in lines if r[col["问题类型"]] == "超出推荐名额"]
+    assert quota and all(r[col["位置"]] == "推荐顺序" and r[col["栏目"]] in (None, "") for r in quota), quota

@@ -120,6 +120,12 @@ def display_location(location: str) -> str:
     return "、".join(parts)
 
 
+def display_field(issue) -> str:
+    """The field an issue is about, as a column beside its location shows it: '' when it only repeats the
+    location (推荐顺序 / 推荐顺序 of a quota or ranking issue)."""
+    return "" if issue.field == display_location(issue.location) else issue.field
+
+
 class _Defaults(dict):
     def __missing__(self, key):
         return "{" + key + "}"

@@ -25,7 +25,7 @@ from pathlib import Path
 import xlsxwriter
 
 from ..clock import CHINA_TZ, human_time
-from ..messages import display_location
+from ..messages import display_field, display_location
 from ..messages import title as issue_title
 from ..model import (
     ERROR,
@@ -322,7 +322,7 @@ def _problem_sheet(wb, f: dict, view: UnitView, splice: RowSplice) -> None:
             fmt = f["error"] if issue.severity == ERROR else f["warning"]
             rows.append([n, app.enterprise if app is not None else enterprise_of.get(id(issue), ""),
                          SEVERITY_LABELS.get(issue.severity, issue.severity), issue_title(issue.code), issue.file,
-                         display_location(issue.location), issue.field, issue.problem, issue.fix])
+                         display_location(issue.location), display_field(issue), issue.problem, issue.fix])
             row_formats.append([fmt if col in (2, 3, 7, 8) else f["cell"] for col in range(width)])
         _table(ws, splice, r, rows, row_formats, [w for _, w in cols])
         r += len(rows)

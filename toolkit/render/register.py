@@ -26,7 +26,7 @@ import xlsxwriter
 
 from ..clock import display_time
 from ..keys import INDUSTRY, REGION
-from ..messages import display_location
+from ..messages import display_field, display_location
 from ..messages import title as issue_title
 from ..model import (
     ERROR,
@@ -436,7 +436,8 @@ def _issues_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _G
 
     def rows_of(rows):
         return ([[NUMBER, unit or NO_UNIT, enterprise, SEVERITY_LABELS.get(i.severity, i.severity), issue_title(i.code),
-                  i.file, display_location(i.location), i.field, i.message, i.code] for unit, enterprise, i in rows],
+                  i.file, display_location(i.location), display_field(i), i.message, i.code]
+                 for unit, enterprise, i in rows],
                 [looks[i.severity == ERROR] for *_, i in rows])
 
     row_groups = [RowGroup(groups.key(unit), lambda rows=rows: rows_of(rows)) for unit, rows in table]
