@@ -268,11 +268,11 @@ def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -
     written = [(sheet.ranking_date, sheet.ranking_date_location)] if sheet.ranking_date else []
     written += [(row.date_written, row.date_location) for row in sheet.ranking if row.date_written]
     invalid: dict[str, str] = {}  # location -> as written
-    dates: dict[str, list[str]] = {}  # date -> where
+    dates: dict[str, str] = {}  # date -> where it is first written
     for text, where in written:
         day = official_date(text)
         if day:
-            dates.setdefault(day, []).append(where)
+            dates.setdefault(day, where)
         else:
             invalid.setdefault(where, text)
     issues = [make_issue("field.invalid", file=sheet_file, location=where, field="成文日期", severity=WARNING,
@@ -280,9 +280,9 @@ def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -
                          hint="写成“2021年9月18日”的形式（年、月、日都要有，且是实际存在的日期），不填则在推荐意见上手写")
               for where, text in invalid.items()]
     if len(dates) > 1:
-        shown = "、".join(f"{display_location(places[0])}为“{day}”" for day, places in dates.items())
+        shown = "、".join(f"{display_location(where)}为“{day}”" for day, where in dates.items())
         used = f"推荐意见使用活动统一的成文日期“{campaign.opinion_date}”" if campaign.opinion_date else "推荐意见的成文日期暂不填写"
-        issues.append(make_issue("field.invalid", file=sheet_file, location=next(iter(dates.values()))[0],
+        issues.append(make_issue("field.invalid", file=sheet_file, location=next(iter(dates.values())),
                                  field="成文日期", severity=WARNING, value="、".join(dates),
                                  reason=f"是不同的日期（{shown}），{used}", hint="只保留一个成文日期"))
         return campaign.opinion_date, issues

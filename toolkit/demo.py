@@ -17,8 +17,6 @@ from .errors import ConfigError
 from .render.forms import write_form, write_summary
 from .render.ranking_sheet import write_ranking_sheet
 
-MARKER = DEMO_MARKER  # marks a folder the demo wrote (discovery does not list it)
-
 METHODS = ["六西格玛设计", "精益生产管理", "卓越绩效模式", "全面质量管理", "质量功能展开", "数字化质量追溯",
            "统计过程控制", "全员生产维护", "QC小组活动", "零缺陷管理", "失效模式与影响分析", "质量成本管理",
            "可靠性工程", "供应链质量协同", "工业互联网质量管控", "首席质量官制度"]
@@ -122,14 +120,14 @@ MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<<
 def _prepare(inbox: Path, outbox: Path) -> None:
     for folder in (inbox, outbox):
         if folder.exists() and any(p.name.lower() not in OWN_FILES for p in folder.iterdir()):
-            if not (folder / MARKER).exists():
+            if not (folder / DEMO_MARKER).exists():
                 raise ConfigError(f"{folder} 不是空文件夹，也不是以前生成的示例；为避免覆盖真实材料，请用 --inbox/--outbox 指定其他文件夹")
             for p in folder.iterdir():
                 if p.name in (".gitkeep",):
                     continue
                 shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / MARKER).write_text("示例数据，可删除。\n", encoding="utf-8")
+        (folder / DEMO_MARKER).write_text("示例数据，可删除。\n", encoding="utf-8")
 
 
 def write_demo_inbox(inbox: Path, outbox: Path, campaign: Campaign) -> dict:

@@ -39,7 +39,8 @@ class InboxUnavailable(ConfigError):
 
 def is_temporary(name: str) -> bool:
     """Office lock/owner files, editor temp files, OS thumbnails: not submissions."""
-    return name.lower() in _IGNORED_NAMES or name.lower() in OWN_FILES or _IGNORED_PATTERN.match(name) is not None
+    lower = name.lower()
+    return lower in _IGNORED_NAMES or lower in OWN_FILES or _IGNORED_PATTERN.match(name) is not None
 
 
 @dataclass(frozen=True)

@@ -612,7 +612,7 @@ def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaig
                                     first_seen=first_seen))
         extracted[rel] = ex
         by_path[rel] = path
-    reports = {str(path): report for path, _ex, report in results}
+    reports = {path: report for path, _ex, report in results}
     pairs, paired = [], set()
     undated = replace(campaign, deadline=dt.datetime.max.replace(tzinfo=CHINA_TZ))  # the last version counts
     for app in assembly.pair_files(undated, versions, extracted):
@@ -624,7 +624,7 @@ def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaig
         form_path, summary_path = by_path[app.form_file.path], by_path[app.summary_file.path]
         older = [by_path[f.path] for f in app.superseded]
         paired.update((form_path, summary_path, *older))
-        alone = {(i.code, i.field, i.message) for p in (form_path, summary_path) for i in reports[str(p)].issues}
+        alone = {(i.code, i.field, i.message) for p in (form_path, summary_path) for i in reports[p].issues}
         found = tuple(i for i in validate(app, campaign).issues if (i.code, i.field, i.message) not in alone)
         pairs.append((form_path, summary_path, Report(found), older))
     unpaired = [path for path in dict.fromkeys(path for path, _ex in given) if path not in paired]

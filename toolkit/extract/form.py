@@ -652,7 +652,7 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], str, str] | None:
                 written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
                 rows.append(RankingRow(rank=None if withdrawn else _rank_number(raw_rank), enterprise=name,
                                        benchmark_name=title or "", location=sheet.location(rr, rank_col),
-                                       date=official_date(written), withdrawn=withdrawn, date_written=written,
+                                       withdrawn=withdrawn, date_written=written,
                                        date_location=sheet.location(rr, date_col) if written else ""))
             return rows, sheet_written, sheet_location
     return None

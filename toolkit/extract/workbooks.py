@@ -43,17 +43,22 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
     warnings); a 推荐排序表: kind=RANKING; otherwise file.unrecognized.
     """
     ranking_named = campaign.ranking_file in name
-    if ranking_named:
-        sheet = read_ranking(book)
-        if sheet is not None:
-            return Extracted(kind=RANKING, ranking=tuple(sheet[0]), ranking_date=sheet[1],
-                             ranking_date_location=sheet[2])
+    if ranking_named and (ranking := _ranking(book)) is not None:
+        return ranking
     forms = read_forms(book, campaign, file)
     if forms:
         issues = tuple(issue for form in forms for issue in form.warnings)
         return Extracted(kind=FORM, form=forms[0], forms=tuple(forms), issues=issues)
-    sheet = read_ranking(book)
-    if sheet is not None:
-        return Extracted(kind=RANKING, ranking=tuple(sheet[0]), ranking_date=sheet[1], ranking_date_location=sheet[2])
+    if (ranking := _ranking(book)) is not None:
+        return ranking
     return file_problem("file.unrecognized", file,
                         reason="（未找到“申报单位”“标杆名称”等栏目）")
+
+
+def _ranking(book: Workbook) -> Extracted | None:
+    """A 推荐排序表 (form.read_ranking: its rows, its 成文日期 cell and where), or None."""
+    sheet = read_ranking(book)
+    if sheet is None:
+        return None
+    rows, date, where = sheet
+    return Extracted(kind=RANKING, ranking=tuple(rows), ranking_date=date, ranking_date_location=where)

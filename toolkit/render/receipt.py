@@ -98,13 +98,10 @@ def to_handle_items(view: UnitView) -> list[str]:
         first = next((i for i in e.issues if i.is_error), None)
         why = f"：{issue_title(first.code)}" if first else ""
         items.append(f"文件有错误：“{e.version.path}”{why}")
-    if view.status.sheet_errors:  # (UnitStatus.to_handle counts the sheet once)
-        sheets = [e for e in view.files
-                  if e.kind == RANKING and e.status == "current" and any(i.is_error for i in e.issues)]
-        for e in sheets[:1]:  # (the count: the sheet's own errors, as the draft reason says)
-            first = next(i for i in e.issues if i.is_error)
-            items.append(f"推荐排序表有错误：“{e.version.path}”：{issue_title(first.code)}"
-                         f"（{view.status.sheet_errors} 处）")
+    if view.status.sheet_errors:  # one item (UnitStatus.to_handle counts the sheet once), its own errors counted
+        sheet, first = next((e, i) for e in view.files if e.kind == RANKING and e.status == "current"
+                            for i in e.issues if i.is_error)
+        items.append(f"推荐排序表有错误：“{sheet.version.path}”：{issue_title(first.code)}（{view.status.sheet_errors} 处）")
     return items
 
 

@@ -27,7 +27,8 @@ def check_region(app: Application, campaign: Campaign) -> Iterator[Issue]:
         return
     written = app.form.text(REGION)
     own = campaign.unit_region(unit.name)
-    if written and own and campaign.regions_named(written) and campaign.region_of(written) != own:
+    named = campaign.region_of(written) if written and own else ""  # (the text itself when it names no region)
+    if named in campaign.regions and named != own:
         value = app.form.fields.get(REGION)
         yield make_issue("region.other", file=app.form_file.path if app.form_file else "",
                          location=value.location if value else "", field=REGION, written=written, unit=unit.name,
