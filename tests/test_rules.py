@@ -702,7 +702,50 @@ def test_ranking_sheet_beats_prefixes():
                                              [(1, ENTERPRISES[2]), (2, ENTERPRISES[0]), (3, ENTERPRISES[1])]))
     assert _order(result) == [(1, ENTERPRISES[2], "推荐排序表"), (2, ENTERPRISES[0], "推荐排序表"),
                               (3, ENTERPRISES[1], "推荐排序表")]
-    assert not [i for i in result.issues if i.code.startswith("rank.")]
+    [hint] = [i for i in result.issues if i.code.startswith("rank.")]  # the files' 1-, 2-, 3- said otherwise
+    assert (hint.code, hint.severity, hint.file, hint.location) == ("rank.conflict", WARNING, "石家庄/推荐排序表.xlsx",
+                                                                    "推荐排序表!B3")
+    assert "已按推荐排序表排序" in hint.message
+
+
+def _prefix_hints(result) -> list:
+    return [i for i in result.issues if i.code == "rank.conflict" and "文件名开头的序号" in i.message]
+
+
+@pytest.mark.parametrize("names, sheet, moved", [
+    (["1-", "2-", "3-"], [2, 1, 3], [0, 1]),  # two swapped: the third is not named
+    (["2-", "3-", "4-"], [1, 2, 3], []),  # the same order in other numbers
+    (["1-", "", ""], [3, 1, 2], []),  # one prefix: no order to compare
+    (["第一名-", "第二名-", "第三名-"], [1, 3, 2], [1, 2]),
+    (["(1)", "（2）", "【3】"], [3, 2, 1], [0, 2]),
+    (["3-", "2-", "1-"], [1, 2, 3], [0, 2]),
+], ids=["swapped", "same order", "one prefix", "chinese", "brackets", "reversed files"])
+def test_file_prefixes_the_sheet_overrules_are_a_hint(names, sheet, moved):
+    """File-name prefixes saying another order than the 推荐排序表: the sheet's order stands and a 提示 on the sheet
+    names each application placed otherwise (rank as typed, prefix as typed) — never dropped without a word."""
+    files = [f for i, (prefix, ent) in enumerate(zip(names, ENTERPRISES))
+             for f in application_files("石家庄", prefix, ent, first_seen=f"2021-09-1{i + 1}T10:00:00+08:00")]
+    rows = sorted(zip(sheet, ENTERPRISES))
+    result = run(*files, ranking_file("石家庄/推荐排序表.xlsx", rows))
+    assert [e for _, e, _ in _order(result)] == [e for _, e in rows]
+    hints = _prefix_hints(result)
+    assert [i.severity for i in hints] == [WARNING] * bool(moved)
+    for n, ent in enumerate(ENTERPRISES[:3]):
+        assert any(f"“{ent}”排序表中为第{sheet[n]}位" in i.message for i in hints) == (n in moved), (n, hints)
+    [unit] = [u for u in result.units if u.unit == SJZ]
+    assert unit.sheet_errors == 0 and not unit.draft_reasons  # a hint: the 推荐意见 is not a draft for it
+
+
+def test_prefixes_in_sub_folder_names_and_many_moved():
+    """Prefixes on the enterprises' sub-folders ('1-华北/申请表.xlsx') count as the files' own; more than three
+    applications placed otherwise are named three and counted."""
+    files = [f for i, ent in enumerate(ENTERPRISES, start=1)
+             for f in application_files(f"石家庄/{i}-{ent[3:5]}", "", ent, first_seen=f"2021-09-1{i}T10:00:00+08:00")]
+    rows = list(zip([4, 3, 2, 1], ENTERPRISES))
+    result = run(*files, ranking_file("石家庄/推荐排序表.xlsx", rows))
+    assert [e for _, e, _ in _order(result)] == ENTERPRISES[::-1]
+    [hint] = _prefix_hints(result)
+    assert hint.message.count("排序表中为第") == 3 and "等4项" in hint.message
 
 
 def test_prefixes_beat_receipt_order():

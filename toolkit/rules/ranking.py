@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..campaign import Campaign, Unit
 from ..clock import instant
 from ..messages import make_issue
-from ..model import Application, RankingRow
+from ..model import WARNING, Application, RankingRow
 from ..names import strip_company_suffix
 from ..normalize import normalize_filename, normalize_name
 
@@ -85,6 +85,28 @@ class Ranking:
     sheet_issues: tuple = ()
 
 
+def _prefixes_disagree(apps: list[Application], given: dict[int, int], placed: dict[int, str],
+                       sheet_file: str) -> list:
+    """A rank.conflict 提示 on the 推荐排序表 when the order it gives differs from the one its applications'
+    file-name prefixes ('1-', '第2名', a '3-' sub-folder) give: the sheet wins (SPEC §4 step 5), and the clerk is
+    told so instead of one of two orders being dropped without a word. Orders are compared, not numbers (a sheet
+    saying 1, 2 and files '2-', '3-' agree). [] when they agree or fewer than two applications have both."""
+    both = [a for a in apps if id(a) in given and _app_prefix(a) is not None]
+    by_sheet = sorted(both, key=lambda a: (given[id(a)], _app_prefix(a)))
+    by_prefix = sorted(both, key=lambda a: (_app_prefix(a), given[id(a)]))
+    at_prefix = {id(a): n for n, a in enumerate(by_prefix)}
+    moved = [(n, a) for n, a in enumerate(by_sheet) if at_prefix[id(a)] != n]
+    if not moved:
+        return []
+    shown = "；".join(f"“{a.enterprise}”排序表中为第{given[id(a)]}位、文件名序号为{_app_prefix(a)}" for _, a in moved[:3])
+    more = f"等{len(moved)}项" if len(moved) > 3 else ""
+    return [make_issue("rank.conflict", severity=WARNING, file=sheet_file, location=placed[id(moved[0][1])],
+                       field="推荐顺序",
+                       reason=f"推荐排序表的推荐顺序与文件名开头的序号不一致（{shown}{more}），已按推荐排序表排序。",
+                       fix="请确认本单位的推荐顺序：以推荐排序表为准的无需处理（把文件名开头的序号改成与排序表一致后，本提示不再出现）；"
+                           "以文件名序号为准的，请改正推荐排序表后放回本单位文件夹。")]
+
+
 # how to fix two applications given one rank by their files' names (the catalogue's fix is about the sheet)
 _RENAME_FILES = ("请修改文件名开头的序号（如“1-”“2-”），使本单位每个申报项目的序号各不相同（同一项目的申请表和总结材料用同一序号）；"
                  "也可以提交推荐排序表写明推荐顺序。")
@@ -105,6 +127,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     by_receipt = sorted(apps, key=lambda a: (instant(a.received_at), first_file(a)))
     receipt_position = {id(a): n for n, a in enumerate(by_receipt)}
     given: dict[int, int] = {}  # id(app) -> given rank
+    placed: dict[int, str] = {}  # id(app) -> the sheet's row giving its rank
     unranked_reason = ""  # why an application without a given rank is placed where it is
     withdraws_only = sheet is not None and not any(row.rank is not None for row in sheet)
     if withdraws_only:
@@ -142,6 +165,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                                                reason=f"“{a.enterprise}”在推荐排序表中出现了两次（第{given[id(a)]}位和"
                                                       f"第{row.rank}位），已按第{given[id(a)]}位处理。"))
                 given.setdefault(id(a), row.rank)
+                placed.setdefault(id(a), row.location)
+        sheet_issues += _prefixes_disagree(apps, given, placed, sheet_file)
     else:
         prefixes = {id(a): _app_prefix(a) for a in apps if id(a) not in withdrawn}
         if any(v is not None for v in prefixes.values()):
