@@ -669,8 +669,14 @@ def test_cache_encoding_is_asdict_with_short_values_and_decodes_back(tmp_path, m
     firm = "河北石家庄示范制造有限公司"
     paths = [make_form(tmp_path / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验"),
              make_summary(tmp_path / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")]
+    import openpyxl
+    wb = openpyxl.Workbook()  # a 推荐排序表 with a 成文日期 above the table and a 落款 row under it
+    for row in (["成文日期", "2021年9月18日"], ["推荐顺序", "申报单位"], [1, firm], [None], ["落款日期", "2021-09-20"]):
+        wb.active.append(row)
+    wb.save(tmp_path / "推荐排序表.xlsx")
+    paths.append(tmp_path / "推荐排序表.xlsx")
     extracted = [read_file(str(p), p.name, campaign) for p in paths] + [_extracted(firm, shared=True)]
-    assert extracted[0].form.yearly and extracted[1].summary.sections
+    assert extracted[0].form.yearly and extracted[1].summary.sections and len(extracted[2].ranking_dates) == 2
     for ex in extracted:
         encoded = json.dumps(to_dict(ex), ensure_ascii=False, sort_keys=True)
         assert encoded == json.dumps(short_values(asdict(ex)), ensure_ascii=False, sort_keys=True)

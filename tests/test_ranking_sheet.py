@@ -100,6 +100,34 @@ def test_different_dates_in_a_column_are_a_warning_and_date_nothing(tmp_path, ma
     assert _sheet_warnings(tmp_path / "out") == [] and "2021年9月18日" in _opinion_text(tmp_path / "out")
 
 
+@pytest.mark.parametrize("under, warned", [("2021年9月20日", True), ("2021-09-18", False)],
+                         ids=["different", "the same date"])
+def test_a_date_under_the_table_is_weighed_with_the_one_above(tmp_path, make_form, make_summary, campaign, under,
+                                                              warned):
+    """The generated sheet's 成文日期 cell filled and a 落款 row added under the table with another date: a warning
+    naming both cells, and neither on the 推荐意见 — not the one above taken and the other dropped silently. The
+    same date written twice is one date."""
+    unit, generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.load_workbook(generated)
+    ws = wb.worksheets[0]
+    ws.cell(3, 3, "2021年9月18日")
+    ws.cell(5, 1, 1)
+    ws.cell(6, 1, 2)
+    ws.cell(8, 1, "成文日期")
+    ws.cell(8, 2, under)
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    warnings = _sheet_warnings(tmp_path / "out")
+    text = _opinion_text(tmp_path / "out")
+    if warned:
+        [warning] = warnings
+        assert ("是不同的日期（推荐排序表 C3 单元格为“2021年9月18日”、推荐排序表 B8 单元格为“2021年9月20日”）"
+                in warning)
+        assert "2021年9月18日" not in text and "2021年9月20日" not in text
+    else:
+        assert warnings == [] and "2021年9月18日" in text
+
+
 def test_the_campaign_date_is_not_written_into_the_sheet(tmp_path, make_form, make_summary, campaign):
     """A 成文日期 every unit's opinion carries (the campaign's) is not copied into the units' sheets: a sheet then
     holds only what its unit typed, and a later change of the campaign's date reaches every unit."""
@@ -116,19 +144,24 @@ def test_the_blank_template_has_the_date_cell():
     assert date_row[0] == "成文日期" and header[:3] == ["推荐顺序", "申报单位", "标杆名称"] and rows == []
 
 
-@pytest.mark.parametrize("above, below, written, where", [
-    ([["成文日期：2021年9月18日"]], [], "2021年9月18日", "推荐排序表!A1"),
-    ([["落款日期", dt.datetime(2021, 9, 18)]], [], "2021年9月18日", "推荐排序表!B1"),
-    ([["推荐意见日期", "2021-9-18", "说明：不填则手写"]], [], "2021-9-18", "推荐排序表!B1"),
-    ([["成文日期（推荐意见落款）", "二〇二一年九月十八日"]], [], "二〇二一年九月十八日", "推荐排序表!B1"),
-    ([["成文日期", None, "说明：不填则手写"]], [], "", ""),
-    ([], [["成文日期", "2021年9月18日"]], "2021年9月18日", "推荐排序表!B5"),
-    ([["（推荐单位）推荐排序表"]], [], "", "")],
-    ids=["in one cell", "date cell", "text", "label with a note", "left empty", "under the table", "none"])
-def test_the_date_cell_of_a_hand_made_sheet(above, below, written, where, campaign):
+@pytest.mark.parametrize("above, below, dates", [
+    ([["成文日期：2021年9月18日"]], [], [("2021年9月18日", "推荐排序表!A1")]),
+    ([["落款日期", dt.datetime(2021, 9, 18)]], [], [("2021年9月18日", "推荐排序表!B1")]),
+    ([["推荐意见日期", "2021-9-18", "说明：不填则手写"]], [], [("2021-9-18", "推荐排序表!B1")]),
+    ([["成文日期（推荐意见落款）", "二〇二一年九月十八日"]], [], [("二〇二一年九月十八日", "推荐排序表!B1")]),
+    ([["成文日期", None, "说明：不填则手写"]], [], []),
+    ([], [["成文日期", "2021年9月18日"]], [("2021年9月18日", "推荐排序表!B5")]),
+    ([["成文日期", "2021年9月18日"]], [["落款日期：2021年9月20日"]],
+     [("2021年9月18日", "推荐排序表!B1"), ("2021年9月20日", "推荐排序表!A6")]),
+    ([["成文日期", None]], [["成文日期", None], ["成文日期", dt.date(2021, 9, 20)]],
+     [("2021年9月20日", "推荐排序表!B8")]),
+    ([["（推荐单位）推荐排序表"]], [], [])],
+    ids=["in one cell", "date cell", "text", "label with a note", "left empty", "under the table",
+         "above and under", "empty label above and under", "none"])
+def test_the_date_cell_of_a_hand_made_sheet(above, below, dates, campaign):
     """A 成文日期 above the table — in the label's own cell after '：', or in the cell right of the label (a hint
-    further right is not taken for it) — or in a 落款 row under it (not an application): the sheet's date, kept
-    apart from its rows."""
+    further right is not taken for it) — and in 落款 rows under it (not applications): the sheet's dates, each
+    with where it is, kept apart from its rows (assemble.opinion_date takes one or warns of different ones)."""
     import io
 
     from toolkit.extract.registry import extract
@@ -147,7 +180,7 @@ def test_the_date_cell_of_a_hand_made_sheet(above, below, written, where, campai
     wb.save(buffer)
     ex = extract(buffer.getvalue(), "推荐排序表.xlsx", campaign)
     assert [(r.enterprise, r.date_written) for r in ex.ranking] == [(FIRMS[0], ""), (FIRMS[1], "")]
-    assert (ex.ranking_date, ex.ranking_date_location) == (written, where)
+    assert list(ex.ranking_dates) == dates
 
 
 def test_a_sheet_giving_only_the_date_dates_the_opinion(tmp_path, make_form, make_summary, campaign):

@@ -242,7 +242,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
                for a in ordered]
     # the 成文日期: the ranking sheet's, else the newest sheet giving one (a blank template with the date only)
     dated = [(fv, ex) for fv, ex in ranking_files if entries[fv.path].status != "superseded"
-             and (ex.ranking_date or any(r.date_written for r in ex.ranking))]  # not a sheet a newer one replaced
+             and (ex.ranking_dates or any(r.date_written for r in ex.ranking))]  # not a sheet a newer one replaced
     source = next(((fv, ex) for fv, ex in dated if fv.path == sheet_file), None) or (_newest(dated) if dated else None)
     date, date_issues = opinion_date(source[1] if source else None, source[0].path if source else "", campaign)
     if source:
@@ -258,15 +258,14 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
 
 
 def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -> tuple[str, list]:
-    """(the 成文日期 a unit's 推荐排序表 gives its 推荐意见, warnings on it): the one date it gives — its 成文日期 cell
-    (Extracted.ranking_date) and its rows' 成文日期 column, extract.form.read_ranking — else the campaign's ('' leaves
+    """(the 成文日期 a unit's 推荐排序表 gives its 推荐意见, warnings on it): the one date it gives — its 成文日期 cells
+    (Extracted.ranking_dates: above the table, a 落款 row under it) and its rows' 成文日期 column, extract.form.read_ranking — else the campaign's ('' leaves
     it for the unit to write). A 成文日期 that is not a date ('9月20日', '2021年9月31日') and different dates in one
     sheet are field.invalid warnings on the sheet; with different dates none of them is taken (the campaign's) —
     never one silently."""
     if sheet is None:
         return campaign.opinion_date, []
-    written = [(sheet.ranking_date, sheet.ranking_date_location)] if sheet.ranking_date else []
-    written += [(row.date_written, row.date_location) for row in sheet.ranking if row.date_written]
+    written = [*sheet.ranking_dates, *[(row.date_written, row.date_location) for row in sheet.ranking if row.date_written]]
     invalid: dict[str, str] = {}  # location -> as written
     dates: dict[str, str] = {}  # date -> where it is first written
     for text, where in written:

@@ -278,7 +278,7 @@ def from_dict(d: dict) -> Extracted:
                      ranking=tuple(RankingRow(**r) for r in d.get("ranking", ())),
                      issues=tuple(Issue(**i) for i in d.get("issues", ())),
                      forms=tuple(_form_from_dict(f) for f in d.get("forms", ())),
-                     ranking_date=d.get("ranking_date", ""), ranking_date_location=d.get("ranking_date_location", ""))
+                     ranking_dates=tuple((str(text), str(where)) for text, where in d.get("ranking_dates", ())))
 
 
 class ExtractCache:

@@ -179,7 +179,7 @@ class SummaryData:
 class RankingRow:
     """One row of a unit's 推荐排序表: the rank it gives (None when blank), whom it names, where it is; whether the
     unit marked the application 撤回 (withdrawn); the 成文日期 in the row's 成文日期 column (a sheet made by hand;
-    the toolkit's sheet has one cell for it, Extracted.ranking_date) as written ('' when none), and where
+    the toolkit's sheet has one cell for it, Extracted.ranking_dates) as written ('' when none), and where
     (assemble.opinion_date reads it, normalize.official_date)."""
 
     rank: int | None
@@ -201,9 +201,9 @@ class Extracted:
     ranking: tuple = ()  # RankingRow
     issues: tuple = ()  # file-level Issues
     forms: tuple = ()  # every FormData of a workbook holding several enterprises' forms (one per sheet)
-    # a 推荐排序表's 成文日期 cell (above its table): as written, and where; a 成文日期 column is in its rows
-    ranking_date: str = ""
-    ranking_date_location: str = ""
+    # a 推荐排序表's 成文日期 cells — above its table, then any 落款 row under it —: (as written, where) each; a
+    # 成文日期 column is in its rows
+    ranking_dates: tuple = ()
 
     @property
     def all_forms(self) -> tuple:

@@ -616,13 +616,14 @@ def _sheet_date(sheet, header_row: int) -> tuple[str, str]:
     return "", ""
 
 
-def read_ranking(book: Workbook) -> tuple[list[RankingRow], str, str] | None:
-    """A 推荐排序表: (its rows, its 成文日期 cell as written, where); None when no header row with 推荐顺序 and
-    申报单位 is found.
+def read_ranking(book: Workbook) -> tuple[list[RankingRow], list[tuple[str, str]]] | None:
+    """A 推荐排序表: (its rows, its 成文日期 cells: (as written, where) each, the one above the table first, then
+    each 落款 row's under it); None when no header row with 推荐顺序 and 申报单位 is found.
 
     A row whose 推荐顺序 or 备注 says 撤回 (撤销, 退出, 放弃, 不再推荐) is marked withdrawn. The date the unit's
-    推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the toolkit's sheet has) or,
-    in a sheet made by hand, from a 成文日期 column (each row's own, in the row).
+    推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the toolkit's sheet has), a
+    落款 row under it or, in a sheet made by hand, a 成文日期 column (each row's own, in the row): all are kept,
+    for assemble.opinion_date to take the one date or warn of different ones.
     """
     for sheet in [s for s in book.sheets if not s.hidden][:3]:
         for r in range(min(sheet.height, 15)):
@@ -634,7 +635,8 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], str, str] | None:
             title_col = next((header[h] for h in ("标杆名称", "质量标杆名称") if h in header), None)
             note_cols = [header[h] for h in ("备注", "说明", "状态", "是否撤回") if h in header]
             date_col = next((header[h] for h in _DATE_LABELS if h in header), None)  # not 日期: 收到日期 …
-            sheet_written, sheet_location = _sheet_date(sheet, r)
+            above = _sheet_date(sheet, r)
+            dates = [above] if above[0] else []
             rows = []
             for rr in range(r + 1, sheet.height):
                 name = to_text(sheet.value(rr, name_col)).value or ""
@@ -643,8 +645,8 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], str, str] | None:
                     continue
                 below = _date_in_row(sheet, rr, range(min(rank_col, name_col), max(rank_col, name_col) + 1))
                 if below is not None:  # a 落款 row under the table ('成文日期 | 2021年9月18日'): not an application
-                    if below[0] and not sheet_written:
-                        sheet_written, sheet_location = below
+                    if below[0]:
+                        dates.append(below)
                     continue
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
                 marks = [raw_rank, *(sheet.value(rr, c) for c in note_cols)]
@@ -654,5 +656,5 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], str, str] | None:
                                        benchmark_name=title or "", location=sheet.location(rr, rank_col),
                                        withdrawn=withdrawn, date_written=written,
                                        date_location=sheet.location(rr, date_col) if written else ""))
-            return rows, sheet_written, sheet_location
+            return rows, dates
     return None

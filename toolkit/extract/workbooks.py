@@ -56,9 +56,9 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
 
 
 def _ranking(book: Workbook) -> Extracted | None:
-    """A 推荐排序表 (form.read_ranking: its rows, its 成文日期 cell and where), or None."""
+    """A 推荐排序表 (form.read_ranking: its rows, its 成文日期 cells and where), or None."""
     sheet = read_ranking(book)
     if sheet is None:
         return None
-    rows, date, where = sheet
-    return Extracted(kind=RANKING, ranking=tuple(rows), ranking_date=date, ranking_date_location=where)
+    rows, dates = sheet
+    return Extracted(kind=RANKING, ranking=tuple(rows), ranking_dates=tuple(dates))
