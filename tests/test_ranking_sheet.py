@@ -128,6 +128,31 @@ def test_a_date_under_the_table_is_weighed_with_the_one_above(tmp_path, make_for
         assert warnings == [] and "2021年9月18日" in text
 
 
+@pytest.mark.parametrize("typed, warned", [
+    ("2022年9月18日", "晚于报送截止日期（2021年9月20日）"), ("2021-09-21", "晚于报送截止日期（2021年9月20日）"),
+    ("2021年9月20日", ""), (dt.datetime(2020, 9, 19), "比报送截止日期（2021年9月20日）早一年以上"),
+    ("二〇二〇年九月二十日", ""), ("2012.9.18", "比报送截止日期（2021年9月20日）早一年以上")],
+    ids=["next year", "a day late", "the deadline", "a year and a day early", "a year early", "digits swapped"])
+def test_a_date_outside_the_campaign_is_a_warning_and_still_printed(tmp_path, make_form, make_summary, campaign,
+                                                                    typed, warned):
+    """A 成文日期 after the deadline's day (the notice: opinions are sent 9月20日前) or more than a year before it
+    — a slipped year, most often — is a warning naming the cell; the date is the unit's and goes on the 推荐意见
+    as written, for the clerk to check before stamping."""
+    unit, generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.load_workbook(generated)
+    wb.worksheets[0].cell(3, 3, typed)
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    warnings = _sheet_warnings(tmp_path / "out")
+    if warned:
+        [warning] = warnings
+        assert warned in warning and "C3 单元格" in warning and "成文日期" in warning
+    else:
+        assert warnings == []
+    from toolkit.normalize import official_date
+    assert official_date(typed) in _opinion_text(tmp_path / "out")
+
+
 def test_the_campaign_date_is_not_written_into_the_sheet(tmp_path, make_form, make_summary, campaign):
     """A 成文日期 every unit's opinion carries (the campaign's) is not copied into the units' sheets: a sheet then
     holds only what its unit typed, and a later change of the campaign's date reaches every unit."""

@@ -259,13 +259,15 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
 
 def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -> tuple[str, list]:
     """(the 成文日期 a unit's 推荐排序表 gives its 推荐意见, warnings on it): the one date it gives — its 成文日期 cells
-    (Extracted.ranking_dates: above the table, a 落款 row under it) and its rows' 成文日期 column, extract.form.read_ranking — else the campaign's ('' leaves
-    it for the unit to write). A 成文日期 that is not a date ('9月20日', '2021年9月31日') and different dates in one
-    sheet are field.invalid warnings on the sheet; with different dates none of them is taken (the campaign's) —
-    never one silently."""
+    (Extracted.ranking_dates: above the table, a 落款 row under it) and its rows' 成文日期 column,
+    extract.form.read_ranking — else the campaign's ('' leaves it for the unit to write). field.invalid warnings on
+    the sheet: a 成文日期 that is not a date ('9月20日', '2021年9月31日'); different dates in one sheet (none of them
+    is taken: the campaign's; never one silently); the one date after the deadline's day (the notice: opinions are
+    sent 9月20日前) or more than a year before it (another year's) — taken as written, the unit checks it."""
     if sheet is None:
         return campaign.opinion_date, []
-    written = [*sheet.ranking_dates, *[(row.date_written, row.date_location) for row in sheet.ranking if row.date_written]]
+    written = [*sheet.ranking_dates, *((row.date_written, row.date_location) for row in sheet.ranking
+                                       if row.date_written)]
     invalid: dict[str, str] = {}  # location -> as written
     dates: dict[str, str] = {}  # date -> where it is first written
     for text, where in written:
@@ -285,7 +287,30 @@ def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -
                                  field="成文日期", severity=WARNING, value="、".join(dates),
                                  reason=f"是不同的日期（{shown}），{used}", hint="只保留一个成文日期"))
         return campaign.opinion_date, issues
+    for day, where in dates.items():
+        issues += _date_out_of_campaign(day, where, sheet_file, campaign)
     return next(iter(dates), campaign.opinion_date), issues
+
+
+_OFFICIAL_DATE = re.compile(r"(\d+)年(\d+)月(\d+)日")
+
+
+def _date_out_of_campaign(day: str, where: str, sheet_file: str, campaign: Campaign) -> list:
+    """A field.invalid warning when ``day`` (normalize.official_date's form) falls after the campaign's deadline
+    day — the notice has opinions sent 9月20日前, so a later 成文日期 is a slip (2022 for 2021) or a late opinion —
+    or more than a year before it (another year's campaign); [] otherwise."""
+    year, month, date = map(int, _OFFICIAL_DATE.fullmatch(day).groups())
+    written, deadline = dt.date(year, month, date), dt.date.fromisoformat(campaign.deadline_date)
+    due = official_date(deadline)
+    if written > deadline:
+        reason, hint = f"晚于报送截止日期（{due}）", f"核对年、月、日；推荐意见应在{due}前成文并报送"
+    elif written < (deadline.replace(year=deadline.year - 1) if (deadline.month, deadline.day) != (2, 29)
+                     else dt.date(deadline.year - 1, 2, 28)):
+        reason, hint = f"比报送截止日期（{due}）早一年以上", f"核对年份：本次推荐的截止日期是{due}"
+    else:
+        return []
+    return [make_issue("field.invalid", file=sheet_file, location=where, field="成文日期", severity=WARNING,
+                       value=day, reason=reason, hint=hint)]
 
 
 def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,
