@@ -39,6 +39,9 @@ workers, the child writing the register) once per process, the table also gives 
 really holds in memory —, read at most every 0.5 s, when the tree has grown since the last reading (the kernel
 walks every page to answer: read 20 times a second it slowed the run being measured by half).
 
+Before the phases, how much work the machine's cores do together (``parallel_work``: a CPU-bound loop alone and in
+one process per core at once): the cold run reads with one worker per core, the naive loop in one process.
+
 Ratios: naive/cold and cold/warm. The toolkit's own "用时" (its run() time, without interpreter start-up and
 imports) and its counts of files read and unchanged are parsed from the batch output when present.
 
@@ -334,6 +337,29 @@ def _repeated(runs: list[dict]) -> dict:
             **highest, "runs": runs}
 
 
+def _spin(loops: int) -> float:
+    """Seconds this process takes for ``loops`` turns of a pure-Python loop (CPU only: no memory, no I/O)."""
+    started, total = time.perf_counter(), 0
+    for i in range(loops):
+        total += i * i
+    return time.perf_counter() - started
+
+
+def parallel_work(processes: int, loops: int = 10_000_000) -> dict:
+    """How much work ``processes`` processes do together against one alone, on this machine: the same CPU-bound
+    loop timed alone, then in ``processes`` processes started together. ``speedup`` is processes × alone / the
+    slowest together (2.0 for two idle cores; less when another program is busy or a virtual machine's cores
+    share a physical one: then every phase's figures are of a slower machine). Measured because the toolkit's
+    cold run reads files in one worker per core: its gain over the naive loop (one process) is bounded by this."""
+    import multiprocessing
+
+    alone = min(_spin(loops) for _ in range(2))
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        together = pool.map(_spin, [loops] * processes)
+    return {"processes": processes, "alone_seconds": alone, "together_seconds": together,
+            "speedup": processes * alone / max(together)}
+
+
 def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path, repeat: int = 3) -> dict:
     inbox, outbox, staging = base / "inbox", base / "outbox", base / "staging"
     summaries, logs = base / "summaries", base / "logs"
@@ -347,6 +373,9 @@ def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path, repeat: int
     print(f"generated: {gen.files} files, {gen.bytes / MIB:.1f} MiB in {gen.seconds:.1f} s "
           f"(.xls templates {gen.xls_templates_seconds:.1f} s, {gen.xls_note})", flush=True)
     files = sorted(p for p in inbox.rglob("*") if p.is_file())
+    parallel = parallel_work(os.cpu_count() or 1)
+    print(f"parallel work: {parallel['processes']} processes together do {parallel['speedup']:.2f} times the work "
+          "of one", flush=True)
     phases: dict = {}
 
     print("naive ...", flush=True)
@@ -382,7 +411,7 @@ def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path, repeat: int
     ratios = {"naive/cold": _ratio(phases["naive"]["seconds"], phases["cold"]["seconds"]),
               "cold/warm": _ratio(phases["cold"]["seconds"], phases["warm"]["seconds"])}
     return {
-        "applications": n, "cores": os.cpu_count(), "generator_workers": workers,
+        "applications": n, "cores": os.cpu_count(), "parallel_work": parallel, "generator_workers": workers,
         "toolkit_reader_workers": "chosen by the toolkit (one per core, at most 4 at the time of writing)",
         "python": platform.python_version(), "platform": platform.platform(),
         "git_commit": _git_commit(), "toolkit_uncommitted_changes": _git_dirty(),
@@ -406,6 +435,10 @@ def format_table(result: dict) -> str:
     lines = [f"cores {result['cores']}, N = {result['applications']} applications "
              f"({gen['files']} files, {gen['mib']:.1f} MiB), toolkit commit {result['git_commit']}"
              + (" + uncommitted changes" if result["toolkit_uncommitted_changes"] else ""),
+             f"parallel work: {result['parallel_work']['processes']} processes together do "
+             f"{result['parallel_work']['speedup']:.2f} times the work of one (a CPU-bound loop: "
+             f"{result['parallel_work']['alone_seconds']:.2f} s alone, "
+             + "/".join(f"{t:.2f}" for t in result["parallel_work"]["together_seconds"]) + " s together)",
              "load average (1, 5, 15 min) at start " + " ".join(f"{x:.2f}" for x in result["load_average_at_start"])
              + ", at end " + " ".join(f"{x:.2f}" for x in result["load_average_at_end"]),
              f"generation (not a phase): {gen['seconds']:.1f} s; form layouts {gen['form_layouts']}",
