@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..campaign import Campaign
 from ..keys import BENCHMARK, ENTERPRISE, SECTION_NAME
 from ..messages import file_problem, make_issue
-from ..model import APPLICATION_DOC, ATTACHMENT, OTHER, SUMMARY, WARNING, Extracted
+from ..model import APPLICATION_DOC, ATTACHMENT, OPINION_SCAN, OTHER, SUMMARY, WARNING, Extracted
 from ..normalize import normalize_name
 from . import sniff as S
 from .docx import read_docx, read_sections, table_sheet
@@ -154,6 +154,13 @@ def _cover_mismatches(blocks, form, file: str):
 
 
 def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
+    """What a Word document (or a Word web page) is, from its blocks (DocxContent): a Word 申请书 (the form's
+    table, and the 总结材料 after it), a 总结材料 (two section headings or more; one, or none but text, in a file
+    named so), a scan pasted into Word (pictures and no text: read as a PDF or picture is, an OPINION_SCAN when
+    named 推荐意见, else an ATTACHMENT), an unstamped 推荐意见 dropped back (OTHER), else file.unrecognized."""
+    if not any(b.text.strip() for b in content.blocks) and any(
+            b.images or any(b.row_images) for b in content.blocks):
+        return Extracted(kind=OPINION_SCAN if campaign.opinion_keyword in name else ATTACHMENT)
     tables = _application_tables(content, campaign)
     if tables:
         sheets = [table_sheet(t, label=f"申请表（第{t.index}个表格）") for t in tables]
@@ -169,6 +176,10 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
             return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
+        return Extracted(kind=SUMMARY, summary=summary)
+    if "总结材料" in normalize_name(name) and any(b.text.strip() for b in content.blocks):
+        # named as the notice names it, with text, but no heading found: a 总结材料 whose every section is
+        # reported missing (what to add, section by section), not a file to delete
         return Extracted(kind=SUMMARY, summary=summary)
     if campaign.opinion_keyword in name:
         return Extracted(kind=OTHER)  # an unstamped opinion dropped back: listed, not an error

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..campaign import Campaign, SectionSpec
@@ -813,45 +814,218 @@ def _heading_keys(sections: tuple) -> dict[str, list[tuple[SectionSpec, str, boo
     return by_first
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """A paragraph that reads as a section's heading: the section, the text after the heading in the same
+    paragraph, how closely the heading is worded (EXACT, SHORT, LOOSE) and how it is numbered (_numbering)."""
+
+    spec: SectionSpec
+    inline: str
+    exact: int
+    style: str = ""
+    number: int | None = None
+
+
+EXACT, SHORT, LOOSE = 2, 1, 0  # the section's key or a long synonym / a short synonym / worded otherwise
+
+
 def match_heading(block: Block, campaign: Campaign) -> tuple[SectionSpec | None, str]:
-    """(section, inline text after the heading) when a paragraph is one of the sections' headings."""
+    """(section, inline text after the heading) when a paragraph is one of the sections' headings (_heading_mark);
+    (None, '') otherwise."""
+    mark = _heading_mark(block, campaign)
+    return (mark.spec, mark.inline) if mark else (None, "")
+
+
+def _heading_mark(block: Block, campaign: Campaign) -> _Mark | None:
+    """The paragraph as a section's heading, or None. Worded as the notice words it (a section's key or synonym,
+    after any numbering, a limit note like '（500字以内）' and a '：' with text after it), or — a heading on its
+    own (numbered, bold or in a heading style), short — worded otherwise as enterprises word it (_loose_mark:
+    '管理方法(技术)推进和应用情况', '…的推进与应用情况', '六西格玛设计方法的推进和应用情况', '企业基本概况'). A heading
+    in bold run straight into its text ('**二、摘要**本公司……', '二、摘要　本公司……') is one too."""
     text = block.shown.strip()
-    if not text or len(text) > 200:
-        return None, ""
-    stripped = _NUMBERING.sub("", text, count=1)
-    norm = normalize_name(stripped)
-    candidates = _heading_keys(campaign.sections).get(norm[:1])
-    if candidates:
-        had_number = stripped != text or block.numbered
-        for spec, key, short_key in candidates:
-            if not norm.startswith(key):
-                continue
-            # find where the key ends in the original (spaces removed by normalisation)
-            consumed, i = 0, 0
-            while i < len(stripped) and consumed < len(key):
-                if not stripped[i].isspace():
-                    consumed += 1
-                i += 1
-            rest = stripped[i:]
-            rest = _LIMIT.sub("", rest, count=1).strip()
-            inline = ""
-            if rest:
-                if rest[0] in ":：":
-                    inline = rest[1:].strip()
-                else:
-                    continue  # a sentence that merely starts with the words
-            strong = block.heading_level is not None or block.bold or had_number or _bold_label(block, key)
-            if not strong and (short_key or inline or len(norm) > len(key) + 12):
-                continue
-            return spec, inline
-    return None, ""
+    if not text:
+        return None
+    if len(text) > 200 and not (block.bold_prefix or _SET_APART.search(text, 0, KEY_SPAN + 12)):
+        return None  # a long paragraph not starting with a bold heading, one before a '：' or a space: text
+    head = text[:HEAD]  # (a heading's words come first: a long paragraph is a heading only with its text after it)
+    stripped_head = _NUMBERING.sub("", head, count=1)
+    had_number = stripped_head != head or block.numbered
+    stripped = text[len(head) - len(stripped_head):]
+    strong = block.heading_level is not None or block.bold or had_number
+    keys = _heading_keys(campaign.sections)
+    lead = normalize_name(stripped_head.lstrip()[:1])  # (compared first: most paragraphs start with no key)
+    candidates = keys.get(lead) if lead else keys.get(normalize_name(stripped_head[:KEY_SPAN])[:1])
+    norm = normalize_name(stripped_head[:KEY_SPAN]) if candidates else ""
+    for spec, key, short_key in candidates or ():
+        if not norm.startswith(key):
+            continue
+        # find where the key ends in the original (spaces removed by normalisation)
+        consumed, i = 0, 0
+        while i < len(stripped) and consumed < len(key):
+            if not stripped[i].isspace():
+                consumed += 1
+            i += 1
+        rest = _LIMIT.sub("", stripped[i:], count=1)
+        inline = ""
+        if rest.strip():
+            if rest.strip()[0] in ":：":
+                inline = rest.strip()[1:].strip()
+            elif _bold_label(block, key, whole=True) or (had_number and rest[:1] in (" ", "\t", "\u3000")):
+                inline = rest.strip()  # the heading set apart by bold or a space, its text straight after it
+            else:
+                continue  # a sentence that merely starts with the words
+        if not (strong or _bold_label(block, key)) and (short_key or inline or len(text) > 200
+                                                          or len(normalize_name(stripped)) > len(key) + 12):
+            continue
+        style, number = _numbering(text, block)
+        return _Mark(spec, inline, SHORT if short_key else EXACT, style, number)
+    if strong:
+        return _loose_mark(stripped, text, block, campaign)
+    return None
 
 
-def _bold_label(block: Block, key: str) -> bool:
-    """Whether the paragraph starts with the heading ``key`` in bold ("**摘要：**本公司……")."""
+HEAD = 120  # characters of a paragraph a heading's numbering is looked for in
+KEY_SPAN = 48  # characters after the numbering compared with the keys (the longest, spaced out, and a note)
+_SET_APART = re.compile("[:：\t\u3000 ]")  # what ends a heading run into its text
+
+
+_FILLERS = re.compile(r"[的和与及之、]|\([^()]*\)")  # (normalised: brackets are ASCII)
+_SENTENCE = re.compile(r"[。，,；;！？!?]")
+
+
+def _core(text: str) -> str:
+    """A heading's words without bracketed notes and the little words enterprises vary (的 和 与 及 之 、):
+    '管理方法（技术）的推进和应用情况' -> '管理方法推进应用情况'."""
+    return _FILLERS.sub("", normalize_name(text))
+
+
+_NOTE_AT_END = re.compile(r"[（(][^（）()]*(?:字|以内|提供)[^（）()]*[）)]\s*$")  # '（8000字以内）' after a heading
+
+
+_CORES: dict = {}  # id(campaign.sections) -> (the sections, _cores of them)
+
+
+def _cores(sections: tuple) -> tuple[frozenset, tuple[tuple[SectionSpec, str, Counter, int], ...], dict]:
+    """(every character of the cores, (section, the core of one of its keys, that core's characters, its length)
+    for every key of ``sections`` (_core), the sections found for cores so far (_loose_section)). Made once per
+    campaign's sections (kept with them, as _heading_keys)."""
+    kept = _CORES.get(id(sections))
+    if kept is not None and kept[0] is sections:
+        return kept[1]
+    cores = tuple((spec, core, Counter(core), len(core)) for spec in sections
+                  for core in dict.fromkeys(map(_core, (spec.key, *spec.synonyms))) if len(core) >= 2)
+    if len(_CORES) > 64:
+        _CORES.clear()
+    _CORES[id(sections)] = (sections, (frozenset(c for _spec, core, _chars, _n in cores for c in core), cores, {}))
+    return _CORES[id(sections)][1]
+
+
+def _loose_mark(stripped: str, text: str, block: Block, campaign: Campaign) -> _Mark | None:
+    """A heading on its own worded otherwise than the notice: its core (_core; before a '：', a limit note left
+    out) holds a section's key or synonym in order with at most max(8, its length) characters more ('六西格玛设计
+    方法的推进和应用情况' holds 推进应用情况; a two-character one only as it is, 4 more at most: '内容摘要'), or is
+    made of nearly the same characters (Dice coefficient ≥ 0.8 of the characters as multisets: '应用和推进情况',
+    '实施成效'). None for a sentence, or when two sections fit alike."""
+    cut = min((at for at in (stripped.find("：", 0, 61), stripped.find(":", 0, 61)) if at >= 0), default=len(stripped))
+    if cut > 60:
+        return None
+    head, inline = _NOTE_AT_END.sub("", stripped[:cut].strip()), stripped[cut + 1:]
+    if _SENTENCE.search(head):
+        return None
+    spec = _loose_section(_core(head), campaign.sections)
+    if spec is None:
+        return None
+    style, number = _numbering(text, block)
+    return _Mark(spec, inline.strip(), LOOSE, style, number)
+
+
+def _loose_section(core: str, sections: tuple) -> SectionSpec | None:
+    """The one section whose key or synonyms a heading's core fits best (_loose_mark), or None; remembered per
+    core (headings and table labels recur across the documents of a campaign)."""
+    charset, cores, memo = _cores(sections)
+    if core in memo:
+        return memo[core]
+    found = None
+    if 2 <= len(core) <= 30 and 2 * sum(c in charset for c in core) >= len(core):
+        # (a heading of the sections' words has at least half its characters from their keys)
+        fits: dict = {}  # section -> its best fit
+        chars, size = None, len(core)
+        for spec, key, key_chars, length in cores:
+            if length <= 2:
+                fit = 1.0 if key in core and size <= length + 4 else 0.0
+            elif 0 <= size - length <= max(8, length) and _in_order(key, core):
+                fit = 1.0
+            elif 2 * min(size, length) < 0.8 * (size + length):
+                fit = 0.0  # (lengths too far apart for the characters to fit)
+            else:
+                chars = chars or Counter(core)
+                fit = 2 * sum((chars & key_chars).values()) / (size + length)
+            if fit >= 0.8 and fit > fits.get(spec, 0.0):
+                fits[spec] = fit
+        ranked = sorted(fits.items(), key=lambda item: -item[1])
+        if ranked and not (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            found = ranked[0][0]
+    if len(memo) >= 4096:
+        memo.clear()
+    memo[core] = found
+    return found
+
+
+def _in_order(key: str, core: str) -> bool:
+    """Whether ``core`` holds the characters of ``key`` in order (not necessarily together)."""
+    chars = iter(core)
+    return all(c in chars for c in key)
+
+
+_NUMBER_KINDS = ((re.compile(r"^\s*第\s*([一二三四五六七八九十\d]+)"), "第"),
+           (re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+|\d+)\s*[)）]"), "（）"),
+           (re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．:：]"), "一、"),
+           (re.compile(r"^\s*(\d+)(?!\.\d)"), "1."),
+           (re.compile(r"^\s*([①②③④⑤⑥⑦⑧⑨⑩])"), "①"),
+           (re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"), "Ⅰ"))
+_CIRCLED, _ROMAN = "①②③④⑤⑥⑦⑧⑨⑩", ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "Ⅷ", "Ⅸ", "Ⅹ"]
+
+
+def _numbering(text: str, block: Block) -> tuple[str, int | None]:
+    """How a heading is numbered as it shows (Word's list number included): its kind ('一、', '（）', '1.', '第',
+    '①', 'Ⅰ'; 'auto' for a list number Word would show but we cannot; '' for none) and its number."""
+    for pattern, style in _NUMBER_KINDS:
+        m = pattern.match(text)
+        if m:
+            n = m.group(1)
+            if n.isdecimal():
+                return style, int(n)
+            if style == "①":
+                return style, _CIRCLED.index(n) + 1
+            if style == "Ⅰ":
+                return style, _ROMAN.index(n) + 1 if n in _ROMAN else None
+            return style, _chinese_value(n)
+    return ("auto", None) if block.numbered else ("", None)
+
+
+def _chinese_value(text: str) -> int | None:
+    """'四' -> 4, '十二' -> 12, '二十' -> 20; None for anything longer."""
+    digits = "一二三四五六七八九"
+    if len(text) == 1:
+        return 10 if text == "十" else digits.index(text) + 1
+    if len(text) == 2 and text[0] == "十":
+        return 10 + digits.index(text[1]) + 1
+    if len(text) == 2 and text[1] == "十":
+        return (digits.index(text[0]) + 1) * 10
+    if len(text) == 3 and text[1] == "十":
+        return (digits.index(text[0]) + 1) * 10 + digits.index(text[2]) + 1
+    return None
+
+
+def _bold_label(block: Block, key: str, *, whole: bool = False) -> bool:
+    """Whether the paragraph starts with the heading ``key`` in bold ("**摘要：**本公司……"); with ``whole``, whether
+    its bold start is that heading and nothing more (a limit note and punctuation aside: "**二、摘要**本公司……")."""
     if not block.bold_prefix:
         return False
-    return normalize_name(_NUMBERING.sub("", block.bold_prefix.strip(), count=1)).startswith(key)
+    bold = normalize_name(_NUMBERING.sub("", block.bold_prefix.strip(), count=1))
+    if not whole:
+        return bold.startswith(key)
+    return _LIMIT.sub("", bold.removeprefix(key), count=1).strip(" :：.。、") == "" and bold.startswith(key)
 
 
 def _layout_table(block: Block, campaign: Campaign) -> list[Block] | None:
@@ -901,28 +1075,37 @@ def _expand_layout_tables(blocks: list[Block], campaign: Campaign) -> list[Block
 
 
 def _chosen_headings(blocks: list[Block], campaign: Campaign, counts: list[int]) -> dict:
-    """Block index -> (section, inline text) for the heading that starts each section.
+    """Block index -> (section, inline text) for the heading that starts each section. ``counts``: each block's 字数.
 
-    A heading written twice (a table of contents typed before the text, a heading repeated in a
-    running title) starts its section where the most content follows it. ``counts``: each block's 字数.
+    Of the paragraphs that read as one section's heading (_heading_mark), the one chosen is, in this order of
+    preference: numbered in the kind most of the document's headings are ('一、' against a sub-heading
+    '（四）实施效果' inside section 4, which is not section 5's '五、…'); numbered with the section's place (五 for
+    the fifth); followed by some content (a line of a table of contents typed before the text is followed by the
+    next line); worded as the notice words it rather than by a short synonym or otherwise; followed by the most
+    content (a heading repeated as a running title).
     """
-    marks = []
-    for i, block in enumerate(blocks):
-        if block.kind == "p":
-            spec, inline = match_heading(block, campaign)
-            if spec is not None:
-                marks.append((i, spec, inline))
-    best: dict = {}
+    marks = [(i, mark) for i, block in enumerate(blocks)
+             if block.kind == "p" and (mark := _heading_mark(block, campaign)) is not None]
+    if not marks:
+        return {}
     weights = [0]  # prefix sums of the blocks' weights: each block counted once, whatever the number of marks
-    if marks:
-        for b, count in zip(blocks, counts):
-            weights.append(weights[-1] + count + b.images + (1 if b.kind == "tbl" else 0))
-    for j, (i, spec, inline) in enumerate(marks):
+    for b, count in zip(blocks, counts):
+        weights.append(weights[-1] + count + b.images + (1 if b.kind == "tbl" else 0))
+    weighted = []
+    kinds: dict[str, tuple[set, int]] = {}  # numbering kind -> (the sections it numbers, the content after them)
+    for j, (i, mark) in enumerate(marks):
         end = marks[j + 1][0] if j + 1 < len(marks) else len(blocks)
-        weight = count_words(inline) + weights[end] - weights[i + 1]
-        if spec.key not in best or weight > best[spec.key][0]:
-            best[spec.key] = (weight, i, spec, inline)
-    return {i: (spec, inline) for _w, i, spec, inline in best.values()}
+        weight = count_words(mark.inline) + weights[end] - weights[i + 1]
+        weighted.append((i, mark, weight))
+        numbered, content = kinds.get(mark.style, (set(), 0))
+        kinds[mark.style] = (numbered | {mark.spec.key}, content + weight)
+    usual = max(kinds, key=lambda kind: (len(kinds[kind][0]), kinds[kind][1]))
+    best: dict = {}
+    for i, mark, weight in weighted:
+        rank = (mark.style == usual, mark.number == mark.spec.number, weight > 0, mark.exact, weight)
+        if mark.spec.key not in best or rank > best[mark.spec.key][0]:
+            best[mark.spec.key] = (rank, i, mark)
+    return {i: (mark.spec, mark.inline) for _rank, i, mark in best.values()}
 
 
 _GUIDANCE = re.compile(r"^\s*[（(].*填写时请删除本段说明[。.]?\s*[）)]\s*$", re.S)

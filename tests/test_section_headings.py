@@ -1,0 +1,265 @@
+"""The 总结材料's five section headings as enterprises really write them: worded otherwise than the notice
+(的 left out, 与 for 和, their method named in the brackets, 实施成效), numbered sub-headings inside a section that
+repeat a later section's words, and headings in bold run straight into their text. Each is a real .docx written
+with python-docx (and one Word web page) and read back; what is checked is the 字数 each section gets — text
+charged to the wrong section is a wrong verdict (超过字数 / 缺少章节), not a cosmetic slip."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+
+from toolkit.extract.docx import read_docx, read_sections
+from toolkit.extract.registry import extract
+from toolkit.model import ATTACHMENT, OPINION_SCAN, SUMMARY, Application
+from toolkit.wordcount import count_words
+
+NAME = "河北华远钢管实施六西格玛设计的经验"
+BODIES = [NAME, "本公司推行六西格玛设计。" * 8, "河北华远钢管有限公司成立于1998年。" * 6,
+          "公司成立推进办公室，培养黑带12名。" * 40, "质量损失率由2.1%降至0.8%。" * 20]
+KEYS = ["质量标杆名称", "摘要", "企业概况", "管理方法（技术）的推进和应用情况", "管理方法（技术）的实施效果"]
+NOTICE = ["一、质量标杆名称", "二、摘要", "三、企业概况", "四、管理方法（技术）的推进和应用情况", "五、管理方法（技术）的实施效果"]
+
+
+def _docx(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary(headings, *, how: str = "bold", bodies=BODIES) -> bytes:
+    """A 总结材料 with ``headings`` over ``bodies``, each heading a paragraph of its own: in bold, in Word's
+    Heading 1 style, or in plain text (numbered by its own text)."""
+    doc = Document()
+    for heading, body in zip(headings, bodies):
+        if how == "heading style":
+            doc.add_heading(heading, level=1)
+        else:
+            doc.add_paragraph().add_run(heading).bold = how == "bold"
+        doc.add_paragraph(body)
+    return _docx(doc)
+
+
+def _counts(data: bytes, campaign) -> dict:
+    sections = read_sections(read_docx(data).blocks, campaign).sections
+    return {key: sections[key].chars if key in sections else None for key in KEYS}
+
+
+EXPECTED = {key: count_words(body) for key, body in zip(KEYS, BODIES)}
+
+VARIANTS = {
+    "no 的": ["四、管理方法(技术)推进和应用情况", "五、管理方法(技术)实施效果"],
+    "与 for 和": ["四、管理方法（技术）的推进与应用情况", "五、管理方法（技术）的实施效果"],
+    "order of the words": ["四、管理方法（技术）的应用和推进情况", "五、管理方法（技术）的实施效果"],
+    "method in the brackets": ["四、管理方法（六西格玛设计）的推进和应用情况", "五、管理方法（六西格玛设计）的实施效果"],
+    "method named": ["四、六西格玛设计方法的推进和应用情况", "五、六西格玛设计方法的实施效果"],
+    "实施成效": ["四、管理方法（技术）的推进和应用情况", "五、管理方法（技术）的实施成效"],
+    "管理技术": ["四、管理技术推进及应用情况", "五、管理技术实施效果"],
+    "with the limit note": ["四、管理方法（技术）推进和应用情况（8000字以内）", "五、管理方法（技术）实施效果（2000字以内）"],
+}
+OVERVIEWS = {"企业基本概况": "三、企业基本概况", "企业概况介绍": "三、企业概况介绍", "企业概况及发展历程": "三、企业概况及发展历程",
+             "内容摘要": "二、内容摘要"}
+
+
+@pytest.mark.parametrize("how", ["bold", "heading style", "numbered text"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_sections_4_and_5_worded_otherwise(variant, how, campaign):
+    headings = NOTICE[:3] + VARIANTS[variant]
+    if how == "heading style":  # (Word's Heading 1, no number typed)
+        headings = [h.split("、", 1)[1] for h in headings]
+    assert _counts(_summary(headings, how=how), campaign) == EXPECTED
+
+
+@pytest.mark.parametrize("variant", list(OVERVIEWS))
+def test_sections_2_and_3_worded_otherwise(variant, campaign):
+    heading = OVERVIEWS[variant]
+    headings = [heading if h[:2] == heading[:2] else h for h in NOTICE]
+    assert _counts(_summary(headings), campaign) == EXPECTED
+
+
+@pytest.mark.parametrize("paragraph", [
+    "实施效果显著，质量损失率下降。",  # a sentence, in bold
+    "质量目标", "企业文化", "管理方法", "（一）推进目标", "应用效果", "组织机构", "2019年",
+])
+def test_a_bold_line_of_other_words_is_no_heading(paragraph, campaign):
+    """Bold or numbered lines inside section 4 that only share a word or two with a heading stay its text."""
+    doc = Document()
+    for heading, body in zip(NOTICE, BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+        if heading.startswith("四"):
+            doc.add_paragraph().add_run(paragraph).bold = True
+            doc.add_paragraph("补充说明。")
+    counts = _counts(_docx(doc), campaign)
+    four = KEYS[3]
+    assert counts == {**EXPECTED, four: EXPECTED[four] + count_words(paragraph) + count_words("补充说明。")}
+
+
+SUB_HEADINGS = {
+    "（四）实施效果": "（四）实施效果",
+    "4.4 实施效果": "4.4 实施效果",
+    "the whole key": "（四）管理方法（技术）的实施效果",
+    "worded otherwise": "（四）阶段性实施效果",
+}
+
+
+@pytest.mark.parametrize("sub", list(SUB_HEADINGS))
+@pytest.mark.parametrize("longer", [False, True], ids=["section 5 short", "sub-section longer than section 5"])
+def test_a_sub_heading_inside_section_4_is_not_section_5(sub, longer, campaign):
+    """Section 4 with sub-headings （一）…（四）, the last one in section 5's words: section 5 is the paragraph
+    numbered 五、 as the document's headings are, whatever follows each — so a long section 4 is over its limit
+    and a short section 5 is not (before, the longer text after the sub-heading made it section 5)."""
+    sub_body = "阶段性成效：一次交检合格率提升。" * (400 if longer else 20)
+    doc = Document()
+    for heading, body in zip(NOTICE, BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        if heading.startswith("四"):
+            for n, title in enumerate(("（一）推进目标", "（二）组织保障", "（三）实施过程")):
+                doc.add_paragraph().add_run(title).bold = True
+                doc.add_paragraph(body)
+            doc.add_paragraph().add_run(SUB_HEADINGS[sub]).bold = True
+            doc.add_paragraph(sub_body)
+        else:
+            doc.add_paragraph(body)
+    counts = _counts(_docx(doc), campaign)
+    four = (3 * EXPECTED[KEYS[3]] + sum(count_words(t) for t in ("（一）推进目标", "（二）组织保障", "（三）实施过程"))
+            + count_words(SUB_HEADINGS[sub]) + count_words(sub_body))
+    assert counts == {**EXPECTED, KEYS[3]: four}
+    assert (counts[KEYS[3]] > 8000) == longer
+
+
+def test_unnumbered_headings_and_a_short_synonym_sub_heading(campaign):
+    """Headings in bold without numbers, and a bold '实施效果' inside section 4: the full heading later is
+    section 5 (the notice's words rather than a short synonym)."""
+    doc = Document()
+    for heading, body in zip(NOTICE, BODIES):
+        doc.add_paragraph().add_run(heading.split("、", 1)[1]).bold = True
+        doc.add_paragraph(body)
+        if heading.startswith("四"):
+            doc.add_paragraph().add_run("实施效果").bold = True
+            doc.add_paragraph("阶段成效。" * 300)
+    counts = _counts(_docx(doc), campaign)
+    assert counts[KEYS[4]] == EXPECTED[KEYS[4]]
+    assert counts[KEYS[3]] == EXPECTED[KEYS[3]] + count_words("实施效果") + count_words("阶段成效。" * 300)
+
+
+@pytest.mark.parametrize("separator", ["", "\u3000", " ", "\t"], ids=["nothing", "ideographic space", "space", "tab"])
+def test_a_bold_heading_run_into_its_text(separator, campaign):
+    """'**二、摘要**本公司……': the heading in bold, its text in the same paragraph without a '：' — long texts
+    (sections 4 and 5) included. Before, the file was not recognised as a 总结材料 at all."""
+    doc = Document()
+    for heading, body in zip(NOTICE, BODIES):
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(heading).bold = True
+        paragraph.add_run(separator + body)
+    data = _docx(doc)
+    assert _counts(data, campaign) == EXPECTED
+    extracted = extract(data, "总结材料.docx", campaign)
+    assert extracted.kind == SUMMARY and extracted.summary.sections["摘要"].text == BODIES[1]
+
+
+@pytest.mark.parametrize("separator", ["\u3000", " "])
+def test_a_numbered_heading_set_apart_by_a_space(separator, campaign):
+    """'二、摘要　本公司……' typed in one plain paragraph: the number and the space set the heading apart."""
+    doc = Document()
+    for heading, body in zip(NOTICE, BODIES):
+        doc.add_paragraph(heading + separator + body)
+    assert _counts(_docx(doc), campaign) == EXPECTED
+
+
+def test_a_plain_sentence_starting_with_the_words_stays_text(campaign):
+    """Not bold, not numbered, no '：': '摘要如下本公司…' and '企业概况方面…' are sentences, as before."""
+    doc = Document()
+    for heading, body in zip(NOTICE, BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+    doc.add_paragraph("实施效果 显著，" + "质量损失率下降。" * 40)
+    counts = _counts(_docx(doc), campaign)
+    assert counts[KEYS[4]] == EXPECTED[KEYS[4]] + count_words("实施效果 显著，" + "质量损失率下降。" * 40)
+
+
+def test_a_word_web_page_with_headings_worded_otherwise(campaign):
+    """The same reading for a 总结材料 saved as a web page from Word (another reader, the same headings)."""
+    paragraphs = "".join(f"<p><b>{h}</b></p><p>{b}</p>" for h, b in zip(
+        NOTICE[:3] + VARIANTS["method named"], BODIES))
+    page = ('<html xmlns:w="urn:schemas-microsoft-com:office:word"><head><meta charset="utf-8">'
+            f'<meta name="ProgId" content="Word.Document"></head><body>{paragraphs}</body></html>').encode()
+    extracted = extract(page, "总结材料.htm", campaign)
+    assert extracted.kind == SUMMARY, extracted.issues
+    assert {k: s.chars for k, s in extracted.summary.sections.items()} == EXPECTED
+
+
+def test_a_typed_table_of_contents_still_gives_way_to_the_text(campaign):
+    doc = Document()
+    for heading in NOTICE:
+        doc.add_paragraph(heading)
+    for heading, body in zip(NOTICE[:3] + VARIANTS["no 的"], BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+    assert _counts(_docx(doc), campaign) == EXPECTED
+
+
+# ---------------------------------------------------------------- what a Word document is, when no heading is found
+
+
+def _pictures_only(pages: int = 2, *, in_table: bool = False) -> bytes:
+    """A .docx of scanned pages pasted in: pictures, no text (in paragraphs, or in a table's cells)."""
+    from corpus import tiny_png
+    from docx.shared import Cm
+
+    doc = Document()
+    for _ in range(pages):
+        run = (doc.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0] if in_table else doc.add_paragraph()).add_run()
+        run.add_picture(io.BytesIO(tiny_png(40, 60)), width=Cm(15))
+    return _docx(doc)
+
+
+@pytest.mark.parametrize("in_table", [False, True], ids=["in paragraphs", "in a table"])
+@pytest.mark.parametrize("name, kind", [("总结材料（盖章扫描件）.docx", ATTACHMENT), ("证书.docx", ATTACHMENT),
+                                        ("推荐意见（盖章）.docx", OPINION_SCAN)])
+def test_a_scan_pasted_into_word_is_read_as_a_scan(name, kind, in_table, campaign):
+    """Pictures and no text: a scan, as a PDF or JPG of it would be — by its name a stamped 推荐意见 or an
+    application's attachment — never 'not a 申请表 or 总结材料, delete it'."""
+    extracted = extract(_pictures_only(in_table=in_table), name, campaign)
+    assert (extracted.kind, extracted.issues) == (kind, ())
+
+
+def test_a_stamped_opinion_pasted_into_word_counts_as_received(tmp_path, make_form, make_summary, campaign):
+    """A run over a unit folder with a stamped 推荐意见 and an enterprise's stamped 总结材料 each pasted into Word as
+    pictures: the opinion counts as received, the scan is the application's attachment, nothing is an error."""
+    import datetime as dt
+    import json
+
+    from toolkit.clock import CHINA_TZ
+    from toolkit.pipeline import run
+
+    unit = tmp_path / "inbox" / "石家庄"
+    make_form(unit / "1-企业" / "申请表.xlsx")
+    make_summary(unit / "1-企业" / "总结材料.docx")
+    (unit / "1-企业" / "总结材料（盖章扫描件）.docx").write_bytes(_pictures_only())
+    (unit / "石家庄市工业和信息化局推荐意见（盖章）.docx").write_bytes(_pictures_only(1))
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1,
+        now=dt.datetime(2021, 9, 15, 9, 0, tzinfo=CHINA_TZ))
+    summary = json.loads((tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8"))
+    [unit_status] = [u for u in summary["units"] if u["unit"] == "石家庄市工业和信息化局"]
+    assert unit_status["stamped_opinion"] and unit_status["opinion_final"], unit_status
+    [app] = summary["applications"]
+    assert app["status"] == "通过" and app["attachments"] == ["石家庄/1-企业/总结材料（盖章扫描件）.docx"]
+    assert all(not f["issues"] for f in summary["files"]), summary["files"]
+
+
+def test_a_summary_named_so_without_any_heading_reports_each_section_missing(campaign):
+    """Text under headings none of which can be recognised, in a file named 总结材料: a 总结材料 whose five
+    sections are reported missing (what to add, each), not a file 'to delete'; named otherwise, unrecognised."""
+    doc = Document()
+    for body in BODIES:
+        doc.add_paragraph(body)
+    data = _docx(doc)
+    extracted = extract(data, "河北华远钢管-总结材料.docx", campaign)
+    assert extracted.kind == SUMMARY and extracted.summary.sections == {}
+    from toolkit.rules.sections import check_sections
+    missing = [i.field for i in check_sections(Application(unit="", enterprise="", summary=extracted.summary),
+                                               campaign)]
+    assert missing == KEYS
+    assert [i.code for i in extract(data, "情况说明.docx", campaign).issues] == ["file.unrecognized"]
