@@ -40,7 +40,7 @@ really holds in memory —, read at most every 0.5 s, when the tree has grown si
 walks every page to answer: read 20 times a second it slowed the run being measured by half).
 
 Before the phases, how much work the machine's cores do together (``parallel_work``: a CPU-bound loop alone and in
-one process per core at once): the cold run reads with one worker per core, the naive loop in one process.
+as many processes at once as the toolkit starts readers): the cold run reads with those, the naive loop in one.
 
 Ratios: naive/cold and cold/warm. The toolkit's own "用时" (its run() time, without interpreter start-up and
 imports) and its counts of files read and unchanged are parsed from the batch output when present.
@@ -345,17 +345,30 @@ def _spin(loops: int) -> float:
     return time.perf_counter() - started
 
 
+def _spin_together(start, times, loops: int) -> None:
+    """One of the processes of parallel_work: waits for the others, then spins and reports its time."""
+    start.wait()
+    times.put(_spin(loops))
+
+
 def parallel_work(processes: int, loops: int = 10_000_000) -> dict:
     """How much work ``processes`` processes do together against one alone, on this machine: the same CPU-bound
-    loop timed alone, then in ``processes`` processes started together. ``speedup`` is processes × alone / the
-    slowest together (2.0 for two idle cores; less when another program is busy or a virtual machine's cores
-    share a physical one: then every phase's figures are of a slower machine). Measured because the toolkit's
-    cold run reads files in one worker per core: its gain over the naive loop (one process) is bounded by this."""
+    loop timed alone, then in ``processes`` processes released together (a barrier: none runs alone while the
+    others start). ``speedup`` is processes × alone / the slowest together (2.0 for two idle cores; less when
+    another program is busy or a virtual machine's cores share a physical one: then every phase's figures are of
+    a slower machine). Measured with as many processes as the toolkit starts readers (workers.default_workers):
+    its cold run's gain over the naive loop (one process) is bounded by this."""
     import multiprocessing
 
     alone = min(_spin(loops) for _ in range(2))
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        together = pool.map(_spin, [loops] * processes)
+    ctx = multiprocessing.get_context("spawn")
+    start, times = ctx.Barrier(processes), ctx.Queue()
+    workers = [ctx.Process(target=_spin_together, args=(start, times, loops)) for _ in range(processes)]
+    for w in workers:
+        w.start()
+    together = sorted(times.get() for _ in workers)
+    for w in workers:
+        w.join()
     return {"processes": processes, "alone_seconds": alone, "together_seconds": together,
             "speedup": processes * alone / max(together)}
 
@@ -373,7 +386,9 @@ def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path, repeat: int
     print(f"generated: {gen.files} files, {gen.bytes / MIB:.1f} MiB in {gen.seconds:.1f} s "
           f"(.xls templates {gen.xls_templates_seconds:.1f} s, {gen.xls_note})", flush=True)
     files = sorted(p for p in inbox.rglob("*") if p.is_file())
-    parallel = parallel_work(os.cpu_count() or 1)
+    from toolkit.workers import default_workers
+
+    parallel = parallel_work(default_workers())
     print(f"parallel work: {parallel['processes']} processes together do {parallel['speedup']:.2f} times the work "
           "of one", flush=True)
     phases: dict = {}

@@ -59,7 +59,7 @@ def test_the_date_typed_in_the_generated_sheet_dates_the_opinion_and_is_kept(tmp
     text = _opinion_text(tmp_path / "out")
     assert "2021年9月18日" in text and text.index(FIRMS[1]) < text.index(FIRMS[0])
     [warning] = _sheet_warnings(tmp_path / "out")  # (not about the date: the files' 1-, 2- say the other order)
-    assert warning.startswith("推荐排序表的推荐顺序与文件名开头的序号不一致") and "已按推荐排序表排序" in warning
+    assert warning.startswith("推荐排序表的推荐顺序与文件名（或所在文件夹名）开头的序号不一致") and "已按推荐排序表排序" in warning
     date_row, _header, rows = _rows(tmp_path / "out" / "latest" / "推荐排序表" / SHEET)
     assert date_row[2] == "2021年9月18日" and [(r[0], r[1]) for r in rows] == [(1, FIRMS[1]), (2, FIRMS[0])]
 
@@ -284,18 +284,35 @@ def test_errors_in_the_ranking_sheet_make_the_opinion_a_draft_and_are_to_handle(
     assert f"推荐顺序有冲突（{reason} 处）" in cells
 
 
+def _template_sheet_dated(tmp_path: Path, date: str) -> None:
+    """The blank 推荐排序表 template with its 成文日期 cell and one row filled, saved in ``tmp_path``."""
+    wb = openpyxl.load_workbook(Path(__file__).resolve().parents[1] / "templates" / "推荐单位用" / "推荐排序表.xlsx")
+    wb.worksheets[0].cell(3, 3, date)
+    wb.worksheets[0].cell(5, 1, 1)
+    wb.worksheets[0].cell(5, 2, FIRMS[0])
+    wb.save(tmp_path / "推荐排序表.xlsx")
+
+
 def test_check_of_a_ranking_sheet_reports_its_date_as_a_run_does(tmp_path):
     """`check 推荐排序表.xlsx` says what a run will say of its 成文日期 (it said 未发现问题 of '2021年9月31日')."""
     from conftest import run_cli
 
-    wb = openpyxl.load_workbook(Path(__file__).resolve().parents[1] / "templates" / "推荐单位用" / "推荐排序表.xlsx")
-    wb.worksheets[0].cell(3, 3, "2021年9月31日")
-    wb.worksheets[0].cell(5, 1, 1)
-    wb.worksheets[0].cell(5, 2, FIRMS[0])
-    wb.save(tmp_path / "推荐排序表.xlsx")
+    _template_sheet_dated(tmp_path, "2021年9月31日")
     proc = run_cli("check", "推荐排序表.xlsx", cwd=tmp_path)
     assert "识别为：推荐排序表 —— 有提示" in proc.stdout and proc.returncode == 0, proc.stdout
     assert "“成文日期”填写的“2021年9月31日”不是有效的日期" in proc.stdout and "C3 单元格" in proc.stdout
+
+
+def test_check_judges_the_date_by_the_deadline_given(tmp_path):
+    """`check --deadline` as `batch --deadline`: a 成文日期 after the notice's deadline but before an extended one
+    is no longer a warning (before, check always judged by the campaign's deadline)."""
+    from conftest import run_cli
+
+    _template_sheet_dated(tmp_path, "2021年9月25日")
+    proc = run_cli("check", "推荐排序表.xlsx", cwd=tmp_path)
+    assert "晚于报送截止日期（2021年9月20日），推荐意见已按此日期填写" in proc.stdout, proc.stdout
+    proc = run_cli("check", "--deadline", "2021-10-08", "推荐排序表.xlsx", cwd=tmp_path)
+    assert "成文日期" not in proc.stdout and "未发现问题" in proc.stdout and proc.returncode == 0, proc.stdout
 
 
 def test_a_superseded_sheet_gives_no_date(tmp_path, make_form, make_summary, campaign):

@@ -713,16 +713,18 @@ def _prefix_hints(result) -> list:
 
 
 @pytest.mark.parametrize("names, sheet, moved", [
-    (["1-", "2-", "3-"], [2, 1, 3], [0, 1]),  # two swapped: the third is not named
+    (["1-", "2-", "3-"], [2, 1, 3], [1]),  # two swapped: one of them is named, the third not
     (["2-", "3-", "4-"], [1, 2, 3], []),  # the same order in other numbers
     (["1-", "", ""], [3, 1, 2], []),  # one prefix: no order to compare
-    (["第一名-", "第二名-", "第三名-"], [1, 3, 2], [1, 2]),
-    (["(1)", "（2）", "【3】"], [3, 2, 1], [0, 2]),
-    (["3-", "2-", "1-"], [1, 2, 3], [0, 2]),
-], ids=["swapped", "same order", "one prefix", "chinese", "brackets", "reversed files"])
+    (["第一名-", "第二名-", "第三名-"], [1, 3, 2], [2]),
+    (["(1)", "（2）", "【3】"], [3, 2, 1], [1, 2]),
+    (["3-", "2-", "1-"], [1, 2, 3], [0, 1]),
+    (["1-", "2-", "3-", "4-"], [4, 1, 2, 3], [0]),  # the first moved to last: that one only
+], ids=["swapped", "same order", "one prefix", "chinese", "brackets", "reversed files", "first to last"])
 def test_file_prefixes_the_sheet_overrules_are_a_hint(names, sheet, moved):
     """File-name prefixes saying another order than the 推荐排序表: the sheet's order stands and a 提示 on the sheet
-    names each application placed otherwise (rank as typed, prefix as typed) — never dropped without a word."""
+    names the applications placed otherwise — all but the longest run both orders share — with the rank and the
+    prefix as typed; never dropped without a word."""
     files = [f for i, (prefix, ent) in enumerate(zip(names, ENTERPRISES))
              for f in application_files("石家庄", prefix, ent, first_seen=f"2021-09-1{i + 1}T10:00:00+08:00")]
     rows = sorted(zip(sheet, ENTERPRISES))
@@ -730,22 +732,54 @@ def test_file_prefixes_the_sheet_overrules_are_a_hint(names, sheet, moved):
     assert [e for _, e, _ in _order(result)] == [e for _, e in rows]
     hints = _prefix_hints(result)
     assert [i.severity for i in hints] == [WARNING] * bool(moved)
-    for n, ent in enumerate(ENTERPRISES[:3]):
+    for n, ent in enumerate(ENTERPRISES[:len(names)]):
         assert any(f"“{ent}”排序表中为第{sheet[n]}位" in i.message for i in hints) == (n in moved), (n, hints)
     [unit] = [u for u in result.units if u.unit == SJZ]
     assert unit.sheet_errors == 0 and not unit.draft_reasons  # a hint: the 推荐意见 is not a draft for it
 
 
+MANY = [f"石家庄{w}机械有限公司" for w in "甲乙丙丁戊己"]
+
+
 def test_prefixes_in_sub_folder_names_and_many_moved():
-    """Prefixes on the enterprises' sub-folders ('1-华北/申请表.xlsx') count as the files' own; more than three
-    applications placed otherwise are named three and counted."""
-    files = [f for i, ent in enumerate(ENTERPRISES, start=1)
-             for f in application_files(f"石家庄/{i}-{ent[3:5]}", "", ent, first_seen=f"2021-09-1{i}T10:00:00+08:00")]
-    rows = list(zip([4, 3, 2, 1], ENTERPRISES))
-    result = run(*files, ranking_file("石家庄/推荐排序表.xlsx", rows))
-    assert [e for _, e, _ in _order(result)] == ENTERPRISES[::-1]
+    """Prefixes on the enterprises' sub-folders ('1-甲/申请表.xlsx') count as the files' own, and the hint says
+    so; more than three applications placed otherwise are named three and counted."""
+    files = [f for i, ent in enumerate(MANY, start=1)
+             for f in application_files(f"石家庄/{i}-{ent[3]}", "", ent, first_seen=f"2021-09-1{i}T10:00:00+08:00")]
+    result = run(*files, ranking_file("石家庄/推荐排序表.xlsx", list(zip(range(6, 0, -1), MANY))))
+    assert [e for _, e, _ in _order(result)] == MANY[::-1]
     [hint] = _prefix_hints(result)
-    assert hint.message.count("排序表中为第") == 3 and "等4项" in hint.message
+    assert hint.message.count("排序表中为第") == 3 and "等5项" in hint.message and "所在文件夹名" in hint.message
+
+
+def test_a_withdrawn_application_is_not_in_the_prefix_hint():
+    """A row ranking an application last (its files say '1-') and a later row withdrawing it: it has no place,
+    so its file name's prefix contradicts nothing."""
+    files = unit_apps(3)
+    result = run(*files, ranking_file("石家庄/推荐排序表.xlsx", [(2, ENTERPRISES[0]), (1, ENTERPRISES[1]),
+                                                                  (3, ENTERPRISES[2])]))
+    assert _prefix_hints(result)  # (the swap alone is hinted)
+    rows = (RankingRow(rank=3, enterprise=ENTERPRISES[0], benchmark_name="", location="推荐排序表!B3"),
+            RankingRow(rank=1, enterprise=ENTERPRISES[1], benchmark_name="", location="推荐排序表!B4"),
+            RankingRow(rank=2, enterprise=ENTERPRISES[2], benchmark_name="", location="推荐排序表!B5"),
+            RankingRow(rank=None, enterprise=ENTERPRISES[0], benchmark_name="", location="推荐排序表!B6",
+                       withdrawn=True))
+    sheet = (file_version("石家庄/推荐排序表.xlsx"), Extracted(kind=RANKING, ranking=rows))
+    result = run(*files, sheet)
+    assert [(r, e) for r, e, _ in _order(result)] == [(1, ENTERPRISES[1]), (2, ENTERPRISES[2]), (None, ENTERPRISES[0])]
+    assert _prefix_hints(result) == []
+
+
+def test_applications_a_sheet_leaves_out_follow_by_their_prefixes():
+    """A sheet naming only some applications: the others come after them by their files' prefixes (then by
+    receipt), and rank.missing says so — not by receipt alone, which put file '1-' last and over quota."""
+    files = [f for i, ent in enumerate(ENTERPRISES[:4])
+             for f in application_files("石家庄", f"{i + 1}-", ent, first_seen=f"2021-09-1{4 - i}T10:00:00+08:00")]
+    result = run(*files, ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[3]), (2, ENTERPRISES[2])]))
+    assert _order(result) == [(1, ENTERPRISES[3], "推荐排序表"), (2, ENTERPRISES[2], "推荐排序表"),
+                              (3, ENTERPRISES[0], "文件名序号"), (4, ENTERPRISES[1], "文件名序号")]
+    missing = [i.message for i in result.issues if i.code == "rank.missing"]
+    assert any(f"“{ENTERPRISES[0]}”未列入推荐排序表，已按文件名序号（1）排在已排序项目之后（现为第3位）" in m for m in missing)
 
 
 def test_prefixes_beat_receipt_order():

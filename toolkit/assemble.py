@@ -49,7 +49,7 @@ from .model import (
     status_of,
 )
 from .names import contains_enterprise, enterprise_named_in, strip_company_suffix
-from .normalize import normalize_filename, normalize_name, official_date
+from .normalize import normalize_filename, normalize_name, official_date, official_day
 from .rules.deadline import late_edit_warning, late_issues
 from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
@@ -292,25 +292,23 @@ def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -
     return next(iter(dates), campaign.opinion_date), issues
 
 
-_OFFICIAL_DATE = re.compile(r"(\d+)年(\d+)月(\d+)日")
-
-
 def _date_out_of_campaign(day: str, where: str, sheet_file: str, campaign: Campaign) -> list:
     """A field.invalid warning when ``day`` (normalize.official_date's form) falls after the campaign's deadline
     day — the notice has opinions sent 9月20日前, so a later 成文日期 is a slip (2022 for 2021) or a late opinion —
-    or more than a year before it (another year's campaign); [] otherwise."""
-    year, month, date = map(int, _OFFICIAL_DATE.fullmatch(day).groups())
-    written, deadline = dt.date(year, month, date), dt.date.fromisoformat(campaign.deadline_date)
+    or more than a year before it (another year's campaign); [] otherwise. The date stays on the 推荐意见 (it
+    is the unit's own): the warning says so."""
+    written, deadline = official_day(day), campaign.deadline_day
     due = official_date(deadline)
+    year_before = (deadline.replace(year=deadline.year - 1) if (deadline.month, deadline.day) != (2, 29)
+                   else dt.date(deadline.year - 1, 2, 28))
     if written > deadline:
-        reason, hint = f"晚于报送截止日期（{due}）", f"核对年、月、日；推荐意见应在{due}前成文并报送"
-    elif written < (deadline.replace(year=deadline.year - 1) if (deadline.month, deadline.day) != (2, 29)
-                     else dt.date(deadline.year - 1, 2, 28)):
-        reason, hint = f"比报送截止日期（{due}）早一年以上", f"核对年份：本次推荐的截止日期是{due}"
+        reason, hint = f"晚于报送截止日期（{due}）", f"核对年、月、日，推荐意见应在{due}前成文并报送"
+    elif written < year_before:
+        reason, hint = f"比报送截止日期（{due}）早一年以上", f"核对年份（本次推荐的截止日期是{due}）"
     else:
         return []
     return [make_issue("field.invalid", file=sheet_file, location=where, field="成文日期", severity=WARNING,
-                       value=day, reason=reason, hint=hint)]
+                       value=day, reason=f"{reason}，推荐意见已按此日期填写，盖章前请核对", hint=hint)]
 
 
 def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,

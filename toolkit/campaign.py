@@ -158,8 +158,13 @@ class Campaign:
         return next((s for s in self.sections if s.key == key), None)
 
     @property
+    def deadline_day(self) -> dt.date:
+        """The deadline's day in China time."""
+        return self.deadline.astimezone(CHINA_TZ).date()
+
+    @property
     def deadline_date(self) -> str:
-        return self.deadline.astimezone(CHINA_TZ).date().isoformat()
+        return self.deadline_day.isoformat()
 
     @property
     def deadline_text(self) -> str:

@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="文件", help="要检查的文件")
     p.add_argument("--campaign", metavar="文件", help="活动配置文件（.toml）")
     p.add_argument("--show-fields", action="store_true", help="列出读取到的各栏目内容及其位置")
+    p.add_argument("--deadline", metavar="时间", help="按延长后的截止时间核对推荐排序表的成文日期，如 2021-09-30（与汇总时一致）")
 
     p = sub.add_parser("templates", help="生成空白模板（申请表、申请书、总结材料；推荐单位用的推荐意见、空白推荐意见、推荐排序表）",
                        description="生成发给企业和推荐单位的空白模板。")
@@ -333,7 +334,7 @@ def cmd_check(args) -> int:
     from .pipeline import check_files, check_pairs
     from .report import check_report
 
-    campaign = load_campaign(args.campaign)
+    campaign = _campaign(args)
     paths = [Path(f) for f in args.files]
     for p in [p for p in paths if is_temporary(p.name)]:
         print(f"【{p}】这是 Office/WPS 打开文件时产生的临时（锁定）文件，不是报送材料，已跳过；汇总时也会自动忽略。")

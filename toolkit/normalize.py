@@ -559,8 +559,17 @@ def official_date(value: object) -> str:
     """A date as a 成文日期 is written (GB/T 9704-2012 §7.3.5.2: '2021年9月18日', Arabic numerals, no leading zeros)
     from a date cell or text: 2021-09-18, 2021.9.18, 2021/9/18, 2021年09月18日, 2021-09-18 00:00:00, or the
     traditional 二〇二一年九月十八日; '' when it is no date that exists ('9月20日', '2021年9月31日')."""
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return f"{value.year}年{value.month}月{value.day}日"
+    day = official_day(value)
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def official_day(value: object) -> datetime.date | None:
+    """The day a 成文日期 names, read as official_date reads it (a date cell, or text in any of its forms); None
+    when it names none."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
     text = (to_text(value).value or "").strip()
     m = _NUMERIC_DATE.fullmatch(text)
     if m:
@@ -568,12 +577,12 @@ def official_date(value: object) -> str:
     else:
         m = _CHINESE_DATE.fullmatch(text)
         if not m:
-            return ""
+            return None
         year = int("".join(str(_CN_DATE_DIGITS[c]) for c in m.group(1)))
         month, day = _chinese_count(m.group(2)), _chinese_count(m.group(3))
         if month is None or day is None:
-            return ""
+            return None
     try:
-        return f"{datetime.date(year, month, day).year}年{month}月{day}日"
+        return datetime.date(year, month, day)
     except ValueError:
-        return ""
+        return None

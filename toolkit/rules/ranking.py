@@ -1,6 +1,7 @@
 """Ranking within a unit: 推荐排序表 beats file-name prefixes beats receipt order (rank.missing, rank.conflict)."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -86,25 +87,45 @@ class Ranking:
 
 
 def _prefixes_disagree(apps: list[Application], given: dict[int, int], placed: dict[int, str],
-                       sheet_file: str) -> list:
-    """A rank.conflict 提示 on the 推荐排序表 when the order it gives differs from the one its applications'
-    file-name prefixes ('1-', '第2名', a '3-' sub-folder) give: the sheet wins (SPEC §4 step 5), and the clerk is
-    told so instead of one of two orders being dropped without a word. Orders are compared, not numbers (a sheet
-    saying 1, 2 and files '2-', '3-' agree). [] when they agree or fewer than two applications have both."""
-    both = [a for a in apps if id(a) in given and _app_prefix(a) is not None]
-    by_sheet = sorted(both, key=lambda a: (given[id(a)], _app_prefix(a)))
-    by_prefix = sorted(both, key=lambda a: (_app_prefix(a), given[id(a)]))
-    at_prefix = {id(a): n for n, a in enumerate(by_prefix)}
-    moved = [(n, a) for n, a in enumerate(by_sheet) if at_prefix[id(a)] != n]
+                       prefixes: dict[int, int | None], sheet_file: str) -> list:
+    """A rank.conflict 提示 on the 推荐排序表 when the order it gives ``apps`` (those it ranks; none withdrawn)
+    differs from the one their file-name prefixes ('1-', '第2名', a '3-' sub-folder: ``prefixes``) give: the sheet
+    wins (SPEC §4 step 5), and the clerk is told so instead of one of two orders being dropped without a word.
+    Orders are compared, not numbers (a sheet saying 1, 2 and files '2-', '3-' agree). The applications named are
+    those placed otherwise: all but the longest run the two orders share (one application moved from first to
+    last is that one, not the others that moved up a place). [] when they agree or fewer than two have both."""
+    both = [a for a in apps if id(a) in given and prefixes[id(a)] is not None]
+    by_sheet = sorted(both, key=lambda a: (given[id(a)], prefixes[id(a)]))
+    kept = _longest_rising([prefixes[id(a)] for a in by_sheet])
+    moved = [a for n, a in enumerate(by_sheet) if n not in kept]
     if not moved:
         return []
-    shown = "；".join(f"“{a.enterprise}”排序表中为第{given[id(a)]}位、文件名序号为{_app_prefix(a)}" for _, a in moved[:3])
+    shown = "；".join(f"“{a.enterprise}”排序表中为第{given[id(a)]}位、文件名序号为{prefixes[id(a)]}" for a in moved[:3])
     more = f"等{len(moved)}项" if len(moved) > 3 else ""
-    return [make_issue("rank.conflict", severity=WARNING, file=sheet_file, location=placed[id(moved[0][1])],
+    return [make_issue("rank.conflict", severity=WARNING, file=sheet_file, location=placed[id(moved[0])],
                        field="推荐顺序",
-                       reason=f"推荐排序表的推荐顺序与文件名开头的序号不一致（{shown}{more}），已按推荐排序表排序。",
-                       fix="请确认本单位的推荐顺序：以推荐排序表为准的无需处理（把文件名开头的序号改成与排序表一致后，本提示不再出现）；"
-                           "以文件名序号为准的，请改正推荐排序表后放回本单位文件夹。")]
+                       reason=f"推荐排序表的推荐顺序与文件名（或所在文件夹名）开头的序号不一致（{shown}{more}），已按推荐排序表排序。",
+                       fix="请确认本单位的推荐顺序：以推荐排序表为准的，推荐顺序无需改动，但本提示会一直显示，直到把文件名开头的序号"
+                           "改成与排序表一致；以文件名序号为准的，请改正推荐排序表后放回本单位文件夹。")]
+
+
+def _longest_rising(values: list[int]) -> set[int]:
+    """The positions of a longest non-decreasing run (not necessarily contiguous) of ``values`` (patience
+    sorting, O(n log n)): the places two orders agree on."""
+    tails: list[int] = []  # tails[k]: position of the smallest last value of a run of length k + 1
+    before: list[int | None] = []
+    for n, value in enumerate(values):
+        k = bisect.bisect_right([values[t] for t in tails], value) if tails else 0
+        before.append(tails[k - 1] if k else None)
+        if k == len(tails):
+            tails.append(n)
+        else:
+            tails[k] = n
+    kept, at = set(), tails[-1] if tails else None
+    while at is not None:
+        kept.add(at)
+        at = before[at]
+    return kept
 
 
 # how to fix two applications given one rank by their files' names (the catalogue's fix is about the sheet)
@@ -119,7 +140,9 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     application are rank.conflict — except rows naming an application the unit withdrew (``gone``: its files
     were removed) or marking one 撤回. A sheet that gives no rank but marks applications 撤回 (a unit withdrawing
     its only application, or one of several it ranks by file name) withdraws them; the others are ordered as
-    without a sheet. A pure function: ``apps`` are not changed.
+    without a sheet. Applications a sheet leaves out come after those it ranks, by their file-name prefixes, then
+    by receipt; file-name prefixes that say another order than the sheet are a hint on it (_prefixes_disagree).
+    A pure function: ``apps`` are not changed.
     """
     sheet_issues: list = []
     extra: dict[int, list] = {id(a): [] for a in apps}
@@ -128,6 +151,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     receipt_position = {id(a): n for n, a in enumerate(by_receipt)}
     given: dict[int, int] = {}  # id(app) -> given rank
     placed: dict[int, str] = {}  # id(app) -> the sheet's row giving its rank
+    prefixes = {id(a): _app_prefix(a) for a in apps}  # id(app) -> its files' (or sub-folder's) rank prefix
     unranked_reason = ""  # why an application without a given rank is placed where it is
     withdraws_only = sheet is not None and not any(row.rank is not None for row in sheet)
     if withdraws_only:
@@ -137,7 +161,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         sheet = None
     if sheet is not None:
         source = "推荐排序表"
-        unranked_reason = "未列入推荐排序表，已排在已排序项目之后"
+        unranked_reason = "未列入推荐排序表，已按收到先后排在已排序项目之后"
         rows = [r for r in sheet if r.enterprise or r.benchmark_name]
         for row in rows:
             label = row.enterprise or row.benchmark_name
@@ -166,13 +190,13 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                                                       f"第{row.rank}位），已按第{given[id(a)]}位处理。"))
                 given.setdefault(id(a), row.rank)
                 placed.setdefault(id(a), row.location)
-        sheet_issues += _prefixes_disagree(apps, given, placed, sheet_file)
+        sheet_issues += _prefixes_disagree([a for a in apps if id(a) not in withdrawn], given, placed, prefixes,
+                                           sheet_file)
     else:
-        prefixes = {id(a): _app_prefix(a) for a in apps if id(a) not in withdrawn}
-        if any(v is not None for v in prefixes.values()):
+        if any(prefixes[id(a)] is not None for a in apps if id(a) not in withdrawn):
             source = "文件名序号"
             unranked_reason = "的文件名没有序号，已排在有序号的项目之后"
-            given = {key: rank for key, rank in prefixes.items() if rank is not None}
+            given = {id(a): prefixes[id(a)] for a in apps if id(a) not in withdrawn and prefixes[id(a)] is not None}
             sheet_file = ""  # (what to fix is a file's name)
         else:
             source = "收到顺序"
@@ -192,15 +216,23 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                                            reason=f"{names}的推荐顺序都是第{rank}位。",
                                            fix=None if sheet is not None else _RENAME_FILES))
     kept = [a for a in apps if id(a) not in withdrawn]
-    order = sorted(kept, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0), receipt_position[id(a)]))
+    # given ranks first; then those the sheet leaves out by their file-name prefixes (a sheet listing only
+    # some), then by receipt
+    numbered = {id(a): prefixes[id(a)] for a in kept if sheet is not None and id(a) not in given
+                and prefixes[id(a)] is not None}
+    order = sorted(kept, key=lambda a: (0 if id(a) in given else 1, given.get(id(a), 0),
+                                        numbered.get(id(a), float("inf")), receipt_position[id(a)]))
     ranked = []
     for position, a in enumerate(order, start=1):
         if id(a) not in given:
+            reason = (f"未列入推荐排序表，已按文件名序号（{numbered[id(a)]}）排在已排序项目之后" if id(a) in numbered
+                      else unranked_reason)
             extra[id(a)].append(make_issue("rank.missing", file=sheet_file or first_file(a),
                                            location="文件名" if source == "文件名序号" else "推荐排序表",
                                            field="推荐顺序",
-                                           reason=f"“{a.enterprise}”{unranked_reason}（现为第{position}位）。"))
-        ranked.append(Ranked(app=a, rank=position, source=source if id(a) in given else "收到顺序",
+                                           reason=f"“{a.enterprise}”{reason}（现为第{position}位）。"))
+        ranked.append(Ranked(app=a, rank=position, source=(source if id(a) in given else "文件名序号"
+                                                           if id(a) in numbered else "收到顺序"),
                              issues=tuple(extra[id(a)])))
     unit_source = source if sheet is not None else (ranked[0].source if ranked else "")
     for a in apps:  # withdrawn ones last, without a rank
