@@ -367,6 +367,11 @@ CASES = [
      lambda: rule_issues(fields={"申报单位": "河北 钢铁股份有限公司"}, name="河北钢铁实施六西格玛设计的经验"), False),
     ("name.pattern", "wrapped in quotes with a full stop",
      lambda: rule_issues(name="“石家庄华北精工机械实施六西格玛设计的经验”。"), False),
+    ("name.pattern", "in title marks", lambda: rule_issues(name="《石家庄华北精工机械实施六西格玛设计的经验》"), False),
+    ("name.pattern", "in black lenticular brackets and quotes",
+     lambda: rule_issues(name="【“石家庄华北精工机械实施六西格玛设计的经验”】"), False),
+    ("name.pattern", "in title marks, not ending with 经验",
+     lambda: rule_issues(name="《石家庄华北精工机械实施六西格玛设计的做法》"), True),
     # -- section.missing
     ("section.missing", "企业概况 absent", lambda: rule_issues(sections={"企业概况": DROP}), True),
     ("section.missing", "实施效果 heading present but empty",
@@ -387,6 +392,10 @@ CASES = [
         sections={"质量标杆名称": "石家庄华北精工机械实施精益生产的经验"}), True),
     ("mismatch", "申报单位 differs from the enterprise named in 企业概况", lambda: rule_issues(
         sections={"企业概况": "企业名称：石家庄华北重工机械有限公司，成立于1998年。"}), True),
+    ("mismatch", "标杆名称 in title marks in the 总结材料", lambda: rule_issues(
+        sections={"质量标杆名称": "《石家庄华北精工机械实施六西格玛设计的经验》"}), False),
+    ("mismatch", "标杆名称 in title marks, but another name", lambda: rule_issues(
+        sections={"质量标杆名称": "《石家庄华北精工机械实施精益生产的经验》"}), True),
     ("mismatch", "标杆名称 differs only in spaces, bracket width", lambda: rule_issues(
         fields={"标杆名称": "河北 钢铁（集团）实施六西格玛设计的经验"},
         sections={"质量标杆名称": "河北钢铁(集团)实施六西格玛设计的经验"}), False),
@@ -780,6 +789,21 @@ def test_applications_a_sheet_leaves_out_follow_by_their_prefixes():
                               (3, ENTERPRISES[0], "文件名序号"), (4, ENTERPRISES[1], "文件名序号")]
     missing = [i.message for i in result.issues if i.code == "rank.missing"]
     assert any(f"“{ENTERPRISES[0]}”未列入推荐排序表，已按文件名序号（1）排在已排序项目之后（现为第3位）" in m for m in missing)
+
+
+def test_summaries_pair_by_a_name_in_title_marks():
+    """Two 申请表 and two 总结材料 in one folder, nothing but the 标杆名称 to pair them by, each summary writing it
+    in 《》: paired by the name as with it bare (before, the marks made them two unpaired summaries)."""
+    files = []
+    for n, (ent, method) in enumerate(zip(ENTERPRISES[:2], ("六西格玛设计", "精益生产"))):
+        name = f"企业推行{method}的经验"  # (not starting with the enterprise: the name is the only evidence)
+        files.append(form_file(f"石家庄/申请表{n + 1}.xlsx", ent, name=name))
+        summary = make_summary({"质量标杆名称": f"《{name}》", "企业概况": "成立于2001年，现有员工300人。"})
+        files.append((file_version(f"石家庄/材料{n + 1}.docx"), Extracted(kind=SUMMARY, summary=summary)))
+    result = run(*files)
+    assert sorted((a.enterprise, a.summary_file.path) for a in result.applications) == [
+        (ENTERPRISES[0], "石家庄/材料1.docx"), (ENTERPRISES[1], "石家庄/材料2.docx")]
+    assert not [i for i in result.issues if i.code.startswith(("pair.", "mismatch"))]
 
 
 def test_prefixes_beat_receipt_order():

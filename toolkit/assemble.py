@@ -48,7 +48,13 @@ from .model import (
     evolve,
     status_of,
 )
-from .names import contains_enterprise, enterprise_named_in, strip_company_suffix
+from .names import (
+    comparison_key,
+    contains_enterprise,
+    enterprise_named_in,
+    same_name,
+    strip_company_suffix,
+)
 from .normalize import normalize_filename, normalize_name, official_date, official_day
 from .rules.deadline import late_edit_warning, late_issues
 from .rules.duplicates import duplicate_issues
@@ -320,10 +326,10 @@ def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extrac
     scratch = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind) for fv in removed}
     ghosts, _ = _unit_applications(campaign, removed, extracted, scratch, [])
     names = {normalize_name(a.enterprise) for a in current}
-    titles = {normalize_name(a.benchmark_name) for a in current if a.benchmark_name}
+    titles = {comparison_key(a.benchmark_name) for a in current if a.benchmark_name}
     out = []
     for ghost in ghosts:
-        if normalize_name(ghost.enterprise) in names or normalize_name(ghost.benchmark_name) in titles:
+        if normalize_name(ghost.enterprise) in names or comparison_key(ghost.benchmark_name) in titles:
             continue
         at = max((f.removed_at for f in ghost.files), default="")
         out.append(evolve(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回"))
@@ -401,7 +407,7 @@ def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: File
     s = summary_ex.summary
     content = 0
     bname = s.benchmark_name
-    if bname and form.text(BENCHMARK) and normalize_name(bname) == normalize_name(form.text(BENCHMARK)):
+    if bname and form.text(BENCHMARK) and same_name(bname, form.text(BENCHMARK)):
         content += 4
     if bname and contains_enterprise(bname[: len(enterprise) + 4], enterprise):
         content += 3
@@ -470,7 +476,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     by_name: dict[str, list] = {}
     for key, g in groups.items():
         for ffv, fex in g["forms"]:
-            bname = normalize_name(fex.form.text(BENCHMARK))
+            bname = comparison_key(fex.form.text(BENCHMARK))
             if bname:
                 by_name.setdefault(bname, []).append((key, ffv, fex))
     # where else a summary's form may be found without scanning every form of the unit (a national unit has
@@ -500,7 +506,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
 
     unpaired = []
     for fv, ex in summaries:
-        candidates = by_name.get(normalize_name(ex.summary.benchmark_name), []) or likely_forms(fv, ex)
+        candidates = by_name.get(comparison_key(ex.summary.benchmark_name), []) or likely_forms(fv, ex)
         if not candidates:
             candidates = [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]]
         best_key, best = None, (0, 0)
@@ -524,7 +530,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         if len(options) == 1:
             groups[options.pop()]["summaries"].append((fv, ex))
             continue
-        bname = normalize_name(ex.summary.benchmark_name)
+        bname = comparison_key(ex.summary.benchmark_name)
         key = f"?summary:{fv.subfolder}:{bname}" if bname else f"?summary:{fv.path}"
         groups.setdefault(key, {"enterprise": _enterprise_from_summary(ex, fv), "forms": [], "summaries": []})
         groups[key]["summaries"].append((fv, ex))
@@ -643,7 +649,7 @@ def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> 
 
 def _second_project(earlier: tuple, later: tuple) -> bool:
     (fv1, ex1), (fv2, ex2) = earlier, later
-    name1, name2 = normalize_name(ex1.form.text(BENCHMARK)), normalize_name(ex2.form.text(BENCHMARK))
+    name1, name2 = comparison_key(ex1.form.text(BENCHMARK)), comparison_key(ex2.form.text(BENCHMARK))
     if not name1 or not name2 or name1 == name2:
         return False
     other_folder = fv1.subfolder != fv2.subfolder and bool(fv1.subfolder) and bool(fv2.subfolder)

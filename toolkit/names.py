@@ -35,12 +35,32 @@ _NAMED = re.compile(r"(?:企业名称|单位名称|公司名称|申报单位|申
 _COMPANY_END = re.compile(r"有限责任公司|有限公司|公司|[(（]集团[)）]|集团|厂")
 # every kind of bracket compares as ( ); wrapping quotes and closing punctuation are not part of a name
 _BRACKETS = str.maketrans({"[": "(", "【": "(", "〔": "(", "［": "(", "]": ")", "】": ")", "〕": ")", "］": ")"})
-_WRAPPING = "\"'《》〈〉「」『』<>.。;；,，"
+_WRAPPING = "\"'《》〈〉「」『』<>.。!！;；,，"
 
 
 def comparison_key(text: str) -> str:
     """What two spellings of one name share: no spaces, one width, one kind of bracket, no wrapping quotes."""
-    return normalize_name(text).translate(_BRACKETS).strip(_WRAPPING)
+    return bare_name(text).translate(_BRACKETS)
+
+
+def bare_name(text: str) -> str:
+    """normalize_name(text) without what wraps a name as people quote it: quotes, title marks and closing
+    punctuation ('“…经验”。'), and brackets around the whole of it ('《…经验》', '【…】': normalize_name makes them
+    '( )'), kept when they are part of it ('(集团)' at its end is not around it)."""
+    name = normalize_name(text).strip(_WRAPPING)
+    while name[:1] == "(" and name[-1:] == ")" and _closes_at_end(name):
+        name = name[1:-1].strip(_WRAPPING)
+    return name
+
+
+def _closes_at_end(name: str) -> bool:
+    """Whether the '(' opening ``name`` is closed by its last character (not earlier: '(a)b(c)' is not wrapped)."""
+    depth = 0
+    for n, c in enumerate(name):
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            return n == len(name) - 1
+    return False
 
 
 def same_name(a: str, b: str) -> bool:

@@ -7,7 +7,7 @@ from ..campaign import Campaign
 from ..keys import BENCHMARK, SECTION_NAME
 from ..messages import make_issue
 from ..model import Application, Issue
-from ..names import strip_company_suffix
+from ..names import bare_name, strip_company_suffix
 from ..normalize import normalize_name
 from ..wordcount import count_words
 
@@ -35,13 +35,9 @@ def check_name(app: Application, campaign: Campaign) -> Iterator[Issue]:
                          reason=reason, example=campaign.name_example)
 
 
-# quotes, title marks and closing punctuation around a name ("“…经验”。", "《…经验》") are not part of it
-_WRAPPING = "\"'《》〈〉「」『』<>.。!！;；,，"
-
-
 def pattern_problem(name: str, enterprise: str, suffix: str) -> str:
     """'' when the name reads (企业)+(方法)+(经验); otherwise what is off, in Chinese."""
-    norm = normalize_name(name).strip(_WRAPPING)
+    norm = bare_name(name)  # (quotes, title marks and closing punctuation around a name are not part of it)
     problems = []
     ent = normalize_name(enterprise)
     if ent:

@@ -10,7 +10,7 @@ from ..campaign import Campaign, Unit
 from ..clock import instant
 from ..messages import make_issue
 from ..model import WARNING, Application, RankingRow
-from ..names import strip_company_suffix
+from ..names import same_name, strip_company_suffix
 from ..normalize import normalize_filename, normalize_name
 
 _PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【](\d{1,3})[)）\]】]|(\d{1,3})\s*[-_.、．\s])")
@@ -48,7 +48,7 @@ def _matches(row: RankingRow, app: Application) -> bool:
     app_ent = normalize_name(app.enterprise)
     if row_ent and app_ent and (row_ent == app_ent or strip_company_suffix(row_ent) == strip_company_suffix(app_ent)):
         return True
-    return bool(row.benchmark_name) and normalize_name(row.benchmark_name) == normalize_name(app.benchmark_name) \
+    return bool(row.benchmark_name) and same_name(row.benchmark_name, app.benchmark_name) \
         and not row_ent
 
 
