@@ -435,3 +435,55 @@ def test_cells_rows_and_merges_inside_an_extension_are_not_the_sheets():
     assert extended.rows == plain.rows and extended.merged == plain.merged
     ex = extract(data, "申请表.xlsx", CAMPAIGN)
     assert ex.form.text("申报单位") == B.ENTERPRISE
+
+
+
+# ---- labels of an enterprise's own table ----
+
+def _own_table(relabel: dict) -> bytes:
+    """The complete form (workbook_builders) with some labels written otherwise: {(row, col): label}."""
+    cells = B.form_cells()
+    cells.update(relabel)
+    return B.save(B.form_workbook(cells))
+
+
+@pytest.mark.parametrize("cell, label, key, expected", [
+    ((3, 3), "所在地市", "所在地区", B.FIELDS["所在地区"]), ((3, 3), "所属地市", "所在地区", B.FIELDS["所在地区"]),
+    ((5, 0), "经验摘要", "摘要", B.FIELDS["摘要"]), ((11, 1), "资产总计（万元）", "资产总额", 52000.0),
+    ((14, 1), "利润总计（万元）", "利润总额", 3100.0),
+])
+def test_everyday_labels_of_an_own_table(cell, label, key, expected):
+    """Labels enterprises write on a table of their own (所在地市, 经验摘要, the balance sheet's 资产总计) read as the
+    notice's fields, with no issue (before: “未填写”, the value right beside the label)."""
+    from toolkit.model import Application
+    from toolkit.validate import validate
+
+    ex = extract(_own_table({cell: label}), "申请表.xlsx", CAMPAIGN)
+    assert ex.kind == FORM
+    got = ex.form.fields[key].value if key in ex.form.fields else ex.form.yearly[key][2018].value
+    assert got == expected
+    app = Application(unit="", enterprise=ex.form.text("申报单位"), form=ex.form)
+    assert not [i for i in validate(app, CAMPAIGN).issues if i.code.startswith("field.")]
+
+
+@pytest.mark.parametrize("cell, label, key, shown", [
+    ((3, 3), "区域", "所在地区", "“所在地区”未填写。申请表中没有找到“所在地区”这一栏（也可写作“所属地区”、“地区”、“所在地”）"),
+    ((11, 1), "总资产规模（万元）", "2018年资产总额", "“2018年资产总额”未填写。申请表中没有找到“资产总额”这一栏"),
+])
+def test_a_field_under_an_unknown_label_is_said_not_found(cell, label, key, shown):
+    """A label the toolkit does not know: field.missing says the row or cell was not found and how to name it,
+    not only “未填写” (the clerk sees the value filled in); a blank cell under a known label stays “未填写”."""
+    from toolkit.model import Application
+    from toolkit.validate import validate
+
+    ex = extract(_own_table({cell: label}), "申请表.xlsx", CAMPAIGN)
+    app = Application(unit="", enterprise=ex.form.text("申报单位"), form=ex.form)
+    [issue] = [i for i in validate(app, CAMPAIGN).issues if i.code == "field.missing" and i.field == key]
+    assert issue.message.startswith(shown) and "请把栏目名称改为" in issue.message
+
+    blank = B.form_cells()
+    blank[(3, 4)] = None
+    ex = extract(B.save(B.form_workbook(blank)), "申请表.xlsx", CAMPAIGN)
+    app = Application(unit="", enterprise=ex.form.text("申报单位"), form=ex.form)
+    [issue] = [i for i in validate(app, CAMPAIGN).issues if i.code == "field.missing" and i.field == "所在地区"]
+    assert "没有找到" not in issue.message and issue.message.startswith("“所在地区”未填写。")

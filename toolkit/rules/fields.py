@@ -29,7 +29,8 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
         v = form.fields.get(spec.key)
         if v is None or v.empty or v.value in (None, ""):
             if spec.required and (v is None or v.ok):
-                yield make_issue("field.missing", file=file, location=v.location if v else "申请表", field=spec.key)
+                yield make_issue("field.missing", file=file, location=v.location if v else "申请表", field=spec.key,
+                                 note="" if v else _not_found(spec))
             if v is not None and not v.ok:
                 yield _invalid(spec, v, file)
             continue
@@ -50,10 +51,19 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
                 yield _invalid(spec, v, file, label=label)
             elif (v is None or v.empty) and spec.required:
                 yield make_issue("field.missing", file=file, location=v.location if v else "申请表“基本情况”",
-                                 field=label)
+                                 field=label, note="" if per_year else _not_found(spec))
             elif v is not None and not v.empty and _has_limits(spec):
                 yield from _limits(spec, v, file, label=label)
             # a count that is not a whole number is finance.suspicious (finance.py)
+
+
+def _not_found(spec) -> str:
+    """The sentence a field.missing adds when the 申请表 has no cell labelled for the field at all (a table of the
+    enterprise's own making, labelled otherwise): it may be filled under another label, not left blank."""
+    others = "、".join(f"“{label}”" for label in spec.labels[1:4])
+    also = f"（也可写作{others}）" if others else ""
+    return (f"申请表中没有找到“{spec.key}”这一栏{also}：如果已经填写，请把栏目名称改为“{spec.key}”，"
+            "或改用省厅下发的申请表模板。")
 
 
 def _has_limits(spec) -> bool:
