@@ -487,3 +487,48 @@ def test_a_field_under_an_unknown_label_is_said_not_found(cell, label, key, show
     app = Application(unit="", enterprise=ex.form.text("申报单位"), form=ex.form)
     [issue] = [i for i in validate(app, CAMPAIGN).issues if i.code == "field.missing" and i.field == "所在地区"]
     assert "没有找到" not in issue.message and issue.message.startswith("“所在地区”未填写。")
+
+
+# ---- formulas that read another workbook ----
+
+def _with_formula(formula: str, cached: str | None) -> bytes:
+    """The complete form with 2018年利润总额 (C15) a formula, saved as openpyxl saves (Excel recalculates such a
+    file on open), its result ``cached`` in <v> as Excel writes it (None: no result saved)."""
+    import re
+
+    cells = B.form_cells()
+    cells[(14, 2)] = formula
+    data = B.save(B.form_workbook(cells))
+    if cached is None:
+        return data
+
+    def add_value(xml: str) -> str:
+        out = re.sub(r'(<c r="C15"[^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?',
+                     lambda m: f"{m.group(1)}<v>{cached}</v>", xml, count=1)
+        assert out != xml
+        return out
+
+    return B.edit_part(data, "xl/worksheets/sheet1.xml", add_value)
+
+
+@pytest.mark.parametrize("formula", ["='D:\\财务\\[财务报表2020.xlsx]利润表'!$C$30", "=[1]利润表!$C$30",
+                                     "=ROUND([1]利润表!$C$30,0)"], ids=["path", "Excel's link index", "in a function"])
+def test_a_formula_reading_another_workbook_gives_its_saved_result(formula):
+    """A figure linked from another workbook (the finance department's): what Excel shows until its links are
+    updated, the result saved with the file — not an error asking for a number the clerk sees on screen."""
+    ex = extract(_with_formula(formula, "2900"), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.yearly["利润总额"][2018].value == 2900.0 and ex.form.yearly["利润总额"][2018].ok
+
+
+def test_a_formula_reading_another_workbook_without_a_saved_result_is_said_so():
+    ex = extract(_with_formula("='[财务报表2020.xlsx]利润表'!$C$30", None), "申请表.xlsx", CAMPAIGN)
+    value = ex.form.yearly["利润总额"][2018]
+    assert not value.ok and "引用了其他文件" in value.note
+
+
+def test_a_formula_on_a_missing_sheet_is_not_taken_from_its_saved_result():
+    """A sheet of this workbook that is not there (deleted): Excel recalculating on open shows #REF!, so the saved
+    result is not taken."""
+    ex = extract(_with_formula("=财务!B2", "2900"), "申请表.xlsx", CAMPAIGN)
+    value = ex.form.yearly["利润总额"][2018]
+    assert not value.ok and "不存在的工作表" in value.note

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 NO_RESULT = "是公式，但文件中没有计算结果，本工具也无法计算（请用 Excel/WPS 打开后保存一次，或直接填写数值）"
 CIRCULAR = "是循环引用的公式，无法计算（请改为直接填写数值）"
+EXTERNAL = "是公式，引用了其他文件，无法计算（请直接填写数值）"  # '[财务.xlsx]利润表'!C30, Excel's '[1]利润表'!C30
 
 
 class FormulaError(Exception):
@@ -107,7 +108,7 @@ class Calculator:
             raw = raw[1:-1].replace("''", "'") if raw.startswith("'") else raw
             target = self._sheet_by_upper.get(raw.upper())
             if target is None:
-                raise FormulaError("是公式，引用了其他文件或不存在的工作表，无法计算（请直接填写数值）")
+                raise FormulaError(EXTERNAL if "[" in raw else "是公式，引用了不存在的工作表，无法计算（请直接填写数值）")
             ref = m.group("ref")
         if ref.upper() in self.names and "!" not in name:
             target, r, c = self.names[ref.upper()]

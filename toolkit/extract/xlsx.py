@@ -134,6 +134,7 @@ class _SheetReader:
         self.cells: dict = {}
         self.formulas: dict = {}  # (r, c) -> formula text, for cells to compute
         self.cell_format: dict = {}  # (r, c) -> Shown, for computed cells
+        self.cached: dict = {}  # (r, c) -> the result a formula to compute was saved with (its <v>), if any
         self.notes: dict = {}
         self.merged: list = []
         self.selected = False
@@ -225,6 +226,8 @@ class _SheetReader:
             if text and (self.recalc_all or v_el is None or (v is None and t != "inlineStr")):
                 self.formulas[(r, c)] = text
                 self.cell_format[(r, c)] = fmt
+                if value is not None and value != "":
+                    self.cached[(r, c)] = value
                 self.notes.pop((r, c), None)
                 return
         if value is not None and value != "":
@@ -377,7 +380,7 @@ def _defined_names(root, sheet_names: list) -> tuple[dict, dict]:
 
 def _compute(readers: dict, names: dict) -> None:
     """Compute every formula cell kept in the grids; a formula that cannot be computed gets a CellNote problem."""
-    from .calc import Calculator, FormulaError
+    from .calc import EXTERNAL, Calculator, FormulaError
 
     calc = Calculator({n: r.cells for n, r in readers.items()}, {n: r.formulas for n, r in readers.items()}, names)
     for name, reader in readers.items():
@@ -385,6 +388,11 @@ def _compute(readers: dict, names: dict) -> None:
             try:
                 value = calc.value(name, r, c)
             except FormulaError as exc:
+                if exc.reason == EXTERNAL and (r, c) in reader.cached:
+                    # another workbook's figure: Excel shows the result saved with the file until its links are
+                    # updated (Data > Edit Links), recalculating on open or not — so does this reader
+                    reader.cells[(r, c)] = reader.cached[(r, c)]
+                    continue
                 reader.notes[(r, c)] = CellNote(problem=exc.reason, formula="=" + text)
                 continue
             fmt = reader.cell_format.get((r, c), PLAIN)
