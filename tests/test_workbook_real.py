@@ -532,3 +532,44 @@ def test_a_formula_on_a_missing_sheet_is_not_taken_from_its_saved_result():
     ex = extract(_with_formula("=财务!B2", "2900"), "申请表.xlsx", CAMPAIGN)
     value = ex.form.yearly["利润总额"][2018]
     assert not value.ok and "不存在的工作表" in value.note
+
+
+# ---- the template's defined names moved off their fields ----
+
+def _template_with_names_moved(tmp_path, make_form, rows: int, only: tuple = ()) -> bytes:
+    """A filled 申请表 template whose defined names point ``rows`` rows lower than their fields (``only``: just
+    these names), as after a program that does not move names deleted a row above them."""
+    import re
+
+    path = make_form(tmp_path / "申请表.xlsx")
+
+    def move(xml: str) -> str:
+        def shifted(m):
+            if only and m.group(1) not in only:
+                return m.group(0)
+            return re.sub(r"\$(\d+)", lambda n: f"${int(n.group(1)) + rows}", m.group(0))
+        return re.sub(r'<definedName name="([^"]+)"[^>]*>[^<]*</definedName>', shifted, xml)
+
+    return B.edit_part(path.read_bytes(), "xl/workbook.xml", move)
+
+
+def test_names_moved_off_their_fields_are_not_trusted(tmp_path, make_form):
+    """Every defined name a row off its field (a tool deleted a row without moving names): the form is read by
+    its labels, the values are right, and a warning says the names disagreed — before, each field took the next
+    field's value (申报单位 from 所属行业's row) and the errors that followed named the wrong cells."""
+    from conftest import GOOD_VALUES
+
+    ex = extract(_template_with_names_moved(tmp_path, make_form, 1), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.source == "labels"
+    assert ex.form.text("申报单位") == GOOD_VALUES["申报单位"] and ex.form.text("标杆名称") == GOOD_VALUES["标杆名称"]
+    assert ex.form.yearly["利润总额"][2018].value == float(GOOD_VALUES["利润总额"][2018])
+    [warning] = [i for i in ex.issues if i.field == "申请表模板"]
+    assert warning.severity == "warning" and "错位" in warning.message and warning.file == "申请表.xlsx"
+
+
+@pytest.mark.parametrize("rows, only", [(0, ()), (1, ("fax",))], ids=["untouched", "one name off"])
+def test_names_on_their_fields_are_read_as_names(tmp_path, make_form, rows, only):
+    """The template as filled, or with a single name off (one stray name is no shift of the sheet): read by its
+    names, no warning."""
+    ex = extract(_template_with_names_moved(tmp_path, make_form, rows, only), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.source == "defined-names" and not [i for i in ex.issues if i.field == "申请表模板"]

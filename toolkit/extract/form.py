@@ -374,12 +374,44 @@ def _written(form: FormData) -> int:
 
 
 def _sheet_form(book: Workbook, sheet: Sheet, campaign: Campaign) -> FormData | None:
-    """The form on one sheet: by the defined names that point into it, else by its labels."""
+    """The form on one sheet: by the defined names that point into it, else by its labels — also when the names
+    no longer point at their fields (_stale_names: rows inserted or deleted by a program that does not move
+    defined names), then with a warning."""
     names = _names_into(book, sheet)
     form = form_by_defined_names(book, campaign, names=names) if names else None
+    if form is not None and _stale_names(sheet, names, campaign):
+        by_labels = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
+        if by_labels is not None:
+            return replace(by_labels, warnings=(make_issue(
+                "field.invalid", location=f"{sheet.name}工作表", field="申请表模板", severity=WARNING,
+                value=sheet.name, reason="：模板里标记各栏目位置的“名称”与表中的栏目错位了（可能用其他软件插入或删除过行），"
+                                         "已按栏目名称读取",
+                fix="请核对回执中读到的各栏目内容；如有读错，请在省厅下发的空白申请表模板中重新填写"),))
     if form is None:
         form = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
     return form
+
+
+def _stale_names(sheet: Sheet, names: dict, campaign: Campaign) -> bool:
+    """Whether the template's defined names point at other fields than their own: for each named cell, the
+    nearest label to its left in its row (match_label) — the field's own in the template — is compared with the
+    field; at least two, and at least half of those with a label, naming another field (a row inserted above
+    them by openpyxl or POI, which do not move names, shifts every name by a row)."""
+    table = label_table(campaign)
+    specs = {spec.defined_name(): spec for spec in campaign.fields}
+    specs.update({spec.defined_name(year): spec for spec in campaign.yearly for year in campaign.base_years})
+    labelled = other = 0
+    for name, (_sheet_name, r, c) in names.items():
+        spec = specs.get(name)
+        if spec is None:
+            continue
+        for cc in range(c - 1, -1, -1):
+            found, _rank = match_label(sheet.value(r, cc), table)
+            if found is not None:
+                labelled += 1
+                other += found.key != spec.key
+                break
+    return other >= 2 and 2 * other >= labelled
 
 
 def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormData]:
@@ -419,7 +451,8 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
         form = best[2]
         scanned = [s for s in book.sheets if not s.hidden][:3]  # the sheets form_by_labels reads
         if form.source == "labels" and any(s is not best[1] for s in scanned):  # others may add what it lacks
-            form = form_by_labels(book, campaign, prefer=best[1].name) or form
+            whole = form_by_labels(book, campaign, prefer=best[1].name)
+            form = replace(whole, warnings=form.warnings) if whole is not None else form
     else:
         form = form_by_defined_names(book, campaign) or form_by_labels(book, campaign)
         best = None
@@ -456,7 +489,8 @@ def _best(group: list, active: str):
 def _finish(form: FormData, campaign: Campaign, file: str, notes: dict, book: Workbook,
             extra: list = ()) -> FormData:
     fields, yearly, unit_warnings = _as_shown(form, campaign, file, notes, book)
-    warnings = [*extra, *_xml_warnings(fields, file), *unit_warnings]
+    warnings = [*extra, *(replace(w, file=file) for w in form.warnings), *_xml_warnings(fields, file),
+                *unit_warnings]
     return FormData(fields=fields, yearly=yearly, source=form.source, warnings=tuple(warnings))
 
 
