@@ -393,13 +393,14 @@ def _sheet_form(book: Workbook, sheet: Sheet, campaign: Campaign) -> FormData | 
 
 
 def _stale_names(sheet: Sheet, names: dict, campaign: Campaign) -> bool:
-    """Whether the template's defined names point at other fields than their own: for each named cell, the
-    nearest label to its left in its row (match_label) — the field's own in the template — is compared with the
-    field; at least two, and at least half of those with a label, naming another field (a row inserted above
-    them by openpyxl or POI, which do not move names, shifts every name by a row)."""
+    """Whether the template's defined names point at other fields than their own: for each named field's cell (a
+    yearly figure's first year: a row each), the nearest label to its left in its row (match_label) — the
+    field's own in the template — is compared with the field; at least two, and at least half of those with a
+    label, naming another field (a row inserted above them by openpyxl or POI, which do not move names, shifts
+    every name by a row)."""
     table = label_table(campaign)
     specs = {spec.defined_name(): spec for spec in campaign.fields}
-    specs.update({spec.defined_name(year): spec for spec in campaign.yearly for year in campaign.base_years})
+    specs.update({spec.defined_name(campaign.base_years[0]): spec for spec in campaign.yearly})  # (a row each)
     labelled = other = 0
     for name, (_sheet_name, r, c) in names.items():
         spec = specs.get(name)
