@@ -573,3 +573,27 @@ def test_names_on_their_fields_are_read_as_names(tmp_path, make_form, rows, only
     names, no warning."""
     ex = extract(_template_with_names_moved(tmp_path, make_form, rows, only), "申请表.xlsx", CAMPAIGN)
     assert ex.form.source == "defined-names" and not [i for i in ex.issues if i.field == "申请表模板"]
+
+
+# ---- money typed with its unit ----
+
+@pytest.mark.parametrize("typed, label, expected, warned", [
+    ("520,000,000元", "资产总额（万元）", 52000.0, True), ("3.8亿元", "资产总额（万元）", 38000.0, True),
+    ("3.8亿", "资产总额（万元）", 38000.0, True), ("５，２００千元", "资产总额（万元）", 520.0, True),
+    ("2100万元", "资产总额（万元）", 2100.0, False), ("2100 万", "资产总额（万元）", 2100.0, False),
+    ("2100万元", "资产总额（元）", 2100.0, False),  # the unit typed with the figure beats the label's
+    ("21000000", "资产总额（元）", 2100.0, True),
+], ids=["元", "亿元", "亿", "千元 full-width", "万元", "万", "万元 under a 元 label", "元 label"])
+def test_money_typed_with_its_unit_is_read_in_wanyuan(typed, label, expected, warned):
+    """A figure typed as text with its unit ('520,000,000元', '3.8亿元') is converted to 万元 with a hint naming
+    what was typed — before, '520,000,000元' was read as 520,000,000 万元 and '3.8亿元' was not a number."""
+    cells = B.form_cells()
+    cells[(11, 1)] = label
+    cells[(11, 2)] = typed
+    ex = extract(B.save(B.form_workbook(cells)), "申请表.xlsx", CAMPAIGN)
+    value = ex.form.yearly["资产总额"][2018]
+    assert (value.ok, value.value) == (True, expected)
+    hints = [i for i in ex.issues if i.code == "finance.suspicious" and i.location.endswith("C12")]
+    assert bool(hints) == warned
+    if warned and not typed.isdigit():
+        assert f"填写的“{typed}”单位是" in hints[0].message

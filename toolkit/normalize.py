@@ -154,8 +154,9 @@ def to_text(raw: object) -> Parsed:
 
 # Minus signs that NFKC does not fold to '-'.
 _MINUS_TRANS = str.maketrans({"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"})
-# Unit suffixes, longest first ('万元' before '元' and '万').
-_NUMBER_UNITS = ("万元", "元", "万", "人", "名", "个")
+# Unit suffixes, longest first ('万元' before '元' and '万'). A money unit other than 万元 is converted where the
+# figure is read as money (extract.form._in_unit): here the number is only read.
+_NUMBER_UNITS = ("亿元", "万元", "千元", "百元", "元", "亿", "万", "人", "名", "个")
 _INT_PART = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+"
 _NUMBER_BODY_RE = re.compile(
     rf"(?:(?:{_INT_PART})(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"

@@ -558,13 +558,19 @@ def _as_shown(form: FormData, campaign: Campaign, file: str, notes: dict, book: 
     return fields, yearly, warnings
 
 
+_TYPED_UNIT = re.compile(r"\d\s*(亿元|万元|千元|百元|元|亿|万)$")  # a money unit typed after the figure
+
+
 def _in_unit(v: Value, spec, year: int, notes: dict, book: Workbook, file: str, warnings: list) -> Value:
     hit = notes.get(v.location)
     note = hit[3] if hit else None
     cell = _cell_of(book, v.location)
     label_unit = _row_unit(cell[0], cell[1], cell[2]) if cell else ""
     money = spec.unit == "万元"
-    unit = (note.unit if note is not None and note.unit else "") or (label_unit if money else "")
+    # the unit typed with the figure ('520,000,000元', '3.8亿元') first, then the number format's, then the label's
+    typed = _TYPED_UNIT.search(normalize_label(v.text)) if money and isinstance(v.text, str) else None
+    typed_unit = {"亿": "亿元", "万": "万元"}.get(typed.group(1), typed.group(1)) if typed else ""
+    unit = typed_unit or (note.unit if note is not None and note.unit else "") or (label_unit if money else "")
     factor = unit_factor(unit) if money and unit else 1.0
     factor = 1.0 if factor is None else factor
     scaled = note is not None and note.scaled
@@ -575,7 +581,7 @@ def _in_unit(v: Value, spec, year: int, notes: dict, book: Workbook, file: str, 
     if note is not None and (note.scaled or note.unit):
         how.append(f"单元格中存的是{plain_number(note.stored)}，数字格式把它显示为“{note.shown}”")
     if unit and unit != "万元" and money:
-        how.append(f"金额单位是“{unit}”而不是“万元”")
+        how.append(f"填写的“{v.text}”单位是“{unit}”" if typed_unit else f"金额单位是“{unit}”而不是“万元”")
     # the catalogue's fix names the cell ("请核对申请表 C15 单元格的数据"), so the reason need not
     reason = f"{year}年{spec.key}：{'，'.join(how)}，已按{plain_number(value)}{spec.unit or ''}读取。"
     warnings.append(make_issue("finance.suspicious", file=file, location=v.location, field=f"{year}年{spec.key}",
