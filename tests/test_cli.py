@@ -41,6 +41,24 @@ def test_check_clean_file_exits_0(make_form, make_summary, tmp_path):
     assert "企业概况：" in proc.stdout and "字" in proc.stdout
 
 
+def test_show_fields_prints_what_was_typed_for_an_invalid_value_and_every_form(tmp_path):
+    """--show-fields shows an unreadable value as typed, marked 无效 (it printed nothing while the error quoted
+    it), and every enterprise's form in a workbook of several (it listed the first only)."""
+    import openpyxl
+
+    import workbook_builders as B
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, enterprise, mail in (("甲", "石家庄甲机械有限公司", "张伟（同上）"), ("乙", "石家庄乙机械有限公司", "li@yi.com")):
+        B.put(wb.create_sheet(title), B.form_cells({"申报单位": enterprise, "电子邮箱": mail}))
+    wb.save(tmp_path / "两家企业-申请表.xlsx")
+    proc = run_cli("check", "--show-fields", "两家企业-申请表.xlsx", cwd=tmp_path)
+    assert "电子邮箱：张伟（同上）（无效）  ［甲 B8 单元格］" in proc.stdout, proc.stdout
+    assert "申请表栏目（第1份，共2份：石家庄甲机械有限公司）" in proc.stdout
+    assert "申请表栏目（第2份，共2份：石家庄乙机械有限公司）" in proc.stdout and "电子邮箱：li@yi.com" in proc.stdout
+
+
 def test_check_missing_file_is_usage_error(tmp_path):
     proc = run_cli("check", tmp_path / "nope.xlsx")
     assert proc.returncode == 2

@@ -119,18 +119,26 @@ def _issue_line(i) -> str:
     return f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}"  # the code: what support and scripts quote
 
 
+_SOURCES = {"defined-names": "模板定义名称", "labels": "按栏目名称", "docx-table": "Word 表格"}
+
+
 def _field_lines(ex, campaign: Campaign) -> list[str]:
+    """``check --show-fields``: every field of every 申请表 the file holds (a workbook of several enterprises'
+    forms lists each), each value as read with its cell — one that could not be read as typed, marked 无效 —,
+    the 总结材料's sections with their 字数, the 推荐排序表's order."""
     out = []
-    if ex.form is not None:
-        out.append(f"  申请表栏目（读取方式：{ {'defined-names': '模板定义名称', 'labels': '按栏目名称', 'docx-table': 'Word 表格'}.get(ex.form.source, ex.form.source)}）：")
+    forms = ex.all_forms
+    for n, form in enumerate(forms, start=1):
+        which = f"（第{n}份，共{len(forms)}份：{form.text('申报单位') or '未写申报单位'}）" if len(forms) > 1 else ""
+        out.append(f"  申请表栏目{which}（读取方式：{_SOURCES.get(form.source, form.source)}）：")
         for spec in campaign.fields:
-            v = ex.form.fields.get(spec.key)
-            out.append(f"    {spec.key}：{'' if v is None or v.value is None else v.value}"
-                       f"{'' if v is None else f'  ［{display_location(v.location)}］'}{'' if v is not None else '  （未找到）'}")
+            v = form.fields.get(spec.key)
+            shown = "  （未找到）" if v is None else f"{_shown(v)}  ［{display_location(v.location)}］"
+            out.append(f"    {spec.key}：{shown}")
         for spec in campaign.yearly:
-            per = ex.form.yearly.get(spec.key, {})
-            parts = [f"{y}年 {'' if per.get(y) is None or per[y].value is None else plain_number(per[y].value)}"
-                     f"{'' if per.get(y) is None else f'［{display_location(per[y].location)}］'}" for y in campaign.base_years]
+            per = form.yearly.get(spec.key, {})
+            parts = [f"{y}年 {_shown(per[y], number=True)}［{display_location(per[y].location)}］" if per.get(y)
+                     else f"{y}年 " for y in campaign.base_years]
             out.append(f"    {spec.key}：" + "；".join(parts))
     if ex.summary is not None:
         out.append("  总结材料章节：")
@@ -140,3 +148,12 @@ def _field_lines(ex, campaign: Campaign) -> list[str]:
     if ex.ranking:
         out.append("  推荐排序：" + "；".join(f"{r.rank} {r.enterprise}" for r in ex.ranking))
     return out
+
+
+def _shown(v, *, number: bool = False) -> str:
+    """A value as --show-fields prints it: the value read, or — not readable — what was typed, marked 无效."""
+    if not v.ok:
+        return f"{v.text if v.text not in (None, '') else ''}（无效）"
+    if v.value is None:
+        return ""
+    return plain_number(v.value) if number else str(v.value)
