@@ -17,8 +17,10 @@ from .workbooks import extract_workbook
 
 log = logging.getLogger(__name__)
 
-_LEGACY_TARGET = {S.DOC: "docx", S.WPS: "docx", S.ODT: "docx", S.RTF: "docx", S.ET: "xlsx"}
-_SUFFIX = {S.DOC: "doc", S.WPS: "wps", S.ODT: "odt", S.RTF: "rtf", S.ET: "et"}
+_LEGACY_TARGET = {S.DOC: "docx", S.WPS: "docx", S.ODT: "docx", S.RTF: "docx", S.ET: "xlsx", S.FODT: "docx",
+                  S.FODS: "xlsx"}
+_SUFFIX = {S.DOC: "doc", S.WPS: "wps", S.ODT: "odt", S.RTF: "rtf", S.ET: "et", S.FODT: "fodt", S.FODS: "fods"}
+_FORMAT_NAMES = {S.FODT: "LibreOffice 平面 XML 文档", S.FODS: "LibreOffice 平面 XML 表格", S.ET: "WPS 表格"}
 
 
 def extract(data: bytes, name: str, campaign: Campaign, *, file: str = "") -> Extracted:
@@ -82,8 +84,9 @@ def _extract_kind(data: bytes, package: Package | None, name: str, campaign: Cam
         return extract_web(data, sniffed, name, campaign, file)
     if kind in _LEGACY_TARGET:
         if soffice_path() is None:
+            shown = _FORMAT_NAMES.get(kind, "Word 97-2003/WPS 文字")
             return file_problem("file.unsupported", file, reason=f"本机未安装 LibreOffice，无法读取 .{_SUFFIX[kind]} 格式"
-                                      f"（{'Word 97-2003/WPS 文字' if _LEGACY_TARGET[kind] == 'docx' else 'WPS 表格'}）。")
+                                      f"（{shown}）。")
         target = _LEGACY_TARGET[kind]
         try:
             converted = convert(data, _SUFFIX[kind], target)

@@ -27,6 +27,8 @@ EMPTY = "empty"
 SPREADSHEETML = "spreadsheetml"  # Excel 2003 XML
 WORDML = "wordml"  # Word 2003 XML
 MHT = "mht"  # a web archive (MIME, 'single file web page')
+FODS = "fods"  # OpenDocument flat XML spreadsheet (LibreOffice's 'Flat XML', one XML file)
+FODT = "fodt"  # OpenDocument flat XML text
 
 SPREADSHEETS = {XLSX, XLSM, XLS, ODS, ET, SPREADSHEETML}
 # read by our own code, no LibreOffice needed
@@ -101,6 +103,12 @@ def _sniff_markup(data: bytes) -> Sniffed | None:
         if b'progid="excel.sheet"' in lower or (b"urn:schemas-microsoft-com:office:spreadsheet" in lower
                                                and b"<workbook" in lower):
             return Sniffed(SPREADSHEETML)
+        if b"urn:oasis:names:tc:opendocument:xmlns:office:1.0" in lower and b"<office:document" in lower:
+            # ODF 1.2 §2.1.2 single-XML document: office:mimetype names the kind
+            if b"opendocument.spreadsheet" in lower:
+                return Sniffed(FODS)
+            if b"opendocument.text" in lower:
+                return Sniffed(FODT)
     return None
 
 
