@@ -263,3 +263,110 @@ def test_a_summary_named_so_without_any_heading_reports_each_section_missing(cam
                                                campaign)]
     assert missing == KEYS
     assert [i.code for i in extract(data, "情况说明.docx", campaign).issues] == ["file.unrecognized"]
+
+
+# ---------------------------------------------------------------- what must not be taken for a section's start
+
+
+def _with_toc(*, page_numbers: bool, toc=NOTICE, body_headings=tuple(KEYS), title: bool = True) -> bytes:
+    """A 总结材料 with a typed, numbered 目录 above a body whose headings are bold and unnumbered."""
+    doc = Document()
+    if title:
+        doc.add_paragraph().add_run(NAME).bold = True
+    doc.add_paragraph().add_run("目录").bold = True
+    for n, line in enumerate(toc, start=1):
+        doc.add_paragraph(line + (f"\t{n}" if page_numbers else ""))
+    for key, body in zip(KEYS, BODIES):
+        if key in body_headings:
+            doc.add_paragraph().add_run(key).bold = True
+            doc.add_paragraph(body)
+    return _docx(doc)
+
+
+@pytest.mark.parametrize("page_numbers", [True, False], ids=["page numbers", "no page numbers"])
+@pytest.mark.parametrize("toc", [NOTICE, NOTICE + ["六、证实性材料"]], ids=["five lines", "listing 证实性材料 too"])
+def test_a_numbered_table_of_contents_above_unnumbered_headings(page_numbers, toc, campaign):
+    """The 目录's numbered lines are not the sections, even when they list a section the body lacks (the
+    证实性材料 sent as separate files) — before, its numbering became 'the document's' and each line a section."""
+    assert _counts(_with_toc(page_numbers=page_numbers, toc=toc), campaign) == EXPECTED
+
+
+def test_the_name_only_as_the_title_is_a_missing_section_not_the_table_of_contents(campaign):
+    """No 质量标杆名称 heading in the body (the name is only the title): that section is missing — not made of the
+    目录's lines, whose first line would then be read as the 标杆名称."""
+    counts = _counts(_with_toc(page_numbers=True, body_headings=KEYS[1:]), campaign)
+    assert counts == {**EXPECTED, KEYS[0]: None}
+
+
+@pytest.mark.parametrize("stand_in", [
+    ("b", "（三）阶段性实施效果"), ("b", "3. 实施效果评价"), ("run-in", "实施效果"), ("p", "1. 实施效果：" + "成效显著。" * 50),
+    ("b", "4.4 实施效果"),
+], ids=["other-kind sub-heading", "numbered point", "bold lead phrase", "long numbered point", "4.4 sub-heading"])
+def test_a_missing_heading_stays_missing(stand_in, campaign):
+    """Section 5's heading left out: what is inside section 4 and reads a little like it never stands in for it
+    — the section is reported missing, as it is (before, a sub-heading or a bold phrase quietly became it)."""
+    how, text = stand_in
+    doc = Document()
+    for heading, body in zip(NOTICE[:4], BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+    paragraph = doc.add_paragraph()
+    if how == "run-in":
+        paragraph.add_run(text).bold = True
+        paragraph.add_run("明显，质量损失率下降。")
+    else:
+        paragraph.add_run(text).bold = how == "b"
+    doc.add_paragraph(BODIES[4])
+    counts = _counts(_docx(doc), campaign)
+    assert counts[KEYS[4]] is None and counts[KEYS[3]] > EXPECTED[KEYS[3]]
+
+
+def test_a_short_loose_phrase_is_no_heading(campaign):
+    """'（1）推进情况：…' inside 摘要 shares four characters with 推进和应用情况: too few to tell by characters."""
+    doc = Document()
+    for heading, body in zip(NOTICE, BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+        if heading.startswith("二"):
+            doc.add_paragraph().add_run("（1）推进情况：按计划推进。").bold = True
+    counts = _counts(_docx(doc), campaign)
+    assert counts[KEYS[3]] == EXPECTED[KEYS[3]] and counts[KEYS[1]] > EXPECTED[KEYS[1]]
+
+
+@pytest.mark.parametrize("heading", ["十十、摘要", "（二十十）摘要", "第十十部分 摘要", "第1十部分 摘要", "⑩摘要", "Ⅱ、摘要"])
+def test_a_mistyped_number_before_a_heading_is_read(heading, campaign):
+    """A mistyped Chinese number ('十十') made the whole file unreadable: it is a heading like any other."""
+    headings = [heading if h.startswith("二") else h for h in NOTICE]
+    assert _counts(_summary(headings), campaign) == EXPECTED
+
+
+def _unnumbered(headings, extra_after: dict) -> bytes:
+    """Bold unnumbered ``headings`` over BODIES, with paragraphs added after the body of the section at an index
+    (``extra_after``: index -> [(text, bold)])."""
+    doc = Document()
+    for n, (heading, body) in enumerate(zip(headings, BODIES)):
+        if heading:
+            doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+        for text, bold in extra_after.get(n, ()):
+            doc.add_paragraph().add_run(text).bold = bold
+    return _docx(doc)
+
+
+def test_four_characters_in_common_are_too_few_to_make_a_heading(campaign):
+    """Unnumbered headings, section 4's left out, and a bold '推进情况' in 摘要 — four characters of 推进和应用情况:
+    section 4 stays missing rather than starting inside 摘要."""
+    headings = [h.split("、", 1)[1] for h in NOTICE]
+    headings[3] = ""
+    counts = _counts(_unnumbered(headings, {1: [("推进情况", True), ("按计划推进。", False)]}), campaign)
+    assert counts[KEYS[3]] is None and counts[KEYS[1]] == EXPECTED[KEYS[1]] + count_words("推进情况按计划推进。")
+
+
+def test_a_decimal_numbered_sub_heading_is_not_a_section_of_unnumbered_headings(campaign):
+    """Unnumbered headings, section 5's worded otherwise ('管理方法的实施成效'), and a sub-heading '4.4 实施效果'
+    in section 4: section 5 starts at its own heading (4.4 is a place within section 4)."""
+    headings = [h.split("、", 1)[1] for h in NOTICE]
+    headings[4] = "管理方法的实施成效"
+    extra = {3: [("4.4 实施效果", True), ("阶段成效。" * 30, False)]}
+    counts = _counts(_unnumbered(headings, extra), campaign)
+    assert counts[KEYS[4]] == EXPECTED[KEYS[4]]

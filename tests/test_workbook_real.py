@@ -597,3 +597,16 @@ def test_money_typed_with_its_unit_is_read_in_wanyuan(typed, label, expected, wa
     assert bool(hints) == warned
     if warned and not typed.isdigit():
         assert f"填写的“{typed}”单位是" in hints[0].message
+
+
+@pytest.mark.parametrize("typed, expected, ok", [("1.2万人", 12000.0, True), ("1.2万", 12000.0, True),
+                                                 ("1300人", 1300.0, True), ("1200元", None, False)])
+def test_a_headcount_typed_with_wan(typed, expected, ok):
+    """从业人员 typed '1.2万人' is 12,000 people (it was read as 1.2), and a figure in 元 is not a headcount."""
+    cells = B.form_cells()
+    cells[(15, 2)] = typed
+    ex = extract(B.save(B.form_workbook(cells)), "申请表.xlsx", CAMPAIGN)
+    value = ex.form.yearly["从业人员"][2018]
+    assert (value.ok, value.value) == (ok, expected)
+    if not ok:
+        assert value.note == "是金额而不是人数"

@@ -66,6 +66,7 @@ NOTE_NOT_FINITE = "不是有效的数字"
 NOTE_PERCENT = "不能使用百分号，请填写数值"
 NOTE_GROUPING = "千分位分隔符位置不对"
 NOTE_NOT_WHOLE = "不是整数"
+NOTE_MONEY_NOT_COUNT = "是金额而不是人数"
 NOTE_BAD_PHONE = "不是有效的电话号码"
 NOTE_NO_AREA_CODE = "缺少区号"
 NOTE_PHONE_AS_NUMBER = "电话号码被保存成了数字，区号开头的0已丢失，请改为文本格式重新填写"
@@ -232,6 +233,27 @@ def to_number(raw: object) -> Parsed:
     if value is None:
         return _bad(raw, text, note)
     return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
+
+
+_COUNT_SCALE = re.compile(r"(亿|万)(?:人|名|个)?$")
+_MONEY_UNIT = re.compile(r"(?:亿元|万元|千元|百元|元)$")
+
+
+def to_headcount(raw: object) -> Parsed:
+    """A number of people (从业人员) as :func:`to_number` reads it, with 万/亿 as the multipliers they are
+    ('1.2万人' -> 12,000; to_number drops a unit word and kept 1.2) and a money unit ('1200元') not a count."""
+    if not isinstance(raw, str):
+        return to_number(raw)
+    text = compact(raw)
+    if _MONEY_UNIT.search(text):
+        parsed = to_number(raw)
+        return _bad(raw, parsed.text, NOTE_MONEY_NOT_COUNT) if parsed.ok and parsed.value is not None else parsed
+    m = _COUNT_SCALE.search(text)
+    scaled = to_number(text[:m.start()]) if m else None
+    if scaled is None or not scaled.ok or scaled.value is None:
+        return to_number(raw)
+    value = round(scaled.value * (1e8 if m.group(1) == "亿" else 1e4), 6)
+    return Parsed(raw=raw, text=clean_text(raw), value=value, ok=True, empty=False)
 
 
 def to_int_count(raw: object) -> Parsed:

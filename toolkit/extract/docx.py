@@ -824,6 +824,13 @@ class _Mark:
     exact: int
     style: str = ""
     number: int | None = None
+    level: int | None = None  # the heading style's level (Heading 1 …), None for none
+    toc: bool = False  # a line of a typed 目录: the heading and its page number ('三、企业概况……2')
+
+    @property
+    def kind(self) -> tuple:
+        """How the heading is set: its numbering kind and heading-style level ('一、' in Heading 1)."""
+        return self.style, self.level
 
 
 EXACT, SHORT, LOOSE = 2, 1, 0  # the section's key or a long synonym / a short synonym / worded otherwise
@@ -841,7 +848,8 @@ def _heading_mark(block: Block, campaign: Campaign) -> _Mark | None:
     after any numbering, a limit note like '（500字以内）' and a '：' with text after it), or — a heading on its
     own (numbered, bold or in a heading style), short — worded otherwise as enterprises word it (_loose_mark:
     '管理方法(技术)推进和应用情况', '…的推进与应用情况', '六西格玛设计方法的推进和应用情况', '企业基本概况'). A heading
-    in bold run straight into its text ('**二、摘要**本公司……', '二、摘要　本公司……') is one too."""
+    numbered and set apart by bold or a space from its text run straight after it ('**二、摘要**本公司……', '二、摘要
+    本公司……') is one too; a line of a typed 目录 ('三、企业概况……2') is a heading without text."""
     text = block.shown.strip()
     if not text:
         return None
@@ -867,24 +875,26 @@ def _heading_mark(block: Block, campaign: Campaign) -> _Mark | None:
             i += 1
         rest = _LIMIT.sub("", stripped[i:], count=1)
         inline = ""
-        if rest.strip():
+        toc = bool(rest.strip()) and bool(_PAGE_NUMBER.fullmatch(rest))  # (its page number is not its text)
+        if rest.strip() and not toc:
             if rest.strip()[0] in ":：":
                 inline = rest.strip()[1:].strip()
-            elif _bold_label(block, key, whole=True) or (had_number and rest[:1] in (" ", "\t", "\u3000")):
-                inline = rest.strip()  # the heading set apart by bold or a space, its text straight after it
+            elif had_number and (_bold_label(block, key, whole=True) or rest[:1] in (" ", "\t", "\u3000")):
+                inline = rest.strip()  # a numbered heading set apart by bold or a space, its text straight after it
             else:
                 continue  # a sentence that merely starts with the words
         if not (strong or _bold_label(block, key)) and (short_key or inline or len(text) > 200
                                                           or len(normalize_name(stripped)) > len(key) + 12):
             continue
         style, number = _numbering(text, block)
-        return _Mark(spec, inline, SHORT if short_key else EXACT, style, number)
+        return _Mark(spec, inline, SHORT if short_key else EXACT, style, number, block.heading_level, toc)
     if strong:
         return _loose_mark(stripped, text, block, campaign)
     return None
 
 
 HEAD = 120  # characters of a paragraph a heading's numbering is looked for in
+_PAGE_NUMBER = re.compile(r"[\s.·…．。\-_—]*\d{1,3}\s*")  # what follows a heading in a typed 目录: leaders, a page
 KEY_SPAN = 48  # characters after the numbering compared with the keys (the longest, spaced out, and a note)
 _SET_APART = re.compile("[:：\t\u3000 ]")  # what ends a heading run into its text
 
@@ -899,6 +909,7 @@ def _core(text: str) -> str:
     return _FILLERS.sub("", normalize_name(text))
 
 
+_PAGE_TAIL = re.compile(r"(?:[\s.·…．。\-_—]+\d{1,3}|\t\d{1,3})\s*$")  # a 目录 line's leaders and page
 _NOTE_AT_END = re.compile(r"[（(][^（）()]*(?:字|以内|提供)[^（）()]*[）)]\s*$")  # '（8000字以内）' after a heading
 
 
@@ -929,14 +940,16 @@ def _loose_mark(stripped: str, text: str, block: Block, campaign: Campaign) -> _
     cut = min((at for at in (stripped.find("：", 0, 61), stripped.find(":", 0, 61)) if at >= 0), default=len(stripped))
     if cut > 60:
         return None
-    head, inline = _NOTE_AT_END.sub("", stripped[:cut].strip()), stripped[cut + 1:]
+    head = stripped[:cut].strip()
+    toc = _PAGE_TAIL.search(head) is not None
+    head, inline = _NOTE_AT_END.sub("", _PAGE_TAIL.sub("", head)), stripped[cut + 1:]
     if _SENTENCE.search(head):
         return None
     spec = _loose_section(_core(head), campaign.sections)
     if spec is None:
         return None
     style, number = _numbering(text, block)
-    return _Mark(spec, inline.strip(), LOOSE, style, number)
+    return _Mark(spec, inline.strip(), LOOSE, style, number, block.heading_level, toc)
 
 
 def _loose_section(core: str, sections: tuple) -> SectionSpec | None:
@@ -955,8 +968,8 @@ def _loose_section(core: str, sections: tuple) -> SectionSpec | None:
                 fit = 1.0 if key in core and size <= length + 4 else 0.0
             elif 0 <= size - length <= max(8, length) and _in_order(key, core):
                 fit = 1.0
-            elif 2 * min(size, length) < 0.8 * (size + length):
-                fit = 0.0  # (lengths too far apart for the characters to fit)
+            elif size < 5 or length < 5 or 2 * min(size, length) < 0.8 * (size + length):
+                fit = 0.0  # (too short to tell by characters — '推进情况' — or lengths too far apart to fit)
             else:
                 chars = chars or Counter(core)
                 fit = 2 * sum((chars & key_chars).values()) / (size + length)
@@ -980,6 +993,7 @@ def _in_order(key: str, core: str) -> bool:
 _NUMBER_KINDS = ((re.compile(r"^\s*第\s*([一二三四五六七八九十\d]+)"), "第"),
            (re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+|\d+)\s*[)）]"), "（）"),
            (re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．:：]"), "一、"),
+           (re.compile(r"^\s*(\d+)[.．]\d"), "1.1"),  # a sub-heading's number: 4.4, 4.1.2
            (re.compile(r"^\s*(\d+)(?!\.\d)"), "1."),
            (re.compile(r"^\s*([①②③④⑤⑥⑦⑧⑨⑩])"), "①"),
            (re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"), "Ⅰ"))
@@ -988,11 +1002,14 @@ _CIRCLED, _ROMAN = "①②③④⑤⑥⑦⑧⑨⑩", ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ"
 
 def _numbering(text: str, block: Block) -> tuple[str, int | None]:
     """How a heading is numbered as it shows (Word's list number included): its kind ('一、', '（）', '1.', '第',
-    '①', 'Ⅰ'; 'auto' for a list number Word would show but we cannot; '' for none) and its number."""
+    '①', 'Ⅰ', '1.1' for a sub-heading's 4.4; 'auto' for a list number Word would show but we cannot; '' for none)
+    and its number."""
     for pattern, style in _NUMBER_KINDS:
         m = pattern.match(text)
         if m:
             n = m.group(1)
+            if style == "1.1":
+                return style, None  # (a place within a section, not a section's)
             if n.isdecimal():
                 return style, int(n)
             if style == "①":
@@ -1004,8 +1021,11 @@ def _numbering(text: str, block: Block) -> tuple[str, int | None]:
 
 
 def _chinese_value(text: str) -> int | None:
-    """'四' -> 4, '十二' -> 12, '二十' -> 20; None for anything longer."""
+    """'四' -> 4, '十二' -> 12, '二十' -> 20, '二十三' -> 23; None for anything else ('十十', a mistyped number)."""
     digits = "一二三四五六七八九"
+    if not text or any(ch not in digits + "十" for ch in text) or text.count("十") > 1 or (
+            "十" not in text and len(text) > 1):
+        return None
     if len(text) == 1:
         return 10 if text == "十" else digits.index(text) + 1
     if len(text) == 2 and text[0] == "十":
@@ -1077,12 +1097,16 @@ def _expand_layout_tables(blocks: list[Block], campaign: Campaign) -> list[Block
 def _chosen_headings(blocks: list[Block], campaign: Campaign, counts: list[int]) -> dict:
     """Block index -> (section, inline text) for the heading that starts each section. ``counts``: each block's 字数.
 
-    Of the paragraphs that read as one section's heading (_heading_mark), the one chosen is, in this order of
-    preference: numbered in the kind most of the document's headings are ('一、' against a sub-heading
-    '（四）实施效果' inside section 4, which is not section 5's '五、…'); numbered with the section's place (五 for
-    the fifth); followed by some content (a line of a table of contents typed before the text is followed by the
-    next line); worded as the notice words it rather than by a short synonym or otherwise; followed by the most
-    content (a heading repeated as a running title).
+    The document's own way of setting its headings — the numbering kind and heading-style level (_Mark.kind) of
+    the paragraphs that read as headings and have content after them (a typed 目录's lines have none) and that
+    set the most sections — is ``usual``. Once it sets three sections or more, a paragraph set otherwise may
+    start a section only if it is numbered with that section's place or worded as the notice words it: a
+    sub-heading '（三）阶段性实施效果' or a numbered point '3. 实施效果评价' inside section 4 never stands in for a
+    missing '五、…' heading (the section stays missing, as it is). Of the paragraphs left for one section, the
+    one chosen is, in this order of preference: set the usual way ('一、' against a sub-heading '（四）实施效果'
+    inside section 4, which is not section 5's '五、…'); numbered with the section's place (五 for the fifth);
+    followed by some content (a 目录 line is followed by the next line); worded as the notice words it rather
+    than by a short synonym or otherwise; followed by the most content (a heading repeated as a running title).
     """
     marks = [(i, mark) for i, block in enumerate(blocks)
              if block.kind == "p" and (mark := _heading_mark(block, campaign)) is not None]
@@ -1092,20 +1116,42 @@ def _chosen_headings(blocks: list[Block], campaign: Campaign, counts: list[int])
     for b, count in zip(blocks, counts):
         weights.append(weights[-1] + count + b.images + (1 if b.kind == "tbl" else 0))
     weighted = []
-    kinds: dict[str, tuple[set, int]] = {}  # numbering kind -> (the sections it numbers, the content after them)
+    kinds: dict[tuple, tuple[set, int]] = {}  # how headings are set -> (the sections so set, the content after)
     for j, (i, mark) in enumerate(marks):
         end = marks[j + 1][0] if j + 1 < len(marks) else len(blocks)
         weight = count_words(mark.inline) + weights[end] - weights[i + 1]
         weighted.append((i, mark, weight))
-        numbered, content = kinds.get(mark.style, (set(), 0))
-        kinds[mark.style] = (numbered | {mark.spec.key}, content + weight)
-    usual = max(kinds, key=lambda kind: (len(kinds[kind][0]), kinds[kind][1]))
+    listing = _listed(weighted)
+    for n, (_i, mark, weight) in enumerate(weighted):
+        if weight > 0 and n not in listing:
+            numbered, content = kinds.get(mark.kind, (set(), 0))
+            kinds[mark.kind] = (numbered | {mark.spec.key}, content + weight)
+    usual = max(kinds, key=lambda kind: (len(kinds[kind][0]), kinds[kind][1])) if kinds else None
+    strict = usual is not None and len(kinds[usual][0]) >= 3
     best: dict = {}
-    for i, mark, weight in weighted:
-        rank = (mark.style == usual, mark.number == mark.spec.number, weight > 0, mark.exact, weight)
+    for n, (i, mark, weight) in enumerate(weighted):
+        placed = mark.number == mark.spec.number
+        if n in listing or (strict and mark.kind != usual and not placed and mark.exact != EXACT):
+            continue
+        rank = (mark.kind == usual, placed, weight > 0, mark.exact, weight)
         if mark.spec.key not in best or rank > best[mark.spec.key][0]:
             best[mark.spec.key] = (rank, i, mark)
     return {i: (mark.spec, mark.inline) for _rank, i, mark in best.values()}
+
+
+def _listed(weighted: list) -> set[int]:
+    """Positions (in ``weighted``: (block index, _Mark, weight)) of the lines of a typed 目录: those with a page
+    number, and a run of three headings or more with nothing between them but the last (the body's first heading
+    may follow the 目录 directly). Never a section's start: the name written only as the document's title is a
+    missing 质量标杆名称, not the 目录's lines."""
+    listed = {n for n, (_i, mark, _w) in enumerate(weighted) if mark.toc}
+    start = 0
+    for n in range(len(weighted) + 1):
+        if n == len(weighted) or weighted[n][2] > 0:  # a run start..n ends at n (the one with content after it)
+            if n - start >= 2:
+                listed.update(range(start, n))
+            start = n + 1
+    return listed
 
 
 _GUIDANCE = re.compile(r"^\s*[（(].*填写时请删除本段说明[。.]?\s*[）)]\s*$", re.S)

@@ -21,6 +21,7 @@ from ..normalize import (
     official_date,
     plain_number,
     to_email,
+    to_headcount,
     to_number,
     to_phone,
     to_text,
@@ -29,7 +30,7 @@ from .grid import Sheet, Workbook, parse_cell_ref
 from .numfmt import unit_factor
 
 _PARSERS = {"text": to_text, "phone": to_phone, "mobile": to_phone, "email": to_email,
-            "money": to_number, "number": to_number, "count": to_number, "choice": to_text}
+            "money": to_number, "number": to_number, "count": to_headcount, "choice": to_text}
 NOTE_CONTROL = "含有无法保存的控制字符，已删除"
 # a stamp hint left in a value cell: '（加盖公章）' '(盖章)' '（单位公章）'
 _STAMP = re.compile(r"[（(]\s*(?:加盖|盖)?\s*(?:单位|企业)?\s*(?:公章|印章|章)\s*(?:处)?\s*[)）]")
