@@ -991,12 +991,12 @@ def _in_order(key: str, core: str) -> bool:
 
 
 _NUMBER_KINDS = ((re.compile(r"^\s*第\s*([一二三四五六七八九十\d]+)"), "第"),
-           (re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+|\d+)\s*[)）]"), "（）"),
-           (re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．:：]"), "一、"),
-           (re.compile(r"^\s*(\d+)[.．]\d"), "1.1"),  # a sub-heading's number: 4.4, 4.1.2
-           (re.compile(r"^\s*(\d+)(?!\.\d)"), "1."),
-           (re.compile(r"^\s*([①②③④⑤⑥⑦⑧⑨⑩])"), "①"),
-           (re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"), "Ⅰ"))
+                 (re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+|\d+)\s*[)）]"), "（）"),
+                 (re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．:：]"), "一、"),
+                 (re.compile(r"^\s*(\d+)[.．]\d"), "1.1"),  # a sub-heading's number: 4.4, 4.1.2
+                 (re.compile(r"^\s*(\d+)(?!\.\d)"), "1."),
+                 (re.compile(r"^\s*([①②③④⑤⑥⑦⑧⑨⑩])"), "①"),
+                 (re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"), "Ⅰ"))
 _CIRCLED, _ROMAN = "①②③④⑤⑥⑦⑧⑨⑩", ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "Ⅷ", "Ⅸ", "Ⅹ"]
 
 
