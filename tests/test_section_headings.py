@@ -370,3 +370,20 @@ def test_a_decimal_numbered_sub_heading_is_not_a_section_of_unnumbered_headings(
     extra = {3: [("4.4 实施效果", True), ("阶段成效。" * 30, False)]}
     counts = _counts(_unnumbered(headings, extra), campaign)
     assert counts[KEYS[4]] == EXPECTED[KEYS[4]]
+
+
+@pytest.mark.parametrize("where", ["own paragraph", "after the heading's colon"])
+def test_a_name_wrapped_by_a_soft_line_break_is_one_name(where, campaign):
+    """A long 标杆名称 wrapped by hand with Shift+Enter: one name (it was read as its first line, a false mismatch
+    with the 申请表 and a 'not ending with 经验' hint)."""
+    doc = Document()
+    heading = doc.add_paragraph()
+    heading.add_run(NOTICE[0] + ("：" if where == "after the heading's colon" else "")).bold = True
+    name = heading if where == "after the heading's colon" else doc.add_paragraph()
+    name.add_run("河北华远钢管").add_break()
+    name.add_run("实施六西格玛设计的经验")
+    for h, body in zip(NOTICE[1:], BODIES[1:]):
+        doc.add_paragraph().add_run(h).bold = True
+        doc.add_paragraph(body)
+    summary = read_sections(read_docx(_docx(doc)).blocks, campaign)
+    assert summary.benchmark_name == NAME

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..campaign import Campaign, SectionSpec
+from ..keys import SECTION_NAME
 from ..model import Section, SummaryData
 from ..normalize import clean_text, normalize_name
 from ..wordcount import count_words
@@ -1179,6 +1180,8 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
         if i in starts:
             spec, inline = starts[i]
             current = spec.key
+            if current == SECTION_NAME:  # (one line: a soft break Shift+Enter put in it is only its layout)
+                inline = inline.replace("\n", "")
             acc[current] = {"title": block.shown.strip(), "texts": [inline] if inline else [],
                             "chars": count_words(inline), "images": block.images, "tables": 0}
             continue
@@ -1188,7 +1191,9 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
             continue
         if block.kind == "p":
             if block.text and not is_template_guidance(block.text):
-                acc[current]["texts"].append(block.text)
+                # the 标杆名称 is one line: a soft line break within its paragraph (a long name wrapped by hand) is
+                # not a second line (SummaryData.benchmark_name takes the first); 字数 as counted before
+                acc[current]["texts"].append(block.text.replace("\n", "") if current == SECTION_NAME else block.text)
                 acc[current]["chars"] += counts[i]
             acc[current]["images"] += block.images
         else:
