@@ -346,3 +346,17 @@ def test_an_application_withdrawn_by_moving_its_files_is_not_withdrawn_by_the_sh
     _date_row, _header, rows = _rows(generated)
     assert [(r[0], r[1], r[6]) for r in rows] == [(1, FIRMS[0], None), (None, FIRMS[1], "材料已移出")]
 
+
+
+def test_show_fields_of_a_ranking_sheet_says_withdrawn_and_blank_in_words(tmp_path):
+    """`check --show-fields 推荐排序表.xlsx`: a withdrawn row reads 撤回, a row without a rank 未填顺序 — not 'None'."""
+    from conftest import run_cli
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "推荐排序表"
+    for row in (["推荐顺序", "申报单位"], [1, FIRMS[0]], ["撤回", FIRMS[1]], [None, FIRMS[2]]):
+        wb.active.append(row)
+    wb.save(tmp_path / "推荐排序表.xlsx")
+    proc = run_cli("check", "--show-fields", "推荐排序表.xlsx", cwd=tmp_path)
+    assert f"推荐排序：1 {FIRMS[0]}；撤回 {FIRMS[1]}；未填顺序 {FIRMS[2]}" in proc.stdout, proc.stdout
+    assert "None" not in proc.stdout

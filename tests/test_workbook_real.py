@@ -491,13 +491,15 @@ def test_a_field_under_an_unknown_label_is_said_not_found(cell, label, key, show
 
 # ---- formulas that read another workbook ----
 
-def _with_formula(formula: str, cached: str | None) -> bytes:
+def _with_formula(formula: str, cached: str | None, more: dict = ()) -> bytes:
     """The complete form with 2018年利润总额 (C15) a formula, saved as openpyxl saves (Excel recalculates such a
-    file on open), its result ``cached`` in <v> as Excel writes it (None: no result saved)."""
+    file on open), its result ``cached`` in <v> as Excel writes it (None: no result saved); ``more``: other cells
+    ({(row, col): value or formula}, 0-based)."""
     import re
 
     cells = B.form_cells()
     cells[(14, 2)] = formula
+    cells.update(more)
     data = B.save(B.form_workbook(cells))
     if cached is None:
         return data
@@ -518,6 +520,13 @@ def test_a_formula_reading_another_workbook_gives_its_saved_result(formula):
     updated, the result saved with the file — not an error asking for a number the clerk sees on screen."""
     ex = extract(_with_formula(formula, "2900"), "申请表.xlsx", CAMPAIGN)
     assert ex.form.yearly["利润总额"][2018].value == 2900.0 and ex.form.yearly["利润总额"][2018].ok
+
+
+def test_formulas_reading_a_linked_figure_compute_from_its_saved_result():
+    """2019年利润总额 (D15) '=C15+100' where C15 reads another workbook: computed from C15's saved result (Excel
+    shows 3000) — the saved result stands in for the link inside the calculation, not only in its own cell."""
+    ex = extract(_with_formula("=[1]利润表!$C$30", "2900", {(14, 3): "=C15+100"}), "申请表.xlsx", CAMPAIGN)
+    assert [ex.form.yearly["利润总额"][y].value for y in (2018, 2019)] == [2900.0, 3000.0]
 
 
 def test_a_formula_reading_another_workbook_without_a_saved_result_is_said_so():

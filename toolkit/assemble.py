@@ -275,9 +275,9 @@ def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -
     written = [*sheet.ranking_dates, *((row.date_written, row.date_location) for row in sheet.ranking
                                        if row.date_written)]
     invalid: dict[str, str] = {}  # location -> as written
-    dates: dict[str, str] = {}  # date -> where it is first written
+    dates: dict[dt.date, str] = {}  # day -> where it is first written
     for text, where in written:
-        day = official_date(text)
+        day = official_day(text)
         if day:
             dates.setdefault(day, where)
         else:
@@ -287,23 +287,23 @@ def opinion_date(sheet: Extracted | None, sheet_file: str, campaign: Campaign) -
                          hint="写成“2021年9月18日”的形式（年、月、日都要有，且是实际存在的日期），不填则在推荐意见上手写")
               for where, text in invalid.items()]
     if len(dates) > 1:
-        shown = "、".join(f"{display_location(where)}为“{day}”" for day, where in dates.items())
+        shown = "、".join(f"{display_location(where)}为“{official_date(day)}”" for day, where in dates.items())
         used = f"推荐意见使用活动统一的成文日期“{campaign.opinion_date}”" if campaign.opinion_date else "推荐意见的成文日期暂不填写"
         issues.append(make_issue("field.invalid", file=sheet_file, location=next(iter(dates.values())),
-                                 field="成文日期", severity=WARNING, value="、".join(dates),
+                                 field="成文日期", severity=WARNING, value="、".join(map(official_date, dates)),
                                  reason=f"是不同的日期（{shown}），{used}", hint="只保留一个成文日期"))
         return campaign.opinion_date, issues
     for day, where in dates.items():
         issues += _date_out_of_campaign(day, where, sheet_file, campaign)
-    return next(iter(dates), campaign.opinion_date), issues
+    return (official_date(next(iter(dates))) if dates else campaign.opinion_date), issues
 
 
-def _date_out_of_campaign(day: str, where: str, sheet_file: str, campaign: Campaign) -> list:
-    """A field.invalid warning when ``day`` (normalize.official_date's form) falls after the campaign's deadline
+def _date_out_of_campaign(written: dt.date, where: str, sheet_file: str, campaign: Campaign) -> list:
+    """A field.invalid warning when ``written`` (a 成文日期's day) falls after the campaign's deadline
     day — the notice has opinions sent 9月20日前, so a later 成文日期 is a slip (2022 for 2021) or a late opinion —
     or more than a year before it (another year's campaign); [] otherwise. The date stays on the 推荐意见 (it
     is the unit's own): the warning says so."""
-    written, deadline = official_day(day), campaign.deadline_day
+    deadline = campaign.deadline_day
     due = official_date(deadline)
     year_before = (deadline.replace(year=deadline.year - 1) if (deadline.month, deadline.day) != (2, 29)
                    else dt.date(deadline.year - 1, 2, 28))
@@ -314,7 +314,8 @@ def _date_out_of_campaign(day: str, where: str, sheet_file: str, campaign: Campa
     else:
         return []
     return [make_issue("field.invalid", file=sheet_file, location=where, field="成文日期", severity=WARNING,
-                       value=day, reason=f"{reason}，推荐意见已按此日期填写，盖章前请核对", hint=hint)]
+                       value=official_date(written), reason=f"{reason}，推荐意见已按此日期填写，盖章前请核对",
+                       hint=hint)]
 
 
 def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,
@@ -323,8 +324,7 @@ def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extrac
     no file still in the inbox continues (a renamed or replaced file is not a withdrawal): 已撤回, with when."""
     if not removed:
         return []
-    scratch = {fv.path: _Entry(version=fv, kind=extracted[fv.path].kind) for fv in removed}
-    ghosts, _ = _unit_applications(campaign, removed, extracted, scratch, [])
+    ghosts = pair_files(campaign, removed, extracted)
     names = {normalize_name(a.enterprise) for a in current}
     titles = {comparison_key(a.benchmark_name) for a in current if a.benchmark_name}
     out = []

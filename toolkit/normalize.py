@@ -568,8 +568,9 @@ _NUMERIC_DATE = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2
 _CHINESE_DATE = re.compile(r"([〇○Ｏ零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 
 
-def _chinese_count(text: str) -> int | None:
-    """一 -> 1, 十 -> 10, 十八 -> 18, 二十 -> 20, 三十一 -> 31 (a month or a day written in Chinese); None else."""
+def chinese_count(text: str) -> int | None:
+    """一 -> 1, 十 -> 10, 十八 -> 18, 二十 -> 20, 三十一 -> 31 (a month or a day written in Chinese, a heading's
+    number); None for anything else ('十十', '一二')."""
     tens, _, ones = text.partition("十")
     if "十" not in text:
         return _CN_DATE_DIGITS.get(text) if len(text) == 1 else None
@@ -602,7 +603,7 @@ def official_day(value: object) -> datetime.date | None:
         if not m:
             return None
         year = int("".join(str(_CN_DATE_DIGITS[c]) for c in m.group(1)))
-        month, day = _chinese_count(m.group(2)), _chinese_count(m.group(3))
+        month, day = chinese_count(m.group(2)), chinese_count(m.group(3))
         if month is None or day is None:
             return None
     try:

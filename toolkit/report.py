@@ -145,15 +145,17 @@ def _field_lines(ex, campaign: Campaign) -> list[str]:
         for spec in campaign.sections:
             s = ex.summary.sections.get(spec.key)
             out.append(f"    {spec.key}：" + (f"{s.chars} 字，图片 {s.images}，表格 {s.tables}" if s else "（未找到）"))
-    if ex.ranking:
-        out.append("  推荐排序：" + "；".join(f"{r.rank} {r.enterprise}" for r in ex.ranking))
+    if ex.ranking:  # (a withdrawn row says so, a row without a rank says that: never 'None')
+        out.append("  推荐排序：" + "；".join(
+            f"{'撤回' if r.withdrawn else r.rank if r.rank is not None else '未填顺序'} {r.enterprise}"
+            for r in ex.ranking))
     return out
 
 
 def _shown(v, *, number: bool = False) -> str:
     """A value as --show-fields prints it: the value read, or — not readable — what was typed, marked 无效."""
     if not v.ok:
-        return f"{v.text if v.text not in (None, '') else ''}（无效）"
+        return f"{v.text or ''}（无效）"
     if v.value is None:
         return ""
     return plain_number(v.value) if number else str(v.value)

@@ -46,12 +46,16 @@ class Calculator:
     """Computes formula cells of one workbook.
 
     ``cells``: sheet name -> {(r, c): value}; ``formulas``: sheet name -> {(r, c): formula text without '='};
-    ``names``: defined name -> (sheet, r, c). Values are Python values (float, str, bool, date); results the same.
+    ``names``: defined name -> (sheet, r, c); ``saved``: sheet name -> {(r, c): the result a formula cell was saved
+    with}. Values are Python values (float, str, bool, date); results the same. A formula reading another workbook
+    gives its saved result, as Excel shows it until the links are updated (Data > Edit Links), and the formulas
+    reading that cell compute from it.
     """
 
-    def __init__(self, cells: dict, formulas: dict, names: dict):
+    def __init__(self, cells: dict, formulas: dict, names: dict, saved: dict | None = None):
         self.cells = cells
         self.formulas = formulas
+        self.saved = saved or {}
         self.names = {k.upper(): v for k, v in names.items()}
         self._sheet_by_upper = {name.upper(): name for name in cells}
         self._done: dict = {}
@@ -74,8 +78,10 @@ class Calculator:
         try:
             result = self._compute(sheet, text)
         except FormulaError as exc:
-            self._done[key] = exc
-            raise
+            result = self.saved.get(sheet, {}).get((r, c)) if exc.reason == EXTERNAL else None
+            if result is None:
+                self._done[key] = exc
+                raise
         finally:
             self._busy.discard(key)
         self._done[key] = result

@@ -7,7 +7,15 @@ from dataclasses import replace
 from ..campaign import Campaign
 from ..keys import BENCHMARK, ENTERPRISE, SECTION_NAME
 from ..messages import file_problem, make_issue
-from ..model import APPLICATION_DOC, ATTACHMENT, OPINION_SCAN, OTHER, SUMMARY, WARNING, Extracted
+from ..model import (
+    APPLICATION_DOC,
+    ATTACHMENT,
+    OPINION_SCAN,
+    OTHER,
+    SUMMARY,
+    WARNING,
+    Extracted,
+)
 from ..normalize import normalize_name
 from . import sniff as S
 from .docx import read_docx, read_sections, table_sheet
@@ -158,8 +166,8 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
     table, and the 总结材料 after it), a 总结材料 (two section headings or more; one, or none but text, in a file
     named so), a scan pasted into Word (pictures and no text: read as a PDF or picture is, an OPINION_SCAN when
     named 推荐意见, else an ATTACHMENT), an unstamped 推荐意见 dropped back (OTHER), else file.unrecognized."""
-    if not any(b.text.strip() for b in content.blocks) and any(
-            b.images or any(b.row_images) for b in content.blocks):
+    has_text = any(b.text.strip() for b in content.blocks)
+    if not has_text and any(b.images or any(b.row_images) for b in content.blocks):
         return Extracted(kind=OPINION_SCAN if campaign.opinion_keyword in name else ATTACHMENT)
     tables = _application_tables(content, campaign)
     if tables:
@@ -177,7 +185,7 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
         return Extracted(kind=SUMMARY, summary=summary)
-    if "总结材料" in normalize_name(name) and any(b.text.strip() for b in content.blocks):
+    if "总结材料" in normalize_name(name) and has_text:
         # named as the notice names it, with text, but no heading found: a 总结材料 whose every section is
         # reported missing (what to add, section by section), not a file to delete
         return Extracted(kind=SUMMARY, summary=summary)

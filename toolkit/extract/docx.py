@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..campaign import Campaign, SectionSpec
 from ..keys import SECTION_NAME
 from ..model import Section, SummaryData
-from ..normalize import clean_text, normalize_name
+from ..normalize import chinese_count, clean_text, normalize_name
 from ..wordcount import count_words
 from .grid import Sheet
 from .opc import Package
@@ -1017,25 +1017,8 @@ def _numbering(text: str, block: Block) -> tuple[str, int | None]:
                 return style, _CIRCLED.index(n) + 1
             if style == "Ⅰ":
                 return style, _ROMAN.index(n) + 1 if n in _ROMAN else None
-            return style, _chinese_value(n)
+            return style, chinese_count(n)
     return ("auto", None) if block.numbered else ("", None)
-
-
-def _chinese_value(text: str) -> int | None:
-    """'四' -> 4, '十二' -> 12, '二十' -> 20, '二十三' -> 23; None for anything else ('十十', a mistyped number)."""
-    digits = "一二三四五六七八九"
-    if not text or any(ch not in digits + "十" for ch in text) or text.count("十") > 1 or (
-            "十" not in text and len(text) > 1):
-        return None
-    if len(text) == 1:
-        return 10 if text == "十" else digits.index(text) + 1
-    if len(text) == 2 and text[0] == "十":
-        return 10 + digits.index(text[1]) + 1
-    if len(text) == 2 and text[1] == "十":
-        return (digits.index(text[0]) + 1) * 10
-    if len(text) == 3 and text[1] == "十":
-        return (digits.index(text[0]) + 1) * 10 + digits.index(text[2]) + 1
-    return None
 
 
 def _bold_label(block: Block, key: str, *, whole: bool = False) -> bool:

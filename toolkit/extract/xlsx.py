@@ -134,7 +134,7 @@ class _SheetReader:
         self.cells: dict = {}
         self.formulas: dict = {}  # (r, c) -> formula text, for cells to compute
         self.cell_format: dict = {}  # (r, c) -> Shown, for computed cells
-        self.cached: dict = {}  # (r, c) -> the result a formula to compute was saved with (its <v>), if any
+        self.saved: dict = {}  # (r, c) -> the result a formula to compute was saved with (its <v>, as stored)
         self.notes: dict = {}
         self.merged: list = []
         self.selected = False
@@ -199,7 +199,7 @@ class _SheetReader:
                 is_el = is_el if is_el is not None else child
         v = v_el.text if v_el is not None else None
         fmt = self.styles.of(el.get("s"))
-        value = None
+        value = stored = None
         if t == "s":
             try:
                 value = self.strings[int(v)] if v is not None else None
@@ -218,7 +218,8 @@ class _SheetReader:
                 value = v
         elif v is not None:
             try:
-                value = self._number(float(v), fmt, r, c)
+                stored = float(v)
+                value = self._number(stored, fmt, r, c)
             except ValueError:
                 value = v
         if f_el is not None:
@@ -226,8 +227,8 @@ class _SheetReader:
             if text and (self.recalc_all or v_el is None or (v is None and t != "inlineStr")):
                 self.formulas[(r, c)] = text
                 self.cell_format[(r, c)] = fmt
-                if value is not None and value != "":
-                    self.cached[(r, c)] = value
+                if value is not None and value != "":  # (the number as stored: computed results are formatted)
+                    self.saved[(r, c)] = stored if stored is not None else value
                 self.notes.pop((r, c), None)
                 return
         if value is not None and value != "":
@@ -380,19 +381,15 @@ def _defined_names(root, sheet_names: list) -> tuple[dict, dict]:
 
 def _compute(readers: dict, names: dict) -> None:
     """Compute every formula cell kept in the grids; a formula that cannot be computed gets a CellNote problem."""
-    from .calc import EXTERNAL, Calculator, FormulaError
+    from .calc import Calculator, FormulaError
 
-    calc = Calculator({n: r.cells for n, r in readers.items()}, {n: r.formulas for n, r in readers.items()}, names)
+    calc = Calculator({n: r.cells for n, r in readers.items()}, {n: r.formulas for n, r in readers.items()}, names,
+                      saved={n: r.saved for n, r in readers.items()})
     for name, reader in readers.items():
         for (r, c), text in list(reader.formulas.items()):
             try:
                 value = calc.value(name, r, c)
             except FormulaError as exc:
-                if exc.reason == EXTERNAL and (r, c) in reader.cached:
-                    # another workbook's figure: Excel shows the result saved with the file until its links are
-                    # updated (Data > Edit Links), recalculating on open or not — so does this reader
-                    reader.cells[(r, c)] = reader.cached[(r, c)]
-                    continue
                 reader.notes[(r, c)] = CellNote(problem=exc.reason, formula="=" + text)
                 continue
             fmt = reader.cell_format.get((r, c), PLAIN)

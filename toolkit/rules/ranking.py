@@ -113,14 +113,16 @@ def _longest_rising(values: list[int]) -> set[int]:
     """The positions of a longest non-decreasing run (not necessarily contiguous) of ``values`` (patience
     sorting, O(n log n)): the places two orders agree on."""
     tails: list[int] = []  # tails[k]: position of the smallest last value of a run of length k + 1
+    tail_values: list[int] = []  # values[tails[k]], kept sorted for bisect
     before: list[int | None] = []
     for n, value in enumerate(values):
-        k = bisect.bisect_right([values[t] for t in tails], value) if tails else 0
+        k = bisect.bisect_right(tail_values, value)
         before.append(tails[k - 1] if k else None)
         if k == len(tails):
             tails.append(n)
+            tail_values.append(value)
         else:
-            tails[k] = n
+            tails[k], tail_values[k] = n, value
     kept, at = set(), tails[-1] if tails else None
     while at is not None:
         kept.add(at)
