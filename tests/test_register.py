@@ -41,6 +41,27 @@ def _table(ws, header_row: int) -> tuple[dict, list[tuple]]:
     return {name: i for i, name in enumerate(rows[0]) if name}, rows[1:]
 
 
+def test_leaders_sheet_numbers_each_application_as_its_opinion_does(register):
+    """The 推荐汇总表's 推荐顺序 and enterprise of every recommended application are those of its unit's 推荐意见
+    table, where a higher-ranked application needing correction or ineligible leaves a gap in the ranks."""
+    import docx
+
+    path, wb, summary = register
+    col, rows = _table(wb.worksheets[0], 3)
+    on_sheet: dict[str, list] = {}
+    for row in rows[:-1]:
+        on_sheet.setdefault(row[col["推荐单位"]], []).append((row[col["推荐顺序"]], row[col["申报单位"]]))
+    gaps = 0
+    for unit, listed in on_sheet.items():
+        opinion = docx.Document(str(path.parent / "推荐意见" / f"{unit}-推荐意见.docx"))
+        table = next(t for t in opinion.tables if t.rows[0].cells[0].text.strip() == "推荐顺序")
+        in_opinion = [(int(r.cells[0].text), r.cells[1].text) for r in table.rows[1:] if r.cells[1].text.strip()]
+        assert listed == in_opinion, unit
+        ranks = sorted(a["rank"] for a in summary["applications"] if a["unit"] == unit and a["status"] == "通过")
+        gaps += ranks != list(range(1, len(ranks) + 1))
+    assert gaps >= 1  # the demo has a unit whose recommended ranks are not 1..n
+
+
 def test_sheet_order(register):
     _, wb, _ = register
     assert wb.sheetnames == SHEETS
@@ -60,9 +81,13 @@ def test_leaders_sheet_lists_exactly_the_recommended_applications(register):
     data, total = rows[:-1], rows[-1]
     assert len(data) == len(expected) == 51
     assert [r[col["序号"]] for r in data] == list(range(1, len(expected) + 1))  # values, not a formula
+    # 推荐顺序 is the number the unit's 推荐意见 gives: the place among its recommended ones (the demo has units
+    # whose 2nd must be corrected or is ineligible, so ranks and these numbers differ there)
+    place: dict[str, int] = {}
     for row, app in zip(data, expected):
+        place[app["unit"]] = place.get(app["unit"], 0) + 1
         assert (row[col["推荐单位"]], row[col["推荐顺序"]], row[col["申报单位"]], row[col["标杆名称"]]) == \
-            (app["unit"], app["rank"], app["enterprise"], app["benchmark_name"])
+            (app["unit"], place[app["unit"]], app["enterprise"], app["benchmark_name"])
         fields = app["fields"]
         revenue = fields["主营业收入"]["2020"] + (fields["其他业务收入"].get("2020") or 0.0)
         assert row[col["2020年营业收入"]] == pytest.approx(revenue)

@@ -137,12 +137,15 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     for a in ordered_all:
         status = status_of(a)
         applications.append(evolve(a, status=status, listed_in_opinion=status == PASSED))
-    units = tuple(_unit_status(unit, [a for a in applications if a.unit == unit.name], unit_facts[unit.name])
-                  for unit in campaign.units)
+    unit_applications: dict[str, list[Application]] = {unit.name: [] for unit in campaign.units}
+    for a in applications:
+        unit_applications[a.unit].append(a)
+    units = tuple(_unit_status(unit, unit_applications[unit.name], unit_facts[unit.name]) for unit in campaign.units)
     for app in applications:
-        own = {fv.path for fv in app.files}
-        for fv in app.files:
+        own = app.files
+        for fv in own:
             entries[fv.path].enterprise = app.enterprise
+        own = {fv.path for fv in own}
         for issue in app.issues:  # each issue also on the entry of the file it names (own files, ranking sheet)
             entry = entries.get(issue.file)
             if entry is not None and (issue.file in own or entry.kind == RANKING) and issue not in entry.issues:
@@ -212,10 +215,8 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     checked = []
     for app in candidates:
         found = validate(app, campaign)
-        size, industry = size_class(app.form, campaign)
         checked.append(evolve(app, issues=app.issues + found.issues, ineligible=found.ineligible,
-                               size_class=size, industry_code=industry,
-                               region=campaign.region_of(app.field_text(REGION))))
+                              **_derived(app, campaign)))
     # 4. ranking: the newest ranking sheet with a rank or a withdrawal in it (the blank template dropped back says
     # nothing; a sheet withdrawing a unit's only application has no rank left)
     sheet, sheet_file = None, ""
@@ -332,8 +333,17 @@ def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extrac
         if normalize_name(ghost.enterprise) in names or comparison_key(ghost.benchmark_name) in titles:
             continue
         at = max((f.removed_at for f in ghost.files), default="")
-        out.append(evolve(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回"))
+        out.append(evolve(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回",
+                          **_derived(ghost, campaign)))
     return out
+
+
+def _derived(app: Application, campaign: Campaign) -> dict:
+    """What an application's 申请表 gives beside its fields, as evolve() keywords: its size class and industry
+    code (sizeclass.size_class) and the region its 所在地区 names (Campaign.region_of) — for every application,
+    withdrawn ones included (they stay in the register and its 统计 as what they were)."""
+    size, industry = size_class(app.form, campaign)
+    return {"size_class": size, "industry_code": industry, "region": campaign.region_of(app.field_text(REGION))}
 
 
 def _unknown_unit(fv: FileVersion, campaign: Campaign):
@@ -372,7 +382,8 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str,
     """Why the unit's 推荐意见 must not be stamped yet, one sentence each for the clerk (() when it is final):
     applications still to be corrected (需补正), files in its folder that could not be read or recognised, errors
     in the 推荐排序表 its order comes from (``sheet_errors``: (path, Issue)), an order the unit did not give
-    (receipt order, with two or more applications to order), or nothing passed."""
+    (receipt order, with two or more applications to order: for all of them, or for those its 推荐排序表 leaves
+    out or whose files have no number when others' have — SPEC §4 step 7), or nothing passed."""
     reasons = []
     waiting = [a for a in apps if a.status == NEEDS_FIX]
     if waiting:
@@ -387,9 +398,16 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str,
         titles = "、".join(dict.fromkeys(issue_title(issue.code) for _path, issue in sheet_errors))
         reasons.append(f"本单位的推荐排序表有{len(sheet_errors)}处错误（{titles}），推荐顺序可能不是本单位想要的。")
     ordered = [a for a in apps if not a.withdrawn and not a.late and not a.ineligible]
+    by_receipt = [a for a in ordered if a.rank_source == "收到顺序"]
     if len(ordered) >= 2 and rank_source == "收到顺序":
         reasons.append("推荐顺序是按收到材料的先后排列的，本单位尚未给出推荐顺序（请填写推荐排序表，"
                        "或在文件名前加序号）。")
+    elif len(ordered) >= 2 and by_receipt:  # an order given for some: where the others go is not the unit's word
+        names = "、".join(f"“{a.enterprise}”" for a in by_receipt[:3]) + ("等" if len(by_receipt) > 3 else "")
+        sheet = rank_source == "推荐排序表"
+        reasons.append(f"{names}{'未列入推荐排序表' if sheet else '的文件名前没有序号'}，其推荐顺序是按收到材料的先后排的"
+                       f"（排在其他项目之后），不是本单位给出的（请{'在推荐排序表中填写' if sheet else '在文件名前加序号写明'}"
+                       "全部项目的推荐顺序）。")
     if not reasons and not any(a.listed_in_opinion for a in apps):
         reasons.append("本单位目前没有通过审核的申报项目，请查看回执。")
     return tuple(reasons)

@@ -141,6 +141,7 @@ class Campaign:
     regions: tuple[str, ...]
     industries: tuple[Industry, ...]
     industry_aliases: dict = field(default_factory=dict)
+    outside_regions: tuple[str, ...] = ()  # places outside the campaign's province (other provinces' names)
     size_groups: tuple[SizeGroup, ...] = ()
     ranking_file: str = "推荐排序表"
     opinion_keyword: str = "推荐意见"
@@ -190,6 +191,16 @@ class Campaign:
             if found:  # (a region named only in the brackets, '高新区（石家庄）', still counts)
                 return tuple(region for _, region in found)
         return ()
+
+    def outside_region_named(self, written: str) -> str:
+        """The place outside the campaign's province a written 所在地区 starts with ('北京市朝阳区' -> '北京市',
+        '中国天津' -> '天津市'), found by its stem (its name without 省 / 市 / 自治区 / 特别行政区) at the start of the
+        normalize_name key; '' when it starts with none, or names one of the campaign's regions anywhere (a
+        Hebei address naming a street after another province is Hebei's)."""
+        if not written or self.regions_named(written):
+            return ""
+        text = normalize_name(_BRACKETED.sub("", written)).removeprefix("中国")
+        return next((place for stem, place in _outside_stems(self.outside_regions) if text.startswith(stem)), "")
 
     def region_of(self, written: str) -> str:
         """The campaign's region a written 所在地区 names — the last named, the most specific as places are
@@ -308,6 +319,7 @@ def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
             name_limit=int(naming.get("limit", 40)), name_suffix=naming.get("suffix", "经验"),
             name_example=naming.get("example", ""),
             regions=_tuple(ref.get("regions")),
+            outside_regions=_tuple(ref.get("outside_regions")),
             industries=tuple(Industry(code=c, section=s, name=n) for c, s, n in ref.get("industries", [])),
             industry_aliases=dict(ref.get("industry_aliases", {})),
             size_groups=tuple(
@@ -384,6 +396,22 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"活动配置文件 {p} 格式错误（{exc}），请对照默认的 hebei-2021.toml 检查引号、括号和逗号") from exc
     return campaign_from_dict(data, source=str(p))
+
+
+@functools.lru_cache(maxsize=8)
+def _outside_stems(places: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(stem, place) for each province-level place: its name without its administrative suffix, the longest
+    suffix first ('广西壮族自治区' -> '广西', '北京市' -> '北京'), normalised."""
+    suffixes = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+    out = []
+    for place in places:
+        stem = normalize_name(place)
+        for suffix in suffixes:
+            if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
+                stem = stem.removesuffix(suffix)
+                break
+        out.append((stem, place))
+    return tuple(out)
 
 
 _BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")  # '（保定代管）', '(原定州)'

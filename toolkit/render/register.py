@@ -208,10 +208,17 @@ def leaders_columns(result: Assembled) -> list[Column]:
 
 
 def leaders_rows(result: Assembled, applications) -> list[list]:
-    """One row per recommended application among ``applications``, its 序号 xlsx_rows.NUMBER."""
+    """One row per recommended application among ``applications`` (each unit's in its order), its 序号
+    xlsx_rows.NUMBER and its 推荐顺序 the number its unit's 推荐意见 gives it: its place among the unit's
+    recommended ones (render.opinion numbers them so), not its rank among all the unit sent — an application
+    ranked 3rd after a 2nd that must be corrected is 2nd on the opinion that is stamped, and on this sheet."""
     year = result.campaign.latest_year
-    return [[NUMBER, a.unit, a.rank, a.enterprise, a.benchmark_name, _region(a), a.field_text(INDUSTRY), a.size_class,
-             _revenue(a, year), _profit(a, year)] for a in recommended(applications)]
+    rows, place = [], {}
+    for a in recommended(applications):
+        place[a.unit] = place.get(a.unit, 0) + 1
+        rows.append([NUMBER, a.unit, place[a.unit], a.enterprise, a.benchmark_name, _region(a),
+                     a.field_text(INDUSTRY), a.size_class, _revenue(a, year), _profit(a, year)])
+    return rows
 
 
 def _money_sum(values) -> float:

@@ -13,13 +13,15 @@ def duplicate_issues(candidates: list[Application]) -> dict[int, Issue]:
     unit), keyed by id(app). ``candidates`` are the applications that are accepted at all (assembly leaves out the
     late ones: a late application does not make another one a duplicate); each names the others' unit and rank.
     """
-    candidates = [a for a in candidates if a.form is not None and normalize_name(a.form.text(ENTERPRISE))]
     # bucket by the name without legal suffix, then confirm pairs precisely (股份 vs 集团 are different)
     buckets: dict[str, list[Application]] = {}
     for app in candidates:
-        buckets.setdefault(strip_company_suffix(normalize_name(app.enterprise)), []).append(app)
+        if app.form is not None and normalize_name(app.form.text(ENTERPRISE)):
+            buckets.setdefault(strip_company_suffix(normalize_name(app.enterprise)), []).append(app)
     out = {}
     for same in buckets.values():
+        if len(same) == 1:
+            continue
         for app in same:
             others = [o for o in same if o is not app and same_enterprise(o.enterprise, app.enterprise)]
             if not others:

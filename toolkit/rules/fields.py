@@ -37,9 +37,14 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
         if not v.ok:
             yield _invalid(spec, v, file)
         elif spec.choices_from == "regions" and campaign.regions and not campaign.regions_named(str(v.value)):
+            yield _unknown_region(spec, v, file, campaign)
+        elif (spec.choices_from == "industries" and campaign.industries
+              and campaign.map_industry(str(v.value)) is None):
+            example = campaign.industries[len(campaign.industries) // 3].label
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
-                             value=v.text, reason="不是本次活动范围内的地区",
-                             hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")
+                             value=v.text, reason="对应不到国民经济行业分类（GB/T 4754-2017）中本次所列的某一个行业大类，"
+                                                  "企业规模无法判定，统计时列为“未能识别行业”",
+                             hint=f"从下拉列表中选择行业大类，如“{example}”")
         elif _has_limits(spec):
             yield from _limits(spec, v, file)
     for spec in campaign.yearly:
@@ -55,6 +60,21 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             elif v is not None and not v.empty and _has_limits(spec):
                 yield from _limits(spec, v, file, label=label)
             # a count that is not a whole number is finance.suspicious (finance.py)
+
+
+def _unknown_region(spec, v, file: str, campaign: Campaign) -> Issue:
+    """field.invalid for a 所在地区 naming none of the campaign's regions: an error when it names a place outside
+    the province (the notice is the province's: its cities and associations recommend the province's
+    enterprises), else a warning — a county or district written without its city is most often still in it."""
+    outside = campaign.outside_region_named(str(v.value))
+    if outside:
+        return make_issue("field.invalid", file=file, location=v.location, field=spec.key, value=v.text,
+                          reason=f"是{outside}，不在本次推荐的地区范围内（本次只受理本省企业的申报）",
+                          hint=f"核对企业所在地区，从下拉列表中选择所在的市，如“{campaign.regions[0]}”；"
+                               "企业确实在外省的，不能由本单位推荐")
+    return make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
+                      value=v.text, reason="没有写明是下拉列表中的哪个市（地区）",
+                      hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")
 
 
 def _not_found(spec) -> str:

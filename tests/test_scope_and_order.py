@@ -1,0 +1,229 @@
+"""Verdicts an independent audit found wrong or silent, each through a real batch over real files:
+
+- a 所在地区 outside the province is an error (the application is not recommended), a place in it written
+  without its city a hint, a named region nothing;
+- a 所属行业 that maps to no 大类 is a hint saying why 企业规模 is blank;
+- an order the unit gave for only some applications leaves the 推荐意见 a draft naming the others;
+- an application withdrawn by removing its files keeps its size class, industry code and region.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import docx
+import openpyxl
+import pytest
+from conftest import GOOD_VALUES, good_sections, run_cli
+from workbook_builders import ranking_sheet
+
+from toolkit.campaign import CHINA_TZ
+from toolkit.pipeline import run
+from toolkit.render.forms import write_form, write_summary
+
+DAY = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+
+
+def _summary(out) -> dict:
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def _pair(unit_folder, make_form, make_summary, firm: str, prefix: str = "", **fields):
+    name = f"{firm.removesuffix('有限公司')}推行精益生产的经验"
+    make_form(unit_folder / f"{prefix}{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=name, **fields)
+    make_summary(unit_folder / f"{prefix}{firm}-总结材料.docx", enterprise=firm, name=name)
+
+
+def _field_issues(app: dict, field: str) -> list[tuple[str, str]]:
+    return [(i["code"], i["severity"]) for i in app["issues"] if i["field"] == field]
+
+
+# what a 所在地区 typed in the 申请表 gives: (severity of field.invalid or None, the application's status)
+REGIONS = {
+    "北京市": ("error", "需补正"),
+    "天津市滨海新区": ("error", "需补正"),
+    "中国山东省济南市": ("error", "需补正"),
+    "广西壮族自治区南宁市": ("error", "需补正"),
+    "内蒙古包头市": ("error", "需补正"),
+    "河南省郑州市": ("error", "需补正"),
+    "迁安市": ("warning", "通过"),  # a county-level city of 唐山, written without it
+    "河北省": ("warning", "通过"),
+    "河北省唐山市迁安市": (None, "通过"),
+    "石家庄市天津路": (None, "通过"),  # a street named after another place, in a named region
+    "雄安": (None, "通过"),
+}
+# what a 所属行业 gives: (a field.invalid warning on it, the size class is determined)
+INDUSTRIES = {
+    "装备制造": (True, False),
+    "F51 批发业": (True, False),
+    "机械": (True, False),
+    "C31 黑色金属冶炼和压延加工业": (False, True),
+    "钢铁": (False, True),
+    "31": (False, True),
+}
+
+
+@pytest.fixture(scope="module")
+def scoped(tmp_path_factory, campaign):
+    """One batch: each region variant in an association of its own, each industry variant in a city of its own
+    (its 所在地区 that city's, so no other rule speaks)."""
+    base = tmp_path_factory.mktemp("scope")
+    associations = [u for u in campaign.units if u.kind != "city"]
+    cities = [u for u in campaign.units if u.kind == "city"]
+    firms = {}
+    for n, (written, unit) in enumerate(zip(REGIONS, associations)):
+        firms[written] = firm = f"河北恒{'甲乙丙丁戊己庚辛壬癸子丑'[n]}机械有限公司"
+        _write(base / "inbox" / unit.name, firm, campaign, 所在地区=written)
+    for n, (written, unit) in enumerate(zip(INDUSTRIES, cities)):
+        firms[written] = firm = f"河北瑞{'甲乙丙丁戊己'[n]}科技有限公司"
+        region = campaign.unit_region(unit.name)
+        _write(base / "inbox" / unit.name, firm, campaign, 所在地区=region, 所属行业=written)
+    run(base / "inbox", base / "out", campaign, settle=0, workers=1, now=DAY)
+    apps = {a["enterprise"]: a for a in _summary(base / "out")["applications"]}
+    return base, firms, apps
+
+
+def _write(folder, firm, campaign, **fields):
+    name = f"{firm.removesuffix('有限公司')}推行精益生产的经验"
+    values = {k: (dict(v) if isinstance(v, dict) else v) for k, v in GOOD_VALUES.items()}
+    values.update(申报单位=firm, 标杆名称=name, **fields)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_form(str(folder / f"1-{firm}-申请表.xlsx"), campaign, values)
+    write_summary(str(folder / f"1-{firm}-总结材料.docx"), campaign, good_sections(name, firm), enterprise=firm)
+
+
+@pytest.mark.parametrize("written", list(REGIONS))
+def test_a_region_outside_the_province_is_an_error(scoped, written):
+    _base, firms, apps = scoped
+    app = apps[firms[written]]
+    severity, status = REGIONS[written]
+    issues = _field_issues(app, "所在地区")
+    assert issues == ([("field.invalid", severity)] if severity else []), app["issues"]
+    assert app["status"] == status
+    if severity == "error":
+        [issue] = [i for i in app["issues"] if i["field"] == "所在地区"]
+        assert "不在本次推荐的地区范围内" in issue["message"] and written in issue["message"]
+
+
+def test_an_outside_region_is_kept_out_of_the_opinion_and_the_leaders_sheet(scoped, campaign):
+    base, firms, apps = scoped
+    firm = firms["北京市"]
+    unit = apps[firm]["unit"]
+    opinion = docx.Document(str(base / "out" / "latest" / "推荐意见" / f"{unit}-推荐意见.docx"))
+    assert firm not in [c.text for t in opinion.tables for r in t.rows for c in r.cells]
+    banner = "\n".join(p.text for p in opinion.paragraphs)
+    assert "草稿" in banner and "需补正" in banner and firm in banner  # named as the one to correct
+    ws = openpyxl.load_workbook(base / "out" / "latest" / "省级汇总表.xlsx")["推荐汇总表"]
+    assert firm not in [c for row in ws.iter_rows(values_only=True) for c in row]
+
+
+@pytest.mark.parametrize("written", list(INDUSTRIES))
+def test_an_industry_that_maps_to_no_division_says_why_the_size_is_blank(scoped, written):
+    _base, firms, apps = scoped
+    app = apps[firms[written]]
+    hint, sized = INDUSTRIES[written]
+    assert _field_issues(app, "所属行业") == ([("field.invalid", "warning")] if hint else []), app["issues"]
+    assert bool(app["size_class"]) is sized and bool(app["industry_code"]) is sized
+    assert app["status"] == "通过"
+    if hint:
+        [issue] = [i for i in app["issues"] if i["field"] == "所属行业"]
+        assert "企业规模无法判定" in issue["message"] and "下拉列表" in issue["message"]
+
+
+def test_check_refuses_a_form_from_another_province(tmp_path, make_form):
+    form = make_form(tmp_path / "申请表.xlsx", 所在地区="北京市朝阳区")
+    done = run_cli("check", form)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "所在地区" in done.stdout and "北京市" in done.stdout and "不在本次推荐的地区范围内" in done.stdout
+
+
+# ---- an order given for some applications only ----
+
+UNIT = "秦皇岛市工业和信息化局"
+FIRMS = ["秦皇岛华信精密机械有限公司", "秦皇岛恒达轴承有限公司", "秦皇岛诚天机械有限公司"]
+
+
+def _unit_status(out) -> dict:
+    return next(u for u in _summary(out)["units"] if u["unit"] == UNIT)
+
+
+def _opinion(out) -> str:
+    document = docx.Document(str(out / "latest" / "推荐意见" / f"{UNIT}-推荐意见.docx"))
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+@pytest.mark.parametrize("how", ["sheet lists two", "two files numbered"])
+def test_an_order_given_for_some_applications_leaves_the_opinion_a_draft(tmp_path, make_form, make_summary,
+                                                                         campaign, how):
+    folder = tmp_path / "inbox" / "秦皇岛"
+    numbered = how == "two files numbered"
+    for n, firm in enumerate(FIRMS, start=1):
+        _pair(folder, make_form, make_summary, firm, prefix=f"{n}-" if numbered and n < 3 else "",
+              所在地区="秦皇岛市")
+    if not numbered:
+        ranking_sheet(folder / "推荐排序表.xlsx", [[1, FIRMS[1], "", ""], [2, FIRMS[0], "", ""]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert apps[FIRMS[2]]["rank"] == 3 and apps[FIRMS[2]]["rank_source"] == "收到顺序"
+    assert [a["status"] for a in apps.values()] == ["通过"] * 3
+    unit = _unit_status(tmp_path / "out")
+    assert not unit["opinion_final"]
+    [reason] = unit["draft_reasons"]
+    assert FIRMS[2] in reason and FIRMS[0] not in reason and FIRMS[1] not in reason
+    assert ("未列入推荐排序表" if not numbered else "文件名前没有序号") in reason
+    text = _opinion(tmp_path / "out")
+    assert "草稿" in text and FIRMS[2] in text
+
+
+@pytest.mark.parametrize("how", ["sheet lists all", "all files numbered", "one application"])
+def test_an_order_given_for_all_gives_a_final_opinion(tmp_path, make_form, make_summary, campaign, how):
+    folder = tmp_path / "inbox" / "秦皇岛"
+    firms = FIRMS[:1] if how == "one application" else FIRMS
+    for n, firm in enumerate(firms, start=1):
+        _pair(folder, make_form, make_summary, firm, prefix=f"{n}-" if how == "all files numbered" else "",
+              所在地区="秦皇岛市")
+    if how == "sheet lists all":
+        ranking_sheet(folder / "推荐排序表.xlsx", [[1, FIRMS[2], "", ""], [2, FIRMS[0], "", ""],
+                                               [3, FIRMS[1], "", ""]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    unit = _unit_status(tmp_path / "out")
+    assert unit["opinion_final"], unit["draft_reasons"]
+    assert "草稿" not in _opinion(tmp_path / "out")
+
+
+def test_an_unordered_application_that_cannot_pass_keeps_the_opinion_final(tmp_path, make_form, make_summary,
+                                                                           campaign):
+    """Only applications that take a place in the order count: one left out of the sheet but unprofitable is
+    not the unit's to place."""
+    folder = tmp_path / "inbox" / "秦皇岛"
+    for n, firm in enumerate(FIRMS[:2], start=1):
+        _pair(folder, make_form, make_summary, firm, prefix=f"{n}-", 所在地区="秦皇岛市")
+    _pair(folder, make_form, make_summary, FIRMS[2], 所在地区="秦皇岛市",
+          利润总额={2018: -10.0, 2019: 300.0, 2020: 400.0})
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert apps[FIRMS[2]]["status"] == "不符合申报条件"
+    assert _unit_status(tmp_path / "out")["opinion_final"]
+
+
+# ---- withdrawn by removing the files ----
+
+def test_an_application_withdrawn_by_removal_keeps_what_its_form_gives(tmp_path, make_form, make_summary, campaign):
+    folder = tmp_path / "inbox" / "衡水"
+    for n, firm in enumerate(["衡水鑫天机械有限公司", "衡水恒达轴承有限公司"], start=1):
+        _pair(folder, make_form, make_summary, firm, prefix=f"{n}-", 所在地区="衡水市",
+              从业人员={2018: 480, 2019: 490, 2020: 500}, 主营业收入={2018: 19000.0, 2019: 19500.0, 2020: 20000.0},
+              其他业务收入={2018: 400.0, 2019: 450.0, 2020: 500.0})
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    before = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}["衡水鑫天机械有限公司"]
+    assert (before["size_class"], before["industry_code"]) == ("中型", "34")
+    for path in folder.glob("1-*"):
+        path.unlink()
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1))
+    after = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}["衡水鑫天机械有限公司"]
+    assert after["status"] == "已撤回"
+    assert (after["size_class"], after["industry_code"]) == ("中型", "34")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx")
+    stats = [row for row in wb["统计"].iter_rows(values_only=True)]
+    labels = [row[0] for row in stats if row and row[0]]
+    assert "未填写" not in labels and "无法判定" not in labels and "未能识别行业" not in labels, labels
