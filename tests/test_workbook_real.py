@@ -576,12 +576,92 @@ def test_names_moved_off_their_fields_are_not_trusted(tmp_path, make_form):
     assert warning.severity == "warning" and "错位" in warning.message and warning.file == "申请表.xlsx"
 
 
-@pytest.mark.parametrize("rows, only", [(0, ()), (1, ("fax",))], ids=["untouched", "one name off"])
-def test_names_on_their_fields_are_read_as_names(tmp_path, make_form, rows, only):
-    """The template as filled, or with a single name off (one stray name is no shift of the sheet): read by its
-    names, no warning."""
-    ex = extract(_template_with_names_moved(tmp_path, make_form, rows, only), "申请表.xlsx", CAMPAIGN)
+def test_names_on_their_fields_are_read_as_names(tmp_path, make_form):
+    """The template as filled: read by its names, no warning."""
+    ex = extract(_template_with_names_moved(tmp_path, make_form, 0), "申请表.xlsx", CAMPAIGN)
     assert ex.form.source == "defined-names" and not [i for i in ex.issues if i.field == "申请表模板"]
+
+
+def test_one_name_off_its_field_is_read_by_its_label(tmp_path, make_form):
+    """A single name a row off (传真's pointing at the 通讯地址 row): no shift of the sheet, the other fields
+    are read by their names — and 传真 by its label, with a warning naming it (it took 通讯地址's row before)."""
+    from conftest import GOOD_VALUES
+
+    path = make_form(tmp_path / "申请表.xlsx", 传真="0311-87803219")
+    # (both of 传真's names, 'fax' and '传真', point at E8)
+    data = B.edit_part(path.read_bytes(), "xl/workbook.xml", lambda xml: xml.replace("$E$8<", "$E$9<"))
+    ex = extract(data, "申请表.xlsx", CAMPAIGN)
+    assert ex.form.source == "defined-names"
+    assert ex.form.text("传真") == "0311-87803219" and ex.form.fields["传真"].location.endswith("E8")
+    assert ex.form.text("通讯地址") == GOOD_VALUES["通讯地址"]
+    [warning] = [i for i in ex.issues if i.field == "申请表模板"]
+    assert warning.severity == "warning" and "“传真”" in warning.message and "E8" in warning.message
+
+
+# the template's 基本情况 rows (12-16), and the enterprise's own block pasted over them in another order
+_TEMPLATE_ROWS = ["资产总额", "主营业收入", "其他业务收入", "利润总额", "从业人员"]
+
+
+def _form_with_rows(tmp_path, make_form, rows: list[tuple[str, tuple]], *, insert_at: int | None = None) -> bytes:
+    """A filled 申请表 template (openpyxl keeps its defined names where they were) whose 基本情况 rows from row 12
+    are ``rows`` — (label, values for 2018-2020) — as pasted by the enterprise; with ``insert_at``, a row is
+    inserted there first (openpyxl moves cells, not names, as POI and online editors do)."""
+    import openpyxl
+
+    path = make_form(tmp_path / "申请表.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["申请表"]
+    if insert_at is not None:
+        ws.insert_rows(insert_at)
+    for r, (label, values) in enumerate(rows, start=12):
+        ws.cell(r, 2, label)
+        for c, value in enumerate(values, start=3):
+            ws.cell(r, c, value)
+    wb.save(path)
+    return path.read_bytes()
+
+
+PROFIT = (-1500.0, 2500.0, 2900.0)  # a loss in 2018: not eligible
+OTHER = (1200.0, 1300.0, 1500.0)
+
+
+@pytest.mark.parametrize("rows, insert_at, moved", [
+    ([("资产总额（万元）", (52000, 56000, 61000)), ("主营业收入（万元）", (38000, 41000, 45000)),
+      ("利润总额（万元）", PROFIT), ("其他业务收入（万元）", OTHER), ("从业人员（人）", (860, 880, 910))],
+     None, ["其他业务收入", "利润总额"]),
+    ([("从业人员", (860, 880, 910)), ("利润总额", PROFIT), ("资产总额", (52000, 56000, 61000)),
+      ("主营业务收入", (38000, 41000, 45000)), ("其他业务收入", OTHER)], None, _TEMPLATE_ROWS),
+    ([("资产总额（万元）", (52000, 56000, 61000)), ("主营业收入（万元）", (38000, 41000, 45000)),
+      ("其他业务收入（万元）", OTHER), ("其中：出口收入（万元）", (800, 900, 1000)), ("利润总额（万元）", PROFIT),
+      ("从业人员（人）", (860, 880, 910))], 15, ["利润总额", "从业人员"]),
+], ids=["two rows swapped", "all rows in another order", "a row inserted above 利润总额"])
+def test_yearly_rows_the_names_no_longer_point_at_are_read_by_their_labels(tmp_path, make_form, rows, insert_at,
+                                                                           moved):
+    """The 基本情况 block pasted in the enterprise's own order, or a row inserted above 利润总额 by a program that
+    does not move names: each figure is read from the row its label names — the 2018 loss is found (before,
+    利润总额 was read from another row, positive, and the application passed) — and a warning names the fields
+    read by their labels."""
+    ex = extract(_form_with_rows(tmp_path, make_form, rows, insert_at=insert_at), "申请表.xlsx", CAMPAIGN)
+    got = {key: tuple(ex.form.yearly[key][y].value for y in (2018, 2019, 2020)) for key in _TEMPLATE_ROWS}
+    assert got["利润总额"] == PROFIT and got["其他业务收入"] == OTHER
+    assert got["从业人员"] == (860, 880, 910) and got["资产总额"] == (52000, 56000, 61000)
+    [warning] = [i for i in ex.issues if i.field == "申请表模板"]
+    assert warning.severity == "warning"
+    assert [key for key in _TEMPLATE_ROWS if f"“{key}”" in warning.message] == sorted(moved, key=_TEMPLATE_ROWS.index)
+
+
+def test_a_pasted_loss_is_found_by_the_checks(tmp_path, make_form, make_summary):
+    """Through `check` (a real subprocess): the loss read from its labelled row makes the form ineligible."""
+    from conftest import run_cli
+
+    data = _form_with_rows(tmp_path, make_form, [
+        ("资产总额（万元）", (52000, 56000, 61000)), ("主营业收入（万元）", (38000, 41000, 45000)),
+        ("利润总额（万元）", PROFIT), ("其他业务收入（万元）", OTHER), ("从业人员（人）", (860, 880, 910))])
+    form = tmp_path / "pasted" / "申请表.xlsx"
+    form.parent.mkdir()
+    form.write_bytes(data)
+    done = run_cli("check", form)
+    assert done.returncode == 1 and "不满足近三年连续盈利条件" in done.stdout and "C14" in done.stdout, done.stdout
 
 
 # ---- money typed with its unit ----

@@ -376,44 +376,95 @@ def _written(form: FormData) -> int:
 
 def _sheet_form(book: Workbook, sheet: Sheet, campaign: Campaign) -> FormData | None:
     """The form on one sheet: by the defined names that point into it, else by its labels — also when the names
-    no longer point at their fields (_stale_names: rows inserted or deleted by a program that does not move
-    defined names), then with a warning."""
+    no longer point at their fields (_names_astray: rows inserted or deleted by a program that does not move
+    defined names), then with a warning; a field whose name points at a row or cell labelled otherwise (a block
+    of rows pasted in another order, a row inserted above it) is read by its label, with a warning naming it."""
     names = _names_into(book, sheet)
     form = form_by_defined_names(book, campaign, names=names) if names else None
-    if form is not None and _stale_names(sheet, names, campaign):
-        by_labels = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
-        if by_labels is not None:
-            return replace(by_labels, warnings=(make_issue(
-                "field.invalid", location=f"{sheet.name}工作表", field="申请表模板", severity=WARNING,
-                value=sheet.name, reason="：模板里标记各栏目位置的“名称”与表中的栏目错位了（可能用其他软件插入或删除过行），"
-                                         "已按栏目名称读取",
-                fix="请核对回执中读到的各栏目内容；如有读错，请在省厅下发的空白申请表模板中重新填写"),))
+    if form is not None:
+        stale, astray = _names_astray(sheet, names, campaign)
+        if stale or astray:
+            by_labels = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
+            if by_labels is not None and stale:
+                return replace(by_labels, warnings=(_names_warning(sheet, "模板里标记各栏目位置的“名称”与表中的栏目错位了"
+                                                                          "（可能用其他软件插入或删除过行），已按栏目名称读取"),))
+            if by_labels is not None:
+                form = _read_by_labels(form, by_labels, astray, sheet)
     if form is None:
         form = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
     return form
 
 
-def _stale_names(sheet: Sheet, names: dict, campaign: Campaign) -> bool:
-    """Whether the template's defined names point at other fields than their own: for each named field's cell (a
-    yearly figure's first year: a row each), the nearest label to its left in its row (match_label) — the
-    field's own in the template — is compared with the field; at least two, and at least half of those with a
-    label, naming another field (a row inserted above them by openpyxl or POI, which do not move names, shifts
-    every name by a row)."""
+def _names_warning(sheet: Sheet, reason: str) -> Issue:
+    return make_issue("field.invalid", location=f"{sheet.name}工作表", field="申请表模板", severity=WARNING,
+                      value=sheet.name, reason=f"：{reason}",
+                      fix="请核对回执中读到的各栏目内容；如有读错，请在省厅下发的空白申请表模板中重新填写")
+
+
+def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sheet) -> FormData:
+    """``form`` (read by defined names) with each field of ``astray`` — whose name points at a cell labelled
+    otherwise — taken from ``by_labels`` where its label is found elsewhere (a yearly figure: every year, from
+    its labelled row), and a warning naming those fields and where they were read; ``form`` itself when labels
+    find none of them elsewhere."""
+    fields, yearly, moved = dict(form.fields), dict(form.yearly), []
+    for spec in astray:
+        if spec.yearly:
+            labelled, named = by_labels.yearly.get(spec.key) or {}, form.yearly.get(spec.key) or {}
+            where = [v.location for v in labelled.values()]
+            if where and where != [v.location for v in named.values()]:
+                yearly[spec.key] = labelled
+                moved.append((spec.key, _row_of(where[0])))
+        else:
+            labelled, named = by_labels.fields.get(spec.key), form.fields.get(spec.key)
+            if labelled is not None and (named is None or labelled.location != named.location):
+                fields[spec.key] = labelled
+                moved.append((spec.key, labelled.location.rsplit("!", 1)[-1]))
+    if not moved:
+        return form
+    read = "、".join(f"“{key}”（{where}）" for key, where in moved)
+    return replace(form, fields=fields, yearly=yearly, warnings=(*form.warnings, _names_warning(
+        sheet, f"模板里标记{'、'.join(f'“{key}”' for key, _ in moved)}位置的“名称”指向的单元格，左边写的是别的栏目"
+               f"（可能复制粘贴或插入过行），已按栏目名称读取：{read}")))
+
+
+def _row_of(location: str) -> str:
+    """'第14行' for a cell location such as '基本情况!C14'."""
+    m = re.search(r"(\d+)$", location)
+    return f"第{m.group(1)}行" if m else location
+
+
+def _names_astray(sheet: Sheet, names: dict, campaign: Campaign) -> tuple[bool, list]:
+    """(stale, astray): whether the template's defined names point at other fields than their own, and the
+    fields whose name points at a cell not labelled as theirs. For each named field's cell (a yearly figure's
+    first year: a row each), the nearest label to its left in its row (match_label) — the field's own in the
+    template — is compared with the field. Stale: at least two, and at least half of those with a label, naming
+    another field (a row inserted above them by openpyxl or POI, which do not move names, shifts every name by a
+    row). Astray: the nearest label names another field, or the nearest text to the left is no field's label
+    (a row '其中：出口收入' inserted above 利润总额, or the enterprise's own rows pasted in another order)."""
     table = label_table(campaign)
     specs = {spec.defined_name(): spec for spec in campaign.fields}
     specs.update({spec.defined_name(campaign.base_years[0]): spec for spec in campaign.yearly})  # (a row each)
     labelled = other = 0
+    astray = []
     for name, (_sheet_name, r, c) in names.items():
         spec = specs.get(name)
         if spec is None:
             continue
+        first_text = True
         for cc in range(c - 1, -1, -1):
-            found, _rank = match_label(sheet.value(r, cc), table)
+            value = sheet.value(r, cc)
+            found, _rank = match_label(value, table)
             if found is not None:
                 labelled += 1
                 other += found.key != spec.key
+                if found.key != spec.key and first_text:
+                    astray.append(spec)
                 break
-    return other >= 2 and 2 * other >= labelled
+            if first_text and isinstance(value, str) and value.strip():
+                first_text = False
+                astray.append(spec)
+    order = {spec.key: n for n, spec in enumerate((*campaign.fields, *campaign.yearly))}
+    return other >= 2 and 2 * other >= labelled, sorted(astray, key=lambda spec: order[spec.key])
 
 
 def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormData]:
@@ -488,6 +539,14 @@ def _best(group: list, active: str):
     return min(group, key=lambda c: (c[1].name != active, -c[3], c[0]))
 
 
+def finish_form(form: FormData, campaign: Campaign, file: str, book: Workbook) -> FormData:
+    """A form read from ``book``'s cells as its values are meant (_as_shown: money typed with its unit or labelled
+    in 元 / 亿元 in 万元, with a warning naming the cell; characters XML cannot hold noted) — for a form read from
+    something other than a workbook's sheets (a Word 申请书's table: documents.from_docx), as read_forms does
+    for a workbook's."""
+    return _finish(form, campaign, file, {}, book)
+
+
 def _finish(form: FormData, campaign: Campaign, file: str, notes: dict, book: Workbook,
             extra: list = ()) -> FormData:
     fields, yearly, unit_warnings = _as_shown(form, campaign, file, notes, book)
@@ -510,10 +569,19 @@ def _notes_by_location(book: Workbook) -> dict:
     return out
 
 
+_LABELLED_CELL = re.compile(r"第(\d+)行第(\d+)列$")  # Sheet.location of a sheet with a label (a Word table)
+
+
 def _cell_of(book: Workbook, location: str):
-    """(sheet, r, c) of a location 'sheet!B7', None when it is not one."""
+    """(sheet, r, c) of a location 'sheet!B7' (or '<label>第9行第4列' of a labelled sheet: a Word table), None when
+    it is not one."""
     if "!" not in location:
-        return None
+        m = _LABELLED_CELL.search(location)
+        if m is None:
+            return None
+        r, c = int(m.group(1)) - 1, int(m.group(2)) - 1
+        sheet = next((s for s in book.sheets if s.label and location == s.location(r, c)), None)
+        return (sheet, r, c) if sheet is not None else None
     name, ref = location.rsplit("!", 1)
     sheet = book.sheet(name)
     cell = parse_cell_ref(ref)
