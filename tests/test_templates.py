@@ -226,6 +226,38 @@ def test_application_doc_template_extracts_back(tmp_path, campaign):
     assert all(blank.form.fields[k].value is None for k in ("申报单位", "标杆名称", "摘要"))
 
 
+@pytest.mark.parametrize("typed, expected", [
+    ("5.2亿元", 52000.0), ("5.2亿", 52000.0), ("５．２亿元", 52000.0), ("520,000,000元", 52000.0),
+    ("0.21亿元", 2100.0), ("52000万元", 52000.0), ("52000", 52000.0), ("（元）520000000", 52000.0),
+], ids=["亿元", "亿", "full-width", "元 with commas", "0.21亿元", "万元 typed", "plain", "row labelled in 元"])
+def test_money_typed_with_its_unit_in_the_word_application(tmp_path, campaign, typed, expected):
+    """资产总额 typed in the Word 申请书 with its unit, or under a row label saying 元, is read in 万元 as in the
+    Excel 申请表 (before, '5.2亿元' was 5.2 万元 and '520,000,000元' 520,000,000 万元 — 10,000 times off in the
+    register and the size class), with a hint naming the cell; a figure in 万元 says nothing."""
+    path = ROOT / "templates" / "申请书.docx"
+    filled = tmp_path / "申请书.docx"
+    values = {k: v for k, v in TYPED.items() if k != "摘要"}
+    labelled = typed.startswith("（元）")
+    values["资产总额"] = {**TYPED["资产总额"], 2018: typed.removeprefix("（元）")}
+    _fill_application(path, filled, values, campaign.base_years)
+    if labelled:  # the row's label says 元
+        doc = Document(filled)
+        cell = next(c for row in doc.tables[0].rows for c in row.cells if c.text.startswith("资产总额"))
+        cell.paragraphs[0].runs[0].text = "资产总额（元）"
+        for run in cell.paragraphs[0].runs[1:]:
+            run.text = ""
+        doc.save(filled)
+    ex = extract(filled.read_bytes(), filled.name, campaign)
+    value = ex.form.yearly["资产总额"][2018]
+    assert value.value == expected
+    hints = [i for i in ex.issues if i.code == "finance.suspicious" and i.field == "2018年资产总额"]
+    if typed in ("52000", "52000万元"):
+        assert not hints
+    else:
+        [hint] = hints
+        assert hint.location == value.location and "万元读取" in hint.message and hint.file == "申请书.docx"
+
+
 @pytest.mark.parametrize("name", ["总结材料.docx", "申请书.docx", "推荐单位用/推荐意见.docx"])
 def test_word_templates_have_page_numbers(name):
     doc = Document(ROOT / "templates" / name)

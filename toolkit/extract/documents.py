@@ -19,7 +19,7 @@ from ..model import (
 from ..normalize import normalize_name
 from . import sniff as S
 from .docx import read_docx, read_sections, table_sheet
-from .form import form_by_labels, label_table, match_label
+from .form import finish_form, form_by_labels, label_table, match_label
 from .grid import Workbook
 from .opc import Package
 from .own import NEVER_READ, own_output
@@ -172,15 +172,16 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
     tables = _application_tables(content, campaign)
     if tables:
         sheets = [table_sheet(t, label=f"申请表（第{t.index}个表格）") for t in tables]
-        form = form_by_labels(Workbook(sheets=sheets), campaign, max_sheets=len(sheets))
+        book = Workbook(sheets=sheets)
+        form = form_by_labels(book, campaign, max_sheets=len(sheets))
         after = content.blocks[content.blocks.index(tables[-1]) + 1:]
         summary = read_sections(after, campaign)
         if len(summary.sections) < 2:
             summary = None
         if form is not None:
-            form = replace(form, source="docx-table")
+            form = finish_form(replace(form, source="docx-table"), campaign, file, book)
             before = content.blocks[:content.blocks.index(tables[0])]
-            issues = tuple(_cover_mismatches(before, form, file))
+            issues = (*form.warnings, *_cover_mismatches(before, form, file))
             return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
