@@ -133,3 +133,45 @@ def test_file_resaved_after_the_deadline_keeps_its_on_time_version(tmp_path, mak
     assert app["received_at"].startswith("2021-09-10")
     late = [i for i in app["issues"] if i["code"] == "deadline.late"]
     assert late and late[0]["severity"] == "warning" and "不予受理" in late[0]["message"]
+
+
+def _renamed(tmp_path, make_form, make_summary, before: str, after: str, *, into: str = "") -> dict:
+    """A pair received on 2021-09-10 in folder ``before``; after the deadline the folder is renamed ``after`` (the
+    files moved into ``into`` inside it, when given), bytes unchanged: the application as the second run sees
+    it."""
+    campaign = load_campaign()  # deadline 2021-09-20
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / before / "1-申请表.xlsx", 所在地区="廊坊市")
+    make_summary(inbox / before / "1-总结材料.docx")
+    run(inbox, out, campaign, now=T0, settle=0)
+    target = inbox / after / into
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted((inbox / before).iterdir()):
+        path.rename(target / path.name)
+    (inbox / before).rmdir()
+    run(inbox, out, campaign, now=T0 + dt.timedelta(days=15), settle=0)
+    return _summary(out)
+
+
+def test_renaming_a_unit_folder_after_the_deadline_keeps_the_receipt_time(tmp_path, make_form, make_summary):
+    """A clerk renames '廊坊' to the unit's full name after the deadline: the same bytes for the same unit keep
+    the time they were first received (they were 逾期 before: the receipt time was kept per folder name only)."""
+    summary = _renamed(tmp_path, make_form, make_summary, "廊坊", "廊坊市工业和信息化局")
+    [app] = [a for a in summary["applications"] if a["status"] != "已撤回"]
+    assert app["status"] == "通过" and app["received_at"].startswith("2021-09-10")
+    assert not [i for i in app["issues"] if i["code"] == "deadline.late"]
+    assert app["unit"] == "廊坊市工业和信息化局" and app["files"][0].startswith("廊坊市工业和信息化局/")
+
+
+def test_moving_into_a_renamed_unit_folders_subfolder_keeps_the_receipt_time(tmp_path, make_form, make_summary):
+    summary = _renamed(tmp_path, make_form, make_summary, "廊坊市工信局", "08-廊坊", into="河北华信精密机械")
+    [app] = [a for a in summary["applications"] if a["status"] != "已撤回"]
+    assert app["status"] == "通过" and app["received_at"].startswith("2021-09-10")
+
+
+def test_files_moved_to_another_units_folder_after_the_deadline_are_a_late_receipt(tmp_path, make_form,
+                                                                                    make_summary):
+    """The same bytes in another unit's folder are that unit's submission, received when they arrived there."""
+    summary = _renamed(tmp_path, make_form, make_summary, "廊坊", "衡水")
+    [app] = [a for a in summary["applications"] if a["unit"] == "衡水市工业和信息化局"]
+    assert app["status"] == "逾期" and app["received_at"].startswith("2021-09-25")

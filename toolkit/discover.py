@@ -202,10 +202,19 @@ class _Units:
         """(unit folder as written, unit name or '') for an inbox-relative path."""
         parts = rel.split("/")
         folder = parts[0] if len(parts) > 1 else ""
+        return folder, self.named(folder)
+
+    def named(self, folder: str) -> str:
+        """The unit a top-level folder of the inbox resolves to, '' for none."""
         if folder not in self.known:
             unit = resolve_unit(folder, self.campaign) if folder else None
             self.known[folder] = unit.name if unit else ""
-        return folder, self.known[folder]
+        return self.known[folder]
+
+    def place(self, folder: str) -> str:
+        """Where content keeps its receipt time (Journal.place_of): the unit a folder resolves to, else the
+        folder itself (marked, so that no folder name is taken for a unit's)."""
+        return self.named(folder) or "/" + folder
 
 
 def _unhashed_version(path: Path, rel: str, units: _Units, seen_at: str) -> FileVersion:
@@ -242,6 +251,8 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     changing = {os.fspath(p) for p in wait_until_stable(young, settle=settle, max_wait=max_wait)}
     files, ignored, pending = [], [], []
     units = _Units(campaign)
+    # content keeps its receipt time within its unit, whatever its folder is called now
+    journal.place_of = units.place
     for rel, abspath, st in scanned:
         if rel in temporary:
             ignored.append(_unhashed_version(Path(abspath), rel, units, seen_at))
