@@ -387,3 +387,71 @@ def test_a_name_wrapped_by_a_soft_line_break_is_one_name(where, campaign):
         doc.add_paragraph(body)
     summary = read_sections(read_docx(_docx(doc)).blocks, campaign)
     assert summary.benchmark_name == NAME
+
+
+# ---- headings in the enterprise's own words, found by their place ----
+
+OWN_WORDS = {
+    "主要做法 / 取得成效": ["四、主要做法", "五、取得成效"],
+    "具体做法 / 主要成效": ["四、具体做法", "五、主要成效"],
+    "any words, numbered in place": ["四、我们是怎样推进的", "五、效益分析"],
+    "section 4 only": ["四、精益之路", "五、管理方法（技术）的实施效果"],
+    "section 5 only": ["四、管理方法（技术）的推进和应用情况", "五、回顾与展望"],
+}
+
+
+@pytest.mark.parametrize("how", ["bold", "numbered text", "heading style"])
+@pytest.mark.parametrize("variant", list(OWN_WORDS))
+def test_sections_in_own_words_numbered_in_their_place(variant, how, campaign):
+    """'四、主要做法' and '五、取得成效' (or any words) after 一、二、三、 headings worded as the notice words
+    them: the fourth and fifth sections, by their place in the document's own numbering — before, 企业概况 ran on
+    over both (over its 500 字) and both were reported missing. In Word's Heading 1 style the number is typed."""
+    headings = NOTICE[:3] + OWN_WORDS[variant]
+    doc = Document()
+    for heading, body in zip(headings, BODIES):
+        if how == "heading style":
+            doc.add_heading(heading, level=1)
+        else:
+            doc.add_paragraph().add_run(heading).bold = how == "bold"
+        doc.add_paragraph(body)
+    assert _counts(_docx(doc), campaign) == EXPECTED
+
+
+@pytest.mark.parametrize("paragraph", [
+    "四、推进目标",  # numbered as a section, but between sections 4 and 5 found by their words: a sub-point
+    "（四）效益分析",  # another kind of numbering
+    "五、效益分析：质量损失率下降。",  # text after a '：' — a point with its text, not a heading on its own
+    "五、公司在推进中取得了显著成效，质量损失率大幅下降。",  # a sentence
+])
+def test_a_numbered_line_out_of_place_or_of_another_kind_is_no_heading(paragraph, campaign):
+    """Only a heading on its own, numbered in the usual kind with a missing section's place and lying where that
+    section belongs, is taken by its place; otherwise section 5 stays missing (or is the one worded so)."""
+    doc = Document()
+    for heading, body in zip(NOTICE[:4], BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+    doc.add_paragraph().add_run(paragraph).bold = True
+    doc.add_paragraph(BODIES[4])
+    counts = _counts(_docx(doc), campaign)
+    if paragraph.startswith("四、"):  # (two 四、: neither is section 5's place)
+        assert counts[KEYS[4]] is None
+    else:
+        assert counts[KEYS[4]] is None and counts[KEYS[3]] > EXPECTED[KEYS[3]]
+
+
+def test_two_paragraphs_numbered_for_a_missing_section_are_not_guessed_between(campaign):
+    """Two '五、' lines where section 5 belongs: which starts it cannot be told, so it stays missing."""
+    doc = Document()
+    for heading, body in zip(NOTICE[:4], BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+    for heading in ("五、效益分析", "五、社会效益"):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(BODIES[4])
+    assert _counts(_docx(doc), campaign)[KEYS[4]] is None
+
+
+@pytest.mark.parametrize("heading", ["三、公司概况", "三、公司简介", "三、公司基本情况"])
+def test_the_overview_as_a_company_writes_it(heading, campaign):
+    headings = NOTICE[:2] + [heading] + NOTICE[3:]
+    assert _counts(_summary(headings, how="numbered text"), campaign) == EXPECTED

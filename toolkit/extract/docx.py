@@ -1120,7 +1120,45 @@ def _chosen_headings(blocks: list[Block], campaign: Campaign, counts: list[int])
         rank = (mark.kind == usual, placed, weight > 0, mark.exact, weight)
         if mark.spec.key not in best or rank > best[mark.spec.key][0]:
             best[mark.spec.key] = (rank, i, mark)
-    return {i: (mark.spec, mark.inline) for _rank, i, mark in best.values()}
+    chosen = {i: (mark.spec, mark.inline) for _rank, i, mark in best.values()}
+    if strict:
+        chosen.update(_placed_by_number(blocks, campaign, usual, chosen))
+    return chosen
+
+
+def _placed_by_number(blocks: list[Block], campaign: Campaign, usual: tuple, chosen: dict) -> dict:
+    """Headings of sections still missing, found by their place (block index -> (section, '')): once the
+    document's usual way of setting headings (``usual``: numbering kind, heading level) sets three sections or
+    more, the one paragraph between the headings of the sections before and after a missing one that is set that
+    way, numbered with its place ('四、' for the fourth), and reads as a heading on its own (short, no sentence, no
+    text after a '：') starts it however it is worded — '四、主要做法', '五、取得成效' (before, the 企业概况 ran on
+    over both, too long, and sections 4 and 5 were missing)."""
+    style, level = usual
+    if style in ("", "auto", "1.1"):
+        return {}
+    at = {spec.key: i for i, (spec, _inline) in chosen.items()}
+    placed = {}
+    for spec in campaign.sections:
+        if spec.key in at:
+            continue
+        before = max((at[s.key] for s in campaign.sections if s.number < spec.number and s.key in at), default=-1)
+        after = min((at[s.key] for s in campaign.sections if s.number > spec.number and s.key in at),
+                    default=len(blocks))
+        hits = [i for i in range(before + 1, after) if i not in chosen and blocks[i].kind == "p"
+                and blocks[i].heading_level == level and _numbered_heading(blocks[i], style, spec.number)]
+        if len(hits) == 1:
+            placed[hits[0]] = (spec, "")
+            at[spec.key] = hits[0]
+    return placed
+
+
+def _numbered_heading(block: Block, style: str, number: int) -> bool:
+    """Whether a paragraph is a heading on its own numbered ``number`` in the kind ``style`` (_numbering)."""
+    text = block.shown.strip()
+    if not text or len(text) > 40 or _numbering(text, block) != (style, number):
+        return False
+    words = _NUMBERING.sub("", text, count=1).strip()
+    return bool(words) and not _SENTENCE.search(words) and not any(c in words for c in ":：")
 
 
 def _listed(weighted: list) -> set[int]:
