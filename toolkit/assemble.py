@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
-from .messages import display_location, make_issue
+from .messages import ARCHIVE_FIX, display_location, make_issue
 from .messages import title as issue_title
 from .model import (
     APPLICATION_DOC,
@@ -208,6 +208,7 @@ def _restore(decided: DecidedUnit, versions: dict, entries: dict) -> tuple[list[
 def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
                  removed: list[FileVersion]) -> DecidedUnit:
     """Steps 1-7 (see the module's docstring) for one unit; ``entries`` of its files get their status and issues."""
+    _unpacked_archives(files, extracted, entries)
     rejected = [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"]
     # 1-2. versions and pairing
     candidates, ranking_files = _unit_applications(campaign, files, extracted, entries, rejected)
@@ -336,6 +337,28 @@ def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extrac
         out.append(evolve(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回",
                           **_derived(ghost, campaign)))
     return out
+
+
+def _unpacked_archives(files: list[FileVersion], extracted: dict, entries: dict) -> None:
+    """A zip archive in a unit's folder whose files are all beside it in the unit's folders (unpacked, as its
+    file.unsupported asks: each by its name — edited since, perhaps — or its exact size — renamed) is no longer an
+    error: its entry is 'unpacked', listed and not read; the clerk who unpacked it need not also delete it. One
+    some of whose files are there says which are not yet."""
+    names = {normalize_filename(fv.name) for fv in files}
+    sizes = {fv.size for fv in files if not extracted[fv.path].archive}
+    for fv in files:
+        members = extracted[fv.path].archive
+        entry = entries[fv.path]
+        if not members or entry.status != "rejected":
+            continue
+        missing = [name for name, size in members if normalize_filename(name) not in names and size not in sizes]
+        if not missing:
+            entry.status, entry.issues = "unpacked", [i for i in entry.issues if i.code != "file.unsupported"]
+        elif len(missing) < len(members):
+            listed = "、".join(f"“{name}”" for name in missing[:3]) + ("等" if len(missing) > 3 else "")
+            entry.issues = [i for i in entry.issues if i.code != "file.unsupported"] + [make_issue(
+                "file.unsupported", file=fv.path, location="整个文件", fix=ARCHIVE_FIX,
+                reason=f"这是压缩包，工具不会解压。其中有{len(missing)}个文件还没有放入本单位文件夹：{listed}。")]
 
 
 def _derived(app: Application, campaign: Campaign) -> dict:

@@ -278,7 +278,8 @@ def from_dict(d: dict) -> Extracted:
                      ranking=tuple(RankingRow(**r) for r in d.get("ranking", ())),
                      issues=tuple(Issue(**i) for i in d.get("issues", ())),
                      forms=tuple(_form_from_dict(f) for f in d.get("forms", ())),
-                     ranking_dates=tuple((str(text), str(where)) for text, where in d.get("ranking_dates", ())))
+                     ranking_dates=tuple((str(text), str(where)) for text, where in d.get("ranking_dates", ())),
+                     archive=tuple((str(member), int(size)) for member, size in d.get("archive", ())))
 
 
 class ExtractCache:

@@ -135,6 +135,10 @@ def title(code: str) -> str:
     return CATALOGUE[code].title if code in CATALOGUE else code
 
 
+# how to fix a zip archive in a unit's folder (extract.registry; assembly once some of its files are put beside it)
+ARCHIVE_FIX = "请解压后把其中的文件放入本单位文件夹；其中的文件都已放入后，压缩包本身不再报错，可以删除，也可以留着。"
+
+
 def file_problem(code: str, file: str, **values) -> Extracted:
     """What a file that is not read as any kind yields: one issue of ``code`` (file.unreadable, file.encrypted,
     file.unsupported, file.unrecognized …) about the whole file, with the catalogue's placeholders ``values``."""

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from ..campaign import Campaign
-from ..messages import file_problem
+from ..messages import ARCHIVE_FIX, file_problem
 from ..model import ATTACHMENT, OPINION_SCAN, Extracted
 from . import sniff as S
 from .documents import extract_document, extract_web
@@ -33,6 +34,30 @@ def extract(data: bytes, name: str, campaign: Campaign, *, file: str = "") -> Ex
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             return file_problem("file.encrypted", file)
         return file_problem("file.unreadable", file, reason="文件已损坏或格式不正确")  # the exception is in the debug log, not for the clerk
+
+
+_ARCHIVE_NOISE = re.compile(r"(^|/)(__MACOSX/|\.ds_store$|thumbs\.db$|desktop\.ini$|~\$|\.~lock\.)", re.I)
+
+
+def archive_members(package: Package | None) -> tuple[tuple[str, int], ...]:
+    """The files a zip archive holds, as (name without its folders, size in bytes), from its central directory
+    (nothing is decompressed); folders and what an OS adds (__MACOSX, .DS_Store, Thumbs.db, lock files) left out.
+    A name stored without the UTF-8 flag is decoded as GBK, as Chinese Windows' own zip tool writes it (zipfile
+    reads it as code page 437). () for a zip that did not open."""
+    if package is None:
+        return ()
+    out = []
+    for info in package.zip_file.infolist():
+        name = info.filename
+        if not info.flag_bits & 0x800:
+            try:
+                name = name.encode("cp437").decode("gbk")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        if info.is_dir() or _ARCHIVE_NOISE.search(name):
+            continue
+        out.append((name.rsplit("/", 1)[-1], info.file_size))
+    return tuple(out)
 
 
 def _zip_package(data: bytes) -> Package | None:
@@ -103,7 +128,8 @@ def _extract_kind(data: bytes, package: Package | None, name: str, campaign: Cam
         if re.search(r"\.(xlsx|xlsm|docx|docm|ods|odt)$", lower):
             return file_problem("file.unreadable", file, reason=f"文件扩展名是 .{lower.rsplit('.', 1)[-1]}，但内容不是 Office 文档（是普通压缩包），"
                                      "可能是改了扩展名或文件已损坏")
-        return file_problem("file.unsupported", file, reason="这是压缩包，工具不会解压。请解压后把其中的文件放入本单位文件夹。")
+        problem = file_problem("file.unsupported", file, reason="这是压缩包，工具不会解压。", fix=ARCHIVE_FIX)
+        return replace(problem, archive=archive_members(package))
     if sniffed.detail == "xlsb":
         return file_problem("file.unsupported", file, reason="Excel 二进制工作簿（.xlsb）无法读取。")
     if sniffed.detail == "damaged-zip" or re.search(r"\.(xlsx|xlsm|docx)$", lower):

@@ -1,0 +1,115 @@
+"""A zip archive in a unit's folder: an error until its files are put beside it (unpacked, as its message asks),
+then listed and no longer an error — the clerk need not also delete it. Real zips written and a real batch run."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+
+from toolkit.campaign import CHINA_TZ, load_campaign
+from toolkit.extract.opc import Package
+from toolkit.extract.registry import archive_members
+from toolkit.pipeline import run
+
+DAY = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+UNIT = "石家庄市工业和信息化局"
+FIRM = "河北华信精密机械有限公司"
+FILES = ["1-河北华信精密机械有限公司-申请表.xlsx", "1-河北华信精密机械有限公司-总结材料.docx"]
+
+
+def _zip(members: dict[str, bytes], *, gbk: bool = False) -> bytes:
+    """A zip of ``members`` (name -> bytes); with ``gbk``, names stored in GBK without the UTF-8 flag, as the zip
+    tool of Chinese Windows writes them (written with ASCII stand-ins of the same length, then swapped)."""
+    buffer = io.BytesIO()
+    stand_ins = {}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("河北华信/" if not gbk else "dir/", b"")
+        for n, (name, data) in enumerate(members.items()):
+            if gbk:
+                raw = ("河北华信/" + name).encode("gbk")
+                stand_in = f"{n:02d}".encode() + b"x" * (len(raw) - 2)
+                stand_ins[stand_in] = raw
+                archive.writestr(stand_in.decode(), data)
+            else:
+                archive.writestr("河北华信/" + name, data)
+    data = buffer.getvalue()
+    for stand_in, raw in stand_ins.items():
+        data = data.replace(stand_in, raw)
+    return data
+
+
+def _unit(tmp_path, make_form, make_summary) -> tuple:
+    staging = tmp_path / "staging"
+    make_form(staging / FILES[0], 所在地区="石家庄市")
+    make_summary(staging / FILES[1])
+    return staging, {name: (staging / name).read_bytes() for name in FILES}
+
+
+def _run(tmp_path) -> dict:
+    run(tmp_path / "inbox", tmp_path / "out", load_campaign(), settle=0, workers=1, now=DAY)
+    return json.loads((tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("gbk", [False, True], ids=["UTF-8 names", "GBK names (Windows)"])
+def test_archive_members_are_named_as_written(gbk):
+    data = _zip({"申请表.xlsx": b"abc", "__MACOSX/._申请表.xlsx": b"x", "Thumbs.db": b"y"}, gbk=gbk)
+    raw = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert all(bool(i.flag_bits & 0x800) is not gbk for i in raw if not i.filename.isascii() or gbk)
+    with Package(data) as package:
+        assert archive_members(package) == (("申请表.xlsx", 3),)
+
+
+def _archive_entry(summary: dict) -> dict:
+    return next(f for f in summary["files"] if f["file"].endswith(".zip"))
+
+
+@pytest.mark.parametrize("gbk", [False, True], ids=["UTF-8 names", "GBK names (Windows)"])
+def test_an_unpacked_archive_left_beside_its_files_is_no_error(tmp_path, make_form, make_summary, gbk):
+    _staging, members = _unit(tmp_path, make_form, make_summary)
+    folder = tmp_path / "inbox" / "石家庄"
+    folder.mkdir(parents=True)
+    (folder / "华信申报材料.zip").write_bytes(_zip(members, gbk=gbk))
+    summary = _run(tmp_path)
+    entry = _archive_entry(summary)
+    assert entry["status"] == "rejected" and [i["code"] for i in entry["issues"]] == ["file.unsupported"]
+    message = entry["issues"][0]["message"]
+    assert "解压" in message and "另存为" not in message
+    for name, data in members.items():  # the clerk unpacks it into a sub-folder, and leaves the zip
+        (folder / "河北华信" / name).parent.mkdir(exist_ok=True)
+        (folder / "河北华信" / name).write_bytes(data)
+    summary = _run(tmp_path)
+    entry = _archive_entry(summary)
+    assert entry["status"] == "unpacked" and entry["issues"] == []
+    [app] = summary["applications"]
+    assert app["status"] == "通过"
+    [unit] = [u for u in summary["units"] if u["unit"] == UNIT]
+    assert unit["file_errors"] == 0 and unit["opinion_final"], unit
+
+
+def test_an_archive_with_a_file_not_yet_unpacked_names_it(tmp_path, make_form, make_summary):
+    _staging, members = _unit(tmp_path, make_form, make_summary)
+    folder = tmp_path / "inbox" / "石家庄"
+    folder.mkdir(parents=True)
+    (folder / "材料.zip").write_bytes(_zip({**members, "证实性材料.pdf": b"%PDF-1.4 stamped"}))
+    for name, data in members.items():
+        (folder / name).write_bytes(data)
+    entry = _archive_entry(_run(tmp_path))
+    assert entry["status"] == "rejected"
+    [issue] = entry["issues"]
+    assert issue["severity"] == "error" and "证实性材料.pdf" in issue["message"]
+    assert FILES[0] not in issue["message"] and "1个文件还没有放入" in issue["message"]
+
+
+def test_an_unpacked_file_edited_since_still_counts_as_unpacked(tmp_path, make_form, make_summary):
+    """The enterprise corrected the 申请表 after the clerk unpacked it: same name, other size — it is there."""
+    staging, members = _unit(tmp_path, make_form, make_summary)
+    folder = tmp_path / "inbox" / "石家庄"
+    folder.mkdir(parents=True)
+    (folder / "材料.zip").write_bytes(_zip(members))
+    make_form(folder / FILES[0], 所在地区="石家庄市", 联系人="李四改")
+    (folder / FILES[1]).write_bytes(members[FILES[1]])
+    assert (folder / FILES[0]).stat().st_size != len(members[FILES[0]])
+    assert _archive_entry(_run(tmp_path))["status"] == "unpacked"
