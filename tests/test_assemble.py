@@ -18,6 +18,12 @@ CAMPAIGN = load_campaign().with_deadline("2099-12-31")
     ("03 张家口", "张家口市工业和信息化局"), ("冶金", "河北省冶金行业协会"), ("冶金协会", "河北省冶金行业协会"),
     ("河北省质量协会（报送材料）", "河北省质量协会"), ("质量文化协会", "河北省质量文化协会"), ("雄安新区", "雄安新区改革发展局"),
     ("河北省质量", None), ("其他材料", None), ("质量", None),
+    # associations as clerks write them: 工业 for 行业 or left out, 与 / 和 left out, a short form of a word
+    ("河北省建材工业协会", "河北省建筑材料工业协会"), ("河北省纺织服装行业协会", "河北省纺织与服装行业协会"),
+    ("河北省石油化学工业协会", "河北省石油和化学工业协会"), ("河北省机械工业协会", "河北省机械行业协会"),
+    ("食品行业协会", "河北省食品工业协会"), ("河北省轻工业协会", "河北省轻工行业协会"),
+    ("河北省信息产业协会", "河北省信息产业与信息化协会"),
+    ("河北省质量管理协会", None),  # another word, not a spelling: not guessed
 ])
 def test_unit_from_folder(folder, unit):
     found = resolve_unit(folder, CAMPAIGN)
