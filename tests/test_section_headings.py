@@ -455,3 +455,25 @@ def test_two_paragraphs_numbered_for_a_missing_section_are_not_guessed_between(c
 def test_the_overview_as_a_company_writes_it(heading, campaign):
     headings = NOTICE[:2] + [heading] + NOTICE[3:]
     assert _counts(_summary(headings, how="numbered text"), campaign) == EXPECTED
+
+
+@pytest.mark.parametrize("line, name", [
+    (f"质量标杆名称：{NAME}", NAME),
+    (f"标杆名称: {NAME}", NAME),
+    (f"1. 质量标杆名称：{NAME}", NAME),
+    (f"质量标杆名称 ： {NAME}", NAME),
+    (f"名称：{NAME}", f"名称：{NAME}"),  # not the section's label: kept as written
+    (f"{NAME}：以数据驱动质量改进", f"{NAME}：以数据驱动质量改进"),  # a colon inside the name itself
+])
+def test_the_heading_repeated_as_a_label_before_the_name_is_no_part_of_it(line, name, campaign):
+    """Under '一、质量标杆名称' the enterprise wrote '质量标杆名称：…经验' (as a form's cell is filled): the name is
+    what follows the label — before, the label made it differ from the 申请表's (mismatch) and counted in its 字数."""
+    doc = Document()
+    doc.add_paragraph().add_run(NOTICE[0]).bold = True
+    doc.add_paragraph(line)
+    for heading, body in zip(NOTICE[1:], BODIES[1:]):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+    summary = read_sections(read_docx(_docx(doc)).blocks, campaign)
+    section = summary.sections[KEYS[0]]
+    assert section.text == name and section.chars == count_words(name)

@@ -1184,6 +1184,20 @@ def is_template_guidance(text: str) -> bool:
     return bool(_GUIDANCE.match(text))
 
 
+def _after_label(text: str, campaign: Campaign) -> str:
+    """``text`` without a leading label of the 质量标杆名称 section and its '：' ('质量标杆名称：…经验', '标杆名称: …'
+    — the heading repeated as a label before the name, as a form's cell is filled); ``text`` itself otherwise."""
+    spec = campaign.section(SECTION_NAME)
+    m = _LABELLED.match(text)
+    if m is None or spec is None:
+        return text
+    label = normalize_name(_NUMBERING.sub("", m.group(1).strip(), count=1))
+    return m.group(2).strip() if label in {normalize_name(k) for k in (spec.key, *spec.synonyms)} else text
+
+
+_LABELLED = re.compile(r"^([^:：]{1,24})[:：]\s*(\S.*)$", re.S)  # 'label：text'
+
+
 def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
     """The 总结材料's sections from its blocks: each from its chosen heading to the next, with its text (its
     paragraphs and tables, joined by line breaks), 字数, images and tables; ``title`` the first line before them.
@@ -1212,10 +1226,15 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
             continue
         if block.kind == "p":
             if block.text and not is_template_guidance(block.text):
-                # the 标杆名称 is one line: a soft line break within its paragraph (a long name wrapped by hand) is
-                # not a second line (SummaryData.benchmark_name takes the first); 字数 as counted before
-                acc[current]["texts"].append(block.text.replace("\n", "") if current == SECTION_NAME else block.text)
-                acc[current]["chars"] += counts[i]
+                text, count = block.text, counts[i]
+                if current == SECTION_NAME:
+                    # the 标杆名称 is one line: a soft line break within its paragraph (a long name wrapped by hand)
+                    # is not a second line (SummaryData.benchmark_name takes the first); 字数 as counted before
+                    text = text.replace("\n", "")
+                    if not acc[current]["texts"] and (unlabelled := _after_label(text, campaign)) != text:
+                        text, count = unlabelled, count_words(unlabelled)  # '质量标杆名称：…' under its heading
+                acc[current]["texts"].append(text)
+                acc[current]["chars"] += count
             acc[current]["images"] += block.images
         else:
             acc[current]["texts"].append(block.text)
