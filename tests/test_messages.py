@@ -29,7 +29,7 @@ SAMPLES = {
     "form_value": "甲公司实施六西格玛的经验", "summary_value": "甲公司实施精益生产的经验", "years": "2018、2020",
     "values": "2018年 -5 万元；2020年 0 万元", "received": 4, "quota": 3, "rank": 4,
     "other": "河北省冶金行业协会推荐的第1位", "received_at": "2021年09月21日 08:00", "deadline": "2021年09月20日 23:59",
-    "written": "保定市", "unit": "唐山市工业和信息化局", "region": "唐山市",
+    "written": "保定市", "unit": "唐山市工业和信息化局", "region": "唐山市", "units": "河北省冶金行业协会",
 }
 LOCATION = "申请表!B3"
 _CJK = re.compile(r"[\u4e00-\u9fff]")

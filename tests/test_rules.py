@@ -939,3 +939,21 @@ def test_validation_report_counts_and_flattens():
     assert sorted(report.flatten("code", "field")) == [["eligibility.unprofitable", "利润总额"],
                                                        ["field.invalid", "电子邮箱"]]
     assert validate(make_app(), CAMPAIGN).report.valid
+
+
+def test_a_duplicate_across_units_asks_to_agree_with_the_other_unit():
+    issues = [i for i in unit_issues(*application_files("石家庄", "1-", ENTERPRISE),
+                                     *application_files("冶金协会", "2-", ENTERPRISE, unit=YEJIN))
+              if i.code == "duplicate.enterprise"]
+    assert len(issues) == 2
+    mine = next(i for i in issues if i.file.startswith("石家庄/"))
+    assert f"另见{YEJIN}推荐的第1位" in mine.message
+    assert mine.fix == f"同一企业只能申报一项，请与{YEJIN}协商保留一项。"  # a unit to agree with, not a rank
+
+
+def test_a_duplicate_within_one_unit_is_the_units_own_choice():
+    issues = [i for i in unit_issues(*application_files("石家庄", "1-", "河北钢铁集团有限公司"),
+                                     *application_files("石家庄", "2-", "河北钢铁集团"))
+              if i.code == "duplicate.enterprise"]
+    assert len(issues) == 2
+    assert all("本单位确定保留哪一项" in i.fix and "协商" not in i.fix for i in issues)

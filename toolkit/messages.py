@@ -82,7 +82,7 @@ CATALOGUE: dict[str, Template] = {
                               "请在推荐排序表中为每个申报项目填写唯一的推荐顺序（1、2、3…），并确保企业名称与申请表一致。"),
     "duplicate.enterprise": Template(ERROR, "同一企业重复推荐",
                                      "企业“{enterprise}”被重复推荐：另见{other}。",
-                                     "同一企业只能申报一项，请与{other}协商保留一项。"),
+                                     "同一企业只能申报一项，请与{units}协商保留一项。"),
     "deadline.late": Template(ERROR, "逾期提交",
                               "文件“{name}”于{received_at}首次收到，晚于截止时间{deadline}，按通知要求逾期不再受理。",
                               "如确有特殊情况，请联系省厅；省厅同意延期后会按新的截止时间重新汇总。"),

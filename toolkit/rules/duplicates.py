@@ -27,6 +27,11 @@ def duplicate_issues(candidates: list[Application]) -> dict[int, Issue]:
             if not others:
                 continue
             names = "、".join(f"{o.unit}推荐的第{o.rank}位" for o in others)
+            units = [u for u in dict.fromkeys(o.unit for o in others) if u != app.unit]
+            # (the same unit twice: its own choice; another unit: agree with it — named as a unit, not a rank)
+            fix = (None if units else "同一企业只能申报一项，请本单位确定保留哪一项，另一项在推荐排序表中写“撤回”，"
+                                      "或把它的文件移出本单位文件夹。")
             out[id(app)] = make_issue("duplicate.enterprise", file=app.form_file.path if app.form_file else "",
-                                      location="申报单位", field="申报单位", enterprise=app.enterprise, other=names)
+                                      location="申报单位", field="申报单位", enterprise=app.enterprise, other=names,
+                                      units="、".join(units), fix=fix)
     return out
