@@ -347,6 +347,36 @@ def test_new_order_after_stamping_marks_the_stamped_opinion_outdated(tmp_path, m
     assert "已收到，需核对" in (tmp_path / "out" / "latest" / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_stamp_on_a_draft_opinion_is_received_but_in_doubt(tmp_path, make_form, make_summary):
+    """Two applications without an order given (receipt order: the 推荐意见 is a draft) and a stamped scan: the
+    scan is received, but the receipt, the register and the status page say the stamp is on a draft — before,
+    '已收到' with nothing more, as if the unit's opinion were done."""
+    import datetime as dt
+
+    from toolkit.demo import MINIMAL_PDF
+
+    unit = tmp_path / "inbox" / "秦皇岛"
+    for ent in ("秦皇岛甲科技有限公司", "秦皇岛乙科技有限公司"):
+        make_form(unit / f"{ent}-申请表.xlsx", 申报单位=ent, 标杆名称=f"{ent}实施精益生产的经验", 所在地区="秦皇岛市")
+        make_summary(unit / f"{ent}-总结材料.docx", enterprise=ent, name=f"{ent}实施精益生产的经验")
+    (unit / "秦皇岛推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    t0 = dt.datetime(2021, 9, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0)
+    [u] = [u for u in _summary(tmp_path / "out")["units"] if u["unit"] == "秦皇岛市工业和信息化局"]
+    assert u["stamped_opinion"] and not u["opinion_outdated"] and not u["opinion_final"]
+    receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / "秦皇岛市工业和信息化局-回执.xlsx")
+    texts = [v for row in receipt["申报情况"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert any("推荐意见目前仍是草稿" in t and "重新盖章" in t for t in texts), texts
+    register = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)
+    row = next(r for r in register["推荐单位情况"].iter_rows(values_only=True) if r[1] == "秦皇岛市工业和信息化局")
+    assert "已收到，需核对（推荐意见仍是草稿，处理后需重新盖章）" in row and "盖章件不能作为正式推荐意见" in row[-1]
+    from lxml import html
+
+    dom = html.fromstring((tmp_path / "out" / "latest" / "index.html").read_bytes())
+    [tile] = dom.xpath('//article[@data-unit="秦皇岛市工业和信息化局"]')
+    assert tile.get("data-stamped") == "outdated" and "已收到，需核对" in tile.text_content()
+
+
 def test_a_file_that_cannot_be_read_is_listed_not_dropped(tmp_path, make_form, monkeypatch):
     import toolkit.discover as discover
 

@@ -147,6 +147,8 @@ def test_units_sheet_totals_match_summary(register):
             assert state == "未收到"
         elif unit["opinion_outdated"]:
             assert state == "已收到，需核对（早于最新材料，必要时重新盖章）"  # as the receipt and index.html
+        elif not unit["opinion_final"]:  # stamped while the 推荐意见 is a draft
+            assert state == "已收到，需核对（推荐意见仍是草稿，处理后需重新盖章）"
         else:
             assert state == "已收到"
 

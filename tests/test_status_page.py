@@ -69,7 +69,8 @@ def test_a_tile_per_unit_with_summary_counts(demo_run, tmp_path):
             assert int(tile.get(f"data-{key.replace('_', '-')}")) == unit[key], (unit["unit"], key)
         shown = {box.get("data-count"): box.xpath("string(b)") for box in tile.xpath(".//*[@data-count]")}
         assert shown["received"] == str(unit["received"]) and shown["to-handle"] == str(unit["to_handle"])
-        stamped = "no" if not unit["stamped_opinion"] else "outdated" if unit["opinion_outdated"] else "yes"
+        stamped = ("no" if not unit["stamped_opinion"] else "outdated"
+                   if unit["opinion_outdated"] or not unit["opinion_final"] else "yes")
         assert tile.get("data-stamped") == stamped
         assert tile.get("data-opinion") == ("final" if unit["opinion_final"] else "draft")
         text = tile.text_content()

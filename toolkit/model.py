@@ -374,6 +374,13 @@ class UnitStatus:
         when it has errors (one item)."""
         return self.needs_fix + self.file_errors + (1 if self.sheet_errors else 0)
 
+    @property
+    def stamp_in_doubt(self) -> bool:
+        """Whether a stamped 推荐意见 was received that may not be the opinion to forward: older than the unit's
+        latest material or order (opinion_outdated), or stamped while its 推荐意见 is still a draft (a stamp on a
+        draft — the order by receipt, an application to correct — is no final opinion)."""
+        return self.stamped_opinion and (self.opinion_outdated or bool(self.draft_reasons))
+
 
 @dataclass(frozen=True)
 class Report:

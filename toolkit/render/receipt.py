@@ -70,11 +70,14 @@ def clerk_time(value) -> str:
 # ---- what the headline says ----------------------------------------------------------------------------------
 
 def opinion_state(status: UnitStatus) -> str:
-    """The stamped 推荐意见's state in words: 未收到 / 已收到 / 已收到但需核对 (older than the latest material)."""
+    """The stamped 推荐意见's state in words: 未收到 / 已收到 / 已收到但需核对 (older than the latest material, or
+    stamped while the unit's 推荐意见 is still a draft)."""
     if not status.stamped_opinion:
         return "未收到"
     if status.opinion_outdated:
         return "已收到，但早于最新报送的材料或推荐排序表，请核对推荐顺序，必要时重新盖章后报送"
+    if status.draft_reasons:
+        return "已收到，但本单位的推荐意见目前仍是草稿（原因见下），盖章件不能作为正式推荐意见；处理后请按新生成的正式稿重新盖章报送"
     return "已收到"
 
 
@@ -259,7 +262,7 @@ def _overview_sheet(wb, f: dict, result: Assembled, view: UnitView, splice: RowS
         ("推荐单位", status.unit, f["headline"]),
         ("申报情况", counts_text(status), f["headline"]),
         ("还需处理", handle, f["todo"] if status.to_handle else f["done"]),
-        ("盖章推荐意见", opinion_state(status), f["cell"] if status.stamped_opinion and not status.opinion_outdated
+        ("盖章推荐意见", opinion_state(status), f["cell"] if status.stamped_opinion and not status.stamp_in_doubt
          else f["todo"]),
         ("推荐意见", opinion_text(status), f["todo"] if status.draft_reasons else f["cell"]),
         ("时间", (f"截止时间：{clerk_time(c.deadline)}；最近收到本单位材料：{clerk_time(latest) or '未收到'}；"

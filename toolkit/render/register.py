@@ -344,7 +344,9 @@ def opinion_state(u: UnitStatus) -> str:
     """The stamped 推荐意见 as the province reads it."""
     if not u.stamped_opinion:
         return "未收到"
-    return "已收到，需核对（早于最新材料，必要时重新盖章）" if u.opinion_outdated else "已收到"  # the receipt's words
+    if u.opinion_outdated:  # (the receipt's words, shorter)
+        return "已收到，需核对（早于最新材料，必要时重新盖章）"
+    return "已收到，需核对（推荐意见仍是草稿，处理后需重新盖章）" if u.draft_reasons else "已收到"
 
 
 def _kind_label(result: Assembled, u: UnitStatus) -> str:
@@ -357,6 +359,8 @@ def _unit_note(u: UnitStatus) -> str:
     notes = ["未报送"] if u.received == 0 else (["超出名额"] if u.over_quota else [])
     if u.stamped_opinion and u.opinion_outdated:
         notes.append("盖章推荐意见早于最新报送的材料，请核对推荐顺序是否仍一致")
+    elif u.stamp_in_doubt:
+        notes.append("已收到盖章推荐意见，但推荐意见仍是草稿，盖章件不能作为正式推荐意见")
     return "；".join(notes)
 
 
@@ -373,7 +377,7 @@ def _units_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> N
                      opinion_state(u), u.rank_source, _unit_note(u)])
     sent = sum(1 for u in result.units if u.received)
     stamped = sum(1 for u in result.units if u.stamped_opinion)
-    outdated = sum(1 for u in result.units if u.stamped_opinion and u.opinion_outdated)
+    outdated = sum(1 for u in result.units if u.stamp_in_doubt)
     total = ["", "合计", f"{len(result.units)}个单位", *(sum(getattr(u, k) for u in result.units) for k in UNIT_COUNTS),
              stamped, "", f"已报送 {sent}/{len(result.units)} 个单位" + (f"；{outdated} 个单位需核对（必要时重新盖章）" if outdated else "")]
     _title(ws, f, f"{result.campaign.title}推荐单位报送情况（截至{display_time(result.generated_at)}）", len(columns))

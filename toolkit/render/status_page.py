@@ -96,7 +96,7 @@ def stamped_key(status) -> str:
     """'yes' / 'no' / 'outdated' for the unit's stamped 推荐意见 (data-stamped)."""
     if not status.stamped_opinion:
         return "no"
-    return "outdated" if status.opinion_outdated else "yes"
+    return "outdated" if status.stamp_in_doubt else "yes"
 
 
 STAMPED_LABELS = {"yes": "已收到", "no": "未收到", "outdated": "已收到，需核对"}
