@@ -67,6 +67,37 @@ def test_corrected_name_in_same_folder_is_a_new_version(tmp_path, make_form, mak
     assert app["versions"] == 2 and app["status"] == "通过", app["issues"]
 
 
+@pytest.mark.parametrize("first, second, title2, versions", [
+    ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", None, True),  # a typo put right
+    ("邯郸钢铁集团有限公司", "邯郸钢铁集团股份有限公司", None, True),  # the legal form completed
+    ("邯郸钢铁集团有限公司", "邯郸新兴铸管有限公司", None, False),  # another enterprise (same title: a mismatch)
+    ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", "邯郸钢铁集团有限责任公司推行精益生产的经验", False),
+], ids=["typo corrected", "legal form completed", "another enterprise", "another project"])
+def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_summary, first, second, title2,
+                                                      versions):
+    """A resubmitted 申请表 with its 申报单位 corrected, the old file left in the folder: the same application in a
+    new version, under the corrected name (before: two applications, the old one without its 总结材料, both
+    ranked 第1位 — both 需补正). Another enterprise's name, or another 标杆名称, is not taken for a correction."""
+    import time
+
+    unit = tmp_path / "inbox" / "邯郸"
+    title = "邯郸钢铁集团有限责任公司实施模拟市场核算的经验"
+    make_form(unit / "1-邯钢申请表.xlsx", 申报单位=first, 标杆名称=title, 所在地区="邯郸市")
+    make_summary(unit / "1-邯钢总结材料.docx", enterprise="邯郸钢铁集团有限责任公司", name=title)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    time.sleep(0.05)
+    make_form(unit / "1-邯钢申请表（修改）.xlsx", 申报单位=second, 标杆名称=title2 or title, 所在地区="邯郸市")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    summary = _summary(tmp_path / "out")
+    apps = summary["applications"]
+    if versions:
+        [app] = apps
+        assert app["enterprise"] == second and app["versions"] == 2 and app["status"] == "通过", app["issues"]
+        assert app["files"][0].endswith("（修改）.xlsx") and app["superseded_files"] == ["邯郸/1-邯钢申请表.xlsx"]
+    else:
+        assert len(apps) == 2 and {a["enterprise"] for a in apps} == {first, second}
+
+
 def test_ranking_sheet_with_short_names(tmp_path, make_form, make_summary):
     unit = tmp_path / "inbox" / "石家庄"
     names = ["石家庄立信电子科技有限公司", "石家庄恒泰玻璃有限公司", "石家庄瑞丰造纸有限公司"]

@@ -503,6 +503,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     for fv, ex in sorted(forms, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].path)):
         name = ex.form.text(ENTERPRISE)
         base = normalize_name(name) or f"?{fv.path}"
+        if base not in groups:  # a 申报单位 corrected in a later version (the earlier one is listed as superseded)
+            base = _corrected_name(groups, fv, ex) or base
         key = base
         n = 1
         while key in groups and _second_project(groups[key]["forms"][-1], (fv, ex)):
@@ -579,6 +581,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     for key, g in groups.items():
         unit = files[0].unit
         enterprise = g["enterprise"]
+        if g["forms"]:  # the 申报单位 as the newest 申请表 writes it (a typo corrected: _corrected_name)
+            enterprise = _current(g["forms"], campaign)[1].form.text(ENTERPRISE) or enterprise
         late_versions = []
         form_file = form = summary_file = summary = None
         if g["forms"]:
@@ -686,6 +690,29 @@ def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> 
     """The version that counts: the newest, unless it came after the deadline and an on-time one exists."""
     on_time = [it for it in items if not _is_late(it[0], campaign)]
     return _newest(on_time or items)
+
+
+def _corrected_name(groups: dict, fv: FileVersion, ex: Extracted) -> str | None:
+    """The group key of the earlier 申请表 that ``ex`` — one whose 申报单位 no earlier one has — corrects: the same
+    标杆名称, a 申报单位 spelt nearly alike (a typo put right: '有限贵任公司' -> '有限责任公司'; difflib ratio ≥ 0.85),
+    not a second project (_second_project). None when none or several fit."""
+    import difflib
+
+    title = comparison_key(ex.form.text(BENCHMARK))
+    name = normalize_name(ex.form.text(ENTERPRISE))
+    if not title or len(name) < 4:
+        return None
+    fits = []
+    for key, g in groups.items():
+        if not g["forms"]:
+            continue
+        last = g["forms"][-1][1]
+        other = normalize_name(last.form.text(ENTERPRISE))
+        if (comparison_key(last.form.text(BENCHMARK)) == title and len(other) >= 4
+                and difflib.SequenceMatcher(None, name, other).ratio() >= 0.85
+                and not _second_project(g["forms"][-1], (fv, ex))):
+            fits.append(key)
+    return fits[0] if len(fits) == 1 else None
 
 
 def _second_project(earlier: tuple, later: tuple) -> bool:
