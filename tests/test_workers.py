@@ -16,7 +16,7 @@ from toolkit.workers import Limits, ReaderPool
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="rlimits and signals are POSIX")
 
-FAULTS = ["被杀", "中止", "死循环", "卡住", "巨大内存", "巨大结果"]
+FAULTS = ["被杀", "中止", "死循环", "卡住", "巨大内存", "巨大结果", "出错"]
 LIMITS = Limits(memory=2 * 1024 ** 3, cpu_seconds=2, wall_seconds=6)
 
 

@@ -85,6 +85,13 @@ def _allow_cpu(seconds: int) -> None:
         pass
 
 
+def reader_error(rel: str, exc: BaseException) -> Extracted:
+    """What a file yields whose reader raised ``exc`` (a reader's bug, or content it cannot handle): file.unreadable
+    in the clerk's words — the exception's name goes to the log, never into the message (no English in view)."""
+    log.debug("读取 %s 时出错：%s", rel, type(exc).__name__)
+    return file_problem("file.unreadable", rel, reason="读取时出错（文件中可能有本工具不能处理的内容）")
+
+
 def _worker_main(conn, campaign: Campaign, limits: Limits, read: Callable) -> None:
     """A worker's loop: receive (path, rel), answer with the pickled Extracted; end on None or EOF."""
     import signal
@@ -114,7 +121,7 @@ def _worker_main(conn, campaign: Campaign, limits: Limits, read: Callable) -> No
         except MemoryError:
             payload = pickle.dumps(file_problem("file.unreadable", rel, reason="读取时占用内存超过限制（文件可能含有异常巨大的表格区域或图片）"))
         except Exception as exc:  # noqa: BLE001 - a reader's bug must cost only this file
-            payload = pickle.dumps(file_problem("file.unreadable", rel, reason=f"读取时出错（{type(exc).__name__}）"))
+            payload = pickle.dumps(reader_error(rel, exc))
         try:
             conn.send_bytes(payload)
         except (OSError, ValueError):
@@ -297,7 +304,7 @@ class ReaderPool:
                 try:
                     yield rel, self.read(path, rel, self.campaign, self.limits)
                 except Exception as exc:  # noqa: BLE001 - a reader's bug costs only this file
-                    yield rel, file_problem("file.unreadable", rel, reason=f"读取时出错（{type(exc).__name__}）")
+                    yield rel, reader_error(rel, exc)
                 continue
             for worker in list(self._workers):
                 while len(worker.jobs) < AHEAD and queue:
