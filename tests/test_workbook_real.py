@@ -621,18 +621,18 @@ def _form_with_rows(tmp_path, make_form, rows: list[tuple[str, tuple]], *, inser
     return path.read_bytes()
 
 
-PROFIT = (-1500.0, 2500.0, 2900.0)  # a loss in 2018: not eligible
-OTHER = (1200.0, 1300.0, 1500.0)
+LOSS = (-1500.0, 2500.0, 2900.0)  # a loss in 2018: not eligible
+OTHER_REVENUE = (1200.0, 1300.0, 1500.0)
 
 
 @pytest.mark.parametrize("rows, insert_at, moved", [
     ([("资产总额（万元）", (52000, 56000, 61000)), ("主营业收入（万元）", (38000, 41000, 45000)),
-      ("利润总额（万元）", PROFIT), ("其他业务收入（万元）", OTHER), ("从业人员（人）", (860, 880, 910))],
+      ("利润总额（万元）", LOSS), ("其他业务收入（万元）", OTHER_REVENUE), ("从业人员（人）", (860, 880, 910))],
      None, ["其他业务收入", "利润总额"]),
-    ([("从业人员", (860, 880, 910)), ("利润总额", PROFIT), ("资产总额", (52000, 56000, 61000)),
-      ("主营业务收入", (38000, 41000, 45000)), ("其他业务收入", OTHER)], None, _TEMPLATE_ROWS),
+    ([("从业人员", (860, 880, 910)), ("利润总额", LOSS), ("资产总额", (52000, 56000, 61000)),
+      ("主营业务收入", (38000, 41000, 45000)), ("其他业务收入", OTHER_REVENUE)], None, _TEMPLATE_ROWS),
     ([("资产总额（万元）", (52000, 56000, 61000)), ("主营业收入（万元）", (38000, 41000, 45000)),
-      ("其他业务收入（万元）", OTHER), ("其中：出口收入（万元）", (800, 900, 1000)), ("利润总额（万元）", PROFIT),
+      ("其他业务收入（万元）", OTHER_REVENUE), ("其中：出口收入（万元）", (800, 900, 1000)), ("利润总额（万元）", LOSS),
       ("从业人员（人）", (860, 880, 910))], 15, ["利润总额", "从业人员"]),
 ], ids=["two rows swapped", "all rows in another order", "a row inserted above 利润总额"])
 def test_yearly_rows_the_names_no_longer_point_at_are_read_by_their_labels(tmp_path, make_form, rows, insert_at,
@@ -643,7 +643,7 @@ def test_yearly_rows_the_names_no_longer_point_at_are_read_by_their_labels(tmp_p
     read by their labels."""
     ex = extract(_form_with_rows(tmp_path, make_form, rows, insert_at=insert_at), "申请表.xlsx", CAMPAIGN)
     got = {key: tuple(ex.form.yearly[key][y].value for y in (2018, 2019, 2020)) for key in _TEMPLATE_ROWS}
-    assert got["利润总额"] == PROFIT and got["其他业务收入"] == OTHER
+    assert got["利润总额"] == LOSS and got["其他业务收入"] == OTHER_REVENUE
     assert got["从业人员"] == (860, 880, 910) and got["资产总额"] == (52000, 56000, 61000)
     [warning] = [i for i in ex.issues if i.field == "申请表模板"]
     assert warning.severity == "warning"
@@ -656,7 +656,7 @@ def test_a_pasted_loss_is_found_by_the_checks(tmp_path, make_form, make_summary)
 
     data = _form_with_rows(tmp_path, make_form, [
         ("资产总额（万元）", (52000, 56000, 61000)), ("主营业收入（万元）", (38000, 41000, 45000)),
-        ("利润总额（万元）", PROFIT), ("其他业务收入（万元）", OTHER), ("从业人员（人）", (860, 880, 910))])
+        ("利润总额（万元）", LOSS), ("其他业务收入（万元）", OTHER_REVENUE), ("从业人员（人）", (860, 880, 910))])
     form = tmp_path / "pasted" / "申请表.xlsx"
     form.parent.mkdir()
     form.write_bytes(data)
