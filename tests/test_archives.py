@@ -3,6 +3,7 @@ then listed and no longer an error — the clerk need not also delete it. Real z
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import zipfile
@@ -59,7 +60,7 @@ def test_archive_members_are_named_as_written(gbk):
     raw = zipfile.ZipFile(io.BytesIO(data)).infolist()
     assert all(bool(i.flag_bits & 0x800) is not gbk for i in raw if not i.filename.isascii() or gbk)
     with Package(data) as package:
-        assert archive_members(package) == (("申请表.xlsx", 3),)
+        assert archive_members(package) == (("申请表.xlsx", hashlib.sha256(b"abc").hexdigest()),)
 
 
 def _archive_entry(summary: dict) -> dict:
@@ -100,16 +101,38 @@ def test_an_archive_with_a_file_not_yet_unpacked_names_it(tmp_path, make_form, m
     assert entry["status"] == "rejected"
     [issue] = entry["issues"]
     assert issue["severity"] == "error" and "证实性材料.pdf" in issue["message"]
-    assert FILES[0] not in issue["message"] and "1个文件还没有放入" in issue["message"]
+    assert FILES[0] not in issue["message"] and "1个文件在本单位文件夹中没有内容相同的文件" in issue["message"]
 
 
-def test_an_unpacked_file_edited_since_still_counts_as_unpacked(tmp_path, make_form, make_summary):
-    """The enterprise corrected the 申请表 after the clerk unpacked it: same name, other size — it is there."""
-    staging, members = _unit(tmp_path, make_form, make_summary)
+def test_an_unpacked_file_edited_since_is_named_and_the_archive_may_be_deleted(tmp_path, make_form, make_summary):
+    """The enterprise corrected the 申请表 after the clerk unpacked it: its content is no longer the archive's, so
+    the archive stays an error naming it, and says it may simply be deleted."""
+    _staging, members = _unit(tmp_path, make_form, make_summary)
     folder = tmp_path / "inbox" / "石家庄"
     folder.mkdir(parents=True)
     (folder / "材料.zip").write_bytes(_zip(members))
     make_form(folder / FILES[0], 所在地区="石家庄市", 联系人="李四改")
     (folder / FILES[1]).write_bytes(members[FILES[1]])
-    assert (folder / FILES[0]).stat().st_size != len(members[FILES[0]])
-    assert _archive_entry(_run(tmp_path))["status"] == "unpacked"
+    entry = _archive_entry(_run(tmp_path))
+    assert entry["status"] == "rejected"
+    [issue] = entry["issues"]
+    assert FILES[0] in issue["message"] and FILES[1] not in issue["message"] and "可以直接删除压缩包" in issue["message"]
+
+
+def test_another_enterprises_files_of_the_same_names_do_not_unpack_an_archive(tmp_path, make_form, make_summary):
+    """Enterprises keep the template's names: a zip holding 远大's '申请表.xlsx' and '总结材料.docx' is not unpacked
+    by 华信's files of those names in their sub-folder — it stays an error (before: cleared by name, and 远大's
+    application vanished without a word)."""
+    folder = tmp_path / "inbox" / "石家庄"
+    make_form(folder / "华信" / "申请表.xlsx", 所在地区="石家庄市")
+    make_summary(folder / "华信" / "总结材料.docx")
+    staging = tmp_path / "staging"
+    other = "石家庄远大机械有限公司"
+    make_form(staging / "申请表.xlsx", 申报单位=other, 标杆名称=f"{other}实施精益生产的经验", 所在地区="石家庄市")
+    make_summary(staging / "总结材料.docx", enterprise=other, name=f"{other}实施精益生产的经验")
+    (folder / "远大申报材料.zip").write_bytes(_zip({n: (staging / n).read_bytes() for n in ("申请表.xlsx", "总结材料.docx")}))
+    summary = _run(tmp_path)
+    entry = _archive_entry(summary)
+    assert entry["status"] == "rejected" and [i["severity"] for i in entry["issues"]] == ["error"]
+    [unit] = [u for u in summary["units"] if u["unit"] == UNIT]
+    assert unit["file_errors"] == 1 and not unit["opinion_final"]

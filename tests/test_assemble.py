@@ -67,17 +67,22 @@ def test_corrected_name_in_same_folder_is_a_new_version(tmp_path, make_form, mak
     assert app["versions"] == 2 and app["status"] == "通过", app["issues"]
 
 
-@pytest.mark.parametrize("first, second, title2, versions", [
-    ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", None, True),  # a typo put right
-    ("邯郸钢铁集团有限公司", "邯郸钢铁集团股份有限公司", None, True),  # the legal form completed
-    ("邯郸钢铁集团有限公司", "邯郸新兴铸管有限公司", None, False),  # another enterprise (same title: a mismatch)
-    ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", "邯郸钢铁集团有限责任公司推行精益生产的经验", False),
-], ids=["typo corrected", "legal form completed", "another enterprise", "another project"])
-def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_summary, first, second, title2,
+@pytest.mark.parametrize("first, second, title2, where, versions", [
+    ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", None, "1-邯钢申请表（修改）.xlsx", True),  # a typo put right
+    ("邯郸钢铁集团有限公司", "邯郸钢铁集团股份有限公司", None, "1-邯钢申请表（修改）.xlsx", True),  # legal form completed
+    ("邯郸钢铁集团有限公司", "邯郸新兴铸管有限公司", None, "1-邯钢申请表（修改）.xlsx", False),  # another enterprise
+    ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", "邯郸钢铁集团有限责任公司推行精益生产的经验",
+     "1-邯钢申请表（修改）.xlsx", False),  # another project
+    ("邯郸钢铁集团第一分公司", "邯郸钢铁集团第二分公司", None, "2-邯钢二分申请表.xlsx", False),  # another number
+    ("邯郸钢铁集团第一分公司", "邯郸钢铁集团第二分公司", None, "二分/1-邯钢申请表.xlsx", False),  # another sub-folder
+], ids=["typo corrected", "legal form completed", "another enterprise", "another project", "branch under another "
+        "number", "branch in a sub-folder"])
+def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_summary, first, second, title2, where,
                                                       versions):
     """A resubmitted 申请表 with its 申报单位 corrected, the old file left in the folder: the same application in a
     new version, under the corrected name (before: two applications, the old one without its 总结材料, both
-    ranked 第1位 — both 需补正). Another enterprise's name, or another 标杆名称, is not taken for a correction."""
+    ranked 第1位 — both 需补正). Another enterprise's name, another 标杆名称, or a name nearly alike in another
+    place (a branch's form under another number or in its own sub-folder) is not taken for a correction."""
     import time
 
     unit = tmp_path / "inbox" / "邯郸"
@@ -86,7 +91,7 @@ def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_
     make_summary(unit / "1-邯钢总结材料.docx", enterprise="邯郸钢铁集团有限责任公司", name=title)
     run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
     time.sleep(0.05)
-    make_form(unit / "1-邯钢申请表（修改）.xlsx", 申报单位=second, 标杆名称=title2 or title, 所在地区="邯郸市")
+    make_form(unit / where, 申报单位=second, 标杆名称=title2 or title, 所在地区="邯郸市")
     run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
     summary = _summary(tmp_path / "out")
     apps = summary["applications"]
@@ -96,6 +101,7 @@ def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_
         assert app["files"][0].endswith("（修改）.xlsx") and app["superseded_files"] == ["邯郸/1-邯钢申请表.xlsx"]
     else:
         assert len(apps) == 2 and {a["enterprise"] for a in apps} == {first, second}
+        assert all(not a["superseded_files"] for a in apps)
 
 
 def test_ranking_sheet_with_short_names(tmp_path, make_form, make_summary):

@@ -17,6 +17,7 @@ then over all units:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -340,25 +341,27 @@ def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extrac
 
 
 def _unpacked_archives(files: list[FileVersion], extracted: dict, entries: dict) -> None:
-    """A zip archive in a unit's folder whose files are all beside it in the unit's folders (unpacked, as its
-    file.unsupported asks: each by its name — edited since, perhaps — or its exact size — renamed) is no longer an
-    error: its entry is 'unpacked', listed and not read; the clerk who unpacked it need not also delete it. One
-    some of whose files are there says which are not yet."""
-    names = {normalize_filename(fv.name) for fv in files}
-    sizes = {fv.size for fv in files if not extracted[fv.path].archive}
-    for fv in files:
+    """A zip archive in a unit's folder each of whose files is in the unit's folders with the same content (same
+    SHA-256: unpacked, as its file.unsupported asks) is no longer an error: its entry is 'unpacked', listed and not
+    read; the clerk who unpacked it need not also delete it. One some of whose files are there names those not
+    found — a file edited after unpacking is not its copy, and the message says the archive may then be deleted.
+    Contents, not names: enterprises keep the template's names ('申请表.xlsx'), so a name says nothing."""
+    archives = [fv for fv in files if extracted[fv.path].archive and entries[fv.path].status == "rejected"]
+    if not archives:
+        return
+    contents = {fv.sha256 for fv in files if not extracted[fv.path].archive}
+    for fv in archives:
         members = extracted[fv.path].archive
         entry = entries[fv.path]
-        if not members or entry.status != "rejected":
-            continue
-        missing = [name for name, size in members if normalize_filename(name) not in names and size not in sizes]
+        missing = [name for name, digest in members if digest not in contents]
         if not missing:
             entry.status, entry.issues = "unpacked", [i for i in entry.issues if i.code != "file.unsupported"]
         elif len(missing) < len(members):
             listed = "、".join(f"“{name}”" for name in missing[:3]) + ("等" if len(missing) > 3 else "")
             entry.issues = [i for i in entry.issues if i.code != "file.unsupported"] + [make_issue(
-                "file.unsupported", file=fv.path, location="整个文件", fix=ARCHIVE_FIX,
-                reason=f"这是压缩包，工具不会解压。其中有{len(missing)}个文件还没有放入本单位文件夹：{listed}。")]
+                "file.unsupported", file=fv.path, location="整个文件",
+                fix=ARCHIVE_FIX + "已解压后又修改过其中文件的，可以直接删除压缩包。",
+                reason=f"这是压缩包，工具不会解压。其中有{len(missing)}个文件在本单位文件夹中没有内容相同的文件：{listed}。")]
 
 
 def _derived(app: Application, campaign: Campaign) -> dict:
@@ -500,11 +503,13 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     # group forms by enterprise; a later form is a new version of the same application unless it is
     # clearly a second project (another 标杆名称 in another sub-folder or under another rank prefix)
     groups: dict[str, dict] = {}
+    titled: dict[str, list[str]] = {}  # 标杆名称 (comparison_key) -> the groups whose forms have it
     for fv, ex in sorted(forms, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].path)):
         name = ex.form.text(ENTERPRISE)
         base = normalize_name(name) or f"?{fv.path}"
-        if base not in groups:  # a 申报单位 corrected in a later version (the earlier one is listed as superseded)
-            base = _corrected_name(groups, fv, ex) or base
+        title = comparison_key(ex.form.text(BENCHMARK))
+        if base not in groups and title in titled:  # a 申报单位 corrected in a later version (the earlier one is
+            base = _corrected_name([(k, groups[k]) for k in titled[title]], fv, ex) or base  # listed as superseded)
         key = base
         n = 1
         while key in groups and _second_project(groups[key]["forms"][-1], (fv, ex)):
@@ -513,6 +518,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         g = groups.setdefault(key, {"enterprise": name or f"（未填写申报单位：{fv.name}）", "forms": [],
                                     "summaries": []})
         g["forms"].append((fv, ex))
+        if title and key not in titled.setdefault(title, []):
+            titled[title].append(key)
         if ex.kind == APPLICATION_DOC and ex.summary is not None:
             g["summaries"].append((fv, ex))
     # pass 1: pair on content evidence; candidates are the forms with the same 标杆名称, else every form
@@ -581,13 +588,13 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     for key, g in groups.items():
         unit = files[0].unit
         enterprise = g["enterprise"]
-        if g["forms"]:  # the 申报单位 as the newest 申请表 writes it (a typo corrected: _corrected_name)
-            enterprise = _current(g["forms"], campaign)[1].form.text(ENTERPRISE) or enterprise
         late_versions = []
         form_file = form = summary_file = summary = None
         if g["forms"]:
             form_file, ex = _current(g["forms"], campaign)
             form = ex.form
+            # the 申报单位 as the newest 申请表 writes it (a typo corrected: _corrected_name)
+            enterprise = form.text(ENTERPRISE) or enterprise
             late_versions += [f for f, _ in g["forms"] if _is_late(f, campaign) and not _is_late(form_file, campaign)]
         if g["summaries"]:
             summary_file, ex = _current(g["summaries"], campaign)
@@ -692,25 +699,21 @@ def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> 
     return _newest(on_time or items)
 
 
-def _corrected_name(groups: dict, fv: FileVersion, ex: Extracted) -> str | None:
-    """The group key of the earlier 申请表 that ``ex`` — one whose 申报单位 no earlier one has — corrects: the same
-    标杆名称, a 申报单位 spelt nearly alike (a typo put right: '有限贵任公司' -> '有限责任公司'; difflib ratio ≥ 0.85),
-    not a second project (_second_project). None when none or several fit."""
-    import difflib
-
-    title = comparison_key(ex.form.text(BENCHMARK))
+def _corrected_name(same_title: list[tuple[str, dict]], fv: FileVersion, ex: Extracted) -> str | None:
+    """The key of the group (among ``same_title``: (key, group) of the groups with ``ex``'s 标杆名称) whose latest
+    申请表 ``ex`` — one whose 申报单位 no earlier one has — corrects: a 申报单位 spelt nearly alike (a typo put right:
+    '有限贵任公司' -> '有限责任公司'; difflib's ratio ≥ 0.85) in the same place — the same sub-folder (or none) and the
+    same rank prefix (or none) in its file name: an enterprise's branch in its own sub-folder or under another
+    number is another application. None when none or several fit."""
     name = normalize_name(ex.form.text(ENTERPRISE))
-    if not title or len(name) < 4:
+    if len(name) < 4:
         return None
     fits = []
-    for key, g in groups.items():
-        if not g["forms"]:
-            continue
-        last = g["forms"][-1][1]
+    for key, g in same_title:
+        last_fv, last = g["forms"][-1]
         other = normalize_name(last.form.text(ENTERPRISE))
-        if (comparison_key(last.form.text(BENCHMARK)) == title and len(other) >= 4
-                and difflib.SequenceMatcher(None, name, other).ratio() >= 0.85
-                and not _second_project(g["forms"][-1], (fv, ex))):
+        if (last_fv.subfolder == fv.subfolder and prefix_rank(last_fv.name) == prefix_rank(fv.name)
+                and len(other) >= 4 and difflib.SequenceMatcher(None, name, other).ratio() >= 0.85):
             fits.append(key)
     return fits[0] if len(fits) == 1 else None
 

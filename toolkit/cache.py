@@ -279,7 +279,7 @@ def from_dict(d: dict) -> Extracted:
                      issues=tuple(Issue(**i) for i in d.get("issues", ())),
                      forms=tuple(_form_from_dict(f) for f in d.get("forms", ())),
                      ranking_dates=tuple((str(text), str(where)) for text, where in d.get("ranking_dates", ())),
-                     archive=tuple((str(member), int(size)) for member, size in d.get("archive", ())))
+                     archive=tuple((str(member), str(digest)) for member, digest in d.get("archive", ())))
 
 
 class ExtractCache:

@@ -204,8 +204,8 @@ class Extracted:
     # a 推荐排序表's 成文日期 cells — above its table, then any 落款 row under it —: (as written, where) each; a
     # 成文日期 column is in its rows
     ranking_dates: tuple = ()
-    # a zip archive's files (not a package): (name without its folders, size in bytes) each — assembly recognises an
-    # archive whose files were all put in the unit's folder beside it (unpacked, as its message asks)
+    # a zip archive's files (not a package): (name without its folders, SHA-256 of its content) each — assembly
+    # recognises an archive whose files were all put in the unit's folders beside it (unpacked, as its message asks)
     archive: tuple = ()
 
     @property

@@ -1,8 +1,10 @@
 """Pick the extractor for a file by its content and return what it holds. Never raises on bad input."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import zipfile
 from dataclasses import replace
 
 from ..campaign import Campaign
@@ -39,24 +41,32 @@ def extract(data: bytes, name: str, campaign: Campaign, *, file: str = "") -> Ex
 _ARCHIVE_NOISE = re.compile(r"(^|/)(__MACOSX/|\.ds_store$|thumbs\.db$|desktop\.ini$|~\$|\.~lock\.)", re.I)
 
 
-def archive_members(package: Package | None) -> tuple[tuple[str, int], ...]:
-    """The files a zip archive holds, as (name without its folders, size in bytes), from its central directory
-    (nothing is decompressed); folders and what an OS adds (__MACOSX, .DS_Store, Thumbs.db, lock files) left out.
-    A name stored without the UTF-8 flag is decoded as GBK, as Chinese Windows' own zip tool writes it (zipfile
-    reads it as code page 437). () for a zip that did not open."""
+def archive_members(package: Package | None) -> tuple[tuple[str, str], ...]:
+    """The files a zip archive holds, as (name without its folders, SHA-256 of its content — hex, as
+    FileVersion.sha256), folders and what an OS adds (__MACOSX, .DS_Store, Thumbs.db, lock files) left out. A
+    name stored without the UTF-8 flag is decoded as GBK, as Chinese Windows' own zip tool writes it (zipfile
+    reads it as code page 437). Members are read in pieces (the archive passed the zip-bomb checks when it was
+    opened: safety.open_zip). () for a zip that did not open, or a member that cannot be read."""
     if package is None:
         return ()
     out = []
-    for info in package.zip_file.infolist():
-        name = info.filename
-        if not info.flag_bits & 0x800:
-            try:
-                name = name.encode("cp437").decode("gbk")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
-        if info.is_dir() or _ARCHIVE_NOISE.search(name):
-            continue
-        out.append((name.rsplit("/", 1)[-1], info.file_size))
+    try:
+        for info in package.zip_file.infolist():
+            name = info.filename
+            if not info.flag_bits & 0x800:
+                try:
+                    name = name.encode("cp437").decode("gbk")
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    pass
+            if info.is_dir() or _ARCHIVE_NOISE.search(name):
+                continue
+            digest = hashlib.sha256()
+            with package.zip_file.open(info) as member:
+                for chunk in iter(lambda: member.read(1 << 20), b""):
+                    digest.update(chunk)
+            out.append((name.rsplit("/", 1)[-1], digest.hexdigest()))
+    except (OSError, RuntimeError, ValueError, EOFError, zipfile.BadZipFile, NotImplementedError):
+        return ()  # (an encrypted or damaged member: the archive stays an error)
     return tuple(out)
 
 
