@@ -418,7 +418,7 @@ def test_sections_in_own_words_numbered_in_their_place(variant, how, campaign):
 
 
 @pytest.mark.parametrize("paragraph", [
-    "四、推进目标",  # numbered as a section, but between sections 4 and 5 found by their words: a sub-point
+    "四、推进目标",  # numbered 四 after section 4: not the fifth's place
     "（四）效益分析",  # another kind of numbering
     "五、效益分析：质量损失率下降。",  # text after a '：' — a point with its text, not a heading on its own
     "五、公司在推进中取得了显著成效，质量损失率大幅下降。",  # a sentence
@@ -437,6 +437,20 @@ def test_a_numbered_line_out_of_place_or_of_another_kind_is_no_heading(paragraph
         assert counts[KEYS[4]] is None
     else:
         assert counts[KEYS[4]] is None and counts[KEYS[3]] > EXPECTED[KEYS[3]]
+
+
+def test_a_list_numbered_like_the_sections_inside_section_4_is_not_section_5(campaign):
+    """Section 4 holds points numbered 一、 to 五、 as the sections are, and section 5 is left out: its '五、强化过程
+    控制' is a point of section 4 (the list restarts at 一、), not section 5 — which stays missing, as it is."""
+    doc = Document()
+    for heading, body in zip(NOTICE[:4], BODIES):
+        doc.add_paragraph().add_run(heading).bold = True
+        doc.add_paragraph(body)
+    for n, point in enumerate(("一、建立组织体系", "二、完善制度", "三、培养人才", "四、推行工具", "五、强化过程控制")):
+        doc.add_paragraph().add_run(point).bold = True
+        doc.add_paragraph("具体做法。" * 10)
+    counts = _counts(_docx(doc), campaign)
+    assert counts[KEYS[4]] is None and counts[KEYS[3]] > EXPECTED[KEYS[3]]
 
 
 def test_two_paragraphs_numbered_for_a_missing_section_are_not_guessed_between(campaign):

@@ -1132,7 +1132,8 @@ def _placed_by_number(blocks: list[Block], campaign: Campaign, usual: tuple, cho
     more, the one paragraph between the headings of the sections before and after a missing one that is set that
     way, numbered with its place ('四、' for the fourth), and reads as a heading on its own (short, no sentence, no
     text after a '：') starts it however it is worded — '四、主要做法', '五、取得成效' (before, the 企业概况 ran on
-    over both, too long, and sections 4 and 5 were missing)."""
+    over both, too long, and sections 4 and 5 were missing). Not one after a list numbered the same way that
+    restarts at 1 inside the section before: its items are points of that section."""
     style, level = usual
     if style in ("", "auto", "1.1"):
         return {}
@@ -1146,6 +1147,12 @@ def _placed_by_number(blocks: list[Block], campaign: Campaign, usual: tuple, cho
                     default=len(blocks))
         hits = [i for i in range(before + 1, after) if i not in chosen and blocks[i].kind == "p"
                 and blocks[i].heading_level == level and _numbered_heading(blocks[i], style, spec.number)]
+        # a list numbered the same way inside the section before ('一、建立组织体系 … 五、强化过程控制' in section 4)
+        # restarts at 1: its items are no sections
+        restart = next((i for i in range(before + 1, after) if blocks[i].kind == "p" and i not in chosen
+                        and blocks[i].heading_level == level and _numbering(blocks[i].shown.strip(), blocks[i])
+                        == (style, 1)), None)
+        hits = [i for i in hits if restart is None or i < restart]
         if len(hits) == 1:
             placed[hits[0]] = (spec, "")
             at[spec.key] = hits[0]
