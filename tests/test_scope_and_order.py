@@ -60,6 +60,9 @@ INDUSTRIES = {
     "C31 黑色金属冶炼和压延加工业": (False, True),
     "钢铁": (False, True),
     "31": (False, True),
+    "专用设备制造": (False, True),  # the 大类's name without its last 业
+    "C-38": (False, True),
+    "有色金属矿采选": (False, True),
 }
 
 
@@ -75,7 +78,7 @@ def scoped(tmp_path_factory, campaign):
         firms[written] = firm = f"河北恒{'甲乙丙丁戊己庚辛壬癸子丑'[n]}机械有限公司"
         _write(base / "inbox" / unit.name, firm, campaign, 所在地区=written)
     for n, (written, unit) in enumerate(zip(INDUSTRIES, cities)):
-        firms[written] = firm = f"河北瑞{'甲乙丙丁戊己'[n]}科技有限公司"
+        firms[written] = firm = f"河北瑞{'甲乙丙丁戊己庚辛壬'[n]}科技有限公司"
         region = campaign.unit_region(unit.name)
         _write(base / "inbox" / unit.name, firm, campaign, 所在地区=region, 所属行业=written)
     run(base / "inbox", base / "out", campaign, settle=0, workers=1, now=DAY)
@@ -128,6 +131,18 @@ def test_an_industry_that_maps_to_no_division_says_why_the_size_is_blank(scoped,
     if hint:
         [issue] = [i for i in app["issues"] if i["field"] == "所属行业"]
         assert "企业规模无法判定" in issue["message"] and "下拉列表" in issue["message"]
+
+
+@pytest.mark.parametrize("written, code", [
+    ("专用设备制造", "35"), ("化学原料和化学制品制造", "26"), ("纺织服装、服饰", "18"), ("C-38", "38"), ("c－38", "38"),
+    ("有色金属矿采选", "09"), ("石油、煤炭及其他燃料加工", "25"), ("3130", "31"), ("钢铁", "31"),
+    ("装备制造", None), ("机械", None),
+])
+def test_industries_as_enterprises_write_them(campaign, written, code):
+    """The 大类 a 所属行业 names: its code with a dash or a 小类's digits, its name without the last 业; a whole name
+    is preferred to a word it contains ('有色金属矿采选' is B09, not 有色金属's C32). Ambiguous words map to none."""
+    found = campaign.map_industry(written)
+    assert (found.code if found else None) == code
 
 
 def test_check_refuses_a_form_from_another_province(tmp_path, make_form):

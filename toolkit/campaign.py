@@ -231,12 +231,14 @@ class Campaign:
         if not written:
             return None
         text = normalize_name(written)
-        m = re.match(r"^([a-z])?\s*(\d{2})(\d{0,2})(?!\d)", text)
+        m = re.match(r"^([a-z])?\s*[-_]?\s*(\d{2})(\d{0,2})(?!\d)", text)  # 'C31', 'c-38', '3130'
         if m:
             found = self.industry_by_code(m.group(2))
             if found and (not m.group(1) or m.group(1).upper() == found.section):
                 return found
-        exact = [i for i in self.industries if normalize_name(i.name) in text]
+        # a 大类's name, with or without its last 业 ('专用设备制造', '有色金属矿采选')
+        exact = [i for i in self.industries if normalize_name(i.name) in text
+                 or (len(i.name) >= 5 and normalize_name(i.name).removesuffix("业") in text)]
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:  # prefer the longest name contained

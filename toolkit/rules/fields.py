@@ -40,7 +40,7 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             yield _unknown_region(spec, v, file, campaign)
         elif (spec.choices_from == "industries" and campaign.industries
               and campaign.map_industry(str(v.value)) is None):
-            example = campaign.industries[len(campaign.industries) // 3].label
+            example = next((i for i in campaign.industries if i.section == "C"), campaign.industries[0]).label
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
                              value=v.text, reason="对应不到国民经济行业分类（GB/T 4754-2017）中本次所列的某一个行业大类，"
                                                   "企业规模无法判定，统计时列为“未能识别行业”",
