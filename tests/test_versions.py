@@ -175,3 +175,20 @@ def test_files_moved_to_another_units_folder_after_the_deadline_are_a_late_recei
     summary = _renamed(tmp_path, make_form, make_summary, "廊坊", "衡水")
     [app] = [a for a in summary["applications"] if a["unit"] == "衡水市工业和信息化局"]
     assert app["status"] == "逾期" and app["received_at"].startswith("2021-09-25")
+
+
+def test_a_file_dropped_at_the_inbox_root_and_moved_into_a_unit_after_the_deadline_is_late(tmp_path, make_form,
+                                                                                            make_summary):
+    """A file at the inbox's root belongs to no unit, whatever its name says ('保定-申请表.xlsx'): moved into
+    保定's folder after the deadline, it is 保定's receipt then (its root name is no unit folder)."""
+    campaign = load_campaign()
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "保定-申请表.xlsx", 所在地区="保定市")
+    make_summary(inbox / "保定-总结材料.docx")
+    run(inbox, out, campaign, now=T0, settle=0)
+    (inbox / "保定").mkdir()
+    for name in ("保定-申请表.xlsx", "保定-总结材料.docx"):
+        (inbox / name).rename(inbox / "保定" / name)
+    run(inbox, out, campaign, now=T0 + dt.timedelta(days=15), settle=0)
+    [app] = [a for a in _summary(out)["applications"] if a["unit"] == "保定市工业和信息化局"]
+    assert app["status"] == "逾期" and app["received_at"].startswith("2021-09-25")

@@ -211,9 +211,13 @@ class _Units:
             self.known[folder] = unit.name if unit else ""
         return self.known[folder]
 
-    def place(self, folder: str) -> str:
-        """Where content keeps its receipt time (Journal.place_of): the unit a folder resolves to, else the
-        folder itself (marked, so that no folder name is taken for a unit's)."""
+    def place(self, rel: str) -> str:
+        """Where content at an inbox path keeps its receipt time (Journal.place_of): the unit its top-level folder
+        resolves to, else that folder (marked, so that no folder name is taken for a unit's); a file at the
+        inbox's root is a place of its own (its name is no folder: '保定推荐意见.pdf' is not 保定's)."""
+        folder, sep, _rest = rel.partition("/")
+        if not sep:
+            return "//" + rel
         return self.named(folder) or "/" + folder
 
 

@@ -54,10 +54,10 @@ class Journal:
         self._pending: list[dict] = []
         self._by_content: dict | None = None
         self._good_length: int | None = None  # set when the file ends with a torn line: where the good part ends
-        # the place a top-level folder of the inbox stands for, within which content keeps its receipt time (the
-        # folder itself; discover: the recommending unit it resolves to, so that renaming a unit's folder is no
-        # new receipt); set before the first record()
-        self.place_of: Callable[[str], str] = lambda folder: folder
+        # the place an inbox path is in, within which content keeps its receipt time (its top-level folder; discover:
+        # the recommending unit that folder resolves to, so that renaming a unit's folder is no new receipt); set
+        # before the first record()
+        self.place_of: Callable[[str], str] = lambda rel: rel.split("/", 1)[0] + "/"
 
     @property
     def dirty(self) -> bool:
@@ -153,9 +153,9 @@ class Journal:
         return None
 
     def first_seen_elsewhere(self, rel: str, sha256: str) -> str | None:
-        """When these bytes were first seen under another path of the same place (``place_of`` its top-level
-        folder: the same unit folder, or a folder of the same unit — renamed, moved, the folder renamed)."""
-        folder = self.place_of(rel.split("/", 1)[0])
+        """When these bytes were first seen under another path of the same place (``place_of``: the same unit
+        folder, or a folder of the same unit — renamed, moved, the folder renamed)."""
+        folder = self.place_of(rel)
         if self._by_content is None:  # built on first use, then kept up to date by _apply
             self._by_content = {}
             for path, entry in self.data["files"].items():
@@ -165,7 +165,7 @@ class Journal:
 
     def _index_version(self, rel: str, version: dict) -> None:
         """Enter a version in the (place, content) -> earliest first_seen index."""
-        key = (self.place_of(rel.split("/", 1)[0]), version["sha256"])
+        key = (self.place_of(rel), version["sha256"])
         old = self._by_content.get(key)
         if old is None or _instant(version["first_seen"]) < _instant(old):
             self._by_content[key] = version["first_seen"]
