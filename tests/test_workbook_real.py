@@ -595,7 +595,7 @@ def test_one_name_off_its_field_is_read_by_its_label(tmp_path, make_form):
     assert ex.form.text("传真") == "0311-87803219" and ex.form.fields["传真"].location.endswith("E8")
     assert ex.form.text("通讯地址") == GOOD_VALUES["通讯地址"]
     [warning] = [i for i in ex.issues if i.field == "申请表模板"]
-    assert warning.severity == "warning" and "“传真”" in warning.message and "E8" in warning.message
+    assert warning.severity == "warning" and "传真（E8）" in warning.message and "错位" in warning.message
 
 
 # the template's 基本情况 rows (12-16), and the enterprise's own block pasted over them in another order
@@ -647,7 +647,7 @@ def test_yearly_rows_the_names_no_longer_point_at_are_read_by_their_labels(tmp_p
     assert got["从业人员"] == (860, 880, 910) and got["资产总额"] == (52000, 56000, 61000)
     [warning] = [i for i in ex.issues if i.field == "申请表模板"]
     assert warning.severity == "warning"
-    assert [key for key in _TEMPLATE_ROWS if f"“{key}”" in warning.message] == sorted(moved, key=_TEMPLATE_ROWS.index)
+    assert [key for key in _TEMPLATE_ROWS if f"{key}（第" in warning.message] == sorted(moved, key=_TEMPLATE_ROWS.index)
 
 
 def test_a_pasted_loss_is_found_by_the_checks(tmp_path, make_form, make_summary):

@@ -311,7 +311,8 @@ def status_of(app: Application) -> str:
 class FileEntry:
     """A submitted file as the run saw it: its version, what it is, its issues and its status.
 
-    status: current | superseded | late-version | rejected (unreadable) | unassigned (no unit).
+    status: current | superseded | late-version | rejected (unreadable) | unassigned (no unit) | removed (gone from
+    the inbox) | unpacked (a zip archive whose files are all in the unit's folders: listed, not read).
     """
 
     version: FileVersion

@@ -88,7 +88,7 @@ def _allow_cpu(seconds: int) -> None:
 def reader_error(rel: str, exc: BaseException) -> Extracted:
     """What a file yields whose reader raised ``exc`` (a reader's bug, or content it cannot handle): file.unreadable
     in the clerk's words — the exception's name goes to the log, never into the message (no English in view)."""
-    log.debug("读取 %s 时出错：%s", rel, type(exc).__name__)
+    log.debug("读取 %s 时出错：%s", rel, type(exc).__name__, exc_info=exc)
     return file_problem("file.unreadable", rel, reason="读取时出错（文件中可能有本工具不能处理的内容）")
 
 

@@ -386,8 +386,8 @@ def _sheet_form(book: Workbook, sheet: Sheet, campaign: Campaign) -> FormData | 
         if stale or astray:
             by_labels = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
             if by_labels is not None and stale:
-                return replace(by_labels, warnings=(_names_warning(sheet, "模板里标记各栏目位置的“名称”与表中的栏目错位了"
-                                                                          "（可能用其他软件插入或删除过行），已按栏目名称读取"),))
+                return replace(by_labels, warnings=(_names_warning(sheet, "各栏目", "（可能用其他软件插入或删除过行），"
+                                                                                 "已按栏目名称读取"),))
             if by_labels is not None:
                 form = _read_by_labels(form, by_labels, astray, sheet)
     if form is None:
@@ -395,10 +395,12 @@ def _sheet_form(book: Workbook, sheet: Sheet, campaign: Campaign) -> FormData | 
     return form
 
 
-def _names_warning(sheet: Sheet, reason: str) -> Issue:
+def _names_warning(sheet: Sheet, fields: str, how: str) -> Issue:
+    """The warning that ``fields`` of ``sheet`` were read by their labels, the template's defined names (its hidden
+    markers of where each field is) pointing elsewhere; ``how`` says what happened and what was read."""
     return make_issue("field.invalid", location=f"{sheet.name}工作表", field="申请表模板", severity=WARNING,
-                      value=sheet.name, reason=f"：{reason}",
-                      fix="请核对回执中读到的各栏目内容；如有读错，请在省厅下发的空白申请表模板中重新填写")
+                      value=fields, reason=f"与模板中隐藏的栏目定位错位了{how}",
+                      fix="请核对回执中读到的各栏目内容；如有读错，请在省厅下发的空白申请表模板中重新填写。")
 
 
 def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sheet) -> FormData:
@@ -421,10 +423,9 @@ def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sh
                 moved.append((spec.key, labelled.location.rsplit("!", 1)[-1]))
     if not moved:
         return form
-    read = "、".join(f"“{key}”（{where}）" for key, where in moved)
+    read = "、".join(f"{key}（{where}）" for key, where in moved)
     return replace(form, fields=fields, yearly=yearly, warnings=(*form.warnings, _names_warning(
-        sheet, f"模板里标记{'、'.join(f'“{key}”' for key, _ in moved)}位置的“名称”指向的单元格，左边写的是别的栏目"
-               f"（可能复制粘贴或插入过行），已按栏目名称读取：{read}")))
+        sheet, "、".join(key for key, _ in moved), f"（可能复制粘贴或插入过行），已按栏目名称读取：{read}")))
 
 
 def _row_of(location: str) -> str:

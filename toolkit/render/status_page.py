@@ -93,7 +93,8 @@ def time_left(deadline: dt.datetime, now_iso: str) -> str:
 
 
 def stamped_key(status) -> str:
-    """'yes' / 'no' / 'outdated' for the unit's stamped 推荐意见 (data-stamped)."""
+    """'yes' / 'no' / 'outdated' for the unit's stamped 推荐意见 (data-stamped); 'outdated' is any stamp in doubt
+    (UnitStatus.stamp_in_doubt: older than the latest material, or stamped while the opinion is a draft)."""
     if not status.stamped_opinion:
         return "no"
     return "outdated" if status.stamp_in_doubt else "yes"
