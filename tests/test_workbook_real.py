@@ -699,3 +699,36 @@ def test_a_headcount_typed_with_wan(typed, expected, ok):
     assert (value.ok, value.value) == (ok, expected)
     if not ok:
         assert value.note == "是金额而不是人数"
+
+
+@pytest.mark.parametrize("moved_to", ["C5", "E5", "F5"])
+def test_a_value_typed_beside_its_unmerged_box_is_read(tmp_path, make_form, moved_to):
+    """The 标杆名称's box B5:F5 unmerged and the name typed into another cell of it: read from there (before,
+    '标杆名称未填写' while the name stood in the row)."""
+    import openpyxl
+
+    from conftest import GOOD_VALUES
+
+    path = make_form(tmp_path / "申请表.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["申请表"]
+    ws.unmerge_cells("B5:F5")
+    ws["B5"], ws[moved_to] = None, GOOD_VALUES["标杆名称"]
+    wb.save(path)
+    ex = extract(path.read_bytes(), "申请表.xlsx", CAMPAIGN)
+    value = ex.form.fields["标杆名称"]
+    assert value.value == GOOD_VALUES["标杆名称"] and value.location.endswith(moved_to)
+
+
+@pytest.mark.parametrize("field, empty_cell", [("联系人", "B7"), ("电子邮箱", "B8"), ("所属行业", "B4")])
+def test_an_empty_field_does_not_take_the_next_fields_value(tmp_path, make_form, field, empty_cell):
+    """An empty field whose row goes on with another field's label and value (联系人 | 电话 …) stays empty: only
+    a cell before any label is its own."""
+    import openpyxl
+
+    path = make_form(tmp_path / "申请表.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["申请表"][empty_cell] = None
+    wb.save(path)
+    ex = extract(path.read_bytes(), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.fields[field].value is None

@@ -91,9 +91,12 @@ def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | N
             return None, f"{sheet_name}!{name}"
         return sheet.value(r, c), sheet.location(r, c)
 
+    named = {(sheet_name, r, c) for sheet_name, r, c in names.values()}
     for spec in campaign.fields:
         if spec.defined_name() in names:
             raw, loc = cell(spec.defined_name())
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                raw, loc = _typed_beside(book, names[spec.defined_name()], named, campaign) or (raw, loc)
             fields[spec.key] = parse_value(spec, raw, loc)
     for spec in campaign.yearly:
         per_year = {}
@@ -104,6 +107,27 @@ def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | N
                 per_year[year] = parse_value(spec, raw, loc)
         yearly[spec.key] = per_year
     return FormData(fields=fields, yearly=yearly, source="defined-names")
+
+
+def _typed_beside(book: Workbook, target: tuple, named: set, campaign: Campaign) -> tuple | None:
+    """(value, location) typed right of an empty named cell in its row — its merged value box undone and the value
+    typed into another cell of it ('标杆名称' typed in C5 once B5:F5 was unmerged) —: the first filled cell before
+    any label or other named cell; None when there is none."""
+    sheet_name, r, c = target
+    sheet = book.sheet(sheet_name)
+    if sheet is None:
+        return None
+    table = label_table(campaign)
+    for cc in range(c + 1, c + 8):
+        if (sheet_name, r, cc) in named:
+            return None
+        value = sheet.value(r, cc)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if match_label(value, table)[0] is not None:
+            return None
+        return value, sheet.location(r, cc)
+    return None
 
 
 # ---------------------------------------------------------------- labels
