@@ -440,6 +440,13 @@ CASES = [
     ("finance.suspicious", "a figure growing exactly tenfold",
      lambda: rule_issues(yearly={"利润总额": {2018: 350, 2019: 3500, 2020: 4100}}), False),
     ("finance.suspicious", "employees written with 人", lambda: rule_issues(yearly={"从业人员": {2020: "1210人"}}), False),
+    # exactly tenfold written with decimals (11.3 / 1.13 is 10.000000000000002 in binary floating point)
+    ("finance.suspicious", "a profit growing exactly tenfold, with decimals", lambda: [i for i in rule_issues(
+        yearly={"利润总额": {2018: 1.13, 2019: 11.3, 2020: 12}}) if "10倍" in i.message], False),
+    ("finance.suspicious", "a revenue growing exactly tenfold, with decimals", lambda: [i for i in rule_issues(
+        yearly={"主营业收入": {2018: 4100.09, 2019: 41000.9, 2020: 47000}}) if "10倍" in i.message], False),
+    ("finance.suspicious", "a profit growing a little more than tenfold, with decimals", lambda: [i for i in rule_issues(
+        yearly={"利润总额": {2018: 1.13, 2019: 11.31, 2020: 12}}) if "10倍" in i.message], True),
     # -- region.other
     ("region.other", "a city's unit sends an enterprise of another city", lambda: rule_issues(fields={"所在地区": "保定市"}),
      True),

@@ -23,6 +23,13 @@ ABSOLUTE_LIMIT = 100_000_000  # 万元
 OTHER_REVENUE_TIMES = 10
 
 
+def _more_than(a: float, b: float, times: float) -> bool:
+    """Whether ``a`` is more than ``times`` × ``b`` (b > 0) as the figures are written: 11.3 is exactly 10 × 1.13,
+    though 11.3 / 1.13 is 10.000000000000002 in binary floating point — a tolerance of one part in 10⁹ keeps
+    'more than tenfold' (SPEC §6) from firing on an exact tenfold written with decimals."""
+    return a > b * times * (1 + 1e-9)
+
+
 def _has_minimum(campaign: Campaign, key: str) -> bool:
     spec = campaign.field_spec(key)
     return spec is not None and spec.minimum is not None and spec.minimum >= 0
@@ -67,7 +74,7 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             value = form.number(key, year)
             if value is None or value <= 0:
                 continue
-            if key == OTHER_REVENUE and main and main > 0 and value > OTHER_REVENUE_TIMES * main:
+            if key == OTHER_REVENUE and main and main > 0 and _more_than(value, main, OTHER_REVENUE_TIMES):
                 reason = (f"{year}年其他业务收入（{plain_number(value)}万元）是主营业收入（{plain_number(main)}万元）的"
                           f"{plain_number(round(value / main))}倍")
             elif people and value / people > PER_EMPLOYEE_LIMIT:
@@ -86,7 +93,7 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                                              f"金额可能按“元”而不是“万元”填写。")
         assets = form.number("资产总额", year)
         if (not in_yuan & {ASSETS, MAIN_REVENUE, OTHER_REVENUE} and assets and revenue and assets > 0 and revenue > 0
-                and max(assets, revenue) / min(assets, revenue) > 200):
+                and _more_than(max(assets, revenue), min(assets, revenue), 200)):
             key = MAIN_REVENUE if revenue > assets else ASSETS
             yield suspicious(key, year, f"{year}年资产总额（{plain_number(assets)}万元）与营业收入"
                                         f"（{plain_number(revenue)}万元）相差200倍以上，可能有一项按“元”填写。")
@@ -97,6 +104,6 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
             x, y = form.number(key, a), form.number(key, b)
             if x is None or y is None or x <= 0 or y <= 0:
                 continue
-            if max(x, y) / min(x, y) > 10:
+            if _more_than(max(x, y), min(x, y), 10):
                 yield suspicious(key, b, f"{key}从{a}年的{plain_number(x)}{unit}变为{b}年的{plain_number(y)}{unit}，"
                                          f"变化超过10倍，{cause}。")
