@@ -117,8 +117,9 @@ def test_body_is_fangsong_sanhao_and_title_xiaobiaosong_erhao(opinions):
     assert title.find("w:sz", NS).get(_w("val")) == "44"  # 二号 22 pt
     heading = _style(path, "Heading1").find("w:rPr", NS)
     assert heading.find("w:rFonts", NS).get(_w("eastAsia")) == "黑体"
-    styles_of = [s for s, text, _ in _paragraphs(path) if "推荐意见" in text and s == "Title"]
-    assert styles_of, "the title paragraph uses the Title style"
+    titles = [text for s, text, _ in _paragraphs(path) if s == "Title"]
+    # 发文机关名称 + 事由 + 文种 (《党政机关公文处理工作条例》第九条), in the Title style
+    assert titles == [f"{FINAL_UNIT}关于推荐2021年河北省工业企业质量标杆的意见"], titles
     # every run of the body that sets an East Asian font sets one of the official fonts
     fonts = {f.get(_w("eastAsia")) for f in _part(path, "word/document.xml").iter(_w("rFonts"))}
     assert fonts <= {"仿宋_GB2312", "黑体", "方正小标宋简体", "宋体", None}

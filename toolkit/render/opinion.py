@@ -4,7 +4,8 @@ unit's rendered opinion, laid out as an official document (GB/T 9704-2012) ready
 Layout and its sources (GB/T 9704-2012 《党政机关公文格式》):
 
 - §7.2 版头 is not used: the opinion is an enclosure the unit forwards, not a 发文 with 发文字号.
-- §7.3.1 标题: 2号方正小标宋简体, centred (the Title style, see docx_style).
+- §7.3.1 标题: 2号方正小标宋简体, centred (the Title style, see docx_style); worded as 《党政机关公文处理工作条例》
+  第九条 has a 标题: 发文机关名称 + 事由 + 文种 — '<unit>关于推荐<campaign title>的意见'.
 - §7.3.2 主送机关: under the title after one blank line, flush left, ending with a full-width colon — the
   campaign's issuer (河北省工业和信息化厅：).
 - §7.3.3 正文: 3号仿宋_GB2312, each paragraph 首行缩进二字; the applications in a table (§7.4 表格: 横排, 表头
@@ -235,7 +236,7 @@ def build_opinion_template(campaign: Campaign) -> bytes:
     _control(doc, "{%p endfor %}")
     _control(doc, "{%p endif %}")
     title = doc.add_paragraph(style="Title")
-    title.add_run(f"{campaign.title}推荐意见")
+    title.add_run(f"{{{{ unit }}}}关于推荐{campaign.title}的意见")
     doc.add_paragraph()  # §7.3.2: 主送机关 under the title after one blank line
     add_paragraph(doc, f"{campaign.issuer}：", indent=False)
     add_paragraph(doc, f"根据《{campaign.issuer}关于推荐{campaign.title}的通知》（{campaign.notice}）要求，我单位对"
