@@ -231,6 +231,8 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
     finally:
         progress.close()
     brief = report.brief  # the run's headline figures; an unchanged run has last run's (no summary.json read)
+    _LAST_BRIEF.clear()
+    _LAST_BRIEF.update(brief)
     append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
                         "exit_code": 0, "outcome": "unchanged" if report.unchanged else "published",
                         "run_folder": report.run_folder.name if report.run_folder else "",
@@ -247,6 +249,7 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
 # freed at the end of run_and_report it cost 0.05 s of a one-file run at 10,000 applications, for a program that
 # leaves the moment after (run_as_program).
 _LAST_REPORT: list = []
+_LAST_BRIEF: dict = {}  # the last run's headline figures (run_brief): a watcher asks whether it left files pending
 
 
 def cmd_batch(args) -> int:
@@ -261,7 +264,7 @@ def cmd_watch(args) -> int:
     import threading
 
     from .clock import CHINA_TZ
-    from .watch import watch
+    from .watch import AGAIN, watch
 
     campaign = _campaign(args)
     inbox, outbox = Path(args.inbox), Path(args.outbox)
@@ -282,7 +285,7 @@ def cmd_watch(args) -> int:
     # ours say what matters in Chinese
     logging.getLogger("watchdog").setLevel(logging.WARNING if args.verbose else logging.ERROR)
 
-    def once() -> bool:
+    def once() -> bool | str:
         try:
             run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates, pdf=args.pdf,
                            state=args.state_dir, command="watch")
@@ -294,7 +297,7 @@ def cmd_watch(args) -> int:
             return False
         finally:
             sys.stdout.flush()
-        return True
+        return AGAIN if _LAST_BRIEF.get("pending") else True
 
     stop = threading.Event()
     announced = threading.Event()  # the request has been logged: the watcher's last line comes after it

@@ -60,6 +60,32 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+STALLED = 120.0  # seconds: a recent zip package without its end (or an empty file) is a copy that paused midway
+_PACKAGES = (".xlsx", ".xlsm", ".docx", ".docm", ".zip", ".ods", ".odt", ".ots", ".ott", ".xltx", ".dotx", ".et",
+             ".wps")
+
+
+def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
+    """Whether a file looks like a copy still under way: empty, or named as a zip package (.xlsx, .docx …) whose
+    last 64 KiB hold no end-of-central-directory record (PKWARE APPNOTE 4.3.16: a zip ends with it, and a copy
+    writes from the start — a copy that paused for longer than ``settle`` looks stable by its modification time,
+    and read then it was reported damaged, the unit told to send a good file again). Only asked of recent files
+    (STALLED): an old file of this kind is damaged and is read (and reported) as such. .et/.wps are zips only
+    when WPS saves them so: for others the check is skipped (no PK at the start)."""
+    if size == 0:
+        return True
+    if not rel.lower().endswith(_PACKAGES):
+        return False
+    try:
+        with open(abspath, "rb") as fh:
+            if fh.read(2) != b"PK":
+                return False
+            fh.seek(max(0, size - 65557))  # the record (22 bytes) and the longest comment (65,535)
+            return b"PK\x05\x06" not in fh.read()
+    except OSError:
+        return False
+
+
 def wait_until_stable(paths: list[Path], *, settle: float, max_wait: float = 30.0) -> set[Path]:
     """Wait while any recently modified file is still changing (being copied or saved); return those still
     changing after ``max_wait`` seconds. They are left for the next run, never read half-written."""
@@ -271,6 +297,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             version = known
         else:
             path = Path(abspath)
+            if now_s - st.st_mtime < STALLED and _incomplete_package(abspath, st.st_size, rel):
+                pending.append(_pending_version(path, rel, units, seen_at, st))  # a copy that paused midway
+                continue
             try:
                 sha = _sha256(path)
             except OSError:  # no permission, locked by another program: listed, reported as unreadable

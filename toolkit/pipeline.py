@@ -340,6 +340,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         journal = Journal.load(state)
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait, scanned=scanned)
         journal.save()
+        if found.pending:  # a file left for the next run: this listing must not make that run a no-op
+            listing = ""
         timings = {"discover": time.perf_counter() - t}
         fingerprint = _fingerprint([*found.files, *found.removed], asked, found.ignored, found.pending)
         unchanged = not force and published and last.get("fingerprint") == fingerprint

@@ -117,7 +117,9 @@ class _EventHints(FileSystemEventHandler):
 class InboxWatcher:
     """Runs ``run_once`` when the inbox changed; see the module docstring for how it stays awake.
 
-    ``run_once()`` runs the pipeline once; it returns False when it could not run (another run held the
+    ``run_once()`` runs the pipeline once; it returns AGAIN when it left a file for a later run (the next periodic
+    rescan then runs again even if nothing changed: a copy that paused midway is read once it is done or old
+    enough), False when it could not run (another run held the
     lock, the inbox was missing): the change is then kept pending and tried again after ``retry`` seconds.
     An exception from ``run_once`` is logged and handled the same way, so the watcher never dies of it.
 
@@ -234,6 +236,8 @@ class InboxWatcher:
             self._retry_at = self.clock() + self.retry
             if not _is_dir(self.inbox):
                 self._inbox_missing("文件夹不存在")
+        elif ok == AGAIN:  # published, with a file left for later: the next rescan runs again, changed or not
+            self._last_listing = None
         else:
             self._last_listing = listing
 
@@ -317,6 +321,9 @@ class InboxWatcher:
         self._next_liveness = now + self.liveness
         if self._start_observer():
             self._rescan("收件箱恢复后")
+
+
+AGAIN = "again"  # what run_once returns for a run that left a file for the next one (one still being copied)
 
 
 def watch(inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None, quiet: float = 2.0,

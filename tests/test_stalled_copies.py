@@ -1,0 +1,107 @@
+"""A copy onto the share that pauses midway (a slow link) is left for a later run, not read half-written and
+reported damaged: a recent zip package without its end, or a recent empty file, is pending; an old one is damaged
+and reported as such. Real files, real batch runs, a real watcher."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import pytest
+
+from toolkit import discover
+from toolkit.pipeline import run
+from toolkit.watch import AGAIN, InboxWatcher
+
+FIRM = "河北华信精密机械有限公司"
+
+
+def _summary(out) -> dict:
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def _entry(summary: dict, name: str) -> dict:
+    return next(f for f in summary["files"] if f["file"].endswith(name))
+
+
+def _pair(tmp_path, make_form, make_summary) -> tuple:
+    folder = tmp_path / "inbox" / "石家庄"
+    form = make_form(folder / "1-申请表.xlsx", 所在地区="石家庄市")
+    summary = make_summary(folder / "1-总结材料.docx")
+    return folder, form, summary
+
+
+def _age(path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+@pytest.mark.parametrize("name, cut", [("1-总结材料.docx", 0.5), ("1-申请表.xlsx", 0.8), ("1-总结材料.docx", 0.0)],
+                         ids=["docx half copied", "xlsx most of it copied", "empty so far"])
+def test_a_copy_paused_midway_is_pending_then_read_when_done(tmp_path, make_form, make_summary, campaign, name,
+                                                            cut):
+    campaign = campaign.with_deadline("2099-12-31")  # (the files are received now)
+    folder, *_ = _pair(tmp_path, make_form, make_summary)
+    whole = (folder / name).read_bytes()
+    (folder / name).write_bytes(whole[:int(len(whole) * cut)])
+    _age(folder / name, 10)  # the copy paused 10 s ago: stable by its time (settle), not by its content
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    summary = _summary(tmp_path / "out")
+    assert _entry(summary, name)["status"] == "pending" and _entry(summary, name)["issues"] == []
+    assert not [f for f in summary["files"] if f["status"] == "rejected"]  # not '文件已损坏', no resubmission asked
+    (folder / name).write_bytes(whole)  # the copy goes on and ends
+    _age(folder / name, 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    summary = _summary(tmp_path / "out")
+    [app] = summary["applications"]
+    assert app["status"] == "通过" and _entry(summary, name)["status"] == "current"
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.0], ids=["truncated", "empty"])
+def test_an_old_truncated_or_empty_file_is_reported_damaged(tmp_path, make_form, make_summary, campaign, cut):
+    folder, *_ = _pair(tmp_path, make_form, make_summary)
+    whole = (folder / "1-总结材料.docx").read_bytes()
+    (folder / "1-总结材料.docx").write_bytes(whole[:int(len(whole) * cut)])
+    _age(folder / "1-总结材料.docx", discover.STALLED + 60)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    entry = _entry(_summary(tmp_path / "out"), "1-总结材料.docx")
+    assert entry["status"] == "rejected" and [i["code"] for i in entry["issues"]] == ["file.unreadable"]
+
+
+def test_a_copy_left_pending_is_read_by_a_later_run_even_unchanged(tmp_path, make_form, make_summary, campaign,
+                                                                   monkeypatch):
+    """A copy abandoned midway: the run that left it pending does not record the inbox as seen, so a later run
+    (a scheduler's next batch) reads it once it is old enough — and reports it damaged — though nothing changed."""
+    folder, *_ = _pair(tmp_path, make_form, make_summary)
+    whole = (folder / "1-总结材料.docx").read_bytes()
+    (folder / "1-总结材料.docx").write_bytes(whole[:len(whole) // 2])
+    for path in folder.iterdir():  # (no file young: the listing alone would say the inbox is as it was)
+        _age(path, 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    assert _entry(_summary(tmp_path / "out"), "1-总结材料.docx")["status"] == "pending"
+    monkeypatch.setattr(discover, "STALLED", 5.0)  # (time passes: the paused copy is now older than the window)
+    report = run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    assert not report.unchanged
+    assert _entry(_summary(tmp_path / "out"), "1-总结材料.docx")["status"] == "rejected"
+
+
+def test_a_watcher_runs_again_after_a_run_that_left_a_file_pending(tmp_path):
+    """run_once returning AGAIN: the next periodic rescan runs again though the inbox did not change (True: it
+    does not)."""
+    inbox = tmp_path / "inbox"
+    (inbox / "石家庄").mkdir(parents=True)
+    (inbox / "石家庄" / "a.xlsx").write_bytes(b"x")
+    answers, calls = [AGAIN, AGAIN, True], []
+
+    def run_once():
+        calls.append(time.monotonic())
+        return answers[min(len(calls), len(answers)) - 1]
+
+    watcher = InboxWatcher(inbox, run_once, poll=0.2, quiet=0.1, rescan=0.5)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    time.sleep(4.0)
+    watcher.stop.set()
+    thread.join(timeout=15)
+    assert len(calls) == 3, calls  # the first run, two more for the AGAINs, then none: nothing changed
