@@ -360,3 +360,24 @@ def test_show_fields_of_a_ranking_sheet_says_withdrawn_and_blank_in_words(tmp_pa
     proc = run_cli("check", "--show-fields", "推荐排序表.xlsx", cwd=tmp_path)
     assert f"推荐排序：1 {FIRMS[0]}；撤回 {FIRMS[1]}；未填顺序 {FIRMS[2]}" in proc.stdout, proc.stdout
     assert "None" not in proc.stdout
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([[1, "甲公司"], [1, "乙公司"], [2, "丙公司"]], ["“甲公司”、“乙公司”的推荐顺序都是第1位"]),
+    ([[1, "甲公司"], [None, "乙公司"], [2, "丙公司"]], ["“乙公司”的推荐顺序未填写或不是数字"]),
+    ([[1, "甲公司"], ["第二", "乙公司"], ["撤回", "丙公司"]], []),
+    ([[None, "甲公司", "撤回"], [None, "乙公司"]], []),  # withdraws only: the rest ordered as without a sheet
+], ids=["one rank twice", "a rank left blank", "ranks and a withdrawal", "withdrawal only"])
+def test_check_finds_what_a_ranking_sheet_says_wrong_on_its_own(tmp_path, rows, expected):
+    """`run.py check` of a 推荐排序表 (a real subprocess) reports one rank given twice or a rank left blank, as a run
+    would once the sheet meets the applications (before, '未发现问题' and exit 0 for ranks 1, 1, 2)."""
+    from conftest import run_cli
+    from workbook_builders import ranking_sheet
+
+    path = tmp_path / "定州-推荐排序表.xlsx"
+    ranking_sheet(path, [[r[0], r[1], "", r[2] if len(r) > 2 else ""] for r in rows])  # 推荐顺序, 申报单位, 标杆名称, 备注
+    done = run_cli("check", path)
+    assert ("推荐顺序有冲突" in done.stdout) is bool(expected), done.stdout
+    for text in expected:
+        assert text in done.stdout, done.stdout
+    assert done.returncode == (1 if expected else 0), done.stdout

@@ -50,6 +50,7 @@ from .publish import LATEST, SUMMARY, publish
 from .render import RenderContext, render_all, unit_keys
 from .render import preload as preload_renderers
 from .rules.deadline import late_edit_warning
+from .rules.ranking import sheet_issues as ranking_sheet_issues
 from .templates import (
     check_opinion_template,
     default_templates_folder,
@@ -565,8 +566,9 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
         issues = list(ex.issues)
         fv = FileVersion(path=rel, unit="", folder="", sha256="", size=0, mtime=0, first_seen="")
         forms = ex.all_forms or (None,)
-        if ex.kind == RANKING:  # its 成文日期, as a run reads it (its order needs the unit's applications)
+        if ex.kind == RANKING:  # its 成文日期 and its ranks as a run reads them (its order needs the applications)
             issues.extend(i for i in assembly.opinion_date(ex, rel, campaign)[1] if i not in issues)
+            issues.extend(i for i in ranking_sheet_issues(ex.ranking, rel) if i not in issues)
         if ex.form is not None or ex.summary is not None:
             for form in forms:  # a Word 申请书 is checked whole: its table against its own sections (mismatch)
                 benchmark = (form.text(BENCHMARK) if form else "") or (

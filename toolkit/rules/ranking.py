@@ -135,6 +135,35 @@ _RENAME_FILES = ("请修改文件名开头的序号（如“1-”“2-”），�
                  "也可以提交推荐排序表写明推荐顺序。")
 
 
+def _no_rank(label: str) -> str:
+    return f"推荐排序表中“{label}”的推荐顺序未填写或不是数字。"
+
+
+def _same_rank(names: list[str], rank: int) -> str:
+    return "、".join(f"“{name}”" for name in names) + f"的推荐顺序都是第{rank}位。"
+
+
+def sheet_issues(rows: tuple, sheet_file: str) -> list:
+    """What a 推荐排序表 says wrong on its own, before it meets the unit's applications (``run.py check`` of the
+    sheet; a run finds the same on the applications it names, in rank_unit): rows naming an enterprise whose
+    推荐顺序 is blank or not a number, and one rank given to two enterprises (rank.conflict, errors) — a row marked
+    撤回 needs no rank. [] when the sheet only withdraws (a run then orders the rest as without a sheet)."""
+    named = [r for r in rows if (r.enterprise or r.benchmark_name) and not r.withdrawn]
+    if not any(r.rank is not None for r in named):
+        return []
+    out = [make_issue("rank.conflict", file=sheet_file, location=r.location, field="推荐顺序",
+                      reason=_no_rank(r.enterprise or r.benchmark_name)) for r in named if r.rank is None]
+    by_rank: dict[int, list] = {}
+    for r in named:
+        if r.rank is not None:
+            by_rank.setdefault(r.rank, []).append(r)
+    for rank, same in by_rank.items():
+        if len({normalize_name(r.enterprise or r.benchmark_name) for r in same}) > 1:
+            out.append(make_issue("rank.conflict", file=sheet_file, location=same[1].location, field="推荐顺序",
+                                  reason=_same_rank([r.enterprise or r.benchmark_name for r in same], rank)))
+    return out
+
+
 def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
               sheet_file: str = "", gone: list[Application] = ()) -> Ranking:
     """The unit's order (SPEC §4 step 5): its 推荐排序表 if it sent one, else file-name prefixes ('1-', '01_',
@@ -181,8 +210,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             if row.rank is None:
                 for a in match:
                     extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
-                                                   field="推荐顺序",
-                                                   reason=f"推荐排序表中“{label}”的推荐顺序未填写或不是数字。"))
+                                                   field="推荐顺序", reason=_no_rank(label)))
                 continue
             for a in match:
                 if id(a) in given and given[id(a)] != row.rank:
@@ -211,11 +239,10 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             seen.setdefault(given[id(a)], []).append(a)
     for rank, same in seen.items():
         if len(same) > 1:
-            names = "、".join(f"“{a.enterprise}”" for a in same)
             for a in same:
                 extra[id(a)].append(make_issue("rank.conflict", file=sheet_file or first_file(a),
                                            location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
-                                           reason=f"{names}的推荐顺序都是第{rank}位。",
+                                           reason=_same_rank([a.enterprise for a in same], rank),
                                            fix=None if sheet is not None else _RENAME_FILES))
     kept = [a for a in apps if id(a) not in withdrawn]
     # given ranks first; then those the sheet leaves out by their file-name prefixes (a sheet listing only
