@@ -381,3 +381,24 @@ def test_check_finds_what_a_ranking_sheet_says_wrong_on_its_own(tmp_path, rows, 
     for text in expected:
         assert text in done.stdout, done.stdout
     assert done.returncode == (1 if expected else 0), done.stdout
+
+
+@pytest.mark.parametrize("typed, dated", [
+    ("2021年9月18日", True), (dt.datetime(2021, 9, 18), True), ("2021.9.18", True),
+    (None, False),  # the hint left as it is: its example date is no 成文日期
+    ("9月18日前报送", False),  # words, not a date
+], ids=["text over the hint", "a date cell over the hint", "dotted", "hint untouched", "words"])
+def test_a_date_typed_over_the_hint_beside_the_date_cell_dates_the_opinion(tmp_path, make_form, make_summary,
+                                                                          campaign, typed, dated):
+    """The clerk typed the 成文日期 into the hint beside the empty date cell (D3, over '推荐意见的落款日期，如
+    2021年9月18日…'): it dates the opinion (before: a blank date and no word); the hint itself never does."""
+    unit, generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.load_workbook(generated)
+    ws = wb.worksheets[0]
+    assert ws.cell(3, 3).value in (None, "") and "如 2021年9月18日" in ws.cell(3, 4).value
+    if typed is not None:
+        ws.cell(3, 4, typed)
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    text = _opinion_text(tmp_path / "out")
+    assert ("2021年9月18日" in text) is dated

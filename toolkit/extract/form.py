@@ -19,6 +19,7 @@ from ..normalize import (
     normalize_label,
     normalize_name,
     official_date,
+    official_day,
     plain_number,
     to_email,
     to_headcount,
@@ -724,19 +725,26 @@ def _date_label(text) -> tuple[bool, str]:
 
 def _date_in_row(sheet, r: int, columns: range) -> tuple[str, str] | None:
     """(the date as written, its location) in row ``r`` when one of ``columns`` holds a 成文日期 label: after its
-    '：', else in the cell right of it (past the label's merged cells; a hint further right is not taken for it);
-    ('', '') for a label whose value cell is empty; None for a row without a label."""
+    '：', else in the cell right of it (past the label's merged cells), else — that cell empty — a date typed over
+    the hint beyond it (the hint itself, naming an example date, is not taken); ('', '') for a label whose value
+    cell is empty; None for a row without a label."""
     for c in columns:
         is_label, after = _date_label(sheet.value(r, c))
         if not is_label or sheet.anchor(r, c) != (r, c):
             continue
         if after:
             return after, sheet.location(r, c)
-        for cc in range(c + 1, sheet.width):
-            if sheet.anchor(r, cc) != (r, cc):  # the label's own merged cells
-                continue
-            written = _written_date(sheet.value(r, cc))
-            return (written, sheet.location(r, cc)) if written else ("", "")
+        cells = [cc for cc in range(c + 1, sheet.width) if sheet.anchor(r, cc) == (r, cc)]  # (past merged cells)
+        if not cells:
+            return "", ""
+        written = _written_date(sheet.value(r, cells[0]))
+        if written:
+            return written, sheet.location(r, cells[0])
+        # the value cell left empty and a date typed over the hint beside it ('推荐意见的落款日期，如…'): taken when
+        # it is a date and nothing more — the hint itself, which names an example date, is not
+        beside = sheet.value(r, cells[1]) if len(cells) > 1 else None
+        if official_day(beside) is not None:
+            return _written_date(beside), sheet.location(r, cells[1])
         return "", ""
     return None
 
