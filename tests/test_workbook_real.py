@@ -732,3 +732,24 @@ def test_an_empty_field_does_not_take_the_next_fields_value(tmp_path, make_form,
     wb.save(path)
     ex = extract(path.read_bytes(), "申请表.xlsx", CAMPAIGN)
     assert ex.form.fields[field].value is None
+
+
+@pytest.mark.parametrize("cells", [
+    {"H5": "（40字以内）"},  # a note outside the form's table
+    {"E5": "统一社会信用代码", "F5": "91130100MA0000000X"},  # the enterprise's own label and its value
+], ids=["note outside the table", "a label and a value of its own"])
+def test_an_empty_name_does_not_take_a_note_or_another_label(tmp_path, make_form, cells):
+    """Only the one filled cell within the form's table is taken for an empty field: a note beyond the table, or
+    a label of the enterprise's own with its value, leaves 标杆名称 missing (an error, as it is)."""
+    import openpyxl
+
+    path = make_form(tmp_path / "申请表.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["申请表"]
+    ws.unmerge_cells("B5:F5")
+    ws["B5"] = None
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(path)
+    ex = extract(path.read_bytes(), "申请表.xlsx", CAMPAIGN)
+    assert ex.form.fields["标杆名称"].value is None

@@ -111,24 +111,27 @@ def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | N
 
 
 def _typed_beside(book: Workbook, target: tuple, named: set, campaign: Campaign) -> tuple | None:
-    """(value, location) typed right of an empty named cell in its row — its merged value box undone and the value
-    typed into another cell of it ('标杆名称' typed in C5 once B5:F5 was unmerged) —: the first filled cell before
-    any label or other named cell; None when there is none."""
+    """(value, location) typed beside an empty named cell — its merged value box undone and the value typed into
+    another cell of it ('标杆名称' typed in C5 once B5:F5 was unmerged) —: the one filled cell right of it in its row,
+    within the form's table (up to the rightmost column a defined name of the sheet points at) and before any label
+    or other named cell; None when there is none, or several (a label of the enterprise's own and its value)."""
     sheet_name, r, c = target
     sheet = book.sheet(sheet_name)
     if sheet is None:
         return None
+    right = max(cc for name, _r, cc in named if name == sheet_name)
     table = label_table(campaign)
-    for cc in range(c + 1, c + 8):
+    filled = []
+    for cc in range(c + 1, right + 1):
         if (sheet_name, r, cc) in named:
-            return None
+            break
         value = sheet.value(r, cc)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if match_label(value, table)[0] is not None:
-            return None
-        return value, sheet.location(r, cc)
-    return None
+            break
+        filled.append((value, sheet.location(r, cc)))
+    return filled[0] if len(filled) == 1 else None
 
 
 # ---------------------------------------------------------------- labels
@@ -726,8 +729,9 @@ def _date_label(text) -> tuple[bool, str]:
 def _date_in_row(sheet, r: int, columns: range) -> tuple[str, str] | None:
     """(the date as written, its location) in row ``r`` when one of ``columns`` holds a 成文日期 label: after its
     '：', else in the cell right of it (past the label's merged cells), else — that cell empty — a date typed over
-    the hint beyond it (the hint itself, naming an example date, is not taken); ('', '') for a label whose value
-    cell is empty; None for a row without a label."""
+    the hint beyond it, or a short text with a figure typed there ('9月18日': a date opinion_date then warns on);
+    the hint itself (a sentence naming an example date) is not taken; ('', '') for a label whose value cell is
+    empty; None for a row without a label."""
     for c in columns:
         is_label, after = _date_label(sheet.value(r, c))
         if not is_label or sheet.anchor(r, c) != (r, c):
@@ -743,7 +747,8 @@ def _date_in_row(sheet, r: int, columns: range) -> tuple[str, str] | None:
         # the value cell left empty and a date typed over the hint beside it ('推荐意见的落款日期，如…'): taken when
         # it is a date and nothing more — the hint itself, which names an example date, is not
         beside = sheet.value(r, cells[1]) if len(cells) > 1 else None
-        if official_day(beside) is not None:
+        typed = isinstance(beside, str) and len(beside.strip()) <= 20 and re.search(r"\d", beside) is not None
+        if official_day(beside) is not None or typed:  # (a short text with a figure: a date, or one to warn on)
             return _written_date(beside), sheet.location(r, cells[1])
         return "", ""
     return None
