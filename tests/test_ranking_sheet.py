@@ -367,7 +367,12 @@ def test_show_fields_of_a_ranking_sheet_says_withdrawn_and_blank_in_words(tmp_pa
     ([[1, "甲公司"], [None, "乙公司"], [2, "丙公司"]], ["“乙公司”的推荐顺序未填写或不是数字"]),
     ([[1, "甲公司"], ["第二", "乙公司"], ["撤回", "丙公司"]], []),
     ([[None, "甲公司", "撤回"], [None, "乙公司"]], []),  # withdraws only: the rest ordered as without a sheet
-], ids=["one rank twice", "a rank left blank", "ranks and a withdrawal", "withdrawal only"])
+    ([[1, "河北华信精密机械有限公司"], [1, "河北华信精密机械公司"]], []),  # one enterprise, as a run matches it
+    ([[1, "石家庄立信电子科技有限公司"], [1, "立信电子"]], []),  # its short name
+    ([[1, "甲公司"], [2, "甲公司"]], ["“甲公司”在推荐排序表中出现了两次（第1位和第2位）"]),
+    ([[1, "甲公司"], [1, "甲公司"], [1, "乙公司"]], ["“甲公司”、“乙公司”的推荐顺序都是第1位"]),
+], ids=["one rank twice", "a rank left blank", "ranks and a withdrawal", "withdrawal only", "with and without 有限",
+        "a short name", "listed twice", "named once in the message"])
 def test_check_finds_what_a_ranking_sheet_says_wrong_on_its_own(tmp_path, rows, expected):
     """`run.py check` of a 推荐排序表 (a real subprocess) reports one rank given twice or a rank left blank, as a run
     would once the sheet meets the applications (before, '未发现问题' and exit 0 for ranks 1, 1, 2)."""
@@ -386,8 +391,9 @@ def test_check_finds_what_a_ranking_sheet_says_wrong_on_its_own(tmp_path, rows, 
 @pytest.mark.parametrize("typed, dated", [
     ("2021年9月18日", True), (dt.datetime(2021, 9, 18), True), ("2021.9.18", True),
     (None, False),  # the hint left as it is: its example date is no 成文日期
-    ("9月18日前报送", False),  # words, not a date
-], ids=["text over the hint", "a date cell over the hint", "dotted", "hint untouched", "words"])
+    ("尽快报送", False),  # words, not a date
+    ("9月18日", "warned"),  # a date without its year: taken, and warned on as one typed in the date cell is
+], ids=["text over the hint", "a date cell over the hint", "dotted", "hint untouched", "words", "no year"])
 def test_a_date_typed_over_the_hint_beside_the_date_cell_dates_the_opinion(tmp_path, make_form, make_summary,
                                                                           campaign, typed, dated):
     """The clerk typed the 成文日期 into the hint beside the empty date cell (D3, over '推荐意见的落款日期，如
@@ -401,4 +407,6 @@ def test_a_date_typed_over_the_hint_beside_the_date_cell_dates_the_opinion(tmp_p
     wb.save(unit / "推荐排序表.xlsx")
     _again(tmp_path, campaign)
     text = _opinion_text(tmp_path / "out")
-    assert ("2021年9月18日" in text) is dated
+    assert ("2021年9月18日" in text) is (dated is True)
+    warned = [m for m in _sheet_warnings(tmp_path / "out") if "成文日期" in m]
+    assert bool(warned) is (dated == "warned"), warned

@@ -10,7 +10,7 @@ from ..campaign import Campaign, Unit
 from ..clock import instant
 from ..messages import make_issue
 from ..model import WARNING, Application, RankingRow
-from ..names import same_name, strip_company_suffix
+from ..names import same_enterprise, same_name, strip_company_suffix
 from ..normalize import normalize_filename, normalize_name
 
 _PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【](\d{1,3})[)）\]】]|(\d{1,3})\s*[-_.、．\s])")
@@ -143,24 +143,46 @@ def _same_rank(names: list[str], rank: int) -> str:
     return "、".join(f"“{name}”" for name in names) + f"的推荐顺序都是第{rank}位。"
 
 
+def _listed_twice(name: str, first: int, second: int) -> str:
+    return f"“{name}”在推荐排序表中出现了两次（第{first}位和第{second}位），已按第{first}位处理。"
+
+
+def _same_listed(a: str, b: str) -> bool:
+    """Whether two rows of a 推荐排序表 name one enterprise as a run would match them to its applications: the
+    same name, one with a legal-form suffix the other lacks or another one, or a short name within the full one."""
+    na, nb = normalize_name(a), normalize_name(b)
+    short, long_ = sorted((na, nb), key=len)
+    return (na == nb or same_enterprise(a, b) or strip_company_suffix(na) == strip_company_suffix(nb)
+            or (len(short) >= 4 and short in long_))
+
+
 def sheet_issues(rows: tuple, sheet_file: str) -> list:
     """What a 推荐排序表 says wrong on its own, before it meets the unit's applications (``run.py check`` of the
-    sheet; a run finds the same on the applications it names, in rank_unit): rows naming an enterprise whose
-    推荐顺序 is blank or not a number, and one rank given to two enterprises (rank.conflict, errors) — a row marked
-    撤回 needs no rank. [] when the sheet only withdraws (a run then orders the rest as without a sheet)."""
+    sheet; a run finds the same on the applications it names, in rank_unit): a named row whose 推荐顺序 is blank or
+    not a number, one enterprise listed twice with different ranks, one rank given to two enterprises
+    (rank.conflict, errors; rows naming one enterprise are told apart as a run matches them: _same_listed) — a row
+    marked 撤回 needs no rank. [] when the sheet only withdraws (a run orders the rest as without a sheet)."""
     named = [r for r in rows if (r.enterprise or r.benchmark_name) and not r.withdrawn]
     if not any(r.rank is not None for r in named):
         return []
-    out = [make_issue("rank.conflict", file=sheet_file, location=r.location, field="推荐顺序",
-                      reason=_no_rank(r.enterprise or r.benchmark_name)) for r in named if r.rank is None]
+    label = lambda r: r.enterprise or r.benchmark_name  # noqa: E731
+    out = [make_issue("rank.conflict", file=sheet_file, location=r.location, field="推荐顺序", reason=_no_rank(label(r)))
+           for r in named if r.rank is None]
+    firsts: list = []  # the first row of each enterprise with a rank
+    for r in (r for r in named if r.rank is not None):
+        first = next((f for f in firsts if _same_listed(label(f), label(r))), None)
+        if first is None:
+            firsts.append(r)
+        elif first.rank != r.rank:
+            out.append(make_issue("rank.conflict", file=sheet_file, location=r.location, field="推荐顺序",
+                                  reason=_listed_twice(label(first), first.rank, r.rank)))
     by_rank: dict[int, list] = {}
-    for r in named:
-        if r.rank is not None:
-            by_rank.setdefault(r.rank, []).append(r)
+    for f in firsts:
+        by_rank.setdefault(f.rank, []).append(f)
     for rank, same in by_rank.items():
-        if len({normalize_name(r.enterprise or r.benchmark_name) for r in same}) > 1:
+        if len(same) > 1:
             out.append(make_issue("rank.conflict", file=sheet_file, location=same[1].location, field="推荐顺序",
-                                  reason=_same_rank([r.enterprise or r.benchmark_name for r in same], rank)))
+                                  reason=_same_rank([label(f) for f in same], rank)))
     return out
 
 
@@ -215,9 +237,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             for a in match:
                 if id(a) in given and given[id(a)] != row.rank:
                     extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
-                                               field="推荐顺序",
-                                               reason=f"“{a.enterprise}”在推荐排序表中出现了两次（第{given[id(a)]}位和"
-                                                      f"第{row.rank}位），已按第{given[id(a)]}位处理。"))
+                                               field="推荐顺序", reason=_listed_twice(a.enterprise, given[id(a)],
+                                                                                     row.rank)))
                 given.setdefault(id(a), row.rank)
                 placed.setdefault(id(a), row.location)
         sheet_issues += _prefixes_disagree([a for a in apps if id(a) not in withdrawn], given, placed, prefixes,
