@@ -58,6 +58,28 @@ def test_a_copy_paused_midway_is_pending_then_read_when_done(tmp_path, make_form
     assert app["status"] == "通过" and _entry(summary, name)["status"] == "current"
 
 
+def test_a_stamped_scan_copied_halfway_is_not_yet_received(tmp_path, make_form, make_summary, campaign):
+    """A 推荐意见 scan (PDF) half copied: pending, so the unit's stamped opinion is not counted received from half a
+    file; complete, it is."""
+    from toolkit.demo import MINIMAL_PDF
+
+    campaign = campaign.with_deadline("2099-12-31")
+    folder, *_ = _pair(tmp_path, make_form, make_summary)
+    scan = folder / "石家庄推荐意见（盖章）.pdf"
+    assert MINIMAL_PDF.endswith(b"%%EOF\n")
+    whole = MINIMAL_PDF[:-6] + b"%" + b"0" * 4096 + b"\n%%EOF\n"  # (a long comment stands for a scan's image data)
+    scan.write_bytes(whole[:len(whole) // 2])
+    _age(scan, 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    result = _summary(tmp_path / "out")
+    assert _entry(result, ".pdf")["status"] == "pending"
+    assert not next(u for u in result["units"] if u["unit"] == "石家庄市工业和信息化局")["stamped_opinion"]
+    scan.write_bytes(whole)
+    _age(scan, 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    assert next(u for u in _summary(tmp_path / "out")["units"] if u["unit"] == "石家庄市工业和信息化局")["stamped_opinion"]
+
+
 @pytest.mark.parametrize("cut", [0.5, 0.0], ids=["truncated", "empty"])
 def test_an_old_truncated_or_empty_file_is_reported_damaged(tmp_path, make_form, make_summary, campaign, cut):
     folder, *_ = _pair(tmp_path, make_form, make_summary)
@@ -105,3 +127,19 @@ def test_a_watcher_runs_again_after_a_run_that_left_a_file_pending(tmp_path):
     watcher.stop.set()
     thread.join(timeout=15)
     assert len(calls) == 3, calls  # the first run, two more for the AGAINs, then none: nothing changed
+
+
+def test_a_file_dated_far_ahead_of_the_clock_is_read_not_left_waiting(tmp_path, make_form, make_summary, campaign):
+    """Modification times an hour ahead (an archive unpacked with its dates, a server clock far off) are no copy
+    under way: the files are read, an empty one reported — before, they were young forever and a watcher re-ran
+    at every rescan."""
+    campaign = campaign.with_deadline("2099-12-31")
+    folder, form, summary = _pair(tmp_path, make_form, make_summary)
+    (folder / "2-总结材料.docx").write_bytes(b"")
+    for path in folder.iterdir():
+        _age(path, -3600)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    result = _summary(tmp_path / "out")
+    assert _entry(result, "1-总结材料.docx")["status"] == "current" and _entry(result, "1-申请表.xlsx")["status"] == "current"
+    assert _entry(result, "2-总结材料.docx")["status"] == "rejected"
+    assert not [f for f in result["files"] if f["status"] == "pending"]

@@ -61,6 +61,15 @@ def _sha256(path: Path) -> str:
 
 
 STALLED = 120.0  # seconds: a recent zip package without its end (or an empty file) is a copy that paused midway
+SKEW = 300.0  # seconds a file's modification time may be ahead of this machine's clock (a share server's clock)
+
+
+def recent(age: float, window: float) -> bool:
+    """Whether a file modified ``age`` seconds ago (now minus its modification time) is within ``window`` of now:
+    a time up to SKEW ahead of the clock is recent (the share's server clock runs a little ahead); one further
+    ahead is a wrong date (an archive unpacked with its dates, a server clock far off), not a copy under way —
+    else the file would wait forever."""
+    return -SKEW <= age < window
 _PACKAGES = (".xlsx", ".xlsm", ".docx", ".docm", ".zip", ".ods", ".odt", ".ots", ".ott", ".xltx", ".dotx", ".et",
              ".wps")
 
@@ -71,9 +80,19 @@ def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
     writes from the start — a copy that paused for longer than ``settle`` looks stable by its modification time,
     and read then it was reported damaged, the unit told to send a good file again). Only asked of recent files
     (STALLED): an old file of this kind is damaged and is read (and reported) as such. .et/.wps are zips only
-    when WPS saves them so: for others the check is skipped (no PK at the start)."""
+    when WPS saves them so: for others the check is skipped (no PK at the start). A PDF (a stamped scan, often
+    large) without its %%EOF marker in its last 2 KiB is one too (ISO 32000-1 §7.5.5)."""
     if size == 0:
         return True
+    if rel.lower().endswith(".pdf"):  # a stamped scan copied slowly: a PDF ends with its %%EOF marker
+        try:
+            with open(abspath, "rb") as fh:
+                if fh.read(5) != b"%PDF-":
+                    return False
+                fh.seek(max(0, size - 2048))
+                return b"%%EOF" not in fh.read()
+        except OSError:
+            return False
     if not rel.lower().endswith(_PACKAGES):
         return False
     try:
@@ -277,7 +296,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     temporary = {rel for rel, _abspath, _st in scanned if is_temporary(rel.rsplit("/", 1)[-1])}
     now_s = time.time()
     young = [Path(abspath) for rel, abspath, st in scanned
-             if st is not None and now_s - st.st_mtime < settle and rel not in temporary]
+             if st is not None and recent(now_s - st.st_mtime, settle) and rel not in temporary]
     changing = {os.fspath(p) for p in wait_until_stable(young, settle=settle, max_wait=max_wait)}
     files, ignored, pending = [], [], []
     units = _Units(campaign)
@@ -297,7 +316,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             version = known
         else:
             path = Path(abspath)
-            if now_s - st.st_mtime < STALLED and _incomplete_package(abspath, st.st_size, rel):
+            if recent(now_s - st.st_mtime, STALLED) and _incomplete_package(abspath, st.st_size, rel):
                 pending.append(_pending_version(path, rel, units, seen_at, st))  # a copy that paused midway
                 continue
             try:

@@ -27,7 +27,7 @@ from .cache import (
 )
 from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
-from .discover import discover, scan_inbox
+from .discover import discover, recent, scan_inbox
 from .errors import ConfigError
 from .extract.sniff import IMAGE, PDF, sniff
 from .extract.version import EXTRACTOR_VERSION
@@ -209,7 +209,7 @@ def _listing_key(scanned: list, settings: str, settle: float) -> str:
     now = time.time()
     h = hashlib.sha256(f"{settings}\n".encode())
     for rel, _abspath, st in scanned:
-        if st is None or now - st.st_mtime < max(settle, YOUNG):
+        if st is None or recent(now - st.st_mtime, max(settle, YOUNG)):
             return ""
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()

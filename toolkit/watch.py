@@ -129,7 +129,7 @@ class InboxWatcher:
     folder are checked, ``backoff`` the first and the largest wait between probes of a missing inbox.
     """
 
-    def __init__(self, inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None,
+    def __init__(self, inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float | None = None,
                  quiet: float = 2.0, max_delay: float = 30.0, rescan: float = 60.0, retry: float = 10.0,
                  liveness: float = 2.0, backoff: tuple[float, float] = (1.0, 30.0),
                  stop: threading.Event | None = None, announced: threading.Event | None = None,
@@ -326,7 +326,7 @@ class InboxWatcher:
 AGAIN = "again"  # what run_once returns for a run that left a file for the next one (one still being copied)
 
 
-def watch(inbox: Path, run_once: Callable[[], bool | None], *, poll: float | None = None, quiet: float = 2.0,
+def watch(inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float | None = None, quiet: float = 2.0,
           max_delay: float = 30.0, rescan: float = 60.0, stop: threading.Event | None = None,
           max_runs: int | None = None, retry: float = 10.0, liveness: float = 2.0,
           backoff: tuple[float, float] = (1.0, 30.0), announced: threading.Event | None = None) -> int:
