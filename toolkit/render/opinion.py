@@ -339,7 +339,7 @@ def render_opinion(target, campaign: Campaign, view: UnitView, *, template: byte
     _fit_tables(doc)
     _align_signature(doc)
     state = "草稿" if reasons else "正式稿"
-    set_core(doc, title=f"{clean_text(status.unit)}{campaign.title}推荐意见", author=clean_text(status.unit),
+    set_core(doc, title=f"{clean_text(status.unit)}关于推荐{campaign.title}的意见", author=clean_text(status.unit),
              when=_generated(generated_at), subject=campaign.title, keywords=f"{campaign.opinion_keyword};{state}",
              description=f"{campaign.notice}；{state}；生成时间 {generated_at or '未记录'}；"
                          f"推荐 {len(rows)} 项。")
