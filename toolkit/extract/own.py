@@ -3,9 +3,12 @@
 Every document the toolkit writes carries the custom document property ``model.OUTPUT_PROPERTY`` naming the
 output (Word: 文件 → 信息 → 属性 → 高级属性 → 自定义; kept by Word, Excel, WPS and LibreOffice when they re-save).
 Outputs written before the mark existed, or by a program that dropped it, are recognised by content: a
-推荐意见 by its stamp area and ranking table, a 回执 or 省级汇总表 by the sheets the toolkit gives them.
+推荐意见 by its keyword or its title ('…关于推荐…的意见') at the start and its stamp area and ranking table, a 回执
+or 省级汇总表 by the sheets the toolkit gives them.
 """
 from __future__ import annotations
+
+import re
 
 from ..model import OUTPUT_OPINION, OUTPUT_PROPERTY, OUTPUT_RECEIPT, OUTPUT_REGISTER
 from .opc import Package
@@ -17,6 +20,7 @@ NEVER_READ = frozenset({OUTPUT_OPINION, OUTPUT_RECEIPT, OUTPUT_REGISTER})
 _RECEIPT_SHEETS = {"申报情况", "问题及修改方法", "收到的文件"}
 _REGISTER_SHEETS = {"推荐单位情况", "问题清单", "文件清单"}
 _OPINION_MARKS = ("加盖公章", "推荐顺序", "申报单位", "标杆名称")
+_TITLE = re.compile(r"关于推荐.{1,60}?的意见")  # an opinion's title: 发文机关名称 + 事由 + 文种
 
 
 def own_output(data: bytes | Package, keyword: str = OUTPUT_OPINION) -> str | None:
@@ -60,7 +64,8 @@ def _own_output(pkg: Package, keyword: str) -> str | None:
             length += len(piece)
             if length >= 400:
                 break
-        if keyword not in "".join(head)[:400]:
+        opening = "".join(head)[:400]
+        if keyword not in opening and not _TITLE.search(opening):  # ('<unit>关于推荐…的意见': the title since 4898fdc)
             return None
         text = "".join(head) + "".join(texts)
         if all(mark in text for mark in _OPINION_MARKS):
