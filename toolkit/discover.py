@@ -60,7 +60,9 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-STALLED = 120.0  # seconds: a recent zip package without its end (or an empty file) is a copy that paused midway
+# seconds: a recent zip package without its end, PDF without its %%EOF, or empty file is a copy that paused midway
+# (not asked with settle 0: a run told not to wait for files to settle reads every file as it is)
+STALLED = 120.0
 SKEW = 300.0  # seconds a file's modification time may be ahead of this machine's clock (a share server's clock)
 
 
@@ -316,7 +318,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             version = known
         else:
             path = Path(abspath)
-            if recent(now_s - st.st_mtime, STALLED) and _incomplete_package(abspath, st.st_size, rel):
+            if settle > 0 and recent(now_s - st.st_mtime, STALLED) and _incomplete_package(abspath, st.st_size, rel):
                 pending.append(_pending_version(path, rel, units, seen_at, st))  # a copy that paused midway
                 continue
             try:
