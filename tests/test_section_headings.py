@@ -28,9 +28,9 @@ def _docx(doc) -> bytes:
     return buffer.getvalue()
 
 
-def _summary(headings, *, how: str = "bold", bodies=BODIES) -> bytes:
-    """A 总结材料 with ``headings`` over ``bodies``, each heading a paragraph of its own: in bold, in Word's
-    Heading 1 style, or in plain text (numbered by its own text)."""
+def _document(headings, *, how: str = "bold", bodies=BODIES):
+    """A 总结材料 (a python-docx Document, to add to) with ``headings`` over ``bodies``, each heading a paragraph of
+    its own: in bold, in Word's Heading 1 style, or in plain text (numbered by its own text)."""
     doc = Document()
     for heading, body in zip(headings, bodies):
         if how == "heading style":
@@ -38,7 +38,12 @@ def _summary(headings, *, how: str = "bold", bodies=BODIES) -> bytes:
         else:
             doc.add_paragraph().add_run(heading).bold = how == "bold"
         doc.add_paragraph(body)
-    return _docx(doc)
+    return doc
+
+
+def _summary(headings, *, how: str = "bold", bodies=BODIES) -> bytes:
+    """_document's 总结材料 as the bytes of its .docx."""
+    return _docx(_document(headings, how=how, bodies=bodies))
 
 
 def _counts(data: bytes, campaign) -> dict:
@@ -306,10 +311,7 @@ def test_a_missing_heading_stays_missing(stand_in, campaign):
     """Section 5's heading left out: what is inside section 4 and reads a little like it never stands in for it
     — the section is reported missing, as it is (before, a sub-heading or a bold phrase quietly became it)."""
     how, text = stand_in
-    doc = Document()
-    for heading, body in zip(NOTICE[:4], BODIES):
-        doc.add_paragraph().add_run(heading).bold = True
-        doc.add_paragraph(body)
+    doc = _document(NOTICE[:4])
     paragraph = doc.add_paragraph()
     if how == "run-in":
         paragraph.add_run(text).bold = True
@@ -406,15 +408,7 @@ def test_sections_in_own_words_numbered_in_their_place(variant, how, campaign):
     """'四、主要做法' and '五、取得成效' (or any words) after 一、二、三、 headings worded as the notice words
     them: the fourth and fifth sections, by their place in the document's own numbering — before, 企业概况 ran on
     over both (over its 500 字) and both were reported missing. In Word's Heading 1 style the number is typed."""
-    headings = NOTICE[:3] + OWN_WORDS[variant]
-    doc = Document()
-    for heading, body in zip(headings, BODIES):
-        if how == "heading style":
-            doc.add_heading(heading, level=1)
-        else:
-            doc.add_paragraph().add_run(heading).bold = how == "bold"
-        doc.add_paragraph(body)
-    assert _counts(_docx(doc), campaign) == EXPECTED
+    assert _counts(_summary(NOTICE[:3] + OWN_WORDS[variant], how=how), campaign) == EXPECTED
 
 
 @pytest.mark.parametrize("paragraph", [
@@ -426,10 +420,7 @@ def test_sections_in_own_words_numbered_in_their_place(variant, how, campaign):
 def test_a_numbered_line_out_of_place_or_of_another_kind_is_no_heading(paragraph, campaign):
     """Only a heading on its own, numbered in the usual kind with a missing section's place and lying where that
     section belongs, is taken by its place; otherwise section 5 stays missing (or is the one worded so)."""
-    doc = Document()
-    for heading, body in zip(NOTICE[:4], BODIES):
-        doc.add_paragraph().add_run(heading).bold = True
-        doc.add_paragraph(body)
+    doc = _document(NOTICE[:4])
     doc.add_paragraph().add_run(paragraph).bold = True
     doc.add_paragraph(BODIES[4])
     counts = _counts(_docx(doc), campaign)
@@ -442,11 +433,8 @@ def test_a_numbered_line_out_of_place_or_of_another_kind_is_no_heading(paragraph
 def test_a_list_numbered_like_the_sections_inside_section_4_is_not_section_5(campaign):
     """Section 4 holds points numbered 一、 to 五、 as the sections are, and section 5 is left out: its '五、强化过程
     控制' is a point of section 4 (the list restarts at 一、), not section 5 — which stays missing, as it is."""
-    doc = Document()
-    for heading, body in zip(NOTICE[:4], BODIES):
-        doc.add_paragraph().add_run(heading).bold = True
-        doc.add_paragraph(body)
-    for n, point in enumerate(("一、建立组织体系", "二、完善制度", "三、培养人才", "四、推行工具", "五、强化过程控制")):
+    doc = _document(NOTICE[:4])
+    for point in ("一、建立组织体系", "二、完善制度", "三、培养人才", "四、推行工具", "五、强化过程控制"):
         doc.add_paragraph().add_run(point).bold = True
         doc.add_paragraph("具体做法。" * 10)
     counts = _counts(_docx(doc), campaign)
@@ -455,10 +443,7 @@ def test_a_list_numbered_like_the_sections_inside_section_4_is_not_section_5(cam
 
 def test_two_paragraphs_numbered_for_a_missing_section_are_not_guessed_between(campaign):
     """Two '五、' lines where section 5 belongs: which starts it cannot be told, so it stays missing."""
-    doc = Document()
-    for heading, body in zip(NOTICE[:4], BODIES):
-        doc.add_paragraph().add_run(heading).bold = True
-        doc.add_paragraph(body)
+    doc = _document(NOTICE[:4])
     for heading in ("五、效益分析", "五、社会效益"):
         doc.add_paragraph().add_run(heading).bold = True
         doc.add_paragraph(BODIES[4])

@@ -185,7 +185,7 @@ class Campaign:
         without 市 / 新区) compared as normalize_name keys, a note in brackets left out: '河北省保定市定州市' ->
         ('保定市', '定州市'), '定州市（保定代管）' -> ('定州市',), '雄安' -> ('雄安新区',), '北京市' -> (). The 所在地区
         check, the 统计 sheet and the unit's own region use it."""
-        stems = _region_stems(self.regions)
+        stems = _place_stems(self.regions)
         for text in (normalize_name(_BRACKETED.sub("", written or "")), normalize_name(written or "")):
             found = sorted((text.find(stem), region) for stem, region in stems if stem in text)
             if found:  # (a region named only in the brackets, '高新区（石家庄）', still counts)
@@ -200,7 +200,7 @@ class Campaign:
         if not written or self.regions_named(written):
             return ""
         text = normalize_name(_BRACKETED.sub("", written)).removeprefix("中国")
-        return next((place for stem, place in _outside_stems(self.outside_regions) if text.startswith(stem)), "")
+        return next((place for stem, place in _place_stems(self.outside_regions) if text.startswith(stem)), "")
 
     def region_of(self, written: str) -> str:
         """The campaign's region a written 所在地区 names — the last named, the most specific as places are
@@ -400,27 +400,20 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
     return campaign_from_dict(data, source=str(p))
 
 
-@functools.lru_cache(maxsize=8)
-def _outside_stems(places: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(stem, place) for each province-level place: its name without its administrative suffix, the longest
-    suffix first ('广西壮族自治区' -> '广西', '北京市' -> '北京'), normalised."""
-    suffixes = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
-    out = []
-    for place in places:
-        stem = normalize_name(place)
-        for suffix in suffixes:
-            if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
-                stem = stem.removesuffix(suffix)
-                break
-        out.append((stem, place))
-    return tuple(out)
-
-
 _BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")  # '（保定代管）', '(原定州)'
 
 
+_PLACE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "新区", "省", "市")
+
+
 @functools.lru_cache(maxsize=64)
-def _region_stems(regions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(stem, region) for each region: its name without 市 / 新区, normalised; empty stems left out."""
-    pairs = ((normalize_name(r).removesuffix("新区").removesuffix("市"), r) for r in regions)
-    return tuple((stem, region) for stem, region in pairs if stem)
+def _place_stems(places: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(stem, place) for each place — the campaign's regions, the provinces outside it —: its name normalised,
+    without its administrative suffix, the longest first ('广西壮族自治区' -> '广西', '雄安新区' -> '雄安', '石家庄市' ->
+    '石家庄'), kept whole when the stem would be a single character."""
+    out = []
+    for place in places:
+        stem = normalize_name(place)
+        suffix = next((x for x in _PLACE_SUFFIXES if stem.endswith(x) and len(stem) > len(x) + 1), "")
+        out.append((stem.removesuffix(suffix) if suffix else stem, place))
+    return tuple((stem, place) for stem, place in out if stem)

@@ -74,37 +74,33 @@ def recent(age: float, window: float) -> bool:
     return -SKEW <= age < window
 _PACKAGES = (".xlsx", ".xlsm", ".docx", ".docm", ".zip", ".ods", ".odt", ".ots", ".ott", ".xltx", ".dotx", ".et",
              ".wps")
+# (names, how such a file starts, how much of its end to read, what its end holds): a zip package's
+# end-of-central-directory record (PKWARE APPNOTE 4.3.16; within the record's 22 bytes and the longest comment),
+# a PDF's %%EOF (ISO 32000-1 §7.5.5)
+_ENDINGS = ((_PACKAGES, b"PK", 65557, b"PK\x05\x06"), ((".pdf",), b"%PDF-", 2048, b"%%EOF"))
 
 
 def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
-    """Whether a file looks like a copy still under way: empty, or named as a zip package (.xlsx, .docx …) whose
-    last 64 KiB hold no end-of-central-directory record (PKWARE APPNOTE 4.3.16: a zip ends with it, and a copy
-    writes from the start — a copy that paused for longer than ``settle`` looks stable by its modification time,
-    and read then it was reported damaged, the unit told to send a good file again). Only asked of recent files
-    (STALLED): an old file of this kind is damaged and is read (and reported) as such. .et/.wps are zips only
-    when WPS saves them so: for others the check is skipped (no PK at the start). A PDF (a stamped scan, often
-    large) without its %%EOF marker in its last 2 KiB is one too (ISO 32000-1 §7.5.5)."""
+    """Whether a file looks like a copy still under way: empty, or named as a zip package (.xlsx, .docx …) or a PDF
+    (a stamped scan, often large) and starting as one, without the end such a file has (_ENDINGS) — a copy writes
+    from the start; one that paused for longer than ``settle`` looks stable by its modification time, and read then
+    it was reported damaged, the unit told to send a good file again. Only asked of recent files (STALLED): an old
+    file of this kind is damaged and is read (and reported) as such. .et/.wps are zips only when WPS saves them so:
+    for others the check is skipped (they do not start with PK)."""
     if size == 0:
         return True
-    if rel.lower().endswith(".pdf"):  # a stamped scan copied slowly: a PDF ends with its %%EOF marker
-        try:
-            with open(abspath, "rb") as fh:
-                if fh.read(5) != b"%PDF-":
-                    return False
-                fh.seek(max(0, size - 2048))
-                return b"%%EOF" not in fh.read()
-        except OSError:
-            return False
-    if not rel.lower().endswith(_PACKAGES):
-        return False
-    try:
-        with open(abspath, "rb") as fh:
-            if fh.read(2) != b"PK":
+    lower = rel.lower()
+    for names, start, window, end in _ENDINGS:
+        if lower.endswith(names):
+            try:
+                with open(abspath, "rb") as fh:
+                    if fh.read(len(start)) != start:
+                        return False
+                    fh.seek(max(0, size - window))
+                    return end not in fh.read()
+            except OSError:
                 return False
-            fh.seek(max(0, size - 65557))  # the record (22 bytes) and the longest comment (65,535)
-            return b"PK\x05\x06" not in fh.read()
-    except OSError:
-        return False
+    return False
 
 
 def wait_until_stable(paths: list[Path], *, settle: float, max_wait: float = 30.0) -> set[Path]:

@@ -27,7 +27,7 @@ from ..normalize import (
     to_phone,
     to_text,
 )
-from .grid import Sheet, Workbook, parse_cell_ref
+from .grid import Sheet, Workbook
 from .numfmt import unit_factor
 
 _PARSERS = {"text": to_text, "phone": to_phone, "mobile": to_phone, "email": to_email,
@@ -598,25 +598,6 @@ def _notes_by_location(book: Workbook) -> dict:
     return out
 
 
-_LABELLED_CELL = re.compile(r"第(\d+)行第(\d+)列$")  # Sheet.location of a sheet with a label (a Word table)
-
-
-def _cell_of(book: Workbook, location: str):
-    """(sheet, r, c) of a location 'sheet!B7' (or '<label>第9行第4列' of a labelled sheet: a Word table), None when
-    it is not one."""
-    if "!" not in location:
-        m = _LABELLED_CELL.search(location)
-        if m is None:
-            return None
-        r, c = int(m.group(1)) - 1, int(m.group(2)) - 1
-        sheet = next((s for s in book.sheets if s.label and location == s.location(r, c)), None)
-        return (sheet, r, c) if sheet is not None else None
-    name, ref = location.rsplit("!", 1)
-    sheet = book.sheet(name)
-    cell = parse_cell_ref(ref)
-    return (sheet, *cell) if sheet is not None and cell else None
-
-
 def _row_unit(sheet: Sheet, r: int, c: int) -> str:
     """The money unit the row's label gives ('资产总额（元）' -> '元'), '' when none; cells left of column c."""
     for cc in range(c - 1, -1, -1):
@@ -662,7 +643,7 @@ _TYPED_UNIT = re.compile(r"\d\s*(亿元|万元|千元|百元|元|亿|万)$")  # 
 def _in_unit(v: Value, spec, year: int, notes: dict, book: Workbook, file: str, warnings: list) -> Value:
     hit = notes.get(v.location)
     note = hit[3] if hit else None
-    cell = _cell_of(book, v.location)
+    cell = book.cell_at(v.location)
     label_unit = _row_unit(cell[0], cell[1], cell[2]) if cell else ""
     money = spec.unit == "万元"
     # the unit typed with the figure ('520,000,000元', '3.8亿元') first, then the number format's, then the label's

@@ -114,6 +114,23 @@ class Workbook:
     def sheet(self, name: str) -> Sheet | None:
         return next((s for s in self.sheets if s.name == name), None)
 
+    def cell_at(self, location: str) -> tuple[Sheet, int, int] | None:
+        """(sheet, row, col), 0-based, of a location Sheet.location wrote — 'sheet!B7', or '<label>第9行第4列' for a
+        sheet with a label (a Word table) —; None when no sheet of this workbook has it."""
+        if "!" in location:
+            name, ref = location.rsplit("!", 1)
+            sheet, cell = self.sheet(name), parse_cell_ref(ref)
+            return (sheet, *cell) if sheet is not None and cell else None
+        m = _LABELLED_CELL.search(location)
+        if m is None:
+            return None
+        r, c = int(m.group(1)) - 1, int(m.group(2)) - 1
+        sheet = next((s for s in self.sheets if s.label and location == s.location(r, c)), None)
+        return (sheet, r, c) if sheet is not None else None
+
+
+_LABELLED_CELL = re.compile(r"第(\d+)行第(\d+)列$")  # the end of Sheet.location for a sheet with a label
+
 
 def column_letter(c: int) -> str:
     out = ""
