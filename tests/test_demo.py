@@ -110,7 +110,7 @@ def test_opinion_lists_ranked_applications_with_stamp_area(demo_run):
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
     all_text = text + "\n" + "\n".join("\t".join(r) for r in cells)
-    assert "（加盖公章）" in all_text and f"{unit}关于推荐2021年河北省工业企业质量标杆的意见" in all_text
+    assert "（加盖公章）" in all_text and f"{unit}关于推荐\n2021年河北省工业企业质量标杆的意见" in all_text  # 标题 on 2 lines
     ranked = [a for a in summary["applications"] if a["unit"] == unit and a["status"] != "超出名额"]
     rows = [r for r in cells if r and r[0].isdigit()]
     assert [r[1] for r in rows] == [a["enterprise"] for a in sorted(ranked, key=lambda a: a["rank"])][:3]

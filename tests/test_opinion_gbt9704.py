@@ -17,7 +17,8 @@ from lxml import etree
 
 from toolkit.campaign import CHINA_TZ
 from toolkit.pipeline import run
-from toolkit.render.opinion import TABLE_FONT_SIZE, text_em
+from toolkit.render.docx_style import SIZE_2, TEXT_WIDTH
+from toolkit.render.opinion import TABLE_FONT_SIZE, text_em, title_lines
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -174,6 +175,93 @@ def test_columns_fit_their_contents(opinions):
     assert widths[2] > widths[3] and widths[2] > widths[0]  # the long names get the room
 
 
+# ---------------------------------------------------------------- the 标题 across lines (§7.3.1)
+
+LINE_EMS = TEXT_WIDTH / 12700 / SIZE_2  # a line of the 156 mm 版心 in 二号: 20.1 characters
+TITLE = "2021年河北省工业企业质量标杆"
+
+
+def _title_lines(path: Path) -> list[str]:
+    """The lines of the 标题 (the Title-style paragraph) as Word lays out its line breaks (w:br)."""
+    [title] = [p for s, _, p in _paragraphs(path) if s == "Title"]
+    text = "".join("\n" if el.tag == _w("br") else (el.text or "") for el in title.iter(_w("t"), _w("br")))
+    return text.split("\n")
+
+
+def test_every_units_title_breaks_after_guanyu_tuijian(campaign):
+    """Each of the 26 units' titles is longer than a line: 发文机关名称 + 关于推荐 / 事由 + 的意见 (梯形), never a
+    name or a word cut ('…2021年河' / '北省…', what Word and LibreOffice do left alone)."""
+    assert campaign.title == TITLE
+    for unit in campaign.units:
+        text = f"{unit.name}关于推荐{TITLE}的意见"
+        assert text_em(text) > LINE_EMS
+        assert title_lines(text, LINE_EMS) == [f"{unit.name}关于推荐", f"{TITLE}的意见"], unit.name
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("质协关于推荐标杆的意见", ["质协关于推荐标杆的意见"]),  # fits: one line
+    ("河北省质量协会关于推荐2021年度质量标杆的意见", ["河北省质量协会关于推荐", "2021年度质量标杆的意见"]),
+    # a 事由 longer than a line: broken again after a noun it is made of, or before a conjunction
+    ("唐山市工业和信息化局关于推荐2021年河北省工业企业质量标杆和专精特新中小企业示范项目的意见",
+     ["唐山市工业和信息化局关于推荐", "2021年河北省工业企业质量标杆", "和专精特新中小企业示范项目的意见"]),
+    # a 发文机关名称 longer than a line: broken within it after a place or an organisation, never mid-word
+    ("中国机械工业联合会河北省装备制造业质量管理分会关于推荐2021年河北省工业企业质量标杆的意见",
+     ["中国机械工业联合会河北省", "装备制造业质量管理分会关于推荐", "2021年河北省工业企业质量标杆的意见"]),
+    # nowhere to break between words: left whole for the word processor
+    ("某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某的意见",
+     ["某某某某某某某某某某某某某某某某某某某某某某某某某某某某某某的意见"]),
+])
+def test_title_lines_break_between_words(text, lines):
+    assert title_lines(text, LINE_EMS) == lines
+    assert all(text_em(line) <= LINE_EMS for line in lines) or len(lines) == 1
+
+
+def test_rendered_title_has_its_line_break(opinions):
+    for unit in (FINAL_UNIT, DRAFT_UNIT):
+        assert _title_lines(_docx(opinions, unit)) == [f"{unit}关于推荐", f"{TITLE}的意见"]
+    blank = Path(__file__).resolve().parents[1] / "templates" / "推荐单位用" / "空白推荐意见.docx"
+    assert _title_lines(blank) == ["（推荐单位全称）关于推荐", f"{TITLE}的意见"]
+
+
+def _title_edited(template: Path, edit) -> None:
+    """templates/ copied to ``template`` with its 推荐意见's title changed by ``edit(paragraph)`` (as in Word)."""
+    import docx
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", template)
+    path = template / "推荐单位用" / "推荐意见.docx"
+    document = docx.Document(str(path))
+    edit(next(p for p in document.paragraphs if p.style.name == "Title"))
+    document.save(str(path))
+
+
+def _smaller(paragraph) -> None:
+    from docx.shared import Pt
+
+    for piece in paragraph.runs:
+        piece.font.size = Pt(12)  # 小四: the whole title on one line of the 版心
+
+
+def _broken_by_hand(paragraph) -> None:
+    [piece] = paragraph.runs
+    text = piece.text
+    piece.text = text[:len("{{ unit }}")]
+    piece.add_break()
+    piece.add_text(text[len("{{ unit }}"):])
+
+
+@pytest.mark.parametrize("edit, lines", [
+    (_smaller, [f"{FINAL_UNIT}关于推荐{TITLE}的意见"]),
+    (_broken_by_hand, [FINAL_UNIT, f"关于推荐{TITLE}的意见"]),
+], ids=["title in 小四: fits", "broken by the clerk: kept"])
+def test_title_as_the_template_sets_it(tmp_path, campaign, make_form, make_summary, edit, lines):
+    folder = tmp_path / "inbox" / "张家口"
+    make_form(folder / "1-华信-申请表.xlsx", 所在地区="张家口市")
+    make_summary(folder / "1-华信-总结材料.docx")
+    _title_edited(tmp_path / "模板", edit)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME, templates=tmp_path / "模板")
+    assert _title_lines(tmp_path / "out" / "latest" / "推荐意见" / f"{FINAL_UNIT}-推荐意见.docx") == lines
+
+
 # ---------------------------------------------------------------- what the opinion says
 
 
@@ -269,6 +357,8 @@ def test_final_opinion_prints_on_one_page(opinions, tmp_path):
     assert FINAL_UNIT in flat and "河北省工业和信息化厅：" in flat
     assert "推荐单位：" not in flat and "草稿" not in flat
     assert "—1—" in flat  # the page number
+    title = [re.sub(r"\s+", "", line) for line in text.splitlines() if line.strip()][:2]
+    assert title == [f"{FINAL_UNIT}关于推荐", f"{TITLE}的意见"], "the 标题 printed on the lines it was broken into"
     regions = [line for line in text.splitlines() if line.strip() == "张家口市"]
     assert len(regions) == 3, "所在地区 (张家口市) never broken across lines"
 

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
+import re
 import unicodedata
 from pathlib import Path
 
@@ -43,6 +45,7 @@ from .docx_style import (
     BODY_FONT,
     FIXED_TIME,
     HEADING_FONT,
+    SIZE_2,
     SIZE_3,
     TEXT_WIDTH,
     add_paragraph,
@@ -208,6 +211,112 @@ def _align_signature(doc) -> None:
         p.paragraph_format.right_indent = Pt(max(0.0, centre - width / 2))
 
 
+# ---------------------------------------------------------------- the 标题 across lines
+
+# ends of words within the 事由 a line may end at: a year, a place, a noun a campaign's name is built of, or
+# before a conjunction ('2021年', '河北省', '…质量标杆', '…企业' / '和专精特新…')
+_TITLE_BREAKS = re.compile(r"\d+年|[省市区县]|企业|标杆|项目|工作|(?=[和与及])")
+_NAME_BREAKS = re.compile(r"[省市区县会局厅]")  # and within a 发文机关名称 longer than a line ('…联合会', '河北省')
+
+
+def title_lines(text: str, capacity: float) -> list[str]:
+    """``text`` (a 标题: 发文机关名称 + 关于推荐 + 事由 + 的意见) as the lines it is printed on when longer than
+    ``capacity`` ems (text_em), or [text] when it fits or cannot be broken well. GB/T 9704-2012 §7.3.1: a title
+    breaks between words (词意完整), its lines of even length (梯形 or 菱形) — here it breaks after the
+    发文机关名称 + '关于推荐' (preferred), before '关于', or in the 事由 after a year, a place or a noun such names
+    are made of ('2021年', '河北省', '企业', '标杆') or before a conjunction (和, 与, 及); within the 发文机关名称 (after '省', '会', '局' …) only when the name alone is longer than a line;
+    never within a word, in as few lines as fit (at most three), of the least width."""
+    if text_em(text) <= capacity:
+        return [text]
+    about = text.find("关于")
+    if about <= 0:
+        return [text]
+    preferred = text.find("关于推荐", about)
+    preferred = preferred + 4 if preferred >= 0 else -1
+    start = max(preferred, about + 2)  # the 事由 begins here
+    in_name = {m.end() for m in _NAME_BREAKS.finditer(text, 0, about)} - {about}
+    points = {about, start} | {m.end() for m in _TITLE_BREAKS.finditer(text, start)} | in_name
+    points = sorted(p for p in points if 2 <= p <= len(text) - 4)  # never a line of one character, nor '…的意见'
+    for count in (1, 2):
+        best = None
+        for cut in itertools.combinations(points, count):
+            edges = (0, *cut, len(text))
+            lines = [text[a:b] for a, b in itertools.pairwise(edges)]
+            if any(text_em(line) > capacity for line in lines):
+                continue
+            score = (bool(in_name.intersection(cut)), preferred not in cut, max(map(text_em, lines)))
+            if best is None or score < best[0]:
+                best = (score, lines)
+        if best is not None:
+            return best[1]
+    return [text]
+
+
+def _title_paragraph(doc, unit: str):
+    """The rendered 标题: the first body paragraph that reads '<unit>关于…的意见', or None (a template whose title
+    says something else)."""
+    for p in doc.paragraphs[:12]:
+        text = p.text.strip()
+        if text.startswith(unit) and "关于" in text and text.endswith("的意见"):
+            return p
+    return None
+
+
+def _font_size(paragraph, default: float = SIZE_2) -> float:
+    """The size in points a paragraph's text is set in: its first run's, else its style's (and the styles it is
+    based on), else ``default``."""
+    runs = [r for r in paragraph.runs if r.text]
+    if runs and runs[0].font.size:
+        return runs[0].font.size.pt
+    style = paragraph.style
+    while style is not None:
+        if style.font.size:
+            return style.font.size.pt
+        style = style.base_style
+    return default
+
+
+def _break_title(doc, unit: str) -> None:
+    """Break the rendered 标题 between words (title_lines) with line breaks (w:br) where it is longer than a line
+    of the 版心 at its size — left alone, Word and LibreOffice wrap it at any character ('…2021年河' / '北省…').
+    A title the template already breaks (a w:br in it) is left as the template has it."""
+    p = _title_paragraph(doc, unit)
+    if p is None or p._p.find(".//" + qn("w:br")) is not None:
+        return
+    section = doc.sections[0]
+    fmt = p.paragraph_format
+    width = Emu(section.page_width - section.left_margin - section.right_margin
+                - (fmt.left_indent or 0) - (fmt.right_indent or 0)).pt
+    text = p.text
+    lead = len(text) - len(text.lstrip())
+    lines = title_lines(text.strip(), width / _font_size(p))
+    offsets, at = [], lead
+    for line in lines[:-1]:
+        at += len(line)
+        offsets.append(at)
+    for offset in reversed(offsets):
+        _break_at(p, offset)
+
+
+def _break_at(paragraph, offset: int) -> None:
+    """A line break (w:br) before character ``offset`` of ``paragraph``'s text, within the run that holds it."""
+    seen = 0
+    for t in paragraph._p.iter(qn("w:t")):
+        text = t.text or ""
+        if seen + len(text) >= offset:
+            cut = offset - seen
+            t.text = text[:cut]
+            rest = OxmlElement("w:t")
+            rest.text = text[cut:]
+            rest.set(qn("xml:space"), "preserve")
+            t.set(qn("xml:space"), "preserve")
+            br = OxmlElement("w:br")
+            t.addnext(br)
+            br.addnext(rest)
+            return
+        seen += len(text)
+
+
 # ---------------------------------------------------------------- the template
 
 def _red(paragraph, size: float, *, bold: bool = False, font: str = BODY_FONT):
@@ -290,6 +399,7 @@ def build_blank_opinion(campaign: Campaign) -> bytes:
                 "draft_reasons": [], "draft": "", "date": BLANK_DATE}, autoescape=True)
     doc = tpl.docx
     _fit_blank_table(doc)
+    _break_title(doc, "（推荐单位全称）")
     _align_signature(doc)
     set_core(doc, title=f"{campaign.title}推荐意见（空白）", author=campaign.issuer, subject=campaign.title,
              description=f"{campaign.notice}；推荐单位手工填写的空白推荐意见。")
@@ -337,6 +447,7 @@ def render_opinion(target, campaign: Campaign, view: UnitView, *, template: byte
                 "draft": "".join(reasons), "date": clean_text(written) or BLANK_DATE}, autoescape=True)
     doc = tpl.docx
     _fit_tables(doc)
+    _break_title(doc, clean_text(status.unit))
     _align_signature(doc)
     state = "草稿" if reasons else "正式稿"
     set_core(doc, title=f"{clean_text(status.unit)}关于推荐{campaign.title}的意见", author=clean_text(status.unit),
