@@ -90,3 +90,33 @@ def test_severity_can_be_softened():
 
 def test_title_of_unknown_code_is_the_code():
     assert title("no.such-code") == "no.such-code"
+
+
+def test_a_warning_is_titled_as_something_to_check():
+    """A field.invalid warning (an amount converted to 万元, fields read by their labels, a county without its
+    city) is titled 填写内容请核对 — nothing in it is invalid; its errors keep 填写内容无效. A code without a
+    hint title keeps its title whatever the severity."""
+    assert title("field.invalid", WARNING) == "填写内容请核对"
+    assert title("field.invalid", ERROR) == title("field.invalid") == "填写内容无效"
+    assert title("finance.suspicious", WARNING) == CATALOGUE["finance.suspicious"].title
+    assert title("no.such-code", WARNING) == "no.such-code"
+
+
+def test_check_titles_a_field_invalid_warning_as_one_to_check(tmp_path, make_form):
+    """Through `check` (a real subprocess): a 所在地区 written as its county is a hint titled 填写内容请核对, an
+    e-mail address without @ an error titled 填写内容无效."""
+    from conftest import run_cli
+
+    form = make_form(tmp_path / "1-申请表.xlsx", 所在地区="正定县", 电子邮箱="zhangwei.example.com")
+    out = run_cli("check", form).stdout
+    [hint] = [line for line in out.splitlines() if "所在地区" in line and "field.invalid" in line]
+    [error] = [line for line in out.splitlines() if "电子邮箱" in line and "field.invalid" in line]
+    assert hint.strip().startswith("提示｜填写内容请核对（field.invalid）"), hint
+    assert error.strip().startswith("错误｜填写内容无效（field.invalid）"), error
+
+
+def test_a_message_given_replaces_the_catalogues():
+    issue = make_issue("field.invalid", location="申请表工作表", field="申请表模板", severity=WARNING,
+                       message="“申请表”工作表中“传真”的位置与模板中隐藏的栏目定位错位了。", fix="请核对。")
+    assert issue.message == "“申请表”工作表中“传真”的位置与模板中隐藏的栏目定位错位了。请核对。"
+    assert "填写的" not in issue.message

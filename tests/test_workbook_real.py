@@ -650,6 +650,101 @@ def test_yearly_rows_the_names_no_longer_point_at_are_read_by_their_labels(tmp_p
     assert [key for key in _TEMPLATE_ROWS if f"{key}（第" in warning.message] == sorted(moved, key=_TEMPLATE_ROWS.index)
 
 
+def _template_edited(tmp_path, make_form, edit) -> bytes:
+    """A filled 申请表 template edited by ``edit(ws)`` with openpyxl, which moves cells but not defined names (as
+    POI and online editors do): the names stay on the template's rows."""
+    import openpyxl
+
+    path = make_form(tmp_path / "申请表.xlsx")
+    wb = openpyxl.load_workbook(path)
+    edit(wb["申请表"])
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _rows_moved(ws, at: int, n: int) -> None:
+    """``n`` rows inserted at row ``at`` (``n`` < 0: deleted from there) as Excel does it — merged ranges below
+    moved, a range across the place stretched or shrunk — but the defined names left where they were."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    merged = [CellRange(str(r)) for r in ws.merged_cells.ranges]
+    for cells in merged:
+        ws.unmerge_cells(cells.coord)
+    ws.insert_rows(at, n) if n > 0 else ws.delete_rows(at, -n)
+    for cells in merged:
+        first, last = (r + n if r >= at else r for r in (cells.min_row, cells.max_row))
+        ws.merge_cells(start_row=first, end_row=last, start_column=cells.min_col, end_column=cells.max_col)
+
+
+def _paste_two_rows_low(ws) -> None:
+    """The enterprise's 基本情况 table (its own header row and five rows) pasted two rows below the template's,
+    leaving the template's header and its 资产总额 row, empty, above it."""
+    for cells in [str(r) for r in ws.merged_cells.ranges if r.min_row >= 11]:
+        ws.unmerge_cells(cells)
+    block = [[ws.cell(r, c).value for c in range(1, 6)] for r in range(11, 17)]
+    for r in range(12, 17):
+        for c in range(1, 6):
+            if c >= 3 or r >= 13:
+                ws.cell(r, c).value = None
+    for i, row in enumerate(block):
+        for c, value in enumerate(row, start=1):
+            ws.cell(13 + i, c).value = value
+
+
+def _applicant_typed_below(ws) -> None:
+    """申报单位's box left empty and '申报单位：<name>' typed in a row under the table."""
+    from conftest import GOOD_VALUES
+
+    ws["B3"] = None
+    ws["A19"] = f"申报单位：{GOOD_VALUES['申报单位']}"
+
+
+@pytest.mark.parametrize("edit, moved", [
+    (lambda ws: _rows_moved(ws, 10, 1), _TEMPLATE_ROWS),  # a blank row above the table: names a row high
+    (lambda ws: _rows_moved(ws, 10, 2), _TEMPLATE_ROWS),  # two: 资产总额's names on the table's header row
+    (lambda ws: _rows_moved(ws, 10, 3), _TEMPLATE_ROWS),  # three: 资产总额's and 主营业收入's on blank rows
+    (lambda ws: _rows_moved(ws, 14, 1), ["其他业务收入", "利润总额", "从业人员"]),  # a blank row in the table
+    (lambda ws: _rows_moved(ws, 10, -1), _TEMPLATE_ROWS),  # a row deleted above: 从业人员's below the table
+    (_paste_two_rows_low, _TEMPLATE_ROWS),
+    (_applicant_typed_below, ["申报单位"]),
+], ids=["a row above", "two rows above", "three rows above", "a row inside", "a row deleted above",
+        "pasted two rows low",
+        "申报单位 typed below the table"])
+def test_fields_whose_names_point_at_empty_cells_are_read_by_their_labels(tmp_path, make_form, edit, moved):
+    """A field whose defined names point at empty cells while its label names a row or cell that holds it is
+    read from there, with a warning naming where — before, '2018年资产总额未填写' at an empty C12 while the
+    figures stood two rows lower, and the application needed correcting for nothing."""
+    from conftest import GOOD_VALUES
+
+    ex = extract(_template_edited(tmp_path, make_form, edit), "申请表.xlsx", CAMPAIGN)
+    for key in _TEMPLATE_ROWS:
+        assert {y: ex.form.yearly[key][y].value for y in (2018, 2019, 2020)} == {
+            y: float(v) for y, v in GOOD_VALUES[key].items()}, key
+    assert ex.form.text("申报单位") == GOOD_VALUES["申报单位"]
+    assert not [i for i in ex.issues if i.is_error], [i.message for i in ex.issues if i.is_error]
+    [warning] = [i for i in ex.issues if i.field == "申请表模板"]
+    assert warning.severity == "warning" and "错位" in warning.message
+    if ex.form.source == "defined-names":  # (not every name shifted: the others still read by their names)
+        named = [key for key in ("申报单位", *_TEMPLATE_ROWS) if f"“{key}”" in warning.message]
+        assert named == moved, warning.message
+
+
+@pytest.mark.parametrize("empty", ["资产总额", "联系人", "传真"])
+def test_a_field_left_empty_stays_empty(tmp_path, make_form, empty):
+    """Names where they belong and a field left empty: no other cell is taken for it, and no warning — a required
+    field is missing at its own cell, an optional one (传真) is simply empty."""
+    if empty == "资产总额":
+        ex = extract(make_form(tmp_path / "申请表.xlsx", 资产总额={2018: None, 2019: None, 2020: None}).read_bytes(),
+                     "申请表.xlsx", CAMPAIGN)
+        assert all(v.empty and v.location.endswith(f"{col}12") for v, col in zip(
+            ex.form.yearly["资产总额"].values(), "CDE"))
+    else:
+        ex = extract(make_form(tmp_path / "申请表.xlsx", **{empty: ""}).read_bytes(), "申请表.xlsx", CAMPAIGN)
+        assert ex.form.fields[empty].empty
+    assert ex.form.source == "defined-names"
+    assert not [i for i in ex.issues if i.field == "申请表模板"]
+
+
 def test_a_pasted_loss_is_found_by_the_checks(tmp_path, make_form, make_summary):
     """Through `check` (a real subprocess): the loss read from its labelled row makes the form ineligible."""
     from conftest import run_cli

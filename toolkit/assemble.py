@@ -421,7 +421,7 @@ def _draft_reasons(apps: list[Application], rejected: list, rank_source: str,
         names = "、".join(f"“{e.version.name}”" for e in rejected[:3]) + ("等" if len(rejected) > 3 else "")
         reasons.append(f"本单位文件夹中有{len(rejected)}个文件无法读取或识别（{names}），其中可能有需要推荐的材料。")
     if sheet_errors:
-        titles = "、".join(dict.fromkeys(issue_title(issue.code) for _path, issue in sheet_errors))
+        titles = "、".join(dict.fromkeys(issue_title(issue.code, issue.severity) for _path, issue in sheet_errors))
         reasons.append(f"本单位的推荐排序表有{len(sheet_errors)}处错误（{titles}），推荐顺序可能不是本单位想要的。")
     ordered = [a for a in apps if not a.withdrawn and not a.late and not a.ineligible]
     by_receipt = [a for a in ordered if a.rank_source == "收到顺序"]

@@ -16,6 +16,7 @@ class Template:
     title: str
     message: str  # str.format template
     fix: str  # str.format template
+    hint_title: str = ""  # the title of the code's warnings (提示), when they are not about something wrong
 
 
 CATALOGUE: dict[str, Template] = {
@@ -45,7 +46,8 @@ CATALOGUE: dict[str, Template] = {
                               "请在{location}填写“{field}”。"),
     "field.invalid": Template(ERROR, "填写内容无效",
                               "“{field}”填写的“{value}”{reason}。",
-                              "请在{location}按要求改正“{field}”：{hint}。"),
+                              "请在{location}按要求改正“{field}”：{hint}。",
+                              hint_title="填写内容请核对"),  # (amounts converted, fields read by their labels …)
     "name.too-long": Template(ERROR, "标杆名称超过字数限制",
                               "标杆名称共{count}字，超过{limit}字的限制。",
                               "请将{location}的标杆名称精简到{limit}字以内，命名规则为（企业）+（典型方法技术）+（经验），如“{example}”。"),
@@ -90,16 +92,17 @@ CATALOGUE: dict[str, Template] = {
 
 
 def make_issue(code: str, *, file: str = "", location: str = "", field: str = "", severity: str | None = None,
-               fix: str | None = None, note: str = "", **values) -> Issue:
+               fix: str | None = None, note: str = "", message: str | None = None, **values) -> Issue:
     """Build an Issue from the catalogue; unknown placeholders are left visible rather than raising.
 
     ``fix`` replaces the catalogue's how-to-fix text where a case needs other advice (e.g. a late correction);
-    ``note`` is a sentence added after the message, before the fix (e.g. which unreadable file may be the
-    missing one).
+    ``message`` replaces its message where the template would read oddly (a notice about a whole sheet rather
+    than what a field holds); ``note`` is a sentence added after the message, before the fix (e.g. which
+    unreadable file may be the missing one).
     """
     template = CATALOGUE[code]
     context = _Defaults(file=file, location=display_location(location) or "相应位置", field=field, **values)
-    message = template.message.format_map(context) + note
+    message = (template.message.format_map(context) if message is None else message) + note
     fix = fix if fix is not None else template.fix.format_map(context)
     return Issue(code=code, severity=severity or template.severity, file=file, location=location, field=field,
                  message=f"{message}{fix}", fix=fix)
@@ -131,8 +134,14 @@ class _Defaults(dict):
         return "{" + key + "}"
 
 
-def title(code: str) -> str:
-    return CATALOGUE[code].title if code in CATALOGUE else code
+def title(code: str, severity: str = "") -> str:
+    """The Chinese title of an issue of ``code`` (the code itself when unknown); of a warning (``severity``
+    WARNING), the code's ``hint_title`` when it has one: '填写内容请核对', not '填写内容无效', over an amount
+    converted to 万元 or fields read by their labels."""
+    template = CATALOGUE.get(code)
+    if template is None:
+        return code
+    return template.hint_title if severity == WARNING and template.hint_title else template.title
 
 
 # how to fix a zip archive in a unit's folder (extract.registry; assembly once some of its files are put beside it)

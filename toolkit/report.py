@@ -116,7 +116,8 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
 def _issue_line(i) -> str:
     level = SEVERITY_LABELS.get(i.severity, i.severity)
     where = f"［{display_location(i.location)}］" if i.location else ""
-    return f"  {level}｜{issue_title(i.code)}（{i.code}）{where} {i.message}"  # the code: what support and scripts quote
+    # (the code: what support and scripts quote)
+    return f"  {level}｜{issue_title(i.code, i.severity)}（{i.code}）{where} {i.message}"
 
 
 _SOURCES = {"defined-names": "模板定义名称", "labels": "按栏目名称", "docx-table": "Word 表格"}

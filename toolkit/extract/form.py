@@ -293,8 +293,16 @@ def _header_years(sheet: Sheet, r: int, years: set) -> dict:
 
 
 def _better(found: dict, key: str, rank: int, cells: dict) -> None:
-    if key not in found or rank < found[key][0]:
+    """Keep ``cells`` ({year: (raw, row, col)}) for ``key`` in ``found`` when no row is kept yet, or when they
+    beat the kept row's: a row holding figures beats an empty one (the template's row left above the
+    enterprise's pasted table), then the label's own wording beats a synonym (``rank``)."""
+    order = (_no_figures(cells), rank)
+    if key not in found or order < (_no_figures(found[key][1]), found[key][0]):
         found[key] = (rank, cells)
+
+
+def _no_figures(cells: dict) -> bool:
+    return all(raw is None or (isinstance(raw, str) and not raw.strip()) for raw, _r, _c in cells.values())
 
 
 def _year_block(sheet: Sheet, campaign: Campaign, table: dict) -> dict:
@@ -411,13 +419,14 @@ def _sheet_form(book: Workbook, sheet: Sheet, campaign: Campaign) -> FormData | 
     form = form_by_defined_names(book, campaign, names=names) if names else None
     if form is not None:
         stale, astray = _names_astray(sheet, names, campaign)
-        if stale or astray:
+        unfilled = [spec for spec in _unfilled(form, campaign) if spec not in astray]
+        if stale or astray or unfilled:
             by_labels = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
             if by_labels is not None and stale:
                 return replace(by_labels, warnings=(_names_warning(sheet, "各栏目", "（可能用其他软件插入或删除过行），"
                                                                                  "已按栏目名称读取"),))
             if by_labels is not None:
-                form = _read_by_labels(form, by_labels, astray, sheet)
+                form = _read_by_labels(form, by_labels, astray, sheet, unfilled=unfilled)
     if form is None:
         form = form_by_labels(Workbook(sheets=[sheet]), campaign, max_sheets=1)
     return form
@@ -427,25 +436,46 @@ def _names_warning(sheet: Sheet, fields: str, how: str) -> Issue:
     """The warning that ``fields`` of ``sheet`` were read by their labels, the template's defined names (its hidden
     markers of where each field is) pointing elsewhere; ``how`` says what happened and what was read."""
     return make_issue("field.invalid", location=f"{sheet.name}工作表", field="申请表模板", severity=WARNING,
-                      value=fields, reason=f"与模板中隐藏的栏目定位错位了{how}",
+                      value=fields, message=f"“{sheet.name}”工作表中{fields}的位置与模板中隐藏的栏目定位错位了{how}。",
                       fix="请核对回执中读到的各栏目内容；如有读错，请在省厅下发的空白申请表模板中重新填写。")
 
 
-def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sheet) -> FormData:
+def _unfilled(form: FormData, campaign: Campaign) -> list:
+    """The required fields and the yearly figures whose defined names point at empty cells (a yearly figure: every
+    year's): rows inserted or deleted, or the figures pasted a few rows off, may leave the names on an empty row
+    while the labelled row holds them (_read_by_labels takes them from there)."""
+    out = [spec for spec in campaign.fields if spec.required and (v := form.fields.get(spec.key)) is not None
+           and v.empty]
+    for spec in campaign.yearly:
+        per_year = form.yearly.get(spec.key) or {}
+        if per_year and all(v.empty for v in per_year.values()):
+            out.append(spec)
+    return out
+
+
+def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sheet, *,
+                    unfilled: list = ()) -> FormData:
     """``form`` (read by defined names) with each field of ``astray`` — whose name points at a cell labelled
     otherwise — taken from ``by_labels`` where its label is found elsewhere (a yearly figure: every year, from
-    its labelled row), and a warning naming those fields and where they were read; ``form`` itself when labels
-    find none of them elsewhere."""
+    its labelled row), and likewise each field of ``unfilled`` (its named cells empty) where its labelled cells
+    hold something; a warning naming those fields and where they were read; ``form`` itself when labels find
+    none of them elsewhere."""
     fields, yearly, moved = dict(form.fields), dict(form.yearly), []
-    for spec in astray:
+    order = {key: n for n, key in enumerate((*form.fields, *form.yearly))}  # (the campaign's order)
+    for spec in sorted((*astray, *unfilled), key=lambda spec: order.get(spec.key, len(order))):
+        filled_only = spec not in astray
         if spec.yearly:
             labelled, named = by_labels.yearly.get(spec.key) or {}, form.yearly.get(spec.key) or {}
             where = [v.location for v in labelled.values()]
+            if filled_only and all(v.empty for v in labelled.values()):
+                continue
             if where and where != [v.location for v in named.values()]:
                 yearly[spec.key] = labelled
                 moved.append((spec.key, _row_of(where[0])))
         else:
             labelled, named = by_labels.fields.get(spec.key), form.fields.get(spec.key)
+            if filled_only and (labelled is None or labelled.empty):
+                continue
             if labelled is not None and (named is None or labelled.location != named.location):
                 fields[spec.key] = labelled
                 moved.append((spec.key, labelled.location.rsplit("!", 1)[-1]))
@@ -453,7 +483,7 @@ def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sh
         return form
     read = "、".join(f"{key}（{where}）" for key, where in moved)
     return replace(form, fields=fields, yearly=yearly, warnings=(*form.warnings, _names_warning(
-        sheet, "、".join(key for key, _ in moved), f"（可能复制粘贴或插入过行），已按栏目名称读取：{read}")))
+        sheet, "、".join(f"“{key}”" for key, _ in moved), f"（可能复制粘贴或插入过行），已按栏目名称读取：{read}")))
 
 
 def _row_of(location: str) -> str:
@@ -545,9 +575,9 @@ def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormD
         others = "、".join(f"“{c[1].name}”" for c in candidates if c[1] is not best[1])
         extra.append(make_issue(
             "field.invalid", file=file, location=f"{best[1].name}工作表", field="申请表工作表", severity=WARNING,
-            value=best[1].name, reason=f"：工作簿中有{len(candidates)}个申请表工作表（另有{others}），已读取填写了内容的"
-                                       f"“{best[1].name}”",
-            fix="如要提交的是另一个工作表，请删除多余的申请表工作表后重新提交"))
+            value=best[1].name, message=f"工作簿中有{len(candidates)}个申请表工作表（另有{others}），已读取填写了内容的"
+                                        f"“{best[1].name}”工作表。",
+            fix="如要提交的是另一个工作表，请删除多余的申请表工作表后重新提交。"))
     return [_finish(form, campaign, file, notes, book, extra)]
 
 

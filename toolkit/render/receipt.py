@@ -99,12 +99,13 @@ def to_handle_items(view: UnitView) -> list[str]:
              for a in view.applications if a.status == NEEDS_FIX]
     for e in rejected_files(view):
         first = next((i for i in e.issues if i.is_error), None)
-        why = f"：{issue_title(first.code)}" if first else ""
+        why = f"：{issue_title(first.code, first.severity)}" if first else ""
         items.append(f"文件有错误：“{e.version.path}”{why}")
     if view.status.sheet_errors:  # one item (UnitStatus.to_handle counts the sheet once), its own errors counted
         sheet, first = next((e, i) for e in view.files if e.kind == RANKING and e.status == "current"
                             for i in e.issues if i.is_error)
-        items.append(f"推荐排序表有错误：“{sheet.version.path}”：{issue_title(first.code)}（{view.status.sheet_errors} 处）")
+        items.append(f"推荐排序表有错误：“{sheet.version.path}”：{issue_title(first.code, first.severity)}"
+                     f"（{view.status.sheet_errors} 处）")
     return items
 
 
@@ -321,8 +322,8 @@ def _problem_sheet(wb, f: dict, view: UnitView, splice: RowSplice) -> None:
             n += 1
             fmt = f["error"] if issue.severity == ERROR else f["warning"]
             rows.append([n, app.enterprise if app is not None else enterprise_of.get(id(issue), ""),
-                         SEVERITY_LABELS.get(issue.severity, issue.severity), issue_title(issue.code), issue.file,
-                         display_location(issue.location), display_field(issue), issue.problem, issue.fix])
+                         SEVERITY_LABELS.get(issue.severity, issue.severity), issue_title(issue.code, issue.severity),
+                         issue.file, display_location(issue.location), display_field(issue), issue.problem, issue.fix])
             row_formats.append([fmt if col in (2, 3, 7, 8) else f["cell"] for col in range(width)])
         _table(ws, splice, r, rows, row_formats, [w for _, w in cols])
         r += len(rows)

@@ -286,7 +286,7 @@ def main_problem(app: Application) -> str:
         return f"推荐单位已撤回（{when}收到撤回）" if when else "推荐单位已撤回"
     errors = [i for i in app.issues if i.severity == ERROR]
     hints = [i for i in app.issues if i.severity != ERROR]
-    return "；".join(dict.fromkeys(issue_title(i.code) for i in errors or hints))
+    return "；".join(dict.fromkeys(issue_title(i.code, i.severity) for i in errors or hints))
 
 
 def all_rows(result: Assembled, applications) -> list[list]:
@@ -446,8 +446,9 @@ def _issues_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _G
     _title(ws, f, f"问题清单（错误 {errors} 条、提示 {count - errors} 条）", len(columns) - 1)
 
     def rows_of(rows):
-        return ([[NUMBER, unit or NO_UNIT, enterprise, SEVERITY_LABELS.get(i.severity, i.severity), issue_title(i.code),
-                  i.file, display_location(i.location), display_field(i), i.message, i.code]
+        return ([[NUMBER, unit or NO_UNIT, enterprise, SEVERITY_LABELS.get(i.severity, i.severity),
+                  issue_title(i.code, i.severity), i.file, display_location(i.location), display_field(i), i.message,
+                  i.code]
                  for unit, enterprise, i in rows],
                 [looks[i.severity == ERROR] for *_, i in rows])
 

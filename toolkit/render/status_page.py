@@ -273,7 +273,7 @@ def _issue_row(issue, file: str) -> str:
     """One problem as a row under PROBLEM_HEAD: level, title, file, location, what is wrong, how to fix it."""
     css = "error" if issue.severity == ERROR else "warning"
     return (f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
-            f'<td class="{css}">{esc(issue_title(issue.code))}</td>'
+            f'<td class="{css}">{esc(issue_title(issue.code, issue.severity))}</td>'
             f'<td class="path">{esc(file)}</td><td class="loc">{esc(display_location(issue.location))}</td>'
             f'<td>{esc(issue.problem)}</td><td>{esc(issue.fix)}</td></tr>')
 
