@@ -6,7 +6,7 @@ from html import escape
 
 import pytest
 
-from conftest import GOOD_VALUES
+from conftest import GOOD_VALUES, soffice
 from toolkit.extract import legacy, web
 from toolkit.extract import sniff as S
 from toolkit.extract.documents import from_docx
@@ -202,6 +202,63 @@ def test_excel_mht_with_one_part_per_sheet(campaign, monkeypatch):
 def test_word_page_named_xls_is_a_document(campaign, monkeypatch):
     monkeypatch.setattr(legacy, "soffice_path", lambda: None)
     _assert_summary(extract(word_html(WORD_BODY).encode("utf-8"), "1-华信-总结材料.xls", campaign))
+
+
+# ---------------------------------------------------------------- page headers and footers are not text
+
+PAGE_MARGINS = [
+    ("Word footer", "", "<div style='mso-element:footer' id=f1><p class=MsoFooter align=center>— 1 —</p></div>"),
+    ("Word header", "", "<div style='mso-element:header' id=h1><p class=MsoHeader>河北华信精密机械有限公司总结材料</p>"
+                        "</div>"),  # (inline after the body, where Word's single-file pages keep it)
+    ("LibreOffice footer", "", '<div title="footer"><p align="right">— <sdfield type=PAGE subtype=RANDOM '
+                               'format=PAGE>1</sdfield> —</p></div>'),
+    ("LibreOffice header and footer", '<div title="header"><p>河北华信精密机械有限公司</p></div>',
+     '<div title="Footer"><p>第 1 页</p></div>'),
+]
+
+
+@pytest.mark.parametrize("head, foot", [m[1:] for m in PAGE_MARGINS], ids=[m[0] for m in PAGE_MARGINS])
+def test_page_headers_and_footers_of_a_web_page_are_not_counted(head, foot, campaign, monkeypatch):
+    """A 总结材料 saved as a web page keeps its page header and footer as blocks of the page (LibreOffice: <div
+    title="footer">; Word: mso-element:footer): not text of the document, as Word's 字数 leaves them out —
+    before, '— 1 —' was counted into the last section (2003 字 of a section Word counts 2000)."""
+    monkeypatch.setattr(legacy, "soffice_path", lambda: None)
+    page = word_html(head + WORD_BODY + foot).encode("utf-8")
+    _assert_summary(extract(page, "1-华信-总结材料.doc", campaign))
+    assert extract(page, "1-华信-总结材料.doc", campaign).summary.sections["管理方法（技术）的实施效果"].text == EFFECT
+
+
+def test_an_html5_footer_is_content(campaign, monkeypatch):
+    """<footer> in a page a web editor wrote is part of what it says, and is counted."""
+    monkeypatch.setattr(legacy, "soffice_path", lambda: None)
+    page = word_html(WORD_BODY + "<footer><p>以上数据经第三方审核。</p></footer>").encode("utf-8")
+    effect = extract(page, "1-华信-总结材料.doc", campaign).summary.sections["管理方法（技术）的实施效果"]
+    assert effect.text == EFFECT + "\n以上数据经第三方审核。"
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed: cannot save a web page")
+def test_a_summary_saved_as_a_web_page_by_libreoffice_counts_as_its_docx(tmp_path, campaign, make_summary):
+    """A 总结材料 with a page header and a page-number footer, saved by LibreOffice as a web page and named .doc
+    (as enterprises send it): every section's 字数 as in the .docx."""
+    import subprocess
+
+    import docx
+
+    path = make_summary(tmp_path / "1-华信-总结材料.docx")
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "河北华信精密机械有限公司"
+    section.footer.paragraphs[0].text = "— 1 —"
+    document.save(str(path))
+    out = tmp_path / "html"
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "html:HTML (StarWriter)", "--outdir", str(out), str(path)],
+                   capture_output=True, timeout=300, check=True)
+    page = (out / "1-华信-总结材料.html").read_bytes()
+    assert b'title="footer"' in page and b'title="header"' in page  # (how LibreOffice saves them)
+    as_doc = extract(page, "1-华信-总结材料.doc", campaign).summary.sections
+    as_docx = extract(path.read_bytes(), path.name, campaign).summary.sections
+    assert {k: s.chars for k, s in as_doc.items()} == {k: s.chars for k, s in as_docx.items()}
 
 
 # ---------------------------------------------------------------- what cannot be read: the real format and the steps

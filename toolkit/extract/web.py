@@ -127,6 +127,16 @@ def _hidden(el, css: dict) -> bool:
     return css.get("display") == "none" or css.get("mso-hide") == "all" or el.get("hidden") is not None
 
 
+_MARGINS = ("header", "footer")  # running heads and feet: not text of the document (Word's 字数 leaves them out)
+
+
+def _page_margin(el, tag: str, css: dict) -> bool:
+    """Whether ``el`` is a page's running header or footer as office suites save them in a web page: Word's
+    ``style='mso-element:footer'`` blocks (in its header file, or inline), LibreOffice's ``<div title="footer">``.
+    An HTML5 <header>/<footer> is content (a web editor's title block), not a page margin."""
+    return css.get("mso-element") in _MARGINS or (tag == "div" and (el.get("title") or "").lower() in _MARGINS)
+
+
 def _bold_of(tag: str, css: dict, inherited: bool) -> bool:
     weight = css.get("font-weight")
     if weight:
@@ -215,7 +225,7 @@ class _HtmlReader:
                 continue
             tag = tag.lower()
             css = _css(child)
-            if tag in _SKIP_TAGS or _hidden(child, css):
+            if tag in _SKIP_TAGS or _hidden(child, css) or _page_margin(child, tag, css):
                 pass
             elif tag == "table":
                 self._flush(out, para, props)
