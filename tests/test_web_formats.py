@@ -208,10 +208,10 @@ def test_word_page_named_xls_is_a_document(campaign, monkeypatch):
 
 PAGE_MARGINS = [
     ("Word footer", "", "<div style='mso-element:footer' id=f1><p class=MsoFooter align=center>— 1 —</p></div>"),
-    ("Word header", "", "<div style='mso-element:header' id=h1><p class=MsoHeader>河北华信精密机械有限公司总结材料</p>"
-                        "</div>"),  # (inline after the body, where Word's single-file pages keep it)
-    ("LibreOffice footer", "", '<div title="footer"><p align="right">— <sdfield type=PAGE subtype=RANDOM '
-                               'format=PAGE>1</sdfield> —</p></div>'),
+    ("Word header", "", ("<div style='mso-element:header' id=h1><p class=MsoHeader>河北华信精密机械有限公司总结材料</p>"
+                         "</div>")),  # (inline after the body, where Word's single-file pages keep it)
+    ("LibreOffice footer", "", ('<div title="footer"><p align="right">— <sdfield type=PAGE subtype=RANDOM '
+                                'format=PAGE>1</sdfield> —</p></div>')),
     ("LibreOffice header and footer", '<div title="header"><p>河北华信精密机械有限公司</p></div>',
      '<div title="Footer"><p>第 1 页</p></div>'),
 ]
