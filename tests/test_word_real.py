@@ -344,3 +344,54 @@ def test_word_count_of_a_section_is_of_the_shown_text(campaign):
     section = sections(package(body), campaign)["企业概况"]
     assert section.text == "公司现有1300人3\n框内五个字"
     assert section.chars == 2 + 2 + 1 + 1 + 1 + 5  # 公司 现有 1300 人 3 框内五个字
+
+
+# ---------------------------------------------------------------- list numbers a code page lost
+
+@pytest.mark.parametrize("written, shown", [("%1?", "%1、"), ("?%1?", "（%1）"), ("%1.%2?", "%1.%2、"),
+                                            ("%1、", "%1、"), ("第%1部分", "第%1部分"), ("%1.", "%1."), ("", "")])
+def test_a_level_text_with_lost_punctuation_is_restored(written, shown):
+    from toolkit.extract.docx import level_text
+
+    assert level_text(written) == shown
+
+
+_HEADINGS = ("质量标杆名称（40字以内）", "摘要（500字以内）", "企业概况（500字以内）",
+             "管理方法（技术）的推进和应用情况（8000字以内）", "管理方法（技术）的实施效果（2000字以内）")
+
+
+def _auto_numbered(level_text: str, fmt: str = "chineseCountingThousand") -> bytes:
+    """A 总结材料 whose five headings are plain paragraphs numbered by a list ('一、' from Word's 编号 button)
+    whose level text is ``level_text``."""
+    texts = ("河北华信精密机械有限公司实施六西格玛设计的经验", SUMMARY_TEXT, OVERVIEW, "推进情况。" * 20, EFFECT)
+    body = "".join(p(heading, num=("1", 0)) + p(text) for heading, text in zip(_HEADINGS, texts))
+    return package(body, numbering_xml=numbering(("1", "10", [(fmt, level_text)])))
+
+
+@pytest.mark.parametrize("written, title", [("%1?", "一、摘要（500字以内）"), ("?%1?", "（一）摘要（500字以内）")])
+def test_headings_numbered_with_a_lost_separator_are_found(written, title, campaign):
+    """'一?质量标杆名称…' — the '、' of an automatic number lost to a code page (LibreOffice's RTF export) — is
+    read '一、…': before, all five sections were missing."""
+    found = sections(_auto_numbered(written), campaign)
+    assert list(found) == ["质量标杆名称", "摘要", "企业概况", "管理方法（技术）的推进和应用情况", "管理方法（技术）的实施效果"]
+    assert found["摘要"].title == title.replace("一", "二", 1) and found["摘要"].text == SUMMARY_TEXT
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed: cannot write or read RTF")
+def test_an_rtf_saved_by_libreoffice_with_automatic_numbers_is_read(tmp_path, campaign):
+    """The whole chain: a .docx numbered '一、' by a list, saved as RTF by LibreOffice (which writes the level text
+    '%1?'), then sent as .rtf and read through LibreOffice: every section found, as from the .docx."""
+    import subprocess
+
+    source = tmp_path / "1-华信-总结材料.docx"
+    source.write_bytes(_auto_numbered("%1、"))
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "rtf", "--outdir", str(tmp_path / "rtf"), str(source)],
+                   capture_output=True, timeout=300, check=True)
+    rtf = (tmp_path / "rtf" / "1-华信-总结材料.rtf").read_bytes()
+    assert b"\\leveltext" in rtf and b"\\'3f" in rtf  # (the lost 、 as LibreOffice writes it)
+    from_rtf = extract(rtf, "1-华信-总结材料.rtf", campaign)
+    from_docx = extract(source.read_bytes(), source.name, campaign)
+    assert from_rtf.kind == SUMMARY and not [i for i in from_rtf.issues if i.is_error], from_rtf.issues
+    assert {k: s.chars for k, s in from_rtf.summary.sections.items()} == {
+        k: s.chars for k, s in from_docx.summary.sections.items()}

@@ -414,8 +414,22 @@ def _level(lvl) -> _Level:
     fmt = lvl.find(_w("numFmt"))
     text = lvl.find(_w("lvlText"))
     return _Level(fmt=fmt.get(_w("val"), "decimal") if fmt is not None else "decimal",
-                  text=text.get(_w("val"), "") if text is not None else "",
+                  text=level_text(text.get(_w("val"), "") if text is not None else ""),
                   start=_int_val(lvl.find(_w("start")), 1))
+
+
+_LOST_AROUND = re.compile(r"\?(%[1-9])\?")  # '?%1?': '（%1）' through a code page that has no （ ）
+_LOST_AFTER = re.compile(r"(%[1-9])\?")  # '%1?': '%1、' likewise
+
+
+def level_text(text: str) -> str:
+    """A list level's number text (w:lvlText, '%1、') with the full-width punctuation a code page lost restored:
+    LibreOffice's RTF export writes a level text in the ANSI code page, so '%1、' becomes '%1?' and '（%1）'
+    '?%1?' — and Word or LibreOffice, opening the file, draw '一?质量标杆名称'. A '?' beside a level's number
+    is never meant (Word's 定义新编号格式 has no use for it): '?%1?' is read '（%1）', '%1?' '%1、'."""
+    if "?" not in text:
+        return text
+    return _LOST_AFTER.sub(r"\1、", _LOST_AROUND.sub(r"（\1）", text))
 
 
 # ---------------------------------------------------------------- the body, as Word shows it
