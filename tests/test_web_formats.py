@@ -6,7 +6,7 @@ from html import escape
 
 import pytest
 
-from conftest import GOOD_VALUES, soffice
+from conftest import GOOD_VALUES, run_cli, soffice
 from toolkit.extract import legacy, web
 from toolkit.extract import sniff as S
 from toolkit.extract.documents import from_docx
@@ -176,6 +176,25 @@ def test_excel_page_grid_merges_and_sheet_names():
     assert sheet.value(1, 1) == GOOD_VALUES["申报单位"] and sheet.value(12, 0) == "基本情况"
     assert sheet.value(12, 4) == "3650.25"  # 利润总额 2020, text as shown beside the spanned 基本情况 column
     assert page.workbook.sheets[1].rows == [["排序", "申报单位"], ["1", "甲公司"]]
+
+
+def test_a_page_naming_no_sheet_is_named_after_its_file(tmp_path, monkeypatch):
+    """A table-only page (LibreOffice's 'save as web page', a web system's export) names no worksheet: Excel and
+    WPS open it as one sheet named after the file, and a message points there — '1-华信-申请表 B2 单元格', not
+    'Sheet1 B2 单元格', a tab the clerk never sees."""
+    monkeypatch.setattr(legacy, "soffice_path", lambda: None)
+    blank = dict(GOOD_VALUES, 申报单位="")
+    page = f"<html><body>{form_table(blank)}<table><tr><td>附注</td></tr></table></body></html>".encode("utf-8")
+    read = web.read_web(page, S.HTML, "唐山市工业和信息化局/1-华信-申请表.xls")
+    assert [s.name for s in read.workbook.sheets] == ["1-华信-申请表", "表格2"]
+    form = tmp_path / "1-华信-申请表.xls"
+    form.write_bytes(page)
+    out = run_cli("check", form).stdout  # (a real subprocess)
+    [missing] = [line for line in out.splitlines() if "field.missing" in line]
+    assert "［1-华信-申请表 B2 单元格］" in missing and "请在1-华信-申请表 B2 单元格填写“申报单位”" in missing, out
+    assert "Sheet" not in out
+    long = web.read_web(page, S.HTML, "某某某某某某某某某某某某某某某某某某某某有限公司[改]-申请表（最终版）.xls")
+    assert len(long.workbook.sheets[0].name) == 31 and "[" not in long.workbook.sheets[0].name
 
 
 def test_excel_mht_with_one_part_per_sheet(campaign, monkeypatch):

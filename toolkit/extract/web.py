@@ -391,11 +391,16 @@ def _top_tables(root) -> list:
     return tables
 
 
-def html_sheets(root, names: list[str]) -> list[Sheet]:
-    """The sheets of an Excel web page: one per top-level table, named from Excel's worksheet list."""
+def html_sheets(root, names: list[str], file: str = "") -> list[Sheet]:
+    """The sheets of an Excel web page: one per top-level table, named from Excel's worksheet list; a page that
+    names none (LibreOffice's, a web system's export) is one sheet to Excel and WPS, which name it after the file
+    ``file`` (its stem, 31 characters at most, as a tab holds): the first table's sheet is so named, so that a
+    message's '1-申请表 B7 单元格' is the tab the clerk sees (not 'Sheet1'); later ones 表格2, 表格3 …"""
+    stem = re.sub(r"[\\/?*:\[\]]", "_", posixpath.basename(file.replace("\\", "/")).rsplit(".", 1)[0])[:31]
     sheets = []
     for i, table in enumerate(_top_tables(root)):
-        name = names[i] if i < len(names) and names[i] else f"Sheet{len(sheets) + 1}"
+        name = names[i] if i < len(names) and names[i] else (
+            stem if not sheets and stem else f"表格{len(sheets) + 1}")
         sheet = table_sheet_of(table, name)
         if sheet.rows:
             sheets.append(sheet)
@@ -561,7 +566,7 @@ def read_web(data: bytes, real_type: str, name: str) -> WebContent:
         root = parse_html(text)
         if is_workbook_page(root, text, name):
             names = [n for n, _h in _worksheet_names(root)]
-            return WebContent(is_workbook=True, workbook=Workbook(sheets=html_sheets(root, names)))
+            return WebContent(is_workbook=True, workbook=Workbook(sheets=html_sheets(root, names, name)))
         return WebContent(document=html_content(root))
     except (UnsafeFile, ValueError, LookupError, etree.LxmlError, UnicodeError):
         return WebContent(is_workbook=_named_as_workbook(name))
@@ -590,7 +595,7 @@ def _read_mht(data: bytes, name: str) -> WebContent:
         base = posixpath.basename(part.location.replace("\\", "/")).lower()
         names = [by_source[base]] if base in by_source else [
             n for n, _h in (listed if part is main_part else _worksheet_names(root))]
-        sheets.extend(html_sheets(root, names))
+        sheets.extend(html_sheets(root, names, name if not sheets else ""))
     return WebContent(is_workbook=True, workbook=Workbook(sheets=sheets))
 
 
