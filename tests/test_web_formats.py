@@ -184,7 +184,7 @@ def test_a_page_naming_no_sheet_is_named_after_its_file(tmp_path, monkeypatch):
     'Sheet1 B2 单元格', a tab the clerk never sees."""
     monkeypatch.setattr(legacy, "soffice_path", lambda: None)
     blank = dict(GOOD_VALUES, 申报单位="")
-    page = f"<html><body>{form_table(blank)}<table><tr><td>附注</td></tr></table></body></html>".encode("utf-8")
+    page = f"<html><body>{form_table(blank)}<table><tr><td>附注</td></tr></table></body></html>".encode()
     read = web.read_web(page, S.HTML, "唐山市工业和信息化局/1-华信-申请表.xls")
     assert [s.name for s in read.workbook.sheets] == ["1-华信-申请表", "表格2"]
     form = tmp_path / "1-华信-申请表.xls"
