@@ -224,8 +224,9 @@ def title_lines(text: str, capacity: float) -> list[str]:
     ``capacity`` ems (text_em), or [text] when it fits or cannot be broken well. GB/T 9704-2012 §7.3.1: a title
     breaks between words (词意完整), its lines of even length (梯形 or 菱形) — here it breaks after the
     发文机关名称 + '关于推荐' (preferred), before '关于', or in the 事由 after a year, a place or a noun such names
-    are made of ('2021年', '河北省', '企业', '标杆') or before a conjunction (和, 与, 及); within the 发文机关名称 (after '省', '会', '局' …) only when the name alone is longer than a line;
-    never within a word, in as few lines as fit (at most three), of the least width."""
+    are made of ('2021年', '河北省', '企业', '标杆') or before a conjunction (和, 与, 及); within the 发文机关名称
+    (after '省', '会', '局' …) only when the name alone is longer than a line; never within a word, in as few
+    lines as fit (at most three), of the least width."""
     if text_em(text) <= capacity:
         return [text]
     about = text.find("关于")
