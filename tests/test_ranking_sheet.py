@@ -410,3 +410,44 @@ def test_a_date_typed_over_the_hint_beside_the_date_cell_dates_the_opinion(tmp_p
     assert ("2021年9月18日" in text) is (dated is True)
     warned = [m for m in _sheet_warnings(tmp_path / "out") if "成文日期" in m]
     assert bool(warned) is (dated == "warned"), warned
+
+
+@pytest.mark.parametrize("given", [(1, 1), (1, None)], ids=["one rank twice", "a row without a rank"])
+def test_an_order_given_in_conflict_is_left_for_the_clerk_in_the_generated_sheet(tmp_path, make_form, make_summary,
+                                                                                  campaign, given):
+    """A 推荐排序表 giving two applications rank 1 (or naming one without a rank): the sheet the toolkit writes back
+    leaves their 推荐顺序 blank with a note, so that dropped back as it is the conflict is still one — it came back
+    pre-filled 1 and 2, the run's tie-break, and a clerk returning it settled the unit's order unseen."""
+    from test_withdrawal import _name
+
+    unit = tmp_path / "inbox" / "唐山"
+    for firm in FIRMS[:2]:  # (file names without a rank: no order but the sheet's)
+        make_form(unit / f"{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=_name(firm), 所在地区="唐山市")
+        make_summary(unit / f"{firm}-总结材料.docx", enterprise=firm, name=_name(firm))
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    for rank, firm in zip(given, FIRMS[:2]):
+        wb.active.append([rank, firm])
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    out = tmp_path / "out"
+
+    def conflicts(code: str = "rank.conflict"):
+        summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+        return sorted(a["enterprise"] for a in summary["applications"] for i in a["issues"] if i["code"] == code)
+
+    in_conflict = conflicts()
+    assert in_conflict and set(in_conflict) <= set(FIRMS[:2])
+    _date_row, _header, rows = _rows(out / "latest" / "推荐排序表" / SHEET)
+    by_firm = {r[1]: r for r in rows}
+    for firm in FIRMS[:2]:
+        if firm in in_conflict:
+            assert by_firm[firm][0] is None and by_firm[firm][6] == "推荐顺序有冲突（重复或未填写），请填写"
+        else:
+            assert by_firm[firm][0] == 1 and by_firm[firm][6] is None
+    (out / "latest" / "推荐排序表" / SHEET).replace(unit / "推荐排序表.xlsx")  # dropped back as it is
+    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=2))
+    # still in conflict (a row without a rank), or, no rank left in the sheet, ordered by receipt with a hint
+    # saying so: a draft either way, never a final order the unit did not give
+    assert (conflicts() == in_conflict) if len(in_conflict) < 2 else (conflicts("rank.missing") == in_conflict)
+    assert "草稿" in _opinion_text(out)

@@ -466,3 +466,33 @@ def test_a_tables_row_heights_are_row_height_of_each_row(rows, widths, hidden):
     expected = [row_height([None if h else v for v, h in zip(row, hidden)], blanked, line=LINE_HEIGHT, max_lines=12)
                 for row in rows]
     assert row_heights(rows, shown) == expected
+
+
+def test_one_ranking_sheet_error_about_two_enterprises_is_listed_for_each(tmp_path, campaign, make_form, make_summary):
+    """A 推荐排序表 giving two applications rank 1 puts the same rank.conflict on each: the 问题清单 lists both
+    enterprises and its title counts what summary.json counts — before, the two identical sentences were said once,
+    one enterprise short of the 回执, the console and summary.json."""
+    import json
+
+    from workbook_builders import ranking_sheet
+
+    from toolkit.pipeline import run
+
+    folder = tmp_path / "inbox" / "衡水"
+    names = {}
+    for n, enterprise in enumerate(("衡水丙丁机械有限公司", "衡水飞龙化工有限公司"), start=1):
+        names[enterprise] = f"{enterprise}实施六西格玛设计的经验"
+        make_form(folder / f"{n}-申请表.xlsx", 申报单位=enterprise, 标杆名称=names[enterprise], 所在地区="衡水市")
+        make_summary(folder / f"{n}-总结材料.docx", enterprise=enterprise, name=names[enterprise])
+    ranking_sheet(folder / "推荐排序表.xlsx", [[1, e, name, ""] for e, name in names.items()])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1)
+    summary = json.loads((tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8"))
+    conflicts = sorted(a["enterprise"] for a in summary["applications"]
+                       for i in a["issues"] if i["code"] == "rank.conflict")
+    assert conflicts == sorted(names)
+    ws = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx")["问题清单"]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    listed = sorted(row[2] for row in rows if row[9] == "rank.conflict")
+    assert listed == sorted(names)
+    counts = summary["counts"]
+    assert ws["A1"].value.endswith(f"（错误 {counts['errors']} 条、提示 {counts['warnings']} 条）"), ws["A1"].value

@@ -16,12 +16,14 @@ HEADERS = (("推荐顺序", 10), ("申报单位", 34), ("标杆名称", 44), ("�
 DATE_ROW, HEADER_ROW = 2, 3  # the 成文日期 cell's row (extract.form.read_ranking reads it), the table's header row
 DATE_LABEL = "成文日期"
 WITHDRAW = "撤回"  # what the 推荐顺序 of a withdrawn application says (extract.form.read_ranking reads it back)
+CONFLICT_NOTE = "推荐顺序有冲突（重复或未填写），请填写"
 
 
 def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Application], date: str = "") -> None:
     """A unit's 推荐排序表 at ``target`` (a path or a file object): title, a note on how to fill it, the 成文日期 cell
     (the 推荐意见's date, one for the unit, GB/T 9704-2012 §7.3.5.2 '2021年9月18日'), then one row per application in
-    ``apps`` (rank — 撤回 for a withdrawn one —, enterprise, 标杆名称, 所在地区, 所属行业, status, 备注) and blank rows
+    ``apps`` (rank — 撤回 for a withdrawn one, blank for one whose rank the unit gave in conflict (rank.conflict) —,
+    enterprise, 标杆名称, 所在地区, 所属行业, status, 备注) and blank rows
     to add more; ``unit`` '' writes the blank template. ``date``: the 成文日期 the unit gave, written in its cell
     for the clerk to keep."""
     wb = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False,
@@ -51,8 +53,13 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
         # withdrawn in a sheet: 撤回 again, so the sheet dropped back keeps it withdrawn; withdrawn by moving its
         # files out: no rank and a note, so that files sent again are not withdrawn by this sheet unseen
         removed = app.withdrawn and any(f.removed_at for f in app.files)
-        values = [WITHDRAW if app.withdrawn and not removed else app.rank, app.enterprise, app.benchmark_name,
-                  app.field_text("所在地区"), app.field_text("所属行业"), app.status, "材料已移出" if removed else ""]
+        # an order the unit gave in conflict (one rank twice, a row without one): left blank for the clerk to
+        # decide — the place the run chose to break the tie, dropped back unchanged, would settle it unseen
+        conflict = not app.withdrawn and any(i.code == "rank.conflict" and i.is_error for i in app.issues)
+        rank = WITHDRAW if app.withdrawn and not removed else "" if conflict else app.rank
+        note = "材料已移出" if removed else CONFLICT_NOTE if conflict else ""
+        values = [rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"), app.field_text("所属行业"),
+                  app.status, note]
         for c, v in enumerate(values):
             write_cell(ws, r, c, v, f["cell_center"] if c == 0 else f["cell"])
     last = max(first + len(apps) - 1, first + 4)

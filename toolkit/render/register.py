@@ -416,11 +416,12 @@ def _issue_groups(result: Assembled, views: dict | None = None) -> list[tuple]:
 
 
 def _said_once(rows: list[tuple]) -> list[tuple]:
-    """(unit, enterprise, issue) rows of one group: each problem once (the same unit, severity, code, place and
-    message), errors first, else in the order given."""
+    """(unit, enterprise, issue) rows of one group: each problem once (the same unit, enterprise, severity, code,
+    place and message), errors first, else in the order given. The same words about two enterprises are two
+    problems — a 推荐排序表 giving two of them rank 1 says so on each — as summary.json and the 回执 count them."""
     seen, out = set(), []
     for n, (unit, enterprise, issue) in enumerate(rows):
-        key = (unit, issue.severity, issue.code, issue.file, issue.location, issue.message)
+        key = (unit, enterprise, issue.severity, issue.code, issue.file, issue.location, issue.message)
         if key not in seen:
             seen.add(key)
             out.append((issue.severity != ERROR, n, unit, enterprise, issue))
