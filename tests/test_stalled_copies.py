@@ -143,3 +143,100 @@ def test_a_file_dated_far_ahead_of_the_clock_is_read_not_left_waiting(tmp_path, 
     assert _entry(result, "1-总结材料.docx")["status"] == "current" and _entry(result, "1-申请表.xlsx")["status"] == "current"
     assert _entry(result, "2-总结材料.docx")["status"] == "rejected"
     assert not [f for f in result["files"] if f["status"] == "pending"]
+
+
+# ---------------------------------------------------------------- compound files (.xls, .doc), and receipt times
+
+def _legacy_pair(tmp_path, make_form, make_summary, campaign) -> tuple:
+    """A pair saved by LibreOffice as Excel 97-2003 .xls and Word 97-2003 .doc (compound files), as older offices
+    send them: (folder, the .xls, the .doc)."""
+    import subprocess
+
+    from conftest import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) not installed: cannot write .xls/.doc")
+    _folder, form, summary = _pair(tmp_path / "made", make_form, make_summary)
+    out = tmp_path / "legacy"
+    for source, target in ((form, "xls:MS Excel 97"), (summary, "doc:MS Word 97")):
+        subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                        "--convert-to", target, "--outdir", str(out), str(source)],
+                       capture_output=True, timeout=300, check=True)
+    inbox = tmp_path / "inbox" / "石家庄"
+    inbox.mkdir(parents=True)
+    xls, doc = inbox / "1-申请表.xls", inbox / "1-总结材料.doc"
+    xls.write_bytes((out / "1-申请表.xls").read_bytes())
+    doc.write_bytes((out / "1-总结材料.doc").read_bytes())
+    return inbox, xls, doc
+
+
+@pytest.mark.parametrize("which", ["xls", "doc"])
+def test_a_compound_file_copied_halfway_is_pending(tmp_path, make_form, make_summary, campaign, which):
+    """An .xls or .doc whose copy paused midway ends before the sectors its allocation table uses: left for a
+    later run — before, it was read and reported '文件已损坏'; and read when whole."""
+    campaign = campaign.with_deadline("2099-12-31")
+    _folder, xls, doc = _legacy_pair(tmp_path, make_form, make_summary, campaign)
+    path = xls if which == "xls" else doc
+    whole = path.read_bytes()
+    path.write_bytes(whole[:len(whole) // 2])
+    _age(path, 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    summary = _summary(tmp_path / "out")
+    assert _entry(summary, path.name)["status"] == "pending" and _entry(summary, path.name)["issues"] == []
+    path.write_bytes(whole)
+    _age(path, 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    summary = _summary(tmp_path / "out")
+    assert _entry(summary, path.name)["status"] == "current"
+    assert [a["status"] for a in summary["applications"]] == ["通过"]
+
+
+def test_a_copy_under_way_at_the_deadline_is_received_when_it_began(tmp_path, make_form, make_summary, campaign):
+    """A copy seen paused before the deadline (left pending) and finished after it was received when first seen:
+    on time — before, its receipt was the run that found it whole, and the application was 逾期."""
+    import datetime as dt
+
+    from toolkit.clock import CHINA_TZ
+
+    campaign = campaign.with_deadline("2021-09-20")
+    folder, *_ = _pair(tmp_path, make_form, make_summary)
+    whole = (folder / "1-总结材料.docx").read_bytes()
+    (folder / "1-总结材料.docx").write_bytes(whole[:len(whole) // 2])
+    before = dt.datetime(2021, 9, 20, 23, 50, tzinfo=CHINA_TZ)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1, now=before, max_wait=0.5)
+    assert _entry(_summary(tmp_path / "out"), "1-总结材料.docx")["status"] == "pending"
+    (folder / "1-总结材料.docx").write_bytes(whole)
+    _age(folder / "1-总结材料.docx", 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1, now=before + dt.timedelta(hours=1))
+    [app] = _summary(tmp_path / "out")["applications"]
+    assert app["status"] == "通过", app["issues"]
+    assert app["received_at"].startswith("2021-09-20T23:50")
+
+
+def test_a_half_copy_read_before_the_deadline_is_continued_by_the_whole_file(tmp_path, make_form, make_summary,
+                                                                           campaign):
+    """A copy that paused long enough to be read half-written (an old modification time: the share's clock behind)
+    before the deadline, and finished after it: the whole file continues the half's bytes, so it was received when
+    the half was — before, the broken half stayed the version of record ('仍按截止前收到的版本处理') and the
+    complete form was never read."""
+    import datetime as dt
+
+    from toolkit.clock import CHINA_TZ
+
+    campaign = campaign.with_deadline("2021-09-20")
+    _folder, form, _summary_file = _pair(tmp_path, make_form, make_summary)
+    whole = form.read_bytes()
+    form.write_bytes(whole[:len(whole) // 2])
+    _age(form, 3600)  # (not recent: read as it is)
+    before = dt.datetime(2021, 9, 20, 22, 0, tzinfo=CHINA_TZ)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1, now=before)
+    assert _entry(_summary(tmp_path / "out"), "1-申请表.xlsx")["status"] == "rejected"
+    with open(form, "ab") as fh:  # the copy goes on from where it paused
+        fh.write(whole[len(whole) // 2:])
+    _age(form, 1800)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1, now=before + dt.timedelta(days=1))
+    summary = _summary(tmp_path / "out")
+    [app] = summary["applications"]
+    assert app["status"] == "通过", app["issues"]
+    assert _entry(summary, "1-申请表.xlsx")["status"] == "current"
+    assert not [i for f in summary["files"] for i in f["issues"] if i["code"] == "deadline.late"]

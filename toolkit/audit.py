@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .clock import now_iso
+from .errors import os_reason
 
 log = logging.getLogger(__name__)
 
@@ -46,4 +47,4 @@ def append_run(outbox: Path, record: dict) -> None:
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:
-        log.warning("无法写入运行记录 %s（%s）", path, exc.strerror or exc)
+        log.warning("无法写入运行记录 %s（%s）", path, os_reason(exc))

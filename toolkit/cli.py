@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .campaign import Campaign, load_campaign
-from .errors import ConfigError, LockHeld, ToolkitError
+from .errors import ConfigError, LockHeld, ToolkitError, os_reason
 
 log = logging.getLogger("toolkit")
 
@@ -159,9 +159,19 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         log.debug("environment error", exc_info=True)
         where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
-        print(f"错误：无法访问文件或文件夹{where}（{exc.strerror or exc}）。请检查路径和权限。", file=sys.stderr)
+        print(f"错误：无法访问文件或文件夹{where}（{os_reason(exc)}）。{_what_to_do(exc)}", file=sys.stderr)
         return 2
     return 2
+
+
+def _what_to_do(exc: OSError) -> str:
+    """The advice after an operating-system error that stopped a command (in Chinese)."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or getattr(exc, "winerror", None) == 112:
+        return ("请清理输出文件夹所在磁盘的空间（每次汇总的结果另存在输出文件夹的“runs”文件夹中，较早的可以删除）后重试；"
+                "已有的汇总结果没有改动。")
+    return "请检查路径和权限。"
 
 
 def _utf8_console() -> None:

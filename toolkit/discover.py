@@ -4,6 +4,7 @@ The inbox is read-only: files are opened for reading and never modified, moved o
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import hashlib
 import os
@@ -11,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from struct import error as struct_error
 
 from .campaign import Campaign
 from .clock import now_iso
@@ -80,9 +82,33 @@ _PACKAGES = (".xlsx", ".xlsm", ".docx", ".docm", ".zip", ".ods", ".odt", ".ots",
 _ENDINGS = ((_PACKAGES, b"PK", 65557, b"PK\x05\x06"), ((".pdf",), b"%PDF-", 2048, b"%%EOF"))
 
 
+_OLE = (".xls", ".xlt", ".doc", ".dot", ".et", ".ett", ".wps", ".wpt")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file (MS-CFB §2.2)
+
+
+def _incomplete_compound(abspath: str) -> bool:
+    """Whether a compound file (an Excel 97-2003 .xls, a Word .doc, WPS's .et/.wps) ends before the sectors its
+    allocation table uses (MS-CFB §2.3: sector n starts at (n + 1) × sector size), or cannot be opened for that
+    reason: a copy that paused midway. Read with olefile."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(abspath)
+    except (OSError, ValueError, IndexError, struct_error):  # olefile.OleFileError is an OSError
+        return True
+    try:
+        used = [n for n, entry in enumerate(ole.fat) if entry != olefile.FREESECT]
+        return bool(used) and (max(used) + 2) * ole.sectorsize > os.path.getsize(abspath)
+    except (OSError, TypeError):
+        return True
+    finally:
+        ole.close()
+
+
 def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
     """Whether a file looks like a copy still under way: empty, or named as a zip package (.xlsx, .docx …) or a PDF
-    (a stamped scan, often large) and starting as one, without the end such a file has (_ENDINGS) — a copy writes
+    (a stamped scan, often large) and starting as one, without the end such a file has (_ENDINGS), or a compound
+    file (.xls, .doc …) shorter than its allocation table says (_incomplete_compound) — a copy writes
     from the start; one that paused for longer than ``settle`` looks stable by its modification time, and read then
     it was reported damaged, the unit told to send a good file again. Only asked of recent files (STALLED): an old
     file of this kind is damaged and is read (and reported) as such. .et/.wps are zips only when WPS saves them so:
@@ -90,6 +116,14 @@ def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
     if size == 0:
         return True
     lower = rel.lower()
+    if lower.endswith(_OLE):
+        try:
+            with open(abspath, "rb") as fh:
+                if fh.read(len(_OLE_MAGIC)) != _OLE_MAGIC:
+                    return False  # (a web page or an OOXML package named .xls / .doc)
+        except OSError:
+            return False
+        return _incomplete_compound(abspath)
     for names, start, window, end in _ENDINGS:
         if lower.endswith(names):
             try:
@@ -110,13 +144,24 @@ def wait_until_stable(paths: list[Path], *, settle: float, max_wait: float = 30.
         return set()
     deadline = time.time() + max_wait
     pending = [p for p in paths if _age(p) < settle]
+    quiet_since = {p: time.time() for p in pending}  # watched unchanged since then
     while pending and time.time() < deadline:
         before = {p: _stat(p) for p in pending}
         # only as long as the youngest file still needs to reach ``settle`` seconds of quiet (a watcher that
         # waited for quiet itself has usually waited most of it already)
-        needed = max(settle - _age(p) for p in pending)
+        needed = max(min(settle - _age(p), settle - (time.time() - quiet_since[p])) for p in pending)
         time.sleep(min(settle, max(0.1, needed), max(0.1, deadline - time.time())))
-        pending = [p for p in pending if _stat(p) != before[p] or _age(p) < settle]
+        now = time.time()
+        still = []
+        for p in pending:
+            if _stat(p) != before[p]:
+                quiet_since[p] = now
+                still.append(p)
+            elif _age(p) < settle and now - quiet_since[p] < settle:
+                # (a modification time ahead of the clock — a share server's — is always 'young': watched
+                # unchanged for ``settle`` seconds, the file is as quiet as its time would say)
+                still.append(p)
+        pending = still
     return set(pending)
 
 
@@ -202,19 +247,42 @@ def _is_utf8(path: str) -> bool:
         return False
 
 
-def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
+class Scan(list):
+    """scan_inbox's listing (a list of (rel, abspath, stat or None)) and what it could not walk: ``unlisted``, the
+    inbox-relative folders ('保定/') that could not be opened (no permission, a share error) — their files are
+    not gone —, and ``links``, folders that are links to a folder of the inbox itself or to one already listed
+    (a loop such as '回到上级 -> ..'), not walked again."""
+
+    def __init__(self, items=(), *, unlisted: list | None = None, links: list | None = None):
+        super().__init__(items)
+        self.unlisted: list[str] = list(unlisted or ())
+        self.links: list[str] = list(links or ())
+
+
+def scan_inbox(inbox: Path) -> Scan:
     """(inbox-relative '/'-path, absolute path, stat or None) of every file under ``inbox``, sorted by path,
     with one stat per file and no pathlib objects: a national inbox has tens of thousands of files. The relative
     path is made of the names as ``shown_name`` gives them (no undecodable bytes in anything written); the
-    absolute path is the file system's, for opening the file."""
+    absolute path is the file system's, for opening the file. Each folder is walked once, by the first way to it,
+    breadth first: a link to a folder already walked — a loop back up, a second link to a unit's folder kept
+    elsewhere on the server — is not walked again (``Scan.links``; a loop listed the inbox forty times over).
+    Folders that cannot be opened are ``Scan.unlisted``."""
     out = []
     root = os.fspath(inbox)
-    stack = [("", root)]
-    while stack:
-        prefix, folder = stack.pop()
+    unlisted, links = [], []
+    walked = set()
+    queue = collections.deque([("", root)])  # breadth first: a folder reached by two links is walked where it is
+    while queue:                             # nearest the top (a unit's own folder, not a link inside another's)
+        prefix, folder = queue.popleft()
         try:
+            st = os.stat(folder)
+            if (st.st_dev, st.st_ino) in walked:
+                links.append(prefix)
+                continue
+            walked.add((st.st_dev, st.st_ino))
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
+            unlisted.append(prefix)
             continue
         subfolders = []
         for entry in entries:
@@ -229,9 +297,9 @@ def scan_inbox(inbox: Path) -> list[tuple[str, str, os.stat_result | None]]:
             except OSError:
                 st = None
             out.append((f"{prefix}{shown_name(entry.name)}", entry.path, st))
-        stack.extend(reversed(subfolders))
+        queue.extend(subfolders)
     out.sort(key=lambda item: item[0].split("/"))
-    return _unique(out)
+    return Scan(_unique(out), unlisted=unlisted, links=links)
 
 
 class _Units:
@@ -288,6 +356,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     seen_at = now_iso(now)
     scanned = scan_inbox(inbox) if scanned is None else scanned
     present_before = journal.present()
+    unlisted = [folder for folder in getattr(scanned, "unlisted", ()) if folder]
+    if "" in getattr(scanned, "unlisted", ()):
+        raise InboxUnavailable(f"收件箱 {inbox} 无法打开（没有访问权限，或共享盘出错），本次不汇总。请检查共享盘后重试。")
     if not scanned and present_before:
         raise InboxUnavailable(f"收件箱 {inbox} 是空的，但上次运行时其中有 {len(present_before)} 个文件。"
                                "共享盘可能没有连接好，本次不汇总（以免把全部申报当作撤回）。请检查共享盘后重试。")
@@ -307,14 +378,16 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         if st is None:
             continue  # vanished between listing and stat
         if abspath in changing:
+            journal.observe(rel, seen_at, st.st_size)
             pending.append(_pending_version(Path(abspath), rel, units, seen_at, st))
             continue
-        known = journal.known(rel, st.st_size, st.st_mtime)
+        known = journal.known(rel, st.st_size, st.st_mtime, st.st_ino)
         if known is not None:
             version = known
         else:
             path = Path(abspath)
             if settle > 0 and recent(now_s - st.st_mtime, STALLED) and _incomplete_package(abspath, st.st_size, rel):
+                journal.observe(rel, seen_at, st.st_size)
                 pending.append(_pending_version(path, rel, units, seen_at, st))  # a copy that paused midway
                 continue
             try:
@@ -323,6 +396,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                 files.append(_unhashed_version(path, rel, units, seen_at))
                 continue
             if settle > 0 and _stat(path) != (st.st_size, st.st_mtime_ns):  # written to while hashed
+                journal.observe(rel, seen_at, st.st_size)
                 pending.append(_pending_version(path, rel, units, seen_at, st))
                 continue
             first_seen = seen_at
@@ -330,14 +404,33 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                 # the very first run: a file already there was received no later than its modification time
                 mtime_iso = now_iso(dt.datetime.fromtimestamp(st.st_mtime).astimezone())
                 first_seen = min(seen_at, mtime_iso, key=lambda s: dt.datetime.fromisoformat(s))
-            version = journal.record(rel, sha256=sha, size=st.st_size, mtime=st.st_mtime, seen=first_seen)
+            # a copy that was under way when first seen (left pending, or read half-written) was received then
+            first_seen = journal.copy_started(rel, path, st.st_size, first_seen) or first_seen
+            version = journal.record(rel, sha256=sha, size=st.st_size, mtime=st.st_mtime, seen=first_seen,
+                                     ino=st.st_ino)
         folder, unit = units.of(rel)
         files.append(FileVersion(path=rel, unit=unit, folder=folder,
                                  sha256=version["sha256"], size=st.st_size, mtime=st.st_mtime,
                                  first_seen=version["first_seen"], abspath=abspath,
                                  revisions=max(1, journal.count(rel))))
     walked = {rel for rel, _abspath, _st in scanned}
-    for rel in sorted(present_before - walked):  # gone from the inbox: withdrawn, or moved elsewhere
+    hidden = {rel for rel in present_before - walked if any(rel.startswith(folder) for folder in unlisted)}
+    for rel in sorted(hidden):  # in a folder that could not be opened: not gone, taken as last read
+        last = journal.versions(rel)[-1]
+        folder, unit = units.of(rel)
+        files.append(FileVersion(path=rel, unit=unit, folder=folder, sha256=last["sha256"], size=last["size"],
+                                 mtime=last["mtime"], first_seen=last["first_seen"],
+                                 abspath=os.path.join(os.fspath(inbox), *rel.split("/")),
+                                 revisions=max(1, journal.count(rel))))
+    for folder in unlisted:
+        held = sum(1 for rel in hidden if rel.startswith(folder))
+        journal.problems.append(f"文件夹“{folder.rstrip('/')}”无法打开（没有访问权限，或共享盘出错）"
+                                + (f"，其中上次读到的 {held} 个文件按上次的内容汇总，不当作撤回" if held else "")
+                                + "；请检查该文件夹的权限后重新汇总。")
+    for link in getattr(scanned, "links", ()):
+        journal.problems.append(f"文件夹“{link.rstrip('/')}”是指向收件箱内其他文件夹（或已读过的文件夹）的链接，"
+                                "其中的文件已在原处读取，不再重复读取。")
+    for rel in sorted(present_before - walked - hidden):  # gone from the inbox: withdrawn, or moved elsewhere
         journal.mark_removed(rel, seen_at)
     removed = []
     for rel, at in sorted(journal.removed().items()):
@@ -346,6 +439,8 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         removed.append(FileVersion(path=rel, unit=unit, folder=folder, sha256=last["sha256"], size=last["size"],
                                    mtime=last["mtime"], first_seen=last["first_seen"], removed_at=at,
                                    revisions=len(journal.versions(rel))))
+    if hidden:
+        files.sort(key=lambda fv: fv.path.split("/"))
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed)
 
 

@@ -17,3 +17,44 @@ class LockHeld(ToolkitError):
     """Another run holds the run lock (exit 3)."""
 
     exit_code = 3
+
+
+# errno -> what the clerk or operator is told, in their words (POSIX errno names; Windows gives the same errno for
+# these through Python's winerror mapping, and its own code for a sharing violation)
+_OS_REASONS = {
+    "EACCES": "没有访问权限，或文件正被其他程序（如 Excel、WPS、Word）打开占用",
+    "EPERM": "没有访问权限",
+    "EBUSY": "文件正被其他程序占用",
+    "ETXTBSY": "文件正被其他程序占用",
+    "ENOSPC": "磁盘空间已满",
+    "EDQUOT": "磁盘配额已用完",
+    "EROFS": "磁盘或共享文件夹是只读的",
+    "ENOENT": "找不到文件或文件夹",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "ENAMETOOLONG": "文件路径太长",
+    "EIO": "读写出错（磁盘或共享盘故障）",
+    "ETIMEDOUT": "共享盘响应超时",
+    "EHOSTDOWN": "共享盘所在的服务器无法连接",
+    "ENOTCONN": "共享盘已断开",
+    "ESTALE": "共享盘连接已失效，需要重新连接",
+    "EMFILE": "同时打开的文件太多",
+    "ELOOP": "文件夹链接形成了循环",
+}
+_WINDOWS_REASONS = {32: "文件正被其他程序占用", 33: "文件的一部分被其他程序锁定", 112: "磁盘空间已满",
+                    53: "找不到共享盘所在的网络路径", 64: "共享盘的网络连接已断开"}
+
+
+def os_reason(exc: OSError) -> str:
+    """What an operating-system error means, in Chinese, for a message ('磁盘空间已满'): by its errno (and a Windows
+    error code where it says more), never the system's English text ('No space left on device'); '系统错误 N'
+    when neither is known."""
+    import errno
+
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WINDOWS_REASONS:
+        return _WINDOWS_REASONS[winerror]
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name in _OS_REASONS:
+        return _OS_REASONS[name]
+    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .clock import CHINA_TZ, display_time, now_iso  # noqa: F401 (re-exported for callers)
-from .errors import LockHeld
+from .errors import LockHeld, os_reason
 
 JOURNAL_NAME = "journal.jsonl"
 LEGACY_NAME = "journal.json"  # before append-only journals
@@ -78,7 +78,7 @@ class Journal:
                 journal.fresh = True
             return journal
         except OSError as exc:
-            journal.problems.append(f"状态记录无法读取（{exc.strerror}），本次按首次运行处理。")
+            journal.problems.append(f"状态记录无法读取（{os_reason(exc)}），本次按首次运行处理。")
             journal.fresh = True
             return journal
         lines = raw.split(b"\n")
@@ -126,12 +126,20 @@ class Journal:
         if op == "removed":
             entry["removed"] = event["at"]
             return
+        if op == "observed":  # seen while still being copied: kept until a version of it is recorded
+            entry.setdefault("observed", [event["at"], event.get("size", 0)])
+            return
         entry["removed"] = ""
+        entry.pop("observed", None)
         version = {"sha256": event["sha256"], "size": event["size"], "mtime": event["mtime"],
                    "first_seen": event["first_seen"]}
+        if "ino" in event:
+            version["ino"] = event["ino"]
         for old in entry["versions"]:
             if old["sha256"] == version["sha256"]:
                 old["size"], old["mtime"] = version["size"], version["mtime"]
+                if "ino" in version:
+                    old["ino"] = version["ino"]
                 if old is not entry["versions"][-1]:  # went back to an older content: it is current again
                     entry["versions"].remove(old)
                     entry["versions"].append(old)
@@ -144,13 +152,45 @@ class Journal:
         self._apply(event)
         self._pending.append(event)
 
-    def known(self, rel: str, size: int, mtime: float) -> dict | None:
-        """The latest version of ``rel`` when size and mtime are unchanged (no need to hash again)."""
+    def known(self, rel: str, size: int, mtime: float, ino: int | None = None) -> dict | None:
+        """The latest version of ``rel`` when size, mtime and file id (``ino``: st_ino, when given) are unchanged (no
+        need to hash again). A file replaced by another of the same size and modification time (a copy tool that
+        keeps times, saved beside and renamed over) has another file id: before, it was taken as the old version
+        and never read. A version recorded without a file id (an older journal) is hashed again, once."""
         entry = self.data["files"].get(rel)
         versions = entry["versions"] if entry and not entry.get("removed") else []
-        if versions and versions[-1]["size"] == size and abs(versions[-1]["mtime"] - mtime) < 1e-6:
+        if versions and versions[-1]["size"] == size and abs(versions[-1]["mtime"] - mtime) < 1e-6 and (
+                ino is None or versions[-1].get("ino") == ino):
             return versions[-1]
         return None
+
+    def observe(self, rel: str, at: str, size: int) -> None:
+        """Record that ``rel`` was seen at ``at`` (ISO, China time), ``size`` bytes long, while still being copied
+        (left for a later run): the version it becomes was received then (``copy_started``). The first
+        observation counts."""
+        entry = self.data["files"].get(rel)
+        if entry is None or not entry.get("observed"):
+            self._log({"op": "observed", "path": rel, "at": at, "size": size})
+
+    def copy_started(self, rel: str, path, size: int, seen: str) -> str | None:
+        """When the copy that wrote ``rel`` (now ``size`` bytes at ``path``, about to be recorded as a new version
+        seen at ``seen``) was first seen, if earlier: while still being copied (``observe``; a copy only grows, so
+        not when the file is now shorter), or as the version before — read half written, its bytes the start of
+        the new, longer ones (a copy paused, then finished). A share's clock ahead, or a copy under way at the
+        deadline, made a file in the inbox before the deadline 逾期 when it was whole. None otherwise. Never
+        raises."""
+        entry = self.data["files"].get(rel)
+        if not entry:
+            return None
+        observed = entry.get("observed")
+        times = [observed[0]] if observed and size >= observed[1] else []
+        versions = entry["versions"]
+        if versions and not entry.get("removed"):
+            last = versions[-1]
+            if 0 < last["size"] < size and _starts_with(path, last["size"], last["sha256"]):
+                times.append(last["first_seen"])
+        earlier = [t for t in times if _instant(t) < _instant(seen)]
+        return min(earlier, key=_instant) if earlier else None
 
     def first_seen_elsewhere(self, rel: str, sha256: str) -> str | None:
         """When these bytes were first seen under another path of the same place (``place_of``: the same unit
@@ -170,8 +210,9 @@ class Journal:
         if old is None or _instant(version["first_seen"]) < _instant(old):
             self._by_content[key] = version["first_seen"]
 
-    def record(self, rel: str, *, sha256: str, size: int, mtime: float, seen: str) -> dict:
-        """Record that ``rel`` holds these bytes (a new version, or the same bytes re-saved); returns the version."""
+    def record(self, rel: str, *, sha256: str, size: int, mtime: float, seen: str, ino: int | None = None) -> dict:
+        """Record that ``rel`` holds these bytes (a new version, or the same bytes re-saved), with its file id
+        ``ino`` (st_ino) when given; returns the version."""
         if rel not in self.data["files"] or not self.data["files"][rel]["versions"]:
             earlier = self.first_seen_elsewhere(rel, sha256)
             if earlier is not None and _instant(earlier) < _instant(seen):
@@ -181,8 +222,10 @@ class Journal:
             if version["sha256"] == sha256:
                 seen = version["first_seen"]
                 break
-        self._log({"op": "version", "path": rel, "sha256": sha256, "size": size, "mtime": mtime,
-                   "first_seen": seen})
+        event = {"op": "version", "path": rel, "sha256": sha256, "size": size, "mtime": mtime, "first_seen": seen}
+        if ino is not None:
+            event["ino"] = ino
+        self._log(event)
         return self.data["files"][rel]["versions"][-1]
 
     def mark_removed(self, rel: str, at: str) -> None:
@@ -222,6 +265,25 @@ class Journal:
             os.fsync(fh.fileno())
         self._pending = []
         self.fresh = False
+
+
+def _starts_with(path, size: int, sha256: str) -> bool:
+    """Whether the first ``size`` bytes of the file at ``path`` are the bytes whose SHA-256 is ``sha256``."""
+    import hashlib
+
+    h = hashlib.sha256()
+    left = size
+    try:
+        with open(path, "rb") as fh:
+            while left > 0:
+                chunk = fh.read(min(left, 1 << 20))
+                if not chunk:
+                    return False
+                h.update(chunk)
+                left -= len(chunk)
+    except OSError:
+        return False
+    return h.hexdigest() == sha256
 
 
 def ends_with_newline(path: Path) -> bool:
@@ -264,11 +326,13 @@ class RunLock:
         return False
 
     def holder(self) -> str:
+        """Who holds the lock, for a message: host, process and start time; while the holder has created the lock
+        file but not yet written them (two runs starting at once), that it is starting."""
         try:
             info = json.loads(self.path.read_text(encoding="utf-8"))
             return f"{info.get('host')} 进程 {info.get('pid')}（{info.get('started')} 开始）"
-        except (OSError, ValueError):
-            return "未知"
+        except (OSError, ValueError, AttributeError):
+            return "另一个运行刚刚开始"
 
     def acquire(self) -> "RunLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)

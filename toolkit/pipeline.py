@@ -28,7 +28,7 @@ from .cache import (
 from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
 from .discover import discover, recent, scan_inbox
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
 from .extract.sniff import IMAGE, PDF, sniff
 from .extract.version import EXTRACTOR_VERSION
 from .journal import Journal, RunLock, write_json_atomic
@@ -129,8 +129,17 @@ def _read_file(path: str, rel: str, campaign: Campaign, limits: Limits) -> Extra
                                            "请压缩其中的图片（Word：文件→压缩图片）后重新提交。")
         data = Path(path).read_bytes()
     except OSError as exc:
-        return file_problem("file.unreadable", rel, reason=f"无法读取文件（{exc.strerror}）")
+        return unreadable_file(rel, exc)
     return extract(data, name, campaign, file=rel)
+
+
+def unreadable_file(rel: str, exc: OSError) -> Extracted:
+    """What a file the operating system would not let us read yields: file.unreadable with the reason in Chinese
+    (errors.os_reason) and, the file itself being likely sound, how to let it be read — not 'open it and save it
+    again'."""
+    return file_problem("file.unreadable", rel, reason=f"无法读取文件（{os_reason(exc)}）",
+                        fix="文件本身可能没有问题：请关闭正在打开它的程序（如 Excel、WPS、Word），或请管理员检查共享文件夹的"
+                            "访问权限，然后重新汇总。")
 
 
 _KEPT_POOLS: dict = {}  # reader pools kept between the runs of one long-lived process (watch)
@@ -341,7 +350,9 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         journal = Journal.load(state)
         found = discover(inbox, campaign, journal, now=now, settle=settle, max_wait=max_wait, scanned=scanned)
         journal.save()
-        if found.pending:  # a file left for the next run: this listing must not make that run a no-op
+        # a file left for the next run, or one that could not be read (no permission, locked by another program:
+        # readable again with the same size, time and id): this listing must not make the next run a no-op
+        if found.pending or any(not fv.sha256 for fv in found.files):
             listing = ""
         timings = {"discover": time.perf_counter() - t}
         fingerprint = _fingerprint([*found.files, *found.removed], asked, found.ignored, found.pending)

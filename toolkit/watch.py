@@ -46,6 +46,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .discover import scan_inbox
+from .errors import ToolkitError, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ class InboxWatcher:
         try:
             ok = self.run_once()
         except Exception as exc:  # a failed run must not end the watch
-            log.error("本次汇总出错（%s：%s），%g 秒后重试。", type(exc).__name__, exc, self.retry,
+            log.error("本次汇总出错（%s），%g 秒后重试。", _failure(exc), self.retry,
                       exc_info=log.isEnabledFor(logging.DEBUG))
             ok = False
         self.runs += 1
@@ -278,11 +279,11 @@ class InboxWatcher:
         except OSError as exc:
             _stop_quietly(observer)
             if not _is_dir(self.inbox):
-                self._inbox_missing(exc.strerror or str(exc))
+                self._inbox_missing(os_reason(exc))
                 return False
             if not self._observer_failing:  # e.g. the system's limit of watched folders is reached
                 log.warning("无法启动文件监视（%s），暂时只靠每 %g 秒的全面检查发现变化，稍后再试。",
-                            exc.strerror or exc, self.rescan)
+                            os_reason(exc), self.rescan)
             self._observer_failing = True
             self.observer = None
             return True  # the inbox is there: rescans still work
@@ -339,6 +340,18 @@ def watch(inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float
     watcher = InboxWatcher(inbox, run_once, poll=poll, quiet=quiet, max_delay=max_delay, rescan=rescan,
                            retry=retry, liveness=liveness, backoff=backoff, stop=stop, announced=announced)
     return watcher.run(max_runs=max_runs)
+
+
+def _failure(exc: Exception) -> str:
+    """Why a run failed, for the watcher's log, in Chinese: the toolkit's own message, an operating-system error's
+    meaning (errors.os_reason: '磁盘空间已满', not 'No space left on device') and its file, else the error's kind
+    (a bug: its details with -v)."""
+    if isinstance(exc, ToolkitError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
+        return f"{os_reason(exc)}{where}"
+    return f"程序错误 {type(exc).__name__}，详见 -v 输出的日志"
 
 
 def _is_dir(path: Path) -> bool:

@@ -22,6 +22,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..errors import os_reason
 from ..model import Assembled
 from ..office import soffice_path  # noqa: F401 (callers and tests use it from here)
 from . import RenderContext
@@ -51,7 +52,7 @@ def convert_batch(sources: list[Path], *, soffice: str, timeout: float) -> tuple
             proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                     start_new_session=os.name == "posix")
         except OSError as exc:
-            return [], f"无法启动 LibreOffice（{exc.strerror or exc}）"
+            return [], f"无法启动 LibreOffice（{os_reason(exc)}）"
         try:
             _, err = proc.communicate(timeout=timeout)
             if proc.returncode:

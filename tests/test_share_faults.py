@@ -1,0 +1,170 @@
+"""What a shared drive does to the inbox, with real folders and real runs: a folder that cannot be opened is not a
+withdrawal, a link that loops is not walked forty times, a file replaced by one of the same size and time is read,
+a file unreadable once is read when it can be, and the operating system's errors are said in Chinese."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from toolkit.errors import ToolkitError, os_reason
+from toolkit.pipeline import run
+
+FIRMS = ("河北华信精密机械有限公司", "河北恒达轴承有限公司")
+
+
+def _inbox(tmp_path, make_form, make_summary) -> Path:
+    """Two units with one application each: 保定 and 石家庄."""
+    for folder, region, firm in (("保定", "保定市", FIRMS[0]), ("石家庄", "石家庄市", FIRMS[1])):
+        name = f"{firm}实施六西格玛设计的经验"
+        make_form(tmp_path / "inbox" / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=name, 所在地区=region)
+        make_summary(tmp_path / "inbox" / folder / "1-总结材料.docx", enterprise=firm, name=name)
+    return tmp_path / "inbox"
+
+
+def _summary(out: Path) -> dict:
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def _statuses(out: Path) -> dict:
+    return {a["enterprise"]: a["status"] for a in _summary(out)["applications"]}
+
+
+def _batch(inbox: Path, out: Path) -> subprocess.CompletedProcess:
+    """`run.py batch` in a process that file permissions bind: as root (CI), through setpriv without the
+    capabilities that override them (util-linux; skipped where it is missing)."""
+    cmd = [sys.executable, str(ROOT / "run.py"), "batch", "--inbox", str(inbox), "--outbox", str(out),
+           "--settle", "0", "--deadline", "2099-12-31"]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: file permissions cannot be made to bind")
+        cmd = [setpriv, "--bounding-set=-dac_override,-dac_read_search", *cmd]
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=600, cwd=ROOT)
+
+
+def test_a_folder_that_cannot_be_opened_is_not_a_withdrawal(tmp_path, make_form, make_summary):
+    """A unit's folder the share will not list (permissions changed, a share error): its applications stay as
+    last read and the run says which folder it could not open — before, all of them became 已撤回, silently."""
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    out = tmp_path / "out"
+    assert _batch(inbox, out).returncode == 0
+    first = _statuses(out)
+    assert first == {FIRMS[0]: "通过", FIRMS[1]: "通过"}
+    (inbox / "保定").chmod(0)
+    try:
+        done = _batch(inbox, out)
+    finally:
+        (inbox / "保定").chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert _statuses(out) == first
+    assert "文件夹“保定”无法打开" in done.stdout and "不当作撤回" in done.stdout, done.stdout
+    assert not [f for f in _summary(out)["files"] if f["status"] == "removed"]
+    again = _batch(inbox, out)  # readable again: as before, nothing withdrawn
+    assert again.returncode == 0 and _statuses(out) == first and "无法打开" not in again.stdout
+
+
+def test_a_file_unreadable_once_is_read_when_it_can_be(tmp_path, make_form, make_summary):
+    """A new file the share will not let us read (no permission, or open in Excel on the server) is reported in
+    Chinese as such, not as damaged; once readable with the same size, time and id, the next run reads it —
+    before, that run said '收件箱无变化' and the file stayed unreadable until something else changed."""
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    then = time.time() - 3600
+    for path in inbox.rglob("*.*"):  # (sent an hour ago: a listing the next run may take as unchanged)
+        os.utime(path, (then, then))
+    out = tmp_path / "out"
+    form = inbox / "保定" / "1-申请表.xlsx"
+    form.chmod(0)
+    try:
+        assert _batch(inbox, out).returncode == 0
+    finally:
+        form.chmod(0o644)
+    [entry] = [f for f in _summary(out)["files"] if f["file"] == "保定/1-申请表.xlsx"]
+    [issue] = entry["issues"]
+    assert issue["code"] == "file.unreadable" and "没有访问权限" in issue["message"], issue
+    assert "Permission" not in issue["message"] and "另存为" not in issue["message"]
+    done = _batch(inbox, out)
+    assert done.returncode == 0 and "收件箱无变化" not in done.stdout
+    assert _statuses(out)[FIRMS[0]] == "通过"
+
+
+def test_a_link_back_into_the_inbox_is_not_walked_again(tmp_path, make_form, make_summary, campaign):
+    """A link inside a unit's folder pointing back up (a loop) listed the inbox forty levels deep: 6,000 files,
+    every application a duplicate of itself, and phantom withdrawals after the link was removed. It is not walked,
+    and the run says so; a unit's folder kept elsewhere on the server and linked into the inbox is walked, once."""
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    (inbox / "保定" / "回到上级").symlink_to("..")
+    elsewhere = tmp_path / "别处" / "邢台"
+    make_form(elsewhere / "1-申请表.xlsx", 申报单位="河北邢钢科技有限公司", 标杆名称="河北邢钢科技有限公司推行精益生产的经验",
+              所在地区="邢台市")
+    make_summary(elsewhere / "1-总结材料.docx", enterprise="河北邢钢科技有限公司", name="河北邢钢科技有限公司推行精益生产的经验")
+    (inbox / "邢台").symlink_to(elsewhere, target_is_directory=True)
+    (inbox / "石家庄" / "同上").symlink_to(elsewhere, target_is_directory=True)  # the same folder again: once
+    out = tmp_path / "out"
+    campaign = campaign.with_deadline("2099-12-31")
+    report = run(inbox, out, campaign, settle=0, workers=1)
+    summary = _summary(out)
+    assert sorted(f["file"] for f in summary["files"]) == sorted(
+        [f"{u}/1-{k}" for u in ("保定", "石家庄", "邢台") for k in ("申请表.xlsx", "总结材料.docx")])
+    assert {a["status"] for a in summary["applications"]} == {"通过"} and len(summary["applications"]) == 3
+    assert any("回到上级" in n and "不再重复读取" in n for n in report.notices), report.notices
+    (inbox / "保定" / "回到上级").unlink()
+    run(inbox, out, campaign, settle=0, workers=1)
+    assert not [f for f in _summary(out)["files"] if f["status"] == "removed"]
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_time_is_read(tmp_path, make_form, make_summary, campaign):
+    """A copy tool that keeps modification times, saving beside and renaming over: the new bytes have the old
+    size and time, but another file id — read, not taken for the old version (which it was, run after run)."""
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    scan = inbox / "保定" / "1-推荐意见.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + b"A" * 500 + b"\n%%EOF\n")
+    out = tmp_path / "out"
+    run(inbox, out, campaign, settle=0, workers=1)
+    old = next(f["sha256"] for f in _summary(out)["files"] if f["file"] == "保定/1-推荐意见.pdf")
+    st = scan.stat()
+    beside = scan.with_name("新.tmp")
+    beside.write_bytes(b"%PDF-1.4\n" + b"B" * 500 + b"\n%%EOF\n")
+    os.utime(beside, ns=(st.st_atime_ns, st.st_mtime_ns))
+    beside.replace(scan)
+    assert (scan.stat().st_size, scan.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    run(inbox, out, campaign, settle=0, workers=1)
+    new = next(f["sha256"] for f in _summary(out)["files"] if f["file"] == "保定/1-推荐意见.pdf")
+    assert new != old
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "磁盘空间已满"), (errno.EACCES, "没有访问权限"),
+                                         (errno.ENOENT, "找不到文件或文件夹"), (errno.EIO, "读写出错"),
+                                         (errno.ESTALE, "共享盘连接已失效"), (9999, "系统错误 9999")])
+def test_operating_system_errors_are_said_in_chinese(code, words):
+    exc = OSError(code, os.strerror(code) if code != 9999 else "Unknown error", "/共享盘/outbox/回执/a.xlsx")
+    assert words in os_reason(exc)
+    assert exc.strerror not in os_reason(exc) and "Errno" not in os_reason(exc)
+
+
+def test_the_watcher_logs_a_failed_run_in_chinese():
+    from toolkit.watch import _failure
+
+    full = _failure(OSError(errno.ENOSPC, "No space left on device", "/共享盘/outbox/回执/a.xlsx"))
+    assert full == "磁盘空间已满：/共享盘/outbox/回执/a.xlsx"
+    assert _failure(ToolkitError("收件箱文件夹不存在")) == "收件箱文件夹不存在"
+    assert "程序错误 KeyError" in _failure(KeyError("x"))
+
+
+def test_a_lock_being_taken_is_named_so(tmp_path):
+    """Two runs starting together: the lock file is there, its holder not yet written — '另一个运行刚刚开始', not
+    '未知'."""
+    from toolkit.journal import RunLock
+
+    lock = RunLock(tmp_path)
+    lock.path.parent.mkdir(parents=True, exist_ok=True)
+    lock.path.write_text("", encoding="utf-8")
+    assert lock.holder() == "另一个运行刚刚开始"
