@@ -102,3 +102,42 @@ def test_a_file_held_open_is_retried_then_written_beside(tmp_path, make_form, ma
     monkeypatch.setattr(os, "replace", real_replace)  # closed in Excel: the next run replaces it
     run(inbox, out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=2), force=True)
     assert register.read_bytes() != before
+
+
+def test_keep_runs_keeps_only_the_newest_run_folders(tmp_path, make_form, make_summary):
+    """`batch --keep-runs 2` (a real subprocess, three forced runs): outbox/runs holds the two newest run folders,
+    latest/ shows the newest; without the option every run is kept (SPEC §3); 0 is refused in Chinese."""
+    import json
+
+    from conftest import run_cli
+
+    folder = tmp_path / "inbox" / "保定"
+    make_form(folder / "1-申请表.xlsx")
+    make_summary(folder / "1-总结材料.docx")
+    args = ["batch", "--inbox", tmp_path / "inbox", "--outbox", tmp_path / "out", "--settle", "0", "--force"]
+    for _ in range(3):
+        assert run_cli(*args).returncode == 0
+    runs = tmp_path / "out" / "runs"
+    assert len([p for p in runs.iterdir() if not p.name.startswith(".")]) == 3
+    assert run_cli(*args, "--keep-runs", "2").returncode == 0
+    kept = sorted(p.name for p in runs.iterdir() if not p.name.startswith("."))
+    assert len(kept) == 2
+    assert (tmp_path / "out" / "latest").resolve().name == kept[-1]
+    assert json.loads((tmp_path / "out" / "latest" / "summary.json").read_text(encoding="utf-8"))["applications"]
+    refused = run_cli(*args, "--keep-runs", "0")
+    assert refused.returncode == 2 and "--keep-runs 必须是 1 或更大的整数" in refused.stderr
+    assert len([p for p in runs.iterdir() if not p.name.startswith(".")]) == 2
+
+
+def test_prune_runs_orders_runs_of_one_second_and_leaves_other_folders(tmp_path):
+    """Runs named within one second (-2 … -10) are ordered by number, not as text; folders not named as runs
+    (a clerk's 备份) and unfinished ones (.partial) are never removed."""
+    from toolkit.publish import prune_runs
+
+    names = ["20261202-071800", "20261202-071800-2", "20261202-071800-10", "20261202-071801", "备份", ".a.partial"]
+    for name in names:
+        (tmp_path / "runs" / name).mkdir(parents=True)
+    removed = prune_runs(tmp_path, 2, keep=tmp_path / "runs" / "20261202-071801")
+    assert sorted(p.name for p in removed) == ["20261202-071800", "20261202-071800-2"]
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == sorted(
+        ["20261202-071800-10", "20261202-071801", "备份", ".a.partial"])

@@ -87,6 +87,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                    help="状态文件（收到记录、缓存、运行锁）放在哪里，默认 outbox/.state；共享盘较慢时可放在本机磁盘")
     p.add_argument("--pdf", action="store_true",
                    help="同时为每份推荐意见和回执生成 PDF（需要安装 LibreOffice；没有时给出提示，汇总照常完成）")
+    p.add_argument("--keep-runs", type=int, metavar="次数",
+                   help="输出文件夹的 runs 中只保留最近几次汇总的结果，较早的删除（默认全部保留；长期运行的 watch 建议设置，"
+                        "以免占满磁盘）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,7 +217,7 @@ class _Progress:
 
 def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: float = 2.0, force: bool = False,
                    now=None, templates: str | None = None, pdf: bool = False, state: str | None = None,
-                   command: str = "batch") -> int:
+                   command: str = "batch", keep_runs: int | None = None) -> int:
     """One run with a progress bar and the end-of-run summary; every run, whatever its end (published,
     unchanged, lock held, configuration error), leaves one line in outbox/logs/runs.jsonl."""
     import time
@@ -232,7 +235,7 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
     try:
         report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
                      templates=Path(templates) if templates else None, pdf=pdf, state=Path(state) if state else None,
-                     keep_workers=command == "watch")
+                     keep_workers=command == "watch", keep_runs=keep_runs)
     except ToolkitError as exc:
         append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
                             "exit_code": exc.exit_code, "outcome": "lock-held" if isinstance(exc, LockHeld) else "error",
@@ -262,9 +265,15 @@ _LAST_REPORT: list = []
 _LAST_BRIEF: dict = {}  # the last run's headline figures (run_brief): a watcher asks whether it left files pending
 
 
+def _keep_runs(args) -> int | None:
+    if args.keep_runs is not None and args.keep_runs < 1:
+        raise ConfigError(f"--keep-runs 必须是 1 或更大的整数（现在是 {args.keep_runs}）")
+    return args.keep_runs
+
+
 def cmd_batch(args) -> int:
     return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle, force=args.force,
-                          templates=args.templates, pdf=args.pdf, state=args.state_dir)
+                          templates=args.templates, pdf=args.pdf, state=args.state_dir, keep_runs=_keep_runs(args))
 
 
 def cmd_watch(args) -> int:
@@ -278,6 +287,7 @@ def cmd_watch(args) -> int:
 
     campaign = _campaign(args)
     inbox, outbox = Path(args.inbox), Path(args.outbox)
+    keep_runs = _keep_runs(args)
     for name, value in (("--poll", args.poll), ("--rescan", args.rescan), ("--quiet", args.quiet)):
         if value is not None and value <= 0:
             raise ConfigError(f"{name} 必须是大于 0 的秒数（现在是 {value:g}）")
@@ -298,7 +308,7 @@ def cmd_watch(args) -> int:
     def once() -> bool | str:
         try:
             run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates, pdf=args.pdf,
-                           state=args.state_dir, command="watch")
+                           state=args.state_dir, command="watch", keep_runs=keep_runs)
         except LockHeld as exc:
             log.warning("本次跳过：%s将自动重试。", exc)
             return False

@@ -297,7 +297,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         progress: Callable[[int, int], None] | None = None, settle: float = 2.0, workers: int | None = None,
         force: bool = False, limits: Limits | None = None, reader: Callable = read_file,
         max_wait: float = 30.0, templates: Path | None = None, pdf: bool = False,
-        state: Path | None = None, keep_workers: bool = False) -> RunReport:
+        state: Path | None = None, keep_workers: bool = False, keep_runs: int | None = None) -> RunReport:
     """One complete pass. Raises ConfigError (bad paths) or LockHeld; never fails on submissions.
 
     Each new file is read by ``reader(path, rel, campaign, limits)`` (default ``read_file``) in a worker
@@ -308,7 +308,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     The journal, the caches (extraction results, units' decisions: toolkit.cache) and the run lock live in ``state``
     (default outbox/.state; --state-dir puts them on local disk). A batch run takes the kept decision of every unit
     whose files are unchanged (cache.UnitRecords) instead of decoding and deciding it; ``force`` decides every unit.
-    ``keep_workers`` keeps the reader workers for the next run of this process (watch).
+    ``keep_workers`` keeps the reader workers for the next run of this process (watch). ``keep_runs``: after
+    publishing, only that many newest run folders are kept in outbox/runs (publish.prune_runs); None keeps all.
     """
     started = time.perf_counter()
     inbox, outbox = Path(inbox), Path(outbox)
@@ -461,7 +462,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         context = replace(context, unit_keys=unit_keys(result, context, keys))
         notices = list(journal.problems)
         folder = publish(outbox, lambda target: render_all(target, result, context, meanwhile=keep_decisions),
-                         now=now, notices=notices)
+                         now=now, notices=notices, keep_runs=keep_runs)
         brief = run_brief(result)
         timings["render"] = time.perf_counter() - t
         log.debug("各阶段用时：%s", "，".join(f"{_PHASE_NAMES.get(k, k)} {v:.2f} 秒" for k, v in timings.items()))

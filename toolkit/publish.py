@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -115,11 +116,39 @@ def _replace_file(source: Path, target: Path, notices: list) -> None:
                    "关闭旧文件后下次汇总会自动替换。")
 
 
-def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime, notices: list | None = None) -> Path:
+def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime, notices: list | None = None,
+            keep_runs: int | None = None) -> Path:
     """Write a run's outputs with ``write(folder)`` into a new outbox/runs/<China time>/ folder, then switch
-    outbox/latest/ to it. A run killed midway leaves only a ``.partial`` folder; latest/ is never half-written."""
+    outbox/latest/ to it. A run killed midway leaves only a ``.partial`` folder; latest/ is never half-written.
+    ``keep_runs`` (--keep-runs): then remove all but that many newest run folders (prune_runs); None keeps all
+    (SPEC §3: pruning is the user's choice)."""
     tmp, final = new_run_folder(outbox, now)
     write(tmp)
     os.replace(tmp, final)
     switch_latest(outbox, final, notices=notices)
+    if keep_runs is not None:
+        prune_runs(outbox, keep_runs, keep=final)
     return final
+
+
+_RUN_NAME = re.compile(r"(\d{8}-\d{6})(?:-(\d+))?")  # new_run_folder's names: China time, then -2, -3 … within a second
+
+
+def prune_runs(outbox: Path, count: int, *, keep: Path) -> list[Path]:
+    """Remove the run folders of outbox/runs/ older than the ``count`` newest (by their China-time names; at least
+    one, and never ``keep``, the folder latest/ shows). A folder some program holds open (Windows) is left for a
+    later run. Returns the folders removed. Never raises."""
+    try:
+        named = [(m, p) for p in (outbox / RUNS).iterdir() if (m := _RUN_NAME.fullmatch(p.name)) and p.is_dir()]
+    except OSError:
+        return []
+    # (only folders named as runs are: anything else someone put there is theirs)
+    runs = [p for m, p in sorted(named, key=lambda mp: (mp[0].group(1), int(mp[0].group(2) or 1)))]
+    removed = []
+    for old in runs[:max(0, len(runs) - max(1, count))]:
+        if old.name == keep.name:
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+        if not old.exists():
+            removed.append(old)
+    return removed
