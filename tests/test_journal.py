@@ -139,3 +139,39 @@ def test_temporary_and_lock_files_are_recognised_by_name():
         assert is_temporary(name), name
     for name in ("申请表.xlsx", "1-总结材料.docx", "~申请表.xlsx", "part.docx", "temp报告.docx", "申请表$.xlsx"):
         assert not is_temporary(name), name
+
+
+def test_file_ids_decide_only_where_the_system_gives_them(tmp_path):
+    """known(): a version of an older journal (no file id) is taken by size and time and learns its id without
+    hashing; a different id then means another file; id 0 (Windows' listings, some network drives) leaves size
+    and time to decide, as before."""
+    (tmp_path / "journal.jsonl").write_text(json.dumps(  # a line an older toolkit wrote: no file id
+        {"op": "version", "path": "保定/a.pdf", "sha256": "a" * 64, "size": 10, "mtime": 5.0,
+         "first_seen": "2021-09-01T10:00:00+08:00"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    journal = Journal.load(tmp_path)
+    assert journal.known("保定/a.pdf", 10, 5.0, 77) is not None
+    assert journal._pending == [{"op": "ino", "path": "保定/a.pdf", "ino": 77}]
+    assert journal.known("保定/a.pdf", 10, 5.0, 77) is not None and len(journal._pending) == 1
+    assert journal.known("保定/a.pdf", 10, 5.0, 78) is None  # another file of the same size and time
+    assert journal.known("保定/a.pdf", 10, 5.0, 0) is not None  # no id given: size and time
+    assert journal.known("保定/a.pdf", 11, 5.0, 77) is None
+    journal.save()
+    again = Journal.load(tmp_path)  # (the id was kept)
+    assert again.known("保定/a.pdf", 10, 5.0, 78) is None and again.known("保定/a.pdf", 10, 5.0, 77) is not None
+
+
+def test_a_copy_seen_under_way_counts_only_for_the_same_copy(tmp_path):
+    """copy_started(): the time a copy was seen under way is its receipt only for that copy — same file id, no
+    shorter, within hours, and not after the path was seen empty of it (unobserve_missing)."""
+    journal = Journal(tmp_path / "journal.jsonl")
+    journal.observe("保定/a.docx", "2021-09-20T23:50:00+08:00", 1000, 7)
+    journal.observe("保定/a.docx", "2021-09-21T00:10:00+08:00", 1500, 7)  # (the first observation counts)
+    seen = "2021-09-21T00:30:00+08:00"
+    assert journal.copy_started("保定/a.docx", 2000, 7, seen) == "2021-09-20T23:50:00+08:00"
+    assert journal.copy_started("保定/a.docx", 900, 7, seen) is None  # shorter: not the copy seen
+    assert journal.copy_started("保定/a.docx", 2000, 8, seen) is None  # another file
+    assert journal.copy_started("保定/a.docx", 2000, 7, "2021-09-22T00:30:00+08:00") is None  # a day later
+    journal.unobserve_missing({"保定/b.docx"})  # the copy was removed before it finished
+    assert journal.copy_started("保定/a.docx", 2000, 7, seen) is None
+    journal.save()
+    assert Journal.load(tmp_path).copy_started("保定/a.docx", 2000, 7, seen) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 import shutil
@@ -373,3 +374,16 @@ def test_draft_opinion_prints_its_banner_and_reasons(opinions, tmp_path):
     for reason in reasons:
         assert re.sub(r"\s+", "", reason) in flat
     assert "河北德龙钢铁有限公司" in flat  # named in the reason, not listed
+
+
+@pytest.mark.parametrize("text, cut_inside", [
+    ("唐山市工业和信息化局关于推荐2022年度河北省省级工业企业质量标杆和示范项目的意见", ("年/度", "省/级")),
+    ("河北省质量协会关于推荐县域工业企业质量提升以及区域质量标杆建设典型经验的意见", ("县/域", "以/及", "区/域")),
+])
+def test_title_lines_never_cut_a_word_a_place_name_starts(text, cut_inside):
+    """Next year's title is campaign data: '2022年度', '省级', '县域', '区域', '以及' are words, not a year or a place
+    followed by the next word — a line never ends inside them."""
+    lines = title_lines(text, LINE_EMS)
+    assert "".join(lines) == text and len(lines) > 1
+    joints = {f"{a[-1]}/{b[0]}" for a, b in itertools.pairwise(lines)}
+    assert not joints & set(cut_inside), lines

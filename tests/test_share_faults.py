@@ -68,8 +68,18 @@ def test_a_folder_that_cannot_be_opened_is_not_a_withdrawal(tmp_path, make_form,
     assert _statuses(out) == first
     assert "文件夹“保定”无法打开" in done.stdout and "不当作撤回" in done.stdout, done.stdout
     assert not [f for f in _summary(out)["files"] if f["status"] == "removed"]
+    # said where the officer looks too, and again by the next run while the folder stays shut
+    assert any("文件夹“保定”无法打开" in n for n in _summary(out)["notices"])
+    assert "注意：文件夹“保定”无法打开" in (out / "latest" / "index.html").read_text(encoding="utf-8")
+    (inbox / "保定").chmod(0)
+    try:
+        still = _batch(inbox, out)
+    finally:
+        (inbox / "保定").chmod(0o755)
+    assert "文件夹“保定”无法打开" in still.stdout and _statuses(out) == first
     again = _batch(inbox, out)  # readable again: as before, nothing withdrawn
     assert again.returncode == 0 and _statuses(out) == first and "无法打开" not in again.stdout
+    assert _summary(out)["notices"] == []
 
 
 def test_a_file_unreadable_once_is_read_when_it_can_be(tmp_path, make_form, make_summary):
@@ -115,7 +125,8 @@ def test_a_link_back_into_the_inbox_is_not_walked_again(tmp_path, make_form, mak
     assert sorted(f["file"] for f in summary["files"]) == sorted(
         [f"{u}/1-{k}" for u in ("保定", "石家庄", "邢台") for k in ("申请表.xlsx", "总结材料.docx")])
     assert {a["status"] for a in summary["applications"]} == {"通过"} and len(summary["applications"]) == 3
-    assert any("回到上级" in n and "不再重复读取" in n for n in report.notices), report.notices
+    assert any("“保定/回到上级”与收件箱本身是同一个文件夹" in n for n in report.notices), report.notices
+    assert any("“石家庄/同上”与“邢台”是同一个文件夹" in n for n in report.notices), report.notices
     (inbox / "保定" / "回到上级").unlink()
     run(inbox, out, campaign, settle=0, workers=1)
     assert not [f for f in _summary(out)["files"] if f["status"] == "removed"]
@@ -142,6 +153,7 @@ def test_a_file_replaced_by_one_of_the_same_size_and_time_is_read(tmp_path, make
 
 
 @pytest.mark.parametrize("code, words", [(errno.ENOSPC, "磁盘空间已满"), (errno.EACCES, "没有访问权限"),
+                                         (errno.EXDEV, "不同的磁盘之间"),
                                          (errno.ENOENT, "找不到文件或文件夹"), (errno.EIO, "读写出错"),
                                          (errno.ESTALE, "共享盘连接已失效"), (9999, "系统错误 9999")])
 def test_operating_system_errors_are_said_in_chinese(code, words):
@@ -160,11 +172,67 @@ def test_the_watcher_logs_a_failed_run_in_chinese():
 
 
 def test_a_lock_being_taken_is_named_so(tmp_path):
-    """Two runs starting together: the lock file is there, its holder not yet written — '另一个运行刚刚开始', not
-    '未知'."""
+    """Two runs starting together: the lock file is there, its holder not yet written — said so, and what it means
+    if it stays so (a crash), not '未知'."""
     from toolkit.journal import RunLock
 
     lock = RunLock(tmp_path)
     lock.path.parent.mkdir(parents=True, exist_ok=True)
     lock.path.write_text("", encoding="utf-8")
-    assert lock.holder() == "另一个运行刚刚开始"
+    assert lock.holder().startswith("刚刚开始") and "10 分钟后会自动失效" in lock.holder()
+
+
+def _pdf(body: bytes) -> bytes:
+    return b"%PDF-1.4\n" + body + b"\n%%EOF\n"
+
+
+def test_a_copy_removed_before_it_finished_gives_its_time_to_no_later_file(tmp_path, make_form, make_summary,
+                                                                           campaign):
+    """A half copy seen under way before the deadline, then removed; a whole file put there after the deadline is
+    late — before, it took the removed copy's time and passed."""
+    import datetime as dt
+
+    from toolkit.clock import CHINA_TZ
+
+    campaign = campaign.with_deadline("2021-09-20")
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    summary_file = inbox / "保定" / "1-总结材料.docx"
+    whole = summary_file.read_bytes()
+    summary_file.write_bytes(whole[:len(whole) // 2])
+    out = tmp_path / "out"
+    before = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+    run(inbox, out, campaign, settle=2, workers=1, now=before, max_wait=0.5)
+    assert next(f for f in _summary(out)["files"] if f["file"] == "保定/1-总结材料.docx")["status"] == "pending"
+    summary_file.unlink()
+    run(inbox, out, campaign, settle=2, workers=1, now=before + dt.timedelta(days=1))
+    summary_file.write_bytes(whole)
+    then = time.time() - 10
+    os.utime(summary_file, (then, then))
+    run(inbox, out, campaign, settle=2, workers=1, now=dt.datetime(2021, 9, 25, 10, 0, tzinfo=CHINA_TZ))
+    assert _statuses(out)[FIRMS[0]] == "逾期"
+
+
+def test_a_file_that_grew_after_the_deadline_is_no_copy_under_way(tmp_path, make_form, make_summary, campaign):
+    """A whole file (a stamped PDF, ending %%EOF) added to after the deadline — Acrobat saves by appending — is a new
+    version received then, not the continuation of a copy that paused: its earlier version stays the one of
+    record (a late correction), as for any file changed after the deadline."""
+    import datetime as dt
+
+    from toolkit.clock import CHINA_TZ
+
+    campaign = campaign.with_deadline("2021-09-20")
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    scan = inbox / "保定" / "保定市工业和信息化局推荐意见.pdf"
+    scan.write_bytes(_pdf(b"A" * 400))
+    then = time.time() - 3600
+    os.utime(scan, (then, then))
+    out = tmp_path / "out"
+    run(inbox, out, campaign, settle=2, workers=1, now=dt.datetime(2021, 9, 19, 10, 0, tzinfo=CHINA_TZ))
+    first = next(f for f in _summary(out)["files"] if f["file"].endswith("推荐意见.pdf"))
+    with open(scan, "ab") as fh:
+        fh.write(b"1 0 obj\n<< /Annot >>\nendobj\n%%EOF\n")
+    os.utime(scan, (then + 60, then + 60))
+    run(inbox, out, campaign, settle=2, workers=1, now=dt.datetime(2021, 9, 25, 10, 0, tzinfo=CHINA_TZ))
+    [entry] = [f for f in _summary(out)["files"] if f["file"].endswith("推荐意见.pdf")]
+    assert [i["code"] for i in entry["issues"]] == ["deadline.late"], entry  # (the version of the 19th kept)
+    assert entry["sha256"] == first["sha256"]

@@ -335,7 +335,7 @@ def test_listing_is_none_when_the_inbox_is_gone(tmp_path):
     (inbox / "唐山").mkdir(parents=True)
     (inbox / "唐山" / "a.xlsx").write_bytes(b"1")
     listing = inbox_listing(inbox)
-    assert {rel for rel, _, _ in listing} == {"唐山/a.xlsx"}
+    assert {entry[0] for entry in listing} == {"唐山/a.xlsx"}
     (inbox / "唐山" / "a.xlsx").write_bytes(b"12")
     assert inbox_listing(inbox) != listing
     shutil.rmtree(inbox)
@@ -445,3 +445,20 @@ def test_cli_watch_stopped_while_idle_says_so_before_it_stops(tmp_path, watch_pr
     assert code == 0, log
     assert "收到停止请求（SIGTERM），当前汇总完成后停止监视……" in log and "再按一次" not in log
     assert log.index("收到停止请求") < log.index("已停止监视"), log
+
+
+def test_listing_sees_a_file_replaced_by_one_of_the_same_size_and_time(tmp_path):
+    """The watcher's rescans compare listings: a file saved beside and renamed over, keeping the old size and
+    time (a copy tool that keeps times), has another file id — a change, where size and time alone saw none."""
+    inbox = tmp_path / "inbox"
+    (inbox / "唐山").mkdir(parents=True)
+    path = inbox / "唐山" / "a.pdf"
+    path.write_bytes(b"%PDF-1.4 A")
+    listing = inbox_listing(inbox)
+    st = path.stat()
+    beside = inbox / "唐山" / "b.tmp"
+    beside.write_bytes(b"%PDF-1.4 B")
+    os.utime(beside, ns=(st.st_atime_ns, st.st_mtime_ns))
+    beside.replace(path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert inbox_listing(inbox) != listing

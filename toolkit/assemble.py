@@ -83,13 +83,15 @@ class _Entry:
 
 def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *, generated_at: str,
              ignored: list | None = None, pending: list | None = None, removed: list | None = None,
-             memo: UnitMemo | None = None, decided: dict | None = None) -> Assembled:
+             memo: UnitMemo | None = None, decided: dict | None = None, notices: tuple = ()) -> Assembled:
     """The run's result from its file versions and what each file yielded (``extracted``: inbox path ->
     Extracted). Pure: nothing is read or written. Units, applications and files come out in 附件2 order.
 
     ``removed`` are files gone from the inbox (their last versions, with ``removed_at``): an application all of
     whose files were removed, and that no file in the inbox continues, was withdrawn by the unit (已撤回).
     ``memo`` (a long-lived process: watch, ``UNIT_MEMO``) keeps each unit's steps 1-7 for the next call.
+    ``notices``: what the run noticed about the share (Chinese sentences: a folder it could not open …), carried
+    into the result for summary.json and the status page.
     ``decided`` (unit name -> model.DecidedUnit): units whose steps 1-7 are given — the caller vouches that their
     files are the ones these were decided from (cache.UnitRecords) — and whose files ``extracted`` need not hold;
     every unit decided here is added to it.
@@ -153,7 +155,7 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
                 entry.issues.append(issue)
     return Assembled(campaign=campaign, generated_at=generated_at, applications=tuple(applications), units=units,
                      files=tuple(e.freeze() for e in sorted(entries.values(), key=lambda e: e.version.path)),
-                     ignored=tuple(ignored or ()), pending=tuple(pending or ()))
+                     ignored=tuple(ignored or ()), pending=tuple(pending or ()), notices=tuple(notices))
 
 
 class UnitMemo:

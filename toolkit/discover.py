@@ -54,11 +54,18 @@ class Discovered:
     removed: list = ()  # FileVersion (last known version) of files gone from the inbox since they were seen
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, limit: int | None = None) -> str:
+    """The SHA-256 of the file at ``path`` (hex), or of its first ``limit`` bytes. Raises OSError."""
     h = hashlib.sha256()
+    left = limit
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        while left is None or left > 0:
+            chunk = fh.read(1 << 20 if left is None else min(left, 1 << 20))
+            if not chunk:
+                break
             h.update(chunk)
+            if left is not None:
+                left -= len(chunk)
     return h.hexdigest()
 
 
@@ -86,19 +93,22 @@ _OLE = (".xls", ".xlt", ".doc", ".dot", ".et", ".ett", ".wps", ".wpt")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file (MS-CFB §2.2)
 
 
-def _incomplete_compound(abspath: str) -> bool:
-    """Whether a compound file (an Excel 97-2003 .xls, a Word .doc, WPS's .et/.wps) ends before the sectors its
-    allocation table uses (MS-CFB §2.3: sector n starts at (n + 1) × sector size), or cannot be opened for that
-    reason: a copy that paused midway. Read with olefile."""
+def _incomplete_compound(abspath: str, size: int) -> bool:
+    """Whether a compound file (an Excel 97-2003 .xls, a Word .doc, WPS's .et/.wps), taken as its first ``size``
+    bytes, ends before the sectors its allocation table uses (MS-CFB §2.3: sector n starts at (n + 1) × sector
+    size), or cannot be opened for that reason: a copy that paused midway. Read with olefile."""
+    import io
+
     import olefile
 
     try:
-        ole = olefile.OleFileIO(abspath)
+        with open(abspath, "rb") as fh:
+            ole = olefile.OleFileIO(io.BytesIO(fh.read(size)))
     except (OSError, ValueError, IndexError, struct_error):  # olefile.OleFileError is an OSError
         return True
     try:
         used = [n for n, entry in enumerate(ole.fat) if entry != olefile.FREESECT]
-        return bool(used) and (max(used) + 2) * ole.sectorsize > os.path.getsize(abspath)
+        return bool(used) and (max(used) + 2) * ole.sectorsize > size
     except (OSError, TypeError):
         return True
     finally:
@@ -106,7 +116,8 @@ def _incomplete_compound(abspath: str) -> bool:
 
 
 def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
-    """Whether a file looks like a copy still under way: empty, or named as a zip package (.xlsx, .docx …) or a PDF
+    """Whether a file (taken as its first ``size`` bytes: all of it, or a version it continues) looks like a copy
+    still under way: empty, or named as a zip package (.xlsx, .docx …) or a PDF
     (a stamped scan, often large) and starting as one, without the end such a file has (_ENDINGS), or a compound
     file (.xls, .doc …) shorter than its allocation table says (_incomplete_compound) — a copy writes
     from the start; one that paused for longer than ``settle`` looks stable by its modification time, and read then
@@ -123,7 +134,7 @@ def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
                     return False  # (a web page or an OOXML package named .xls / .doc)
         except OSError:
             return False
-        return _incomplete_compound(abspath)
+        return _incomplete_compound(abspath, size)
     for names, start, window, end in _ENDINGS:
         if lower.endswith(names):
             try:
@@ -131,7 +142,7 @@ def _incomplete_package(abspath: str, size: int, rel: str) -> bool:
                     if fh.read(len(start)) != start:
                         return False
                     fh.seek(max(0, size - window))
-                    return end not in fh.read()
+                    return end not in fh.read(min(size, window))
             except OSError:
                 return False
     return False
@@ -250,8 +261,8 @@ def _is_utf8(path: str) -> bool:
 class Scan(list):
     """scan_inbox's listing (a list of (rel, abspath, stat or None)) and what it could not walk: ``unlisted``, the
     inbox-relative folders ('保定/') that could not be opened (no permission, a share error) — their files are
-    not gone —, and ``links``, folders that are links to a folder of the inbox itself or to one already listed
-    (a loop such as '回到上级 -> ..'), not walked again."""
+    not gone —, and ``links``, (folder, the folder it is the same as: '' for the inbox itself) for each folder
+    reached a second way through a link (a loop such as '回到上级 -> ..'), not walked again."""
 
     def __init__(self, items=(), *, unlisted: list | None = None, links: list | None = None):
         super().__init__(items)
@@ -264,22 +275,25 @@ def scan_inbox(inbox: Path) -> Scan:
     with one stat per file and no pathlib objects: a national inbox has tens of thousands of files. The relative
     path is made of the names as ``shown_name`` gives them (no undecodable bytes in anything written); the
     absolute path is the file system's, for opening the file. Each folder is walked once, by the first way to it,
-    breadth first: a link to a folder already walked — a loop back up, a second link to a unit's folder kept
-    elsewhere on the server — is not walked again (``Scan.links``; a loop listed the inbox forty times over).
-    Folders that cannot be opened are ``Scan.unlisted``."""
+    breadth first: a folder that is a link (a symlink, a Windows junction) to one already walked — a loop back up,
+    a second link to a unit's folder kept elsewhere on the server — is not walked again (``Scan.links``; a loop
+    listed the inbox forty times over). Folders are told apart by their real paths, resolved only for links (no
+    call per folder; file ids are 0 or unstable on some network drives). Folders that cannot be opened are
+    ``Scan.unlisted``."""
     out = []
     root = os.fspath(inbox)
     unlisted, links = [], []
-    walked = set()
-    queue = collections.deque([("", root)])  # breadth first: a folder reached by two links is walked where it is
-    while queue:                             # nearest the top (a unit's own folder, not a link inside another's)
-        prefix, folder = queue.popleft()
+    walked: dict[str, str] = {}  # real path -> the inbox-relative folder it was walked as
+    # breadth first: a folder reached by two ways is walked by the one nearest the top (a unit's own folder, not
+    # a link inside another's)
+    queue = collections.deque([("", root, os.path.realpath(root))])
+    while queue:
+        prefix, folder, real = queue.popleft()
+        if real in walked:
+            links.append((prefix, walked[real]))
+            continue
+        walked[real] = prefix
         try:
-            st = os.stat(folder)
-            if (st.st_dev, st.st_ino) in walked:
-                links.append(prefix)
-                continue
-            walked.add((st.st_dev, st.st_ino))
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             unlisted.append(prefix)
@@ -289,7 +303,9 @@ def scan_inbox(inbox: Path) -> Scan:
             try:
                 if entry.is_dir(follow_symlinks=True):
                     if entry.name not in _SKIPPED_DIRS:
-                        subfolders.append((f"{prefix}{shown_name(entry.name, folder=True)}/", entry.path))
+                        linked = entry.is_symlink() or getattr(entry, "is_junction", bool)()
+                        subfolders.append((f"{prefix}{shown_name(entry.name, folder=True)}/", entry.path,
+                                           os.path.realpath(entry.path) if linked else os.path.join(real, entry.name)))
                     continue
                 if entry.name.lower() in OWN_FILES:
                     continue
@@ -350,7 +366,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     """Every file under ``inbox`` as a FileVersion, recording new versions in the journal.
 
     A file still changing after waiting up to ``max_wait`` seconds (a slow copy onto the share), or one that
-    changes while it is hashed, is listed in ``pending`` and neither hashed nor recorded: the next run reads it.
+    changes while it is hashed, or a recent one that is a truncated package (_incomplete_package), is listed in
+    ``pending`` and not hashed: the next run reads it; the journal notes when it was first seen so (Journal.observe),
+    which is when the version it becomes was received.
     ``scanned`` is scan_inbox(inbox) when the caller has already listed the inbox.
     """
     seen_at = now_iso(now)
@@ -378,7 +396,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         if st is None:
             continue  # vanished between listing and stat
         if abspath in changing:
-            journal.observe(rel, seen_at, st.st_size)
+            journal.observe(rel, seen_at, st.st_size, st.st_ino)
             pending.append(_pending_version(Path(abspath), rel, units, seen_at, st))
             continue
         known = journal.known(rel, st.st_size, st.st_mtime, st.st_ino)
@@ -387,7 +405,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         else:
             path = Path(abspath)
             if settle > 0 and recent(now_s - st.st_mtime, STALLED) and _incomplete_package(abspath, st.st_size, rel):
-                journal.observe(rel, seen_at, st.st_size)
+                journal.observe(rel, seen_at, st.st_size, st.st_ino)
                 pending.append(_pending_version(path, rel, units, seen_at, st))  # a copy that paused midway
                 continue
             try:
@@ -396,7 +414,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                 files.append(_unhashed_version(path, rel, units, seen_at))
                 continue
             if settle > 0 and _stat(path) != (st.st_size, st.st_mtime_ns):  # written to while hashed
-                journal.observe(rel, seen_at, st.st_size)
+                journal.observe(rel, seen_at, st.st_size, st.st_ino)
                 pending.append(_pending_version(path, rel, units, seen_at, st))
                 continue
             first_seen = seen_at
@@ -404,8 +422,13 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                 # the very first run: a file already there was received no later than its modification time
                 mtime_iso = now_iso(dt.datetime.fromtimestamp(st.st_mtime).astimezone())
                 first_seen = min(seen_at, mtime_iso, key=lambda s: dt.datetime.fromisoformat(s))
-            # a copy that was under way when first seen (left pending, or read half-written) was received then
-            first_seen = journal.copy_started(rel, path, st.st_size, first_seen) or first_seen
+            # a copy that was under way when first seen was received then: left pending (journal.copy_started),
+            # or read half-written — a version whose bytes were a truncated package and are the start of these
+            first_seen = journal.copy_started(rel, st.st_size, st.st_ino, first_seen) or first_seen
+            last = journal.latest(rel)
+            if (last is not None and 0 < last["size"] < st.st_size and _before(last["first_seen"], first_seen)
+                    and _incomplete_package(abspath, last["size"], rel) and _continues(path, last)):
+                first_seen = last["first_seen"]
             version = journal.record(rel, sha256=sha, size=st.st_size, mtime=st.st_mtime, seen=first_seen,
                                      ino=st.st_ino)
         folder, unit = units.of(rel)
@@ -414,6 +437,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                                  first_seen=version["first_seen"], abspath=abspath,
                                  revisions=max(1, journal.count(rel))))
     walked = {rel for rel, _abspath, _st in scanned}
+    journal.unobserve_missing(walked)
     hidden = {rel for rel in present_before - walked if any(rel.startswith(folder) for folder in unlisted)}
     for rel in sorted(hidden):  # in a folder that could not be opened: not gone, taken as last read
         last = journal.versions(rel)[-1]
@@ -427,9 +451,10 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         journal.problems.append(f"文件夹“{folder.rstrip('/')}”无法打开（没有访问权限，或共享盘出错）"
                                 + (f"，其中上次读到的 {held} 个文件按上次的内容汇总，不当作撤回" if held else "")
                                 + "；请检查该文件夹的权限后重新汇总。")
-    for link in getattr(scanned, "links", ()):
-        journal.problems.append(f"文件夹“{link.rstrip('/')}”是指向收件箱内其他文件夹（或已读过的文件夹）的链接，"
-                                "其中的文件已在原处读取，不再重复读取。")
+    for link, first in getattr(scanned, "links", ()):
+        same = f"“{first.rstrip('/')}”" if first else "收件箱本身"
+        journal.problems.append(f"文件夹“{link.rstrip('/')}”与{same}是同一个文件夹（其间有链接或快捷方式），其中的文件只按"
+                                f"{same}读取一次；如不需要，请删除多余的链接。")
     for rel in sorted(present_before - walked - hidden):  # gone from the inbox: withdrawn, or moved elsewhere
         journal.mark_removed(rel, seen_at)
     removed = []
@@ -442,6 +467,18 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     if hidden:
         files.sort(key=lambda fv: fv.path.split("/"))
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed)
+
+
+def _before(earlier: str, later: str) -> bool:
+    return dt.datetime.fromisoformat(earlier) < dt.datetime.fromisoformat(later)
+
+
+def _continues(path: Path, version: dict) -> bool:
+    """Whether the file at ``path`` starts with the bytes of ``version`` (a journal version: its size and SHA-256)."""
+    try:
+        return _sha256(path, version["size"]) == version["sha256"]
+    except OSError:
+        return False
 
 
 def _pending_version(path: Path, rel: str, units: "_Units", seen_at: str, st) -> FileVersion:

@@ -40,9 +40,13 @@ _OS_REASONS = {
     "ESTALE": "共享盘连接已失效，需要重新连接",
     "EMFILE": "同时打开的文件太多",
     "ELOOP": "文件夹链接形成了循环",
+    "EXDEV": "不能在不同的磁盘之间直接移动文件",
+    "ENETUNREACH": "网络不通，无法连接共享盘",
+    "ECONNRESET": "共享盘的网络连接被中断",
 }
 _WINDOWS_REASONS = {32: "文件正被其他程序占用", 33: "文件的一部分被其他程序锁定", 112: "磁盘空间已满",
-                    53: "找不到共享盘所在的网络路径", 64: "共享盘的网络连接已断开"}
+                    53: "找不到共享盘所在的网络路径", 64: "共享盘的网络连接已断开", 59: "网络出错，无法访问共享盘",
+                    67: "找不到共享盘的网络名称", 1231: "无法访问共享盘所在的网络位置"}
 
 
 def os_reason(exc: OSError) -> str:
@@ -57,4 +61,7 @@ def os_reason(exc: OSError) -> str:
     name = errno.errorcode.get(exc.errno or 0, "")
     if name in _OS_REASONS:
         return _OS_REASONS[name]
+    import logging
+
+    logging.getLogger(__name__).debug("operating-system error %s: %s", exc.errno, exc)  # (its English, for support)
     return f"系统错误 {exc.errno}" if exc.errno else "系统错误"

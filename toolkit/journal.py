@@ -52,6 +52,7 @@ class Journal:
         self.fresh = fresh
         self.problems: list[str] = []  # what loading found wrong, for the run's report (Chinese)
         self._pending: list[dict] = []
+        self._observed: set[str] = set()  # paths seen while being copied, not yet recorded
         self._by_content: dict | None = None
         self._good_length: int | None = None  # set when the file ends with a torn line: where the good part ends
         # the place an inbox path is in, within which content keeps its receipt time (its top-level folder; discover:
@@ -127,8 +128,18 @@ class Journal:
             entry["removed"] = event["at"]
             return
         if op == "observed":  # seen while still being copied: kept until a version of it is recorded
-            entry.setdefault("observed", [event["at"], event.get("size", 0)])
+            entry.setdefault("observed", [event["at"], event.get("size", 0), event.get("ino")])
+            self._observed.add(rel)
             return
+        if op == "unobserved":  # gone before it was recorded: that copy is not what comes later
+            entry.pop("observed", None)
+            self._observed.discard(rel)
+            return
+        if op == "ino":  # the file id of the latest version, learned without hashing (versions of older journals)
+            if entry["versions"]:
+                entry["versions"][-1]["ino"] = event["ino"]
+            return
+        self._observed.discard(rel)
         entry["removed"] = ""
         entry.pop("observed", None)
         version = {"sha256": event["sha256"], "size": event["size"], "mtime": event["mtime"],
@@ -153,44 +164,61 @@ class Journal:
         self._pending.append(event)
 
     def known(self, rel: str, size: int, mtime: float, ino: int | None = None) -> dict | None:
-        """The latest version of ``rel`` when size, mtime and file id (``ino``: st_ino, when given) are unchanged (no
-        need to hash again). A file replaced by another of the same size and modification time (a copy tool that
-        keeps times, saved beside and renamed over) has another file id: before, it was taken as the old version
-        and never read. A version recorded without a file id (an older journal) is hashed again, once."""
+        """The latest version of ``rel`` when size, mtime and file id (``ino``: st_ino, when given and not 0) are
+        unchanged (no need to hash again). A file replaced by another of the same size and modification time (a copy
+        tool that keeps times, saved beside and renamed over) has another file id: before, it was taken as the old
+        version and never read. A version recorded without a file id (an older journal) is taken by size and time,
+        as before, and learns the id (an 'ino' line, no hashing). Where the system gives no file ids (0: Windows'
+        directory listings, some network drives) size and time alone decide, as before."""
         entry = self.data["files"].get(rel)
         versions = entry["versions"] if entry and not entry.get("removed") else []
-        if versions and versions[-1]["size"] == size and abs(versions[-1]["mtime"] - mtime) < 1e-6 and (
-                ino is None or versions[-1].get("ino") == ino):
-            return versions[-1]
-        return None
+        if not versions or versions[-1]["size"] != size or abs(versions[-1]["mtime"] - mtime) >= 1e-6:
+            return None
+        last = versions[-1]
+        if ino:
+            if "ino" not in last:
+                self._log({"op": "ino", "path": rel, "ino": ino})
+            elif last["ino"] and last["ino"] != ino:
+                return None
+        return last
 
-    def observe(self, rel: str, at: str, size: int) -> None:
-        """Record that ``rel`` was seen at ``at`` (ISO, China time), ``size`` bytes long, while still being copied
-        (left for a later run): the version it becomes was received then (``copy_started``). The first
-        observation counts."""
+    def latest(self, rel: str) -> dict | None:
+        """The latest version of ``rel`` while it is in the inbox, else None."""
+        entry = self.data["files"].get(rel)
+        return entry["versions"][-1] if entry and entry["versions"] and not entry.get("removed") else None
+
+    def observe(self, rel: str, at: str, size: int, ino: int | None = None) -> None:
+        """Record that ``rel`` was seen at ``at`` (ISO, China time), ``size`` bytes long, file id ``ino``, while
+        still being copied (left for a later run): the version it becomes was received then (``copy_started``).
+        The first observation counts."""
         entry = self.data["files"].get(rel)
         if entry is None or not entry.get("observed"):
-            self._log({"op": "observed", "path": rel, "at": at, "size": size})
+            self._log({"op": "observed", "path": rel, "at": at, "size": size, "ino": ino})
 
-    def copy_started(self, rel: str, path, size: int, seen: str) -> str | None:
-        """When the copy that wrote ``rel`` (now ``size`` bytes at ``path``, about to be recorded as a new version
-        seen at ``seen``) was first seen, if earlier: while still being copied (``observe``; a copy only grows, so
-        not when the file is now shorter), or as the version before — read half written, its bytes the start of
-        the new, longer ones (a copy paused, then finished). A share's clock ahead, or a copy under way at the
-        deadline, made a file in the inbox before the deadline 逾期 when it was whole. None otherwise. Never
-        raises."""
+    def unobserve_missing(self, present: set[str]) -> None:
+        """Forget the observations of paths not in ``present`` (the files of this run's listing): a copy seen under
+        way and then removed is not what a later file at that path continues."""
+        for rel in sorted(self._observed - present):
+            self._log({"op": "unobserved", "path": rel})
+
+    OBSERVED_FOR = dt.timedelta(hours=6)  # how long a copy seen under way may take to finish and still count
+
+    def copy_started(self, rel: str, size: int, ino: int | None, seen: str) -> str | None:
+        """When the copy that wrote ``rel`` (now ``size`` bytes, file id ``ino``, about to be recorded as a new
+        version seen at ``seen``) was first seen while still being copied (``observe``), if that was earlier and it
+        is the same copy: the same file id (when both are known), no shorter (a copy only grows), and seen within
+        OBSERVED_FOR. A share's clock ahead, or a copy under way at the deadline, made a file in the inbox before the
+        deadline 逾期 when it was whole. None otherwise."""
         entry = self.data["files"].get(rel)
-        if not entry:
+        observed = entry.get("observed") if entry else None
+        if not observed:
             return None
-        observed = entry.get("observed")
-        times = [observed[0]] if observed and size >= observed[1] else []
-        versions = entry["versions"]
-        if versions and not entry.get("removed"):
-            last = versions[-1]
-            if 0 < last["size"] < size and _starts_with(path, last["size"], last["sha256"]):
-                times.append(last["first_seen"])
-        earlier = [t for t in times if _instant(t) < _instant(seen)]
-        return min(earlier, key=_instant) if earlier else None
+        at, observed_size, observed_ino = (observed + [None])[:3]
+        if size < observed_size or (ino and observed_ino and ino != observed_ino):
+            return None
+        if not _instant(seen) - self.OBSERVED_FOR <= _instant(at) < _instant(seen):
+            return None
+        return at
 
     def first_seen_elsewhere(self, rel: str, sha256: str) -> str | None:
         """When these bytes were first seen under another path of the same place (``place_of``: the same unit
@@ -267,25 +295,6 @@ class Journal:
         self.fresh = False
 
 
-def _starts_with(path, size: int, sha256: str) -> bool:
-    """Whether the first ``size`` bytes of the file at ``path`` are the bytes whose SHA-256 is ``sha256``."""
-    import hashlib
-
-    h = hashlib.sha256()
-    left = size
-    try:
-        with open(path, "rb") as fh:
-            while left > 0:
-                chunk = fh.read(min(left, 1 << 20))
-                if not chunk:
-                    return False
-                h.update(chunk)
-                left -= len(chunk)
-    except OSError:
-        return False
-    return h.hexdigest() == sha256
-
-
 def ends_with_newline(path: Path) -> bool:
     """Whether the (non-empty) file at ``path`` ends with a line break: an append after a torn last line must
     start a line of its own."""
@@ -332,7 +341,7 @@ class RunLock:
             info = json.loads(self.path.read_text(encoding="utf-8"))
             return f"{info.get('host')} 进程 {info.get('pid')}（{info.get('started')} 开始）"
         except (OSError, ValueError, AttributeError):
-            return "另一个运行刚刚开始"
+            return "刚刚开始（尚未写明是哪台电脑的哪个进程）；如果一直如此，可能是上次运行异常退出留下的，10 分钟后会自动失效"
 
     def acquire(self) -> "RunLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -426,6 +426,7 @@ class Assembled:
     files: tuple  # FileEntry, by path
     ignored: tuple = ()  # FileVersion of temp/lock files seen
     pending: tuple = ()  # FileVersion of files still being copied (read next run)
+    notices: tuple = ()  # what the run noticed about the share, in Chinese (a folder it could not open …)
 
     def issue_rows(self):
         """(unit, enterprise, issue) for every issue once: applications' first, then file-level ones.

@@ -280,10 +280,13 @@ class _EarlyAnswers:
         return self._taken
 
 
-def _fingerprint(versions, settings: str, ignored, pending=()) -> str:
+def _fingerprint(versions, settings: str, ignored, pending=(), notices=()) -> str:
     """A digest of the run's inputs as the journal knows them — each file version (content, first seen, unit,
-    removal), ignored and pending files — and of its ``settings`` (_settings_key)."""
+    removal), ignored and pending files, what the run noticed about the share (a folder it could not open) — and
+    of its ``settings`` (_settings_key)."""
     h = hashlib.sha256(f"{settings}\n".encode())
+    for notice in notices:
+        h.update(f"notice\0{notice}\n".encode())
     for fv in versions:  # removed_at: a file moved out of the inbox (a withdrawal) is a change by itself
         h.update(f"{fv.path}\0{fv.sha256}\0{fv.first_seen}\0{fv.unit}\0{fv.removed_at}\n".encode("utf-8"))
     for fv in ignored:
@@ -353,10 +356,11 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         journal.save()
         # a file left for the next run, or one that could not be read (no permission, locked by another program:
         # readable again with the same size, time and id): this listing must not make the next run a no-op
-        if found.pending or any(not fv.sha256 for fv in found.files):
-            listing = ""
+        if found.pending or any(not fv.sha256 for fv in found.files) or getattr(scanned, "unlisted", ()):
+            listing = ""  # (and a folder that could not be opened: runs go on looking, and saying so)
         timings = {"discover": time.perf_counter() - t}
-        fingerprint = _fingerprint([*found.files, *found.removed], asked, found.ignored, found.pending)
+        fingerprint = _fingerprint([*found.files, *found.removed], asked, found.ignored, found.pending,
+                                   journal.problems)
         unchanged = not force and published and last.get("fingerprint") == fingerprint
         if unchanged and listing and listing != last.get("listing"):  # same contents, re-saved or touched
             write_json_atomic(state / "last_run.json", {**last, "listing": listing, "files": len(found.files)})
@@ -427,7 +431,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         cache.close()
         result = assemble(campaign, files, extracted, generated_at=now_iso(now), ignored=found.ignored,
                           pending=found.pending, removed=removed, memo=assembly.UNIT_MEMO if keep_workers else None,
-                          decided=decided)
+                          decided=decided, notices=tuple(journal.problems))
 
         def keep_decisions() -> None:
             """Keep the decisions made here (not kept as made now, or kept damaged; forced: all) for the next run,

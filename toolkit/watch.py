@@ -50,7 +50,7 @@ from .errors import ToolkitError, os_reason
 
 log = logging.getLogger(__name__)
 
-Listing = frozenset  # of (inbox-relative path, size in bytes, mtime in ns)
+Listing = frozenset  # of (inbox-relative path, size in bytes, mtime in ns, file id), ('unlisted', folder)
 
 # The events asked of the observer: every change, and not the opening or reading of a file or folder. Our own
 # runs list every folder and read new files; with inotify each of those reads would be an event the observer's
@@ -63,17 +63,20 @@ WATCHED_EVENTS = [DirAttribEvent, DirCreatedEvent, DirDeletedEvent, DirModifiedE
 
 
 def inbox_listing(inbox: Path) -> Listing | None:
-    """What the inbox holds, as a comparable value: a frozenset of (relative path, size, mtime_ns).
+    """What the inbox holds, as a comparable value: a frozenset of (relative path, size, mtime_ns, file id), and
+    the folders that could not be opened.
 
-    Walks the same files as the pipeline (``discover.scan_inbox``, one stat each). Returns None when the inbox
-    folder is not there (or cannot be listed); never raises for a file that vanishes while it is listed.
+    Walks the same files as the pipeline (``discover.scan_inbox``, one stat each): a file replaced by another of
+    the same size and time is a change (its file id). Returns None when the inbox folder is not there or cannot
+    be opened; never raises for a file that vanishes while it is listed.
     """
     if not _is_dir(inbox):
         return None
-    entries = [(rel, st.st_size, st.st_mtime_ns) for rel, _abspath, st in scan_inbox(inbox) if st is not None]
-    if not _is_dir(inbox):  # it went away while we walked: the listing is not the inbox's
+    scanned = scan_inbox(inbox)
+    if "" in scanned.unlisted or not _is_dir(inbox):  # it went away while we walked: not the inbox's listing
         return None
-    return frozenset(entries)
+    return frozenset([*((rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, _abspath, st in scanned
+                        if st is not None), *(("unlisted", folder) for folder in scanned.unlisted)])
 
 
 def make_observer(poll: float | None) -> BaseObserver:

@@ -474,8 +474,8 @@ def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sh
                 moved.append((spec.key, _row_of(where[0])))
         else:
             labelled, named = by_labels.fields.get(spec.key), form.fields.get(spec.key)
-            if filled_only and (labelled is None or labelled.empty):
-                continue
+            if filled_only and (labelled is None or labelled.empty or not _same_column(labelled, named)):
+                continue  # (a note under the table, '摘要：不超过500字', is not the 摘要 the form left empty)
             if labelled is not None and (named is None or labelled.location != named.location):
                 fields[spec.key] = labelled
                 moved.append((spec.key, labelled.location.rsplit("!", 1)[-1]))
@@ -484,6 +484,15 @@ def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sh
     read = "、".join(f"{key}（{where}）" for key, where in moved)
     return replace(form, fields=fields, yearly=yearly, warnings=(*form.warnings, _names_warning(
         sheet, "、".join(f"“{key}”" for key, _ in moved), f"（可能复制粘贴或插入过行），已按栏目名称读取：{read}")))
+
+
+def _same_column(value, other) -> bool:
+    """Whether two cell values stand in the same column (rows inserted or deleted shift a field down or up its
+    column; a text elsewhere on the sheet is something else)."""
+    def column(v) -> str:
+        return re.sub(r"\d+$", "", (v.location if v is not None else "").rsplit("!", 1)[-1])
+
+    return bool(column(value)) and column(value) == column(other)
 
 
 def _row_of(location: str) -> str:

@@ -215,7 +215,7 @@ def _align_signature(doc) -> None:
 
 # ends of words within the 事由 a line may end at: a year, a place, a noun a campaign's name is built of, or
 # before a conjunction ('2021年', '河北省', '…质量标杆', '…企业' / '和专精特新…')
-_TITLE_BREAKS = re.compile(r"\d+年|[省市区县]|企业|标杆|项目|工作|(?=[和与及])")
+_TITLE_BREAKS = re.compile(r"\d+年度?|[省市区县](?![级域场内])|企业|标杆|项目|工作|(?<![以参])(?=[和与及])")
 _NAME_BREAKS = re.compile(r"[省市区县会局厅]")  # and within a 发文机关名称 longer than a line ('…联合会', '河北省')
 
 

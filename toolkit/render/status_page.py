@@ -353,6 +353,8 @@ def _totals(result: Assembled) -> str:
             f'申报 {len(apps)} 项：{esc(statuses)}；盖章推荐意见已收到 {stamped} 个；各单位还需处理合计 {to_handle} 项。</p>\n')
     if result.pending:
         line += f'<p class="meta">另有 {len(result.pending)} 个文件正在复制，下次汇总时读取。</p>\n'
+    for notice in result.notices:  # (a folder of the share that could not be opened …)
+        line += f'<p class="meta notice">注意：{esc(notice)}</p>\n'
     return line
 
 

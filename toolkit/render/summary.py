@@ -97,6 +97,7 @@ def summary_fields(result: Assembled, applications=None, files=None) -> dict:
             "files": len(result.files) + len(result.ignored) + len(result.pending),
             **result.severity_counts,
         },
+        "notices": list(result.notices),
     }
 
 
