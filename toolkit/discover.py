@@ -267,7 +267,7 @@ class Scan(list):
     def __init__(self, items=(), *, unlisted: list | None = None, links: list | None = None):
         super().__init__(items)
         self.unlisted: list[str] = list(unlisted or ())
-        self.links: list[str] = list(links or ())
+        self.links: list[tuple[str, str]] = list(links or ())
 
 
 def scan_inbox(inbox: Path) -> Scan:
