@@ -236,3 +236,35 @@ def test_a_file_that_grew_after_the_deadline_is_no_copy_under_way(tmp_path, make
     [entry] = [f for f in _summary(out)["files"] if f["file"].endswith("推荐意见.pdf")]
     assert [i["code"] for i in entry["issues"]] == ["deadline.late"], entry  # (the version of the 19th kept)
     assert entry["sha256"] == first["sha256"]
+
+
+def test_a_unit_folder_gone_as_a_whole_is_said(tmp_path, make_form, make_summary, campaign):
+    """A whole unit folder gone at once (moved out, deleted by mistake, a share being restored folder by folder):
+    its applications are withdrawn as before, and the run says which folder went, with how many files — on the
+    console, in summary.json and on the status page — instead of the withdrawals passing unseen."""
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    out = tmp_path / "out"
+    campaign = campaign.with_deadline("2099-12-31")
+    run(inbox, out, campaign, settle=0, workers=1)
+    shutil.move(str(inbox / "保定"), str(tmp_path / "保定"))
+    report = run(inbox, out, campaign, settle=0, workers=1)
+    assert _statuses(out)[FIRMS[0]] == "已撤回"
+    said = [n for n in report.notices if "文件夹“保定”连同其中的 2 个文件都不在收件箱中了" in n]
+    assert said and said == [n for n in _summary(out)["notices"] if "保定" in n]
+    assert "放回后重新汇总" in (out / "latest" / "index.html").read_text(encoding="utf-8")
+    (inbox / "石家庄" / "1-总结材料.docx").unlink()  # one file of a folder still there: a withdrawal, not said so
+    report = run(inbox, out, campaign, settle=0, workers=1)
+    assert not [n for n in report.notices if "石家庄" in n]
+
+
+def test_a_unit_folder_renamed_is_not_said_gone(tmp_path, make_form, make_summary, campaign):
+    """A unit's folder renamed ('保定' to '保定市工信局'): its files are where they were, under another name — no
+    sentence about a folder gone, and its applications stay as they were."""
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    out = tmp_path / "out"
+    campaign = campaign.with_deadline("2099-12-31")
+    run(inbox, out, campaign, settle=0, workers=1)
+    (inbox / "保定").rename(inbox / "保定市工信局")
+    report = run(inbox, out, campaign, settle=0, workers=1)
+    assert _statuses(out)[FIRMS[0]] == "通过"
+    assert not [n for n in report.notices if "不在收件箱中了" in n]

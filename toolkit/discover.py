@@ -455,8 +455,12 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         same = f"“{first.rstrip('/')}”" if first else "收件箱本身"
         journal.problems.append(f"文件夹“{link.rstrip('/')}”与{same}是同一个文件夹（其间有链接或快捷方式），其中的文件只按"
                                 f"{same}读取一次；如不需要，请删除多余的链接。")
-    for rel in sorted(present_before - walked - hidden):  # gone from the inbox: withdrawn, or moved elsewhere
+    gone = sorted(present_before - walked - hidden)
+    for rel in gone:  # gone from the inbox: withdrawn, or moved elsewhere
         journal.mark_removed(rel, seen_at)
+    here = {fv.sha256 for fv in files}  # (content moved to another folder — a unit's folder renamed — is not gone)
+    journal.problems.extend(_folders_gone([rel for rel in gone if journal.versions(rel)[-1]["sha256"] not in here],
+                                          walked))
     removed = []
     for rel, at in sorted(journal.removed().items()):
         last = journal.versions(rel)[-1]
@@ -467,6 +471,22 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     if hidden:
         files.sort(key=lambda fv: fv.path.split("/"))
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed)
+
+
+def _folders_gone(gone: list[str], walked: set[str]) -> list[str]:
+    """A sentence for each top-level folder of the inbox whose every file went at once (``gone``: paths found gone
+    this run whose content is nowhere in the inbox now; ``walked``: the paths listed): a unit withdrawing everything
+    moves its folder out — or a share being
+    restored, a folder moved by mistake. The withdrawals stand (only an empty inbox is refused), but they are said
+    where they would otherwise pass unseen among the figures."""
+    listed = {rel.split("/", 1)[0] for rel in walked if "/" in rel}
+    counts: dict[str, int] = {}
+    for rel in gone:
+        folder, sep, _rest = rel.partition("/")
+        if sep and folder not in listed:
+            counts[folder] = counts.get(folder, 0) + 1
+    return [f"文件夹“{folder}”连同其中的 {n} 个文件都不在收件箱中了，其中的申报按撤回处理；如是误删、误移或共享盘正在恢复，"
+            "请把文件夹放回后重新汇总。" for folder, n in sorted(counts.items())]
 
 
 def _before(earlier: str, later: str) -> bool:
