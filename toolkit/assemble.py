@@ -356,11 +356,12 @@ def _unpacked_archives(files: list[FileVersion], extracted: dict, entries: dict)
         members = extracted[fv.path].archive
         entry = entries[fv.path]
         missing = [name for name, digest in members if digest not in contents]
+        others = [i for i in entry.issues if i.code != "file.unsupported"]  # (its 'this is an archive' said anew)
         if not missing:
-            entry.status, entry.issues = "unpacked", [i for i in entry.issues if i.code != "file.unsupported"]
+            entry.status, entry.issues = "unpacked", others
         elif len(missing) < len(members):
             listed = "、".join(f"“{name}”" for name in missing[:3]) + ("等" if len(missing) > 3 else "")
-            entry.issues = [i for i in entry.issues if i.code != "file.unsupported"] + [make_issue(
+            entry.issues = others + [make_issue(
                 "file.unsupported", file=fv.path, location="整个文件",
                 fix=ARCHIVE_FIX + "已解压后又修改过其中文件的，可以直接删除压缩包。",
                 reason=f"这是压缩包，工具不会解压。其中有{len(missing)}个文件在本单位文件夹中没有内容相同的文件：{listed}。")]

@@ -440,12 +440,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     journal.unobserve_missing(walked)
     hidden = {rel for rel in present_before - walked if any(rel.startswith(folder) for folder in unlisted)}
     for rel in sorted(hidden):  # in a folder that could not be opened: not gone, taken as last read
-        last = journal.versions(rel)[-1]
-        folder, unit = units.of(rel)
-        files.append(FileVersion(path=rel, unit=unit, folder=folder, sha256=last["sha256"], size=last["size"],
-                                 mtime=last["mtime"], first_seen=last["first_seen"],
-                                 abspath=os.path.join(os.fspath(inbox), *rel.split("/")),
-                                 revisions=max(1, journal.count(rel))))
+        files.append(_as_last_seen(rel, journal, units, abspath=os.path.join(os.fspath(inbox), *rel.split("/"))))
     for folder in unlisted:
         held = sum(1 for rel in hidden if rel.startswith(folder))
         journal.problems.append(f"文件夹“{folder.rstrip('/')}”无法打开（没有访问权限，或共享盘出错）"
@@ -461,16 +456,20 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     here = {fv.sha256 for fv in files}  # (content moved to another folder — a unit's folder renamed — is not gone)
     journal.problems.extend(_folders_gone([rel for rel in gone if journal.versions(rel)[-1]["sha256"] not in here],
                                           walked))
-    removed = []
-    for rel, at in sorted(journal.removed().items()):
-        last = journal.versions(rel)[-1]
-        folder, unit = units.of(rel)
-        removed.append(FileVersion(path=rel, unit=unit, folder=folder, sha256=last["sha256"], size=last["size"],
-                                   mtime=last["mtime"], first_seen=last["first_seen"], removed_at=at,
-                                   revisions=len(journal.versions(rel))))
+    removed = [_as_last_seen(rel, journal, units, removed_at=at) for rel, at in sorted(journal.removed().items())]
     if hidden:
         files.sort(key=lambda fv: fv.path.split("/"))
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed)
+
+
+def _as_last_seen(rel: str, journal: Journal, units: "_Units", **where) -> FileVersion:
+    """``rel`` as the journal last saw it (its latest version), for a file not read this run: gone from the inbox
+    (``removed_at``) or in a folder that could not be opened (``abspath``)."""
+    last = journal.versions(rel)[-1]
+    folder, unit = units.of(rel)
+    return FileVersion(path=rel, unit=unit, folder=folder, sha256=last["sha256"], size=last["size"],
+                       mtime=last["mtime"], first_seen=last["first_seen"], revisions=max(1, journal.count(rel)),
+                       **where)
 
 
 def _folders_gone(gone: list[str], walked: set[str]) -> list[str]:

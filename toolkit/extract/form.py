@@ -27,7 +27,7 @@ from ..normalize import (
     to_phone,
     to_text,
 )
-from .grid import Sheet, Workbook
+from .grid import Sheet, Workbook, parse_cell_ref
 from .numfmt import unit_factor
 
 _PARSERS = {"text": to_text, "phone": to_phone, "mobile": to_phone, "email": to_email,
@@ -96,7 +96,7 @@ def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | N
     for spec in campaign.fields:
         if spec.defined_name() in names:
             raw, loc = cell(spec.defined_name())
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if _blank(raw):
                 raw, loc = _typed_beside(book, names[spec.defined_name()], named, campaign) or (raw, loc)
             fields[spec.key] = parse_value(spec, raw, loc)
     for spec in campaign.yearly:
@@ -126,7 +126,7 @@ def _typed_beside(book: Workbook, target: tuple, named: set, campaign: Campaign)
         if (sheet_name, r, cc) in named:
             break
         value = sheet.value(r, cc)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if _blank(value):
             continue
         if match_label(value, table)[0] is not None:
             break
@@ -302,7 +302,7 @@ def _better(found: dict, key: str, rank: int, cells: dict) -> None:
 
 
 def _no_figures(cells: dict) -> bool:
-    return all(raw is None or (isinstance(raw, str) and not raw.strip()) for raw, _r, _c in cells.values())
+    return all(_blank(raw) for raw, _r, _c in cells.values())
 
 
 def _year_block(sheet: Sheet, campaign: Campaign, table: dict) -> dict:
@@ -489,10 +489,8 @@ def _read_by_labels(form: FormData, by_labels: FormData, astray: list, sheet: Sh
 def _same_column(value, other) -> bool:
     """Whether two cell values stand in the same column (rows inserted or deleted shift a field down or up its
     column; a text elsewhere on the sheet is something else)."""
-    def column(v) -> str:
-        return re.sub(r"\d+$", "", (v.location if v is not None else "").rsplit("!", 1)[-1])
-
-    return bool(column(value)) and column(value) == column(other)
+    cells = [parse_cell_ref(v.location.rsplit("!", 1)[-1]) if v is not None else None for v in (value, other)]
+    return None not in cells and cells[0][1] == cells[1][1]
 
 
 def _row_of(location: str) -> str:
@@ -531,8 +529,7 @@ def _names_astray(sheet: Sheet, names: dict, campaign: Campaign) -> tuple[bool, 
             if first_text and isinstance(value, str) and value.strip():
                 first_text = False
                 astray.append(spec)
-    order = {spec.key: n for n, spec in enumerate((*campaign.fields, *campaign.yearly))}
-    return other >= 2 and 2 * other >= labelled, sorted(astray, key=lambda spec: order[spec.key])
+    return other >= 2 and 2 * other >= labelled, astray
 
 
 def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormData]:
