@@ -462,7 +462,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed)
 
 
-def _as_last_seen(rel: str, journal: Journal, units: "_Units", **where) -> FileVersion:
+def _as_last_seen(rel: str, journal: Journal, units: _Units, **where) -> FileVersion:
     """``rel`` as the journal last saw it (its latest version), for a file not read this run: gone from the inbox
     (``removed_at``) or in a folder that could not be opened (``abspath``)."""
     last = journal.versions(rel)[-1]
