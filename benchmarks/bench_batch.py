@@ -43,7 +43,9 @@ Before the phases, how much work the machine's cores do together (``parallel_wor
 as many processes at once as the toolkit starts readers): the cold run reads with those, the naive loop in one.
 
 Ratios: naive/cold and cold/warm. The toolkit's own "用时" (its run() time, without interpreter start-up and
-imports) and its counts of files read and unchanged are parsed from the batch output when present.
+imports) and its counts of files read and unchanged are parsed from the batch output when present; the seconds
+of its steps (discover, extract — reading the files, or taking their cached results —, assemble, render and
+publish) from the line each run leaves in outbox/logs/runs.jsonl.
 
 Prints a table and writes the figures to JSON (--json, default benchmarks/results-N.json; not committed).
 Asserts nothing. Without --keep the working folder is a temporary one, deleted at the end.
@@ -73,6 +75,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import describe, generate_inbox  # noqa: E402
 
 PHASES = ("naive", "cold", "warm", "changed", "added")
+STEPS = ("discover", "extract", "assemble", "render")  # a toolkit run's steps, as runs.jsonl names them
 REPEATED = ("changed", "added")  # the phases timed --repeat times
 PHASE_LABELS = {"naive": "naive", "cold": "cold", "warm": "warm", "changed": "one changed", "added": "one added"}
 DEADLINE = "2099-12-31"
@@ -211,7 +214,6 @@ def naive_read(files: list[Path]) -> dict:
 
 _TOOLKIT_SECONDS = re.compile(r"用时\s*([\d.]+)\s*秒")
 _TOOLKIT_FILES = re.compile(r"文件\s*(\d+)\s*个（新读取\s*(\d+)，未变化\s*(\d+)")
-_TOOLKIT_PHASE = re.compile(r"\b(discover|extract|assemble|render|publish)\w*\s*[:=]?\s*([\d.]+)\s*s\b")
 
 
 def parse_toolkit_output(text: str) -> dict:
@@ -221,9 +223,6 @@ def parse_toolkit_output(text: str) -> dict:
         out["toolkit_seconds"] = float(m.group(1))
     if m := _TOOLKIT_FILES.search(text):
         out["toolkit_files"], out["toolkit_parsed"], out["toolkit_unchanged"] = map(int, m.groups())
-    phases = {name: float(value) for name, value in _TOOLKIT_PHASE.findall(text)}
-    if phases:
-        out["toolkit_phases"] = phases
     out["unchanged_inbox"] = "收件箱无变化" in text
     return out
 
@@ -265,6 +264,16 @@ def run_batch(inbox: Path, outbox: Path, log: Path) -> dict:
             "peak_processes": sampler.peak_processes, "rss_samples": sampler.samples,
             "pss_samples": sampler.pss_samples, "command": " ".join(cmd),
             "log": str(log), **parse_toolkit_output(text)}
+
+
+def last_run_phases(outbox: Path) -> dict:
+    """Seconds of the last run's steps (discover, extract, assemble, render) from outbox/logs/runs.jsonl, where
+    every run records them (none for a run that found nothing changed)."""
+    log = outbox / "logs" / "runs.jsonl"
+    if not log.exists():
+        return {}
+    lines = log.read_text(encoding="utf-8").splitlines()
+    return json.loads(lines[-1]).get("phases", {}) if lines else {}
 
 
 def summary_facts(summary_path: Path) -> dict:
@@ -399,6 +408,7 @@ def run_benchmark(n: int, workers: int, base: Path, cache_dir: Path, repeat: int
     def batch(name: str, run: int = 0) -> dict:
         print(f"{PHASE_LABELS[name]}{f' ({run + 1}/{repeat})' if name in REPEATED else ''} ...", flush=True)
         figures = run_batch(inbox, outbox, logs / f"{name}{f'-{run + 1}' if run else ''}.log")
+        figures["toolkit_phases"] = last_run_phases(outbox)
         latest = outbox / "latest" / "summary.json"
         if latest.exists():
             shutil.copyfile(latest, summaries / f"{name}.json")  # (the last repetition's)
@@ -476,6 +486,16 @@ def format_table(result: dict) -> str:
         pss = p.get("peak_pss_mib", float("nan"))
         lines.append(f"{PHASE_LABELS[name]:<12} {seconds:>9.2f} {rss:>13.0f} {pss:>13.0f} {toolkit_s:>10} {read:>6}  "
                      f"{ratio_of.get(name, '')}")
+    lines += ["", ("the toolkit's steps (seconds, from outbox/logs/runs.jsonl; the rest is starting Python, "
+                   "importing, the lock and the state, leaving):"),
+              f"{'phase':<12} " + " ".join(f"{step:>9}" for step in (*STEPS, "rest"))]
+    for name in PHASES[1:]:
+        p = phases.get(name, {})
+        steps = p.get("toolkit_phases") or {}
+        if "seconds" in p:
+            rest = p["seconds"] - sum(steps.values())
+            cells = (f"{steps[step]:>9.2f}" if step in steps else f"{'-':>9}" for step in STEPS)
+            lines.append(f"{PHASE_LABELS[name]:<12} " + " ".join(cells) + f" {rest:>9.2f}")
     for name in PHASES[1:]:
         p = phases.get(name, {})
         if p.get("exit_code"):

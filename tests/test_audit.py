@@ -33,6 +33,10 @@ def test_one_line_per_run_whatever_its_end(tmp_path, make_form, make_summary):
     for key in ("started", "ended", "seconds", "host", "user", "pid", "version", "campaign", "command"):
         assert key in first, key
     assert first["applications"] == 1 and first["statuses"] == {"通过": 1} and first["campaign"] == "hebei-2021"
+    # where a run's time went, step by step (the benchmark's scaling table reads them); an unchanged run did none
+    assert set(first["phases"]) == {"discover", "extract", "assemble", "render"}
+    assert all(0 <= seconds <= first["seconds"] for seconds in first["phases"].values())
+    assert lines[1]["phases"] == {}
     assert lines[2]["error"] and "另一个运行" in lines[2]["error"]
     summary = json.loads((outbox / "latest" / "summary.json").read_text(encoding="utf-8"))
     assert summary["run"]["host"] == first["host"] and summary["run"]["version"] == first["version"]

@@ -17,6 +17,7 @@ receipt time cannot move its rank; nothing else is excluded.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -98,6 +99,18 @@ def test_script_exits_zero_and_reports_every_phase(bench):
     assert all(t > 0 for t in parallel["together_seconds"]) and parallel["alone_seconds"] > 0
     assert f"processes together do {parallel['speedup']:.2f} times the work of one" in done.stdout
     assert set(result["ratios"]) == {"naive/cold", "cold/warm"}
+    # where each run's time went, step by step, from the line the run left in runs.jsonl; an unchanged run has none
+    steps = {"discover", "extract", "assemble", "render"}
+    for name in ("cold", "changed", "added"):
+        phase = result["phases"][name]
+        assert set(phase["toolkit_phases"]) == steps, name
+        assert 0 < sum(phase["toolkit_phases"].values()) < phase["seconds"]
+    assert result["phases"]["warm"]["toolkit_phases"] == {}
+    cold = result["phases"]["cold"]
+    rest = cold["seconds"] - sum(cold["toolkit_phases"].values())
+    row = re.search(r"\ncold((?: +[\d.]+){5})\n", done.stdout.split("the toolkit's steps")[1])
+    assert row and [float(x) for x in row.group(1).split()] == pytest.approx(
+        [*(cold["toolkit_phases"][step] for step in ("discover", "extract", "assemble", "render")), rest], abs=0.006)
     for label in ("naive", "cold", "warm", "one changed", "one added"):
         assert f"\n{label} " in done.stdout
 

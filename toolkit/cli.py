@@ -251,7 +251,9 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
                         "run_folder": report.run_folder.name if report.run_folder else "",
                         "files": report.files, "parsed": report.parsed, "applications": brief.get("applications", 0),
                         "statuses": brief.get("statuses", {}), "errors": brief.get("errors", 0),
-                        "warnings": brief.get("warnings", 0), "notices": report.notices})
+                        "warnings": brief.get("warnings", 0), "notices": report.notices,
+                        # seconds of the run's steps (discover, extract, assemble, render); none when nothing changed
+                        "phases": {name: round(seconds, 3) for name, seconds in report.timings.items()}})
     print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
     if command != "watch":  # (a watcher's next run would hold two results at once)
         _LAST_REPORT[:] = [report]
