@@ -1,0 +1,1 @@
+"""The campaigns the toolkit knows: one TOML file each (toolkit.campaign loads them)."""
