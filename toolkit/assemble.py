@@ -6,7 +6,8 @@ For each unit, in 附件2 order, in this order (each step reads the typed result
   2. pairing — each 总结材料 with its 申请表, on content first, placement second: candidate applications;
   3. validation — every rule of toolkit.validate on each application; its size class (工信部联企业〔2011〕300号)
      and the campaign region its 所在地区 names;
-  4. ranking — 推荐排序表, else file-name prefixes, else receipt order (rules.ranking);
+  4. ranking — 推荐排序表 (the newest received by the deadline: a later one is a ``late-version``), else
+     file-name prefixes, else receipt order (rules.ranking);
   5. attachments — scans and dropped-back outputs placed with their application;
   6. deadline — applications received after the deadline are ``late`` (rules.deadline);
   7. quota — beyond the quota in rank order, among applications that take a place (not late, not ineligible);
@@ -222,9 +223,18 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         checked.append(evolve(app, issues=app.issues + found.issues, ineligible=found.ineligible,
                               **_derived(app, campaign)))
     # 4. ranking: the newest ranking sheet with a rank or a withdrawal in it (the blank template dropped back says
-    # nothing; a sheet withdrawing a unit's only application has no rank left)
+    # nothing; a sheet withdrawing a unit's only application has no rank left). One received after the deadline does
+    # not count (the notice: 逾期不再受理): the on-time sheet stands, else the order the on-time files give
     sheet, sheet_file = None, ""
     usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
+    on_time = [it for it in usable if not _is_late(it[0], campaign)]
+    for fv, _ in usable:
+        if _is_late(fv, campaign):
+            entries[fv.path].status = "late-version"
+            entries[fv.path].issues.append(late_edit_warning(
+                fv, campaign, standing="截止前收到的推荐排序表仍然有效" if on_time
+                else "推荐顺序仍按截止前收到的材料确定（文件名中的序号，或收到的先后）"))
+    usable = on_time
     if usable:
         newest = _newest(usable)
         sheet, sheet_file = newest[1].ranking, newest[0].path
@@ -252,7 +262,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     ordered = [evolve(a, issues=a.issues + (over[id(a)],), over_quota=True) if id(a) in over else a
                for a in ordered]
     # the 成文日期: the ranking sheet's, else the newest sheet giving one (a blank template with the date only)
-    dated = [(fv, ex) for fv, ex in ranking_files if entries[fv.path].status != "superseded"
+    dated = [(fv, ex) for fv, ex in ranking_files if entries[fv.path].status not in ("superseded", "late-version")
              and (ex.ranking_dates or any(r.date_written for r in ex.ranking))]  # not a sheet a newer one replaced
     source = next(((fv, ex) for fv, ex in dated if fv.path == sheet_file), None) or (_newest(dated) if dated else None)
     date, date_issues = opinion_date(source[1] if source else None, source[0].path if source else "", campaign)

@@ -31,6 +31,33 @@ def strip_company_suffix(name_norm: str) -> str:
     return current or name_norm
 
 
+# the words of a legal form that tell two companies of one stem apart ('河北钢铁股份有限公司' is not '河北钢铁集团有限
+# 公司'); '有限', '公司', '厂' alone do not ('…机械公司' is how a clerk shortens '…机械有限公司')
+_FORM_MARKS = ("股份", "集团", "责任")
+
+
+def _form_marks(name_norm: str) -> frozenset:
+    suffix = name_norm[len(strip_company_suffix(name_norm)):]
+    return frozenset(mark for mark in _FORM_MARKS if mark in suffix)
+
+
+def same_stem(a_norm: str, b_norm: str) -> bool:
+    """Whether two normalize_name() outputs are one enterprise written with another legal form or none: equal once
+    strip_company_suffix takes the form off, and not two forms that name different companies (a 股份有限公司 and a
+    集团有限公司 of one stem: both say a mark of _FORM_MARKS and not the same ones). '河北华信精密机械有限公司' and
+    '河北华信精密机械公司' -> True; '河北钢铁股份有限公司' and '河北钢铁集团有限公司' -> False."""
+    if not a_norm or not b_norm or strip_company_suffix(a_norm) != strip_company_suffix(b_norm):
+        return False
+    return legal_forms_agree(a_norm, b_norm)
+
+
+def legal_forms_agree(a_norm: str, b_norm: str) -> bool:
+    """False when two normalize_name() outputs end in legal forms that name different companies (one says 股份, the
+    other 集团: _FORM_MARKS), True otherwise (the same form, or one without a mark or without a form)."""
+    marks_a, marks_b = _form_marks(a_norm), _form_marks(b_norm)
+    return not (marks_a and marks_b and marks_a != marks_b)
+
+
 _NAMED = re.compile(r"(?:企业名称|单位名称|公司名称|申报单位|申请单位)\s*[:：]\s*([^\n，。,；;：:]{2,80})")
 _COMPANY_END = re.compile(r"有限责任公司|有限公司|公司|[(（]集团[)）]|集团|厂")
 # every kind of bracket compares as ( ); wrapping quotes and closing punctuation are not part of a name

@@ -716,14 +716,40 @@ def _rank_number(value) -> int | None:
         return int(value) if float(value).is_integer() and value > 0 else None
     text = str(value).strip()
     m = re.fullmatch(r"第?\s*(\d+)\s*[名位项]?", to_text(text).value or "")
-    if m:
-        return int(m.group(1))
+    if m:  # ('0' typed as text is no rank, as the number 0 is not)
+        return int(m.group(1)) or None
     cn = "一二三四五六七八九十"
     m = re.fullmatch(r"第?([一二三四五六七八九十])[名位项]?", text)
     return cn.index(m.group(1)) + 1 if m else None
 
 
 _WITHDRAWN = re.compile(r"撤回|撤销|退出|放弃|不再推荐")
+# a 撤回 word said not to happen: '不撤回', '保留，未撤销', '无需撤回' (before it), '撤回：否' (after it)
+_NOT_BEFORE = re.compile(r"(?:不|未|无需|无须|不需|不必|勿|没有|没)\s*$")
+_NOT_AFTER = re.compile(r"[：:\s]*[否无不]")
+_YES = re.compile(r"(?:是|√|✓|✔|☑|y(?:es)?\b)", re.IGNORECASE)
+
+
+def _says_withdrawn(value) -> bool:
+    """Whether a 推荐顺序, 备注, 说明 or 状态 cell says the unit withdraws the application: 撤回 (撤销, 退出, 放弃,
+    不再推荐) not said not to happen ('保留，不撤回', '撤回：否' do not withdraw)."""
+    if not isinstance(value, str):
+        return False
+    for m in _WITHDRAWN.finditer(value):
+        if m.group() == "不再推荐":
+            return True
+        if not _NOT_BEFORE.search(value[max(0, m.start() - 3):m.start()]) and not _NOT_AFTER.match(value, m.end()):
+            return True
+    return False
+
+
+def _answers_withdrawn(value) -> bool:
+    """Whether a cell of a 是否撤回 column answers yes: 是 (√, ✓, Y, yes, TRUE), or says 撤回 as _says_withdrawn reads
+    it; 否, 不, blank and anything else do not withdraw."""
+    if value is True:
+        return True
+    text = (to_text(value).value or "").strip() if isinstance(value, str) else ""
+    return bool(_YES.match(text)) or _says_withdrawn(text)
 
 
 _DATE_LABELS = ("成文日期", "推荐意见日期", "落款日期")
@@ -785,7 +811,8 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], list[tuple[str, str]
     """A 推荐排序表: (its rows, its 成文日期 cells: (as written, where) each, the one above the table first, then
     each 落款 row's under it); None when no header row with 推荐顺序 and 申报单位 is found.
 
-    A row whose 推荐顺序 or 备注 says 撤回 (撤销, 退出, 放弃, 不再推荐) is marked withdrawn. The date the unit's
+    A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃, 不再推荐; not '不撤回': _says_withdrawn), or
+    whose 是否撤回 column answers 是 (_answers_withdrawn), is marked withdrawn. The date the unit's
     推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the toolkit's sheet has), a
     落款 row under it or, in a sheet made by hand, a 成文日期 column (each row's own, in the row): all are kept,
     for assemble.opinion_date to take the one date or warn of different ones.
@@ -798,7 +825,9 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], list[tuple[str, str]
             if rank_col is None or name_col is None:
                 continue
             title_col = next((header[h] for h in ("标杆名称", "质量标杆名称") if h in header), None)
-            note_cols = [header[h] for h in ("备注", "说明", "状态", "是否撤回") if h in header]
+            note_cols = [header[h] for h in ("备注", "说明", "状态") if h in header]
+            # a column asking whether to withdraw ('是否撤回', '撤回（是/否）'): a yes there withdraws
+            answer_cols = [c for h, c in header.items() if _WITHDRAWN.search(h) and c not in (rank_col, name_col)]
             date_col = next((header[h] for h in _DATE_LABELS if h in header), None)  # not 日期: 收到日期 …
             above = _sheet_date(sheet, r)
             dates = [above] if above[0] else []
@@ -814,8 +843,8 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], list[tuple[str, str]
                         dates.append(below)
                     continue
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
-                marks = [raw_rank, *(sheet.value(rr, c) for c in note_cols)]
-                withdrawn = any(isinstance(v, str) and _WITHDRAWN.search(v) for v in marks)
+                withdrawn = (any(_says_withdrawn(sheet.value(rr, c)) for c in (rank_col, *note_cols))
+                             or any(_answers_withdrawn(sheet.value(rr, c)) for c in answer_cols))
                 written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
                 rows.append(RankingRow(rank=None if withdrawn else _rank_number(raw_rank), enterprise=name,
                                        benchmark_name=title or "", location=sheet.location(rr, rank_col),

@@ -10,7 +10,13 @@ from ..campaign import Campaign, Unit
 from ..clock import instant
 from ..messages import make_issue
 from ..model import WARNING, Application, RankingRow
-from ..names import same_enterprise, same_name, strip_company_suffix
+from ..names import (
+    legal_forms_agree,
+    same_enterprise,
+    same_name,
+    same_stem,
+    strip_company_suffix,
+)
 from ..normalize import normalize_filename, normalize_name
 
 _PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【](\d{1,3})[)）\]】]|(\d{1,3})\s*[-_.、．\s])")
@@ -43,21 +49,34 @@ def _app_prefix(app: Application) -> int | None:
     return None
 
 
-def _matches(row: RankingRow, app: Application) -> bool:
+def _row_matches(row: RankingRow, apps: list[Application]) -> list[Application]:
+    """The applications a 推荐排序表 row names: the same 申报单位 as written (normalised); else the same with another
+    spelling of its legal form or none (names.same_stem: '…机械公司' names '…机械有限公司', '河北钢铁集团有限公司' does
+    not name '河北钢铁股份有限公司' — a row naming a company that did not apply is an error, never another's rank); else,
+    a row without 申报单位, the same 标杆名称; else a short name part of exactly one 申报单位 (_short_name_match)."""
     row_ent = normalize_name(row.enterprise)
-    app_ent = normalize_name(app.enterprise)
-    if row_ent and app_ent and (row_ent == app_ent or strip_company_suffix(row_ent) == strip_company_suffix(app_ent)):
-        return True
-    return bool(row.benchmark_name) and same_name(row.benchmark_name, app.benchmark_name) \
-        and not row_ent
+    if row_ent:
+        named = [(a, normalize_name(a.enterprise)) for a in apps]
+        exact = [a for a, ent in named if ent == row_ent]
+        if exact:
+            return exact
+        stripped = [a for a, ent in named if same_stem(ent, row_ent)]
+        if stripped:
+            return stripped
+    elif row.benchmark_name:
+        titled = [a for a in apps if same_name(row.benchmark_name, a.benchmark_name)]
+        if titled:
+            return titled
+    return _short_name_match(row, apps)
 
 
 def _short_name_match(row: RankingRow, apps: list[Application]) -> list[Application]:
     """A clerk's short name ('立信电子' for '石家庄立信电子科技有限公司'): the only application it is part of."""
-    short = strip_company_suffix(normalize_name(row.enterprise))
+    written = normalize_name(row.enterprise)
+    short = strip_company_suffix(written)
     if len(short) < 2:
         return []
-    hits = [a for a in apps if short in normalize_name(a.enterprise)]
+    hits = [a for a in apps if short in (ent := normalize_name(a.enterprise)) and legal_forms_agree(written, ent)]
     return hits if len(hits) == 1 else []
 
 
@@ -149,10 +168,11 @@ def _listed_twice(name: str, first: int, second: int) -> str:
 
 def _same_listed(a: str, b: str) -> bool:
     """Whether two rows of a 推荐排序表 name one enterprise as a run would match them to its applications: the
-    same name, one with a legal-form suffix the other lacks or another one, or a short name within the full one."""
+    same name, one with a legal-form suffix the other lacks or another spelling of it (names.same_stem), or a short
+    name within the full one."""
     na, nb = normalize_name(a), normalize_name(b)
     short, long_ = sorted((na, nb), key=len)
-    return (na == nb or same_enterprise(a, b) or strip_company_suffix(na) == strip_company_suffix(nb)
+    return (na == nb or same_enterprise(a, b) or same_stem(na, nb)
             or (len(short) >= 4 and short in long_))
 
 
@@ -210,7 +230,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     if withdraws_only:
         for row in sheet:
             if row.withdrawn and (row.enterprise or row.benchmark_name):
-                withdrawn.update(id(a) for a in ([a for a in apps if _matches(row, a)] or _short_name_match(row, apps)))
+                withdrawn.update(id(a) for a in _row_matches(row, apps))
         sheet = None
     if sheet is not None:
         source = "推荐排序表"
@@ -218,11 +238,11 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         rows = [r for r in sheet if r.enterprise or r.benchmark_name]
         for row in rows:
             label = row.enterprise or row.benchmark_name
-            match = [a for a in apps if _matches(row, a)] or _short_name_match(row, apps)
+            match = _row_matches(row, apps)
             if row.withdrawn:  # withdrawn by the unit: no place in the order, and no error if its files are gone
                 withdrawn.update(id(a) for a in match)
                 continue
-            if not match and any(_matches(row, g) for g in gone):
+            if not match and _row_matches(row, gone):
                 continue  # the unit withdrew it by removing its files: the old sheet may still name it
             if not match:
                 sheet_issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location, field="推荐顺序",

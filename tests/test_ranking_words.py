@@ -1,0 +1,142 @@
+"""What a 推荐排序表 says, read as the clerk meant it: a 撤回 word said not to happen ('保留，不撤回') withdraws
+nothing, a 是否撤回 column answered 是 withdraws, '0' typed as text is no rank, two companies of one stem with
+different legal forms are two rows, not one listed twice — and a sheet received after the deadline changes no
+order (the notice: 逾期不再受理)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from test_withdrawal import DAY, FIRMS, _name, _summary, _unit
+
+from toolkit.extract.registry import extract
+from toolkit.pipeline import run
+
+
+def _sheet_bytes(header: list, rows: list) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.active.append(header)
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _read(campaign, header, rows):
+    ex = extract(_sheet_bytes(header, rows), "推荐排序表.xlsx", campaign, file="推荐排序表.xlsx")
+    return [(r.enterprise, r.rank, r.withdrawn) for r in ex.ranking]
+
+
+@pytest.mark.parametrize("note, withdrawn", [
+    ("撤回", True), ("企业申请撤回", True), ("已撤销", True), ("不再推荐", True), ("企业主动放弃", True),
+    ("保留，不撤回", False), ("未撤回", False), ("无需撤销", False), ("撤回：否", False), ("撤回 否", False),
+    ("", False), ("重点推荐", False),
+])
+def test_a_note_withdraws_only_when_it_says_so(campaign, note, withdrawn):
+    rows = _read(campaign, ["推荐顺序", "申报单位", "备注"], [[1, "甲公司", note], [2, "乙公司", ""]])
+    assert rows == [("甲公司", None if withdrawn else 1, withdrawn), ("乙公司", 2, False)]
+
+
+@pytest.mark.parametrize("header", ["是否撤回", "是否撤回（是/否）", "撤回"])
+@pytest.mark.parametrize("answer, withdrawn", [("是", True), ("√", True), ("Y", True), ("撤回", True),
+                                               ("否", False), ("不撤回", False), ("", False), (None, False)])
+def test_a_withdraw_column_answered_yes_withdraws(campaign, header, answer, withdrawn):
+    rows = _read(campaign, ["推荐顺序", "申报单位", header], [[1, "甲公司", answer], [2, "乙公司", "否"]])
+    assert rows == [("甲公司", None if withdrawn else 1, withdrawn), ("乙公司", 2, False)]
+
+
+@pytest.mark.parametrize("typed, rank", [("0", None), ("第0名", None), (0, None), ("00", None), ("1", 1),
+                                         ("第2位", 2), ("三", 3), (4.0, 4), (-1, None), ("-1", None)])
+def test_zero_or_below_is_no_rank_however_typed(campaign, typed, rank):
+    assert _read(campaign, ["推荐顺序", "申报单位"], [[typed, "甲公司"]]) == [("甲公司", rank, False)]
+
+
+def _four_firms(tmp_path, make_form, make_summary, campaign, firms=FIRMS):
+    unit = _unit(tmp_path, make_form, make_summary, firms)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    return unit
+
+
+def _statuses(out) -> dict:
+    return {a["enterprise"]: (a["rank"], a["status"]) for a in _summary(out)["applications"]}
+
+
+def test_the_withdraw_column_of_a_sheet_takes_an_application_out_of_the_quota(tmp_path, make_form, make_summary,
+                                                                             campaign):
+    unit = _four_firms(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位", "是否撤回", "备注"])
+    for row in ([1, FIRMS[0], "否", "保留，不撤回"], [2, FIRMS[1], "是", ""], [3, FIRMS[2], "否", ""],
+                [4, FIRMS[3], "否", ""]):
+        wb.active.append(row)
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    assert _statuses(tmp_path / "out") == {FIRMS[0]: (1, "通过"), FIRMS[1]: (None, "已撤回"), FIRMS[2]: (2, "通过"),
+                                           FIRMS[3]: (3, "通过")}
+
+
+STEM_FIRMS = ["唐山河钢股份有限公司", "唐山河钢集团有限公司"]
+
+
+@pytest.mark.parametrize("order", [(1, 2), (2, 1)])
+def test_two_companies_of_one_stem_are_ranked_apart(tmp_path, make_form, make_summary, campaign, order):
+    """'唐山河钢股份有限公司' and '唐山河钢集团有限公司' both apply: each row names its own company (before, each row
+    matched both, and both got two rank.conflict errors)."""
+    unit = _four_firms(tmp_path, make_form, make_summary, campaign, STEM_FIRMS)
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    wb.active.append([order[0], STEM_FIRMS[0]])
+    wb.active.append([order[1], STEM_FIRMS[1]])
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    assert _statuses(tmp_path / "out") == {STEM_FIRMS[0]: (order[0], "通过"), STEM_FIRMS[1]: (order[1], "通过")}
+
+
+def test_a_row_naming_another_legal_form_of_the_stem_is_not_that_application(tmp_path, make_form, make_summary,
+                                                                             campaign):
+    """Only the 股份 company applied; a row naming the 集团 company of the same stem is a row without an application
+    (an error the clerk sees), not a second rank of the 股份 company; '…有限公司' written '…公司' still matches."""
+    unit = _four_firms(tmp_path, make_form, make_summary, campaign, [STEM_FIRMS[0], FIRMS[1]])
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    for row in ([1, STEM_FIRMS[1]], [2, FIRMS[1].replace("有限公司", "公司")], [3, STEM_FIRMS[0]]):
+        wb.active.append(row)
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    summary = _summary(tmp_path / "out")
+    assert _statuses(tmp_path / "out") == {STEM_FIRMS[0]: (2, "通过"), FIRMS[1]: (1, "通过")}
+    [sheet] = [f for f in summary["files"] if f["file"].endswith("推荐排序表.xlsx")]
+    [error] = [i for i in sheet["issues"] if i["severity"] == "error"]  # (and a hint: the files' prefixes disagree)
+    assert error["code"] == "rank.conflict" and f"“{STEM_FIRMS[1]}”没有对应的申报材料" in error["message"]
+
+
+@pytest.mark.parametrize("earlier", [True, False], ids=["an on-time sheet before it", "file-name prefixes only"])
+def test_a_sheet_received_after_the_deadline_changes_no_order(tmp_path, make_form, make_summary, campaign, earlier):
+    """A new 推荐排序表 under another name after the deadline, putting the 4th first: the on-time order stands (the
+    sheet's, else the file names' 1- 2- 3- 4-), the late sheet is a late version with a warning saying so."""
+    unit = _four_firms(tmp_path, make_form, make_summary, campaign)
+    if earlier:
+        wb = openpyxl.Workbook()
+        wb.active.append(["推荐顺序", "申报单位"])
+        for n, firm in enumerate(FIRMS, start=1):
+            wb.active.append([n, firm])
+        wb.save(unit / "推荐排序表.xlsx")
+        run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    for n, firm in enumerate([FIRMS[3], *FIRMS[:3]], start=1):
+        wb.active.append([n, firm])
+    wb.save(unit / "推荐排序表（修改）.xlsx")
+    late = campaign.deadline + dt.timedelta(days=2)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=late)
+    summary = _summary(tmp_path / "out")
+    assert _statuses(tmp_path / "out") == {FIRMS[0]: (1, "通过"), FIRMS[1]: (2, "通过"), FIRMS[2]: (3, "通过"),
+                                           FIRMS[3]: (4, "超出名额")}
+    [late_sheet] = [f for f in summary["files"] if f["file"].endswith("推荐排序表（修改）.xlsx")]
+    [warning] = late_sheet["issues"]
+    assert warning["code"] == "deadline.late" and warning["severity"] == "warning"
+    assert ("截止前收到的推荐排序表仍然有效" if earlier else "推荐顺序仍按截止前收到的材料确定") in warning["message"]
+    assert _name(FIRMS[3]) not in [a["benchmark_name"] for a in summary["applications"] if a["status"] == "通过"]
