@@ -140,3 +140,20 @@ def test_a_sheet_received_after_the_deadline_changes_no_order(tmp_path, make_for
     assert warning["code"] == "deadline.late" and warning["severity"] == "warning"
     assert ("截止前收到的推荐排序表仍然有效" if earlier else "推荐顺序仍按截止前收到的材料确定") in warning["message"]
     assert _name(FIRMS[3]) not in [a["benchmark_name"] for a in summary["applications"] if a["status"] == "通过"]
+
+
+def test_a_late_sheet_orders_a_unit_whose_applications_are_all_late(tmp_path, make_form, make_summary, campaign):
+    """Every application of the unit came after the deadline (a run years later without --deadline): there is no
+    on-time order to keep, and the unit's sheet orders its applications as sent."""
+    unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    wb.active.append([1, FIRMS[1]])
+    wb.active.append([2, FIRMS[0]])
+    wb.save(unit / "推荐排序表（修改）.xlsx")
+    late = campaign.deadline + dt.timedelta(days=2)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=late)
+    summary = _summary(tmp_path / "out")
+    assert _statuses(tmp_path / "out") == {FIRMS[0]: (2, "逾期"), FIRMS[1]: (1, "逾期")}
+    [sheet] = [f for f in summary["files"] if f["file"].endswith("推荐排序表（修改）.xlsx")]
+    assert sheet["status"] == "current" and "deadline.late" not in {i["code"] for i in sheet["issues"]}

@@ -224,12 +224,14 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
                               **_derived(app, campaign)))
     # 4. ranking: the newest ranking sheet with a rank or a withdrawal in it (the blank template dropped back says
     # nothing; a sheet withdrawing a unit's only application has no rank left). One received after the deadline does
-    # not count (the notice: 逾期不再受理): the on-time sheet stands, else the order the on-time files give
+    # not count (the notice: 逾期不再受理) when an application came in time: the on-time sheet stands, else the order
+    # the on-time files give (a unit all of whose applications are late has no order in time to keep)
     sheet, sheet_file = None, ""
     usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
-    on_time = [it for it in usable if not _is_late(it[0], campaign)]
+    in_time = any(not any(_is_late(f, campaign) for f in app.files) for app in checked)
+    on_time = [it for it in usable if not (in_time and _is_late(it[0], campaign))]
     for fv, _ in usable:
-        if _is_late(fv, campaign):
+        if in_time and _is_late(fv, campaign):
             entries[fv.path].status = "late-version"
             entries[fv.path].issues.append(late_edit_warning(
                 fv, campaign, standing="截止前收到的推荐排序表仍然有效" if on_time
@@ -241,7 +243,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         for fv, _ in usable:
             if fv.path != sheet_file:
                 entries[fv.path].status = "superseded"
-    gone = _withdrawn_by_removal(campaign, removed, extracted, checked)
+    gone = _withdrawn_by_removal(campaign, removed, extracted, checked, present={fv.sha256 for fv in files})
     ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file, gone=gone)
     if sheet_file:
         entries[sheet_file].issues.extend(ranking.sheet_issues)
@@ -334,9 +336,11 @@ def _date_out_of_campaign(written: dt.date, where: str, sheet_file: str, campaig
 
 
 def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extracted: dict,
-                          current: list[Application]) -> list[Application]:
+                          current: list[Application], *, present: set = frozenset()) -> list[Application]:
     """Applications whose files were all removed from the unit's folder (as the quota message advises), and that
-    no file still in the inbox continues (a renamed or replaced file is not a withdrawal): 已撤回, with when."""
+    no file still in the inbox continues (a renamed or replaced file is not a withdrawal; nor one whose file is in
+    the unit's folders still with the same content — ``present``, SHA-256 digests —: moved into a sub-folder, paired
+    anew): 已撤回, with when."""
     if not removed:
         return []
     ghosts = pair_files(campaign, removed, extracted)
@@ -345,6 +349,8 @@ def _withdrawn_by_removal(campaign: Campaign, removed: list[FileVersion], extrac
     out = []
     for ghost in ghosts:
         if normalize_name(ghost.enterprise) in names or comparison_key(ghost.benchmark_name) in titles:
+            continue
+        if any(f.sha256 in present for f in ghost.files):
             continue
         at = max((f.removed_at for f in ghost.files), default="")
         out.append(evolve(ghost, issues=(), withdrawn=True, withdrawn_at=at, rank=None, rank_source="已撤回",
@@ -583,6 +589,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             groups[best_key]["summaries"].append((fv, ex))
     # pass 2: by placement alone, only onto the one form of that sub-folder / rank prefix still without a
     # summary, and never when the summary names another enterprise
+    left = []
     for fv, ex in unpaired:
         named = enterprise_named_in(ex.summary)
         placed = (by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []) + by_place.get(
@@ -592,6 +599,19 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                    and (not named or normalize_name(named) == normalize_name(fex.form.text(ENTERPRISE)))}
         if len(options) == 1:
             groups[options.pop()]["summaries"].append((fv, ex))
+        else:
+            left.append((fv, ex))
+    # pass 3: what is left, by likeness — a 总结材料 whose names differ a little from its 申请表's ('香河县华美家具有限
+    # 责任公司' for '香河华美家具有限公司') is that application, told apart by the mismatch rule, not two halves
+    # each taking a quota place
+    for (fv, ex), key in _pairs_by_likeness(left, groups):
+        groups[key]["summaries"].append((fv, ex))
+    # then a copy of a 总结材料 paired (a unit folder copied beside itself: the same bytes) is a version of it
+    paired = {id(ex): key for key, g in groups.items() for _fv, ex in g["summaries"]}
+    by_digest = {sfv.sha256: key for key, g in groups.items() for sfv, _ in g["summaries"] if sfv.sha256}
+    for fv, ex in (item for item in left if id(item[1]) not in paired):
+        if fv.sha256 in by_digest:
+            groups[by_digest[fv.sha256]]["summaries"].append((fv, ex))
             continue
         bname = comparison_key(ex.summary.benchmark_name)
         key = f"?summary:{fv.subfolder}:{bname}" if bname else f"?summary:{fv.path}"
@@ -643,6 +663,45 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                                      name=benchmark or summary_file.name, note=_rejected_note(app, rejected)))
         apps.append(evolve(app, issues=tuple(issues)))
     return apps, rankings
+
+
+LIKENESS = 0.75  # difflib ratio of two 申报单位 (legal forms taken off) from which they may be one enterprise's
+_LIKENESS_MARGIN = 0.1  # the likeliest form must be this much likelier than the next, or the summary stays unpaired
+
+
+def _pairs_by_likeness(summaries: list[tuple[FileVersion, Extracted]], groups: dict) -> list[tuple[tuple, str]]:
+    """Pairs ((summary's FileVersion, Extracted), group key) of the 总结材料 content and placement could not pair
+    with the groups whose 申请表 have no 总结材料 yet, in the same sub-folder (or both in none), by the enterprise
+    each names, legal forms taken off: one part of the other (≥ 4 字: '金鼎钢木家具' of '霸州市金鼎钢木家具'), else
+    alike (difflib ratio ≥ LIKENESS: '香河县华美家具' and '香河华美家具'). The 标杆名称 are not compared: most of
+    their words are the naming rule's ('…有限公司实施…管理的经验'). Each summary goes to its likeliest form, only
+    when no other form comes within _LIKENESS_MARGIN; each form takes one summary, the likeliest pair first. The
+    pair's differences are then the mismatch rule's errors, as `check` of the two files says."""
+    open_forms = [(key, g["forms"][-1]) for key, g in groups.items() if g["forms"] and not g["summaries"]]
+    scored = []
+    for item in summaries:
+        fv, ex = item
+        named = enterprise_named_in(ex.summary) or _enterprise_from_summary(ex, fv)
+        stem = strip_company_suffix(normalize_name(named)) if not named.startswith("（") else ""
+        likes = []
+        for key, (ffv, fex) in open_forms:
+            form_stem = strip_company_suffix(normalize_name(fex.form.text(ENTERPRISE)))
+            if ffv.subfolder != fv.subfolder or len(stem) < 2 or len(form_stem) < 2:
+                continue
+            short, long_ = sorted((stem, form_stem), key=len)
+            alike = difflib.SequenceMatcher(None, stem, form_stem).ratio
+            ratio = 1.0 if len(short) >= 4 and short in long_ else alike()
+            if ratio >= LIKENESS:
+                likes.append((ratio, key))
+        likes.sort(reverse=True)
+        if likes and (len(likes) == 1 or likes[0][0] - likes[1][0] >= _LIKENESS_MARGIN):
+            scored.append((likes[0][0], item, likes[0][1]))
+    out, taken = [], set()
+    for _ratio, item, key in sorted(scored, key=lambda it: -it[0]):
+        if key not in taken:
+            taken.add(key)
+            out.append((item, key))
+    return out
 
 
 def _rejected_note(app: Application, rejected: list) -> str:

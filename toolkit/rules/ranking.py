@@ -206,14 +206,21 @@ def sheet_issues(rows: tuple, sheet_file: str) -> list:
     return out
 
 
+def _takes_no_place(app: Application, campaign: Campaign) -> bool:
+    """Whether an application can take no quota place whatever its rank: 不符合申报条件 (validation has said so), or
+    late (a file first seen after the deadline, as rules.deadline.late_issues says)."""
+    return app.ineligible or any(instant(fv.first_seen) > campaign.deadline for fv in app.files)
+
+
 def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
               sheet_file: str = "", gone: list[Application] = ()) -> Ranking:
     """The unit's order (SPEC §4 step 5): its 推荐排序表 if it sent one, else file-name prefixes ('1-', '01_',
     '第1名'), else receipt order with rank.missing. Ranks are 1..n with no gaps; duplicates and rows naming no
     application are rank.conflict — except rows naming an application the unit withdrew (``gone``: its files
-    were removed) or marking one 撤回. A sheet that gives no rank but marks applications 撤回 (a unit withdrawing
-    its only application, or one of several it ranks by file name) withdraws them; the others are ordered as
-    without a sheet. Applications a sheet leaves out come after those it ranks, by their file-name prefixes, then
+    were removed) or marking one 撤回, and a blank rank for an application that takes no place
+    (不符合申报条件, late: _takes_no_place), which is placed after the ranked ones without a word. A sheet that
+    gives no rank but marks applications 撤回 (a unit withdrawing its only application, or one of several it ranks
+    by file name) withdraws them; the others are ordered as without a sheet. Applications a sheet leaves out come after those it ranks, by their file-name prefixes, then
     by receipt; file-name prefixes that say another order than the sheet are a hint on it (_prefixes_disagree).
     A pure function: ``apps`` are not changed.
     """
@@ -226,6 +233,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     placed: dict[int, str] = {}  # id(app) -> the sheet's row giving its rank
     prefixes = {id(a): _app_prefix(a) for a in apps}  # id(app) -> its files' (or sub-folder's) rank prefix
     unranked_reason = ""  # why an application without a given rank is placed where it is
+    left_blank: set[int] = set()  # listed in the sheet without a rank, and taking no place: not to be told of
     withdraws_only = sheet is not None and not any(row.rank is not None for row in sheet)
     if withdraws_only:
         for row in sheet:
@@ -251,6 +259,9 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                 continue
             if row.rank is None:
                 for a in match:
+                    if _takes_no_place(a, campaign):  # (a clerk leaves what cannot be recommended unnumbered)
+                        left_blank.add(id(a))
+                        continue
                     extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
                                                    field="推荐顺序", reason=_no_rank(label)))
                 continue
@@ -294,7 +305,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                                         numbered.get(id(a), float("inf")), receipt_position[id(a)]))
     ranked = []
     for position, a in enumerate(order, start=1):
-        if id(a) not in given:
+        if id(a) not in given and id(a) not in left_blank:
             reason = (f"未列入推荐排序表，已按文件名序号（{numbered[id(a)]}）排在已排序项目之后" if id(a) in numbered
                       else unranked_reason)
             extra[id(a)].append(make_issue("rank.missing", file=sheet_file or first_file(a),
