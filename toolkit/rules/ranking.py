@@ -220,8 +220,9 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     were removed) or marking one 撤回, and a blank rank for an application that takes no place
     (不符合申报条件, late: _takes_no_place), which is placed after the ranked ones without a word. A sheet that
     gives no rank but marks applications 撤回 (a unit withdrawing its only application, or one of several it ranks
-    by file name) withdraws them; the others are ordered as without a sheet. Applications a sheet leaves out come after those it ranks, by their file-name prefixes, then
-    by receipt; file-name prefixes that say another order than the sheet are a hint on it (_prefixes_disagree).
+    by file name) withdraws them; the others are ordered as without a sheet. Applications a sheet leaves out come
+    after those it ranks, by their file-name prefixes, then by receipt; file-name prefixes that say another order
+    than the sheet are a hint on it (_prefixes_disagree).
     A pure function: ``apps`` are not changed.
     """
     sheet_issues: list = []
