@@ -145,6 +145,21 @@ def test_industries_as_enterprises_write_them(campaign, written, code):
     assert (found.code if found else None) == code
 
 
+@pytest.mark.parametrize("written, said", [
+    ("C39 仪器仪表制造业", "行业代码C39是“计算机、通信和其他电子设备制造业”，与所写的名称不一致"),
+    ("信息传输、软件和信息技术服务业", "对应不到国民经济行业分类"),
+    ("通信电缆制造", "对应不到国民经济行业分类"),
+])
+def test_check_says_why_an_industry_is_not_mapped(tmp_path, make_form, written, said):
+    """`run.py check` of a form whose 所属行业 maps to no 大类 warns, saying why (a code and a name that disagree);
+    the form's size class is left blank rather than guessed (1,500 people and 50,000 万元 are 大型 in 65 but 中型
+    in 63/64)."""
+    form = make_form(tmp_path / "申请表.xlsx", 所属行业=written)
+    done = run_cli("check", "--show-fields", form)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert said in done.stdout and "企业规模无法判定" in done.stdout, done.stdout
+
+
 def test_check_refuses_a_form_from_another_province(tmp_path, make_form):
     form = make_form(tmp_path / "申请表.xlsx", 所在地区="北京市朝阳区")
     done = run_cli("check", form)
@@ -242,3 +257,24 @@ def test_an_application_withdrawn_by_removal_keeps_what_its_form_gives(tmp_path,
     stats = [row for row in wb["统计"].iter_rows(values_only=True)]
     labels = [row[0] for row in stats if row and row[0]]
     assert "未填写" not in labels and "无法判定" not in labels and "未能识别行业" not in labels, labels
+
+
+@pytest.mark.parametrize("written, shown", [("C34", "C34 通用设备制造业"), ("3130", "C31 黑色金属冶炼和压延加工业"),
+                                            ("汽车零部件制造", "汽车零部件制造"), ("C36 汽车制造业", "C36 汽车制造业")])
+def test_a_bare_industry_code_is_shown_with_its_name_on_what_is_stamped(tmp_path, make_form, make_summary, campaign,
+                                                                         written, shown):
+    """所属行业 written as a code and nothing more is printed as its 大类's label on the 推荐意见, the 推荐汇总表 and
+    the 推荐排序表 (a bare 'C34' on a document to stamp means nothing to its reader); words are printed as written."""
+    unit = "唐山市工业和信息化局"
+    _pair(tmp_path / "inbox" / "唐山", make_form, make_summary, "唐山华信精密机械有限公司", 所属行业=written)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    latest = tmp_path / "out" / "latest"
+    opinion = docx.Document(str(latest / "推荐意见" / f"{unit}-推荐意见.docx"))
+    cells = [c.text for t in opinion.tables for r in t.rows for c in r.cells]
+    assert shown in cells and (written == shown or written not in cells), cells
+    leaders = openpyxl.load_workbook(latest / "省级汇总表.xlsx")["推荐汇总表"]
+    assert shown in [v for row in leaders.iter_rows(values_only=True) for v in row]
+    sheet = openpyxl.load_workbook(latest / "推荐排序表" / f"{unit}-推荐排序表.xlsx").worksheets[0]
+    assert shown in [v for row in sheet.iter_rows(values_only=True) for v in row]
+    app = _summary(tmp_path / "out")["applications"][0]
+    assert app["fields"]["所属行业"] == written  # (summary.json keeps what was written)

@@ -141,6 +141,7 @@ class Campaign:
     regions: tuple[str, ...]
     industries: tuple[Industry, ...]
     industry_aliases: dict = field(default_factory=dict)
+    industry_sections: dict = field(default_factory=dict)  # 门类 letter -> its name (GB/T 4754-2017)
     outside_regions: tuple[str, ...] = ()  # places outside the campaign's province (other provinces' names)
     size_groups: tuple[SizeGroup, ...] = ()
     ranking_file: str = "推荐排序表"
@@ -227,16 +228,80 @@ class Campaign:
         return codes
 
     def map_industry(self, written: str) -> Industry | None:
-        """Map what was written in 所属行业 to a 大类, only when unambiguous."""
+        """The GB/T 4754-2017 大类 what was written in 所属行业 names, only when unambiguous (industries.md: keep what
+        was written, map it when it can be done unambiguously), else None (rules.fields then warns).
+
+        A code ('C31', 'c-38', '3130') counts when its 门类 letter, if any, is the 大类's, and the words after it,
+        if they name 大类 in part, name its one among them ('C39 仪器仪表制造业' is None: 39 is 计算机…, 仪器仪表
+        40; 'C40 通信设备、计算机及其他电子设备制造业' too — the 2002 edition's numbers differ). Words: a 门类's
+        own name is None (it spans several 大类: '制造业', '信息传输、软件和信息技术服务业'); a 大类's name
+        contained ('专用设备制造', the longest when several); the name without its '制造业' or '业' ('通用设备'); an
+        alias of the campaign's industry_aliases as written; an alias contained, the longest, only when what else
+        is written only says it is an industry ('汽车零部件制造', not '汽车租赁',
+        '通信电缆制造', '煤炭机械制造': a word of its own could be another 大类's).
+        """
         if not written:
             return None
         text = normalize_name(written)
-        m = re.match(r"^([a-z])?\s*[-_]?\s*(\d{2})(\d{0,2})(?!\d)", text)  # 'C31', 'c-38', '3130'
+        coded, words = self._coded_industry(text)
+        if coded is not None:
+            named = self._industry_hints(words)
+            return coded if not named or coded.code in named else None
+        return self._industry_named(text)
+
+    def industry_text(self, written: str) -> str:
+        """所属行业 as documents show it: as written, unless it is a code and nothing more ('C34', '3130'), then the
+        label of the 大类 it maps to ('C34 通用设备制造业') — a bare code on a 推荐意见 to be stamped means nothing to
+        its reader."""
+        coded, words = self._coded_industry(normalize_name(written or ""))
+        return coded.label if coded is not None and not words.strip(" -_、.:：") else written
+
+    def industry_code_written(self, written: str) -> Industry | None:
+        """The 大类 the code at the start of ``written`` (所属行业) stands for ('C39 仪器仪表制造业' -> C39), None when
+        it starts with none of this campaign's codes; map_industry says whether the words after it agree."""
+        return self._coded_industry(normalize_name(written or ""))[0]
+
+    def _coded_industry(self, text: str) -> tuple[Industry | None, str]:
+        """(the 大类 of the code ``text`` starts with — 'c31', 'c-38', '3130' —, the text after the code)."""
+        m = re.match(r"^([a-z])?\s*[-_]?\s*(\d{2})(\d{0,2})(?!\d)", text)
         if m:
             found = self.industry_by_code(m.group(2))
             if found and (not m.group(1) or m.group(1).upper() == found.section):
-                return found
-        # a 大类's name, with or without its last 业 ('专用设备制造', '有色金属矿采选')
+                return found, text[m.end():]
+        return None, text
+
+    def _industry_hints(self, text: str) -> set[str]:
+        """The codes of every 大类 ``text`` (normalised) names in part: a name contained (with or without its last
+        业), the name without '制造业' or '业' as the text, an alias contained."""
+        bare = re.sub(r"^[a-z]\s*", "", text.strip(" -_、.:："))
+        if not bare:
+            return set()
+        codes = {i.code for i in self.industries
+                 if (name := normalize_name(i.name)) in bare or (len(name) >= 5 and name.removesuffix("业") in bare)}
+        codes |= {i.code for i in self._short_industry_names.get(bare, ())}
+        return codes | {code for word, code in self.industry_aliases.items() if normalize_name(word) in bare}
+
+    @functools.cached_property
+    def _section_names(self) -> frozenset:
+        return frozenset(normalize_name(name) for name in self.industry_sections.values())
+
+    @functools.cached_property
+    def _short_industry_names(self) -> dict[str, list[Industry]]:
+        """A 大类's name without its '制造业' or '业' ('通用设备', '金属制品') -> the 大类 so named; of 3 字 or more
+        ('其他' names no 大类)."""
+        short: dict[str, list[Industry]] = {}
+        for industry in self.industries:
+            name = normalize_name(industry.name)
+            for cut in {name.removesuffix("制造业"), name.removesuffix("业")} - {name}:
+                if len(cut) >= 3:
+                    short.setdefault(cut, []).append(industry)
+        return short
+
+    def _industry_named(self, text: str) -> Industry | None:
+        """map_industry's words (``text`` normalised)."""
+        bare = re.sub(r"^[a-z]\s*", "", text)  # ('C 制造业')
+        if bare in self._section_names:
+            return None
         exact = [i for i in self.industries if normalize_name(i.name) in text
                  or (len(i.name) >= 5 and normalize_name(i.name).removesuffix("业") in text)]
         if len(exact) == 1:
@@ -245,15 +310,21 @@ class Campaign:
             exact.sort(key=lambda i: len(i.name), reverse=True)
             if len(exact[0].name) > len(exact[1].name):
                 return exact[0]
+        short = self._short_industry_names.get(bare, [])
+        if len(short) == 1:
+            return short[0]
         exact_alias = {code for word, code in self.industry_aliases.items() if normalize_name(word) == text}
         if len(exact_alias) == 1:
             return self.industry_by_code(exact_alias.pop())
-        # aliases contained in the text: the longest wins when it is longer than every other
-        contained = sorted(((len(normalize_name(w)), c) for w, c in self.industry_aliases.items()
+        # aliases contained in the text: the longest wins when it is longer than every other (or they agree), and
+        # the rest of the text only says 'industry'
+        contained = sorted(((len(normalize_name(w)), c, normalize_name(w)) for w, c in self.industry_aliases.items()
                             if normalize_name(w) in text), reverse=True)
         if contained and (len(contained) == 1 or contained[0][0] > contained[1][0]
-                          or len({c for _, c in contained}) == 1):
-            return self.industry_by_code(contained[0][1])
+                          or len({c for _, c, _ in contained}) == 1):
+            rest = text.replace(contained[0][2], "", 1)
+            if _INDUSTRY_WORDS.fullmatch(rest):
+                return self.industry_by_code(contained[0][1])
         return None
 
     def size_group(self, industry: Industry) -> SizeGroup | None:
@@ -264,6 +335,11 @@ class Campaign:
             if industry.section in group.sections:
                 return group
         return None
+
+
+# what may stand beside an industry alias and still only say it is an industry ('汽车零部件制造', '钢铁行业'): not
+# '租赁', '电缆制造', '机械制造', words that could name another 大类
+_INDUSTRY_WORDS = re.compile(r"(?:制造|生产|加工|工业|行业|产业|企业|相关|业|类)*")
 
 
 def parse_deadline(text: str) -> dt.datetime:
@@ -324,6 +400,7 @@ def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
             outside_regions=_tuple(ref.get("outside_regions")),
             industries=tuple(Industry(code=c, section=s, name=n) for c, s, n in ref.get("industries", [])),
             industry_aliases=dict(ref.get("industry_aliases", {})),
+            industry_sections=dict(ref.get("industry_sections", {})),
             size_groups=tuple(
                 SizeGroup(name=g["name"], sections=_tuple(g.get("sections")), codes=_tuple(g.get("codes")),
                           large=dict(g.get("large", {})), medium=dict(g.get("medium", {})),

@@ -438,7 +438,8 @@ def render_opinion(target, campaign: Campaign, view: UnitView, *, template: byte
     status = view.status
     tpl = DocxTemplate(io.BytesIO(template))
     rows = [{"rank": n, "enterprise": clean_text(a.enterprise), "name": clean_text(a.benchmark_name),
-             "region": clean_text(a.field_text(REGION)), "industry": clean_text(a.field_text(INDUSTRY))}
+             "region": clean_text(a.field_text(REGION)),
+             "industry": clean_text(campaign.industry_text(a.field_text(INDUSTRY)))}
             for n, a in enumerate(view.listed_in_opinion, start=1)]
     reasons = [clean_text(r) for r in status.draft_reasons] or ([clean_text(status.opinion_draft)]
                                                                 if status.opinion_draft else [])

@@ -58,7 +58,8 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
         conflict = not app.withdrawn and any(i.code == "rank.conflict" and i.is_error for i in app.issues)
         rank = WITHDRAW if app.withdrawn and not removed else "" if conflict else app.rank
         note = "材料已移出" if removed else CONFLICT_NOTE if conflict else ""
-        values = [rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"), app.field_text("所属行业"),
+        values = [rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
+                  campaign.industry_text(app.field_text("所属行业")),
                   app.status, note]
         for c, v in enumerate(values):
             write_cell(ws, r, c, v, f["cell_center"] if c == 0 else f["cell"])

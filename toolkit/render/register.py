@@ -212,12 +212,13 @@ def leaders_rows(result: Assembled, applications) -> list[list]:
     xlsx_rows.NUMBER and its 推荐顺序 the number its unit's 推荐意见 gives it: its place among the unit's
     recommended ones (render.opinion numbers them so), not its rank among all the unit sent — an application
     ranked 3rd after a 2nd that must be corrected is 2nd on the opinion that is stamped, and on this sheet."""
-    year = result.campaign.latest_year
+    c = result.campaign
+    year = c.latest_year
     rows, place = [], {}
     for a in recommended(applications):
         place[a.unit] = place.get(a.unit, 0) + 1
         rows.append([NUMBER, a.unit, place[a.unit], a.enterprise, a.benchmark_name, _region(a),
-                     a.field_text(INDUSTRY), a.size_class, _revenue(a, year), _profit(a, year)])
+                     c.industry_text(a.field_text(INDUSTRY)), a.size_class, _revenue(a, year), _profit(a, year)])
     return rows
 
 
@@ -294,8 +295,8 @@ def all_rows(result: Assembled, applications) -> list[list]:
     c = result.campaign
     rows = []
     for app in applications:
-        row = [NUMBER, app.unit, app.rank, app.enterprise, app.benchmark_name, _region(app), app.field_text(INDUSTRY),
-               app.size_class]
+        row = [NUMBER, app.unit, app.rank, app.enterprise, app.benchmark_name, _region(app),
+               c.industry_text(app.field_text(INDUSTRY)), app.size_class]
         row += [_profit(app, year) for year in c.base_years]
         row += [_revenue(app, c.latest_year), app.status, main_problem(app), display_time(app.received_at),
                 app.versions]

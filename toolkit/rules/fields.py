@@ -41,9 +41,12 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
         elif (spec.choices_from == "industries" and campaign.industries
               and campaign.map_industry(str(v.value)) is None):
             example = next((i for i in campaign.industries if i.section == "C"), campaign.industries[0]).label
+            coded = campaign.industry_code_written(str(v.value))
+            why = (f"中，行业代码{coded.section}{coded.code}是“{coded.name}”，与所写的名称不一致（按国民经济行业分类 GB/T "
+                   "4754-2017；2002年版的代码不同），" if coded else "对应不到国民经济行业分类（GB/T 4754-2017）中本次所列的"
+                   "某一个行业大类，")
             yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
-                             value=v.text, reason="对应不到国民经济行业分类（GB/T 4754-2017）中本次所列的某一个行业大类，"
-                                                  "企业规模无法判定，统计时列为“未能识别行业”",
+                             value=v.text, reason=why + "企业规模无法判定，统计时列为“未能识别行业”",
                              hint=f"从下拉列表中选择行业大类，如“{example}”")
         elif _has_limits(spec):
             yield from _limits(spec, v, file)
