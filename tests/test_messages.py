@@ -16,7 +16,7 @@ SPEC_SEVERITY = {
     "field.invalid": ERROR, "name.too-long": ERROR, "name.pattern": WARNING, "section.missing": ERROR,
     "section.too-long": ERROR, "mismatch": ERROR, "eligibility.unprofitable": ERROR, "finance.suspicious": WARNING,
     "quota.exceeded": ERROR, "rank.missing": WARNING, "rank.conflict": ERROR, "duplicate.enterprise": ERROR,
-    "deadline.late": ERROR, "region.other": WARNING,
+    "deadline.late": ERROR, "region.other": WARNING, "section.too-short": WARNING, "section.guidance": WARNING,
 }
 
 # a sample for every placeholder any template uses ("reason" is a caller's full sentence)
@@ -30,6 +30,7 @@ SAMPLES = {
     "values": "2018年 -5 万元；2020年 0 万元", "received": 4, "quota": 3, "rank": 4,
     "other": "河北省冶金行业协会推荐的第1位", "received_at": "2021年09月21日 08:00", "deadline": "2021年09月20日 23:59",
     "written": "保定市", "unit": "唐山市工业和信息化局", "region": "唐山市", "units": "河北省冶金行业协会",
+    "minimum": 300, "paragraphs": 5, "excerpt": "（用一句话概括典型经验……填写时请删除本段说明。）",
 }
 LOCATION = "申请表!B3"
 _CJK = re.compile(r"[\u4e00-\u9fff]")

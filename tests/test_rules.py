@@ -57,7 +57,7 @@ SPEC_CODES = {
     "pair.missing-summary", "pair.missing-form", "field.missing", "field.invalid", "name.too-long",
     "name.pattern", "section.missing", "section.too-long", "mismatch", "eligibility.unprofitable",
     "finance.suspicious", "quota.exceeded", "rank.missing", "rank.conflict", "duplicate.enterprise",
-    "deadline.late", "region.other",
+    "deadline.late", "region.other", "section.too-short", "section.guidance",
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -109,9 +109,9 @@ def make_form(fields: dict | None = None, yearly: dict | None = None) -> FormDat
     return FormData(fields=form_fields, yearly=form_yearly, source="defined-names")
 
 
-def make_section(key: str, text: str, *, chars: int | None = None, tables: int = 0) -> Section:
+def make_section(key: str, text: str, *, chars: int | None = None, tables: int = 0, images: int = 0) -> Section:
     return Section(key=key, title=key, text=text, chars=count_words(text) if chars is None else chars,
-                   tables=tables, location=f"总结材料“{key}”部分")
+                   tables=tables, images=images, location=f"总结材料“{key}”部分")
 
 
 def make_summary(sections: dict | None = None) -> SummaryData:
@@ -165,7 +165,7 @@ def form_file(path: str, enterprise: str, *, name: str | None = None, unit: str 
 def summary_file(path: str, enterprise: str, *, name: str | None = None, unit: str = SJZ,
                  first_seen: str = "2021-09-10T10:00:00+08:00") -> tuple:
     summary = make_summary({"质量标杆名称": name or _name_for(enterprise),
-                            "企业概况": f"企业名称：{enterprise}，成立于2001年。"})
+                            "企业概况": f"企业名称：{enterprise}，成立于2001年，主要生产精密减速机。"})
     return file_version(path, unit=unit, first_seen=first_seen), Extracted(kind=SUMMARY, summary=summary)
 
 
@@ -218,6 +218,23 @@ def unit_apps(count: int, *, prefixes: bool = True, folder: str = "石家庄", u
 
 def file_issues(data: bytes, name: str) -> list:
     return list(extract(data, name, CAMPAIGN).issues)
+
+
+def summary_docx_bytes(*, guidance: bool) -> bytes:
+    """The good 总结材料 as a .docx, each section's text after a bracketed note: the template's guidance (ending
+    '填写时请删除本段说明。') or the enterprise's own."""
+    import docx
+
+    document = docx.Document()
+    for n, (key, text) in enumerate(GOOD_SECTIONS.items(), start=1):
+        document.add_paragraph(f"{n}. {key}", style="Heading 1")
+        note = "（请按通知要求填写本部分。填写时请删除本段说明。）" if guidance else "（本部分数据截至2020年底。）"
+        document.add_paragraph(note + text if key == "摘要" else note)
+        if key != "摘要":
+            document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:
@@ -387,6 +404,18 @@ CASES = [
     ("section.too-long", "摘要 of exactly 500 字", lambda: rule_issues(sections={"摘要": "质" * 500}), False),
     ("section.too-long", "企业概况 of 900 characters that Word counts as 300 字",
      lambda: rule_issues(sections={"企业概况": "质 ab " * 150}), False),
+    # -- section.too-short
+    ("section.too-short", "推进和应用情况 of 6 字", lambda: rule_issues(
+        sections={"管理方法（技术）的推进和应用情况": "按照标准做。"}), True),
+    ("section.too-short", "企业概况 of exactly 30 字", lambda: rule_issues(sections={"企业概况": "质" * 30}), False),
+    ("section.too-short", "实施效果 of a few 字 beside a chart", lambda: rule_issues(
+        sections={"管理方法（技术）的实施效果": make_section("管理方法（技术）的实施效果", "见图。", chars=3, images=1)}),
+     False),
+    # -- section.guidance
+    ("section.guidance", "the template's guidance kept above each section's text",
+     lambda: file_issues(summary_docx_bytes(guidance=True), "总结材料.docx"), True),
+    ("section.guidance", "a note in brackets of the enterprise's own",
+     lambda: file_issues(summary_docx_bytes(guidance=False), "总结材料.docx"), False),
     # -- mismatch
     ("mismatch", "标杆名称 differs", lambda: rule_issues(
         sections={"质量标杆名称": "石家庄华北精工机械实施精益生产的经验"}), True),
@@ -912,10 +941,12 @@ def test_rules_declare_the_codes_they_yield():
     of two bad applications (so the check is never over rules that yield nothing)."""
     declared = {code for rule in RULES for code in rule.codes}
     assert {"field.missing", "field.invalid", "name.too-long", "name.pattern", "section.missing", "section.too-long",
-            "mismatch", "eligibility.unprofitable", "finance.suspicious", "region.other"} == declared
+            "section.too-short", "mismatch", "eligibility.unprofitable", "finance.suspicious",
+            "region.other"} == declared
     bad = [make_app(fields={"电话": "abc", "电子邮箱": "x", "所在地区": "保定市"},
                     yearly={"利润总额": {2019: -5.0, 2020: 60000}},
-                    sections={"摘要": "很长。" * 400, "企业概况": "企业名称：石家庄华北重工机械有限公司，成立于1998年。"},
+                    sections={"摘要": "很长。" * 400, "企业概况": "企业名称：石家庄华北重工机械有限公司，成立于1998年。",
+                              "管理方法（技术）的实施效果": "效果好。"},
                     name="某某经验" * 20),
            make_app(fields={"申报单位": "", "联系人": "", "电话": "", "手机": ""}, sections={"企业概况": DROP})]
     for rule in RULES:

@@ -95,6 +95,7 @@ class SectionSpec:
     required: bool = True
     synonyms: tuple[str, ...] = ()
     number: int = 0
+    minimum: int = 0  # 字数 under which the section is too thin to be 内容详实 (a warning; 0: none)
 
     @property
     def heading(self) -> str:
@@ -382,7 +383,8 @@ def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
         fields = tuple(_field(f, yearly=False) for f in data["fields"])
         yearly = tuple(_field(f, yearly=True) for f in data["yearly"])
         sections = tuple(
-            SectionSpec(key=s["key"], limit=int(s.get("limit", 0)), required=s.get("required", True),
+            SectionSpec(key=s["key"], limit=int(s.get("limit", 0)), minimum=int(s.get("minimum", 0)),
+                        required=s.get("required", True),
                         synonyms=_tuple(s.get("synonyms")), number=i + 1)
             for i, s in enumerate(data["sections"])
         )

@@ -38,7 +38,7 @@ RULES: tuple[Rule, ...] = (
     Rule("fields", ("field.missing", "field.invalid"), check_fields),
     Rule("contacts", ("field.missing", "field.invalid"), check_contacts),
     Rule("naming", ("name.too-long", "name.pattern"), check_name),
-    Rule("sections", ("section.missing", "section.too-long"), check_sections),
+    Rule("sections", ("section.missing", "section.too-long", "section.too-short"), check_sections),
     Rule("mismatch", ("mismatch",), check_mismatch),
     Rule("eligibility", ("eligibility.unprofitable",), check_eligibility, decides=INELIGIBLE),
     Rule("finance", ("finance.suspicious",), check_finance),

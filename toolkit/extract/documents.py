@@ -18,7 +18,7 @@ from ..model import (
 )
 from ..normalize import normalize_name
 from . import sniff as S
-from .docx import read_docx, read_sections, table_sheet
+from .docx import read_docx, read_sections, table_sheet, template_guidance_left
 from .form import finish_form, form_by_labels, label_table, match_label
 from .grid import Workbook
 from .opc import Package
@@ -161,6 +161,17 @@ def _cover_mismatches(blocks, form, file: str):
                                  summary_value=table_value)
 
 
+def _guidance_left(blocks: list, file: str) -> tuple:
+    """section.guidance (a warning) when the template's guidance paragraphs are still in a 总结材料 — not counted
+    as its text (docx.without_template_guidance), but forwarded to the province as they are."""
+    left = template_guidance_left(blocks)
+    if not left:
+        return ()
+    first = left[0]
+    excerpt = first if len(first) <= 30 else f"{first[:12]}……{first[-12:]}"
+    return (make_issue("section.guidance", file=file, location="总结材料", excerpt=excerpt, paragraphs=len(left)),)
+
+
 def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
     """What a Word document (or a Word web page) is, from its blocks (DocxContent): a Word 申请书 (the form's
     table, and the 总结材料 after it), a 总结材料 (two section headings or more; one, or none but text, in a file
@@ -182,10 +193,12 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
             form = finish_form(replace(form, source="docx-table"), campaign, file, book)
             before = content.blocks[:content.blocks.index(tables[0])]
             issues = (*form.warnings, *_cover_mismatches(before, form, file))
+            if summary is not None:
+                issues += _guidance_left(after, file)
             return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
-        return Extracted(kind=SUMMARY, summary=summary)
+        return Extracted(kind=SUMMARY, summary=summary, issues=_guidance_left(content.blocks, file))
     if "总结材料" in normalize_name(name) and has_text:
         # named as the notice names it, with text, but no heading found: a 总结材料 whose every section is
         # reported missing (what to add, section by section), not a file to delete

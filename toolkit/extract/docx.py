@@ -1185,24 +1185,44 @@ def _numbered_heading(block: Block, style: str, number: int) -> bool:
 def _listed(weighted: list) -> set[int]:
     """Positions (in ``weighted``: (block index, _Mark, weight)) of the lines of a typed 目录: those with a page
     number, and a run of three headings or more with nothing between them but the last (the body's first heading
-    may follow the 目录 directly). Never a section's start: the name written only as the document's title is a
-    missing 质量标杆名称, not the 目录's lines."""
+    may follow the 目录 directly) whose sections are headed again after it. Never a section's start: the name
+    written only as the document's title is a missing 质量标杆名称, not the 目录's lines. A run headed nowhere after
+    it is no 目录 but headings left without their text (the template's headings kept, nothing written under them):
+    those sections are there and empty, not missing."""
     listed = {n for n, (_i, mark, _w) in enumerate(weighted) if mark.toc}
     start = 0
     for n in range(len(weighted) + 1):
         if n == len(weighted) or weighted[n][2] > 0:  # a run start..n ends at n (the one with content after it)
-            if n - start >= 2:
+            run = {weighted[k][1].spec.key for k in range(start, n)}
+            if n - start >= 2 and any(mark.spec.key in run for _i, mark, _w in weighted[n:]):
                 listed.update(range(start, n))
             start = n + 1
     return listed
 
 
 _GUIDANCE = re.compile(r"^\s*[（(].*填写时请删除本段说明[。.]?\s*[）)]\s*$", re.S)
+# the guidance in brackets at a paragraph's start, the enterprise's text typed after it in the same paragraph
+_GUIDANCE_LEAD = re.compile(r"^\s*[（(].*?填写时请删除本段说明[。.]?\s*[）)]\s*", re.DOTALL)
 
 
 def is_template_guidance(text: str) -> bool:
     """The guidance paragraphs of templates/总结材料.docx, left in by mistake: not the enterprise's text."""
     return bool(_GUIDANCE.match(text))
+
+
+def without_template_guidance(text: str) -> str:
+    """A paragraph's text without the guidance of templates/总结材料.docx left in it: '' for a paragraph that is
+    only guidance, the text typed after it for one that starts with it ('（…填写时请删除本段说明。）××公司…的经验'),
+    else ``text``."""
+    if is_template_guidance(text):
+        return ""
+    return _GUIDANCE_LEAD.sub("", text, count=1)
+
+
+def template_guidance_left(blocks: list[Block]) -> list[str]:
+    """The guidance paragraphs of templates/总结材料.docx (whole, or leading a paragraph) left in a document."""
+    return [m.group(0).strip() for b in blocks if b.kind == "p" and b.text
+            for m in [_GUIDANCE.match(b.text) or _GUIDANCE_LEAD.match(b.text)] if m]
 
 
 def _after_label(text: str, campaign: Campaign) -> str:
@@ -1246,8 +1266,9 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
                 title = block.shown.strip()
             continue
         if block.kind == "p":
-            if block.text and not is_template_guidance(block.text):
-                text, count = block.text, counts[i]
+            kept = without_template_guidance(block.text) if block.text else ""
+            if kept:
+                text, count = kept, counts[i] if kept == block.text else count_words(kept)
                 if current == SECTION_NAME:
                     # the 标杆名称 is one line: a soft line break within its paragraph (a long name wrapped by hand)
                     # is not a second line (SummaryData.benchmark_name takes the first); 字数 as counted before

@@ -1,4 +1,5 @@
-"""总结材料: every required section present, each within its limit."""
+"""总结材料: every required section present, each within its limit and not far too thin (附件1 二（一）: 40, 500,
+500, 8000, 2000 字以内; 要求内容详实)."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -30,3 +31,6 @@ def check_sections(app: Application, campaign: Campaign) -> Iterator[Issue]:
         if spec.limit and section.chars > spec.limit:
             yield make_issue("section.too-long", file=file, location=section.location, field=spec.key,
                              section=spec.key, count=section.chars, limit=spec.limit)
+        elif spec.minimum and section.chars < spec.minimum and not section.images:
+            yield make_issue("section.too-short", file=file, location=section.location, field=spec.key,
+                             section=spec.key, count=section.chars, minimum=spec.minimum)
