@@ -212,6 +212,30 @@ def test_table_sheet_merges():
     assert sheet.location(0, 1) == "申请表（第1个表格）第1行第2列"
 
 
+def test_a_word_table_cell_is_numbered_as_word_counts_a_rows_cells():
+    """A cell's column in a message is its place among the row's cells as the clerk counts them in Word — a merged
+    cell (gridSpan) once — not its place on the hidden grid: the 5th cell of a row whose 2nd spans three grid
+    columns is '第5列' (before, '第7列'); the location reads back to the cell."""
+    from toolkit.extract.grid import Workbook
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=7)
+    row = table.rows[0].cells
+    row[0].text = "2020年利润总额"
+    row[1].merge(row[3]).text = "说明"
+    for c, text in ((4, "甲"), (5, "乙"), (6, "-5")):
+        row[c].text = text
+    table.cell(1, 0).merge(table.cell(1, 6)).text = "一个跨整行的单元格"
+    sheet = table_sheet(read_docx(docx_bytes(doc)).tables[0], label="申请表（第1个表格）")
+    places = [sheet.location(0, c).removeprefix("申请表（第1个表格）") for c in range(7)]
+    assert places == ["第1行第1列", "第1行第2列", "第1行第2列", "第1行第2列", "第1行第3列", "第1行第4列", "第1行第5列"]
+    assert sheet.location(1, 6) == "申请表（第1个表格）第2行第1列"
+    book = Workbook(sheets=[sheet])
+    assert book.cell_at("申请表（第1个表格）第1行第5列") == (sheet, 0, 6)
+    assert book.cell_at("申请表（第1个表格）第1行第2列")[1:] in ((0, 1), (0, 2), (0, 3))
+    assert book.cell_at("申请表（第1个表格）第1行第6列") is None
+
+
 def test_application_doc_stamp_hint_and_source(campaign):
     doc = Document()
     table = doc.add_table(rows=5, cols=2)

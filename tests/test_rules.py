@@ -476,6 +476,21 @@ CASES = [
         yearly={"主营业收入": {2018: 2000.09, 2019: 20000.9, 2020: 21000}}) if "10倍" in i.message], False),
     ("finance.suspicious", "a profit growing a little more than tenfold, with decimals", lambda: [i for i in rule_issues(
         yearly={"利润总额": {2018: 1.13, 2019: 11.31, 2020: 12}}) if "10倍" in i.message], True),
+    # a figure 10,000 times too small: 营业收入 typed in 亿元 ('5.35' for 5.35 亿), every year, so no tenfold jump
+    ("finance.suspicious", "营业收入 in 亿元: 1,210 people with 5.35 万元", lambda: [i for i in rule_issues(
+        yearly={"主营业收入": {2018: 4.5, 2019: 4.8, 2020: 5.2}, "其他业务收入": {2018: 0.1, 2019: 0.1, 2020: 0.15},
+                "利润总额": {2018: 0.3, 2019: 0.35, 2020: 0.4}, "资产总额": {2018: 5.2, 2019: 5.6, 2020: 6.1}})
+        if "偏低" in i.message], True),
+    ("finance.suspicious", "营业收入 of 8 万元 and no head-count", lambda: [i for i in rule_issues(
+        yearly={"主营业收入": {2018: 7, 2019: 7.5, 2020: 8}, "其他业务收入": {2018: 0, 2019: 0, 2020: 0},
+                "利润总额": {2018: 1, 2019: 1, 2020: 1}, "从业人员": dict.fromkeys((2018, 2019, 2020), DROP)})
+        if "偏低" in i.message], True),
+    ("finance.suspicious", "a workshop of 12 people with 15 万元 of 营业收入 a person", lambda: rule_issues(
+        yearly={"主营业收入": {2018: 160, 2019: 170, 2020: 180}, "其他业务收入": {2018: 0, 2019: 0, 2020: 0},
+                "利润总额": {2018: 10, 2019: 11, 2020: 12}, "资产总额": {2018: 200, 2019: 210, 2020: 220},
+                "从业人员": {2018: 12, 2019: 12, 2020: 12}}), False),
+    ("finance.suspicious", "no one employed beside a revenue", lambda: [i for i in rule_issues(
+        yearly={"从业人员": {2018: 0, 2019: 0, 2020: 0}}) if "从业人员为0" in i.message], True),
     # -- region.other
     ("region.other", "a city's unit sends an enterprise of another city", lambda: rule_issues(fields={"所在地区": "保定市"}),
      True),

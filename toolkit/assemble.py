@@ -46,6 +46,7 @@ from .model import (
     Extracted,
     FileEntry,
     FileVersion,
+    Issue,
     UnitStatus,
     evolve,
     status_of,
@@ -254,6 +255,12 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     ordered += gone
     # 5. attachments
     scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
+    for fv in [fv for fv in scans if (other := _other_unit_named(fv.name, unit, campaign))]:
+        scans.remove(fv)  # (not this unit's stamped opinion: a file in the wrong folder)
+        entries[fv.path].issues.append(make_issue(
+            "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
+            message=f"这份盖章推荐意见的文件名写的是“{other}”，不是本单位，未作为本单位的盖章推荐意见。",
+            fix=f"请核对是否放错了文件夹：本单位的盖章推荐意见请在文件名中写本单位名称；“{other}”的请放入该单位的文件夹。"))
     ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
                             has_opinion_scan=bool(scans), campaign=campaign)
     # 6. deadline
@@ -535,7 +542,11 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             n += 1
             key = f"{base}#{n}"
         g = groups.setdefault(key, {"enterprise": name or f"（未填写申报单位：{fv.name}）", "forms": [],
-                                    "summaries": []})
+                                    "summaries": [], "retitled": []})
+        if g["forms"] and (before := g["forms"][-1])[0].path != fv.path:
+            earlier = comparison_key(before[1].form.text(BENCHMARK))
+            if earlier and title and earlier != title:  # a new version with another 标杆名称: said, not silent
+                g["retitled"].append((before, (fv, ex)))
         g["forms"].append((fv, ex))
         if title and key not in titled.setdefault(title, []):
             titled[title].append(key)
@@ -615,7 +626,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             continue
         bname = comparison_key(ex.summary.benchmark_name)
         key = f"?summary:{fv.subfolder}:{bname}" if bname else f"?summary:{fv.path}"
-        groups.setdefault(key, {"enterprise": _enterprise_from_summary(ex, fv), "forms": [], "summaries": []})
+        groups.setdefault(key, {"enterprise": _enterprise_from_summary(ex, fv), "forms": [], "summaries": [],
+                                "retitled": []})
         groups[key]["summaries"].append((fv, ex))
     apps = []
     for key, g in groups.items():
@@ -655,6 +667,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         app = Application(unit=unit, enterprise=enterprise, benchmark_name=benchmark, form_file=form_file,
                           form=form, summary_file=summary_file, summary=summary, versions=versions,
                           superseded=tuple(superseded))
+        for (old_fv, old_ex), (new_fv, new_ex) in g["retitled"]:
+            issues.append(_retitled(enterprise, old_fv, old_ex, new_fv, new_ex))
         if form is not None and summary is None:
             issues.append(make_issue("pair.missing-summary", file=form_file.path, location="总结材料",
                                      enterprise=enterprise, note=_rejected_note(app, rejected)))
@@ -702,6 +716,34 @@ def _pairs_by_likeness(summaries: list[tuple[FileVersion, Extracted]], groups: d
             taken.add(key)
             out.append((item, key))
     return out
+
+
+def _other_unit_named(name: str, unit, campaign: Campaign) -> str:
+    """The full name of another unit a file's ``name`` names (its full name or a name of it of 3 字 or more: '唐山市
+    工业和信息化局', '唐山市工信局', '冶金协会') when it names none of ``unit``'s; '' otherwise (a 推荐意见 scan named
+    '推荐意见（盖章）.pdf' names no unit)."""
+    text = normalize_name(name)
+
+    def named(u) -> bool:
+        return any(len(n) >= 3 and normalize_name(n) in text for n in (u.name, *u.aliases))
+
+    if named(unit):
+        return ""
+    return next((u.name for u in campaign.units if u.name != unit.name and named(u)), "")
+
+
+def _retitled(enterprise: str, old_fv: FileVersion, old_ex: Extracted, new_fv: FileVersion,
+              new_ex: Extracted) -> Issue:
+    """duplicate.enterprise, a warning: one enterprise's 申请表 sent twice under other file names with different
+    标杆名称 and nothing telling two projects apart (another sub-folder, another rank prefix: _second_project) —
+    taken as a new version of one application (the later counts), which a clerk who meant two projects must
+    hear of (the notice: one project an enterprise)."""
+    return make_issue(
+        "duplicate.enterprise", file=new_fv.path, location=new_ex.form.fields[BENCHMARK].location
+        if BENCHMARK in new_ex.form.fields else "申请表", field=BENCHMARK, severity=WARNING,
+        message=(f"企业“{enterprise}”先后报送了两份标杆名称不同的申请表：“{old_fv.name}”为“{old_ex.form.text(BENCHMARK)}”，"
+                 f"“{new_fv.name}”为“{new_ex.form.text(BENCHMARK)}”，已按同一项申报的新版本处理（以后收到的为准）。"),
+        fix="同一企业只能申报一项；如果是改了标杆名称，可忽略本提示，并删除旧版本；如果是两个项目，请与企业商定保留一项。")
 
 
 def _rejected_note(app: Application, rejected: list) -> str:

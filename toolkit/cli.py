@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .campaign import Campaign, load_campaign
-from .errors import ConfigError, LockHeld, ToolkitError, os_reason
+from .errors import ConfigError, LockHeld, ToolkitError, missing_inbox, os_reason
 
 log = logging.getLogger("toolkit")
 
@@ -219,7 +219,8 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
                    now=None, templates: str | None = None, pdf: bool = False, state: str | None = None,
                    command: str = "batch", keep_runs: int | None = None) -> int:
     """One run with a progress bar and the end-of-run summary; every run, whatever its end (published,
-    unchanged, lock held, configuration error), leaves one line in outbox/logs/runs.jsonl."""
+    unchanged, lock held, configuration error), leaves one line in outbox/logs/runs.jsonl — except a run started
+    where neither the inbox nor the outbox is (a wrong folder: no outbox is made there for its line)."""
     import time
 
     from .audit import append_run
@@ -237,9 +238,10 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
                      templates=Path(templates) if templates else None, pdf=pdf, state=Path(state) if state else None,
                      keep_workers=command == "watch", keep_runs=keep_runs)
     except ToolkitError as exc:
-        append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
-                            "exit_code": exc.exit_code, "outcome": "lock-held" if isinstance(exc, LockHeld) else "error",
-                            "error": str(exc)})
+        if Path(inbox).is_dir() or Path(outbox).is_dir():  # (not a log folder made where a wrong start pointed)
+            append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
+                                "exit_code": exc.exit_code,
+                                "outcome": "lock-held" if isinstance(exc, LockHeld) else "error", "error": str(exc)})
         raise
     finally:
         progress.close()
@@ -294,7 +296,7 @@ def cmd_watch(args) -> int:
         if value is not None and value <= 0:
             raise ConfigError(f"{name} 必须是大于 0 的秒数（现在是 {value:g}）")
     if not inbox.is_dir():
-        raise ConfigError(f"收件箱文件夹不存在：{inbox}")
+        raise missing_inbox(inbox)
 
     # a long-lived process: every log line carries its time, in China time (the clerks' time)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s" if args.verbose

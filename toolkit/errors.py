@@ -13,6 +13,18 @@ class ConfigError(ToolkitError):
     exit_code = 2
 
 
+def missing_inbox(inbox) -> ConfigError:
+    """The ConfigError of an inbox folder that does not exist: where it was looked for, as a full path, and how to
+    name another (a relative 'inbox' is looked for in the folder the command was started from)."""
+    import os
+    from pathlib import Path
+
+    inbox = Path(inbox)
+    where = "" if inbox.is_absolute() else f"（在当前文件夹“{os.getcwd()}”中没有“{inbox}”）"
+    return ConfigError(f"收件箱文件夹不存在：{inbox.absolute()}{where}。请用 --inbox 指定收件箱所在的文件夹，"
+                       "或先进入放收件箱的文件夹再运行")
+
+
 class LockHeld(ToolkitError):
     """Another run holds the run lock (exit 3)."""
 

@@ -28,7 +28,7 @@ from .cache import (
 from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
 from .discover import discover, recent, scan_inbox
-from .errors import ConfigError, os_reason
+from .errors import ConfigError, missing_inbox, os_reason
 from .extract.sniff import IMAGE, PDF, sniff
 from .extract.version import EXTRACTOR_VERSION
 from .journal import Journal, RunLock, write_json_atomic
@@ -317,7 +317,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
     started = time.perf_counter()
     inbox, outbox = Path(inbox), Path(outbox)
     if not inbox.is_dir():
-        raise ConfigError(f"收件箱文件夹不存在：{inbox}")
+        raise missing_inbox(inbox)
     if outbox.resolve() == inbox.resolve() or inbox.resolve() in outbox.resolve().parents:
         raise ConfigError("输出文件夹不能位于收件箱内（收件箱只读）")
     template = opinion_template(Path(templates) if templates else default_templates_folder(inbox), campaign,
@@ -539,7 +539,8 @@ def run_brief(result: Assembled) -> dict:
     app_issues = [i for a in result.applications for i in a.issues]
     in_apps = {_issue_key(i) for i in app_issues}
     file_only = [i for e in result.files for i in e.issues if _issue_key(i) not in in_apps]
-    over = [[u.unit, u.received, u.quota] for u in result.units if u.over_quota]
+    # (what takes a place, as quota.exceeded counts it: not late, 不符合申报条件 or withdrawn)
+    over = [[u.unit, u.received - u.late - u.ineligible - u.withdrawn, u.quota] for u in result.units if u.over_quota]
     pending = [fv.path for fv in result.pending]
     unassigned = [e.version.path for e in result.files if e.status == "unassigned"]
     return {"applications": len(result.applications), "statuses": statuses,

@@ -72,9 +72,16 @@ class Sheet:
         return r
 
     def location(self, r: int, c: int) -> str:
+        """Where (r, c) is, as its reader finds it: 'sheet!B7' in a workbook; in a Word table (a sheet with a label)
+        '<label>第12行第5列', the column counted as Word counts a row's cells — a cell spanning grid columns
+        (gridSpan) is one, whatever the hidden grid under the table (before, the 5th cell read '第7列')."""
         if self.label:
-            return f"{self.label}第{r + 1}行第{c + 1}列"
+            return f"{self.label}第{r + 1}行第{self.cell_number(r, c)}列"
         return f"{self.name}!{cell_name(r, c)}"
+
+    def cell_number(self, r: int, c: int) -> int:
+        """1-based: the place in row ``r`` of the cell that covers grid column ``c``, a merged cell counted once."""
+        return len({self.anchor(r, cc)[1] for cc in range(c + 1)})
 
 
 @dataclass(frozen=True)
@@ -124,9 +131,13 @@ class Workbook:
         m = _LABELLED_CELL.search(location)
         if m is None:
             return None
-        r, c = int(m.group(1)) - 1, int(m.group(2)) - 1
-        sheet = next((s for s in self.sheets if s.label and location == s.location(r, c)), None)
-        return (sheet, r, c) if sheet is not None else None
+        r = int(m.group(1)) - 1
+        for sheet in self.sheets:
+            if sheet.label and location.startswith(sheet.label):
+                c = next((c for c in range(sheet.width) if sheet.location(r, c) == location), None)
+                if c is not None:
+                    return sheet, r, c
+        return None
 
 
 _LABELLED_CELL = re.compile(r"第(\d+)行第(\d+)列$")  # the end of Sheet.location for a sheet with a label

@@ -126,7 +126,8 @@ def headline(view: UnitView) -> str:
         sent = "尚未报送申报材料"
     else:
         sent = (f"收到 {s.received} 项，通过 {s.passed} 项、需补正 {s.needs_fix} 项、超出名额 {s.over_quota} 项、"
-                f"逾期 {s.late} 项、已撤回 {s.withdrawn} 项")
+                f"逾期 {s.late} 项、" + (f"不符合申报条件 {s.ineligible} 项、" if s.ineligible else "")
+                + f"已撤回 {s.withdrawn} 项")
     opinion = ("" if not s.received else "；推荐意见为草稿，请勿盖章" if s.draft_reasons
                else "；推荐意见为正式稿，可盖章")
     return f"{s.unit}：{sent}；还需处理 {s.to_handle} 项；盖章推荐意见{opinion_state(s)}{opinion}。"

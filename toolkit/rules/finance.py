@@ -1,5 +1,5 @@
 """finance.suspicious: figures that are probably mistyped (profit above revenue, negatives, tenfold jumps, 元 typed
-where 万元 is asked)."""
+where 万元 is asked, 亿元 typed where 万元 is asked, no one employed)."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -18,6 +18,12 @@ from ..normalize import plain_number
 # 1 万亿元 when the form gives no 从业人员 to divide by. 其他业务收入 is a side line: ten times the 主营业收入 is a
 # figure in 元 (or the two swapped). A profit in 元 below the limit shows as a profit above the revenue.
 PER_EMPLOYEE_LIMIT = 100_000  # 万元 per person
+# and the other way: a figure 10,000 times too small (typed in 亿元, '2.3' for 2.3 亿) — an enterprise's revenue
+# pays at least its people's wages (Hebei's lowest monthly wage is about 1,900 元: over 2 万元 a person a year), so
+# under 1 万元 of 营业收入 a person is past any of them; with no head-count, under 10 万元 of 营业收入 in a year is
+# no enterprise a 质量标杆 could come from
+PER_EMPLOYEE_FLOOR = 1  # 万元 of 营业收入 per person
+REVENUE_FLOOR = 10  # 万元
 MIN_EMPLOYEES = 10  # fewer people: no per-person check
 ABSOLUTE_LIMIT = 100_000_000  # 万元
 OTHER_REVENUE_TIMES = 10
@@ -86,6 +92,16 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                 continue
             in_yuan.add(key)
             yield suspicious(key, year, f"{reason}，金额可能按“元”而不是“万元”填写。")
+        if revenue is not None and revenue > 0 and MAIN_REVENUE not in in_yuan:
+            if people and revenue / people < PER_EMPLOYEE_FLOOR:
+                yield suspicious(MAIN_REVENUE, year, f"{year}年营业收入（主营业收入加其他业务收入，{plain_number(revenue)}"
+                                                     f"万元）折合每名从业人员只有{plain_number(round(revenue / people, 4))}"
+                                                     "万元，明显偏低，金额可能按“亿元”填写或少写了位数。")
+            elif not people and revenue < REVENUE_FLOOR:
+                yield suspicious(MAIN_REVENUE, year, f"{year}年营业收入（主营业收入加其他业务收入）只有"
+                                                     f"{plain_number(revenue)}万元，明显偏低，金额可能按“亿元”填写或少写了位数。")
+        if employees == 0 and revenue:
+            yield suspicious(EMPLOYEES, year, f"{year}年从业人员为0，而营业收入为{plain_number(revenue)}万元，请确认人数。")
         if (not negative and PROFIT not in in_yuan and profit is not None and revenue is not None
                 and profit > revenue and profit > 0):
             yield suspicious("利润总额", year, f"{year}年利润总额（{plain_number(profit)}万元）大于营业收入"

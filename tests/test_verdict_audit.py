@@ -1,0 +1,113 @@
+"""What a verdict audit and a newcomer's try found said nowhere, now said: a branch applying (the notice asks for
+独立法人资格), one enterprise's 申请表 sent again under another 标杆名称 (taken as a new version), a stamped
+推荐意见 naming another unit (not this unit's), counts that add up the same in the console, the quota message and
+the 回执, and a command started in the wrong folder (where it looked, what to do; no outbox made there)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+from conftest import run_cli
+
+from toolkit.campaign import CHINA_TZ
+from toolkit.demo import MINIMAL_PDF
+from toolkit.pipeline import run
+from toolkit.report import end_of_run
+
+DAY = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+UNIT = "唐山市工业和信息化局"
+
+
+def _summary(out) -> dict:
+    return json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+
+
+def _pair(folder, make_form, make_summary, firm: str, stem: str = "", name: str = "", **fields):
+    name = name or f"{firm}推行精益生产的经验"
+    make_form(folder / f"{stem or firm}-申请表.xlsx", 申报单位=firm, 标杆名称=name, **{"所在地区": "唐山市", **fields})
+    make_summary(folder / f"{stem or firm}-总结材料.docx", enterprise=firm, name=name)
+
+
+@pytest.mark.parametrize("firm, branch", [
+    ("唐山华信精密机械有限公司石家庄分公司", True), ("唐山钢铁集团第二分厂", True), ("唐山华信机械有限公司（唐山分公司）", True),
+    ("唐山华信精密机械有限公司", False), ("唐山分厂路机械有限公司", False),
+])
+def test_a_branch_applying_is_warned_of_legal_personhood(tmp_path, make_form, make_summary, campaign, firm, branch):
+    _pair(tmp_path / "inbox" / "唐山", make_form, make_summary, firm, stem="甲")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    [app] = _summary(tmp_path / "out")["applications"]
+    said = [i for i in app["issues"] if i["field"] == "申报单位" and "独立法人资格" in i["message"]]
+    assert bool(said) is branch, app["issues"]
+    if branch:
+        assert said[0]["severity"] == "warning" and app["status"] == "通过"
+
+
+def test_a_form_sent_again_under_another_benchmark_name_is_said(tmp_path, make_form, make_summary, campaign):
+    """Same enterprise, same folder, no rank prefixes or sub-folders: the later 申请表 is a new version (as before),
+    and the earlier one's other 标杆名称 is now a warning instead of silence; the same name sent twice is not."""
+    unit = tmp_path / "inbox" / "唐山"
+    firm = "唐山华信精密机械有限公司"
+    first, second = f"{firm}推行六西格玛的经验", f"{firm}推行精益生产的经验"
+    make_form(unit / "申请表.xlsx", 申报单位=firm, 标杆名称=first, 所在地区="唐山市")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    make_form(unit / "申请表（新）.xlsx", 申报单位=firm, 标杆名称=second, 所在地区="唐山市")
+    make_form(unit / "申请表（新）副本.xlsx", 申报单位=firm, 标杆名称=second, 所在地区="唐山市")
+    make_summary(unit / "总结材料.docx", enterprise=firm, name=second)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    [app] = _summary(tmp_path / "out")["applications"]
+    assert app["benchmark_name"] == second
+    said = [i for i in app["issues"] if i["code"] == "duplicate.enterprise"]
+    assert len(said) == 1 and said[0]["severity"] == "warning", app["issues"]
+    assert first in said[0]["message"] and second in said[0]["message"] and "申请表.xlsx" in said[0]["message"]
+
+
+@pytest.mark.parametrize("scan, counted", [
+    ("唐山市工业和信息化局推荐意见（盖章）.pdf", False), ("冶金协会推荐意见（盖章）.pdf", False),
+    ("推荐意见（盖章）.pdf", True), ("石家庄市工业和信息化局推荐意见（盖章）.pdf", True),
+    ("石家庄市工信局推荐意见（含唐山市企业）.pdf", True),
+])
+def test_a_stamped_opinion_naming_another_unit_is_not_this_units(tmp_path, make_form, make_summary, campaign, scan,
+                                                                 counted):
+    folder = tmp_path / "inbox" / "石家庄"
+    _pair(folder, make_form, make_summary, "石家庄华信精密机械有限公司", 所在地区="石家庄市")
+    (folder / scan).write_bytes(MINIMAL_PDF)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    summary = _summary(tmp_path / "out")
+    [unit] = [u for u in summary["units"] if u["unit"] == "石家庄市工业和信息化局"]
+    assert unit["stamped_opinion"] is counted
+    [entry] = [f for f in summary["files"] if f["file"].endswith(scan)]
+    warned = [i for i in entry["issues"] if "不是本单位" in i["message"]]
+    assert bool(warned) is not counted
+    if warned:
+        assert warned[0]["severity"] == "warning" and "放错了文件夹" in warned[0]["message"]
+
+
+def test_counts_agree_in_the_console_the_quota_message_and_the_receipt(tmp_path, make_form, make_summary, campaign):
+    """Five applications, one 不符合申报条件: four take a place, quota 3 — the console says 可推荐 4 项 as the quota
+    message says 共4项 (before: '（5/3）'), and the 回执's first line counts the 不符合申报条件 one."""
+    unit = tmp_path / "inbox" / "唐山"
+    for n in range(1, 6):
+        extra = {"利润总额": {2018: 50, 2019: -120, 2020: 70}} if n == 5 else {}
+        _pair(unit, make_form, make_summary, f"唐山第{n}机械有限公司", stem=f"{n}-第{n}", **extra)
+    report = run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    summary = _summary(tmp_path / "out")
+    assert sorted(a["status"] for a in summary["applications"]) == ["不符合申报条件", "超出名额", "通过", "通过", "通过"]
+    [over] = [i for a in summary["applications"] for i in a["issues"] if i["code"] == "quota.exceeded"]
+    assert "本单位可推荐的申报共4项，名额为3项" in over["message"]
+    text = end_of_run(report, campaign, inbox=tmp_path / "inbox", outbox=tmp_path / "out")
+    assert f"超出名额的推荐单位 1 个：{UNIT}（可推荐 4 项，名额 3 项）" in text, text
+    receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / f"{UNIT}-回执.xlsx").worksheets[0]
+    top = next(v for row in receipt.iter_rows(values_only=True) for v in row if isinstance(v, str) and "收到" in v)
+    assert "收到 5 项，通过 3 项、需补正 0 项、超出名额 1 项、逾期 0 项、不符合申报条件 1 项、已撤回 0 项" in top, top
+
+
+@pytest.mark.parametrize("command", ["batch", "watch"])
+def test_a_command_started_in_the_wrong_folder_says_where_it_looked(tmp_path, command):
+    done = run_cli(command, cwd=tmp_path, timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = done.stdout + done.stderr
+    assert f"收件箱文件夹不存在：{tmp_path / 'inbox'}" in said and str(tmp_path) in said and "--inbox" in said, said
+    assert "Traceback" not in said
+    assert not (tmp_path / "outbox").exists()  # no log folder made where a wrong start pointed
