@@ -79,6 +79,46 @@ def test_a_summary_like_two_forms_is_left_unpaired(tmp_path, make_form, make_sum
     assert sum("pair.missing-form" in _codes(a) for a in apps.values()) == 1
 
 
+@pytest.mark.parametrize("form_firm, summary_firm", [
+    ("唐山三友化工有限公司", "唐山三友化纤有限公司"),  # alike (0.83), two companies
+    ("唐山华美家具有限公司", "唐山华美家居有限公司"),
+])
+def test_two_companies_alike_are_not_paired(tmp_path, make_form, make_summary, campaign, form_firm, summary_firm):
+    unit = tmp_path / "inbox" / "唐山"
+    make_form(unit / "申请表.xlsx", 申报单位=form_firm, 标杆名称=f"{form_firm}推行精益生产的经验", 所在地区="唐山市")
+    make_summary(unit / "总结材料.docx", enterprise=summary_firm, name=f"{summary_firm}实施卓越绩效模式的经验")
+    apps = _apps(_run(tmp_path, campaign))
+    assert len(apps) == 2 and all(_codes(a) & {"pair.missing-form", "pair.missing-summary"} for a in apps.values())
+
+
+def test_copies_of_a_summary_without_its_form_are_one_application(tmp_path, make_form, make_summary, campaign):
+    """A 总结材料 whose 申请表 is missing, copied into a unit folder and its copy: one application (缺少申请表), not
+    two."""
+    unit = tmp_path / "inbox" / "唐山"
+    make_summary(unit / "华信" / "总结材料.docx", enterprise="唐山华信精密机械有限公司",
+                 name="唐山华信精密机械有限公司推行精益生产的经验")
+    (tmp_path / "inbox" / "唐山 - 副本").mkdir()
+    shutil.copy2(unit / "华信" / "总结材料.docx", tmp_path / "inbox" / "唐山 - 副本" / "华信总结材料.docx")
+    [app] = _run(tmp_path, campaign)["applications"]
+    assert "pair.missing-form" in _codes(app)
+
+
+def test_copies_of_an_unpaired_summary_beside_a_pair_are_one_application(tmp_path, make_form, make_summary,
+                                                                         campaign):
+    """A folder holding one pair and a 总结材料 without its 申请表, copied beside itself ('备份'): two
+    applications (the pair, and one 缺少申请表), not three."""
+    unit = tmp_path / "inbox" / "唐山"
+    firm, other = "唐山华信精密机械有限公司", "唐山恒达轴承有限公司"
+    make_form(unit / "材料" / f"{firm}申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}实施六西格玛的经验", 所在地区="唐山市")
+    make_summary(unit / "材料" / f"{firm}总结材料.docx", enterprise=firm, name=f"{firm}实施六西格玛的经验")
+    make_summary(unit / "材料" / f"{other}总结材料.docx", enterprise=other, name=f"{other}推行精益生产的经验")
+    shutil.copytree(unit / "材料", unit / "备份")  # (a copy under another folder name)
+    summary = _run(tmp_path, campaign)
+    assert sorted(a["enterprise"] for a in summary["applications"]) == sorted([firm, other])
+    apps = _apps(summary)
+    assert "pair.missing-form" in _codes(apps[other]) and apps[firm]["status"] == "通过"
+
+
 def test_an_unlike_summary_stays_unpaired(tmp_path, make_form, make_summary, campaign):
     unit = tmp_path / "inbox" / "唐山"
     make_form(unit / "申请表.xlsx", 申报单位="唐山华信精密机械有限公司", 标杆名称="唐山华信精密机械有限公司推行精益生产的经验",
@@ -101,8 +141,9 @@ def test_a_copy_of_the_unit_folder_adds_no_application(tmp_path, make_form, make
         make_summary(folder / f"{n}材料.docx", enterprise=s_firm, name=s_title)
     before = _apps(_run(tmp_path, campaign))
     shutil.copytree(unit, tmp_path / "inbox" / "唐山 - 副本")
-    after = _apps(_run(tmp_path, campaign, hours=1))
-    assert set(after) == set(before) and len(after) == 3
+    summary = _run(tmp_path, campaign, hours=1)
+    after = _apps(summary)
+    assert set(after) == set(before) and len(summary["applications"]) == 3
     assert {k: a["status"] for k, a in after.items()} == {k: a["status"] for k, a in before.items()}
     assert not any(_codes(a) & {"pair.missing-form", "pair.missing-summary", "quota.exceeded"} for a in after.values())
 

@@ -25,6 +25,10 @@ def _sheet_bytes(header: list, rows: list) -> bytes:
     return buf.getvalue()
 
 
+def _sheet(path, header: list, rows: list) -> None:
+    path.write_bytes(_sheet_bytes(header, rows))
+
+
 def _read(campaign, header, rows):
     ex = extract(_sheet_bytes(header, rows), "推荐排序表.xlsx", campaign, file="推荐排序表.xlsx")
     return [(r.enterprise, r.rank, r.withdrawn) for r in ex.ranking]
@@ -34,6 +38,8 @@ def _read(campaign, header, rows):
     ("撤回", True), ("企业申请撤回", True), ("已撤销", True), ("不再推荐", True), ("企业主动放弃", True),
     ("保留，不撤回", False), ("未撤回", False), ("无需撤销", False), ("撤回：否", False), ("撤回 否", False),
     ("", False), ("重点推荐", False),
+    # a word after 撤回 that begins the reason, not an answer
+    ("撤回 不参加本次推荐", True), ("企业放弃 无法按时补正材料", True), ("企业申请退出，不再申报", True),
 ])
 def test_a_note_withdraws_only_when_it_says_so(campaign, note, withdrawn):
     rows = _read(campaign, ["推荐顺序", "申报单位", "备注"], [[1, "甲公司", note], [2, "乙公司", ""]])
@@ -46,6 +52,33 @@ def test_a_note_withdraws_only_when_it_says_so(campaign, note, withdrawn):
 def test_a_withdraw_column_answered_yes_withdraws(campaign, header, answer, withdrawn):
     rows = _read(campaign, ["推荐顺序", "申报单位", header], [[1, "甲公司", answer], [2, "乙公司", "否"]])
     assert rows == [("甲公司", None if withdrawn else 1, withdrawn), ("乙公司", 2, False)]
+
+
+@pytest.mark.parametrize("header, answer", [("是否撤回", "是企业生产经营原因"), ("是否撤回", "是否"),
+                                            ("撤回原因", "是企业原因"), ("撤回说明", "√ 见附件")])
+def test_a_sentence_or_a_reason_column_is_no_yes(campaign, header, answer):
+    """Only a yes and nothing more answers a 是否撤回 column; a column for the reason of a withdrawal answers none."""
+    rows = _read(campaign, ["推荐顺序", "申报单位", header], [[1, "甲公司", answer]])
+    assert rows == [("甲公司", 1, False)]
+
+
+@pytest.mark.parametrize("written, applied", [("冀中能源集团", "冀中能源集团有限责任公司"),
+                                              ("冀中能源集团有限公司", "冀中能源集团有限责任公司"),
+                                              ("河北津西钢铁集团", "河北津西钢铁集团股份有限公司"),
+                                              ("河北津西钢铁股份有限公司", "河北津西钢铁集团股份有限公司")])
+def test_a_group_written_short_names_its_company(tmp_path, make_form, make_summary, campaign, written, applied):
+    """'冀中能源集团' for '冀中能源集团有限责任公司': one company (集团 within the other's marks; 责任 tells nothing
+    apart) — the row ranks it, no rank.conflict."""
+    unit = _four_firms(tmp_path, make_form, make_summary, campaign, [applied, FIRMS[1]])
+    wb = openpyxl.Workbook()
+    for row in (["推荐顺序", "申报单位"], [1, FIRMS[1]], [2, written]):
+        wb.active.append(row)
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    assert _statuses(tmp_path / "out") == {FIRMS[1]: (1, "通过"), applied: (2, "通过")}
+    summary = _summary(tmp_path / "out")
+    [sheet] = [f for f in summary["files"] if f["file"].endswith("推荐排序表.xlsx")]
+    assert not [i for i in sheet["issues"] if i["severity"] == "error"], sheet["issues"]
 
 
 @pytest.mark.parametrize("typed, rank", [("0", None), ("第0名", None), (0, None), ("00", None), ("1", 1),
@@ -119,11 +152,7 @@ def test_a_sheet_received_after_the_deadline_changes_no_order(tmp_path, make_for
     sheet's, else the file names' 1- 2- 3- 4-), the late sheet is a late version with a warning saying so."""
     unit = _four_firms(tmp_path, make_form, make_summary, campaign)
     if earlier:
-        wb = openpyxl.Workbook()
-        wb.active.append(["推荐顺序", "申报单位"])
-        for n, firm in enumerate(FIRMS, start=1):
-            wb.active.append([n, firm])
-        wb.save(unit / "推荐排序表.xlsx")
+        _sheet(unit / "推荐排序表.xlsx", ["推荐顺序", "申报单位"], [[n, firm] for n, firm in enumerate(FIRMS, start=1)])
         run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
     wb = openpyxl.Workbook()
     wb.active.append(["推荐顺序", "申报单位"])
@@ -157,3 +186,28 @@ def test_a_late_sheet_orders_a_unit_whose_applications_are_all_late(tmp_path, ma
     assert _statuses(tmp_path / "out") == {FIRMS[0]: (2, "逾期"), FIRMS[1]: (1, "逾期")}
     [sheet] = [f for f in summary["files"] if f["file"].endswith("推荐排序表（修改）.xlsx")]
     assert sheet["status"] == "current" and "deadline.late" not in {i["code"] for i in sheet["issues"]}
+
+
+@pytest.mark.parametrize("earlier", [True, False], ids=["an on-time sheet before it", "file-name prefixes only"])
+def test_a_late_sheet_still_withdraws(tmp_path, make_form, make_summary, campaign, earlier):
+    """A unit answering the quota warning after the deadline with a sheet marking one application 撤回: the order in
+    time stands, the withdrawal is taken (a unit may always take an application back), the warning says both."""
+    unit = _four_firms(tmp_path, make_form, make_summary, campaign)
+    if earlier:
+        _sheet(unit / "推荐排序表.xlsx", ["推荐顺序", "申报单位"], [[n, firm] for n, firm in enumerate(FIRMS, start=1)])
+        run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位", "备注"])
+    for row in ([1, FIRMS[3], ""], ["撤回", FIRMS[1], "企业主动撤回"], [2, FIRMS[0], ""], [3, FIRMS[2], ""]):
+        wb.active.append(row)
+    wb.save(unit / "推荐排序表（修改）.xlsx")
+    late = campaign.deadline + dt.timedelta(days=1)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=late)
+    assert _statuses(tmp_path / "out") == {FIRMS[0]: (1, "通过"), FIRMS[1]: (None, "已撤回"), FIRMS[2]: (2, "通过"),
+                                           FIRMS[3]: (3, "通过")}
+    summary = _summary(tmp_path / "out")
+    [late_sheet] = [f for f in summary["files"] if f["file"].endswith("推荐排序表（修改）.xlsx")]
+    [warning] = [i for i in late_sheet["issues"] if i["code"] == "deadline.late"]
+    assert "其中写明撤回的项目已按撤回处理" in warning["message"]
+    [withdrawn] = [a for a in summary["applications"] if a["enterprise"] == FIRMS[1]]
+    assert withdrawn["withdrawn_at"] > campaign.deadline.isoformat()

@@ -74,7 +74,7 @@ def test_brief_says_what_summary_json_says(tmp_path, make_form, make_summary, ca
     assert "另有临时文件 1 个已忽略" in text
     assert (f"问题：申报项目错误 {expected['application_errors']} 条、提示 {expected['application_warnings']} 条；"
             f"其他文件问题：错误 {expected['file_errors']} 条、提示 {expected['file_warnings']} 条") in text
-    assert "超出名额的推荐单位 8 个：石家庄市工业和信息化局（可推荐 4 项，名额 3 项）、" in text and "……" in text
+    assert "超出名额的推荐单位 8 个：石家庄市工业和信息化局（占名额的申报 4 项，名额 3 项）、" in text and "……" in text
     assert "未归属推荐单位的文件 1 个：不认识的单位/1-申请表.xlsx" in text
     assert report.summary_data is None  # printing read nothing back
 

@@ -481,6 +481,10 @@ CASES = [
         yearly={"主营业收入": {2018: 4.5, 2019: 4.8, 2020: 5.2}, "其他业务收入": {2018: 0.1, 2019: 0.1, 2020: 0.15},
                 "利润总额": {2018: 0.3, 2019: 0.35, 2020: 0.4}, "资产总额": {2018: 5.2, 2019: 5.6, 2020: 6.1}})
         if "偏低" in i.message], True),
+    ("finance.suspicious", "one 营业收入 in 亿元 is not also blamed as a profit or assets in 元",
+     lambda: [i for i in rule_issues(yearly={"主营业收入": {2018: 4.5, 2019: 4.8, 2020: 5.2},
+                                           "其他业务收入": {2018: 0, 2019: 0, 2020: 0}})
+              if "偏低" not in i.message and "10倍" not in i.message], False),
     ("finance.suspicious", "营业收入 of 8 万元 and no head-count", lambda: [i for i in rule_issues(
         yearly={"主营业收入": {2018: 7, 2019: 7.5, 2020: 8}, "其他业务收入": {2018: 0, 2019: 0, 2020: 0},
                 "利润总额": {2018: 1, 2019: 1, 2020: 1}, "从业人员": dict.fromkeys((2018, 2019, 2020), DROP)})

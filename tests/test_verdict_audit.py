@@ -67,6 +67,7 @@ def test_a_form_sent_again_under_another_benchmark_name_is_said(tmp_path, make_f
     ("唐山市工业和信息化局推荐意见（盖章）.pdf", False), ("冶金协会推荐意见（盖章）.pdf", False),
     ("推荐意见（盖章）.pdf", True), ("石家庄市工业和信息化局推荐意见（盖章）.pdf", True),
     ("石家庄市工信局推荐意见（含唐山市企业）.pdf", True),
+    ("关于推荐唐山市德龙钢铁有限公司的推荐意见.pdf", True),  # an enterprise's city, not 唐山's bureau
 ])
 def test_a_stamped_opinion_naming_another_unit_is_not_this_units(tmp_path, make_form, make_summary, campaign, scan,
                                                                  counted):
@@ -84,8 +85,29 @@ def test_a_stamped_opinion_naming_another_unit_is_not_this_units(tmp_path, make_
         assert warned[0]["severity"] == "warning" and "放错了文件夹" in warned[0]["message"]
 
 
+def test_a_renamed_form_received_late_is_no_new_version_and_not_said_to_be(tmp_path, make_form, make_summary,
+                                                                            campaign):
+    """The re-titled 申请表 came after the deadline: the on-time one counts (a late-version), and no warning tells
+    the clerk the later one counts and to delete the old one (which would delete the one that counts)."""
+    unit = tmp_path / "inbox" / "唐山"
+    firm = "唐山华信精密机械有限公司"
+    first, second = f"{firm}推行六西格玛的经验", f"{firm}推行精益生产的经验"
+    make_form(unit / "申请表.xlsx", 申报单位=firm, 标杆名称=first, 所在地区="唐山市")
+    make_summary(unit / "总结材料.docx", enterprise=firm, name=first)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    make_form(unit / "申请表（新）.xlsx", 申报单位=firm, 标杆名称=second, 所在地区="唐山市")
+    late = campaign.deadline + dt.timedelta(days=1)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=late)
+    summary = _summary(tmp_path / "out")
+    [app] = summary["applications"]
+    assert app["benchmark_name"] == first and app["status"] == "通过"
+    assert not [i for i in app["issues"] if i["code"] == "duplicate.enterprise"], app["issues"]
+    [late] = [f for f in summary["files"] if f["file"].endswith("申请表（新）.xlsx")]
+    assert late["status"] == "late-version"
+
+
 def test_counts_agree_in_the_console_the_quota_message_and_the_receipt(tmp_path, make_form, make_summary, campaign):
-    """Five applications, one 不符合申报条件: four take a place, quota 3 — the console says 可推荐 4 项 as the quota
+    """Five applications, one 不符合申报条件: four take a place, quota 3 — the console says 占名额的申报 4 项 as the quota
     message says 共4项 (before: '（5/3）'), and the 回执's first line counts the 不符合申报条件 one."""
     unit = tmp_path / "inbox" / "唐山"
     for n in range(1, 6):
@@ -97,7 +119,7 @@ def test_counts_agree_in_the_console_the_quota_message_and_the_receipt(tmp_path,
     [over] = [i for a in summary["applications"] for i in a["issues"] if i["code"] == "quota.exceeded"]
     assert "本单位可推荐的申报共4项，名额为3项" in over["message"]
     text = end_of_run(report, campaign, inbox=tmp_path / "inbox", outbox=tmp_path / "out")
-    assert f"超出名额的推荐单位 1 个：{UNIT}（可推荐 4 项，名额 3 项）" in text, text
+    assert f"超出名额的推荐单位 1 个：{UNIT}（占名额的申报 4 项，名额 3 项）" in text, text
     receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / f"{UNIT}-回执.xlsx").worksheets[0]
     top = next(v for row in receipt.iter_rows(values_only=True) for v in row if isinstance(v, str) and "收到" in v)
     assert "收到 5 项，通过 3 项、需补正 0 项、超出名额 1 项、逾期 0 项、不符合申报条件 1 项、已撤回 0 项" in top, top

@@ -55,6 +55,7 @@ from .names import (
     comparison_key,
     contains_enterprise,
     enterprise_named_in,
+    legal_forms_agree,
     same_name,
     strip_company_suffix,
 )
@@ -225,18 +226,24 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
                               **_derived(app, campaign)))
     # 4. ranking: the newest ranking sheet with a rank or a withdrawal in it (the blank template dropped back says
     # nothing; a sheet withdrawing a unit's only application has no rank left). One received after the deadline does
-    # not count (the notice: 逾期不再受理) when an application came in time: the on-time sheet stands, else the order
-    # the on-time files give (a unit all of whose applications are late has no order in time to keep)
+    # not reorder (the notice: 逾期不再受理) when an application came in time: the on-time sheet stands, else the
+    # order the on-time files give (a unit all of whose applications are late has no order in time to keep) — but
+    # what it withdraws is withdrawn (a unit may always take an application back: SPEC §6, 撤回)
     sheet, sheet_file = None, ""
     usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
     in_time = any(not any(_is_late(f, campaign) for f in app.files) for app in checked)
     on_time = [it for it in usable if not (in_time and _is_late(it[0], campaign))]
-    for fv, _ in usable:
+    late_withdrawals: list = []  # (the late sheet, its 撤回 rows)
+    for fv, ex in usable:
         if in_time and _is_late(fv, campaign):
+            rows = tuple(r for r in ex.ranking if r.withdrawn)
+            if rows:
+                late_withdrawals.append((fv, rows))
             entries[fv.path].status = "late-version"
             entries[fv.path].issues.append(late_edit_warning(
-                fv, campaign, standing="截止前收到的推荐排序表仍然有效" if on_time
-                else "推荐顺序仍按截止前收到的材料确定（文件名中的序号，或收到的先后）"))
+                fv, campaign, standing=("截止前收到的推荐排序表仍然有效" if on_time
+                                        else "推荐顺序仍按截止前收到的材料确定（文件名中的序号，或收到的先后）")
+                + ("；其中写明撤回的项目已按撤回处理" if rows else "")))
     usable = on_time
     if usable:
         newest = _newest(usable)
@@ -244,11 +251,15 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         for fv, _ in usable:
             if fv.path != sheet_file:
                 entries[fv.path].status = "superseded"
+    withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
+    if late_withdrawals:
+        sheet = (*(sheet or ()), *(r for _fv, rows in late_withdrawals for r in rows))
+        withdrawn_at = max(fv.first_seen for fv, _rows in late_withdrawals)
+        sheet_file = sheet_file or late_withdrawals[-1][0].path
     gone = _withdrawn_by_removal(campaign, removed, extracted, checked, present={fv.sha256 for fv in files})
     ranking = rank_unit(checked, unit, campaign, sheet=sheet, sheet_file=sheet_file, gone=gone)
     if sheet_file:
         entries[sheet_file].issues.extend(ranking.sheet_issues)
-    withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
     ordered = [evolve(r.app, rank=r.rank, rank_source=r.source, issues=r.app.issues + r.issues,
                        withdrawn=r.withdrawn, withdrawn_at=withdrawn_at if r.withdrawn else "")
                for r in ranking.order]
@@ -259,7 +270,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         scans.remove(fv)  # (not this unit's stamped opinion: a file in the wrong folder)
         entries[fv.path].issues.append(make_issue(
             "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
-            message=f"这份盖章推荐意见的文件名写的是“{other}”，不是本单位，未作为本单位的盖章推荐意见。",
+            message=f"这份盖章推荐意见的文件名中写的是“{other}”，不是本单位，未作为本单位的盖章推荐意见。",
             fix=f"请核对是否放错了文件夹：本单位的盖章推荐意见请在文件名中写本单位名称；“{other}”的请放入该单位的文件夹。"))
     ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
                             has_opinion_scan=bool(scans), campaign=campaign)
@@ -629,6 +640,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         groups.setdefault(key, {"enterprise": _enterprise_from_summary(ex, fv), "forms": [], "summaries": [],
                                 "retitled": []})
         groups[key]["summaries"].append((fv, ex))
+        if fv.sha256:
+            by_digest.setdefault(fv.sha256, key)  # (its copy elsewhere in the unit's folders joins it)
     apps = []
     for key, g in groups.items():
         unit = files[0].unit
@@ -667,7 +680,11 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         app = Application(unit=unit, enterprise=enterprise, benchmark_name=benchmark, form_file=form_file,
                           form=form, summary_file=summary_file, summary=summary, versions=versions,
                           superseded=tuple(superseded))
-        for (old_fv, old_ex), (new_fv, new_ex) in g["retitled"]:
+        # a 标杆名称 changed on the way to the form that counts (not one sent late, which does not count), said once
+        retitled = [(old, new) for old, new in g["retitled"] if form is not None
+                    and comparison_key(new[1].form.text(BENCHMARK)) == comparison_key(form.text(BENCHMARK))]
+        if retitled:
+            (old_fv, old_ex), (new_fv, new_ex) = retitled[0]
             issues.append(_retitled(enterprise, old_fv, old_ex, new_fv, new_ex))
         if form is not None and summary is None:
             issues.append(make_issue("pair.missing-summary", file=form_file.path, location="总结材料",
@@ -679,7 +696,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     return apps, rankings
 
 
-LIKENESS = 0.75  # difflib ratio of two 申报单位 (legal forms taken off) from which they may be one enterprise's
+LIKENESS = 0.85  # difflib ratio of two 申报单位 (legal forms taken off) from which they may be one enterprise's
+# ('香河县华美家具' / '香河华美家具' 0.92; '唐山三友化纤' / '唐山三友化工', two companies, 0.83)
 _LIKENESS_MARGIN = 0.1  # the likeliest form must be this much likelier than the next, or the summary stays unpaired
 
 
@@ -687,7 +705,8 @@ def _pairs_by_likeness(summaries: list[tuple[FileVersion, Extracted]], groups: d
     """Pairs ((summary's FileVersion, Extracted), group key) of the 总结材料 content and placement could not pair
     with the groups whose 申请表 have no 总结材料 yet, in the same sub-folder (or both in none), by the enterprise
     each names, legal forms taken off: one part of the other (≥ 4 字: '金鼎钢木家具' of '霸州市金鼎钢木家具'), else
-    alike (difflib ratio ≥ LIKENESS: '香河县华美家具' and '香河华美家具'). The 标杆名称 are not compared: most of
+    alike (difflib ratio ≥ LIKENESS: '香河县华美家具' and '香河华美家具'), never two legal forms that name different
+    companies (names.legal_forms_agree: a 股份 company is not its 集团's). The 标杆名称 are not compared: most of
     their words are the naming rule's ('…有限公司实施…管理的经验'). Each summary goes to its likeliest form, only
     when no other form comes within _LIKENESS_MARGIN; each form takes one summary, the likeliest pair first. The
     pair's differences are then the mismatch rule's errors, as `check` of the two files says."""
@@ -696,15 +715,22 @@ def _pairs_by_likeness(summaries: list[tuple[FileVersion, Extracted]], groups: d
     for item in summaries:
         fv, ex = item
         named = enterprise_named_in(ex.summary) or _enterprise_from_summary(ex, fv)
-        stem = strip_company_suffix(normalize_name(named)) if not named.startswith("（") else ""
+        written = normalize_name(named) if not named.startswith("（") else ""
+        stem = strip_company_suffix(written)
         likes = []
         for key, (ffv, fex) in open_forms:
-            form_stem = strip_company_suffix(normalize_name(fex.form.text(ENTERPRISE)))
-            if ffv.subfolder != fv.subfolder or len(stem) < 2 or len(form_stem) < 2:
+            form_name = normalize_name(fex.form.text(ENTERPRISE))
+            form_stem = strip_company_suffix(form_name)
+            if (ffv.subfolder != fv.subfolder or len(stem) < 2 or len(form_stem) < 2
+                    or not legal_forms_agree(written, form_name)):  # (a 股份 company is not its 集团's)
                 continue
             short, long_ = sorted((stem, form_stem), key=len)
-            alike = difflib.SequenceMatcher(None, stem, form_stem).ratio
-            ratio = 1.0 if len(short) >= 4 and short in long_ else alike()
+            if len(short) >= 4 and short in long_:
+                ratio = 1.0
+            else:  # (the cheap upper bounds first: a unit's folder may hold hundreds of forms)
+                alike = difflib.SequenceMatcher(None, stem, form_stem)
+                ratio = alike.ratio() if alike.real_quick_ratio() >= LIKENESS and alike.quick_ratio() >= LIKENESS \
+                    else 0.0
             if ratio >= LIKENESS:
                 likes.append((ratio, key))
         likes.sort(reverse=True)
@@ -719,17 +745,20 @@ def _pairs_by_likeness(summaries: list[tuple[FileVersion, Extracted]], groups: d
 
 
 def _other_unit_named(name: str, unit, campaign: Campaign) -> str:
-    """The full name of another unit a file's ``name`` names (its full name or a name of it of 3 字 or more: '唐山市
-    工业和信息化局', '唐山市工信局', '冶金协会') when it names none of ``unit``'s; '' otherwise (a 推荐意见 scan named
-    '推荐意见（盖章）.pdf' names no unit)."""
+    """The name of another unit — as written in the file's ``name``: its full name or an alias that names an office
+    or association ('唐山市工信局', '冶金协会'), never a bare place ('关于推荐唐山市德龙钢铁有限公司的推荐意见' names
+    an enterprise's city, not 唐山's bureau) — when the file's name names no unit of ``unit``'s; '' otherwise."""
     text = normalize_name(name)
 
-    def named(u) -> bool:
-        return any(len(n) >= 3 and normalize_name(n) in text for n in (u.name, *u.aliases))
+    def named(u) -> str:
+        return next((n for n in (u.name, *u.aliases) if _UNIT_WORDS.search(n) and normalize_name(n) in text), "")
 
-    if named(unit):
+    if named(unit) or any(len(n) >= 3 and normalize_name(n) in text for n in unit.aliases):
         return ""
-    return next((u.name for u in campaign.units if u.name != unit.name and named(u)), "")
+    return next((found for u in campaign.units if u.name != unit.name and (found := named(u))), "")
+
+
+_UNIT_WORDS = re.compile(r"工信局|工业和信息化局|改革发展局|协会|促进会|质协")
 
 
 def _retitled(enterprise: str, old_fv: FileVersion, old_ex: Extracted, new_fv: FileVersion,

@@ -232,23 +232,33 @@ class Campaign:
         """The GB/T 4754-2017 大类 what was written in 所属行业 names, only when unambiguous (industries.md: keep what
         was written, map it when it can be done unambiguously), else None (rules.fields then warns).
 
-        A code ('C31', 'c-38', '3130') counts when its 门类 letter, if any, is the 大类's, and the words after it,
-        if they name 大类 in part, name its one among them ('C39 仪器仪表制造业' is None: 39 is 计算机…, 仪器仪表
-        40; 'C40 通信设备、计算机及其他电子设备制造业' too — the 2002 edition's numbers differ). Words: a 门类's
-        own name is None (it spans several 大类: '制造业', '信息传输、软件和信息技术服务业'); a 大类's name
-        contained ('专用设备制造', the longest when several); the name without its '制造业' or '业' ('通用设备'); an
-        alias of the campaign's industry_aliases as written; an alias contained, the longest, only when what else
-        is written only says it is an industry ('汽车零部件制造', not '汽车租赁',
-        '通信电缆制造', '煤炭机械制造': a word of its own could be another 大类's).
+        A 大类 code ('C31', 'c-38') counts when its 门类 letter, if any, is the 大类's, and the words after it, if they
+        name 大类 in part, name its one among them ('C39 仪器仪表制造业' is None: 39 is 计算机…, 仪器仪表 40; 'C40
+        通信设备、计算机及其他电子设备制造业' too — the 2002 edition's numbers differ); a 中类 or 小类 code ('3130',
+        'C3824 电力电子元器件制造') counts as written. Words: a 门类's own name is None (it spans several 大类: '制造业',
+        '信息传输、软件和信息技术服务业'); a 大类's name contained ('专用设备制造', the longest when several); the name
+        without its '制造业' or '业' ('通用设备'); an alias of the campaign's industry_aliases as written; aliases
+        contained that agree on one 大类, one alone only when what else is written says it is an industry or, for a
+        manufacturing 大类, names its products ('汽车零部件及配件制造', '电子元器件'; not '汽车租赁', '通信电缆制造',
+        '电力设备制造', '煤炭机械制造': a word of its own could be another 大类's).
         """
         if not written:
             return None
         text = normalize_name(written)
         coded, words = self._coded_industry(text)
         if coded is not None:
+            # a 中类 or 小类 code ('C3824 电力电子元器件制造', 'C3597 环境监测专用仪器仪表制造') is followed by its own
+            # name, whose words may be another 大类's (电力, 仪器仪表制造): such a code is taken as written
+            if self._fine_code(text):
+                return coded
             named = self._industry_hints(words)
             return coded if not named or coded.code in named else None
         return self._industry_named(text)
+
+    @staticmethod
+    def _fine_code(text: str) -> bool:
+        """Whether ``text`` starts with a 中类 or 小类 code (3 or 4 digits: 'C382', '3824'), not a 大类's two."""
+        return re.match(r"^[a-z]?\s*[-_]?\s*\d{3,4}(?!\d)", text) is not None
 
     def industry_text(self, written: str) -> str:
         """所属行业 as documents show it: as written, unless it is a code and nothing more ('C34', '3130'), then the
@@ -317,16 +327,23 @@ class Campaign:
         exact_alias = {code for word, code in self.industry_aliases.items() if normalize_name(word) == text}
         if len(exact_alias) == 1:
             return self.industry_by_code(exact_alias.pop())
-        # aliases contained in the text: the longest wins when it is longer than every other (or they agree), and
-        # the rest of the text only says 'industry'
-        contained = sorted(((len(normalize_name(w)), c, normalize_name(w)) for w, c in self.industry_aliases.items()
-                            if normalize_name(w) in text), reverse=True)
-        if contained and (len(contained) == 1 or contained[0][0] > contained[1][0]
-                          or len({c for _, c, _ in contained}) == 1):
-            rest = text.replace(contained[0][2], "", 1)
-            if _INDUSTRY_WORDS.fullmatch(rest):
-                return self.industry_by_code(contained[0][1])
-        return None
+        # aliases contained in the text (not those inside a longer one: '通信' of '通信设备'): they must agree on one
+        # 大类, and, one alone, the rest of the text must only say 'industry' — or, for a manufacturing 大类, name
+        # its products ('汽车零部件及配件制造', '电子元器件'): '汽车租赁', '通信电缆制造', '电力设备制造' (D44's word
+        # before a product) map to none
+        words = {normalize_name(w): c for w, c in self.industry_aliases.items() if normalize_name(w) in text}
+        words = {w: c for w, c in words.items() if not any(w != o and w in o for o in words)}
+        codes = set(words.values())
+        if len(codes) != 1:
+            return None
+        found = self.industry_by_code(codes.pop())
+        if found is None:
+            return None
+        rest = text
+        for word in sorted(words, key=len, reverse=True):
+            rest = rest.replace(word, "")
+        allowed = _INDUSTRY_WORDS if found.section != "C" else _PRODUCT_WORDS
+        return found if len(words) > 1 or allowed.fullmatch(rest.strip(" 、,，")) else None
 
     def size_group(self, industry: Industry) -> SizeGroup | None:
         for group in self.size_groups:
@@ -341,6 +358,9 @@ class Campaign:
 # what may stand beside an industry alias and still only say it is an industry ('汽车零部件制造', '钢铁行业'): not
 # '租赁', '电缆制造', '机械制造', words that could name another 大类
 _INDUSTRY_WORDS = re.compile(r"(?:制造|生产|加工|工业|行业|产业|企业|相关|业|类)*")
+# and, beside a manufacturing 大类's word, its products ('汽车零部件及配件制造', '电子元器件', '电气机械及器材制造业')
+_PRODUCT_WORDS = re.compile(r"(?:制造|生产|加工|工业|行业|产业|企业|相关|业|类|零部件|零配件|配件|元器件|器件|器材|设备"
+                            r"|产品|及|和|与|、)*")
 
 
 def parse_deadline(text: str) -> dt.datetime:

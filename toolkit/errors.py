@@ -20,8 +20,13 @@ def missing_inbox(inbox) -> ConfigError:
     from pathlib import Path
 
     inbox = Path(inbox)
-    where = "" if inbox.is_absolute() else f"（在当前文件夹“{os.getcwd()}”中没有“{inbox}”）"
-    return ConfigError(f"收件箱文件夹不存在：{inbox.absolute()}{where}。请用 --inbox 指定收件箱所在的文件夹，"
+    try:
+        cwd = os.getcwd()
+    except OSError:  # (the folder the command was started in has been deleted)
+        cwd = ""
+    full = inbox if inbox.is_absolute() or not cwd else Path(cwd) / inbox
+    where = f"（在当前文件夹“{cwd}”中没有“{inbox}”）" if cwd and not inbox.is_absolute() else ""
+    return ConfigError(f"收件箱文件夹不存在：{full}{where}。请用 --inbox 指定收件箱所在的文件夹，"
                        "或先进入放收件箱的文件夹再运行")
 
 

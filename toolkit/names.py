@@ -52,10 +52,12 @@ def same_stem(a_norm: str, b_norm: str) -> bool:
 
 
 def legal_forms_agree(a_norm: str, b_norm: str) -> bool:
-    """False when two normalize_name() outputs end in legal forms that name different companies (one says 股份, the
-    other 集团: _FORM_MARKS), True otherwise (the same form, or one without a mark or without a form)."""
-    marks_a, marks_b = _form_marks(a_norm), _form_marks(b_norm)
-    return not (marks_a and marks_b and marks_a != marks_b)
+    """False when two normalize_name() outputs end in legal forms that name different companies — a 股份有限公司 and
+    a 集团有限公司 (or 有限责任公司) of one stem —, True otherwise: the same form, one without a form or a mark, or
+    one form's marks within the other's ('冀中能源集团' for '冀中能源集团有限责任公司', '津西钢铁集团' for
+    '津西钢铁集团股份有限公司'); 责任 tells nothing apart ('有限责任公司' is how '有限公司' is also written)."""
+    marks_a, marks_b = _form_marks(a_norm) - {"责任"}, _form_marks(b_norm) - {"责任"}
+    return not marks_a or not marks_b or marks_a <= marks_b or marks_b <= marks_a
 
 
 _NAMED = re.compile(r"(?:企业名称|单位名称|公司名称|申报单位|申请单位)\s*[:：]\s*([^\n，。,；;：:]{2,80})")

@@ -26,7 +26,7 @@ def end_of_run(report, campaign: Campaign, *, inbox: Path, outbox: Path) -> str:
               f"其他文件问题：错误 {b.get('file_errors', 0)} 条、提示 {b.get('file_warnings', 0)} 条"
               "（详见省级汇总表“问题清单”）")]
     if b.get("over_quota"):
-        shown = "、".join(f"{unit}（可推荐 {counted} 项，名额 {quota} 项）" for unit, counted, quota in b["over_quota_shown"])
+        shown = "、".join(f"{unit}（占名额的申报 {counted} 项，名额 {quota} 项）" for unit, counted, quota in b["over_quota_shown"])
         lines.append(f"超出名额的推荐单位 {b['over_quota']} 个：{shown}" + _more(b["over_quota"], b["over_quota_shown"]))
     for notice in getattr(report, "notices", ()):
         lines.append(f"注意：{notice}")

@@ -726,8 +726,9 @@ def _rank_number(value) -> int | None:
 _WITHDRAWN = re.compile(r"撤回|撤销|退出|放弃|不再推荐")
 # a 撤回 word said not to happen: '不撤回', '保留，未撤销', '无需撤回' (before it), '撤回：否' (after it)
 _NOT_BEFORE = re.compile(r"(?:不|未|无需|无须|不需|不必|勿|没有|没)\s*$")
-_NOT_AFTER = re.compile(r"[：:\s]*[否无不]")
-_YES = re.compile(r"(?:是|√|✓|✔|☑|y(?:es)?\b)", re.IGNORECASE)
+_NOT_AFTER = re.compile(r"[：:\s]*[否无不]\s*(?:$|[，,。；;）)])")  # '撤回：否' — not '撤回 不参加本次推荐'
+
+_YES = re.compile(r"(?:是|√|✓|✔|☑|y|yes)[。.！!]?", re.IGNORECASE)  # a yes and nothing more ('是企业原因' is none)
 
 
 def _says_withdrawn(value) -> bool:
@@ -749,7 +750,7 @@ def _answers_withdrawn(value) -> bool:
     if value is True:
         return True
     text = (to_text(value).value or "").strip() if isinstance(value, str) else ""
-    return bool(_YES.match(text)) or _says_withdrawn(text)
+    return bool(_YES.fullmatch(text)) or _says_withdrawn(text)
 
 
 _DATE_LABELS = ("成文日期", "推荐意见日期", "落款日期")

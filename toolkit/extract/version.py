@@ -10,8 +10,11 @@ def _code_digest() -> str:
 
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in sorted([*here.glob("*.py"), here.parent / "normalize.py", here.parent / "model.py",
-                                   here.parent / "wordcount.py", here.parent / "names.py"]):
+    # (and what results carry from outside the readers: the issues' wording and severity — messages.py —, the
+    # campaign's field and section specs, the keys, the office-suite conversions)
+    for path in sorted([*here.glob("*.py"), *(here.parent / name for name in (
+            "normalize.py", "model.py", "wordcount.py", "names.py", "messages.py", "keys.py", "campaign.py",
+            "office.py"))]):
         try:
             h.update(path.read_bytes())
         except OSError:

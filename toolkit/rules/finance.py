@@ -92,7 +92,10 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                 continue
             in_yuan.add(key)
             yield suspicious(key, year, f"{reason}，金额可能按“元”而不是“万元”填写。")
+        too_small = False  # a revenue said to be in 亿元: not blamed again as a profit or assets in 元
         if revenue is not None and revenue > 0 and MAIN_REVENUE not in in_yuan:
+            too_small = (bool(people and revenue / people < PER_EMPLOYEE_FLOOR)
+                         or (not people and revenue < REVENUE_FLOOR))
             if people and revenue / people < PER_EMPLOYEE_FLOOR:
                 yield suspicious(MAIN_REVENUE, year, f"{year}年营业收入（主营业收入加其他业务收入，{plain_number(revenue)}"
                                                      f"万元）折合每名从业人员只有{plain_number(round(revenue / people, 4))}"
@@ -102,13 +105,14 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                                                      f"{plain_number(revenue)}万元，明显偏低，金额可能按“亿元”填写或少写了位数。")
         if employees == 0 and revenue:
             yield suspicious(EMPLOYEES, year, f"{year}年从业人员为0，而营业收入为{plain_number(revenue)}万元，请确认人数。")
-        if (not negative and PROFIT not in in_yuan and profit is not None and revenue is not None
+        if (not negative and not too_small and PROFIT not in in_yuan and profit is not None and revenue is not None
                 and profit > revenue and profit > 0):
             yield suspicious("利润总额", year, f"{year}年利润总额（{plain_number(profit)}万元）大于营业收入"
                                              f"（主营业收入加其他业务收入，{plain_number(revenue)}万元），"
                                              f"金额可能按“元”而不是“万元”填写。")
         assets = form.number("资产总额", year)
-        if (not in_yuan & {ASSETS, MAIN_REVENUE, OTHER_REVENUE} and assets and revenue and assets > 0 and revenue > 0
+        if (not too_small and not in_yuan & {ASSETS, MAIN_REVENUE, OTHER_REVENUE} and assets and revenue and assets > 0
+                and revenue > 0
                 and _more_than(max(assets, revenue), min(assets, revenue), 200)):
             key = MAIN_REVENUE if revenue > assets else ASSETS
             yield suspicious(key, year, f"{year}年资产总额（{plain_number(assets)}万元）与营业收入"
