@@ -32,7 +32,7 @@ def _pair(folder, make_form, make_summary, firm: str, stem: str = "", name: str 
 
 @pytest.mark.parametrize("firm, branch", [
     ("唐山华信精密机械有限公司石家庄分公司", True), ("唐山钢铁集团第二分厂", True), ("唐山华信机械有限公司（唐山分公司）", True),
-    ("唐山华信精密机械有限公司", False), ("唐山分厂路机械有限公司", False),
+    ("唐山华信精密机械有限公司", False), ("唐山分厂路机械有限公司", False), ("唐山华信机械有限公司（原唐山钢厂第二分厂）", False),
 ])
 def test_a_branch_applying_is_warned_of_legal_personhood(tmp_path, make_form, make_summary, campaign, firm, branch):
     _pair(tmp_path / "inbox" / "唐山", make_form, make_summary, firm, stem="甲")
