@@ -60,7 +60,7 @@ from .names import (
     strip_company_suffix,
 )
 from .normalize import normalize_filename, normalize_name, official_date, official_day
-from .rules.deadline import late_edit_warning, late_issues
+from .rules.deadline import late_edit_warning, late_issues, received_late
 from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
 from .rules.ranking import prefix_rank, rank_unit
@@ -231,11 +231,11 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     # what it withdraws is withdrawn (a unit may always take an application back: SPEC §6, 撤回)
     sheet, sheet_file = None, ""
     usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
-    in_time = any(not any(_is_late(f, campaign) for f in app.files) for app in checked)
-    on_time = [it for it in usable if not (in_time and _is_late(it[0], campaign))]
+    in_time = any(not any(received_late(f, campaign) for f in app.files) for app in checked)
+    on_time = [it for it in usable if not (in_time and received_late(it[0], campaign))]
     late_withdrawals: list = []  # (the late sheet, its 撤回 rows)
     for fv, ex in usable:
-        if in_time and _is_late(fv, campaign):
+        if in_time and received_late(fv, campaign):
             rows = tuple(r for r in ex.ranking if r.withdrawn)
             if rows:
                 late_withdrawals.append((fv, rows))
@@ -653,12 +653,13 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             form = ex.form
             # the 申报单位 as the newest 申请表 writes it (a typo corrected: _corrected_name)
             enterprise = form.text(ENTERPRISE) or enterprise
-            late_versions += [f for f, _ in g["forms"] if _is_late(f, campaign) and not _is_late(form_file, campaign)]
+            late_versions += [f for f, _ in g["forms"]
+                              if received_late(f, campaign) and not received_late(form_file, campaign)]
         if g["summaries"]:
             summary_file, ex = _current(g["summaries"], campaign)
             summary = ex.summary
             late_versions += [f for f, _ in g["summaries"]
-                              if _is_late(f, campaign) and not _is_late(summary_file, campaign)]
+                              if received_late(f, campaign) and not received_late(summary_file, campaign)]
         current = {f.path for f in (form_file, summary_file) if f is not None}
         superseded: list = []
         for f, _ in (*g["forms"], *g["summaries"]):
@@ -832,13 +833,9 @@ def _attach_scans(apps: list[Application], attachments: list[FileVersion], entri
     return [evolve(a, attachments=a.attachments + tuple(owned[id(a)])) if owned[id(a)] else a for a in apps]
 
 
-def _is_late(fv: FileVersion, campaign: Campaign) -> bool:
-    return dt.datetime.fromisoformat(fv.first_seen) > campaign.deadline
-
-
 def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> tuple:
     """The version that counts: the newest, unless it came after the deadline and an on-time one exists."""
-    on_time = [it for it in items if not _is_late(it[0], campaign)]
+    on_time = [it for it in items if not received_late(it[0], campaign)]
     return _newest(on_time or items)
 
 

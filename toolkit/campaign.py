@@ -245,26 +245,21 @@ class Campaign:
         if not written:
             return None
         text = normalize_name(written)
-        coded, words = self._coded_industry(text)
+        coded, words, fine = self._coded_industry(text)
         if coded is not None:
             # a 中类 or 小类 code ('C3824 电力电子元器件制造', 'C3597 环境监测专用仪器仪表制造') is followed by its own
             # name, whose words may be another 大类's (电力, 仪器仪表制造): such a code is taken as written
-            if self._fine_code(text):
+            if fine:
                 return coded
             named = self._industry_hints(words)
             return coded if not named or coded.code in named else None
         return self._industry_named(text)
 
-    @staticmethod
-    def _fine_code(text: str) -> bool:
-        """Whether ``text`` starts with a 中类 or 小类 code (3 or 4 digits: 'C382', '3824'), not a 大类's two."""
-        return re.match(r"^[a-z]?\s*[-_]?\s*\d{3,4}(?!\d)", text) is not None
-
     def industry_text(self, written: str) -> str:
         """所属行业 as documents show it: as written, unless it is a code and nothing more ('C34', '3130'), then the
         label of the 大类 it maps to ('C34 通用设备制造业') — a bare code on a 推荐意见 to be stamped means nothing to
         its reader."""
-        coded, words = self._coded_industry(normalize_name(written or ""))
+        coded, words, _fine = self._coded_industry(normalize_name(written or ""))
         return coded.label if coded is not None and not words.strip(" -_、.:：") else written
 
     def industry_code_written(self, written: str) -> Industry | None:
@@ -272,14 +267,15 @@ class Campaign:
         it starts with none of this campaign's codes; map_industry says whether the words after it agree."""
         return self._coded_industry(normalize_name(written or ""))[0]
 
-    def _coded_industry(self, text: str) -> tuple[Industry | None, str]:
-        """(the 大类 of the code ``text`` starts with — 'c31', 'c-38', '3130' —, the text after the code)."""
+    def _coded_industry(self, text: str) -> tuple[Industry | None, str, bool]:
+        """(the 大类 of the code ``text`` starts with — 'c31', 'c-38', '3130' —, the text after the code, whether the
+        code is a 中类's or 小类's: 3 or 4 digits)."""
         m = re.match(r"^([a-z])?\s*[-_]?\s*(\d{2})(\d{0,2})(?!\d)", text)
         if m:
             found = self.industry_by_code(m.group(2))
             if found and (not m.group(1) or m.group(1).upper() == found.section):
-                return found, text[m.end():]
-        return None, text
+                return found, text[m.end():], bool(m.group(3))
+        return None, text, False
 
     def _industry_hints(self, text: str) -> set[str]:
         """The codes of every 大类 ``text`` (normalised) names in part: a name contained (with or without its last
@@ -287,10 +283,23 @@ class Campaign:
         bare = re.sub(r"^[a-z]\s*", "", text.strip(" -_、.:："))
         if not bare:
             return set()
-        codes = {i.code for i in self.industries
-                 if (name := normalize_name(i.name)) in bare or (len(name) >= 5 and name.removesuffix("业") in bare)}
-        codes |= {i.code for i in self._short_industry_names.get(bare, ())}
-        return codes | {code for word, code in self.industry_aliases.items() if normalize_name(word) in bare}
+        codes = {i.code for i in (*self._names_contained(bare), *self._short_industry_names.get(bare, ()))}
+        return codes | {code for word, code in self._aliases if word in bare}
+
+    def _names_contained(self, text: str) -> list[Industry]:
+        """The 大类 whose name ``text`` (normalised) contains, with or without its last 业 ('专用设备制造')."""
+        return [i for i, name in self._normal_names if name in text
+                or (len(name) >= 5 and name.removesuffix("业") in text)]
+
+    @functools.cached_property
+    def _normal_names(self) -> tuple[tuple[Industry, str], ...]:
+        """(大类, its name normalised) — normalised once, not for every 所属行业 read."""
+        return tuple((i, normalize_name(i.name)) for i in self.industries)
+
+    @functools.cached_property
+    def _aliases(self) -> tuple[tuple[str, str], ...]:
+        """(alias normalised, its 大类's code) of industry_aliases."""
+        return tuple((normalize_name(word), code) for word, code in self.industry_aliases.items())
 
     @functools.cached_property
     def _section_names(self) -> frozenset:
@@ -301,8 +310,7 @@ class Campaign:
         """A 大类's name without its '制造业' or '业' ('通用设备', '金属制品') -> the 大类 so named; of 3 字 or more
         ('其他' names no 大类)."""
         short: dict[str, list[Industry]] = {}
-        for industry in self.industries:
-            name = normalize_name(industry.name)
+        for industry, name in self._normal_names:
             for cut in {name.removesuffix("制造业"), name.removesuffix("业")} - {name}:
                 if len(cut) >= 3:
                     short.setdefault(cut, []).append(industry)
@@ -313,8 +321,7 @@ class Campaign:
         bare = re.sub(r"^[a-z]\s*", "", text)  # ('C 制造业')
         if bare in self._section_names:
             return None
-        exact = [i for i in self.industries if normalize_name(i.name) in text
-                 or (len(i.name) >= 5 and normalize_name(i.name).removesuffix("业") in text)]
+        exact = self._names_contained(text)
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:  # prefer the longest name contained
@@ -324,14 +331,14 @@ class Campaign:
         short = self._short_industry_names.get(bare, [])
         if len(short) == 1:
             return short[0]
-        exact_alias = {code for word, code in self.industry_aliases.items() if normalize_name(word) == text}
+        exact_alias = {code for word, code in self._aliases if word == text}
         if len(exact_alias) == 1:
             return self.industry_by_code(exact_alias.pop())
         # aliases contained in the text (not those inside a longer one: '通信' of '通信设备'): they must agree on one
         # 大类, and, one alone, the rest of the text must only say 'industry' — or, for a manufacturing 大类, name
         # its products ('汽车零部件及配件制造', '电子元器件'): '汽车租赁', '通信电缆制造', '电力设备制造' (D44's word
         # before a product) map to none
-        words = {normalize_name(w): c for w, c in self.industry_aliases.items() if normalize_name(w) in text}
+        words = {w: c for w, c in self._aliases if w in text}
         words = {w: c for w, c in words.items() if not any(w != o and w in o for o in words)}
         codes = set(words.values())
         if len(codes) != 1:

@@ -13,7 +13,14 @@ from pathlib import Path
 
 from . import __version__
 from .campaign import Campaign, load_campaign
-from .errors import ConfigError, LockHeld, ToolkitError, missing_inbox, os_reason
+from .errors import (
+    ConfigError,
+    LockHeld,
+    ToolkitError,
+    missing_inbox,
+    os_error_place,
+    os_reason,
+)
 
 log = logging.getLogger("toolkit")
 
@@ -161,8 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:
         log.debug("environment error", exc_info=True)
-        where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
-        print(f"错误：无法访问文件或文件夹{where}（{os_reason(exc)}）。{_what_to_do(exc)}", file=sys.stderr)
+        print(f"错误：无法访问文件或文件夹{os_error_place(exc)}（{os_reason(exc)}）。{_what_to_do(exc)}", file=sys.stderr)
         return 2
     return 2
 

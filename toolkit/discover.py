@@ -15,7 +15,7 @@ from pathlib import Path
 from struct import error as struct_error
 
 from .campaign import Campaign
-from .clock import now_iso
+from .clock import instant, now_iso
 from .errors import ConfigError
 from .journal import Journal
 from .model import FileVersion
@@ -421,12 +421,12 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             if journal.fresh:
                 # the very first run: a file already there was received no later than its modification time
                 mtime_iso = now_iso(dt.datetime.fromtimestamp(st.st_mtime).astimezone())
-                first_seen = min(seen_at, mtime_iso, key=lambda s: dt.datetime.fromisoformat(s))
+                first_seen = min(seen_at, mtime_iso, key=instant)
             # a copy that was under way when first seen was received then: left pending (journal.copy_started),
             # or read half-written — a version whose bytes were a truncated package and are the start of these
             first_seen = journal.copy_started(rel, st.st_size, st.st_ino, first_seen) or first_seen
             last = journal.latest(rel)
-            if (last is not None and 0 < last["size"] < st.st_size and _before(last["first_seen"], first_seen)
+            if (last is not None and 0 < last["size"] < st.st_size and instant(last["first_seen"]) < instant(first_seen)
                     and _incomplete_package(abspath, last["size"], rel) and _continues(path, last)):
                 first_seen = last["first_seen"]
             version = journal.record(rel, sha256=sha, size=st.st_size, mtime=st.st_mtime, seen=first_seen,
@@ -453,9 +453,10 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     gone = sorted(present_before - walked - hidden)
     for rel in gone:  # gone from the inbox: withdrawn, or moved elsewhere
         journal.mark_removed(rel, seen_at)
-    here = {fv.sha256 for fv in files}  # (content moved to another folder — a unit's folder renamed — is not gone)
-    journal.problems.extend(_folders_gone([rel for rel in gone if journal.versions(rel)[-1]["sha256"] not in here],
-                                          walked))
+    if gone:
+        here = {fv.sha256 for fv in files}  # (content moved to another folder — a unit's folder renamed — is not gone)
+        journal.problems.extend(_folders_gone([rel for rel in gone if journal.versions(rel)[-1]["sha256"] not in here],
+                                              walked))
     removed = [_as_last_seen(rel, journal, units, removed_at=at) for rel, at in sorted(journal.removed().items())]
     if hidden:
         files.sort(key=lambda fv: fv.path.split("/"))
@@ -486,10 +487,6 @@ def _folders_gone(gone: list[str], walked: set[str]) -> list[str]:
             counts[folder] = counts.get(folder, 0) + 1
     return [f"文件夹“{folder}”连同其中的 {n} 个文件都不在收件箱中了，其中的申报按撤回处理；如是误删、误移或共享盘正在恢复，"
             "请把文件夹放回后重新汇总。" for folder, n in sorted(counts.items())]
-
-
-def _before(earlier: str, later: str) -> bool:
-    return dt.datetime.fromisoformat(earlier) < dt.datetime.fromisoformat(later)
 
 
 def _continues(path: Path, version: dict) -> bool:

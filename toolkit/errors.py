@@ -13,6 +13,11 @@ class ConfigError(ToolkitError):
     exit_code = 2
 
 
+def os_error_place(exc: OSError) -> str:
+    """'：<the file or folder>' an operating-system error names, for the end of a clerk's sentence; '' when none."""
+    return f"：{exc.filename}" if getattr(exc, "filename", None) else ""
+
+
 def missing_inbox(inbox) -> ConfigError:
     """The ConfigError of an inbox folder that does not exist: where it was looked for, as a full path, and how to
     name another (a relative 'inbox' is looked for in the folder the command was started from)."""
@@ -68,7 +73,7 @@ _WINDOWS_REASONS = {32: "文件正被其他程序占用", 33: "文件的一部�
 
 def os_reason(exc: OSError) -> str:
     """What an operating-system error means, in Chinese, for a message ('磁盘空间已满'): by its errno (and a Windows
-    error code where it says more), never the system's English text ('No space left on device'); '系统错误 N'
+    error code where it says more), never the system's English text ('No space left on device'); '系统错误，代码 N'
     when neither is known."""
     import errno
 
@@ -81,4 +86,4 @@ def os_reason(exc: OSError) -> str:
     import logging
 
     logging.getLogger(__name__).debug("operating-system error %s: %s", exc.errno, exc)  # (its English, for support)
-    return f"系统错误 {exc.errno}" if exc.errno else "系统错误"
+    return f"系统错误，代码 {exc.errno}" if exc.errno else "系统错误"

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .clock import CHINA_TZ, display_time, now_iso  # noqa: F401 (re-exported for callers)
+from .clock import CHINA_TZ, display_time, instant, now_iso  # noqa: F401 (re-exported for callers)
 from .errors import LockHeld, os_reason
 
 JOURNAL_NAME = "journal.jsonl"
@@ -31,10 +31,6 @@ def write_json_atomic(path: Path, data, *, durable: bool = False) -> None:
             fh.flush()
             os.fsync(fh.fileno())
     os.replace(tmp, path)
-
-
-def _instant(iso: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(iso)
 
 
 class Journal:
@@ -170,11 +166,9 @@ class Journal:
         version and never read. A version recorded without a file id (an older journal) is taken by size and time,
         as before, and learns the id (an 'ino' line, no hashing). Where the system gives no file ids (0: Windows'
         directory listings, some network drives) size and time alone decide, as before."""
-        entry = self.data["files"].get(rel)
-        versions = entry["versions"] if entry and not entry.get("removed") else []
-        if not versions or versions[-1]["size"] != size or abs(versions[-1]["mtime"] - mtime) >= 1e-6:
+        last = self.latest(rel)
+        if last is None or last["size"] != size or abs(last["mtime"] - mtime) >= 1e-6:
             return None
-        last = versions[-1]
         if ino:
             if "ino" not in last:
                 self._log({"op": "ino", "path": rel, "ino": ino})
@@ -216,7 +210,7 @@ class Journal:
         at, observed_size, observed_ino = (observed + [None])[:3]
         if size < observed_size or (ino and observed_ino and ino != observed_ino):
             return None
-        if not _instant(seen) - self.OBSERVED_FOR <= _instant(at) < _instant(seen):
+        if not instant(seen) - self.OBSERVED_FOR <= instant(at) < instant(seen):
             return None
         return at
 
@@ -235,7 +229,7 @@ class Journal:
         """Enter a version in the (place, content) -> earliest first_seen index."""
         key = (self.place_of(rel), version["sha256"])
         old = self._by_content.get(key)
-        if old is None or _instant(version["first_seen"]) < _instant(old):
+        if old is None or instant(version["first_seen"]) < instant(old):
             self._by_content[key] = version["first_seen"]
 
     def record(self, rel: str, *, sha256: str, size: int, mtime: float, seen: str, ino: int | None = None) -> dict:
@@ -243,7 +237,7 @@ class Journal:
         ``ino`` (st_ino) when given; returns the version."""
         if rel not in self.data["files"] or not self.data["files"][rel]["versions"]:
             earlier = self.first_seen_elsewhere(rel, sha256)
-            if earlier is not None and _instant(earlier) < _instant(seen):
+            if earlier is not None and instant(earlier) < instant(seen):
                 seen = earlier  # a renamed or moved file keeps the time it was first received
         entry = self.data["files"].get(rel)
         for version in (entry["versions"] if entry else ()):

@@ -43,9 +43,8 @@ def _form_marks(name_norm: str) -> frozenset:
 
 def same_stem(a_norm: str, b_norm: str) -> bool:
     """Whether two normalize_name() outputs are one enterprise written with another legal form or none: equal once
-    strip_company_suffix takes the form off, and not two forms that name different companies (a 股份有限公司 and a
-    集团有限公司 of one stem: both say a mark of _FORM_MARKS and not the same ones). '河北华信精密机械有限公司' and
-    '河北华信精密机械公司' -> True; '河北钢铁股份有限公司' and '河北钢铁集团有限公司' -> False."""
+    strip_company_suffix takes the form off, and not two forms that name different companies (legal_forms_agree).
+    '河北华信精密机械有限公司' and '河北华信精密机械公司' -> True; '河北钢铁股份有限公司' and '河北钢铁集团有限公司' -> False."""
     if not a_norm or not b_norm or strip_company_suffix(a_norm) != strip_company_suffix(b_norm):
         return False
     return legal_forms_agree(a_norm, b_norm)

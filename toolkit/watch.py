@@ -46,7 +46,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from .discover import scan_inbox
-from .errors import ToolkitError, os_reason
+from .errors import ToolkitError, os_error_place, os_reason
 
 log = logging.getLogger(__name__)
 
@@ -348,13 +348,12 @@ def watch(inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float
 def _failure(exc: Exception) -> str:
     """Why a run failed, for the watcher's log, in Chinese: the toolkit's own message, an operating-system error's
     meaning (errors.os_reason: '磁盘空间已满', not 'No space left on device') and its file, else the error's kind
-    (a bug: its details with -v)."""
+    (a bug: its kind and details are in the log with -v, not in the clerk's line)."""
     if isinstance(exc, ToolkitError):
         return str(exc)
     if isinstance(exc, OSError):
-        where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
-        return f"{os_reason(exc)}{where}"
-    return f"程序错误 {type(exc).__name__}，详见 -v 输出的日志"
+        return f"{os_reason(exc)}{os_error_place(exc)}"
+    return "程序内部出错，请把运行日志（加 -v 运行可看到详细内容）发给技术人员"
 
 
 def _is_dir(path: Path) -> bool:

@@ -1200,29 +1200,21 @@ def _listed(weighted: list) -> set[int]:
     return listed
 
 
-_GUIDANCE = re.compile(r"^\s*[（(].*填写时请删除本段说明[。.]?\s*[）)]\s*$", re.S)
-# the guidance in brackets at a paragraph's start, the enterprise's text typed after it in the same paragraph
-_GUIDANCE_LEAD = re.compile(r"^\s*[（(].*?填写时请删除本段说明[。.]?\s*[）)]\s*", re.DOTALL)
-
-
-def is_template_guidance(text: str) -> bool:
-    """The guidance paragraphs of templates/总结材料.docx, left in by mistake: not the enterprise's text."""
-    return bool(_GUIDANCE.match(text))
+# the guidance of templates/总结材料.docx — in brackets, ending '填写时请删除本段说明。' — at a paragraph's start: the
+# whole paragraph, or with the enterprise's text typed after it
+_GUIDANCE = re.compile(r"^\s*[（(].*?填写时请删除本段说明[。.]?\s*[）)]\s*", re.DOTALL)
 
 
 def without_template_guidance(text: str) -> str:
     """A paragraph's text without the guidance of templates/总结材料.docx left in it: '' for a paragraph that is
     only guidance, the text typed after it for one that starts with it ('（…填写时请删除本段说明。）××公司…的经验'),
     else ``text``."""
-    if is_template_guidance(text):
-        return ""
-    return _GUIDANCE_LEAD.sub("", text, count=1)
+    return _GUIDANCE.sub("", text, count=1)
 
 
 def template_guidance_left(blocks: list[Block]) -> list[str]:
     """The guidance paragraphs of templates/总结材料.docx (whole, or leading a paragraph) left in a document."""
-    return [m.group(0).strip() for b in blocks if b.kind == "p" and b.text
-            for m in [_GUIDANCE.match(b.text) or _GUIDANCE_LEAD.match(b.text)] if m]
+    return [m.group(0).strip() for b in blocks if b.kind == "p" and b.text and (m := _GUIDANCE.match(b.text))]
 
 
 def _after_label(text: str, campaign: Campaign) -> str:

@@ -9,13 +9,19 @@ from ..messages import make_issue
 from ..model import WARNING, Application, FileVersion, Issue
 
 
+def received_late(fv: FileVersion, campaign: Campaign) -> bool:
+    """Whether a file version was first seen after the campaign's deadline (逾期不再受理, the notice's closing clause;
+    ``campaign.deadline`` may be overridden with --deadline)."""
+    return dt.datetime.fromisoformat(fv.first_seen) > campaign.deadline
+
+
 def late_issues(app: Application, campaign: Campaign) -> tuple[Issue, ...]:
     """deadline.late (error) for each file of ``app`` first seen after the deadline (逾期不再受理, the notice's
     closing clause); () when the application came in time. ``campaign.deadline`` may be overridden (--deadline)."""
     deadline = campaign.deadline
     return tuple(make_issue("deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
                             received_at=human_time(fv.first_seen), deadline=human_time(deadline.isoformat()))
-                 for fv in app.files if dt.datetime.fromisoformat(fv.first_seen) > deadline)
+                 for fv in app.files if received_late(fv, campaign))
 
 
 def late_edit_warning(fv: FileVersion, campaign: Campaign, *, standing: str) -> Issue:

@@ -92,15 +92,16 @@ def check_finance(app: Application, campaign: Campaign) -> Iterator[Issue]:
                 continue
             in_yuan.add(key)
             yield suspicious(key, year, f"{reason}，金额可能按“元”而不是“万元”填写。")
-        too_small = False  # a revenue said to be in 亿元: not blamed again as a profit or assets in 元
-        if revenue is not None and revenue > 0 and MAIN_REVENUE not in in_yuan:
-            too_small = (bool(people and revenue / people < PER_EMPLOYEE_FLOOR)
-                         or (not people and revenue < REVENUE_FLOOR))
-            if people and revenue / people < PER_EMPLOYEE_FLOOR:
+        # a revenue said to be in 亿元 is not blamed again below as a profit above it or assets 200 times it
+        counted = revenue is not None and revenue > 0 and MAIN_REVENUE not in in_yuan
+        per_person_low = counted and bool(people) and revenue / people < PER_EMPLOYEE_FLOOR
+        too_small = per_person_low or (counted and not people and revenue < REVENUE_FLOOR)
+        if too_small:
+            if per_person_low:
                 yield suspicious(MAIN_REVENUE, year, f"{year}年营业收入（主营业收入加其他业务收入，{plain_number(revenue)}"
                                                      f"万元）折合每名从业人员只有{plain_number(round(revenue / people, 4))}"
                                                      "万元，明显偏低，金额可能按“亿元”填写或少写了位数。")
-            elif not people and revenue < REVENUE_FLOOR:
+            else:
                 yield suspicious(MAIN_REVENUE, year, f"{year}年营业收入（主营业收入加其他业务收入）只有"
                                                      f"{plain_number(revenue)}万元，明显偏低，金额可能按“亿元”填写或少写了位数。")
         if employees == 0 and revenue:

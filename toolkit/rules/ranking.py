@@ -18,6 +18,7 @@ from ..names import (
     strip_company_suffix,
 )
 from ..normalize import normalize_filename, normalize_name
+from .deadline import received_late
 
 _PREFIX = re.compile(r"^\s*(?:第\s*(\d{1,3})\s*[名位项]|[(（\[【](\d{1,3})[)）\]】]|(\d{1,3})\s*[-_.、．\s])")
 _CN_PREFIX = re.compile(r"^\s*第([一二三四五六七八九十])[名位项]")
@@ -208,8 +209,8 @@ def sheet_issues(rows: tuple, sheet_file: str) -> list:
 
 def _takes_no_place(app: Application, campaign: Campaign) -> bool:
     """Whether an application can take no quota place whatever its rank: 不符合申报条件 (validation has said so), or
-    late (a file first seen after the deadline, as rules.deadline.late_issues says)."""
-    return app.ineligible or any(instant(fv.first_seen) > campaign.deadline for fv in app.files)
+    late (a file first seen after the deadline: rules.deadline.received_late)."""
+    return app.ineligible or any(received_late(fv, campaign) for fv in app.files)
 
 
 def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet: tuple | None,
