@@ -78,7 +78,9 @@ def _summary_sections(ent: str, method: str, name: str, trade: str, rng: random.
                      f"累计完成改进项目{rng.randint(20, 90)}项，创造直接经济效益{rng.randint(300, 3000)}万元。")
     effect = (f"实施{method}以来，公司主要质量指标持续向好：产品一次交检合格率由{rng.randint(90, 95)}%提升至"
               f"{rng.randint(97, 99)}%，顾客投诉率下降{rng.randint(30, 60)}%，质量损失率下降至0.{rng.randint(3, 9)}%，"
-              f"主要指标优于行业平均水平，与标杆企业差距明显缩小。")
+              f"主要指标优于行业平均水平，与标杆企业差距明显缩小。近三年累计减少质量损失{rng.randint(200, 900)}万元，"
+              f"新增发明专利{rng.randint(3, 12)}项，主导或参与制定标准{rng.randint(1, 5)}项，培养内部讲师和骨干"
+              f"{rng.randint(30, 120)}人，形成了全员参与质量改进的良好氛围。")
     if long_effect:
         effect = effect * 25
     return {"质量标杆名称": name, "摘要": abstract, "企业概况": overview,
