@@ -65,7 +65,7 @@ from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
 from .rules.ranking import prefix_rank, rank_unit
 from .sizeclass import size_class
-from .units import unit_candidates
+from .units import set_aside_folder, unit_candidates
 from .validate import validate
 
 
@@ -214,6 +214,10 @@ def _restore(decided: DecidedUnit, versions: dict, entries: dict) -> tuple[list[
 def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: dict, entries: dict,
                  removed: list[FileVersion]) -> DecidedUnit:
     """Steps 1-7 (see the module's docstring) for one unit; ``entries`` of its files get their status and issues."""
+    listed, aside = files, {fv.path for fv in files if set_aside_folder(fv.path)}
+    for path in aside:  # withdrawn or old material kept in a sub-folder ('已撤回（备查）'): listed, nothing else
+        entries[path].status, entries[path].issues = "set-aside", []
+    files = [fv for fv in files if fv.path not in aside]
     _unpacked_archives(files, extracted, entries)
     rejected = [entries[fv.path] for fv in files if entries[fv.path].status == "rejected"]
     # 1-2. versions and pairing
@@ -288,7 +292,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     date, date_issues = opinion_date(source[1] if source else None, source[0].path if source else "", campaign)
     if source:
         entries[source[0].path].issues.extend(date_issues)
-    paths = [fv.path for fv in (*files, *removed)]
+    paths = [fv.path for fv in (*listed, *removed)]
     # the 总结材料's section texts were for the checks above: nothing after them reads them (nor the records)
     ordered = [evolve(a, summary=a.summary.without_texts()) if a.summary else a for a in ordered]
     return DecidedUnit(ordered=tuple(ordered), files=tuple((p, entries[p].kind, entries[p].status,

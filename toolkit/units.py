@@ -66,3 +66,27 @@ def _core(name: str) -> str:
     """A unit's name without the words its spellings vary in (河北省, 行业, 工业, 产业, 与, 和, 及), for comparing an
     association's name as a clerk writes it: '河北省纺织服装行业协会' and '纺织与服装行业协会' -> '纺织服装协会'."""
     return _VARYING.sub("", normalize_name(name))
+
+
+# the sub-folders of a unit's folder whose names say that what is in them is no longer submitted: a clerk following
+# the quota message (移出本单位文件夹，另存备查) often keeps withdrawn or old material in the unit's own folder, in
+# '已撤回（备查）', '作废', '旧版', 'old' … (a bare '备查' only as the whole name: '备查材料' and '证实性材料（备查）'
+# are the evidence an application is checked against, which stays with it)
+_SET_ASIDE = re.compile(r"撤回|撤销|撤下|作废|废弃|弃用|不推荐|不再推荐|不参加|取消推荐|不报送|旧版|旧稿|旧文件|历史版本|过期|"
+                        r"待删|已删|删除|无效|^另存备查$|^留存备查$|^备查$|^存档$|^归档$|^备份$|"
+                        r"(?<![a-z])(?:old|backup|bak|archived?|obsolete|withdrawn)(?![a-z])", re.IGNORECASE)
+_NOT_SET_ASIDE = re.compile(r"不撤回|未撤回|不作废|未作废|不删除|撤回后恢复")
+
+
+def set_aside_folder(path: str) -> str:
+    """The sub-folder, as written, that puts the file at ``path`` (inbox-relative, '/'-separated:
+    '<unit folder>/…/<file>') aside — one below the unit's folder whose name says its files are withdrawn, void or
+    old ('已撤回（备查）', '作废材料', '旧版', 'old'; read as typed: full-width letters, brackets and a leading
+    number allowed) — or '' when the file is in no such folder. Its files stay listed and are not read as the
+    unit's submissions (SPEC §6: 撤回 by moving an application's files out of the unit's folder)."""
+    for part in path.split("/")[1:-1]:
+        name = re.sub(r"^[\d\s\-_.、()（）【】\[\]]+|[()（）【】\[\]\s]+$", "", normalize_filename(part))
+        words = re.sub(r"[()（）【】\[\]\s]", "", name)
+        if (_SET_ASIDE.search(name) or _SET_ASIDE.search(words)) and not _NOT_SET_ASIDE.search(words):
+            return part
+    return ""
