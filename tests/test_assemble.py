@@ -384,6 +384,84 @@ def test_new_order_after_stamping_marks_the_stamped_opinion_outdated(tmp_path, m
     assert "已收到，需核对" in (tmp_path / "out" / "latest" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("withdraw", ["delete", "set-aside", "sheet"])
+def test_a_withdrawal_after_stamping_marks_the_stamped_opinion_outdated(tmp_path, make_form, make_summary, withdraw):
+    """Three applications, a stamped scan of the final opinion listing them; then the unit withdraws one — by
+    deleting its files, by moving them into an '已撤回' sub-folder, or by a 推荐排序表 — the stamp lists an
+    application no longer recommended: 需核对, in summary.json, the register and the receipt. (Before, a withdrawal
+    by removing files left the stamp '已收到' as if it were still the opinion to forward.)"""
+    import datetime as dt
+    import shutil
+
+    from toolkit.demo import MINIMAL_PDF
+
+    unit = tmp_path / "inbox" / "秦皇岛"
+    firms = ("秦皇岛甲科技有限公司", "秦皇岛乙科技有限公司", "秦皇岛丙科技有限公司")
+    for n, ent in enumerate(firms, start=1):
+        make_form(unit / f"{n}-{ent}-申请表.xlsx", 申报单位=ent, 标杆名称=f"{ent}实施精益生产的经验", 所在地区="秦皇岛市")
+        make_summary(unit / f"{n}-{ent}-总结材料.docx", enterprise=ent, name=f"{ent}实施精益生产的经验")
+    t0 = dt.datetime(2021, 9, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0)
+    (unit / "秦皇岛推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0 + dt.timedelta(hours=2))
+    [u] = [u for u in _summary(tmp_path / "out")["units"] if u["unit"] == "秦皇岛市工业和信息化局"]
+    assert u["stamped_opinion"] and not u["opinion_outdated"] and u["opinion_final"], u
+    if withdraw == "sheet":
+        wb = openpyxl.Workbook()
+        wb.active.append(["推荐顺序", "申报单位", "备注"])
+        for n, ent in enumerate(firms, start=1):
+            wb.active.append([n, ent, "撤回" if n == 2 else None])
+        wb.save(unit / "推荐排序表.xlsx")
+    else:
+        (unit / "已撤回").mkdir()
+        for path in unit.glob(f"2-{firms[1]}-*"):
+            path.unlink() if withdraw == "delete" else shutil.move(path, unit / "已撤回" / path.name)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=t0 + dt.timedelta(hours=5))
+    summary = _summary(tmp_path / "out")
+    assert {a["enterprise"]: a["status"] for a in summary["applications"]}[firms[1]] == "已撤回"
+    [u] = [u for u in summary["units"] if u["unit"] == "秦皇岛市工业和信息化局"]
+    assert u["stamped_opinion"] and u["opinion_outdated"], u
+    receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / "秦皇岛市工业和信息化局-回执.xlsx")
+    assert "请核对推荐顺序" in receipt["申报情况"]["A2"].value
+    register = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)
+    row = next(r for r in register["推荐单位情况"].iter_rows(values_only=True) if r[1] == "秦皇岛市工业和信息化局")
+    assert "已收到，需核对（早于最新材料，必要时重新盖章）" in row, row
+
+
+@pytest.mark.parametrize("when, late", [("2021-09-20T17:00:00+08:00", False), ("2021-09-21T09:00:00+08:00", True)])
+def test_a_stamped_opinion_received_after_the_deadline_is_in_doubt(tmp_path, make_form, make_summary, when, late):
+    """The notice: 推荐意见（盖章）… by the deadline, 逾期不再受理. A stamped scan first seen after it (the
+    applications came in time) is received but in doubt — a deadline.late hint on the scan, '截止时间后收到' in the
+    receipt and the register, the status page's 需核对 — and one in time is simply received."""
+    import datetime as dt
+
+    from toolkit.campaign import load_campaign
+    from toolkit.demo import MINIMAL_PDF
+
+    campaign = load_campaign().with_deadline("2021-09-20")
+    unit = tmp_path / "inbox" / "秦皇岛"
+    ent = "秦皇岛甲科技有限公司"
+    make_form(unit / f"1-{ent}-申请表.xlsx", 申报单位=ent, 标杆名称=f"{ent}实施精益生产的经验", 所在地区="秦皇岛市")
+    make_summary(unit / f"1-{ent}-总结材料.docx", enterprise=ent, name=f"{ent}实施精益生产的经验")
+    start = dt.datetime.fromisoformat("2021-09-15T09:00+08:00")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, now=start)
+    (unit / "秦皇岛推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, now=dt.datetime.fromisoformat(when))
+    summary = _summary(tmp_path / "out")
+    [u] = [u for u in summary["units"] if u["unit"] == "秦皇岛市工业和信息化局"]
+    assert u["stamped_opinion"] and u["opinion_late"] == late and not u["opinion_outdated"], u
+    [scan] = [f for f in summary["files"] if f["file"].endswith(".pdf")]
+    assert [(i["code"], i["severity"]) for i in scan["issues"]] == ([("deadline.late", "warning")] if late else [])
+    assert {a["status"] for a in summary["applications"]} == {"通过"}
+    receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / "秦皇岛市工业和信息化局-回执.xlsx")
+    assert ("截止时间后才收到" in receipt["申报情况"]["A2"].value) == late
+    register = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)
+    row = next(r for r in register["推荐单位情况"].iter_rows(values_only=True) if r[1] == "秦皇岛市工业和信息化局")
+    assert ("已收到，需核对（截止时间后收到）" if late else "已收到") in row, row
+    page = (tmp_path / "out" / "latest" / "index.html").read_text(encoding="utf-8")
+    assert ('data-stamped="outdated"' in page) == late
+
+
 def test_a_stamp_on_a_draft_opinion_is_received_but_in_doubt(tmp_path, make_form, make_summary):
     """Two applications without an order given (receipt order: the 推荐意见 is a draft) and a stamped scan: the
     scan is received, but the receipt, the register and the status page say the stamp is on a draft — before,

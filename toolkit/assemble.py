@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .campaign import Campaign
+from .clock import human_time, instant
 from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
 from .messages import ARCHIVE_FIX, display_location, make_issue
 from .messages import title as issue_title
@@ -146,7 +147,8 @@ def assemble(campaign: Campaign, versions: list[FileVersion], extracted: dict, *
     unit_applications: dict[str, list[Application]] = {unit.name: [] for unit in campaign.units}
     for a in applications:
         unit_applications[a.unit].append(a)
-    units = tuple(_unit_status(unit, unit_applications[unit.name], unit_facts[unit.name]) for unit in campaign.units)
+    units = tuple(_unit_status(unit, unit_applications[unit.name], unit_facts[unit.name], campaign)
+                  for unit in campaign.units)
     for app in applications:
         own = app.files
         for fv in own:
@@ -276,6 +278,12 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
             "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
             message=f"这份盖章推荐意见的文件名中写的是“{other}”，不是本单位，未作为本单位的盖章推荐意见。",
             fix=f"请核对是否放错了文件夹：本单位的盖章推荐意见请在文件名中写本单位名称；“{other}”的请放入该单位的文件夹。"))
+    for fv in scans:
+        if received_late(fv, campaign):  # (the notice: 推荐意见（盖章）… 逾期不再受理; the province decides)
+            entries[fv.path].issues.append(make_issue(
+                "deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
+                received_at=human_time(fv.first_seen), deadline=human_time(campaign.deadline.isoformat()),
+                severity=WARNING, fix="是否受理由省厅决定；如确有特殊情况，请联系省厅。"))
     ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
                             has_opinion_scan=bool(scans), campaign=campaign)
     # 6. deadline
@@ -424,13 +432,16 @@ def _unknown_unit(fv: FileVersion, campaign: Campaign):
     return make_issue("unit.unknown", file=fv.path, location=fv.folder or "收件箱", reason=reason)
 
 
-def _unit_status(unit, apps: list[Application], facts: dict) -> UnitStatus:
+def _unit_status(unit, apps: list[Application], facts: dict, campaign: Campaign) -> UnitStatus:
     scans, usable = facts["scans"], facts["ordered_sheets"]
     outdated = False
     if scans and apps:
-        newest_scan = max(dt.datetime.fromisoformat(fv.first_seen) for fv in scans)
-        inputs = [f for a in apps for f in a.files] + [fv for fv, _ in usable]  # applications and order
-        outdated = max(dt.datetime.fromisoformat(f.first_seen) for f in inputs) > newest_scan
+        newest_scan = max(instant(fv.first_seen) for fv in scans)
+        # when the applications and the order last changed: a file received or removed (an application withdrawn
+        # by moving its files out), a ranking sheet received, an application withdrawn (whatever the route)
+        changes = [f.first_seen for a in apps for f in a.files] + [f.removed_at for a in apps for f in a.files]
+        changes += [fv.first_seen for fv, _ in usable] + [a.withdrawn_at for a in apps]
+        outdated = max(map(instant, changes)) > newest_scan
     count = lambda status: sum(1 for a in apps if a.status == status)  # noqa: E731
     reasons = _draft_reasons(apps, facts["rejected"], facts["rank_source"], facts["sheet_errors"])
     return UnitStatus(unit=unit.name, kind=unit.kind, quota=unit.quota, order=unit.order, received=len(apps),
@@ -439,6 +450,7 @@ def _unit_status(unit, apps: list[Application], facts: dict) -> UnitStatus:
                       file_errors=len(facts["rejected"]), sheet_errors=len(facts["sheet_errors"]),
                       stamped_opinion=bool(scans),
                       opinion_outdated=outdated, opinion_files=tuple(fv.path for fv in scans),
+                      opinion_late=bool(scans) and all(received_late(fv, campaign) for fv in scans),
                       rank_source=facts["rank_source"], draft_reasons=reasons,
                       opinion_draft="".join(reasons) + ("请按回执处理后重新汇总，生成正式推荐意见后再盖章。" if reasons else ""),
                       opinion_date=facts["date"])

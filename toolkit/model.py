@@ -361,7 +361,8 @@ class UnitStatus:
     file_errors: int = 0  # files in the unit's folder with an error of their own (unreadable, encrypted …)
     sheet_errors: int = 0  # errors in the 推荐排序表 the unit's order comes from (rank.conflict)
     stamped_opinion: bool = False
-    opinion_outdated: bool = False  # the stamped scan came before the unit's latest submission or order
+    opinion_outdated: bool = False  # the stamped scan came before the unit's latest submission, order or withdrawal
+    opinion_late: bool = False  # every stamped scan was received after the deadline (逾期不再受理)
     opinion_files: tuple = ()
     rank_source: str = ""
     order: int = 0
@@ -378,9 +379,10 @@ class UnitStatus:
     @property
     def stamp_in_doubt(self) -> bool:
         """Whether a stamped 推荐意见 was received that may not be the opinion to forward: older than the unit's
-        latest material or order (opinion_outdated), or stamped while its 推荐意见 is still a draft (a stamp on a
-        draft — the order by receipt, an application to correct — is no final opinion)."""
-        return self.stamped_opinion and (self.opinion_outdated or bool(self.draft_reasons))
+        latest material, order or withdrawal (opinion_outdated), received after the deadline only (opinion_late),
+        or stamped while its 推荐意见 is still a draft (a stamp on a draft — the order by receipt, an application to
+        correct — is no final opinion)."""
+        return self.stamped_opinion and (self.opinion_outdated or self.opinion_late or bool(self.draft_reasons))
 
 
 @dataclass(frozen=True)

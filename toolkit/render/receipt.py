@@ -76,6 +76,8 @@ def opinion_state(status: UnitStatus) -> str:
         return "未收到"
     if status.opinion_outdated:
         return "已收到，但早于最新报送的材料或推荐排序表，请核对推荐顺序，必要时重新盖章后报送"
+    if status.opinion_late:
+        return "已收到，但在截止时间后才收到（通知要求逾期不再受理），是否受理由省厅决定"
     if status.draft_reasons:
         return "已收到，但本单位的推荐意见目前仍是草稿（原因见下），盖章件不能作为正式推荐意见；处理后请按新生成的正式稿重新盖章报送"
     return "已收到"

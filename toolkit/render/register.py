@@ -348,6 +348,8 @@ def opinion_state(u: UnitStatus) -> str:
         return "未收到"
     if u.opinion_outdated:  # (the receipt's words, shorter)
         return "已收到，需核对（早于最新材料，必要时重新盖章）"
+    if u.opinion_late:
+        return "已收到，需核对（截止时间后收到）"
     return "已收到，需核对（推荐意见仍是草稿，处理后需重新盖章）" if u.draft_reasons else "已收到"
 
 
@@ -361,6 +363,8 @@ def _unit_note(u: UnitStatus) -> str:
     notes = ["未报送"] if u.received == 0 else (["超出名额"] if u.over_quota else [])
     if u.stamped_opinion and u.opinion_outdated:
         notes.append("盖章推荐意见早于最新报送的材料，请核对推荐顺序是否仍一致")
+    elif u.stamped_opinion and u.opinion_late:
+        notes.append("盖章推荐意见在截止时间后才收到")
     elif u.stamp_in_doubt:
         notes.append("已收到盖章推荐意见，但推荐意见仍是草稿，盖章件不能作为正式推荐意见")
     return "；".join(notes)

@@ -36,6 +36,7 @@ def _unit(u) -> dict:
             "over_quota": u.over_quota, "late": u.late, "ineligible": u.ineligible, "needs_fix": u.needs_fix,
             "withdrawn": u.withdrawn, "file_errors": u.file_errors, "to_handle": u.to_handle,
             "stamped_opinion": u.stamped_opinion, "opinion_outdated": u.opinion_outdated,
+            "opinion_late": u.opinion_late,
             "opinion_files": list(u.opinion_files), "opinion_final": not u.draft_reasons,
             "draft_reasons": list(u.draft_reasons), "rank_source": u.rank_source}
 
