@@ -15,6 +15,7 @@ SPEC_SEVERITY = {
     "unit.unknown": ERROR, "pair.missing-summary": ERROR, "pair.missing-form": ERROR, "field.missing": ERROR,
     "field.invalid": ERROR, "name.too-long": ERROR, "name.pattern": WARNING, "section.missing": ERROR,
     "section.too-long": ERROR, "mismatch": ERROR, "eligibility.unprofitable": ERROR, "finance.suspicious": WARNING,
+    "eligibility.branch": ERROR,
     "quota.exceeded": ERROR, "rank.missing": WARNING, "rank.conflict": ERROR, "duplicate.enterprise": ERROR,
     "deadline.late": ERROR, "region.other": WARNING, "section.too-short": WARNING, "section.guidance": WARNING,
 }
@@ -26,7 +27,7 @@ SAMPLES = {
     "hint": "填写数字，单位按栏目要求（万元），不要写文字", "count": 43, "limit": 40,
     "example": "××公司实施六西格玛设计的经验", "section": "摘要", "state": "只有标题，没有内容", "heading": "2. 摘要（500字以内）",
     "form_side": "申请表", "other_side": "总结材料",
-    "form_value": "甲公司实施六西格玛的经验", "summary_value": "甲公司实施精益生产的经验", "years": "2018、2020",
+    "form_value": "甲公司实施六西格玛的经验", "summary_value": "甲公司实施精益生产的经验", "years": "2018、2020", "word": "分公司",
     "values": "2018年 -5 万元；2020年 0 万元", "received": 4, "quota": 3, "rank": 4,
     "other": "河北省冶金行业协会推荐的第1位", "received_at": "2021年09月21日 08:00", "deadline": "2021年09月20日 23:59",
     "written": "保定市", "unit": "唐山市工业和信息化局", "region": "唐山市", "units": "河北省冶金行业协会",

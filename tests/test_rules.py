@@ -57,7 +57,7 @@ SPEC_CODES = {
     "pair.missing-summary", "pair.missing-form", "field.missing", "field.invalid", "name.too-long",
     "name.pattern", "section.missing", "section.too-long", "mismatch", "eligibility.unprofitable",
     "finance.suspicious", "quota.exceeded", "rank.missing", "rank.conflict", "duplicate.enterprise",
-    "deadline.late", "region.other", "section.too-short", "section.guidance",
+    "deadline.late", "region.other", "section.too-short", "section.guidance", "eligibility.branch",
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -448,6 +448,15 @@ CASES = [
      lambda: rule_issues(yearly={"利润总额": {2018: 0.01, 2019: 0.5, 2020: 1}}), False),
     ("eligibility.unprofitable", "profit missing for a year (field.missing, not ineligible)",
      lambda: rule_issues(yearly={"利润总额": {2019: None}}), False),
+    # -- eligibility.branch
+    ("eligibility.branch", "a 分公司", lambda: rule_issues(fields={"申报单位": "石家庄华北精工机械有限公司正定分公司"}), True),
+    ("eligibility.branch", "a 分厂 in full-width brackets",
+     lambda: rule_issues(fields={"申报单位": "石家庄华北精工机械有限公司（第二分厂）"}), True),
+    ("eligibility.branch", "a 办事处", lambda: rule_issues(fields={"申报单位": "石家庄华北精工机械有限公司北京办事处"}), True),
+    ("eligibility.branch", "a former name in brackets",
+     lambda: rule_issues(fields={"申报单位": "石家庄华北精工机械有限公司（原石家庄机床厂第二分厂）"}), False),
+    ("eligibility.branch", "分厂 inside a street name", lambda: rule_issues(fields={"申报单位": "石家庄分厂路机械有限公司"}),
+     False),
     # -- finance.suspicious
     ("finance.suspicious", "profit above revenue", lambda: rule_issues(yearly={"利润总额": {2020: 60000}}), True),
     ("finance.suspicious", "negative other revenue (no minimum in the campaign)",
@@ -960,9 +969,9 @@ def test_rules_declare_the_codes_they_yield():
     of two bad applications (so the check is never over rules that yield nothing)."""
     declared = {code for rule in RULES for code in rule.codes}
     assert {"field.missing", "field.invalid", "name.too-long", "name.pattern", "section.missing", "section.too-long",
-            "section.too-short", "mismatch", "eligibility.unprofitable", "finance.suspicious",
+            "section.too-short", "mismatch", "eligibility.unprofitable", "eligibility.branch", "finance.suspicious",
             "region.other"} == declared
-    bad = [make_app(fields={"电话": "abc", "电子邮箱": "x", "所在地区": "保定市"},
+    bad = [make_app(fields={"电话": "abc", "电子邮箱": "x", "所在地区": "保定市", "申报单位": "石家庄华北精工机械有限公司正定分公司"},
                     yearly={"利润总额": {2019: -5.0, 2020: 60000}},
                     sections={"摘要": "很长。" * 400, "企业概况": "企业名称：石家庄华北重工机械有限公司，成立于1998年。",
                               "管理方法（技术）的实施效果": "效果好。"},

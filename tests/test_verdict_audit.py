@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import docx
 import openpyxl
 import pytest
 from conftest import run_cli
@@ -31,17 +32,31 @@ def _pair(folder, make_form, make_summary, firm: str, stem: str = "", name: str 
 
 
 @pytest.mark.parametrize("firm, branch", [
-    ("唐山华信精密机械有限公司石家庄分公司", True), ("唐山钢铁集团第二分厂", True), ("唐山华信机械有限公司（唐山分公司）", True),
-    ("唐山华信精密机械有限公司", False), ("唐山分厂路机械有限公司", False), ("唐山华信机械有限公司（原唐山钢厂第二分厂）", False),
+    ("唐山华信精密机械有限公司石家庄分公司", "分公司"), ("唐山钢铁集团第二分厂", "分厂"),
+    ("唐山华信机械有限公司（唐山分公司）", "分公司"), ("唐山华信商贸有限公司迁安分店", "分店"),
+    ("唐山华信机械有限公司北京办事处", "办事处"), ("唐山华信机械有限公司唐山分公司（原唐山机械厂）", "分公司"),
+    ("唐山华信精密机械有限公司", ""), ("唐山分厂路机械有限公司", ""), ("唐山华信机械有限公司（原唐山钢厂第二分厂）", ""),
 ])
-def test_a_branch_applying_is_warned_of_legal_personhood(tmp_path, make_form, make_summary, campaign, firm, branch):
+def test_a_branch_applying_is_not_eligible(tmp_path, make_form, make_summary, campaign, firm, branch):
+    """The notice's 申报条件 1 asks for 独立法人资格, which a branch (分公司, 分厂 … — names reserved for branches) has
+    not: 不符合申报条件, with the branch word and where to write the legal person's name, and it is not on the
+    推荐意见, which certifies '以上企业具有独立法人资格'. (A hint before: the application stayed 通过 and was listed
+    on a final 推荐意见 to stamp.) A former name in brackets, a place called 分厂路, are no branch."""
     _pair(tmp_path / "inbox" / "唐山", make_form, make_summary, firm, stem="甲")
+    _pair(tmp_path / "inbox" / "唐山", make_form, make_summary, "唐山德隆钢铁有限公司", stem="乙")
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
-    [app] = _summary(tmp_path / "out")["applications"]
-    said = [i for i in app["issues"] if i["field"] == "申报单位" and "独立法人资格" in i["message"]]
-    assert bool(said) is branch, app["issues"]
+    [app] = [a for a in _summary(tmp_path / "out")["applications"] if a["enterprise"] == firm]
+    said = [i for i in app["issues"] if i["code"] == "eligibility.branch"]
+    opinion = docx.Document(str(tmp_path / "out" / "latest" / "推荐意见" / f"{UNIT}-推荐意见.docx"))
+    listed = [c.text for t in opinion.tables for r in t.rows for c in r.cells]
     if branch:
-        assert said[0]["severity"] == "warning" and app["status"] == "通过"
+        [issue] = said
+        assert issue["severity"] == "error" and app["status"] == "不符合申报条件", app
+        assert f"（{branch}）" in issue["message"] and "独立法人资格" in issue["message"]
+        assert issue["location"] == "申请表!B3" and "申请表 B3 单元格" in issue["message"], issue
+        assert firm not in listed and "唐山德隆钢铁有限公司" in listed
+    else:
+        assert not said and app["status"] == "通过" and firm in listed, app["issues"]
 
 
 def test_a_form_sent_again_under_another_benchmark_name_is_said(tmp_path, make_form, make_summary, campaign):

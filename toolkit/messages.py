@@ -69,6 +69,11 @@ CATALOGUE: dict[str, Template] = {
     "mismatch": Template(ERROR, "申请表与总结材料不一致",
                          "{form_side}的{field}为“{form_value}”，{other_side}中为“{summary_value}”，两者不一致。",
                          "请核对{location}与{other_side}中的{field}，使两者一致。"),
+    "eligibility.branch": Template(ERROR, "不具有独立法人资格",
+                                   "申报单位“{enterprise}”是分支机构（{word}）的名称。分支机构不具有独立法人资格，"
+                                   "不符合申报条件（通知：申报企业须具有独立法人资格）。",
+                                   "请由具有独立法人资格的企业（所属的总公司、总厂）申报，在{location}和总结材料中填写其营业执照上的"
+                                   "名称；名称写错了的，请改正。"),
     "eligibility.unprofitable": Template(ERROR, "不满足近三年连续盈利条件",
                                          "{years}年利润总额不大于0（{values}），不满足“近三年连续保持盈利”的申报条件。",
                                          "如填写有误请在{location}更正利润总额；确未盈利的企业不符合申报条件。"),

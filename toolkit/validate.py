@@ -40,7 +40,7 @@ RULES: tuple[Rule, ...] = (
     Rule("naming", ("name.too-long", "name.pattern"), check_name),
     Rule("sections", ("section.missing", "section.too-long", "section.too-short"), check_sections),
     Rule("mismatch", ("mismatch",), check_mismatch),
-    Rule("eligibility", ("eligibility.unprofitable",), check_eligibility, decides=INELIGIBLE),
+    Rule("eligibility", ("eligibility.branch", "eligibility.unprofitable"), check_eligibility, decides=INELIGIBLE),
     Rule("finance", ("finance.suspicious",), check_finance),
     Rule("region", ("region.other",), check_region),
 )

@@ -6,7 +6,6 @@ import re
 from typing import Iterator
 
 from ..campaign import Campaign
-from ..keys import ENTERPRISE
 from ..messages import make_issue
 from ..model import WARNING, Application, Issue
 from ..normalize import compact, normalize_name
@@ -64,18 +63,6 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             elif v is not None and not v.empty and _has_limits(spec):
                 yield from _limits(spec, v, file, label=label)
             # a count that is not a whole number is finance.suspicious (finance.py)
-    enterprise = form.fields.get(ENTERPRISE)
-    if enterprise is not None and not enterprise.empty and _BRANCH.search(
-            _FORMER_NAME.sub("", normalize_name(str(enterprise.value)))):
-        yield make_issue("field.invalid", file=file, location=enterprise.location, field=ENTERPRISE, severity=WARNING,
-                         value=enterprise.text, reason="是分支机构（分公司、分厂等）的名称，而通知要求申报企业具有独立法人资格",
-                         hint="由具有独立法人资格的企业申报，填写营业执照上的名称；确为独立法人的，可忽略本提示")
-
-
-# a branch's name, as 营业执照 of branches end ('河北××有限公司石家庄分公司', '××钢铁公司第二分厂'): the notice's
-# 一（一）1 asks for 独立法人资格, which a branch has not
-_BRANCH = re.compile(r"(?:分公司|分厂|分店|分部|办事处|营业部|分中心)\)?(?:\([^()]*\))?$")
-_FORMER_NAME = re.compile(r"\((?:原|曾用名|原名)[^()]*\)$")  # '…有限公司（原××分厂）': a former name, no branch
 
 
 def _unknown_region(spec, v, file: str, campaign: Campaign) -> Issue:
