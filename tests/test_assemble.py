@@ -71,12 +71,14 @@ def test_corrected_name_in_same_folder_is_a_new_version(tmp_path, make_form, mak
     ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", None, "1-邯钢申请表（修改）.xlsx", True),  # a typo put right
     ("邯郸钢铁集团有限公司", "邯郸钢铁集团股份有限公司", None, "1-邯钢申请表（修改）.xlsx", True),  # legal form completed
     ("邯郸钢铁集团有限公司", "邯郸新兴铸管有限公司", None, "1-邯钢申请表（修改）.xlsx", False),  # another enterprise
+    # both corrected under the same number, the same contacts: the 回执's name.pattern hint followed (a 标杆名称
+    # changed is said: duplicate.enterprise, a hint); another project of one enterprise would be a second application
     ("邯郸钢铁集团有限贵任公司", "邯郸钢铁集团有限责任公司", "邯郸钢铁集团有限责任公司推行精益生产的经验",
-     "1-邯钢申请表（修改）.xlsx", False),  # another project
+     "1-邯钢申请表（修改）.xlsx", True),
     ("邯郸钢铁集团第一分公司", "邯郸钢铁集团第二分公司", None, "2-邯钢二分申请表.xlsx", False),  # another number
     ("邯郸钢铁集团第一分公司", "邯郸钢铁集团第二分公司", None, "二分/1-邯钢申请表.xlsx", False),  # another sub-folder
-], ids=["typo corrected", "legal form completed", "another enterprise", "another project", "branch under another "
-        "number", "branch in a sub-folder"])
+], ids=["typo corrected", "legal form completed", "another enterprise", "name and title corrected",
+        "branch under another number", "branch in a sub-folder"])
 def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_summary, first, second, title2, where,
                                                       versions):
     """A resubmitted 申请表 with its 申报单位 corrected, the old file left in the folder: the same application in a
@@ -97,11 +99,56 @@ def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_
     apps = summary["applications"]
     if versions:
         [app] = apps
-        assert app["enterprise"] == second and app["versions"] == 2 and app["status"] == "通过", app["issues"]
+        assert app["enterprise"] == second and app["versions"] == 2, app["issues"]
+        # (a new 标杆名称 in the 申请表 only: its 总结材料 still has the old one — the mismatch to correct)
+        errors = [i["code"] for i in app["issues"] if i["severity"] == "error"]
+        assert errors == (["mismatch"] if title2 else []) and app["status"] == ("需补正" if title2 else "通过"), errors
         assert app["files"][0].endswith("（修改）.xlsx") and app["superseded_files"] == ["邯郸/1-邯钢申请表.xlsx"]
     else:
         assert len(apps) == 2 and {a["enterprise"] for a in apps} == {first, second}
         assert all(not a["superseded_files"] for a in apps)
+
+
+@pytest.mark.parametrize("where, contacts, versions", [
+    ("1-申请表（修改版）.xlsx", {}, True),  # the audit's case: same number, same contacts
+    ("华信/申请表（修改版）.xlsx", {}, True),  # the enterprise's own sub-folder
+    ("1-申请表（修改版）.xlsx", {"电话": "0311-86001111", "手机": "13903110000", "电子邮箱": "hx@hxjm.com"}, False),
+    ("2-申请表.xlsx", {}, False),  # another number
+    ("申请表（修改版）.xlsx", {}, False),  # no number, no sub-folder: nothing places them together
+], ids=["same number", "same sub-folder", "other contacts", "another number", "not placed"])
+def test_a_form_correcting_both_names_is_a_new_version(tmp_path, make_form, make_summary, where, contacts, versions):
+    """An enterprise follows the name.pattern hint — 标杆名称 to begin with its name — and corrects a typo in its
+    申报单位 too ('华新' for '华信'); the clerk saves the new pair beside the old one under the same number (or in the
+    enterprise's sub-folder). One application in its new version, the change said; before, two applications, both
+    第1位 (需补正), pushing the unit's third to 超出名额. Told apart: other contacts (two companies of a group alike
+    in name), another number, and forms not placed together at all."""
+    import time
+
+    unit = tmp_path / "inbox" / "石家庄"
+    old_firm, firm = "河北华新精密机械有限公司", "河北华信精密机械有限公司"
+    old_title, title = "华新公司六西格玛经验", "河北华信精密机械有限公司实施六西格玛设计的经验"
+    first = "华信/申请表.xlsx" if where.startswith("华信/") else "1-申请表.xlsx" if where[0] in "12" else "申请表.xlsx"
+    make_form(unit / first, 申报单位=old_firm, 标杆名称=old_title)
+    make_summary(unit / first.replace("申请表", "总结材料").replace(".xlsx", ".docx"), enterprise=old_firm,
+                 name=old_title)
+    for n, other in ((3, "石家庄天元药业有限公司"), (4, "石家庄联合重工有限公司")):
+        make_form(unit / f"{n}-{other}-申请表.xlsx", 申报单位=other, 标杆名称=f"{other}推行精益生产的经验")
+        make_summary(unit / f"{n}-{other}-总结材料.docx", enterprise=other, name=f"{other}推行精益生产的经验")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    time.sleep(0.05)
+    make_form(unit / where, 申报单位=firm, 标杆名称=title, **contacts)
+    make_summary(unit / where.replace("申请表", "总结材料").replace(".xlsx", ".docx"), enterprise=firm, name=title)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    if versions:
+        assert set(apps) == {firm, "石家庄天元药业有限公司", "石家庄联合重工有限公司"}, list(apps)
+        assert {a["status"] for a in apps.values()} == {"通过"}, [a["issues"] for a in apps.values()]
+        app = apps[firm]
+        assert app["benchmark_name"] == title and app["versions"] == 2 and len(app["superseded_files"]) == 2
+        [said] = [i for i in app["issues"] if i["code"] == "duplicate.enterprise"]
+        assert said["severity"] == "warning" and f"申报单位由“{old_firm}”改为“{firm}”" in said["message"], said
+    else:
+        assert {old_firm, firm} <= set(apps) and len(apps) == 4, list(apps)
 
 
 def test_ranking_sheet_with_short_names(tmp_path, make_form, make_summary):

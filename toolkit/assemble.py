@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .clock import human_time, instant
-from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
+from .keys import BENCHMARK, EMAIL, ENTERPRISE, MOBILE, PHONE, REGION, SECTION_OVERVIEW
 from .messages import ARCHIVE_FIX, display_location, make_issue
 from .messages import title as issue_title
 from .model import (
@@ -60,7 +60,7 @@ from .names import (
     same_name,
     strip_company_suffix,
 )
-from .normalize import normalize_filename, normalize_name, official_date, official_day
+from .normalize import compact, normalize_filename, normalize_name, official_date, official_day
 from .rules.deadline import late_edit_warning, late_issues, received_late
 from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
@@ -557,12 +557,19 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     # clearly a second project (another 标杆名称 in another sub-folder or under another rank prefix)
     groups: dict[str, dict] = {}
     titled: dict[str, list[str]] = {}  # 标杆名称 (comparison_key) -> the groups whose forms have it
+    placed: dict[tuple, list[str]] = {}  # (sub-folder, rank prefix) of a form, either given -> the groups there
     for fv, ex in sorted(forms, key=lambda it: (dt.datetime.fromisoformat(it[0].first_seen), it[0].path)):
         name = ex.form.text(ENTERPRISE)
         base = normalize_name(name) or f"?{fv.path}"
         title = comparison_key(ex.form.text(BENCHMARK))
-        if base not in groups and title in titled:  # a 申报单位 corrected in a later version (the earlier one is
-            base = _corrected_name([(k, groups[k]) for k in titled[title]], fv, ex) or base  # listed as superseded)
+        place = (fv.subfolder, prefix_rank(fv.name))
+        if base not in groups:  # a 申报单位 corrected in a later version (the earlier one is listed as superseded):
+            # one with the same 标杆名称, else — both corrected, as the 回执's name.pattern hint asks — one in the same
+            # sub-folder under the same rank prefix (a placed form: one of the two given)
+            corrected = _corrected_name([(k, groups[k]) for k in titled[title]], fv, ex) if title in titled else None
+            if corrected is None and place != ("", None):
+                corrected = _corrected_name([(k, groups[k]) for k in placed.get(place, ())], fv, ex, contact=True)
+            base = corrected or base
         key = base
         n = 1
         while key in groups and _second_project(groups[key]["forms"][-1], (fv, ex)):
@@ -577,6 +584,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         g["forms"].append((fv, ex))
         if title and key not in titled.setdefault(title, []):
             titled[title].append(key)
+        if place != ("", None) and key not in placed.setdefault(place, []):
+            placed[place].append(key)
         if ex.kind == APPLICATION_DOC and ex.summary is not None:
             g["summaries"].append((fv, ex))
     # pass 1: pair on content evidence; candidates are the forms with the same 标杆名称, else every form
@@ -788,7 +797,10 @@ def _retitled(enterprise: str, old_fv: FileVersion, old_ex: Extracted, new_fv: F
         "duplicate.enterprise", file=new_fv.path, location=new_ex.form.fields[BENCHMARK].location
         if BENCHMARK in new_ex.form.fields else "申请表", field=BENCHMARK, severity=WARNING,
         message=(f"企业“{enterprise}”先后报送了两份标杆名称不同的申请表：“{old_fv.name}”为“{old_ex.form.text(BENCHMARK)}”，"
-                 f"“{new_fv.name}”为“{new_ex.form.text(BENCHMARK)}”，已按同一项申报的新版本处理（以后收到的为准）。"),
+                 f"“{new_fv.name}”为“{new_ex.form.text(BENCHMARK)}”" + (
+                     f"（申报单位由“{old_name}”改为“{new_name}”）" if normalize_name(old_name := old_ex.form.text(
+                         ENTERPRISE)) != normalize_name(new_name := new_ex.form.text(ENTERPRISE)) else "")
+                 + "，已按同一项申报的新版本处理（以后收到的为准）。"),
         fix="同一企业只能申报一项；如果是改了标杆名称，可忽略本提示，并删除旧版本；如果是两个项目，请与企业商定保留一项。")
 
 
@@ -855,21 +867,27 @@ def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> 
     return _newest(on_time or items)
 
 
-def _corrected_name(same_title: list[tuple[str, dict]], fv: FileVersion, ex: Extracted) -> str | None:
-    """The key of the group (among ``same_title``: (key, group) of the groups with ``ex``'s 标杆名称) whose latest
-    申请表 ``ex`` — one whose 申报单位 no earlier one has — corrects: a 申报单位 spelt nearly alike (a typo put right:
+def _corrected_name(candidates: list[tuple[str, dict]], fv: FileVersion, ex: Extracted, *,
+                    contact: bool = False) -> str | None:
+    """The key of the group (among ``candidates``: (key, group), those with ``ex``'s 标杆名称) whose latest 申请表
+    ``ex`` — one whose 申报单位 no earlier one has — corrects: a 申报单位 spelt nearly alike (a typo put right:
     '有限贵任公司' -> '有限责任公司'; difflib's ratio ≥ 0.85) in the same place — the same sub-folder (or none) and the
     same rank prefix (or none) in its file name: an enterprise's branch in its own sub-folder or under another
-    number is another application. None when none or several fit."""
+    number is another application. ``contact``: the 标杆名称 may differ too (the 回执's name.pattern hint asks to
+    correct both), so the same 电话, 手机 or 电子邮箱 is asked for as well — two companies of one group alike in name
+    ('唐山三友化工股份有限公司', '唐山三友化纤股份有限公司') in the group's sub-folder are two applications. None when
+    none or several fit."""
     name = normalize_name(ex.form.text(ENTERPRISE))
     if len(name) < 4:
         return None
+    reached = {compact(ex.form.text(key)) for key in (PHONE, MOBILE, EMAIL)} - {""}
     fits = []
-    for key, g in same_title:
+    for key, g in candidates:
         last_fv, last = g["forms"][-1]
         other = normalize_name(last.form.text(ENTERPRISE))
         if (last_fv.subfolder == fv.subfolder and prefix_rank(last_fv.name) == prefix_rank(fv.name)
-                and len(other) >= 4 and difflib.SequenceMatcher(None, name, other).ratio() >= 0.85):
+                and len(other) >= 4 and difflib.SequenceMatcher(None, name, other).ratio() >= 0.85
+                and (not contact or reached & {compact(last.form.text(k)) for k in (PHONE, MOBILE, EMAIL)})):
             fits.append(key)
     return fits[0] if len(fits) == 1 else None
 
