@@ -100,6 +100,43 @@ def test_a_stamped_opinion_naming_another_unit_is_not_this_units(tmp_path, make_
         assert warned[0]["severity"] == "warning" and "放错了文件夹" in warned[0]["message"]
 
 
+@pytest.mark.parametrize("own", [True, False])
+def test_another_units_ranking_sheet_and_stamp_in_a_units_folder_are_not_its_own(tmp_path, make_form, make_summary,
+                                                                                  campaign, own):
+    """A clerk saves 保定's 推荐排序表 (downloaded from the province's outputs) and 保定's stamped scan into his own
+    folder, beside his own sheet (or without one): neither is taken as his — his order stands (or the file names'
+    order), no '没有对应的申报材料' errors for 保定's enterprises, his opinion final — and each file is named with the
+    unit its name gives ('保定市工业和信息化局'; before, another unit's sheet replaced his own, and with two scans the
+    message named no unit at all)."""
+    unit, folder = "石家庄市工业和信息化局", tmp_path / "inbox" / "石家庄"
+    firms = ("石家庄华信精密机械有限公司", "石家庄天元药业有限公司")
+    for n, firm in enumerate(firms, start=1):
+        _pair(folder, make_form, make_summary, firm, stem=f"{n}-{firm}", 所在地区="石家庄市")
+    other = openpyxl.Workbook()
+    other.active.append(["推荐顺序", "申报单位", "标杆名称"])
+    other.active.append([1, "保定天威仪表有限公司", "保定天威仪表有限公司推行精益生产的经验"])
+    other.save(folder / "保定市工业和信息化局-推荐排序表.xlsx")
+    (folder / "保定市工业和信息化局推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    if own:
+        mine = openpyxl.Workbook()
+        mine.active.append(["推荐顺序", "申报单位"])
+        mine.active.append([1, firms[1]])
+        mine.active.append([2, firms[0]])
+        mine.save(folder / f"{unit}-推荐排序表.xlsx")
+        (folder / f"{unit}推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    summary = _summary(tmp_path / "out")
+    order = [a["enterprise"] for a in sorted(summary["applications"], key=lambda a: a["rank"])]
+    assert order == ([firms[1], firms[0]] if own else list(firms))
+    assert all(a["status"] == "通过" and not a["issues"] for a in summary["applications"]), summary["applications"]
+    [status] = [u for u in summary["units"] if u["unit"] == unit]
+    assert status["stamped_opinion"] is own and status["rank_source"] == ("推荐排序表" if own else "文件名序号")
+    for name in ("保定市工业和信息化局-推荐排序表.xlsx", "保定市工业和信息化局推荐意见（盖章）.pdf"):
+        [entry] = [f for f in summary["files"] if f["file"] == f"石家庄/{name}"]
+        [issue] = entry["issues"]
+        assert issue["severity"] == "warning" and "写的是“保定市工业和信息化局”，不是本单位" in issue["message"], issue
+
+
 def test_a_renamed_form_received_late_is_no_new_version_and_not_said_to_be(tmp_path, make_form, make_summary,
                                                                             campaign):
     """The re-titled 申请表 came after the deadline: the on-time one counts (a late-version), and no warning tells

@@ -236,6 +236,16 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     # order the on-time files give (a unit all of whose applications are late has no order in time to keep) — but
     # what it withdraws is withdrawn (a unit may always take an application back: SPEC §6, 撤回)
     sheet, sheet_file = None, ""
+    for fv, ex in list(ranking_files):
+        other = _other_unit_named(fv.name, unit, campaign)
+        if not other:
+            continue
+        ranking_files.remove((fv, ex))  # (another unit's sheet, saved into this unit's folder: not this unit's order)
+        entries[fv.path].issues.append(make_issue(
+            "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
+            message=f"这份推荐排序表的文件名中写的是“{other}”，不是本单位，未作为本单位的推荐顺序。",
+            fix=f"请核对是否放错了文件夹：本单位的推荐排序表请在文件名中写本单位名称（或只写“推荐排序表”）；"
+                f"“{other}”的请放入该单位的文件夹，本单位文件夹中的这份可以删除。"))
     usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
     in_time = any(not any(received_late(f, campaign) for f in app.files) for app in checked)
     on_time = [it for it in usable if not (in_time and received_late(it[0], campaign))]
@@ -272,7 +282,10 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
     ordered += gone
     # 5. attachments
     scans = [fv for fv in files if extracted[fv.path].kind == OPINION_SCAN]
-    for fv in [fv for fv in scans if (other := _other_unit_named(fv.name, unit, campaign))]:
+    for fv in list(scans):
+        other = _other_unit_named(fv.name, unit, campaign)
+        if not other:
+            continue
         scans.remove(fv)  # (not this unit's stamped opinion: a file in the wrong folder)
         entries[fv.path].issues.append(make_issue(
             "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
