@@ -76,8 +76,9 @@ def test_leaders_sheet_lists_exactly_the_recommended_applications(register):
     assert not re.search(r"\d{1,2}:\d{2}|生成|截至", title), title  # no time stamp
     col, rows = _table(ws, 3)
     assert list(col) == ["序号", "推荐单位", "推荐顺序", "申报单位", "标杆名称", "所在地区", "所属行业", "企业规模",
-                         "2020年营业收入", "2020年利润总额"]
+                         "2020年营业收入", "2020年利润总额", "备注"]
     expected = _passed_in_order(summary)
+    units = {u["unit"]: u for u in summary["units"]}
     data, total = rows[:-1], rows[-1]
     assert len(data) == len(expected) == 51
     assert [r[col["序号"]] for r in data] == list(range(1, len(expected) + 1))  # values, not a formula
@@ -92,6 +93,18 @@ def test_leaders_sheet_lists_exactly_the_recommended_applications(register):
         revenue = fields["主营业收入"]["2020"] + (fields["其他业务收入"].get("2020") or 0.0)
         assert row[col["2020年营业收入"]] == pytest.approx(revenue)
         assert row[col["2020年利润总额"]] == pytest.approx(fields["利润总额"]["2020"])
+        # an order a leader must not take as given: the unit's 推荐意见 is a draft, its order only the order
+        # received in (the demo has such units), or its stamp is not in yet
+        unit = units[app["unit"]]
+        note = row[col["备注"]] or ""
+        if not unit["opinion_final"]:
+            assert note.startswith("推荐意见尚为草稿") and (("未经推荐单位确认" in note)
+                                                            == (unit["rank_source"] == "收到顺序")), (unit, note)
+        else:
+            doubt = unit["opinion_outdated"] or unit["opinion_late"]
+            assert note == ("盖章推荐意见未收到" if not unit["stamped_opinion"] else "盖章推荐意见需核对" if doubt
+                            else ""), (unit, note)
+    assert {units[a["unit"]]["rank_source"] for a in expected if not units[a["unit"]]["opinion_final"]} >= {"收到顺序"}
     assert total[0] == "合计"
     assert total[col["申报单位"]] == len(expected)
     assert total[col["2020年利润总额"]] == pytest.approx(sum(a["fields"]["利润总额"]["2020"] for a in expected))

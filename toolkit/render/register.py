@@ -205,7 +205,19 @@ def leaders_columns(result: Assembled) -> list[Column]:
     return [Column("序号", "count", minimum=5), Column("推荐单位", cap=28), Column("推荐顺序", "count", minimum=5),
             Column("申报单位", cap=32), Column("标杆名称", cap=2 * result.campaign.name_limit + 2),
             Column("所在地区", "center", cap=12), Column("所属行业", cap=40), Column("企业规模", "center", cap=8),
-            Column(f"{year}年营业收入", "money"), Column(f"{year}年利润总额", "money")]
+            Column(f"{year}年营业收入", "money"), Column(f"{year}年利润总额", "money"), Column("备注", cap=30)]
+
+
+def leaders_note(u: UnitStatus) -> str:
+    """What a leader must know of a recommended application's unit before forwarding it: its 推荐意见 is still a
+    draft (its order not yet given by the unit — only the order received in, which the opinion numbers too — or
+    something left to handle), or its stamped 推荐意见 has not come or is in doubt; '' when it is done."""
+    if u.draft_reasons:
+        return "推荐意见尚为草稿（" + ("推荐顺序未经推荐单位确认，暂按收到先后排列" if u.rank_source == "收到顺序"
+                                     else "推荐单位尚有问题待处理") + "）"
+    if not u.stamped_opinion:
+        return "盖章推荐意见未收到"
+    return "盖章推荐意见需核对" if u.stamp_in_doubt else ""
 
 
 def leaders_rows(result: Assembled, applications) -> list[list]:
@@ -216,10 +228,12 @@ def leaders_rows(result: Assembled, applications) -> list[list]:
     c = result.campaign
     year = c.latest_year
     rows, place = [], {}
+    notes = {u.unit: leaders_note(u) for u in result.units}
     for a in recommended(applications):
         place[a.unit] = place.get(a.unit, 0) + 1
         rows.append([NUMBER, a.unit, place[a.unit], a.enterprise, a.benchmark_name, _region(a),
-                     c.industry_text(a.field_text(INDUSTRY)), a.size_class, _revenue(a, year), _profit(a, year)])
+                     c.industry_text(a.field_text(INDUSTRY)), a.size_class, _revenue(a, year), _profit(a, year),
+                     notes.get(a.unit, "")])
     return rows
 
 
@@ -251,7 +265,7 @@ def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _
     columns = leaders_columns(result)
     money = _leaders_money(result, groups)
     total = ["合计", "", "", len(money), "", "", "", "", _money_sum(m[0] for m in money),
-             _money_sum(m[1] for m in money)]
+             _money_sum(m[1] for m in money), ""]
     _title(ws, f, f"{result.campaign.title}推荐汇总表", len(columns))
     ws.set_row(1, 18)
     ws.merge_range(1, 0, 1, len(columns) - 1, "金额单位：万元", f["unit_note"])
