@@ -137,6 +137,46 @@ def test_another_units_ranking_sheet_and_stamp_in_a_units_folder_are_not_its_own
         assert issue["severity"] == "warning" and "写的是“保定市工业和信息化局”，不是本单位" in issue["message"], issue
 
 
+@pytest.mark.parametrize("second, said", [("reversed", True), ("same", False), ("next run", False)])
+def test_ranking_sheets_dropped_in_together_with_other_orders_are_said(tmp_path, make_form, make_summary, campaign,
+                                                                       second, said):
+    """'推荐排序表.xlsx' and '推荐排序表(1).xlsx' first seen in one run, ordering the two applications the other way
+    round: the later modified one is taken (as before) and now said, with both names; the same order twice, or a
+    sheet sent in a later run (a new version), says nothing."""
+    import os
+
+    unit, folder = "石家庄市工业和信息化局", tmp_path / "inbox" / "石家庄"
+    firms = ("石家庄华信精密机械有限公司", "石家庄天元药业有限公司")
+    for firm in firms:
+        _pair(folder, make_form, make_summary, firm, 所在地区="石家庄市")
+
+    def sheet(name: str, order) -> None:
+        wb = openpyxl.Workbook()
+        wb.active.append(["推荐顺序", "申报单位"])
+        for n, firm in enumerate(order, start=1):
+            wb.active.append([n, firm])
+        wb.save(folder / name)
+
+    sheet("推荐排序表.xlsx", firms)
+    if second == "next run":
+        run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    sheet("推荐排序表(1).xlsx", firms[::-1] if second != "same" else firms)
+    os.utime(folder / "推荐排序表(1).xlsx", (1631260800, 1631260800))  # (2021-09-10 16:00: modified last)
+    os.utime(folder / "推荐排序表.xlsx", (1631253600, 1631253600))
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    summary = _summary(tmp_path / "out")
+    taken = firms[::-1] if second != "same" else firms
+    assert [a["enterprise"] for a in sorted(summary["applications"], key=lambda a: a["rank"])] == list(taken)
+    [entry] = [f for f in summary["files"] if f["file"] == "石家庄/推荐排序表(1).xlsx"]
+    warned = [i for i in entry["issues"] if "同时收到了几份推荐顺序不同的推荐排序表" in i["message"]]
+    assert bool(warned) is said, entry["issues"]
+    if said:
+        assert warned[0]["severity"] == "warning" and "“推荐排序表.xlsx”" in warned[0]["message"]
+        receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / f"{unit}-回执.xlsx")
+        texts = [v for ws in receipt.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        assert any("已按修改时间最晚的“推荐排序表(1).xlsx”排序" in str(t) for t in texts)
+
+
 def test_a_renamed_form_received_late_is_no_new_version_and_not_said_to_be(tmp_path, make_form, make_summary,
                                                                             campaign):
     """The re-titled 申请表 came after the deadline: the on-time one counts (a late-version), and no warning tells

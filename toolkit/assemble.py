@@ -267,6 +267,16 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         for fv, _ in usable:
             if fv.path != sheet_file:
                 entries[fv.path].status = "superseded"
+        # sheets first seen together (dropped in at once: '推荐排序表.xlsx', '推荐排序表(1).xlsx') that order otherwise:
+        # the newest by modification time is taken, and the clerk told which
+        together = [fv.name for fv, ex in usable if fv.path != sheet_file and fv.first_seen == newest[0].first_seen
+                    and _ranked(ex.ranking) != _ranked(sheet)]
+        if together:
+            entries[sheet_file].issues.append(make_issue(
+                "rank.conflict", file=sheet_file, location="推荐排序表", severity=WARNING,
+                message=f"同时收到了几份推荐顺序不同的推荐排序表（“{newest[0].name}”和“{'”“'.join(together)}”），"
+                        f"已按修改时间最晚的“{newest[0].name}”排序。",
+                fix="请确认以哪一份为准，并把其他几份移出本单位文件夹（或放入“已撤回”子文件夹）。"))
     withdrawn_at = next((fv.first_seen for fv, _ in usable if fv.path == sheet_file), "")
     if late_withdrawals:
         sheet = (*(sheet or ()), *(r for _fv, rows in late_withdrawals for r in rows))
@@ -533,6 +543,11 @@ def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: File
     if p1 is not None and p1 == p2:
         placement += 1
     return content, placement
+
+
+def _ranked(rows) -> list:
+    """A ranking sheet's order as it decides: (rank, enterprise as a key, withdrawn) of each row, by rank."""
+    return sorted((r.rank or 0, normalize_name(r.enterprise), r.withdrawn) for r in rows)
 
 
 def _newest(items: list[tuple[FileVersion, Extracted]]) -> tuple:
