@@ -855,6 +855,20 @@ def test_applications_a_sheet_leaves_out_follow_by_their_prefixes():
     assert any(f"“{ENTERPRISES[0]}”未列入推荐排序表，已按文件名序号（1）排在已排序项目之后（现为第3位）" in m for m in missing)
 
 
+@pytest.mark.parametrize("prefixes", [True, False])
+def test_a_row_without_a_rank_is_one_error_not_also_not_listed(prefixes):
+    """A sheet row naming an application without a 推荐顺序 (the toolkit's own sheet leaves an application withdrawn
+    by moving its files blank — '材料已移出' — and the files come back): one rank.conflict error there, saying to
+    fill it in; not also a rank.missing hint saying the application is not in the sheet (it is: the two
+    contradicted each other on one row)."""
+    files = unit_apps(2, prefixes=prefixes)
+    result = run(*files, ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (None, ENTERPRISES[1])]))
+    [app] = [a for a in result.applications if a.enterprise == ENTERPRISES[1]]
+    assert [(i.code, i.severity) for i in app.issues if i.field == "推荐顺序"] == [("rank.conflict", "error")], \
+        app.issues
+    assert "推荐顺序未填写" in next(i.message for i in app.issues if i.code == "rank.conflict")
+
+
 def test_summaries_pair_by_a_name_in_title_marks():
     """Two 申请表 and two 总结材料 in one folder, nothing but the 标杆名称 to pair them by, each summary writing it
     in 《》: paired by the name as with it bare (before, the marks made them two unpaired summaries)."""

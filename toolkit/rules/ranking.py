@@ -236,6 +236,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     prefixes = {id(a): _app_prefix(a) for a in apps}  # id(app) -> its files' (or sub-folder's) rank prefix
     unranked_reason = ""  # why an application without a given rank is placed where it is
     left_blank: set[int] = set()  # listed in the sheet without a rank, and taking no place: not to be told of
+    no_rank: set[int] = set()  # listed in the sheet without a rank (told so): not 'not listed' as well
     withdraws_only = sheet is not None and not any(row.rank is not None for row in sheet)
     if withdraws_only:
         for row in sheet:
@@ -266,6 +267,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                         continue
                     extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
                                                    field="推荐顺序", reason=_no_rank(label)))
+                    no_rank.add(id(a))
                 continue
             for a in match:
                 if id(a) in given and given[id(a)] != row.rank:
@@ -307,7 +309,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                                         numbered.get(id(a), float("inf")), receipt_position[id(a)]))
     ranked = []
     for position, a in enumerate(order, start=1):
-        if id(a) not in given and id(a) not in left_blank:
+        if id(a) not in given and id(a) not in left_blank and id(a) not in no_rank:
             reason = (f"未列入推荐排序表，已按文件名序号（{numbered[id(a)]}）排在已排序项目之后" if id(a) in numbered
                       else unranked_reason)
             extra[id(a)].append(make_issue("rank.missing", file=sheet_file or first_file(a),
