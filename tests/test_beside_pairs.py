@@ -186,3 +186,146 @@ def test_an_unmarked_opinion_is_recognised_by_its_text(tmp_path, pieces, ours):
     buffer = io.BytesIO()
     doc.save(buffer)
     assert own_output(buffer.getvalue()) == ("推荐意见" if ours else None)
+
+
+def _received_files(out):
+    """The 回执's list of received files: {file: kind as the clerk reads it}."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out / "latest" / "回执" / f"{UNIT}-回执.xlsx")["收到的文件"]
+    return {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+
+
+def test_a_copied_output_folder_is_attachments_only(tmp_path, make_form, make_summary, campaign):
+    """The clerk copies his unit's folder of outputs (回执, 推荐意见, 推荐排序表 and the status page index.html), and
+    all of latest/ (summary.json, index.html and every unit's page), back into his folder, some renamed: nothing of
+    it is an error, the pages and the summary are attachments listed in the 回执 like the documents, and the
+    opinion stays final (SPEC §4.2)."""
+    import shutil
+
+    unit = tmp_path / "inbox" / UNIT
+    _two_pairs(unit, make_form, make_summary)
+    first = _batch(tmp_path, campaign)
+    assert first["units"][0]["draft_reasons"] == []
+    latest = tmp_path / "out" / "latest"
+    shutil.copytree(latest / "单位" / UNIT, unit / "回执下载")
+    shutil.copytree(latest, unit / "全部结果")
+    (unit / "状态.htm").write_bytes((latest / "index.html").read_bytes())  # renamed copies: known by content
+    (unit / "结果.txt").write_bytes((latest / "summary.json").read_bytes())
+    second = _batch(tmp_path, campaign)
+    copied = [f for f in second["files"] if f["file"] != f"{UNIT}/推荐排序表.xlsx"
+              and not f["file"].startswith((f"{UNIT}/1-", f"{UNIT}/2-"))]
+    pages = [f for f in copied if f["file"].endswith((".html", ".htm"))]
+    assert len(pages) == 1 + 1 + 1 + len(campaign.units)  # 回执下载, 全部结果 and each unit's page there, 状态.htm
+    assert [f for f in copied if f["issues"]] == []
+    ranking_sheets = {f["file"] for f in copied if f["kind"] == "ranking"}  # (meant to come back: read as the order)
+    assert {f["kind"] for f in copied if f["file"] not in ranking_sheets} == {"attachment"}
+    for name in (f"{UNIT}/回执下载/index.html", f"{UNIT}/全部结果/index.html", f"{UNIT}/全部结果/summary.json",
+                 f"{UNIT}/状态.htm", f"{UNIT}/结果.txt"):
+        assert {f["file"]: f["kind"] for f in copied}[name] == "attachment", name
+    assert [a["status"] for a in second["applications"]] == ["通过", "通过"]
+    [status] = [u for u in second["units"] if u["unit"] == UNIT]
+    assert status["file_errors"] == 0 and status["to_handle"] == 0 and status["draft_reasons"] == []
+    listed = _received_files(tmp_path / "out")
+    for name in (f"{UNIT}/回执下载/index.html", f"{UNIT}/全部结果/summary.json", f"{UNIT}/结果.txt"):
+        assert listed[name] == "附件（扫描件、本工具生成的文件）", name
+
+
+def test_pages_and_summary_carry_the_mark_and_are_known_without_it(tmp_path, make_form, make_summary, campaign):
+    unit = tmp_path / "inbox" / UNIT
+    _pair(unit, make_form, make_summary)
+    _batch(tmp_path, campaign)
+    latest = tmp_path / "out" / "latest"
+    index, page = (latest / "index.html").read_bytes(), (latest / "单位" / UNIT / "index.html").read_bytes()
+    summary = (latest / "summary.json").read_bytes()
+    assert '<meta name="generator" content="质量标杆推荐工具生成">' in index.decode()
+    assert json.loads(summary)["generator"] == "质量标杆推荐工具生成"
+    assert own_output(index) == own_output(page) == "状态页"
+    assert own_output(summary) == "summary.json"
+    # written before the mark existed: a page by its title, a summary by its first fields
+    unmarked = re.sub(rb'<meta name="generator"[^>]*>', b"", index)
+    assert b"generator" not in unmarked and own_output(unmarked) == "状态页"
+    assert own_output(re.sub(rb'\n "generator": [^\n]*', b"", summary)) == "summary.json"
+    # the mark says it, not the name
+    for data in (index, unmarked, summary):
+        assert extract(data, "1-华信-申请表.xls", campaign).kind == "attachment"
+    # others' pages and JSON are not ours
+    assert own_output('<html><head><meta name="generator" content="Microsoft Excel 15"><title>推荐汇总状态</title>'
+                      "</head><body></body></html>".encode()) is None
+    assert own_output(b'{"campaign": "hebei-2021"}') is None
+
+
+def test_an_enterprises_web_page_form_is_still_a_form(campaign, monkeypatch):
+    """An 申请表 saved as a web page (.xls that is HTML) by Excel — which names itself in a generator meta of its
+    own — or by a browser is read as a form, not taken for a status page of ours."""
+    from test_web_formats import form_table
+    from word_builders import excel_html
+
+    from toolkit.extract import legacy
+
+    monkeypatch.setattr(legacy, "soffice_path", lambda: None)
+    page = excel_html([form_table()], ["申请表"])
+    marked = page.replace("<meta name=ProgId content=Excel.Sheet>",
+                          '<meta name=ProgId content=Excel.Sheet><meta name=Generator content="Microsoft Excel 15">')
+    assert marked != page
+    for data in (page, marked, page.replace("</head>", "<title>推荐汇总状态</title></head>")):
+        assert own_output(data.encode()) is None
+        extracted = extract(data.encode(), "1-华信-申请表.xls", campaign)
+        assert extracted.kind == "form", extracted.issues
+        assert extracted.form.text("申报单位") == "河北华信精密机械有限公司"
+
+
+def _pdf(info: bytes, *, revisions: int = 1) -> bytes:
+    """A small PDF with the document information ``info``, as written once (or updated ``revisions`` - 1 times)."""
+    body = (b"%PDF-1.4\n1 0 obj\n<</Type/Catalog>>\nendobj\n2 0 obj\n<<" + info + b">>\nendobj\n"
+            b"xref\n0 3\ntrailer\n<</Root 1 0 R/Info 2 0 R>>\nstartxref\n60\n%%EOF\n")
+    for _ in range(revisions - 1):  # an incremental update (an electronic seal, a signature) adds a section
+        body += b"3 0 obj\n<</Type/Sig>>\nendobj\nxref\n0 1\ntrailer\n<</Root 1 0 R/Prev 60>>\nstartxref\n200\n%%EOF\n"
+    return body
+
+
+def _hex(text: str) -> bytes:
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+@pytest.mark.parametrize("info, revisions, ours", [
+    (b"/Keywords" + _hex("推荐意见;草稿;质量标杆推荐工具生成") + b"/Producer" + _hex("LibreOffice 7.4"), 1, True),
+    (b"/Keywords" + _hex("回执;质量标杆推荐工具生成") + b"/Producer(LibreOffice 24.2)", 1, True),
+    # stamped electronically afterwards: the unit's own document now
+    (b"/Keywords" + _hex("推荐意见;正式稿;质量标杆推荐工具生成") + b"/Producer" + _hex("LibreOffice 7.4"), 2, False),
+    # written again by another program, or never ours
+    (b"/Keywords" + _hex("推荐意见;正式稿;质量标杆推荐工具生成") + b"/Producer(Foxit PDF Editor)", 1, False),
+    (b"/Keywords" + _hex("推荐意见") + b"/Producer" + _hex("LibreOffice 7.4"), 1, False),
+    (b"/Producer(Canon iR-ADV C5535)", 1, False),
+])
+def test_a_pdf_is_ours_only_as_libreoffice_wrote_it(tmp_path, make_form, make_summary, campaign, info, revisions,
+                                                     ours):
+    data = _pdf(info, revisions=revisions)
+    assert own_output(data) == ("PDF" if ours else None)
+    unit = tmp_path / "inbox" / UNIT
+    _pair(unit, make_form, make_summary)
+    (unit / f"{UNIT}-推荐意见.pdf").write_bytes(data)
+    s = _batch(tmp_path, campaign)
+    entry = {f["file"]: f for f in s["files"]}[f"{UNIT}/{UNIT}-推荐意见.pdf"]
+    assert entry["kind"] == ("attachment" if ours else "opinion-scan")
+    assert s["units"][0]["stamped_opinion"] is not ours
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed; .ci/run installs it")
+def test_our_pdfs_dropped_back_are_no_stamped_opinion(tmp_path, make_form, make_summary, campaign):
+    """--pdf writes a PDF of each 推荐意见 and 回执: copied back (the unit folder as the clerk received it), the
+    unstamped 推荐意见.pdf is an attachment, not the stamped opinion its name would make it."""
+    import shutil
+
+    unit = tmp_path / "inbox" / UNIT
+    _pair(unit, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME, pdf=True)
+    shutil.copytree(tmp_path / "out" / "latest" / "单位" / UNIT, unit / "下载")
+    for name in (f"{UNIT}-推荐意见.pdf", f"{UNIT}-回执.pdf"):  # the mark is their keyword
+        assert own_output((unit / "下载" / name).read_bytes()) == "PDF", name
+    s = _batch(tmp_path, campaign)
+    files = {f["file"]: f for f in s["files"]}
+    for name in (f"{UNIT}-推荐意见.pdf", f"{UNIT}-回执.pdf"):
+        entry = files[f"{UNIT}/下载/{name}"]
+        assert entry["kind"] == "attachment" and entry["issues"] == [], name
+    assert s["units"][0]["stamped_opinion"] is False and s["units"][0]["draft_reasons"] == []

@@ -51,13 +51,18 @@ OPINION_SCAN = "opinion-scan"
 ATTACHMENT = "attachment"  # a scan or one of our own outputs beside a pair: kept and listed, never read as a form
 OTHER = "other"
 
-# the custom document property every document the toolkit writes carries (value: which output it is), so
-# an output dropped back into the inbox is recognised whatever its name
+# the mark every file the toolkit writes carries, so an output dropped back into the inbox is recognised whatever
+# its name (extract/own.py): Office documents have the custom document property OUTPUT_PROPERTY (value: which output
+# it is), status pages <meta name="generator" content=OUTPUT_PROPERTY>, summary.json the field "generator", the
+# PDFs (--pdf) it among their keywords
 OUTPUT_PROPERTY = "质量标杆推荐工具生成"
 OUTPUT_OPINION = "推荐意见"
 OUTPUT_RECEIPT = "回执"
 OUTPUT_REGISTER = "省级汇总表"
 OUTPUT_RANKING = "推荐排序表"  # dropped back on purpose: read as the unit's ranking
+OUTPUT_STATUS_PAGE = "状态页"  # index.html, 单位/<unit>/index.html
+OUTPUT_SUMMARY = "summary.json"
+OUTPUT_PDF = "PDF"  # a 推荐意见 or 回执 saved as PDF by LibreOffice (--pdf)
 
 # what people read for each kind of file and each severity
 KIND_LABELS = {FORM: "申请表", SUMMARY: "总结材料", APPLICATION_DOC: "申请书（Word）", RANKING: "推荐排序表",

@@ -111,6 +111,8 @@ def _extract_kind(data: bytes, package: Package | None, name: str, campaign: Cam
                 return extract_workbook(opened, sniffed, name, campaign, file)
         except UnsafeFile as exc:
             return file_problem("file.unreadable", file, reason=str(exc))
+    if kind in (S.HTML, S.TEXT, S.PDF) and own_output(data, campaign.opinion_keyword) in NEVER_READ:
+        return Extracted(kind=ATTACHMENT)  # a status page, summary.json or PDF of ours (before a PDF's name counts)
     if kind in S.NATIVE_SPREADSHEETS:
         return extract_workbook(data, sniffed, name, campaign, file)
     if kind in S.NATIVE_DOCUMENTS:

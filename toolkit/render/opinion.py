@@ -38,7 +38,7 @@ from docxtpl import DocxTemplate
 
 from ..campaign import Campaign
 from ..keys import INDUSTRY, REGION
-from ..model import OUTPUT_OPINION, Assembled, UnitView
+from ..model import OUTPUT_OPINION, OUTPUT_PROPERTY, Assembled, UnitView
 from ..normalize import clean_text
 from . import RenderContext, unit_documents
 from .docx_style import (
@@ -453,10 +453,11 @@ def render_opinion(target, campaign: Campaign, view: UnitView, *, template: byte
     _align_signature(doc)
     state = "草稿" if reasons else "正式稿"
     set_core(doc, title=f"{clean_text(status.unit)}关于推荐{campaign.title}的意见", author=clean_text(status.unit),
-             when=_generated(generated_at), subject=campaign.title, keywords=f"{campaign.opinion_keyword};{state}",
+             when=_generated(generated_at), subject=campaign.title,
+             keywords=f"{campaign.opinion_keyword};{state};{OUTPUT_PROPERTY}",
              description=f"{campaign.notice}；{state}；生成时间 {generated_at or '未记录'}；"
                          f"推荐 {len(rows)} 项。")
-    mark_output(doc, OUTPUT_OPINION)
+    mark_output(doc, OUTPUT_OPINION)  # (and the keyword above: the mark a PDF of it (--pdf) keeps)
     doc.save(target)
 
 

@@ -211,7 +211,9 @@ def write_receipt(target, result: Assembled, view: UnitView) -> None:
     package = io.BytesIO()
     wb = xlsxwriter.Workbook(package, {"strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "constant_memory": True})
-    wb.set_properties({"title": f"{status.unit}回执", "author": "质量标杆推荐工具"})
+    # (the keyword is the mark a PDF of it (--pdf) keeps: LibreOffice copies the keywords, not custom properties)
+    wb.set_properties({"title": f"{status.unit}回执", "author": "质量标杆推荐工具",
+                       "keywords": f"{OUTPUT_RECEIPT};{OUTPUT_PROPERTY}"})
     wb.set_custom_property(OUTPUT_PROPERTY, OUTPUT_RECEIPT)
     f = formats(wb)
     f["headline"] = wb.add_format({"font_name": "宋体", "font_size": 12, "bold": True, "valign": "vcenter",

@@ -35,6 +35,7 @@ from ..model import (
     KIND_LABELS,
     LATE,
     NEEDS_FIX,
+    OUTPUT_PROPERTY,
     OVER_QUOTA,
     PASSED,
     SEVERITY_LABELS,
@@ -169,6 +170,7 @@ def _document(title: str, *body: str | bytes) -> bytes:
     kept.kept_bytes)."""
     head = ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<meta name=\"generator\" content=\"{OUTPUT_PROPERTY}\">\n"  # (own.py knows it back in the inbox)
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
     return b"".join([head.encode(), *(p if p.__class__ is bytes else p.encode() for p in body),
                      b"\n</body>\n</html>\n"])

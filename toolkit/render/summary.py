@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
-from ..model import Assembled
+from ..model import OUTPUT_PROPERTY, Assembled
 from . import RenderContext
 from .kept import kept_bytes, kept_parts
 
@@ -84,6 +84,7 @@ def summary_fields(result: Assembled, applications=None, files=None) -> dict:
     c = result.campaign
     return {
         "campaign": c.id,
+        "generator": OUTPUT_PROPERTY,  # marks the file as ours, should it be dropped back into the inbox (own.py)
         "title": c.title,
         "generated_at": result.generated_at,
         "run": _run_identity(),
