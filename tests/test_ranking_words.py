@@ -211,3 +211,76 @@ def test_a_late_sheet_still_withdraws(tmp_path, make_form, make_summary, campaig
     assert "其中写明撤回的项目已按撤回处理" in warning["message"]
     [withdrawn] = [a for a in summary["applications"] if a["enterprise"] == FIRMS[1]]
     assert withdrawn["withdrawn_at"] > campaign.deadline.isoformat()
+
+
+# how clerks write that an application is withdrawn, and what is not one: True withdraws, False says nothing of it
+# (or says not to), None may mean it and is not taken — a warning says so and how to withdraw
+WITHDRAWAL_WORDS = [
+    ("取消推荐", True), ("取消", True), ("取消申报", True), ("企业取消申报资格", True), ("不参加", True),
+    ("企业不参加了", True), ("不参与本次评选", True), ("退出", True), ("企业自愿退出", True), ("不申报", True),
+    ("不报了", True), ("企业因故不报", True), ("不再申报", True), ("暂不推荐", True), ("不予推荐", True),
+    ("不推荐", True), ("停止推荐", True), ("撤下", True), ("弃权", True), ("已撤回", True),
+    ("是否撤回：是", True), ("考虑到企业实际情况撤回", True), ("因企业未如期补正，撤回", True),
+    ("企业不参加了，撤回", True), ("取消推荐（企业要求）", True),
+    # negated, or a withdrawal undone: known phrases, no warning
+    ("不取消", False), ("未取消推荐", False), ("不退出", False), ("取消撤回", False), ("已取消撤回，继续推荐", False),
+    ("撤销撤回", False), ("放弃撤回", False), ("撤销退出", False), ("取消不推荐", False), ("无需取消", False),
+    ("并非撤回", False), ("没有撤回", False), ("是否撤回：否", False), ("恢复推荐", False), ("继续推荐", False),
+    ("保留", False), ("重点推荐", False), ("材料已移出", False), ("推荐顺序有冲突（重复或未填写），请填写", False),
+    ("参加", False), ("同意推荐", False),
+    # not sure: left as it was, with a warning
+    ("可能撤回", None), ("拟撤回", None), ("企业考虑退出", None), ("或将放弃", None), ("是否撤回", None),
+    ("如不能按时补正则撤回", None), ("若企业不参加则取消", None), ("撤回待定", None), ("撤回？", None),
+    ("取消推荐?", None), ("已撤回，现恢复推荐", None), ("撤回后重新申报", None), ("暂缓", None), ("删除", None),
+    ("作废", None), ("已撤", None), ("企业不要了", None), ("搁置", None),
+]
+
+
+@pytest.mark.parametrize("column", ["备注", "说明", "状态"])
+@pytest.mark.parametrize("note, withdrawn", WITHDRAWAL_WORDS)
+def test_every_way_a_clerk_writes_a_withdrawal(campaign, column, note, withdrawn):
+    """A 备注 (说明, 状态) that says the application is withdrawn, in any of the words clerks use, withdraws it; one
+    that says not to, or undoes a withdrawal, does not; one that may mean it and is not sure is not taken, with a
+    warning on its cell saying so and how to withdraw (撤回 in the 推荐顺序 column)."""
+    ex = extract(_sheet_bytes(["推荐顺序", "申报单位", column], [[1, "甲公司", note], [2, "乙公司", ""]]),
+                 "推荐排序表.xlsx", campaign, file="唐山/推荐排序表.xlsx")
+    rows = [(r.enterprise, r.rank, r.withdrawn) for r in ex.ranking]
+    assert rows == [("甲公司", None if withdrawn else 1, bool(withdrawn)), ("乙公司", 2, False)]
+    if withdrawn is None:
+        [warning] = ex.issues
+        assert (warning.code, warning.severity, warning.file, warning.location, warning.field) == (
+            "field.invalid", "warning", "唐山/推荐排序表.xlsx", "Sheet!C2", column)
+        assert f"“{column}”填写的“{note}”未按撤回处理" in warning.message
+        assert "如要撤回“甲公司”，请在它的“推荐顺序”栏写“撤回”" in warning.message
+    else:
+        assert ex.issues == ()
+
+
+@pytest.mark.parametrize("rank, withdrawn", [("取消推荐", True), ("不参加", True), ("不报了", True), ("不撤回", False),
+                                             ("暂缓", None), ("可能撤回", None)])
+def test_the_rank_cell_says_it_as_the_note_does(campaign, rank, withdrawn):
+    ex = extract(_sheet_bytes(["推荐顺序", "申报单位"], [[rank, "甲公司"], [1, "乙公司"]]), "推荐排序表.xlsx", campaign)
+    assert [(r.enterprise, r.withdrawn) for r in ex.ranking] == [("甲公司", bool(withdrawn)), ("乙公司", False)]
+    assert [(i.location, i.field) for i in ex.issues] == ([("Sheet!A2", "推荐顺序")] if withdrawn is None else [])
+
+
+def test_the_units_words_for_withdrawing_reach_every_output(tmp_path, make_form, make_summary, campaign):
+    """The audit's case: a sheet whose 备注 say '取消推荐' and '企业不参加了' withdraws those two (已撤回, out of the
+    opinion); '可能放弃' leaves the fourth as it was, and the 回执 says why, in Chinese, at its cell."""
+    from test_withdrawal import UNIT, _opinion_text, _receipt_text
+
+    unit = _four_firms(tmp_path, make_form, make_summary, campaign)
+    _sheet(unit / "推荐排序表.xlsx", ["推荐顺序", "申报单位", "备注"],
+           [[1, FIRMS[0], None], [2, FIRMS[1], "取消推荐"], [3, FIRMS[2], "企业不参加了"], [4, FIRMS[3], "可能放弃"]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    assert _statuses(tmp_path / "out") == {FIRMS[0]: (1, "通过"), FIRMS[1]: (None, "已撤回"),
+                                           FIRMS[2]: (None, "已撤回"), FIRMS[3]: (2, "通过")}
+    opinion = _opinion_text(tmp_path / "out")
+    assert FIRMS[0] in opinion and FIRMS[3] in opinion and FIRMS[1] not in opinion and FIRMS[2] not in opinion
+    [sheet] = [f for f in _summary(tmp_path / "out")["files"] if f["file"].endswith("推荐排序表.xlsx")]
+    [warning] = sheet["issues"]
+    assert (warning["code"], warning["severity"], warning["location"]) == ("field.invalid", "warning", "Sheet!C5")
+    receipt = _receipt_text(tmp_path / "out")
+    assert f"“备注”填写的“可能放弃”未按撤回处理（不能确定是否要撤回“{FIRMS[3]}”）" in receipt
+    assert "Sheet C5 单元格" in receipt and "field.invalid" not in receipt
+    assert UNIT in receipt

@@ -723,25 +723,81 @@ def _rank_number(value) -> int | None:
     return cn.index(m.group(1)) + 1 if m else None
 
 
-_WITHDRAWN = re.compile(r"撤回|撤销|退出|放弃|不再推荐")
-# a 撤回 word said not to happen: '不撤回', '保留，未撤销', '无需撤回' (before it), '撤回：否' (after it)
-_NOT_BEFORE = re.compile(r"(?:不|未|无需|无须|不需|不必|勿|没有|没)\s*$")
+# what says a unit withdraws an application in a 推荐排序表's 推荐顺序, 备注, 说明 or 状态 cell, as clerks write it
+# ('撤回', '取消推荐', '企业不参加了', '不报了' …), longest first (the regex takes the first alternative that matches)
+_WITHDRAW_WORDS = (
+    "不再推荐", "不再申报", "不再参加", "不再参评", "不再报送", "不再参与",
+    "取消推荐", "取消申报", "取消参评", "取消报送", "取消资格", "暂不推荐", "暂不申报", "暂不参加", "不予推荐",
+    "停止推荐", "停止申报", "终止推荐", "终止申报", "申请退出", "自愿退出",
+    "不参加", "不参与", "不参评", "不参选", "不申报", "不报送", "不报了", "不推荐", "不报",
+    "撤回", "撤销", "撤下", "撤掉", "撤出", "撤除", "撤报", "退出", "放弃", "弃权", "取消")
+_WITHDRAWN = re.compile("|".join(sorted(_WITHDRAW_WORDS, key=len, reverse=True)))
+# a 撤回 word said not to happen: '不撤回', '保留，未撤销', '无需撤回', '不取消' (before it), '撤回：否' (after it)
+_NOT_BEFORE = re.compile(r"(?:不|未|无需|无须|不需|不必|勿|没有|没|并非|不是)\s*$")
 _NOT_AFTER = re.compile(r"[：:\s]*[否无不]\s*(?:$|[，,。；;）)])")  # '撤回：否' — not '撤回 不参加本次推荐'
+_YES_AFTER = re.compile(r"[：:\s]*[是√✓]\s*(?:$|[，,。；;）)])")  # '是否撤回：是'
+# a withdrawal undone: '取消撤回', '撤销退出', '放弃撤回' — the verb right before another 撤回 word takes it back
+_UNDOING = ("取消", "撤销", "放弃")
+# a withdrawal not decided: '可能撤回', '拟撤回', '是否撤回' (right before it), '如不能补正则撤回' (a condition in its
+# clause), '撤回待定', '撤回？' (after it)
+_HEDGE_BEFORE = re.compile(r"(?:可能|或许|也许|或将|考虑|拟|准备|打算|计划|想|是否|或)(?:要|将|会|申请)?\s*$")
+_CONDITION = re.compile(r"如果|如需|若需|假如|万一|如(?![期实下上此何今])|若")
+_HEDGE_AFTER = re.compile(r"待定|待议|再定|未定|待确认|尚未确定|不确定|[？?]")
+# a withdrawal taken back in the same cell: '已撤回，现恢复推荐'
+_RESTORED = re.compile(r"恢复|重新推荐|重新申报|继续推荐|继续申报|继续参加")
+# words that sound like taking an application out but are none of the above: '暂缓', '删除', '作废', bare '撤'
+_UNSURE = re.compile(r"暂缓|缓报|缓推|删除|删掉|去掉|划掉|作废|不要了|搁置|撤(?![回销下掉出除报])")
+_CLAUSE_START = re.compile(r"[，,。；;、]")
 
 _YES = re.compile(r"(?:是|√|✓|✔|☑|y|yes)[。.！!]?", re.IGNORECASE)  # a yes and nothing more ('是企业原因' is none)
 
 
-def _says_withdrawn(value) -> bool:
-    """Whether a 推荐顺序, 备注, 说明 or 状态 cell says the unit withdraws the application: 撤回 (撤销, 退出, 放弃,
-    不再推荐) not said not to happen ('保留，不撤回', '撤回：否' do not withdraw)."""
-    if not isinstance(value, str):
+def _withdrawal(value) -> bool | None:
+    """What a 推荐顺序, 备注, 说明 or 状态 cell says of withdrawing the application: True — it withdraws (撤回, 撤销,
+    退出, 放弃, 不再推荐, 取消推荐, 取消, 不参加, 企业不参加了, 不申报, 不报了 …); False — it says nothing of it, or
+    says not to ('保留，不撤回', '撤回：否', '不取消', '取消撤回', '恢复推荐'); None — it has a word that may mean
+    withdrawing and is not taken as one: hedged ('可能撤回', '如不能补正则撤回', '撤回待定', '是否撤回'), taken back
+    in the same cell ('已撤回，现恢复推荐'), or only sounding like it ('暂缓', '删除', '作废')."""
+    if not isinstance(value, str) or not value.strip():
         return False
-    for m in _WITHDRAWN.finditer(value):
-        if m.group() == "不再推荐":
-            return True
-        if not _NOT_BEFORE.search(value[max(0, m.start() - 3):m.start()]) and not _NOT_AFTER.match(value, m.end()):
-            return True
+    matches = list(_WITHDRAWN.finditer(value))
+    said, unsure, undone = False, False, set()
+    for n, m in enumerate(matches):
+        if n in undone:
+            continue
+        following = matches[n + 1] if n + 1 < len(matches) else None
+        if m.group() in _UNDOING and following is not None and following.start() == m.end():
+            undone.add(n + 1)  # '取消撤回': the withdrawal is taken back
+            continue
+        before = value[:m.start()]
+        if _NOT_BEFORE.search(before[-4:]) or _NOT_AFTER.match(value, m.end()):
+            continue
+        clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0):]
+        if _YES_AFTER.match(value, m.end()):
+            said = True  # '是否撤回：是'
+        elif _HEDGE_BEFORE.search(before) or _CONDITION.search(clause) or _HEDGE_AFTER.search(value, m.end()):
+            unsure = True
+        else:
+            said = True
+    restored = _RESTORED.search(value) is not None
+    if said and not restored:
+        return True
+    if said or unsure or (not undone and not restored and _UNSURE.search(value)):
+        return None
     return False
+
+
+def _says_withdrawn(value) -> bool:
+    """Whether a 推荐顺序, 备注, 说明 or 状态 cell says the unit withdraws the application (``_withdrawal``)."""
+    return _withdrawal(value) is True
+
+
+def _unsure_withdrawal(column: str, text: str, *, enterprise: str, file: str, location: str) -> Issue:
+    """The warning on a cell (under ``column``, holding ``text``) of a 推荐排序表 that may mean withdrawing
+    ``enterprise`` and was not taken as 撤回."""
+    return make_issue("field.invalid", file=file, location=location, field=column, severity=WARNING, value=text,
+                      reason=f"未按撤回处理（不能确定是否要撤回“{enterprise}”），该项目仍按推荐顺序汇总",
+                      fix=f"如要撤回“{enterprise}”，请在它的“推荐顺序”栏写“撤回”；不撤回的，可删去这几个字或忽略本提示。")
 
 
 def _answers_withdrawn(value) -> bool:
@@ -808,12 +864,14 @@ def _sheet_date(sheet, header_row: int) -> tuple[str, str]:
     return "", ""
 
 
-def read_ranking(book: Workbook) -> tuple[list[RankingRow], list[tuple[str, str]]] | None:
+def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list[tuple[str, str]], list[Issue]] | None:
     """A 推荐排序表: (its rows, its 成文日期 cells: (as written, where) each, the one above the table first, then
-    each 落款 row's under it); None when no header row with 推荐顺序 and 申报单位 is found.
+    each 落款 row's under it, warnings on it); None when no header row with 推荐顺序 and 申报单位 is found.
 
-    A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃, 不再推荐; not '不撤回': _says_withdrawn), or
-    whose 是否撤回 column answers 是 (_answers_withdrawn), is marked withdrawn. The date the unit's
+    A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃, 不再推荐, 取消推荐, 不参加 …; not '不撤回',
+    '取消撤回': _withdrawal), or whose 是否撤回 column answers 是 (_answers_withdrawn), is marked withdrawn; a row
+    that is not, whose cell has a word that may mean withdrawing ('可能撤回', '暂缓', '删除'), gets a warning (in
+    ``file``) that it was not taken as 撤回 and how to withdraw. The date the unit's
     推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the toolkit's sheet has), a
     落款 row under it or, in a sheet made by hand, a 成文日期 column (each row's own, in the row): all are kept,
     for assemble.opinion_date to take the one date or warn of different ones.
@@ -832,7 +890,7 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], list[tuple[str, str]
             date_col = next((header[h] for h in _DATE_LABELS if h in header), None)  # not 日期: 收到日期 …
             above = _sheet_date(sheet, r)
             dates = [above] if above[0] else []
-            rows = []
+            rows, warnings = [], []
             for rr in range(r + 1, sheet.height):
                 name = to_text(sheet.value(rr, name_col)).value or ""
                 raw_rank = sheet.value(rr, rank_col)
@@ -844,12 +902,16 @@ def read_ranking(book: Workbook) -> tuple[list[RankingRow], list[tuple[str, str]
                         dates.append(below)
                     continue
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
-                withdrawn = (any(_says_withdrawn(sheet.value(rr, c)) for c in (rank_col, *note_cols))
-                             or any(_answers_withdrawn(sheet.value(rr, c)) for c in answer_cols))
+                said = {c: _withdrawal(sheet.value(rr, c)) for c in (rank_col, *note_cols)}
+                withdrawn = True in said.values() or any(_answers_withdrawn(sheet.value(rr, c)) for c in answer_cols)
+                if not withdrawn:
+                    warnings.extend(_unsure_withdrawal(str(sheet.value(r, c)).strip(), str(sheet.value(rr, c)).strip(),
+                                                       enterprise=name, file=file, location=sheet.location(rr, c))
+                                    for c, says in said.items() if says is None)
                 written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
                 rows.append(RankingRow(rank=None if withdrawn else _rank_number(raw_rank), enterprise=name,
                                        benchmark_name=title or "", location=sheet.location(rr, rank_col),
                                        withdrawn=withdrawn, date_written=written,
                                        date_location=sheet.location(rr, date_col) if written else ""))
-            return rows, dates
+            return rows, dates, warnings
     return None

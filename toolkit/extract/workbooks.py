@@ -43,22 +43,22 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
     warnings); a 推荐排序表: kind=RANKING; otherwise file.unrecognized.
     """
     ranking_named = campaign.ranking_file in name
-    if ranking_named and (ranking := _ranking(book)) is not None:
+    if ranking_named and (ranking := _ranking(book, file)) is not None:
         return ranking
     forms = read_forms(book, campaign, file)
     if forms:
         issues = tuple(issue for form in forms for issue in form.warnings)
         return Extracted(kind=FORM, form=forms[0], forms=tuple(forms), issues=issues)
-    if (ranking := _ranking(book)) is not None:
+    if (ranking := _ranking(book, file)) is not None:
         return ranking
     return file_problem("file.unrecognized", file,
                         reason="（未找到“申报单位”“标杆名称”等栏目）")
 
 
-def _ranking(book: Workbook) -> Extracted | None:
-    """A 推荐排序表 (form.read_ranking: its rows, its 成文日期 cells and where), or None."""
-    sheet = read_ranking(book)
+def _ranking(book: Workbook, file: str) -> Extracted | None:
+    """A 推荐排序表 (form.read_ranking: its rows, its 成文日期 cells and where, its warnings), or None."""
+    sheet = read_ranking(book, file)
     if sheet is None:
         return None
-    rows, dates = sheet
-    return Extracted(kind=RANKING, ranking=tuple(rows), ranking_dates=tuple(dates))
+    rows, dates, warnings = sheet
+    return Extracted(kind=RANKING, ranking=tuple(rows), ranking_dates=tuple(dates), issues=tuple(warnings))
