@@ -48,9 +48,12 @@ CATALOGUE: dict[str, Template] = {
                               "“{field}”填写的“{value}”{reason}。",
                               "请在{location}按要求改正“{field}”：{hint}。",
                               hint_title="填写内容请核对"),  # (amounts converted, fields read by their labels …)
+    # (length: '共50字', or where each is: '在申请表和总结材料中都是50字'; both: '都' when it is long in both places;
+    # same: what it must agree with — the other place's name)
     "name.too-long": Template(ERROR, "标杆名称超过字数限制",
-                              "标杆名称共{count}字，超过{limit}字的限制。",
-                              "请将{location}的标杆名称精简到{limit}字以内，命名规则为（企业）+（典型方法技术）+（经验），如“{example}”。"),
+                              "标杆名称{length}，超过{limit}字的限制。",
+                              "请将{location}的标杆名称{both}精简到{limit}字以内{same}，"
+                              "命名规则为（企业）+（典型方法技术）+（经验），如“{example}”。"),
     "name.pattern": Template(WARNING, "标杆名称不符合命名规则",
                              "标杆名称“{name}”{reason}。",
                              "命名规则为（企业）+（典型方法技术）+（经验），如“{example}”，请在{location}修改。"),

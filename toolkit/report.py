@@ -94,7 +94,10 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
         lines.append("")
     for form_path, summary_path, report, older in pairs:
         has_errors = has_errors or not report.valid
-        verdict = "两份材料不一致（见下）" if not report.valid else "申报单位、标杆名称一致"
+        if any(i.code == "mismatch" for i in report.errors):
+            verdict = "两份材料不一致（见下）"
+        else:  # (an error only the pair has beside a mismatch: a 标杆名称 too long in both, to shorten alike)
+            verdict = "申报单位、标杆名称一致" + ("，作为一项申报还有错误（见下）" if not report.valid else "")
         lines.append(f"【{form_path} 与 {summary_path}】作为同一项申报核对 —— {verdict}")
         lines.extend(_issue_line(i) for i in report.issues)
         if older:

@@ -20,19 +20,56 @@ def name_location(app: Application) -> tuple[str, str]:
     return "", ""
 
 
+def name_places(app: Application) -> list[tuple[str, str, str, str]]:
+    """Every place the application writes its 标杆名称, as (document — 申请表 or 总结材料 —, the name, file,
+    location): the 申请表's field, then the 总结材料's 质量标杆名称 section; a place left empty is not one."""
+    places = []
+    if app.form and app.form.text(BENCHMARK):
+        places.append(("申请表", app.form.text(BENCHMARK), app.form_file.path if app.form_file else "",
+                       app.form.fields[BENCHMARK].location))
+    if app.summary and app.summary.benchmark_name and SECTION_NAME in app.summary.sections:
+        places.append(("总结材料", app.summary.benchmark_name, app.summary_file.path if app.summary_file else "",
+                       app.summary.sections[SECTION_NAME].location))
+    return places
+
+
 def check_name(app: Application, campaign: Campaign) -> Iterator[Issue]:
+    """name.too-long where the 标杆名称 is over the limit — in the 申请表, the 总结材料 or both (the notice's limit is on
+    each: 附件1's 质量标杆名称 and the form's field), one issue naming every place to shorten; name.pattern when the
+    name does not read (企业)+(方法)+(经验)."""
     name = app.benchmark_name
     if not name:
         return
     file, location = name_location(app)
-    count = count_words(name)
-    if count > campaign.name_limit:
-        yield make_issue("name.too-long", file=file, location=location, field=BENCHMARK, count=count,
-                         limit=campaign.name_limit, example=campaign.name_example)
+    places = name_places(app)
+    counted = [(place, count_words(written), where_file, where) for place, written, where_file, where in places]
+    over = [c for c in counted if c[1] > campaign.name_limit]
+    if over:
+        yield _too_long(over, [c for c in counted if c not in over], campaign)
     reason = pattern_problem(name, app.enterprise, campaign.name_suffix)
     if reason:
         yield make_issue("name.pattern", file=file, location=location, field=BENCHMARK, name=name,
                          reason=reason, example=campaign.name_example)
+
+
+def _too_long(over: list, within: list, campaign: Campaign) -> Issue:
+    """name.too-long for the places ``over`` the limit ((document, count, file, location) each), the others
+    ``within`` it: when both the 申请表 and the 总结材料 carry a long name, the one issue says to shorten both to
+    one and the same name (shortening one only would make them disagree: a mismatch on the next run)."""
+    counts = {count for _place, count, _file, _where in over}
+    if len(over) == 1:
+        length = f"共{over[0][1]}字"
+    elif len(counts) == 1:
+        length = f"在{'和'.join(p[0] for p in over)}中都是{over[0][1]}字"
+    else:
+        length = "、".join(f"在{place}中共{count}字" for place, count, _file, _where in over)
+    if len(over) > 1:
+        same = "，两处改成同一个名称"
+    else:
+        same = f"，与{within[0][0]}中的标杆名称一致" if within else ""
+    return make_issue("name.too-long", file=over[0][2], location="、".join(p[3] for p in over), field=BENCHMARK,
+                      length=length, both="都" if len(over) > 1 else "", same=same, limit=campaign.name_limit,
+                      example=campaign.name_example)
 
 
 def pattern_problem(name: str, enterprise: str, suffix: str) -> str:
