@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 from toolkit.campaign import load_campaign
 
 SHEETS = ["推荐汇总表", "全部申报", "推荐单位情况", "问题清单", "统计", "申报明细", "文件清单"]
-# print lengths for the demo (63 applications, 51 通过, 26 units, ~50 problems)
-MAX_PAGES = {"推荐汇总表": 2, "申报明细": 15, "问题清单": 20}
+# print lengths for the demo (63 applications, 51 通过, 26 units, ~50 problems); 申报明细's rows are as tall as
+# their 摘要 (about 170 字: 4-5 lines in its column), printed 6 pages wide
+MAX_PAGES = {"推荐汇总表": 2, "申报明细": 32, "问题清单": 20}
 
 
 @pytest.fixture(scope="module")
@@ -215,11 +216,28 @@ def test_files_sheet_in_unit_order_without_hashes_in_view(register):
     assert ws.column_dimensions[get_column_letter(col["SHA-256"] + 1)].hidden
 
 
-def test_detail_sheet_leaves_long_texts_to_summary_json(register):
-    _, wb, _ = register
-    col, _ = _table(wb["申报明细"], 1)
-    assert "摘要" not in col and "文件" not in col
+def test_detail_sheet_holds_every_field_with_the_abstract_wrapped(register):
+    """申报明细 is every field of each application (README): the 摘要 (附件1, ≤500 字) too, after 标杆名称 as in the
+    申请表, whole, in a wrapping column wide enough that an abstract at its limit fits the row's lines."""
+    from toolkit.render.xlsx_style import LINE_HEIGHT, MAX_LINES, lines_needed
+
+    _, wb, summary = register
+    ws = wb["申报明细"]
+    col, rows = _table(ws, 1)
+    assert "文件" not in col
     assert list(col)[:4] == ["序号", "推荐单位", "推荐顺序", "申报单位"]
+    fields = [spec.key for spec in load_campaign().fields if spec.key != "申报单位"]
+    assert list(col)[4:4 + len(fields)] == fields  # the 申请表's order: 摘要 right after 标杆名称
+    assert col["摘要"] == col["标杆名称"] + 1
+    abstracts = [a["fields"].get("摘要") or None for a in summary["applications"]]
+    assert [row[col["摘要"]] for row in rows] == abstracts and sum(map(bool, abstracts)) > 50
+    width = _widths(ws)[col["摘要"] + 1]
+    assert 60 <= width <= 90 and lines_needed("摘" * 500, width) <= MAX_LINES
+    for r, abstract in enumerate(abstracts, start=2):
+        cell = ws.cell(row=r, column=col["摘要"] + 1)
+        assert cell.alignment.wrap_text
+        if abstract:  # tall enough for the wrapped text
+            assert ws.row_dimensions[r].height >= LINE_HEIGHT * lines_needed(abstract, width), (r, abstract)
 
 
 # ---- widths: no ##### ----

@@ -12,7 +12,8 @@ Sheets, in order:
    推荐意见 (an outdated stamp said as such), with a 合计 row.
 4. 问题清单 — every problem once, grouped by unit in 附件2 order, errors first; the issue code last (hidden).
 5. 统计 — totals by kind of unit (市级 / 省级协会), then by region, industry, size class and status.
-6. 申报明细 — every short field of every application (long texts such as 摘要 stay in summary.json).
+6. 申报明细 — every field of every application, in the 申请表's order (摘要 after 标杆名称, wrapped in a column wide
+   enough for its limit), then the yearly figures.
 7. 文件清单 — every file seen, by unit in 附件2 order.
 
 Money is in 万元 as the 申请表 states it; counts are integers; times are China time.
@@ -44,7 +45,17 @@ from . import REGISTER, RenderContext
 from .kept import KeptParts, kept_parts, kept_text
 from .row_groups import KeptRows, RowGroup, write_grouped_table
 from .xlsx_rows import NUMBER, RowSplice
-from .xlsx_style import FOOTER, Column, formats, row_height, text_units, write_table
+from .xlsx_style import (
+    FOOTER,
+    MAX_LINES,
+    PADDING,
+    WIDE_UNITS,
+    Column,
+    formats,
+    row_height,
+    text_units,
+    write_table,
+)
 from .xlsx_style import print_setup as _print_setup
 
 __all__ = ["FILE_STATUS", "REGISTER", "SHEETS", "row_height", "statistics", "write", "write_register"]
@@ -71,7 +82,8 @@ def print_setup(ws, **options) -> None:
     _print_setup(ws, footer=FOOTER, **options)
 
 
-LONG_TEXT = 100  # text fields allowing more characters than this (摘要) are left out of 申报明细
+LONG_TEXT = 100  # text fields allowing more characters than this (摘要) get a wide column in 申报明细
+LONG_TEXT_CAP = 90.0  # … at most this wide (column units: about 44 CJK characters a line)
 NO_UNIT = "（未归属推荐单位）"
 
 
@@ -663,17 +675,26 @@ def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
 # ---- 6. 申报明细 ----
 
 def detail_fields(result: Assembled) -> list:
-    """The campaign's scalar fields shown in 申报明细: all but 申报单位 (already in front) and long texts."""
-    return [spec for spec in result.campaign.fields
-            if spec.key != "申报单位" and not (spec.type == "text" and spec.max_length > LONG_TEXT)]
+    """The campaign's scalar fields shown in 申报明细, in the 申请表's order: all but 申报单位 (already in front)."""
+    return [spec for spec in result.campaign.fields if spec.key != "申报单位"]
+
+
+def detail_cap(spec, name_limit: int) -> float:
+    """How wide a field's column in 申报明细 may grow: the 标杆名称 on one line; a long text (摘要, ≤500 字) wide
+    enough that a text at its limit wraps into the rows' most lines (MAX_LINES), up to LONG_TEXT_CAP; others 40."""
+    if spec.key == "标杆名称":
+        return 2 * name_limit + 2
+    if spec.type == "text" and spec.max_length > LONG_TEXT:
+        return min(LONG_TEXT_CAP, -(-spec.max_length // MAX_LINES) * WIDE_UNITS + PADDING)
+    return 40
 
 
 def detail_columns(result: Assembled) -> list[Column]:
-    """申报明细: every short field of every application, for filtering and further analysis."""
+    """申报明细: every field of every application, for filtering and further analysis."""
     c = result.campaign
     cols = [Column("序号", "count", minimum=5), Column("推荐单位", cap=24), Column("推荐顺序", "count", minimum=5),
             Column("申报单位", cap=30)]
-    cols += [Column(spec.key, cap=2 * c.name_limit + 2 if spec.key == "标杆名称" else 40) for spec in detail_fields(result)]
+    cols += [Column(spec.key, cap=detail_cap(spec, c.name_limit)) for spec in detail_fields(result)]
     cols += [Column("行业大类", cap=40), Column("企业规模", "center", cap=8)]
     for spec in c.yearly:
         kind = "money" if spec.type == "money" else "count"

@@ -23,6 +23,7 @@ WIDE_UNITS = 2.0  # a CJK / full-width character, in column-width units
 NARROW_UNITS = 1.1  # a Latin letter, digit or half-width punctuation
 PADDING = 1.5  # a cell's inner margins, in column-width units
 LINE_HEIGHT = 14.5  # points per wrapped line of 10-point text (Noto CJK, LibreOffice's 宋体, is tall)
+MAX_LINES = 12  # the most lines a row of a table is made tall for (row_heights); longer texts are cut off in view
 
 # number formats: what people read (money in 万元 with two decimals, counts as integers)
 MONEY = "#,##0.00"
@@ -378,7 +379,7 @@ def total_row(ws, f: dict, r: int, columns: list[Column], widths: list[float], t
             write_cell(ws, r, c, value, f[total_style[c]])
 
 
-def row_heights(rows: list, shown: list[tuple[int, float]], max_lines: int = 12) -> list[float]:
+def row_heights(rows: list, shown: list[tuple[int, float]], max_lines: int = MAX_LINES) -> list[float]:
     """Each row's height, as row_height gives it (LINE_HEIGHT a line, at most ``max_lines``), from its text in the
     ``shown`` columns ((index, width) pairs; hidden columns have no say) — one loop for a table's rows."""
     # a text of at most ``fits`` characters and no line break takes one line whatever its characters (each is at
