@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .campaign import Campaign
-from .clock import human_time, instant
+from .clock import instant
 from .keys import BENCHMARK, EMAIL, ENTERPRISE, MOBILE, PHONE, REGION, SECTION_OVERVIEW
 from .messages import ARCHIVE_FIX, display_location, make_issue
 from .messages import title as issue_title
@@ -61,7 +61,7 @@ from .names import (
     strip_company_suffix,
 )
 from .normalize import compact, normalize_filename, normalize_name, official_date, official_day
-from .rules.deadline import late_edit_warning, late_issues, received_late
+from .rules.deadline import late_edit_warning, late_issues, late_warning, received_late
 from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
 from .rules.ranking import prefix_rank, rank_unit
@@ -241,11 +241,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         if not other:
             continue
         ranking_files.remove((fv, ex))  # (another unit's sheet, saved into this unit's folder: not this unit's order)
-        entries[fv.path].issues.append(make_issue(
-            "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
-            message=f"这份推荐排序表的文件名中写的是“{other}”，不是本单位，未作为本单位的推荐顺序。",
-            fix=f"请核对是否放错了文件夹：本单位的推荐排序表请在文件名中写本单位名称（或只写“推荐排序表”）；"
-                f"“{other}”的请放入该单位的文件夹，本单位文件夹中的这份可以删除。"))
+        entries[fv.path].issues.append(_wrong_folder(fv, other, "推荐排序表", "推荐顺序"))
     usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
     in_time = any(not any(received_late(f, campaign) for f in app.files) for app in checked)
     on_time = [it for it in usable if not (in_time and received_late(it[0], campaign))]
@@ -297,16 +293,10 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         if not other:
             continue
         scans.remove(fv)  # (not this unit's stamped opinion: a file in the wrong folder)
-        entries[fv.path].issues.append(make_issue(
-            "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
-            message=f"这份盖章推荐意见的文件名中写的是“{other}”，不是本单位，未作为本单位的盖章推荐意见。",
-            fix=f"请核对是否放错了文件夹：本单位的盖章推荐意见请在文件名中写本单位名称；“{other}”的请放入该单位的文件夹。"))
+        entries[fv.path].issues.append(_wrong_folder(fv, other, "盖章推荐意见", "盖章推荐意见"))
     for fv in scans:
         if received_late(fv, campaign):  # (the notice: 推荐意见（盖章）… 逾期不再受理; the province decides)
-            entries[fv.path].issues.append(make_issue(
-                "deadline.late", file=fv.path, location="收到时间", field="收到时间", name=fv.name,
-                received_at=human_time(fv.first_seen), deadline=human_time(campaign.deadline.isoformat()),
-                severity=WARNING, fix="是否受理由省厅决定；如确有特殊情况，请联系省厅。"))
+            entries[fv.path].issues.append(late_warning(fv, campaign, fix="是否受理由省厅决定；如确有特殊情况，请联系省厅。"))
     ordered = _attach_scans(ordered, [fv for fv in files if extracted[fv.path].kind == ATTACHMENT], entries,
                             has_opinion_scan=bool(scans), campaign=campaign)
     # 6. deadline
@@ -798,6 +788,14 @@ def _pairs_by_likeness(summaries: list[tuple[FileVersion, Extracted]], groups: d
     return out
 
 
+def _wrong_folder(fv: FileVersion, other: str, kind: str, taken_as: str) -> Issue:
+    """file.unrecognized, a warning: the unit's ``kind`` of file (盖章推荐意见, 推荐排序表) whose name names ``other``
+    unit (_other_unit_named) — not taken as this unit's ``taken_as``; where to put it."""
+    return make_issue("file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
+                      message=f"这份{kind}的文件名中写的是“{other}”，不是本单位，未作为本单位的{taken_as}。",
+                      fix=f"请核对是否放错了文件夹：本单位的{kind}请在文件名中写本单位名称；“{other}”的请放入该单位的文件夹。")
+
+
 def _other_unit_named(name: str, unit, campaign: Campaign) -> str:
     """The name of another unit — as written in the file's ``name``: its full name or an alias that names an office
     or association ('唐山市工信局', '冶金协会'), never a bare place ('关于推荐唐山市德龙钢铁有限公司的推荐意见' names
@@ -821,14 +819,13 @@ def _retitled(enterprise: str, old_fv: FileVersion, old_ex: Extracted, new_fv: F
     标杆名称 and nothing telling two projects apart (another sub-folder, another rank prefix: _second_project) —
     taken as a new version of one application (the later counts), which a clerk who meant two projects must
     hear of (the notice: one project an enterprise)."""
+    old_name, new_name = old_ex.form.text(ENTERPRISE), new_ex.form.text(ENTERPRISE)
+    renamed = f"（申报单位由“{old_name}”改为“{new_name}”）" if normalize_name(old_name) != normalize_name(new_name) else ""
     return make_issue(
         "duplicate.enterprise", file=new_fv.path, location=new_ex.form.fields[BENCHMARK].location
         if BENCHMARK in new_ex.form.fields else "申请表", field=BENCHMARK, severity=WARNING,
         message=(f"企业“{enterprise}”先后报送了两份标杆名称不同的申请表：“{old_fv.name}”为“{old_ex.form.text(BENCHMARK)}”，"
-                 f"“{new_fv.name}”为“{new_ex.form.text(BENCHMARK)}”" + (
-                     f"（申报单位由“{old_name}”改为“{new_name}”）" if normalize_name(old_name := old_ex.form.text(
-                         ENTERPRISE)) != normalize_name(new_name := new_ex.form.text(ENTERPRISE)) else "")
-                 + "，已按同一项申报的新版本处理（以后收到的为准）。"),
+                 f"“{new_fv.name}”为“{new_ex.form.text(BENCHMARK)}”{renamed}，已按同一项申报的新版本处理（以后收到的为准）。"),
         fix="同一企业只能申报一项；如果是改了标杆名称，可忽略本提示，并删除旧版本；如果是两个项目，请与企业商定保留一项。")
 
 
