@@ -12,7 +12,6 @@ from toolkit.extract import sniff as S
 from toolkit.extract.documents import from_docx
 from toolkit.extract.registry import extract
 from toolkit.wordcount import count_words
-from toolkit.messages import title
 from toolkit.model import FORM, SUMMARY
 from word_builders import excel_html, mht, word_html, wordml
 
@@ -191,7 +190,7 @@ def test_a_page_naming_no_sheet_is_named_after_its_file(tmp_path, monkeypatch):
     form = tmp_path / "1-华信-申请表.xls"
     form.write_bytes(page)
     out = run_cli("check", form).stdout  # (a real subprocess)
-    [missing] = [line for line in out.splitlines() if title("field.missing") in line]
+    [missing] = [line for line in out.splitlines() if "field.missing" in line]
     assert "［1-华信-申请表 B2 单元格］" in missing and "请在1-华信-申请表 B2 单元格填写“申报单位”" in missing, out
     assert "Sheet" not in out
     long = web.read_web(page, S.HTML, "某某某某某某某某某某某某某某某某某某某某有限公司[改]-申请表（最终版）.xls")

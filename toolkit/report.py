@@ -106,7 +106,7 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
         lines.append("")
     if unpaired:  # a hint, not an error: check is of single files (SPEC §4a); a run would report pair.missing-*
         lines.append("【未能配对】" + "、".join(map(str, unpaired)) + " —— 有提示")
-        lines.append("  提示｜申请表与总结材料未能配对 这些文件没有找到"
+        lines.append("  提示｜申请表与总结材料未能配对（pair.missing-summary / pair.missing-form） 这些文件没有找到"
                      "同一企业的另一份材料，汇总时会报“缺少总结材料”或"
                      "“缺少申请表”。请一并检查同一企业的申请表和总结材料；两者不在企业自己的文件夹中时，"
                      "请在文件名中写明企业名称，或加上相同的序号（如“1-”）。")
@@ -119,8 +119,8 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
 def _issue_line(i) -> str:
     level = SEVERITY_LABELS.get(i.severity, i.severity)
     where = f"［{display_location(i.location)}］" if i.location else ""
-    # (no issue code: a clerk reads this; scripts read summary.json, where every issue has its code)
-    return f"  {level}｜{issue_title(i.code, i.severity)}{where} {i.message}"
+    # (the code: what support and scripts quote)
+    return f"  {level}｜{issue_title(i.code, i.severity)}（{i.code}）{where} {i.message}"
 
 
 _SOURCES = {"defined-names": "模板定义名称", "labels": "按栏目名称", "docx-table": "Word 表格"}
