@@ -67,6 +67,7 @@ def test_a_folder_that_cannot_be_opened_is_not_a_withdrawal(tmp_path, make_form,
     assert done.returncode == 0, done.stderr
     assert _statuses(out) == first
     assert "文件夹“保定”无法打开" in done.stdout and "不当作撤回" in done.stdout, done.stdout
+    assert "文件夹“保定”无法打开（没有访问权限）" in done.stdout, done.stdout  # what the system said, not a guess
     assert not [f for f in _summary(out)["files"] if f["status"] == "removed"]
     # said where the officer looks too, and again by the next run while the folder stays shut
     assert any("文件夹“保定”无法打开" in n for n in _summary(out)["notices"])
@@ -269,3 +270,28 @@ def test_a_unit_folder_renamed_is_not_said_gone(tmp_path, make_form, make_summar
     report = run(inbox, out, campaign, settle=0, workers=1)
     assert _statuses(out)[FIRMS[0]] == "通过"
     assert not [n for n in report.notices if "不在收件箱中了" in n]
+
+
+@pytest.mark.parametrize("code, said", [(errno.EACCES, "没有访问权限"), (errno.EIO, "读写出错（磁盘或共享盘故障）"),
+                                        (errno.ENOENT, "找不到文件或文件夹")])
+def test_a_folder_that_cannot_be_listed_is_said_with_the_systems_reason(tmp_path, monkeypatch, campaign, code, said):
+    """scan_inbox keeps why a folder could not be listed, and discover's notice quotes it (before: always the guess
+    '没有访问权限，或共享盘出错'); a folder refused is refused as a folder (not '…或文件正被其他程序打开占用')."""
+    from toolkit import discover as D
+    from toolkit.journal import Journal
+
+    (tmp_path / "inbox" / "保定").mkdir(parents=True)
+    (tmp_path / "inbox" / "唐山").mkdir()
+    real = os.scandir
+
+    def scandir(path):
+        if os.fspath(path).endswith("保定"):
+            raise OSError(code, os.strerror(code))
+        return real(path)
+
+    monkeypatch.setattr(D.os, "scandir", scandir)
+    scanned = D.scan_inbox(tmp_path / "inbox")
+    assert scanned.unlisted == ["保定/"] and scanned.reasons == {"保定/": said}
+    journal = Journal.load(tmp_path / "state")
+    D.discover(tmp_path / "inbox", campaign, journal, settle=0, scanned=scanned)
+    assert journal.problems == [f"文件夹“保定”无法打开（{said}）；请检查该文件夹的权限后重新汇总。"], journal.problems

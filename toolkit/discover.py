@@ -16,7 +16,7 @@ from struct import error as struct_error
 
 from .campaign import Campaign
 from .clock import instant, now_iso
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
 from .journal import Journal
 from .model import FileVersion
 from .units import resolve_unit
@@ -33,6 +33,17 @@ _IGNORED_PATTERN = re.compile(r"~\$|\.~lock\..*#$|~.*\.tmp$|.*\.(?:tmp|temp|crdo
 
 
 _SKIPPED_DIRS = {".git", ".svn", ".hg", "$RECYCLE.BIN", "System Volume Information", "@eaDir", ".zlbg-state"}
+
+
+_UNOPENED = "没有访问权限，或共享盘出错"  # why a folder could not be listed, when the system did not say
+
+
+def _folder_reason(exc: OSError) -> str:
+    """Why a folder could not be listed, in Chinese: errors.os_reason, but a refusal as a folder's ('没有访问权限' —
+    a file's reason adds '或文件正被其他程序打开占用', which a folder listing is not)."""
+    import errno
+
+    return "没有访问权限" if exc.errno in (errno.EACCES, errno.EPERM) else os_reason(exc)
 
 
 class InboxUnavailable(ConfigError):
@@ -261,13 +272,16 @@ def _is_utf8(path: str) -> bool:
 class Scan(list):
     """scan_inbox's listing (a list of (rel, abspath, stat or None)) and what it could not walk: ``unlisted``, the
     inbox-relative folders ('保定/') that could not be opened (no permission, a share error) — their files are
-    not gone —, and ``links``, (folder, the folder it is the same as: '' for the inbox itself) for each folder
-    reached a second way through a link (a loop such as '回到上级 -> ..'), not walked again."""
+    not gone —, with ``reasons``, what the system said of each (errors.os_reason: '没有访问权限'), and ``links``,
+    (folder, the folder it is the same as: '' for the inbox itself) for each folder reached a second way through a
+    link (a loop such as '回到上级 -> ..'), not walked again."""
 
-    def __init__(self, items=(), *, unlisted: list | None = None, links: list | None = None):
+    def __init__(self, items=(), *, unlisted: list | None = None, links: list | None = None,
+                 reasons: dict | None = None):
         super().__init__(items)
         self.unlisted: list[str] = list(unlisted or ())
         self.links: list[tuple[str, str]] = list(links or ())
+        self.reasons: dict[str, str] = dict(reasons or {})
 
 
 def scan_inbox(inbox: Path) -> Scan:
@@ -282,7 +296,7 @@ def scan_inbox(inbox: Path) -> Scan:
     ``Scan.unlisted``."""
     out = []
     root = os.fspath(inbox)
-    unlisted, links = [], []
+    unlisted, links, reasons = [], [], {}
     walked: dict[str, str] = {}  # real path -> the inbox-relative folder it was walked as
     # breadth first: a folder reached by two ways is walked by the one nearest the top (a unit's own folder, not
     # a link inside another's)
@@ -295,8 +309,9 @@ def scan_inbox(inbox: Path) -> Scan:
         walked[real] = prefix
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
             unlisted.append(prefix)
+            reasons[prefix] = _folder_reason(exc)
             continue
         subfolders = []
         for entry in entries:
@@ -315,7 +330,7 @@ def scan_inbox(inbox: Path) -> Scan:
             out.append((f"{prefix}{shown_name(entry.name)}", entry.path, st))
         queue.extend(subfolders)
     out.sort(key=lambda item: item[0].split("/"))
-    return Scan(_unique(out), unlisted=unlisted, links=links)
+    return Scan(_unique(out), unlisted=unlisted, links=links, reasons=reasons)
 
 
 class _Units:
@@ -375,8 +390,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     scanned = scan_inbox(inbox) if scanned is None else scanned
     present_before = journal.present()
     unlisted = [folder for folder in getattr(scanned, "unlisted", ()) if folder]
+    reasons = getattr(scanned, "reasons", {})
     if "" in getattr(scanned, "unlisted", ()):
-        raise InboxUnavailable(f"收件箱 {inbox} 无法打开（没有访问权限，或共享盘出错），本次不汇总。请检查共享盘后重试。")
+        raise InboxUnavailable(f"收件箱 {inbox} 无法打开（{reasons.get('', _UNOPENED)}），本次不汇总。请检查共享盘后重试。")
     if not scanned and present_before:
         raise InboxUnavailable(f"收件箱 {inbox} 是空的，但上次运行时其中有 {len(present_before)} 个文件。"
                                "共享盘可能没有连接好，本次不汇总（以免把全部申报当作撤回）。请检查共享盘后重试。")
@@ -443,7 +459,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         files.append(_as_last_seen(rel, journal, units, abspath=os.path.join(os.fspath(inbox), *rel.split("/"))))
     for folder in unlisted:
         held = sum(1 for rel in hidden if rel.startswith(folder))
-        journal.problems.append(f"文件夹“{folder.rstrip('/')}”无法打开（没有访问权限，或共享盘出错）"
+        journal.problems.append(f"文件夹“{folder.rstrip('/')}”无法打开（{reasons.get(folder, _UNOPENED)}）"
                                 + (f"，其中上次读到的 {held} 个文件按上次的内容汇总，不当作撤回" if held else "")
                                 + "；请检查该文件夹的权限后重新汇总。")
     for link, first in getattr(scanned, "links", ()):
