@@ -65,7 +65,7 @@ def test_register_rows_match_summary(demo_run):
     assert "全部申报情况" in rows[0][0]
     header, data = rows[1], rows[2:]
     assert data and len(data) == len(summary["applications"])
-    col = {name: i for i, name in enumerate(header)}
+    col = {(name or "").replace("\n", ""): i for i, name in enumerate(header)}  # (headers break)
     for row, app in zip(data, summary["applications"]):
         assert row[col["推荐单位"]] == app["unit"]
         assert row[col["申报单位"]] == app["enterprise"]
@@ -83,7 +83,7 @@ def test_register_rows_match_summary(demo_run):
     issues = list(wb["问题清单"].iter_rows(min_row=3, values_only=True))
     assert len(issues) >= sum(len(a["issues"]) for a in summary["applications"])
     detail = list(wb["申报明细"].iter_rows(values_only=True))
-    dcol = {name: i for i, name in enumerate(detail[0])}
+    dcol = {(name or "").replace("\n", ""): i for i, name in enumerate(detail[0])}
     for row, app in zip(detail[1:], summary["applications"]):
         assert row[dcol["申报单位"]] == app["enterprise"]
         for key in ("联系人", "电子邮箱", "所属行业"):

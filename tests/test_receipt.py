@@ -220,6 +220,6 @@ def test_a_field_that_only_repeats_the_location_is_not_shown_twice(demo_run):
     assert rows and all(r[5] == "推荐顺序" and r[6] in (None, "") for r in rows), rows
     register = openpyxl.load_workbook(outbox / "latest" / "省级汇总表.xlsx", read_only=True)
     header, *lines = [r for r in register["问题清单"].iter_rows(values_only=True) if any(r)][1:]
-    col = {name: i for i, name in enumerate(header)}
+    col = {(name or "").replace("\n", ""): i for i, name in enumerate(header)}  # (headers break)
     quota = [r for r in lines if r[col["问题类型"]] == "超出推荐名额"]
     assert quota and all(r[col["位置"]] == "推荐顺序" and r[col["栏目"]] in (None, "") for r in quota), quota

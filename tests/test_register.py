@@ -18,9 +18,9 @@ from openpyxl.utils import get_column_letter
 from toolkit.campaign import load_campaign
 
 SHEETS = ["推荐汇总表", "全部申报", "推荐单位情况", "问题清单", "统计", "申报明细", "文件清单"]
-# print lengths for the demo (63 applications, 51 通过, 26 units, ~50 problems); 申报明细's rows are as tall as
-# their 摘要 (about 170 字: 4-5 lines in its column), printed 6 pages wide
-MAX_PAGES = {"推荐汇总表": 2, "申报明细": 32, "问题清单": 20}
+# print lengths for the demo (63 applications, 51 通过, 26 units, ~50 problems), every sheet printed at
+# xlsx_style.PRINT_SCALE or more; 申报明细's rows are as tall as their 摘要 (about 170 字: 4-5 lines in its column)
+MAX_PAGES = {"推荐汇总表": 3, "申报明细": 36, "问题清单": 20}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def _passed_in_order(summary) -> list[dict]:
 
 def _table(ws, header_row: int) -> tuple[dict, list[tuple]]:
     rows = list(ws.iter_rows(min_row=header_row, values_only=True))
-    return {name: i for i, name in enumerate(rows[0]) if name}, rows[1:]
+    return {name.replace("\n", ""): i for i, name in enumerate(rows[0]) if name}, rows[1:]  # (headers break)
 
 
 def test_leaders_sheet_numbers_each_application_as_its_opinion_does(register):
@@ -195,7 +195,7 @@ def test_statistics_have_a_breakdown_by_kind_of_unit(register):
     _, wb, summary = register
     rows = list(wb["统计"].iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == "按推荐单位类别")
-    header = rows[start]
+    header = [(name or "").replace("\n", "") for name in rows[start]]  # (headers break)
     kinds = {r[0]: r for r in rows[start + 1:start + 4]}
     assert set(kinds) == {"市级", "省级协会", "合计"}
     units = summary["units"]
@@ -421,7 +421,7 @@ def _width_measuring_every_value(column, values, others=()) -> float:
     from toolkit.render.xlsx_style import (
         NUMBER_FORMATS,
         PADDING,
-        header_lines,
+        header_need,
         longest_word_units,
         shown,
         text_units,
@@ -436,8 +436,8 @@ def _width_measuring_every_value(column, values, others=()) -> float:
             number_need = max(number_need, text_units(shown(value, NUMBER_FORMATS.get(style, ""))) + PADDING)
         else:
             text_need = max(text_need, text_units(value) + PADDING, longest_word_units(value) + PADDING)
-    header = max(text_units(column.name) / header_lines(column.name), longest_word_units(column.name)) + PADDING
-    return round(max(column.minimum, min(column.cap, text_need), header, number_need), 1)
+    values_need = max(column.minimum, min(column.cap, text_need), number_need)
+    return round(max(values_need, header_need(column.name, values_need)), 1)  # (the header as xlsx_style breaks it)
 
 
 _TEXTS = st.text(alphabet=st.sampled_from(list("河北公司质量标杆ABCxyz019@._-/ \n，（）ＡＢ")), max_size=60)

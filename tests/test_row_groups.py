@@ -202,7 +202,8 @@ def test_a_grouped_table_is_the_table_write_table_writes_from_all_rows(demo_resu
         top = options["top"]
         write_table(ws, f, splice=splice, top=top, columns=options["columns"], rows=rows,
                     styles=lambda r, c, v, top=top, styles=styles: styles[r - top - 1][c], total=options.get("total"),
-                    total_styles=options.get("total_styles"), total_label_span=options.get("total_label_span", 1))
+                    total_styles=options.get("total_styles"), total_label_span=options.get("total_label_span", 1),
+                    page=options.get("page"))
         wb.close()
         splice.finish(package.getvalue(), tmp_path / f"{name}.xlsx")
         expected = _parts(tmp_path / f"{name}.xlsx")[f"xl/worksheets/sheet{sheets[name]}.xml"]

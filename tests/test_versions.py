@@ -42,7 +42,7 @@ def test_resubmission_supersedes_and_keeps_history(tmp_path, make_form, make_sum
     import openpyxl
     rows = list(openpyxl.load_workbook(out / "latest" / "省级汇总表.xlsx", read_only=True)["全部申报"].iter_rows(
         values_only=True))
-    header = rows[1]
+    header = [(name or "").replace("\n", "") for name in rows[1]]  # (headers break where they read well)
     row = next(r for r in rows[2:] if r[header.index("申报单位")] == "河北华信精密机械有限公司")
     assert row[header.index("版本数")] == 2 and row[header.index("状态")] == "通过"
     files = {f["file"]: f for f in s2["files"]}

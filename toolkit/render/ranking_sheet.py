@@ -9,10 +9,21 @@ from ..campaign import Campaign
 from ..model import OUTPUT_PROPERTY, OUTPUT_RANKING, Application, Assembled
 from . import RenderContext, unit_documents
 from .forms import FIXED_TIME
-from .xlsx_style import formats, print_setup, titled_sheet, write_cell, write_header
+from .xlsx_style import (
+    A4_LANDSCAPE,
+    LINE_HEIGHT,
+    fitted,
+    formats,
+    print_setup,
+    row_height,
+    titled_sheet,
+    write_cell,
+    write_header,
+)
 
-HEADERS = (("推荐顺序", 10), ("申报单位", 34), ("标杆名称", 44), ("所在地区", 12), ("所属行业", 24), ("当前状态", 12),
-           ("备注", 24))
+# (header, width, floor: None keeps the width, else the narrowest its wrapping text may be to fit A4 landscape)
+HEADERS = tuple(fitted([("推荐顺序", 10, None), ("申报单位", 34, 16), ("标杆名称", 44, 20), ("所在地区", 11, None),
+                        ("所属行业", 24, 14), ("当前状态", 11, None), ("备注", 24, 12)], A4_LANDSCAPE))
 DATE_ROW, HEADER_ROW = 2, 3  # the 成文日期 cell's row (extract.form.read_ranking reads it), the table's header row
 DATE_LABEL = "成文日期"
 WITHDRAW = "撤回"  # what the 推荐顺序 of a withdrawn application says (extract.form.read_ranking reads it back)
@@ -40,7 +51,8 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
     note = (f"说明：在“推荐顺序”列填写 1、2、3…{most}；不再推荐的项目在“推荐顺序”或“备注”栏写“撤回”；"
             f"保存后放回本单位文件夹，文件名保留“{campaign.ranking_file}”。")
     width = len(HEADERS)
-    titled_sheet(ws, f, title=f"{unit or '（推荐单位）'}{campaign.ranking_file}", note=note, width=width)
+    titled_sheet(ws, f, title=f"{unit or '（推荐单位）'}{campaign.ranking_file}", note=note, width=width,
+                 note_height=max(30, row_height([note], [sum(w for _, w in HEADERS)], line=LINE_HEIGHT)))
     ws.merge_range(DATE_ROW, 0, DATE_ROW, 1, DATE_LABEL, f["label"])
     write_cell(ws, DATE_ROW, 2, date, f["cell"])
     ws.merge_range(DATE_ROW, 3, DATE_ROW, width - 1, "推荐意见的落款日期，如 2021年9月18日；不填则在推荐意见上手写。",
@@ -61,6 +73,7 @@ def write_ranking_sheet(target, campaign: Campaign, unit: str, apps: list[Applic
         values = [rank, app.enterprise, app.benchmark_name, app.field_text("所在地区"),
                   campaign.industry_text(app.field_text("所属行业")),
                   app.status, note]
+        ws.set_row(r, row_height(values, [w for _, w in HEADERS], line=LINE_HEIGHT))
         for c, v in enumerate(values):
             write_cell(ws, r, c, v, f["cell_center"] if c == 0 else f["cell"])
     last = max(first + len(apps) - 1, first + 4)

@@ -47,7 +47,14 @@ from ..model import (
 from . import RenderContext, unit_documents
 from .register import FILE_STATUS, row_height
 from .xlsx_rows import RowSplice
-from .xlsx_style import formats, print_setup, write_cell, write_header
+from .xlsx_style import (
+    A4_LANDSCAPE,
+    fitted,
+    formats,
+    print_setup,
+    write_cell,
+    write_header,
+)
 
 RECEIPTS = "回执"
 OVERVIEW = "申报情况"  # the first sheet: headline, then one row per application
@@ -251,8 +258,9 @@ def _table(ws, splice: RowSplice, top: int, rows: list, row_formats: list, width
 def _overview_sheet(wb, f: dict, result: Assembled, view: UnitView, splice: RowSplice) -> None:
     c, status = result.campaign, view.status
     ws = wb.add_worksheet(OVERVIEW)
-    cols = [("推荐顺序", 8), ("申报单位", 28), ("标杆名称", 34), ("状态", 10), ("错误", 6), ("提示", 6),
-            ("企业规模", 9), ("收到时间", 18), ("说明", 30), ("文件", 40)]
+    cols = fitted([("推荐顺序", 9.5, None), ("申报单位", 28, 12), ("标杆名称", 34, 12), ("状态", 10, None),
+                   ("错误", 6, None), ("提示", 6, None), ("企业规模", 9.5, None), ("收到时间", 14, None),
+                   ("说明", 30, 10), ("文件", 40, 12)], A4_LANDSCAPE)  # (收到时间 wraps before the hour)
     width = len(cols)
     for col, (_, w) in enumerate(cols):
         ws.set_column(col, col, w)
@@ -301,8 +309,8 @@ def _overview_sheet(wb, f: dict, result: Assembled, view: UnitView, splice: RowS
 
 def _problem_sheet(wb, f: dict, view: UnitView, splice: RowSplice) -> None:
     ws = wb.add_worksheet("问题及修改方法")
-    cols = [("序号", 5), ("申报单位", 18), ("级别", 6), ("问题", 14), ("文件", 28), ("位置", 16), ("栏目", 12),
-            ("说明", 40), ("修改方法", 40)]
+    cols = fitted([("序号", 5.5, None), ("申报单位", 18, 10), ("级别", 6, None), ("问题", 14, 10), ("文件", 28, 10),
+                   ("位置", 16, 10), ("栏目", 12, 8), ("说明", 40, 12), ("修改方法", 40, 12)], A4_LANDSCAPE)
     width = len(cols)
     write_header(ws, f, 0, cols)
     r, n = 0, 0
@@ -340,7 +348,8 @@ def _problem_sheet(wb, f: dict, view: UnitView, splice: RowSplice) -> None:
 
 def _files_sheet(wb, f: dict, view: UnitView, splice: RowSplice) -> None:
     ws = wb.add_worksheet("收到的文件")
-    cols = [("文件", 50), ("类型", 16), ("状态", 18), ("申报单位", 26), ("首次收到时间", 18), ("错误", 6), ("提示", 6)]
+    cols = fitted([("文件", 50, 16), ("类型", 16, 10), ("状态", 18, 10), ("申报单位", 26, 12), ("首次收到时间", 14, None),
+                   ("错误", 6, None), ("提示", 6, None)], A4_LANDSCAPE)
     write_header(ws, f, 0, cols)
     rows, row_formats = [], []
     for e in view.files:

@@ -47,11 +47,18 @@ from .row_groups import KeptRows, RowGroup, write_grouped_table
 from .xlsx_rows import NUMBER, RowSplice
 from .xlsx_style import (
     FOOTER,
+    LINE_HEIGHT,
     MAX_LINES,
     PADDING,
+    PAPER_POINTS,
+    PRINT_SCALE,
     WIDE_UNITS,
     Column,
     formats,
+    header_need,
+    header_text,
+    page_units,
+    printed_points,
     row_height,
     text_units,
     write_table,
@@ -75,6 +82,7 @@ FILES = "文件清单"
 SHEETS = (LEADERS, ALL, UNITS, ISSUES, STATS, DETAIL, FILES)
 
 A3, A4 = 8, 9  # xlsxwriter paper sizes
+LANDSCAPE = True
 
 
 def print_setup(ws, **options) -> None:
@@ -282,7 +290,7 @@ def _leaders_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _
     ws.set_row(1, 18)
     ws.merge_range(1, 0, 1, len(columns) - 1, "金额单位：万元", f["unit_note"])
     rows_of = _in_column_styles(columns, lambda applications: leaders_rows(result, applications))
-    _, count = groups.write(ws, f, splice, table=LEADERS, top=2, columns=columns,
+    _, count = groups.write(ws, f, splice, table=LEADERS, top=2, columns=columns, page=(A3, LANDSCAPE),
                             groups=groups.of_applications(rows_of),
                             style_names=("count", "cell", "cell_center", "money"), total=total,
                             total_styles={0: "total_text", 3: "total_items"}, total_label_span=3)
@@ -356,7 +364,7 @@ def _all_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Grou
         return rows, style_rows
 
     groups.write(ws, f, splice, table=ALL, top=1, columns=columns, groups=groups.of_applications(rows_of),
-                 style_names=("count", "cell", "cell_center", "money", "ok", "bad"))
+                 style_names=("count", "cell", "cell_center", "money", "ok", "bad"), page=(A3, LANDSCAPE))
     ws.freeze_panes(2, 4)
     ws.autofilter(1, 0, max(2, count + 1), len(columns) - 1)
     print_setup(ws, landscape=True, header_rows=(1, 1), paper=A3)
@@ -398,7 +406,7 @@ def _unit_note(u: UnitStatus) -> str:
 
 def _units_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> None:
     ws = wb.add_worksheet(UNITS)
-    columns = [Column("序号", "count", minimum=5), Column("推荐单位", cap=24), Column("类别", "center", cap=10),
+    columns = [Column("序号", "count", minimum=5), Column("推荐单位", cap=28), Column("类别", "center", cap=10),
                Column("名额", "count"), Column("收到", "count"), Column("通过", "count"), Column("超出名额", "count"),
                Column("逾期", "count"), Column("不符合申报条件", "count"), Column("需补正", "count"),
                Column("已撤回", "count"), Column("文件错误", "count"), Column("还需处理", "count"),
@@ -423,10 +431,11 @@ def _units_sheet(wb, f, result: Assembled, splice: RowSplice | None = None) -> N
         return None
 
     write_table(ws, f, splice=splice, top=1, columns=columns, rows=rows, styles=style, total=total,
-                total_styles={2: "total_text", stamp_col: "total_stamped"})
+                total_styles={2: "total_text", stamp_col: "total_stamped"}, page=(A3, LANDSCAPE))
     ws.freeze_panes(2, 2)
     ws.autofilter(1, 0, max(2, len(rows) + 1), len(columns) - 1)
-    print_setup(ws, landscape=True, header_rows=(1, 1), paper=A4)
+    # A3: sixteen columns of every unit's counts do not print legibly on A4 (xlsx_style.PRINT_SCALE)
+    print_setup(ws, landscape=True, header_rows=(1, 1), paper=A3)
 
 
 # ---- 4. 问题清单 ----
@@ -487,7 +496,7 @@ def _issues_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _G
 
     row_groups = [RowGroup(groups.key(unit), lambda rows=rows: rows_of(rows)) for unit, rows in table]
     groups.write(ws, f, splice, table=ISSUES, top=1, columns=columns, groups=row_groups,
-                 style_names=("count", "cell", "cell_center", "error", "warning"))
+                 style_names=("count", "cell", "cell_center", "error", "warning"), page=(A3, LANDSCAPE))
     if not count:
         ws.merge_range(2, 0, 2, len(columns) - 2, "未发现问题。", f["ok"])
     ws.freeze_panes(2, 0)
@@ -619,21 +628,39 @@ def _unit_kinds_of(columns: dict):
     return table[list(KIND_COLUMNS)]
 
 
+STATS_PAGE = (A4, False)  # 统计 prints on A4 portrait, its charts under their tables within the columns printed
+
+
+def stats_widths(labels: list[str]) -> list[float]:
+    """The 统计 sheet's column widths: the labels' column (wrapping a long 行业 name), then one per KIND_COLUMNS
+    count, as narrow as its header in up to three lines — together within STATS_PAGE at PRINT_SCALE."""
+    counts = [header_need(name, 7.5) for name in KIND_COLUMNS]
+    room = page_units(STATS_PAGE, 1 + len(counts)) - sum(counts)
+    first = max(12.0, min(room, max(map(text_units, labels), default=0.0) + PADDING))
+    return [round(first, 1), *counts]
+
+
 def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
     """The 统计 sheet ``ws`` from ``shown`` (statistics_tables): counts by kind of unit with their total, then
-    each dimension's table with its total and a chart."""
+    each dimension's table with its total and, under it, a chart as wide as the printed columns."""
     tables, kinds = shown["tables"], shown["kinds"]
     labels = [value for _, rows in tables for value, *_ in rows] + ["合计", *(label for label, _ in kinds)]
-    ws.set_column(0, 0, max(16.0, min(40.0, max(map(text_units, labels)) + 2)))
-    ws.set_column(1, 8, 10)
+    widths = stats_widths(labels)
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    columns = len(widths)
+    chart_width = int(sum(7 * w + 5 for w in widths))  # pixels (xlsxwriter's default font): the printed columns
     apps = result.applications
     passed = sum(1 for a in apps if a.status == PASSED)
-    _title(ws, f, f"{result.campaign.title}申报情况统计（共{len(apps)}项，其中通过{passed}项）", 9)
+    title = f"{result.campaign.title}申报情况统计（共{len(apps)}项，其中通过{passed}项）"
+    ws.set_row(0, row_height([title], [sum(widths)], line=24.0))
+    ws.merge_range(0, 0, 0, columns - 1, title, f["title"])
     # by kind of unit, with its total
     row = 2
-    ws.set_row(row, 20)
-    for c, name in enumerate(("按推荐单位类别", *KIND_COLUMNS)):
-        ws.write_string(row, c, name, f["header"])
+    heads = [header_text(name, width) for name, width in zip(("按推荐单位类别", *KIND_COLUMNS), widths)]
+    ws.set_row(row, LINE_HEIGHT * max(text.count("\n") + 1 for text in heads) + 6)
+    for c, text in enumerate(heads):
+        ws.write_string(row, c, text, f["header"])
     for label, values in kinds:
         row += 1
         ws.write_string(row, 0, label, f["cell"])
@@ -649,6 +676,7 @@ def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
         ws.write_string(row, 1, "项数", f["header"])
         ws.write_string(row, 2, "通过", f["header"])
         for i, (value, count, passing) in enumerate(rows, start=1):
+            ws.set_row(row + i, row_height([value], widths[:1], line=LINE_HEIGHT))
             ws.write_string(row + i, 0, value, f["cell"])
             ws.write_number(row + i, 1, count, f["count"])
             ws.write_number(row + i, 2, passing, f["count"])
@@ -656,19 +684,18 @@ def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
         ws.write_string(row + items + 1, 0, "合计", f["total_text"])
         ws.write_number(row + items + 1, 1, sum(count for _, count, _ in rows), f["total_count"])
         ws.write_number(row + items + 1, 2, sum(passing for *_, passing in rows), f["total_count"])
+        row += items + 3
         if items:
             chart = wb.add_chart({"type": "pie" if idx >= 2 else "bar"})
-            chart.add_series({"name": name, "categories": [STATS, row + 1, 0, row + items, 0],
-                              "values": [STATS, row + 1, 1, row + items, 1],
+            chart.add_series({"name": name, "categories": [STATS, row - items - 2, 0, row - 3, 0],
+                              "values": [STATS, row - items - 2, 1, row - 3, 1],
                               "data_labels": {"value": True}})
             chart.set_title({"name": f"{name}统计"})
             chart.set_legend({"none": idx < 2})
             height = max(240, 22 * items + 80)
-            chart.set_size({"width": 520, "height": height})
-            ws.insert_chart(row, 4, chart)
-        else:
-            height = 0
-        row += max(items + 4, -(-height // 20) + 2)  # default rows are 20 px: charts never overlap
+            chart.set_size({"width": chart_width, "height": height})
+            ws.insert_chart(row, 0, chart)  # under its table, from column A: never beyond the printed columns
+            row += -(-height // 20) + 2  # default rows are 20 px: charts never overlap the next table
     print_setup(ws, landscape=False, header_rows=None)
 
 
@@ -739,17 +766,15 @@ def _detail_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _G
     ws.print_across()  # the fields of the first applications first, then the next ones
 
 
-A3_LANDSCAPE_UNITS = 205.0  # what A3 landscape holds at 100 % between our margins, in column-width units
-
-
 def detail_pages_wide(widths: list[float], *, repeated: int) -> int:
     """How many pages wide 申报明细 prints: its columns after the ``repeated`` ones (printed on every page)
-    spread over pages with a fifth of slack, since a column never splits across pages; printing scales to fit
-    that many pages, so wide text columns do not leave half-empty pages."""
+    spread over A3 landscape pages at xlsx_style.PRINT_SCALE, with a fifth of slack, since a column never splits
+    across pages; printing scales to fit that many pages, so wide text columns do not leave half-empty pages."""
     import math
 
-    head, rest = sum(widths[:repeated]), sum(widths[repeated:])
-    return max(1, math.ceil(1.2 * rest / max(1.0, A3_LANDSCAPE_UNITS - head)))
+    page = PAPER_POINTS[(A3, LANDSCAPE)] / PRINT_SCALE
+    head, rest = printed_points(widths[:repeated]), printed_points(widths[repeated:])
+    return max(1, math.ceil(1.2 * rest / max(1.0, page - head)))
 
 
 # ---- 7. 文件清单 ----
@@ -794,7 +819,7 @@ def _files_sheet(wb, f, result: Assembled, splice: RowSplice | None, groups: _Gr
     row_groups = [RowGroup(groups.key(unit, repr(file_rows([], *of[unit][1:]))), lambda unit=unit: rows_of(unit))
                   for unit in of]
     groups.write(ws, f, splice, table=FILES, top=1, columns=columns, groups=row_groups,
-                 style_names=("count", "cell", "cell_center"))
+                 style_names=("count", "cell", "cell_center"), page=(A4, LANDSCAPE))
     ws.freeze_panes(2, 0)
     ws.autofilter(1, 0, max(2, count + 1), len(columns) - 1)
     print_setup(ws, landscape=True, header_rows=(1, 1), paper=A4)

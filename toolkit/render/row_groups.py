@@ -19,6 +19,7 @@ from .xlsx_rows import ROW_END, STYLE, GroupRows, row_templates
 from .xlsx_style import (
     Column,
     column_needs,
+    fit_columns,
     line_units,
     row_heights,
     table_header,
@@ -150,7 +151,7 @@ class _Part:
 def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Column], groups: list[RowGroup],
                         style_names: tuple, numbered: bool = True, total: list | None = None,
                         total_styles: dict | None = None, total_label_span: int = 1, splice=None,
-                        kept: KeptRows | None = None) -> tuple[list[float], int]:
+                        kept: KeptRows | None = None, page: tuple[int, bool] | None = None) -> tuple[list[float], int]:
     """xlsx_style.write_table for a table whose rows come in ``groups``: the header at row ``top``, the groups'
     rows in order, the optional ``total`` row (``total_styles``, ``total_label_span`` as in write_table).
     ``numbered``: the first column is 序号, 1 … n over the whole table (groups give xlsx_rows.NUMBER there).
@@ -158,7 +159,7 @@ def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Colu
     the table's name among the workbook's grouped tables (a part of the names in ``kept``). Returns (widths in
     column units, data rows). Rows go through ``splice`` (xlsx_rows.RowSplice) as XML, kept in ``kept`` (whose
     ``keep()`` the caller calls once the splice is finished); without a splice (or when it declines) every group
-    is built and its cells written through xlsxwriter."""
+    is built and its cells written through xlsxwriter. ``page``: the widths fitted to it (xlsx_style.fit_columns)."""
     kept = kept or KeptRows(KeptParts(None))
     parts = []
     for group in groups:
@@ -183,6 +184,7 @@ def write_grouped_table(ws, f: dict, *, table: str, top: int, columns: list[Colu
         if total is not None:
             needs.append(column_needs(column, (), others=[(total[c], total_style[c])]))
         widths.append(width_of(column, needs))
+    widths = fit_columns(columns, widths, page)
     table_header(ws, f, top, columns, widths)
     shown = [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden]
     templates = _templates(parts, widths, shown, style_names, kept) if splice is not None else []

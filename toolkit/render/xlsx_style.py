@@ -97,6 +97,9 @@ FOOTER = "&C第 &P 页 共 &N 页"  # the register's page numbers
 LEGACY_FOOTER = "&C第 &P 页，共 &N 页"  # what the 申请表 template and other outputs print (templates/ stay byte-identical)
 
 
+A4_LANDSCAPE, A4_PORTRAIT = (9, True), (9, False)  # (paper, landscape) as print_setup takes them
+
+
 def print_setup(ws, *, landscape: bool = True, header_rows: tuple[int, int] | None = (0, 0),
                 fit_width: bool = True, paper: int = 9, footer: str = LEGACY_FOOTER) -> None:
     """Paper (9 = A4, 8 = A3), orientation, narrow margins, the header rows repeated on every page, one page
@@ -115,11 +118,24 @@ def print_setup(ws, *, landscape: bool = True, header_rows: tuple[int, int] | No
 
 
 def write_header(ws, f: dict, row: int, columns) -> None:
-    """A table's header row: bold, shaded, wrapped, and each column's width (``columns``: (name, width))."""
+    """A table's header row: bold, shaded, each header broken where it reads well (header_text), as tall as its
+    most lines, and each column's width (``columns``: (name, width))."""
+    lines = 1
     for col, (name, width) in enumerate(columns):
-        ws.write_string(row, col, name, f["header"])
+        text = header_text(name, width)
+        lines = max(lines, text.count("\n") + 1)
+        ws.write_string(row, col, text, f["header"])
         ws.set_column(col, col, width)
-    ws.set_row(row, 32)
+    ws.set_row(row, max(32, LINE_HEIGHT * lines + 6))
+
+
+def fitted(columns, page: tuple[int, bool]) -> list[tuple[str, float]]:
+    """(name, width) columns of a table whose widths are set by hand, fitted to ``page`` (fit_widths):
+    ``columns`` are (name, width, floor) — floor None for a column that keeps its width (numbers, times, short
+    values), else the narrowest its wrapping text may be made."""
+    widths = fit_widths([w for _, w, _ in columns], [floor for *_, floor in columns],
+                        page_units(page, len(columns)))
+    return [(name, w) for (name, *_), w in zip(columns, widths)]
 
 
 def titled_sheet(ws, f: dict, *, title: str, note: str, width: int, note_height: int = 30) -> None:
@@ -221,6 +237,135 @@ def header_lines(name: str) -> int:
     return 1 if units <= 10 else 2 if units <= 30 else 3
 
 
+# the words headers end or begin with: a header breaks between them where it can ('盖章' / '推荐意见')
+HEADER_WORDS = frozenset({"推荐", "意见", "盖章", "顺序", "单位", "时间", "名称", "条件", "方法", "情况", "类别", "依据", "处理", "规模", "收入",
+                          "总额", "人员", "状态", "文件", "错误", "提示", "问题", "修改", "说明", "收到", "首次", "申报", "地区", "行业", "大类",
+                          "企业", "标杆", "版本", "名额", "撤回", "需补正", "补正"})
+_UNBROKEN = re.compile(r"[A-Za-z0-9@._\-+/:,#%]")  # a header never breaks between two of these (a word, a year)
+
+
+@functools.lru_cache(maxsize=1024)
+def header_split(name: str, lines: int = 0) -> tuple[str, ...]:
+    """``name`` in ``lines`` lines (default header_lines), broken where a reader expects: before a bracket
+    ('2018年利润总额' / '（万元）'), else after a year ('2020年' / '营业收入'), else as evenly as the characters
+    allow with the shorter line first ('不符合' / '申报条件'); never within a Latin word or number, never after an
+    opening or before a closing bracket or punctuation."""
+    lines = lines or header_lines(name)
+    if lines <= 1 or len(name) < 2:
+        return (name,)
+    cuts = [i for i in range(1, len(name))
+            if not (_UNBROKEN.match(name[i - 1]) and _UNBROKEN.match(name[i]))
+            and name[i - 1] not in "（(“《" and name[i] not in "）)”》，、。：；"]
+    if not cuts:
+        return (name,)
+    words = [i for i in cuts if name[i:i + 2] in HEADER_WORDS or name[i - 2:i] in HEADER_WORDS]
+    classes = ([i for i in cuts if name[i] in "（("],  # before a bracket
+               [i for i in cuts if name[i - 1] == "年" and name[i - 2:i - 1].isdigit()],  # after a year
+               words, cuts)
+
+    def score(i: int) -> tuple:
+        head, rest = name[:i], name[i:]
+        widest = max(text_units(head), *map(text_units, header_split(rest, lines - 1)))
+        return (widest, text_units(head) > text_units(rest))
+
+    # the first kind of break that leaves no line more than half as wide again as the evenest break's
+    even = score(min(cuts, key=score))[0]
+    best = next(min(kind, key=score) for kind in classes if kind and score(min(kind, key=score))[0] <= 1.5 * even)
+    return (name[:best], *header_split(name[best:], lines - 1))
+
+
+HEADER_MOST_LINES = 3
+
+
+def header_need(name: str, room: float = 0.0) -> float:
+    """How wide a column must be for its header ``name``, in column units: its widest line (header_split) plus
+    padding, in header_lines lines — or in more (up to HEADER_MOST_LINES) when that fits the header within
+    ``room``, the width the column's values ask anyway ('2018年' / '利润总额' / '（万元）' over a money column)."""
+    needs = [max(map(text_units, lines)) + PADDING for lines in _header_splits(name, header_lines(name))]
+    return next((need for need in needs if need <= room), needs[0])
+
+
+def _header_splits(name: str, least: int) -> list[tuple[str, ...]]:
+    """``name`` in ``least`` lines (header_split), then in each more line up to HEADER_MOST_LINES that still reads
+    well: only a header wider than four CJK characters breaks more, and never into a line of one character
+    ('需' / '补正')."""
+    splits = [header_split(name, least)]
+    if text_units(name) > 4 * WIDE_UNITS:
+        for n in range(least + 1, HEADER_MOST_LINES + 1):
+            lines = header_split(name, n)
+            if len(lines) == n and min(map(len, lines)) >= 2:
+                splits.append(lines)
+    return splits
+
+
+def header_text(name: str, width: float) -> str:
+    """What a header cell holds in a column ``width`` units wide: ``name`` when it fits one line, else its lines
+    (header_split, as few as fit the width) joined by line breaks, so that Excel, WPS and LibreOffice break it in
+    the same sensible place instead of wherever the column's edge falls ('2018年利润总额（' / '万元）')."""
+    if text_units(name) + PADDING <= width or "\n" in name:
+        return name
+    splits = _header_splits(name, max(2, header_lines(name)))
+    lines = next((lines for lines in splits if max(map(text_units, lines)) + PADDING <= width), splits[0])
+    return "\n".join(lines)
+
+
+# ---- fitting the paper ----
+
+# the printable width between print_setup's margins (half an inch each side), in points, by (paper, landscape)
+PAPER_POINTS = {(9, True): 769.9, (9, False): 523.3, (8, True): 1118.6, (8, False): 769.9}
+# LibreOffice prints a column ``w`` units wide as 7w + 5 points at 100 % (Excel as 5.25w + 3.75: larger on paper)
+POINTS_PER_UNIT, POINTS_PER_COLUMN = 7.0, 5.0
+# the scale a one-page-wide sheet is made to print at or above: its 10-point text 8.5 points (LibreOffice may
+# print a little smaller than its column widths say: 0.79 for 0.82 measured on the register's 文件清单)
+PRINT_SCALE = 0.85
+TEXT_FLOOR = 8.0  # the narrowest a wrapping text column is made to fit the paper (four CJK characters a line)
+
+
+def printed_points(widths) -> float:
+    """How wide columns of ``widths`` print at 100 % (LibreOffice), in points."""
+    return sum(POINTS_PER_UNIT * w + POINTS_PER_COLUMN for w in widths)
+
+
+def page_units(page: tuple[int, bool], columns: int, *, scale: float = PRINT_SCALE) -> float:
+    """How many column units ``columns`` columns may take in all on ``page`` ((paper, landscape): (9, True) A4
+    landscape, (8, True) A3 landscape …) for a sheet fitted to the page's width to print at ``scale`` or more."""
+    return (PAPER_POINTS[page] / scale - POINTS_PER_COLUMN * columns) / POINTS_PER_UNIT
+
+
+def fit_widths(widths: list[float], floors: list[float | None], budget: float) -> list[float]:
+    """``widths`` made to fit ``budget`` units in all: the columns with a floor (text that wraps; None: a column
+    that keeps its width — numbers, short centred values) narrowed, the widest first, to one common width, never
+    below their floor; unchanged when they fit already (or as narrow as their floors allow when nothing fits)."""
+    if sum(widths) <= budget:
+        return widths
+    fixed = sum(w for w, floor in zip(widths, floors) if floor is None)
+
+    def at(level: float) -> list[float]:
+        return [w if floor is None else max(min(floor, w), min(w, level)) for w, floor in zip(widths, floors)]
+
+    low, high = 0.0, max(widths)
+    for _ in range(40):  # the common width, by bisection (the sum grows with it)
+        mid = (low + high) / 2
+        low, high = (mid, high) if sum(at(mid)) - fixed <= budget - fixed else (low, mid)
+    return [round(w, 1) for w in at(low)]
+
+
+def fit_columns(columns: list[Column], widths: list[float], page: tuple[int, bool] | None) -> list[float]:
+    """A table's widths fitted to ``page`` (fit_widths; None: left as they are): its text columns wrap in narrower
+    widths (never below TEXT_FLOOR, their minimum or what their header needs) so that the sheet, one page wide,
+    prints its text at PRINT_SCALE or more; hidden columns neither print nor change."""
+    if page is None:
+        return widths
+    shown = [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden]
+    floors = [max(TEXT_FLOOR, columns[c].minimum, header_need(columns[c].name)) if columns[c].kind == "text" else None
+              for c, _ in shown]
+    fitted = fit_widths([w for _, w in shown], floors, page_units(page, len(shown)))
+    out = list(widths)
+    for (c, _), w in zip(shown, fitted):
+        out[c] = w
+    return out
+
+
 def column_width(column: Column, values, *, others=(), formats: dict | None = None) -> float:
     """A column's width from its values (as shown) and its header, in column units.
 
@@ -266,8 +411,8 @@ def width_of(column: Column, needs) -> float:
     ``column.cap``, the widest number, the header (wrapped to ``header_lines``) and ``column.minimum``."""
     text_need = max((text for text, _ in needs), default=0.0)
     number_need = max((number for _, number in needs), default=0.0)
-    header_need = max(text_units(column.name) / header_lines(column.name), longest_word_units(column.name)) + PADDING
-    width = max(column.minimum, min(column.cap, text_need), header_need, number_need)
+    values = max(column.minimum, min(column.cap, text_need), number_need)
+    width = max(values, header_need(column.name, values))
     return round(width, 1)
 
 
@@ -291,9 +436,14 @@ def lines_needed(text, width: float) -> int:
     return sum(max(1, math.ceil(text_units(line) / usable)) for line in str(text).split("\n"))
 
 
+LINE_MARGIN = 0.5  # of a column's width, what its cell margins take from a line of wrapped text, in column units
+
+
 def line_units(width: float) -> float:
-    """How wide a text (text_units) one line of a column ``width`` units wide holds (lines_needed)."""
-    return max(1.0, width - PADDING + 0.5)
+    """How wide a text (text_units) one line of a column ``width`` units wide holds (lines_needed): the width less
+    the cell's margins. (Excel gives a line about 1.05 × width - 0.15 units of text as text_units counts it, a CJK
+    character 13⅓ pixels of the 7 a unit has; LibreOffice 1.4 × width: a line estimated to fit does.)"""
+    return max(1.0, width - LINE_MARGIN)
 
 
 def row_height(values: list, widths: list[float], *, line: float = 14.0, max_lines: int = 8) -> float:
@@ -318,20 +468,22 @@ def set_columns(ws, columns: list[Column], widths: list[float]) -> None:
 
 def write_table(ws, f: dict, *, top: int, columns: list[Column], rows: list[list], styles=None,
                 total: list | None = None, total_styles: dict | None = None, total_label_span: int = 1,
-                splice=None) -> list[float]:
+                splice=None, page: tuple[int, bool] | None = None) -> list[float]:
     """A table at row ``top``: header, one row per list in ``rows``, then an optional ``total`` row (shaded,
     bold); widths from content, heights from wrapped text. ``styles(r, c, value)`` may name a format for a
     cell (else the column's); ``total_styles`` maps a column to the total cell's format name (else total_money,
     total_count or total_text by the column's kind); the total's first ``total_label_span`` cells are merged
     for its label ('合计'). Returns the widths. Writes rows in order, so it works in
     xlsxwriter's constant_memory mode. ``splice`` (an xlsx_rows.RowSplice, in a constant_memory workbook):
-    the data rows are written by it after the workbook closes — the same cells, several times faster.
+    the data rows are written by it after the workbook closes — the same cells, several times faster. ``page``
+    ((paper, landscape), as print_setup is given): the widths fitted to it (fit_columns).
     """
     total_style = total_style_names(columns, total, total_styles)
     widths = []
     for c, values in enumerate(zip(*rows) if rows else [()] * len(columns)):
         others = [(total[c], total_style[c])] if total is not None else ()
         widths.append(column_width(columns[c], values, others=others))
+    widths = fit_columns(columns, widths, page)
     table_header(ws, f, top, columns, widths)
     heights = row_heights(rows, [(c, w) for c, (col, w) in enumerate(zip(columns, widths)) if not col.hidden])
     names = [column.style for column in columns]
@@ -360,10 +512,11 @@ def table_header(ws, f: dict, top: int, columns: list[Column], widths: list[floa
     """A table's column widths (set_columns) and its header row at ``top``, tall enough for the longest
     wrapped header."""
     set_columns(ws, columns, widths)
-    head = max(lines_needed(col.name, w) for col, w in zip(columns, widths))
+    texts = [header_text(col.name, w) for col, w in zip(columns, widths)]
+    head = max(lines_needed(text, w) for text, w in zip(texts, widths))
     ws.set_row(top, LINE_HEIGHT * head + 6)
-    for c, column in enumerate(columns):
-        ws.write_string(top, c, column.name, f["header"])
+    for c, text in enumerate(texts):
+        ws.write_string(top, c, text, f["header"])
 
 
 def total_row(ws, f: dict, r: int, columns: list[Column], widths: list[float], total: list, total_style: list,
@@ -384,7 +537,7 @@ def row_heights(rows: list, shown: list[tuple[int, float]], max_lines: int = MAX
     ``shown`` columns ((index, width) pairs; hidden columns have no say) — one loop for a table's rows."""
     # a text of at most ``fits`` characters and no line break takes one line whatever its characters (each is at
     # most WIDE_UNITS wide): most cells of a register, answered without measuring them
-    columns = [(c, width, int(max(1.0, width - PADDING + 0.5) // max(WIDE_UNITS, NARROW_UNITS))) for c, width in shown]
+    columns = [(c, width, int(line_units(width) // max(WIDE_UNITS, NARROW_UNITS))) for c, width in shown]
     heights = []
     for row in rows:
         lines = 1
