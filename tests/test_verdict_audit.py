@@ -131,10 +131,14 @@ def test_another_units_ranking_sheet_and_stamp_in_a_units_folder_are_not_its_own
     assert all(a["status"] == "通过" and not a["issues"] for a in summary["applications"]), summary["applications"]
     [status] = [u for u in summary["units"] if u["unit"] == unit]
     assert status["stamped_opinion"] is own and status["rank_source"] == ("推荐排序表" if own else "文件名序号")
+    receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / f"{unit}-回执.xlsx")
+    states = {r[0]: r[2] for ws in receipt.worksheets for r in ws.iter_rows(values_only=True) if r and r[0]}
     for name in ("保定市工业和信息化局-推荐排序表.xlsx", "保定市工业和信息化局推荐意见（盖章）.pdf"):
         [entry] = [f for f in summary["files"] if f["file"] == f"石家庄/{name}"]
         [issue] = entry["issues"]
         assert issue["severity"] == "warning" and "写的是“保定市工业和信息化局”，不是本单位" in issue["message"], issue
+        # (not listed as 有效 beside that hint: the clerk sees it was not used)
+        assert entry["status"] == "misplaced" and states[f"石家庄/{name}"] == "文件名写的是其他推荐单位（未采用）"
 
 
 @pytest.mark.parametrize("second, said", [("reversed", True), ("same", False), ("next run", False)])

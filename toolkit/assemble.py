@@ -241,6 +241,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         if not other:
             continue
         ranking_files.remove((fv, ex))  # (another unit's sheet, saved into this unit's folder: not this unit's order)
+        entries[fv.path].status = "misplaced"
         entries[fv.path].issues.append(_wrong_folder(fv, other, "推荐排序表", "推荐顺序"))
     usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
     in_time = any(not any(received_late(f, campaign) for f in app.files) for app in checked)
@@ -293,6 +294,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         if not other:
             continue
         scans.remove(fv)  # (not this unit's stamped opinion: a file in the wrong folder)
+        entries[fv.path].status = "misplaced"
         entries[fv.path].issues.append(_wrong_folder(fv, other, "盖章推荐意见", "盖章推荐意见"))
     for fv in scans:
         if received_late(fv, campaign):  # (the notice: 推荐意见（盖章）… 逾期不再受理; the province decides)

@@ -70,6 +70,7 @@ __all__ = ["FILE_STATUS", "REGISTER", "SHEETS", "row_height", "statistics", "wri
 FILE_STATUS = {"current": "有效", "superseded": "已被新版本替代", "ignored": "临时文件（忽略）", "pending": "正在复制，下次汇总时读取", "unassigned": "未归属推荐单位",
                "rejected": "无法读取或识别", "late-version": "截止后收到的修改版（不予受理）",
                "removed": "已从本单位文件夹移出", "set-aside": "在撤回、作废或旧版文件夹中（不参加汇总）",
+               "misplaced": "文件名写的是其他推荐单位（未采用）",
                "unpacked": "压缩包（其中的文件已解压放入，不再读取）"}
 
 LEADERS = "推荐汇总表"
