@@ -109,19 +109,27 @@ def test_a_corrected_enterprise_name_is_a_new_version(tmp_path, make_form, make_
         assert all(not a["superseded_files"] for a in apps)
 
 
-@pytest.mark.parametrize("where, contacts, versions", [
-    ("1-申请表（修改版）.xlsx", {}, True),  # the audit's case: same number, same contacts
+SISTER = {"资产总额": {2018: 81000.0, 2019: 83500.0, 2020: 90200.0},
+          "主营业收入": {2018: 66000.0, 2019: 68100.0, 2020: 70300.0}}  # another company's figures
+
+
+@pytest.mark.parametrize("where, changed, versions", [
+    ("1-申请表（修改版）.xlsx", {}, True),  # the audit's case: same number, same figures
     ("华信/申请表（修改版）.xlsx", {}, True),  # the enterprise's own sub-folder
-    ("1-申请表（修改版）.xlsx", {"电话": "0311-86001111", "手机": "13903110000", "电子邮箱": "hx@hxjm.com"}, False),
+    ("华信/申请表（修改版）.xlsx", {"电话": "0311-86001111", "手机": "13903110000"}, True),  # contacts changed too
+    ("华信/申请表（修改版）.xlsx", SISTER, False),  # a sister company in the group's sub-folder, one group office's
+    ("1-申请表（修改版）.xlsx", SISTER, False),  # contacts: other figures under one number are two applications
     ("2-申请表.xlsx", {}, False),  # another number
     ("申请表（修改版）.xlsx", {}, False),  # no number, no sub-folder: nothing places them together
-], ids=["same number", "same sub-folder", "other contacts", "another number", "not placed"])
-def test_a_form_correcting_both_names_is_a_new_version(tmp_path, make_form, make_summary, where, contacts, versions):
+], ids=["same number", "same sub-folder", "contacts changed", "sister company", "other figures", "another number",
+        "not placed"])
+def test_a_form_correcting_both_names_is_a_new_version(tmp_path, make_form, make_summary, where, changed, versions):
     """An enterprise follows the name.pattern hint — 标杆名称 to begin with its name — and corrects a typo in its
     申报单位 too ('华新' for '华信'); the clerk saves the new pair beside the old one under the same number (or in the
     enterprise's sub-folder). One application in its new version, the change said; before, two applications, both
-    第1位 (需补正), pushing the unit's third to 超出名额. Told apart: other contacts (two companies of a group alike
-    in name), another number, and forms not placed together at all."""
+    第1位 (需补正), pushing the unit's third to 超出名额. Told apart: other figures (two companies of a group alike in
+    name, filled in by the group's office with one set of contacts — a review merged 三友化工 and 三友化纤 when a
+    shared contact was the test), another number, and forms not placed together at all."""
     import time
 
     unit = tmp_path / "inbox" / "石家庄"
@@ -136,7 +144,7 @@ def test_a_form_correcting_both_names_is_a_new_version(tmp_path, make_form, make
         make_summary(unit / f"{n}-{other}-总结材料.docx", enterprise=other, name=f"{other}推行精益生产的经验")
     run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
     time.sleep(0.05)
-    make_form(unit / where, 申报单位=firm, 标杆名称=title, **contacts)
+    make_form(unit / where, 申报单位=firm, 标杆名称=title, **changed)
     make_summary(unit / where.replace("申请表", "总结材料").replace(".xlsx", ".docx"), enterprise=firm, name=title)
     run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0)
     apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}

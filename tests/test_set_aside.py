@@ -39,6 +39,13 @@ FIRMS = ["石家庄华信精密机械有限公司", "石家庄天元药业有限
     ("石家庄/不撤回/a.xlsx", ""),
     ("石家庄/Golden/a.docx", ""),
     ("石家庄/企业历史沿革/a.pdf", ""),
+    # what a review found: withdrawal folders missed before, and folders holding current material set aside
+    *[(f"石家庄/{name}/a.xlsx", name) for name in ("放弃申报", "退出", "已撤", "撤出", "不申报", "不报", "已取消",
+                                                   "不予推荐", "撤稿", "弃报")],
+    *[(f"石家庄/{name}/a.xlsx", "") for name in ("新版（替换旧版）", "重新提交（原版作废）", "修改后（已删除旧文件）",
+                                                 "正式版（旧版已删）", "撤回后重新提交", "原撤回项目（恢复申报）",
+                                                 "已恢复（原撤回）", "2-河北过期食品处理有限公司", "河北Old Town有限公司",
+                                                 "1-无效专利整改项目")],
 ])
 def test_which_sub_folders_set_their_files_aside(path, aside):
     assert set_aside_folder(path) == aside

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .campaign import Campaign
 from .clock import instant
-from .keys import BENCHMARK, EMAIL, ENTERPRISE, MOBILE, PHONE, REGION, SECTION_OVERVIEW
+from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
 from .messages import ARCHIVE_FIX, display_location, make_issue
 from .messages import title as issue_title
 from .model import (
@@ -60,7 +60,7 @@ from .names import (
     same_name,
     strip_company_suffix,
 )
-from .normalize import compact, normalize_filename, normalize_name, official_date, official_day
+from .normalize import normalize_filename, normalize_name, official_date, official_day
 from .rules.deadline import late_edit_warning, late_issues, late_warning, received_late
 from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
@@ -588,7 +588,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             # sub-folder under the same rank prefix (a placed form: one of the two given)
             corrected = _corrected_name([(k, groups[k]) for k in titled[title]], fv, ex) if title in titled else None
             if corrected is None and place != ("", None):
-                corrected = _corrected_name([(k, groups[k]) for k in placed.get(place, ())], fv, ex, contact=True)
+                corrected = _corrected_name([(k, groups[k]) for k in placed.get(place, ())], fv, ex, figures=True)
             base = corrected or base
         key = base
         n = 1
@@ -895,28 +895,36 @@ def _current(items: list[tuple[FileVersion, Extracted]], campaign: Campaign) -> 
 
 
 def _corrected_name(candidates: list[tuple[str, dict]], fv: FileVersion, ex: Extracted, *,
-                    contact: bool = False) -> str | None:
+                    figures: bool = False) -> str | None:
     """The key of the group (among ``candidates``: (key, group), those with ``ex``'s 标杆名称) whose latest 申请表
     ``ex`` — one whose 申报单位 no earlier one has — corrects: a 申报单位 spelt nearly alike (a typo put right:
     '有限贵任公司' -> '有限责任公司'; difflib's ratio ≥ 0.85) in the same place — the same sub-folder (or none) and the
     same rank prefix (or none) in its file name: an enterprise's branch in its own sub-folder or under another
-    number is another application. ``contact``: the 标杆名称 may differ too (the 回执's name.pattern hint asks to
-    correct both), so the same 电话, 手机 or 电子邮箱 is asked for as well — two companies of one group alike in name
-    ('唐山三友化工股份有限公司', '唐山三友化纤股份有限公司') in the group's sub-folder are two applications. None when
-    none or several fit."""
+    number is another application. ``figures``: the 标杆名称 may differ too (the 回执's name.pattern hint asks to
+    correct both), so the enterprise's figures are asked to be the same as well (_same_figures) — two companies of
+    one group alike in name ('唐山三友化工股份有限公司', '唐山三友化纤股份有限公司'), filled in by one group office
+    with its contacts, in the group's sub-folder, are two applications. None when none or several fit."""
     name = normalize_name(ex.form.text(ENTERPRISE))
     if len(name) < 4:
         return None
-    reached = {compact(ex.form.text(key)) for key in (PHONE, MOBILE, EMAIL)} - {""}
     fits = []
     for key, g in candidates:
         last_fv, last = g["forms"][-1]
         other = normalize_name(last.form.text(ENTERPRISE))
         if (last_fv.subfolder == fv.subfolder and prefix_rank(last_fv.name) == prefix_rank(fv.name)
                 and len(other) >= 4 and difflib.SequenceMatcher(None, name, other).ratio() >= 0.85
-                and (not contact or reached & {compact(last.form.text(k)) for k in (PHONE, MOBILE, EMAIL)})):
+                and (not figures or _same_figures(last.form, ex.form))):
             fits.append(key)
     return fits[0] if len(fits) == 1 else None
+
+
+def _same_figures(a, b) -> bool:
+    """Whether two 申请表 (FormData) give one enterprise's figures: at least three yearly values (资产总额, 主营业收入,
+    利润总额 …, in 万元) written in both, and every value written in both the same."""
+    both = [(x.value, b.yearly[key][year].value) for key, per_year in a.yearly.items()
+            for year, x in per_year.items() if key in b.yearly and year in b.yearly[key]
+            and isinstance(x.value, (int, float)) and isinstance(b.yearly[key][year].value, (int, float))]
+    return len(both) >= 3 and all(abs(x - y) < 0.005 for x, y in both)
 
 
 def _second_project(earlier: tuple, later: tuple) -> bool:

@@ -72,10 +72,13 @@ def _core(name: str) -> str:
 # the quota message (移出本单位文件夹，另存备查) often keeps withdrawn or old material in the unit's own folder, in
 # '已撤回（备查）', '作废', '旧版', 'old' … (a bare '备查' only as the whole name: '备查材料' and '证实性材料（备查）'
 # are the evidence an application is checked against, which stays with it)
-_SET_ASIDE = re.compile(r"撤回|撤销|撤下|作废|废弃|弃用|不推荐|不再推荐|不参加|取消推荐|不报送|旧版|旧稿|旧文件|历史版本|过期|"
-                        r"待删|已删|删除|无效|^另存备查$|^留存备查$|^备查$|^存档$|^归档$|^备份$|"
-                        r"(?<![a-z])(?:old|backup|bak|archived?|obsolete|withdrawn)(?![a-z])", re.IGNORECASE)
-_NOT_SET_ASIDE = re.compile(r"不撤回|未撤回|不作废|未作废|不删除|撤回后恢复")
+_SET_ASIDE = re.compile(r"撤回|撤销|撤下|撤出|撤稿|已撤|作废|废弃|弃用|弃报|放弃|退出|不推荐|不再推荐|不予推荐|不参加|取消|"
+                        r"不报|不申报|旧版|旧稿|旧文件|历史版本|待删|已删|删除|^另存备查$|^留存备查$|^备查$|^存档$|^归档$|"
+                        r"^备份$|(?<![a-z])(?:old|backup|bak|archived?|obsolete|withdrawn)(?![a-z])", re.IGNORECASE)
+# what the folder holds now, whatever it says of what it replaced ('新版（替换旧版）', '撤回后重新提交', '已恢复（原撤回）'),
+# or an enterprise's own folder whose name has such a word ('2-河北老旧版画有限公司', '河北Old Town有限公司')
+_NOT_SET_ASIDE = re.compile(r"不撤回|未撤回|不作废|未作废|不删除|恢复|重新|新版|替换|修改后|正式|最终|定稿|"
+                            r"有限|公司|集团|厂", re.IGNORECASE)
 
 
 def set_aside_folder(path: str) -> str:
