@@ -207,7 +207,7 @@ class Journal:
         observed = entry.get("observed") if entry else None
         if not observed:
             return None
-        at, observed_size, observed_ino = (observed + [None])[:3]
+        at, observed_size, observed_ino = observed  # (_apply keeps it as [at, size, ino])
         if size < observed_size or (ino and observed_ino and ino != observed_ino):
             return None
         if not instant(seen) - self.OBSERVED_FOR <= instant(at) < instant(seen):

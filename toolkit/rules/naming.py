@@ -12,14 +12,6 @@ from ..normalize import normalize_name
 from ..wordcount import count_words
 
 
-def name_location(app: Application) -> tuple[str, str]:
-    if app.form and app.form.text("标杆名称"):
-        return app.form_file.path if app.form_file else "", app.form.fields[BENCHMARK].location
-    if app.summary and SECTION_NAME in app.summary.sections:
-        return app.summary_file.path if app.summary_file else "", app.summary.sections[SECTION_NAME].location
-    return "", ""
-
-
 def name_places(app: Application) -> list[tuple[str, str, str, str]]:
     """Every place the application writes its 标杆名称, as (document — 申请表 or 总结材料 —, the name, file,
     location): the 申请表's field, then the 总结材料's 质量标杆名称 section; a place left empty is not one."""
@@ -40,8 +32,8 @@ def check_name(app: Application, campaign: Campaign) -> Iterator[Issue]:
     name = app.benchmark_name
     if not name:
         return
-    file, location = name_location(app)
     places = name_places(app)
+    file, location = places[0][2:] if places else ("", "")  # (where the name is said: the 申请表 first)
     counted = [(place, count_words(written), where_file, where) for place, written, where_file, where in places]
     over = [c for c in counted if c[1] > campaign.name_limit]
     if over:
