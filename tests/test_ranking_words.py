@@ -228,11 +228,20 @@ WITHDRAWAL_WORDS = [
     ("并非撤回", False), ("没有撤回", False), ("是否撤回：否", False), ("恢复推荐", False), ("继续推荐", False),
     ("保留", False), ("重点推荐", False), ("材料已移出", False), ("推荐顺序有冲突（重复或未填写），请填写", False),
     ("参加", False), ("同意推荐", False),
+    # a bare 撤回 word taking a file or a part of the application, not the application: no warning
+    ("撤回原申请表，以修改版为准", False), ("取消了附件3", False), ("撤下旧版材料", False), ("撤销原第2名的盖章页", False),
+    ("取消重复上传的总结材料", False), ("撤回企业旧版材料", False), ("放弃原标杆名称", False), ("撤掉多余的证明", False),
+    ("已取消附件中的照片", False),
+    # … or the application itself
+    ("撤回该企业", True), ("取消其推荐资格", True), ("退出本次评选", True), ("撤回申报材料", True), ("撤回全部材料", True),
+    ("材料撤回", True), ("取消了", True), ("企业要求取消", True), ("撤回（企业要求）", True), ("放弃本项目", True),
+    ("取消推荐，以新版排序为准", True),
     # not sure: left as it was, with a warning
     ("可能撤回", None), ("拟撤回", None), ("企业考虑退出", None), ("或将放弃", None), ("是否撤回", None),
     ("如不能按时补正则撤回", None), ("若企业不参加则取消", None), ("撤回待定", None), ("撤回？", None),
     ("取消推荐?", None), ("已撤回，现恢复推荐", None), ("撤回后重新申报", None), ("暂缓", None), ("删除", None),
     ("作废", None), ("已撤", None), ("企业不要了", None), ("搁置", None),
+    ("撤回第2名", None), ("撤回申请表", None), ("撤回，改用修改版", None), ("撤回，以新版为准", None),
 ]
 
 

@@ -748,6 +748,16 @@ _RESTORED = re.compile(r"恢复|重新推荐|重新申报|继续推荐|继续申
 # words that sound like taking an application out but are none of the above: '暂缓', '删除', '作废', bare '撤'
 _UNSURE = re.compile(r"暂缓|缓报|缓推|删除|删掉|去掉|划掉|作废|不要了|搁置|撤(?![回销下掉出除报])")
 _CLAUSE_START = re.compile(r"[，,。；;、]")
+# a bare verb (撤回, 取消, 撤销, 放弃 …) may take an object: the application ('撤回该企业', '取消其推荐资格', '撤回申报
+# 材料') or a file or part of it ('撤回原申请表，以修改版为准', '取消了附件3', '撤下旧版材料') — the latter withdraws nothing
+_BARE_VERBS = frozenset(("撤回", "撤销", "撤下", "撤掉", "撤出", "撤除", "撤报", "退出", "放弃", "取消"))
+_OBJECT = re.compile(r"(?:了|掉|的)*([^，,。；;、（(）)【】\[\]!！?？\s]*)")
+_PART = re.compile(r"附件|扫描|证明|证书|图片|照片|附表|页|章节|部分|名称|数据|字样|签字|盖章|印章|照")
+_FILE = re.compile(r"材料|文件|申请表|申请书|总结|表格|版|稿|word|excel|pdf|xlsx?|docx?", re.IGNORECASE)
+_EARLIER = re.compile(r"原|旧|老|之前|前一|上一|上次|重复|多余|错|第一|初|草")
+_THE_APPLICATION = re.compile(r"^(?:本|该|此|其|这)|企业|公司|厂|集团|项目|申报|推荐|资格|参评|评选|名额|标杆|全部|所有")
+# a withdrawal that speaks of versions ('撤回，以修改版为准'): a file replaced, maybe not the application withdrawn
+_VERSIONS = re.compile(r"修改版|修订版|更正版|新版|最新版|替换|为准")
 
 _YES = re.compile(r"(?:是|√|✓|✔|☑|y|yes)[。.！!]?", re.IGNORECASE)  # a yes and nothing more ('是企业原因' is none)
 
@@ -757,11 +767,13 @@ def _withdrawal(value) -> bool | None:
     退出, 放弃, 不再推荐, 取消推荐, 取消, 不参加, 企业不参加了, 不申报, 不报了 …); False — it says nothing of it, or
     says not to ('保留，不撤回', '撤回：否', '不取消', '取消撤回', '恢复推荐'); None — it has a word that may mean
     withdrawing and is not taken as one: hedged ('可能撤回', '如不能补正则撤回', '撤回待定', '是否撤回'), taken back
-    in the same cell ('已撤回，现恢复推荐'), or only sounding like it ('暂缓', '删除', '作废')."""
+    in the same cell ('已撤回，现恢复推荐'), only sounding like it ('暂缓', '删除', '作废'), a bare 撤回 word taking
+    something else than the application ('撤回第2名', _object_of) or speaking of versions ('撤回，以修改版为准'). A
+    bare word taking a file or part of it ('撤回原申请表', '取消了附件3') says nothing of the application."""
     if not isinstance(value, str) or not value.strip():
         return False
     matches = list(_WITHDRAWN.finditer(value))
-    said, unsure, undone = False, False, set()
+    said, firm, unsure, undone = False, False, False, set()  # firm: said by a word with its object
     for n, m in enumerate(matches):
         if n in undone:
             continue
@@ -774,17 +786,31 @@ def _withdrawal(value) -> bool | None:
             continue
         clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0):]
         if _YES_AFTER.match(value, m.end()):
-            said = True  # '是否撤回：是'
+            said = firm = True  # '是否撤回：是'
         elif _HEDGE_BEFORE.search(before) or _CONDITION.search(clause) or _HEDGE_AFTER.search(value, m.end()):
             unsure = True
+        elif m.group() in _BARE_VERBS and (taken := _object_of(value, m.end())) is not True:
+            unsure = unsure or taken is None  # a file of it withdrawn ('撤回原申请表'): nothing said of the application
         else:
-            said = True
-    restored = _RESTORED.search(value) is not None
+            said, firm = True, firm or m.group() not in _BARE_VERBS
+    restored = _RESTORED.search(value) is not None or (said and not firm and _VERSIONS.search(value) is not None)
     if said and not restored:
         return True
     if said or unsure or (not undone and not restored and _UNSURE.search(value)):
         return None
     return False
+
+
+def _object_of(value: str, end: int) -> bool | None:
+    """What a bare 撤回 word (_BARE_VERBS) ending at ``end`` of ``value`` takes, from the rest of its clause: True —
+    nothing, or the application ('撤回', '撤回（企业要求）', '撤回该企业', '退出本次评选'); False — a file or part of it
+    ('撤回原申请表', '取消了附件3', '撤下旧版材料'); None — something else ('撤回申请表', '撤回第2名'), not taken."""
+    taken = _OBJECT.match(value, end).group(1)
+    if not taken:
+        return True
+    if _PART.search(taken) or (_FILE.search(taken) and _EARLIER.search(taken)):
+        return False
+    return True if _THE_APPLICATION.search(taken) else None
 
 
 def _says_withdrawn(value) -> bool:
