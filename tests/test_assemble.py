@@ -232,6 +232,64 @@ def test_a_late_application_does_not_make_an_on_time_one_a_duplicate(tmp_path, m
     assert apps["唐山市工业和信息化局"]["status"] == "通过", apps["唐山市工业和信息化局"]["issues"]
 
 
+def _applications(folder, make_form, make_summary, firms):
+    """A unit's applications, one sub-folder each, ranked by prefix in the order of ``firms`` (名称, 标杆名称 method)."""
+    for rank, (firm, method) in enumerate(firms, start=1):
+        name = f"{firm}{method}的经验"
+        make_form(folder / f"{rank}-{firm}" / "申请表.xlsx", 申报单位=firm, 标杆名称=name)
+        make_summary(folder / f"{rank}-{firm}" / "总结材料.docx", enterprise=firm, name=name)
+
+
+SHARED = "河北华信精密机械有限公司"
+
+
+@pytest.mark.parametrize("where", ["another unit", "the same unit"])
+def test_a_copy_beyond_the_quota_does_not_make_a_recommended_one_a_duplicate(tmp_path, make_form, make_summary,
+                                                                             where):
+    """A unit's copy of an enterprise placed beyond its quota (超出名额) is not recommended: the copy within a quota
+    stays 通过, with a warning naming the other copy; the copy beyond the quota is told of it (an error)."""
+    inbox = tmp_path / "inbox"
+    if where == "another unit":
+        _applications(inbox / "唐山", make_form, make_summary, [(SHARED, "实施六西格玛设计")])
+        _applications(inbox / "冶金协会", make_form, make_summary, [
+            ("河北钢铁集团有限公司", "推行精益生产"), ("唐山瑞丰钢铁有限公司", "推行卓越绩效"), (SHARED, "推行精益生产")])
+        kept, beyond = ("唐山市工业和信息化局", 1), ("河北省冶金行业协会", 3)
+    else:
+        _applications(inbox / "唐山", make_form, make_summary, [
+            (SHARED, "实施六西格玛设计"), ("唐山三友化工股份有限公司", "推行精益生产"),
+            ("唐山瑞丰钢铁有限公司", "推行卓越绩效"), (SHARED, "推行精益生产")])
+        kept, beyond = ("唐山市工业和信息化局", 1), ("唐山市工业和信息化局", 4)
+    run(inbox, tmp_path / "out", CAMPAIGN, settle=0)
+    apps = {(a["unit"], a["rank"]): a for a in _summary(tmp_path / "out")["applications"]}
+    ok, over = apps[kept], apps[beyond]
+    assert ok["enterprise"] == over["enterprise"] == SHARED
+    assert ok["status"] == "通过", ok["issues"]
+    [hint] = [i for i in ok["issues"] if i["code"] == "duplicate.enterprise"]
+    assert hint["severity"] == "warning"
+    assert f"另见{beyond[0]}报送的第{beyond[1]}位（超出名额，未计入推荐），本项不算重复推荐" in hint["message"]
+    assert over["status"] == "超出名额"
+    [error] = [i for i in over["issues"] if i["code"] == "duplicate.enterprise"]
+    assert error["severity"] == "error" and f"{kept[0]}推荐的第{kept[1]}位" in error["message"]
+
+
+def test_a_duplicate_within_quotas_names_only_the_recommended_copies(tmp_path, make_form, make_summary):
+    """An enterprise recommended by two units within their quotas and sent by a third beyond its quota: the two are
+    duplicates of each other (errors), naming each other and not the copy beyond the quota."""
+    inbox = tmp_path / "inbox"
+    _applications(inbox / "唐山", make_form, make_summary, [(SHARED, "实施六西格玛设计")])
+    _applications(inbox / "机械协会", make_form, make_summary, [(SHARED, "推行精益生产")])
+    _applications(inbox / "冶金协会", make_form, make_summary, [
+        ("河北钢铁集团有限公司", "推行精益生产"), ("唐山瑞丰钢铁有限公司", "推行卓越绩效"), (SHARED, "推行卓越绩效")])
+    run(inbox, tmp_path / "out", CAMPAIGN, settle=0)
+    apps = {a["unit"]: a for a in _summary(tmp_path / "out")["applications"] if a["enterprise"] == SHARED}
+    for unit, other in (("唐山市工业和信息化局", "河北省机械行业协会"), ("河北省机械行业协会", "唐山市工业和信息化局")):
+        [error] = [i for i in apps[unit]["issues"] if i["code"] == "duplicate.enterprise"]
+        assert error["severity"] == "error" and apps[unit]["status"] == "需补正"
+        assert f"另见{other}推荐的第1位。" in error["message"] and "冶金" not in error["message"]
+    [error] = [i for i in apps["河北省冶金行业协会"]["issues"] if i["code"] == "duplicate.enterprise"]
+    assert "唐山市工业和信息化局推荐的第1位、河北省机械行业协会推荐的第1位" in error["message"]
+
+
 def test_a_correction_after_the_deadline_leaves_the_on_time_version_standing(tmp_path, make_form, make_summary):
     import datetime as dt
 
