@@ -457,6 +457,15 @@ CASES = [
      lambda: rule_issues(fields={"申报单位": "石家庄华北精工机械有限公司（原石家庄机床厂第二分厂）"}), False),
     ("eligibility.branch", "分厂 inside a street name", lambda: rule_issues(fields={"申报单位": "石家庄分厂路机械有限公司"}),
      False),
+    *(("eligibility.branch", f"a {word}", lambda name=name: rule_issues(fields={"申报单位": name}), True)
+      for word, name in (
+        ("分院", "河北省机械科学研究设计院有限公司唐山分院"), ("支行", "中国工商银行股份有限公司石家庄裕华支行"),
+        ("工程处", "中铁十八局集团有限公司第五工程处"), ("项目部", "河北建工集团有限责任公司雄安项目部"),
+        ("事业部", "长城汽车股份有限公司哈弗事业部"), ("车间", "河北钢铁集团有限公司第一炼钢车间"),
+        ("分所", "河北省计量监督检测研究院有限公司沧州分所"))),
+    *(("eligibility.branch", f"{word} inside a name", lambda name=name: rule_issues(fields={"申报单位": name}), False)
+      for word, name in (("车间", "河北车间设备制造有限公司"), ("经营部", "石家庄市新华区华信五金经营部"),
+                         ("分院", "石家庄分院街机械有限公司"))),
     # -- finance.suspicious
     ("finance.suspicious", "profit above revenue", lambda: rule_issues(yearly={"利润总额": {2020: 60000}}), True),
     ("finance.suspicious", "negative other revenue (no minimum in the campaign)",

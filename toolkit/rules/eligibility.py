@@ -13,9 +13,12 @@ from ..normalize import normalize_name, plain_number
 
 # a branch's name, as the 营业执照 of branches end: 企业名称登记管理规定 reserves 分公司, 分厂, 分店 for a branch
 # (分支机构), named after the enterprise it belongs to ('河北××有限公司石家庄分公司', '××钢铁公司第二分厂'), which has no
-# 独立法人资格 (公司法: 分公司不具有法人资格); 办事处, 营业部, 分部, 分中心 are branches' names too. A bracket after it
-# is the branch written beside its company ('××有限公司（唐山分公司）'); a former name in brackets is none
-_BRANCH = re.compile(r"(分公司|分厂|分店|分部|办事处|营业部|分中心)\)?(?:\([^()]*\))?$")
+# 独立法人资格 (公司法: 分公司不具有法人资格); 办事处, 营业部, 分部, 分中心, 分院, 分所, a bank's 分行, 支行 and 分理处,
+# a builder's 工程处 and 项目部 are branches' names too, and a 事业部 or 车间 is a part of its company with no
+# registration of its own. A bracket after it is the branch written beside its company ('××有限公司（唐山分公司）'); a
+# former name in brackets is none. (经营部, 门市部 are left: many are registered businesses of their own.)
+_BRANCH = re.compile(r"(分公司|分厂|分店|分部|办事处|营业部|分中心|分院|分所|分行|支行|分理处|工程处|项目部|事业部|车间)"
+                     r"\)?(?:\([^()]*\))?$")
 _FORMER_NAME = re.compile(r"\((?:原|曾用名|原名)[^()]*\)$")  # '…有限公司（原××分厂）'
 
 
