@@ -141,6 +141,54 @@ def test_another_units_ranking_sheet_and_stamp_in_a_units_folder_are_not_its_own
         assert entry["status"] == "misplaced" and states[f"石家庄/{name}"] == "文件名写的是其他推荐单位（未采用）"
 
 
+@pytest.mark.parametrize("name, folder_unit, other", [
+    # the unit's own association spelled as clerks write it, another unit named for the enterprises it covers
+    ("河北省纺织服装行业协会推荐排序表（含石家庄市工信局推荐企业）.xlsx", "河北省纺织与服装行业协会", ""),
+    ("河北省建材工业协会推荐意见.pdf", "河北省建筑材料工业协会", ""),
+    ("唐山推荐排序表（含冶金协会会员企业）.xlsx", "唐山市工业和信息化局", ""),
+    ("推荐排序表（保定市工信局推荐的企业）.xlsx", "石家庄市工业和信息化局", ""),
+    ("关于推荐唐山市德龙钢铁有限公司的推荐意见.pdf", "河北省冶金行业协会", ""),
+    ("推荐意见（盖章）.pdf", "河北省冶金行业协会", ""),
+    # another unit as the sender, however spelled
+    ("冶金协会推荐意见（盖章）.pdf", "唐山市工业和信息化局", "冶金协会"),
+    ("保定市工业和信息化局-推荐排序表.xlsx", "石家庄市工业和信息化局", "保定市工业和信息化局"),
+    ("河北省建材工业协会推荐意见.pdf", "河北省冶金行业协会", "河北省建筑材料工业协会"),
+    ("河北省纺织服装行业协会-推荐排序表.xlsx", "石家庄市工业和信息化局", "河北省纺织与服装行业协会"),
+    ("河北省质量文化协会推荐意见.pdf", "河北省质量协会", "河北省质量文化协会"),
+    ("河北省质量协会推荐意见.pdf", "河北省质量文化协会", "河北省质量协会"),
+])
+def test_a_file_names_another_unit_only_as_its_sender(campaign, name, folder_unit, other):
+    """Which other unit a ranking sheet's or stamped scan's file name gives as its sender (it is then not the folder's
+    unit's): the folder's own unit however its association is spelled names none, nor a unit written for the
+    enterprises it covers ('含…推荐企业', '…会员企业')."""
+    from toolkit.assemble import _other_unit_named
+
+    assert _other_unit_named(name, campaign.unit(folder_unit), campaign) == other
+
+
+def test_a_units_sheet_with_its_name_spelled_otherwise_is_its_order(tmp_path, make_form, make_summary, campaign):
+    """The last review's case: 纺织与服装's own sheet, named '河北省纺织服装行业协会推荐排序表（含石家庄市工信局推荐
+    企业）', orders its applications (it was taken as 石家庄's, misplaced, and the file names' order stood)."""
+    folder = tmp_path / "inbox" / "纺织服装协会"
+    firms = ("河北宏润纺织有限公司", "石家庄常山纺织股份有限公司")
+    for firm in firms:
+        _pair(folder, make_form, make_summary, firm)
+    wb = openpyxl.Workbook()
+    wb.active.append(["推荐顺序", "申报单位"])
+    wb.active.append([1, firms[1]])
+    wb.active.append([2, firms[0]])
+    sheet = "河北省纺织服装行业协会推荐排序表（含石家庄市工信局推荐企业）.xlsx"
+    wb.save(folder / sheet)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    summary = _summary(tmp_path / "out")
+    apps = sorted((a for a in summary["applications"]), key=lambda a: a["rank"])
+    assert [a["enterprise"] for a in apps] == [firms[1], firms[0]]
+    [status] = [u for u in summary["units"] if u["unit"] == "河北省纺织与服装行业协会"]
+    assert status["rank_source"] == "推荐排序表"
+    [entry] = [f for f in summary["files"] if f["file"].endswith(sheet)]
+    assert entry["status"] == "current" and not entry["issues"], entry
+
+
 @pytest.mark.parametrize("second, said", [("reversed", True), ("same", False), ("next run", False)])
 def test_ranking_sheets_dropped_in_together_with_other_orders_are_said(tmp_path, make_form, make_summary, campaign,
                                                                        second, said):

@@ -66,7 +66,7 @@ from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
 from .rules.ranking import prefix_rank, rank_unit
 from .sizeclass import size_class
-from .units import set_aside_folder, unit_candidates
+from .units import set_aside_folder, unit_candidates, unit_core
 from .validate import validate
 
 
@@ -801,17 +801,28 @@ def _wrong_folder(fv: FileVersion, other: str, kind: str, taken_as: str) -> Issu
 def _other_unit_named(name: str, unit, campaign: Campaign) -> str:
     """The name of another unit — as written in the file's ``name``: its full name or an alias that names an office
     or association ('唐山市工信局', '冶金协会'), never a bare place ('关于推荐唐山市德龙钢铁有限公司的推荐意见' names
-    an enterprise's city, not 唐山's bureau) — when the file's name names no unit of ``unit``'s; '' otherwise."""
+    an enterprise's city, not 唐山's bureau) — when the file's name names no unit of ``unit``'s; '' otherwise.
+    ``unit``'s own name counts however its association is spelled ('河北省纺织服装行业协会' for 河北省纺织与服装行业协会:
+    units.unit_core), and another unit named for the enterprises it covers ('（含石家庄市工信局推荐企业）', '冶金协会会员
+    企业') names no sender."""
     text = normalize_name(name)
+    core = unit_core(text)
 
-    def named(u) -> str:
-        return next((n for n in (u.name, *u.aliases) if _UNIT_WORDS.search(n) and normalize_name(n) in text), "")
+    def named(u, text: str = text, spelled=normalize_name) -> str:
+        return next((n for n in (u.name, *u.aliases) if _UNIT_WORDS.search(n)
+                     and any(not _DESCRIBING.match(text, m.end()) and not _INCLUDING.search(text, 0, m.start())
+                             for m in re.finditer(re.escape(spelled(n)), text))), "")
 
-    if named(unit) or any(len(n) >= 3 and normalize_name(n) in text for n in unit.aliases):
+    if named(unit) or named(unit, core, unit_core) or any(len(n) >= 3 and normalize_name(n) in text
+                                                         for n in unit.aliases):
         return ""
-    return next((found for u in campaign.units if u.name != unit.name and (found := named(u))), "")
+    others = [u for u in campaign.units if u.name != unit.name]
+    return next((found for u in others if (found := named(u))), "") or next(
+        (u.name for u in others if named(u, core, unit_core)), "")
 
 
+_DESCRIBING = re.compile(r"(?:的)?(?:会员|推荐的?企业|推荐企业|所属企业|企业)")  # '冶金协会会员企业', '…工信局推荐企业'
+_INCLUDING = re.compile(r"(?:含|包括|包含)$")  # '（含石家庄市工信局…）'
 _UNIT_WORDS = re.compile(r"工信局|工业和信息化局|改革发展局|协会|促进会|质协")
 
 

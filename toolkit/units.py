@@ -54,15 +54,15 @@ def resolve_unit(folder: str, campaign: Campaign) -> Unit | None:
         return campaign.unit(candidates[0])
     # the same name but for the words associations' names vary in ('河北省建材工业协会' for 建筑材料工业协会's alias
     # 建材协会, '纺织服装行业协会' for 纺织与服装行业协会)
-    core = _core(key)
-    same = {unit.name for unit in campaign.units for n in (unit.name, *unit.aliases) if core and _core(n) == core}
+    core = unit_core(key)
+    same = {unit.name for unit in campaign.units for n in (unit.name, *unit.aliases) if core and unit_core(n) == core}
     return campaign.unit(same.pop()) if len(same) == 1 else None
 
 
 _VARYING = re.compile(r"河北省|河北|^省|行业|工业|产业|[与和及、]")
 
 
-def _core(name: str) -> str:
+def unit_core(name: str) -> str:
     """A unit's name without the words its spellings vary in (河北省, 行业, 工业, 产业, 与, 和, 及), for comparing an
     association's name as a clerk writes it: '河北省纺织服装行业协会' and '纺织与服装行业协会' -> '纺织服装协会'."""
     return _VARYING.sub("", normalize_name(name))
