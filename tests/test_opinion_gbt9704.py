@@ -387,3 +387,123 @@ def test_title_lines_never_cut_a_word_a_place_name_starts(text, cut_inside):
     assert "".join(lines) == text and len(lines) > 1
     joints = {f"{a[-1]}/{b[0]}" for a, b in itertools.pairwise(lines)}
     assert not joints & set(cut_inside), lines
+
+
+# ---------------------------------------------------------------- long names on one page (§7.3.5.4)
+
+# three applications at the notice's limits: 标杆名称 of 35–40 字, a 申报单位 with a Latin word, long industry names
+LONG = (("河北冀东水泥重型装备制造集团股份有限公司", "推行六西格玛设计质量改进方法的经验", "C35 专用设备制造业"),
+        ("唐山三友化工新材料科技研发股份有限公司", "实施卓越绩效与精益生产融合的经验", "C26 化学原料和化学制品制造业"),
+        ("长城汽车零部件（唐山）INTERNATIONAL有限公司", "推行QC小组与TPM管理的经验", "C36 汽车制造业"))
+LONG_UNITS = {"唐山": "唐山市工业和信息化局", "邯郸": "邯郸市工业和信息化局"}
+
+
+@pytest.fixture(scope="module")
+def long_opinions(tmp_path_factory):
+    """唐山 with the three LONG applications ranked by file-name prefixes (a final opinion); 邯郸 with the same three
+    unranked (a draft: its red banner says the order is the receipt order), in a run of its own (one enterprise in
+    two units is a duplicate). -> {folder: (the opinion's path, the unit's summary.json entry)}."""
+    from conftest import GOOD_VALUES, good_sections
+
+    from toolkit.campaign import load_campaign
+    from toolkit.render.forms import write_form, write_summary
+
+    campaign = load_campaign()
+    made = {}
+    for folder, region in (("唐山", "唐山市"), ("邯郸", "邯郸市")):
+        base = tmp_path_factory.mktemp(f"long-names-{region}")
+        for i, (enterprise, method, industry) in enumerate(LONG, start=1):
+            name = f"{enterprise}{method}"
+            values = {**GOOD_VALUES, "申报单位": enterprise, "标杆名称": name, "所在地区": region, "所属行业": industry}
+            prefix = f"{i}-" if folder == "唐山" else ""
+            (base / "inbox" / folder).mkdir(parents=True, exist_ok=True)
+            write_form(str(base / "inbox" / folder / f"{prefix}申请表{i}.xlsx"), campaign, values)
+            write_summary(str(base / "inbox" / folder / f"{prefix}总结材料{i}.docx"), campaign,
+                          good_sections(name, enterprise), enterprise=enterprise)
+        run(base / "inbox", base / "out", campaign, settle=0, workers=1, now=ON_TIME)
+        summary = json.loads((base / "out" / "latest" / "summary.json").read_text(encoding="utf-8"))
+        unit = LONG_UNITS[folder]
+        made[folder] = (base / "out" / "latest" / "推荐意见" / f"{unit}-推荐意见.docx",
+                        next(u for u in summary["units"] if u["unit"] == unit))
+    return made
+
+
+def test_line_pieces_keep_words_and_marks_with_their_neighbours():
+    """Chinese breaks after any character, never within a Latin word, before a closing mark or after an opening
+    one: '（唐' and '山）' are pieces, 'INTERNATIONAL' one piece (measured generously), a space a piece."""
+    from toolkit.render.opinion import line_pieces, wrapped_lines
+
+    pieces = line_pieces("零件（唐山）INTERNATIONAL有限")
+    assert pieces[:4] == [1.0, 1.0, 2.0, 2.0] and len(pieces) == 7
+    assert pieces[4] == pytest.approx(13 * 0.7)
+    assert line_pieces("C36 汽车") == [pytest.approx(1.9), 0.5, 1.0, 1.0]
+    assert wrapped_lines("一二三四五六", 3) == 2 and wrapped_lines("一二三四五六", 3, indent=2) == 3
+    assert wrapped_lines("INTERNATIONAL", 4) == 3  # a word wider than the column is broken where it must be
+
+
+def test_long_names_get_balanced_columns_with_whole_words():
+    """Columns for the LONG applications across the 156 mm 版心: they fill it; the Latin word fits its column
+    whole; no row needs more than four lines; no industry leaves one character alone on its last line."""
+    from toolkit.render.opinion import CELL_PADDING, _wrap, column_widths, line_pieces
+
+    columns = [["推荐顺序", "1", "2", "3"], ["申报单位", *(e for e, _, _ in LONG)],
+               ["标杆名称", *(e + m for e, m, _ in LONG)], ["所在地区", *["唐山市"] * 3], ["所属行业", *(i for _, _, i in LONG)]]
+    available = TEXT_WIDTH / 12700
+    widths = column_widths(columns, available)
+    assert sum(widths) == pytest.approx(available)
+    ems = [(w - CELL_PADDING.pt) / TABLE_FONT_SIZE for w in widths]
+    assert max(line_pieces(LONG[2][0])) <= ems[1] and max(line_pieces(LONG[2][0] + LONG[2][1])) <= ems[2]
+    lines = [max(_wrap(col[r], em)[0] for col, em in zip(columns, ems)) for r in range(1, 4)]
+    assert max(lines) <= 4, lines
+    assert all(_wrap(v, ems[4])[0] == 1 or _wrap(v, ems[4])[1] > 1.0 for v in columns[4][1:])
+    assert ems[3] >= text_em("唐山市")  # a short value never broken
+
+
+def test_the_room_left_never_leaves_a_character_alone():
+    """The fixture's three (the fewest lines leave room, shared among the columns): 'C34 通用设备制造业' is not left
+    as 'C34 通用设备制造' / '业', whatever share of the room its column gets."""
+    from toolkit.render.opinion import CELL_PADDING, _wrap, column_widths
+
+    columns = [["推荐顺序", "1", "2", "3"], ["申报单位", *ENTERPRISES],
+               ["标杆名称", *(f"{e}实施六西格玛设计的经验" for e in ENTERPRISES)], ["所在地区", *["张家口市"] * 3],
+               ["所属行业", *["C34 通用设备制造业"] * 3]]
+    widths = column_widths(columns, TEXT_WIDTH / 12700)
+    count, last = _wrap("C34 通用设备制造业", (widths[4] - CELL_PADDING.pt) / TABLE_FONT_SIZE)
+    assert count == 1 or last > 1.0, (count, last)
+
+
+def _table_sizes(path: Path) -> set[str]:
+    tbl = next(_part(path, "word/document.xml").iter(_w("tbl")))
+    return {el.get(_w("val")) for el in tbl.iter(_w("sz"))}
+
+
+def test_an_opinion_is_tightened_only_when_it_would_not_fit_one_page(opinions, long_opinions):
+    """The moderate opinion keeps its table in 小四 (sz 24) and the body 28 pt apart; the LONG one, which would run
+    onto a second page, has its table in 五号 (sz 21), the adjustment GB/T 9704 §7.3.5.4 allows."""
+    assert _table_sizes(_docx(opinions, FINAL_UNIT)) == {"24"}
+    moderate = _part(_docx(opinions, FINAL_UNIT), "word/document.xml")
+    assert not [s for s in moderate.iter(_w("spacing")) if s.get(_w("line")) in ("520", "480", "440")]
+    assert _table_sizes(long_opinions["唐山"][0]) == {"21"}
+    header = next(next(_part(long_opinions["唐山"][0], "word/document.xml").iter(_w("tbl"))).iter(_w("tr")))
+    broken = ["".join("/" if el.tag == _w("br") else el.text or "" for el in tc.iter(_w("t"), _w("br")))
+              for tc in header.iter(_w("tc"))]
+    assert broken[0] == "推荐/顺序", broken  # a header wider than its column broken in its middle
+
+
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or poppler's pdftotext not installed: cannot print the opinion")
+@pytest.mark.parametrize("folder", ["唐山", "邯郸"])
+def test_long_names_print_on_one_page_with_the_signature(long_opinions, tmp_path, folder):
+    """The print audit's case: three applications with names at the notice's limits (and, for 邯郸, the draft's
+    banner above them) print on one A4 page — 署名 and 成文日期 beside the table, not alone on a second page —
+    with the Latin word whole and the headers broken in their middle."""
+    path, status = long_opinions[folder]
+    unit = LONG_UNITS[folder]
+    assert status["passed"] == 3 and bool(status.get("draft_reasons")) is (folder == "邯郸")
+    text = _pdf_text(_pdf(path, tmp_path))
+    assert text.count("\f") <= 1, "one A4 page"
+    assert text.count("INTERNATIONAL") == 2, "the Latin word never cut"
+    flat = re.sub(r"\s+", "", text)
+    assert f"（加盖公章）{unit}年月日" in flat
+    for enterprise, _, _ in LONG:
+        assert re.sub(r"\s+", "", enterprise) in flat

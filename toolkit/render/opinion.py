@@ -43,6 +43,7 @@ from ..normalize import clean_text
 from . import RenderContext, unit_documents
 from .docx_style import (
     BODY_FONT,
+    LINE_PITCH,
     FIXED_TIME,
     HEADING_FONT,
     SIZE_2,
@@ -89,30 +90,156 @@ def _longest_line_em(text: str) -> float:
 
 
 UNBREAKABLE_EM = 6.0  # values this short (张家口市, 雄安新区, a rank) are never broken across lines
+LONGEST_WORD_EM = 10.0  # a Latin word up to this wide ('INTERNATIONAL') is given a column it fits in
+# marks a line never starts with (closing brackets and punctuation) or ends with (opening brackets): GB/T 15834-2011
+# 标点符号用法, as Word's and LibreOffice's line breaking for Chinese (kinsoku) keep them
+_NO_LINE_START = frozenset("）)]」』】〕〉》，。、；：？！,.;:?!%”’·…")
+_NO_LINE_END = frozenset("（([「『【〔〈《“‘")
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
+
+
+def line_pieces(text: str) -> list[float]:
+    """The widths in ems of the pieces one line of ``text`` breaks between, as Word and LibreOffice break Chinese:
+    after any CJK character and at spaces (a space is a piece), never within a run of Latin letters and digits (a
+    word; measured generously, 0.7 em a capital and 0.6 em another, for the fonts a reader may put in place of
+    仿宋_GB2312), never before a closing mark nor after an opening one (_NO_LINE_START, _NO_LINE_END)."""
+    pieces: list[list] = []  # [width, glued to the next]
+    at = 0
+    while at < len(text):
+        m = _WORD.match(text, at) if text[at] not in _NO_LINE_START | _NO_LINE_END else None
+        if m:
+            piece, at = sum(0.7 if ch.isupper() else 0.6 for ch in m.group()), m.end()
+            chars = m.group()
+        else:
+            piece, chars, at = text_em(text[at]), text[at], at + 1
+        if chars[0] in _NO_LINE_START and pieces and not chars.isspace():
+            pieces[-1][0] += piece
+        elif pieces and pieces[-1][1]:
+            pieces[-1][0] += piece
+            pieces[-1][1] = chars[-1] in _NO_LINE_END
+        else:
+            pieces.append([piece, chars[-1] in _NO_LINE_END])
+    return [width for width, _ in pieces]
+
+
+def wrapped_lines(text: str, width: float, *, indent: float = 0.0) -> int:
+    """How many lines ``text`` takes in a column ``width`` ems wide (line_pieces filled greedily, as Word and
+    LibreOffice fill lines; a piece wider than the column is broken where it must be; each of the text's own
+    lines at least one; ``indent``: ems the first line starts in, 首行缩进)."""
+    return _wrap(text, width, indent)[0]
+
+
+def _wrap(text: str, width: float, indent: float = 0.0) -> tuple[int, float]:
+    """(lines, the last line's width in ems) of ``text`` in a column ``width`` ems wide (wrapped_lines)."""
+    if width <= 0:
+        return max(1, len(text)), 0.0
+    total, used = 0, 0.0
+    for n, line in enumerate(text.split("\n")):
+        lines, used = 1, (indent if n == 0 else 0.0)
+        for piece in line_pieces(line):
+            if used and used + piece > width + 1e-9:
+                lines, used = lines + 1, 0.0
+            if piece > width + 1e-9:
+                more = math.ceil(piece / width - 1e-9) - 1
+                lines, used = lines + more, piece - more * width
+            else:
+                used += piece
+        total += lines
+    return total, used
 
 
 def column_widths(columns: list[list[str]], available: float, *, size: float = TABLE_FONT_SIZE,
                   padding: float = CELL_PADDING.pt) -> list[float]:
-    """Widths in points for table columns from their texts (the header first), the way browsers size an automatic
-    table (CSS 2.1 §17.5.2.2): each column's minimum (its longest short value whole, its header in two lines,
-    otherwise 4 characters) and maximum (its longest text on one line); all maxima when they fit, else the minima
-    plus the rest shared in proportion to what each column lacks."""
-    mins, maxs = [], []
+    """Widths in points for table columns from their texts (the header first), adding up to ``available``. Each
+    column has a minimum (its longest short value whole, its header in two lines, its longest Latin word up to
+    LONGEST_WORD_EM, otherwise 2 characters) and a maximum (its longest text on one line). All maxima when they
+    fit; else the fewest lines any row needs (wrapped_lines): for 1, 2, 3 … lines, each column the narrowest that
+    holds every value of it in that many lines (with no character alone on a last line, when that fits too), the
+    first count whose columns fit — a 40-字 标杆名称 beside a
+    long 申报单位 in three lines each rather than one in five beside the other in two, never a word cut; the
+    space left shared in proportion to what each column lacks of its maximum (as CSS 2.1 §17.5.2.2 sizes an
+    automatic table, which this was before) — after the headers, when all then fit on one line."""
+    mins, maxs, values_of = [], [], []
     for texts in columns:
         header, values = (texts[0] if texts else ""), texts[1:]
         natural = max([_longest_line_em(t) for t in texts] + [1.0])
         short = [_longest_line_em(v) for v in values if _longest_line_em(v) <= UNBREAKABLE_EM]
-        minimum = max([math.ceil(text_em(header) / 2), *short, min(natural, 4.0)])
-        mins.append(minimum * size + padding)
-        maxs.append(max(natural, minimum) * size + padding)
-    if sum(maxs) <= available:
-        extra = available - sum(maxs)
-        return [w + extra * w / sum(maxs) for w in maxs]
-    if sum(mins) >= available:
-        return [w * available / sum(mins) for w in mins]
-    room = available - sum(mins)
-    lack = [mx - mn for mn, mx in zip(mins, maxs)]
-    return [mn + room * lk / sum(lack) for mn, lk in zip(mins, lack)]
+        words = [w for v in values for w in line_pieces(v) if w <= LONGEST_WORD_EM]
+        minimum = max([math.ceil(text_em(header) / 2), *short, min(natural, 2.0), *words])
+        mins.append(minimum)
+        maxs.append(max(natural, minimum))
+        values_of.append(values)
+
+    def points(ems: list[float]) -> list[float]:
+        return [w * size + padding for w in ems]
+
+    if sum(points(maxs)) <= available:
+        extra = available - sum(points(maxs))
+        return [w + extra * w / sum(points(maxs)) for w in points(maxs)]
+    if sum(points(mins)) >= available:
+        return [w * available / sum(points(mins)) for w in points(mins)]
+    widths = mins
+    for lines, tidy in itertools.product(range(1, 16), (True, False)):
+        needed = [_narrowest(values, lines, low, high, tidy=tidy) for values, low, high in zip(values_of, mins, maxs)]
+        if sum(points(needed)) <= available:
+            widths = needed
+            break
+    room = available - sum(points(widths))
+    # the header row on one line when every header then fits (a line less, worth the width where rows do not gain)
+    headers = [text_em(texts[0]) if texts else 0.0 for texts in columns]
+    short_of = [max(0.0, h - w) for h, w in zip(headers, widths)]
+    if 0 < sum(short_of) * size <= room:
+        widths = [w + s for w, s in zip(widths, short_of)]
+        room -= sum(short_of) * size
+    lack = [mx - w for w, mx in zip(widths, maxs)]
+    shares = lack if sum(lack) > 0 else widths
+    shared = [w + room / size * share / sum(shares) for w, share in zip(widths, shares)]
+    return points(_tidied(shared, values_of))
+
+
+def _alone(value: str, width: float) -> bool:
+    """Whether ``value`` in ``width`` ems leaves one character alone on its last line."""
+    count, last = _wrap(value, width)
+    return count > 1 and last <= 1.0
+
+
+def _tidied(widths: list[float], values_of: list[list[str]]) -> list[float]:
+    """``widths`` (ems) with a column whose share of the room left one character alone on a last line ('C34 通用
+    设备制造' / '业') widened by up to 2 ems, taken from the widest column where no row grows taller."""
+    widths = list(widths)
+    rows = max((len(v) for v in values_of), default=0)
+
+    def heights(ws: list[float]) -> list[int]:
+        return [max((wrapped_lines(vs[r], w) for vs, w in zip(values_of, ws) if r < len(vs)), default=1)
+                for r in range(rows)]
+
+    for c, values in enumerate(values_of):
+        donor = max(range(len(widths)), key=widths.__getitem__)
+        if donor == c or not any(_alone(v, widths[c]) for v in values):
+            continue
+        before = heights(widths)
+        for extra in (0.25 * k for k in range(1, 9)):
+            trial = list(widths)
+            trial[c] += extra
+            trial[donor] -= extra
+            if not any(_alone(v, trial[c]) for v in values) and all(map(int.__le__, heights(trial), before)):
+                widths = trial
+                break
+    return widths
+
+
+def _narrowest(values: list[str], lines: int, low: float, high: float, *, tidy: bool = False) -> float:
+    """The narrowest width in ems, from ``low`` up in half ems (``high`` at most), that holds every one of
+    ``values`` in ``lines`` lines or fewer; ``tidy``: none of them leaving one character alone on its last line
+    ('C36 汽车制造' / '业')."""
+    def fits(value: str, width: float) -> bool:
+        count, last = _wrap(value, width)
+        return count <= lines and not (tidy and count > 1 and last <= 1.0)
+
+    width = low
+    while width < high and not all(fits(v, width) for v in values):
+        width += 0.5
+    return min(width, high)
 
 
 # ---------------------------------------------------------------- table XML
@@ -138,9 +265,10 @@ def _row_property(row, tag: str) -> None:
         tr_pr.append(el)
 
 
-def _fit_tables(doc) -> None:
-    """Each simple table of the rendered opinion (no merged cells) sized from its contents across the 版心."""
-    available = Emu(doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin).pt
+def _simple_tables(doc) -> list:
+    """The opinion's simple tables (no merged cells, every row a cell per grid column): (python-docx Table, its
+    cells' texts by column, the header row's first-paragraphs), as a run of the template leaves them."""
+    found = []
     for table in doc.tables:
         tbl = table._tbl
         if tbl.xpath(".//w:gridSpan | .//w:vMerge"):
@@ -149,8 +277,112 @@ def _fit_tables(doc) -> None:
         rows = [tr.tc_lst for tr in tbl.tr_lst]
         if not rows or any(len(tcs) != n for tcs in rows):
             continue
-        columns = [["".join(t.text or "" for t in tcs[c].iter(qn("w:t"))) for tcs in rows] for c in range(n)]
-        set_column_widths(table, column_widths(columns, available))
+        found.append((table, [["".join(t.text or "" for t in tcs[c].iter(qn("w:t"))) for tcs in rows]
+                              for c in range(n)]))
+    return found
+
+
+# how an opinion that would run onto a second page is tightened, in order, until it fits one (GB/T 9704-2012 §7.3.5.4:
+# 当公文排版后所剩空白处不能容下印章或签发人签名章、成文日期时，可以采取调整行距、字距的措施解决): the table in 五号
+# (10.5 pt on 15.75 pt lines) instead of 小四, then the body's lines 26, 24 and 22 pt apart instead of 28 (§5.2.4's 22
+# lines a page). (table font size, its line pitch, the body's line pitch) in points.
+_TIGHTER = ((TABLE_FONT_SIZE, TABLE_LINE.pt, LINE_PITCH.pt), (10.5, 15.75, LINE_PITCH.pt), (10.5, 15.75, 26.0),
+            (10.5, 15.75, 24.0), (10.5, 15.75, 22.0))
+
+
+def _fit_page(doc) -> None:
+    """Size each simple table of the rendered opinion from its contents across the 版心 (column_widths) and, when
+    the opinion would not fit one page as it is (``estimated_height``) and a tighter layout (_TIGHTER) makes it fit,
+    set the first such: the table's font size and line pitch, the body's line pitch. An opinion that fits in
+    none stays as the template lays it out (its opinion and 署名 kept together on the next page)."""
+    section = doc.sections[0]
+    available = Emu(section.page_width - section.left_margin - section.right_margin).pt
+    page = Emu(section.page_height - section.top_margin - section.bottom_margin).pt
+    tables = _simple_tables(doc)
+    chosen = _TIGHTER[0]
+    for tier in _TIGHTER:
+        if estimated_height(doc, tables, available, *tier) <= page:
+            chosen = tier
+            break
+    size, table_line, pitch = chosen
+    for table, columns in tables:
+        widths = column_widths(columns, available, size=size)
+        set_column_widths(table, widths)
+        if chosen != _TIGHTER[0]:
+            for p in (p for row in table.rows for cell in row.cells for p in cell.paragraphs):
+                p.paragraph_format.line_spacing = Pt(table_line)
+                for run in p.runs:
+                    run.font.size = Pt(size)
+        _break_headers(table, widths, size)
+    if pitch != LINE_PITCH.pt:
+        for p in doc.paragraphs:
+            if _line_spacing(p) == LINE_PITCH.pt:
+                p.paragraph_format.line_spacing = Pt(pitch)
+
+
+def _break_headers(table, widths: list[float], size: float) -> None:
+    """A header wider than its column broken in the middle with a line break ('推荐\n顺序', '所在\n地区'), not
+    wherever the column ends ('所在地\n区')."""
+    for cell, width in zip(table.rows[0].cells, widths):
+        p = cell.paragraphs[0]
+        text = p.text
+        if "\n" not in text and len(text) > 2 and text_em(text) * size > width - CELL_PADDING.pt + 0.01:
+            _break_at(p, math.ceil(len(text) / 2))
+
+
+def _line_spacing(p) -> float | None:
+    """A paragraph's exact line pitch in points (its own, else its style's or a style it is based on), None for
+    a multiple or none."""
+    spacing = p.paragraph_format.line_spacing
+    style = p.style
+    while spacing is None and style is not None:
+        spacing, style = style.paragraph_format.line_spacing, style.base_style
+    return spacing.pt if hasattr(spacing, "pt") else None
+
+
+def _spacing(p, name: str) -> float:
+    value = getattr(p.paragraph_format, name)
+    style = p.style
+    while value is None and style is not None:
+        value, style = getattr(style.paragraph_format, name), style.base_style
+    return value.pt if value is not None else 0.0
+
+
+def estimated_height(doc, tables: list, available: float, table_size: float, table_line: float,
+                     pitch: float) -> float:
+    """About how tall, in points, the body of ``doc`` is with its simple ``tables`` (_simple_tables) in
+    ``table_size`` on ``table_line`` pt lines and the paragraphs set LINE_PITCH apart set ``pitch`` apart: each
+    paragraph's lines (wrapped_lines over the 版心 ``available`` pt wide, less its indents, in its font size) times
+    its line pitch (a multiple or none: 1.3 times its size), with the space before and after it; each table's rows
+    (their tallest cell at column_widths' widths) and borders. An estimate, not Word's layout."""
+    heights = {id(table._tbl): _table_height(columns, available, table_size, table_line)
+               for table, columns in tables}
+    total = 0.0
+    paragraphs = {id(p._p): p for p in doc.paragraphs}
+    for child in doc.element.body.iterchildren():
+        if id(child) in heights:
+            total += heights[id(child)]
+            continue
+        p = paragraphs.get(id(child))
+        if p is None:
+            continue
+        size = _font_size(p, SIZE_3)
+        spacing = _line_spacing(p)
+        spacing = pitch if spacing == LINE_PITCH.pt else spacing or size * 1.3
+        fmt = p.paragraph_format
+        width = available - (fmt.left_indent.pt if fmt.left_indent else 0) - (
+            fmt.right_indent.pt if fmt.right_indent else 0)
+        indent = fmt.first_line_indent.pt if fmt.first_line_indent else 0.0
+        lines = wrapped_lines(p.text, width / size, indent=indent / size)
+        total += lines * spacing + _spacing(p, "space_before") + _spacing(p, "space_after")
+    return total
+
+
+def _table_height(columns: list[list[str]], available: float, size: float, line: float) -> float:
+    widths = column_widths(columns, available, size=size)
+    rows = len(columns[0]) if columns else 0
+    ems = [(w - CELL_PADDING.pt) / size for w in widths]
+    return sum(max(wrapped_lines(col[r], em) for col, em in zip(columns, ems)) * line + 1.0 for r in range(rows))
 
 
 # ---------------------------------------------------------------- the 署名 block
@@ -448,7 +680,7 @@ def render_opinion(target, campaign: Campaign, view: UnitView, *, template: byte
                 "opinion": opinion if rows else NO_APPLICATIONS, "draft_reasons": reasons,
                 "draft": "".join(reasons), "date": clean_text(written) or BLANK_DATE}, autoescape=True)
     doc = tpl.docx
-    _fit_tables(doc)
+    _fit_page(doc)
     _break_title(doc, clean_text(status.unit))
     _align_signature(doc)
     state = "草稿" if reasons else "正式稿"
