@@ -266,10 +266,29 @@ def test_a_copy_beyond_the_quota_does_not_make_a_recommended_one_a_duplicate(tmp
     assert ok["status"] == "通过", ok["issues"]
     [hint] = [i for i in ok["issues"] if i["code"] == "duplicate.enterprise"]
     assert hint["severity"] == "warning"
-    assert f"另见{beyond[0]}报送的第{beyond[1]}位（超出名额，未计入推荐），本项不算重复推荐" in hint["message"]
+    assert f"另见{beyond[0]}报送的第{beyond[1]}位（超出名额），未计入推荐，本项不算重复推荐" in hint["message"]
     assert over["status"] == "超出名额"
     [error] = [i for i in over["issues"] if i["code"] == "duplicate.enterprise"]
     assert error["severity"] == "error" and f"{kept[0]}推荐的第{kept[1]}位" in error["message"]
+
+
+def test_an_ineligible_copy_does_not_make_an_eligible_one_a_duplicate(tmp_path, make_form, make_summary):
+    """The audit's case 6b: 石家庄's copy of an enterprise is 不符合申报条件 (a loss in 2019); 机械协会's copy stays
+    通过, with a warning naming the ineligible one; the ineligible copy is told of the recommended one."""
+    inbox = tmp_path / "inbox"
+    name = f"{SHARED}推行精益生产的经验"
+    loss = {"利润总额": {2018: 3100.0, 2019: -5.0, 2020: 3650.25}}
+    make_form(inbox / "石家庄" / "申请表.xlsx", 申报单位=SHARED, 标杆名称=name, **loss)
+    make_summary(inbox / "石家庄" / "总结材料.docx", enterprise=SHARED, name=name)
+    _applications(inbox / "机械协会", make_form, make_summary, [(SHARED, "实施六西格玛设计")])
+    run(inbox, tmp_path / "out", CAMPAIGN, settle=0)
+    apps = {a["unit"]: a for a in _summary(tmp_path / "out")["applications"]}
+    kept, out = apps["河北省机械行业协会"], apps["石家庄市工业和信息化局"]
+    assert out["status"] == "不符合申报条件" and kept["status"] == "通过", kept["issues"]
+    [hint] = [i for i in kept["issues"] if i["code"] == "duplicate.enterprise"]
+    assert hint["severity"] == "warning" and "石家庄市工业和信息化局报送的第1位（不符合申报条件），未计入推荐" in hint["message"]
+    [error] = [i for i in out["issues"] if i["code"] == "duplicate.enterprise"]
+    assert error["severity"] == "error" and "河北省机械行业协会推荐的第1位" in error["message"]
 
 
 def test_a_duplicate_within_quotas_names_only_the_recommended_copies(tmp_path, make_form, make_summary):

@@ -13,9 +13,10 @@ def duplicate_issues(candidates: list[Application]) -> dict[int, Issue]:
     unit), keyed by id(app). ``candidates`` are the applications that are accepted at all (assembly leaves out the
     late ones: a late application does not make another one a duplicate); each names the others' unit and rank.
 
-    A copy placed beyond its unit's quota (``over_quota``, 超出名额) is not recommended (SPEC §5: the quota is applied
-    in rank order): it is told of the others (an error, beside its quota.exceeded), but an application within its
-    quota whose only other copies are such gets a warning naming them, not an error — it stays 通过.
+    A copy placed beyond its unit's quota (``over_quota``, 超出名额; SPEC §5: the quota is applied in rank order) or
+    not eligible (``ineligible``, 不符合申报条件) is not recommended: it is told of the others (an error, beside its
+    own), but an application whose only other copies are such gets a warning naming them, not an error — it stays
+    通过.
     """
     # bucket by the name without legal suffix, then confirm pairs precisely (股份 vs 集团 are different)
     buckets: dict[str, list[Application]] = {}
@@ -30,8 +31,8 @@ def duplicate_issues(candidates: list[Application]) -> dict[int, Issue]:
             others = [o for o in same if o is not app and same_enterprise(o.enterprise, app.enterprise)]
             if not others:
                 continue
-            counted = others if app.over_quota else [o for o in others if not o.over_quota]
-            out[id(app)] = _duplicate(app, counted) if counted else _over_quota_copies(app, others)
+            counted = others if _not_recommended(app) else [o for o in others if not _not_recommended(o)]
+            out[id(app)] = _duplicate(app, counted) if counted else _unrecommended_copies(app, others)
     return out
 
 
@@ -46,13 +47,19 @@ def _duplicate(app: Application, others: list[Application]) -> Issue:
                       field="申报单位", enterprise=app.enterprise, other=names, units="、".join(units), fix=fix)
 
 
-def _over_quota_copies(app: Application, copies: list[Application]) -> Issue:
-    """The warning on ``app`` (within its quota): its enterprise is also in ``copies``, each beyond its unit's
-    quota (not recommended, so not a duplicate yet)."""
-    names = "、".join(f"{o.unit}报送的第{o.rank}位" for o in copies)
+def _not_recommended(app: Application) -> bool:
+    """Whether ``app`` is, whatever else it lacks, never recommended as it stands: beyond its unit's quota or not
+    eligible."""
+    return app.over_quota or app.ineligible
+
+
+def _unrecommended_copies(app: Application, copies: list[Application]) -> Issue:
+    """The warning on ``app``: its enterprise is also in ``copies``, none recommended (beyond a quota, or not
+    eligible), so not a duplicate as they stand."""
+    names = "、".join(f"{o.unit}报送的第{o.rank}位（{'超出名额' if o.over_quota else '不符合申报条件'}）" for o in copies)
     own = all(o.unit == app.unit for o in copies)
-    fix = ("如本单位调整推荐顺序使该项进入名额，两项将成为重复推荐，请只保留一项。" if own else
-           "对方调整推荐顺序使该项进入名额时，将成为重复推荐，请与对方确认由哪个单位推荐。")
+    fix = ("如本单位调整推荐顺序或改正后使该项得到推荐，两项将成为重复推荐，请只保留一项。" if own else
+           "对方调整推荐顺序或改正后使该项得到推荐时，将成为重复推荐，请与对方确认由哪个单位推荐。")
     return make_issue("duplicate.enterprise", severity=WARNING, file=app.form_file.path if app.form_file else "",
                       location="申报单位", field="申报单位",
-                      message=f"企业“{app.enterprise}”另见{names}（超出名额，未计入推荐），本项不算重复推荐。", fix=fix)
+                      message=f"企业“{app.enterprise}”另见{names}，未计入推荐，本项不算重复推荐。", fix=fix)
