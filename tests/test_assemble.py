@@ -594,6 +594,48 @@ def test_a_stamped_opinion_received_after_the_deadline_is_in_doubt(tmp_path, mak
     assert ('data-stamped="outdated"' in page) == late
 
 
+@pytest.mark.parametrize("after", ["a late version", "a late application", "both", "an on-time correction"])
+def test_material_not_accepted_does_not_outdate_a_stamp(tmp_path, make_form, make_summary, after):
+    """The audit's case 8: a stamped 推荐意见 received before the deadline stays simply received (已收到, nothing to
+    re-stamp) when what came after it is not accepted — a corrected 申请表 after the deadline (a late version, the
+    on-time one stands) or a third application 逾期; a correction before the deadline still outdates it."""
+    import datetime as dt
+
+    from toolkit.campaign import load_campaign
+    from toolkit.demo import MINIMAL_PDF
+
+    campaign = load_campaign().with_deadline("2021-09-20")
+    china = dt.timezone(dt.timedelta(hours=8))
+    unit = tmp_path / "inbox" / "唐山"
+    firms = ("唐山华信精密机械有限公司", "唐山恒泰精密机械有限公司", "唐山宏达精密机械有限公司")
+
+    def pair(n: int, method: str = "实施六西格玛设计") -> None:
+        name = f"{firms[n - 1]}{method}的经验"
+        make_form(unit / f"{n}-申请表.xlsx", 申报单位=firms[n - 1], 标杆名称=name, 所在地区="唐山市")
+        make_summary(unit / f"{n}-总结材料.docx", enterprise=firms[n - 1], name=name)
+
+    pair(1)
+    pair(2)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 10, 9, tzinfo=china))
+    (unit / "唐山市工业和信息化局推荐意见（盖章）.pdf").write_bytes(MINIMAL_PDF)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, now=dt.datetime(2021, 9, 15, 9, tzinfo=china))
+    if after in ("a late version", "both", "an on-time correction"):
+        make_form(unit / "1-申请表.xlsx", 申报单位=firms[0], 标杆名称=f"{firms[0]}实施六西格玛设计的经验",
+                  所在地区="唐山市", 联系人="孙丽")
+    if after in ("a late application", "both"):
+        pair(3)
+    later = dt.datetime(2021, 9, 18 if after == "an on-time correction" else 25, 9, tzinfo=china)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, now=later)
+    summary = _summary(tmp_path / "out")
+    [u] = [u for u in summary["units"] if u["unit"] == "唐山市工业和信息化局"]
+    outdated = after == "an on-time correction"
+    assert u["stamped_opinion"] and u["opinion_outdated"] is outdated, u
+    assert [a["status"] for a in summary["applications"] if a["enterprise"] != firms[2]] == ["通过", "通过"]
+    register = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)
+    row = next(r for r in register["推荐单位情况"].iter_rows(values_only=True) if r[1] == "唐山市工业和信息化局")
+    assert ("已收到，需核对（早于最新材料，必要时重新盖章）" if outdated else "已收到") in row, row
+
+
 def test_a_stamp_on_a_draft_opinion_is_received_but_in_doubt(tmp_path, make_form, make_summary):
     """Two applications without an order given (receipt order: the 推荐意见 is a draft) and a stamped scan: the
     scan is received, but the receipt, the register and the status page say the stamp is on a draft — before,

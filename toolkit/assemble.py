@@ -453,8 +453,10 @@ def _unit_status(unit, apps: list[Application], facts: dict, campaign: Campaign)
     if scans and apps:
         newest_scan = max(instant(fv.first_seen) for fv in scans)
         # when the applications and the order last changed: a file received or removed (an application withdrawn
-        # by moving its files out), a ranking sheet received, an application withdrawn (whatever the route)
-        changes = [f.first_seen for a in apps for f in a.files] + [f.removed_at for a in apps for f in a.files]
+        # by moving its files out), a ranking sheet received, an application withdrawn (whatever the route) — not
+        # what came after the deadline and was not accepted (an application 逾期, a late version: 逾期不再受理)
+        accepted = [f for a in apps if not a.late for f in a.files if not received_late(f, campaign)]
+        changes = [f.first_seen for f in accepted] + [f.removed_at for a in apps for f in a.files]
         changes += [fv.first_seen for fv, _ in usable] + [a.withdrawn_at for a in apps]
         outdated = max(map(instant, changes)) > newest_scan
     count = lambda status: sum(1 for a in apps if a.status == status)  # noqa: E731
