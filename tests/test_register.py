@@ -55,7 +55,7 @@ def test_leaders_sheet_numbers_each_application_as_its_opinion_does(register):
     gaps = 0
     for unit, listed in on_sheet.items():
         opinion = docx.Document(str(path.parent / "推荐意见" / f"{unit}-推荐意见.docx"))
-        table = next(t for t in opinion.tables if t.rows[0].cells[0].text.strip() == "推荐顺序")
+        table = next(t for t in opinion.tables if re.sub(r"\s", "", t.rows[0].cells[0].text) == "推荐顺序")
         in_opinion = [(int(r.cells[0].text), r.cells[1].text) for r in table.rows[1:] if r.cells[1].text.strip()]
         assert listed == in_opinion, unit
         ranks = sorted(a["rank"] for a in summary["applications"] if a["unit"] == unit and a["status"] == "通过")
