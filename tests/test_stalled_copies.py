@@ -240,3 +240,53 @@ def test_a_half_copy_read_before_the_deadline_is_continued_by_the_whole_file(tmp
     assert app["status"] == "通过", app["issues"]
     assert _entry(summary, "1-申请表.xlsx")["status"] == "current"
     assert not [i for f in summary["files"] for i in f["issues"] if i["code"] == "deadline.late"]
+
+
+@pytest.mark.parametrize("name", ["1-申请表.xlsx", "1-总结材料.docx"])
+@pytest.mark.parametrize("cached", [True, False], ids=["its result cached", "the cache cleared"])
+def test_a_new_version_copied_over_a_file_leaves_the_old_one_standing(tmp_path, make_form, make_summary, campaign,
+                                                                     name, cached):
+    """The audit's case 15: a corrected file copied over one read before, paused midway, is left for a later run —
+    and meanwhile the version read before stands (the application stays 通过, not '未找到对应的申请表'), taken from
+    the extraction cache, never read half-written; the 回执 and the unit's page list the file being copied. With
+    the cache cleared the old version cannot be had: the application is told its file is missing, as before.
+    When the copy ends, the new version is read."""
+    import openpyxl
+
+    campaign = campaign.with_deadline("2099-12-31")
+    folder, *_ = _pair(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    [app] = _summary(tmp_path / "out")["applications"]
+    assert app["status"] == "通过"
+    new = tmp_path / "new" / name
+    if name.endswith(".xlsx"):
+        make_form(new, 所在地区="石家庄市", 联系人="孙丽")
+    else:
+        make_summary(new, 企业概况=f"{FIRM}成立于2001年，现有员工1300人。" * 5)
+    whole = new.read_bytes()
+    (folder / name).write_bytes(whole[:len(whole) // 2])
+    _age(folder / name, 10)
+    if not cached:
+        for path in (tmp_path / "out" / ".state" / "cache").glob("*.jsonl"):
+            path.unlink()
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    summary = _summary(tmp_path / "out")
+    [app] = summary["applications"]
+    states = sorted(f["status"] for f in summary["files"] if f["file"].endswith(name))
+    if cached:
+        assert app["status"] == "通过" and app["versions"] == 1, app
+        assert states == ["current", "pending"]
+    else:
+        assert app["status"] == "需补正" and states == ["pending"]
+    receipt = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / "石家庄市工业和信息化局-回执.xlsx")
+    listed = [(r[0], r[2]) for r in receipt["收到的文件"].iter_rows(min_row=2, values_only=True)]
+    assert (f"石家庄/{name}", "正在复制，下次汇总时读取") in listed
+    page = next((tmp_path / "out" / "latest" / "单位").glob("石家庄*/index.html")).read_text(encoding="utf-8")
+    assert "正在复制，下次汇总时读取" in page
+    (folder / name).write_bytes(whole)  # the copy ends
+    _age(folder / name, 10)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    summary = _summary(tmp_path / "out")
+    [app] = summary["applications"]
+    assert app["status"] == "通过" and [f["status"] for f in summary["files"]] == ["current", "current"]
+    assert app["versions"] == 2

@@ -63,6 +63,9 @@ class Discovered:
     first_run: bool
     pending: list = ()  # FileVersion (unhashed) of files still being copied: listed, read by a later run
     removed: list = ()  # FileVersion (last known version) of files gone from the inbox since they were seen
+    # paths being copied over (in ``pending``) whose last version read stands meanwhile: in ``files`` as the journal
+    # last saw it, to be taken from the extraction cache, never read now (the bytes there are half a new version)
+    held: frozenset = frozenset()
 
 
 def _sha256(path: Path, limit: int | None = None) -> str:
@@ -402,7 +405,18 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
              if st is not None and recent(now_s - st.st_mtime, settle) and rel not in temporary]
     changing = {os.fspath(p) for p in wait_until_stable(young, settle=settle, max_wait=max_wait)}
     files, ignored, pending = [], [], []
+    standing: set[str] = set()  # (Discovered.held)
     units = _Units(campaign)
+
+    def left_pending(path: Path, rel: str, st) -> None:
+        """``rel`` left for the next run (being copied); a version of it read before stands meanwhile (SPEC §4.1:
+        never read half-written — nor taken away half-written: a corrected 申请表 copied over the old one)."""
+        journal.observe(rel, seen_at, st.st_size, st.st_ino)
+        pending.append(_pending_version(path, rel, units, seen_at, st))
+        if journal.latest(rel) is not None:
+            files.append(_as_last_seen(rel, journal, units, abspath=os.fspath(path)))
+            standing.add(rel)
+
     # content keeps its receipt time within its unit, whatever its folder is called now
     journal.place_of = units.place
     for rel, abspath, st in scanned:
@@ -412,8 +426,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         if st is None:
             continue  # vanished between listing and stat
         if abspath in changing:
-            journal.observe(rel, seen_at, st.st_size, st.st_ino)
-            pending.append(_pending_version(Path(abspath), rel, units, seen_at, st))
+            left_pending(Path(abspath), rel, st)
             continue
         known = journal.known(rel, st.st_size, st.st_mtime, st.st_ino)
         if known is not None:
@@ -421,8 +434,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         else:
             path = Path(abspath)
             if settle > 0 and recent(now_s - st.st_mtime, STALLED) and _incomplete_package(abspath, st.st_size, rel):
-                journal.observe(rel, seen_at, st.st_size, st.st_ino)
-                pending.append(_pending_version(path, rel, units, seen_at, st))  # a copy that paused midway
+                left_pending(path, rel, st)  # a copy that paused midway
                 continue
             try:
                 sha = _sha256(path)
@@ -430,8 +442,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
                 files.append(_unhashed_version(path, rel, units, seen_at))
                 continue
             if settle > 0 and _stat(path) != (st.st_size, st.st_mtime_ns):  # written to while hashed
-                journal.observe(rel, seen_at, st.st_size, st.st_ino)
-                pending.append(_pending_version(path, rel, units, seen_at, st))
+                left_pending(path, rel, st)
                 continue
             first_seen = seen_at
             if journal.fresh:
@@ -474,9 +485,10 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         journal.problems.extend(_folders_gone([rel for rel in gone if journal.versions(rel)[-1]["sha256"] not in here],
                                               walked))
     removed = [_as_last_seen(rel, journal, units, removed_at=at) for rel, at in sorted(journal.removed().items())]
-    if hidden:
+    if hidden or standing:
         files.sort(key=lambda fv: fv.path.split("/"))
-    return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed)
+    return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed,
+                      held=frozenset(standing))
 
 
 def _as_last_seen(rel: str, journal: Journal, units: _Units, **where) -> FileVersion:

@@ -481,6 +481,9 @@ class Assembled:
         for unit, enterprise, issue in self.issue_rows():
             if unit in views:
                 views[unit].issues.append((enterprise, issue))
+        for fv in self.pending:
+            if fv.unit in views:
+                views[fv.unit].pending.append(fv)
         return views
 
 
@@ -492,6 +495,7 @@ class UnitView:
     applications: list = field(default_factory=list)  # in rank order
     files: list = field(default_factory=list)  # FileEntry
     issues: list = field(default_factory=list)  # (enterprise, Issue)
+    pending: list = field(default_factory=list)  # FileVersion of the unit's files still being copied (read next run)
 
     @property
     def listed_in_opinion(self) -> list:

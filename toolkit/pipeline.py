@@ -374,6 +374,9 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             check_opinion_template(template, templates or "推荐意见.docx")
         t = time.perf_counter()
         cache = _cache(state, campaign, keep=keep_workers)
+        if found.held:  # a version standing while a new one is copied over it is never read now: cached, or left out
+            found = replace(found, files=[fv for fv in found.files
+                                          if fv.path not in found.held or cache.has(fv.sha256, fv.path)])
         # units whose files are as when they were last decided: their decisions are taken as kept, and their
         # files' cached results are not even decoded (a watcher's own memo is quicker still: it reads none)
         records = UnitRecords(state / "cache")

@@ -175,6 +175,8 @@ def unit_keys(result: Assembled, context: RenderContext, decision_keys: dict | N
             h.update(content_bytes(province_wide))
         else:
             h.update(content_bytes((view.status, view.applications, view.files, view.issues)))
+        if view.pending:  # (listed in its 回执 and page: a file being copied now, read when it is whole)
+            h.update(content_bytes([(fv.path, fv.size) for fv in view.pending]))
         keys[unit] = h.hexdigest()
     return keys
 

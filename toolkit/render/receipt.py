@@ -357,8 +357,11 @@ def _files_sheet(wb, f: dict, view: UnitView, splice: RowSplice) -> None:
         rows.append([e.version.path, KIND_LABELS.get(e.kind, e.kind), FILE_STATES.get(e.status, e.status), e.enterprise,
                      clerk_time(e.version.first_seen), errors, len(e.issues) - errors])
         row_formats.append([f["cell"], f["cell"], f["bad"] if e.status == REJECTED else f["cell"], *[f["cell"]] * 4])
+    for fv in view.pending:  # (a new version copied over a file read before: that one is listed above, and stands)
+        rows.append([fv.path, "", FILE_STATES["pending"], "", "", 0, 0])
+        row_formats.append([f["cell"]] * 7)
     _table(ws, splice, 0, rows, row_formats, [w for _, w in cols])
-    if not view.files:
+    if not view.files and not view.pending:
         ws.merge_range(1, 0, 1, len(cols) - 1, "未收到本单位的文件。", f["cell"])
     ws.freeze_panes(1, 0)
     _print(ws, view.status.unit, header_rows=(0, 0))

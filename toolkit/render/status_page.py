@@ -305,12 +305,14 @@ def _applications_table(view: UnitView) -> str:
 
 
 def _files_table(view: UnitView) -> str:
-    if not view.files:
+    if not view.files and not view.pending:
         return "<p>未收到本单位的文件。</p>"
     rows = "".join(
         f'<tr><td class="path">{esc(e.version.path)}</td><td>{esc(KIND_LABELS.get(e.kind, e.kind))}</td>'
         f'<td class="{"status-bad" if e.status == REJECTED else ""}">{esc(FILE_STATES.get(e.status, e.status))}</td>'
         f'<td>{esc(e.enterprise)}</td><td>{esc(clerk_time(e.version.first_seen))}</td></tr>' for e in view.files)
+    rows += "".join(f'<tr><td class="path">{esc(fv.path)}</td><td></td><td>{esc(FILE_STATES["pending"])}</td>'
+                    f'<td></td><td></td></tr>' for fv in view.pending)
     head = _thead("文件", "类型", "状态", "申报单位", "首次收到时间")
     return f"<table>{head}<tbody>{rows}</tbody></table>"
 
