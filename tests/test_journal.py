@@ -135,9 +135,15 @@ def test_temporary_and_lock_files_are_recognised_by_name():
     from toolkit.discover import is_temporary
 
     for name in ("~$申请表.xlsx", ".~lock.申请表.xlsx#", "~WRL0001.tmp", "~wrd1234.tmp", "总结材料.docx.part",
-                 "下载.crdownload", "._总结材料.docx", "Thumbs.db", "desktop.ini", "申请表.TMP"):
+                 "下载.crdownload", "._总结材料.docx", "Thumbs.db", "desktop.ini", "申请表.TMP",
+                 # Excel's save in progress, WPS's and editors' backups, an NFS or Samba deleted-open file (the audit's
+                 # case 5: each displaced the real file as its newer version)
+                 "D3A5F800", "0A1B2C3D", ".~3-总结材料.docx", "1-申请表.xlsx~", "申请表的备份.wbk", "备份 申请表.xlk",
+                 "自动恢复 总结材料.asd", "申请表.xlsx.bak", "总结材料.docx.wpsbak", ".nfs0000000001a2b3c4",
+                 ".smbdeleteAAA0d1b2"):
         assert is_temporary(name), name
-    for name in ("申请表.xlsx", "1-总结材料.docx", "~申请表.xlsx", "part.docx", "temp报告.docx", "申请表$.xlsx"):
+    for name in ("申请表.xlsx", "1-总结材料.docx", "~申请表.xlsx", "part.docx", "temp报告.docx", "申请表$.xlsx",
+                 "D3A5F800.xlsx", "12345678.docx", "2021年申报.docx", ".nfs说明.docx", "bak.docx", "附件~1.pdf"):
         assert not is_temporary(name), name
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from toolkit.campaign import load_campaign
 from toolkit.errors import ToolkitError, os_reason
 from toolkit.pipeline import run
 
@@ -295,3 +296,26 @@ def test_a_folder_that_cannot_be_listed_is_said_with_the_systems_reason(tmp_path
     journal = Journal.load(tmp_path / "state")
     D.discover(tmp_path / "inbox", campaign, journal, settle=0, scanned=scanned)
     assert journal.problems == [f"文件夹“保定”无法打开（{said}）；请检查该文件夹的权限后重新汇总。"], journal.problems
+
+
+@pytest.mark.parametrize("leftover", ["D3A5F800", ".~1-总结材料.docx", "1-申请表.xlsx~", ".nfs0000000001a2b3c4",
+                                      "1-申请表.xlsx.bak", "自动恢复 1-总结材料.asd"])
+def test_office_and_share_leftovers_never_stand_for_the_real_file(tmp_path, make_form, make_summary, leftover):
+    """The audit's case 5: what Excel leaves while it saves ('D3A5F800'), WPS's and editors' backups, a file an
+    NFS share keeps while one is deleted open — each a whole 申请表 or 总结材料 by its content, newer than the real
+    one — are temporary files (临时文件（忽略）): never read, never the current version; the real files stand."""
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    folder = inbox / "保定"
+    source = "1-申请表.xlsx" if leftover.startswith(("D3", "1-申请表", ".nfs")) else "1-总结材料.docx"
+    other = f"{FIRMS[0]}推行精益生产的经验"  # (what a later save holds: another name, had it been read)
+    if source.endswith(".xlsx"):
+        make_form(tmp_path / "other" / source, 申报单位=FIRMS[0], 标杆名称=other, 所在地区="保定市")
+    else:
+        make_summary(tmp_path / "other" / source, enterprise=FIRMS[0], name=other)
+    shutil.copyfile(tmp_path / "other" / source, folder / leftover)
+    run(inbox, tmp_path / "out", load_campaign().with_deadline("2099-12-31"), settle=0, workers=1)
+    summary = _summary(tmp_path / "out")
+    [app] = [a for a in summary["applications"] if a["enterprise"] == FIRMS[0]]
+    assert app["status"] == "通过" and app["benchmark_name"] == f"{FIRMS[0]}实施六西格玛设计的经验", app
+    entries = {f["file"]: f["status"] for f in summary["files"] if f["file"].startswith("保定/")}
+    assert entries == {"保定/1-申请表.xlsx": "current", "保定/1-总结材料.docx": "current", f"保定/{leftover}": "ignored"}

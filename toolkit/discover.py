@@ -26,10 +26,15 @@ _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "ehthumbs.db"}
 # demo inbox's count then agrees everywhere: console, 文件清单, summary.json)
 DEMO_MARKER = ".zlbg-demo"
 OWN_FILES = frozenset({DEMO_MARKER, ".gitkeep"})
-# Office owner files (~$), LibreOffice locks, Word/WPS temp files, partial downloads, macOS resource forks: one
-# pattern, matched once per file name (a national inbox has tens of thousands)
+# Office owner files (~$), LibreOffice locks, Word/WPS temp files, partial downloads, macOS resource forks; Excel's
+# save-in-progress copy (eight hex digits, no extension: 'D3A5F800'), WPS's and editors' hidden or trailing-tilde
+# backups ('.~总结材料.docx', '申请表.xlsx~'), the backups Word, Excel and WPS keep ('*.wbk', '*.xlk', '*.asd', '*.bak',
+# '*.wpsbak'), files an NFS or Samba share keeps while one is deleted open ('.nfs0000000001a2b3c4', '.smbdelete…'):
+# one pattern, matched once per file name (a national inbox has tens of thousands). Such a file's content is often
+# a whole 申请表 or 总结材料 — read, it would stand as the newer version of the real one
 _IGNORED_PATTERN = re.compile(r"~\$|\.~lock\..*#$|~.*\.tmp$|.*\.(?:tmp|temp|crdownload|part|partial|download)$"
-                              r"|\._|~wr[a-z]\d+\.tmp$", re.IGNORECASE)
+                              r"|\._|~wr[a-z]\d+\.tmp$|[0-9A-F]{8}$|\.~|.*~$|.*\.(?:wbk|xlk|asd|bak|wpsbak)$"
+                              r"|\.nfs[0-9a-f]|\.smbdelete", re.IGNORECASE)
 
 
 _SKIPPED_DIRS = {".git", ".svn", ".hg", "$RECYCLE.BIN", "System Volume Information", "@eaDir", ".zlbg-state"}
