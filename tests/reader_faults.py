@@ -49,3 +49,16 @@ def read_and_log(path, rel, campaign, limits):
     with open(os.path.join(inbox, READ_LOG), "a", encoding="utf-8") as fh:
         fh.write(rel + "\n")
     return read_file(path, rel, campaign, limits)
+
+
+REPLACEMENTS = "replacements"  # beside the inbox: a file there, at a path within the inbox's, replaces it when read
+
+
+def read_after_replacing(path, rel, campaign, limits):
+    """Read ``rel`` after moving its replacement (REPLACEMENTS/<rel> beside the inbox, when there) over it — a copy
+    landing on the share while the run reads: the bytes read are not those discovery hashed."""
+    beside = os.path.dirname(str(path)[: -len(rel)].rstrip("/\\"))  # (the inbox's parent)
+    replacement = os.path.join(beside, REPLACEMENTS, *rel.split("/"))
+    if os.path.exists(replacement):
+        os.replace(replacement, path)
+    return read_file(path, rel, campaign, limits)

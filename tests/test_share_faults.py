@@ -319,3 +319,30 @@ def test_office_and_share_leftovers_never_stand_for_the_real_file(tmp_path, make
     assert app["status"] == "通过" and app["benchmark_name"] == f"{FIRMS[0]}实施六西格玛设计的经验", app
     entries = {f["file"]: f["status"] for f in summary["files"] if f["file"].startswith("保定/")}
     assert entries == {"保定/1-申请表.xlsx": "current", "保定/1-总结材料.docx": "current", f"保定/{leftover}": "ignored"}
+
+
+def test_a_file_replaced_while_the_run_reads_it_is_read_again_next_run(tmp_path, make_form, make_summary):
+    """The watcher audit's case 4: a 申请表 replaced by another enterprise's while the run read it. What was read is
+    not the version discovery hashed: not cached under that hash (before, the other enterprise's data stood for the
+    file, even after its own bytes were back and with --force), not used — the file is left for the next run, as a
+    file being copied is — and the next run reads what is there."""
+    from reader_faults import REPLACEMENTS, read_after_replacing
+
+    campaign = load_campaign().with_deadline("2099-12-31")
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    own = (inbox / "保定" / "1-申请表.xlsx").read_bytes()
+    intruder = "廊坊华信药业有限公司"
+    make_form(tmp_path / REPLACEMENTS / "保定" / "1-申请表.xlsx", 申报单位=intruder, 标杆名称=f"{intruder}推行精益生产的经验",
+              所在地区="廊坊市")
+    run(inbox, tmp_path / "out", campaign, settle=0, workers=1, reader=read_after_replacing)
+    summary = _summary(tmp_path / "out")
+    [entry] = [f for f in summary["files"] if f["file"] == "保定/1-申请表.xlsx"]
+    assert entry["status"] == "pending"
+    assert intruder not in {a["enterprise"] for a in summary["applications"]}
+    run(inbox, tmp_path / "out", campaign, settle=0, workers=1)  # what is there now: the other enterprise's
+    assert intruder in {a["enterprise"] for a in _summary(tmp_path / "out")["applications"]}
+    (inbox / "保定" / "1-申请表.xlsx").write_bytes(own)  # its own bytes back (the hash of the first run)
+    run(inbox, tmp_path / "out", campaign, settle=0, workers=1)
+    summary = _summary(tmp_path / "out")
+    assert {a["enterprise"] for a in summary["applications"]} == set(FIRMS)
+    assert all(a["status"] == "通过" for a in summary["applications"]), summary["applications"]

@@ -91,6 +91,22 @@ class RunReport:
         return self.summary_data
 
 
+def _changed_since_listed(fv: FileVersion) -> bool:
+    """Whether the file at ``fv.abspath`` is no longer the one discovery listed and hashed — another size or
+    modification time, or gone: replaced (a copy, a save) while the run read it, so what was read may be the new
+    bytes under the old version's hash. A file that cannot be looked at now (a folder without permission) is taken
+    as unchanged: its reader said what it could; so is one discovery could not hash (no size or time kept)."""
+    if not fv.sha256:
+        return False
+    try:
+        st = os.stat(fv.abspath)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return st.st_size != fv.size or st.st_mtime != fv.mtime
+
+
 def state_dir(outbox: Path) -> Path:
     return outbox / STATE_DIR
 
@@ -415,15 +431,24 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             by_path = {fv.path: fv for fv in todo}
             answers = early.answers if early else readers.map(jobs)
             late = [(fv.abspath, fv.path) for fv in todo if fv.path not in reading]  # (added above)
+            changed = []  # files replaced while they were read: what was read is not the version hashed
             for rel, ex in itertools.chain(answered, answers, readers.map(late) if late else ()):
-                extracted[rel] = ex
-                cache.put(by_path[rel].sha256, rel, ex)
+                if _changed_since_listed(by_path[rel]):
+                    changed.append(by_path[rel])
+                else:
+                    extracted[rel] = ex
+                    cache.put(by_path[rel].sha256, rel, ex)
                 if cache.unsaved >= 500:  # a run killed midway keeps most of what it read
                     cache.flush()
                 done += 1
                 if progress:
                     progress(done, total)
         cache.flush()
+        if changed:  # left for the next run, as a file still being copied is (never cached under the old hash)
+            again = {fv.path for fv in changed}
+            found = replace(found, files=[fv for fv in found.files if fv.path not in again],
+                            pending=[*found.pending, *(replace(fv, sha256="") for fv in changed)])
+            listing = ""
         removed = gone  # files gone from the inbox: what they held, from the cache, for withdrawn applications
         for fv in gone:
             if fv.unit not in decided:  # (a kept decision has it already)
