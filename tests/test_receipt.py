@@ -223,3 +223,28 @@ def test_a_field_that_only_repeats_the_location_is_not_shown_twice(demo_run):
     col = {(name or "").replace("\n", ""): i for i, name in enumerate(header)}  # (headers break)
     quota = [r for r in lines if r[col["问题类型"]] == "超出推荐名额"]
     assert quota and all(r[col["位置"]] == "推荐顺序" and r[col["栏目"]] in (None, "") for r in quota), quota
+
+
+def test_a_receipt_says_when_its_content_last_changed(tmp_path, make_form, make_summary, campaign):
+    """The outputs audit's case 13: a run that changes only 石家庄 reuses 保定's 回执 of the run before — it says
+    '本回执内容更新于' that run's time (true of a reused receipt; '本回执生成于' read as this run's and disagreed
+    with the status page beside it), and 石家庄's this run's time."""
+    campaign = campaign.with_deadline("2099-12-31")
+    for folder, region, firm in (("保定", "保定市", "保定华信精密机械有限公司"), ("石家庄", "石家庄市", "石家庄恒达轴承有限公司")):
+        name = f"{firm}实施六西格玛设计的经验"
+        make_form(tmp_path / "inbox" / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=name, 所在地区=region)
+        make_summary(tmp_path / "inbox" / folder / "1-总结材料.docx", enterprise=firm, name=name)
+    first, second = (dt.datetime(2021, 9, 1, 10, 0, tzinfo=CHINA_TZ), dt.datetime(2021, 9, 2, 15, 30, tzinfo=CHINA_TZ))
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=first)
+    make_form(tmp_path / "inbox" / "石家庄" / "1-申请表.xlsx", 申报单位="石家庄恒达轴承有限公司",
+              标杆名称="石家庄恒达轴承有限公司实施六西格玛设计的经验", 所在地区="石家庄市", 联系人="孙丽")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=second)
+
+    def said(unit: str) -> str:
+        wb = openpyxl.load_workbook(tmp_path / "out" / "latest" / "回执" / f"{unit}-回执.xlsx")
+        text = " ".join(str(v) for row in wb["申报情况"].iter_rows(values_only=True) for v in row if v)
+        assert "生成于" not in text
+        return re.search(r"本回执内容更新于：([^。]+)。", text).group(1)
+
+    assert said("保定市工业和信息化局") == clerk_time(first.isoformat())
+    assert said("石家庄市工业和信息化局") == clerk_time(second.isoformat())

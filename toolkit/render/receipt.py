@@ -280,7 +280,7 @@ def _overview_sheet(wb, f: dict, result: Assembled, view: UnitView, splice: RowS
          else f["todo"]),
         ("推荐意见", opinion_text(status), f["todo"] if status.draft_reasons else f["cell"]),
         ("时间", (f"截止时间：{clerk_time(c.deadline)}；最近收到本单位材料：{clerk_time(latest) or '未收到'}；"
-                  f"本回执生成于：{clerk_time(result.generated_at)}。"), f["cell"]),
+                  f"本回执内容更新于：{clerk_time(result.generated_at)}。"), f["cell"]),
     ]
     r = 2
     for label, text, fmt in rows:
