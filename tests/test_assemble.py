@@ -730,3 +730,48 @@ def test_amounts_in_yuan_one_hint_for_one_mistake_none_for_real_giants(tmp_path,
         counts[key] = counts.get(key, 0) + 1
     assert counts == hinted, [i.message for i in yuan]
 
+
+
+@pytest.mark.parametrize("then", ["old draft saved again", "correction saved again", "a new plain-named file",
+                                  "old summary saved again"])
+def test_an_old_draft_saved_after_its_correction_is_said(tmp_path, make_form, make_summary, then):
+    """The clerk's-week audit's W5: '1-申请表.xlsx', then '1-申请表（修改版）.xlsx', then the old draft opened and
+    saved again — the newest counts (as before), and now a version.resaved hint on the application says the
+    correction was not taken and how to take it. Saving the correction again, or a first file of another name,
+    says nothing; a 总结材料 likewise."""
+    import datetime as dt
+
+    china = dt.timezone(dt.timedelta(hours=8))
+    unit = tmp_path / "inbox" / "沧州"
+    corrected_form = "1-申请表（修改版）.xlsx" if then != "old summary saved again" else None
+    make_form(unit / "1-申请表.xlsx", 所在地区="沧州市")
+    make_summary(unit / "1-总结材料.docx")
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=dt.datetime(2021, 9, 10, 9, tzinfo=china))
+    if then == "a new plain-named file":
+        make_form(unit / "1-申请表（修改版）.xlsx", 所在地区="沧州市", 联系人="孙丽")
+    elif corrected_form:
+        make_form(unit / corrected_form, 所在地区="沧州市", 联系人="孙丽")
+    else:
+        make_summary(unit / "1-总结材料（修改版）.docx", 企业概况="河北华信精密机械有限公司成立于2001年。" * 5)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=dt.datetime(2021, 9, 11, 9, tzinfo=china))
+    if then == "old draft saved again":
+        make_form(unit / "1-申请表.xlsx", 所在地区="沧州市", 电话="0317-2088888")
+    elif then == "correction saved again":
+        make_form(unit / corrected_form, 所在地区="沧州市", 联系人="孙丽", 电话="0317-2088888")
+    elif then == "a new plain-named file":
+        make_form(unit / "1-申请表-沧州.xlsx", 所在地区="沧州市", 电话="0317-2088888")
+    else:
+        make_summary(unit / "1-总结材料.docx", 企业概况="河北华信精密机械有限公司成立于1998年，是专业企业。" * 5)
+    run(tmp_path / "inbox", tmp_path / "out", CAMPAIGN, settle=0, now=dt.datetime(2021, 9, 12, 9, tzinfo=china))
+    [app] = _summary(tmp_path / "out")["applications"]
+    hints = [i for i in app["issues"] if i["code"] == "version.resaved"]
+    if then in ("old draft saved again", "old summary saved again"):
+        kind, name = ("申请表", "1-申请表.xlsx") if then == "old draft saved again" else ("总结材料", "1-总结材料.docx")
+        other = "1-申请表（修改版）.xlsx" if kind == "申请表" else "1-总结材料（修改版）.docx"
+        [hint] = hints
+        assert hint["severity"] == "warning" and hint["file"] == f"沧州/{name}" and hint["location"] == kind
+        assert f"“{name}”在“{other}”之后又被修改保存（2021年" in hint["message"]
+        assert f"如应以“{other}”为准，请把“{name}”移出本单位文件夹或删除后重新汇总" in hint["message"]
+        assert app["status"] == "通过"
+    else:
+        assert hints == [], hints

@@ -57,7 +57,7 @@ SPEC_CODES = {
     "pair.missing-summary", "pair.missing-form", "field.missing", "field.invalid", "name.too-long",
     "name.pattern", "section.missing", "section.too-long", "mismatch", "eligibility.unprofitable",
     "finance.suspicious", "quota.exceeded", "rank.missing", "rank.conflict", "duplicate.enterprise",
-    "deadline.late", "region.other", "section.too-short", "section.guidance", "eligibility.branch",
+    "deadline.late", "region.other", "section.too-short", "section.guidance", "eligibility.branch", "version.resaved",
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -173,6 +173,13 @@ def ranking_file(path: str, rows: list[tuple], *, unit: str = SJZ) -> tuple:
     ranking = tuple(RankingRow(rank=rank, enterprise=ent, benchmark_name="", location=f"推荐排序表!B{i + 3}")
                     for i, (rank, ent) in enumerate(rows))
     return file_version(path, unit=unit), Extracted(kind=RANKING, ranking=ranking)
+
+
+def _resaved(file: tuple) -> tuple:
+    """``file`` (a FileVersion and what it held) as the second version of its path: saved again."""
+    import dataclasses
+
+    return dataclasses.replace(file[0], revisions=2), file[1]
 
 
 def application_files(folder: str, prefix: str, enterprise: str, *, unit: str = SJZ,
@@ -593,6 +600,17 @@ CASES = [
     pytest.param("duplicate.enterprise", "different legal entities sharing a stem (股份 vs 集团)", lambda: unit_issues(
         *application_files("石家庄", "1-", "河北钢铁股份有限公司"),
         *application_files("冶金协会", "1-", "河北钢铁集团有限公司", unit=YEJIN)), False),
+    # -- version.resaved
+    ("version.resaved", "the old draft saved again after its correction", lambda: unit_issues(
+        summary_file(f"石家庄/1-{ENTERPRISE}-总结材料.docx", ENTERPRISE),
+        form_file(f"石家庄/1-{ENTERPRISE}-申请表（修改版）.xlsx", ENTERPRISE, first_seen="2021-09-12T10:00:00+08:00"),
+        _resaved(form_file(f"石家庄/1-{ENTERPRISE}-申请表.xlsx", ENTERPRISE, first_seen="2021-09-14T10:00:00+08:00"))),
+     True),
+    ("version.resaved", "the correction saved again", lambda: unit_issues(
+        summary_file(f"石家庄/1-{ENTERPRISE}-总结材料.docx", ENTERPRISE),
+        form_file(f"石家庄/1-{ENTERPRISE}-申请表.xlsx", ENTERPRISE, first_seen="2021-09-12T10:00:00+08:00"),
+        _resaved(form_file(f"石家庄/1-{ENTERPRISE}-申请表（修改版）.xlsx", ENTERPRISE,
+                           first_seen="2021-09-14T10:00:00+08:00"))), False),
     # -- deadline.late
     ("deadline.late", "first seen the morning after the deadline", lambda: unit_issues(
         *application_files("石家庄", "1-", ENTERPRISE, first_seen="2021-09-21T08:00:00+08:00")), True),

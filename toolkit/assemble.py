@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .campaign import Campaign
-from .clock import instant
+from .clock import human_time, instant
 from .keys import BENCHMARK, ENTERPRISE, REGION, SECTION_OVERVIEW
 from .messages import ARCHIVE_FIX, display_location, make_issue
 from .messages import title as issue_title
@@ -734,6 +734,9 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         if retitled:
             (old_fv, old_ex), (new_fv, new_ex) = retitled[0]
             issues.append(_retitled(enterprise, old_fv, old_ex, new_fv, new_ex))
+        issues += [hint for current, kind, side in ((form_file, "申请表", g["forms"]), (summary_file, "总结材料",
+                                                                                              g["summaries"]))
+                   if (hint := _resaved(current, [f for f, _ in side], kind, campaign)) is not None]
         if form is not None and summary is None:
             issues.append(make_issue("pair.missing-summary", file=form_file.path, location="总结材料",
                                      enterprise=enterprise, note=_rejected_note(app, rejected)))
@@ -742,6 +745,28 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                                      name=benchmark or summary_file.name, note=_rejected_note(app, rejected)))
         apps.append(evolve(app, issues=tuple(issues)))
     return apps, rankings
+
+
+# a file name saying it is the corrected version ('申请表（修改版）', '总结材料-更正', '最终版', 'v2'); not a download's
+# '(1)', which says nothing of what is in it
+_CORRECTED_NAME = re.compile(r"修改|修订|更正|改正|补正|新版|最新|最终|终稿|定稿|第[二三四五六2-6]版|(?<![a-z])v\d", re.IGNORECASE)
+
+
+def _resaved(current: FileVersion | None, versions: list[FileVersion], kind: str, campaign: Campaign) -> Issue | None:
+    """version.resaved, a warning, when the version that counts (``current``, the newest of ``versions``: one
+    application's 申请表 or 总结材料) is a file saved again (a second version of its path) whose name says nothing
+    of a correction, and another of them received before it is named as the corrected one ('1-申请表.xlsx' opened
+    and saved after '1-申请表（修改版）.xlsx' was sent): the newest counts, as the notice's versions do, but a
+    clerk who only re-saved the old draft overrides the correction with no word."""
+    if current is None or current.revisions < 2 or _CORRECTED_NAME.search(current.name):
+        return None
+    named = [fv for fv in versions if fv.path != current.path and _CORRECTED_NAME.search(fv.name)
+             and instant(fv.first_seen) < instant(current.first_seen) and not received_late(fv, campaign)]
+    if not named:
+        return None
+    other = max(named, key=lambda fv: instant(fv.first_seen))
+    return make_issue("version.resaved", file=current.path, location=kind, name=current.name, other=other.name,
+                      received_at=human_time(current.first_seen))
 
 
 LIKENESS = 0.85  # difflib ratio of two 申报单位 (legal forms taken off) from which they may be one enterprise's
