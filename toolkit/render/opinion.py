@@ -155,10 +155,11 @@ def column_widths(columns: list[list[str]], available: float, *, size: float = T
     LONGEST_WORD_EM, otherwise 2 characters) and a maximum (its longest text on one line). All maxima when they
     fit; else the fewest lines any row needs (wrapped_lines): for 1, 2, 3 … lines, each column the narrowest that
     holds every value of it in that many lines (with no character alone on a last line, when that fits too), the
-    first count whose columns fit — a 40-字 标杆名称 beside a
-    long 申报单位 in three lines each rather than one in five beside the other in two, never a word cut; the
-    space left shared in proportion to what each column lacks of its maximum (as CSS 2.1 §17.5.2.2 sizes an
-    automatic table, which this was before) — after the headers, when all then fit on one line."""
+    first count whose columns fit — a 40-字 标杆名称 beside a long 申报单位 in three lines each rather than one in
+    five beside the other in two, never a word cut. The space left goes first to the headers, when all of them then
+    fit on one line, then to the columns in proportion to what each lacks of its maximum (as CSS 2.1 §17.5.2.2
+    sizes an automatic table, which this was before), a column its share left one character alone on a last line
+    taking a little more (_tidied)."""
     mins, maxs, values_of = [], [], []
     for texts in columns:
         header, values = (texts[0] if texts else ""), texts[1:]
@@ -233,8 +234,7 @@ def _narrowest(values: list[str], lines: int, low: float, high: float, *, tidy: 
     ``values`` in ``lines`` lines or fewer; ``tidy``: none of them leaving one character alone on its last line
     ('C36 汽车制造' / '业')."""
     def fits(value: str, width: float) -> bool:
-        count, last = _wrap(value, width)
-        return count <= lines and not (tidy and count > 1 and last <= 1.0)
+        return wrapped_lines(value, width) <= lines and not (tidy and _alone(value, width))
 
     width = low
     while width < high and not all(fits(v, width) for v in values):
@@ -266,8 +266,8 @@ def _row_property(row, tag: str) -> None:
 
 
 def _simple_tables(doc) -> list:
-    """The opinion's simple tables (no merged cells, every row a cell per grid column): (python-docx Table, its
-    cells' texts by column, the header row's first-paragraphs), as a run of the template leaves them."""
+    """The opinion's simple tables (no merged cells, every row a cell per grid column), as a run of the template
+    leaves them: (python-docx Table, its cells' texts by column, the header first)."""
     found = []
     for table in doc.tables:
         tbl = table._tbl
