@@ -131,18 +131,52 @@ def test_a_watcher_runs_again_after_a_run_that_left_a_file_pending(tmp_path):
 
 def test_a_file_dated_far_ahead_of_the_clock_is_read_not_left_waiting(tmp_path, make_form, make_summary, campaign):
     """Modification times an hour ahead (an archive unpacked with its dates, a server clock far off) are no copy
-    under way: the files are read, an empty one reported — before, they were young forever and a watcher re-ran
-    at every rescan."""
+    under way: whole files are read at once; an empty one (as a copy under way would be) waits until it has been
+    seen the same for STALLED seconds, then is reported — before, such files were young forever and a watcher
+    re-ran at every rescan."""
+    import datetime as dt
+
+    from toolkit.campaign import CHINA_TZ
+
     campaign = campaign.with_deadline("2099-12-31")
     folder, form, summary = _pair(tmp_path, make_form, make_summary)
     (folder / "2-总结材料.docx").write_bytes(b"")
     for path in folder.iterdir():
         _age(path, -3600)
-    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1)
+    start = dt.datetime.now(CHINA_TZ)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1, now=start)
     result = _summary(tmp_path / "out")
     assert _entry(result, "1-总结材料.docx")["status"] == "current" and _entry(result, "1-申请表.xlsx")["status"] == "current"
+    assert _entry(result, "2-总结材料.docx")["status"] == "pending"
+    later = start + dt.timedelta(seconds=discover.STALLED + 1)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1, now=later)
+    result = _summary(tmp_path / "out")
     assert _entry(result, "2-总结材料.docx")["status"] == "rejected"
     assert not [f for f in result["files"] if f["status"] == "pending"]
+
+
+@pytest.mark.parametrize("ahead", [600, 86400], ids=["ten minutes ahead", "a day ahead"])
+def test_a_copy_dated_far_ahead_is_pending_while_it_grows(tmp_path, make_form, make_summary, campaign, ahead):
+    """The watcher audit's case 3: a share whose clock runs ten minutes (or a day) ahead dates every write of a
+    slow copy ahead; each run saw a truncated package no longer 'recent' and reported it damaged ('请重新报送').
+    Now it is pending while it grows, and read whole when the copy ends."""
+    import datetime as dt
+
+    from toolkit.campaign import CHINA_TZ
+
+    campaign = campaign.with_deadline("2099-12-31")
+    folder, _form, summary = _pair(tmp_path, make_form, make_summary)
+    whole = summary.read_bytes()
+    start = dt.datetime.now(CHINA_TZ)
+    for n, part in enumerate((0.3, 0.6, 1.0)):
+        summary.write_bytes(whole[:int(len(whole) * part)])
+        _age(summary, -ahead)
+        run(tmp_path / "inbox", tmp_path / "out", campaign, settle=2, workers=1,
+            now=start + dt.timedelta(seconds=60 * n))
+        entry = _entry(_summary(tmp_path / "out"), "1-总结材料.docx")
+        assert entry["status"] == ("current" if part == 1.0 else "pending"), (part, entry)
+    [app] = _summary(tmp_path / "out")["applications"]
+    assert app["status"] == "通过"
 
 
 # ---------------------------------------------------------------- compound files (.xls, .doc), and receipt times

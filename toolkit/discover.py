@@ -438,7 +438,9 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             version = known
         else:
             path = Path(abspath)
-            if settle > 0 and recent(now_s - st.st_mtime, STALLED) and _incomplete_package(abspath, st.st_size, rel):
+            if settle > 0 and (recent(now_s - st.st_mtime, STALLED) or _dated_ahead(now_s - st.st_mtime, rel, st,
+                                                                                    journal, seen_at)) \
+                    and _incomplete_package(abspath, st.st_size, rel):
                 left_pending(path, rel, st)  # a copy that paused midway
                 continue
             try:
@@ -494,6 +496,22 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         files.sort(key=lambda fv: fv.path.split("/"))
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed,
                       held=frozenset(standing))
+
+
+def _dated_ahead(age: float, rel: str, st, journal: Journal, seen_at: str) -> bool:
+    """Whether a file dated further ahead of this machine's clock than SKEW (``age`` negative: a share server's clock
+    far ahead, which dates every write of a copy under way) may still be being copied: not once it has been seen
+    with the same size and file id for STALLED seconds, nor once first seen so OBSERVED_FOR ago — it is then what it
+    is, a damaged file read and reported, not left waiting for ever."""
+    if age >= -SKEW:
+        return False
+    observed = journal.observation(rel)
+    if observed is None:
+        return True
+    at, size, ino = observed
+    waited = (instant(seen_at) - instant(at)).total_seconds()
+    same = size == st.st_size and not (ino and st.st_ino and ino != st.st_ino)
+    return waited < journal.OBSERVED_FOR.total_seconds() and not (same and waited >= STALLED)
 
 
 def _as_last_seen(rel: str, journal: Journal, units: _Units, **where) -> FileVersion:

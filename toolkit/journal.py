@@ -189,6 +189,12 @@ class Journal:
         if entry is None or not entry.get("observed"):
             self._log({"op": "observed", "path": rel, "at": at, "size": size, "ino": ino})
 
+    def observation(self, rel: str) -> tuple | None:
+        """(when, size, file id) ``rel`` was first seen being copied (``observe``), None when it was not."""
+        entry = self.data["files"].get(rel)
+        observed = entry.get("observed") if entry else None
+        return tuple(observed) if observed else None
+
     def unobserve_missing(self, present: set[str]) -> None:
         """Forget the observations of paths not in ``present`` (the files of this run's listing): a copy seen under
         way and then removed is not what a later file at that path continues."""
