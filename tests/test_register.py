@@ -205,6 +205,25 @@ def test_statistics_have_a_breakdown_by_kind_of_unit(register):
     assert kinds["合计"][header.index("盖章推荐意见")] == sum(u["stamped_opinion"] for u in units)
 
 
+def test_statistics_by_region_are_summary_regions_counted(register):
+    """summary.json gives each application's region as 统计 groups it (what 所在地区 names: '河北省石家庄市鹿泉区' ->
+    石家庄市, the outputs audit's note: a system reading summary.json could not reproduce 统计): counted, they are
+    the 按所在地区 table."""
+    from collections import Counter
+
+    _, wb, summary = register
+    rows = list(wb["统计"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "按所在地区")
+    table = {}
+    for r in rows[start + 1:]:
+        if r[0] == "合计" or r[0] is None:
+            break
+        table[r[0]] = (r[1], r[2])
+    apps = summary["applications"]
+    assert table == {region: (n, sum(a["status"] == "通过" for a in apps if a["region"] == region))
+                     for region, n in Counter(a["region"] for a in apps).items()}
+
+
 def test_files_sheet_in_unit_order_without_hashes_in_view(register):
     _, wb, summary = register
     ws = wb["文件清单"]

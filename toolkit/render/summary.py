@@ -44,7 +44,7 @@ def _unit(u) -> dict:
 def _application(a) -> dict:
     return {"unit": a.unit, "enterprise": a.enterprise, "benchmark_name": a.benchmark_name,
             "rank": a.rank, "rank_source": a.rank_source, "status": a.status,
-            "size_class": a.size_class, "industry_code": a.industry_code,
+            "size_class": a.size_class, "industry_code": a.industry_code, "region": a.region,
             "received_at": a.received_at, "versions": a.versions, "withdrawn_at": a.withdrawn_at,
             "files": [f.path for f in a.files],
             "superseded_files": [f.path for f in a.superseded],
