@@ -38,13 +38,18 @@ def duplicate_issues(candidates: list[Application]) -> dict[int, Issue]:
 
 def _duplicate(app: Application, others: list[Application]) -> Issue:
     """The error on ``app``: its enterprise is recommended by ``others`` too."""
-    names = "、".join(f"{o.unit}推荐的第{o.rank}位" for o in others)
+    names = "、".join(f"{o.unit}推荐的{_placed(o)}" for o in others)
     units = [u for u in dict.fromkeys(o.unit for o in others) if u != app.unit]
     # (the same unit twice: its own choice; another unit: agree with it — named as a unit, not a rank)
     fix = (None if units else "同一企业只能申报一项，请本单位确定保留哪一项，另一项在推荐排序表中写“撤回”，"
                               "或把它的文件移出本单位文件夹。")
     return make_issue("duplicate.enterprise", file=app.form_file.path if app.form_file else "", location="申报单位",
                       field="申报单位", enterprise=app.enterprise, other=names, units="、".join(units), fix=fix)
+
+
+def _placed(app: Application) -> str:
+    """Where ``app`` stands in its unit's order, as a message names it: '第2位', or '一项' when it has no rank."""
+    return f"第{app.rank}位" if app.rank else "一项"
 
 
 def _not_recommended(app: Application) -> bool:
@@ -56,7 +61,7 @@ def _not_recommended(app: Application) -> bool:
 def _unrecommended_copies(app: Application, copies: list[Application]) -> Issue:
     """The warning on ``app``: its enterprise is also in ``copies``, none recommended (beyond a quota, or not
     eligible), so not a duplicate as they stand."""
-    names = "、".join(f"{o.unit}报送的第{o.rank}位（{'超出名额' if o.over_quota else '不符合申报条件'}）" for o in copies)
+    names = "、".join(f"{o.unit}报送的{_placed(o)}（{'超出名额' if o.over_quota else '不符合申报条件'}）" for o in copies)
     own = all(o.unit == app.unit for o in copies)
     fix = ("如本单位调整推荐顺序或改正后使该项得到推荐，两项将成为重复推荐，请只保留一项。" if own else
            "对方调整推荐顺序或改正后使该项得到推荐时，将成为重复推荐，请与对方确认由哪个单位推荐。")
