@@ -182,7 +182,7 @@ def test_a_lock_being_taken_is_named_so(tmp_path):
     lock = RunLock(tmp_path)
     lock.path.parent.mkdir(parents=True, exist_ok=True)
     lock.path.write_text("", encoding="utf-8")
-    assert lock.holder().startswith("刚刚开始") and "10 分钟后会自动失效" in lock.holder()
+    assert lock.holder().startswith("刚刚开始") and "10 秒后仍是如此" in lock.holder() and "自动清除" in lock.holder()
 
 
 def _pdf(body: bytes) -> bytes:

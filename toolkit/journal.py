@@ -304,35 +304,56 @@ def ends_with_newline(path: Path) -> bool:
 
 
 class RunLock:
-    """An exclusive lock file that goes stale when its holder stops refreshing it (crash, kill)."""
+    """An exclusive lock file, written with its holder (host, process, when it started).
 
-    def __init__(self, state_dir: Path, *, stale_after: float = 600.0, heartbeat: float = 30.0):
+    Stale — taken over by the next run — when its holder is gone: on this host, when its process has ended (or
+    the process of that number is another one, started since); on another host, or where a process cannot be
+    looked at (Windows), when the holder has stopped refreshing the file's time (a heartbeat every ``heartbeat``
+    seconds) for ``stale_after`` seconds. A live holder on this host is never stale, however old the file's time
+    looks: a clock stepped forward (NTP, a resumed virtual machine) must not let two runs work at once (SPEC §4a:
+    overlapping runs never interleave). A lock file without its holder written is one being created this moment,
+    or one left by a run that died between creating and writing it: stale once ``unwritten_after`` seconds old.
+    A lock that cannot be written (a full disk) is removed at once, and the error raised names it."""
+
+    def __init__(self, state_dir: Path, *, stale_after: float = 600.0, heartbeat: float = 30.0,
+                 unwritten_after: float = 10.0):
         self.path = state_dir / LOCK_NAME
         self.stale_after = stale_after
         self.heartbeat = heartbeat
+        self.unwritten_after = unwritten_after
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.held = False
 
     def _describe(self) -> dict:
-        return {"pid": os.getpid(), "host": socket.gethostname(), "started": now_iso()}
+        described = {"pid": os.getpid(), "host": socket.gethostname(), "started": now_iso()}
+        process = _process_start(os.getpid())
+        return {**described, "process": process} if process else described
 
     def _is_stale(self, *, missing: bool = True) -> bool:
-        """Whether the lock file's holder is gone (dead process on this host, or no heartbeat for
-        ``stale_after`` seconds); ``missing`` is the answer when there is no lock file at all."""
+        """Whether the lock file's holder is gone (see the class); ``missing`` is the answer when there is no lock
+        file at all."""
         try:
             age = time.time() - self.path.stat().st_mtime
+        except FileNotFoundError:
+            return missing
+        except OSError:  # (cannot be looked at: a share's fault) held, as far as anyone can tell
+            return False
+        try:
             info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
         except FileNotFoundError:
             return missing
         except (ValueError, OSError):
             info = {}
-            age = self.stale_after + 1 if not self.path.exists() else time.time() - self.path.stat().st_mtime
-        if age > self.stale_after:
-            return True
-        if info.get("host") == socket.gethostname() and isinstance(info.get("pid"), int):
-            return not _pid_alive(info["pid"])
-        return False
+        if not isinstance(info, dict) or not info:  # no holder written: being created now, or left unwritten
+            return abs(age) > self.unwritten_after
+        pid = info.get("pid")
+        if info.get("host") == socket.gethostname() and isinstance(pid, int):
+            alive = _pid_alive(pid)
+            if alive is not None:  # this host's process table decides, not the file's time
+                recorded = info.get("process")
+                return not alive or (recorded is not None and _process_start(pid) not in (None, recorded))
+        return age > self.stale_after
 
     def holder(self) -> str:
         """Who holds the lock, for a message: host, process and start time; while the holder has created the lock
@@ -341,7 +362,8 @@ class RunLock:
             info = json.loads(self.path.read_text(encoding="utf-8"))
             return f"{info.get('host')} 进程 {info.get('pid')}（{info.get('started')} 开始）"
         except (OSError, ValueError, AttributeError):
-            return "刚刚开始（尚未写明是哪台电脑的哪个进程）；如果一直如此，可能是上次运行异常退出留下的，10 分钟后会自动失效"
+            return (f"刚刚开始（尚未写明是哪台电脑的哪个进程）；如果 {self.unwritten_after:g} 秒后仍是如此，"
+                    "是上次运行异常退出留下的空运行锁，下次运行会自动清除")
 
     def acquire(self) -> "RunLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -352,8 +374,17 @@ class RunLock:
                 if self._is_stale() and self._break_stale():
                     continue
                 raise LockHeld(f"另一个运行正在进行：{self.holder()}。")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self._describe(), fh, ensure_ascii=False)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(self._describe(), fh, ensure_ascii=False)
+            except BaseException as exc:  # (a full disk): no empty lock left to block the runs after this one
+                try:
+                    self.path.unlink()
+                except OSError:
+                    pass
+                if isinstance(exc, OSError) and not exc.filename:
+                    exc.filename = str(self.path)  # (a write names no file: say which, and so which disk)
+                raise
             self.held = True
             self._thread = threading.Thread(target=self._beat, daemon=True)
             self._thread.start()
@@ -424,17 +455,31 @@ class RunLock:
         self.release()
 
 
-def _pid_alive(pid: int) -> bool:
+def _pid_alive(pid: int) -> bool | None:
+    """Whether a process of this number runs on this host; None where that cannot be asked (Windows: os.kill
+    would end it), and the heartbeat decides."""
     if pid <= 0:
         return False
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows: rely on the heartbeat
-        return True
+    if os.name == "nt":
+        return None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
-    except OSError:
+    except OSError:  # (PermissionError: another user's process)
         return True
     return True
+
+
+def _process_start(pid: int) -> str | None:
+    """When the process ``pid`` started, as '<boot id>:<clock ticks since boot>' (Linux: /proc/sys/kernel/random/
+    boot_id, field 22 of /proc/<pid>/stat, proc(5)) — a process number used again after a crash names another
+    process; None where there is no /proc or the process is gone."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            boot = fh.read().strip()
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()  # (the command's name, in parentheses, may hold spaces)
+        return f"{boot}:{int(fields[19])}"
+    except (OSError, IndexError, ValueError):
+        return None
