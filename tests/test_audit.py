@@ -84,3 +84,18 @@ def test_the_readme_schtasks_command_names_the_batch_run():
     assert "/Create" in schtasks and "run.py batch" in schtasks and "/SC MINUTE" in schtasks
     unit = (ROOT / "deploy" / "zlbg-watch.service").read_text(encoding="utf-8")
     assert "run.py watch" in unit and "Restart=on-failure" in unit
+
+
+def test_a_run_stopped_by_the_operating_system_is_logged_too(tmp_path, make_form, make_summary):
+    """A run that fails on a file it cannot write (here outbox/runs is a file, not a folder; on a full disk alike)
+    exits 2 and still leaves its line, with what the clerk was told."""
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "衡水" / "申请表.xlsx")
+    make_summary(inbox / "衡水" / "总结材料.docx")
+    outbox.mkdir()
+    (outbox / "runs").write_text("not a folder", encoding="utf-8")
+    proc = run_cli("batch", "--inbox", inbox, "--outbox", outbox, "--settle", "0", "--deadline", "2099-12-31")
+    assert proc.returncode == 2 and "无法访问文件或文件夹" in proc.stderr
+    [line] = _lines(outbox)
+    assert (line["outcome"], line["exit_code"]) == ("error", 2)
+    assert line["error"] in proc.stderr and str(outbox / "runs") in line["error"]

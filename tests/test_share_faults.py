@@ -174,6 +174,19 @@ def test_the_watcher_logs_a_failed_run_in_chinese():
     assert "程序内部出错" in said and "技术人员" in said and "KeyError" not in said
 
 
+def test_a_full_disk_names_the_file_that_could_not_be_written():
+    """A copy (shutil.copyfile) or a rename that fails for a full disk names its source first and its target second:
+    the target is what could not be written — the source may be a sound file of the published run. Other errors
+    name the first (a source that cannot be read)."""
+    from toolkit.watch import _failure
+
+    source, target = "/共享盘/outbox/runs/20210901-100000/回执/a.xlsx", "/共享盘/outbox/runs/.20210902-100000.partial/回执/a.xlsx"
+    full = OSError(errno.ENOSPC, "No space left on device", source, None, target)
+    assert _failure(full) == f"磁盘空间已满：{target}"
+    denied = OSError(errno.EACCES, "Permission denied", source, None, target)
+    assert _failure(denied).endswith(f"：{source}")
+
+
 def test_a_lock_being_taken_is_named_so(tmp_path):
     """Two runs starting together: the lock file is there, its holder not yet written — said so, and what it means
     if it stays so (a crash), not '未知'."""

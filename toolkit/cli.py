@@ -17,7 +17,9 @@ from .errors import (
     ConfigError,
     LockHeld,
     ToolkitError,
+    disk_full,
     missing_inbox,
+    os_error_path,
     os_error_place,
     os_reason,
 )
@@ -168,19 +170,69 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:
         log.debug("environment error", exc_info=True)
-        print(f"错误：无法访问文件或文件夹{os_error_place(exc)}（{os_reason(exc)}）。{_what_to_do(exc)}", file=sys.stderr)
+        print(f"错误：{os_failure(exc, outbox=getattr(args, 'outbox', None), state=getattr(args, 'state_dir', None))}",
+              file=sys.stderr)
         return 2
     return 2
 
 
-def _what_to_do(exc: OSError) -> str:
-    """The advice after an operating-system error that stopped a command (in Chinese)."""
-    import errno
+def os_failure(exc: OSError, *, outbox=None, state=None) -> str:
+    """What an operating-system error that stopped a run means and what to do (in Chinese), for the console and
+    the run's line in runs.jsonl: the file or folder it names (errors.os_error_path), why, and — for a full disk —
+    which disk to clean (_full_disk)."""
+    said = f"无法访问文件或文件夹{os_error_place(exc)}（{os_reason(exc)}）。"
+    if not disk_full(exc):
+        return said + "请检查路径和权限。"
+    unchanged = "已有的汇总结果没有改动。"
+    outbox_advice = ("请清理输出文件夹所在磁盘的空间（每次汇总的结果另存在输出文件夹的“runs”文件夹中，较早的可以删除）后重试；"
+                     + unchanged)
+    if outbox is None:
+        return said + "请清理磁盘空间后重试；" + unchanged
+    from .pipeline import state_dir
 
-    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or getattr(exc, "winerror", None) == 112:
-        return ("请清理输出文件夹所在磁盘的空间（每次汇总的结果另存在输出文件夹的“runs”文件夹中，较早的可以删除）后重试；"
-                "已有的汇总结果没有改动。")
-    return "请检查路径和权限。"
+    outbox = Path(outbox)
+    state = Path(state) if state else state_dir(outbox)
+    full = _full_disk(exc, outbox, state)
+    if full is outbox:
+        return said + outbox_advice
+    if full is state:
+        return said + f"状态文件夹“{state}”（--state-dir）所在的磁盘已满，请清理该磁盘的空间后重试；" + unchanged
+    if full is not None:
+        return said + f"请清理“{full}”所在磁盘的空间后重试；" + unchanged
+    return (said + f"请清理输出文件夹“{outbox}”或状态文件夹“{state}”（--state-dir）所在磁盘的空间后重试；"
+            + unchanged)
+
+
+def _full_disk(exc: OSError, outbox: Path, state: Path):
+    """Which folder's disk a disk-full error is on: ``outbox`` when it is the outbox's disk, ``state`` when the
+    state folder's (--state-dir on another disk), else the folder of the file the error names; where the error
+    names none (a write to an open file), the one of the two with no room left (os.statvfs); None when unknown."""
+    import os
+
+    def device(path: Path):
+        for folder in (path, *path.parents):  # (the error's file may be gone: a temporary one removed)
+            try:
+                return os.stat(folder).st_dev
+            except OSError:
+                continue
+        return None
+
+    named = os_error_path(exc)
+    if named:
+        dev = device(Path(named))
+        if dev is not None and dev == device(outbox):
+            return outbox
+        if dev is not None and dev == device(state):
+            return state
+        return Path(named).parent
+    for folder in (state, outbox) if device(state) != device(outbox) else (outbox,):
+        try:
+            st = os.statvfs(folder)
+        except (OSError, AttributeError):  # (Windows has no statvfs)
+            continue
+        if st.f_bavail * st.f_frsize < 1024 * 1024:
+            return folder
+    return None
 
 
 def _utf8_console() -> None:
@@ -225,8 +277,9 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
                    now=None, templates: str | None = None, pdf: bool = False, state: str | None = None,
                    command: str = "batch", keep_runs: int | None = None) -> int:
     """One run with a progress bar and the end-of-run summary; every run, whatever its end (published,
-    unchanged, lock held, configuration error), leaves one line in outbox/logs/runs.jsonl — except a run started
-    where neither the inbox nor the outbox is (a wrong folder: no outbox is made there for its line)."""
+    unchanged, lock held, configuration error, a full disk or another operating-system error), leaves one line in
+    outbox/logs/runs.jsonl — except a run started where neither the inbox nor the outbox is (a wrong folder: no
+    outbox is made there for its line), and one whose line cannot be written (the log's own disk full)."""
     import time
 
     from .audit import append_run
@@ -243,11 +296,17 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
         report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
                      templates=Path(templates) if templates else None, pdf=pdf, state=Path(state) if state else None,
                      keep_workers=command == "watch", keep_runs=keep_runs)
-    except ToolkitError as exc:
+    except Exception as exc:  # (logged, then raised on: main says it, a watcher retries)
         if Path(inbox).is_dir() or Path(outbox).is_dir():  # (not a log folder made where a wrong start pointed)
+            if isinstance(exc, ToolkitError):
+                code, said = exc.exit_code, str(exc)
+            elif isinstance(exc, OSError):  # a full disk, a share gone: what main prints (exit 2)
+                code, said = 2, os_failure(exc, outbox=outbox, state=state)
+            else:  # a bug: Python's exit code for an uncaught exception
+                code, said = 1, f"程序内部出错（{type(exc).__name__}）"
             append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
-                                "exit_code": exc.exit_code,
-                                "outcome": "lock-held" if isinstance(exc, LockHeld) else "error", "error": str(exc)})
+                                "exit_code": code, "outcome": "lock-held" if isinstance(exc, LockHeld) else "error",
+                                "error": said})
         raise
     finally:
         progress.close()

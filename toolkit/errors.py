@@ -13,9 +13,26 @@ class ConfigError(ToolkitError):
     exit_code = 2
 
 
+def os_error_path(exc: OSError) -> str | None:
+    """The file or folder an operating-system error is about: its ``filename``, but for a full disk the second
+    name when there is one (shutil.copyfile, os.replace and os.link name the source first and the target second,
+    and a full disk is the target's: the source may be a file of the published run, sound and on another disk)."""
+    first, second = getattr(exc, "filename", None), getattr(exc, "filename2", None)
+    return str(second) if second and disk_full(exc) else (str(first) if first else None)
+
+
 def os_error_place(exc: OSError) -> str:
-    """'：<the file or folder>' an operating-system error names, for the end of a clerk's sentence; '' when none."""
-    return f"：{exc.filename}" if getattr(exc, "filename", None) else ""
+    """'：<the file or folder>' an operating-system error names (os_error_path), for the end of a clerk's sentence;
+    '' when none."""
+    path = os_error_path(exc)
+    return f"：{path}" if path else ""
+
+
+def disk_full(exc: OSError) -> bool:
+    """Whether the error is a full disk or a used-up quota (ENOSPC, EDQUOT; Windows' ERROR_DISK_FULL, 112)."""
+    import errno
+
+    return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or getattr(exc, "winerror", None) == 112
 
 
 def missing_inbox(inbox) -> ConfigError:

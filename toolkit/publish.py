@@ -119,12 +119,18 @@ def _replace_file(source: Path, target: Path, notices: list) -> None:
 def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime, notices: list | None = None,
             keep_runs: int | None = None) -> Path:
     """Write a run's outputs with ``write(folder)`` into a new outbox/runs/<China time>/ folder, then switch
-    outbox/latest/ to it. A run killed midway leaves only a ``.partial`` folder; latest/ is never half-written.
+    outbox/latest/ to it. A run that fails while writing (a full disk) removes its ``.partial`` folder — a watcher
+    retrying every few seconds would leave one a try, and fill the disk further; one killed midway leaves it, for
+    a run an hour later to remove (new_run_folder); latest/ is never half-written.
     ``keep_runs`` (--keep-runs): then remove all but that many newest run folders (prune_runs); None keeps all
     (SPEC §3: pruning is the user's choice)."""
     tmp, final = new_run_folder(outbox, now)
-    write(tmp)
-    os.replace(tmp, final)
+    try:
+        write(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     switch_latest(outbox, final, notices=notices)
     if keep_runs is not None:
         prune_runs(outbox, keep_runs, keep=final)
