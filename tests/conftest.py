@@ -102,3 +102,18 @@ def ole(*streams: str, body: bytes = b"") -> bytes:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def permissions_bind() -> list[str]:
+    """The command prefix under which file permissions bind a process (chmod 000 refuses it): none for an ordinary
+    user; as root (CI), setpriv without the capabilities that override them (util-linux; the test is skipped
+    where it is missing)."""
+    import os
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: file permissions cannot be made to bind")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+

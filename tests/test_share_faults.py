@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, permissions_bind
 
 from toolkit.campaign import load_campaign
 from toolkit.errors import ToolkitError, os_reason
@@ -42,13 +42,8 @@ def _statuses(out: Path) -> dict:
 def _batch(inbox: Path, out: Path) -> subprocess.CompletedProcess:
     """`run.py batch` in a process that file permissions bind: as root (CI), through setpriv without the
     capabilities that override them (util-linux; skipped where it is missing)."""
-    cmd = [sys.executable, str(ROOT / "run.py"), "batch", "--inbox", str(inbox), "--outbox", str(out),
-           "--settle", "0", "--deadline", "2099-12-31"]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv: file permissions cannot be made to bind")
-        cmd = [setpriv, "--bounding-set=-dac_override,-dac_read_search", *cmd]
+    cmd = [*permissions_bind(), sys.executable, str(ROOT / "run.py"), "batch", "--inbox", str(inbox), "--outbox",
+           str(out), "--settle", "0", "--deadline", "2099-12-31"]
     return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=600, cwd=ROOT)
 
 

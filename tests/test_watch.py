@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, permissions_bind
 
 from toolkit.campaign import load_campaign
 from toolkit.pipeline import run
@@ -38,13 +38,16 @@ def wait_for(predicate, timeout: float = 40.0, interval: float = 0.1):
 
 
 class WatchProcess:
-    """`python run.py watch …` in a subprocess, its stdout and stderr (the log) written to files."""
+    """`python run.py watch …` in a subprocess, its stdout and stderr (the log) written to files; ``verbose``: with
+    -v (the watcher's debug lines: each rescan that found nothing to do, each probe of a missing inbox); ``wrap``:
+    a command prefix (permissions_bind)."""
 
-    def __init__(self, base: Path, inbox: Path, outbox: Path, *options: str):
+    def __init__(self, base: Path, inbox: Path, outbox: Path, *options: str, verbose: bool = False,
+                 wrap: list[str] | tuple = ()):
         self.out, self.err = base / "watch.stdout", base / "watch.stderr"
         self.outbox = outbox
-        cmd = [sys.executable, str(ROOT / "run.py"), "watch", "--inbox", str(inbox), "--outbox", str(outbox),
-               "--deadline", "2099-12-31", "--settle", "0.5", *options]
+        cmd = [*wrap, sys.executable, str(ROOT / "run.py"), *(["-v"] if verbose else []), "watch", "--inbox",
+               str(inbox), "--outbox", str(outbox), "--deadline", "2099-12-31", "--settle", "0.5", *options]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with open(self.out, "wb") as out, open(self.err, "wb") as err:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=env)
@@ -88,9 +91,9 @@ class WatchProcess:
 def watch_process(tmp_path):
     started = []
 
-    def start(*options: str) -> WatchProcess:
+    def start(*options: str, **kwargs) -> WatchProcess:
         inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
-        process = WatchProcess(tmp_path, inbox, outbox, *options)
+        process = WatchProcess(tmp_path, inbox, outbox, *options, **kwargs)
         started.append(process)
         return process
 
@@ -394,6 +397,55 @@ def test_cli_watch_rescan_catches_what_events_miss(tmp_path, watch_process, make
     assert w.wait_apps(1), w.log()
     assert "定期全面检查发现" in w.log()
     assert w.signal() == 0
+
+
+def _probes_refused(w: WatchProcess) -> int:
+    return w.log().count("收件箱仍无法访问（没有访问权限）")
+
+
+@pytest.mark.parametrize("poll", [[], ["--poll", "1"]], ids=["events", "polling"])
+def test_cli_watch_waits_for_an_inbox_it_may_not_list(tmp_path, watch_process, make_pair, poll):
+    """The inbox folder made unreadable (permissions changed on the share: chmod 000, the watcher bound by them):
+    said once, with the system's reason, and probed with back-off until it can be listed — before, a folder merely
+    there counted as back: '暂时无法访问' and a false '已恢复' every second for as long as it lasted. Listable again,
+    it is back once, watched again (a new pair is heard)."""
+    inbox = tmp_path / "inbox"
+    (inbox / "衡水").mkdir(parents=True)
+    w = watch_process(*poll, "--rescan", "1", verbose=True, wrap=permissions_bind())
+    assert w.wait_apps(0) == [], w.log()
+    inbox.chmod(0)
+    try:
+        assert w.wait_log(f"收件箱暂时无法访问：{inbox}（没有访问权限）"), w.log()
+        assert wait_for(lambda: _probes_refused(w) >= 3), w.log()  # at the back-off's 1, 2 and 4 seconds
+        assert w.log().count("收件箱暂时无法访问") == 1 and "收件箱已恢复" not in w.log(), w.log()
+    finally:
+        inbox.chmod(0o755)
+    assert w.wait_log("收件箱已恢复", timeout=90), w.log()
+    copy_in(make_pair(1), inbox / "衡水")
+    assert w.wait_apps(1, timeout=60), w.log()
+    assert w.log().count("收件箱暂时无法访问") == 1 and w.log().count("收件箱已恢复") == 1, w.log()
+    assert w.signal() == 0, w.log()
+    assert_clean_outbox(w.outbox)
+
+
+def test_cli_watch_started_on_an_inbox_it_may_not_list_runs_once_it_can(tmp_path, watch_process, make_pair):
+    """A watcher started while the inbox cannot be listed runs nothing (no empty result published), says why
+    once, and makes its first run when the folder can be listed."""
+    inbox = tmp_path / "inbox"
+    copy_in(make_pair(), inbox / "衡水")
+    inbox.chmod(0)
+    try:
+        w = watch_process("--rescan", "1", verbose=True, wrap=permissions_bind())
+        assert w.wait_log(f"收件箱暂时无法访问：{inbox}（没有访问权限）"), w.log()
+        assert wait_for(lambda: _probes_refused(w) >= 2), w.log()
+        assert "开始汇总" not in w.log() and "收件箱已恢复" not in w.log(), w.log()
+        assert not (w.outbox / "latest").exists()
+    finally:
+        inbox.chmod(0o755)
+    assert w.wait_apps(1, timeout=90), w.log()
+    assert w.log().count("收件箱暂时无法访问") == 1 and w.log().count("收件箱已恢复") == 1, w.log()
+    assert w.signal() == 0, w.log()
+    assert_clean_outbox(w.outbox)
 
 
 def test_cli_watch_burst_of_30_files_gives_at_most_two_runs(tmp_path, watch_process, make_pair):

@@ -43,7 +43,7 @@ _SKIPPED_DIRS = {".git", ".svn", ".hg", "$RECYCLE.BIN", "System Volume Informati
 _UNOPENED = "没有访问权限，或共享盘出错"  # why a folder could not be listed, when the system did not say
 
 
-def _folder_reason(exc: OSError) -> str:
+def folder_reason(exc: OSError) -> str:
     """Why a folder could not be listed, in Chinese: errors.os_reason, but a refusal as a folder's ('没有访问权限' —
     a file's reason adds '或文件正被其他程序打开占用', which a folder listing is not)."""
     import errno
@@ -319,7 +319,7 @@ def scan_inbox(inbox: Path) -> Scan:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             unlisted.append(prefix)
-            reasons[prefix] = _folder_reason(exc)
+            reasons[prefix] = folder_reason(exc)
             continue
         subfolders = []
         for entry in entries:

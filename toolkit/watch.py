@@ -7,8 +7,9 @@ something changed. What keeps the watcher honest:
   of the last completed run and runs the pipeline when it differs, catching what events missed;
 - a liveness check restarts an observer whose thread or emitter died, and one watching a folder that was
   replaced (an SMB reconnect, a folder restored from backup);
-- an inbox that disappears is waited for with back-off; when it returns the observer is re-established on
-  the new folder and the inbox is rescanned at once;
+- an inbox that disappears, or can no longer be listed (permissions changed on the share), is waited for with
+  back-off, said once with the system's reason; it is back once it can be listed again (not merely seen), then
+  the observer is re-established on the folder as it is now and the inbox is rescanned at once;
 - bursts of events (30 files copied at once) are coalesced: a run starts once the inbox has been quiet
   for ``quiet`` seconds, or ``max_delay`` seconds after the first event of a continuous trickle.
 
@@ -45,7 +46,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .discover import scan_inbox
+from .discover import folder_reason, scan_inbox
 from .errors import ToolkitError, os_error_place, os_reason
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,20 @@ def inbox_listing(inbox: Path) -> Listing | None:
         return None
     return frozenset([*((rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, _abspath, st in scanned
                         if st is not None), *(("unlisted", folder) for folder in scanned.unlisted)])
+
+
+def inbox_unavailable(inbox: Path) -> str | None:
+    """Why the inbox folder cannot be watched now, in Chinese ('文件夹不存在', '没有访问权限' …: discover.folder_reason,
+    what the system said), or None when it is a folder that can be listed. Opens the folder and reads at most one
+    entry: cheap at any size. A folder that can be seen but not opened (chmod 000 on the share) is not back."""
+    try:
+        with os.scandir(inbox) as entries:
+            next(entries, None)
+    except (FileNotFoundError, NotADirectoryError):
+        return "文件夹不存在"
+    except OSError as exc:
+        return folder_reason(exc)
+    return None
 
 
 def make_observer(poll: float | None) -> BaseObserver:
@@ -130,7 +145,8 @@ class InboxWatcher:
     All durations are in seconds: ``poll`` the polling observer's interval (None: native events),
     ``quiet`` the calm awaited after the last event, ``max_delay`` the longest wait after the first event,
     ``rescan`` the period of the full listing check, ``liveness`` how often the observer and the inbox
-    folder are checked, ``backoff`` the first and the largest wait between probes of a missing inbox.
+    folder are checked, ``backoff`` the first and the largest wait between probes of a missing inbox (kept
+    across a return that does not last, started afresh once the inbox has been listed).
     """
 
     def __init__(self, inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float | None = None,
@@ -215,16 +231,19 @@ class InboxWatcher:
         listing = inbox_listing(self.inbox)
         self._next_rescan = self.clock() + self.rescan
         if listing is None:
-            self._inbox_missing("无法列出文件夹内容")
-        elif listing != self._last_listing:
+            self._inbox_missing(inbox_unavailable(self.inbox) or "无法列出文件夹内容")
+            return
+        self._backoff = self.backoff_first  # listed: a later outage is waited for from the first step again
+        if listing != self._last_listing:
             self._run(f"{why}发现文件有变化", listing)
         else:
             log.debug("%s：收件箱无变化", why)
 
     def _run(self, why: str, listing: Listing | None) -> None:
         if listing is None:
-            self._inbox_missing("无法列出文件夹内容")
+            self._inbox_missing(inbox_unavailable(self.inbox) or "无法列出文件夹内容")
             return
+        self._backoff = self.backoff_first
         self.hints.take()  # events from now on are for the next run
         self._retry_at = None
         log.info("开始汇总：%s……", why)
@@ -238,8 +257,8 @@ class InboxWatcher:
         self._next_rescan = self.clock() + self.rescan
         if ok is False:
             self._retry_at = self.clock() + self.retry
-            if not _is_dir(self.inbox):
-                self._inbox_missing("文件夹不存在")
+            if (reason := inbox_unavailable(self.inbox)) is not None:
+                self._inbox_missing(reason)
         elif ok == AGAIN:  # published, with a file left for later: the next rescan runs again, changed or not
             self._last_listing = None
         else:
@@ -270,10 +289,12 @@ class InboxWatcher:
         return self._missing_since is None
 
     def _start_observer(self) -> bool:
-        """Start an observer on the inbox folder as it is now; False when the inbox is not there."""
+        """Start an observer on the inbox folder as it is now; False when the inbox is not there or cannot be
+        listed."""
         identity = _identity(self.inbox)
-        if identity is None:
-            self._inbox_missing("文件夹不存在")
+        reason = "文件夹不存在" if identity is None else inbox_unavailable(self.inbox)
+        if reason is not None:
+            self._inbox_missing(reason)
             return False
         observer = self.observer_factory(self.poll)
         try:
@@ -281,8 +302,8 @@ class InboxWatcher:
             observer.start()
         except OSError as exc:
             _stop_quietly(observer)
-            if not _is_dir(self.inbox):
-                self._inbox_missing(os_reason(exc))
+            if (reason := inbox_unavailable(self.inbox)) is not None:
+                self._inbox_missing(reason)
                 return False
             if not self._observer_failing:  # e.g. the system's limit of watched folders is reached
                 log.warning("无法启动文件监视（%s），暂时只靠每 %g 秒的全面检查发现变化，稍后再试。",
@@ -304,20 +325,24 @@ class InboxWatcher:
     # -- a missing inbox --------------------------------------------------------------------------------
 
     def _inbox_missing(self, reason: str) -> None:
+        """The inbox is gone or cannot be listed: say so once, stop the observer, probe it with back-off. The
+        back-off goes on from where it was when the inbox went away again before it was ever listed (a return
+        that does not last is no reason to probe every second)."""
         if self._missing_since is not None:
             return
         log.warning("收件箱暂时无法访问：%s（%s），等待恢复……", self.inbox, reason)
         self._stop_observer()
         self.hints.take()  # the removal's own events: what counts is what is there when it returns
         self._missing_since = self.clock()
-        self._backoff = self.backoff_first
         self._next_probe = self._missing_since + self._backoff
 
     def _probe_missing_inbox(self, now: float) -> None:
-        if _identity(self.inbox) is None:
+        """Back once the folder can be listed (there and readable): then watched and rescanned at once."""
+        reason = inbox_unavailable(self.inbox)
+        if reason is not None:
             self._backoff = min(self._backoff * 2, self.backoff_cap)
             self._next_probe = now + self._backoff
-            log.debug("收件箱仍无法访问，%g 秒后再试", self._backoff)
+            log.debug("收件箱仍无法访问（%s），%g 秒后再试", reason, self._backoff)
             return
         gone = now - self._missing_since
         self._missing_since = None
