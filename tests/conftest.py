@@ -117,3 +117,25 @@ def permissions_bind() -> list[str]:
         pytest.skip("running as root without setpriv: file permissions cannot be made to bind")
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
 
+
+LATEST_LOSSES = ("latest", "latest-emptied", "省级汇总表.xlsx", "回执", "推荐意见", "index.html")
+
+
+def remove_from_latest(outbox: Path, what: str) -> None:
+    """What a clerk deletes of outbox/latest/ (one of LATEST_LOSSES): latest/ itself (the link to its run folder),
+    everything in it (a folder deleted through the link: the run folder emptied), the register, a folder of
+    per-unit documents, or the status page. Inside latest/ it deletes from the folder latest/ shows as this is called
+    (through its link: that run's folder), so a run publishing meanwhile is not deleted from."""
+    latest = outbox / "latest"
+    if what == "latest":
+        latest.unlink() if latest.is_symlink() else shutil.rmtree(latest)
+        return
+    shown = latest.resolve()
+    for entry in (shown.iterdir() if what == "latest-emptied" else [shown / what]):
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def latest_files(outbox: Path) -> list[str]:
+    """Every file under outbox/latest/, relative to it (empty when latest/ is not there)."""
+    latest = outbox / "latest"
+    return sorted(str(p.relative_to(latest)) for p in latest.rglob("*") if p.is_file()) if latest.is_dir() else []

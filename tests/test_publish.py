@@ -7,8 +7,10 @@ import json
 import os
 import threading
 import time
+import zipfile
 
 import pytest
+from conftest import LATEST_LOSSES
 
 import toolkit.publish as publish
 from toolkit.campaign import CHINA_TZ
@@ -141,3 +143,60 @@ def test_prune_runs_orders_runs_of_one_second_and_leaves_other_folders(tmp_path)
     assert sorted(p.name for p in removed) == ["20261202-071800", "20261202-071800-2"]
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == sorted(
         ["20261202-071800-10", "20261202-071801", "备份", ".a.partial"])
+
+
+@pytest.mark.parametrize("lost", LATEST_LOSSES)
+def test_a_batch_run_publishes_again_what_was_deleted_of_latest(tmp_path, make_form, make_summary, lost):
+    """A clerk deletes outbox/latest/ or part of it while the inbox stays as it was: the next `batch` (a real
+    subprocess) publishes every output again — the same files as before, each unit's documents whole — where it
+    used to say '收件箱无变化，沿用上次结果' and leave latest/ as the clerk left it; the run after it has nothing to do.
+    (A unit whose 推荐意见 were deleted through latest/'s link is not taken as kept from that run folder.)"""
+    from conftest import latest_files, remove_from_latest, run_cli
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    for folder, firm in (("保定", "河北华信精密机械有限公司"), ("石家庄", "河北恒达轴承有限公司")):
+        name = f"{firm}实施六西格玛设计的经验"
+        make_form(inbox / folder / "1-申请表.xlsx", 申报单位=firm, 标杆名称=name)
+        make_summary(inbox / folder / "1-总结材料.docx", enterprise=firm, name=name)
+    args = ["batch", "--inbox", inbox, "--outbox", out, "--settle", "0", "--deadline", "2099-12-31"]
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    published = latest_files(out)
+    assert {"省级汇总表.xlsx", "index.html", "summary.json"} <= set(published)
+    assert {f"{kind}/{unit}-{kind}{suffix}" for unit in ("保定市工业和信息化局", "石家庄市工业和信息化局")
+            for kind, suffix in (("回执", ".xlsx"), ("推荐意见", ".docx"))} <= set(published), published
+    remove_from_latest(out, lost)
+    assert latest_files(out) != published
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr
+    assert "汇总完成" in again.stdout and "收件箱无变化" not in again.stdout, again.stdout
+    assert latest_files(out) == published
+    latest = out / "latest"
+    for rel in published:
+        if rel.endswith((".xlsx", ".docx")):
+            with zipfile.ZipFile(latest / rel) as package:
+                assert package.testzip() is None, rel
+    assert len(_summary(out)["applications"]) == 2
+    then = run_cli(*args)
+    assert then.returncode == 0 and "收件箱无变化" in then.stdout, then.stdout
+
+
+def test_what_latest_lacks_is_named_from_the_last_runs_outputs(tmp_path):
+    """missing_outputs (the check both `batch` and a watcher's rescan make): the names the last run kept in
+    last_run.json, a stat each; latest/ gone is said as such; a last_run.json written before the names were kept
+    checks summary.json alone, as runs did then."""
+    from toolkit.pipeline import missing_outputs
+
+    outbox, state = tmp_path / "out", tmp_path / "state"
+    state.mkdir()
+    assert missing_outputs(outbox, state) == ["latest"]
+    (outbox / "latest" / "回执").mkdir(parents=True)
+    (outbox / "latest" / "summary.json").write_text("{}", encoding="utf-8")
+    assert missing_outputs(outbox, state) == []  # nothing recorded: summary.json
+    kept = {"outputs": ["index.html", "summary.json", "回执", "省级汇总表.xlsx"]}
+    (state / "last_run.json").write_text(json.dumps(kept), encoding="utf-8")
+    assert missing_outputs(outbox, state) == ["latest/index.html", "latest/省级汇总表.xlsx"]
+    (outbox / "latest" / "index.html").write_text("", encoding="utf-8")
+    (outbox / "latest" / "省级汇总表.xlsx").write_bytes(b"")
+    assert missing_outputs(outbox, state) == []
+    assert missing_outputs(outbox, last={"outputs": ["推荐意见"]}) == ["latest/推荐意见"]

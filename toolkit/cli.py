@@ -352,6 +352,7 @@ def cmd_watch(args) -> int:
     import threading
 
     from .clock import CHINA_TZ
+    from .pipeline import missing_outputs
     from .watch import AGAIN, watch
 
     campaign = _campaign(args)
@@ -413,7 +414,8 @@ def cmd_watch(args) -> int:
         pass
     threading.Thread(target=announce, name="zlbg-stop-notice", daemon=True).start()
     try:
-        watch(inbox, once, poll=args.poll, rescan=args.rescan, quiet=args.quiet, stop=stop, announced=announced)
+        watch(inbox, once, poll=args.poll, rescan=args.rescan, quiet=args.quiet, stop=stop, announced=announced,
+              outputs_missing=lambda: missing_outputs(outbox, Path(args.state_dir) if args.state_dir else None))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -46,7 +46,7 @@ from .model import (
 )
 from .model import SUMMARY as SUMMARY_KIND
 from .normalize import normalize_filename
-from .publish import LATEST, SUMMARY, publish
+from .publish import LATEST, SUMMARY, missing_from_latest, publish, top_entries
 from .render import RenderContext, render_all, unit_keys
 from .render import preload as preload_renderers
 from .rules.deadline import late_edit_warning
@@ -109,6 +109,17 @@ def _changed_since_listed(fv: FileVersion) -> bool:
 
 def state_dir(outbox: Path) -> Path:
     return outbox / STATE_DIR
+
+
+def missing_outputs(outbox: Path, state: Path | None = None, *, last: dict | None = None) -> list[str]:
+    """What outbox/latest/ lacks of the outputs the last published run put at its top (their names kept in
+    last_run.json; summary.json alone when none are kept), as publish.missing_from_latest gives them: ['latest'],
+    ['latest/省级汇总表.xlsx', 'latest/回执'] … — empty when latest/ is complete. The one check by which a run over an
+    unchanged inbox publishes again (a clerk deleted latest/ or part of it) and a watcher's periodic rescan starts
+    one. ``last``: last_run.json as already read, else read from ``state`` (default outbox/.state). Never walks
+    latest/: a few stats, cheap beside a listing of 20,000 files."""
+    last = _read_last(Path(state) if state else state_dir(Path(outbox))) if last is None else last
+    return missing_from_latest(Path(outbox), last.get("outputs") or [SUMMARY])
 
 
 def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_LIMITS) -> Extracted:
@@ -353,7 +364,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         # a watcher's first idle moment is not skipped: it starts its readers, decodes the cached results and
         # decides every unit (kept in this process), so the run a new file starts reads that file, decides its unit
         primed = not keep_workers or str(state.resolve()) in _PRIMED
-        published = (latest / SUMMARY).exists()
+        missing = missing_outputs(outbox, last=last)  # latest/ complete, else all of it published again
+        published = not missing
+        if missing and last:
+            log.info("输出文件夹中缺少 %s，本次重新生成全部输出。", "、".join(missing))
 
         def unchanged_report(files: int, notices: list, cached: int | None = None) -> RunReport:
             return RunReport(run_folder=None, latest=latest, files=files,
@@ -483,7 +497,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             preload_renderers()
             return unchanged_report(total, list(journal.problems), cached=total - len(todo))
         t = time.perf_counter()
-        previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") else None
+        # (none from an incomplete latest/: a unit whose 推荐意见 were deleted by hand must not be taken as kept)
+        previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") and published else None
         kept_parts = state / "cache" / "parts"
         if force:  # every output made afresh, every part of it too
             shutil.rmtree(kept_parts, ignore_errors=True)
@@ -501,7 +516,8 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         write_json_atomic(state / "last_run.json", {"fingerprint": fingerprint, "run": folder.name,
                                                     "at": now_iso(now), "brief": brief,
                                                     "unit_keys": context.unit_keys, "listing": listing,
-                                                    "files": total, "template_checked": checked})
+                                                    "files": total, "template_checked": checked,
+                                                    "outputs": top_entries(folder)})
         return RunReport(run_folder=folder, latest=latest, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)

@@ -116,6 +116,23 @@ def _replace_file(source: Path, target: Path, notices: list) -> None:
                    "关闭旧文件后下次汇总会自动替换。")
 
 
+def top_entries(run_folder: Path) -> list[str]:
+    """The names at the top of a run folder (省级汇总表.xlsx, 回执, 推荐意见 …, index.html, summary.json): what
+    outbox/latest/ must hold while it shows that run (missing_from_latest)."""
+    return sorted(os.listdir(run_folder))
+
+
+def missing_from_latest(outbox: Path, names) -> list[str]:
+    """Which of ``names`` (top_entries of the run latest/ shows) outbox/latest/ lacks, as outbox-relative paths:
+    ['latest'] when latest/ itself is gone (or points at a run folder that is), else ['latest/回执', …]. One stat
+    a name, never a walk (a watcher asks this on every periodic rescan); a folder emptied by hand still counts as
+    there."""
+    latest = outbox / LATEST
+    if not latest.is_dir():
+        return [LATEST]
+    return [f"{LATEST}/{name}" for name in names if not os.path.lexists(latest / name)]
+
+
 def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime, notices: list | None = None,
             keep_runs: int | None = None) -> Path:
     """Write a run's outputs with ``write(folder)`` into a new outbox/runs/<China time>/ folder, then switch

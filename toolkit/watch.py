@@ -10,6 +10,8 @@ something changed. What keeps the watcher honest:
 - an inbox that disappears, or can no longer be listed (permissions changed on the share), is waited for with
   back-off, said once with the system's reason; it is back once it can be listed again (not merely seen), then
   the observer is re-established on the folder as it is now and the inbox is rescanned at once;
+- the periodic rescan also starts a run when outbox/latest/ lacks an output of the last run (a clerk deleted
+  latest/, the register or the 回执 folder), though the inbox is unchanged (``outputs_missing``);
 - bursts of events (30 files copied at once) are coalesced: a run starts once the inbox has been quiet
   for ``quiet`` seconds, or ``max_delay`` seconds after the first event of a continuous trickle.
 
@@ -147,6 +149,9 @@ class InboxWatcher:
     ``rescan`` the period of the full listing check, ``liveness`` how often the observer and the inbox
     folder are checked, ``backoff`` the first and the largest wait between probes of a missing inbox (kept
     across a return that does not last, started afresh once the inbox has been listed).
+
+    ``outputs_missing()``: what outbox/latest/ lacks of the last run's outputs (pipeline.missing_outputs); a
+    rescan that finds the inbox unchanged runs when it names anything. None: latest/ is not looked at.
     """
 
     def __init__(self, inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float | None = None,
@@ -154,9 +159,11 @@ class InboxWatcher:
                  liveness: float = 2.0, backoff: tuple[float, float] = (1.0, 30.0),
                  stop: threading.Event | None = None, announced: threading.Event | None = None,
                  observer_factory: Callable[[float | None], BaseObserver] = make_observer,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 outputs_missing: Callable[[], list[str]] | None = None):
         self.inbox = Path(inbox)
         self.run_once = run_once
+        self.outputs_missing = outputs_missing
         self.poll = poll
         self.quiet, self.max_delay, self.rescan, self.retry = quiet, max_delay, rescan, retry
         self.liveness = liveness
@@ -227,7 +234,8 @@ class InboxWatcher:
     # -- runs -------------------------------------------------------------------------------------------
 
     def _rescan(self, why: str) -> None:
-        """Run the pipeline if the inbox's listing differs from the one the last completed run saw."""
+        """Run the pipeline if the inbox's listing differs from the one the last completed run saw, or if
+        outbox/latest/ lacks an output of the last run (``outputs_missing``)."""
         listing = inbox_listing(self.inbox)
         self._next_rescan = self.clock() + self.rescan
         if listing is None:
@@ -236,6 +244,8 @@ class InboxWatcher:
         self._backoff = self.backoff_first  # listed: a later outage is waited for from the first step again
         if listing != self._last_listing:
             self._run(f"{why}发现文件有变化", listing)
+        elif missing := (self.outputs_missing() if self.outputs_missing else None):
+            self._run(f"{why}发现输出文件夹缺少 {'、'.join(missing)}", listing)
         else:
             log.debug("%s：收件箱无变化", why)
 
@@ -358,15 +368,18 @@ AGAIN = "again"  # what run_once returns for a run that left a file for the next
 def watch(inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float | None = None, quiet: float = 2.0,
           max_delay: float = 30.0, rescan: float = 60.0, stop: threading.Event | None = None,
           max_runs: int | None = None, retry: float = 10.0, liveness: float = 2.0,
-          backoff: tuple[float, float] = (1.0, 30.0), announced: threading.Event | None = None) -> int:
+          backoff: tuple[float, float] = (1.0, 30.0), announced: threading.Event | None = None,
+          outputs_missing: Callable[[], list[str]] | None = None) -> int:
     """Run ``run_once`` now, then whenever the inbox changed, until ``stop`` is set or ``max_runs`` attempts.
 
     A thin front for ``InboxWatcher`` (see it for the meaning of each duration, all in seconds). ``announced``:
     set by the caller once it has logged why it stopped (a signal), awaited (up to 1 s) before the last line.
+    ``outputs_missing``: what outbox/latest/ lacks (pipeline.missing_outputs), looked at on each periodic rescan.
     Returns the number of run attempts made.
     """
     watcher = InboxWatcher(inbox, run_once, poll=poll, quiet=quiet, max_delay=max_delay, rescan=rescan,
-                           retry=retry, liveness=liveness, backoff=backoff, stop=stop, announced=announced)
+                           retry=retry, liveness=liveness, backoff=backoff, stop=stop, announced=announced,
+                           outputs_missing=outputs_missing)
     return watcher.run(max_runs=max_runs)
 
 
