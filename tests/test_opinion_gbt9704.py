@@ -433,10 +433,10 @@ def test_line_pieces_keep_words_and_marks_with_their_neighbours():
     one: '（唐' and '山）' are pieces, 'INTERNATIONAL' one piece (measured generously), a space a piece."""
     from toolkit.render.opinion import line_pieces, wrapped_lines
 
-    pieces = line_pieces("零件（唐山）INTERNATIONAL有限")
+    pieces = list(line_pieces("零件（唐山）INTERNATIONAL有限"))
     assert pieces[:4] == [1.0, 1.0, 2.0, 2.0] and len(pieces) == 7
     assert pieces[4] == pytest.approx(13 * 0.7)
-    assert line_pieces("C36 汽车") == [pytest.approx(1.9), 0.5, 1.0, 1.0]
+    assert list(line_pieces("C36 汽车")) == [pytest.approx(1.9), 0.5, 1.0, 1.0]
     assert wrapped_lines("一二三四五六", 3) == 2 and wrapped_lines("一二三四五六", 3, indent=2) == 3
     assert wrapped_lines("INTERNATIONAL", 4) == 3  # a word wider than the column is broken where it must be
 

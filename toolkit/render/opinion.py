@@ -21,6 +21,7 @@ one per line; the 成文日期 is UnitStatus.opinion_date, else "    年  月  �
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import itertools
 import math
@@ -98,7 +99,8 @@ _NO_LINE_END = frozenset("（([「『【〔〈《“‘")
 _WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
 
 
-def line_pieces(text: str) -> list[float]:
+@functools.lru_cache(maxsize=1 << 14)
+def line_pieces(text: str) -> tuple[float, ...]:
     """The widths in ems of the pieces one line of ``text`` breaks between, as Word and LibreOffice break Chinese:
     after any CJK character and at spaces (a space is a piece), never within a run of Latin letters and digits (a
     word; measured generously, 0.7 em a capital and 0.6 em another, for the fonts a reader may put in place of
@@ -119,7 +121,7 @@ def line_pieces(text: str) -> list[float]:
             pieces[-1][1] = chars[-1] in _NO_LINE_END
         else:
             pieces.append([piece, chars[-1] in _NO_LINE_END])
-    return [width for width, _ in pieces]
+    return tuple(width for width, _ in pieces)  # (kept: column_widths asks of each text at many widths)
 
 
 def wrapped_lines(text: str, width: float, *, indent: float = 0.0) -> int:
