@@ -145,7 +145,7 @@ def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime, 
     try:
         write(tmp)
         os.replace(tmp, final)
-    except BaseException:
+    except Exception:  # (not an interruption: a run stopped midway is as one killed, its folder left for later)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     switch_latest(outbox, final, notices=notices)
