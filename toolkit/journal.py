@@ -190,7 +190,8 @@ class Journal:
             self._log({"op": "observed", "path": rel, "at": at, "size": size, "ino": ino})
 
     def observation(self, rel: str) -> tuple | None:
-        """(when, size, file id) ``rel`` was first seen being copied (``observe``), None when it was not."""
+        """(when, size, file id) ``rel`` was first seen being copied (``observe``; _apply keeps it as [at, size,
+        ino]), None when it was not."""
         entry = self.data["files"].get(rel)
         observed = entry.get("observed") if entry else None
         return tuple(observed) if observed else None
@@ -209,11 +210,10 @@ class Journal:
         is the same copy: the same file id (when both are known), no shorter (a copy only grows), and seen within
         OBSERVED_FOR. A share's clock ahead, or a copy under way at the deadline, made a file in the inbox before the
         deadline 逾期 when it was whole. None otherwise."""
-        entry = self.data["files"].get(rel)
-        observed = entry.get("observed") if entry else None
-        if not observed:
+        observed = self.observation(rel)
+        if observed is None:
             return None
-        at, observed_size, observed_ino = observed  # (_apply keeps it as [at, size, ino])
+        at, observed_size, observed_ino = observed
         if size < observed_size or (ino and observed_ino and ino != observed_ino):
             return None
         if not instant(seen) - self.OBSERVED_FOR <= instant(at) < instant(seen):
