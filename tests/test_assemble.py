@@ -270,6 +270,11 @@ def test_a_copy_beyond_the_quota_does_not_make_a_recommended_one_a_duplicate(tmp
     assert over["status"] == "超出名额"
     [error] = [i for i in over["issues"] if i["code"] == "duplicate.enterprise"]
     assert error["severity"] == "error" and f"{kept[0]}推荐的第{kept[1]}位" in error["message"]
+    # the register's 问题清单 titles the hint as one to check, not as a duplicate (its text says it is none)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "latest" / "省级汇总表.xlsx", read_only=True)["问题清单"]
+    titles = {(row[1], row[3]): row[4] for row in sheet.iter_rows(values_only=True)
+              if row[-1] == "duplicate.enterprise"}
+    assert titles == {(kept[0], "提示"): "同一企业另有报送，请核对", (beyond[0], "错误"): "同一企业重复推荐"}, titles
 
 
 def test_an_ineligible_copy_does_not_make_an_eligible_one_a_duplicate(tmp_path, make_form, make_summary):

@@ -102,6 +102,9 @@ def test_a_warning_is_titled_as_something_to_check():
     hint title keeps its title whatever the severity."""
     assert title("field.invalid", WARNING) == "填写内容请核对"
     assert title("field.invalid", ERROR) == title("field.invalid") == "填写内容无效"
+    # a duplicate.enterprise warning (the other copy is not recommended; a resubmission re-titled) is not one
+    assert title("duplicate.enterprise", WARNING) == "同一企业另有报送，请核对"
+    assert title("duplicate.enterprise", ERROR) == title("duplicate.enterprise") == "同一企业重复推荐"
     assert title("finance.suspicious", WARNING) == CATALOGUE["finance.suspicious"].title
     assert title("no.such-code", WARNING) == "no.such-code"
 

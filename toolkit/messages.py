@@ -99,7 +99,9 @@ CATALOGUE: dict[str, Template] = {
                               "请在推荐排序表中为每个申报项目填写唯一的推荐顺序（1、2、3…），并确保企业名称与申请表一致。"),
     "duplicate.enterprise": Template(ERROR, "同一企业重复推荐",
                                      "企业“{enterprise}”被重复推荐：另见{other}。",
-                                     "同一企业只能申报一项，请与{units}协商保留一项。"),
+                                     "同一企业只能申报一项，请与{units}协商保留一项。",
+                                     # its warnings: another copy not recommended, or a re-titled resubmission
+                                     hint_title="同一企业另有报送，请核对"),
     "version.resaved": Template(WARNING, "较早的文件在修改版之后又被保存",
                                 "“{name}”在“{other}”之后又被修改保存（{received_at}收到），现以它为准，“{other}”未采用。",
                                 "如应以“{other}”为准，请把“{name}”移出本单位文件夹或删除后重新汇总；确以它为准的，可忽略本提示。"),
