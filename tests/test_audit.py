@@ -6,10 +6,15 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
+import sys
+import time
+
+import pytest
 
 from conftest import ROOT, run_cli
-from toolkit.journal import RunLock
+from toolkit.journal import LOCK_NAME, RunLock
 
 
 def _lines(outbox):
@@ -99,3 +104,32 @@ def test_a_run_stopped_by_the_operating_system_is_logged_too(tmp_path, make_form
     [line] = _lines(outbox)
     assert (line["outcome"], line["exit_code"]) == ("error", 2)
     assert line["error"] in proc.stderr and str(outbox / "runs") in line["error"]
+
+
+@pytest.mark.parametrize("how", ["Ctrl+C", "SIGTERM"])
+def test_an_interrupted_run_is_logged_and_frees_the_lock(tmp_path, make_form, make_summary, how):
+    """A batch run stopped midway — Ctrl+C (SIGINT) or a scheduler's time limit (SIGTERM) — leaves its line in
+    runs.jsonl (outcome "interrupted", exit code 130 or 143, said in Chinese), releases its lock and publishes
+    nothing; the next run publishes. The run is stopped while it waits for files just written to settle."""
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "衡水" / "申请表.xlsx")
+    make_summary(inbox / "衡水" / "总结材料.docx")
+    args = ["batch", "--inbox", inbox, "--outbox", outbox, "--deadline", "2099-12-31"]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), *map(str, args), "--settle", "60"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    lock = outbox / ".state" / LOCK_NAME
+    deadline = time.monotonic() + 60
+    while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert lock.exists(), proc.communicate(timeout=60)
+    time.sleep(0.3)  # (the run is waiting for the new files: 60 s of settling asked)
+    proc.send_signal(signal.SIGINT if how == "Ctrl+C" else signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == (130 if how == "Ctrl+C" else 143), (out, err)
+    assert ("已中断" if how == "Ctrl+C" else "已终止") in err and "Traceback" not in err, err
+    [line] = _lines(outbox)
+    assert (line["outcome"], line["exit_code"]) == ("interrupted", proc.returncode), line
+    assert how in line["error"] or "终止信号" in line["error"], line
+    assert not lock.exists() and not (outbox / "latest").exists()
+    assert run_cli(*args, "--settle", "0").returncode == 0
+    assert [line["outcome"] for line in _lines(outbox)] == ["interrupted", "published"]

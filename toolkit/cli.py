@@ -1,7 +1,8 @@
 """Command line: demo, batch, watch, check, templates. Thin: parse options, call one function, map exit codes.
 
 Exit codes: 0 run completed (whatever the submissions' state); 1 `check` found errors;
-2 usage or configuration error; 3 another run holds the lock.
+2 usage or configuration error; 3 another run holds the lock; 130 interrupted (Ctrl+C); 143 terminated (SIGTERM
+to a batch run: Terminated).
 """
 from __future__ import annotations
 
@@ -165,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     except ToolkitError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("已终止（收到终止信号）。", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
@@ -277,9 +281,10 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
                    now=None, templates: str | None = None, pdf: bool = False, state: str | None = None,
                    command: str = "batch", keep_runs: int | None = None) -> int:
     """One run with a progress bar and the end-of-run summary; every run, whatever its end (published,
-    unchanged, lock held, configuration error, a full disk or another operating-system error), leaves one line in
-    outbox/logs/runs.jsonl — except a run started where neither the inbox nor the outbox is (a wrong folder: no
-    outbox is made there for its line), and one whose line cannot be written (the log's own disk full)."""
+    unchanged, lock held, configuration error, a full disk or another operating-system error, Ctrl+C or SIGTERM:
+    outcome "interrupted"), leaves one line in outbox/logs/runs.jsonl — except a run started where neither the
+    inbox nor the outbox is (a wrong folder: no outbox is made there for its line), and one whose line cannot be
+    written (the log's own disk full)."""
     import time
 
     from .audit import append_run
@@ -296,6 +301,14 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
         report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
                      templates=Path(templates) if templates else None, pdf=pdf, state=Path(state) if state else None,
                      keep_workers=command == "watch", keep_runs=keep_runs)
+    except KeyboardInterrupt as exc:  # Ctrl+C, a scheduler's stop (Terminated): logged, then raised on
+        if Path(inbox).is_dir() or Path(outbox).is_dir():
+            stopped = isinstance(exc, Terminated)
+            append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
+                                "exit_code": 143 if stopped else 130, "outcome": "interrupted",
+                                "error": f"运行被{'终止（收到终止信号）' if stopped else '中断（Ctrl+C）'}，"
+                                         "已有的汇总结果是最近一次完成的运行生成的"})
+        raise
     except Exception as exc:  # (logged, then raised on: main says it, a watcher retries)
         if Path(inbox).is_dir() or Path(outbox).is_dir():  # (not a log folder made where a wrong start pointed)
             if isinstance(exc, ToolkitError):
@@ -340,9 +353,30 @@ def _keep_runs(args) -> int | None:
     return args.keep_runs
 
 
+class Terminated(KeyboardInterrupt):
+    """A batch run stopped by SIGTERM (cron's or a service manager's time limit, ``kill``): raised where the run is,
+    as Ctrl+C's KeyboardInterrupt is, so it ends as one interrupted — its lock released, its workers stopped, one
+    line in runs.jsonl (outcome "interrupted", exit code 143 = 128 + SIGTERM, the shell's convention)."""
+
+
 def cmd_batch(args) -> int:
-    return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle, force=args.force,
-                          templates=args.templates, pdf=args.pdf, state=args.state_dir, keep_runs=_keep_runs(args))
+    import signal
+
+    def on_term(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends the process at once
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_term)
+    except (ValueError, AttributeError):  # not the main thread (called from a test)
+        previous = None
+    try:
+        return run_and_report(Path(args.inbox), Path(args.outbox), _campaign(args), settle=args.settle,
+                              force=args.force, templates=args.templates, pdf=args.pdf, state=args.state_dir,
+                              keep_runs=_keep_runs(args))
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_watch(args) -> int:
