@@ -118,21 +118,30 @@ def permissions_bind() -> list[str]:
     return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
 
 
-LATEST_LOSSES = ("latest", "latest-emptied", "省级汇总表.xlsx", "回执", "推荐意见", "index.html")
+LATEST_LOSSES = ("latest", "latest-emptied", "省级汇总表.xlsx", "回执", "推荐意见", "index.html", "回执/*-回执.xlsx",
+                 "推荐意见/*-推荐意见.docx", "单位/*/index.html", "单位/*")
 
 
-def remove_from_latest(outbox: Path, what: str) -> None:
+def remove_from_latest(outbox: Path, what: str) -> str:
     """What a clerk deletes of outbox/latest/ (one of LATEST_LOSSES): latest/ itself (the link to its run folder),
     everything in it (a folder deleted through the link: the run folder emptied), the register, a folder of
-    per-unit documents, or the status page. Inside latest/ it deletes from the folder latest/ shows as this is called
-    (through its link: that run's folder), so a run publishing meanwhile is not deleted from."""
+    per-unit documents, the status page, or (a pattern with *) the first of the files or folders it matches: one
+    unit's 回执, its 推荐意见, its page or its folder. Inside latest/ it deletes from the folder latest/ shows as this
+    is called (through its link: that run's folder), so a run publishing meanwhile is not deleted from. Returns
+    what it deleted, relative to latest/ ('latest' for latest/ itself; '' for everything in it)."""
     latest = outbox / "latest"
     if what == "latest":
         latest.unlink() if latest.is_symlink() else shutil.rmtree(latest)
-        return
+        return "latest"
     shown = latest.resolve()
-    for entry in (shown.iterdir() if what == "latest-emptied" else [shown / what]):
+    if what == "latest-emptied":
+        entries = list(shown.iterdir())
+    else:
+        entries = sorted(shown.glob(what))[:1] if "*" in what else [shown / what]
+        assert entries, f"nothing in latest/ matches {what}"
+    for entry in entries:
         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    return "" if what == "latest-emptied" else entries[0].relative_to(shown).as_posix()
 
 
 def latest_files(outbox: Path) -> list[str]:

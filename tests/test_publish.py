@@ -186,6 +186,7 @@ def test_what_latest_lacks_is_named_from_the_last_runs_outputs(tmp_path):
     last_run.json, a stat each; latest/ gone is said as such; a last_run.json written before the names were kept
     checks summary.json alone, as runs did then."""
     from toolkit.pipeline import missing_outputs
+    from toolkit.publish import output_entries
 
     outbox, state = tmp_path / "out", tmp_path / "state"
     state.mkdir()
@@ -200,3 +201,16 @@ def test_what_latest_lacks_is_named_from_the_last_runs_outputs(tmp_path):
     (outbox / "latest" / "省级汇总表.xlsx").write_bytes(b"")
     assert missing_outputs(outbox, state) == []
     assert missing_outputs(outbox, last={"outputs": ["推荐意见"]}) == ["latest/推荐意见"]
+    # as runs keep them now: every folder and file (publish.output_entries), a folder gone named alone
+    run = tmp_path / "run"
+    for rel in ("回执/保定市工业和信息化局-回执.xlsx", "回执/石家庄市工业和信息化局-回执.xlsx", "单位/保定市工业和信息化局/index.html",
+                "推荐意见/保定市工业和信息化局-推荐意见.docx", "summary.json"):
+        (run / rel).parent.mkdir(parents=True, exist_ok=True)
+        (run / rel).write_bytes(b"x")
+    entries = output_entries(run)
+    assert entries == ["summary.json", "单位", "单位/保定市工业和信息化局", "单位/保定市工业和信息化局/index.html", "回执",
+                       "回执/保定市工业和信息化局-回执.xlsx", "回执/石家庄市工业和信息化局-回执.xlsx", "推荐意见",
+                       "推荐意见/保定市工业和信息化局-推荐意见.docx"]  # (in code point order: 单 回 推)
+    (outbox / "latest" / "回执" / "石家庄市工业和信息化局-回执.xlsx").write_bytes(b"x")
+    assert missing_outputs(outbox, last={"outputs": entries}) == [
+        "latest/单位", "latest/回执/保定市工业和信息化局-回执.xlsx", "latest/推荐意见"]

@@ -402,18 +402,18 @@ def test_cli_watch_rescan_catches_what_events_miss(tmp_path, watch_process, make
 @pytest.mark.parametrize("lost", LATEST_LOSSES)
 def test_cli_watch_publishes_again_what_was_deleted_of_latest(tmp_path, watch_process, make_pair, lost):
     """The inbox unchanged, a clerk deletes outbox/latest/ or part of it (the register, the 回执 folder, the status
-    page): the watcher's periodic rescan sees it, says what is missing and runs, so latest/ holds every file it held
-    before; then it rests — its next rescans start nothing. Before, it ran only when the inbox changed: latest/
-    stayed as the clerk left it for as long as the watcher ran."""
+    page, one unit's 回执 or page or folder): the watcher's periodic rescan sees it, says what is missing and runs,
+    so latest/ holds every file it held before; then it rests — its next rescans start nothing. Before, it ran only
+    when the inbox changed: latest/ stayed as the clerk left it for as long as the watcher ran."""
     copy_in(make_pair(), tmp_path / "inbox" / "沧州")
     w = watch_process("--rescan", "1", verbose=True)
     assert w.wait_apps(1), w.log()
     published = latest_files(w.outbox)
     assert {"省级汇总表.xlsx", "index.html", "回执/沧州市工业和信息化局-回执.xlsx"} <= set(published), published
     runs = w.runs_started()
-    remove_from_latest(w.outbox, lost)
+    removed = remove_from_latest(w.outbox, lost)
     assert wait_for(lambda: latest_files(w.outbox) == published, 60), (latest_files(w.outbox), w.log())
-    missing = "latest" if lost.startswith("latest") else f"latest/{lost}"
+    missing = "latest" if lost.startswith("latest") else f"latest/{removed}"
     assert f"定期全面检查发现输出文件夹缺少 {missing}" in w.log(), w.log()
     rested = w.log().count("定期全面检查：收件箱无变化")
     assert wait_for(lambda: w.log().count("定期全面检查：收件箱无变化") >= rested + 2), w.log()

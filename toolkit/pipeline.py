@@ -46,7 +46,7 @@ from .model import (
 )
 from .model import SUMMARY as SUMMARY_KIND
 from .normalize import normalize_filename
-from .publish import LATEST, SUMMARY, missing_from_latest, publish, top_entries
+from .publish import LATEST, SUMMARY, missing_from_latest, output_entries, publish
 from .render import RenderContext, render_all, unit_keys
 from .render import preload as preload_renderers
 from .rules.deadline import late_edit_warning
@@ -112,12 +112,13 @@ def state_dir(outbox: Path) -> Path:
 
 
 def missing_outputs(outbox: Path, state: Path | None = None, *, last: dict | None = None) -> list[str]:
-    """What outbox/latest/ lacks of the outputs the last published run put at its top (their names kept in
-    last_run.json; summary.json alone when none are kept), as publish.missing_from_latest gives them: ['latest'],
-    ['latest/省级汇总表.xlsx', 'latest/回执'] … — empty when latest/ is complete. The one check by which a run over an
-    unchanged inbox publishes again (a clerk deleted latest/ or part of it) and a watcher's periodic rescan starts
-    one. ``last``: last_run.json as already read, else read from ``state`` (default outbox/.state). Never walks
-    latest/: a few stats, cheap beside a listing of 20,000 files."""
+    """What outbox/latest/ lacks of the outputs the last published run wrote (every folder and file of its run
+    folder, kept in last_run.json: publish.output_entries; summary.json alone when none are kept), as
+    publish.missing_from_latest gives them: ['latest'], ['latest/省级汇总表.xlsx', 'latest/回执/x-回执.xlsx'] … —
+    empty when latest/ is complete. The one check by which a run over an unchanged inbox publishes again (a clerk
+    deleted latest/, a folder or a single file of it) and a watcher's periodic rescan starts one. ``last``:
+    last_run.json as already read, else read from ``state`` (default outbox/.state). Never walks latest/: a stat
+    an output (a few hundred at 10,000 applications), cheap beside a listing of 20,000 files."""
     last = _read_last(Path(state) if state else state_dir(Path(outbox))) if last is None else last
     return missing_from_latest(Path(outbox), last.get("outputs") or [SUMMARY])
 
@@ -517,7 +518,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                                                     "at": now_iso(now), "brief": brief,
                                                     "unit_keys": context.unit_keys, "listing": listing,
                                                     "files": total, "template_checked": checked,
-                                                    "outputs": top_entries(folder)})
+                                                    "outputs": output_entries(folder)})
         return RunReport(run_folder=folder, latest=latest, files=total, parsed=len(todo),
                          cached=total - len(todo), seconds=time.perf_counter() - started, timings=timings,
                          result=result, notices=notices, brief=brief)

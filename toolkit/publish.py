@@ -116,21 +116,39 @@ def _replace_file(source: Path, target: Path, notices: list) -> None:
                    "关闭旧文件后下次汇总会自动替换。")
 
 
-def top_entries(run_folder: Path) -> list[str]:
-    """The names at the top of a run folder (省级汇总表.xlsx, 回执, 推荐意见 …, index.html, summary.json): what
-    outbox/latest/ must hold while it shows that run (missing_from_latest)."""
-    return sorted(os.listdir(run_folder))
+def output_entries(run_folder: Path) -> list[str]:
+    """Every folder and file of a run folder (省级汇总表.xlsx, 回执, 回执/<unit>-回执.xlsx, 单位/<unit>/index.html …)
+    as a path relative to it, with / between names, each folder before what it holds: what outbox/latest/ must
+    hold while it shows that run (missing_from_latest). A few hundred entries at 10,000 applications."""
+    out: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                out.append(prefix + entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(os.fspath(run_folder), "")
+    return out
 
 
 def missing_from_latest(outbox: Path, names) -> list[str]:
-    """Which of ``names`` (top_entries of the run latest/ shows) outbox/latest/ lacks, as outbox-relative paths:
-    ['latest'] when latest/ itself is gone (or points at a run folder that is), else ['latest/回执', …]. One stat
-    a name, never a walk (a watcher asks this on every periodic rescan); a folder emptied by hand still counts as
-    there."""
+    """Which of ``names`` (output_entries of the run latest/ shows, folders before their contents; or, as runs
+    kept them before, the names at its top) outbox/latest/ lacks, as outbox-relative paths: ['latest'] when
+    latest/ itself is gone (or points at a run folder that is), else ['latest/回执', 'latest/推荐意见/x.docx', …] —
+    a folder gone is named, not each file it held. One stat a name, never a walk (a watcher asks this on every
+    periodic rescan: a few hundred stats); an extra file a clerk put in latest/ is no concern of it."""
     latest = outbox / LATEST
     if not latest.is_dir():
         return [LATEST]
-    return [f"{LATEST}/{name}" for name in names if not os.path.lexists(latest / name)]
+    gone: list[str] = []
+    for name in names:
+        if gone and name.startswith(gone[-1] + "/"):
+            continue  # (in a folder already named)
+        if not os.path.lexists(latest / name):
+            gone.append(name)
+    return [f"{LATEST}/{name}" for name in gone]
 
 
 def publish(outbox: Path, write: Callable[[Path], object], *, now: dt.datetime, notices: list | None = None,
