@@ -165,11 +165,15 @@ def test_a_batch_run_publishes_again_what_was_deleted_of_latest(tmp_path, make_f
     assert {"省级汇总表.xlsx", "index.html", "summary.json"} <= set(published)
     assert {f"{kind}/{unit}-{kind}{suffix}" for unit in ("保定市工业和信息化局", "石家庄市工业和信息化局")
             for kind, suffix in (("回执", ".xlsx"), ("推荐意见", ".docx"))} <= set(published), published
-    remove_from_latest(out, lost)
+    removed = remove_from_latest(out, lost)
     assert latest_files(out) != published
     again = run_cli(*args)
     assert again.returncode == 0, again.stderr
     assert "汇总完成" in again.stdout and "收件箱无变化" not in again.stdout, again.stdout
+    # and why, without -v: what was missing (latest/ emptied: its top entries, the first three named)
+    said = {"latest": "最新结果（latest）不在了", "": "最新结果（latest）中缺少“index.html”、“summary.json”、“单位”等"}
+    assert said.get(removed, f"最新结果（latest）中缺少“{removed}”（可能被误删），本次已重新生成全部输出") in again.stdout, (
+        removed, again.stdout)
     assert latest_files(out) == published
     latest = out / "latest"
     for rel in published:

@@ -123,6 +123,16 @@ def missing_outputs(outbox: Path, state: Path | None = None, *, last: dict | Non
     return missing_from_latest(Path(outbox), last.get("outputs") or [SUMMARY])
 
 
+def _republished(missing: list[str]) -> str:
+    """What the end of a run says when it published everything again because latest/ lacked ``missing``
+    (missing_outputs: 'latest', 'latest/回执/x-回执.xlsx' …), in the clerk's words: the first three named."""
+    if missing == [LATEST]:
+        return "输出文件夹中的最新结果（latest）不在了（可能被误删或移走），本次已重新生成全部输出。"
+    names = "、".join(f"“{name.removeprefix(LATEST + '/')}”" for name in missing[:3])
+    more = f"等 {len(missing)} 项" if len(missing) > 3 else ""
+    return f"最新结果（latest）中缺少{names}{more}（可能被误删），本次已重新生成全部输出。"
+
+
 def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     """What one submitted file holds (runs in a reader worker). ``path`` is where to read it, ``rel`` the
     inbox-relative name used in messages; ``limits`` gives the sizes above which a file is only sniffed
@@ -367,8 +377,10 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         primed = not keep_workers or str(state.resolve()) in _PRIMED
         missing = missing_outputs(outbox, last=last)  # latest/ complete, else all of it published again
         published = not missing
+        republished = []  # (said at the end of the run: a clerk who deleted a file sees why all was made again)
         if missing and last:
             log.info("输出文件夹中缺少 %s，本次重新生成全部输出。", "、".join(missing))
+            republished.append(_republished(missing))
 
         def unchanged_report(files: int, notices: list, cached: int | None = None) -> RunReport:
             return RunReport(run_folder=None, latest=latest, files=files,
@@ -508,7 +520,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                                 kept_parts=kept_parts, kept_salt=settings, helper=helper)
         # before the register's child starts: unchanged units' parts of outputs are kept under these keys
         context = replace(context, unit_keys=unit_keys(result, context, keys))
-        notices = list(journal.problems)
+        notices = [*republished, *journal.problems]
         folder = publish(outbox, lambda target: render_all(target, result, context, meanwhile=keep_decisions),
                          now=now, notices=notices, keep_runs=keep_runs)
         brief = run_brief(result)
