@@ -63,6 +63,8 @@ INDUSTRIES = {
     "专用设备制造": (False, True),  # the 大类's name without its last 业
     "C-38": (False, True),
     "有色金属矿采选": (False, True),
+    "C3411 金属结构制造": (True, False),  # (GB/T 4754-2017: 3411 is 锅炉及辅助设备制造, 金属结构制造 3311)
+    "C3418 原动设备": (True, True),  # (no such 小类: its 大类 C34 taken, and said)
 }
 
 
@@ -78,7 +80,7 @@ def scoped(tmp_path_factory, campaign):
         firms[written] = firm = f"河北恒{'甲乙丙丁戊己庚辛壬癸子丑'[n]}机械有限公司"
         _write(base / "inbox" / unit.name, firm, campaign, 所在地区=written)
     for n, (written, unit) in enumerate(zip(INDUSTRIES, cities)):
-        firms[written] = firm = f"河北瑞{'甲乙丙丁戊己庚辛壬'[n]}科技有限公司"
+        firms[written] = firm = f"河北瑞{'甲乙丙丁戊己庚辛壬癸子丑'[n]}科技有限公司"
         region = campaign.unit_region(unit.name)
         _write(base / "inbox" / unit.name, firm, campaign, 所在地区=region, 所属行业=written)
     run(base / "inbox", base / "out", campaign, settle=0, workers=1, now=DAY)
@@ -128,9 +130,13 @@ def test_an_industry_that_maps_to_no_division_says_why_the_size_is_blank(scoped,
     assert _field_issues(app, "所属行业") == ([("field.invalid", "warning")] if hint else []), app["issues"]
     assert bool(app["size_class"]) is sized and bool(app["industry_code"]) is sized
     assert app["status"] == "通过"
-    if hint:
+    if hint and not sized:
         [issue] = [i for i in app["issues"] if i["field"] == "所属行业"]
         assert "企业规模无法判定" in issue["message"] and "下拉列表" in issue["message"]
+    elif hint:  # a code the standard does not have: the 大类 it starts with is taken, and that is said
+        [issue] = [i for i in app["issues"] if i["field"] == "所属行业"]
+        assert "不是国民经济行业分类（GB/T 4754-2017）中的代码" in issue["message"], issue["message"]
+        assert f"已按C{app['industry_code']}" in issue["message"] and "企业规模无法判定" not in issue["message"]
 
 
 @pytest.mark.parametrize("written, code", [
@@ -149,6 +155,8 @@ def test_industries_as_enterprises_write_them(campaign, written, code):
     ("C39 仪器仪表制造业", "行业代码C39是“计算机、通信和其他电子设备制造业”，与所写的名称不一致"),
     ("信息传输、软件和信息技术服务业", "对应不到国民经济行业分类"),
     ("通信电缆制造", "对应不到国民经济行业分类"),
+    ("C3411 金属结构制造", "行业代码C3411是“锅炉及辅助设备制造”，而“金属结构制造”的代码是C3311，两者不一致"),
+    ("3311 锅炉及辅助设备制造业", "行业代码C3311是“金属结构制造”，而“锅炉及辅助设备制造”的代码是C3411，两者不一致"),
 ])
 def test_check_says_why_an_industry_is_not_mapped(tmp_path, make_form, written, said):
     """`run.py check` of a form whose 所属行业 maps to no 大类 warns, saying why (a code and a name that disagree);
@@ -158,6 +166,17 @@ def test_check_says_why_an_industry_is_not_mapped(tmp_path, make_form, written, 
     done = run_cli("check", "--show-fields", form)
     assert done.returncode == 0, done.stdout + done.stderr
     assert said in done.stdout and "企业规模无法判定" in done.stdout, done.stdout
+
+
+def test_check_says_a_class_code_the_standard_lacks(tmp_path, make_form):
+    """`run.py check`: a 所属行业 whose 小类 code GB/T 4754-2017 does not have ('C3418': 341 has 3411-3415 and 3419)
+    is a hint naming its 大类, which is taken (the size class is judged: no '企业规模无法判定')."""
+    form = make_form(tmp_path / "申请表.xlsx", 所属行业="C3418 原动设备制造")
+    done = run_cli("check", form)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ("行业代码C3418不是国民经济行业分类（GB/T 4754-2017）中的代码（C34 通用设备制造业下没有这个中类或小类），"
+            "已按C34 通用设备制造业统计") in done.stdout, done.stdout
+    assert "企业规模无法判定" not in done.stdout
 
 
 def test_check_refuses_a_form_from_another_province(tmp_path, make_form):

@@ -143,6 +143,7 @@ class Campaign:
     industries: tuple[Industry, ...]
     industry_aliases: dict = field(default_factory=dict)
     industry_sections: dict = field(default_factory=dict)  # 门类 letter -> its name (GB/T 4754-2017)
+    industry_classes: dict = field(default_factory=dict)  # 中类 / 小类 code ('331', '3311') -> its name (GB/T 4754-2017)
     outside_regions: tuple[str, ...] = ()  # places outside the campaign's province (other provinces' names)
     size_groups: tuple[SizeGroup, ...] = ()
     ranking_file: str = "推荐排序表"
@@ -235,7 +236,8 @@ class Campaign:
         A 大类 code ('C31', 'c-38') counts when its 门类 letter, if any, is the 大类's, and the words after it, if they
         name 大类 in part, name its one among them ('C39 仪器仪表制造业' is None: 39 is 计算机…, 仪器仪表 40; 'C40
         通信设备、计算机及其他电子设备制造业' too — the 2002 edition's numbers differ); a 中类 or 小类 code ('3130',
-        'C3824 电力电子元器件制造') counts as written. Words: a 门类's own name is None (it spans several 大类: '制造业',
+        'C3824 电力电子元器件制造') counts as written, unless the words after it are another class's name
+        (industry_class_problem: 'C3411 金属结构制造' is None). Words: a 门类's own name is None (it spans several 大类: '制造业',
         '信息传输、软件和信息技术服务业'); a 大类's name contained ('专用设备制造', the longest when several); the name
         without its '制造业' or '业' ('通用设备'); an alias of the campaign's industry_aliases as written; aliases
         contained that agree on one 大类, one alone only when what else is written says it is an industry or, for a
@@ -247,10 +249,12 @@ class Campaign:
         text = normalize_name(written)
         coded, words, fine = self._coded_industry(text)
         if coded is not None:
-            # a 中类 or 小类 code ('C3824 电力电子元器件制造', 'C3597 环境监测专用仪器仪表制造') is followed by its own
-            # name, whose words may be another 大类's (电力, 仪器仪表制造): such a code is taken as written
+            # a 中类 or 小类 code ('C3824 电力电子元器件制造', 'C4021 环境监测专用仪器仪表制造') is followed by its own
+            # name, whose words may be another 大类's (电力, 仪器仪表制造): such a code is taken as written — unless
+            # those words are another class's name ('C3411 金属结构制造': 3411 is 锅炉及辅助设备制造, 金属结构制造
+            # 3311), when the 大类 cannot be told
             if fine:
-                return coded
+                return None if self._class_conflict(text)[1] else coded
             named = self._industry_hints(words)
             return coded if not named or coded.code in named else None
         return self._industry_named(text)
@@ -267,10 +271,63 @@ class Campaign:
         it starts with none of this campaign's codes; map_industry says whether the words after it agree."""
         return self._coded_industry(normalize_name(written or ""))[0]
 
+    def industry_class_problem(self, written: str) -> str:
+        """What is wrong with the 中类 or 小类 code ``written`` (所属行业) starts with, by the campaign's table of them
+        (industry_classes, GB/T 4754-2017 表1), in a clerk's words — '' when nothing is, when it starts with no such
+        code, or when the campaign has no table:
+
+        * a code the standard does not have ('C3418': 341 has 3411-3415 and 3419) — map_industry still takes its
+          大类 (the last digits are the likelier slip);
+        * a code followed by another class's name ('C3411 金属结构制造': 3411 is 锅炉及辅助设备制造, 金属结构制造 is
+          3311; with or without a last 业) — map_industry takes none (which 大类 is meant cannot be told).
+
+        Words that name the code's own class (in part, or it in part), its 大类, or nothing the table names are
+        taken as written."""
+        coded_label, other = self._class_conflict(normalize_name(written or ""))
+        if not coded_label:
+            return ""
+        code, name = coded_label
+        if name is None:
+            coded = self.industry_by_code(code[1:3])
+            return (f"行业代码{code}不是国民经济行业分类（GB/T 4754-2017）中的代码（{coded.label}下没有这个中类或小类），"
+                    f"已按{coded.label}统计")
+        if other:
+            return f"行业代码{code}是“{name}”，而“{self.industry_classes[other]}”的代码是{code[0]}{other}，两者不一致"
+        return ""
+
+    def _class_conflict(self, text: str) -> tuple[tuple[str, str | None] | None, str]:
+        """For ``text`` (normalised) starting with a 中类 or 小类 code of a 大类 in the campaign and a table of
+        classes: ((the code with its 门类 letter, its name or None when the table has no such code), the code of
+        the other class the words after it name exactly, not above or below it in the hierarchy, or ''); else
+        (None, '')."""
+        m = _INDUSTRY_CODE.match(text)
+        coded = self.industry_by_code(m.group(2)) if m and m.group(3) and self.industry_classes else None
+        if coded is None or (m.group(1) and m.group(1).upper() != coded.section):
+            return None, ""
+        code = m.group(2) + m.group(3)
+        name = self.industry_classes.get(code)
+        words = text[m.end():].strip(" -_、.:：")
+        if name is None or not words:
+            return (f"{coded.section}{code}", name), ""
+        own = normalize_name(name)
+        if own in words or words in own or words.removesuffix("业") in own:
+            return (f"{coded.section}{code}", name), ""
+        named = self._normal_classes.get(words) or self._normal_classes.get(words.removesuffix("业"), [])
+        other = next((c for c, _ in named if not (c.startswith(code) or code.startswith(c))), "")
+        return (f"{coded.section}{code}", name), other
+
+    @functools.cached_property
+    def _normal_classes(self) -> dict[str, list[tuple[str, str]]]:
+        """A class's name normalised -> [(its code, its name) …] (a 中类 and its one 小类 share a name)."""
+        named: dict[str, list[tuple[str, str]]] = {}
+        for code, name in self.industry_classes.items():
+            named.setdefault(normalize_name(name), []).append((code, name))
+        return named
+
     def _coded_industry(self, text: str) -> tuple[Industry | None, str, bool]:
         """(the 大类 of the code ``text`` starts with — 'c31', 'c-38', '3130' —, the text after the code, whether the
         code is a 中类's or 小类's: 3 or 4 digits)."""
-        m = re.match(r"^([a-z])?\s*[-_]?\s*(\d{2})(\d{0,2})(?!\d)", text)
+        m = _INDUSTRY_CODE.match(text)
         if m:
             found = self.industry_by_code(m.group(2))
             if found and (not m.group(1) or m.group(1).upper() == found.section):
@@ -364,6 +421,7 @@ class Campaign:
 
 # what may stand beside an industry alias and still only say it is an industry ('汽车零部件制造', '钢铁行业'): not
 # '租赁', '电缆制造', '机械制造', words that could name another 大类
+_INDUSTRY_CODE = re.compile(r"^([a-z])?\s*[-_]?\s*(\d{2})(\d{0,2})(?!\d)")  # 'c31', 'c-38', '3130' (normalised)
 _INDUSTRY_WORDS = re.compile(r"(?:制造|生产|加工|工业|行业|产业|企业|相关|业|类)*")
 # and, beside a manufacturing 大类's word, its products ('汽车零部件及配件制造', '电子元器件', '电气机械及器材制造业')
 _PRODUCT_WORDS = re.compile(r"(?:制造|生产|加工|工业|行业|产业|企业|相关|业|类|零部件|零配件|配件|元器件|器件|器材|设备"
@@ -430,6 +488,7 @@ def campaign_from_dict(data: dict, *, source: str = "") -> Campaign:
             industries=tuple(Industry(code=c, section=s, name=n) for c, s, n in ref.get("industries", [])),
             industry_aliases=dict(ref.get("industry_aliases", {})),
             industry_sections=dict(ref.get("industry_sections", {})),
+            industry_classes={str(code): str(name) for code, name in ref.get("industry_classes", [])},
             size_groups=tuple(
                 SizeGroup(name=g["name"], sections=_tuple(g.get("sections")), codes=_tuple(g.get("codes")),
                           large=dict(g.get("large", {})), medium=dict(g.get("medium", {})),

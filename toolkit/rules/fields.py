@@ -38,16 +38,10 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             yield _invalid(spec, v, file)
         elif spec.choices_from == "regions" and campaign.regions and not campaign.regions_named(str(v.value)):
             yield _unknown_region(spec, v, file, campaign)
-        elif (spec.choices_from == "industries" and campaign.industries
-              and campaign.map_industry(str(v.value)) is None):
-            example = next((i for i in campaign.industries if i.section == "C"), campaign.industries[0]).label
-            coded = campaign.industry_code_written(str(v.value))
-            why = (f"中，行业代码{coded.section}{coded.code}是“{coded.name}”，与所写的名称不一致（按国民经济行业分类 GB/T "
-                   "4754-2017；2002年版的代码不同），" if coded else "对应不到国民经济行业分类（GB/T 4754-2017）中本次所列的"
-                   "某一个行业大类，")
-            yield make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
-                             value=v.text, reason=why + "企业规模无法判定，统计时列为“未能识别行业”",
-                             hint=f"从下拉列表中选择行业大类，如“{example}”")
+        elif spec.choices_from == "industries" and campaign.industries and (
+                (unmapped := campaign.map_industry(str(v.value)) is None)
+                or campaign.industry_class_problem(str(v.value))):
+            yield _industry_problem(spec, v, file, campaign, unmapped=unmapped)
         elif _has_limits(spec):
             yield from _limits(spec, v, file)
     for spec in campaign.yearly:
@@ -63,6 +57,29 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             elif v is not None and not v.empty and _has_limits(spec):
                 yield from _limits(spec, v, file, label=label)
             # a count that is not a whole number is finance.suspicious (finance.py)
+
+
+def _industry_problem(spec, v, file: str, campaign: Campaign, *, unmapped: bool) -> Issue:
+    """field.invalid, a warning, for a 所属行业 whose GB/T 4754-2017 大类 cannot be told (``unmapped``: the size
+    class cannot be judged, 统计 lists it as 未能识别行业) — a code and a name that disagree, or words naming no
+    大类 —, or whose 中类 or 小类 code the standard does not have (its 大类 taken: campaign.industry_class_problem)."""
+    written = str(v.value)
+    example = next((i for i in campaign.industries if i.section == "C"), campaign.industries[0]).label
+    problem = campaign.industry_class_problem(written)
+    coded = campaign.industry_code_written(written)
+    if not unmapped:
+        return make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
+                          value=v.text, reason=f"中，{problem}", hint="核对行业代码，写成国民经济行业分类中的代码和名称")
+    if problem:  # a 中类 / 小类 code followed by another class's name
+        why = f"中，{problem}（按国民经济行业分类 GB/T 4754-2017），"
+    elif coded:
+        why = (f"中，行业代码{coded.section}{coded.code}是“{coded.name}”，与所写的名称不一致（按国民经济行业分类 GB/T "
+               "4754-2017；2002年版的代码不同），")
+    else:
+        why = "对应不到国民经济行业分类（GB/T 4754-2017）中本次所列的某一个行业大类，"
+    return make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
+                      value=v.text, reason=why + "企业规模无法判定，统计时列为“未能识别行业”",
+                      hint=f"从下拉列表中选择行业大类，如“{example}”")
 
 
 def _unknown_region(spec, v, file: str, campaign: Campaign) -> Issue:
