@@ -354,3 +354,54 @@ def test_a_file_replaced_while_the_run_reads_it_is_read_again_next_run(tmp_path,
     summary = _summary(tmp_path / "out")
     assert {a["enterprise"] for a in summary["applications"]} == set(FIRMS)
     assert all(a["status"] == "通过" for a in summary["applications"]), summary["applications"]
+
+
+def test_links_out_of_the_inbox_and_special_files_are_listed_never_opened(tmp_path, make_form, make_summary,
+                                                                         campaign):
+    """A link inside a unit's folder to a file or folder elsewhere on the server was followed (a link to /etc
+    listed 1,000 system files in a unit's 回执, hashed, and a form kept elsewhere was read as the unit's); a link to
+    nothing or to itself was left out of every listing; a pipe (FIFO) hung the run for good, holding the lock. Each
+    is listed, unopened, with file.unreadable saying what it is; the unit's own applications are as before."""
+    import signal
+
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    elsewhere = tmp_path / "别处"
+    make_form(elsewhere / "申请表.xlsx", 申报单位="河北邢钢科技有限公司", 标杆名称="河北邢钢科技有限公司推行精益生产的经验",
+              所在地区="邢台市")
+    unit = inbox / "保定"
+    (unit / "2-外部-申请表.xlsx").symlink_to(elsewhere / "申请表.xlsx")
+    (unit / "外部文件夹").symlink_to(elsewhere, target_is_directory=True)
+    (unit / "3-断链-申请表.xlsx").symlink_to(tmp_path / "没有这个文件.xlsx")
+    (unit / "4-自环-申请表.xlsx").symlink_to("4-自环-申请表.xlsx")
+    os.mkfifo(unit / "5-管道-申请表.xlsx")
+    os.utime(unit / "5-管道-申请表.xlsx", (time.time() - 86400,) * 2)  # (an old one: not a copy under way)
+    out = tmp_path / "out"
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the run hung on the pipe"))
+    signal.alarm(120)
+    try:
+        run(inbox, out, campaign.with_deadline("2099-12-31"), settle=0, workers=1)
+    finally:
+        signal.alarm(0)
+    summary = _summary(out)
+    said = {f["file"]: (f["status"], [(i["code"], i["message"]) for i in f["issues"]]) for f in summary["files"]}
+    words = {"2-外部-申请表.xlsx": "指向收件箱以外的位置", "外部文件夹": "指向收件箱以外的位置",
+             "3-断链-申请表.xlsx": "指向的文件或文件夹已不存在", "4-自环-申请表.xlsx": "指向自己",
+             "5-管道-申请表.xlsx": "不是普通文件"}
+    for name, word in words.items():
+        status, issues = said[f"保定/{name}"]
+        assert status == "rejected" and len(issues) == 1 and issues[0][0] == "file.unreadable", (name, issues)
+        assert word in issues[0][1] and "复制到本单位文件夹" in issues[0][1], (name, issues)
+    assert not [f for f in said if f.startswith("保定/外部文件夹/")]
+    assert _statuses(out) == {FIRMS[0]: "通过", FIRMS[1]: "通过"}  # the form elsewhere was not read
+
+
+def test_check_reads_a_pipe_or_a_looping_link_as_a_bad_file(tmp_path):
+    """`check` on a pipe said the file did not exist, and on a link to itself stopped with a traceback: each is a
+    file that cannot be read, said in Chinese (exit 1), at once."""
+    os.mkfifo(tmp_path / "管道-申请表.xlsx")
+    (tmp_path / "自环-申请表.xlsx").symlink_to("自环-申请表.xlsx")
+    for name, word in (("管道-申请表.xlsx", "不是普通文件"), ("自环-申请表.xlsx", "指向自己")):
+        done = subprocess.run([sys.executable, str(ROOT / "run.py"), "check", str(tmp_path / name)], cwd=ROOT,
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        assert done.returncode == 1 and word in done.stdout and "文件无法读取（file.unreadable）" in done.stdout, done
+        assert "Traceback" not in done.stderr and "找不到文件" not in done.stdout + done.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -471,12 +472,12 @@ def cmd_check(args) -> int:
     if folders:
         raise ConfigError("“" + "、".join(str(p) for p in folders) + "”是文件夹：请写出其中要检查的文件"
                           "（可以一次写多个，如 申请表.xlsx 总结材料.docx）。")
-    missing = [p for p in paths if not p.is_file()]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]  # (a pipe or a broken link: read, reported)
     if missing:
         raise ConfigError("找不到文件：" + "、".join(str(p) for p in missing))
     first: dict = {}
     for p in paths:  # a file given twice (another spelling of its path included) is checked once
-        first.setdefault(p.resolve(), p)
+        first.setdefault(os.path.realpath(p), p)  # (never raises: a link round in a loop is read, and reported)
     paths = list(first.values())
     results = check_files(paths, campaign)
     pairs, unpaired = check_pairs(results, campaign)

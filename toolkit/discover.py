@@ -9,8 +9,9 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from struct import error as struct_error
 
@@ -71,6 +72,9 @@ class Discovered:
     # paths being copied over (in ``pending``) whose last version read stands meanwhile: in ``files`` as the journal
     # last saw it, to be taken from the extraction cache, never read now (the bytes there are half a new version)
     held: frozenset = frozenset()
+    # inbox path -> why it is not opened at all (Scan.refused): a link leading out of the inbox, to nothing or to
+    # itself, a pipe or a device; listed in ``files`` unhashed, and reported, never read
+    refused: dict = field(default_factory=dict)
 
 
 def _sha256(path: Path, limit: int | None = None) -> str:
@@ -282,14 +286,45 @@ class Scan(list):
     inbox-relative folders ('保定/') that could not be opened (no permission, a share error) — their files are
     not gone —, with ``reasons``, what the system said of each (errors.os_reason: '没有访问权限'), and ``links``,
     (folder, the folder it is the same as: '' for the inbox itself) for each folder reached a second way through a
-    link (a loop such as '回到上级 -> ..'), not walked again."""
+    link (a loop such as '回到上级 -> ..'), not walked again; ``refused``, inbox path -> why (in Chinese) that entry
+    is listed but never opened (refusal: a link out of the inbox or to nothing, a pipe, a device)."""
 
     def __init__(self, items=(), *, unlisted: list | None = None, links: list | None = None,
-                 reasons: dict | None = None):
+                 reasons: dict | None = None, refused: dict | None = None):
         super().__init__(items)
         self.unlisted: list[str] = list(unlisted or ())
         self.links: list[tuple[str, str]] = list(links or ())
         self.reasons: dict[str, str] = dict(reasons or {})
+        self.refused: dict[str, str] = dict(refused or {})
+
+
+_OUTSIDE = "这是一个链接（快捷方式），指向收件箱以外的位置，为安全起见不读取其中的内容"
+_DANGLING = "这是一个链接（快捷方式），它指向的文件或文件夹已不存在"
+_LOOPING = "这是一个链接（快捷方式），它指向自己或与其他链接互相指向，打不开"
+SPECIAL_FILE = "这不是普通文件（是管道、设备等系统特殊文件），无法作为申报材料读取"
+
+
+def refusal(path: str, inside: tuple[str, ...] = ()) -> str:
+    """Why the entry at ``path`` is not to be opened (in Chinese), or '' when it may be: a symbolic link that
+    leads nowhere (_DANGLING), round in a loop (_LOOPING) or, when ``inside`` is given (the real paths of the inbox
+    and of the unit folders linked into it: the administrator's), out of all of them (_OUTSIDE: another folder of
+    the server); a FIFO, a socket or a device (SPECIAL_FILE: opening a pipe waits for a writer forever). Raises no
+    OSError."""
+    import errno
+
+    try:
+        if os.path.islink(path):
+            try:
+                os.stat(path)
+            except OSError as exc:
+                return _LOOPING if exc.errno == errno.ELOOP else _DANGLING
+            real = os.path.realpath(path)
+            if inside and not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in inside):
+                return _OUTSIDE
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""  # (vanished, or no permission: found out, and said, when it is hashed or read)
+    return "" if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else SPECIAL_FILE
 
 
 def scan_inbox(inbox: Path) -> Scan:
@@ -301,10 +336,13 @@ def scan_inbox(inbox: Path) -> Scan:
     a second link to a unit's folder kept elsewhere on the server — is not walked again (``Scan.links``; a loop
     listed the inbox forty times over). Folders are told apart by their real paths, resolved only for links (no
     call per folder; file ids are 0 or unstable on some network drives). Folders that cannot be opened are
-    ``Scan.unlisted``."""
+    ``Scan.unlisted``. An entry that is not to be opened (``refusal``: inside a unit's folder, a link out of the
+    inbox — a share's folder of other files, /etc —; anywhere, a link to nothing or to itself, a pipe, a device) is
+    listed with its own stat, not its target's, and ``Scan.refused`` says why: never walked, hashed or read."""
     out = []
     root = os.fspath(inbox)
-    unlisted, links, reasons = [], [], {}
+    unlisted, links, reasons, refused = [], [], {}, {}
+    inside = [os.path.realpath(root)]  # where a link may lead: the inbox, and the unit folders linked into it
     walked: dict[str, str] = {}  # real path -> the inbox-relative folder it was walked as
     # breadth first: a folder reached by two ways is walked by the one nearest the top (a unit's own folder, not
     # a link inside another's)
@@ -324,11 +362,20 @@ def scan_inbox(inbox: Path) -> Scan:
         subfolders = []
         for entry in entries:
             try:
+                if entry.is_symlink() or not (entry.is_file() or entry.is_dir()):  # (no call for a plain entry)
+                    why = refusal(entry.path, tuple(inside) if prefix else ())
+                    if why:
+                        rel = f"{prefix}{shown_name(entry.name)}"
+                        refused[rel] = why
+                        out.append((rel, entry.path, entry.stat(follow_symlinks=False)))
+                        continue
                 if entry.is_dir(follow_symlinks=True):
                     if entry.name not in _SKIPPED_DIRS:
                         linked = entry.is_symlink() or getattr(entry, "is_junction", bool)()
                         subfolders.append((f"{prefix}{shown_name(entry.name, folder=True)}/", entry.path,
                                            os.path.realpath(entry.path) if linked else os.path.join(real, entry.name)))
+                        if linked and not prefix:
+                            inside.append(subfolders[-1][2])
                     continue
                 if entry.name.lower() in OWN_FILES:
                     continue
@@ -338,7 +385,7 @@ def scan_inbox(inbox: Path) -> Scan:
             out.append((f"{prefix}{shown_name(entry.name)}", entry.path, st))
         queue.extend(subfolders)
     out.sort(key=lambda item: item[0].split("/"))
-    return Scan(_unique(out), unlisted=unlisted, links=links, reasons=reasons)
+    return Scan(_unique(out), unlisted=unlisted, links=links, reasons=reasons, refused=refused)
 
 
 class _Units:
@@ -404,10 +451,11 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     if not scanned and present_before:
         raise InboxUnavailable(f"收件箱 {inbox} 是空的，但上次运行时其中有 {len(present_before)} 个文件。"
                                "共享盘可能没有连接好，本次不汇总（以免把全部申报当作撤回）。请检查共享盘后重试。")
-    temporary = {rel for rel, _abspath, _st in scanned if is_temporary(rel.rsplit("/", 1)[-1])}
+    refused = dict(getattr(scanned, "refused", {}))
+    temporary = {rel for rel, _abspath, _st in scanned if is_temporary(rel.rsplit("/", 1)[-1])} - set(refused)
     now_s = time.time()
     young = [Path(abspath) for rel, abspath, st in scanned
-             if st is not None and recent(now_s - st.st_mtime, settle) and rel not in temporary]
+             if st is not None and recent(now_s - st.st_mtime, settle) and rel not in temporary and rel not in refused]
     changing = {os.fspath(p) for p in wait_until_stable(young, settle=settle, max_wait=max_wait)}
     files, ignored, pending = [], [], []
     standing: set[str] = set()  # (Discovered.held)
@@ -425,6 +473,11 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     # content keeps its receipt time within its unit, whatever its folder is called now
     journal.place_of = units.place
     for rel, abspath, st in scanned:
+        if rel in refused:  # never opened, nor hashed: listed with why (pipeline.refused_file)
+            folder, unit = units.of(rel)
+            files.append(FileVersion(path=rel, unit=unit, folder=folder, sha256="", size=0, mtime=0.0,
+                                     first_seen=seen_at, abspath=abspath))
+            continue
         if rel in temporary:
             ignored.append(_unhashed_version(Path(abspath), rel, units, seen_at))
             continue
@@ -495,7 +548,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
     if hidden or standing:
         files.sort(key=lambda fv: fv.path.split("/"))
     return Discovered(files=files, ignored=ignored, first_run=journal.fresh, pending=pending, removed=removed,
-                      held=frozenset(standing))
+                      held=frozenset(standing), refused=refused)
 
 
 def _dated_ahead(age: float, rel: str, st, journal: Journal, seen_at: str) -> bool:

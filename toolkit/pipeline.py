@@ -27,7 +27,7 @@ from .cache import (
 )
 from .campaign import CHINA_TZ, Campaign
 from .clock import human_time, now_iso
-from .discover import discover, recent, scan_inbox
+from .discover import discover, recent, refusal, scan_inbox
 from .errors import ConfigError, missing_inbox, os_reason
 from .extract.sniff import IMAGE, PDF, sniff
 from .extract.version import EXTRACTOR_VERSION
@@ -154,6 +154,9 @@ def _read_file(path: str, rel: str, campaign: Campaign, limits: Limits) -> Extra
     from .extract.registry import extract
 
     name = normalize_filename(Path(rel).name)  # what kind of file its name says, read as typed variants
+    why = refusal(path)  # a pipe would be waited on forever, a device read without end, a broken link said so
+    if why:
+        return refused_file(rel, why)
     try:
         size = Path(path).stat().st_size
         if size > limits.head_only_above:  # scans and photos of 证实性材料 can be huge: no need to load them
@@ -169,6 +172,13 @@ def _read_file(path: str, rel: str, campaign: Campaign, limits: Limits) -> Extra
     except OSError as exc:
         return unreadable_file(rel, exc)
     return extract(data, name, campaign, file=rel)
+
+
+def refused_file(rel: str, reason: str) -> Extracted:
+    """What an inbox entry that is not opened yields (discover.Scan.refused: a link out of the inbox, to nothing or
+    to itself, a pipe or a device): file.unreadable with ``reason`` (in Chinese) and how to submit the file itself."""
+    return file_problem("file.unreadable", rel, reason=reason,
+                        fix="请把申请表或总结材料文件本身（不是链接或快捷方式）复制到本单位文件夹，删除这一项后重新汇总。")
 
 
 def unreadable_file(rel: str, exc: OSError) -> Extracted:
@@ -432,8 +442,11 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         # units whose record has their key now (taken below, unless damaged); the files of the others not in the
         # extraction cache are read while the records are decoded
         recorded = set() if force or keep_workers else {unit for unit, key in keys.items() if records.key(unit) == key}
-        todo = [fv for fv in found.files if fv.unit not in recorded and not cache.has(fv.sha256, fv.path)]
-        extracted: dict[str, Extracted] = {}
+        todo = [fv for fv in found.files if fv.unit not in recorded and fv.path not in found.refused
+                and not cache.has(fv.sha256, fv.path)]
+        # entries never opened (a link out of the inbox or to nothing, a pipe): what they yield is why
+        extracted: dict[str, Extracted] = {fv.path: refused_file(fv.path, found.refused[fv.path])
+                                           for fv in found.files if fv.path in found.refused}
         total = len(found.files)
         with _readers(campaign, workers, limits, reader, files=len(todo), keep_workers=keep_workers) as readers:
             jobs = [(fv.abspath, fv.path) for fv in todo]
@@ -446,7 +459,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
             given = set(decided)
             reading = {fv.path for fv in todo}
             for fv in found.files:  # the cached results of the units decided here (decoded while the workers read)
-                if fv.unit not in decided and fv.path not in reading:
+                if fv.unit not in decided and fv.path not in reading and fv.path not in extracted:
                     hit = cache.get(fv.sha256, fv.path)
                     if hit is not None:
                         extracted[fv.path] = hit
