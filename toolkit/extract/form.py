@@ -77,8 +77,8 @@ def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | N
     ``names`` (defined name -> (sheet, row, col)) overrides the workbook-scoped names, e.g. one sheet's names.
     """
     names = book.names if names is None else names
-    if not names:
-        return None
+    if not names or not any(book.sheet(sheet_name) is not None for sheet_name, _r, _c in names.values()):
+        return None  # (names into sheets the workbook does not have — its sheet list damaged —: nothing is there)
     wanted = [f.defined_name() for f in campaign.fields]
     if sum(1 for n in wanted if n in names) < max(3, len(wanted) // 2):
         return None

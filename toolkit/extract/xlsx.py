@@ -343,6 +343,10 @@ def _read_package(pkg: Package, max_sheets: int) -> Workbook:
         readers[name] = reader
         if reader.selected and not selected:
             selected = name
+    lost = [name for name, _state, kind, part in all_sheets
+            if kind in ("", "worksheet") and (part is None or not pkg.has(part))]
+    if lost and not readers:  # listed sheets, none of them there: Excel refuses such a file as damaged too
+        raise UnsafeFile("文件内部结构损坏，找不到其中的工作表（文件不完整）")
     active = all_sheets[active_tab][0] if 0 <= active_tab < len(all_sheets) else ""
     if active not in readers:
         active = selected
