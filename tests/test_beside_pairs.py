@@ -329,3 +329,46 @@ def test_our_pdfs_dropped_back_are_no_stamped_opinion(tmp_path, make_form, make_
         entry = files[f"{UNIT}/下载/{name}"]
         assert entry["kind"] == "attachment" and entry["issues"] == [], name
     assert s["units"][0]["stamped_opinion"] is False and s["units"][0]["draft_reasons"] == []
+
+
+needs_lo = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed; .ci/run installs it")
+
+
+@needs_lo
+def test_outputs_saved_again_as_xls_or_ods_are_attachments(tmp_path, make_form, make_summary, campaign):
+    """The 回执 and 省级汇总表 opened in LibreOffice (or Excel) and saved as .ods or Excel 97-2003 .xls, then put back:
+    attachments, never a 推荐排序表 that overrides the unit's own (the 回执 lists every application beside its
+    推荐顺序) nor a 申请表 with errors. The unit's edited ranking sheet still sets the order."""
+    from toolkit.extract.legacy import convert
+
+    unit = tmp_path / "inbox" / UNIT
+    _two_pairs(unit, make_form, make_summary)
+    first = _batch(tmp_path, campaign)
+    assert {a["enterprise"]: a["rank"] for a in first["applications"]} == {
+        "河北华信精密机械有限公司": 1, "河北恒达轴承有限公司": 2}
+    latest = tmp_path / "out" / "latest"
+    ranking = latest / "推荐排序表" / f"{UNIT}-推荐排序表.xlsx"
+    import openpyxl
+    book = openpyxl.load_workbook(ranking)
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows():
+        names = [c.value for c in row]
+        if "河北华信精密机械有限公司" in names:
+            row[0].value = 2
+        if "河北恒达轴承有限公司" in names:
+            row[0].value = 1
+    book.save(unit / f"{UNIT}-推荐排序表.xlsx")
+    receipt = (latest / "回执" / f"{UNIT}-回执.xlsx").read_bytes()
+    register = (latest / "省级汇总表.xlsx").read_bytes()
+    saved = {f"{UNIT}-回执.ods": convert(receipt, "xlsx", "ods"), "回执（另存）.xls": convert(receipt, "xlsx", "xls"),
+             "省级汇总表.ods": convert(register, "xlsx", "ods"), "省级汇总表.xls": convert(register, "xlsx", "xls")}
+    for name, data in saved.items():
+        (unit / name).write_bytes(data)
+    second = _batch(tmp_path, campaign)
+    files = {f["file"].split("/")[-1]: f for f in second["files"]}
+    for name in saved:
+        assert files[name]["kind"] == "attachment", (name, files[name])
+        assert files[name]["issues"] == [], name
+    assert files[f"{UNIT}-推荐排序表.xlsx"]["status"] == "current"
+    assert {a["enterprise"]: (a["rank"], a["status"]) for a in second["applications"]} == {
+        "河北华信精密机械有限公司": (2, "通过"), "河北恒达轴承有限公司": (1, "通过")}

@@ -35,7 +35,7 @@ NEVER_READ = frozenset({OUTPUT_OPINION, OUTPUT_RECEIPT, OUTPUT_REGISTER, OUTPUT_
                         OUTPUT_PDF})
 
 _RECEIPT_SHEETS = {"申报情况", "问题及修改方法", "收到的文件"}
-_REGISTER_SHEETS = {"推荐单位情况", "问题清单", "文件清单"}
+_REGISTER_SHEETS = {"推荐单位情况", "问题清单"}  # (its 3rd and 4th sheets: a reader keeping the first six sees both)
 _OPINION_MARKS = ("加盖公章", "推荐顺序", "申报单位", "标杆名称")
 _TITLE = re.compile(r"关于推荐.{1,60}?的意见")  # an opinion's title: 发文机关名称 + 事由 + 文种
 
@@ -68,12 +68,7 @@ def _own_output(pkg: Package, keyword: str) -> str | None:
         return None
     root = pkg.xml(main, keep=True)
     if root.tag.endswith("}workbook"):
-        sheets = {el.get("name", "") for el in root.iter("{*}sheet")}
-        if _RECEIPT_SHEETS <= sheets:
-            return OUTPUT_RECEIPT
-        if _REGISTER_SHEETS <= sheets:
-            return OUTPUT_REGISTER
-        return None
+        return own_workbook_output(el.get("name", "") for el in root.iter("{*}sheet"))
     if root.tag.endswith("}document"):
         # the keyword within the first 400 characters, then every mark anywhere: a 总结材料's 11,000 characters
         # are joined only when it opens like an opinion
@@ -90,6 +85,18 @@ def _own_output(pkg: Package, keyword: str) -> str | None:
         text = "".join(head) + "".join(texts)
         if all(mark in text for mark in _OPINION_MARKS):
             return OUTPUT_OPINION
+    return None
+
+
+def own_workbook_output(sheet_names) -> str | None:
+    """OUTPUT_RECEIPT or OUTPUT_REGISTER when a workbook's sheet names are those the toolkit gives its 回执 or its
+    省级汇总表, else None. The names survive whatever program saved the workbook again (Excel 97-2003 .xls,
+    LibreOffice .ods, WPS), where the custom document property may not be read or may be dropped."""
+    sheets = set(sheet_names)
+    if _RECEIPT_SHEETS <= sheets:
+        return OUTPUT_RECEIPT
+    if _REGISTER_SHEETS <= sheets:
+        return OUTPUT_REGISTER
     return None
 
 

@@ -5,10 +5,11 @@ import logging
 
 from ..campaign import Campaign
 from ..messages import file_problem
-from ..model import FORM, RANKING, Extracted
+from ..model import ATTACHMENT, FORM, RANKING, Extracted
 from .form import read_forms, read_ranking
 from .grid import Workbook, read_workbook
 from .opc import Package
+from .own import own_workbook_output
 from .safety import UnsafeFile
 from .sniff import Sniffed
 
@@ -39,9 +40,12 @@ def extract_workbook(data: bytes | Package, sniffed: Sniffed, name: str, campaig
 def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> Extracted:
     """What a workbook (already read into grids) holds.
 
+    Our own 回执 or 省级汇总表 (known by its sheets, whatever program saved it again): kind=ATTACHMENT.
     A 申请表: Extracted(kind=FORM, form=forms[0], forms=every enterprise's form in sheet order, issues=their
     warnings); a 推荐排序表: kind=RANKING; otherwise file.unrecognized.
     """
+    if own_workbook_output(sheet.name for sheet in book.sheets) is not None:
+        return Extracted(kind=ATTACHMENT)  # our 回执 or 省级汇总表 saved again as .xls/.ods: listed, never read
     ranking_named = campaign.ranking_file in name
     if ranking_named and (ranking := _ranking(book, file)) is not None:
         return ranking
