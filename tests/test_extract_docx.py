@@ -9,6 +9,7 @@ from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import soffice
 from corpus import CONTENT, add_content_control, add_textbox, tiny_png
 from toolkit.extract.docx import Block, match_heading, read_docx, read_sections, table_sheet
 from toolkit.extract.registry import extract
@@ -144,6 +145,78 @@ def test_text_box_counted_once(campaign):
     add_textbox(doc.add_paragraph("见下框。"), ["框内文字一。", "框内文字二。"], 7)
     section = sections_of(docx_bytes(doc), campaign)["企业概况"]
     assert section.chars == count_words("见下框。框内文字一。框内文字二。")
+
+
+FOOTNOTE_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def with_notes(data: bytes, notes: dict[str, str], refs: dict[str, str]) -> bytes:
+    """``data`` (a python-docx .docx) with a footnote (``kind`` 'footnote') or endnote ('endnote') of text
+    notes[kind] whose reference mark follows the run holding refs[kind], as Word writes them (separator notes
+    -1 and 0 included)."""
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            raw = zf.read(info.filename)
+            members[info.filename] = raw.decode("utf-8") if info.filename.endswith((".xml", ".rels")) else raw
+    body = members["word/document.xml"]
+    for kind, anchor in refs.items():
+        end = body.index("</w:r>", body.index(anchor)) + len("</w:r>")
+        body = body[:end] + f'<w:r><w:{kind}Reference w:id="1"/></w:r>' + body[end:]
+        separators = "".join(f'<w:{kind} w:type="{t}" w:id="{i}"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+                             for i, t in ((-1, "separator"), (0, "continuationSeparator")))
+        members[f"word/{kind}s.xml"] = (
+            f'<w:{kind}s xmlns:w="{FOOTNOTE_NS}">{separators}<w:{kind} w:id="1"><w:p><w:r><w:{kind}Ref/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {notes[kind]}</w:t></w:r></w:p></w:{kind}></w:{kind}s>')
+        members["word/_rels/document.xml.rels"] = members["word/_rels/document.xml.rels"].replace(
+            "</Relationships>", f'<Relationship Id="rId{kind}" Type="http://schemas.openxmlformats.org/officeDocument'
+            f'/2006/relationships/{kind}s" Target="{kind}s.xml"/></Relationships>')
+        members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+            "</Types>", f'<Override PartName="/word/{kind}s.xml" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.wordprocessingml.{kind}s+xml"/></Types>')
+    members["word/document.xml"] = body
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def _noted_summary() -> tuple[bytes, dict]:
+    """A 总结材料 whose 摘要 has a footnote and whose 实施效果 has an endnote; the 字数 Word counts per section."""
+    doc = Document()
+    texts = {"摘要": "公司导入六西格玛设计，合格率由97.1%提升到99.3%。", "企业概况": "公司成立于2003年，位于石家庄市。",
+             "管理方法（技术）的实施效果": "开发周期缩短30%，质量损失率降至0.8%。"}
+    for key, text in texts.items():
+        doc.add_paragraph(key, style="Heading 1")
+        doc.add_paragraph(text)
+    notes = {"footnote": "数据来源：公司质量部2020年度质量报告", "endnote": "经第三方机构审计"}
+    data = with_notes(docx_bytes(doc), notes, {"footnote": "97.1%", "endnote": "缩短30%"})
+    want = {"摘要": count_words(texts["摘要"] + notes["footnote"]), "企业概况": count_words(texts["企业概况"]),
+            "管理方法（技术）的实施效果": count_words(texts["管理方法（技术）的实施效果"] + notes["endnote"])}
+    return data, want
+
+
+def test_footnotes_and_endnotes_count_in_the_section_of_their_mark(campaign):
+    """Word's 字数 counts footnotes and endnotes (字数统计 → 包括文本框、脚注和尾注, on by default, the same box that
+    counts text boxes): a note counts in the section that holds its reference mark; separators count nothing."""
+    data, want = _noted_summary()
+    found = sections_of(data, campaign)
+    assert {key: found[key].chars for key in want} == want
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed; .ci/run installs it")
+@pytest.mark.parametrize("suffix", ["odt", "doc"])
+def test_footnotes_of_a_document_saved_by_libreoffice_count(campaign, suffix):
+    """The same 总结材料 saved by LibreOffice Writer as .odt / .doc (read through LibreOffice's .docx): the notes
+    still count in their sections."""
+    from toolkit.extract.legacy import convert
+
+    data, want = _noted_summary()
+    saved = convert(data, "docx", suffix)
+    ex = extract(saved, f"总结材料.{suffix}", campaign)
+    assert ex.kind == SUMMARY, ex.issues
+    assert {key: ex.summary.sections[key].chars for key in want} == want
 
 
 def test_content_control_and_images(campaign):
