@@ -850,3 +850,40 @@ def test_an_empty_name_does_not_take_a_note_or_another_label(tmp_path, make_form
     wb.save(path)
     ex = extract(path.read_bytes(), "申请表.xlsx", CAMPAIGN)
     assert ex.form.fields["标杆名称"].value is None
+
+
+def _columns_moved(ws, at: int, n: int) -> None:
+    """``n`` columns inserted at column ``at`` as Excel does it — merged ranges right of it moved, a range across
+    it stretched — but the defined names left where they were (openpyxl, POI, online editors)."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    merged = [CellRange(str(r)) for r in ws.merged_cells.ranges]
+    for cells in merged:
+        ws.unmerge_cells(cells.coord)
+    ws.insert_cols(at, n)
+    for cells in merged:
+        first = cells.min_col + n if cells.min_col >= at else cells.min_col
+        last = cells.max_col + n if cells.max_col >= at else cells.max_col
+        ws.merge_cells(start_row=cells.min_row, end_row=cells.max_row, start_column=first, end_column=last)
+
+
+@pytest.mark.parametrize("years", [(2016, 2017), (2017,)], ids=["two years before 2018", "one year before 2018"])
+def test_year_columns_the_names_no_longer_point_at_are_read_under_their_years(tmp_path, make_form, years):
+    """Columns for earlier years inserted before 2018 by a program that does not move the template's defined
+    names: the 2018 name now points into the 2016 (or 2017) column. Each figure is read under the column its year
+    heads — before, the 2016 figure was read as 2018's and 2020's was never read — with a warning that the form
+    was read by its labels."""
+    def edit(ws):
+        _columns_moved(ws, 3, len(years))
+        for i, year in enumerate(years):
+            ws.cell(11, 3 + i, year)
+            for r in range(12, 17):
+                ws.cell(r, 3 + i, -1.0)  # (a loss: read as 2018's, it would be a wrong verdict too)
+
+    ex = extract(_template_edited(tmp_path, make_form, edit), "申请表.xlsx", CAMPAIGN)
+    good = extract(make_form(tmp_path / "good.xlsx").read_bytes(), "申请表.xlsx", CAMPAIGN)
+    for key in _TEMPLATE_ROWS:
+        assert {y: ex.form.yearly[key][y].value for y in (2018, 2019, 2020)} == {
+            y: good.form.yearly[key][y].value for y in (2018, 2019, 2020)}, key
+    assert ex.form.yearly["利润总额"][2018].location.endswith(f"{'CDEFG'[len(years)]}15")
+    assert any(i.field == "申请表模板" and i.severity == "warning" for i in ex.issues)

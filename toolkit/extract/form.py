@@ -506,7 +506,9 @@ def _names_astray(sheet: Sheet, names: dict, campaign: Campaign) -> tuple[bool, 
     template — is compared with the field. Stale: at least two, and at least half of those with a label, naming
     another field (a row inserted above them by openpyxl or POI, which do not move names, shifts every name by a
     row). Astray: the nearest label names another field, or the nearest text to the left is no field's label
-    (a row '其中：出口收入' inserted above 利润总额, or the enterprise's own rows pasted in another order)."""
+    (a row '其中：出口收入' inserted above 利润总额, or the enterprise's own rows pasted in another order); a yearly
+    field is astray, and counts as naming another field, when a year's name points into a column headed by
+    another year (_years_astray: columns inserted before 2018 the same way)."""
     table = label_table(campaign)
     specs = {spec.defined_name(): spec for spec in campaign.fields}
     specs.update({spec.defined_name(campaign.base_years[0]): spec for spec in campaign.yearly})  # (a row each)
@@ -529,7 +531,30 @@ def _names_astray(sheet: Sheet, names: dict, campaign: Campaign) -> tuple[bool, 
             if first_text and isinstance(value, str) and value.strip():
                 first_text = False
                 astray.append(spec)
+    shifted = _years_astray(sheet, names, campaign)
+    astray += [spec for spec in shifted if spec not in astray]
+    other += len(shifted)
+    labelled += len(shifted)
     return other >= 2 and 2 * other >= labelled, astray
+
+
+def _years_astray(sheet: Sheet, names: dict, campaign: Campaign) -> list:
+    """The yearly fields one of whose defined names points into a column headed by another year (columns inserted
+    or deleted by a program that does not move defined names: the 2018 name on a column headed 2016). The header
+    is the nearest cell above the named cell, within the ten rows above, that names a year."""
+    out = []
+    for spec in campaign.yearly:
+        for year in campaign.base_years:
+            target = names.get(spec.defined_name(year))
+            if target is None:
+                continue
+            _sheet_name, r, c = target
+            headed = next((y for rr in range(r - 1, max(-1, r - 11), -1)
+                           if (y := _year_of(sheet.value(rr, c))) is not None), None)
+            if headed is not None and headed != year:
+                out.append(spec)
+                break
+    return out
 
 
 def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormData]:
