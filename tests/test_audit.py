@@ -115,8 +115,12 @@ def test_an_interrupted_run_is_logged_and_frees_the_lock(tmp_path, make_form, ma
     make_form(inbox / "衡水" / "申请表.xlsx")
     make_summary(inbox / "衡水" / "总结材料.docx")
     args = ["batch", "--inbox", inbox, "--outbox", outbox, "--deadline", "2099-12-31"]
-    proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), *map(str, args), "--settle", "60"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    # run.py with Ctrl+C taken as a terminal gives it: a shell's background job (as a CI runner may start the
+    # tests) ignores SIGINT, and a child inherits that
+    with_ctrl_c = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                   "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')")
+    command = [sys.executable, "-c", with_ctrl_c, str(ROOT / "run.py"), *map(str, args), "--settle", "60"]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
     lock = outbox / ".state" / LOCK_NAME
     deadline = time.monotonic() + 60
     while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
