@@ -147,6 +147,36 @@ def test_scan_of_a_form_with_no_application_is_an_error(tmp_path, make_form, mak
     assert "扫描件" in issue["message"] and ".xlsx" in issue["message"]
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "et", "ods", "docx", "doc", "wps", "odt", "rtf", "XLSX"])
+@pytest.mark.parametrize("data, said", [(PDF, "PDF 文件"), (PNG, "图片"), (JPG, "图片")])
+def test_a_scan_under_an_office_suffix_is_said_to_be_one(campaign, suffix, data, said):
+    """A PDF or a picture named as a workbook or a document ('申请表.xlsx' that is a scan, a printed PDF or a
+    screenshot renamed) is not what its name promises: file.unsupported saying what it is and how to send it —
+    before, an attachment no one was told of (the hostile-files audit). A 推荐意见 so named stays a stamped scan."""
+    got = extract(data, f"1-华信-申请表.{suffix}", campaign, file=f"{UNIT}/1-华信-申请表.{suffix}")
+    [issue] = got.issues
+    assert (issue.code, issue.severity) == ("file.unsupported", "error")
+    assert f"文件扩展名是 .{suffix.lower()}，但内容是{said}" in issue.message and "改为 ." in issue.message, issue.message
+    assert extract(data, f"推荐意见.{suffix}", campaign).kind == "opinion-scan"
+
+
+def test_a_form_sent_as_a_renamed_scan_is_named_where_the_form_is_missing(tmp_path, make_form, make_summary,
+                                                                            campaign):
+    """A pair whose 申请表.xlsx is a PDF: the file has its error, and the application's missing 申请表 names it
+    (the clerk is led from the application to the file); nothing is lost: the file is in the receipt's list."""
+    unit = tmp_path / "inbox" / UNIT
+    make_summary(unit / "1-华信-总结材料.docx", enterprise="河北华信精密机械有限公司",
+                 name="河北华信精密机械有限公司实施六西格玛设计的经验")
+    (unit / "1-华信-申请表.xlsx").write_bytes(PDF)
+    s = _batch(tmp_path, campaign)
+    [issue] = {f["file"]: f for f in s["files"]}[f"{UNIT}/1-华信-申请表.xlsx"]["issues"]
+    assert issue["code"] == "file.unsupported" and "内容是PDF 文件" in issue["message"]
+    [app] = s["applications"]
+    [missing] = [i for i in app["issues"] if i["code"] == "pair.missing-form"]
+    assert "“1-华信-申请表.xlsx”" in missing["message"], missing["message"]
+    assert app["status"] != "通过"
+
+
 def test_stamped_scan_without_the_keyword_gets_a_rename_hint(tmp_path, make_form, make_summary, campaign):
     unit = tmp_path / "inbox" / UNIT
     _two_pairs(unit, make_form, make_summary)

@@ -134,6 +134,14 @@ def _extract_kind(data: bytes, package: Package | None, name: str, campaign: Cam
     if kind in (S.PDF, S.IMAGE):
         if campaign.opinion_keyword in name:
             return Extracted(kind=OPINION_SCAN)
+        office = re.search(r"\.(xlsx|xlsm|xls|et|ods|docx|docm|doc|wps|odt|rtf)$", lower)
+        if office:  # a scan or a printed PDF renamed: not what its name promises, and no attachment to pass unseen
+            what, suffix = ("PDF 文件", ".pdf") if kind == S.PDF else ("图片", ".jpg 或 .png")
+            return file_problem("file.unsupported", file,
+                                reason=f"文件扩展名是 .{office.group(1)}，但内容是{what}（可能是扫描件、打印成的 PDF "
+                                       "或截图改了扩展名），不是 Excel 或 Word 文件。",
+                                fix="申请表、总结材料请提交 Excel/Word 原文件（.xlsx、.docx）；如果这是盖章扫描件，"
+                                    f"请把扩展名改为 {suffix} 后再放入本单位文件夹。")
         # a stamped scan of the 申请书, 证实性材料: kept and listed with its application (assembly decides)
         return Extracted(kind=ATTACHMENT)
     if kind == S.ZIP:
