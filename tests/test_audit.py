@@ -120,7 +120,8 @@ def test_an_interrupted_run_is_logged_and_frees_the_lock(tmp_path, make_form, ma
     with_ctrl_c = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
                    "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')")
     command = [sys.executable, "-c", with_ctrl_c, str(ROOT / "run.py"), *map(str, args), "--settle", "60"]
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8")
     lock = outbox / ".state" / LOCK_NAME
     deadline = time.monotonic() + 60
     while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
