@@ -394,6 +394,13 @@ CASES = [
     ("name.pattern", "in title marks", lambda: rule_issues(name="《石家庄华北精工机械实施六西格玛设计的经验》"), False),
     ("name.pattern", "in black lenticular brackets and quotes",
      lambda: rule_issues(name="【“石家庄华北精工机械实施六西格玛设计的经验”】"), False),
+    # (a blank 申报单位 is field.missing; the name is not told to start with the placeholder shown for it)
+    ("name.pattern", "申报单位 left blank", lambda: unit_issues(
+        form_file("石家庄/1-申请表.xlsx", "", name="实施六西格玛设计的经验")), False),
+    ("name.pattern", "申报单位 left blank, not ending with 经验", lambda: unit_issues(
+        form_file("石家庄/1-申请表.xlsx", "", name="实施六西格玛设计的做法")), True),
+    ("name.pattern", "a 总结材料 alone naming no enterprise", lambda: unit_issues(
+        summary_file("石家庄/1-总结材料.docx", "", name="实施六西格玛设计的经验")), False),
     ("name.pattern", "in title marks, not ending with 经验",
      lambda: rule_issues(name="《石家庄华北精工机械实施六西格玛设计的做法》"), True),
     # -- section.missing

@@ -59,6 +59,8 @@ from .names import (
     legal_forms_agree,
     same_name,
     strip_company_suffix,
+    unknown_enterprise,
+    unnamed_form,
 )
 from .normalize import normalize_filename, normalize_name, official_date, official_day
 from .rules.deadline import late_edit_warning, late_issues, late_warning, received_late
@@ -597,7 +599,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
         while key in groups and _second_project(groups[key]["forms"][-1], (fv, ex)):
             n += 1
             key = f"{base}#{n}"
-        g = groups.setdefault(key, {"enterprise": name or f"（未填写申报单位：{fv.name}）", "forms": [],
+        g = groups.setdefault(key, {"enterprise": name or unnamed_form(fv.name), "forms": [],
                                     "summaries": [], "retitled": []})
         if g["forms"] and (before := g["forms"][-1])[0].path != fv.path:
             earlier = comparison_key(before[1].form.text(BENCHMARK))
@@ -984,4 +986,4 @@ def _enterprise_from_summary(ex: Extracted, fv: FileVersion) -> str:
     for marker in ("公司", "集团", "厂"):
         if marker in bname:
             return bname[: bname.index(marker) + len(marker)]
-    return f"（未知企业：{fv.name}）"
+    return unknown_enterprise(fv.name)

@@ -7,7 +7,7 @@ from ..campaign import Campaign
 from ..keys import BENCHMARK, SECTION_NAME
 from ..messages import make_issue
 from ..model import Application, Issue
-from ..names import bare_name, strip_company_suffix
+from ..names import bare_name, stands_for_no_name, strip_company_suffix
 from ..normalize import normalize_name
 from ..wordcount import count_words
 
@@ -38,7 +38,9 @@ def check_name(app: Application, campaign: Campaign) -> Iterator[Issue]:
     over = [c for c in counted if c[1] > campaign.name_limit]
     if over:
         yield _too_long(over, [c for c in counted if c not in over], campaign)
-    reason = pattern_problem(name, app.enterprise, campaign.name_suffix)
+    # an application whose 申报单位 is blank (field.missing says so) or, of a 总结材料 alone, not found stands under a
+    # placeholder ('（未填写申报单位：…）'), which no name is to start with
+    reason = pattern_problem(name, "" if stands_for_no_name(app.enterprise) else app.enterprise, campaign.name_suffix)
     if reason:
         yield make_issue("name.pattern", file=file, location=location, field=BENCHMARK, name=name,
                          reason=reason, example=campaign.name_example)
