@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from .safety import open_zip, parse_xml
+from .safety import UnsafeFile, open_zip, parse_xml
 
 OFFICE_DOCUMENT = "officeDocument"
 CUSTOM_PROPERTIES = "custom-properties"
@@ -40,6 +40,9 @@ class Package:
         self._zip = open_zip(data)
         self._names = {n.lstrip("/"): n for n in self._zip.namelist()}
         self._lower = {n.lower(): n for n in self._names}
+        if len(self._lower) != len(self._zip.namelist()):  # one part twice (names are case-insensitive): which
+            self._zip.close()  # one Excel or Word would take is anyone's guess — they refuse such a file
+            raise UnsafeFile("文件结构损坏：其中同一部分出现了两次（可能被其他程序错误地改写过）")
         self._kept: dict = {}  # part -> parsed tree, for parts read by more than one reader
         self._rels: dict[str, tuple[Relationship, ...]] = {}  # part -> its relationships, parsed once
 
