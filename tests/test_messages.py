@@ -5,6 +5,7 @@ import re
 import string
 
 import pytest
+from conftest import ROOT
 
 from toolkit.messages import CATALOGUE, make_issue, title
 from toolkit.model import ERROR, WARNING
@@ -33,7 +34,7 @@ SAMPLES = {
     "other": "河北省冶金行业协会推荐的第1位", "received_at": "2021年09月21日 08:00", "deadline": "2021年09月20日 23:59",
     "written": "保定市", "unit": "唐山市工业和信息化局", "region": "唐山市", "units": "河北省冶金行业协会",
     "minimum": 300, "paragraphs": 5, "excerpt": "（用一句话概括典型经验……填写时请删除本段说明。）",
-    "length": "在申请表和总结材料中都是43字", "both": "都", "same": "，两处改成同一个名称",
+    "length": "在申请表和总结材料中都是43字", "both": "都", "same": "，两处改成同一个名称", "pick": "从下拉列表中选择",
 }
 LOCATION = "申请表!B3"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -127,3 +128,43 @@ def test_a_message_given_replaces_the_catalogues():
                        message="“申请表”工作表中“传真”的位置与模板中隐藏的栏目定位错位了。", fix="请核对。")
     assert issue.message == "“申请表”工作表中“传真”的位置与模板中隐藏的栏目定位错位了。请核对。"
     assert "填写的" not in issue.message
+
+
+def _listed_field_issues(extracted, campaign, unit: str) -> list:
+    from toolkit.model import Application
+    from toolkit.validate import validate
+
+    app = Application(unit=unit, enterprise=extracted.form.text("申报单位"), benchmark_name="", form=extracted.form)
+    return [i for i in validate(app, campaign).issues if i.field in ("所在地区", "所属行业")]
+
+
+@pytest.mark.parametrize("region, code, severity", [
+    ("正定县", "field.invalid", WARNING), ("北京市朝阳区", "field.invalid", ERROR), ("保定市", "region.other", WARNING),
+], ids=["county", "outside the province", "another city"])
+def test_no_drop_down_list_is_named_where_there_is_none(tmp_path, campaign, make_form, region, code, severity):
+    """The template's 申请表 has drop-down lists for 所在地区 and 所属行业, and the advice says to pick from them; a
+    Word 申请书 (a table in a document) has none, and the same problem there says to write the value — before, it
+    told the clerk to pick '从下拉列表中选择' in a Word table that has no list. Both read back from real files."""
+    from docx import Document
+    from test_templates import _fill_application
+
+    from toolkit.extract.registry import extract
+
+    values = {"申报单位": "唐山华信精密机械有限公司", "所属行业": "C3411 金属结构制造", "所在地区": region,
+              "标杆名称": "唐山华信精密机械有限公司实施六西格玛设计的经验"}
+    word = tmp_path / "申请书.docx"
+    _fill_application(ROOT / "templates" / "申请书.docx", word, values, campaign.base_years)
+    assert Document(word).tables  # (a real document, read back below)
+    excel = make_form(tmp_path / "申请表.xlsx", **values)
+    seen = {}
+    for path in (word, excel):
+        extracted = extract(path.read_bytes(), path.name, campaign)
+        issues = _listed_field_issues(extracted, campaign, "唐山市工业和信息化局")
+        [region_issue] = [i for i in issues if i.field == "所在地区" and i.code == code]
+        [industry] = [i for i in issues if i.field == "所属行业"]
+        assert region_issue.severity == severity
+        seen[path.suffix] = (region_issue.message, industry.message)
+    for text in seen[".docx"]:
+        assert "下拉列表" not in text and "填写" in text, text
+    for text in seen[".xlsx"]:
+        assert "从下拉列表中选择" in text, text

@@ -82,7 +82,7 @@ CATALOGUE: dict[str, Template] = {
                                          "如填写有误请在{location}更正利润总额；确未盈利的企业不符合申报条件。"),
     "region.other": Template(WARNING, "所在地区与推荐单位不符",
                              "申请表的所在地区为“{written}”，推荐单位是{unit}（{region}）。",
-                             "请核对{location}的所在地区：本地区的企业请从下拉列表中选择“{region}”（县级市、新区的企业不要填其所在的"
+                             "请核对{location}的所在地区：本地区的企业请{pick}“{region}”（县级市、新区的企业不要填其所在的"
                              "设区市）；确是其他地区的企业，请与企业所在地的推荐单位联系，由其推荐。"),
     "finance.suspicious": Template(WARNING, "财务数据可能有误",
                                    "{reason}",

@@ -15,6 +15,18 @@ _HINTS = {"money": "填写数字，单位按栏目要求（万元），不要写
           "email": "填写有效的电子邮箱，如 name@example.com", "phone": "填写带区号的电话号码，如 0311-87803218",
           "mobile": "填写 11 位手机号码", "text": "按要求填写", "choice": "从下拉列表中选择"}
 
+# how a value of a listed field (所在地区, 所属行业, a field with choices) is entered: the template's 申请表 (read by its
+# defined names) has drop-down lists; a Word 申请书 or a form of the enterprise's own making has none
+_FROM_LIST = "从下拉列表中选择"
+_TYPED = "填写"
+
+
+def pick_verb(form) -> str:
+    """How the clerk enters a listed value in ``form`` (a FormData, or None): '从下拉列表中选择' in the template's
+    申请表, whose listed fields have drop-down lists; '填写' in a Word 申请书 or a form the enterprise made itself,
+    which have none — advice to pick from a list that is not there cannot be followed."""
+    return _FROM_LIST if form is not None and form.source == "defined-names" else _TYPED
+
 
 def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
     """field.missing / field.invalid for every field the campaign file lists, by its type and limits: required,
@@ -35,15 +47,15 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
                 yield _invalid(spec, v, file)
             continue
         if not v.ok:
-            yield _invalid(spec, v, file)
+            yield _invalid(spec, v, file, pick=pick_verb(form))
         elif spec.choices_from == "regions" and campaign.regions and not campaign.regions_named(str(v.value)):
-            yield _unknown_region(spec, v, file, campaign)
+            yield _unknown_region(spec, v, file, campaign, pick=pick_verb(form))
         elif spec.choices_from == "industries" and campaign.industries and (
                 (unmapped := campaign.map_industry(str(v.value)) is None)
                 or campaign.industry_class_problem(str(v.value))):
-            yield _industry_problem(spec, v, file, campaign, unmapped=unmapped)
+            yield _industry_problem(spec, v, file, campaign, unmapped=unmapped, pick=pick_verb(form))
         elif _has_limits(spec):
-            yield from _limits(spec, v, file)
+            yield from _limits(spec, v, file, pick=pick_verb(form))
     for spec in campaign.yearly:
         per_year = form.yearly.get(spec.key, {})
         for year in campaign.base_years:
@@ -59,10 +71,11 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
             # a count that is not a whole number is finance.suspicious (finance.py)
 
 
-def _industry_problem(spec, v, file: str, campaign: Campaign, *, unmapped: bool) -> Issue:
+def _industry_problem(spec, v, file: str, campaign: Campaign, *, unmapped: bool, pick: str = _FROM_LIST) -> Issue:
     """field.invalid, a warning, for a 所属行业 whose GB/T 4754-2017 大类 cannot be told (``unmapped``: the size
     class cannot be judged, 统计 lists it as 未能识别行业) — a code and a name that disagree, or words naming no
-    大类 —, or whose 中类 or 小类 code the standard does not have (its 大类 taken: campaign.industry_class_problem)."""
+    大类 —, or whose 中类 or 小类 code the standard does not have (its 大类 taken: campaign.industry_class_problem).
+    ``pick``: how the form takes a listed value (pick_verb)."""
     written = str(v.value)
     example = next((i for i in campaign.industries if i.section == "C"), campaign.industries[0]).label
     problem = campaign.industry_class_problem(written)
@@ -79,22 +92,23 @@ def _industry_problem(spec, v, file: str, campaign: Campaign, *, unmapped: bool)
         why = "对应不到国民经济行业分类（GB/T 4754-2017）中本次所列的某一个行业大类，"
     return make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
                       value=v.text, reason=why + "企业规模无法判定，统计时列为“未能识别行业”",
-                      hint=f"从下拉列表中选择行业大类，如“{example}”")
+                      hint=f"{pick}行业大类，如“{example}”")
 
 
-def _unknown_region(spec, v, file: str, campaign: Campaign) -> Issue:
+def _unknown_region(spec, v, file: str, campaign: Campaign, *, pick: str = _FROM_LIST) -> Issue:
     """field.invalid for a 所在地区 naming none of the campaign's regions: an error when it names a place outside
     the province (the notice is the province's: its cities and associations recommend the province's
-    enterprises), else a warning — a county or district written without its city is most often still in it."""
+    enterprises), else a warning — a county or district written without its city is most often still in it.
+    ``pick``: how the form takes a listed value (pick_verb)."""
     outside = campaign.outside_region_named(str(v.value))
     if outside:
         return make_issue("field.invalid", file=file, location=v.location, field=spec.key, value=v.text,
                           reason=f"是{outside}，不在本次推荐的地区范围内（本次只受理本省企业的申报）",
-                          hint=f"核对企业所在地区，从下拉列表中选择所在的市，如“{campaign.regions[0]}”；"
+                          hint=f"核对企业所在地区，{pick}所在的市，如“{campaign.regions[0]}”；"
                                "企业确实在外省的，不能由本单位推荐")
     return make_issue("field.invalid", file=file, location=v.location, field=spec.key, severity=WARNING,
-                      value=v.text, reason="没有写明是下拉列表中的哪个市（地区）",
-                      hint=f"从下拉列表中选择所在的市，如“{campaign.regions[0]}”")
+                      value=v.text, reason="没有写明是" + ("下拉列表中的" if pick == _FROM_LIST else "") + "哪个市（地区）",
+                      hint=f"{pick}所在的市，如“{campaign.regions[0]}”")
 
 
 def _not_found(spec) -> str:
@@ -112,8 +126,9 @@ def _has_limits(spec) -> bool:
                 or (spec.numeric and (spec.minimum is not None or spec.maximum is not None)))
 
 
-def _limits(spec, v, file: str, *, label: str | None = None) -> Iterator[Issue]:
-    """The limits the campaign file sets on a filled-in field (field.invalid, error)."""
+def _limits(spec, v, file: str, *, label: str | None = None, pick: str = _FROM_LIST) -> Iterator[Issue]:
+    """The limits the campaign file sets on a filled-in field (field.invalid, error); ``pick``: how the form takes
+    a listed value (pick_verb)."""
     name = label or spec.key
     text = "" if v.value is None else str(v.value)
     if spec.max_length and isinstance(v.value, str) and count_words(text) > spec.max_length:
@@ -125,7 +140,7 @@ def _limits(spec, v, file: str, *, label: str | None = None) -> Iterator[Issue]:
                          reason="格式不正确", hint=spec.pattern_hint or _HINTS.get(spec.type, "按要求填写"))
     if spec.choices and normalize_name(text) not in _choice_keys(spec.choices):
         yield make_issue("field.invalid", file=file, location=v.location, field=name, value=_short(v.text),
-                         reason="不是可选的内容", hint="从下拉列表中选择：" + "、".join(spec.choices))
+                         reason="不是可选的内容", hint=f"{pick}以下之一：" + "、".join(spec.choices))
     if spec.numeric and isinstance(v.value, (int, float)):
         unit = spec.unit or ("人" if spec.type == "count" else "万元")
         if spec.minimum is not None and v.value < spec.minimum:
@@ -144,9 +159,10 @@ def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _invalid(spec, v, file: str, *, label: str | None = None) -> Issue:
+def _invalid(spec, v, file: str, *, label: str | None = None, pick: str = _FROM_LIST) -> Issue:
+    hint = pick if spec.type == "choice" else _HINTS.get(spec.type, "按要求填写")
     return make_issue("field.invalid", file=file, location=v.location, field=label or spec.key,
-                      value=v.text, reason=v.note or "格式不正确", hint=_HINTS.get(spec.type, "按要求填写"))
+                      value=v.text, reason=v.note or "格式不正确", hint=hint)
 
 
 @functools.lru_cache(maxsize=256)

@@ -14,6 +14,7 @@ from ..campaign import Campaign
 from ..keys import REGION
 from ..messages import make_issue
 from ..model import Application, Issue
+from .fields import pick_verb
 
 
 def check_region(app: Application, campaign: Campaign) -> Iterator[Issue]:
@@ -32,4 +33,4 @@ def check_region(app: Application, campaign: Campaign) -> Iterator[Issue]:
         value = app.form.fields.get(REGION)
         yield make_issue("region.other", file=app.form_file.path if app.form_file else "",
                          location=value.location if value else "", field=REGION, written=written, unit=unit.name,
-                         region=own)
+                         region=own, pick=pick_verb(app.form))
