@@ -451,3 +451,31 @@ def test_an_order_given_in_conflict_is_left_for_the_clerk_in_the_generated_sheet
     # saying so: a draft either way, never a final order the unit did not give
     assert (conflicts() == in_conflict) if len(in_conflict) < 2 else (conflicts("rank.missing") == in_conflict)
     assert "草稿" in _opinion_text(out)
+
+
+def test_a_rank_given_twice_names_each_row_s_cell_and_the_fix_clears_it(tmp_path, make_form, make_summary, campaign):
+    """Two applications given rank 1 in a 推荐排序表: each one's rank.conflict is located at the cell of its own row
+    ('推荐排序表 A2 单元格', as Excel shows the sheet) — it said only '推荐排序表', where every other problem of a sheet
+    names its cell. Writing another rank in the cell named (the message's fix) clears the conflict."""
+    unit, _generated = _first_run(tmp_path, make_form, make_summary, campaign)
+    wb = openpyxl.Workbook()
+    wb.active.title = "推荐排序表"
+    wb.active.append(["推荐顺序", "申报单位"])
+    for firm in FIRMS[:2]:
+        wb.active.append([1, firm])
+    wb.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    out = tmp_path / "out"
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    where = {a["enterprise"]: i["location"] for a in summary["applications"] for i in a["issues"]
+             if i["code"] == "rank.conflict"}
+    assert where == {FIRMS[0]: "推荐排序表!A2", FIRMS[1]: "推荐排序表!A3"}
+    receipt = openpyxl.load_workbook(out / "latest" / "回执" / f"{UNIT}-回执.xlsx")
+    shown = [row for row in receipt["问题及修改方法"].iter_rows(values_only=True) if "推荐顺序有冲突" in row]
+    assert sorted(row[5] for row in shown) == ["推荐排序表 A2 单元格", "推荐排序表 A3 单元格"]
+
+    wb.active["A3"] = 2  # the clerk writes another rank in the cell named
+    wb.save(unit / "推荐排序表.xlsx")
+    run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=2))
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert not [i for a in summary["applications"] for i in a["issues"] if i["code"] == "rank.conflict"]

@@ -295,9 +295,10 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             seen.setdefault(given[id(a)], []).append(a)
     for rank, same in seen.items():
         if len(same) > 1:
-            for a in same:
+            for a in same:  # (each at the sheet's row that gives its rank, where the clerk writes another)
                 extra[id(a)].append(make_issue("rank.conflict", file=sheet_file or first_file(a),
-                                           location="推荐排序表" if sheet is not None else "文件名", field="推荐顺序",
+                                           location=placed.get(id(a), "推荐排序表") if sheet is not None else "文件名",
+                                           field="推荐顺序",
                                            reason=_same_rank([a.enterprise for a in same], rank),
                                            fix=None if sheet is not None else _RENAME_FILES))
     kept = [a for a in apps if id(a) not in withdrawn]
