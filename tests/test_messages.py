@@ -168,3 +168,60 @@ def test_no_drop_down_list_is_named_where_there_is_none(tmp_path, campaign, make
         assert "下拉列表" not in text and "填写" in text, text
     for text in seen[".xlsx"]:
         assert "从下拉列表中选择" in text, text
+
+
+def _literal_end(node) -> str | None:
+    """The text a string expression ends with when the source says it ('…。', f'…{x}…。', a + '…。'), else None."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[-1], ast.Constant):
+        return node.values[-1].value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal_end(node.right)
+    return None
+
+
+def _issue_texts_in_source():
+    """(where, keyword, code, the literal end) of every text the toolkit's code hands make_issue & co. beside the
+    catalogue: a fix or message replacing the catalogue's, a reason or hint filling its placeholder."""
+    import ast
+
+    for path in sorted((ROOT / "toolkit").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name not in ("make_issue", "file_problem", "late_warning", "late_edit_warning"):
+                continue
+            code = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+            for kw in node.keywords:
+                end = _literal_end(kw.value)
+                if kw.arg in ("fix", "message", "reason", "hint") and end:
+                    yield f"{path.relative_to(ROOT)}:{node.lineno}", kw.arg, code, end
+
+
+def test_every_text_given_beside_the_catalogue_ends_as_a_sentence_once():
+    """A fix or message the code writes instead of the catalogue's is a sentence ending in '。' (one ended
+    '…否则请删除该工作表' with nothing after it); a reason or hint that the catalogue's template follows with '。'
+    does not end in '。' itself (that would print '。。'), and one the template shows alone (its whole message,
+    as '{reason}') does."""
+    found = list(_issue_texts_in_source())
+    assert len(found) > 30
+    bad = []
+    for where, keyword, code, end in found:
+        if keyword in ("fix", "message"):
+            ok = end.endswith("。")
+        else:
+            template = CATALOGUE.get(code)
+            if template is None:
+                continue
+            part = next((t for t in (template.message, template.fix) if "{" + keyword + "}" in t), None)
+            if part is None:
+                continue
+            after = part.split("{" + keyword + "}", 1)[1][:1]  # ('' : the sentence ends with it)
+            ok = not end.endswith("。") if after == "。" else (end.endswith("。") if after == "" else True)
+        if not ok:
+            bad.append((where, keyword, end[-12:]))
+    assert not bad, bad

@@ -408,6 +408,9 @@ def test_spreadsheetml_with_index_and_merges():
     {"申报单位": B.ENTERPRISE, "电话": "0311-86660009"},  # the first enterprise again, less complete
 ])
 def test_a_third_form_like_sheet_not_read_is_named(third):
+    """A sheet that looks like a form but is not read as an application is a warning naming the sheet, in a sentence
+    of its own: it read '“申请表工作表”填写的“草稿”：这个工作表像是申请表……', as if a field held the sheet's name,
+    and its fix ended without a full stop."""
     wb = B.form_workbook(title="恒瑞")
     B.put(wb.create_sheet("冀安"), B.form_cells(fields={"申报单位": "石家庄冀安电气设备有限公司"}))
     sparse = wb.create_sheet("草稿")
@@ -417,6 +420,8 @@ def test_a_third_form_like_sheet_not_read_is_named(third):
     assert [f.text("申报单位") for f in ex.forms] == [B.ENTERPRISE, "石家庄冀安电气设备有限公司"]
     [note] = [i for i in ex.issues if i.location == "草稿工作表"]
     assert note.severity == "warning" and "没有作为一项申报读取" in note.message
+    assert note.message.startswith("“草稿”工作表像是申请表，但") and "填写的" not in note.message
+    assert note.message.endswith("否则请删除该工作表。")
 
 
 def test_cells_rows_and_merges_inside_an_extension_are_not_the_sheets():

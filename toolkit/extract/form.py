@@ -620,8 +620,8 @@ def _unread_sheet(candidate, file: str):
            else f"只填写了{written}项且没有填写申报单位")
     return make_issue(
         "field.invalid", file=file, location=f"{sheet.name}工作表", field="申请表工作表", severity=WARNING,
-        value=sheet.name, reason=f"：这个工作表像是申请表，但{why}，没有作为一项申报读取",
-        fix="如果它是另一家企业的申请表，请填写完整（含申报单位）后重新提交；否则请删除该工作表")
+        value=sheet.name, message=f"“{sheet.name}”工作表像是申请表，但{why}，没有作为一项申报读取。",
+        fix="如果它是另一家企业的申请表，请填写完整（含申报单位）后重新提交；否则请删除该工作表。")
 
 
 def _best(group: list, active: str):
