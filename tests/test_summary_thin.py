@@ -85,6 +85,35 @@ def test_template_guidance_left_in_is_said_and_not_counted(tmp_path, campaign, p
     assert not [c for c, _f, _m in _section_issues(ex, campaign) if c not in ("name.pattern",)]
 
 
+def test_template_guidance_left_in_names_the_sections_it_is_in(tmp_path, campaign):
+    """section.guidance says under which headings the guidance is left — it said only '总结材料中仍有1段', and the
+    clerk had to read the whole document for it; several sections are named (more than three: the first three
+    and how many). Deleting the guidance paragraph (its fix) leaves nothing to say."""
+    def body_with(guided: tuple) -> list:
+        body = [("Title", "总结材料")]
+        for heading in HEADINGS:
+            key = heading.split(" ", 1)[1]
+            body.append(("Heading 1", heading))
+            if key in guided:
+                body.append(("Normal", "（" + GUIDANCE[key].format(example=campaign.name_example) + "填写时请删除本段说明。）"))
+            body.append(("Normal", NAME if heading == HEADINGS[0] else FULL[heading]))
+        return body
+
+    keys = [h.split(" ", 1)[1] for h in HEADINGS]
+    ex = _read(_document(tmp_path, body_with((keys[2],))), campaign)
+    [issue] = [i for i in ex.issues if i.code == "section.guidance"]
+    assert issue.location == f"总结材料“{keys[2]}”部分"
+    assert issue.message.startswith(f"总结材料“{keys[2]}”部分中仍有1段模板的填写说明")
+    ex = _read(_document(tmp_path, body_with((keys[1], keys[3]))), campaign)
+    [issue] = [i for i in ex.issues if i.code == "section.guidance"]
+    assert issue.location == "总结材料" and f"总结材料“{keys[1]}”“{keys[3]}”部分中仍有2段" in issue.message
+    ex = _read(_document(tmp_path, body_with(tuple(keys))), campaign)
+    [issue] = [i for i in ex.issues if i.code == "section.guidance"]
+    assert f"“{keys[0]}”“{keys[1]}”“{keys[2]}”等{len(keys)}个部分中仍有{len(keys)}段" in issue.message
+    ex = _read(_document(tmp_path, body_with(())), campaign)
+    assert "section.guidance" not in [i.code for i in ex.issues]
+
+
 def test_a_summary_without_guidance_says_nothing_of_it(tmp_path, campaign):
     body = [("Title", "总结材料"), ("Heading 1", HEADINGS[0]), ("Normal", NAME)]
     for heading in HEADINGS[1:]:

@@ -18,7 +18,13 @@ from ..model import (
 )
 from ..normalize import normalize_name
 from . import sniff as S
-from .docx import read_docx, read_sections, table_sheet, template_guidance_left
+from .docx import (
+    guidance_sections,
+    read_docx,
+    read_sections,
+    table_sheet,
+    template_guidance_left,
+)
 from .form import finish_form, form_by_labels, label_table, match_label
 from .grid import Workbook
 from .opc import Package
@@ -161,15 +167,19 @@ def _cover_mismatches(blocks, form, file: str):
                                  summary_value=table_value)
 
 
-def _guidance_left(blocks: list, file: str) -> tuple:
+def _guidance_left(blocks: list, file: str, summary=None) -> tuple:
     """section.guidance (a warning) when the template's guidance paragraphs are still in a 总结材料 — not counted
-    as its text (docx.without_template_guidance), but forwarded to the province as they are."""
+    as its text (docx.without_template_guidance), but forwarded to the province as they are —, naming the sections
+    of ``summary`` (read from ``blocks``) they are in, so the clerk knows where to delete them."""
     left = template_guidance_left(blocks)
     if not left:
         return ()
     first = left[0]
     excerpt = first if len(first) <= 30 else f"{first[:12]}……{first[-12:]}"
-    return (make_issue("section.guidance", file=file, location="总结材料", excerpt=excerpt, paragraphs=len(left)),)
+    keys = guidance_sections(blocks, summary)
+    where = "".join(f"“{key}”" for key in keys[:3]) + (f"等{len(keys)}个部分" if len(keys) > 3 else "部分") if keys else ""
+    return (make_issue("section.guidance", file=file, location=f"总结材料“{keys[0]}”部分" if len(keys) == 1 else "总结材料",
+                       excerpt=excerpt, paragraphs=len(left), where=where),)
 
 
 def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
@@ -194,11 +204,11 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
             before = content.blocks[:content.blocks.index(tables[0])]
             issues = (*form.warnings, *_cover_mismatches(before, form, file))
             if summary is not None:
-                issues += _guidance_left(after, file)
+                issues += _guidance_left(after, file, summary)
             return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
-        return Extracted(kind=SUMMARY, summary=summary, issues=_guidance_left(content.blocks, file))
+        return Extracted(kind=SUMMARY, summary=summary, issues=_guidance_left(content.blocks, file, summary))
     if "总结材料" in normalize_name(name) and has_text:
         # named as the notice names it, with text, but no heading found: a 总结材料 whose every section is
         # reported missing (what to add, section by section), not a file to delete

@@ -1244,6 +1244,24 @@ def template_guidance_left(blocks: list[Block]) -> list[str]:
     return [m.group(0).strip() for b in blocks if b.kind == "p" and b.text and (m := _GUIDANCE.match(b.text))]
 
 
+def guidance_sections(blocks: list[Block], summary: SummaryData | None) -> list[str]:
+    """The keys of the sections of ``summary`` (read from ``blocks``) under whose headings template guidance is left
+    (template_guidance_left), in document order, each once; guidance before the first heading, or under a heading
+    not among the top-level paragraphs (one in a layout table), names none."""
+    if summary is None:
+        return []
+    titles = {s.title: s.key for s in summary.sections.values() if s.title}
+    current, keys = None, []
+    for b in blocks:
+        if b.kind != "p":
+            continue
+        if b.shown.strip() in titles:
+            current = titles[b.shown.strip()]
+        elif b.text and _GUIDANCE.match(b.text) and current and current not in keys:
+            keys.append(current)
+    return keys
+
+
 def _after_label(text: str, campaign: Campaign) -> str:
     """``text`` without a leading label of the 质量标杆名称 section and its '：' ('质量标杆名称：…经验', '标杆名称: …'
     — the heading repeated as a label before the name, as a form's cell is filled); ``text`` itself otherwise."""
