@@ -89,7 +89,7 @@ def test_an_unreadable_file_is_in_the_headline(tmp_path, make_form, make_summary
     assert head["盖章推荐意见"] == "未收到"
     groups = _groups(sheets["问题及修改方法"])
     assert groups[0][0].startswith("第1位") and "河北华信精密机械有限公司" in groups[0][0]
-    assert "不属于上列申报的文件" in groups[-1][0] and groups[-1][1] == ["错误"]
+    assert "未计入上列申报的文件" in groups[-1][0] and groups[-1][1] == ["错误"]
     file_rows = [r for r in sheets["问题及修改方法"] if r[4] and "2-燕赵食品-申请表.xlsx" in str(r[4])]
     assert file_rows and file_rows[0][3] == "文件无法读取" and file_rows[0][5] == "整个文件"
     top = sheets["申报情况"][1][0]
@@ -248,3 +248,26 @@ def test_a_receipt_says_when_its_content_last_changed(tmp_path, make_form, make_
 
     assert said("保定市工业和信息化局") == clerk_time(first.isoformat())
     assert said("石家庄市工业和信息化局") == clerk_time(second.isoformat())
+
+
+def test_a_correction_after_the_deadline_is_not_said_to_belong_to_no_application(tmp_path, make_form, make_summary,
+                                                                                  campaign):
+    """A corrected 申请表 received after the deadline, beside the on-time version that stands: its deadline.late
+    warning names the enterprise, yet the group holding it was headed '本单位文件夹中不属于上列申报的文件问题' in the
+    回执 (and likewise on the unit's status page) — it does belong to an application listed above; it is not
+    counted in it. The heading says so ('未计入上列申报的文件'), wherever the file-level group is shown."""
+    unit = tmp_path / "inbox" / "张家口"
+    make_form(unit / "1-华信-申请表.xlsx", 所在地区="张家口市")
+    make_summary(unit / "1-华信-总结材料.docx")
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=EARLY)
+    make_form(unit / "1-华信-申请表（修改版）.xlsx", 所在地区="张家口市", 电话="0313-1234567")
+    after = dt.datetime(2021, 9, 22, 10, 0, tzinfo=CHINA_TZ)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=after)
+    latest = tmp_path / "out" / "latest"
+    name = "张家口市工业和信息化局"
+    groups = _groups(_cells(latest / "回执" / f"{name}-回执.xlsx")["问题及修改方法"])
+    assert groups[-1][0].startswith("本单位文件夹中未计入上列申报的文件问题（1 条）") and groups[-1][1] == ["提示"]
+    page = (latest / "单位" / name / "index.html").read_text(encoding="utf-8")
+    assert "本单位文件夹中未计入上列申报的文件" in page and "截止后的修改不予受理" in page
+    for text in (page, "\n".join(g[0] for g in groups)):
+        assert "不属于上列申报" not in text

@@ -318,7 +318,7 @@ def _problem_sheet(wb, f: dict, view: UnitView, splice: RowSplice) -> None:
     for app, issues in grouped_problems(view):
         r += 1
         if app is None:
-            head = f"本单位文件夹中不属于上列申报的文件问题（{len(issues)} 条）"
+            head = f"本单位文件夹中未计入上列申报的文件问题（{len(issues)} 条）"
         else:
             errors = sum(1 for i in issues if i.severity == ERROR)
             head = (f"{_rank_text(app)}　{app.enterprise or '（未写申报单位）'}　{app.benchmark_name}　"

@@ -256,7 +256,7 @@ def _problem_rows(view: UnitView, *, with_empty: bool) -> tuple[str, int, int]:
         if not issues and not with_empty:
             continue
         if app is None:
-            head = "本单位文件夹中不属于上列申报的文件"
+            head = "本单位文件夹中未计入上列申报的文件"
         else:
             rank = f"第{app.rank}位" if app.rank else "未排序"
             head = f"{rank}　{app.enterprise or '（未写申报单位）'}　{app.benchmark_name}　状态：{app.status}"
