@@ -289,6 +289,25 @@ def test_check_of_a_pair_cross_checks_it_as_a_batch_run_does(make_form, make_sum
     assert "【申请表.xlsx 与 总结材料2.docx】作为同一项申报核对 —— 申报单位、标杆名称一致" in proc.stdout
 
 
+@pytest.mark.parametrize("overview, agreed", [
+    ("企业名称：河北华信精密机械有限公司。公司成立于1998年。", "申报单位、标杆名称一致"),  # named: compared
+    (f"{FIRM_A}成立于1998年，主要生产精密减速机。", "申报单位、标杆名称一致"),  # written in full
+    ("本公司成立于1998年，主要生产精密减速机。",
+     "标杆名称一致（总结材料的企业概况、摘要中没有写出与申请表相同的企业名称，申报单位未能比对）"),
+    # its stem only, another legal form: not the same enterprise for certain, and not said to be
+    ("河北华信精密机械股份有限公司成立于1998年。", "标杆名称一致（总结材料的企业概况、摘要中没有写出与申请表相同的企业名称，申报单位未能比对）"),
+])
+def test_check_says_agreed_only_what_it_compared(make_form, make_summary, tmp_path, overview, agreed):
+    """`check 申请表 总结材料` says the two agree only on what it compared (the clerk-messages audit: it said
+    '申报单位、标杆名称一致' of a 总结材料 that named no enterprise, when only the 标杆名称 had been compared)."""
+    name = f"{FIRM_A.removesuffix('有限公司')}推行六西格玛设计的经验"
+    make_form(tmp_path / "申请表.xlsx", 申报单位=FIRM_A, 标杆名称=name)
+    make_summary(tmp_path / "总结材料.docx", enterprise=FIRM_A, name=name, 企业概况=overview * 3,
+                 摘要="本公司推行六西格玛设计。" * 8)
+    proc = run_cli("check", "申请表.xlsx", "总结材料.docx", cwd=tmp_path)
+    assert f"【申请表.xlsx 与 总结材料.docx】作为同一项申报核对 —— {agreed}\n" in proc.stdout, proc.stdout
+
+
 def test_check_of_several_pairs_pairs_them_as_a_run_would(make_form, make_summary, tmp_path):
     """Files given in any order pair as the files of one unit's folder do: by enterprise, in sub-folders that
     repeat file names (told apart by their paths); a summary of a third enterprise is named as without a partner;
@@ -410,6 +429,6 @@ def test_check_pairing_edge_cases(make_form, make_summary, tmp_path, monkeypatch
 
     monkeypatch.setattr(pipeline.os.path, "commonpath", no_common)
     pairs, unpaired = pipeline.check_pairs(pipeline.check_files(paths, campaign), campaign)
-    assert [(f.parent.name, s.parent.name) for f, s, _report, _older in pairs] == [("乙", "乙")]
+    assert [(f.parent.name, s.parent.name) for f, s, _report, _older, _compared in pairs] == [("乙", "乙")]
     assert unpaired == [paths[0]]
 

@@ -50,6 +50,7 @@ from .publish import LATEST, SUMMARY, missing_from_latest, output_entries, publi
 from .render import RenderContext, render_all, unit_keys
 from .render import preload as preload_renderers
 from .rules.deadline import late_edit_warning
+from .rules.pairing import compared_fields
 from .rules.ranking import sheet_issues as ranking_sheet_issues
 from .templates import (
     check_opinion_template,
@@ -669,11 +670,12 @@ def check_files(paths: list[Path], campaign: Campaign) -> list[tuple[Path, Extra
 
 
 def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaign
-                ) -> tuple[list[tuple[Path, Path, Report, list[Path]]], list[Path]]:
+                ) -> tuple[list[tuple[Path, Path, Report, list[Path], tuple[str, ...]]], list[Path]]:
     """The 申请表 (Word 申请书 included) and 总结材料 among ``check_files``'s results paired as a run pairs the files of
     one unit's folder (assemble.pair_files: by enterprise and content, then by sub-folder or rank prefix; the folder
     holding them counts as an enterprise's sub-folder) and each pair checked as one application: ([(申请表, 总结材料,
-    the issues only the pair has, other versions not checked)], the 申请表 and 总结材料 left without a partner — a
+    the issues only the pair has, other versions not checked, the fields compared: rules.pairing.compared_fields)],
+    the 申请表 and 总结材料 left without a partner — a
     run would report them pair.missing-*). The version of a file that counts is the last modified, whatever the
     deadline (check is not a run). A Word 申请书 holding both is checked whole by check_files. Paths are as
     given."""
@@ -717,6 +719,6 @@ def check_pairs(results: list[tuple[Path, Extracted, Report]], campaign: Campaig
         paired.update((form_path, summary_path, *older))
         alone = {(i.code, i.field, i.message) for p in (form_path, summary_path) for i in reports[p].issues}
         found = tuple(i for i in validate(app, campaign).issues if (i.code, i.field, i.message) not in alone)
-        pairs.append((form_path, summary_path, Report(found), older))
+        pairs.append((form_path, summary_path, Report(found), older, compared_fields(app)))
     unpaired = [path for path in dict.fromkeys(path for path, _ex in given) if path not in paired]
     return pairs, unpaired

@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from .campaign import CHINA_TZ, Campaign
+from .keys import BENCHMARK, ENTERPRISE
 from .messages import display_location
 from .messages import title as issue_title
 from .model import KIND_LABELS, LATE, SEVERITY_LABELS, WITHDRAWN
@@ -78,6 +79,17 @@ def _all_late(brief: dict, campaign: Campaign) -> list[str]:
              f"如 --deadline {tomorrow}。")]
 
 
+def _agreed(compared: tuple[str, ...]) -> str:
+    """What `check` says of a pair without a mismatch: only what was compared agrees (rules.pairing.compared_fields);
+    a 总结材料 that names no enterprise leaves 申报单位 unchecked, and that is said."""
+    said = "、".join(compared) + "一致" if compared else "申报单位、标杆名称都未能比对"
+    if ENTERPRISE not in compared:
+        said += "（总结材料的企业概况、摘要中没有写出与申请表相同的企业名称，申报单位未能比对）"
+    if BENCHMARK not in compared:
+        said += "（有一份材料没有写标杆名称）"
+    return said
+
+
 def check_report(results, campaign: Campaign, *, show_fields: bool = False, pairs=(), unpaired=()) -> tuple[str, bool]:
     """What ``run.py check`` prints, and whether anything is an error: each file (``results`` of
     pipeline.check_files) with what it was read as and its problems, then each 申请表 + 总结材料 pair
@@ -92,12 +104,12 @@ def check_report(results, campaign: Campaign, *, show_fields: bool = False, pair
             lines.extend(_field_lines(ex, campaign))
         lines.extend(_issue_line(i) for i in issues)
         lines.append("")
-    for form_path, summary_path, report, older in pairs:
+    for form_path, summary_path, report, older, compared in pairs:
         has_errors = has_errors or not report.valid
         if any(i.code == "mismatch" for i in report.errors):
             verdict = "两份材料不一致（见下）"
         else:  # (an error only the pair has beside a mismatch: a 标杆名称 too long in both, to shorten alike)
-            verdict = "申报单位、标杆名称一致" + ("，作为一项申报还有错误（见下）" if not report.valid else "")
+            verdict = _agreed(compared) + ("，作为一项申报还有错误（见下）" if not report.valid else "")
         lines.append(f"【{form_path} 与 {summary_path}】作为同一项申报核对 —— {verdict}")
         lines.extend(_issue_line(i) for i in report.issues)
         if older:
