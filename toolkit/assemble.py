@@ -541,6 +541,23 @@ def _pair_evidence(summary_fv: FileVersion, summary_ex: Extracted, form_fv: File
     return content, placement
 
 
+def _distinct_candidates(candidates: list) -> list:
+    """``candidates`` ((group key, 申请表's FileVersion, Extracted), in order) without each one _pair_evidence cannot
+    tell from an earlier one of its group: the same 申报单位 and 标杆名称 as written, the same sub-folder and rank
+    prefix give the same evidence with every 总结材料. Pairing keeps the first of equal evidence, so no pairing
+    changes; a form's versions ('申请表(1).xlsx' … '(50)') are one candidate, not fifty for each 总结材料 (50 versions
+    of a pair were 2,500 comparisons, 800 were 640,000: 13 s)."""
+    seen: set = set()
+    distinct = []
+    for item in candidates:
+        key, ffv, fex = item
+        told_by = (key, fex.form.text(ENTERPRISE), fex.form.text(BENCHMARK), ffv.subfolder, prefix_rank(ffv.name))
+        if told_by not in seen:
+            seen.add(told_by)
+            distinct.append(item)
+    return distinct
+
+
 def _ranked(rows) -> list:
     """A ranking sheet's order as it decides: (rank, enterprise as a key, withdrawn) of each row, by rank."""
     return sorted((r.rank or 0, normalize_name(r.enterprise), r.withdrawn) for r in rows)
@@ -619,6 +636,7 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             bname = comparison_key(fex.form.text(BENCHMARK))
             if bname:
                 by_name.setdefault(bname, []).append((key, ffv, fex))
+    by_name = {bname: _distinct_candidates(found) for bname, found in by_name.items()}
     # where else a summary's form may be found without scanning every form of the unit (a national unit has
     # hundreds): by the enterprise it names or starts its 标杆名称 with, by sub-folder, by rank prefix
     by_enterprise: dict[str, list] = {}
@@ -642,13 +660,16 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
             found += by_enterprise.get(n, []) + by_enterprise.get(strip_company_suffix(n), [])
         found += by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []
         found += by_place.get(("rank", prefix_rank(fv.name)), [])
-        return list({id(item[2]): item for item in found}.values())
+        return _distinct_candidates(list({id(item[2]): item for item in found}.values()))
 
+    every_form: list = []  # (made once, when a summary first needs it)
     unpaired = []
     for fv, ex in summaries:
         candidates = by_name.get(comparison_key(ex.summary.benchmark_name), []) or likely_forms(fv, ex)
         if not candidates:
-            candidates = [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]]
+            every_form = every_form or _distinct_candidates(
+                [(key, ffv, fex) for key, g in groups.items() for ffv, fex in g["forms"]])
+            candidates = every_form
         best_key, best = None, (0, 0)
         for key, ffv, fex in candidates:
             evidence = _pair_evidence(fv, ex, ffv, fex)
@@ -663,8 +684,8 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
     left = []
     for fv, ex in unpaired:
         named = enterprise_named_in(ex.summary)
-        placed = (by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []) + by_place.get(
-            ("rank", prefix_rank(fv.name)), [])  # placement evidence needs the same sub-folder or rank prefix
+        placed = _distinct_candidates((by_place.get(("dir", fv.subfolder), []) if fv.subfolder else []) + by_place.get(
+            ("rank", prefix_rank(fv.name)), []))  # placement evidence needs the same sub-folder or rank prefix
         options = {key for key, ffv, fex in placed if not groups[key]["summaries"]
                    and _pair_evidence(fv, ex, ffv, fex)[1] >= 1
                    and (not named or normalize_name(named) == normalize_name(fex.form.text(ENTERPRISE)))}
@@ -711,8 +732,10 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                               if received_late(f, campaign) and not received_late(summary_file, campaign)]
         current = {f.path for f in (form_file, summary_file) if f is not None}
         superseded: list = []
+        listed = set(current)  # (a path's first version, once: a set, for a file sent hundreds of times)
         for f, _ in (*g["forms"], *g["summaries"]):
-            if f.path not in current and all(f.path != s.path for s in superseded):
+            if f.path not in listed:
+                listed.add(f.path)
                 superseded.append(f)
         late_versions = list({f.path: f for f in late_versions if f.path not in current}.values())
         versions = max(sum(f.revisions for f, _ in g["forms"]), sum(f.revisions for f, _ in g["summaries"]), 1)
