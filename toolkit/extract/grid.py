@@ -117,6 +117,7 @@ class Workbook:
     local_names: dict = field(default_factory=dict)
     active: str = ""  # the sheet that opens first (activeTab), '' when unknown
     skipped: list = field(default_factory=list)  # (sheet name, kind) of sheets that hold no cells (chart, macro…)
+    unread: list = field(default_factory=list)  # names of the worksheets beyond the readers' max_sheets, not read
 
     def sheet(self, name: str) -> Sheet | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -276,9 +277,10 @@ def _read_ods(data: bytes, *, max_sheets: int) -> Workbook:
                 merged = ods_merged[name]
             hidden = visible is not None and str(visible).rsplit(".", 1)[-1].lower() != "visible"
             sheets.append(Sheet(name=name, rows=rows, merged=merged, hidden=hidden))
+        unread = list(book.sheet_names[max_sheets:])
     finally:
         book.close()
-    return Workbook(sheets=sheets, names=names)
+    return Workbook(sheets=sheets, names=names, unread=unread)
 
 
 def rows_from_cells(cells: dict) -> list:

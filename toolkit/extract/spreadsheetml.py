@@ -57,9 +57,11 @@ def read_spreadsheetml(data: bytes, *, max_sheets: int = 6) -> Workbook:
     root = parse_xml(data)
     sheets, names, local_names = [], {}, {}
     active = ""
+    unread = []
     for ws in root.iter(f"{{{SS}}}Worksheet"):
         if len(sheets) >= max_sheets:
-            break
+            unread.append(_a(ws, "Name", f"Sheet{len(sheets) + len(unread) + 1}"))
+            continue
         name = _a(ws, "Name", f"Sheet{len(sheets) + 1}")
         cells, merged = {}, []
         table = ws.find(f"{{{SS}}}Table")
@@ -98,7 +100,7 @@ def read_spreadsheetml(data: bytes, *, max_sheets: int = 6) -> Workbook:
         target = _target(_a(nr, "RefersTo", ""), "")
         if target:
             names.setdefault(_a(nr, "Name", ""), target)
-    return Workbook(sheets=sheets, names=names, local_names=local_names, active=active)
+    return Workbook(sheets=sheets, names=names, local_names=local_names, active=active, unread=unread)
 
 
 def _target(refers: str, default_sheet: str):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 
 from ..campaign import Campaign
-from ..messages import file_problem
-from ..model import ATTACHMENT, FORM, RANKING, Extracted
+from ..messages import file_problem, make_issue
+from ..model import ATTACHMENT, FORM, RANKING, WARNING, Extracted
 from .form import read_forms, read_ranking
 from .grid import Workbook, read_workbook
 from .opc import Package
@@ -51,12 +51,26 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
         return ranking
     forms = read_forms(book, campaign, file)
     if forms:
-        issues = tuple(issue for form in forms for issue in form.warnings)
+        issues = tuple(issue for form in forms for issue in form.warnings) + _unread_sheets(book, file)
         return Extracted(kind=FORM, form=forms[0], forms=tuple(forms), issues=issues)
     if (ranking := _ranking(book, file)) is not None:
         return ranking
     return file_problem("file.unrecognized", file,
                         reason="（未找到“申报单位”“标杆名称”等栏目）")
+
+
+def _unread_sheets(book: Workbook, file: str) -> tuple:
+    """A warning (file.unrecognized) naming the worksheets of a workbook of 申请表 that were not read: the readers
+    stop after a few worksheets (grid.read_workbook's max_sheets), and a workbook holding one enterprise's form a
+    sheet may hold more — a form beyond them would be left out of the 汇总 with no word; () when none is left."""
+    if not book.unread:
+        return ()
+    shown = "”“".join(book.unread[:5]) + ("”等" if len(book.unread) > 5 else "”")
+    return (make_issue(
+        "file.unrecognized", file=file, location="工作表", severity=WARNING,
+        message=f"这个工作簿有{len(book.sheets) + len(book.unread)}个工作表，只读取了前{len(book.sheets)}个；"
+                f"“{shown}{len(book.unread)}个工作表未读取，其中的申请表不会列入汇总。",
+        fix=f"每个工作簿请不超过{len(book.sheets)}个工作表：把其余企业的申请表另存为单独的文件，放入本单位文件夹。"),)
 
 
 def _ranking(book: Workbook, file: str) -> Extracted | None:

@@ -93,7 +93,7 @@ def _book(book, max_sheets: int) -> Workbook:
         if nobj.scope in (-1, -2, None):
             names.setdefault(nobj.name, target)
     active = ""
-    return Workbook(sheets=sheets, names=names, active=active)
+    return Workbook(sheets=sheets, names=names, active=active, unread=list(book.sheet_names()[max_sheets:]))
 
 
 def _number(book, sh, r: int, c: int, value: float, notes: dict):

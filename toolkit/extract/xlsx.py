@@ -330,13 +330,16 @@ def _read_package(pkg: Package, max_sheets: int) -> Workbook:
         kind = rel.type if rel is not None else ""
         all_sheets.append((el.get("name", ""), el.get("state", "visible"), kind,
                            rel.target if rel is not None and not rel.external else None))
-    sheets, skipped, readers = [], [], {}
+    sheets, skipped, readers, unread = [], [], {}, []
     selected = ""
     for name, state, kind, part in all_sheets:
         if kind != "worksheet":
             skipped.append((name, _SKIPPED_KINDS.get(kind, kind or "未知")))
             continue
-        if len(readers) >= max_sheets or part is None or not pkg.has(part):
+        if part is None or not pkg.has(part):
+            continue
+        if len(readers) >= max_sheets:
+            unread.append(name)
             continue
         reader = _SheetReader(strings, styles, date1904, recalc_all)
         reader.read(pkg.read(part))
@@ -360,7 +363,8 @@ def _read_package(pkg: Package, max_sheets: int) -> Workbook:
             continue
         sheets.append(Sheet(name=name, rows=rows_from_cells(reader.cells), merged=clip_merged(reader.merged),
                             hidden=state in ("hidden", "veryHidden"), notes=reader.notes))
-    return Workbook(sheets=sheets, names=names, local_names=local_names, active=active, skipped=skipped)
+    return Workbook(sheets=sheets, names=names, local_names=local_names, active=active, skipped=skipped,
+                    unread=unread)
 
 
 def _defined_names(root, sheet_names: list) -> tuple[dict, dict]:
