@@ -479,3 +479,28 @@ def test_a_rank_given_twice_names_each_row_s_cell_and_the_fix_clears_it(tmp_path
     run(tmp_path / "inbox", out, campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=2))
     summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
     assert not [i for a in summary["applications"] for i in a["issues"] if i["code"] == "rank.conflict"]
+
+
+@pytest.mark.parametrize("rows, warned", [(150, False), (398, False), (399, True), (700, True)])
+def test_a_sheet_filled_past_the_rows_read_says_so(campaign, rows, warned):
+    """A 推荐排序表 is read down to its 400th row (grid.MAX_ROWS): one filled to that row or past it (the
+    toolkit's own sheet of a unit with hundreds of applications, a sheet with rows pasted far down) warns that rows
+    below are not read — the applications they list are otherwise told, with no reason, that the sheet leaves them
+    out (the pathological-sizes audit). A sheet ending above it says nothing of it."""
+    import io
+
+    from toolkit.extract.registry import extract
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "推荐排序表"
+    wb.active.append(["推荐顺序", "申报单位", "标杆名称"])
+    for n in range(1, rows + 1):
+        wb.active.append([n, f"河北恒{n}机械有限公司", ""])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    ex = extract(buffer.getvalue(), "推荐排序表.xlsx", campaign)
+    assert len(ex.ranking) == min(rows, 399)
+    said = [i for i in ex.issues if i.code == "rank.missing"]
+    assert bool(said) is warned, ex.issues
+    if warned:
+        assert said[0].location == "推荐排序表!A400" and "只读取到第400行" in said[0].message, said[0]

@@ -27,7 +27,7 @@ from ..normalize import (
     to_phone,
     to_text,
 )
-from .grid import Sheet, Workbook, parse_cell_ref
+from .grid import MAX_ROWS, Sheet, Workbook, parse_cell_ref
 from .numfmt import unit_factor
 
 _PARSERS = {"text": to_text, "phone": to_phone, "mobile": to_phone, "email": to_email,
@@ -915,6 +915,16 @@ def _sheet_date(sheet, header_row: int) -> tuple[str, str]:
     return "", ""
 
 
+def _rows_beyond(sheet: Sheet, file: str, rank_col: int) -> Issue:
+    """rank.missing, a warning on a 推荐排序表 filled down to the last row read (grid.MAX_ROWS: a worksheet is read
+    that far): rows below it are not read, and the applications they list are told they are not in the sheet —
+    this says why. (A unit's sheet lists its applications, a few; the toolkit's own lists every one it sent.)"""
+    return make_issue("rank.missing", file=file, location=sheet.location(MAX_ROWS - 1, rank_col), field="推荐顺序",
+                      severity=WARNING,
+                      message=f"推荐排序表只读取到第{MAX_ROWS}行，下面如果还有行，其中的项目按未列入推荐排序表处理。",
+                      fix=f"推荐排序表只需列出本单位报送的项目，请删去已撤回或多余的行，使表格不超过{MAX_ROWS}行。")
+
+
 def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list[tuple[str, str]], list[Issue]] | None:
     """A 推荐排序表: (its rows, its 成文日期 cells: (as written, where) each, the one above the table first, then
     each 落款 row's under it, warnings on it); None when no header row with 推荐顺序 and 申报单位 is found.
@@ -964,5 +974,8 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                                        benchmark_name=title or "", location=sheet.location(rr, rank_col),
                                        withdrawn=withdrawn, date_written=written,
                                        date_location=sheet.location(rr, date_col) if written else ""))
+            if sheet.height >= MAX_ROWS and any(sheet.value(MAX_ROWS - 1, c) not in (None, "")
+                                                for c in (rank_col, name_col)):
+                warnings.append(_rows_beyond(sheet, file, rank_col))
             return rows, dates, warnings
     return None
