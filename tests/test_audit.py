@@ -91,6 +91,17 @@ def test_the_readme_schtasks_command_names_the_batch_run():
     assert "run.py watch" in unit and "Restart=on-failure" in unit
 
 
+def test_the_service_unit_command_parses_and_keeps_few_run_folders():
+    """deploy/zlbg-watch.service's ExecStart is a command line the toolkit accepts as written, and it bounds
+    outbox/runs (--keep-runs): a watcher publishes at every change, and a national run folder is ~95 MB."""
+    from toolkit.cli import build_parser
+
+    unit = (ROOT / "deploy" / "zlbg-watch.service").read_text(encoding="utf-8").replace("\\\n", " ")
+    [command] = [line.split("=", 1)[1] for line in unit.splitlines() if line.startswith("ExecStart=")]
+    args = build_parser().parse_args(shlex.split(command)[2:])  # (after the python and run.py)
+    assert args.command == "watch" and args.keep_runs and args.keep_runs >= 1, args
+
+
 def test_a_run_stopped_by_the_operating_system_is_logged_too(tmp_path, make_form, make_summary):
     """A run that fails on a file it cannot write (here outbox/runs is a file, not a folder; on a full disk alike)
     exits 2 and still leaves its line, with what the clerk was told."""
