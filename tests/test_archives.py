@@ -136,3 +136,14 @@ def test_another_enterprises_files_of_the_same_names_do_not_unpack_an_archive(tm
     assert entry["status"] == "rejected" and [i["severity"] for i in entry["issues"]] == ["error"]
     [unit] = [u for u in summary["units"] if u["unit"] == UNIT]
     assert unit["file_errors"] == 1 and not unit["opinion_final"]
+
+
+def test_an_archive_whose_members_differ_only_in_case_lists_them_all():
+    """Names in a zip archive are case-sensitive ('照片.jpg' and '照片.JPG' are two photos, as a phone or a Linux
+    folder keeps them): only an Office package's part names are not (ECMA-376-2 §9.1.1.1). The check for a part
+    held twice (opc.Package) refused such an archive, so its members went unlisted and it could never be cleared
+    by unpacking it."""
+    data = _zip({"照片.jpg": b"one", "照片.JPG": b"two"})
+    with Package(data) as package:
+        assert archive_members(package) == (("照片.jpg", hashlib.sha256(b"one").hexdigest()),
+                                            ("照片.JPG", hashlib.sha256(b"two").hexdigest()))

@@ -40,8 +40,11 @@ class Package:
         self._zip = open_zip(data)
         self._names = {n.lstrip("/"): n for n in self._zip.namelist()}
         self._lower = {n.lower(): n for n in self._names}
-        if len(self._lower) != len(self._zip.namelist()):  # one part twice (names are case-insensitive): which
-            self._zip.close()  # one Excel or Word would take is anyone's guess — they refuse such a file
+        # one part twice (names are case-insensitive): which one Excel or Word would take is anyone's guess — they
+        # refuse such a file. Only an Office package ([Content_Types].xml): a plain zip archive's members are
+        # case-sensitive ('照片.jpg', '照片.JPG'), and registry.archive_members lists them through this class
+        if len(self._lower) != len(self._zip.namelist()) and "[content_types].xml" in self._lower:
+            self._zip.close()
             raise UnsafeFile("文件结构损坏：其中同一部分出现了两次（可能被其他程序错误地改写过）")
         self._kept: dict = {}  # part -> parsed tree, for parts read by more than one reader
         self._rels: dict[str, tuple[Relationship, ...]] = {}  # part -> its relationships, parsed once
