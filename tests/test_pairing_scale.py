@@ -27,7 +27,8 @@ UNIT = "石家庄市工业和信息化局"
 
 def _version(path: str, n: int) -> FileVersion:
     return FileVersion(path=path, unit=UNIT, folder=path.split("/")[0],
-                       sha256=hashlib.sha256(path.encode()).hexdigest(), size=1000, mtime=1.6e9 + n, first_seen=(DAY + dt.timedelta(seconds=n)).isoformat())
+                       sha256=hashlib.sha256(path.encode()).hexdigest(), size=1000, mtime=1.6e9 + n,
+                       first_seen=(DAY + dt.timedelta(seconds=n)).isoformat())
 
 
 def _form(enterprise: str, title: str) -> Extracted:
