@@ -308,6 +308,19 @@ def test_check_says_agreed_only_what_it_compared(make_form, make_summary, tmp_pa
     assert f"【申请表.xlsx 与 总结材料.docx】作为同一项申报核对 —— {agreed}\n" in proc.stdout, proc.stdout
 
 
+@pytest.mark.parametrize("compared, said", [
+    (("申报单位", "标杆名称"), "申报单位、标杆名称一致"),
+    (("申报单位",), "申报单位一致（有一份材料没有写标杆名称，标杆名称未能比对）"),
+    ((), "申报单位、标杆名称都未能比对（总结材料的企业概况、摘要中没有写出与申请表相同的企业名称；有一份材料没有写标杆名称）"),
+])
+def test_what_a_pair_agrees_on_is_said_once(compared, said):
+    """The pair's verdict names what agrees and, once each, why the rest was not compared (the review: nothing
+    compared read '都未能比对（…申报单位未能比对）（…）')."""
+    from toolkit.report import _agreed
+
+    assert _agreed(compared) == said
+
+
 def test_check_of_several_pairs_pairs_them_as_a_run_would(make_form, make_summary, tmp_path):
     """Files given in any order pair as the files of one unit's folder do: by enterprise, in sub-folders that
     repeat file names (told apart by their paths); a summary of a third enterprise is named as without a partner;

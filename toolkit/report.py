@@ -82,12 +82,12 @@ def _all_late(brief: dict, campaign: Campaign) -> list[str]:
 def _agreed(compared: tuple[str, ...]) -> str:
     """What `check` says of a pair without a mismatch: only what was compared agrees (rules.pairing.compared_fields);
     a 总结材料 that names no enterprise leaves 申报单位 unchecked, and that is said."""
-    said = "、".join(compared) + "一致" if compared else "申报单位、标杆名称都未能比对"
-    if ENTERPRISE not in compared:
-        said += "（总结材料的企业概况、摘要中没有写出与申请表相同的企业名称，申报单位未能比对）"
-    if BENCHMARK not in compared:
-        said += "（有一份材料没有写标杆名称）"
-    return said
+    why = {ENTERPRISE: "总结材料的企业概况、摘要中没有写出与申请表相同的企业名称", BENCHMARK: "有一份材料没有写标杆名称"}
+    left = [key for key in (ENTERPRISE, BENCHMARK) if key not in compared]
+    if not compared:
+        return f"申报单位、标杆名称都未能比对（{'；'.join(why[key] for key in left)}）"
+    tail = "；".join(f"{why[key]}，{key}未能比对" for key in left)
+    return "、".join(compared) + "一致" + (f"（{tail}）" if tail else "")
 
 
 def check_report(results, campaign: Campaign, *, show_fields: bool = False, pairs=(), unpaired=()) -> tuple[str, bool]:
