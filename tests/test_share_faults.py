@@ -395,6 +395,32 @@ def test_links_out_of_the_inbox_and_special_files_are_listed_never_opened(tmp_pa
     assert _statuses(out) == {FIRMS[0]: "通过", FIRMS[1]: "通过"}  # the form elsewhere was not read
 
 
+def test_an_entry_never_read_keeps_the_time_it_was_first_listed(tmp_path, make_form, make_summary, campaign):
+    """A link to nothing or a pipe (and a file that cannot be read) has no version to carry its receipt time: it was
+    taken as each run's time, so its 收到时间 moved on at every run (and, after the deadline, read as late). It is
+    the time it was first listed, run after run (the review of the links change)."""
+    import datetime as dt
+
+    from toolkit.campaign import CHINA_TZ
+
+    inbox = _inbox(tmp_path, make_form, make_summary)
+    unit = inbox / "保定"
+    (unit / "3-断链-申请表.xlsx").symlink_to(tmp_path / "没有这个文件.xlsx")
+    os.mkfifo(unit / "5-管道-申请表.xlsx")
+    os.utime(unit / "5-管道-申请表.xlsx", (time.time() - 86400,) * 2)
+    deadline = campaign.with_deadline("2021-09-20")
+    first = dt.datetime(2021, 9, 10, 9, 0, tzinfo=CHINA_TZ)
+    seen = []
+    # (a file without read permission takes the same path, _listed_since; as root, as CI runs, none can be made)
+    for now in (first, first + dt.timedelta(days=3), first + dt.timedelta(days=20)):
+        run(inbox, tmp_path / "out", deadline, settle=0, workers=1, now=now)
+        files = {f["file"]: f for f in _summary(tmp_path / "out")["files"]}
+        seen.append({name: files[f"保定/{name}"]["first_seen"] for name in ("3-断链-申请表.xlsx", "5-管道-申请表.xlsx")})
+    assert seen[0]["3-断链-申请表.xlsx"].startswith("2021-09-10T09:00"), seen[0]
+    assert seen[0] == seen[1] == seen[2], seen
+    assert _statuses(tmp_path / "out") == {FIRMS[0]: "通过", FIRMS[1]: "通过"}
+
+
 def test_check_reads_a_pipe_or_a_looping_link_as_a_bad_file(tmp_path):
     """`check` on a pipe said the file did not exist, and on a link to itself stopped with a traceback: each is a
     file that cannot be read, said in Chinese (exit 1), at once."""

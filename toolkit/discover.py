@@ -421,6 +421,20 @@ class _Units:
         return self.named(folder) or "/" + folder
 
 
+def _listed_since(journal: Journal, rel: str, seen_at: str, st) -> str:
+    """When ``rel``, an entry listed but not hashed (a link out of the inbox or to nothing, a pipe, a file that
+    cannot be read), was first listed: the journal's first observation of it (Journal.observe), made now when
+    there is none. Such an entry has no version to carry its receipt time; taken as each run's time, its 收到时间
+    moved on at every run, its unit's key changed (decided and rendered again each time) and, after the
+    deadline, it read as received late. The file it becomes once readable (same file id, no shorter, within
+    Journal.OBSERVED_FOR) was received then too (Journal.copy_started)."""
+    observed = journal.observation(rel)
+    if observed is not None:
+        return observed[0]
+    journal.observe(rel, seen_at, st.st_size if st is not None else 0, st.st_ino if st is not None else None)
+    return seen_at
+
+
 def _unhashed_version(path: Path, rel: str, units: _Units, seen_at: str) -> FileVersion:
     """A file listed as it is, hashed when readable: lock/temp files, and files that cannot be read."""
     folder, unit = units.of(rel)
@@ -479,7 +493,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
         if rel in refused:  # never opened, nor hashed: listed with why (pipeline.refused_file)
             folder, unit = units.of(rel)
             files.append(FileVersion(path=rel, unit=unit, folder=folder, sha256="", size=0, mtime=0.0,
-                                     first_seen=seen_at, abspath=abspath))
+                                     first_seen=_listed_since(journal, rel, seen_at, st), abspath=abspath))
             continue
         if rel in temporary:
             ignored.append(_unhashed_version(Path(abspath), rel, units, seen_at))
@@ -502,7 +516,7 @@ def discover(inbox: Path, campaign: Campaign, journal: Journal, *, now: dt.datet
             try:
                 sha = _sha256(path)
             except OSError:  # no permission, locked by another program: listed, reported as unreadable
-                files.append(_unhashed_version(path, rel, units, seen_at))
+                files.append(_unhashed_version(path, rel, units, _listed_since(journal, rel, seen_at, st)))
                 continue
             if settle > 0 and _stat(path) != (st.st_size, st.st_mtime_ns):  # written to while hashed
                 left_pending(path, rel, st)
