@@ -892,3 +892,22 @@ def test_year_columns_the_names_no_longer_point_at_are_read_under_their_years(tm
             y: good.form.yearly[key][y].value for y in (2018, 2019, 2020)}, key
     assert ex.form.yearly["利润总额"][2018].location.endswith(f"{'CDEFG'[len(years)]}15")
     assert any(i.field == "申请表模板" and i.severity == "warning" for i in ex.issues)
+
+
+def test_figures_that_look_like_years_are_no_year_headers(tmp_path, make_form, monkeypatch):
+    """Figures between 1990 and 2100 (2,000 万元, 2,019 people) above a yearly row were taken for its column's year
+    header: the form's fields read as astray, and the sound form read a second time by its labels (the review of
+    583a96a). The header is looked for above the table's first row of figures only; the form is read by its names
+    alone, as before, and its figures are as written."""
+    from toolkit.extract import form as F
+
+    path = make_form(tmp_path / "申请表.xlsx", 资产总额={2018: 2020.0, 2019: 1995.0, 2020: 2100.0},
+                     主营业收入={2018: 2019.0, 2019: 2018.0, 2020: 1999.0}, 从业人员={2018: 2016, 2019: 2017, 2020: 2018})
+    calls = []
+    by_labels = F.form_by_labels
+    monkeypatch.setattr(F, "form_by_labels", lambda *a, **k: calls.append(1) or by_labels(*a, **k))
+    ex = extract(path.read_bytes(), "申请表.xlsx", CAMPAIGN)
+    assert calls == [] and not ex.issues, ex.issues
+    assert {y: ex.form.yearly["主营业收入"][y].value for y in (2018, 2019, 2020)} == {2018: 2019.0, 2019: 2018.0,
+                                                                                   2020: 1999.0}
+    assert ex.form.yearly["从业人员"][2020].value == 2018

@@ -540,21 +540,23 @@ def _names_astray(sheet: Sheet, names: dict, campaign: Campaign) -> tuple[bool, 
 
 def _years_astray(sheet: Sheet, names: dict, campaign: Campaign) -> list:
     """The yearly fields one of whose defined names points into a column headed by another year (columns inserted
-    or deleted by a program that does not move defined names: the 2018 name on a column headed 2016). The header
-    is the nearest cell above the named cell, within the ten rows above, that names a year."""
-    out = []
+    or deleted by a program that does not move defined names: the 2018 name on a column headed 2016). A year's
+    column header is the nearest cell naming a year within the ten rows above the topmost cell its names point at
+    (the table's first row of figures): above a lower row the cells are figures, and one of 2,000 万元 is no
+    year — taken for one, it read a sound form a second time by its labels."""
+    top: dict[int, tuple[int, int]] = {}  # year -> (row, column) of the topmost cell a name of that year points at
     for spec in campaign.yearly:
         for year in campaign.base_years:
             target = names.get(spec.defined_name(year))
-            if target is None:
-                continue
-            _sheet_name, r, c = target
-            headed = next((y for rr in range(r - 1, max(-1, r - 11), -1)
-                           if (y := _year_of(sheet.value(rr, c))) is not None), None)
-            if headed is not None and headed != year:
-                out.append(spec)
-                break
-    return out
+            if target is not None and (year not in top or target[1] < top[year][0]):
+                top[year] = (target[1], target[2])
+    wrong = set()
+    for year, (r, c) in top.items():
+        headed = next((y for rr in range(r - 1, max(-1, r - 11), -1)
+                       if (y := _year_of(sheet.value(rr, c))) is not None), None)
+        if headed is not None and headed != year:
+            wrong.add(year)
+    return [spec for spec in campaign.yearly if any(spec.defined_name(year) in names for year in wrong)]
 
 
 def read_forms(book: Workbook, campaign: Campaign, file: str = "") -> list[FormData]:
