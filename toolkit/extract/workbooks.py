@@ -60,14 +60,15 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
 
 
 def _unread_sheets(book: Workbook, file: str) -> tuple:
-    """A warning (file.unrecognized) naming the worksheets of a workbook of 申请表 that were not read: the readers
-    stop after a few worksheets (grid.read_workbook's max_sheets), and a workbook holding one enterprise's form a
-    sheet may hold more — a form beyond them would be left out of the 汇总 with no word; () when none is left."""
+    """A warning (field.invalid, titled 填写内容请核对) naming the worksheets of a workbook of 申请表 that were not
+    read: the readers stop after a few worksheets (grid.read_workbook's max_sheets), and a workbook holding one
+    enterprise's form a sheet may hold more — a form beyond them would be left out of the 汇总 with no word; ()
+    when none is left."""
     if not book.unread:
         return ()
     shown = "”“".join(book.unread[:5]) + ("”等" if len(book.unread) > 5 else "”")
-    return (make_issue(
-        "file.unrecognized", file=file, location="工作表", severity=WARNING,
+    return (make_issue(  # (as a sheet that looks like a form and is not read: form._unread_sheet)
+        "field.invalid", file=file, location="工作表", field="申请表工作表", severity=WARNING,
         message=f"这个工作簿有{len(book.sheets) + len(book.unread)}个工作表，只读取了前{len(book.sheets)}个；"
                 f"“{shown}{len(book.unread)}个工作表未读取，其中的申请表不会列入汇总。",
         fix=f"每个工作簿请不超过{len(book.sheets)}个工作表：把其余企业的申请表另存为单独的文件，放入本单位文件夹。"),)
