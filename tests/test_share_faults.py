@@ -376,12 +376,13 @@ def test_links_out_of_the_inbox_and_special_files_are_listed_never_opened(tmp_pa
     os.mkfifo(unit / "5-管道-申请表.xlsx")
     os.utime(unit / "5-管道-申请表.xlsx", (time.time() - 86400,) * 2)  # (an old one: not a copy under way)
     out = tmp_path / "out"
-    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the run hung on the pipe"))
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the run hung on the pipe"))
     signal.alarm(120)
     try:
         run(inbox, out, campaign.with_deadline("2099-12-31"), settle=0, workers=1)
     finally:
         signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)  # (no handler of this test left for later ones)
     summary = _summary(out)
     said = {f["file"]: (f["status"], [(i["code"], i["message"]) for i in f["issues"]]) for f in summary["files"]}
     words = {"2-外部-申请表.xlsx": "指向收件箱以外的位置", "外部文件夹": "指向收件箱以外的位置",
