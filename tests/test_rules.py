@@ -890,6 +890,20 @@ def test_applications_a_sheet_leaves_out_follow_by_their_prefixes():
 
 
 @pytest.mark.parametrize("prefixes", [True, False])
+def test_left_out_of_a_sheet_is_told_to_fill_the_sheet_not_to_number_files(prefixes):
+    """An application the unit's 推荐排序表 leaves out: its rank.missing says to give it a rank in the sheet.
+    Numbering its files' names (the catalogue's other way) would not make the hint go away — the sheet decides —
+    and a clerk whose files were already numbered ('3-…') was told to number them."""
+    result = run(*unit_apps(2, prefixes=prefixes), ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[1])]))
+    [hint] = [i for i in result.issues if i.code == "rank.missing"]
+    assert hint.message.startswith(f"“{ENTERPRISES[0]}”未列入推荐排序表")
+    assert "在推荐排序表中填写该项目的推荐顺序" in hint.fix and "文件名前加序号" not in hint.fix
+    # without a sheet, numbering the files' names is still a way
+    [*hints] = [i for i in run(*unit_apps(2, prefixes=False)).issues if i.code == "rank.missing"]
+    assert hints and all("文件名前加序号" in i.fix for i in hints)
+
+
+@pytest.mark.parametrize("prefixes", [True, False])
 def test_a_row_without_a_rank_is_one_error_not_also_not_listed(prefixes):
     """A sheet row naming an application without a 推荐顺序 (the toolkit's own sheet leaves an application withdrawn
     by moving its files blank — '材料已移出' — and the files come back): one rank.conflict error there, saying to

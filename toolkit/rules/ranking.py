@@ -153,6 +153,10 @@ def _longest_rising(values: list[int]) -> set[int]:
 # how to fix two applications given one rank by their files' names (the catalogue's fix is about the sheet)
 _RENAME_FILES = ("请修改文件名开头的序号（如“1-”“2-”），使本单位每个申报项目的序号各不相同（同一项目的申请表和总结材料用同一序号）；"
                  "也可以提交推荐排序表写明推荐顺序。")
+# how to place an application a unit's 推荐排序表 leaves out: the sheet decides, so a file-name prefix (the catalogue's
+# other way) would only order it among the left-out ones and the hint would stay
+_FILL_SHEET = ("本单位已提交推荐排序表，推荐顺序以排序表为准，文件名前的序号不能代替：请在推荐排序表中填写该项目的推荐顺序"
+               "（汇总结果中本单位的“本单位-推荐排序表.xlsx”已列出该项目，与回执放在一起），或写“撤回”，然后放回本单位文件夹。")
 
 
 def _no_rank(label: str) -> str:
@@ -316,7 +320,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             extra[id(a)].append(make_issue("rank.missing", file=sheet_file or first_file(a),
                                            location="文件名" if source == "文件名序号" else "推荐排序表",
                                            field="推荐顺序",
-                                           reason=f"“{a.enterprise}”{reason}（现为第{position}位）。"))
+                                           reason=f"“{a.enterprise}”{reason}（现为第{position}位）。",
+                                           fix=_FILL_SHEET if sheet is not None else None))
         ranked.append(Ranked(app=a, rank=position, source=(source if id(a) in given else "文件名序号"
                                                            if id(a) in numbered else "收到顺序"),
                              issues=tuple(extra[id(a)])))
