@@ -137,7 +137,7 @@ def test_every_command_has_help(command):
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["bogus"], "“bogus”不是可用的命令或选项值，可用的有：'demo', 'batch'"),
+    (["bogus"], "“bogus”不是可用的命令或选项值，可用的有：demo、batch、watch、check、templates\n"),
     (["check"], "缺少必需的参数：文件"),
     (["batch", "--settle", "abc"], "--settle 的值“abc”不是有效的数"),
     (["batch", "--inbox"], "--inbox 后面需要写一个值"),
@@ -151,6 +151,26 @@ def test_command_line_mistakes_are_told_in_chinese(args, said):
     assert proc.returncode == 2
     assert f"错误：{said}" in proc.stderr and "查看用法" in proc.stderr and proc.stderr.startswith("用法：run.py")
     assert not [word for word in ARGPARSE_ENGLISH if word in proc.stderr]
+
+
+@pytest.mark.parametrize("started_as", ["/srv/zlbg/.venv/bin/zlbg", r"C:\zlbg\.venv\Scripts\zlbg.exe"])
+def test_the_installed_command_names_itself(started_as, monkeypatch, capsys):
+    """Started as `zlbg` (in any folder, where there is no run.py), the usage line, --version and the way to see
+    the help name zlbg — they said 'run.py' and '运行 python run.py -h'."""
+    from toolkit.cli import build_parser
+
+    monkeypatch.setattr("sys.argv", [started_as, "bacth"])
+    with pytest.raises(SystemExit) as leaving:
+        build_parser().parse_args(["bacth"])
+    err = capsys.readouterr().err
+    assert leaving.value.code == 2 and err.startswith("用法：zlbg ") and "（运行 zlbg -h 查看用法）" in err
+    assert "run.py" not in err
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["check"])
+    assert "（运行 zlbg check -h 查看用法）" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--version"])
+    assert capsys.readouterr().out.startswith("zlbg ")
 
 
 def test_check_on_a_folder_says_to_name_its_files(tmp_path):

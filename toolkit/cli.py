@@ -75,12 +75,16 @@ class _Parser(argparse.ArgumentParser):
         for pattern, chinese in _PARSE_ERRORS:
             found = pattern.fullmatch(message)
             if found:
-                message = chinese.format(*found.groups())
+                groups = found.groups()
+                if "choose from" in pattern.pattern:  # Python's list ('demo', 'batch', …) as a clerk writes one
+                    groups = (groups[0], "、".join(choice.strip().strip("'") for choice in groups[1].split(",")))
+                message = chinese.format(*groups)
                 break
         else:
             message = f"命令行参数有误：{message}"
         self.print_usage(sys.stderr)
-        self.exit(2, f"错误：{message}\n（运行 python {self.prog} -h 查看用法）\n")
+        runner = self.prog if self.prog.startswith("zlbg") else f"python {self.prog}"
+        self.exit(2, f"错误：{message}\n（运行 {runner} -h 查看用法）\n")
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -103,8 +107,15 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                         "以免占满磁盘）")
 
 
+def _program_name() -> str:
+    """The name the clerk started the tool by, for the usage line, --version and how to see the help: 'zlbg' (the
+    command installed with the package, used in any folder: zlbg, zlbg.exe, zlbg-script.py), else 'run.py'."""
+    started_as = re.split(r"[\\/]", sys.argv[0] if sys.argv else "")[-1]
+    return "zlbg" if started_as.lower().startswith("zlbg") else "run.py"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="run.py", description=DESCRIPTION)
+    parser = _Parser(prog=_program_name(), description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     parser.add_argument("-v", "--verbose", action="store_true", help="显示详细日志")
     sub = parser.add_subparsers(dest="command", metavar="命令")
