@@ -361,6 +361,26 @@ def test_our_pdfs_dropped_back_are_no_stamped_opinion(tmp_path, make_form, make_
     assert s["units"][0]["stamped_opinion"] is False and s["units"][0]["draft_reasons"] == []
 
 
+def test_our_opinion_pdf_renamed_as_stamped_is_told_it_is_unstamped(tmp_path, make_form, make_summary, campaign):
+    """Our 推荐意见.pdf (--pdf) put back as '…推荐意见（盖章）.pdf' in a unit of two applications: the hint said its
+    name had no '推荐意见' and asked to name it '本单位-推荐意见（盖章）.pdf' — as it was named. It now says the file
+    is the toolkit's unstamped 推荐意见 and how to send a stamped one."""
+    import shutil
+
+    unit = tmp_path / "inbox" / UNIT
+    _two_pairs(unit, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=ON_TIME, pdf=True)
+    shutil.copy(tmp_path / "out" / "latest" / "推荐意见" / f"{UNIT}-推荐意见.pdf", unit / f"{UNIT}-推荐意见（盖章）.pdf")
+    s = _batch(tmp_path, campaign)
+    entry = {f["file"]: f for f in s["files"]}[f"{UNIT}/{UNIT}-推荐意见（盖章）.pdf"]
+    [hint] = entry["issues"]
+    assert entry["kind"] == "attachment" and hint["severity"] == "warning"
+    said = hint["message"]  # (what is wrong, then how to fix it)
+    assert "本工具生成的推荐意见，没有盖章" in said and "签字盖章后扫描" in said
+    assert "没有“推荐意见”" not in said and "请在文件名中加上" not in said
+    assert s["units"][0]["stamped_opinion"] is False
+
+
 needs_lo = pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) not installed; .ci/run installs it")
 
 

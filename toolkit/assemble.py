@@ -942,6 +942,14 @@ def _attach_scans(apps: list[Application], attachments: list[FileVersion], entri
                 reason="这是扫描件（PDF/图片），无法读取其中填写的内容，也找不到它所属的申报材料。",
                 fix="扫描件只能作为附件；请同时提交可编辑的申请表（.xlsx）和总结材料（.docx），"
                     "扫描件文件名中写明企业名称。"))
+        elif _STAMP_WORDS.search(name) and not has_opinion_scan and campaign.opinion_keyword in name:
+            # named a stamped 推荐意见 yet not read as one: our own unstamped output (extract.own), renamed
+            entries[fv.path].issues.append(make_issue(
+                "file.unrecognized", file=fv.path, location="整个文件", severity=WARNING,
+                message=f"“{fv.name}”是本工具生成的{campaign.opinion_keyword}，没有盖章，不算盖章{campaign.opinion_keyword}"
+                        "（文件名写了“盖章”也不算）。",
+                fix=f"请打印{campaign.opinion_keyword}，签字盖章后扫描（PDF/JPG/PNG），或加盖电子印章，再放回本单位文件夹，"
+                    f"文件名含“{campaign.opinion_keyword}”；这个未盖章的文件可以删除。"))
         elif _STAMP_WORDS.search(name) and not has_opinion_scan:
             entries[fv.path].issues.append(make_issue(
                 "file.unrecognized", file=fv.path, location="文件名", severity=WARNING,
