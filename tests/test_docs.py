@@ -47,3 +47,23 @@ def test_every_command_and_option_has_chinese_help():
         assert command.description, name
         for option in options:
             assert option.help and re.search(r"[\u4e00-\u9fff]", option.help), (name, option.option_strings)
+
+
+def test_readme_command_examples_parse():
+    """Every `python run.py …` line of the README's bash blocks is a command line the tool accepts — its '…'
+    standing for the --inbox/--outbox of the block's first line, as the README says under the block (typed as it
+    stands, '…' was refused: '无法识别的参数：…')."""
+    import shlex
+
+    from toolkit.cli import build_parser
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^ *```bash\n(.*?)\n *```", text, re.S | re.M)  # (some are indented in a list)
+    lines = [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
+    examples = [line for line in lines if line.startswith("python run.py ")]
+    assert len(examples) >= 8 and any("…" in line for line in examples)
+    first = "--inbox 共享盘/inbox --outbox 共享盘/outbox"
+    assert f"`…` 处照写第一行的 `{first}`" in text
+    for line in examples:
+        args = build_parser().parse_args(shlex.split(line.replace("…", first))[2:])
+        assert args.command, line
