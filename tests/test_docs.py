@@ -67,3 +67,20 @@ def test_readme_command_examples_parse():
     for line in examples:
         args = build_parser().parse_args(shlex.split(line.replace("…", first))[2:])
         assert args.command, line
+
+
+def test_readme_option_table_names_the_commands_that_take_each_option():
+    """The 命令选项 table's 用于 column is what each command accepts: it said --deadline was for batch and watch,
+    and `check --help` offers it too."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    takes: dict[str, set] = {}
+    for name, _, options in _commands():
+        for option in options:
+            for flag in option.option_strings:
+                takes.setdefault(flag, set()).add(name)
+    rows = [re.match(r"\| (`--.*?) \| (.*?) \|", line) for line in text.splitlines()]
+    rows = [(re.findall(r"`(--[\w-]+)", row.group(1)), set(row.group(2).split("、"))) for row in rows if row]
+    assert len(rows) >= 10
+    for flags, commands in rows:
+        for flag in flags:
+            assert commands == {"全部"} or commands == takes.get(flag), (flag, commands, takes.get(flag))
