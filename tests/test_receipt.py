@@ -208,6 +208,24 @@ def test_nothing_left_to_handle_says_why_and_a_draft_without_a_table_says_so(tmp
     assert "还需处理 1 项" in "\n".join(str(v) for rows in sent.values() for row in rows for v in row if v)
 
 
+def test_an_ineligible_application_is_not_called_nothing_to_correct(tmp_path, make_form, make_summary, campaign):
+    """A unit whose one application is 不符合申报条件 (a loss in 2019) and has a wrong 电话 too: nothing is left to
+    补正, but its 回执 said '本单位的申报材料没有需要修改的错误' above the errors it lists — and the loss may be a
+    figure typed wrong. It now names the application and says to correct it if so."""
+    day = dt.datetime(2021, 9, 10, 10, 0, tzinfo=CHINA_TZ)
+    unit = tmp_path / "inbox" / "沧州"
+    firm, name = "沧州恒信管道装备有限公司", "沧州恒信管道装备有限公司实施精益生产管理的经验"
+    make_form(unit / "1-申请表.xlsx", 申报单位=firm, 标杆名称=name, 所在地区="沧州市", 电话="0317-123",
+              利润总额={2018: 3100.0, 2019: -350.0, 2020: 3650.25})
+    make_summary(unit / "1-总结材料.docx", enterprise=firm, name=name)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=day)
+    cells = _cells(tmp_path / "out" / "latest" / "回执" / "沧州市工业和信息化局-回执.xlsx")
+    text = "\n".join(str(v) for rows in cells.values() for row in rows for v in row if v)
+    assert "不符合申报条件" in text and "电话" in text  # (the errors are listed)
+    assert "没有需要修改的错误" not in text
+    assert f"1 项不符合申报条件（{firm}），不列入推荐意见，如是填写错误造成的，请按“问题及修改方法”改正后重新报送" in text
+
+
 def test_a_field_that_only_repeats_the_location_is_not_shown_twice(demo_run):
     """A quota issue is at 推荐顺序 about 推荐顺序: the 位置 column says it, the 栏目 column is left empty (a newcomer
     read 推荐顺序 / 推荐顺序), in the 回执 and in the register's 问题清单."""

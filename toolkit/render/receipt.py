@@ -124,6 +124,12 @@ def to_handle_text(view: UnitView) -> str:
     if not view.status.to_handle and not items:
         if not view.status.received and not view.files:
             return "还需处理 0 项：本单位尚未报送申报材料。"
+        # an application 不符合申报条件 keeps its errors (listed below, each with its fix): 'no error to correct'
+        # read as if they were gone, and the 申报条件 error itself may be a figure typed wrong
+        ineligible = [a.enterprise or "（未写申报单位）" for a in view.applications if a.status == INELIGIBLE]
+        if ineligible:
+            return (f"还需处理 0 项：没有需补正的申报；{len(ineligible)} 项不符合申报条件（{'、'.join(ineligible)}），"
+                    "不列入推荐意见，如是填写错误造成的，请按“问题及修改方法”改正后重新报送。")
         return "还需处理 0 项：本单位的申报材料没有需要修改的错误。"
     return f"还需处理 {view.status.to_handle} 项：" + "；".join(items) + "。详见“问题及修改方法”。"
 
