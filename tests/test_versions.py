@@ -192,3 +192,35 @@ def test_a_file_dropped_at_the_inbox_root_and_moved_into_a_unit_after_the_deadli
     run(inbox, out, campaign, now=T0 + dt.timedelta(days=15), settle=0)
     [app] = [a for a in _summary(out)["applications"] if a["unit"] == "保定市工业和信息化局"]
     assert app["status"] == "逾期" and app["received_at"].startswith("2021-09-25")
+
+
+def test_what_an_older_version_said_is_not_counted(tmp_path, make_form, make_summary):
+    """A 总结材料 with the template's guidance left in (a hint), then corrected under another name: the newer one
+    counts, and the older one's hint is no longer listed nor counted — it was, in the 回执, the 问题清单 and the
+    console's '其他文件问题：提示 1 条', and no correction could clear it (the newcomer's try). Likewise an older
+    推荐排序表's warnings (an undecided '可能撤回')."""
+    import openpyxl
+
+    campaign = load_campaign()
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "石家庄" / "1-申请表.xlsx")
+    make_summary(inbox / "石家庄" / "1-总结材料.docx",
+                 摘要="（摘要不超过500字，简要介绍标杆的主要内容。填写时请删除本段说明。）本公司推行六西格玛设计，成效显著。" * 2)
+    sheet = openpyxl.Workbook()
+    sheet.active.append(["推荐顺序", "申报单位", "备注"])
+    sheet.active.append([1, "河北华信精密机械有限公司", "可能撤回"])
+    sheet.save(inbox / "石家庄" / "推荐排序表.xlsx")
+    run(inbox, out, campaign, now=T0, settle=0)
+    before = {f["file"]: [i["code"] for i in f["issues"]] for f in _summary(out)["files"]}
+    assert "section.guidance" in before["石家庄/1-总结材料.docx"] and before["石家庄/推荐排序表.xlsx"], before
+    make_summary(inbox / "石家庄" / "1-总结材料（修改版）.docx")
+    sheet.active["C2"] = ""
+    sheet.save(inbox / "石家庄" / "推荐排序表（新）.xlsx")
+    run(inbox, out, campaign, now=T0 + dt.timedelta(days=1), settle=0)
+    s = _summary(out)
+    files = {f["file"]: f for f in s["files"]}
+    for old in ("石家庄/1-总结材料.docx", "石家庄/推荐排序表.xlsx"):
+        assert files[old]["status"] == "superseded" and files[old]["issues"] == [], files[old]
+    assert s["counts"]["warnings"] == 0, s["counts"]
+    [app] = s["applications"]
+    assert app["status"] == "通过" and not app["issues"], app["issues"]
