@@ -465,3 +465,20 @@ def test_check_pairing_edge_cases(make_form, make_summary, tmp_path, monkeypatch
     assert [(f.parent.name, s.parent.name) for f, s, _report, _older, _compared in pairs] == [("乙", "乙")]
     assert unpaired == [paths[0]]
 
+
+def test_an_inbox_given_one_folder_too_deep_is_said(tmp_path, make_form, make_summary):
+    """`batch --inbox 共享盘/inbox/沧州` (a unit's folder given as the inbox): every file is at the inbox's top and
+    no unit's; the end of the run says the inbox looks like 沧州's folder and names the folder to give — it said
+    only, of each file, that it is not in a unit's folder (the newcomer's try). The right inbox says nothing."""
+    unit = tmp_path / "共享盘" / "inbox" / "沧州"
+    make_form(unit / "1-申请表.xlsx", 所在地区="沧州市")
+    make_summary(unit / "1-总结材料.docx")
+    args = ["--outbox", tmp_path / "out", "--settle", "0", "--deadline", "2099-12-31"]
+    proc = run_cli("batch", "--inbox", unit, *args)
+    assert proc.returncode == 0, proc.stderr
+    said = "像是推荐单位“沧州市工业和信息化局”的文件夹，直接放在其中的文件都归不到推荐单位：--inbox 应写它的上一级文件夹"
+    assert said in proc.stdout and f"即“{unit.parent}”" in proc.stdout, proc.stdout
+    again = run_cli("batch", "--inbox", unit, *args)  # (said again by a run that finds nothing changed)
+    assert said in again.stdout, again.stdout
+    right = run_cli("batch", "--inbox", unit.parent, "--outbox", tmp_path / "out2", *args[2:])
+    assert right.returncode == 0 and "像是推荐单位" not in right.stdout, right.stdout

@@ -1085,3 +1085,16 @@ def test_a_duplicate_within_one_unit_is_the_units_own_choice():
               if i.code == "duplicate.enterprise"]
     assert len(issues) == 2
     assert all("本单位确定保留哪一项" in i.fix and "协商" not in i.fix for i in issues)
+
+
+@pytest.mark.parametrize("folder, meant", [
+    ("沧洲市工信局", "沧州市工业和信息化局"), ("河北省治金行业协会", "河北省冶金行业协会"), ("邯单市工信局", "邯郸市工业和信息化局"),
+    ("石家装市工业和信息化局", "石家庄市工业和信息化局"), ("河北省质量协汇", "河北省质量协会"),
+    ("北京", ""), ("其他材料", ""), ("沧洲", ""),  # (nothing close, or too short to tell)
+])
+def test_a_mistyped_unit_folder_is_asked_about(folder, meant):
+    """A folder naming no unit for a character mistyped ('沧洲市工信局') is asked '是不是“沧州市工业和信息化局”？' — it
+    was only told it names none (the newcomer's try); the file stays unassigned until the folder is renamed."""
+    [issue] = [i for i in unit_issues(form_file(f"{folder}/申请表.xlsx", ENTERPRISE, unit="")) if i.code == "unit.unknown"]
+    assert f"文件夹“{folder}”不是任何推荐单位的名称或简称" in issue.message
+    assert (f"（是不是“{meant}”？）" in issue.message) if meant else ("是不是" not in issue.message), issue.message

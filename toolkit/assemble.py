@@ -68,7 +68,7 @@ from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
 from .rules.ranking import prefix_rank, rank_unit
 from .sizeclass import size_class
-from .units import set_aside_folder, unit_candidates, unit_core
+from .units import likely_unit, set_aside_folder, unit_candidates, unit_core
 from .validate import validate
 
 
@@ -444,7 +444,8 @@ def _unknown_unit(fv: FileVersion, campaign: Campaign):
     if len(candidates) > 1:
         reason = f"文件夹“{fv.folder}”可能指{'、'.join(candidates)}，无法确定是哪一个。"
     elif fv.folder:
-        reason = f"文件夹“{fv.folder}”不是任何推荐单位的名称或简称。"
+        meant = likely_unit(fv.folder, campaign)
+        reason = f"文件夹“{fv.folder}”不是任何推荐单位的名称或简称" + (f"（是不是“{meant}”？）。" if meant else "。")
     else:
         reason = "文件直接放在收件箱根目录，没有放在推荐单位的文件夹中。"
     return make_issue("unit.unknown", file=fv.path, location=fv.folder or "收件箱", reason=reason)

@@ -57,6 +57,7 @@ from .templates import (
     default_templates_folder,
     opinion_template,
 )
+from .units import resolve_unit
 from .validate import validate
 from .workers import DEFAULT_LIMITS, Limits, ReaderPool, default_workers
 
@@ -132,6 +133,20 @@ def _republished(missing: list[str]) -> str:
     names = "、".join(f"“{name.removeprefix(LATEST + '/')}”" for name in missing[:3])
     more = f"等 {len(missing)} 项" if len(missing) > 3 else ""
     return f"最新结果（latest）中缺少{names}{more}（可能被误删），本次已重新生成全部输出。"
+
+
+def _inbox_in_a_unit(inbox: Path, scanned, campaign: Campaign) -> list[str]:
+    """What the end of a run says when the inbox given is itself a unit's folder ('--inbox 共享盘/inbox/沧州'): every
+    file in it lies at the inbox's top (``scanned``: scan_inbox's (path, …) entries), no unit's, and each
+    application is told only that its file is not in a unit's folder — this names the folder to give instead (the
+    newcomer's try). [] otherwise."""
+    if not any("/" not in entry[0] for entry in scanned):
+        return []
+    unit = resolve_unit(Path(os.path.abspath(inbox)).name, campaign)
+    if unit is None:
+        return []
+    return [(f"收件箱“{inbox}”像是推荐单位“{unit.name}”的文件夹，直接放在其中的文件都归不到推荐单位："
+             f"--inbox 应写它的上一级文件夹（各推荐单位文件夹所在的文件夹），即“{Path(os.path.abspath(inbox)).parent}”。")]
 
 
 def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_LIMITS) -> Extracted:
@@ -388,10 +403,12 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         primed = not keep_workers or str(state.resolve()) in _PRIMED
         missing = missing_outputs(outbox, last=last)  # latest/ complete, else all of it published again
         published = not missing
-        republished = []  # (said at the end of the run: a clerk who deleted a file sees why all was made again)
+        # said at the end of the run (the console's, not the outputs'): why all was made again when a clerk deleted
+        # an output; that the inbox given is a unit's folder
+        said = _inbox_in_a_unit(inbox, scanned, campaign)
         if missing and last:
             log.info("输出文件夹中缺少 %s，本次重新生成全部输出。", "、".join(missing))
-            republished.append(_republished(missing))
+            said.insert(0, _republished(missing))
 
         def unchanged_report(files: int, notices: list, cached: int | None = None) -> RunReport:
             return RunReport(run_folder=None, latest=latest, files=files,
@@ -401,7 +418,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if not force and primed and published and listing and last.get("listing") == listing:
             # every file as the last run listed it (same names, sizes, modification times, file ids), none of
             # them young, same template and campaign: nothing to read, not even the journal
-            return unchanged_report(last.get("files", 0), [])
+            return unchanged_report(last.get("files", 0), said)
         # a run with work to do, it seems: the helper imports pandas now, while this process is small (a watcher
         # imports it itself, once, when idle)
         helper = None if keep_workers else stack.enter_context(_render_helper())
@@ -419,7 +436,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if unchanged and listing and listing != last.get("listing"):  # same contents, re-saved or touched
             write_json_atomic(state / "last_run.json", {**last, "listing": listing, "files": len(found.files)})
         if unchanged and primed:
-            return unchanged_report(len(found.files), list(journal.problems))
+            return unchanged_report(len(found.files), [*said, *journal.problems])
         if keep_workers:
             _PRIMED.add(str(state.resolve()))
             _kept_pool(campaign, workers, limits, reader).warm_up()
@@ -522,7 +539,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
         if unchanged:  # primed: nothing to publish
             keep_decisions()
             preload_renderers()
-            return unchanged_report(total, list(journal.problems), cached=total - len(todo))
+            return unchanged_report(total, [*said, *journal.problems], cached=total - len(todo))
         t = time.perf_counter()
         # (none from an incomplete latest/: a unit whose 推荐意见 were deleted by hand must not be taken as kept)
         previous = (latest.resolve() if latest.exists() else None) if last.get("unit_keys") and published else None
@@ -534,7 +551,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign, *, now: dt.datetime | Non
                                 kept_parts=kept_parts, kept_salt=settings, helper=helper)
         # before the register's child starts: unchanged units' parts of outputs are kept under these keys
         context = replace(context, unit_keys=unit_keys(result, context, keys))
-        notices = [*republished, *journal.problems]
+        notices = [*said, *journal.problems]
         folder = publish(outbox, lambda target: render_all(target, result, context, meanwhile=keep_decisions),
                          now=now, notices=notices, keep_runs=keep_runs)
         brief = run_brief(result)

@@ -59,6 +59,27 @@ def resolve_unit(folder: str, campaign: Campaign) -> Unit | None:
     return campaign.unit(same.pop()) if len(same) == 1 else None
 
 
+def likely_unit(folder: str, campaign: Campaign) -> str:
+    """The unit a folder name that names none (resolve_unit: None) was most likely meant to name — a character
+    mistyped or swapped ('沧洲市工信局' for 沧州市工信局, '河北省治金行业协会') —, for a message to ask '是不是…？'; ''
+    when no unit's name or alias is close (difflib ratio ≥ 0.75, the two strings in common characters) or two
+    units are about as close (within 0.05). Never decides: a file stays unassigned until the folder is renamed."""
+    import difflib
+
+    key = _folder_key(folder)
+    if len(key) < 2:
+        return ""
+    best: dict[str, float] = {}
+    for unit in campaign.units:
+        for name in (unit.name, *unit.aliases):
+            ratio = difflib.SequenceMatcher(None, key, normalize_name(name)).ratio()
+            best[unit.name] = max(best.get(unit.name, 0.0), ratio)
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < 0.75 or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 0.05):
+        return ""
+    return ranked[0][0]
+
+
 _VARYING = re.compile(r"河北省|河北|^省|行业|工业|产业|[与和及、]")
 
 
