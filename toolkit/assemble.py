@@ -82,6 +82,11 @@ class _Entry:
     status: str = "current"
     enterprise: str = ""
 
+    def supersede(self) -> None:
+        """Mark the file as an older version a newer one replaces: what reading it found does not stand (a hint on
+        it would be counted and listed, and no correction of the file could clear it — the newcomer's try)."""
+        self.status, self.issues = "superseded", []
+
     def freeze(self) -> FileEntry:
         return FileEntry(version=self.version, kind=self.kind, issues=tuple(self.issues), status=self.status,
                          enterprise=self.enterprise)
@@ -264,9 +269,8 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         newest = _newest(usable)
         sheet, sheet_file = newest[1].ranking, newest[0].path
         for fv, _ in usable:
-            if fv.path != sheet_file:  # (its warnings, as an older 申请表's, do not stand)
-                entries[fv.path].status = "superseded"
-                entries[fv.path].issues = []
+            if fv.path != sheet_file:
+                entries[fv.path].supersede()
         # sheets first seen together (dropped in at once: '推荐排序表.xlsx', '推荐排序表(1).xlsx') that order otherwise:
         # the newest by modification time is taken, and the clerk told which
         together = [fv.name for fv, ex in usable if fv.path != sheet_file and fv.first_seen == newest[0].first_seen
@@ -741,10 +745,9 @@ def _unit_applications(campaign: Campaign, files: list[FileVersion], extracted: 
                 superseded.append(f)
         late_versions = list({f.path: f for f in late_versions if f.path not in current}.values())
         versions = max(sum(f.revisions for f, _ in g["forms"]), sum(f.revisions for f, _ in g["summaries"]), 1)
-        for fv in superseded:  # what reading an older version found does not stand: the newer one counts (a
-            entries[fv.path].status = "superseded"  # hint on it would be counted and listed, and no correction of
-            entries[fv.path].enterprise = enterprise  # the file could clear it — the newcomer's try)
-            entries[fv.path].issues = []
+        for fv in superseded:
+            entries[fv.path].supersede()
+            entries[fv.path].enterprise = enterprise
         for fv in late_versions:  # a correction sent after the deadline is not accepted; the on-time one stands
             entries[fv.path].status = "late-version"
             entries[fv.path].issues.append(late_edit_warning(fv, campaign, standing="截止前收到的版本仍然有效"))

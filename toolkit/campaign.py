@@ -254,7 +254,7 @@ class Campaign:
             # those words are another class's name ('C3411 金属结构制造': 3411 is 锅炉及辅助设备制造, 金属结构制造
             # 3311), when the 大类 cannot be told
             if fine:
-                return None if self._class_conflict(text)[1] else coded
+                return None if self._class_of(words, fine)[1] else coded
             named = self._industry_hints(words)
             return coded if not named or coded.code in named else None
         return self._industry_named(text)
@@ -283,38 +283,31 @@ class Campaign:
 
         Words that name the code's own class (in part, or it in part), its 大类, or nothing the table names are
         taken as written."""
-        coded_label, other = self._class_conflict(normalize_name(written or ""))
-        if not coded_label:
+        coded, words, fine = self._coded_industry(normalize_name(written or ""))
+        if not fine or not self.industry_classes:
             return ""
-        code, name = coded_label
+        name, other = self._class_of(words, fine)
         if name is None:
-            coded = self.industry_by_code(code[1:3])
-            return (f"行业代码{code}不是国民经济行业分类（GB/T 4754-2017）中的代码（{coded.label}下没有这个中类或小类），"
-                    f"已按{coded.label}统计")
+            return (f"行业代码{coded.section}{fine}不是国民经济行业分类（GB/T 4754-2017）中的代码（{coded.label}下没有这个"
+                    f"中类或小类），已按{coded.label}统计")
         if other:
-            return f"行业代码{code}是“{name}”，而“{self.industry_classes[other]}”的代码是{code[0]}{other}，两者不一致"
+            return (f"行业代码{coded.section}{fine}是“{name}”，而“{self.industry_classes[other]}”的代码是"
+                    f"{coded.section}{other}，两者不一致")
         return ""
 
-    def _class_conflict(self, text: str) -> tuple[tuple[str, str | None] | None, str]:
-        """For ``text`` (normalised) starting with a 中类 or 小类 code of a 大类 in the campaign and a table of
-        classes: ((the code with its 门类 letter, its name or None when the table has no such code), the code of
-        the other class the words after it name exactly, not above or below it in the hierarchy, or ''); else
-        (None, '')."""
-        m = _INDUSTRY_CODE.match(text)
-        coded = self.industry_by_code(m.group(2)) if m and m.group(3) and self.industry_classes else None
-        if coded is None or (m.group(1) and m.group(1).upper() != coded.section):
-            return None, ""
-        code = m.group(2) + m.group(3)
-        name = self.industry_classes.get(code)
-        words = text[m.end():].strip(" -_、.:：")
+    def _class_of(self, words: str, fine: str) -> tuple[str | None, str]:
+        """For a 中类 or 小类 code ``fine`` ('3411', from _coded_industry) followed by ``words`` (normalised): (its name
+        in industry_classes, None when the table has no such code — or no table; the code of another class that
+        ``words`` name exactly, not above or below ``fine`` in the hierarchy, or '')."""
+        name = self.industry_classes.get(fine)
+        words = words.strip(" -_、.:：")
         if name is None or not words:
-            return (f"{coded.section}{code}", name), ""
+            return name, ""
         own = normalize_name(name)
         if own in words or words in own or words.removesuffix("业") in own:
-            return (f"{coded.section}{code}", name), ""
+            return name, ""
         named = self._normal_classes.get(words) or self._normal_classes.get(words.removesuffix("业"), [])
-        other = next((c for c, _ in named if not (c.startswith(code) or code.startswith(c))), "")
-        return (f"{coded.section}{code}", name), other
+        return name, next((c for c, _ in named if not (c.startswith(fine) or fine.startswith(c))), "")
 
     @functools.cached_property
     def _normal_classes(self) -> dict[str, list[tuple[str, str]]]:
@@ -324,15 +317,15 @@ class Campaign:
             named.setdefault(normalize_name(name), []).append((code, name))
         return named
 
-    def _coded_industry(self, text: str) -> tuple[Industry | None, str, bool]:
-        """(the 大类 of the code ``text`` starts with — 'c31', 'c-38', '3130' —, the text after the code, whether the
-        code is a 中类's or 小类's: 3 or 4 digits)."""
+    def _coded_industry(self, text: str) -> tuple[Industry | None, str, str]:
+        """(the 大类 of the code ``text`` starts with — 'c31', 'c-38', '3130' —, the text after the code, the code's
+        digits when it is a 中类's or 小类's — 3 or 4 digits: '3130' —, else '')."""
         m = _INDUSTRY_CODE.match(text)
         if m:
             found = self.industry_by_code(m.group(2))
             if found and (not m.group(1) or m.group(1).upper() == found.section):
-                return found, text[m.end():], bool(m.group(3))
-        return None, text, False
+                return found, text[m.end():], m.group(2) + m.group(3) if m.group(3) else ""
+        return None, text, ""
 
     def _industry_hints(self, text: str) -> set[str]:
         """The codes of every 大类 ``text`` (normalised) names in part: a name contained (with or without its last

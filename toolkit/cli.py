@@ -308,6 +308,10 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
     record = {"command": command, "started": started, "inbox": str(inbox), "campaign": campaign.id,
               "deadline": campaign.deadline.isoformat()}
     progress = _Progress()
+
+    def ended(**fields) -> dict:  # the run's line in runs.jsonl, whatever its end
+        return {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3), **fields}
+
     _LAST_REPORT.clear()  # (the last run's result is not held while this one runs)
     try:
         report = run(inbox, outbox, campaign, progress=progress, settle=settle, force=force, now=now,
@@ -316,10 +320,9 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
     except KeyboardInterrupt as exc:  # Ctrl+C, a scheduler's stop (Terminated): logged, then raised on
         if Path(inbox).is_dir() or Path(outbox).is_dir():
             stopped = isinstance(exc, Terminated)
-            append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
-                                "exit_code": 143 if stopped else 130, "outcome": "interrupted",
-                                "error": f"运行被{'终止（收到终止信号）' if stopped else '中断（Ctrl+C）'}，"
-                                         "已有的汇总结果是最近一次完成的运行生成的"})
+            append_run(outbox, ended(exit_code=143 if stopped else 130, outcome="interrupted",
+                                     error=f"运行被{'终止（收到终止信号）' if stopped else '中断（Ctrl+C）'}，"
+                                           "已有的汇总结果是最近一次完成的运行生成的"))
         raise
     except Exception as exc:  # (logged, then raised on: main says it, a watcher retries)
         if Path(inbox).is_dir() or Path(outbox).is_dir():  # (not a log folder made where a wrong start pointed)
@@ -329,23 +332,21 @@ def run_and_report(inbox: Path, outbox: Path, campaign: Campaign, *, settle: flo
                 code, said = 2, os_failure(exc, outbox=outbox, state=state)
             else:  # a bug: Python's exit code for an uncaught exception
                 code, said = 1, f"程序内部出错（{type(exc).__name__}）"
-            append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
-                                "exit_code": code, "outcome": "lock-held" if isinstance(exc, LockHeld) else "error",
-                                "error": said})
+            append_run(outbox, ended(exit_code=code, outcome="lock-held" if isinstance(exc, LockHeld) else "error",
+                                     error=said))
         raise
     finally:
         progress.close()
     brief = report.brief  # the run's headline figures; an unchanged run has last run's (no summary.json read)
     _LAST_BRIEF.clear()
     _LAST_BRIEF.update(brief)
-    append_run(outbox, {**record, "ended": now_iso(), "seconds": round(time.perf_counter() - clock, 3),
-                        "exit_code": 0, "outcome": "unchanged" if report.unchanged else "published",
-                        "run_folder": report.run_folder.name if report.run_folder else "",
-                        "files": report.files, "parsed": report.parsed, "applications": brief.get("applications", 0),
-                        "statuses": brief.get("statuses", {}), "errors": brief.get("errors", 0),
-                        "warnings": brief.get("warnings", 0), "notices": report.notices,
-                        # seconds of the run's steps (discover, extract, assemble, render); none when nothing changed
-                        "phases": {name: round(seconds, 3) for name, seconds in report.timings.items()}})
+    append_run(outbox, ended(exit_code=0, outcome="unchanged" if report.unchanged else "published",
+                             run_folder=report.run_folder.name if report.run_folder else "",
+                             files=report.files, parsed=report.parsed, applications=brief.get("applications", 0),
+                             statuses=brief.get("statuses", {}), errors=brief.get("errors", 0),
+                             warnings=brief.get("warnings", 0), notices=report.notices,
+                             # seconds of the run's steps (discover, extract, assemble, render); none when unchanged
+                             phases={name: round(seconds, 3) for name, seconds in report.timings.items()}))
     print(end_of_run(report, campaign, inbox=inbox, outbox=outbox))
     if command != "watch":  # (a watcher's next run would hold two results at once)
         _LAST_REPORT[:] = [report]

@@ -11,21 +11,23 @@ from .keys import SECTION_ABSTRACT, SECTION_OVERVIEW
 from .model import SummaryData
 from .normalize import normalize_name
 
+_UNNAMED, _UNKNOWN = "（未填写申报单位：", "（未知企业："  # the placeholders' openings (unnamed_form, unknown_enterprise)
+
 
 def unnamed_form(file_name: str) -> str:
     """What an application stands under when its 申请表 leaves 申报单位 blank: '（未填写申报单位：1-申请表.xlsx）'."""
-    return f"（未填写申报单位：{file_name}）"
+    return f"{_UNNAMED}{file_name}）"
 
 
 def unknown_enterprise(file_name: str) -> str:
     """What an application of a 总结材料 alone that names no enterprise stands under: '（未知企业：总结材料.docx）'."""
-    return f"（未知企业：{file_name}）"
+    return f"{_UNKNOWN}{file_name}）"
 
 
 def stands_for_no_name(enterprise: str) -> bool:
     """Whether ``enterprise`` (Application.enterprise) is what unnamed_form or unknown_enterprise made, not a
     name anyone wrote: no rule is to compare a name with it."""
-    return enterprise.startswith(("（未填写申报单位：", "（未知企业：")) and enterprise.endswith("）")
+    return enterprise.startswith((_UNNAMED, _UNKNOWN)) and enterprise.endswith("）")
 
 
 _COMPANY_SUFFIXES = ("集团有限公司", "有限责任公司", "股份有限公司", "有限公司", "(集团)", "集团", "公司", "厂")

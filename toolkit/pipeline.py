@@ -142,11 +142,12 @@ def _inbox_in_a_unit(inbox: Path, scanned, campaign: Campaign) -> list[str]:
     newcomer's try). [] otherwise."""
     if not any("/" not in entry[0] for entry in scanned):
         return []
-    unit = resolve_unit(Path(os.path.abspath(inbox)).name, campaign)
+    where = Path(os.path.abspath(inbox))
+    unit = resolve_unit(where.name, campaign)
     if unit is None:
         return []
     return [(f"收件箱“{inbox}”像是推荐单位“{unit.name}”的文件夹，直接放在其中的文件都归不到推荐单位："
-             f"--inbox 应写它的上一级文件夹（各推荐单位文件夹所在的文件夹），即“{Path(os.path.abspath(inbox)).parent}”。")]
+             f"--inbox 应写它的上一级文件夹（各推荐单位文件夹所在的文件夹），即“{where.parent}”。")]
 
 
 def read_file(path: str, rel: str, campaign: Campaign, limits: Limits = DEFAULT_LIMITS) -> Extracted:

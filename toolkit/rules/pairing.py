@@ -14,8 +14,7 @@ from ..normalize import normalize_name
 def check_mismatch(app: Application, campaign: Campaign) -> Iterator[Issue]:
     if app.form is None or app.summary is None:
         return
-    same_file = (app.form_file is not None and app.summary_file is not None
-                 and app.form_file.path == app.summary_file.path)
+    same_file = _one_file(app)
     # the location is the 申请表's cell, so the issue names the 申请表's file (the message quotes both)
     summary_file = app.form_file.path if app.form_file else (app.summary_file.path if app.summary_file else "")
     form_name = app.form.text("标杆名称")
@@ -39,8 +38,7 @@ def compared_fields(app: Application) -> tuple[str, ...]:
     form included ('河北华信精密机械有限公司成立于1998年'; not its stem: '河北华信精密机械有限公司' is not '…股份有限公司').
     () without a 申请表 and a 总结材料 in two files. What `check` says agrees is only
     what was compared: a 总结材料 that names no enterprise leaves 申报单位 unchecked."""
-    if app.form is None or app.summary is None or (
-            app.form_file is not None and app.summary_file is not None and app.form_file.path == app.summary_file.path):
+    if app.form is None or app.summary is None or _one_file(app):
         return ()
     compared = []
     enterprise = app.form.text(ENTERPRISE)
@@ -51,3 +49,8 @@ def compared_fields(app: Application) -> tuple[str, ...]:
     if app.form.text(BENCHMARK) and app.summary.benchmark_name:
         compared.append(BENCHMARK)
     return tuple(compared)
+
+
+def _one_file(app: Application) -> bool:
+    """Whether the 申请表 and the 总结材料 of ``app`` are one file (a Word 申请书 holding both)."""
+    return app.form_file is not None and app.summary_file is not None and app.form_file.path == app.summary_file.path
