@@ -19,7 +19,7 @@ SPEC_SEVERITY = {
     "eligibility.branch": ERROR,
     "quota.exceeded": ERROR, "rank.missing": WARNING, "rank.conflict": ERROR, "duplicate.enterprise": ERROR,
     "deadline.late": ERROR, "region.other": WARNING, "section.too-short": WARNING, "section.guidance": WARNING,
-    "version.resaved": WARNING,
+    "version.resaved": WARNING, "rank.gap": WARNING,
 }
 
 # a sample for every placeholder any template uses ("reason" is a caller's full sentence)

@@ -58,6 +58,7 @@ SPEC_CODES = {
     "name.pattern", "section.missing", "section.too-long", "mismatch", "eligibility.unprofitable",
     "finance.suspicious", "quota.exceeded", "rank.missing", "rank.conflict", "duplicate.enterprise",
     "deadline.late", "region.other", "section.too-short", "section.guidance", "eligibility.branch", "version.resaved",
+    "rank.gap",
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -591,6 +592,23 @@ CASES = [
     ("rank.conflict", "ranking sheet names enterprises with brackets/width differences", lambda: unit_issues(
         *application_files("石家庄", "", "河北钢铁(集团)有限公司"), *application_files("石家庄", "", ENTERPRISES[1]),
         ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[1]), (2, "河北 钢铁（集团）有限公司")])), False),
+    # -- rank.gap
+    ("rank.gap", "numbered file names 1-, 3-", lambda: unit_issues(
+        *application_files("石家庄", "1-", ENTERPRISES[0]), *application_files("石家庄", "3-", ENTERPRISES[1])), True),
+    ("rank.gap", "ranking sheet 1, 3", lambda: unit_issues(
+        *unit_apps(2, prefixes=False), ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (3, ENTERPRISES[1])])),
+     True),
+    ("rank.gap", "ranking sheet starting at 2", lambda: unit_issues(
+        *unit_apps(2, prefixes=False), ranking_file("石家庄/推荐排序表.xlsx", [(2, ENTERPRISES[0]), (3, ENTERPRISES[1])])),
+     True),
+    ("rank.gap", "numbered file names 1-, 2-, 3-", lambda: unit_issues(*unit_apps(3)), False),
+    ("rank.gap", "the missing rank is on a row naming no application (an error of its own)", lambda: unit_issues(
+        *unit_apps(2, prefixes=False),
+        ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (2, "石家庄不存在有限公司"), (3, ENTERPRISES[1])])),
+     False),
+    ("rank.gap", "ranks 1, 1, 3: given twice (an error of its own)", lambda: unit_issues(
+        *unit_apps(3, prefixes=False), ranking_file("石家庄/推荐排序表.xlsx", [(1, ENTERPRISES[0]), (1, ENTERPRISES[1]),
+                                                                            (3, ENTERPRISES[2])])), False),
     # -- duplicate.enterprise
     ("duplicate.enterprise", "same enterprise recommended by two units", lambda: unit_issues(
         *application_files("石家庄", "1-", ENTERPRISE),
@@ -915,6 +933,74 @@ def test_a_row_without_a_rank_is_one_error_not_also_not_listed(prefixes):
     assert [(i.code, i.severity) for i in app.issues if i.field == "推荐顺序"] == [("rank.conflict", "error")], \
         app.issues
     assert "推荐顺序未填写" in next(i.message for i in app.issues if i.code == "rank.conflict")
+
+
+def _gap_hints(result) -> list:
+    return [i for i in result.issues if i.code == "rank.gap"]
+
+
+@pytest.mark.parametrize("ranks, missing, moved", [
+    ([1, 3], "没有第2位", [(1, 3, 2)]),
+    ([2, 3, 4], "没有第1位", [(0, 2, 1), (1, 3, 2), (2, 4, 3)]),
+    ([1, 2, 5, 9], "没有第3、4、6、7、8位", [(2, 5, 3), (3, 9, 4)]),
+    ([3, 1, 12], "没有第2、4、5、6、7位等9个名次", [(0, 3, 2), (2, 12, 3)]),
+], ids=["1 3", "from 2", "two gaps", "many missing"])
+def test_a_ranking_sheet_with_gaps_is_renumbered_and_said(ranks, missing, moved):
+    """A 推荐排序表 whose ranks leave numbers out (1, 3): the order stands, numbered 1, 2, 3 … (the 推荐意见 numbers
+    them so), and one 提示 on the sheet's row of the first application renumbered says which number is missing and
+    which application now stands where — a missing number may be an enterprise the clerk left out. Before, the
+    stamped 推荐意见 said 第2位 of an enterprise the unit's sheet ranked 3rd without a word."""
+    count = len(ranks)
+    rows = list(zip(ranks, ENTERPRISES[:count]))
+    result = run(*unit_apps(count, prefixes=False), ranking_file("石家庄/推荐排序表.xlsx", rows))
+    expected = [e for _, e in sorted(rows)]
+    assert [(r, e) for r, e, _ in _order(result)] == list(enumerate(expected, start=1))
+    [hint] = _gap_hints(result)
+    assert (hint.severity, hint.file, hint.field) == (WARNING, "石家庄/推荐排序表.xlsx", "推荐顺序")
+    first = ENTERPRISES[moved[0][0]]
+    assert hint.location == f"推荐排序表!B{ENTERPRISES.index(first) + 3}"
+    assert f"推荐排序表中的推荐顺序不连续（{missing}），已按先后顺序重新编号：" in hint.message
+    for n, given, now in moved:
+        assert f"“{ENTERPRISES[n]}”由第{given}位改为第{now}位" in hint.message
+    assert "漏列" in hint.fix
+    assert_actionable(hint)
+    # said of the sheet (listed with its file), not of an application
+    assert [e.version.path for e in result.files if hint in e.issues] == ["石家庄/推荐排序表.xlsx"]
+    assert not any(hint in a.issues for a in result.applications)
+    [unit] = [u for u in result.units if u.unit == SJZ]
+    assert unit.sheet_errors == 0 and not unit.draft_reasons  # a hint: the 推荐意见 is not a draft for it
+
+
+def test_file_name_numbers_with_gaps_are_said_on_the_first_renumbered():
+    """Without a sheet, file names numbered 1-, 3-, 4-: the hint is on the first application renumbered, at its
+    file's name, saying to number the files 1, 2, 3 to make it go away."""
+    files = [f for prefix, ent in zip(("1-", "3-", "4-"), ENTERPRISES)
+             for f in application_files("石家庄", prefix, ent)]
+    result = run(*files)
+    assert [(r, e) for r, e, _ in _order(result)] == list(enumerate(ENTERPRISES[:3], start=1))
+    [hint] = _gap_hints(result)
+    assert (hint.file, hint.location) == (f"石家庄/3-{ENTERPRISES[1]}-申请表.xlsx", "文件名")
+    assert "文件名开头的序号不连续（没有序号2）" in hint.message
+    assert f"“{ENTERPRISES[1]}”由第3位改为第2位、“{ENTERPRISES[2]}”由第4位改为第3位" in hint.message
+    assert "序号改为连续的" in hint.fix
+    [app] = [a for a in result.applications if a.enterprise == ENTERPRISES[1]]
+    assert hint in app.issues
+    assert_actionable(hint)
+
+
+@pytest.mark.parametrize("withdrawn_rank", [2, None])
+def test_a_rank_a_withdrawn_row_held_is_no_gap(withdrawn_rank):
+    """1, 2 (撤回), 3: the unit withdrew its second, the third moving up is what it asked for — no hint. A 撤回 row
+    without a rank leaves no number out either."""
+    files = unit_apps(3, prefixes=False)
+    rows = (RankingRow(rank=1, enterprise=ENTERPRISES[0], benchmark_name="", location="推荐排序表!B3"),
+            RankingRow(rank=withdrawn_rank, enterprise=ENTERPRISES[1], benchmark_name="", location="推荐排序表!B4",
+                       withdrawn=True),
+            RankingRow(rank=3 if withdrawn_rank else 2, enterprise=ENTERPRISES[2], benchmark_name="",
+                       location="推荐排序表!B5"))
+    result = run(*files, (file_version("石家庄/推荐排序表.xlsx"), Extracted(kind=RANKING, ranking=rows)))
+    assert [(r, e) for r, e, _ in _order(result)] == [(1, ENTERPRISES[0]), (2, ENTERPRISES[2]), (None, ENTERPRISES[1])]
+    assert _gap_hints(result) == []
 
 
 def test_summaries_pair_by_a_name_in_title_marks():

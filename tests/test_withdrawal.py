@@ -104,6 +104,33 @@ def test_withdrawn_by_removing_the_files(tmp_path, make_form, make_summary, camp
     assert apps[FIRMS[3]]["withdrawn_at"].startswith("2021-09-12")
 
 
+def test_a_number_freed_by_removed_files_is_no_gap(tmp_path, make_form, make_summary, campaign):
+    """Files numbered 1- to 4-, the 2- pair moved out (a withdrawal): 3- and 4- move up to 2 and 3 without a
+    rank.gap hint — the unit withdrew the second. Its files' number freed nothing while they were there: a 1-, 3-,
+    4- unit that never had a 2- is told."""
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    kept = tmp_path / "移出的材料"
+    kept.mkdir()
+    for path in unit.glob(f"2-{FIRMS[1]}-*"):
+        shutil.move(str(path), kept / path.name)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(days=1))
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert [apps[f]["rank"] for f in FIRMS] == [1, None, 2, 3]
+    codes = [i["code"] for a in apps.values() for i in a["issues"]]
+    assert "rank.gap" not in codes, codes
+    other = tmp_path / "other"
+    unit = other / "inbox" / "唐山"
+    for n, firm in zip((1, 3, 4), (FIRMS[0], FIRMS[2], FIRMS[3])):
+        make_form(unit / f"{n}-{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=_name(firm), 所在地区="唐山市")
+        make_summary(unit / f"{n}-{firm}-总结材料.docx", enterprise=firm, name=_name(firm))
+    run(other / "inbox", other / "out", campaign, settle=0, workers=1, now=DAY)
+    apps = {a["enterprise"]: a for a in _summary(other / "out")["applications"]}
+    assert [apps[f]["rank"] for f in (FIRMS[0], FIRMS[2], FIRMS[3])] == [1, 2, 3]
+    [gap] = [i for i in apps[FIRMS[2]]["issues"] if i["code"] == "rank.gap"]
+    assert "没有序号2" in gap["message"] and f"“{FIRMS[2]}”由第3位改为第2位" in gap["message"]
+
+
 def test_a_renamed_file_is_not_a_withdrawal(tmp_path, make_form, make_summary, campaign):
     unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)

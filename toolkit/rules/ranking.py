@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..campaign import Campaign, Unit
 from ..clock import instant
@@ -129,6 +129,35 @@ def _prefixes_disagree(apps: list[Application], given: dict[int, int], placed: d
                            "改成与排序表一致；以文件名序号为准的，请改正推荐排序表后放回本单位文件夹。")]
 
 
+def _renumbered(ranked: list, given: dict[int, int], accounted: set, placed: dict[int, str], sheet_file: str, *,
+                by_sheet: bool):
+    """A rank.gap 提示 when the ranks a unit gave (``given``: id(app) -> rank, from its 推荐排序表 when ``by_sheet``,
+    else from its files' name prefixes) leave out a number below the highest (1, 3: no 2) that no withdrawn
+    application or row naming no application held (``accounted``): the order is kept and numbered 1, 2, 3 … (SPEC
+    §4 step 5), so the 推荐意见 the unit stamps numbers them otherwise than the unit did — the clerk is told which
+    now stand where, and that a missing number may be an enterprise left out. ``ranked``: the unit's Ranked, in
+    order. The issue (on the sheet's row of the first application renumbered, or on its file's name), or None when
+    no number is left out."""
+    if not given:
+        return None
+    gaps = sorted(set(range(1, max(given.values()) + 1)) - set(given.values()) - accounted)
+    moved = [r for r in ranked if id(r.app) in given and given[id(r.app)] != r.rank]
+    if not gaps or not moved:
+        return None
+    numbers = "、".join(map(str, gaps[:5]))
+    missing = (f"没有第{numbers}位" if by_sheet else f"没有序号{numbers}") + (
+        f"等{len(gaps)}个{'名次' if by_sheet else '序号'}" if len(gaps) > 5 else "")
+    shown = "、".join(f"“{r.app.enterprise}”由第{given[id(r.app)]}位改为第{r.rank}位" for r in moved[:3])
+    more = f"等{len(moved)}项" if len(moved) > 3 else ""
+    where = "推荐排序表中的推荐顺序" if by_sheet else "文件名开头的序号"
+    first = moved[0].app
+    return make_issue("rank.gap", file=sheet_file if by_sheet else first_file(first),
+                      location=placed.get(id(first), "推荐排序表") if by_sheet else "文件名", field="推荐顺序",
+                      reason=f"{where}不连续（{missing}），已按先后顺序重新编号：{shown}{more}。",
+                      fix=None if by_sheet else "请核对是否漏报了企业；没有漏报的，推荐意见按重新编号后的顺序排列，"
+                                                "如需消除本提示，请把文件名开头的序号改为连续的 1、2、3…。")
+
+
 def _longest_rising(values: list[int]) -> set[int]:
     """The positions of a longest non-decreasing run (not necessarily contiguous) of ``values`` (patience
     sorting, O(n log n)): the places two orders agree on."""
@@ -239,6 +268,9 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     placed: dict[int, str] = {}  # id(app) -> the sheet's row giving its rank
     prefixes = {id(a): _app_prefix(a) for a in apps}  # id(app) -> its files' (or sub-folder's) rank prefix
     unranked_reason = ""  # why an application without a given rank is placed where it is
+    # ranks given to what the unit withdrew, or to a row naming no application (an error of its own): the gaps they
+    # leave are not told of (_renumbered)
+    accounted: set[int | None] = set()
     left_blank: set[int] = set()  # listed in the sheet without a rank, and taking no place: not to be told of
     no_rank: set[int] = set()  # listed in the sheet without a rank (told so): not 'not listed' as well
     withdraws_only = sheet is not None and not any(row.rank is not None for row in sheet)
@@ -256,13 +288,16 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             match = _row_matches(row, apps)
             if row.withdrawn:  # withdrawn by the unit: no place in the order, and no error if its files are gone
                 withdrawn.update(id(a) for a in match)
+                accounted.add(row.rank)
                 continue
             if not match and _row_matches(row, gone):
+                accounted.add(row.rank)
                 continue  # the unit withdrew it by removing its files: the old sheet may still name it
             if not match:
                 sheet_issues.append(make_issue("rank.conflict", file=sheet_file, location=row.location, field="推荐顺序",
                                                reason=f"推荐排序表中的“{label}”没有对应的申报材料（申请表中的申报单位"
                                                       f"与排序表不一致，或该企业的材料未提交）。"))
+                accounted.add(row.rank)
                 continue
             if row.rank is None:
                 for a in match:
@@ -287,6 +322,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             source = "文件名序号"
             unranked_reason = "的文件名没有序号，已排在有序号的项目之后"
             given = {id(a): prefixes[id(a)] for a in apps if id(a) not in withdrawn and prefixes[id(a)] is not None}
+            accounted = {prefixes[id(a)] for a in apps if id(a) in withdrawn} | {_app_prefix(a) for a in gone}
             sheet_file = ""  # (what to fix is a file's name)
         else:
             source = "收到顺序"
@@ -325,6 +361,13 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         ranked.append(Ranked(app=a, rank=position, source=(source if id(a) in given else "文件名序号"
                                                            if id(a) in numbered else "收到顺序"),
                              issues=tuple(extra[id(a)])))
+    gap = _renumbered(ranked, given, accounted, placed, sheet_file, by_sheet=sheet is not None) if all(
+        len(same) == 1 for same in seen.values()) else None  # (ranks given twice are an error already)
+    if gap is not None and sheet is not None:
+        sheet_issues.append(gap)
+    elif gap is not None:  # told on the first application renumbered: its file's name is what to fix
+        n = next(n for n, r in enumerate(ranked) if id(r.app) in given and given[id(r.app)] != r.rank)
+        ranked[n] = replace(ranked[n], issues=(*ranked[n].issues, gap))
     unit_source = source if sheet is not None else (ranked[0].source if ranked else "")
     for a in apps:  # withdrawn ones last, without a rank
         if id(a) in withdrawn:
