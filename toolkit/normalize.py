@@ -124,7 +124,9 @@ def has_xml_illegal(s: str) -> bool:
 
 
 def is_placeholder(text: str) -> bool:
-    """True for a cleaned text that means "nothing written" ('', '无', '—', 'N/A' ...)."""
+    """True for a cleaned text that means "nothing written" ('', '无', '—', 'N/A' ...), also with zero-width
+    characters around it or alone (a cell Excel shows as empty or as '无')."""
+    text = _INVISIBLE_RE.sub("", text).strip()
     if not text:
         return True
     if text in PLACEHOLDERS or _DASH_ONLY_RE.fullmatch(text):
@@ -142,7 +144,8 @@ def _bad(raw: object, text: str, note: str) -> Parsed:
 
 
 def to_text(raw: object) -> Parsed:
-    """Plain text: value is :func:`clean_text` of raw, or None when empty/placeholder."""
+    """Plain text: value is :func:`clean_text` of raw, or None when empty/placeholder (also when only invisible
+    characters such as a zero-width space are left, which Excel shows as an empty cell)."""
     text = clean_text(raw)
     if is_placeholder(text):
         return _empty(raw, text)
@@ -168,7 +171,7 @@ _LOOSE_GROUPED_RE = re.compile(r"[0-9][0-9, ]*[0-9](?:\.[0-9]*)?")
 
 def _parse_number_text(text: str) -> tuple[float | None, str]:
     """Parse a cleaned, non-placeholder string. Returns (value, note)."""
-    s = unicodedata.normalize("NFKC", text).translate(_MINUS_TRANS)
+    s = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_MINUS_TRANS)
     s = _WS_RE.sub(" ", s).strip()
     if "%" in s or "‰" in s:
         return None, NOTE_PERCENT
@@ -370,7 +373,7 @@ def to_phone(raw: object) -> Parsed:
         return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
     if is_placeholder(text):
         return _empty(raw, text)
-    s = unicodedata.normalize("NFKC", text)
+    s = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
     first = next((p.strip() for p in _PHONE_LIST_SEP_RE.split(s) if p.strip()), "")
     if not first:
         return _bad(raw, text, NOTE_BAD_PHONE)
@@ -594,7 +597,7 @@ def official_day(value: object) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = (to_text(value).value or "").strip()
+    text = _INVISIBLE_RE.sub("", to_text(value).value or "").strip()
     m = _NUMERIC_DATE.fullmatch(text)
     if m:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))

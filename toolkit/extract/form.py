@@ -15,6 +15,7 @@ from ..model import WARNING, FormData, Issue, RankingRow, Value
 from ..normalize import (
     Parsed,
     clean_text,
+    compact,
     has_xml_illegal,
     normalize_label,
     normalize_name,
@@ -742,7 +743,7 @@ def _rank_number(value) -> int | None:
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() and value > 0 else None
     text = str(value).strip()
-    m = re.fullmatch(r"第?\s*(\d+)\s*[名位项]?", to_text(text).value or "")
+    m = re.fullmatch(r"第?\s*(\d+)\s*[名位项]?", compact(text))
     if m:  # ('0' typed as text is no rank, as the number 0 is not)
         return int(m.group(1)) or None
     cn = "一二三四五六七八九十"

@@ -1,0 +1,136 @@
+"""Values as the enterprise typed them reach summary.json and the register whatever invisible characters or lists
+they carry (real 申请表 workbooks written by openpyxl and xlsxwriter, `run.py batch` in a subprocess)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+
+from tests.conftest import GOOD_VALUES, ROOT, good_sections, run_cli
+from toolkit.render.forms import write_summary
+
+# where the shipped template keeps each value (templates/申请表.xlsx)
+CELL = {"联系人": "B7", "电话": "D7", "手机": "F7", "传真": "E8", "电子邮箱": "B8"}
+ROW = {"资产总额": 12, "主营业收入": 13, "其他业务收入": 14, "利润总额": 15, "从业人员": 16}
+COL = {2018: "C", 2019: "D", 2020: "E"}
+ZW = ("\u200b", "\ufeff", "\u2060", "\u200c", "\u200d")  # zero-width space, BOM, word joiner, (non-)joiners
+
+
+def _template_form(path: Path, enterprise: str, cells: dict) -> None:
+    """The shipped template filled in with openpyxl, ``cells`` {field or (field, year): raw value} over the good
+    values."""
+    wb = openpyxl.load_workbook(ROOT / "templates" / "申请表.xlsx")
+    ws = wb["申请表"]
+    values = dict(GOOD_VALUES, 申报单位=enterprise, 标杆名称=f"{enterprise}实施六西格玛设计的经验")
+    for ref, key in (("B3", "申报单位"), ("B4", "所属行业"), ("E4", "所在地区"), ("B5", "标杆名称"), ("B6", "摘要"),
+                     ("B9", "通讯地址"), *((v, k) for k, v in CELL.items())):
+        ws[ref] = values[key] or None
+    for key, row in ROW.items():
+        for year, col in COL.items():
+            ws[f"{col}{row}"] = values[key][year]
+    for key, raw in cells.items():
+        ws[CELL[key] if isinstance(key, str) else f"{COL[key[1]]}{ROW[key[0]]}"] = raw
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def _xlsxwriter_form(path: Path, enterprise: str, campaign, cells: dict) -> None:
+    """The template as `run.py templates` writes it (xlsxwriter), text typed into number cells."""
+    from toolkit.render.forms import write_form
+
+    values = {k: (dict(v) if isinstance(v, dict) else v) for k, v in GOOD_VALUES.items()}
+    values.update(申报单位=enterprise, 标杆名称=f"{enterprise}实施六西格玛设计的经验")
+    for key, raw in cells.items():
+        if isinstance(key, str):
+            values[key] = raw
+        else:
+            values[key[0]][key[1]] = raw
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_form(str(path), campaign, values)
+
+
+def _pair(unit_dir: Path, enterprise: str, campaign, cells: dict, writer: str) -> None:
+    form = unit_dir / f"{enterprise}-申请表.xlsx"
+    if writer == "openpyxl":
+        _template_form(form, enterprise, cells)
+    else:
+        _xlsxwriter_form(form, enterprise, campaign, cells)
+    name = f"{enterprise}实施六西格玛设计的经验"
+    write_summary(str(unit_dir / f"{enterprise}-总结材料.docx"), campaign, good_sections(name, enterprise),
+                  enterprise=enterprise)
+
+
+def _batch(tmp_path: Path) -> tuple[dict, dict]:
+    proc = run_cli("batch", "--inbox", tmp_path / "inbox", "--outbox", tmp_path / "out", "--deadline", "2099-01-01")
+    assert proc.returncode == 0, proc.stderr
+    latest = tmp_path / "out" / "latest"
+    summary = json.loads((latest / "summary.json").read_text(encoding="utf-8"))
+    ws = openpyxl.load_workbook(latest / "省级汇总表.xlsx")["申报明细"]
+    header = [str(c.value or "").replace("\n", "") for c in ws[1]]
+    detail = {}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[3]:
+            detail[row[3]] = dict(zip(header, row))
+    return {a["enterprise"]: a for a in summary["applications"]}, detail
+
+
+def test_zero_width_characters_are_not_errors(tmp_path, campaign):
+    """A zero-width space or BOM pasted with a figure or a phone number (from web pages, WeChat, PDFs) is invisible
+    in Excel: the value is read as shown, not called '不是数字' / '不是有效的电话号码' quoting what looks right; a
+    cell holding nothing but such a character is empty (field.missing), as it looks."""
+    cases = {
+        "河北甲零宽机械有限公司": ("openpyxl", {("主营业收入", 2018): "41000\u200b", ("利润总额", 2019): "\ufeff3,300",
+                                      ("资产总额", 2020): "61000.5\u2060", ("从业人员", 2018): "1200\u200b人",
+                                      "电话": "0311-87803218\u200b", "手机": "\u200b15003116043",
+                                      "传真": "\u20600311-87803219"}),
+        "河北乙零宽机械有限公司": ("xlsxwriter", {("主营业收入", 2018): "41\u200c000", ("利润总额", 2019): "3300\u200d",
+                                        ("从业人员", 2020): "\ufeff1300", "电话": "\ufeff0311-87803218",
+                                        "手机": "150\u200b0311\u200b6043", ("其他业务收入", 2018): "\u200b"}),
+        "河北丙零宽机械有限公司": ("openpyxl", {"联系人": "\u200b", "电话": "\u200b", "手机": "\ufeff"}),
+    }
+    units = ["石家庄市工业和信息化局", "唐山市工业和信息化局", "河北省机械行业协会"]
+    for (enterprise, (writer, cells)), unit in zip(cases.items(), units):
+        _pair(tmp_path / "inbox" / unit, enterprise, campaign, cells, writer)
+    apps, detail = _batch(tmp_path)
+
+    for enterprise in ("河北甲零宽机械有限公司", "河北乙零宽机械有限公司"):
+        app = apps[enterprise]
+        assert not [i for i in app["issues"] if i["code"].startswith("field.")], app["issues"]
+        assert app["status"] == "通过"
+        f = app["fields"]
+        assert (f["主营业收入"]["2018"], f["利润总额"]["2019"]) == (41000.0, 3300.0)
+        assert (f["电话"], f["手机"]) == ("0311-87803218", "15003116043")
+        row = detail[enterprise]
+        assert (row["2018年主营业收入（万元）"], row["2019年利润总额（万元）"]) == (41000, 3300)
+        assert (row["电话"], row["手机"]) == ("0311-87803218", "15003116043")
+    a = apps["河北甲零宽机械有限公司"]["fields"]
+    assert (a["资产总额"]["2020"], a["从业人员"]["2018"], a["传真"]) == (61000.5, 1200, "0311-87803219")
+    b = apps["河北乙零宽机械有限公司"]["fields"]
+    assert (b["从业人员"]["2020"], b["其他业务收入"]["2018"]) == (1300, None)
+
+    empty = apps["河北丙零宽机械有限公司"]
+    missing = sorted(i["field"] for i in empty["issues"] if i["code"] == "field.missing")
+    assert missing == ["电话/手机", "联系人"], empty["issues"]
+    assert not [i for i in empty["issues"] if i["code"] == "field.invalid"]
+
+
+def test_zero_width_characters_in_a_ranking_sheet(tmp_path, campaign):
+    """The 推荐顺序 and 成文日期 of a unit's 推荐排序表 read through a zero-width space as well."""
+    unit = tmp_path / "inbox" / "沧州市工业和信息化局"
+    for enterprise in ("河北甲排序机械有限公司", "河北乙排序机械有限公司"):
+        _pair(unit, enterprise, campaign, {}, "openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["成文日期", "2021年9月18日\u200b"])
+    ws.append(["推荐顺序", "申报单位", "标杆名称"])
+    ws.append(["2\u200b", "河北甲排序机械有限公司", "河北甲排序机械有限公司实施六西格玛设计的经验"])
+    ws.append(["\ufeff1", "河北乙排序机械有限公司", "河北乙排序机械有限公司实施六西格玛设计的经验"])
+    wb.save(unit / "推荐排序表.xlsx")
+    apps, _ = _batch(tmp_path)
+    assert {e: (a["rank"], a["rank_source"]) for e, a in apps.items()} == {
+        "河北甲排序机械有限公司": (2, "推荐排序表"), "河北乙排序机械有限公司": (1, "推荐排序表")}
+    assert not [i for a in apps.values() for i in a["issues"] if i["code"].startswith("rank.")]
+    import docx
+    opinion = docx.Document(tmp_path / "out" / "latest" / "推荐意见" / "沧州市工业和信息化局-推荐意见.docx")
+    assert "2021年9月18日" in "\n".join(p.text for p in opinion.paragraphs)
