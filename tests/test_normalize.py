@@ -279,11 +279,16 @@ TO_PHONE_CASES = [
     ("0311-87803218 ext.12", "0311-87803218-12", True, False),
     ("0311-87803218转12", "0311-87803218-12", True, False),
     ("0311-87803218x12", "0311-87803218-12", True, False),
-    ("0311-87803218、15003116043", "0311-87803218", True, False),
-    ("15003116043，0311-87803218", "15003116043", True, False),
-    ("15003116043;13912345678", "15003116043", True, False),
-    ("0311-87803218/87803219", "0311-87803218", True, False),
-    ("0311-87803218；0311-87803219", "0311-87803218", True, False),
+    # several numbers: the first decides, all are kept (normalised; one that cannot be read alone, as typed)
+    ("0311-87803218、15003116043", "0311-87803218、15003116043", True, False),
+    ("15003116043，0311-87803218", "15003116043、0311-87803218", True, False),
+    ("15003116043;13912345678", "15003116043、13912345678", True, False),
+    ("150 0311 6043\n(0311)8780 3218", "15003116043、0311-87803218", True, False),
+    ("0311-87803218 或 0311-87803218", "0311-87803218", True, False),
+    ("0311-87803218、无", "0311-87803218", True, False),
+    ("0311-87803218/87803219", "0311-87803218、87803219", True, False),
+    ("0311-87803218；0311-87803219", "0311-87803218、0311-87803219", True, False),
+    ("0311-878032、15003116043", None, False, False),  # the first decides
     # empties
     (None, None, True, True),
     ("", None, True, True),
@@ -346,7 +351,7 @@ def test_to_phone_number_lost_zero_note_mentions_zero():
 def test_to_phone_text_is_whole_cell():
     p = to_phone(" 0311-87803218、15003116043 ")
     assert p.text == "0311-87803218、15003116043"
-    assert p.value == "0311-87803218"
+    assert p.value == "0311-87803218、15003116043"
 
 
 @pytest.mark.parametrize(
@@ -360,6 +365,8 @@ def test_to_phone_text_is_whole_cell():
         ("87803218", ""),
         ("abc", ""),
         ("150 0311 6043", "mobile"),  # raw input is parsed first
+        ("0311-87803218、15003116043", "landline"),  # several numbers: the first one's kind
+        ("15003116043、0311-87803218", "mobile"),
         (None, ""),
     ],
 )
@@ -382,7 +389,10 @@ TO_EMAIL_CASES = [
     ("MAILTO:hbgt@qq.com", "hbgt@qq.com", True, False),
     ("hb gt@163. com", "hbgt@163.com", True, False),
     ("zhang.san+form@mail.hebei-steel.com.cn", "zhang.san+form@mail.hebei-steel.com.cn", True, False),
-    ("hbgt@163.com; li@qq.com", "hbgt@163.com", True, False),
+    ("hbgt@163.com; li@qq.com", "hbgt@163.com、li@qq.com", True, False),
+    ("hbgt@163.com，LI@QQ.COM、hbgt@163.com", "hbgt@163.com、LI@qq.com", True, False),
+    ("hbgt@163.com;李四", "hbgt@163.com、李四", True, False),  # kept as typed
+    ("hbgt163.com;li@qq.com", None, False, False),  # the first decides
     ("hbgt@163。com", "hbgt@163.com", True, False),
     (None, None, True, True),
     ("", None, True, True),

@@ -134,3 +134,35 @@ def test_zero_width_characters_in_a_ranking_sheet(tmp_path, campaign):
     import docx
     opinion = docx.Document(tmp_path / "out" / "latest" / "推荐意见" / "沧州市工业和信息化局-推荐意见.docx")
     assert "2021年9月18日" in "\n".join(p.text for p in opinion.paragraphs)
+
+
+def test_every_number_and_address_typed_in_one_cell_reaches_the_register(tmp_path, campaign):
+    """Two phone numbers or e-mail addresses in one cell (the office and the duty phone, a line break or '、'
+    between them) all reach summary.json and the register's 申报明细, normalised, in the order typed; only the
+    first one was kept before, the others lost without a word. The first still decides the verdict."""
+    cases = {
+        "河北甲双号机械有限公司": ("openpyxl", {
+            "电话": "0311-87803218、0311-87803219", "手机": "138 0000 0000\n139 0000 0000",
+            "传真": "0311-87803220/87803221", "电子邮箱": "zhangwei@163.com; LI@QQ.COM"},
+            {"电话": "0311-87803218、0311-87803219", "手机": "13800000000、13900000000",
+             "传真": "0311-87803220、87803221", "电子邮箱": "zhangwei@163.com、LI@qq.com"}),
+        "河北乙双号机械有限公司": ("xlsxwriter", {
+            "电话": "（0311）8780 3218 或 150-0311-6043", "手机": "15003116043，15003116043",
+            "电子邮箱": "zhangwei＠163.com，无"},
+            {"电话": "0311-87803218、15003116043", "手机": "15003116043", "电子邮箱": "zhangwei@163.com"}),
+        "河北丙双号机械有限公司": ("openpyxl", {"电话": "15003116043\n0311-87803218", "手机": "0311-87803219、13800000000"},
+                            {"电话": "15003116043、0311-87803218", "手机": "0311-87803219、13800000000"}),
+    }
+    units = ["邯郸市工业和信息化局", "河北省质量协会", "雄安新区改革发展局"]
+    for (enterprise, (writer, cells, _)), unit in zip(cases.items(), units):
+        _pair(tmp_path / "inbox" / unit, enterprise, campaign, cells, writer)
+    apps, detail = _batch(tmp_path)
+    for enterprise, (_, _, expected) in cases.items():
+        fields = {k: apps[enterprise]["fields"][k] for k in expected}
+        assert fields == expected
+        assert {k: detail[enterprise][k] for k in expected} == expected
+    assert apps["河北甲双号机械有限公司"]["status"] == apps["河北乙双号机械有限公司"]["status"] == "通过"
+    # the first number decides: a mobile first in 电话 is the usual warning, a landline first in 手机 an error
+    third = [(i["code"], i["severity"], i["field"]) for i in apps["河北丙双号机械有限公司"]["issues"]
+             if i["code"].startswith("field.")]
+    assert sorted(third) == [("field.invalid", "error", "手机"), ("field.invalid", "warning", "电话")]

@@ -349,7 +349,9 @@ def to_phone(raw: object) -> Parsed:
 
     value: 11 digits for a mobile ('15003116043'); 'AREA-NUMBER' or
     'AREA-NUMBER-EXT' for a landline ('0311-87803218', '0311-87803218-123').
-    With several numbers in one cell the first one is parsed.
+    With several numbers in one cell ('、', ',', ';', '/', '或', a line break between them) the first one decides
+    whether the cell is valid and every one is kept, normalised, joined by '、' ('0311-87803218、15003116043'; a
+    later one that cannot be read alone as typed), so no number typed is lost from the register.
     """
     text = clean_text(raw)
     if raw is None:
@@ -374,19 +376,38 @@ def to_phone(raw: object) -> Parsed:
     if is_placeholder(text):
         return _empty(raw, text)
     s = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
-    first = next((p.strip() for p in _PHONE_LIST_SEP_RE.split(s) if p.strip()), "")
-    if not first:
+    parts = [p.strip() for p in _PHONE_LIST_SEP_RE.split(s) if p.strip()]
+    if not parts:
         return _bad(raw, text, NOTE_BAD_PHONE)
-    value, note = _parse_phone(first)
+    value, note = _parse_phone(parts[0])
     if value is None:
         return _bad(raw, text, note)
-    return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
+    return Parsed(raw=raw, text=text, value=_listed(value, parts[1:], lambda p: _parse_phone(p)[0]), ok=True,
+                  empty=False)
+
+
+LIST_SEP = "、"  # between the several numbers or addresses of one cell in a value
+
+
+def _listed(first: str, rest: list[str], parse) -> str:
+    """``first`` and the cell's other entries in the order typed, each normalised by ``parse`` or, when it cannot
+    read it alone ('87803219' after '0311-87803218/', the same area code meant), kept as typed; repeats once, and
+    placeholders ('无', '—') not at all."""
+    values = [first]
+    for part in rest:
+        if is_placeholder(part):
+            continue
+        v = parse(part) or part
+        if v not in values:
+            values.append(v)
+    return LIST_SEP.join(values)
 
 
 def phone_kind(value: object) -> str:
     """'mobile' | 'landline' | '' for a phone value (normalised or raw)."""
     if not isinstance(value, str) or not value:
         return ""
+    value = value.split(LIST_SEP)[0]  # several numbers: the first one's kind, as to_phone reads the cell
     if not (_MOBILE_RE.fullmatch(value) or _LANDLINE_VALUE_RE.fullmatch(value)):
         parsed = to_phone(value)
         if not parsed.ok or parsed.value is None:
@@ -413,19 +434,27 @@ _MAILTO_RE = re.compile(r"^mailto:", re.IGNORECASE)
 
 
 def to_email(raw: object) -> Parsed:
-    """Parse an e-mail cell; value is 'local@domain' with the domain lower-cased."""
+    """Parse an e-mail cell; value is 'local@domain' with the domain lower-cased. Several addresses in one cell
+    (';', ',', '、' between them): the first one decides whether the cell is valid and all are kept, joined by '、'
+    as :func:`to_phone` keeps several numbers."""
     text = clean_text(raw)
     if raw is None or is_placeholder(text):
         return _empty(raw, text)
     s = unicodedata.normalize("NFKC", text)
     s = _WS_RE.sub("", _INVISIBLE_RE.sub("", s)).replace("。", ".")
     s = _MAILTO_RE.sub("", s)
-    first = next((p for p in _EMAIL_LIST_SEP_RE.split(s) if p), "")
-    m = _EMAIL_RE.fullmatch(first)
-    if not m or len(m.group("local")) > 64 or len(first) > 254:
+    parts = [p for p in _EMAIL_LIST_SEP_RE.split(s) if p]
+    value = _email(parts[0]) if parts else None
+    if value is None:
         return _bad(raw, text, NOTE_BAD_EMAIL)
-    value = f"{m.group('local')}@{m.group('domain').lower()}"
-    return Parsed(raw=raw, text=text, value=value, ok=True, empty=False)
+    return Parsed(raw=raw, text=text, value=_listed(value, parts[1:], _email), ok=True, empty=False)
+
+
+def _email(s: str) -> str | None:
+    m = _EMAIL_RE.fullmatch(s)
+    if not m or len(m.group("local")) > 64 or len(s) > 254:
+        return None
+    return f"{m.group('local')}@{m.group('domain').lower()}"
 
 
 # ---------------------------------------------------------------------------
