@@ -166,3 +166,65 @@ def test_every_number_and_address_typed_in_one_cell_reaches_the_register(tmp_pat
     third = [(i["code"], i["severity"], i["field"]) for i in apps["河北丙双号机械有限公司"]["issues"]
              if i["code"].startswith("field.")]
     assert sorted(third) == [("field.invalid", "error", "手机"), ("field.invalid", "warning", "电话")]
+
+
+def _xlsxwriter_formula_form(path: Path, enterprise: str, formula: str) -> None:
+    """A 申请表 laid out by labels, written by xlsxwriter as an online system exports one: 2020年利润总额 a formula
+    with the result xlsxwriter stores by default (0), the workbook asking for recalculation on open."""
+    import xlsxwriter
+
+    from tests.workbook_builders import form_cells
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("申请表")
+    wb.add_worksheet("利润表").write(0, 0, "利润表")
+    for (r, c), v in form_cells({"申报单位": enterprise, "标杆名称": f"{enterprise}实施六西格玛设计的经验"}).items():
+        if (r, c) == (14, 4):
+            ws.write_formula(r, c, formula)
+        else:
+            ws.write(r, c, v)
+    wb.close()
+
+
+def test_a_formula_naming_an_empty_cell_reads_0_as_excel_shows_it(tmp_path, campaign):
+    """'=Z99' or '=利润表!C30' with that cell left blank shows 0 in Excel and WPS, and Excel saves 0 as its result;
+    the toolkit computing it (a file written by openpyxl, xlsxwriter or LibreOffice, recalculated on open) said
+    '未填写' (需补正) instead, so the same form got another verdict than the one its figures give. Now it reads 0:
+    2020年利润总额 0 is 不符合申报条件, pointing at the cell, whichever program saved the file."""
+    forms = {
+        "河北甲空引用机械有限公司": lambda p: _template_form(p, "河北甲空引用机械有限公司", {("利润总额", 2020): "=Z99"}),
+        "河北乙空引用机械有限公司": lambda p: (_template_form(p, "河北乙空引用机械有限公司", {("利润总额", 2020): "=利润表!C30"}),
+                                    _add_sheet(p, "利润表")),
+        "河北丙空引用机械有限公司": lambda p: _xlsxwriter_formula_form(p, "河北丙空引用机械有限公司", "=利润表!$C$30"),
+        "河北丁空引用机械有限公司": lambda p: _xlsxwriter_formula_form(p, "河北丁空引用机械有限公司", "=IF(1>0,Z99,1)+Z98"),
+    }
+    units = ["承德市工业和信息化局", "张家口市工业和信息化局", "河北省冶金行业协会", "河北省医药行业协会"]
+    for (enterprise, build), unit in zip(forms.items(), units):
+        d = tmp_path / "inbox" / unit
+        _pair(d, enterprise, campaign, {}, "openpyxl")
+        build(d / f"{enterprise}-申请表.xlsx")
+    from tests.conftest import soffice
+    if soffice():  # the first form as LibreOffice saves it (result 0 stored, no calcId: recalculated on reading)
+        import subprocess
+        src = tmp_path / "lo" / "河北戊空引用机械有限公司-申请表.xlsx"
+        _template_form(src, "河北戊空引用机械有限公司", {("利润总额", 2020): "=Z99"})
+        subprocess.run([soffice(), "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo" / "out"),
+                        str(src)], capture_output=True, timeout=300, check=True)
+        d = tmp_path / "inbox" / "河北省食品工业协会"
+        _pair(d, "河北戊空引用机械有限公司", campaign, {}, "openpyxl")
+        (d / src.name).write_bytes((tmp_path / "lo" / "out" / src.name).read_bytes())
+        forms["河北戊空引用机械有限公司"] = None
+    apps, detail = _batch(tmp_path)
+    for enterprise in forms:
+        app = apps[enterprise]
+        assert app["fields"]["利润总额"]["2020"] == 0.0, enterprise
+        assert detail[enterprise]["2020年利润总额（万元）"] == 0
+        assert app["status"] == "不符合申报条件", enterprise
+        codes = [(i["code"], i["location"]) for i in app["issues"] if i["severity"] == "error"]
+        assert codes == [("eligibility.unprofitable", "申请表!E15")], (enterprise, app["issues"])
+
+
+def _add_sheet(path: Path, title: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet(title)["A1"] = title
+    wb.save(path)

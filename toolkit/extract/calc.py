@@ -163,7 +163,8 @@ def _or_empty(v):
 
 
 def _plain(result):
-    """A Python value from the engine's result (a 0-d or 1x1 array); FormulaError for an Excel error value."""
+    """A Python value from the engine's result (a 0-d or 1x1 array); FormulaError for an Excel error value; 0.0 for
+    a reference to an empty cell, as Excel shows it."""
     import numpy as np
     from formulas.tokens.operand import XlError
 
@@ -175,6 +176,9 @@ def _plain(result):
         value = value.item()
     if isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if value is not None and type(value).__name__ == "Token":  # the engine's EMPTY
-        return None
+    if value is None or type(value).__name__ == "Token":
+        # the engine's EMPTY: a formula naming an empty cell ('=Z99', '=利润表!C30' left blank). Excel and WPS show
+        # 0 in the formula's cell and save 0 as its result (a formula's value is never an empty cell), so it reads 0
+        # as it does from a file Excel saved, not as a cell left blank (未填写)
+        return 0.0
     return value
