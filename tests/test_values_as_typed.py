@@ -11,7 +11,7 @@ from tests.conftest import GOOD_VALUES, ROOT, good_sections, run_cli
 from toolkit.render.forms import write_summary
 
 # where the shipped template keeps each value (templates/申请表.xlsx)
-CELL = {"联系人": "B7", "电话": "D7", "手机": "F7", "传真": "E8", "电子邮箱": "B8"}
+CELL = {"申报单位": "B3", "标杆名称": "B5", "联系人": "B7", "电话": "D7", "手机": "F7", "传真": "E8", "电子邮箱": "B8"}
 ROW = {"资产总额": 12, "主营业收入": 13, "其他业务收入": 14, "利润总额": 15, "从业人员": 16}
 COL = {2018: "C", 2019: "D", 2020: "E"}
 ZW = ("\u200b", "\ufeff", "\u2060", "\u200c", "\u200d")  # zero-width space, BOM, word joiner, (non-)joiners
@@ -23,7 +23,7 @@ def _template_form(path: Path, enterprise: str, cells: dict) -> None:
     wb = openpyxl.load_workbook(ROOT / "templates" / "申请表.xlsx")
     ws = wb["申请表"]
     values = dict(GOOD_VALUES, 申报单位=enterprise, 标杆名称=f"{enterprise}实施六西格玛设计的经验")
-    for ref, key in (("B3", "申报单位"), ("B4", "所属行业"), ("E4", "所在地区"), ("B5", "标杆名称"), ("B6", "摘要"),
+    for ref, key in (("B4", "所属行业"), ("E4", "所在地区"), ("B6", "摘要"),
                      ("B9", "通讯地址"), *((v, k) for k, v in CELL.items())):
         ws[ref] = values[key] or None
     for key, row in ROW.items():
@@ -228,3 +228,45 @@ def _add_sheet(path: Path, title: str) -> None:
     wb = openpyxl.load_workbook(path)
     wb.create_sheet(title)["A1"] = title
     wb.save(path)
+
+
+def test_a_name_typed_over_two_lines_of_its_cell_is_one_name_everywhere(tmp_path, campaign):
+    """申报单位 and 标杆名称 broken with Alt+Enter to fit the template's box reached summary.json, the register, the
+    推荐意见 the unit stamps and the 回执 with the line break inside the name. They are one line now: between
+    Chinese characters the break goes, between Latin words it is a space."""
+    enterprises = {"河北甲折行机械有限公司": ("河北甲折行\n机械有限公司", "河北甲折行机械有限公司\n实施六西格玛设计的经验"),
+                   "河北乙折行ABC Group有限公司": ("河北乙折行ABC\r\nGroup有限公司",
+                                            "河北乙折行ABC Group有限公司实施\u3000\n六西格玛设计的经验"),
+                   "河北丙折行机械有限公司": ("河北丙折行机械\n\n有限公司", "河北丙折行机械有限公司实施\n六西格玛\n设计的经验")}
+    writers = ["openpyxl", "xlsxwriter", "xls"]
+    units = ["保定市工业和信息化局", "衡水市工业和信息化局", "河北省轻工行业协会"]
+    for (enterprise, (typed, name)), writer, unit in zip(enterprises.items(), writers, units):
+        d = tmp_path / "inbox" / unit
+        cells = {"申报单位": typed, "标杆名称": name}
+        _pair(d, enterprise, campaign, cells, "xlsxwriter" if writer == "xlsxwriter" else "openpyxl")
+        form = d / f"{enterprise}-申请表.xlsx"
+        if writer == "xls":
+            from tests.conftest import soffice
+            if not soffice():
+                continue
+            import subprocess
+            subprocess.run([soffice(), "--headless", "--convert-to", "xls", "--outdir", str(tmp_path / "xls"),
+                            str(form)], capture_output=True, timeout=300, check=True)
+            form.unlink()
+            (d / f"{enterprise}-申请表.xls").write_bytes((tmp_path / "xls" / f"{enterprise}-申请表.xls").read_bytes())
+    apps, detail = _batch(tmp_path)
+    latest = tmp_path / "out" / "latest"
+    import docx
+    for enterprise, unit in zip(enterprises, units):
+        name = f"{enterprise}实施六西格玛设计的经验"
+        app = apps[enterprise]
+        assert (app["enterprise"], app["benchmark_name"], app["status"]) == (enterprise, name, "通过")
+        assert (app["fields"]["申报单位"], app["fields"]["标杆名称"]) == (enterprise, name)
+        assert (detail[enterprise]["申报单位"], detail[enterprise]["标杆名称"]) == (enterprise, name)
+        leaders = openpyxl.load_workbook(latest / "省级汇总表.xlsx")["推荐汇总表"]
+        assert [enterprise, name] in [[r[3], r[4]] for r in leaders.iter_rows(values_only=True)]
+        opinion = docx.Document(latest / "推荐意见" / f"{unit}-推荐意见.docx")
+        rows = [[c.text for c in r.cells] for t in opinion.tables for r in t.rows]
+        assert [enterprise, name] in [r[1:3] for r in rows], rows
+        receipt = openpyxl.load_workbook(latest / "回执" / f"{unit}-回执.xlsx")["申报情况"]
+        assert [enterprise, name] in [list(r[1:3]) for r in receipt.iter_rows(values_only=True)]

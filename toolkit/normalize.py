@@ -477,6 +477,21 @@ _LABEL_UNIT_RE = re.compile(
 )
 
 
+_LINE_BREAK_RE = re.compile(r"[ \t\u00a0\u3000]*[\r\n\u2028\u2029\v\f]+[\s\u00a0\u3000]*")
+_WORD_CHAR_RE = re.compile(r"[A-Za-z0-9]")
+
+
+def one_line(text: str) -> str:
+    """A name typed over several lines of a cell (Alt+Enter to fit a narrow box, a soft line break in Word) on one
+    line, as it is written in a document: the break and the spaces around it dropped between Chinese characters
+    ('河北恒瑞精工\n机械有限公司' -> '河北恒瑞精工机械有限公司'), one space between two Latin letters or digits
+    ('ABC\nGroup' -> 'ABC Group')."""
+    def join(m: re.Match) -> str:
+        before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+        return " " if _WORD_CHAR_RE.match(before) and _WORD_CHAR_RE.match(after) else ""
+    return _LINE_BREAK_RE.sub(join, text).strip()
+
+
 def compact(s: object) -> str:
     """``s`` as patterns and keys see it: clean_text, NFKC (full-width forms folded), no whitespace or invisible
     characters; case kept ('９１１３ 0100ma' -> '91130100ma')."""

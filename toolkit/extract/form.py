@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..campaign import Campaign, FieldSpec
+from ..keys import BENCHMARK, ENTERPRISE
 from ..messages import make_issue
 from ..model import WARNING, FormData, Issue, RankingRow, Value
 from ..normalize import (
@@ -21,6 +22,7 @@ from ..normalize import (
     normalize_name,
     official_date,
     official_day,
+    one_line,
     plain_number,
     to_email,
     to_headcount,
@@ -34,6 +36,7 @@ from .numfmt import unit_factor
 _PARSERS = {"text": to_text, "phone": to_phone, "mobile": to_phone, "email": to_email,
             "money": to_number, "number": to_number, "count": to_headcount, "choice": to_text}
 NOTE_CONTROL = "含有无法保存的控制字符，已删除"
+ONE_LINE_KEYS = (ENTERPRISE, BENCHMARK)  # the names the 推荐意见, the register and summary.json print on one line
 # a stamp hint left in a value cell: '（加盖公章）' '(盖章)' '（单位公章）'
 _STAMP = re.compile(r"[（(]\s*(?:加盖|盖)?\s*(?:单位|企业)?\s*(?:公章|印章|章)\s*(?:处)?\s*[)）]")
 
@@ -47,7 +50,10 @@ def parse_value(spec: FieldSpec, raw, location: str) -> Value:
         return Value(value=value, text=parsed.text, location=location, ok=True, empty=value is None,
                      note=NOTE_CONTROL if control else "")
     note = parsed.note or (NOTE_CONTROL if control and parsed.ok else "")
-    return Value(value=parsed.value, text=parsed.text, location=location, ok=parsed.ok,
+    value = parsed.value
+    if spec.key in ONE_LINE_KEYS and isinstance(value, str):
+        value = one_line(value)  # a name broken over lines to fit its box is one name in every document
+    return Value(value=value, text=parsed.text, location=location, ok=parsed.ok,
                  empty=parsed.empty, note=note)
 
 
