@@ -641,25 +641,58 @@ def stats_widths(labels: list[str]) -> list[float]:
     return [round(first, 1), *counts]
 
 
+# the printable height of STATS_PAGE between print_setup's margins (0.6 in each), in points at 100 %
+STATS_PAGE_POINTS = 841.9 - 2 * 0.6 * 72
+DEFAULT_ROW = 15.0  # points: a row without set_row (xlsxwriter's default, 20 px)
+PAGE_SLACK = 0.95  # of a page filled at most: LibreOffice's rows print a little taller than their height says
+
+
+class StatsPages:
+    """Where the 统计 sheet's pages break: a block (a table, a chart) that does not fit in what is left of the
+    page starts a new one, so that no chart is cut in two and no table leaves its header on the page before.
+    Heights are the sheet's points; the page holds STATS_PAGE_POINTS at the scale the sheet's one-page-wide
+    fitting prints it (``widths``' printed_points against the paper's width), less PAGE_SLACK."""
+
+    def __init__(self, widths: list[float]):
+        scale = min(1.0, PAPER_POINTS[STATS_PAGE] / printed_points(widths))
+        self.room = STATS_PAGE_POINTS * PAGE_SLACK / scale
+        self.used = 0.0
+        self.breaks: list[int] = []  # zero-based rows a page starts at (xlsxwriter set_h_pagebreaks)
+
+    def place(self, row: int, *heights: float) -> None:
+        """A block starting at ``row`` and as tall as ``heights`` together (points): a new page before it when it
+        does not fit in what is left of this one (a block taller than a page starts one and runs over)."""
+        height = sum(heights)
+        if self.used and self.used + height > self.room:
+            self.breaks.append(row)
+            self.used = 0.0
+        self.used += height
+
+
 def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
     """The 统计 sheet ``ws`` from ``shown`` (statistics_tables): counts by kind of unit with their total, then
-    each dimension's table with its total and, under it, a chart as wide as the printed columns."""
+    each dimension's table with its total and, under it, a chart as wide as the printed columns. A table or a
+    chart that does not fit in what is left of a page starts the next (StatsPages)."""
     tables, kinds = shown["tables"], shown["kinds"]
     labels = [value for _, rows in tables for value, *_ in rows] + ["合计", *(label for label, _ in kinds)]
     widths = stats_widths(labels)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     columns = len(widths)
+    pages = StatsPages(widths)
     chart_width = int(sum(7 * w + 5 for w in widths))  # pixels (xlsxwriter's default font): the printed columns
     apps = result.applications
     passed = sum(1 for a in apps if a.status == PASSED)
     title = f"{result.campaign.title}申报情况统计（共{len(apps)}项，其中通过{passed}项）"
-    ws.set_row(0, row_height([title], [sum(widths)], line=24.0))
+    title_height = row_height([title], [sum(widths)], line=24.0)
+    ws.set_row(0, title_height)
     ws.merge_range(0, 0, 0, columns - 1, title, f["title"])
     # by kind of unit, with its total
     row = 2
     heads = [header_text(name, width) for name, width in zip(("按推荐单位类别", *KIND_COLUMNS), widths)]
-    ws.set_row(row, LINE_HEIGHT * max(text.count("\n") + 1 for text in heads) + 6)
+    head_height = LINE_HEIGHT * max(text.count("\n") + 1 for text in heads) + 6
+    ws.set_row(row, head_height)
+    pages.place(0, title_height, DEFAULT_ROW, head_height, DEFAULT_ROW * (len(kinds) + 3))
     for c, text in enumerate(heads):
         ws.write_string(row, c, text, f["header"])
     for label, values in kinds:
@@ -676,12 +709,22 @@ def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
         ws.write_string(row, 0, name, f["header"])
         ws.write_string(row, 1, "项数", f["header"])
         ws.write_string(row, 2, "通过", f["header"])
+        heights = [row_height([value], widths[:1], line=LINE_HEIGHT) for value, *_ in rows]
+        items = len(rows)
+        chart_height = max(240, 22 * items + 80)  # pixels
+        chart_rows = -(-chart_height // 20) + 2 if items else 0  # default rows are 20 px: no overlap with the next
+        table = [DEFAULT_ROW, *heights, DEFAULT_ROW * 2]  # header, items, total and the blank row under it
+        if sum(table) + DEFAULT_ROW * chart_rows <= pages.room:
+            pages.place(row, *table, DEFAULT_ROW * chart_rows)  # the table with its chart, on one page
+        else:  # (taller than a page: the chart under the table where it fits, else on the next page)
+            pages.place(row, *table[:-1])
+            if items:  # (from the blank row above it: LibreOffice draws a chart that starts a page on the one before)
+                pages.place(row + items + 2, DEFAULT_ROW * (chart_rows + 1))
         for i, (value, count, passing) in enumerate(rows, start=1):
-            ws.set_row(row + i, row_height([value], widths[:1], line=LINE_HEIGHT))
+            ws.set_row(row + i, heights[i - 1])
             ws.write_string(row + i, 0, value, f["cell"])
             ws.write_number(row + i, 1, count, f["count"])
             ws.write_number(row + i, 2, passing, f["count"])
-        items = len(rows)
         ws.write_string(row + items + 1, 0, "合计", f["total_text"])
         ws.write_number(row + items + 1, 1, sum(count for _, count, _ in rows), f["total_count"])
         ws.write_number(row + items + 1, 2, sum(passing for *_, passing in rows), f["total_count"])
@@ -693,11 +736,12 @@ def _stats_sheet(wb, ws, f, result: Assembled, shown: dict) -> None:
                               "data_labels": {"value": True}})
             chart.set_title({"name": f"{name}统计"})
             chart.set_legend({"none": idx < 2})
-            height = max(240, 22 * items + 80)
-            chart.set_size({"width": chart_width, "height": height})
+            chart.set_size({"width": chart_width, "height": chart_height})
             ws.insert_chart(row, 0, chart)  # under its table, from column A: never beyond the printed columns
-            row += -(-height // 20) + 2  # default rows are 20 px: charts never overlap the next table
+            row += chart_rows
     print_setup(ws, landscape=False, header_rows=None)
+    if pages.breaks:
+        ws.set_h_pagebreaks(pages.breaks)
 
 
 # ---- 6. 申报明细 ----
