@@ -156,3 +156,63 @@ def test_screenshot_renders(demo_run, tmp_path):
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a blank page is a few kilobytes
+
+
+# a page in an iframe as wide as a phone (headless Chromium's window is at least 500 px wide); the wrapper reads
+# the page's layout (file:// pages are one origin with --allow-file-access-from-files) into <pre id="layout">
+PHONE_WRAPPER = """<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="{src}"
+style="border:0;width:{width}px;height:900px"></iframe><pre id="layout"></pre><script>
+document.getElementById('f').addEventListener('load', () => {{
+  const d = document.getElementById('f').contentDocument;
+  const shown = [...d.querySelectorAll('td')].filter(td => td.textContent.trim() && td.getClientRects().length);
+  document.getElementById('layout').textContent = JSON.stringify({{
+    inner: d.defaultView.innerWidth, scroll: d.documentElement.scrollWidth,
+    tables: d.querySelectorAll('table').length,
+    headers: [...d.querySelectorAll('th')].filter(th => th.getClientRects().length).length,
+    narrowest: Math.min(...shown.map(td => td.getBoundingClientRect().width)),
+    labelled: shown.filter(td => getComputedStyle(td, '::before').content.includes(td.dataset.label)).length,
+    cells: shown.filter(td => td.dataset.label).length}});
+}});
+</script></body></html>"""
+
+
+def page_layout(page: Path, width: int, tmp: Path) -> dict:
+    """How Chromium lays out ``page`` in a ``width`` px wide viewport: its width and scrollWidth, the table and
+    header cells shown, the narrowest non-empty data cell (px), how many cells are a column's (data-label) and
+    how many of these show the label."""
+    wrapper = tmp / f"phone-{width}-{page.parent.name}.html"
+    wrapper.write_text(PHONE_WRAPPER.format(src=page.resolve().as_uri(), width=width), encoding="utf-8")
+    proc = _browser(wrapper, tmp / "profile-phone", "--allow-file-access-from-files", "--window-size=1000,1000",
+                    "--virtual-time-budget=5000", "--dump-dom")
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]
+    text = lxml_html.fromstring(proc.stdout.decode("utf-8")).xpath('string(//pre[@id="layout"])')
+    assert text, "the page did not load in the iframe"
+    return json.loads(text)
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [360, 390, 414])
+def test_pages_read_on_a_phone_without_sideways_scrolling(demo_run, tmp_path, width):
+    """On a phone (360-414 px) the top page and the unit pages (唐山: problems, four applications, files; 张家口:
+    an unreadable file) fit the screen's width, and their tables are stacked: each row a block, each cell as
+    wide as the screen's text and labelled with its column's name (before: tables 460 px wide in 390, columns of
+    three characters, the 说明 and 修改方法 off the screen)."""
+    latest = demo_run[1] / "latest"
+    for page in (latest / "index.html", latest / "单位" / "唐山市工业和信息化局" / "index.html",
+                 latest / "单位" / "张家口市工业和信息化局" / "index.html"):
+        layout = page_layout(page, width, tmp_path)
+        assert layout["inner"] == width, layout
+        assert layout["scroll"] <= width, (page, layout)
+        assert layout["tables"] and layout["headers"] == 0, (page, layout)
+        assert layout["narrowest"] >= width * 0.8, (page, layout)
+        assert layout["labelled"] == layout["cells"] > 0, (page, layout)  # (a group's heading is not a column)
+
+
+@needs_chromium
+def test_pages_keep_their_tables_on_a_wide_screen(demo_run, tmp_path):
+    """At 1280 px the same pages show ordinary tables: a header row each, cells side by side."""
+    latest = demo_run[1] / "latest"
+    for page in (latest / "index.html", latest / "单位" / "唐山市工业和信息化局" / "index.html"):
+        layout = page_layout(page, 1280, tmp_path)
+        assert layout["scroll"] <= 1280 and layout["headers"] >= layout["tables"] * 5, (page, layout)
+        assert layout["narrowest"] < 200 and layout["labelled"] == 0, (page, layout)

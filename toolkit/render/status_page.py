@@ -147,6 +147,17 @@ td.status-muted{color:var(--muted)}
 .path{word-break:break-all}
 td.loc{min-width:8em}
 footer{padding:12px 24px;color:var(--muted);border-top:1px solid var(--line)}
+@media screen and (max-width:640px){
+ header.page{padding:12px}
+ main{padding:0 12px 16px}
+ table.stack thead{display:none}
+ table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+ table.stack tr{border:1px solid var(--line);border-radius:4px;margin:0 0 8px}
+ table.stack td{border:0;border-top:1px solid #eef0f2;text-align:left;white-space:normal;min-width:0}
+ table.stack tr td:first-child{border-top:0}
+ table.stack td:empty{display:none}
+ table.stack td[data-label]::before{content:attr(data-label) "：";font-weight:bold;color:var(--muted)}
+}
 @media print{
  @page{size:A4;margin:12mm}
  body{font-size:9pt;line-height:1.35}
@@ -271,20 +282,33 @@ def _problem_rows(view: UnitView, *, with_empty: bool) -> tuple[str, int, int]:
     return "\n".join(rows), errors, hints
 
 
+def _row(head: tuple[str, ...], *cells: tuple[str, str], attrs: str = "") -> str:
+    """A table row: each cell (css class, text) labelled with its column's name in ``head`` (data-label), which a
+    phone-wide screen shows before the text when the table is stacked (CSS: one block a row, no header row)."""
+    tds = "".join(f'<td{_class(css)} data-label="{esc(label)}">{esc(text)}</td>'
+                  for label, (css, text) in zip(head, cells))
+    return f"<tr{attrs}>{tds}</tr>"
+
+
+def _class(css: str) -> str:
+    return f' class="{css}"' if css else ""
+
+
+def _table(head: tuple[str, ...], rows: str) -> str:
+    """A table whose header row names ``head`` over ``rows``, stacked on a phone-wide screen (table.stack)."""
+    return ('<table class="stack"><thead><tr>' + "".join(f"<th>{esc(name)}</th>" for name in head)
+            + f"</tr></thead><tbody>{rows}</tbody></table>")
+
+
+PROBLEM_HEAD = ("级别", "问题", "文件", "位置", "说明", "修改方法")
+
+
 def _issue_row(issue, file: str) -> str:
     """One problem as a row under PROBLEM_HEAD: level, title, file, location, what is wrong, how to fix it."""
     css = "error" if issue.severity == ERROR else "warning"
-    return (f'<tr><td class="{css}">{esc(SEVERITY_LABELS.get(issue.severity, issue.severity))}</td>'
-            f'<td class="{css}">{esc(issue_title(issue.code, issue.severity))}</td>'
-            f'<td class="path">{esc(file)}</td><td class="loc">{esc(display_location(issue.location))}</td>'
-            f'<td>{esc(issue.problem)}</td><td>{esc(issue.fix)}</td></tr>')
-
-
-def _thead(*names: str) -> str:
-    return "<thead><tr>" + "".join(f"<th>{name}</th>" for name in names) + "</tr></thead>"
-
-
-PROBLEM_HEAD = _thead("级别", "问题", "文件", "位置", "说明", "修改方法")
+    return _row(PROBLEM_HEAD, (css, SEVERITY_LABELS.get(issue.severity, issue.severity)),
+                (css, issue_title(issue.code, issue.severity)), ("path", file),
+                ("loc", display_location(issue.location)), ("", issue.problem), ("", issue.fix))
 
 
 def _status_class(status: str) -> str:
@@ -295,26 +319,28 @@ def _applications_table(view: UnitView) -> str:
     if not view.applications:
         return "<p>本单位尚未报送申报材料。</p>"
     rows = "".join(
-        f'<tr data-enterprise="{esc(a.enterprise)}" data-status="{esc(a.status)}">'
-        f'<td class="num">{esc(a.rank or "")}</td><td>{esc(a.enterprise)}</td><td>{esc(a.benchmark_name)}</td>'
-        f'<td class="{_status_class(a.status)}">{esc(a.status)}</td><td class="num">{len(a.errors)}</td>'
-        f'<td class="num">{len(a.issues) - len(a.errors)}</td><td>{esc(clerk_time(a.received_at))}</td>'
-        f'<td>{esc(app_note(a))}</td></tr>' for a in view.applications)
-    head = _thead("推荐顺序", "申报单位", "标杆名称", "状态", "错误", "提示", "收到时间", "说明")
-    return f"<table>{head}<tbody>{rows}</tbody></table>"
+        _row(APPLICATIONS_HEAD, ("num", a.rank or ""), ("", a.enterprise), ("", a.benchmark_name),
+             (_status_class(a.status), a.status), ("num", len(a.errors)), ("num", len(a.issues) - len(a.errors)),
+             ("", clerk_time(a.received_at)), ("", app_note(a)),
+             attrs=f' data-enterprise="{esc(a.enterprise)}" data-status="{esc(a.status)}"')
+        for a in view.applications)
+    return _table(APPLICATIONS_HEAD, rows)
+
+
+APPLICATIONS_HEAD = ("推荐顺序", "申报单位", "标杆名称", "状态", "错误", "提示", "收到时间", "说明")
+FILES_HEAD = ("文件", "类型", "状态", "申报单位", "首次收到时间")
 
 
 def _files_table(view: UnitView) -> str:
     if not view.files and not view.pending:
         return "<p>未收到本单位的文件。</p>"
     rows = "".join(
-        f'<tr><td class="path">{esc(e.version.path)}</td><td>{esc(KIND_LABELS.get(e.kind, e.kind))}</td>'
-        f'<td class="{"status-bad" if e.status == REJECTED else ""}">{esc(FILE_STATES.get(e.status, e.status))}</td>'
-        f'<td>{esc(e.enterprise)}</td><td>{esc(clerk_time(e.version.first_seen))}</td></tr>' for e in view.files)
-    rows += "".join(f'<tr><td class="path">{esc(fv.path)}</td><td></td><td>{esc(FILE_STATES["pending"])}</td>'
-                    f'<td></td><td></td></tr>' for fv in view.pending)
-    head = _thead("文件", "类型", "状态", "申报单位", "首次收到时间")
-    return f"<table>{head}<tbody>{rows}</tbody></table>"
+        _row(FILES_HEAD, ("path", e.version.path), ("", KIND_LABELS.get(e.kind, e.kind)),
+             ("status-bad" if e.status == REJECTED else "", FILE_STATES.get(e.status, e.status)),
+             ("", e.enterprise), ("", clerk_time(e.version.first_seen))) for e in view.files)
+    rows += "".join(_row(FILES_HEAD, ("path", fv.path), ("", ""), ("", FILE_STATES["pending"]), ("", ""), ("", ""))
+                    for fv in view.pending)
+    return _table(FILES_HEAD, rows)
 
 
 def render_unit_page(result: Assembled, folder: Path, context: RenderContext, view: UnitView, *,
@@ -339,7 +365,7 @@ def _unit_tables(view: UnitView) -> str:
     rows, errors, hints = _problem_rows(view, with_empty=True)
     return ("<h2>申报情况</h2>\n" + _applications_table(view)
             + f'<h2>问题及修改方法（错误 {errors} 条、提示 {hints} 条）</h2>\n'
-            + (f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table>\n" if rows else "<p>未发现问题。</p>\n")
+            + (_table(PROBLEM_HEAD, rows) + "\n" if rows else "<p>未发现问题。</p>\n")
             + "<h2>收到的文件</h2>\n" + _files_table(view))
 
 
@@ -373,7 +399,7 @@ def _unassigned(result: Assembled) -> str:
     if not rows:
         return ""
     return (f'<section class="unit-problems" id="problems-unassigned"><h3>未归属推荐单位的文件</h3>'
-            f"<table>{PROBLEM_HEAD}<tbody>{''.join(rows)}</tbody></table></section>\n")
+            f"{_table(PROBLEM_HEAD, ''.join(rows))}</section>\n")
 
 
 def _unit_problems(u, view: UnitView) -> str:
@@ -383,7 +409,7 @@ def _unit_problems(u, view: UnitView) -> str:
         return ""
     return (f'<section class="unit-problems" id="problems-{u.order:02d}" data-unit="{esc(u.unit)}">'
             f'<h3>{esc(u.unit)}（错误 {errors} 条、提示 {hints} 条）</h3>'
-            f"<table>{PROBLEM_HEAD}<tbody>{rows}</tbody></table></section>\n")
+            f"{_table(PROBLEM_HEAD, rows)}</section>\n")
 
 
 def render_index(result: Assembled, folder: Path, context: RenderContext, *, note: str | None = None,
