@@ -106,6 +106,8 @@ def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | N
             if _blank(raw):
                 raw, loc = _typed_beside(book, names[spec.defined_name()], named, campaign) or (raw, loc)
             fields[spec.key] = parse_value(spec, raw, loc)
+    yearly_cells = [names[name] for spec in campaign.yearly for year in campaign.base_years
+                    if (name := spec.defined_name(year)) in names]
     for spec in campaign.yearly:
         per_year = {}
         for year in campaign.base_years:
@@ -113,8 +115,42 @@ def form_by_defined_names(book: Workbook, campaign: Campaign, *, names: dict | N
             if name in names:
                 raw, loc = cell(name)
                 per_year[year] = parse_value(spec, raw, loc)
+        blank = [year for year, v in per_year.items() if v.empty]
+        if blank:  # (the rightmost year left blank: what is typed one column too far right is its figure)
+            year = max(blank, key=lambda y: names[spec.defined_name(y)][2])
+            stray = _figures_astray(book, names[spec.defined_name(year)], yearly_cells, campaign)
+            if stray:
+                per_year[year] = replace(per_year[year], note=stray)
         yearly[spec.key] = per_year
     return FormData(fields=fields, yearly=yearly, source="defined-names")
+
+
+def _figures_astray(book: Workbook, target: tuple, yearly_cells: list, campaign: Campaign) -> str:
+    """The sentence a field.missing adds for an empty yearly cell of the template (``target``: sheet, row,
+    col) when its row holds something right of the yearly table's last year column, in a column the table's year
+    header leaves blank (not read: no year is over it) — a figure typed one cell too far right, as the template's
+    row invites ('利润总额' of 2020 typed in F15, E15 left empty): the clerk is told where it is (the fix says
+    where it goes).
+    ``yearly_cells``: (sheet, row, col) of every yearly defined name. '' when there is nothing there."""
+    sheet_name, r, _c = target
+    sheet = book.sheet(sheet_name)
+    if sheet is None:
+        return ""
+    on_sheet = [(rr, cc) for name, rr, cc in yearly_cells if name == sheet_name]
+    last = max(cc for _rr, cc in on_sheet)
+    header = min(rr for rr, _cc in on_sheet) - 1  # the row of the year headers, above the table's first row
+    table = label_table(campaign)
+    found = []
+    for cc in range(last + 1, min(sheet.width, last + 4)):
+        if sheet.anchor(r, cc) != (r, cc) or (header >= 0 and not _blank(sheet.value(header, cc))):
+            continue  # (a merged box of the row's value, or a column with a header of its own: 2021, 备注)
+        value = sheet.value(r, cc)
+        if _blank(value) or match_label(value, table)[0] is not None:
+            continue
+        found.append(f"{sheet.location(r, cc).rsplit('!', 1)[-1]}单元格填有“{clean_text(value)[:20]}”")
+    if not found:
+        return ""
+    return f"同一行右边的{'、'.join(found)}，那一列上方没有年份，不会被读取（是否填错了位置？）。"
 
 
 def _typed_beside(book: Workbook, target: tuple, named: set, campaign: Campaign) -> tuple | None:

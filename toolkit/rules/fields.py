@@ -65,7 +65,7 @@ def check_fields(app: Application, campaign: Campaign) -> Iterator[Issue]:
                 yield _invalid(spec, v, file, label=label)
             elif (v is None or v.empty) and spec.required:
                 yield make_issue("field.missing", file=file, location=v.location if v else "申请表“基本情况”",
-                                 field=label, note="" if per_year else _not_found(spec))
+                                 field=label, note=(v.note if v is not None else "") if per_year else _not_found(spec))
             elif v is not None and not v.empty and _has_limits(spec):
                 yield from _limits(spec, v, file, label=label)
             # a count that is not a whole number is finance.suspicious (finance.py)
