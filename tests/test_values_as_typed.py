@@ -270,3 +270,36 @@ def test_a_name_typed_over_two_lines_of_its_cell_is_one_name_everywhere(tmp_path
         assert [enterprise, name] in [r[1:3] for r in rows], rows
         receipt = openpyxl.load_workbook(latest / "回执" / f"{unit}-回执.xlsx")["申报情况"]
         assert [enterprise, name] in [list(r[1:3]) for r in receipt.iter_rows(values_only=True)]
+
+
+def test_zero_width_characters_inside_names_and_texts_are_not_passed_on(tmp_path, campaign):
+    """A zero-width space or BOM inside 申报单位, 标杆名称, 联系人 or 通讯地址 (pasted from a web page) is invisible,
+    but the register's 申报单位 copied into another system, or searched for there ('华信'), carried it: the values
+    in summary.json, the register, the 推荐意见 and the 回执 are the names as seen; the verdict as without it."""
+    enterprise = "河北丁零宽机械有限公司"
+    name = f"{enterprise}实施六西格玛设计的经验"
+    unit = "邢台市工业和信息化局"
+    cells = {"申报单位": "河北丁\u200b零宽机械有限公司\ufeff", "标杆名称": f"\u2060{enterprise}实施六西格玛\u200b设计的经验",
+             "联系人": "张\u200b伟"}
+    _pair(tmp_path / "inbox" / unit, enterprise, campaign, cells, "openpyxl")
+    other = "河北戊零宽机械有限公司"
+    _pair(tmp_path / "inbox" / "沧州市工业和信息化局", other, campaign,
+          {"申报单位": f"{other}\u200c", "联系人": "\ufeff李娜"}, "xlsxwriter")
+    apps, detail = _batch(tmp_path)
+    latest = tmp_path / "out" / "latest"
+    seen = []
+    for firm, contact in ((enterprise, "张伟"), (other, "李娜")):
+        app = apps[firm]
+        assert app["status"] == "通过", app["issues"]
+        assert (app["enterprise"], app["fields"]["申报单位"], app["fields"]["联系人"]) == (firm, firm, contact)
+        seen += [app["benchmark_name"], *detail[firm].values()]
+    assert apps[enterprise]["benchmark_name"] == name and apps[enterprise]["fields"]["标杆名称"] == name
+    import docx
+    opinion = docx.Document(latest / "推荐意见" / f"{unit}-推荐意见.docx")
+    seen += [c.text for t in opinion.tables for r in t.rows for c in r.cells]
+    receipt = openpyxl.load_workbook(latest / "回执" / f"{unit}-回执.xlsx")
+    seen += [v for ws in receipt.worksheets for row in ws.iter_rows(values_only=True) for v in row]
+    leaders = openpyxl.load_workbook(latest / "省级汇总表.xlsx")["推荐汇总表"]
+    seen += [v for row in leaders.iter_rows(values_only=True) for v in row]
+    assert enterprise in seen and name in seen
+    assert not [v for v in seen if isinstance(v, str) and any(z in v for z in ZW)]

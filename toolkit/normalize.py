@@ -144,12 +144,14 @@ def _bad(raw: object, text: str, note: str) -> Parsed:
 
 
 def to_text(raw: object) -> Parsed:
-    """Plain text: value is :func:`clean_text` of raw, or None when empty/placeholder (also when only invisible
-    characters such as a zero-width space are left, which Excel shows as an empty cell)."""
+    """Plain text: value is :func:`clean_text` of raw without zero-width characters (a zero-width space, BOM, word
+    joiner pasted from a web page, WeChat or a PDF: invisible in Excel, but copied with the name from the register
+    into another system, or searched for there, '华\u200b信' is not '华信'), or None when empty/placeholder (also
+    when only such characters are left, which Excel shows as an empty cell). ``text``: as typed, for messages."""
     text = clean_text(raw)
     if is_placeholder(text):
         return _empty(raw, text)
-    return Parsed(raw=raw, text=text, value=text, ok=True, empty=False)
+    return Parsed(raw=raw, text=text, value=_INVISIBLE_RE.sub("", text).strip(), ok=True, empty=False)
 
 
 # ---------------------------------------------------------------------------
