@@ -341,6 +341,21 @@ def test_to_phone_notes(raw, note):
     assert p.note == note
 
 
+@pytest.mark.parametrize("raw, value, note", [
+    ("1.38E+10", None, "科学计数法"), ("1.38e10", None, "科学计数法"), ("1.5003116E+10", None, "科学计数法"),
+    ("１．３８Ｅ＋１０", None, "科学计数法"), ("1.38E+10、0311-87803218", None, "科学计数法"),
+    ("1.5003116043E+10", "15003116043", ""), ("1.5003116043e10", "15003116043", ""),
+    ("1.50031160431E+10", None, "不是有效的电话号码"),  # a fraction: no phone number
+    ("0311-87803218、1.5003116043E+10", "0311-87803218、15003116043", ""),
+])
+def test_a_phone_in_scientific_notation(raw, value, note):
+    """A long number Excel showed in scientific notation, copied or exported as text: read when every digit is
+    there; else the clerk is told the last digits are lost (not only '不是有效的电话号码')."""
+    p = to_phone(raw)
+    assert (p.value, p.ok) == (value, value is not None)
+    assert note in p.note
+
+
 def test_to_phone_number_lost_zero_note_mentions_zero():
     p = to_phone(31187803218)
     assert p.ok is False and p.value is None

@@ -70,6 +70,7 @@ NOTE_MONEY_NOT_COUNT = "是金额而不是人数"
 NOTE_BAD_PHONE = "不是有效的电话号码"
 NOTE_NO_AREA_CODE = "缺少区号"
 NOTE_PHONE_AS_NUMBER = "电话号码被保存成了数字，区号开头的0已丢失，请改为文本格式重新填写"
+NOTE_PHONE_SCIENTIFIC = "是科学计数法显示的数字，号码的后几位已经丢失，请把单元格设为文本格式后重新填写完整号码"
 NOTE_BAD_EMAIL = "不是有效的电子邮箱"
 
 # ---------------------------------------------------------------------------
@@ -289,9 +290,25 @@ _PHONE_BARE_CC_RE = re.compile(r"^86[\s\-]+")
 _PHONE_MAIN_RE = re.compile("[0-9\\s\\-\u2010-\u2015\u2212().]*")
 
 
+_SCIENTIFIC_RE = re.compile(r"([0-9])(?:\.([0-9]+))?e\+?([0-9]{1,2})")
+
+
 def _parse_phone(s: str) -> tuple[str | None, str]:
-    """Parse one (NFKC, single-number) phone string. Returns (value, note)."""
+    """Parse one (NFKC, single-number) phone string. Returns (value, note).
+
+    A number shown in scientific notation and copied or saved as text (Excel shows a long number typed into a
+    General cell so: '1.38E+10'; a CSV export or a copy keeps only what is shown) is read when every digit is
+    there ('1.5003116043E+10' -> '15003116043'); else its last digits are lost (NOTE_PHONE_SCIENTIFIC)."""
     s = s.strip().translate(_ASCII_LOWER)
+    m = _SCIENTIFIC_RE.fullmatch(s)
+    if m:
+        digits = m.group(1) + (m.group(2) or "")
+        places = int(m.group(3)) + 1
+        if len(digits) < places:
+            return None, NOTE_PHONE_SCIENTIFIC
+        if len(digits) > places:
+            return None, NOTE_BAD_PHONE
+        s = digits
     ext: str | None = None
     m = _PHONE_EXT_RE.search(s)
     if m and m.start() > 0:
