@@ -85,6 +85,29 @@ def test_a_tile_per_unit_with_summary_counts(demo_run, tmp_path):
     assert not dom.xpath("//script") and not dom.xpath("//link[@rel='stylesheet']")
 
 
+def test_nothing_left_says_what_the_receipt_says(demo_run):
+    """A unit with nothing left to handle: its tile (index.html and its own page) says so in the 回执's words — and
+    a unit whose application is 不符合申报条件 (the demo's 保定) is not told '无。' beside that verdict: the tile names
+    it, says it is not in the 推荐意见 and where its fixes are, in case a figure was typed wrong."""
+    _, outbox, summary, _ = demo_run
+    index = lxml_html.fromstring((outbox / "latest" / "index.html").read_bytes())
+    done = [u for u in summary["units"] if u["received"] and not u["to_handle"]]
+    ineligible = [u for u in done if u["ineligible"]]
+    assert ineligible and len(done) > len(ineligible)
+    for u in done:
+        page = lxml_html.fromstring((outbox / "latest" / "单位" / u["unit"] / "index.html").read_bytes())
+        for tile, where in ((index.xpath(f'//article[@data-unit="{u["unit"]}"]')[0], "本页下方“问题清单”"),
+                            (page.xpath("//article[@data-unit]")[0], "本页“问题及修改方法”")):
+            line = tile.xpath('string(.//p[contains(@class, "done")])')
+            if u["ineligible"]:
+                firms = [a["enterprise"] for a in summary["applications"]
+                         if a["unit"] == u["unit"] and a["status"] == "不符合申报条件"]
+                assert line == (f"没有需补正的申报；{len(firms)} 项不符合申报条件（{'、'.join(firms)}），不列入推荐意见，"
+                                f"如是填写错误造成的，请按{where}改正后重新报送。"), line
+            else:
+                assert line == "本单位的申报材料没有需要修改的错误。", line
+
+
 def _relative_links(dom) -> list[str]:
     return [a.get("href") for a in dom.xpath("//a[@href]")]
 

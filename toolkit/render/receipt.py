@@ -122,16 +122,23 @@ def to_handle_text(view: UnitView) -> str:
     """'还需处理 2 项：…；…' or a line saying nothing is left (the count is UnitStatus.to_handle)."""
     items = to_handle_items(view)
     if not view.status.to_handle and not items:
-        if not view.status.received and not view.files:
-            return "还需处理 0 项：本单位尚未报送申报材料。"
-        # an application 不符合申报条件 keeps its errors (listed below, each with its fix): 'no error to correct'
-        # read as if they were gone, and the 申报条件 error itself may be a figure typed wrong
-        ineligible = [a.enterprise or "（未写申报单位）" for a in view.applications if a.status == INELIGIBLE]
-        if ineligible:
-            return (f"还需处理 0 项：没有需补正的申报；{len(ineligible)} 项不符合申报条件（{'、'.join(ineligible)}），"
-                    "不列入推荐意见，如是填写错误造成的，请按“问题及修改方法”改正后重新报送。")
-        return "还需处理 0 项：本单位的申报材料没有需要修改的错误。"
+        return f"还需处理 0 项：{nothing_to_handle(view, where='“问题及修改方法”')}"
     return f"还需处理 {view.status.to_handle} 项：" + "；".join(items) + "。详见“问题及修改方法”。"
+
+
+def nothing_to_handle(view: UnitView, *, where: str) -> str:
+    """The sentence said of a unit with nothing left to handle (to_handle_items empty): nothing sent yet; no error
+    to correct; or, with applications 不符合申报条件, that they are not in the 推荐意见 and how to have them judged
+    again (``where``: where their problems and fixes are listed — the 回执's sheet, the unit page's table)."""
+    if not view.status.received and not view.files:
+        return "本单位尚未报送申报材料。"
+    # an application 不符合申报条件 keeps its errors (listed with their fixes): 'no error to correct' read as if they
+    # were gone, and the 申报条件 error itself may be a figure typed wrong
+    ineligible = [a.enterprise or "（未写申报单位）" for a in view.applications if a.status == INELIGIBLE]
+    if ineligible:
+        return (f"没有需补正的申报；{len(ineligible)} 项不符合申报条件（{'、'.join(ineligible)}），不列入推荐意见，"
+                f"如是填写错误造成的，请按{where}改正后重新报送。")
+    return "本单位的申报材料没有需要修改的错误。"
 
 
 def headline(view: UnitView) -> str:

@@ -54,6 +54,7 @@ from .receipt import (
     errors_first,
     grouped_problems,
     last_received,
+    nothing_to_handle,
     opinion_state,
     to_handle_items,
 )
@@ -217,6 +218,10 @@ def _documents(folder: Path, unit: str, *, here: bool) -> list[tuple[str, Path, 
     return [(label, path, (path.parent.name, path.name)) for label, path in docs]
 
 
+# where a unit's problems and their fixes are listed: on its page, and on index.html
+_PROBLEMS_HERE, _PROBLEMS = "本页“问题及修改方法”", "本页下方“问题清单”"
+
+
 def _tile(folder: Path, view: UnitView, *, here: bool, with_unit_page: bool) -> str:
     """One unit's tile: counts, stamped opinion, latest receipt, what is left to do, links."""
     s = view.status
@@ -232,8 +237,10 @@ def _tile(folder: Path, view: UnitView, *, here: bool, with_unit_page: bool) -> 
     todo = [esc(item) for item in to_handle_items(view)]
     if not s.received:
         todo.append("尚未报送申报材料。")
+    # nothing left: said as the 回执 says it (an application 不符合申报条件 is not 'nothing', and may be a typing slip)
+    done = esc(nothing_to_handle(view, where=_PROBLEMS_HERE if here else _PROBLEMS))
     todo_html = ("<ul class=\"todo-list\">" + "".join(f"<li>{t}</li>" for t in todo) + "</ul>" if todo
-                 else '<p class="line done">无。</p>')
+                 else f'<p class="line done">{done}</p>')
     if not s.received:
         opinion_html = '<p class="line">推荐意见：未生成（尚未报送）</p>'
     elif s.draft_reasons:
