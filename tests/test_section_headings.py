@@ -476,3 +476,62 @@ def test_the_heading_repeated_as_a_label_before_the_name_is_no_part_of_it(line, 
     summary = read_sections(read_docx(_docx(doc)).blocks, campaign)
     section = summary.sections[KEYS[0]]
     assert section.text == name and section.chars == count_words(name)
+
+
+CN_PLACES = "一二三四五"
+LATIN_ROMAN = ["I", "II", "III", "IV", "V"]
+NUMBER_FORMS = {
+    "一）": lambda n: f"{CN_PLACES[n]}）", "一)": lambda n: f"{CN_PLACES[n]})", "一 (space)": lambda n: f"{CN_PLACES[n]} ",
+    "一　(ideographic space)": lambda n: f"{CN_PLACES[n]}\u3000", "壹、 (大写)": lambda n: "壹贰叁肆伍"[n] + "、",
+    "【一】": lambda n: f"【{CN_PLACES[n]}】", "〔一〕": lambda n: f"〔{CN_PLACES[n]}〕", "[1]": lambda n: f"[{n + 1}]",
+    "⑴": lambda n: "⑴⑵⑶⑷⑸"[n], "㈠": lambda n: "㈠㈡㈢㈣㈤"[n], "⒈": lambda n: "⒈⒉⒊⒋⒌"[n],
+    "Part 1": lambda n: f"Part {n + 1} ", "PART 1:": lambda n: f"PART {n + 1}: ",
+    "Part I.": lambda n: f"Part {LATIN_ROMAN[n]}. ",
+    "Chapter 1": lambda n: f"Chapter {n + 1} ", "A.": lambda n: "ABCDE"[n] + ". ", "B、": lambda n: "ABCDE"[n] + "、",
+    "(a)": lambda n: f"({'abcde'[n]})", "I.": lambda n: LATIN_ROMAN[n] + ". ", "IV、": lambda n: LATIN_ROMAN[n] + "、",
+}
+
+
+@pytest.mark.parametrize("how", ["plain", "bold"])
+@pytest.mark.parametrize("form", NUMBER_FORMS)
+def test_headings_numbered_in_any_typed_form_are_found(form, how, campaign):
+    """Headings numbered '一）', '一 ', '壹、', '【一】', '⑴', '㈠', '⒈', 'Part 1', 'A.', 'II.' (each a form Word's 编号 or a
+    keyboard gives) were not seen: with every heading so numbered, plain text, the whole 总结材料 was 'not a 总结材料'
+    (file.unrecognized), the application without one. Each section is found, with its 字数, and placed by its number."""
+    headings = [NUMBER_FORMS[form](n) + key for n, key in enumerate(KEYS)]
+    data = _summary(headings, how="bold" if how == "bold" else "numbered text")
+    assert _counts(data, campaign) == EXPECTED
+    extracted = extract(data, "材料.docx", campaign, file="材料.docx")
+    assert extracted.kind == SUMMARY and not extracted.issues
+
+
+@pytest.mark.parametrize("form", ["一）", "Part 1", "壹、 (大写)", "⑴"])
+def test_a_section_numbered_in_its_place_is_found_however_worded(form, campaign):
+    """Numbered in a form of its own ('四）主要做法', 'Part 5 取得成效'), a section worded otherwise is found by its place,
+    as '四、主要做法' is; its neighbours keep their 字数."""
+    headings = [NUMBER_FORMS[form](n) + key for n, key in enumerate(KEYS)]
+    headings[3] = NUMBER_FORMS[form](3) + "主要做法"
+    headings[4] = NUMBER_FORMS[form](4) + "取得成效"
+    assert _counts(_summary(headings, how="numbered text"), campaign) == EXPECTED
+
+
+@pytest.mark.parametrize("paragraph", ["A. 摘要写法是先概括方法，再写成果。", "一 摘要部分写了，但是放在后面。", "Part 2 of the plan",
+                                       "I. 企业概况方面，公司始建于1958年。"])
+def test_a_sentence_after_a_typed_number_stays_text(paragraph, campaign):
+    """A numbered sentence that starts with a heading's words is text of the section it is in, not a heading."""
+    doc = _document(NOTICE, how="numbered text")
+    doc.add_paragraph(paragraph)
+    counts = _counts(_docx(doc), campaign)
+    assert counts[KEYS[4]] == EXPECTED[KEYS[4]] + count_words(paragraph)
+    assert {k: v for k, v in counts.items() if k != KEYS[4]} == {k: v for k, v in EXPECTED.items() if k != KEYS[4]}
+
+
+def test_a_summary_numbered_part_1_passes_run_py_check(tmp_path):
+    """run.py check reads a 总结材料 whose headings are 'Part 1 质量标杆名称' … and one numbered '一）摘要' … as a
+    总结材料 with every section, in a real subprocess."""
+    from conftest import run_cli
+    for form in ("Part 1", "一）"):
+        path = tmp_path / f"总结材料{form.replace(' ', '')}.docx"
+        path.write_bytes(_summary([NUMBER_FORMS[form](n) + key for n, key in enumerate(KEYS)], how="numbered text"))
+        out = run_cli("check", path).stdout
+        assert "识别为：总结材料" in out and "无法识别" not in out and "缺少章节" not in out, out

@@ -310,7 +310,8 @@ def test_outline_level_set_on_the_paragraph_itself_makes_a_heading():
 @pytest.mark.parametrize("n, fmt, shown", [
     (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCountingThousand", "十一"),
     (20, "chineseCounting", "二十"), (105, "chineseCounting", "一百零五"), (2, "chineseLegalSimplified", "贰"),
-    (3, "decimalEnclosedCircle", "③"), (4, "upperRoman", "IV"), (27, "lowerLetter", "aa"),
+    (3, "decimalEnclosedCircle", "③"), (15, "decimalEnclosedCircle", "⑮"), (21, "decimalEnclosedCircle", "21"),
+    (4, "upperRoman", "IV"), (27, "lowerLetter", "aa"),
     (1, "ideographTraditional", "甲"), (12, "decimalFullWidth", "１２"), (5, "decimal", "5"), (7, "none", "")])
 def test_list_number_formats(n, fmt, shown):
     assert format_number(n, fmt) == shown

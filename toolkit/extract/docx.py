@@ -815,13 +815,23 @@ def table_sheet(block: Block, label: str) -> Sheet:
 
 # ---------------------------------------------------------------- sections
 
+_CN_NUMERALS = "一二三四五六七八九十壹贰叁肆伍陆柒捌玖拾"  # a heading's number in Chinese: common or 大写 (legal) digits
+_LATIN_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+_LATIN_ROMAN_RE = "(?:IX|IV|VI{0,3}|I{1,3}|X)"  # I … X, as typed with Latin capitals
+# A heading's number as enterprises type it before the words, each form Word's 编号 offers or a keyboard gives:
+# '第一部分' '第3章' 'Part 1' (its English form); '（一）' '(1)' '【一】' '[1]' '〔一〕'; '一、' '一.' '一）' '一 ' (a
+# space), in 大写 '壹、'; '1.' '1、' '1）' '4.2'; the enclosed '①' '⑴' '⒈' '㈠'; '一、'-like Roman 'Ⅱ、' 'II.'; a
+# letter 'A.' 'B、' '(C)'. Stripped before the words are compared with the sections' keys (_heading_mark).
 _NUMBERING = re.compile(
     r"^\s*(?:第[一二三四五六七八九十\d]+(?:部分|章|节|项)?[、.．:：\s]*"
-    r"|[（(]\s*[一二三四五六七八九十\d]+\s*[)）][、.．]?"
-    r"|[一二三四五六七八九十]+\s*[、.．:：]"
+    rf"|(?i:part|chapter|section)\s*(?:\d+|{_LATIN_ROMAN_RE}(?![A-Za-z]))\s*[、.．:：\-—]?"
+    r"|[（(【\[〔]\s*(?:[一二三四五六七八九十\d]+|[A-Ja-j])\s*[)）】\]〕][、.．]?"
+    rf"|[{_CN_NUMERALS}]+(?:\s*[、.．:：)）]|\s+)"
     r"|\d+(?:\.\d+)*\s*[、.．:：)）]?(?=\D)"
-    r"|[①②③④⑤⑥⑦⑧⑨⑩]"
-    r"|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\s*[、.．])\s*"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩]"
+    r"|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\s*[、.．]"
+    rf"|{_LATIN_ROMAN_RE}\s*[、.．)）]"
+    r"|[A-Ja-j]\s*[、.．)）])\s*"
 )
 _LIMIT = re.compile(r"^\s*[（(][^()（）]{0,20}(?:字|以内|提供|可选|选填)[^()（）]{0,10}[）)]")
 
@@ -1032,33 +1042,54 @@ def _in_order(key: str, core: str) -> bool:
     return all(c in chars for c in key)
 
 
+_LEGAL_DIGITS = str.maketrans("壹贰叁肆伍陆柒捌玖拾", "一二三四五六七八九十")
+_ENCLOSED = {**{c: n for n, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩", 1)}, **{c: n for n, c in enumerate("⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽", 1)},
+             **{c: n for n, c in enumerate("⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑", 1)}, **{c: n for n, c in enumerate("㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩", 1)}}
+_ROMAN = ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "Ⅷ", "Ⅸ", "Ⅹ"]
+
+
+def _count_of(n: str) -> int | None:
+    """A heading's number as typed -> its value: '3' 3, '十二' 12, '拾贰' 12, '③' '⑶' '⒊' '㈢' 3, 'Ⅳ' 'IV' 4, 'C' 3;
+    None for what is not one."""
+    if n.isdecimal():
+        return int(n)
+    if n in _ENCLOSED:
+        return _ENCLOSED[n]
+    if n in _ROMAN:
+        return _ROMAN.index(n) + 1
+    if n.upper() in _LATIN_ROMAN:
+        return _LATIN_ROMAN.index(n.upper()) + 1
+    if len(n) == 1 and n.isascii() and n.isalpha():
+        return ord(n.upper()) - ord("A") + 1
+    return chinese_count(n.translate(_LEGAL_DIGITS))
+
+
+# how a heading is numbered: its kind, in the order tried (the first that matches); each finds the number typed
 _NUMBER_KINDS = ((re.compile(r"^\s*第\s*([一二三四五六七八九十\d]+)"), "第"),
-                 (re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]+|\d+)\s*[)）]"), "（）"),
-                 (re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．:：]"), "一、"),
+                 (re.compile(rf"^\s*(?i:part|chapter|section)\s*(\d+|{_LATIN_ROMAN_RE})(?![A-Za-z])"), "第"),
+                 (re.compile(r"^\s*[（(【\[〔]\s*([一二三四五六七八九十]+|\d+)\s*[)）】\]〕]"), "（）"),
+                 (re.compile(r"^\s*([⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩])"), "（）"),
+                 (re.compile(rf"^\s*([{_CN_NUMERALS}]+)(?:\s*[、.．:：)）]|\s+)"), "一、"),
                  (re.compile(r"^\s*(\d+)[.．]\d"), "1.1"),  # a sub-heading's number: 4.4, 4.1.2
                  (re.compile(r"^\s*(\d+)(?!\.\d)"), "1."),
+                 (re.compile(r"^\s*([⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑])"), "1."),
                  (re.compile(r"^\s*([①②③④⑤⑥⑦⑧⑨⑩])"), "①"),
-                 (re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"), "Ⅰ"))
-_CIRCLED, _ROMAN = "①②③④⑤⑥⑦⑧⑨⑩", ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ", "Ⅷ", "Ⅸ", "Ⅹ"]
+                 (re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)"), "Ⅰ"),
+                 (re.compile(rf"^\s*({_LATIN_ROMAN_RE})\s*[、.．)）]"), "Ⅰ"),
+                 (re.compile(r"^\s*[（(]?\s*([A-Ja-j])\s*[、.．)）]"), "A"))
 
 
 def _numbering(text: str, block: Block) -> tuple[str, int | None]:
-    """How a heading is numbered as it shows (Word's list number included): its kind ('一、', '（）', '1.', '第',
-    '①', 'Ⅰ', '1.1' for a sub-heading's 4.4; 'auto' for a list number Word would show but we cannot; '' for none)
-    and its number."""
+    """How a heading is numbered as it shows (Word's list number included): its kind ('一、' — '一）', '一 ' and
+    大写 '壹、' alike —, '（）' — '⑴' '㈠' '【一】' too —, '1.' — '⒈' too —, '第' — 'Part 1' too —, '①', 'Ⅰ' —
+    'II.' too —, 'A' for a letter, '1.1' for a sub-heading's 4.4; 'auto' for a list number Word would show but we
+    cannot; '' for none) and its number (_count_of)."""
     for pattern, style in _NUMBER_KINDS:
         m = pattern.match(text)
         if m:
-            n = m.group(1)
             if style == "1.1":
                 return style, None  # (a place within a section, not a section's)
-            if n.isdecimal():
-                return style, int(n)
-            if style == "①":
-                return style, _CIRCLED.index(n) + 1
-            if style == "Ⅰ":
-                return style, _ROMAN.index(n) + 1 if n in _ROMAN else None
-            return style, chinese_count(n)
+            return style, _count_of(m.group(1))
     return ("auto", None) if block.numbered else ("", None)
 
 
