@@ -391,6 +391,74 @@ def test_a_name_wrapped_by_a_soft_line_break_is_one_name(where, campaign):
     assert summary.benchmark_name == NAME
 
 
+
+def _name_on_lines(lines: list[str], *, inline: bool = False, blank: bool = False) -> bytes:
+    """A 总结材料 whose 质量标杆名称 is typed over several paragraphs (Enter pressed to wrap it, centred): the first
+    after the heading's '：' with ``inline``, an empty paragraph between the lines with ``blank``."""
+    doc = Document()
+    heading = doc.add_paragraph()
+    heading.add_run(NOTICE[0] + ("：" + lines[0] if inline else "")).bold = True
+    for n, line in enumerate(lines[1:] if inline else lines):
+        if blank and n:
+            doc.add_paragraph()
+        doc.add_paragraph(line).alignment = 1
+    for h, body in zip(NOTICE[1:], BODIES[1:]):
+        doc.add_paragraph().add_run(h).bold = True
+        doc.add_paragraph(body)
+    return _docx(doc)
+
+
+NAME_LINES = {
+    "two lines": (["河北华远钢管", "实施六西格玛设计的经验"], {}),
+    "three lines": (["河北华远钢管", "实施六西格玛设计", "的经验"], {}),
+    "after the heading's colon": (["河北华远钢管", "实施六西格玛设计的经验"], {"inline": True}),
+    "an empty paragraph between": (["河北华远钢管实施", "六西格玛设计的经验"], {"blank": True}),
+    "quoted": (["“河北华远钢管", "实施六西格玛设计的经验”"], {}),
+}
+
+
+@pytest.mark.parametrize("variant", list(NAME_LINES))
+def test_a_name_wrapped_over_paragraphs_is_one_name(variant, campaign):
+    """A long 标杆名称 wrapped by hand with Enter (two or three paragraphs, centred): one name — it was read as its
+    first line ('河北华远钢管'), so run.py check said it did not end with 经验 and, beside the 申请表, that the two
+    names differ (an error on a correct application). Its 字数 is the whole name's."""
+    lines, how = NAME_LINES[variant]
+    summary = read_sections(read_docx(_name_on_lines(lines, **how)).blocks, campaign)
+    assert summary.benchmark_name in (NAME, f"“{NAME}”")
+    assert summary.sections[KEYS[0]].chars == count_words("".join(lines))
+    assert _counts(_name_on_lines(lines, **how), campaign) | {KEYS[0]: EXPECTED[KEYS[0]]} == EXPECTED
+
+
+@pytest.mark.parametrize("second", ["——以六西格玛设计全面提升钢管质量", "本公司推行六西格玛设计，成效显著。",
+                                    "（申报单位：河北华远钢管有限公司）"])
+def test_a_line_after_a_finished_name_is_not_part_of_it(second, campaign):
+    """After a name that ends as a name ends (…的经验), a subtitle or a note is not part of the name; after an unfinished
+    one, a sentence is not either."""
+    summary = read_sections(read_docx(_name_on_lines([NAME, second])).blocks, campaign)
+    assert summary.benchmark_name == NAME
+    unfinished = read_sections(read_docx(_name_on_lines(["河北华远钢管六西格玛设计", "本公司推行六西格玛设计，成效显著。"])).blocks,
+                               campaign)
+    assert unfinished.benchmark_name == "河北华远钢管六西格玛设计"
+
+
+def test_a_name_on_two_lines_beside_its_form_in_run_py_check(tmp_path, make_form):
+    """run.py check (a real subprocess) of a 申请表 and a 总结材料 whose name is on two lines: no mismatch, no naming
+    hint; a name of 46 字 on two lines of 23 is over the 40 字 limit (it was not said: only the first line counted)."""
+    from conftest import run_cli
+    enterprise = "河北华远钢管有限公司"
+    form = make_form(tmp_path / "ok" / "申请表.xlsx", 申报单位=enterprise, 标杆名称=NAME)
+    summary = tmp_path / "ok" / "总结材料.docx"
+    summary.write_bytes(_name_on_lines(["河北华远钢管", "实施六西格玛设计的经验"]))
+    out = run_cli("check", form, summary).stdout
+    assert "不一致" not in out and "命名规则" not in out and "识别为：总结材料" in out, out
+    long_name = "河北华远钢管有限公司在无缝钢管全流程生产中系统推行六西格玛设计和精益生产方法提升产品一致性的经验"
+    lines = [long_name[:23], long_name[23:]]
+    form = make_form(tmp_path / "long" / "申请表.xlsx", 申报单位=enterprise, 标杆名称=long_name)
+    summary = tmp_path / "long" / "总结材料.docx"
+    summary.write_bytes(_name_on_lines(lines))
+    out = run_cli("check", form, summary).stdout
+    assert "标杆名称超过字数限制" in out and f"{count_words(long_name)}字" in out and "不一致" not in out, out
+
 # ---- headings in the enterprise's own words, found by their place ----
 
 OWN_WORDS = {

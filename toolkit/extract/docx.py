@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from ..campaign import Campaign, SectionSpec
 from ..keys import SECTION_NAME
 from ..model import Section, SummaryData
+from ..names import bare_name
 from ..normalize import chinese_count, clean_text, normalize_name
 from ..wordcount import count_words
 from .grid import Sheet
@@ -1304,6 +1305,20 @@ def _after_label(text: str, campaign: Campaign) -> str:
     return m.group(2).strip() if label in {normalize_name(k) for k in (spec.key, *spec.synonyms)} else text
 
 
+def continues_name(name: str, line: str, campaign: Campaign) -> bool:
+    """Whether ``line``, a paragraph of the 质量标杆名称 section after the paragraph(s) read as ``name``, is the rest of
+    that name, wrapped by hand with Enter ('河北华信精密机械有限公司' / '实施六西格玛设计的经验', a long name centred on two
+    lines): ``name`` does not end as a name ends (the campaign's suffix, '经验', quotes and closing punctuation aside:
+    names.bare_name), and ``line`` is no sentence (none of 。，；！？) and no longer than a whole name may be (the
+    campaign's name limit, in characters). A line after a finished name ('——以六西格玛设计提升产品质量', a sentence
+    about it) is not part of it."""
+    suffix = normalize_name(campaign.name_suffix)
+    if not suffix or bare_name(name).endswith(suffix):
+        return False
+    line = line.strip()
+    return bool(line) and len(line) <= campaign.name_limit and not _SENTENCE.search(line)
+
+
 _LABELLED = re.compile(r"^([^:：]{1,24})[:：]\s*(\S.*)$", re.S)  # 'label：text'
 
 
@@ -1343,6 +1358,11 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
                     text = text.replace("\n", "")
                     if not acc[current]["texts"] and (unlabelled := _after_label(text, campaign)) != text:
                         text, count = unlabelled, count_words(unlabelled)  # '质量标杆名称：…' under its heading
+                    texts = acc[current]["texts"]
+                    if texts and continues_name(texts[-1], text, campaign):
+                        texts[-1] += text  # the name's next line: one name wrapped by hand over two paragraphs
+                        acc[current]["chars"] += count
+                        continue
                 acc[current]["texts"].append(text)
                 acc[current]["chars"] += count
             acc[current]["images"] += block.images
