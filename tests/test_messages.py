@@ -19,6 +19,7 @@ SPEC_SEVERITY = {
     "eligibility.branch": ERROR,
     "quota.exceeded": ERROR, "rank.missing": WARNING, "rank.conflict": ERROR, "duplicate.enterprise": ERROR,
     "deadline.late": ERROR, "region.other": WARNING, "section.too-short": WARNING, "section.guidance": WARNING,
+    "section.repeated": WARNING,
     "version.resaved": WARNING, "rank.gap": WARNING,
 }
 
@@ -35,7 +36,7 @@ SAMPLES = {
     "written": "保定市", "unit": "唐山市工业和信息化局", "region": "唐山市", "units": "河北省冶金行业协会",
     "minimum": 300, "paragraphs": 5, "excerpt": "（用一句话概括典型经验……填写时请删除本段说明。）",
     "length": "在申请表和总结材料中都是43字", "both": "都", "same": "，两处改成同一个名称", "pick": "从下拉列表中选择",
-    "where": "“企业概况”部分",
+    "where": "“企业概况”部分", "times": 2, "titles": "二、摘要”“四、摘要",
 }
 LOCATION = "申请表!B3"
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -58,7 +58,7 @@ SPEC_CODES = {
     "name.pattern", "section.missing", "section.too-long", "mismatch", "eligibility.unprofitable",
     "finance.suspicious", "quota.exceeded", "rank.missing", "rank.conflict", "duplicate.enterprise",
     "deadline.late", "region.other", "section.too-short", "section.guidance", "eligibility.branch", "version.resaved",
-    "rank.gap",
+    "rank.gap", "section.repeated",
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -226,6 +226,23 @@ def unit_apps(count: int, *, prefixes: bool = True, folder: str = "石家庄", u
 
 def file_issues(data: bytes, name: str) -> list:
     return list(extract(data, name, CAMPAIGN).issues)
+
+
+def summary_headed_again_bytes(*, again: str) -> bytes:
+    """The good 总结材料 as a .docx, numbered '一、' …, with a further paragraph ``again`` (and a text under it) after the
+    企业概况: '四、摘要' heads the 摘要 again; '（一）摘要的来源' is a sub-heading of the 企业概况."""
+    import docx
+
+    document = docx.Document()
+    for n, (key, text) in enumerate(GOOD_SECTIONS.items()):
+        document.add_paragraph(f"{'一二三四五六七'[n]}、{key}")
+        document.add_paragraph(text)
+        if key == "企业概况":
+            document.add_paragraph(again)
+            document.add_paragraph("本公司推行六西格玛设计，成效显著。")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def summary_docx_bytes(*, guidance: bool) -> bytes:
@@ -431,6 +448,11 @@ CASES = [
      lambda: file_issues(summary_docx_bytes(guidance=True), "总结材料.docx"), True),
     ("section.guidance", "a note in brackets of the enterprise's own",
      lambda: file_issues(summary_docx_bytes(guidance=False), "总结材料.docx"), False),
+    # -- section.repeated
+    ("section.repeated", "摘要 headed again after the 企业概况",
+     lambda: file_issues(summary_headed_again_bytes(again="四、摘要"), "总结材料.docx"), True),
+    ("section.repeated", "a sub-heading of the 企业概况 with the 摘要's word in it",
+     lambda: file_issues(summary_headed_again_bytes(again="（一）摘要的来源"), "总结材料.docx"), False),
     # -- mismatch
     ("mismatch", "标杆名称 differs", lambda: rule_issues(
         sections={"质量标杆名称": "石家庄华北精工机械实施精益生产的经验"}), True),

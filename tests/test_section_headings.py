@@ -603,3 +603,46 @@ def test_a_summary_numbered_part_1_passes_run_py_check(tmp_path):
         path.write_bytes(_summary([NUMBER_FORMS[form](n) + key for n, key in enumerate(KEYS)], how="numbered text"))
         out = run_cli("check", path).stdout
         assert "识别为：总结材料" in out and "无法识别" not in out and "缺少章节" not in out, out
+
+
+AGAIN = {"after the 企业概况": (["一", "二", "三", "摘要", "四", "五"], "four"),
+         "at the end": (["一", "二", "三", "四", "五", "摘要"], "six"),
+         "straight after": (["一", "二", "摘要", "三", "四", "五"], "three")}
+
+
+@pytest.mark.parametrize("how", ["numbered text", "bold", "heading style"])
+@pytest.mark.parametrize("where", list(AGAIN))
+def test_a_section_headed_again_keeps_its_text_and_is_reported(where, how, campaign, tmp_path):
+    """A 摘要 pasted twice under a second '×、摘要' heading: its text was charged to the section before the copy (the
+    企业概况 grew by the whole 摘要 — too long where it is not) or, at the end, the copy was taken for the 证实性材料.
+    Now both copies count as the 摘要 (the 字数 Word shows of all its text), every other section keeps its own, and
+    section.repeated names both headings."""
+    order, _ = AGAIN[where]
+    cn = iter("一二三四五六七")
+    headings, bodies = [], []
+    for part in order:
+        n = "一二三四五".index(part) if part != "摘要" else 1
+        headings.append(f"{next(cn)}、{KEYS[n]}")
+        bodies.append(BODIES[n])
+    data = _summary(headings, how=how, bodies=bodies)
+    counts = _counts(data, campaign)
+    assert counts == EXPECTED | {KEYS[1]: 2 * EXPECTED[KEYS[1]]}
+    extracted = extract(data, "总结材料.docx", campaign, file="总结材料.docx")
+    assert "证实性材料" not in extracted.summary.sections
+    repeated = [i for i in extracted.issues if i.code == "section.repeated"]
+    assert len(repeated) == 1 and repeated[0].location == "总结材料“摘要”部分"
+    assert "出现了2次" in repeated[0].message and f"合计{2 * EXPECTED[KEYS[1]]}字" in repeated[0].message
+
+
+def test_a_section_headed_again_in_run_py_check(tmp_path):
+    """run.py check (a real subprocess) says the 摘要 is headed twice, in Chinese, and no 企业概况 over its limit."""
+    from conftest import run_cli
+    bodies = list(BODIES)
+    bodies[1] = "本公司推行六西格玛设计。" * 30  # 360 字: twice is over 500, the 企业概况 with it would be too
+    bodies[2] = "河北华远钢管有限公司成立于1998年。" * 20
+    headings = ["一、" + KEYS[0], "二、摘要", "三、企业概况", "四、摘要", "五、" + KEYS[3], "六、" + KEYS[4]]
+    path = tmp_path / "总结材料.docx"
+    path.write_bytes(_summary(headings, how="numbered text", bodies=[bodies[i] for i in (0, 1, 2, 1, 3, 4)]))
+    out = run_cli("check", path).stdout
+    assert "章节标题重复" in out and "“二、摘要”“四、摘要”" in out and f"“摘要”部分共{2 * count_words(bodies[1])}字" in out, out
+    assert "“企业概况”部分共" not in out, out

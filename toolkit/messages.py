@@ -64,6 +64,10 @@ CATALOGUE: dict[str, Template] = {
                                  "总结材料{where}中仍有{paragraphs}段模板的填写说明（如“{excerpt}”），这些文字不计入字数。",
                                  "请删除总结材料中模板的填写说明（括号中以“填写时请删除本段说明”结尾的文字，可在 Word 中按"
                                  " Ctrl+F 查找这几个字）后再报送。"),
+    "section.repeated": Template(WARNING, "章节标题重复",
+                                 "总结材料中“{section}”部分的标题出现了{times}次（“{titles}”），各处的内容合计{count}字，"
+                                 "都按“{section}”部分统计。",
+                                 "请核对是否重复粘贴了内容：只保留一处“{section}”部分，删除多余的标题和内容后再报送。"),
     "section.too-short": Template(WARNING, "章节内容过少",
                                   "“{section}”部分只有{count}字，内容可能不够详实（通知要求总结材料“内容详实”）。",
                                   "请充实“{section}”部分的内容（建议不少于{minimum}字），确认无误可忽略本提示。"),

@@ -150,6 +150,7 @@ class Section:
     images: int = 0
     tables: int = 0
     location: str = ""
+    repeated: str = ""  # the section's further headings as written ('四、摘要'), one a line: it is headed again
 
 
 @dataclass(frozen=True)

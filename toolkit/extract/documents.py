@@ -182,6 +182,18 @@ def _guidance_left(blocks: list, file: str, summary=None) -> tuple:
                        excerpt=excerpt, paragraphs=len(left), where=where),)
 
 
+def repeated_sections(summary, file: str) -> tuple:
+    """section.repeated (a warning) for each section of ``summary`` (a SummaryData) headed more than once
+    (docx.read_sections: '二、摘要' … '四、摘要'): its text under every heading is counted as that section's — not the
+    section's before the further heading — and the clerk is told where to delete the copy."""
+    if summary is None:
+        return ()
+    return tuple(make_issue("section.repeated", file=file, location=s.location, field=s.key, section=s.key,
+                            times=1 + len(s.repeated.splitlines()),
+                            titles="”“".join([s.title, *s.repeated.splitlines()]), count=s.chars)
+                 for s in summary.sections.values() if s.repeated)
+
+
 def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
     """What a Word document (or a Word web page) is, from its blocks (DocxContent): a Word 申请书 (the form's
     table, and the 总结材料 after it), a 总结材料 (two section headings or more; one, or none but text, in a file
@@ -204,11 +216,12 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
             before = content.blocks[:content.blocks.index(tables[0])]
             issues = (*form.warnings, *_cover_mismatches(before, form, file))
             if summary is not None:
-                issues += _guidance_left(after, file, summary)
+                issues += _guidance_left(after, file, summary) + repeated_sections(summary, file)
             return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
-        return Extracted(kind=SUMMARY, summary=summary, issues=_guidance_left(content.blocks, file, summary))
+        return Extracted(kind=SUMMARY, summary=summary,
+                         issues=_guidance_left(content.blocks, file, summary) + repeated_sections(summary, file))
     if "总结材料" in normalize_name(name) and has_text:
         # named as the notice names it, with text, but no heading found: a 总结材料 whose every section is
         # reported missing (what to add, section by section), not a file to delete

@@ -1194,6 +1194,12 @@ def _chosen_headings(blocks: list[Block], campaign: Campaign, counts: list[int])
         if mark.spec.key not in best or rank > best[mark.spec.key][0]:
             best[mark.spec.key] = (rank, i, mark)
     chosen = {i: (mark.spec, mark.inline) for _rank, i, mark in best.values()}
+    # a section headed again after its heading, the same way and worded as the notice words it ('二、摘要' … '四、摘要',
+    # a draft pasted twice): its text is that section's, not the section's before it (read_sections reports the
+    # repeat). Not one before its heading: the last line of a typed 目录 without page numbers has text after it.
+    chosen.update({i: (mark.spec, mark.inline) for n, (i, mark, weight) in enumerate(weighted)
+                   if i not in chosen and n not in listing and weight > 0 and mark.kind == usual
+                   and mark.exact == EXACT and mark.spec.key in best and i > best[mark.spec.key][1]})
     if strict:
         chosen.update(_placed_by_number(blocks, campaign, usual, chosen))
     return chosen
@@ -1325,6 +1331,8 @@ _LABELLED = re.compile(r"^([^:：]{1,24})[:：]\s*(\S.*)$", re.S)  # 'label：te
 def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
     """The 总结材料's sections from its blocks: each from its chosen heading to the next, with its text (its
     paragraphs and tables, joined by line breaks), 字数, images and tables; ``title`` the first line before them.
+    A section headed again the usual way ('二、摘要' … '四、摘要') goes on under its further heading, which is noted
+    in its ``repeated`` (documents.repeated_sections reports it).
 
     Each block's 字数 is counted once, for choosing headings and for its section: Word's count of texts joined by
     line breaks is the sum of their counts (a break ends a word; wordcount.count_words)."""
@@ -1341,7 +1349,13 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
             current = spec.key
             if current == SECTION_NAME:  # (one line: a soft break Shift+Enter put in it is only its layout)
                 inline = inline.replace("\n", "")
-            acc[current] = {"title": block.shown.strip(), "texts": [inline] if inline else [],
+            if current in acc:  # headed again: its text goes on in the same section, the heading noted
+                acc[current]["again"].append(block.shown.strip())
+                acc[current]["texts"] += [inline] if inline else []
+                acc[current]["chars"] += count_words(inline)
+                acc[current]["images"] += block.images
+                continue
+            acc[current] = {"again": [], "title": block.shown.strip(), "texts": [inline] if inline else [],
                             "chars": count_words(inline), "images": block.images, "tables": 0}
             continue
         if current is None:
@@ -1373,6 +1387,6 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
             acc[current]["images"] += block.images
     for key, a in acc.items():
         text = "\n".join(t for t in a["texts"] if t is not None)
-        found[key] = Section(key=key, title=a["title"], text=text, chars=a["chars"],
-                             images=a["images"], tables=a["tables"], location=f"总结材料“{key}”部分")
+        found[key] = Section(key=key, title=a["title"], text=text, chars=a["chars"], images=a["images"],
+                             tables=a["tables"], location=f"总结材料“{key}”部分", repeated="\n".join(a["again"]))
     return SummaryData(sections=found, title=title)
