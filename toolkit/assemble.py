@@ -66,7 +66,7 @@ from .normalize import normalize_filename, normalize_name, official_date, offici
 from .rules.deadline import late_edit_warning, late_issues, late_warning, received_late
 from .rules.duplicates import duplicate_issues
 from .rules.quota import quota_issues
-from .rules.ranking import prefix_rank, rank_unit
+from .rules.ranking import gives_order, prefix_rank, rank_unit
 from .sizeclass import size_class
 from .units import likely_unit, set_aside_folder, unit_candidates, unit_core
 from .validate import validate
@@ -250,7 +250,7 @@ def _decide_unit(campaign: Campaign, unit, files: list[FileVersion], extracted: 
         ranking_files.remove((fv, ex))  # (another unit's sheet, saved into this unit's folder: not this unit's order)
         entries[fv.path].status = "misplaced"
         entries[fv.path].issues.append(_wrong_folder(fv, other, "推荐排序表", "推荐顺序"))
-    usable = [(fv, ex) for fv, ex in ranking_files if any(r.rank is not None or r.withdrawn for r in ex.ranking)]
+    usable = [(fv, ex) for fv, ex in ranking_files if any(gives_order(r) or r.withdrawn for r in ex.ranking)]
     in_time = any(not any(received_late(f, campaign) for f in app.files) for app in checked)
     on_time = [it for it in usable if not (in_time and received_late(it[0], campaign))]
     late_withdrawals: list = []  # (the late sheet, its 撤回 rows)

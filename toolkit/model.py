@@ -186,7 +186,9 @@ class RankingRow:
     """One row of a unit's 推荐排序表: the rank it gives (None when blank), whom it names, where it is; whether the
     unit marked the application 撤回 (withdrawn); the 成文日期 in the row's 成文日期 column (a sheet made by hand;
     the toolkit's sheet has one cell for it, Extracted.ranking_dates) as written ('' when none), and where
-    (assemble.opinion_date reads it, normalize.official_date)."""
+    (assemble.opinion_date reads it, normalize.official_date). ``rank_text``: the 推荐顺序 as typed when it is
+    filled but not read as a rank (not a number, nor 撤回: '√', 'A'), '' otherwise — a rank the unit gave that the
+    run must not take for a blank one."""
 
     rank: int | None
     enterprise: str
@@ -195,6 +197,7 @@ class RankingRow:
     withdrawn: bool = False
     date_written: str = ""
     date_location: str = ""
+    rank_text: str = ""
 
 
 @dataclass(frozen=True)

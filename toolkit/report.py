@@ -162,10 +162,18 @@ def _field_lines(ex, campaign: Campaign) -> list[str]:
             s = ex.summary.sections.get(spec.key)
             out.append(f"    {spec.key}：" + (f"{s.chars} 字，图片 {s.images}，表格 {s.tables}" if s else "（未找到）"))
     if ex.ranking:  # (a withdrawn row says so, a row without a rank says that: never 'None')
-        out.append("  推荐排序：" + "；".join(
-            f"{'撤回' if r.withdrawn else r.rank if r.rank is not None else '未填顺序'} {r.enterprise}"
-            for r in ex.ranking))
+        out.append("  推荐排序：" + "；".join(f"{_rank_shown(r)} {r.enterprise}" for r in ex.ranking))
     return out
+
+
+def _rank_shown(row) -> str:
+    """A 推荐排序表 row's 推荐顺序 as --show-fields prints it: 撤回, the rank, what was typed that is no rank, or
+    未填顺序."""
+    if row.withdrawn:
+        return "撤回"
+    if row.rank is not None:
+        return str(row.rank)
+    return f"“{row.rank_text}”（不是名次数字）" if row.rank_text else "未填顺序"
 
 
 def _shown(v, *, number: bool = False) -> str:

@@ -779,18 +779,36 @@ def _in_unit(v: Value, spec, year: int, notes: dict, book: Workbook, file: str, 
 _RANK_HEADERS = ("推荐顺序", "排序", "推荐排序", "序号", "排名", "顺序")
 
 
+_CN_DIGITS = "一二三四五六七八九"
+# a rank as clerks type it, after NFKC (normalize.compact: '１', '①' and '⑴' are '1', '(1)'): '1', '第1名', '1.',
+# '1、', '(1)', '【1】', '1st', '2nd', 'No.1', '#1', 'Top1' — the number; '第一', '一', '十二', '第二十名' in words
+_RANK_TEXT = re.compile(r"(?:no\.?|#|top)?[(\[【〔]?第?(\d+|[一二三四五六七八九十]{1,3})[)\]】〕]?"
+                        r"(?:st|nd|rd|th|[名位项个.、,，])?", re.IGNORECASE)
+
+
+def _chinese_count(text: str) -> int | None:
+    """'一' .. '九十九' in words -> the number ('十二' 12, '二十' 20, '二十一' 21); None for anything else."""
+    if text.isdigit():
+        return int(text)
+    tens, sep, ones = text.partition("十")
+    if not sep:
+        return _CN_DIGITS.index(text) + 1 if len(text) == 1 and text in _CN_DIGITS else None
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+        return None
+    return (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
+
+
 def _rank_number(value) -> int | None:
+    """A 推荐顺序 cell -> the rank it gives (1, 2, …), or None: blank, 0 or below, a fraction, or not a rank
+    (_RANK_TEXT: '1', '第2名', '3.', '(1)', '①', '1st', 'No.2', '第一', '十二'; full-width forms read as their
+    ASCII ones)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() and value > 0 else None
-    text = str(value).strip()
-    m = re.fullmatch(r"第?\s*(\d+)\s*[名位项]?", compact(text))
-    if m:  # ('0' typed as text is no rank, as the number 0 is not)
-        return int(m.group(1)) or None
-    cn = "一二三四五六七八九十"
-    m = re.fullmatch(r"第?([一二三四五六七八九十])[名位项]?", text)
-    return cn.index(m.group(1)) + 1 if m else None
+    m = _RANK_TEXT.fullmatch(compact(str(value)))
+    number = _chinese_count(m.group(1)) if m else None
+    return number or None  # ('0' typed as text is no rank, as the number 0 is not)
 
 
 # what says a unit withdraws an application in a 推荐排序表's 推荐顺序, 备注, 说明 or 状态 cell, as clerks write it
@@ -1015,10 +1033,14 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                                                        enterprise=name, file=file, location=sheet.location(rr, c))
                                     for c, says in said.items() if says is None)
                 written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
-                rows.append(RankingRow(rank=None if withdrawn else _rank_number(raw_rank), enterprise=name,
-                                       benchmark_name=title or "", location=sheet.location(rr, rank_col),
-                                       withdrawn=withdrawn, date_written=written,
-                                       date_location=sheet.location(rr, date_col) if written else ""))
+                rank = None if withdrawn else _rank_number(raw_rank)
+                # a rank typed that is no number ('√', 'A'): kept as typed, for the run to tell (never a blank);
+                # a placeholder ('/', '—', '无') is a blank
+                shown = to_text(raw_rank)
+                typed = "" if withdrawn or rank is not None or shown.empty else shown.text.strip()
+                rows.append(RankingRow(rank=rank, enterprise=name, benchmark_name=title or "",
+                                       location=sheet.location(rr, rank_col), withdrawn=withdrawn, date_written=written,
+                                       date_location=sheet.location(rr, date_col) if written else "", rank_text=typed))
             if sheet.height >= MAX_ROWS and any(sheet.value(MAX_ROWS - 1, c) not in (None, "")
                                                 for c in (rank_col, name_col)):
                 warnings.append(_rows_beyond(sheet, file, rank_col))

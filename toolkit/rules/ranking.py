@@ -188,8 +188,17 @@ _FILL_SHEET = ("本单位已提交推荐排序表，推荐顺序以排序表为�
                "（汇总结果中本单位的“本单位-推荐排序表.xlsx”已列出该项目，与回执放在一起），或写“撤回”，然后放回本单位文件夹。")
 
 
-def _no_rank(label: str) -> str:
+def _no_rank(label: str, typed: str = "") -> str:
+    """Why a row naming ``label`` gives no rank: its 推荐顺序 blank, or ``typed`` there and not a number."""
+    if typed:
+        return f"推荐排序表中“{label}”的推荐顺序填写的是“{typed}”，不是名次数字（应为 1、2、3…），未能读取。"
     return f"推荐排序表中“{label}”的推荐顺序未填写或不是数字。"
+
+
+def gives_order(row: RankingRow) -> bool:
+    """Whether a 推荐排序表 row says something of the unit's order: a rank, or a 推荐顺序 typed that is not one
+    ('√': to be told, never taken for a blank)."""
+    return row.rank is not None or bool(row.rank_text)
 
 
 def _same_rank(names: list[str], rank: int) -> str:
@@ -217,11 +226,11 @@ def sheet_issues(rows: tuple, sheet_file: str) -> list:
     (rank.conflict, errors; rows naming one enterprise are told apart as a run matches them: _same_listed) — a row
     marked 撤回 needs no rank. [] when the sheet only withdraws (a run orders the rest as without a sheet)."""
     named = [r for r in rows if (r.enterprise or r.benchmark_name) and not r.withdrawn]
-    if not any(r.rank is not None for r in named):
+    if not any(gives_order(r) for r in named):
         return []
     label = lambda r: r.enterprise or r.benchmark_name  # noqa: E731
-    out = [make_issue("rank.conflict", file=sheet_file, location=r.location, field="推荐顺序", reason=_no_rank(label(r)))
-           for r in named if r.rank is None]
+    out = [make_issue("rank.conflict", file=sheet_file, location=r.location, field="推荐顺序",
+                      reason=_no_rank(label(r), r.rank_text)) for r in named if r.rank is None]
     firsts: list = []  # the first row of each enterprise with a rank
     for r in (r for r in named if r.rank is not None):
         first = next((f for f in firsts if _same_listed(label(f), label(r))), None)
@@ -273,7 +282,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     accounted: set[int | None] = set()
     left_blank: set[int] = set()  # listed in the sheet without a rank, and taking no place: not to be told of
     no_rank: set[int] = set()  # listed in the sheet without a rank (told so): not 'not listed' as well
-    withdraws_only = sheet is not None and not any(row.rank is not None for row in sheet)
+    withdraws_only = sheet is not None and not any(gives_order(row) for row in sheet)
     if withdraws_only:
         for row in sheet:
             if row.withdrawn and (row.enterprise or row.benchmark_name):
@@ -301,11 +310,11 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                 continue
             if row.rank is None:
                 for a in match:
-                    if _takes_no_place(a, campaign):  # (a clerk leaves what cannot be recommended unnumbered)
-                        left_blank.add(id(a))
+                    if _takes_no_place(a, campaign) and not row.rank_text:  # (a clerk leaves what cannot be
+                        left_blank.add(id(a))  # recommended unnumbered)
                         continue
                     extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
-                                                   field="推荐顺序", reason=_no_rank(label)))
+                                                   field="推荐顺序", reason=_no_rank(label, row.rank_text)))
                     no_rank.add(id(a))
                 continue
             for a in match:

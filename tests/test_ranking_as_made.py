@@ -1,0 +1,80 @@
+"""推荐排序表 as clerks really make them: ranks typed in their own words, rows that are no application, sheets of
+their own making (a Word table, 标杆名称 only) — each read as the clerk meant it, or told, never dropped unseen."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from conftest import run_cli
+from test_ranking_words import _read, _statuses
+from test_withdrawal import DAY, FIRMS, UNIT, _opinion_text, _summary, _unit
+
+from toolkit.pipeline import run
+
+
+def _again(tmp_path, campaign, hours: int = 1) -> None:
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=hours))
+
+
+def _sheet(path, rows: list) -> None:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+
+
+def _unit_status(out) -> dict:
+    [unit] = [u for u in _summary(out)["units"] if u["unit"] == UNIT]
+    return unit
+
+
+@pytest.mark.parametrize("typed, rank", [
+    ("1st", 1), ("2nd", 2), ("3RD", 3), ("4th", 4), ("No.2", 2), ("no2", 2), ("#3", 3), ("Top1", 1),
+    ("1.", 1), ("2、", 2), ("(3)", 3), ("（２）", 2), ("【1】", 1), ("①", 1), ("⑵", 2), ("１", 1),
+    ("第一", 1), ("第2", 2), ("十", 10), ("十二", 12), ("第二十一名", 21), ("第3名", 3), ("一", 1),
+    ("1.5", None), ("十一十", None), ("0th", None), ("第〇名", None),
+])
+def test_a_rank_typed_as_clerks_do_is_read(campaign, typed, rank):
+    assert _read(campaign, ["推荐顺序", "申报单位"], [[typed, "甲公司"]]) == [("甲公司", rank, False)]
+
+
+def test_ranks_written_as_ordinals_order_the_unit(tmp_path, make_form, make_summary, campaign):
+    """'1st' … '4th' (and the like) in the 推荐顺序 of a sheet made by hand: the unit's order, not receipt order with
+    '未找到推荐排序表' (before, a sheet none of whose ranks was read was taken for one that gives no order)."""
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    _sheet(unit / "推荐排序表.xlsx", [["推荐顺序", "申报单位"], ["4th", FIRMS[0]], ["No.3", FIRMS[1]], ["第二", FIRMS[2]],
+                                   ["①", FIRMS[3]]])
+    _again(tmp_path, campaign)
+    assert _statuses(tmp_path / "out") == {FIRMS[3]: (1, "通过"), FIRMS[2]: (2, "通过"), FIRMS[1]: (3, "通过"),
+                                           FIRMS[0]: (4, "超出名额")}
+    text = _opinion_text(tmp_path / "out")
+    assert text.index(FIRMS[3]) < text.index(FIRMS[2]) < text.index(FIRMS[1]) and FIRMS[0] not in text
+    assert {a["rank_source"] for a in _summary(tmp_path / "out")["applications"]} == {"推荐排序表"}
+
+
+@pytest.mark.parametrize("typed", ["√", "A", "优先", "★"])
+@pytest.mark.parametrize("everywhere", [True, False], ids=["every row", "one row"])
+def test_a_rank_that_is_no_number_is_told_not_taken_for_a_blank(tmp_path, make_form, make_summary, campaign, typed,
+                                                                 everywhere):
+    """A 推荐顺序 typed that is no rank ('√' in every row, as a tick for 'recommended'): each row is a rank.conflict
+    quoting what was typed, the 推荐意见 a draft — before, a sheet with no rank read was taken for no order at all
+    and the unit silently ordered by its files' names."""
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    ranks = [typed] * 4 if everywhere else [1, typed, 2, 3]
+    _sheet(unit / "推荐排序表.xlsx", [["推荐顺序", "申报单位"], *([r, f] for r, f in zip(ranks, FIRMS))])
+    _again(tmp_path, campaign)
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    told = [f for f, r in zip(FIRMS, ranks) if r == typed]
+    for firm in told:
+        [issue] = [i for i in apps[firm]["issues"] if i["code"] == "rank.conflict"]
+        assert issue["severity"] == "error" and f"推荐顺序填写的是“{typed}”，不是名次数字" in issue["message"]
+    assert not [i for f in FIRMS if f not in told for i in apps[f]["issues"] if i["code"] == "rank.conflict"]
+    if everywhere:  # (the three given a rank are the unit's word; the one told of goes last, beyond the quota)
+        assert not _unit_status(tmp_path / "out")["opinion_final"]
+
+    done = run_cli("check", "--show-fields", unit / "推荐排序表.xlsx")
+    assert done.returncode == 1 and f"“{typed}”（不是名次数字）" in done.stdout, done.stdout
+    assert f"推荐顺序填写的是“{typed}”" in done.stdout
