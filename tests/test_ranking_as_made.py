@@ -78,3 +78,78 @@ def test_a_rank_that_is_no_number_is_told_not_taken_for_a_blank(tmp_path, make_f
     done = run_cli("check", "--show-fields", unit / "推荐排序表.xlsx")
     assert done.returncode == 1 and f"“{typed}”（不是名次数字）" in done.stdout, done.stdout
     assert f"推荐顺序填写的是“{typed}”" in done.stdout
+
+
+def _generated(tmp_path, make_form, make_summary, campaign):
+    """A unit of four, run once: (its folder, the toolkit's 推荐排序表 for it, opened for the clerk to edit)."""
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    book = openpyxl.load_workbook(tmp_path / "out" / "latest" / "推荐排序表" / f"{UNIT}-推荐排序表.xlsx")
+    return unit, book
+
+
+def _issues(out, code: str) -> list:
+    summary = _summary(out)
+    return [i for f in summary["files"] for i in f["issues"] if i["code"] == code] + [
+        i for a in summary["applications"] for i in a["issues"] if i["code"] == code]
+
+
+@pytest.mark.parametrize("status_typed", ["撤回", "不再推荐", "企业申请撤回", "已撤回"])
+@pytest.mark.parametrize("note", ["取消推荐", "企业不参加了", "撤回"])
+def test_withdrawn_in_the_generated_sheet_s_status_or_note_with_its_rank_kept(tmp_path, make_form, make_summary,
+                                                                           campaign, status_typed, note):
+    """The toolkit's sheet, the clerk typing 撤回 over '通过' in 当前状态 of the first row, and a 撤回 word in 备注 of
+    the second with its 2 left: both withdrawn, the other two ranked 1 and 2 — with no rank.gap hint (the numbers
+    were freed by withdrawing, not left out). Before, the 当前状态 cell was not read (the first stayed 通过, in the
+    quota) and the kept 2 was told '没有第2位'. Dropped back again as generated, the order stands."""
+    unit, book = _generated(tmp_path, make_form, make_summary, campaign)
+    ws = book.worksheets[0]
+    header = [c.value for c in ws[4]]
+    status_col, note_col = header.index("当前状态") + 1, header.index("备注") + 1
+    assert [ws.cell(r, 2).value for r in range(5, 9)] == FIRMS and ws.cell(6, 1).value == 2
+    ws.cell(5, status_col, status_typed)
+    ws.cell(6, note_col, note)
+    book.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    out = tmp_path / "out"
+    assert _statuses(out) == {FIRMS[0]: (None, "已撤回"), FIRMS[1]: (None, "已撤回"), FIRMS[2]: (1, "通过"),
+                              FIRMS[3]: (2, "通过")}
+    assert _issues(out, "rank.gap") == [] and _issues(out, "rank.conflict") == []
+    text = _opinion_text(out)
+    assert FIRMS[0] not in text and FIRMS[1] not in text and text.index(FIRMS[2]) < text.index(FIRMS[3])
+
+    regenerated = out / "latest" / "推荐排序表" / f"{UNIT}-推荐排序表.xlsx"
+    (unit / "推荐排序表.xlsx").write_bytes(regenerated.read_bytes())
+    _again(tmp_path, campaign, hours=2)
+    assert _statuses(out) == {FIRMS[0]: (None, "已撤回"), FIRMS[1]: (None, "已撤回"), FIRMS[2]: (1, "通过"),
+                              FIRMS[3]: (2, "通过")}
+
+
+@pytest.mark.parametrize("status", ["通过", "超出名额", "需补正"])
+def test_the_status_the_toolkit_wrote_withdraws_nothing(tmp_path, make_form, make_summary, campaign, status):
+    """当前状态 as the toolkit wrote it, or another of its statuses typed there, is no word of the clerk's: the
+    order the sheet gives stands and nothing is withdrawn."""
+    unit, book = _generated(tmp_path, make_form, make_summary, campaign)
+    ws = book.worksheets[0]
+    status_col = [c.value for c in ws[4]].index("当前状态") + 1
+    for r, rank in zip(range(5, 9), (4, 3, 2, 1)):
+        ws.cell(r, 1, rank)
+        ws.cell(r, status_col, status)
+    book.save(unit / "推荐排序表.xlsx")
+    _again(tmp_path, campaign)
+    assert _statuses(tmp_path / "out") == {FIRMS[3]: (1, "通过"), FIRMS[2]: (2, "通过"), FIRMS[1]: (3, "通过"),
+                                           FIRMS[0]: (4, "超出名额")}
+
+
+@pytest.mark.parametrize("withdrawn_at", [1, 2, 3])
+def test_a_hand_made_sheet_s_withdrawn_row_keeps_its_number_without_a_gap_hint(tmp_path, make_form, make_summary,
+                                                                              campaign, withdrawn_at):
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    rows = [[n, firm, "企业申请撤回" if n == withdrawn_at else ""] for n, firm in enumerate(FIRMS, start=1)]
+    _sheet(unit / "推荐排序表.xlsx", [["序号", "企业名称", "备注"], *rows])
+    _again(tmp_path, campaign)
+    kept = [f for n, f in enumerate(FIRMS, start=1) if n != withdrawn_at]
+    assert _statuses(tmp_path / "out") == {FIRMS[withdrawn_at - 1]: (None, "已撤回"),
+                                           **{f: (n, "通过") for n, f in enumerate(kept, start=1)}}
+    assert _issues(tmp_path / "out", "rank.gap") == []

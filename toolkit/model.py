@@ -188,7 +188,8 @@ class RankingRow:
     the toolkit's sheet has one cell for it, Extracted.ranking_dates) as written ('' when none), and where
     (assemble.opinion_date reads it, normalize.official_date). ``rank_text``: the 推荐顺序 as typed when it is
     filled but not read as a rank (not a number, nor 撤回: '√', 'A'), '' otherwise — a rank the unit gave that the
-    run must not take for a blank one."""
+    run must not take for a blank one. ``held``: the rank a withdrawn row's 推荐顺序 still shows beside a 撤回 in its
+    备注 ('2 | … | 企业申请撤回'): the number the unit freed, not one it left out (rules.ranking._renumbered)."""
 
     rank: int | None
     enterprise: str
@@ -198,6 +199,7 @@ class RankingRow:
     date_written: str = ""
     date_location: str = ""
     rank_text: str = ""
+    held: int | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,19 @@ from dataclasses import dataclass, replace
 from ..campaign import Campaign, FieldSpec
 from ..keys import BENCHMARK, ENTERPRISE
 from ..messages import make_issue
-from ..model import WARNING, FormData, Issue, RankingRow, Value
+from ..model import (
+    INELIGIBLE,
+    LATE,
+    NEEDS_FIX,
+    OVER_QUOTA,
+    PASSED,
+    WARNING,
+    WITHDRAWN,
+    FormData,
+    Issue,
+    RankingRow,
+    Value,
+)
 from ..normalize import (
     Parsed,
     clean_text,
@@ -914,6 +926,23 @@ def _unsure_withdrawal(column: str, text: str, *, enterprise: str, file: str, lo
                       fix=f"如要撤回“{enterprise}”，请在它的“推荐顺序”栏写“撤回”；不撤回的，可删去这几个字或忽略本提示。")
 
 
+# the toolkit's own 推荐排序表 (render.ranking_sheet) has a 当前状态 column holding the status it last gave each
+# application, and 备注 '材料已移出' beside an application withdrawn by moving its files out
+_STATUS_HEADER = "当前状态"
+_OWN_STATUSES = frozenset((PASSED, LATE, INELIGIBLE, OVER_QUOTA, NEEDS_FIX, WITHDRAWN))
+_FILES_MOVED_OUT = "材料已移出"
+
+
+def _status_typed(value, note) -> object:
+    """A 当前状态 cell of the toolkit's own 推荐排序表 as the clerk's word: '' when it holds a status the toolkit wrote
+    ('通过', '超出名额' …; '已撤回' beside 备注 '材料已移出', which files sent again must not stay withdrawn by), else
+    the cell — a 撤回 typed over '通过' withdraws as one in 备注 does."""
+    text = (to_text(value).value or "").strip() if isinstance(value, str) else value
+    if text in _OWN_STATUSES and (text != WITHDRAWN or (to_text(note).value or "").strip() == _FILES_MOVED_OUT):
+        return ""
+    return value
+
+
 def _answers_withdrawn(value) -> bool:
     """Whether a cell of a 是否撤回 column answers yes: 是 (√, ✓, Y, yes, TRUE), or says 撤回 as _says_withdrawn reads
     it; 否, 不, blank and anything else do not withdraw."""
@@ -1009,6 +1038,7 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                 continue
             title_col = next((header[h] for h in ("标杆名称", "质量标杆名称") if h in header), None)
             note_cols = [header[h] for h in ("备注", "说明", "状态") if h in header]
+            status_col = header.get(_STATUS_HEADER)
             # a column asking whether to withdraw ('是否撤回', '撤回（是/否）'): a yes there withdraws
             answer_cols = [c for h, c in header.items() if _WITHDRAWN.search(h) and c not in (rank_col, name_col)]
             date_col = next((header[h] for h in _DATE_LABELS if h in header), None)  # not 日期: 收到日期 …
@@ -1027,6 +1057,9 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                     continue
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
                 said = {c: _withdrawal(sheet.value(rr, c)) for c in (rank_col, *note_cols)}
+                if status_col is not None:  # (the toolkit's sheet: a 撤回 typed over the status it wrote)
+                    note = sheet.value(rr, header["备注"]) if "备注" in header else None
+                    said[status_col] = _withdrawal(_status_typed(sheet.value(rr, status_col), note))
                 withdrawn = True in said.values() or any(_answers_withdrawn(sheet.value(rr, c)) for c in answer_cols)
                 if not withdrawn:
                     warnings.extend(_unsure_withdrawal(str(sheet.value(r, c)).strip(), str(sheet.value(rr, c)).strip(),
@@ -1040,7 +1073,8 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                 typed = "" if withdrawn or rank is not None or shown.empty else shown.text.strip()
                 rows.append(RankingRow(rank=rank, enterprise=name, benchmark_name=title or "",
                                        location=sheet.location(rr, rank_col), withdrawn=withdrawn, date_written=written,
-                                       date_location=sheet.location(rr, date_col) if written else "", rank_text=typed))
+                                       date_location=sheet.location(rr, date_col) if written else "", rank_text=typed,
+                                       held=_rank_number(raw_rank) if withdrawn else None))
             if sheet.height >= MAX_ROWS and any(sheet.value(MAX_ROWS - 1, c) not in (None, "")
                                                 for c in (rank_col, name_col)):
                 warnings.append(_rows_beyond(sheet, file, rank_col))

@@ -297,7 +297,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             match = _row_matches(row, apps)
             if row.withdrawn:  # withdrawn by the unit: no place in the order, and no error if its files are gone
                 withdrawn.update(id(a) for a in match)
-                accounted.add(row.rank)
+                accounted.update((row.rank, row.held))  # (its number kept beside a 撤回 note: freed, not left out)
                 continue
             if not match and _row_matches(row, gone):
                 accounted.add(row.rank)
