@@ -153,3 +153,39 @@ def test_a_hand_made_sheet_s_withdrawn_row_keeps_its_number_without_a_gap_hint(t
     assert _statuses(tmp_path / "out") == {FIRMS[withdrawn_at - 1]: (None, "已撤回"),
                                            **{f: (n, "通过") for n, f in enumerate(kept, start=1)}}
     assert _issues(tmp_path / "out", "rank.gap") == []
+
+
+TYPO = "唐山华新精密机械有限公司"  # 华信 mistyped
+
+
+@pytest.mark.parametrize("rows", [
+    [[1, FIRMS[1], ""], [2, FIRMS[2], ""], [3, FIRMS[3], ""], ["撤回", TYPO, ""]],  # 撤回 as the rank
+    [[1, FIRMS[1], ""], [2, FIRMS[2], ""], [3, FIRMS[3], ""], [4, TYPO, "企业申请撤回"]],  # in 备注, its number kept
+    [[None, TYPO, "不再推荐"]],  # a sheet that only withdraws
+    [[None, "华新精密", "撤回"]],  # a short name matching no application
+], ids=["rank cell", "note", "withdraws only", "short name"])
+def test_a_withdrawal_naming_no_application_is_told(tmp_path, make_form, make_summary, campaign, rows):
+    """A row marked 撤回 whose name matches none of the unit's applications (a typo: 华新 for 华信): an error on the
+    sheet saying nothing was withdrawn, the 推荐意见 a draft — before, the row was passed over without a word and
+    the application the unit meant to withdraw stayed 通过, in the quota."""
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    _sheet(unit / "推荐排序表.xlsx", [["推荐顺序", "企业名称", "备注"], *rows])
+    _again(tmp_path, campaign)
+    out = tmp_path / "out"
+    [issue] = [i for i in _issues(out, "rank.conflict") if "没有撤回任何项目" in i["message"]]
+    assert issue["severity"] == "error" and issue["file"].endswith("推荐排序表.xlsx")
+    assert f"写明撤回的“{rows[-1][1]}”没有对应的申报材料" in issue["message"] and "完全一致" in issue["message"]
+    assert _statuses(out)[FIRMS[0]][1] != "已撤回"
+    unit_status = _unit_status(out)
+    assert not unit_status["opinion_final"] and unit_status["withdrawn"] == 0
+
+
+def test_a_withdrawal_naming_its_application_is_no_error(tmp_path, make_form, make_summary, campaign):
+    unit = _unit(tmp_path, make_form, make_summary)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    _sheet(unit / "推荐排序表.xlsx", [["推荐顺序", "企业名称"], ["撤回", "华信精密机械"], [1, FIRMS[1]], [2, FIRMS[2]],
+                                   [3, FIRMS[3]]])
+    _again(tmp_path, campaign)
+    assert _statuses(tmp_path / "out")[FIRMS[0]] == (None, "已撤回")
+    assert _issues(tmp_path / "out", "rank.conflict") == []

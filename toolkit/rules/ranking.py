@@ -249,6 +249,18 @@ def sheet_issues(rows: tuple, sheet_file: str) -> list:
     return out
 
 
+def _withdraws_nothing(row: RankingRow, sheet_file: str):
+    """rank.conflict on a 推荐排序表 row marked 撤回 that names no application of the unit (nor one whose files it
+    removed): a name mistyped ('唐山华新…' for '唐山华信…') would leave the application the unit means to withdraw
+    in the order and the quota, so the clerk is told nothing was withdrawn."""
+    label = row.enterprise or row.benchmark_name
+    return make_issue("rank.conflict", file=sheet_file, location=row.location, field="推荐顺序",
+                      reason=f"推荐排序表中写明撤回的“{label}”没有对应的申报材料（与本单位各申请表中的申报单位、标杆名称都对不上），"
+                             "没有撤回任何项目。",
+                      fix=f"请核对“{label}”的名称：要撤回的，请把名称改成与该企业申请表中的申报单位完全一致；"
+                          "该企业的材料本来就没有报送的，请删去这一行。改好后放回本单位文件夹。")
+
+
 def _takes_no_place(app: Application, campaign: Campaign) -> bool:
     """Whether an application can take no quota place whatever its rank: 不符合申报条件 (validation has said so), or
     late (a file first seen after the deadline: rules.deadline.received_late)."""
@@ -286,7 +298,10 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     if withdraws_only:
         for row in sheet:
             if row.withdrawn and (row.enterprise or row.benchmark_name):
-                withdrawn.update(id(a) for a in _row_matches(row, apps))
+                match = _row_matches(row, apps)
+                withdrawn.update(id(a) for a in match)
+                if not match and not _row_matches(row, gone):
+                    sheet_issues.append(_withdraws_nothing(row, sheet_file))
         sheet = None
     if sheet is not None:
         source = "推荐排序表"
@@ -297,6 +312,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
             match = _row_matches(row, apps)
             if row.withdrawn:  # withdrawn by the unit: no place in the order, and no error if its files are gone
                 withdrawn.update(id(a) for a in match)
+                if not match and not _row_matches(row, gone):
+                    sheet_issues.append(_withdraws_nothing(row, sheet_file))
                 accounted.update((row.rank, row.held))  # (its number kept beside a 撤回 note: freed, not left out)
                 continue
             if not match and _row_matches(row, gone):
