@@ -1017,11 +1017,31 @@ def _rows_beyond(sheet: Sheet, file: str, rank_col: int) -> Issue:
                       fix=f"推荐排序表只需列出本单位报送的项目，请删去已撤回或多余的行，使表格不超过{MAX_ROWS}行。")
 
 
+# rows of a 推荐排序表 that list no application — what clerks put under or between the entries: a signature or
+# contact line ('经办人：张三 联系电话：…', '推荐单位（盖章）：…', '注：…'), a filler ('以下空白', '（以下为补报）'), a
+# total ('合计 | 3项')
+_LABELLED_LINE = re.compile(r"^[^：:，,。；;]{1,16}[：:]")  # a label and its colon first: no enterprise's name has one
+_FILLER = re.compile(r"^(?:以下(?:空白|无.{0,4}|为.{0,8}|略)|[（(【\[〔][^）)】\]〕]*[）)】\]〕])$")
+_TOTALS = frozenset(("合计", "总计", "小计", "共计", "注", "说明", "备注", "附注"))
+
+
+def _lists_no_application(name: str, raw_rank) -> bool:
+    """Whether a 推荐排序表 row whose 推荐顺序 gives no rank (``raw_rank`` as read) and whose 申报单位 cell holds
+    ``name`` is a line of the form rather than an entry: a signature or contact line, a filler or a section note, a
+    total or a note (in either cell) — not an enterprise that did not apply (rank.conflict, which drafts the unit's
+    推荐意见). A row with a rank, or whose 推荐顺序 says 撤回, is an entry whatever its name cell holds."""
+    if _rank_number(raw_rank) is not None or _withdrawal(raw_rank):
+        return False
+    texts = [compact(name), compact(raw_rank) if isinstance(raw_rank, str) else ""]
+    return any(t and (_LABELLED_LINE.match(t) or _FILLER.match(t) or t.rstrip("：:") in _TOTALS) for t in texts)
+
+
 def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list[tuple[str, str]], list[Issue]] | None:
     """A 推荐排序表: (its rows, its 成文日期 cells: (as written, where) each, the one above the table first, then
     each 落款 row's under it, warnings on it); None when no header row with 推荐顺序 and 申报单位 is found.
 
-    A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃, 不再推荐, 取消推荐, 不参加 …; not '不撤回',
+    Lines of the form that list no application (a signature or contact line, '以下空白', '合计':
+    _lists_no_application) are passed over. A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃, 不再推荐, 取消推荐, 不参加 …; not '不撤回',
     '取消撤回': _withdrawal), or whose 是否撤回 column answers 是 (_answers_withdrawn), is marked withdrawn; a row
     that is not, whose cell has a word that may mean withdrawing ('可能撤回', '暂缓', '删除'), gets a warning (in
     ``file``) that it was not taken as 撤回 and how to withdraw. The date the unit's
@@ -1054,6 +1074,8 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                 if below is not None:  # a 落款 row under the table ('成文日期 | 2021年9月18日'): not an application
                     if below[0]:
                         dates.append(below)
+                    continue
+                if _lists_no_application(name, raw_rank):  # ('经办人：张三', '以下空白', '合计')
                     continue
                 title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
                 said = {c: _withdrawal(sheet.value(rr, c)) for c in (rank_col, *note_cols)}
