@@ -459,6 +459,22 @@ def test_a_name_on_two_lines_beside_its_form_in_run_py_check(tmp_path, make_form
     out = run_cli("check", form, summary).stdout
     assert "标杆名称超过字数限制" in out and f"{count_words(long_name)}字" in out and "不一致" not in out, out
 
+@pytest.mark.parametrize("second", ["2021年9月", "申报单位：河北华远钢管有限公司", "——以无缝钢管生产为例"])
+def test_a_short_line_after_a_name_not_ending_in_jingyan_is_not_joined_to_it(second, tmp_path, make_form):
+    """run.py check (a real subprocess) of a 申请表 and a 总结材料 whose 标杆名称 does not end with 经验 (a naming hint)
+    and has a short line under it (a date, the 申报单位, a subtitle): the name is its first line, as in the 申请表 —
+    it was read as the two lines joined ('…六西格玛设计2021年9月'), a mismatch error on an application whose two
+    names agree. Lines that end with 经验 once joined are still one name (test_a_name_wrapped_over_paragraphs_…)."""
+    from conftest import run_cli
+    name = "河北华远钢管实施六西格玛设计"
+    form = make_form(tmp_path / "申请表.xlsx", 申报单位="河北华远钢管有限公司", 标杆名称=name)
+    summary = tmp_path / "总结材料.docx"
+    summary.write_bytes(_name_on_lines([name, second]))
+    out = run_cli("check", form, summary).stdout
+    assert "识别为：总结材料" in out and "不一致" not in out, out
+    assert f"标杆名称“{name}”没有以“经验”结尾" in out and f"“{name}{second}" not in out, out
+
+
 # ---- headings in the enterprise's own words, found by their place ----
 
 OWN_WORDS = {

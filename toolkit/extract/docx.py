@@ -1317,12 +1317,30 @@ def continues_name(name: str, line: str, campaign: Campaign) -> bool:
     lines): ``name`` does not end as a name ends (the campaign's suffix, '经验', quotes and closing punctuation aside:
     names.bare_name), and ``line`` is no sentence (none of 。，；！？) and no longer than a whole name may be (the
     campaign's name limit, in characters). A line after a finished name ('——以六西格玛设计提升产品质量', a sentence
-    about it) is not part of it."""
-    suffix = normalize_name(campaign.name_suffix)
-    if not suffix or bare_name(name).endswith(suffix):
+    about it) is not part of it. The lines joined stay one name only if they end as a name ends (_unwrapped)."""
+    if not normalize_name(campaign.name_suffix) or _ends_as_name(name, campaign):
         return False
     line = line.strip()
     return bool(line) and len(line) <= campaign.name_limit and not _SENTENCE.search(line)
+
+
+def _unwrapped(section: dict, campaign: Campaign) -> list:
+    """The texts of a section being read (read_sections), a 标杆名称 joined from lines (continues_name) that still
+    does not end as a name ends put back as its lines: what followed an unfinished name ('…实施六西格玛设计' then
+    '2021年9月', '申报单位：…' or '——以…为例') was no part of it, and the name is its first line, as the 申请表
+    has it — not a longer name differing from the 申请表's (a mismatch error on a correct application)."""
+    texts = list(section["texts"])
+    for at, lines in sorted(section.get("wrapped", {}).items(), reverse=True):
+        if not _ends_as_name(texts[at], campaign):
+            texts[at:at + 1] = lines
+    return texts
+
+
+def _ends_as_name(name: str, campaign: Campaign) -> bool:
+    """Whether ``name`` ends as a 标杆名称 ends: with the campaign's suffix (经验), quotes and closing punctuation
+    aside (names.bare_name)."""
+    suffix = normalize_name(campaign.name_suffix)
+    return bool(suffix) and bare_name(name).endswith(suffix)
 
 
 _LABELLED = re.compile(r"^([^:：]{1,24})[:：]\s*(\S.*)$", re.S)  # 'label：text'
@@ -1374,7 +1392,10 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
                         text, count = unlabelled, count_words(unlabelled)  # '质量标杆名称：…' under its heading
                     texts = acc[current]["texts"]
                     if texts and continues_name(texts[-1], text, campaign):
-                        texts[-1] += text  # the name's next line: one name wrapped by hand over two paragraphs
+                        # the name's next line: one name wrapped by hand over two paragraphs (its lines kept, to be
+                        # put back apart if the whole never ends as a name ends: _unwrapped)
+                        acc[current].setdefault("wrapped", {}).setdefault(len(texts) - 1, [texts[-1]]).append(text)
+                        texts[-1] += text
                         acc[current]["chars"] += count
                         continue
                 acc[current]["texts"].append(text)
@@ -1386,7 +1407,7 @@ def read_sections(blocks: list[Block], campaign: Campaign) -> SummaryData:
             acc[current]["tables"] += 1
             acc[current]["images"] += block.images
     for key, a in acc.items():
-        text = "\n".join(t for t in a["texts"] if t is not None)
+        text = "\n".join(t for t in _unwrapped(a, campaign) if t is not None)
         found[key] = Section(key=key, title=a["title"], text=text, chars=a["chars"], images=a["images"],
                              tables=a["tables"], location=f"总结材料“{key}”部分", repeated="\n".join(a["again"]))
     return SummaryData(sections=found, title=title)
