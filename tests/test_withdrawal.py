@@ -131,6 +131,23 @@ def test_a_number_freed_by_removed_files_is_no_gap(tmp_path, make_form, make_sum
     assert "没有序号2" in gap["message"] and f"“{FIRMS[2]}”由第3位改为第2位" in gap["message"]
 
 
+def test_a_rank_of_a_row_listing_an_enterprise_again_is_no_gap(tmp_path, make_form, make_summary, campaign):
+    """A 推荐排序表 listing the first enterprise at 1 and again at 2, the second at 3: the second row is an error of its
+    own (rank.conflict, '出现了两次'); its 2 is not a number left out, so no rank.gap hint saying '没有第2位' and asking
+    whether an enterprise was left out."""
+    unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
+    for path in unit.iterdir():
+        path.rename(unit / path.name.split("-", 1)[1])  # (unnumbered files: the sheet alone gives the order)
+    ranking_sheet(unit / "推荐排序表.xlsx", [[1, FIRMS[0], "", ""], [2, FIRMS[0], "", ""], [3, FIRMS[1], "", ""]])
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    summary = _summary(tmp_path / "out")
+    apps = {a["enterprise"]: a for a in summary["applications"]}
+    assert [apps[f]["rank"] for f in FIRMS[:2]] == [1, 2]
+    issues = [i for f in summary["files"] for i in f["issues"]] + [i for a in apps.values() for i in a["issues"]]
+    assert any(i["code"] == "rank.conflict" and "出现了两次" in i["message"] for i in issues), issues
+    assert not [i for i in issues if i["code"] == "rank.gap"], issues
+
+
 def test_a_renamed_file_is_not_a_withdrawal(tmp_path, make_form, make_summary, campaign):
     unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)

@@ -336,6 +336,7 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                 continue
             for a in match:
                 if id(a) in given and given[id(a)] != row.rank:
+                    accounted.add(row.rank)  # (a rank of its second row: not a number left out, an error already)
                     extra[id(a)].append(make_issue("rank.conflict", file=sheet_file, location=row.location,
                                                field="推荐顺序", reason=_listed_twice(a.enterprise, given[id(a)],
                                                                                      row.rank)))
