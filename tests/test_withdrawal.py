@@ -131,6 +131,23 @@ def test_a_number_freed_by_removed_files_is_no_gap(tmp_path, make_form, make_sum
     assert "没有序号2" in gap["message"] and f"“{FIRMS[2]}”由第3位改为第2位" in gap["message"]
 
 
+def test_ranks_from_sub_folder_names_with_a_gap_send_the_clerk_to_the_folders(tmp_path, make_form, make_summary,
+                                                                               campaign):
+    """Each pair in a sub-folder numbered '1-…', '3-…' (its files' names unnumbered): the rank.gap hint names the
+    folders' names, where the numbers are — it said '文件名开头的序号' and to renumber the files, which have none."""
+    unit = tmp_path / "inbox" / "唐山"
+    for n, firm in zip((1, 3), FIRMS):
+        make_form(unit / f"{n}-{firm}" / "申请表.xlsx", 申报单位=firm, 标杆名称=_name(firm), 所在地区="唐山市")
+        make_summary(unit / f"{n}-{firm}" / "总结材料.docx", enterprise=firm, name=_name(firm))
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    apps = {a["enterprise"]: a for a in _summary(tmp_path / "out")["applications"]}
+    assert [apps[f]["rank"] for f in FIRMS[:2]] == [1, 2]
+    [gap] = [i for i in apps[FIRMS[1]]["issues"] if i["code"] == "rank.gap"]
+    assert gap["location"] == "文件夹名" and gap["file"] == f"唐山/3-{FIRMS[1]}/申请表.xlsx"
+    assert gap["message"].startswith("文件夹名开头的序号不连续（没有序号2）"), gap["message"]
+    assert "请把文件夹名开头的序号改为连续的" in gap["message"] and "文件名开头" not in gap["message"]
+
+
 def test_a_rank_of_a_row_listing_an_enterprise_again_is_no_gap(tmp_path, make_form, make_summary, campaign):
     """A 推荐排序表 listing the first enterprise at 1 and again at 2, the second at 3: the second row is an error of its
     own (rank.conflict, '出现了两次'); its 2 is not a number left out, so no rank.gap hint saying '没有第2位' and asking

@@ -130,14 +130,15 @@ def _prefixes_disagree(apps: list[Application], given: dict[int, int], placed: d
 
 
 def _renumbered(ranked: list, given: dict[int, int], accounted: set, placed: dict[int, str], sheet_file: str, *,
-                by_sheet: bool):
+                by_sheet: bool, in_folder: frozenset = frozenset()):
     """A rank.gap 提示 when the ranks a unit gave (``given``: id(app) -> rank, from its 推荐排序表 when ``by_sheet``,
     else from its files' name prefixes) leave out a number below the highest (1, 3: no 2) that no withdrawn
     application or row naming no application held (``accounted``): the order is kept and numbered 1, 2, 3 … (SPEC
     §4 step 5), so the 推荐意见 the unit stamps numbers them otherwise than the unit did — the clerk is told which
     now stand where, and that a missing number may be an enterprise left out. ``ranked``: the unit's Ranked, in
-    order. The issue (on the sheet's row of the first application renumbered, or on its file's name), or None when
-    no number is left out."""
+    order; ``in_folder``: id(app) of those whose number is their sub-folder's ('3-恒达轴承/申请表.xlsx'), not a file
+    name's — the clerk is sent to the folder's name. The issue (on the sheet's row of the first application
+    renumbered, or on its file's or folder's name), or None when no number is left out."""
     if not given:
         return None
     gaps = sorted(set(range(1, max(given.values()) + 1)) - set(given.values()) - accounted)
@@ -149,13 +150,16 @@ def _renumbered(ranked: list, given: dict[int, int], accounted: set, placed: dic
         f"等{len(gaps)}个{'名次' if by_sheet else '序号'}" if len(gaps) > 5 else "")
     shown = "、".join(f"“{r.app.enterprise}”由第{given[id(r.app)]}位改为第{r.rank}位" for r in moved[:3])
     more = f"等{len(moved)}项" if len(moved) > 3 else ""
-    where = "推荐排序表中的推荐顺序" if by_sheet else "文件名开头的序号"
+    folders = {id(r.app) in in_folder for r in ranked if id(r.app) in given}
+    named = "文件夹名" if folders == {True} else "文件名（或所在文件夹名）" if True in folders else "文件名"
+    where = "推荐排序表中的推荐顺序" if by_sheet else f"{named}开头的序号"
     first = moved[0].app
     return make_issue("rank.gap", file=sheet_file if by_sheet else first_file(first),
-                      location=placed.get(id(first), "推荐排序表") if by_sheet else "文件名", field="推荐顺序",
+                      location=placed.get(id(first), "推荐排序表") if by_sheet
+                      else "文件夹名" if id(first) in in_folder else "文件名", field="推荐顺序",
                       reason=f"{where}不连续（{missing}），已按先后顺序重新编号：{shown}{more}。",
                       fix=None if by_sheet else "请核对是否漏报了企业；没有漏报的，推荐意见按重新编号后的顺序排列，"
-                                                "如需消除本提示，请把文件名开头的序号改为连续的 1、2、3…。")
+                                                f"如需消除本提示，请把{named}开头的序号改为连续的 1、2、3…。")
 
 
 def _longest_rising(values: list[int]) -> set[int]:
@@ -388,8 +392,11 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
         ranked.append(Ranked(app=a, rank=position, source=(source if id(a) in given else "文件名序号"
                                                            if id(a) in numbered else "收到顺序"),
                              issues=tuple(extra[id(a)])))
-    gap = _renumbered(ranked, given, accounted, placed, sheet_file, by_sheet=sheet is not None) if all(
-        len(same) == 1 for same in seen.values()) else None  # (ranks given twice are an error already)
+    in_folder = frozenset(id(a) for a in apps if prefixes[id(a)] is not None
+                          and all(prefix_rank(f.name) is None for f in a.files))  # (numbered by its sub-folder)
+    gap = _renumbered(ranked, given, accounted, placed, sheet_file, by_sheet=sheet is not None,
+                      in_folder=in_folder) if all(len(same) == 1 for same in seen.values()) else None
+    # (ranks given twice are an error already)
     if gap is not None and sheet is not None:
         sheet_issues.append(gap)
     elif gap is not None:  # told on the first application renumbered: its file's name is what to fix
