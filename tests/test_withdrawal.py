@@ -165,6 +165,30 @@ def test_a_rank_of_a_row_listing_an_enterprise_again_is_no_gap(tmp_path, make_fo
     assert not [i for i in issues if i["code"] == "rank.gap"], issues
 
 
+def test_a_rank_left_blank_for_an_application_that_cannot_be_recommended_is_no_gap(tmp_path, make_form,
+                                                                                    make_summary, campaign):
+    """A 推荐排序表 ranking 1 and 3 with, between them, an application 不符合申报条件 (利润总额 below 0) left without a
+    rank: the clerk left it blank on purpose (it takes no place), so no rank.gap hint asks whether an enterprise
+    was left out; a sheet ranking 1 and 3 with no such row still gets it."""
+    unit = _unit(tmp_path, make_form, make_summary, FIRMS[:3])
+    make_form(unit / f"2-{FIRMS[1]}-申请表.xlsx", 申报单位=FIRMS[1], 标杆名称=_name(FIRMS[1]), 所在地区="唐山市",
+              利润总额={2018: -500.0, 2019: 3300.0, 2020: 3650.25})
+    rows = [[1, FIRMS[0], "", ""], [None, FIRMS[1], "", ""], [3, FIRMS[2], "", ""]]
+    ranking_sheet(unit / "推荐排序表.xlsx", rows)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)
+    summary = _summary(tmp_path / "out")
+    apps = {a["enterprise"]: a for a in summary["applications"]}
+    assert apps[FIRMS[1]]["status"] == "不符合申报条件"
+    assert [apps[f]["rank"] for f in FIRMS[:3]] == [1, 3, 2]
+    issues = [i for f in summary["files"] for i in f["issues"]] + [i for a in apps.values() for i in a["issues"]]
+    assert not [i for i in issues if i["code"] in ("rank.gap", "rank.conflict")], issues
+    ranking_sheet(unit / "推荐排序表.xlsx", [rows[0], rows[2]])  # (the same ranks, the blank row gone: told)
+    run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY + dt.timedelta(hours=1))
+    summary = _summary(tmp_path / "out")
+    [gap] = [i for f in summary["files"] for i in f["issues"] if i["code"] == "rank.gap"]
+    assert "没有第2位" in gap["message"], gap
+
+
 def test_a_renamed_file_is_not_a_withdrawal(tmp_path, make_form, make_summary, campaign):
     unit = _unit(tmp_path, make_form, make_summary, FIRMS[:2])
     run(tmp_path / "inbox", tmp_path / "out", campaign, settle=0, workers=1, now=DAY)

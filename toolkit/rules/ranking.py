@@ -130,7 +130,7 @@ def _prefixes_disagree(apps: list[Application], given: dict[int, int], placed: d
 
 
 def _renumbered(ranked: list, given: dict[int, int], accounted: set, placed: dict[int, str], sheet_file: str, *,
-                by_sheet: bool, in_folder: frozenset = frozenset()):
+                by_sheet: bool, in_folder: frozenset = frozenset(), unnumbered: int = 0):
     """A rank.gap 提示 when the ranks a unit gave (``given``: id(app) -> rank, from its 推荐排序表 when ``by_sheet``,
     else from its files' name prefixes) leave out a number below the highest (1, 3: no 2) that no withdrawn
     application or row naming no application held (``accounted``): the order is kept and numbered 1, 2, 3 … (SPEC
@@ -138,12 +138,14 @@ def _renumbered(ranked: list, given: dict[int, int], accounted: set, placed: dic
     now stand where, and that a missing number may be an enterprise left out. ``ranked``: the unit's Ranked, in
     order; ``in_folder``: id(app) of those whose number is their sub-folder's ('3-恒达轴承/申请表.xlsx'), not a file
     name's — the clerk is sent to the folder's name. The issue (on the sheet's row of the first application
-    renumbered, or on its file's or folder's name), or None when no number is left out."""
+    renumbered, or on its file's or folder's name), or None when no number is left out — or no more numbers than
+    the sheet lists applications without a rank that take no place (``unnumbered``: 不符合申报条件 or late, left
+    blank on purpose: the 1, 3 of a sheet whose 2nd row is such an application leaves out no enterprise)."""
     if not given:
         return None
     gaps = sorted(set(range(1, max(given.values()) + 1)) - set(given.values()) - accounted)
     moved = [r for r in ranked if id(r.app) in given and given[id(r.app)] != r.rank]
-    if not gaps or not moved:
+    if len(gaps) <= unnumbered or not moved:
         return None
     numbers = "、".join(map(str, gaps[:5]))
     missing = (f"没有第{numbers}位" if by_sheet else f"没有序号{numbers}") + (
@@ -395,7 +397,8 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
     in_folder = frozenset(id(a) for a in apps if prefixes[id(a)] is not None
                           and all(prefix_rank(f.name) is None for f in a.files))  # (numbered by its sub-folder)
     gap = _renumbered(ranked, given, accounted, placed, sheet_file, by_sheet=sheet is not None,
-                      in_folder=in_folder) if all(len(same) == 1 for same in seen.values()) else None
+                      in_folder=in_folder, unnumbered=len(left_blank)) if all(
+        len(same) == 1 for same in seen.values()) else None
     # (ranks given twice are an error already)
     if gap is not None and sheet is not None:
         sheet_issues.append(gap)
