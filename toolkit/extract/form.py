@@ -1041,13 +1041,13 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
     each 落款 row's under it, warnings on it); None when no header row with 推荐顺序 and 申报单位 is found.
 
     Lines of the form that list no application (a signature or contact line, '以下空白', '合计':
-    _lists_no_application) are passed over. A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃, 不再推荐, 取消推荐, 不参加 …; not '不撤回',
-    '取消撤回': _withdrawal), or whose 是否撤回 column answers 是 (_answers_withdrawn), is marked withdrawn; a row
-    that is not, whose cell has a word that may mean withdrawing ('可能撤回', '暂缓', '删除'), gets a warning (in
-    ``file``) that it was not taken as 撤回 and how to withdraw. The date the unit's
-    推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the toolkit's sheet has), a
-    落款 row under it or, in a sheet made by hand, a 成文日期 column (each row's own, in the row): all are kept,
-    for assemble.opinion_date to take the one date or warn of different ones.
+    _lists_no_application) are passed over. A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃,
+    不再推荐, 取消推荐, 不参加 …; not '不撤回', '取消撤回': _withdrawal), or whose 是否撤回 column answers 是
+    (_answers_withdrawn), is marked withdrawn; a row that is not, whose cell has a word that may mean withdrawing
+    ('可能撤回', '暂缓', '删除'), gets a warning (in ``file``) that it was not taken as 撤回 and how to withdraw.
+    The date the unit's 推荐意见 carries comes from the 成文日期 cell above the table (``_sheet_date``, what the
+    toolkit's sheet has), a 落款 row under it or, in a sheet made by hand, a 成文日期 column (each row's own, in the
+    row): all are kept, for assemble.opinion_date to take the one date or warn of different ones.
     """
     for sheet in [s for s in book.sheets if not s.hidden][:3]:
         for r in range(min(sheet.height, 15)):
