@@ -74,25 +74,39 @@ def test_a_withdrawing_row_is_still_read(tmp_path, campaign):
     assert [(a.rank, a.status) for a in result.applications] == [(1, "通过"), (None, "已撤回")]
 
 
-def test_a_batch_gives_a_final_opinion(tmp_path, make_form, make_summary):
-    """A real run: a unit's sheet with a signature line and '以下空白' under its entries gives a 推荐意见 to stamp."""
+FIRMS = ["石家庄华信精密机械有限公司", "石家庄恒达轴承有限公司"]
+
+
+def two_pairs(tmp_path: Path, make_form, make_summary) -> Path:
+    """A 石家庄 folder with FIRMS' 申请表 and 总结材料 (no order given); returns the folder."""
     unit = tmp_path / "inbox" / "石家庄"
-    firms = ["石家庄华信精密机械有限公司", "石家庄恒达轴承有限公司"]
-    for firm in firms:
+    for firm in FIRMS:
         name = f"{firm.removesuffix('有限公司')}推行精益生产的经验"
         make_form(unit / f"{firm}-申请表.xlsx", 申报单位=firm, 标杆名称=name, 所在地区="石家庄市")
         make_summary(unit / f"{firm}-总结材料.docx", enterprise=firm, name=name)
-    wb = openpyxl.Workbook()
-    for row in (["推荐顺序", "申报单位", "标杆名称", "备注"], [1, firms[1]], [2, firms[0]], [None, "以下空白"],
-                [None, SIGNATURE]):
-        wb.active.append(row)
-    wb.save(unit / "推荐排序表.xlsx")
+    return unit
+
+
+def batch_ranked_in_reverse(tmp_path: Path) -> None:
+    """``run.py batch`` over tmp_path/inbox; asserts the unit's order is FIRMS reversed, both 通过, and its 推荐意见
+    final (no draft reason)."""
     out = tmp_path / "out"
     subprocess.run([sys.executable, str(ROOT / "run.py"), "batch", "--inbox", str(tmp_path / "inbox"), "--outbox",
                     str(out), "--settle", "0", "--deadline", "2099-12-31"], check=True, capture_output=True,
                    timeout=300)
     summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
     assert [(a["rank"], a["enterprise"], a["status"]) for a in summary["applications"]] == [
-        (1, firms[1], "通过"), (2, firms[0], "通过")]
+        (1, FIRMS[1], "通过"), (2, FIRMS[0], "通过")]
     [unit_summary] = [u for u in summary["units"] if u["unit"] == "石家庄市工业和信息化局"]
     assert unit_summary["opinion_final"] and not unit_summary["draft_reasons"], unit_summary
+
+
+def test_a_batch_gives_a_final_opinion(tmp_path, make_form, make_summary):
+    """A real run: a unit's sheet with a signature line and '以下空白' under its entries gives a 推荐意见 to stamp."""
+    unit = two_pairs(tmp_path, make_form, make_summary)
+    wb = openpyxl.Workbook()
+    for row in (["推荐顺序", "申报单位", "标杆名称", "备注"], [1, FIRMS[1]], [2, FIRMS[0]], [None, "以下空白"],
+                [None, SIGNATURE]):
+        wb.active.append(row)
+    wb.save(unit / "推荐排序表.xlsx")
+    batch_ranked_in_reverse(tmp_path)

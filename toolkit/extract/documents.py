@@ -25,7 +25,13 @@ from .docx import (
     table_sheet,
     template_guidance_left,
 )
-from .form import finish_form, form_by_labels, label_table, match_label
+from .form import (
+    finish_form,
+    form_by_labels,
+    label_table,
+    match_label,
+    ranking_extracted,
+)
 from .grid import Workbook
 from .opc import Package
 from .own import NEVER_READ, own_output
@@ -228,5 +234,27 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
         return Extracted(kind=SUMMARY, summary=summary)
     if campaign.opinion_keyword in name:
         return Extracted(kind=OTHER)  # an unstamped opinion dropped back: listed, not an error
+    ranking = _ranking_tables(content, name, campaign, file)
+    if ranking is not None:
+        return ranking
     return file_problem("file.unrecognized", file,
                         reason="（未找到“质量标杆名称”“摘要”“企业概况”等章节标题）")
+
+
+_RANKING_WORDS = ("排序", "推荐顺序")  # a Word 推荐排序表 says what it is: in its file name or above its table
+
+
+def _ranking_tables(content, name: str, campaign: Campaign, file: str) -> Extracted | None:
+    """A 推荐排序表 a unit made in Word: its tables read as a workbook's sheets are (form.read_ranking: a header row
+    with 推荐顺序 or 序号 and 申报单位 or 企业名称 …), when the file's name or the text above its first table says it
+    is one ('推荐排序表', '推荐顺序', '排序') — a table of 序号 and 单位名称 elsewhere (a list of attachments, of
+    members) orders nothing. None when it is not one."""
+    tables = content.tables
+    if not tables:
+        return None
+    above = "".join(b.text for b in content.blocks[:content.blocks.index(tables[0])] if b.kind == "p")
+    said = normalize_name(name) + normalize_name(above)
+    if campaign.ranking_file not in said and not any(word in said for word in _RANKING_WORDS):
+        return None
+    book = Workbook(sheets=[table_sheet(t, label=f"推荐排序表（第{t.index}个表格）") for t in tables])
+    return ranking_extracted(book, file)

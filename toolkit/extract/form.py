@@ -18,8 +18,10 @@ from ..model import (
     NEEDS_FIX,
     OVER_QUOTA,
     PASSED,
+    RANKING,
     WARNING,
     WITHDRAWN,
+    Extracted,
     FormData,
     Issue,
     RankingRow,
@@ -1102,3 +1104,13 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                 warnings.append(_rows_beyond(sheet, file, rank_col))
             return rows, dates, warnings
     return None
+
+
+def ranking_extracted(book: Workbook, file: str = "") -> Extracted | None:
+    """A 推荐排序表 read from ``book`` (read_ranking: its rows, its 成文日期 cells and where, its warnings) as what a
+    file holds — a workbook, or a Word document's tables as sheets —, or None when it holds none."""
+    sheet = read_ranking(book, file)
+    if sheet is None:
+        return None
+    rows, dates, warnings = sheet
+    return Extracted(kind=RANKING, ranking=tuple(rows), ranking_dates=tuple(dates), issues=tuple(warnings))

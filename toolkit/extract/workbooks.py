@@ -5,8 +5,8 @@ import logging
 
 from ..campaign import Campaign
 from ..messages import file_problem, make_issue
-from ..model import ATTACHMENT, FORM, RANKING, WARNING, Extracted
-from .form import read_forms, read_ranking
+from ..model import ATTACHMENT, FORM, WARNING, Extracted
+from .form import ranking_extracted, read_forms
 from .grid import Workbook, read_workbook
 from .opc import Package
 from .own import own_workbook_output
@@ -47,13 +47,13 @@ def from_workbook(book: Workbook, name: str, campaign: Campaign, file: str) -> E
     if own_workbook_output(sheet.name for sheet in book.sheets) is not None:
         return Extracted(kind=ATTACHMENT)  # our 回执 or 省级汇总表 saved again as .xls/.ods: listed, never read
     ranking_named = campaign.ranking_file in name
-    if ranking_named and (ranking := _ranking(book, file)) is not None:
+    if ranking_named and (ranking := ranking_extracted(book, file)) is not None:
         return ranking
     forms = read_forms(book, campaign, file)
     if forms:
         issues = tuple(issue for form in forms for issue in form.warnings) + _unread_sheets(book, file)
         return Extracted(kind=FORM, form=forms[0], forms=tuple(forms), issues=issues)
-    if (ranking := _ranking(book, file)) is not None:
+    if (ranking := ranking_extracted(book, file)) is not None:
         return ranking
     return file_problem("file.unrecognized", file,
                         reason="（未找到“申报单位”“标杆名称”等栏目）")
@@ -73,11 +73,3 @@ def _unread_sheets(book: Workbook, file: str) -> tuple:
                 f"“{shown}{len(book.unread)}个工作表未读取，其中的申请表不会列入汇总。",
         fix=f"每个工作簿请不超过{len(book.sheets)}个工作表：把其余企业的申请表另存为单独的文件，放入本单位文件夹。"),)
 
-
-def _ranking(book: Workbook, file: str) -> Extracted | None:
-    """A 推荐排序表 (form.read_ranking: its rows, its 成文日期 cells and where, its warnings), or None."""
-    sheet = read_ranking(book, file)
-    if sheet is None:
-        return None
-    rows, dates, warnings = sheet
-    return Extracted(kind=RANKING, ranking=tuple(rows), ranking_dates=tuple(dates), issues=tuple(warnings))
