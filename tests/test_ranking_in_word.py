@@ -104,3 +104,28 @@ def test_a_batch_and_check(tmp_path, make_form, make_summary):
     shown = subprocess.run([sys.executable, str(ROOT / "run.py"), "check", str(sheet)], capture_output=True,
                            text=True, timeout=120, check=False)
     assert "识别为：推荐排序表" in shown.stdout, shown.stdout
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_sheet_naming_the_benchmarks_only(tmp_path, campaign, kind):
+    """序号 | 标杆名称 | 备注, no column of enterprises (a unit listing what it recommends): each row matched by its
+    标杆名称, as the rules match a row without 申报单位; it was file.unrecognized."""
+    import openpyxl
+    from test_rules import _name_for
+
+    rows = [[1, _name_for(ENTERPRISES[1]), None], [2, _name_for(ENTERPRISES[0]), None]]
+    header = ("序号", "标杆名称", "备注")
+    if kind == "docx":
+        path = _document(tmp_path / "推荐排序表.docx", rows, header=header)
+    else:
+        wb = openpyxl.Workbook()
+        for row in (header, *rows, [None, "以下空白", None]):
+            wb.active.append(list(row))
+        path = tmp_path / "推荐排序表.xlsx"
+        wb.save(path)
+    fv, ex = _read(path, campaign, rel=f"石家庄/{path.name}")
+    assert ex.kind == "ranking", ex
+    result = run(*unit_apps(2, prefixes=False), (fv, ex))
+    assert [(a.rank, a.enterprise, a.rank_source) for a in result.applications] == [
+        (1, ENTERPRISES[1], "推荐排序表"), (2, ENTERPRISES[0], "推荐排序表")]
+    assert not [i for i in result.issues if i.code.startswith(("rank.", "file."))], result.issues

@@ -1040,7 +1040,8 @@ def _lists_no_application(name: str, raw_rank) -> bool:
 
 def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list[tuple[str, str]], list[Issue]] | None:
     """A 推荐排序表: (its rows, its 成文日期 cells: (as written, where) each, the one above the table first, then
-    each 落款 row's under it, warnings on it); None when no header row with 推荐顺序 and 申报单位 is found.
+    each 落款 row's under it, warnings on it); None when no header row with 推荐顺序 (or 序号, 排名 …) and 申报单位
+    (or 企业名称 …; else 标杆名称: a sheet naming the benchmarks only, each row matched by it) is found.
 
     Lines of the form that list no application (a signature or contact line, '以下空白', '合计':
     _lists_no_application) are passed over. A row whose 推荐顺序, 备注, 说明 or 状态 says 撤回 (撤销, 退出, 放弃,
@@ -1056,30 +1057,33 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
             header = {normalize_label(str(v)): c for c, v in enumerate(sheet.rows[r]) if isinstance(v, str)}
             rank_col = next((header[h] for h in _RANK_HEADERS if h in header), None)
             name_col = next((header[h] for h in ("申报单位", "企业名称", "申请单位", "单位名称") if h in header), None)
-            if rank_col is None or name_col is None:
-                continue
             title_col = next((header[h] for h in ("标杆名称", "质量标杆名称") if h in header), None)
+            if rank_col is None or (name_col is None and title_col is None):
+                continue
+            # the column naming the applications: 申报单位, else 标杆名称 (a sheet listing the benchmarks only)
+            key_col = name_col if name_col is not None else title_col
             note_cols = [header[h] for h in ("备注", "说明", "状态") if h in header]
             status_col = header.get(_STATUS_HEADER)
             # a column asking whether to withdraw ('是否撤回', '撤回（是/否）'): a yes there withdraws
-            answer_cols = [c for h, c in header.items() if _WITHDRAWN.search(h) and c not in (rank_col, name_col)]
+            answer_cols = [c for h, c in header.items() if _WITHDRAWN.search(h) and c not in (rank_col, key_col)]
             date_col = next((header[h] for h in _DATE_LABELS if h in header), None)  # not 日期: 收到日期 …
             above = _sheet_date(sheet, r)
             dates = [above] if above[0] else []
             rows, warnings = [], []
             for rr in range(r + 1, sheet.height):
-                name = to_text(sheet.value(rr, name_col)).value or ""
+                name = (to_text(sheet.value(rr, name_col)).value or "") if name_col is not None else ""
+                title = (to_text(sheet.value(rr, title_col)).value or "") if title_col is not None else ""
+                label = name if name_col is not None else title
                 raw_rank = sheet.value(rr, rank_col)
-                if not name and raw_rank in (None, ""):
+                if not label and raw_rank in (None, ""):
                     continue
-                below = _date_in_row(sheet, rr, range(min(rank_col, name_col), max(rank_col, name_col) + 1))
+                below = _date_in_row(sheet, rr, range(min(rank_col, key_col), max(rank_col, key_col) + 1))
                 if below is not None:  # a 落款 row under the table ('成文日期 | 2021年9月18日'): not an application
                     if below[0]:
                         dates.append(below)
                     continue
-                if _lists_no_application(name, raw_rank):  # ('经办人：张三', '以下空白', '合计')
+                if _lists_no_application(label, raw_rank):  # ('经办人：张三', '以下空白', '合计')
                     continue
-                title = to_text(sheet.value(rr, title_col)).value if title_col is not None else ""
                 said = {c: _withdrawal(sheet.value(rr, c)) for c in (rank_col, *note_cols)}
                 if status_col is not None:  # (the toolkit's sheet: a 撤回 typed over the status it wrote)
                     note = sheet.value(rr, header["备注"]) if "备注" in header else None
@@ -1087,7 +1091,7 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                 withdrawn = True in said.values() or any(_answers_withdrawn(sheet.value(rr, c)) for c in answer_cols)
                 if not withdrawn:
                     warnings.extend(_unsure_withdrawal(str(sheet.value(r, c)).strip(), str(sheet.value(rr, c)).strip(),
-                                                       enterprise=name, file=file, location=sheet.location(rr, c))
+                                                       enterprise=label, file=file, location=sheet.location(rr, c))
                                     for c, says in said.items() if says is None)
                 written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
                 rank = None if withdrawn else _rank_number(raw_rank)
@@ -1100,7 +1104,7 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                                        date_location=sheet.location(rr, date_col) if written else "", rank_text=typed,
                                        held=_rank_number(raw_rank) if withdrawn else None))
             if sheet.height >= MAX_ROWS and any(sheet.value(MAX_ROWS - 1, c) not in (None, "")
-                                                for c in (rank_col, name_col)):
+                                                for c in (rank_col, key_col)):
                 warnings.append(_rows_beyond(sheet, file, rank_col))
             return rows, dates, warnings
     return None
