@@ -401,22 +401,41 @@ def to_phone(raw: object) -> Parsed:
     value, note = _parse_phone(parts[0])
     if value is None:
         return _bad(raw, text, note)
-    return Parsed(raw=raw, text=text, value=_listed(value, parts[1:], lambda p: _parse_phone(p)[0]), ok=True,
+    return Parsed(raw=raw, text=text, value=_listed(value, parts[1:], _next_phone), ok=True,
                   empty=False)
 
 
 LIST_SEP = "、"  # between the several numbers or addresses of one cell in a value
 
 
+def _next_phone(part: str, previous: str) -> str | None:
+    """One of several numbers in a phone cell, normalised: read alone (_parse_phone), else as people shorten the
+    numbers after a landline — its last digits only ('0311-87803218/19': 0311-87803219) or the number without the
+    area code ('0311-87803218/87803219': the same area code meant); None when it is none of these."""
+    value = _parse_phone(part)[0]
+    if value is not None:
+        return value
+    m = re.fullmatch(r"(\d+)-(\d+)", previous)
+    digits = re.sub(r"[\s-]", "", part)
+    if m is None or not digits.isdigit():
+        return None
+    area, number = m.groups()
+    if len(digits) < len(number) and len(digits) <= 4:  # '/19', '/219': the last digits changed
+        return f"{area}-{number[:-len(digits)]}{digits}"
+    if len(digits) == len(number) and digits[0] in "23456789":  # a local number of the same length
+        return f"{area}-{digits}"
+    return None
+
+
 def _listed(first: str, rest: list[str], parse) -> str:
-    """``first`` and the cell's other entries in the order typed, each normalised by ``parse`` or, when it cannot
-    read it alone ('87803219' after '0311-87803218/', the same area code meant), kept as typed; repeats once, and
-    placeholders ('无', '—') not at all."""
+    """``first`` and the cell's other entries in the order typed, each normalised by ``parse(entry, the value
+    before it)`` or, when it cannot read it, kept as typed; repeats once, and placeholders ('无', '—') not at
+    all."""
     values = [first]
     for part in rest:
         if is_placeholder(part):
             continue
-        v = parse(part) or part
+        v = parse(part, values[-1]) or part
         if v not in values:
             values.append(v)
     return LIST_SEP.join(values)
@@ -466,7 +485,8 @@ def to_email(raw: object) -> Parsed:
     value = _email(parts[0]) if parts else None
     if value is None:
         return _bad(raw, text, NOTE_BAD_EMAIL)
-    return Parsed(raw=raw, text=text, value=_listed(value, parts[1:], _email), ok=True, empty=False)
+    return Parsed(raw=raw, text=text, value=_listed(value, parts[1:], lambda part, _previous: _email(part)), ok=True,
+                  empty=False)
 
 
 def _email(s: str) -> str | None:
