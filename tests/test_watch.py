@@ -537,3 +537,59 @@ def test_listing_sees_a_file_replaced_by_one_of_the_same_size_and_time(tmp_path)
     beside.replace(path)
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
     assert inbox_listing(inbox) != listing
+
+
+# -- memory over a long session ---------------------------------------------------------------------------------
+
+def _change(inbox: Path, step: str, make_form, make_summary) -> None:
+    """One kind of change a watcher's session brings (each a run that reads, decides and writes)."""
+    firm = f"河北{step}示范制造有限公司"
+    if step == "新的一对":
+        make_form(inbox / "衡水" / "2-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        make_summary(inbox / "衡水" / "2-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    elif step == "另一单位":
+        make_form(inbox / "保定" / "1-申请表.xlsx", 申报单位=firm, 标杆名称=f"{firm}推行精益生产的经验")
+        make_summary(inbox / "保定" / "1-总结材料.docx", enterprise=firm, name=f"{firm}推行精益生产的经验")
+    elif step == "改正的总结材料":
+        make_summary(inbox / "衡水" / "2-总结材料.docx", enterprise="河北新的一对示范制造有限公司",
+                     name="河北新的一对示范制造有限公司推行六西格玛的经验")
+    elif step == "改名":
+        os.rename(inbox / "保定" / "1-申请表.xlsx", inbox / "保定" / "1-申请表（修改）.xlsx")
+    elif step == "删除":
+        (inbox / "衡水" / "2-申请表.xlsx").unlink()
+    elif step == "放回的回执":
+        shutil.copyfile(next((inbox.parent / "outbox" / "latest" / "回执").glob("*.xlsx")), inbox / "衡水" / "回执.xlsx")
+
+
+def test_a_watcher_run_leaves_no_garbage_for_the_next(tmp_path, make_form, make_summary, monkeypatch):
+    """A watcher's runs pause the collector and hand the run's objects back into the oldest generation, where
+    CPython's own collections hardly look: each run's cycles (documents read and written) stayed, about 4 MB a
+    run (a 13-minute soak: 150 MB to 770 MB). Each watch run ends with nothing left for a collection to find,
+    whatever the change it read."""
+    import gc
+
+    from toolkit import assemble as assembly
+    from toolkit import cli, pipeline
+    from toolkit.cache import ExtractCache
+
+    monkeypatch.setattr(ExtractCache, "DECODED", {})
+    monkeypatch.setattr(assembly, "UNIT_MEMO", assembly.UnitMemo())
+    monkeypatch.setattr(pipeline, "_PRIMED", set())
+    monkeypatch.setattr(pipeline, "_KEPT_POOLS", {})
+    campaign = load_campaign().with_deadline("2099-12-31")
+    inbox, out = tmp_path / "inbox", tmp_path / "outbox"
+    make_form(inbox / "衡水" / "1-申请表.xlsx")
+    make_summary(inbox / "衡水" / "1-总结材料.docx")
+    left = {}
+    gc.collect()
+    try:
+        for step in ("首次", "新的一对", "另一单位", "改正的总结材料", "改名", "删除", "放回的回执", "没有变化"):
+            _change(inbox, step, make_form, make_summary)
+            cli.run_and_report(inbox, out, campaign, settle=0, command="watch")
+            left[step] = gc.collect()
+    finally:
+        for pool in pipeline._KEPT_POOLS.values():
+            pool.close()
+    assert all(n < 50 for n in left.values()), left
+    summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
+    assert {a["enterprise"] for a in summary["applications"]} >= {"河北另一单位示范制造有限公司"}
