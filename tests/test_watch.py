@@ -593,3 +593,55 @@ def test_a_watcher_run_leaves_no_garbage_for_the_next(tmp_path, make_form, make_
     assert all(n < 50 for n in left.values()), left
     summary = json.loads((out / "latest" / "summary.json").read_text(encoding="utf-8"))
     assert {a["enterprise"] for a in summary["applications"]} >= {"河北另一单位示范制造有限公司"}
+
+
+def _unmount(inbox: Path, how: str, away: Path) -> None:
+    """The share goes: its mount point stays as an empty folder (``emptied``), or an empty folder is made where
+    it was (``remounted-empty``: a new folder, another identity)."""
+    away.mkdir()
+    if how == "emptied":
+        for child in list(inbox.iterdir()):
+            child.rename(away / child.name)
+    else:
+        inbox.rename(away / "inbox")
+        inbox.mkdir()
+
+
+def _mount_again(inbox: Path, how: str, away: Path) -> None:
+    if how == "emptied":
+        for child in list(away.iterdir()):
+            child.rename(inbox / child.name)
+    else:
+        inbox.rmdir()
+        (away / "inbox").rename(inbox)
+
+
+@pytest.mark.parametrize("how, poll", [("emptied", []), ("emptied", ["--poll", "1"]), ("remounted-empty", [])],
+                         ids=["emptied-events", "emptied-polling", "remounted-empty"])
+def test_cli_watch_waits_for_a_share_that_left_an_empty_inbox(tmp_path, watch_process, make_pair, how, poll):
+    """A share that unmounts leaves its mount point, an empty folder. The run refuses an inbox emptied of every
+    file it held (so as not to withdraw them all); the watcher ran and refused it again at every rescan — a
+    warning and a runs.jsonl error line each time, for as long as the share was away (every 5 s in the soak;
+    a weekend's outage, tens of thousands of lines). Now it is said once, probed with back-off, and back once
+    the folder holds something: then rescanned and watched, nothing withdrawn."""
+    inbox, away = tmp_path / "inbox", tmp_path / "away"
+    copy_in(make_pair(1), inbox / "衡水")
+    w = watch_process(*poll, "--rescan", "1", verbose=True)
+    assert w.wait_apps(1), w.log()
+    _unmount(inbox, how, away)
+    try:
+        assert w.wait_log(f"收件箱暂时无法访问：{inbox}（文件夹是空的，但上次汇总时其中有文件）"), w.log()
+        assert wait_for(lambda: w.log().count("收件箱仍无法访问（文件夹是空的") >= 3), w.log()  # 1, 2, 4 s
+    finally:
+        _mount_again(inbox, how, away)
+    assert w.wait_log("收件箱已恢复", timeout=90), w.log()
+    copy_in(make_pair(2), inbox / "衡水")
+    apps = w.wait_apps(2, timeout=60)
+    assert apps and {a["status"] for a in apps} != {"已撤回"} and not [a for a in apps if a["withdrawn_at"]], apps
+    log = w.log()
+    assert log.count("是空的，但上次运行时其中有 2 个文件") == 1, log  # the run's reason, said once
+    assert log.count("收件箱暂时无法访问") == 1 and log.count("收件箱已恢复") == 1, log
+    assert w.signal() == 0, log
+    lines = [json.loads(x) for x in (w.outbox / "logs" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [x["outcome"] for x in lines].count("error") == 1, lines
+    assert_clean_outbox(w.outbox)

@@ -399,8 +399,9 @@ def cmd_watch(args) -> int:
     import threading
 
     from .clock import CHINA_TZ
+    from .discover import InboxUnavailable
     from .pipeline import missing_outputs
-    from .watch import AGAIN, watch
+    from .watch import AGAIN, UNAVAILABLE, watch
 
     campaign = _campaign(args)
     inbox, outbox = Path(args.inbox), Path(args.outbox)
@@ -422,13 +423,16 @@ def cmd_watch(args) -> int:
     # ours say what matters in Chinese
     logging.getLogger("watchdog").setLevel(logging.WARNING if args.verbose else logging.ERROR)
 
-    def once() -> bool | str:
+    def once() -> bool | str:  # True, AGAIN, UNAVAILABLE or False (watch.InboxWatcher)
         try:
             run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates, pdf=args.pdf,
                            state=args.state_dir, command="watch", keep_runs=keep_runs)
         except LockHeld as exc:
             log.warning("本次跳过：%s将自动重试。", exc)
             return False
+        except InboxUnavailable as exc:  # empty where files were (a share not mounted): waited for, said once
+            log.warning("本次未运行：%s", exc)
+            return UNAVAILABLE
         except ToolkitError as exc:
             log.warning("本次未运行：%s", exc)
             return False

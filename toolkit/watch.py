@@ -9,7 +9,9 @@ something changed. What keeps the watcher honest:
   replaced (an SMB reconnect, a folder restored from backup);
 - an inbox that disappears, or can no longer be listed (permissions changed on the share), is waited for with
   back-off, said once with the system's reason; it is back once it can be listed again (not merely seen), then
-  the observer is re-established on the folder as it is now and the inbox is rescanned at once;
+  the observer is re-established on the folder as it is now and the inbox is rescanned at once; an inbox the
+  run refused as empty though files were there (``run_once`` returns UNAVAILABLE: a share unmounted, leaving
+  its mount point as an empty folder) is waited for the same way, and is back once it holds something again;
 - the periodic rescan also starts a run when outbox/latest/ lacks an output of the last run (a clerk deleted
   latest/, the register or the 回执 folder), though the inbox is unchanged (``outputs_missing``);
 - bursts of events (30 files copied at once) are coalesced: a run starts once the inbox has been quiet
@@ -82,18 +84,23 @@ def inbox_listing(inbox: Path) -> Listing | None:
                         if st is not None), *(("unlisted", folder) for folder in scanned.unlisted)])
 
 
-def inbox_unavailable(inbox: Path) -> str | None:
+EMPTY_INBOX = "文件夹是空的，但上次汇总时其中有文件"  # why an inbox refused as empty is waited for (UNAVAILABLE)
+
+
+def inbox_unavailable(inbox: Path, *, empty: bool = False) -> str | None:
     """Why the inbox folder cannot be watched now, in Chinese ('文件夹不存在', '没有访问权限' …: discover.folder_reason,
     what the system said), or None when it is a folder that can be listed. Opens the folder and reads at most one
-    entry: cheap at any size. A folder that can be seen but not opened (chmod 000 on the share) is not back."""
+    entry: cheap at any size. A folder that can be seen but not opened (chmod 000 on the share) is not back.
+    With ``empty``, a folder without any entry is not back either (EMPTY_INBOX: the mount point of a share that
+    is not mounted)."""
     try:
         with os.scandir(inbox) as entries:
-            next(entries, None)
+            first = next(entries, None)
     except (FileNotFoundError, NotADirectoryError):
         return "文件夹不存在"
     except OSError as exc:
         return folder_reason(exc)
-    return None
+    return EMPTY_INBOX if empty and first is None else None
 
 
 def make_observer(poll: float | None) -> BaseObserver:
@@ -140,7 +147,8 @@ class InboxWatcher:
 
     ``run_once()`` runs the pipeline once; it returns AGAIN when it left a file for a later run (the next periodic
     rescan then runs again even if nothing changed: a copy that paused midway is read once it is done or old
-    enough), False when it could not run (another run held the
+    enough), UNAVAILABLE when the run refused the inbox as empty although files were there (a share unmounted:
+    waited for like a missing inbox, until it holds something), False when it could not run (another run held the
     lock, the inbox was missing): the change is then kept pending and tried again after ``retry`` seconds.
     An exception from ``run_once`` is logged and handled the same way, so the watcher never dies of it.
 
@@ -184,6 +192,7 @@ class InboxWatcher:
         self._missing_since: float | None = None  # the inbox is gone: probe it with back-off
         self._backoff = self.backoff_first
         self._next_probe = 0.0
+        self._empty_is_missing = False  # the inbox being waited for was refused as empty: back once it is not
         self._observer_failing = False
 
     # -- the loop ---------------------------------------------------------------------------------------
@@ -265,7 +274,11 @@ class InboxWatcher:
             ok = False
         self.runs += 1
         self._next_rescan = self.clock() + self.rescan
-        if ok is False:
+        if ok == UNAVAILABLE and (reason := inbox_unavailable(self.inbox)
+                                  or inbox_unavailable(self.inbox, empty=True)) is not None:
+            # (one run said why; until the share is back, probes with back-off, not a failed run every few seconds)
+            self._inbox_missing(reason, empty=reason == EMPTY_INBOX)
+        elif ok is False or ok == UNAVAILABLE:
             self._retry_at = self.clock() + self.retry
             if (reason := inbox_unavailable(self.inbox)) is not None:
                 self._inbox_missing(reason)
@@ -334,12 +347,13 @@ class InboxWatcher:
 
     # -- a missing inbox --------------------------------------------------------------------------------
 
-    def _inbox_missing(self, reason: str) -> None:
-        """The inbox is gone or cannot be listed: say so once, stop the observer, probe it with back-off. The
-        back-off goes on from where it was when the inbox went away again before it was ever listed (a return
-        that does not last is no reason to probe every second)."""
+    def _inbox_missing(self, reason: str, *, empty: bool = False) -> None:
+        """The inbox is gone or cannot be listed (``empty``: or was refused as empty, see UNAVAILABLE): say so once,
+        stop the observer, probe it with back-off. The back-off goes on from where it was when the inbox went away
+        again before it was ever listed (a return that does not last is no reason to probe every second)."""
         if self._missing_since is not None:
             return
+        self._empty_is_missing = empty
         log.warning("收件箱暂时无法访问：%s（%s），等待恢复……", self.inbox, reason)
         self._stop_observer()
         self.hints.take()  # the removal's own events: what counts is what is there when it returns
@@ -347,8 +361,9 @@ class InboxWatcher:
         self._next_probe = self._missing_since + self._backoff
 
     def _probe_missing_inbox(self, now: float) -> None:
-        """Back once the folder can be listed (there and readable): then watched and rescanned at once."""
-        reason = inbox_unavailable(self.inbox)
+        """Back once the folder can be listed (there and readable; and not empty, when it was refused as empty):
+        then watched and rescanned at once."""
+        reason = inbox_unavailable(self.inbox, empty=self._empty_is_missing)
         if reason is not None:
             self._backoff = min(self._backoff * 2, self.backoff_cap)
             self._next_probe = now + self._backoff
@@ -356,6 +371,7 @@ class InboxWatcher:
             return
         gone = now - self._missing_since
         self._missing_since = None
+        self._empty_is_missing = False
         log.info("收件箱已恢复：%s（中断约 %.0f 秒），重新开始监视并全面检查。", self.inbox, gone)
         self._next_liveness = now + self.liveness
         if self._start_observer():
@@ -363,6 +379,7 @@ class InboxWatcher:
 
 
 AGAIN = "again"  # what run_once returns for a run that left a file for the next one (one still being copied)
+UNAVAILABLE = "unavailable"  # what run_once returns when the run refused the inbox as empty (a share not mounted)
 
 
 def watch(inbox: Path, run_once: Callable[[], bool | str | None], *, poll: float | None = None, quiet: float = 2.0,
