@@ -597,10 +597,13 @@ def test_a_watcher_run_leaves_no_garbage_for_the_next(tmp_path, make_form, make_
 
 def _unmount(inbox: Path, how: str, away: Path) -> None:
     """The share goes: its mount point stays as an empty folder (``emptied``), or an empty folder is made where
-    it was (``remounted-empty``: a new folder, another identity)."""
+    it was (``remounted-empty``: a new folder, another identity), or only its folders stay (``folders-left``)."""
     away.mkdir()
     if how == "emptied":
         for child in list(inbox.iterdir()):
+            child.rename(away / child.name)
+    elif how == "folders-left":
+        for child in list((inbox / "衡水").iterdir()):
             child.rename(away / child.name)
     else:
         inbox.rename(away / "inbox")
@@ -608,16 +611,17 @@ def _unmount(inbox: Path, how: str, away: Path) -> None:
 
 
 def _mount_again(inbox: Path, how: str, away: Path) -> None:
-    if how == "emptied":
+    if how in ("emptied", "folders-left"):
         for child in list(away.iterdir()):
-            child.rename(inbox / child.name)
+            child.rename((inbox if how == "emptied" else inbox / "衡水") / child.name)
     else:
         inbox.rmdir()
         (away / "inbox").rename(inbox)
 
 
-@pytest.mark.parametrize("how, poll", [("emptied", []), ("emptied", ["--poll", "1"]), ("remounted-empty", [])],
-                         ids=["emptied-events", "emptied-polling", "remounted-empty"])
+@pytest.mark.parametrize("how, poll", [("emptied", []), ("emptied", ["--poll", "1"]), ("remounted-empty", []),
+                                       ("folders-left", [])],
+                         ids=["emptied-events", "emptied-polling", "remounted-empty", "folders-left"])
 def test_cli_watch_waits_for_a_share_that_left_an_empty_inbox(tmp_path, watch_process, make_pair, how, poll):
     """A share that unmounts leaves its mount point, an empty folder. The run refuses an inbox emptied of every
     file it held (so as not to withdraw them all); the watcher ran and refused it again at every rescan — a

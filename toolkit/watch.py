@@ -91,8 +91,9 @@ def inbox_unavailable(inbox: Path, *, empty: bool = False) -> str | None:
     """Why the inbox folder cannot be watched now, in Chinese ('文件夹不存在', '没有访问权限' …: discover.folder_reason,
     what the system said), or None when it is a folder that can be listed. Opens the folder and reads at most one
     entry: cheap at any size. A folder that can be seen but not opened (chmod 000 on the share) is not back.
-    With ``empty``, a folder without any entry is not back either (EMPTY_INBOX: the mount point of a share that
-    is not mounted)."""
+    With ``empty``, a folder without any file is not back either (EMPTY_INBOX: the mount point of a share that is
+    not mounted, or only its empty folders): the files are listed as a run lists them (discover.scan_inbox, the
+    test the run refuses an empty inbox by), only when the folder has an entry at all."""
     try:
         with os.scandir(inbox) as entries:
             first = next(entries, None)
@@ -100,7 +101,7 @@ def inbox_unavailable(inbox: Path, *, empty: bool = False) -> str | None:
         return "文件夹不存在"
     except OSError as exc:
         return folder_reason(exc)
-    return EMPTY_INBOX if empty and first is None else None
+    return EMPTY_INBOX if empty and (first is None or not scan_inbox(inbox)) else None
 
 
 def make_observer(poll: float | None) -> BaseObserver:
