@@ -649,3 +649,40 @@ def test_cli_watch_waits_for_a_share_that_left_an_empty_inbox(tmp_path, watch_pr
     lines = [json.loads(x) for x in (w.outbox / "logs" / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [x["outcome"] for x in lines].count("error") == 1, lines
     assert_clean_outbox(w.outbox)
+
+
+@pytest.mark.parametrize("where", ["outbox", "state-dir"])
+def test_cli_watch_does_not_start_a_new_journal_when_its_own_went_away(tmp_path, watch_process, make_pair, where):
+    """The outbox's share not mounted (or the folder moved away) while the inbox stays: the watcher's next run
+    made a new outbox there with a new journal, without a word — a new journal takes each file's modification
+    time as its received time (a file received late but copied keeping its old time counts as on time), and the
+    journal that comes back lacks what was seen meanwhile (first seen only when it is back: maybe 逾期). Now it
+    says so once, runs nothing (no folder made, no runs.jsonl line) and carries on with the same journal once the
+    folder is back: the first pair keeps its received time."""
+    inbox, outbox, state = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "state"
+    held = tmp_path / "away"
+    copy_in(make_pair(1), inbox / "衡水")
+    w = watch_process("--rescan", "1", *(["--state-dir", str(state)] if where == "state-dir" else []))
+    [first] = w.wait_apps(1)
+    gone = outbox if where == "outbox" else state
+    runs_log = outbox / "logs" / "runs.jsonl"
+    assert wait_for(lambda: runs_log.is_file() and runs_log.read_text(encoding="utf-8").count("\n") >= 1)
+    lines_before = runs_log.read_text(encoding="utf-8").count("\n")
+    gone.rename(held)
+    copy_in(make_pair(2), inbox / "衡水")
+    try:
+        assert w.wait_log("收到记录所在的文件夹"), w.log()
+        tried = w.runs_started()
+        assert wait_for(lambda: w.runs_started() >= tried + 3), w.log()  # rescans go on, and refuse again
+        assert not gone.exists(), sorted(p.name for p in tmp_path.iterdir())
+        assert w.log().count("不见了") == 1, w.log()
+    finally:
+        held.rename(gone)
+    apps = w.wait_apps(2, timeout=60)
+    assert apps, w.log()
+    assert [a["received_at"] for a in apps if a["enterprise"] == first["enterprise"]] == [first["received_at"]]
+    assert "收到记录所在的文件夹已恢复" in w.log(), w.log()
+    assert w.signal() == 0, w.log()
+    lines = runs_log.read_text(encoding="utf-8").splitlines()
+    assert all(json.loads(x)["outcome"] != "error" for x in lines[lines_before:]), lines
+    assert_clean_outbox(outbox) if where == "outbox" else None

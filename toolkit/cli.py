@@ -400,7 +400,7 @@ def cmd_watch(args) -> int:
 
     from .clock import CHINA_TZ
     from .discover import InboxUnavailable
-    from .pipeline import missing_outputs
+    from .pipeline import missing_outputs, state_dir
     from .watch import AGAIN, UNAVAILABLE, watch
 
     campaign = _campaign(args)
@@ -423,7 +423,23 @@ def cmd_watch(args) -> int:
     # ours say what matters in Chinese
     logging.getLogger("watchdog").setLevel(logging.WARNING if args.verbose else logging.ERROR)
 
+    state = Path(args.state_dir) if args.state_dir else state_dir(outbox)
+    # the receipt records (journal) this watcher's runs keep: once they were there, a run never starts without
+    # them — it would start a new journal where they were, taking each file's modification time as its received
+    # time, and the journal that comes back would lack what was seen meanwhile
+    state_seen = [state.is_dir()]
+    state_gone_said = [False]
+
     def once() -> bool | str:  # True, AGAIN, UNAVAILABLE or False (watch.InboxWatcher)
+        if state_seen[0] and not state.is_dir():  # (the outbox's share not mounted, the folder moved or deleted)
+            if not state_gone_said[0]:
+                log.warning("收到记录所在的文件夹 %s 不见了（共享盘可能没有连接好，或文件夹被移动、删除）。为免收到时间和"
+                            "是否逾期算错，暂停汇总，它恢复后自动继续；确要从头开始的，请重新启动 watch。", state)
+                state_gone_said[0] = True
+            return False
+        if state_gone_said[0]:
+            logging.getLogger("toolkit.watch").info("收到记录所在的文件夹已恢复：%s，继续汇总。", state)
+            state_gone_said[0] = False
         try:
             run_and_report(inbox, outbox, campaign, settle=args.settle, templates=args.templates, pdf=args.pdf,
                            state=args.state_dir, command="watch", keep_runs=keep_runs)
@@ -438,6 +454,7 @@ def cmd_watch(args) -> int:
             return False
         finally:
             sys.stdout.flush()
+            state_seen[0] = state_seen[0] or state.is_dir()
         return AGAIN if _LAST_BRIEF.get("pending") else True
 
     stop = threading.Event()
