@@ -686,3 +686,35 @@ def test_cli_watch_does_not_start_a_new_journal_when_its_own_went_away(tmp_path,
     lines = runs_log.read_text(encoding="utf-8").splitlines()
     assert all(json.loads(x)["outcome"] != "error" for x in lines[lines_before:]), lines
     assert_clean_outbox(outbox) if where == "outbox" else None
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_cli_watch_keeps_watchdogs_english_errors_off_the_console(tmp_path, verbose):
+    """watchdog logs in English at ERROR when an observer is stopped while an event comes in ('InotifyEmitter.
+    queue_events() called when the thread is inactive', seen in a soak): a clerk's console shows the watcher's
+    Chinese lines only; with -v (for whoever looks into it) it is shown. A real `run.py watch` whose watchdog logger
+    is made to log that line once the watcher is up."""
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    (inbox / "石家庄").mkdir(parents=True)
+    english = "InotifyEmitter.queue_events() called when the thread is inactive"
+    script = (
+        "import logging, runpy, sys, threading, time\n"
+        "def later():\n"
+        "    time.sleep(3)\n"
+        f"    logging.getLogger('watchdog.observers.inotify_buffer').error({english!r})\n"
+        "threading.Thread(target=later, daemon=True).start()\n"
+        f"sys.argv = ['run.py', *{['-v'] if verbose else []!r}, 'watch', '--inbox', {str(inbox)!r}, '--outbox', "
+        f"{str(outbox)!r}, '--settle', '0.5']\n"
+        f"runpy.run_path({str(ROOT / 'run.py')!r}, run_name='__main__')\n")
+    err = tmp_path / "watch.stderr"
+    with open(err, "wb") as stderr:
+        proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert wait_for(lambda: "开始监视" in err.read_text(encoding="utf-8", errors="replace"), 60)
+        time.sleep(5)  # (the line is logged 3 s after start)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert (english in err.read_text(encoding="utf-8", errors="replace")) == verbose

@@ -419,9 +419,11 @@ def cmd_watch(args) -> int:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
     logging.getLogger("toolkit.watch").setLevel(logging.DEBUG if args.verbose else logging.INFO)
-    # watchdog's own notices are English and, at debug level, one line per file event (thousands per run):
-    # ours say what matters in Chinese
-    logging.getLogger("watchdog").setLevel(logging.WARNING if args.verbose else logging.ERROR)
+    # watchdog's own notices are English and, at debug level, one line per file event (thousands per run): ours
+    # say what matters in Chinese (an observer that stops hearing is found by the rescans). Its errors too — an
+    # observer stopped while an event came in logs 'InotifyEmitter.queue_events() called when the thread is
+    # inactive' at ERROR — reach a clerk's console only with -v
+    logging.getLogger("watchdog").setLevel(logging.WARNING if args.verbose else logging.CRITICAL)
 
     state = Path(args.state_dir) if args.state_dir else state_dir(outbox)
     # the receipt records (journal) this watcher's runs keep: once they were there, a run never starts without
