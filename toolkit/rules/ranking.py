@@ -396,13 +396,12 @@ def rank_unit(apps: list[Application], unit: Unit, campaign: Campaign, *, sheet:
                              issues=tuple(extra[id(a)])))
     in_folder = frozenset(id(a) for a in apps if prefixes[id(a)] is not None
                           and all(prefix_rank(f.name) is None for f in a.files))  # (numbered by its sub-folder)
-    gap = _renumbered(ranked, given, accounted, placed, sheet_file, by_sheet=sheet is not None,
-                      in_folder=in_folder, unnumbered=len(left_blank)) if all(
-        len(same) == 1 for same in seen.values()) else None
-    # (ranks given twice are an error already)
+    twice = any(len(same) > 1 for same in seen.values())  # (ranks given twice: an error already, no gap told)
+    gap = None if twice else _renumbered(ranked, given, accounted, placed, sheet_file, by_sheet=sheet is not None,
+                                         in_folder=in_folder, unnumbered=len(left_blank))
     if gap is not None and sheet is not None:
         sheet_issues.append(gap)
-    elif gap is not None:  # told on the first application renumbered: its file's name is what to fix
+    elif gap is not None:  # told on the first application renumbered: its file's (or folder's) name is what to fix
         n = next(n for n, r in enumerate(ranked) if id(r.app) in given and given[id(r.app)] != r.rank)
         ranked[n] = replace(ranked[n], issues=(*ranked[n].issues, gap))
     unit_source = source if sheet is not None else (ranked[0].source if ranked else "")
