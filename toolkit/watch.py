@@ -275,8 +275,7 @@ class InboxWatcher:
             ok = False
         self.runs += 1
         self._next_rescan = self.clock() + self.rescan
-        if ok == UNAVAILABLE and (reason := inbox_unavailable(self.inbox)
-                                  or inbox_unavailable(self.inbox, empty=True)) is not None:
+        if ok == UNAVAILABLE and (reason := inbox_unavailable(self.inbox, empty=True)) is not None:
             # (one run said why; until the share is back, probes with back-off, not a failed run every few seconds)
             self._inbox_missing(reason, empty=reason == EMPTY_INBOX)
         elif ok is False or ok == UNAVAILABLE:

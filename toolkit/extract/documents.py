@@ -200,6 +200,11 @@ def repeated_sections(summary, file: str) -> tuple:
                  for s in summary.sections.values() if s.repeated)
 
 
+def _summary_warnings(blocks: list, file: str, summary) -> tuple:
+    """The warnings a 总结材料 read from ``blocks`` carries: the template's guidance left in it, sections headed twice."""
+    return _guidance_left(blocks, file, summary) + repeated_sections(summary, file)
+
+
 def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
     """What a Word document (or a Word web page) is, from its blocks (DocxContent): a Word 申请书 (the form's
     table, and the 总结材料 after it), a 总结材料 (two section headings or more; one, or none but text, in a file
@@ -222,12 +227,11 @@ def from_docx(content, name: str, campaign: Campaign, file: str) -> Extracted:
             before = content.blocks[:content.blocks.index(tables[0])]
             issues = (*form.warnings, *_cover_mismatches(before, form, file))
             if summary is not None:
-                issues += _guidance_left(after, file, summary) + repeated_sections(summary, file)
+                issues += _summary_warnings(after, file, summary)
             return Extracted(kind=APPLICATION_DOC, form=form, summary=summary, issues=issues)
     summary = read_sections(content.blocks, campaign)
     if len(summary.sections) >= 2 or (summary.sections and "总结" in name):
-        return Extracted(kind=SUMMARY, summary=summary,
-                         issues=_guidance_left(content.blocks, file, summary) + repeated_sections(summary, file))
+        return Extracted(kind=SUMMARY, summary=summary, issues=_summary_warnings(content.blocks, file, summary))
     if "总结材料" in normalize_name(name) and has_text:
         # named as the notice names it, with text, but no heading found: a 总结材料 whose every section is
         # reported missing (what to add, section by section), not a file to delete
@@ -254,7 +258,7 @@ def _ranking_tables(content, name: str, campaign: Campaign, file: str) -> Extrac
         return None
     above = "".join(b.text for b in content.blocks[:content.blocks.index(tables[0])] if b.kind == "p")
     said = normalize_name(name) + normalize_name(above)
-    if campaign.ranking_file not in said and not any(word in said for word in _RANKING_WORDS):
+    if not any(word in said for word in (campaign.ranking_file, *_RANKING_WORDS)):
         return None
     book = Workbook(sheets=[table_sheet(t, label=f"推荐排序表（第{t.index}个表格）") for t in tables])
     return ranking_extracted(book, file)

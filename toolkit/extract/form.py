@@ -13,12 +13,8 @@ from ..campaign import Campaign, FieldSpec
 from ..keys import BENCHMARK, ENTERPRISE
 from ..messages import make_issue
 from ..model import (
-    INELIGIBLE,
-    LATE,
-    NEEDS_FIX,
-    OVER_QUOTA,
-    PASSED,
     RANKING,
+    STATUSES,
     WARNING,
     WITHDRAWN,
     Extracted,
@@ -29,6 +25,7 @@ from ..model import (
 )
 from ..normalize import (
     Parsed,
+    chinese_count,
     clean_text,
     compact,
     has_xml_illegal,
@@ -793,23 +790,10 @@ def _in_unit(v: Value, spec, year: int, notes: dict, book: Workbook, file: str, 
 _RANK_HEADERS = ("推荐顺序", "排序", "推荐排序", "序号", "排名", "顺序")
 
 
-_CN_DIGITS = "一二三四五六七八九"
 # a rank as clerks type it, after NFKC (normalize.compact: '１', '①' and '⑴' are '1', '(1)'): '1', '第1名', '1.',
 # '1、', '(1)', '【1】', '1st', '2nd', 'No.1', '#1', 'Top1' — the number; '第一', '一', '十二', '第二十名' in words
 _RANK_TEXT = re.compile(r"(?:no\.?|#|top)?[(\[【〔]?第?(\d+|[一二三四五六七八九十]{1,3})[)\]】〕]?"
                         r"(?:st|nd|rd|th|[名位项个.、,，])?", re.IGNORECASE)
-
-
-def _chinese_count(text: str) -> int | None:
-    """'一' .. '九十九' in words -> the number ('十二' 12, '二十' 20, '二十一' 21); None for anything else."""
-    if text.isdigit():
-        return int(text)
-    tens, sep, ones = text.partition("十")
-    if not sep:
-        return _CN_DIGITS.index(text) + 1 if len(text) == 1 and text in _CN_DIGITS else None
-    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
-        return None
-    return (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
 
 
 def _rank_number(value) -> int | None:
@@ -821,7 +805,7 @@ def _rank_number(value) -> int | None:
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() and value > 0 else None
     m = _RANK_TEXT.fullmatch(compact(str(value)))
-    number = _chinese_count(m.group(1)) if m else None
+    number = (int(m.group(1)) if m.group(1).isdigit() else chinese_count(m.group(1))) if m else None
     return number or None  # ('0' typed as text is no rank, as the number 0 is not)
 
 
@@ -931,7 +915,7 @@ def _unsure_withdrawal(column: str, text: str, *, enterprise: str, file: str, lo
 # the toolkit's own 推荐排序表 (render.ranking_sheet) has a 当前状态 column holding the status it last gave each
 # application, and 备注 '材料已移出' beside an application withdrawn by moving its files out
 _STATUS_HEADER = "当前状态"
-_OWN_STATUSES = frozenset((PASSED, LATE, INELIGIBLE, OVER_QUOTA, NEEDS_FIX, WITHDRAWN))
+_OWN_STATUSES = frozenset(STATUSES)
 _FILES_MOVED_OUT = "材料已移出"
 
 
@@ -939,8 +923,8 @@ def _status_typed(value, note) -> object:
     """A 当前状态 cell of the toolkit's own 推荐排序表 as the clerk's word: '' when it holds a status the toolkit wrote
     ('通过', '超出名额' …; '已撤回' beside 备注 '材料已移出', which files sent again must not stay withdrawn by), else
     the cell — a 撤回 typed over '通过' withdraws as one in 备注 does."""
-    text = (to_text(value).value or "").strip() if isinstance(value, str) else value
-    if text in _OWN_STATUSES and (text != WITHDRAWN or (to_text(note).value or "").strip() == _FILES_MOVED_OUT):
+    text = to_text(value).value if isinstance(value, str) else value
+    if text in _OWN_STATUSES and (text != WITHDRAWN or to_text(note).value == _FILES_MOVED_OUT):
         return ""
     return value
 
@@ -1094,7 +1078,8 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                                                        enterprise=label, file=file, location=sheet.location(rr, c))
                                     for c, says in said.items() if says is None)
                 written = _written_date(sheet.value(rr, date_col)) if date_col is not None else ""
-                rank = None if withdrawn else _rank_number(raw_rank)
+                number = _rank_number(raw_rank)
+                rank = None if withdrawn else number
                 # a rank typed that is no number ('√', 'A'): kept as typed, for the run to tell (never a blank);
                 # a placeholder ('/', '—', '无') is a blank
                 shown = to_text(raw_rank)
@@ -1102,7 +1087,7 @@ def read_ranking(book: Workbook, file: str = "") -> tuple[list[RankingRow], list
                 rows.append(RankingRow(rank=rank, enterprise=name, benchmark_name=title or "",
                                        location=sheet.location(rr, rank_col), withdrawn=withdrawn, date_written=written,
                                        date_location=sheet.location(rr, date_col) if written else "", rank_text=typed,
-                                       held=_rank_number(raw_rank) if withdrawn else None))
+                                       held=number if withdrawn else None))
             if sheet.height >= MAX_ROWS and any(sheet.value(MAX_ROWS - 1, c) not in (None, "")
                                                 for c in (rank_col, key_col)):
                 warnings.append(_rows_beyond(sheet, file, rank_col))
